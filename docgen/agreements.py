@@ -1,0 +1,218 @@
+"""Read agreements/*.yaml into models, with precise problems and cross-file checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from docgen.errors import AgreementError, NotFoundError
+from docgen.models import PLACEHOLDER, Agreement, is_valid_id
+from docgen.status import agreement_status, days_left
+from docgen.validation import Problem, dotted, problems_from
+from docgen.workspace import Workspace
+
+Loc = tuple[int | str, ...]
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so docgen validates them (2022-02-30 is a field error)."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class ParsedFile:
+    data: Any
+    lines: dict[Loc, int]
+    problems: list[Problem]
+
+
+def parse_yaml(path: Path, label: str) -> ParsedFile:
+    """Parse one YAML file; problems instead of exceptions; a map from field path to line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return ParsedFile(None, {}, [Problem(label, "", f"cannot read: {exc.strerror}")])
+    try:
+        if b"\x00" in raw:
+            raise UnicodeDecodeError("utf-8", raw, 0, 1, "NUL byte")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ParsedFile(None, {}, [Problem(label, "", "not a UTF-8 text file (binary?)")])
+    if not text.strip():
+        return ParsedFile(None, {}, [Problem(label, "", "the file is empty")])
+    try:
+        node = yaml.compose(text, Loader=_TextDatesLoader)
+        data = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return ParsedFile(None, {}, [Problem(label, "", f"invalid YAML: {what}", line)])
+    lines: dict[Loc, int] = {}
+    problems: list[Problem] = []
+    _map_lines(node, (), lines, problems, label)
+    if not isinstance(data, dict):
+        problems.append(Problem(label, "", "expected a mapping of fields (id: ..., kind: ...)", 1))
+        return ParsedFile(None, lines, problems)
+    return ParsedFile(data, lines, problems)
+
+
+def _map_lines(node: yaml.Node | None, loc: Loc, lines: dict[Loc, int],
+               problems: list[Problem], label: str) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(Problem(label, dotted((*loc, key)), "field given twice",
+                                        key_node.start_mark.line + 1))
+            seen.add(key)
+            _map_lines(value_node, (*loc, key), lines, problems, label)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*loc, i)] = item.start_mark.line + 1
+            _map_lines(item, (*loc, i), lines, problems, label)
+
+
+def _line_of(lines: dict[Loc, int]):
+    def line_of(loc: Loc) -> int | None:
+        # The nearest enclosing field that has a line (a missing field has none of its own).
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in lines:
+                return lines[loc[:end]]
+        return None
+
+    return line_of
+
+
+def _placeholders(data: Any, loc: Loc = ()) -> Iterator[Loc]:
+    if isinstance(data, str) and PLACEHOLDER in data:
+        yield loc
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _placeholders(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _placeholders(value, (*loc, i))
+
+
+@dataclass
+class Catalog:
+    """Every agreement file of a workspace: the valid models and the problems of the others."""
+
+    agreements: dict[str, Agreement] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def get(self, agreement_id: str) -> Agreement:
+        if agreement_id in self.agreements:
+            return self.agreements[agreement_id]
+        if agreement_id in self.files:
+            mine = [str(p) for p in self.problems if p.file.endswith(self.files[agreement_id].name)]
+            raise AgreementError(
+                f"{agreement_id}: agreements/{self.files[agreement_id].name} has errors "
+                "(run `docgen check`)",
+                problems=mine or None,
+            )
+        raise NotFoundError(f"{agreement_id}: no such agreement (no agreements/{agreement_id}.yaml)")
+
+    def children(self, agreement_id: str) -> list[Agreement]:
+        return [a for a in self.agreements.values() if a.parent == agreement_id]
+
+    def problems_of(self, agreement_id: str) -> list[Problem]:
+        path = self.files.get(agreement_id)
+        return [p for p in self.problems if path is not None and p.file.endswith(path.name)]
+
+
+def load_catalog(ws: Workspace, as_of: date | None = None) -> Catalog:
+    """Load every agreements/*.yaml. A broken file never hides the others."""
+    catalog = Catalog()
+    folder = ws.agreements_dir
+    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+    for path in paths:
+        label = f"agreements/{path.name}"
+        stem = path.stem
+        if stem in catalog.files:
+            catalog.problems.append(
+                Problem(label, "", f"another file already holds id {stem!r} "
+                        f"(agreements/{catalog.files[stem].name})"))
+            continue
+        catalog.files[stem] = path
+        agreement = _load_one(path, label, catalog.problems)
+        if agreement is not None:
+            catalog.agreements[agreement.id] = agreement
+    _cross_check(catalog)
+    catalog.warnings.extend(_warnings(catalog, as_of or date.today()))
+    return catalog
+
+
+def _load_one(path: Path, label: str, problems: list[Problem]) -> Agreement | None:
+    parsed = parse_yaml(path, label)
+    problems.extend(parsed.problems)
+    if parsed.data is None:
+        return None
+    line_of = _line_of(parsed.lines)
+    found: list[Problem] = []
+    for loc in _placeholders(parsed.data):
+        found.append(Problem(label, dotted(loc), "placeholder still to be filled in", line_of(loc)))
+    file_id = parsed.data.get("id")
+    if isinstance(file_id, str) and file_id != path.stem:
+        found.append(Problem(label, "id", f"id {file_id!r} differs from the file name "
+                             f"(expected {path.stem!r})", line_of(("id",))))
+    if not is_valid_id(path.stem):
+        found.append(Problem(label, "", "the file name is not a valid agreement id "
+                             "(lowercase letters, digits and '-', starting with a letter or digit)"))
+    agreement = None
+    try:
+        agreement = Agreement.model_validate(parsed.data)
+    except ValidationError as exc:
+        found.extend(problems_from(exc, label, line_of))
+    problems.extend(found)
+    return agreement if not found and not parsed.problems else None
+
+
+def _cross_check(catalog: Catalog) -> None:
+    for agreement_id, agreement in list(catalog.agreements.items()):
+        if agreement.parent is None:
+            continue
+        label = f"agreements/{catalog.files[agreement_id].name}"
+        parent = catalog.agreements.get(agreement.parent)
+        if agreement.parent not in catalog.files:
+            message = f"no agreement {agreement.parent!r} (agreements/{agreement.parent}.yaml)"
+        elif parent is not None and parent.kind != "mou":
+            message = f"{agreement.parent!r} is a {parent.kind}, not an MoU"
+        else:
+            continue
+        catalog.problems.append(Problem(label, "parent", message))
+        del catalog.agreements[agreement_id]
+
+
+def _warnings(catalog: Catalog, as_of: date) -> Iterator[Problem]:
+    for agreement_id, a in catalog.agreements.items():
+        label = f"agreements/{catalog.files[agreement_id].name}"
+        end = a.end_date
+        for i, wi in enumerate(a.work_items):
+            for j, d in enumerate(wi.deliverables):
+                loc = f"work_items.{i}.deliverables.{j}.due"
+                if a.signed_on and d.due < a.signed_on:
+                    yield Problem(label, loc, f"{d.id} is due ({d.due}) before the agreement is "
+                                  f"signed ({a.signed_on})", warning=True)
+                if end and d.due > end:
+                    yield Problem(label, loc, f"{d.id} is due ({d.due}) after the term ends ({end})",
+                                  warning=True)
+        if agreement_status(a, as_of) == "expiring":
+            yield Problem(label, "ends_on" if a.ends_on else "duration_months",
+                          f"the agreement expires on {end} ({days_left(a, as_of)} days left)", warning=True)

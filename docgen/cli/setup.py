@@ -1,0 +1,46 @@
+"""`docgen init` and `docgen check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from docgen.check import run_check
+from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, state, warn
+from docgen.errors import DocgenError
+from docgen.scaffold import init_workspace
+from docgen.workspace import find_workspace
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder of the new workspace.")] = Path("."),
+) -> None:
+    """Create a workspace: docgen.toml, agreements/, templates/, outputs/, .gitignore."""
+    created = init_workspace(directory)
+    for path in created:
+        info(f"created {path}")
+    info(f"Workspace ready in {directory.resolve()}: fill in the TODOs of docgen.toml, "
+         "then `docgen agreement new`.")
+
+
+def check(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
+    """Validate docgen.toml, every agreement file and every template."""
+    ws = find_workspace(state(ctx).workspace)
+    report = run_check(ws, parse_day(as_of))
+    if json:
+        emit_json({"ok": not report.errors, "errors": report.errors, "warnings": report.warnings,
+                   "agreements": report.agreements})
+    else:
+        warn(report.warnings)
+    if report.errors:
+        raise DocgenError(report.errors[0], problems=report.errors)
+    if not json:
+        info(f"ok: {report.agreements} agreement file(s), no errors"
+             + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(check)

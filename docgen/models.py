@@ -1,0 +1,184 @@
+"""pydantic models of what is agreed: agreements, parties, work items, deliverables."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from docgen.indonesian import parse_date
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+ROLES = ("first", "second")
+ROLE_NAMES = {"first": "PIHAK PERTAMA", "second": "PIHAK KEDUA"}
+PLACEHOLDER = "TODO"
+
+
+def _iso_date(value: object) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date in YYYY-MM-DD form, got {value!r}")
+    return parse_date(value.strip())
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Signatory(Strict):
+    name: Text
+    title: Text
+    nip: str | None = None
+
+
+class Contact(Strict):
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Party(Strict):
+    role: Literal["first", "second"]
+    org: Text
+    kind: Literal["ombudsman", "pemda", "university", "agency", "other"]
+    address: str | None = None
+    signatory: Signatory
+    superior: str | None = None
+    contact: Contact | None = None
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES[self.role]
+
+
+class Deliverable(Strict):
+    id: Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+    title: Text
+    due: IsoDate
+    evidence: str | None = None
+
+
+class WorkItem(Strict):
+    id: Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+    title: Text
+    responsible: Literal["first", "second", "both"]
+    deliverables: list[Deliverable] = Field(default_factory=list)
+
+
+class Numbers(Strict):
+    first: str | None = None
+    second: str | None = None
+
+
+class Agreement(Strict):
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+    kind: Literal["mou", "renja", "pks"]
+    title: Text
+    parent: str | None = None
+    place: str | None = None
+    signed_on: IsoDate | None = None
+    duration_months: Annotated[int, Field(ge=1, le=600)] | None = None
+    ends_on: IsoDate | None = None
+    numbers: Numbers = Field(default_factory=Numbers)
+    parties: list[Party]
+    legal_basis: list[Text] = Field(default_factory=list)
+    purpose: str | None = None
+    scope: list[Text] = Field(default_factory=list)
+    work_items: list[WorkItem] = Field(default_factory=list)
+    template: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> Agreement:
+        # All cross-field problems at once, one "path: message" per line (see validation.py).
+        problems = list(self._rule_problems())
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _rule_problems(self) -> Iterator[str]:
+        roles = [p.role for p in self.parties]
+        if sorted(roles) != sorted(ROLES):
+            yield (
+                "parties: exactly two parties are needed, one with role 'first' and one "
+                f"with role 'second' (found {', '.join(roles) or 'none'})"
+            )
+        if self.duration_months is not None and self.ends_on is not None:
+            yield "ends_on: give either duration_months or ends_on, not both"
+        if self.signed_on and self.ends_on and self.ends_on < self.signed_on:
+            yield f"ends_on: the term ends ({self.ends_on}) before signed_on ({self.signed_on})"
+        if self.kind == "mou" and self.parent:
+            yield "parent: an MoU implements no other agreement; remove parent"
+        if self.kind != "mou":
+            if not self.parent:
+                yield f"parent: a {self.kind} needs the id of the MoU it implements"
+            if not self.work_items:
+                yield f"work_items: a {self.kind} needs at least one work item"
+        work_ids: set[str] = set()
+        deliverable_ids: set[str] = set()
+        for i, wi in enumerate(self.work_items):
+            if wi.id in work_ids:
+                yield f"work_items.{i}.id: work item id {wi.id!r} is used twice"
+            work_ids.add(wi.id)
+            for j, d in enumerate(wi.deliverables):
+                if d.id in deliverable_ids:
+                    yield f"work_items.{i}.deliverables.{j}.id: deliverable id {d.id!r} is used twice"
+                deliverable_ids.add(d.id)
+
+    def party(self, role: str) -> Party:
+        return next(p for p in self.parties if p.role == role)
+
+    @property
+    def first(self) -> Party:
+        return self.party("first")
+
+    @property
+    def second(self) -> Party:
+        return self.party("second")
+
+    @property
+    def deliverables(self) -> list[Deliverable]:
+        return [d for wi in self.work_items for d in wi.deliverables]
+
+    def work_item_of(self, deliverable_id: str) -> WorkItem | None:
+        for wi in self.work_items:
+            if any(d.id == deliverable_id for d in wi.deliverables):
+                return wi
+        return None
+
+    def deliverable(self, deliverable_id: str) -> Deliverable | None:
+        return next((d for d in self.deliverables if d.id == deliverable_id), None)
+
+    @property
+    def end_date(self) -> date | None:
+        """The last day of the term (inclusive); None while open-ended or undetermined."""
+        if self.ends_on is not None:
+            return self.ends_on
+        if self.duration_months is not None and self.signed_on is not None:
+            return add_months(self.signed_on, self.duration_months) - timedelta(days=1)
+        return None
+
+    @property
+    def template_name(self) -> str:
+        return self.template or ("mou" if self.kind == "mou" else "renja")
+
+
+def add_months(start: date, months: int) -> date:
+    """`start` moved by whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return date(year, month + 1, day)
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(re.fullmatch(ID_PATTERN, value)) and len(value) <= 80

@@ -1,0 +1,81 @@
+"""Deliverable state and agreement progress as of a date: pure functions of the history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from docgen.models import Agreement, Deliverable, WorkItem
+
+DELIVERABLE_STATUSES = ("not_started", "in_progress", "done", "blocked", "dropped")
+CLOSED = frozenset({"done", "dropped"})
+DUE_SOON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DeliverableState:
+    agreement: Agreement
+    work_item: WorkItem
+    deliverable: Deliverable
+    status: str
+    updated_on: date | None
+    event: dict[str, Any] | None
+
+    def is_overdue(self, as_of: date) -> bool:
+        return self.status not in CLOSED and self.deliverable.due < as_of
+
+    def is_due_soon(self, as_of: date) -> bool:
+        due = self.deliverable.due
+        return self.status not in CLOSED and as_of <= due <= as_of + timedelta(days=DUE_SOON_DAYS)
+
+    def days_overdue(self, as_of: date) -> int:
+        return max(0, (as_of - self.deliverable.due).days)
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.total == 0 else round(self.done / self.total * 100, 1)
+
+
+def latest_events(events: Iterable[dict[str, Any]], as_of: date) -> dict[str, dict[str, Any]]:
+    """Per deliverable, the last event whose `on` is on or before `as_of` (ties: last recorded).
+
+    `events` must be in recording order (the history table's order).
+    """
+    cutoff = as_of.isoformat()
+    latest: dict[str, dict[str, Any]] = {}
+    for event in events:
+        if event["on"] > cutoff:
+            continue
+        current = latest.get(event["deliverable"])
+        if current is None or event["on"] >= current["on"]:
+            latest[event["deliverable"]] = event
+    return latest
+
+
+def deliverable_states(agreement: Agreement, events: Iterable[dict[str, Any]],
+                       as_of: date) -> list[DeliverableState]:
+    latest = latest_events(events, as_of)
+    states = []
+    for wi in agreement.work_items:
+        for d in wi.deliverables:
+            event = latest.get(d.id)
+            states.append(DeliverableState(
+                agreement, wi, d,
+                event["status"] if event else "not_started",
+                date.fromisoformat(event["on"]) if event else None,
+                event,
+            ))
+    return states
+
+
+def progress(states: Iterable[DeliverableState]) -> Progress:
+    counted = [s for s in states if s.status != "dropped"]
+    return Progress(sum(1 for s in counted if s.status == "done"), len(counted))

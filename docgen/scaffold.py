@@ -1,0 +1,168 @@
+"""Create things for the user to fill in: a new workspace, a new agreement file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from docgen.agreements import Catalog
+from docgen.config import CONFIG_FILE
+from docgen.errors import InputError, WorkspaceError
+from docgen.fsutil import atomic_write_bytes
+from docgen.models import is_valid_id
+from docgen.workspace import Workspace
+
+GITIGNORE_LINES = ("outputs/", ".docgen/")
+
+CONFIG_TEMPLATE = """\
+# docgen workspace configuration. Fill in every TODO, then run `docgen check`.
+
+[office]
+name = "TODO Ombudsman Republik Indonesia Perwakilan Provinsi ..."
+short = "TODO Ombudsman RI Perwakilan ..."
+unit_code = "TODO"          # used in numbers, e.g. PW24
+city = "TODO"               # place on letters and certificates
+address = "TODO"
+
+[office.head]               # default signatory of letters and certificates
+name = "TODO"
+title = "TODO Kepala Perwakilan Ombudsman Republik Indonesia Provinsi ..."
+nip = ""
+
+[letters]
+reply_days = 14             # reply deadline in follow-up letters
+sifat = "Biasa"
+contact = {{ name = "", phone = "", email = "" }}   # office liaison named in letters
+
+[certificates]
+event = "Penilaian Kepatuhan Standar Pelayanan Publik"
+verify_url = ""             # e.g. "https://example.go.id/cek?n={{number}}&c={{checksum}}"
+
+[numbering]                 # fields: seq, year, month, month_roman, day, unit_code
+letter = "B/{{seq:03d}}/{{unit_code}}/KM.01/{{month_roman}}/{{year}}"
+certificate = "{{seq:04d}}/PHG/{{unit_code}}/{{year}}"
+agreement = "{{seq:02d}}/KB/{{unit_code}}/{{month_roman}}/{{year}}"
+reset = "yearly"            # sequences restart at 1 each calendar year
+"""
+
+
+def default_templates() -> list[Path]:
+    """The template set shipped inside the package (copied by `init`)."""
+    folder = resources.files("docgen") / "templates"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def init_workspace(target: Path) -> list[Path]:
+    """Create a workspace in `target`; refuse if it already is one. Returns what was created."""
+    if (target / CONFIG_FILE).exists():
+        raise WorkspaceError(f"{target}: already a docgen workspace ({CONFIG_FILE} exists); "
+                             "nothing was changed")
+    if target.exists() and not target.is_dir():
+        raise WorkspaceError(f"{target}: exists and is not a folder")
+    created: list[Path] = []
+    for sub in ("agreements", "templates", "outputs"):
+        folder = target / sub
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            created.append(folder)
+    for source in default_templates():
+        dest = target / "templates" / source.name
+        if not dest.exists():
+            shutil.copyfile(source, dest)
+            created.append(dest)
+    gitignore = target / ".gitignore"
+    existing = gitignore.read_text(encoding="utf-8").splitlines() if gitignore.exists() else []
+    missing = [line for line in GITIGNORE_LINES if line not in existing]
+    if missing:
+        atomic_write_bytes(gitignore, "\n".join([*existing, *missing, ""]).encode())
+        created.append(gitignore)
+    # docgen.toml last: until it exists, a failed init can simply be run again.
+    atomic_write_bytes(target / CONFIG_FILE, CONFIG_TEMPLATE.format().encode())
+    created.append(target / CONFIG_FILE)
+    return created
+
+
+def _q(text: str | None) -> str:
+    """A YAML scalar: JSON strings are valid YAML and keep any character safe."""
+    return json.dumps(text or "", ensure_ascii=False)
+
+
+def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
+                  parent_id: str | None) -> Path:
+    """Scaffold agreements/<id>.yaml with TODO placeholders that `check` flags."""
+    if not is_valid_id(agreement_id):
+        raise InputError(f"{agreement_id!r}: not a valid id (lowercase letters, digits and '-', "
+                         "starting with a letter or digit, at most 80 characters)")
+    if kind not in ("mou", "renja", "pks"):
+        raise InputError(f"--kind: {kind!r} is not one of mou, renja, pks")
+    if agreement_id in catalog.files:
+        raise InputError(f"{agreement_id}: agreements/{catalog.files[agreement_id].name} "
+                         "already exists; nothing was changed")
+    parent = None
+    if kind == "mou" and parent_id:
+        raise InputError("--parent: an MoU implements no other agreement")
+    if kind != "mou":
+        if not parent_id:
+            raise InputError(f"--parent: a {kind} needs the id of the MoU it implements")
+        parent = catalog.get(parent_id)
+        if parent.kind != "mou":
+            raise InputError(f"--parent: {parent_id!r} is a {parent.kind}, not an MoU")
+    office = ws.config.office
+    second_org = parent.second.org if parent else "TODO nama instansi PIHAK KEDUA"
+    second_kind = parent.second.kind if parent else "pemda"
+    title = ("TODO judul Kesepakatan Bersama" if kind == "mou"
+             else f"TODO judul {'Rencana Kerja' if kind == 'renja' else 'Perjanjian Kerja Sama'}")
+    lines = [
+        f"# {kind.upper()} draft scaffolded by docgen: fill in every TODO, then run `docgen check`.",
+        f"id: {agreement_id}",
+        f"kind: {kind}",
+        f"title: {_q(title)}",
+    ]
+    if parent:
+        lines.append(f"parent: {parent.id}")
+    lines += [
+        f"place: {_q(office.city)}",
+        "# signed_on: YYYY-MM-DD        # leave out while this is a draft",
+        "duration_months: 60" if kind == "mou" else "duration_months: 12",
+        "# numbers: {first: ..., second: ...}   # each party's number of this agreement",
+        "parties:",
+        "  - role: first",
+        f"    org: {_q(office.name)}",
+        "    kind: ombudsman",
+        f"    address: {_q(office.address)}",
+        "    signatory:",
+        f"      name: {_q(office.head.name)}",
+        f"      title: {_q(office.head.title)}",
+        "  - role: second",
+        f"    org: {_q(second_org)}",
+        f"    kind: {second_kind}",
+        "    address: \"TODO alamat PIHAK KEDUA\"",
+        "    signatory:",
+        "      name: \"TODO nama penandatangan PIHAK KEDUA\"",
+        "      title: \"TODO jabatan penandatangan PIHAK KEDUA\"",
+        "    # superior: jabatan atasan (copied on an escalated follow-up letter)",
+        "    # contact: {name: ..., phone: ..., email: ...}   # liaison officer",
+        "legal_basis:",
+        "  - Undang-Undang Nomor 37 Tahun 2008 tentang Ombudsman Republik Indonesia",
+        "  - Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik",
+        "purpose: \"TODO maksud dan tujuan\"",
+        "scope:",
+        "  - \"TODO ruang lingkup\"",
+    ]
+    if kind != "mou":
+        lines += [
+            "work_items:",
+            "  - id: W1",
+            "    title: \"TODO kegiatan\"",
+            "    responsible: second          # first, second or both",
+            "    deliverables:",
+            "      - id: W1-D1",
+            "        title: \"TODO keluaran\"",
+            "        due: \"TODO YYYY-MM-DD\"",
+            "        evidence: \"TODO bukti (mis. notulen rapat)\"",
+        ]
+    path = ws.inside(ws.agreements_dir / f"{agreement_id}.yaml")
+    atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return path
