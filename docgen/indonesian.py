@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 DOTS = "............."
@@ -24,7 +24,8 @@ _DIGITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "dela
 _SCALES = ("", "ribu", "juta", "miliar", "triliun", "kuadriliun")
 _LIMIT = 1000 ** len(_SCALES)  # 10^18: the next word (kuintiliun) is not in common use
 
-# "81.54", "81,54", or grouped the Indonesian way: "1.500.000,00".
+# "81.54", "81,54", or grouped the Indonesian way: "1.500.000,00". A lone dot
+# ("1.500") is a decimal point: only a comma or a second dot marks grouping.
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?)")
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
@@ -37,7 +38,7 @@ def _to_decimal(x: Any) -> Decimal:
         s = x.strip()
         if not _NUMBER_RE.fullmatch(s):
             raise ValueError(f"{x!r} is not a number (expected e.g. 81.54 or 81,54)")
-        if "," in s:
+        if "," in s or s.count(".") > 1:
             s = s.replace(".", "").replace(",", ".")
         return Decimal(s)
     # repr() of a float is the shortest string that round-trips: 0.1 -> "0.1".
@@ -175,11 +176,19 @@ def kalimat_pembuka(d: date | str | None, place: str | None = None) -> str:
     )
 
 
+def _round(x: int | float | Decimal | str, decimals: int) -> Decimal:
+    """Round half up (not float's half-to-even): 2.675 -> 2.68."""
+    d = _to_decimal(x)
+    # Enough precision that quantize never fails on a large amount.
+    with localcontext(prec=max(28, d.adjusted() + decimals + 2)):
+        return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def angka(x: int | float | Decimal | str, decimals: int = 2) -> str:
     """Indonesian decimal notation, rounding half up: 1234.5 -> "1.234,50"."""
     if decimals < 0:
         raise ValueError(f"decimals must be 0 or more, not {decimals}")
-    q = _to_decimal(x).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    q = _round(x, decimals)
     if q == 0:
         q = abs(q)  # no "-0,00"
     return f"{q:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
@@ -193,7 +202,7 @@ def rupiah(x: int | float | Decimal | str) -> str:
 
 def rupiah_terbilang(x: int | float | Decimal | str) -> str:
     """Money in words: "satu juta lima ratus ribu rupiah"; cents are read as "sen"."""
-    q = _to_decimal(x).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    q = _round(x, 2)
     whole, cents = divmod(int(abs(q) * 100), 100)
     words = f"{terbilang(whole)} rupiah"
     if cents:
