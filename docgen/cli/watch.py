@@ -1,7 +1,64 @@
-"""Placeholder: this command group is being written."""
+"""`docgen watch`: rebuild drafts as agreement files, templates and docgen.toml change."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from typing import Annotated, Any
 
 import typer
 
+from docgen.cli.common import state
+from docgen.workspace import find_workspace
+
+
+def _printer(json_log: bool):
+    def report(event: dict[str, Any]) -> None:
+        if json_log:
+            sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+            return
+        kind = event["event"]
+        if kind == "watching":
+            typer.echo(f"watching {event['root']} (Ctrl-C to stop)", err=True)
+        elif kind == "error":
+            for line in event["errors"]:
+                typer.echo(line, err=True)
+        elif kind == "deleted":
+            typer.echo(event["message"], err=True)
+        elif kind == "build":
+            for path in event["built"]:
+                typer.echo(f"built {path}")
+            for failure in event["failed"]:
+                typer.echo(f"failed {failure['source']}: {failure['error']}", err=True)
+            if not event["built"] and not event["failed"]:
+                typer.echo(f"unchanged ({len(event['unchanged'])} output(s) up to date)")
+        sys.stdout.flush()
+
+    return report
+
+
+def watch(
+    ctx: typer.Context,
+    poll: Annotated[bool, typer.Option("--poll", help="Poll for changes (network drives).")] = False,
+    json_log: Annotated[bool, typer.Option("--json-log", help="One JSON object per event on stdout.")]
+    = False,
+) -> None:
+    """Watch agreements/, templates/ and docgen.toml; rebuild what a change affects."""
+    from docgen.watch import Watcher
+
+    ws = find_workspace(state(ctx).workspace)
+    watcher = Watcher(ws, _printer(json_log), poll=poll)
+    # SIGTERM (e.g. a service manager) stops as cleanly as Ctrl-C.
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, lambda *_: watcher.stop.set())
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        pass
+    typer.echo("stopped", err=True)
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command()(watch)

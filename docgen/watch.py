@@ -1,0 +1,183 @@
+"""`docgen watch`: rebuild the drafts a change affects, like `mkdocs serve`.
+
+The watchdog handler only records which paths changed (under a lock); the main loop
+waits for a short quiet period so that an editor's burst of events (temporary file,
+rename, several modifications per save) causes one rebuild, then calls the same
+builder as `docgen build`, restricted to the agreements the change affects.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.agreements import Catalog, load_catalog
+from docgen.config import CONFIG_FILE
+from docgen.errors import DocgenError
+from docgen.workspace import Workspace
+
+QUIET_SECONDS = 0.1
+AGREEMENT_SUFFIXES = {".yaml", ".yml"}
+TEMPLATE_SUFFIXES = {".docx", ".toml"}
+
+
+def _editor_noise(name: str) -> bool:
+    """Lock, backup and swap files of Word, LibreOffice, vim, emacs and friends."""
+    return (name.startswith(("~$", ".~lock", ".#", "#")) or name.endswith(("~", ".tmp", ".swp",
+            ".swx", ".part")) or (name.startswith(".") and not name.endswith(".yaml")))
+
+
+@dataclass
+class Changes:
+    agreements: set[str] = field(default_factory=set)  # file stems
+    templates: set[str] = field(default_factory=set)  # template names
+    config: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.agreements or self.templates or self.config)
+
+
+class ChangeCollector:
+    """Classifies file-system events of a workspace; thread-safe, cheap, never builds."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.agreements_dir = ws.agreements_dir.resolve()
+        self.templates_dir = ws.templates_dir.resolve()
+        self.config_path = ws.config_path.resolve()
+        self._lock = threading.Lock()
+        self._changes = Changes()
+        self.last_event = 0.0
+        self.pending = threading.Event()
+
+    def record(self, *paths: str | bytes | None) -> None:
+        for raw in paths:
+            if not raw:
+                continue
+            path = Path(raw.decode() if isinstance(raw, bytes) else raw).resolve()
+            if _editor_noise(path.name):
+                continue
+            with self._lock:
+                if path == self.config_path:
+                    self._changes.config = True
+                elif path.parent == self.agreements_dir and path.suffix in AGREEMENT_SUFFIXES:
+                    self._changes.agreements.add(path.stem)
+                elif path.parent == self.templates_dir and path.suffix in TEMPLATE_SUFFIXES:
+                    self._changes.templates.add(path.stem)
+                else:
+                    continue
+                self.last_event = time.monotonic()
+                self.pending.set()
+
+    def drain(self) -> Changes:
+        with self._lock:
+            changes, self._changes = self._changes, Changes()
+            self.pending.clear()
+        return changes
+
+
+def affected(catalog: Catalog, changes: Changes) -> set[str]:
+    """The agreement ids whose draft a change may alter."""
+    if changes.config:
+        return set(catalog.agreements)
+    ids = {aid for aid in changes.agreements if aid in catalog.agreements}
+    for aid in list(ids):
+        ids.update(child.id for child in catalog.children(aid))
+    ids.update(a.id for a in catalog.agreements.values() if a.template_name in changes.templates)
+    return ids
+
+
+Report = Callable[[dict[str, Any]], None]
+
+
+class Watcher:
+    """Runs the observer and the rebuild loop until `stop` is set."""
+
+    def __init__(self, ws: Workspace, report: Report, *, poll: bool = False,
+                 quiet: float = QUIET_SECONDS) -> None:
+        self.ws = ws
+        self.report = report
+        self.poll = poll
+        self.quiet = quiet
+        self.collector = ChangeCollector(ws)
+        self.stop = threading.Event()
+        self.rebuilds = 0
+
+    def _observer(self) -> Any:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
+        if self.poll:
+            from watchdog.observers.polling import PollingObserver as Observer
+        else:
+            from watchdog.observers import Observer
+
+        collector = self.collector
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.event_type in ("opened", "closed_no_write") or event.is_directory:
+                    return
+                collector.record(event.src_path, getattr(event, "dest_path", None))
+
+        observer = Observer(timeout=0.2) if self.poll else Observer()
+        handler = Handler()
+        # Never outputs/ or the tracker: the root is watched only for docgen.toml.
+        observer.schedule(handler, str(self.ws.root), recursive=False)
+        for folder in (self.ws.agreements_dir, self.ws.templates_dir):
+            folder.mkdir(exist_ok=True)
+            observer.schedule(handler, str(folder), recursive=False)
+        return observer
+
+    def run(self) -> None:
+        observer = self._observer()
+        observer.start()
+        try:
+            self.report({"event": "watching", "root": str(self.ws.root)})
+            self.rebuild(None)
+            while not self.stop.is_set():
+                if not self.collector.pending.wait(0.2):
+                    continue
+                # Wait for quiet: an editor's save is several events in a few milliseconds.
+                while time.monotonic() - self.collector.last_event < self.quiet:
+                    time.sleep(self.quiet / 2)
+                changes = self.collector.drain()
+                if changes:
+                    self.rebuild(changes)
+        finally:
+            observer.stop()
+            observer.join(timeout=5)
+
+    def rebuild(self, changes: Changes | None) -> None:
+        """Build what `changes` affects (everything when None) and report the outcome."""
+        from docgen.build import build
+
+        started = time.monotonic()
+        ws = Workspace(self.ws.root)  # re-read docgen.toml: it may have changed
+        try:
+            ws.config  # noqa: B018
+        except DocgenError as exc:
+            self.report({"event": "error", "errors": exc.problems})
+            return
+        catalog = load_catalog(ws)
+        if changes is None:
+            ids = set(catalog.agreements)
+            touched: set[str] = set(catalog.files)
+        else:
+            ids = affected(catalog, changes)
+            touched = changes.agreements
+        errors = [str(p) for aid in sorted(touched) for p in catalog.problems_of(aid)]
+        deleted = sorted(aid for aid in touched if aid not in catalog.files)
+        for aid in deleted:
+            self.report({"event": "deleted", "agreement": aid,
+                         "message": f"agreements/{aid}.yaml was deleted; its last output is kept"})
+        if errors:
+            self.report({"event": "error", "errors": errors})
+        if not ids:
+            return
+        result = build(ws, sorted(ids))
+        self.rebuilds += 1
+        self.report({"event": "build", "seconds": round(time.monotonic() - started, 3),
+                     **result.to_json()})
