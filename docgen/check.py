@@ -8,6 +8,7 @@ from datetime import date
 from docgen.agreements import load_catalog
 from docgen.config import placeholder_fields
 from docgen.errors import ConfigError
+from docgen.render.templates import check_templates
 from docgen.workspace import Workspace
 
 
@@ -29,4 +30,5 @@ def run_check(ws: Workspace, as_of: date) -> CheckReport:
     report.agreements = len(catalog.files)
     report.errors.extend(str(p) for p in catalog.problems)
     report.warnings.extend(str(p) for p in catalog.warnings)
+    report.errors.extend(check_templates(ws, catalog))
     return report

@@ -1,7 +1,44 @@
-"""Placeholder: this command group is being written."""
+"""`docgen build`: render agreement drafts to outputs/agreements/."""
+
+from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
+from docgen.build import build as build_drafts
+from docgen.cli.common import Json, console, emit_json, info, workspace
+from docgen.errors import DocgenError
+
+
+def build(
+    ctx: typer.Context,
+    ids: Annotated[list[str] | None, typer.Argument(
+        metavar="[ID]...", help="Agreements to build (default: every agreement file).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    pdf: Annotated[bool, typer.Option(
+        "--pdf", help="Also convert the drafts to PDF with LibreOffice (all in one soffice call).")] = False,
+    json: Json = False,
+) -> None:
+    """Render each agreement's draft to outputs/agreements/<id>.docx (only what changed)."""
+    ws = workspace(ctx)
+    report = build_drafts(ws, ids or None, force=force, pdf=pdf)
+    if json:
+        emit_json(report.to_json())
+    else:
+        for path in report.built:
+            console.print(f"built      {path}")
+        for path in report.unchanged:
+            console.print(f"unchanged  {path}")
+        if report.ok:
+            info(f"{len(report.built)} built, {len(report.unchanged)} unchanged")
+    if not report.ok:
+        lines = report.error_lines
+        if not json:
+            lines = [*lines, f"{len(report.built)} built, {len(report.unchanged)} unchanged, "
+                     f"{len(report.failed)} failed"]
+        raise DocgenError(lines[0], problems=lines)
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command()(build)

@@ -1,0 +1,187 @@
+"""What to (re)build from which sources: shared by `docgen build` and `docgen watch`.
+
+An agreement's draft depends on its YAML file, its parent's, the template, docgen.toml
+and docgen's version. Their hashes are recorded per output in the tracker table
+"builds"; a draft whose recorded hashes still match (and whose file still exists) is
+left alone. Nothing changed costs a catalog load, a few file hashes and a tracker read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import where
+
+from docgen import __version__
+from docgen.agreements import Catalog, load_catalog
+from docgen.errors import DocgenError
+from docgen.fsutil import sha256_file
+from docgen.render.context import agreement_context
+from docgen.render.docx import RenderJob, render_many
+from docgen.render.pdf import find_soffice, to_pdf
+from docgen.render.templates import template_label, template_path
+from docgen.tracker import Tracker
+from docgen.workspace import Workspace
+
+TABLE = "builds"
+OUTPUT_DIR = "agreements"
+
+
+@dataclass
+class BuildReport:
+    built: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def fail(self, source: str, problems: list[str], *, prefix: bool = True) -> None:
+        lines = [p if p.startswith(source) or not prefix else f"{source}: {p}" for p in problems]
+        entry: dict[str, Any] = {"source": source, "error": lines[0]}
+        if len(lines) > 1:
+            entry["problems"] = lines
+        self.failed.append(entry)
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [line for f in self.failed for line in f.get("problems", [f["error"]])]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"built": self.built, "unchanged": self.unchanged, "failed": self.failed}
+
+
+@dataclass
+class _Plan:
+    agreement_id: str
+    source: str
+    template: Path
+    label: str
+    sources: dict[str, str]
+    key: str
+    docx: Path
+    pdf: Path
+
+
+def _sha(path: Path, cache: dict[Path, str]) -> str:
+    if path not in cache:
+        cache[path] = sha256_file(path)
+    return cache[path]
+
+
+def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, hashes: dict[Path, str]) -> _Plan:
+    agreement = catalog.get(agreement_id)  # raises with the file's problems
+    yaml_path = catalog.files[agreement_id]
+    template = template_path(ws, agreement.template_name)
+    sources = {ws.rel(yaml_path): _sha(yaml_path, hashes)}
+    if agreement.parent:
+        if agreement.parent not in catalog.agreements:
+            raise DocgenError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+        parent_path = catalog.files[agreement.parent]
+        sources[ws.rel(parent_path)] = _sha(parent_path, hashes)
+    label = template_label(ws, template)
+    sources[label] = _sha(template, hashes)
+    sources[ws.rel(ws.config_path)] = _sha(ws.config_path, hashes)
+    sources["docgen"] = __version__
+    key = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
+    out_dir = ws.outputs_dir / OUTPUT_DIR
+    docx = ws.inside(out_dir / f"{agreement_id}.docx")
+    return _Plan(agreement_id, ws.rel(yaml_path), template, label, sources, key, docx,
+                 out_dir / f"{agreement_id}.pdf")
+
+
+def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
+          pdf: bool = False) -> BuildReport:
+    """Render the drafts of `ids` (all agreement files when None) that are out of date.
+
+    One failing agreement never stops the others: it is reported under `failed`.
+    Raises only when nothing can be built at all (soffice missing with `pdf`,
+    an unreadable tracker).
+    """
+    if pdf:
+        find_soffice()  # before rendering anything: a clear message, nothing half done
+    report = BuildReport()
+    catalog = load_catalog(ws)
+    targets = sorted(catalog.files) if ids is None else list(dict.fromkeys(ids))
+    records = {r.get("output"): r for r in Tracker(ws.root).read().table(TABLE).all()}
+    hashes: dict[Path, str] = {}
+    to_render: list[tuple[_Plan, RenderJob]] = []
+    to_convert: list[_Plan] = []
+    fresh: list[_Plan] = []
+    for agreement_id in targets:
+        path = catalog.files.get(agreement_id)
+        source = ws.rel(path) if path else f"agreements/{agreement_id}.yaml"
+        try:
+            plan = _plan(ws, catalog, agreement_id, hashes)
+        except DocgenError as exc:
+            report.fail(source, exc.problems, prefix=path is not None)
+            continue
+        record = records.get(ws.rel(plan.docx)) or {}
+        docx_fresh = not force and record.get("key") == plan.key and plan.docx.is_file()
+        pdf_fresh = docx_fresh and record.get("pdf_key") == plan.key and plan.pdf.is_file()
+        if docx_fresh:
+            fresh.append(plan)
+            report.unchanged.append(ws.rel(plan.docx))
+        else:
+            try:
+                context = agreement_context(ws, catalog, catalog.get(agreement_id))
+            except DocgenError as exc:
+                report.fail(source, exc.problems)
+                continue
+            to_render.append((plan, RenderJob(plan.template, context, plan.docx, plan.label)))
+        if pdf and pdf_fresh:
+            report.unchanged.append(ws.rel(plan.pdf))
+        elif pdf:
+            to_convert.append(plan)
+
+    rendered: list[_Plan] = []
+    errors = render_many([job for _, job in to_render])
+    for (plan, _), error in zip(to_render, errors, strict=True):
+        if error is None:
+            rendered.append(plan)
+            report.built.append(ws.rel(plan.docx))
+        else:
+            report.fail(plan.source, [error])
+    failed_sources = {f["source"] for f in report.failed}
+
+    converted: set[str] = set()
+    convert = [p for p in to_convert if p.source not in failed_sources]
+    if convert:
+        results = to_pdf([p.docx for p in convert], ws.outputs_dir / OUTPUT_DIR)
+        for plan in convert:
+            result = results[plan.docx]
+            if isinstance(result, Path):
+                converted.add(plan.agreement_id)
+                report.built.append(ws.rel(result))
+            else:
+                report.fail(plan.source, [f"{ws.rel(plan.pdf)}: {result}"])
+
+    _record(ws, rendered, [p for p in fresh if p.agreement_id in converted], converted)
+    return report
+
+
+def _record(ws: Workspace, rendered: list[_Plan], pdf_only: list[_Plan], converted: set[str]) -> None:
+    """One tracker transaction for the whole run; nothing to record, no write."""
+    if not rendered and not pdf_only:
+        return
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with Tracker(ws.root).write() as state:
+        table = state.table(TABLE)
+        new = []
+        for plan in rendered:
+            new.append({"output": ws.rel(plan.docx), "agreement": plan.agreement_id,
+                        "template": plan.label, "sources": plan.sources, "key": plan.key,
+                        "built_at": now,
+                        "pdf_key": plan.key if plan.agreement_id in converted else None})
+        outputs = [r["output"] for r in new]
+        if outputs:
+            table.remove(where("output").one_of(outputs))
+            table.insert_multiple(new)
+        for plan in pdf_only:
+            table.update({"pdf_key": plan.key}, where("output") == ws.rel(plan.docx))

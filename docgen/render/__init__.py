@@ -1,0 +1,1 @@
+"""Rendering: the render context, the Jinja environment, .docx templates and PDF conversion."""

@@ -1,0 +1,211 @@
+"""The render context: plain data (dicts, lists, strings, dates) built from the models.
+
+Templates get the whole agreement, its parent, the office config and ready-made phrases
+(the opening sentence, the term, numbered lists with their punctuation), so that a
+template stays readable text and a user can edit it in Word without writing logic.
+Everything here is picklable: contexts travel to the worker processes of `render_many`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docgen.agreements import Catalog
+from docgen.config import Config
+from docgen.errors import AgreementError
+from docgen.indonesian import DOTS, kalimat_pembuka, tanggal, terbilang
+from docgen.models import Agreement, Party
+from docgen.workspace import Workspace
+
+DOC_NAMES = {"mou": "Kesepakatan Bersama", "renja": "Rencana Kerja", "pks": "Perjanjian Kerja Sama"}
+RESPONSIBLE = {"first": "PIHAK PERTAMA", "second": "PIHAK KEDUA", "both": "PARA PIHAK"}
+
+RECITALS = {
+    "ombudsman": "adalah lembaga negara yang mempunyai kewenangan mengawasi penyelenggaraan "
+    "pelayanan publik, baik yang diselenggarakan oleh penyelenggara negara dan pemerintahan "
+    "maupun oleh badan usaha dan perseorangan yang diberi tugas menyelenggarakan pelayanan "
+    "publik tertentu",
+    "perwakilan": "adalah perwakilan Ombudsman Republik Indonesia yang mempunyai kewenangan "
+    "mengawasi penyelenggaraan pelayanan publik di wilayah kerjanya",
+    "pemda": "adalah penyelenggara pemerintahan daerah yang berkewajiban menyelenggarakan "
+    "pelayanan publik yang berkualitas sesuai dengan asas-asas umum pemerintahan yang baik",
+    "university": "adalah perguruan tinggi yang menyelenggarakan pendidikan, penelitian dan "
+    "pengabdian kepada masyarakat",
+    "agency": "adalah instansi penyelenggara pelayanan publik yang berkewajiban memberikan "
+    "pelayanan yang berkualitas kepada masyarakat",
+    "other": "mempunyai kepedulian terhadap peningkatan kualitas penyelenggaraan pelayanan publik",
+}
+
+
+def office_context(config: Config) -> dict[str, Any]:
+    """`office` (with `head`), `letters` and `certificates` of docgen.toml, as plain dicts."""
+    return {
+        "office": config.office.model_dump(),
+        "letters": config.letters.model_dump(),
+        "certificates": config.certificates.model_dump(),
+    }
+
+
+def letter_label(index: int) -> str:
+    """a, b, ... z, aa, ab ...: the labels of a lettered list."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("a") + rest) + label
+    return label
+
+
+def enumerate_items(texts: list[str], *, lettered: bool = True, last_and: bool = True
+                    ) -> list[dict[str, str]]:
+    """Items of a legal list: "a." labels, each ending with ";", "; dan" before the last, "."."""
+    items = []
+    for i, text in enumerate(texts):
+        body = text.strip().rstrip(".;,")
+        if i == len(texts) - 1:
+            end = "."
+        elif i == len(texts) - 2 and last_and:
+            end = "; dan"
+        else:
+            end = ";"
+        label = f"{letter_label(i)}." if lettered else f"{i + 1}."
+        items.append({"label": label, "text": body + end})
+    return items
+
+
+def split_title(a: Agreement) -> tuple[str, str]:
+    """(document name, subject) of a title: "Kesepakatan Bersama tentang X" -> both parts.
+
+    A title without "tentang" that starts with the kind's name ("Rencana Kerja Perbaikan
+    ...") gives the rest as the subject; otherwise the whole title is the subject.
+    """
+    default = DOC_NAMES[a.kind]
+    title = a.title.strip()
+    head, sep, tail = title.partition(" tentang ")
+    if sep and head.strip() and tail.strip():
+        return head.strip(), tail.strip()
+    if title.casefold().startswith(default.casefold() + " "):
+        return default, title[len(default):].strip()
+    return default, title
+
+
+def numbers_phrase(a: Agreement) -> str:
+    numbers = [n for n in (a.numbers.first, a.numbers.second) if n]
+    return " dan ".join(f"Nomor {n}" for n in numbers)
+
+
+def reference(a: Agreement) -> str:
+    """How another document cites this agreement: name, parties, numbers, date, subject."""
+    name, subject = split_title(a)
+    parts = [f"{name} antara {a.first.org} dan {a.second.org}"]
+    if numbers_phrase(a):
+        parts.append(numbers_phrase(a))
+    if a.signed_on:
+        parts.append(f"tanggal {tanggal(a.signed_on)}")
+    parts.append(f"tentang {subject}")
+    return " ".join(parts)
+
+
+def term_phrase(a: Agreement, doc_name: str) -> str:
+    """The Jangka Waktu sentence, the duration in words: "5 (lima) tahun"."""
+    end = a.end_date
+    since = f"{doc_name} ini berlaku"
+    if a.duration_months:
+        n = a.duration_months
+        span = (f"{n // 12} ({terbilang(n // 12)}) tahun" if n % 12 == 0
+                else f"{n} ({terbilang(n)}) bulan")
+        text = f"{since} untuk jangka waktu {span} terhitung sejak tanggal ditandatangani oleh PARA PIHAK"
+        return text + (f" sampai dengan tanggal {tanggal(end)}." if end else ".")
+    if end:
+        return f"{since} sejak tanggal ditandatangani oleh PARA PIHAK sampai dengan tanggal {tanggal(end)}."
+    return (f"{since} sejak tanggal ditandatangani oleh PARA PIHAK sampai dengan diakhiri "
+            "berdasarkan kesepakatan PARA PIHAK.")
+
+
+def _party(p: Party, config: Config | None) -> dict[str, Any]:
+    data = p.model_dump()
+    office = config.office if config else None
+    # The office's own address fills in when the party is the office itself.
+    if not data["address"] and office is not None and p.org == office.name:
+        data["address"] = office.address
+    data["role_name"] = p.role_name
+    kind = "perwakilan" if p.kind == "ombudsman" and "perwakilan" in p.org.casefold() else p.kind
+    data["recital"] = f"bahwa {p.role_name} {RECITALS[kind]}"
+    return data
+
+
+def _work_items(a: Agreement) -> list[dict[str, Any]]:
+    items = []
+    for number, wi in enumerate(a.work_items, 1):
+        deliverables = []
+        for d in wi.deliverables:
+            data = d.model_dump()
+            data["due_text"] = tanggal(d.due)
+            deliverables.append(data)
+        # A work item without deliverables still gets its row in the table.
+        rows = deliverables or [{"id": "", "title": "-", "due": None, "due_text": "-", "evidence": None}]
+        items.append({**wi.model_dump(exclude={"deliverables"}), "no": number,
+                      "responsible_label": RESPONSIBLE[wi.responsible],
+                      "deliverables": deliverables, "rows": rows})
+    return items
+
+
+def build_context(a: Agreement, parent: Agreement | None, config: Config | None) -> dict[str, Any]:
+    """The context of one agreement draft (see `agreement_context`)."""
+    doc_name, subject = split_title(a)
+    first, second = _party(a.first, config), _party(a.second, config)
+    recitals = [first["recital"], second["recital"]]
+    if parent is not None:
+        recitals.append(f"bahwa PARA PIHAK telah menandatangani {reference(parent)}, yang perlu "
+                        f"ditindaklanjuti dengan {doc_name} yang memuat kegiatan, keluaran, batas "
+                        "waktu dan penanggung jawab pelaksanaannya")
+    recitals.append("bahwa berdasarkan pertimbangan tersebut, PARA PIHAK sepakat untuk menuangkan "
+                    f"kerja sama dalam {a.title}")
+    work_items = _work_items(a)
+    scope = list(a.scope) or [wi["title"] for wi in work_items]
+    purpose = a.purpose or (f"{doc_name} ini dimaksudkan sebagai pedoman bagi PARA PIHAK dalam "
+                            f"pelaksanaan kerja sama tentang {subject}.")
+    agreement = a.model_dump()
+    agreement.update(end_date=a.end_date, template_name=a.template_name)
+    context: dict[str, Any] = {
+        **(office_context(config) if config else {}),
+        "agreement": agreement,
+        "parent": None,
+        "first": first,
+        "second": second,
+        "parties": [first, second],
+        "doc_name": doc_name,
+        "doc_type": doc_name.upper(),
+        "subject": subject,
+        "numbers": {"first": a.numbers.first or DOTS * 2, "second": a.numbers.second or DOTS * 2},
+        "place": a.place or DOTS,
+        "signed": a.signed_on is not None,
+        "signed_on_text": tanggal(a.signed_on) if a.signed_on else DOTS,
+        "ends_on_text": tanggal(a.end_date) if a.end_date else DOTS,
+        "opening": kalimat_pembuka(a.signed_on, a.place),
+        "term": term_phrase(a, doc_name),
+        "purpose": purpose,
+        "recitals": enumerate_items(recitals, last_and=False),
+        "legal_basis": enumerate_items(list(a.legal_basis), lettered=False, last_and=False),
+        "scope": enumerate_items(scope),
+        "work_items": work_items,
+        "deliverables": [d for wi in work_items for d in wi["deliverables"]],
+    }
+    if parent is not None:
+        p_name, p_subject = split_title(parent)
+        context["parent"] = {**parent.model_dump(), "doc_name": p_name, "subject": p_subject,
+                             "reference": reference(parent), "end_date": parent.end_date}
+    return context
+
+
+def agreement_context(ws: Workspace, catalog: Catalog, agreement: Agreement) -> dict[str, Any]:
+    """The whole agreement, its parent, the office config and pre-formatted phrases.
+
+    Without `signed_on` the date phrases are dotted blanks for the signatories to fill in.
+    """
+    parent = None
+    if agreement.parent:
+        parent = catalog.agreements.get(agreement.parent)
+        if parent is None:
+            raise AgreementError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+    return build_context(agreement, parent, ws.config)

@@ -1,0 +1,80 @@
+"""Sample agreements: the contexts `docgen check` renders every agreement template with.
+
+Two variants per kind, a signed one with every optional field filled in and a bare
+draft, so that both sides of the usual `{% if %}`s are exercised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docgen.config import Config
+from docgen.models import Agreement
+from docgen.render.context import build_context
+
+SAMPLE_CONFIG = {
+    "office": {
+        "name": "Ombudsman Republik Indonesia Perwakilan Provinsi Contoh", "short": "Ombudsman RI Contoh",
+        "unit_code": "PW00", "city": "Kota Contoh", "address": "Jl. Contoh No. 1",
+        "head": {"name": "Nama Kepala", "title": "Kepala Perwakilan", "nip": "197001012000031001"},
+    },
+    "letters": {"contact": {"name": "Penghubung", "phone": "0800", "email": "a@example.org"}},
+}
+
+_PARTIES = [
+    {"role": "first", "org": "Ombudsman Republik Indonesia Perwakilan Provinsi Contoh", "kind": "ombudsman",
+     "address": "Jl. Contoh No. 1", "signatory": {"name": "Nama Satu", "title": "Kepala Perwakilan",
+                                                  "nip": "197001012000031001"},
+     "contact": {"name": "Penghubung Satu", "phone": "0800", "email": "satu@example.org"}},
+    {"role": "second", "org": "Pemerintah Kabupaten Contoh", "kind": "pemda", "address": "Jl. Dua",
+     "signatory": {"name": "Nama Dua", "title": "Bupati Contoh", "nip": "197002022000032002"},
+     "superior": "Gubernur Contoh",
+     "contact": {"name": "Penghubung Dua", "phone": "0811", "email": "dua@example.org"}},
+]
+
+_MOU = {
+    "id": "contoh-mou", "kind": "mou", "title": "Kesepakatan Bersama tentang Contoh",
+    "place": "Kota Contoh", "signed_on": "2022-01-10", "duration_months": 60,
+    "numbers": {"first": "01/ORI-MOU/I/2022", "second": "100/01/2022"},
+    "parties": _PARTIES, "legal_basis": ["Undang-Undang Nomor 37 Tahun 2008"],
+    "purpose": "Maksud.", "scope": ["Satu.", "Dua."],
+    "work_items": [{"id": "W1", "title": "Kegiatan", "responsible": "both",
+                    "deliverables": [{"id": "W1-D1", "title": "Keluaran", "due": "2022-03-31",
+                                      "evidence": "notulen"}]}],
+}
+
+_RENJA = {
+    **_MOU, "id": "contoh-renja", "kind": "renja", "title": "Rencana Kerja Contoh Tahun 2022",
+    "parent": "contoh-mou", "duration_months": None, "ends_on": "2022-12-31",
+    "work_items": [
+        {"id": "W1", "title": "Kegiatan satu", "responsible": "both",
+         "deliverables": [
+             {"id": "W1-D1", "title": "Keluaran satu", "due": "2022-03-31", "evidence": "notulen"},
+             {"id": "W1-D2", "title": "Keluaran dua", "due": "2022-06-30"}]},
+        {"id": "W2", "title": "Kegiatan dua", "responsible": "second", "deliverables": []},
+    ],
+}
+
+
+def _bare(data: dict[str, Any]) -> dict[str, Any]:
+    """A draft with only the required fields."""
+    keep = {"id", "kind", "title", "parent"} | ({"work_items"} if data["kind"] != "mou" else set())
+    parties = [{"role": p["role"], "org": p["org"], "kind": p["kind"],
+                "signatory": {"name": p["signatory"]["name"], "title": p["signatory"]["title"]}}
+               for p in data["parties"]]
+    return {**{k: v for k, v in data.items() if k in keep and v is not None}, "parties": parties}
+
+
+def sample_config(config: Config | None = None) -> Config:
+    return config or Config.model_validate(SAMPLE_CONFIG)
+
+
+def agreement_samples(kind: str = "renja", config: Config | None = None) -> list[dict[str, Any]]:
+    """Contexts of a full and a bare sample agreement of `kind` ("mou" or "renja"/"pks")."""
+    config = sample_config(config)
+    parent = Agreement.model_validate(_MOU)
+    if kind == "mou":
+        return [build_context(Agreement.model_validate(_MOU), None, config),
+                build_context(Agreement.model_validate(_bare(_MOU)), None, config)]
+    return [build_context(Agreement.model_validate(_RENJA), parent, config),
+            build_context(Agreement.model_validate(_bare(_RENJA)), parent, config)]
