@@ -14,6 +14,7 @@ when there are enough of them for the pool's start-up to pay.
 
 from __future__ import annotations
 
+import html
 import io
 import multiprocessing
 import os
@@ -202,7 +203,8 @@ class PreparedTemplate:
             root = etree.fromstring(raw)
             for el in root:
                 if el.tag in fields:
-                    el.text = self._call(fields[el.tag], context, "", "document properties: ")
+                    # Escaped for XML by autoescape; lxml escapes the text itself.
+                    el.text = html.unescape(self._call(fields[el.tag], context, "", "document properties: "))
             outputs[CORE_PROPS] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                                  standalone=True)
         buffer = io.BytesIO(self.base)
