@@ -1,3 +1,5 @@
 from docgen.cli import main
 
-main()
+# Guarded: worker processes started with "spawn" (Windows, macOS) import this module.
+if __name__ == "__main__":
+    main()

@@ -357,3 +357,32 @@ def test_legal_list_punctuation():
         {"label": "c.", "text": "Tiga."}]
     assert enumerate_items(["A"], lettered=False) == [{"label": "1.", "text": "A."}]
     assert [letter_label(i) for i in (0, 25, 26, 27)] == ["a", "z", "aa", "ab"]
+
+
+def test_render_many_with_spawned_workers(tmp_path, monkeypatch):
+    """Windows and macOS start workers with "spawn": they import docgen afresh."""
+    import multiprocessing
+
+    from docgen.render import docx as docx_module
+
+    monkeypatch.setattr(docx_module, "_pool_context", lambda: multiprocessing.get_context("spawn"))
+    template = defaults_dir() / "mou.docx"
+    context = agreement_samples("mou")[0]
+    jobs = [RenderJob(template, context, tmp_path / f"d{i}.docx", "mou.docx") for i in range(24)]
+    assert render_many(jobs, workers=2) == [None] * 24
+    assert "KESEPAKATAN BERSAMA" in paragraphs(tmp_path / "d23.docx")
+
+
+def test_render_many_falls_back_when_the_pool_breaks(tmp_path, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from docgen.render import docx as docx_module
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            raise BrokenProcessPool("no workers here")
+
+    monkeypatch.setattr(docx_module, "ProcessPoolExecutor", Broken)
+    context = agreement_samples("mou")[0]
+    jobs = [RenderJob(defaults_dir() / "mou.docx", context, tmp_path / f"d{i}.docx") for i in range(30)]
+    assert render_many(jobs, workers=2) == [None] * 30

@@ -23,6 +23,7 @@ import threading
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -368,5 +369,10 @@ def render_many(jobs: Sequence[RenderJob], *, workers: int | None = None) -> lis
         return [_run(job) for job in jobs]
     workers = min(workers, len(jobs) // (POOL_MIN_JOBS // 2))
     chunk = max(1, len(jobs) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        return list(pool.map(_run, jobs, chunksize=chunk))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            return list(pool.map(_run, jobs, chunksize=chunk))
+    except (BrokenProcessPool, OSError):
+        # A pool that cannot start or dies (no semaphores on this system, a killed worker):
+        # slower, not wrong. Writes are atomic, so rendering a job twice is harmless.
+        return [_run(job) for job in jobs]
