@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,11 @@ from docgen.workspace import Workspace
 Loc = tuple[int | str, ...]
 
 
-class _TextDatesLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (about 10x faster), else the pure-Python one.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextDatesLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that leaves dates as text, so docgen validates them (2022-02-30 is a field error)."""
 
 
@@ -51,14 +56,18 @@ def parse_yaml(path: Path, label: str) -> ParsedFile:
         return ParsedFile(None, {}, [Problem(label, "", "not a UTF-8 text file (binary?)")])
     if not text.strip():
         return ParsedFile(None, {}, [Problem(label, "", "the file is empty")])
+    loader = _TextDatesLoader(text)
     try:
-        node = yaml.compose(text, Loader=_TextDatesLoader)
-        data = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+        # One parse: the node tree gives the line numbers, then the data is built from it.
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return ParsedFile(None, {}, [Problem(label, "", f"invalid YAML: {what}", line)])
+    finally:
+        loader.dispose()
     lines: dict[Loc, int] = {}
     problems: list[Problem] = []
     _map_lines(node, (), lines, problems, label)
@@ -151,12 +160,32 @@ def load_catalog(ws: Workspace, as_of: date | None = None) -> Catalog:
                         f"(agreements/{catalog.files[stem].name})"))
             continue
         catalog.files[stem] = path
-        agreement = _load_one(path, label, catalog.problems)
+        agreement = _load_cached(path, label, catalog.problems)
         if agreement is not None:
             catalog.agreements[agreement.id] = agreement
     _cross_check(catalog)
     catalog.warnings.extend(_warnings(catalog, as_of or date.today()))
     return catalog
+
+
+# Per file: content digest -> what loading it gave. A long-running `watch` reparses only
+# the files that changed (by content: mtimes are coarse on network drives); models and
+# problems are immutable, so sharing them is safe.
+_CACHE: dict[Path, tuple[bytes, Agreement | None, list[Problem]]] = {}
+
+
+def _load_cached(path: Path, label: str, problems: list[Problem]) -> Agreement | None:
+    try:
+        key = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return _load_one(path, label, problems)
+    cached = _CACHE.get(path)
+    if cached is None or cached[0] != key:
+        found: list[Problem] = []
+        cached = (key, _load_one(path, label, found), found)
+        _CACHE[path] = cached
+    problems.extend(cached[2])
+    return cached[1]
 
 
 def _load_one(path: Path, label: str, problems: list[Problem]) -> Agreement | None:
