@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from docgen.agreements import Catalog, load_catalog
-from docgen.config import CONFIG_FILE
 from docgen.errors import DocgenError
 from docgen.workspace import Workspace
 
