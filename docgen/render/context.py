@@ -159,8 +159,8 @@ def build_context(a: Agreement, parent: Agreement | None, config: Config | None)
         recitals.append(f"bahwa PARA PIHAK telah menandatangani {reference(parent)}, yang perlu "
                         f"ditindaklanjuti dengan {doc_name} yang memuat kegiatan, keluaran, batas "
                         "waktu dan penanggung jawab pelaksanaannya")
-    recitals.append("bahwa berdasarkan pertimbangan tersebut, PARA PIHAK sepakat untuk menuangkan "
-                    f"kerja sama dalam {a.title}")
+    recitals.append("bahwa untuk mewujudkan penyelenggaraan pelayanan publik yang berkualitas dan "
+                    "mencegah maladministrasi diperlukan kerja sama dan sinergi antara PARA PIHAK")
     work_items = _work_items(a)
     scope = list(a.scope) or [wi["title"] for wi in work_items]
     purpose = a.purpose or (f"{doc_name} ini dimaksudkan sebagai pedoman bagi PARA PIHAK dalam "

@@ -146,7 +146,7 @@ class PreparedTemplate:
         parts: list[_Part] = []
 
         # The body: docxtpl patches the serialised <w:body>, one paragraph per line.
-        root = etree.fromstring(members[main])
+        root = _parse(members[main])
         body = root.find(f"{{{W_NS}}}body")
         if body is None:
             raise ValueError(f"{main} has no <w:body>")
@@ -165,13 +165,13 @@ class PreparedTemplate:
             text = members[name].decode("utf-8")
             if not TAG_RE.search(text):
                 continue
-            src = _DOCXTPL.patch_xml(etree.tostring(etree.fromstring(members[name]), encoding="unicode"))
+            src = _DOCXTPL.patch_xml(etree.tostring(_parse(members[name]), encoding="unicode"))
             src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
             parts.append(_Part(name, src, _compile(env, src), "part"))
 
         core = None
         if CORE_PROPS in members and TAG_RE.search(members[CORE_PROPS].decode("utf-8", "replace")):
-            core_root = etree.fromstring(members[CORE_PROPS])
+            core_root = _parse(members[CORE_PROPS])
             fields = {el.tag: env.from_string(el.text) for el in core_root
                       if el.tag in CORE_FIELDS and el.text and TAG_RE.search(el.text)}
             core = (members[CORE_PROPS], fields)
@@ -201,7 +201,7 @@ class PreparedTemplate:
                 outputs[part.name] = (XML_DECLARATION + xml).encode("utf-8")
         if self.core is not None:
             raw, fields = self.core
-            root = etree.fromstring(raw)
+            root = _parse(raw)
             for el in root:
                 if el.tag in fields:
                     # Escaped for XML by autoescape; lxml escapes the text itself.
@@ -248,6 +248,12 @@ class PreparedTemplate:
         return head + body + tail
 
 
+def _parse(xml: bytes) -> etree._Element:
+    # As python-docx parses (so templates behave as in docxtpl), and never resolving
+    # entities: a template must not pull local files into a document.
+    return etree.fromstring(xml, etree.XMLParser(remove_blank_text=True, resolve_entities=False))
+
+
 def _compile(env: Any, source: str) -> Template:
     try:
         return env.from_string(source)
@@ -266,7 +272,7 @@ def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
 def _rels(members: dict[str, bytes], rels_name: str) -> list[tuple[str, str]]:
     if rels_name not in members:
         return []
-    root = etree.fromstring(members[rels_name])
+    root = _parse(members[rels_name])
     return [(rel.get("Type", ""), rel.get("Target", "")) for rel in root
             if rel.tag == f"{{{PKG_REL_NS}}}Relationship" and rel.get("TargetMode") != "External"]
 

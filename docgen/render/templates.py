@@ -87,7 +87,7 @@ def sample_contexts(name: str, config: Config | None) -> list[Context]:
 
 
 def _paragraph_texts(xml: bytes) -> list[str]:
-    root = etree.fromstring(xml)
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False))
     return ["".join(t.text or "" for t in p.iter(f"{{{W_NS}}}t")) for p in root.iter(f"{{{W_NS}}}p")]
 
 
