@@ -1,7 +1,114 @@
-"""Placeholder: this command group is being written."""
+"""`docgen certificate issue | verify | revoke`: numbered, verifiable Piagam Penghargaan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from docgen.certificates import issue as issue_certificates
+from docgen.certificates import revoke as revoke_certificate
+from docgen.certificates import verify as verify_certificate
+from docgen.cli.common import Json, console, emit_json, info, parse_day, track, warn, workspace
+from docgen.errors import DocgenError, VerificationError
+
+group = typer.Typer(help="Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).",
+                    no_args_is_help=True)
+
+
+@group.command("issue")
+def issue(
+    ctx: typer.Context,
+    results: Annotated[Path, typer.Argument(
+        metavar="RESULTS", help="The assessment results: .csv (',' or ';', decimal point or comma) "
+        "or .xlsx, with columns instansi and nilai (optional: unit, predikat).")],
+    year: Annotated[int | None, typer.Option(
+        "--year", metavar="YYYY", help="The assessment year: picks the grading scheme and the "
+        "{year} of the numbers (default: the one year the file name states, else required).")] = None,
+    min_grade: Annotated[str | None, typer.Option(
+        "--min-grade", metavar="GRADE", help="Lowest grade that gets a certificate, of the year's "
+        "scheme, any case: A..E from 2022, Hijau/Kuning/Merah before; a zone (hijau) means its "
+        "lowest grade (default: the lowest green-zone grade).")] = None,
+    event: Annotated[str | None, typer.Option(
+        "--event", metavar="TEXT", help="The assessment named on the certificate (default: "
+        "[certificates] event in docgen.toml).")] = None,
+    signed_on: Annotated[str | None, typer.Option(
+        "--signed-on", metavar="YYYY-MM-DD", help="Date of signing printed on the certificates "
+        "(default: today).")] = None,
+    json: Json = False,
+) -> None:
+    """Issue a numbered certificate to every agency at or above --min-grade in RESULTS."""
+    ws = workspace(ctx)
+    signed = parse_day(signed_on, "--signed-on") if signed_on is not None else None
+    report = issue_certificates(ws, results, year=year, min_grade=min_grade, event=event,
+                                signed_on=signed, progress=track)
+    warn(report.warnings)
+    if json:
+        emit_json(report.to_json())
+    else:
+        for entry in report.issued:
+            state = "new     " if entry["new"] else "existing"
+            console.print(f"{state}  {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
+                          f"{entry['grade']}  {entry['file']}", soft_wrap=True)
+        for entry in report.skipped:
+            console.print(f"skipped   row {entry['row']}  {entry['recipient']}: {entry['reason']}",
+                          soft_wrap=True)
+        if report.combined:
+            console.print(f"print     {report.combined}", soft_wrap=True)
+    new = sum(1 for e in report.issued if e["new"])
+    summary = (f"{len(report.issued)} issued ({new} new), {len(report.skipped)} skipped, "
+               f"{len(report.errors)} errors")
+    if not report.ok:
+        lines = report.error_lines + ([] if json else [summary])
+        raise DocgenError(lines[0], problems=lines)
+    if not json:
+        info(summary)
+
+
+@group.command("verify")
+def verify(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(
+        metavar="NUMBER|FILE.pdf", help="A certificate number (or the text its QR code holds), "
+        "or a certificate's PDF file.")],
+    json: Json = False,
+) -> None:
+    """Say whether a certificate is genuine, to whom and when it was issued; exit 1 if not
+    genuine or revoked."""
+    ws = workspace(ctx)
+    result = verify_certificate(ws, target)
+    record = result.record or {}
+    if json:
+        emit_json(result.to_json())
+    elif record:
+        verdict = "REVOKED" if result.genuine and result.revoked else (
+            "GENUINE" if result.genuine else "NOT GENUINE")
+        console.print(f"{verdict}  {result.number}", soft_wrap=True)
+        console.print(f"  recipient  {record['recipient']}", soft_wrap=True)
+        console.print(f"  awarded    {record['grade_text']}, nilai {record['score_text']}, "
+                      f"{record['event']} Tahun {record['year']}", soft_wrap=True)
+        console.print(f"  issued on  {record['issued_on']}", soft_wrap=True)
+        if result.file:
+            console.print(f"  file       {result.file}", soft_wrap=True)
+    if not result.valid:
+        what = result.file or result.number
+        lines = [f"{what}: {reason}" for reason in result.reasons] or [f"{what}: not genuine"]
+        raise VerificationError(lines[0], problems=lines)
+
+
+@group.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="The certificate's number.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it is revoked.")],
+) -> None:
+    """Revoke a certificate: verify reports it revoked from then on (its number stays taken)."""
+    ws = workspace(ctx)
+    record = revoke_certificate(ws, number, reason)
+    info(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
+         f"{record['revoked_reason']}")
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(group, name="certificate")

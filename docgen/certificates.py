@@ -1,0 +1,562 @@
+"""Certificates of appreciation (Piagam Penghargaan): issue in bulk, verify, revoke.
+
+Issuing reads a result sheet, grades every row with the year's scheme, and for each row
+at or above the minimum grade registers a number and writes a PDF, all in one tracker
+transaction: the numbers (registry table "numbers") and the certificate records (table
+"certificates") are committed together, and only then are the PDFs, already written to
+temporary files, renamed into place. A failure before the commit leaves the tracker and
+outputs/ as they were.
+
+Each certificate carries a checksum: HMAC-SHA256 over (number, recipient, score, year)
+with the workspace secret in `.docgen/certificate-secret`, created on first use, never
+printed and never stored in the tracker. Its QR code holds "NUMBER CHECKSUM" (or
+`[certificates] verify_url` filled with them), and so do the PDF's keywords, which is how
+`verify FILE.pdf` reads it back.
+
+The idempotency key is (recipient folded for case and spaces, year, event): issuing a
+key again returns the existing certificate (`new: false`); the same key with another
+score is an error row until the old certificate is revoked.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from docgen.errors import InputError, NotFoundError, TrackerError, VerificationError
+from docgen.fsutil import atomic_path, atomic_write_bytes, sha256_file
+from docgen.grading import Grade, Scheme, scheme_for
+from docgen.indonesian import angka
+from docgen.numbering import Allocation, Registry
+from docgen.render.certificate_pdf import Job, LayoutSource, layout_source, render_certificates, renderer_for
+from docgen.render.certificate_pdf import safe_name as _safe
+from docgen.results import ResultRow, read_results, year_in_name
+from docgen.tracker import Tracker, TrackerState
+from docgen.workspace import Workspace
+
+TABLE = "certificates"
+SECRET_FILE = "certificate-secret"
+CHECKSUM_CHARS = 16  # 64 bits of the HMAC, upper-case hex: fits a small QR code
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
+
+
+# --- keys, checksums, payloads -----------------------------------------------------------
+
+def fold(text: str) -> str:
+    """Case- and space-folded: "Dinas  Sosial " and "dinas sosial" are one recipient."""
+    return " ".join(str(text).split()).casefold()
+
+
+def canonical_score(score: Decimal | float | str) -> str:
+    """The score as the checksum covers it: two decimals with a point, "91.40"."""
+    return str(Decimal(str(score)).quantize(Decimal("0.01")))
+
+
+def _secret_path(ws: Workspace) -> Path:
+    return ws.state_dir / SECRET_FILE
+
+
+def read_secret(ws: Workspace, *, create: bool = False) -> bytes | None:
+    """The workspace's certificate secret; created (under the caller's tracker lock) if
+    `create` and absent. None if absent and not to be created."""
+    path = _secret_path(ws)
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        if not create:
+            return None
+        text = secrets.token_hex(32)
+        atomic_write_bytes(path, (text + "\n").encode("ascii"))  # mkstemp: owner-only mode
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TrackerError(f".docgen/{SECRET_FILE}: cannot read the certificate secret ({exc})") from exc
+    if not re.fullmatch(r"[0-9a-f]{64}", text):
+        raise TrackerError(f".docgen/{SECRET_FILE}: not a docgen certificate secret; restore it "
+                           "from a backup (without it no issued certificate can be verified)")
+    return bytes.fromhex(text)
+
+
+def checksum(secret: bytes, number: str, recipient: str, score: Decimal | float | str, year: int) -> str:
+    message = "\x1f".join((number, recipient, canonical_score(score), str(year))).encode("utf-8")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:CHECKSUM_CHARS].upper()
+
+
+def payload(number: str, check: str, verify_url: str = "") -> str:
+    """What the QR code carries: "NUMBER CHECKSUM", or the verify URL filled with them."""
+    if verify_url:
+        return verify_url.format(number=quote(number, safe=""), checksum=check)
+    return f"{number} {check}"
+
+
+def parse_payload(text: str, verify_urls: Iterable[str] = ()) -> tuple[str, str | None]:
+    """(number, checksum or None) from a QR payload, a verify URL or a bare number."""
+    text = text.strip()
+    for url in dict.fromkeys(u for u in verify_urls if u):
+        pattern = "".join(
+            re.escape(literal) + (f"(?P<{name}>[^&#?/]+)" if name in ("number", "checksum") else "")
+            for literal, name, _, _ in _format_parts(url))
+        match = re.fullmatch(pattern, text)
+        if match:
+            return unquote(match["number"]), match["checksum"].upper()
+    head, _, tail = text.rpartition(" ")
+    if head and re.fullmatch(f"[0-9A-Fa-f]{{{CHECKSUM_CHARS}}}", tail):
+        return head.strip(), tail.upper()
+    return text, None
+
+
+def _format_parts(fmt: str) -> list[tuple[str, str | None, str, str]]:
+    import string
+
+    return [(lit, name, spec, conv) for lit, name, spec, conv in string.Formatter().parse(fmt)]
+
+
+# --- issuing -------------------------------------------------------------------------------
+
+@dataclass
+class IssueReport:
+    results: str
+    year: int
+    event: str
+    signed_on: date
+    min_grade: Grade
+    issued: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    combined: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [f"{self.results}: row {e['row']}: {e['error']}" for e in self.errors]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "issued": self.issued, "skipped": self.skipped, "errors": self.errors,
+            "combined": self.combined, "year": self.year, "event": self.event,
+            "signed_on": self.signed_on.isoformat(), "min_grade": self.min_grade.grade,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class _Candidate:
+    row: ResultRow
+    grade: Grade
+
+
+def _label(ws: Workspace, path: Path) -> str:
+    try:
+        path.resolve().relative_to(ws.root.resolve())
+    except ValueError:
+        return str(path)
+    return ws.rel(path)
+
+
+def resolve_year(path: Path, year: int | None, warnings: list[str]) -> int:
+    """--year, else the one year the results file's name states."""
+    named = year_in_name(path)
+    if year is None:
+        if named is None:
+            raise InputError(f"--year: give the assessment year (the file name {path.name!r} does "
+                             "not state one year)")
+        year = named
+    elif named is not None and named != year:
+        warnings.append(f"--year {year}, but the file name {path.name!r} says {named}")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError(f"--year: {year} is not an assessment year ({MIN_YEAR}–{MAX_YEAR})")
+    return year
+
+
+def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> list[_Candidate]:
+    by_key: dict[str, list[ResultRow]] = {}
+    for row in rows:
+        by_key.setdefault(fold(row.recipient), []).append(row)
+    candidates = []
+    for row in rows:
+        same = by_key[fold(row.recipient)]
+        if len(same) > 1:
+            where = ", ".join(str(r.row) for r in same)
+            report.errors.append({"row": row.row, "error": (
+                f"instansi: {row.recipient!r} appears more than once in the file (rows {where}); "
+                "keep one row per recipient")})
+            continue
+        computed = scheme.grade_of(row.score)
+        grade = computed
+        if row.predikat:
+            given = scheme.find(row.predikat)
+            if given is None:
+                report.errors.append({"row": row.row, "error": (
+                    f"predikat: {row.predikat!r} is not a grade of the {scheme.year} scheme "
+                    f"(use one of {scheme.names})")})
+                continue
+            grade = given
+            if given != computed:
+                report.warnings.append(
+                    f"{report.results}: row {row.row}: predikat {given.grade} differs from the grade "
+                    f"of nilai {angka(row.score)} in the {scheme.year} scheme ({computed.grade}); "
+                    "the predikat is used")
+        candidates.append(_Candidate(row, grade))
+    return candidates
+
+
+def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[str, Any]:
+    office = ws.config.office.model_dump(exclude={"head"})
+    return {
+        "number": record["number"], "recipient": record["recipient"], "unit": record.get("unit", ""),
+        "score": record["score_text"], "grade": record["grade"],
+        "grade_label": record.get("grade_label", ""), "zone": record.get("zone", ""),
+        "grade_text": record.get("grade_text", ""), "year": record["year"], "event": record["event"],
+        "signed_on": date.fromisoformat(record["issued_on"]), "place": record.get("place", ""),
+        "office": office, "signatory": record.get("signatory", {}), "checksum": check,
+        "payload": payload(record["number"], check, record.get("verify_url", "")),
+    }
+
+
+def _target(ws: Workspace, record: dict[str, Any]) -> Path:
+    name = f"{_safe(record['number'], 40)}-{_safe(record['recipient'])}.pdf"
+    return ws.inside(ws.outputs_dir / "certificates" / str(record["year"]) / name)
+
+
+def _file_ok(ws: Workspace, record: dict[str, Any]) -> bool:
+    path = ws.root / record["file"]
+    return path.is_file() and sha256_file(path) in record.get("sha256s", [record.get("sha256")])
+
+
+def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
+          min_grade: str | None = None, event: str | None = None,
+          signed_on: date | None = None, progress: Progress | None = None,
+          workers: int | None = None) -> IssueReport:
+    """Issue a certificate for every good row at or above the minimum grade (SPEC §4)."""
+    config = ws.config
+    label = _label(ws, results_path)
+    results = read_results(results_path, label)
+    warnings: list[str] = []
+    year = resolve_year(results_path, year, warnings)
+    signed_on = signed_on or date.today()
+    if signed_on.year < year:
+        raise InputError(f"--signed-on: {signed_on.isoformat()} is before the assessment year {year}")
+    event = " ".join((event if event is not None else config.certificates.event).split())
+    if not event:
+        raise InputError("--event: empty (name the assessment, e.g. \"Penilaian Kepatuhan Standar "
+                         "Pelayanan Publik\")")
+    scheme = scheme_for(config, year)
+    minimum = scheme.minimum(min_grade) if min_grade is not None else scheme.default_minimum()
+    source = layout_source(ws.templates_dir, ws.rel)
+    renderer_for(source)  # a broken layout stops here, before any number is taken
+
+    report = IssueReport(label, year, event, signed_on, minimum, warnings=warnings)
+    report.errors.extend({"row": e.row, "error": e.error} for e in results.errors)
+    eligible = []
+    for candidate in _grade_rows(results.rows, scheme, report):
+        if candidate.grade.rank > minimum.rank:
+            report.skipped.append({
+                "row": candidate.row.row, "recipient": candidate.row.recipient,
+                "score": float(candidate.row.score), "grade": candidate.grade.grade,
+                "reason": f"grade {candidate.grade.grade} is below the minimum {minimum.grade}"})
+        else:
+            eligible.append(candidate)
+
+    tracker = Tracker(ws.root)
+    with ExitStack() as files, tracker.write() as state:
+        entries = _issue_in(ws, state, eligible, report, files, source, progress, workers)
+    # The registry is committed; `files` has renamed every PDF into place.
+    report.issued = entries
+    report.errors.sort(key=lambda e: e["row"])
+    report.skipped.sort(key=lambda e: e["row"])
+    return report
+
+
+def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], report: IssueReport,
+              files: ExitStack, source: LayoutSource, progress: Progress | None,
+              workers: int | None) -> list[dict[str, Any]]:
+    config = ws.config
+    table = state.table(TABLE)
+    active = {}
+    for record in table.all():
+        if not record.get("revoked"):
+            active[(record["key"], record["year"], fold(record["event"]))] = record
+    plan: list[tuple[_Candidate, dict[str, Any] | None]] = []
+    for candidate in eligible:
+        row = candidate.row
+        existing = active.get((fold(row.recipient), report.year, fold(report.event)))
+        if existing is not None and (canonical_score(existing["score"]) != canonical_score(row.score)
+                                     or existing["grade"] != candidate.grade.grade):
+            report.errors.append({"row": row.row, "error": (
+                f"{row.recipient!r} already has certificate {existing['number']} for {report.year} "
+                f"({report.event}) with nilai {existing['score_text']}, grade {existing['grade']}; "
+                f"this row says {angka(row.score)}, grade {candidate.grade.grade}: revoke it first "
+                f"(docgen certificate revoke {existing['number']} --reason ...), then issue again")})
+            continue
+        plan.append((candidate, existing))
+    if not plan:
+        return []
+
+    secret = read_secret(ws, create=True)
+    assert secret is not None
+    fresh = [c for c, existing in plan if existing is None]
+    numbers = Registry(state, config).allocate_many(
+        "certificate", report.signed_on,
+        [Allocation(f"Piagam Penghargaan: {c.row.recipient}",
+                    {"certificate": c.row.recipient, "event": report.event, "year": report.year})
+         for c in fresh],
+        year=report.year) if fresh else []
+    allocated = iter(numbers)
+    recorded_at = datetime.now().astimezone().isoformat(timespec="seconds")
+    user = _user()
+    head = config.office.head
+    records: list[tuple[dict[str, Any], bool]] = []  # (record, new)
+    for candidate, existing in plan:
+        if existing is not None:
+            records.append((dict(existing), False))
+            continue
+        row, grade = candidate.row, candidate.grade
+        number = next(allocated)
+        record = {
+            "number": number["number"], "seq": number["seq"], "year": report.year,
+            "event": report.event, "key": fold(row.recipient), "recipient": row.recipient,
+            "unit": row.unit, "score": float(row.score), "score_text": angka(row.score),
+            "grade": grade.grade, "grade_label": grade.label, "zone": grade.zone,
+            "grade_text": grade.text, "issued_on": report.signed_on.isoformat(),
+            "place": config.office.city,
+            "signatory": {"name": head.name, "title": head.title, "nip": head.nip or ""},
+            "verify_url": config.certificates.verify_url,
+            "source": {"file": report.results, "row": row.row},
+            "revoked": False, "revoked_reason": None, "revoked_at": None,
+            "recorded_at": recorded_at, "user": user,
+        }
+        record["file"] = ws.rel(_target(ws, record))
+        records.append((record, True))
+
+    jobs = []
+    writes: list[int] = []  # indexes of records whose file is (re)written
+    for index, (record, new) in enumerate(records):
+        check = checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
+        context = _record_context(record, ws, check)
+        if new or not _file_ok(ws, record):
+            tmp = files.enter_context(atomic_path(ws.root / record["file"]))
+            jobs.append(Job(context, tmp))
+            writes.append(index)
+        else:
+            jobs.append(Job(context, None))
+    stem = _safe(Path(report.results).stem)
+    combined_target = ws.inside(ws.outputs_dir / "certificates" / str(report.year) / "print" / f"{stem}.pdf")
+    combined_tmp = files.enter_context(atomic_path(combined_target))
+    shas = render_certificates(
+        source, jobs, combined_tmp, progress=progress, workers=workers,
+        combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}")
+    report.combined = ws.rel(combined_target)
+
+    inserts = []
+    for index in writes:
+        record, new = records[index]
+        sha = shas[index]
+        if new:
+            record["sha256"] = sha
+            record["sha256s"] = [sha]
+            inserts.append(record)
+        else:
+            known = record.get("sha256s") or [record.get("sha256")]
+            record["sha256"] = sha
+            record["sha256s"] = [*known, sha] if sha not in known else known
+    if inserts:
+        table.insert_multiple(inserts)
+    updates = {records[i][0]["number"]: records[i][0] for i in writes if not records[i][1]}
+    if updates:
+        def refresh(doc: dict[str, Any]) -> None:
+            fresh_record = updates.get(doc["number"])
+            if fresh_record is not None and not doc.get("revoked"):
+                doc["sha256"] = fresh_record["sha256"]
+                doc["sha256s"] = fresh_record["sha256s"]
+
+        table.update(refresh, doc_ids=[d.doc_id for d in table.all() if d["number"] in updates])
+    entries = []
+    for (candidate, _), (record, new) in zip(plan, records, strict=True):
+        entries.append({
+            "row": candidate.row.row, "number": record["number"], "recipient": record["recipient"],
+            "score": record["score"], "score_text": record["score_text"], "grade": record["grade"],
+            "grade_text": record["grade_text"], "file": record["file"], "new": new,
+        })
+    return entries
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers and services
+        return ""
+
+
+# --- verifying and revoking ----------------------------------------------------------------
+
+@dataclass
+class Verification:
+    number: str
+    genuine: bool = False
+    revoked: bool = False
+    record: dict[str, Any] | None = None
+    reasons: list[str] = field(default_factory=list)
+    file: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.genuine and not self.revoked
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.record or {}
+        return {
+            "number": self.number, "genuine": self.genuine, "revoked": self.revoked,
+            "valid": self.valid, "recipient": r.get("recipient"), "year": r.get("year"),
+            "grade": r.get("grade"), "score": r.get("score"), "event": r.get("event"),
+            "issued_on": r.get("issued_on"), "revoked_on": (r.get("revoked_at") or "")[:10] or None,
+            "revoked_reason": r.get("revoked_reason"), "file": self.file, "reasons": self.reasons,
+        }
+
+
+def _find(state: TrackerState, number: str) -> dict[str, Any] | None:
+    found = [dict(r) for r in state.table(TABLE).all() if r["number"] == number]
+    return found[-1] if found else None
+
+
+def _known_urls(ws: Workspace, state: TrackerState) -> list[str]:
+    urls = [ws.config.certificates.verify_url]
+    urls += [r.get("verify_url", "") for r in state.table(TABLE).all()]
+    return list(dict.fromkeys(u for u in urls if u))
+
+
+def verify(ws: Workspace, target: str) -> Verification:
+    """Is the certificate NUMBER (or its QR payload / URL), or the PDF file, genuine?"""
+    state = Tracker(ws.root).read()
+    if target.strip().lower().endswith(".pdf"):
+        path = Path(target)
+        if not path.is_file():
+            raise InputError(f"{target}: no such file")
+        return _verify_file(ws, state, path)
+    number, check = parse_payload(target, _known_urls(ws, state))
+    result = _lookup(ws, state, number)
+    if result.record is not None and check is not None:
+        expected = _expected_checksum(ws, result.record, result)
+        if expected is not None and not hmac.compare_digest(expected, check):
+            result.genuine = False
+            result.reasons.append("the checksum does not match this certificate: the code was "
+                                  "altered or belongs to another certificate")
+    return result
+
+
+def _lookup(ws: Workspace, state: TrackerState, number: str) -> Verification:
+    result = Verification(number)
+    record = _find(state, number)
+    if record is None:
+        registered = Registry(state, ws.config).find(number)
+        if registered is not None and registered["kind"] != "certificate":
+            result.reasons.append(f"{number} is a {registered['kind']} number, not a certificate")
+        else:
+            result.reasons.append(f"no certificate {number} in this workspace's registry")
+        return result
+    result.record = record
+    result.genuine = True
+    if record.get("revoked"):
+        result.revoked = True
+        result.reasons.append(f"revoked on {(record.get('revoked_at') or '')[:10]}: "
+                              f"{record.get('revoked_reason')}")
+    registered = Registry(state, ws.config).find(number)
+    if registered is not None and registered.get("void"):
+        result.revoked = True
+        result.reasons.append(f"its number was voided in the registry: {registered.get('void_reason')}")
+    return result
+
+
+def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verification) -> str | None:
+    secret = read_secret(ws)
+    if secret is None:
+        result.genuine = False
+        result.reasons.append(f"cannot check the checksum: .docgen/{SECRET_FILE} is missing (the "
+                              "workspace that issued the certificate holds it)")
+        return None
+    return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
+
+
+def _page_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _verify_file(ws: Workspace, state: TrackerState, path: Path) -> Verification:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    shown = _label(ws, path)
+    try:
+        reader = PdfReader(path)
+        pages = len(reader.pages)
+        keywords = str((reader.metadata or {}).get("/Keywords") or "")
+        text = _page_text(reader.pages[0].extract_text() or "") if pages else ""
+    except (PdfReadError, OSError, ValueError, KeyError) as exc:
+        raise InputError(f"{shown}: not a readable PDF file ({exc})") from exc
+    if pages != 1:
+        raise InputError(f"{shown}: {pages} pages; verify one certificate file (outputs/certificates/"
+                         "<year>/...), not a combined print file")
+    if not keywords.strip():
+        result = Verification("")
+        result.file = shown
+        result.reasons.append("the file holds no verification code: not a certificate issued by docgen")
+        return result
+    number, check = parse_payload(keywords, _known_urls(ws, state))
+    result = _lookup(ws, state, number)
+    result.file = shown
+    record = result.record
+    if record is None:
+        return result
+    problems = []
+    expected = _expected_checksum(ws, record, result)
+    if expected is not None:
+        wanted = payload(record["number"], expected, record.get("verify_url", ""))
+        if keywords.strip() != wanted:
+            problems.append("its QR payload does not match the registry")
+    missing = [what for what, value in (("number", record["number"]),
+                                        ("recipient", record["recipient"]),
+                                        ("score", record["score_text"]))
+               if _page_text(value) not in text]
+    if missing:
+        problems.append(f"its text does not show the {', '.join(missing)} as issued")
+    if sha256_file(path) not in record.get("sha256s", [record.get("sha256")]):
+        problems.append("the file differs from the one issued: it was modified after issue")
+    if problems:
+        result.genuine = False
+        result.reasons[:0] = problems
+    return result
+
+
+def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
+    """Mark a certificate revoked: verify reports it so from then on."""
+    number = number.strip()
+    if not reason.strip():
+        raise InputError("--reason: say why the certificate is revoked")
+    with Tracker(ws.root).write() as state:
+        table = state.table(TABLE)
+        docs = [d for d in table.all() if d["number"] == number]
+        if not docs:
+            raise NotFoundError(f"{number}: no certificate with this number in the registry")
+        doc = docs[-1]
+        if doc.get("revoked"):
+            raise VerificationError(f"{number}: already revoked on {(doc.get('revoked_at') or '')[:10]} "
+                                    f"({doc.get('revoked_reason')})")
+        changes = {"revoked": True, "revoked_reason": " ".join(reason.split()),
+                   "revoked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                   "revoked_by": _user()}
+        table.update(changes, doc_ids=[doc.doc_id])
+        return {**doc, **changes}

@@ -1,0 +1,145 @@
+"""Grading schemes of the compliance assessment (Penilaian Kepatuhan), per year.
+
+Built in (DOMAIN.md): the three zones Hijau / Kuning / Merah for years up to 2021 and
+the categories A–E from 2022 on. `[grading.YEAR]` in docgen.toml replaces the scheme of
+that year. Boundaries are compared as Decimals, so 88,00 is an A and 87,99 a B.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from docgen.config import Config
+from docgen.errors import InputError
+
+FIRST_CATEGORY_YEAR = 2022
+_PREFIXES = ("zona ", "kategori ", "predikat ", "kualifikasi ")
+
+
+@dataclass(frozen=True)
+class Grade:
+    grade: str          # "A", "Hijau"
+    min: Decimal        # the lowest score of the grade
+    label: str = ""     # "Kualitas Tertinggi", "Kepatuhan Tinggi"
+    zone: str = ""      # "hijau", "kuning", "merah"
+    rank: int = 0       # 0 is the best grade of its scheme
+
+    @property
+    def is_zone(self) -> bool:
+        """A grade that is itself a zone (the schemes up to 2021)."""
+        return bool(self.zone) and self.zone.casefold() == self.grade.casefold()
+
+    @property
+    def text(self) -> str:
+        """How a certificate names it: "Kategori A — Kualitas Tertinggi (Zona Hijau)"."""
+        label = f" — {self.label}" if self.label else ""
+        if self.is_zone:
+            return f"Zona {self.grade.title()}{label}"
+        zone = f" (Zona {self.zone.title()})" if self.zone else ""
+        return f"Kategori {self.grade}{label}{zone}"
+
+
+@dataclass(frozen=True)
+class Scheme:
+    year: int
+    grades: tuple[Grade, ...]
+    source: str  # "built-in" or "docgen.toml [grading.2022]"
+
+    @property
+    def names(self) -> str:
+        return ", ".join(g.grade for g in self.grades)
+
+    def grade_of(self, score: Decimal) -> Grade:
+        """The first (highest) grade whose minimum the score reaches."""
+        for grade in self.grades:
+            if score >= grade.min:
+                return grade
+        return self.grades[-1]  # unreachable for 0..100: the last grade starts at 0
+
+    def find(self, text: str) -> Grade | None:
+        """The grade named by `text`, in any case: "A", "a", "Kategori A", "Hijau",
+        "Zona Hijau", or its label ("Kualitas Tertinggi"). None if it names none."""
+        wanted = _fold(text)
+        for prefix in _PREFIXES:
+            if wanted.startswith(prefix):
+                wanted = wanted[len(prefix):].strip()
+        for grade in self.grades:
+            if _fold(grade.grade) == wanted:
+                return grade
+        # "A — Kualitas Tertinggi", "A (Kualitas Tertinggi)": the grade before the label.
+        for sep in (" — ", " – ", " - ", " ("):
+            head = wanted.split(sep, 1)[0].strip()
+            if head != wanted:
+                for grade in self.grades:
+                    if _fold(grade.grade) == head:
+                        return grade
+        by_label = [g for g in self.grades if g.label and _fold(g.label) == wanted]
+        if len(by_label) == 1:
+            return by_label[0]
+        by_zone = [g for g in self.grades if g.zone and _fold(g.zone) == wanted]
+        return by_zone[0] if len(by_zone) == 1 else None
+
+    def minimum(self, text: str) -> Grade:
+        """The grade `--min-grade` names. A zone of a scheme with several grades per zone
+        (`hijau` in 2022) means the lowest grade of that zone (B)."""
+        grade = self.find(text)
+        if grade is None:
+            wanted = _fold(text)
+            for prefix in _PREFIXES:
+                wanted = wanted.removeprefix(prefix)
+            zone = [g for g in self.grades if g.zone and _fold(g.zone) == wanted.strip()]
+            if zone:
+                return zone[-1]
+            raise InputError(f"--min-grade: {text!r} is not a grade of the {self.year} scheme "
+                             f"(use one of {self.names}{self._zones_hint()})")
+        return grade
+
+    def default_minimum(self) -> Grade:
+        """Without --min-grade: green-zone providers receive certificates (DOMAIN.md), so
+        the lowest grade of zone hijau; the top grade when the scheme has no zones."""
+        green = [g for g in self.grades if g.zone.casefold() == "hijau"]
+        return green[-1] if green else self.grades[0]
+
+    def _zones_hint(self) -> str:
+        zones = list(dict.fromkeys(g.zone for g in self.grades if g.zone and not g.is_zone))
+        return f", or a zone: {', '.join(zones)}" if zones else ""
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _scheme(year: int, rows: list[tuple[str, str, str, str]], source: str) -> Scheme:
+    grades = tuple(Grade(name, Decimal(low), label, zone, rank)
+                   for rank, (name, low, label, zone) in enumerate(rows))
+    return Scheme(year, grades, source)
+
+
+ZONES = [
+    ("Hijau", "81", "Kepatuhan Tinggi", "hijau"),
+    ("Kuning", "51", "Kepatuhan Sedang", "kuning"),
+    ("Merah", "0", "Kepatuhan Rendah", "merah"),
+]
+CATEGORIES = [
+    ("A", "88", "Kualitas Tertinggi", "hijau"),
+    ("B", "78", "Kualitas Tinggi", "hijau"),
+    ("C", "57", "Kualitas Sedang", "kuning"),
+    ("D", "26", "Kualitas Rendah", "merah"),
+    ("E", "0", "Kualitas Terendah", "merah"),
+]
+
+
+def builtin_scheme(year: int) -> Scheme:
+    rows = ZONES if year < FIRST_CATEGORY_YEAR else CATEGORIES
+    return _scheme(year, rows, "built-in")
+
+
+def scheme_for(config: Config, year: int) -> Scheme:
+    """The grading scheme of an assessment year: docgen.toml's, else the built-in one."""
+    configured = config.grading.get(str(year))
+    if configured is None:
+        return builtin_scheme(year)
+    # repr() of the float is its shortest exact text: 88.0 -> Decimal("88.0"), never 87.999...
+    rows = [(g.grade, repr(g.min), g.label, g.zone) for g in configured.grades]
+    return _scheme(year, rows, f"docgen.toml [grading.{year}]")

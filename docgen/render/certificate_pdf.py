@@ -1,0 +1,736 @@
+"""The Piagam Penghargaan as PDF (reportlab), laid out by `templates/sertifikat.toml`.
+
+The layout file names the page, the border lines, an optional logo, the QR code and the
+text blocks (Jinja text, font, size, position); units are millimetres from the page's
+top-left corner, text sizes in points. The workspace's `templates/sertifikat.toml`
+replaces the default shipped in the package.
+
+Speed matters here (hundreds of certificates per run), so:
+- the QR code (segno) is drawn as one filled path of integer module runs under one
+  transformation, written straight into the page stream;
+- text uses the PDF standard fonts (nothing embedded) unless the layout names a TTF;
+- streams are zlib-compressed without reportlab's pure-Python ASCII85 step;
+- one certificate's QR is encoded once and drawn in both its own file and the combined
+  print file; the individual files are rendered by a process pool on every core while
+  this process draws the combined file from their results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import re
+import threading
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from docgen import __version__
+from docgen.errors import TemplateError
+from docgen.indonesian import FILTERS
+from docgen.validation import problems_from
+
+LAYOUT_FILE = "sertifikat.toml"
+MM = 72 / 25.4
+PAGE_SIZES = {"A4": (210.0, 297.0), "F4": (215.0, 330.0), "Letter": (215.9, 279.4),
+              "Legal": (215.9, 355.6)}
+STANDARD_FONTS = frozenset({
+    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic",
+    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+    "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
+})
+# What a text block may use; `docgen check` flags any other name.
+CONTEXT_KEYS = frozenset({
+    "number", "recipient", "unit", "score", "grade", "grade_label", "zone", "grade_text",
+    "year", "event", "signed_on", "place", "office", "signatory", "checksum", "payload",
+})
+POOL_MIN = 40          # below this, a process pool costs more than it saves
+CHUNK = 25             # certificates per pool task
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+# --- the layout file ------------------------------------------------------------------
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _color(value: str) -> str:
+    if not _COLOR.match(value):
+        raise ValueError(f"{value!r} is not a colour like \"#1F3A68\"")
+    return value
+
+
+Color = Annotated[str, AfterValidator(_color)]
+
+
+class PageSpec(_Strict):
+    size: Literal["A4", "F4", "Letter", "Legal"] = "A4"
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    background: Color | None = None
+
+
+    @property
+    def mm(self) -> tuple[float, float]:
+        short, long = PAGE_SIZES[self.size]
+        return (long, short) if self.orientation == "landscape" else (short, long)
+
+
+class FrameLine(_Strict):
+    inset: float = Field(ge=0, description="mm from the page edge")
+    width: float = Field(default=1.0, gt=0, le=30, description="points")
+    color: Color = "#000000"
+
+
+
+class Corners(_Strict):
+    size: float = Field(default=8.0, gt=0, le=60, description="mm")
+    color: Color = "#000000"
+    inset: float | None = Field(default=None, ge=0, description="mm; default: the innermost line")
+
+
+
+class BorderSpec(_Strict):
+    lines: list[FrameLine] = Field(min_length=1)
+    corners: Corners | None = None
+
+
+class LogoSpec(_Strict):
+    file: str = Field(min_length=1)
+    y: float = Field(ge=0, description="mm from the top to the image's top edge")
+    width: float = Field(gt=0, description="mm")
+    x: float | None = Field(default=None, description="mm to the image's left edge; default centred")
+
+
+class QRSpec(_Strict):
+    x: float = Field(ge=0)
+    y: float = Field(ge=0)
+    size: float = Field(default=26.0, ge=10, le=120)
+    caption: str = ""
+    caption_font: str = "Helvetica"
+    caption_size: float = Field(default=6.5, gt=0, le=24)
+    color: Color = "#000000"
+
+
+
+class RuleSpec(_Strict):
+    """A horizontal ornamental line, e.g. under the title."""
+    y: float = Field(ge=0)
+    length: float = Field(gt=0, description="mm")
+    x: float | None = Field(default=None, description="mm to its centre; default the page centre")
+    width: float = Field(default=0.8, gt=0, le=20, description="points")
+    color: Color = "#000000"
+
+
+
+class TextBlock(_Strict):
+    text: str
+    font: str = "Times-Roman"
+    size: float = Field(default=14.0, gt=0, le=200)
+    align: Literal["center", "left", "right"] = "center"
+    x: float | None = Field(default=None, description="mm: the centre (center), left or right edge")
+    y: float | None = Field(default=None, ge=0, description="mm from the top to the first baseline")
+    dy: float | None = Field(default=None, description="mm from the previous block's last baseline")
+    width: float | None = Field(default=None, gt=0, description="mm to wrap lines at")
+    leading: float = Field(default=1.25, ge=0.8, le=4)
+    color: Color = "#000000"
+    letter_spacing: float = Field(default=0.0, ge=0, le=40, description="points")
+    underline: bool = False
+    max_lines: int | None = Field(default=None, ge=1)
+    min_size: float | None = Field(default=None, gt=0)
+
+
+    @model_validator(mode="after")
+    def _position(self) -> TextBlock:
+        if self.y is not None and self.dy is not None:
+            raise ValueError("give y (from the top) or dy (below the previous block), not both")
+        if self.min_size is not None and self.min_size > self.size:
+            raise ValueError("min_size must not exceed size")
+        return self
+
+
+class Layout(_Strict):
+    page: PageSpec = Field(default_factory=PageSpec)
+    fonts: dict[str, str] = Field(default_factory=dict)
+    border: BorderSpec | None = None
+    logo: LogoSpec | None = None
+    rule: list[RuleSpec] = Field(default_factory=list)
+    qr: QRSpec
+    text: list[TextBlock] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _fonts_known(self) -> Layout:
+        for name in self.fonts:
+            if name in STANDARD_FONTS or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name):
+                raise ValueError(f"fonts.{name}: choose another name (letters, digits, - and _; "
+                                 "not a standard PDF font)")
+        known = STANDARD_FONTS | set(self.fonts)
+        for index, block in enumerate(self.text):
+            if block.font not in known:
+                raise ValueError(f"text.{index}.font: unknown font {block.font!r} (a standard PDF "
+                                 "font such as Times-Roman, or one named in [fonts])")
+        if self.qr.caption_font not in known:
+            raise ValueError(f"qr.caption_font: unknown font {self.qr.caption_font!r}")
+        return self
+
+
+@dataclass(frozen=True)
+class LayoutSource:
+    """Where the layout comes from: relative files (logo, TTF) are found beside it."""
+
+    path: Path
+    label: str
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+def default_layout_path() -> Path:
+    return Path(str(resources.files("docgen") / "templates" / LAYOUT_FILE))
+
+
+def layout_source(templates_dir: Path, label_of: Callable[[Path], str]) -> LayoutSource:
+    """templates/sertifikat.toml of the workspace, else the default in the package."""
+    own = templates_dir / LAYOUT_FILE
+    if own.is_file():
+        return LayoutSource(own, label_of(own))
+    return LayoutSource(default_layout_path(), f"{LAYOUT_FILE} (default template)")
+
+
+def _jinja() -> SandboxedEnvironment:
+    # PDF text, not XML: no escaping; StrictUndefined so a typo is an error, not a blank.
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                               finalize=lambda v: "" if v is None else v)
+    env.filters.update(FILTERS)
+    return env
+
+
+ENV = _jinja()
+
+
+def read_layout(source: LayoutSource) -> Layout:
+    """The validated layout; every problem is a line naming the file (TemplateError)."""
+    label = source.label
+    try:
+        raw = tomllib.loads(source.path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise TemplateError(f"{label}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"{label}: not a UTF-8 text file") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"{label}: invalid TOML: {exc}") from exc
+    try:
+        layout = Layout.model_validate(raw)
+    except ValidationError as exc:
+        lines = [str(p) for p in problems_from(exc, label)]
+        raise TemplateError(lines[0], problems=lines) from exc
+    problems = _file_problems(layout, source) + _jinja_problems(layout, label)
+    if problems:
+        raise TemplateError(problems[0], problems=problems)
+    return layout
+
+
+def _file_problems(layout: Layout, source: LayoutSource) -> list[str]:
+    problems = []
+    wanted = [(f"fonts.{name}", file) for name, file in layout.fonts.items()]
+    if layout.logo:
+        wanted.append(("logo.file", layout.logo.file))
+    for where, file in wanted:
+        if not (source.folder / file).is_file():
+            problems.append(f"{source.label}: {where}: no file {file!r} (paths are relative to "
+                            f"the layout's folder)")
+    if problems:
+        return problems
+    for name, file in layout.fonts.items():
+        try:
+            _register_font(name, source.folder / file)
+        except Exception as exc:  # reportlab raises its own TTFError and plain errors
+            problems.append(f"{source.label}: fonts.{name}: cannot use {file!r} as a TrueType font "
+                            f"({exc})")
+    if layout.logo:
+        try:
+            _image(source.folder / layout.logo.file)
+        except Exception as exc:
+            problems.append(f"{source.label}: logo.file: cannot read image {layout.logo.file!r} ({exc})")
+    return problems
+
+
+def _templates(layout: Layout) -> list[tuple[str, str]]:
+    found = [(f"text.{i}.text", block.text) for i, block in enumerate(layout.text)]
+    if layout.qr.caption:
+        found.append(("qr.caption", layout.qr.caption))
+    return found
+
+
+def _jinja_problems(layout: Layout, label: str) -> list[str]:
+    problems = []
+    for where, source in _templates(layout):
+        try:
+            ast = ENV.parse(source)
+        except TemplateSyntaxError as exc:
+            problems.append(f"{label}: {where}: Jinja syntax error: {exc.message}")
+            continue
+        for name in sorted(meta.find_undeclared_variables(ast) - CONTEXT_KEYS):
+            problems.append(f"{label}: {where}: unknown variable {name!r} (known: "
+                            f"{', '.join(sorted(CONTEXT_KEYS))})")
+        for node in ast.find_all(nodes.Filter):
+            if node.name not in ENV.filters:
+                problems.append(f"{label}: {where}: unknown filter {node.name!r}")
+    if problems:
+        return problems
+    # Attributes (office.nmae) and filter misuse only show when rendering: use samples.
+    for where, source in _templates(layout):
+        for context in sample_contexts():
+            try:
+                ENV.from_string(source).render(context)
+            except (UndefinedError, SecurityError, TypeError, ValueError) as exc:
+                problems.append(f"{label}: {where}: {exc}")
+                break
+    return problems
+
+
+def sample_contexts() -> list[dict[str, Any]]:
+    """What `docgen check` renders the text blocks with: a full and a sparse certificate."""
+    office = {"name": "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur",
+              "short": "Ombudsman RI Perwakilan NTT", "unit_code": "PW24", "city": "Kupang",
+              "address": "Jl. Polisi Militer No. 3, Kupang"}
+    full = {
+        "number": "0001/PHG/PW24/2022", "recipient": "Dinas Penanaman Modal dan Pelayanan Terpadu "
+        "Satu Pintu Kota Kupang", "unit": "Pemerintah Kota Kupang", "score": "91,40",
+        "grade": "A", "grade_label": "Kualitas Tertinggi", "zone": "hijau",
+        "grade_text": "Kategori A — Kualitas Tertinggi (Zona Hijau)", "year": 2022,
+        "event": "Penilaian Kepatuhan Standar Pelayanan Publik", "signed_on": date(2023, 2, 16),
+        "place": "Kupang", "office": office,
+        "signatory": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan Ombudsman Republik "
+                      "Indonesia Provinsi Nusa Tenggara Timur", "nip": "196912311990031001"},
+        "checksum": "0123456789ABCDEF", "payload": "0001/PHG/PW24/2022 0123456789ABCDEF",
+    }
+    sparse = {**full, "unit": "", "grade_label": "", "zone": "",
+              "office": {**office, "short": None, "address": None},
+              "signatory": {**full["signatory"], "nip": None}}
+    return [full, sparse]
+
+
+# --- drawing --------------------------------------------------------------------------
+
+_REGISTERED: dict[str, Path] = {}
+_IMAGES: dict[Path, Any] = {}
+
+
+def _register_font(name: str, path: Path) -> None:
+    if _REGISTERED.get(name) == path:
+        return
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont(name, str(path)))
+    _REGISTERED[name] = path
+
+
+def _image(path: Path) -> Any:
+    if path not in _IMAGES:
+        from reportlab.lib.utils import ImageReader
+
+        reader = ImageReader(str(path))
+        reader.getSize()  # fail now on a broken image
+        _IMAGES[path] = reader
+    return _IMAGES[path]
+
+
+def _rgb(hex_color: str) -> tuple[float, float, float]:
+    return tuple(int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def qr_ops(payload: str, x: float, y: float, size: float) -> str:
+    """PDF operators drawing the QR code of `payload` with its lower-left corner at (x, y)
+    points and `size` points wide: a white quiet zone, then every dark run of every row
+    as one rectangle of one path, in module units under a single `cm` transformation."""
+    import segno
+
+    matrix = segno.make(payload, error="m", micro=False, boost_error=False).matrix
+    n = len(matrix)
+    quiet = 4  # modules of white around the code, as the standard requires
+    s = size / n
+    ops = [f"q 1 g {x - quiet * s:.3f} {y - quiet * s:.3f} {size + 2 * quiet * s:.3f} "
+           f"{size + 2 * quiet * s:.3f} re f Q",
+           f"q {s:.5f} 0 0 {-s:.5f} {x:.3f} {y + size:.3f} cm"]
+    append = ops.append
+    for r, row in enumerate(matrix):
+        line = bytes(row)
+        start = line.find(1)
+        while start >= 0:
+            end = line.find(0, start)
+            if end < 0:
+                end = n
+            append(f"{start} {r} {end - start} 1 re")
+            start = line.find(1, end)
+    append("f Q")
+    return "\n".join(ops)
+
+
+@dataclass
+class _Line:
+    text: str
+    x: float
+    y: float
+
+
+class CertificateRenderer:
+    """One layout, ready to draw many certificates (templates compiled once)."""
+
+    def __init__(self, layout: Layout, source: LayoutSource) -> None:
+        self.layout = layout
+        self.source = source
+        self.page_w, self.page_h = (v * MM for v in layout.page.mm)
+        self.blocks = [(block, ENV.from_string(block.text)) for block in layout.text]
+        self.caption = ENV.from_string(layout.qr.caption) if layout.qr.caption else None
+        for name, file in layout.fonts.items():
+            _register_font(name, source.folder / file)
+        self.logo = _image(source.folder / layout.logo.file) if layout.logo else None
+
+    # Static parts: the same on every page.
+    @cached_property
+    def _frame_ops(self) -> str:
+        ops = []
+        w, h = self.page_w, self.page_h
+        if self.layout.page.background:
+            r, g, b = _rgb(self.layout.page.background)
+            ops.append(f"q {r:.3f} {g:.3f} {b:.3f} rg 0 0 {w:.2f} {h:.2f} re f Q")
+        border = self.layout.border
+        if border:
+            for line in border.lines:
+                r, g, b = _rgb(line.color)
+                i = line.inset * MM
+                ops.append(f"q {r:.3f} {g:.3f} {b:.3f} RG {line.width:.2f} w {i:.2f} {i:.2f} "
+                           f"{w - 2 * i:.2f} {h - 2 * i:.2f} re S Q")
+            if border.corners:
+                ops.append(self._corner_ops(border))
+        for rule in self.layout.rule:
+            r, g, b = _rgb(rule.color)
+            cx = rule.x * MM if rule.x is not None else w / 2
+            y = h - rule.y * MM
+            half = rule.length * MM / 2
+            # A rule that tapers: a thin line with a small diamond in its middle.
+            d = max(rule.width * 2.2, 2.0)
+            ops.append(f"q {r:.3f} {g:.3f} {b:.3f} RG {r:.3f} {g:.3f} {b:.3f} rg {rule.width:.2f} w "
+                       f"{cx - half:.2f} {y:.2f} m {cx - d * 1.6:.2f} {y:.2f} l S "
+                       f"{cx + d * 1.6:.2f} {y:.2f} m {cx + half:.2f} {y:.2f} l S "
+                       f"{cx:.2f} {y + d:.2f} m {cx + d:.2f} {y:.2f} l {cx:.2f} {y - d:.2f} l "
+                       f"{cx - d:.2f} {y:.2f} l f Q")
+        return "\n".join(ops)
+
+    def _corner_ops(self, border: BorderSpec) -> str:
+        corners = border.corners
+        assert corners is not None
+        inset = (corners.inset if corners.inset is not None else max(li.inset for li in border.lines)) * MM
+        size = corners.size * MM
+        r, g, b = _rgb(corners.color)
+        w, h = self.page_w, self.page_h
+        ops = [f"q {r:.3f} {g:.3f} {b:.3f} rg {r:.3f} {g:.3f} {b:.3f} RG"]
+        for cx, cy, sx, sy in ((inset, inset, 1, 1), (w - inset, inset, -1, 1),
+                               (inset, h - inset, 1, -1), (w - inset, h - inset, -1, -1)):
+            # An L-shaped bracket along the frame and a diamond at the corner.
+            t = size * 0.16
+            ops.append(f"{cx:.2f} {cy:.2f} m {cx + sx * size:.2f} {cy:.2f} l "
+                       f"{cx + sx * size:.2f} {cy + sy * t:.2f} l {cx + sx * t:.2f} {cy + sy * t:.2f} l "
+                       f"{cx + sx * t:.2f} {cy + sy * size:.2f} l {cx:.2f} {cy + sy * size:.2f} l f")
+            dx, dy = cx + sx * size * 0.42, cy + sy * size * 0.42
+            d = size * 0.17
+            ops.append(f"{dx:.2f} {dy + d:.2f} m {dx + d:.2f} {dy:.2f} l {dx:.2f} {dy - d:.2f} l "
+                       f"{dx - d:.2f} {dy:.2f} l f")
+        ops.append("Q")
+        return "\n".join(ops)
+
+    def qr_ops(self, payload: str) -> str:
+        qr = self.layout.qr
+        size = qr.size * MM
+        return qr_ops(payload, qr.x * MM, self.page_h - qr.y * MM - size, size)
+
+    def _wrap(self, text: str, font: str, size: float, width: float, spacing: float) -> list[str]:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        def measure(s: str) -> float:
+            return stringWidth(s, font, size) + spacing * max(len(s) - 1, 0)
+
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            words = paragraph.split()
+            if not words:
+                continue
+            current = words[0]
+            for word in words[1:]:
+                candidate = f"{current} {word}"
+                if measure(candidate) <= width:
+                    current = candidate
+                else:
+                    lines.append(current)
+                    current = word
+            lines.append(current)
+        return lines
+
+    def _block_lines(self, block: TextBlock, text: str) -> tuple[list[str], float]:
+        width = (block.width * MM) if block.width else self.page_w - 2 * 30 * MM
+        size = block.size
+        spacing = block.letter_spacing
+        lines = self._wrap(text, block.font, size, width, spacing)
+        if block.max_lines and block.min_size:
+            while len(lines) > block.max_lines and size - 0.5 >= block.min_size:
+                size -= 0.5
+                lines = self._wrap(text, block.font, size, width, spacing)
+        if block.align == "center" and len(lines) > 1 and "\n" not in text:
+            # Balance a centred paragraph: the narrowest width giving as few lines, so a
+            # name breaks into two even lines instead of a full one and a stub.
+            low, high = width / len(lines), width
+            for _ in range(12):
+                mid = (low + high) / 2
+                if len(self._wrap(text, block.font, size, mid, spacing)) > len(lines):
+                    low = mid
+                else:
+                    high = mid
+            lines = self._wrap(text, block.font, size, high, spacing)
+        return lines, size
+
+    def draw(self, canvas: Any, context: dict[str, Any], qr: str) -> None:
+        """Draw one certificate on the canvas's current page."""
+        canvas.addLiteral(self._frame_ops)
+        if self.logo is not None and self.layout.logo is not None:
+            logo = self.layout.logo
+            iw, ih = self.logo.getSize()
+            w = logo.width * MM
+            h = w * ih / iw
+            x = logo.x * MM if logo.x is not None else (self.page_w - w) / 2
+            canvas.drawImage(self.logo, x, self.page_h - logo.y * MM - h, w, h, mask="auto")
+        last = None  # the previous block's last baseline, in points from the top
+        for block, template in self.blocks:
+            text = template.render(context).strip()
+            if not text:
+                continue
+            lines, size = self._block_lines(block, text)
+            step = size * block.leading
+            if block.y is not None:
+                top = block.y * MM
+            elif block.dy is not None and last is not None:
+                top = last + block.dy * MM
+            else:
+                top = (last if last is not None else 0) + step
+            canvas.setFont(block.font, size)
+            r, g, b = _rgb(block.color)
+            canvas.setFillColorRGB(r, g, b)
+            x = block.x * MM if block.x is not None else self.page_w / 2
+            for index, line in enumerate(lines):
+                y = self.page_h - (top + index * step)
+                spacing = block.letter_spacing
+                if block.align == "center":
+                    canvas.drawCentredString(x, y, line, charSpace=spacing)
+                elif block.align == "right":
+                    canvas.drawRightString(x, y, line, charSpace=spacing)
+                else:
+                    canvas.drawString(x, y, line, charSpace=spacing)
+                if block.underline:
+                    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+                    width = stringWidth(line, block.font, size) + spacing * max(len(line) - 1, 0)
+                    left = {"center": x - width / 2, "right": x - width}.get(block.align, x)
+                    canvas.setStrokeColorRGB(r, g, b)
+                    canvas.setLineWidth(max(size * 0.05, 0.5))
+                    canvas.line(left, y - size * 0.14, left + width, y - size * 0.14)
+            last = top + (len(lines) - 1) * step
+        canvas.addLiteral(qr)
+        if self.caption is not None:
+            caption = self.caption.render(context).strip()
+            q = self.layout.qr
+            canvas.setFont(q.caption_font, q.caption_size)
+            canvas.setFillColorRGB(*_rgb(q.color))
+            cx = (q.x + q.size / 2) * MM
+            y = self.page_h - (q.y + q.size) * MM - q.caption_size * 1.9
+            for index, line in enumerate(caption.split("\n")):
+                canvas.drawCentredString(cx, y - index * q.caption_size * 1.25, line.strip())
+
+    def new_canvas(self, target: Any, *, title: str, subject: str = "", keywords: str = "",
+                   author: str = "", on: date | None = None) -> Any:
+        from reportlab.pdfgen.canvas import Canvas
+
+        # invariant: the same certificate renders to the same bytes (its sha256 is recorded);
+        # the document date is then the date of signing, not 2000-01-01.
+        canvas = Canvas(target, pagesize=(self.page_w, self.page_h), invariant=1, pageCompression=1)
+        canvas.setTitle(title)
+        canvas.setSubject(subject)
+        canvas.setKeywords(keywords)
+        canvas.setAuthor(author)
+        canvas.setCreator(f"docgen {__version__}")
+        if on is not None:
+            stamp = f"D:{on:%Y%m%d}000000"
+            canvas.setDateFormatter(lambda *_: stamp)
+        return canvas
+
+    def single(self, context: dict[str, Any], qr: str) -> bytes:
+        """One certificate as a PDF file's bytes, its QR payload in the keywords."""
+        canvas = self.new_canvas(None, title=f"Piagam Penghargaan {context['number']}",
+                                 subject=str(context["recipient"]), keywords=str(context["payload"]),
+                                 author=str(context["office"].get("name") or ""),
+                                 on=context.get("signed_on"))
+        self.draw(canvas, context, qr)
+        canvas.showPage()
+        with _no_a85():
+            return canvas.getpdfdata()
+
+
+@contextlib.contextmanager
+def _no_a85() -> Iterator[None]:
+    # reportlab ASCII85-encodes compressed streams in pure Python (slower than drawing the
+    # page); zlib alone is valid PDF and smaller. The setting is global: restore it.
+    from reportlab import rl_config
+
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
+
+
+_RENDERERS: dict[tuple[Path, int, int], CertificateRenderer] = {}
+
+
+def renderer_for(source: LayoutSource) -> CertificateRenderer:
+    """The renderer of a layout file, cached while the file is unchanged (and inherited
+    by forked pool workers)."""
+    stat = source.path.stat()
+    key = (source.path, stat.st_mtime_ns, stat.st_size)
+    if key not in _RENDERERS:
+        _RENDERERS.clear()
+        _RENDERERS[key] = CertificateRenderer(read_layout(source), source)
+    return _RENDERERS[key]
+
+
+def check_layout(source: LayoutSource) -> list[str]:
+    """`docgen check` lines for the certificate layout, each naming the file."""
+    try:
+        renderer = CertificateRenderer(read_layout(source), source)
+        for context in sample_contexts():
+            renderer.single(context, renderer.qr_ops(context["payload"]))
+    except TemplateError as exc:
+        return exc.problems
+    except Exception as exc:  # reportlab's own errors, e.g. a character a font lacks
+        return [f"{source.label}: cannot draw a sample certificate: {exc}"]
+    return []
+
+
+# --- many certificates ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Job:
+    """One certificate: its context and the (temporary) file to write it to, or None when
+    it only needs a page in the combined file (its own file is already in place)."""
+
+    context: dict[str, Any]
+    path: Path | None
+
+
+def _write(renderer: CertificateRenderer, job: Job) -> tuple[str, str]:
+    qr = renderer.qr_ops(str(job.context["payload"]))
+    if job.path is None:
+        return "", qr
+    data = renderer.single(job.context, qr)
+    with open(job.path, "wb") as fh:
+        fh.write(data)
+    return hashlib.sha256(data).hexdigest(), qr
+
+
+def _write_chunk(source: LayoutSource, jobs: list[Job]) -> list[tuple[str, str]]:
+    renderer = renderer_for(source)
+    return [_write(renderer, job) for job in jobs]
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork is the cheapest start and inherits the compiled layout, but forking a process
+    # that runs other threads (the watcher's observer) can deadlock the child.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _results(source: LayoutSource, jobs: Sequence[Job], workers: int) -> Iterator[tuple[str, str]]:
+    renderer = renderer_for(source)
+    if workers < 2 or len(jobs) < POOL_MIN:
+        for job in jobs:
+            yield _write(renderer, job)
+        return
+    chunks = [list(jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        for chunk in pool.map(_write_chunk, [source] * len(chunks), chunks):
+            yield from chunk
+
+
+def render_certificates(source: LayoutSource, jobs: Sequence[Job], combined: Path | None, *,
+                        combined_title: str = "Piagam Penghargaan",
+                        progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
+                        workers: int | None = None) -> list[str]:
+    """Write every job's PDF and, if `combined` is given, one file with a page per job.
+
+    Returns the sha256 of each job's file, in order ("" for a job without a file). Files
+    are written to the paths given (temporary ones: the caller renames them once the
+    registry is committed).
+    """
+    renderer = renderer_for(source)  # validated and cached before any worker starts
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    try:
+        return _render(renderer, source, jobs, combined, combined_title, progress, workers)
+    except BrokenProcessPool:
+        # A pool that dies (a killed worker, no semaphores): slower, not wrong.
+        return _render(renderer, source, jobs, combined, combined_title, progress, 1)
+    except TemplateError:
+        raise
+    except Exception as exc:
+        raise TemplateError(f"{source.label}: cannot draw a certificate: {type(exc).__name__}: "
+                            f"{exc}") from exc
+
+
+def _render(renderer: CertificateRenderer, source: LayoutSource, jobs: Sequence[Job],
+            combined: Path | None, title: str,
+            progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None,
+            workers: int) -> list[str]:
+    canvas = None
+    if combined is not None and jobs:
+        first = jobs[0].context
+        canvas = renderer.new_canvas(str(combined), title=title,
+                                     author=str(first["office"].get("name") or ""),
+                                     on=first.get("signed_on"))
+    shas = []
+    stream: Iterable[tuple[str, str]] = _results(source, jobs, workers)
+    if progress is not None:
+        stream = progress(stream, len(jobs), "Piagam")
+    for job, (sha, qr) in zip(jobs, stream, strict=True):
+        shas.append(sha)
+        if canvas is not None:
+            renderer.draw(canvas, job.context, qr)
+            canvas.showPage()
+    if canvas is not None:
+        with _no_a85():
+            canvas.save()
+    return shas
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """A file-name part any OS accepts: ASCII letters, digits and '-'."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return slug[:limit].rstrip("-") or "x"

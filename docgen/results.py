@@ -1,0 +1,224 @@
+"""Read a compliance-assessment result sheet (.csv or .xlsx) into rows to grade.
+
+Columns, found by name in any case: `instansi` (the recipient) and `nilai` (the score,
+0–100) are required; `unit` and `predikat` are optional; others are ignored. Rows are
+numbered as a spreadsheet shows them: the header is row 1 (or the row where the header
+is found, when a title sits above it).
+
+A problem with the file itself (missing, unreadable, no header) raises InputError; a
+problem with one row is kept as a RowError so the good rows can still be issued.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import InputError
+
+REQUIRED = ("instansi", "nilai")
+OPTIONAL = ("unit", "predikat")
+HEADER_SEARCH_ROWS = 10  # a title or a blank line may sit above the header
+_SCORE_RE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    row: int
+    recipient: str
+    score: Decimal          # rounded to two decimals, 0..100
+    unit: str = ""
+    predikat: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    error: str
+
+
+@dataclass
+class Results:
+    path: Path
+    label: str              # how messages name the file
+    rows: list[ResultRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def read_results(path: Path, label: str | None = None) -> Results:
+    """Rows and per-row errors of a .csv or .xlsx result sheet."""
+    label = label or path.name
+    if not path.is_file():
+        raise InputError(f"{label}: no such file" if not path.exists() else f"{label}: not a file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        table = _csv_rows(path, label)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = _xlsx_rows(path, label)
+    elif suffix in (".xls", ".ods", ".numbers"):
+        raise InputError(f"{label}: {suffix} files cannot be read; save the sheet as .xlsx or "
+                         "as CSV UTF-8 (.csv)")
+    else:
+        raise InputError(f"{label}: unknown file type {suffix or '(none)'}; give a .csv or .xlsx file")
+    return _parse(table, path, label, strict_width=suffix == ".csv")
+
+
+def _csv_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{label}: line {line}: not UTF-8 text; in Excel save it as "
+                         "\"CSV UTF-8 (Comma delimited)\"") from exc
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        # A record is a spreadsheet row even when a quoted cell spans several lines.
+        return [(number, cells) for number, cells in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise InputError(f"{label}: row {reader.line_num}: {exc}") from exc
+
+
+def _delimiter(text: str) -> str:
+    """`;` (Excel in an Indonesian locale, where the comma is the decimal mark) or `,`:
+    whichever splits a header line into the required columns."""
+    lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    for line in lines:
+        for delimiter in (";", ",", "\t"):
+            cells = {_header(c) for c in next(csv.reader([line], delimiter=delimiter), [])}
+            if set(REQUIRED) <= cells:
+                return delimiter
+    sample = "\n".join(lines)
+    return ";" if sample.count(";") > sample.count(",") else ","
+
+
+def _xlsx_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"{label}: not a readable .xlsx workbook ({exc})") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        # values_only rows come one per sheet row from row 1, blank rows included.
+        return [(number, list(cells))
+                for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        workbook.close()
+
+
+def _header(cell: Any) -> str:
+    return " ".join(str(cell or "").replace("\ufeff", "").split()).casefold()
+
+
+def _parse(table: list[tuple[int, list[Any]]], path: Path, label: str, *,
+           strict_width: bool) -> Results:
+    header_at = None
+    for index, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
+        if set(REQUIRED) <= {_header(c) for c in cells}:
+            header_at = index
+            break
+    if header_at is None:
+        first = next((cells for _, cells in table if any(_text(c) for c in cells)), [])
+        found = ", ".join(repr(_text(c)) for c in first if _text(c)) or "nothing"
+        raise InputError(f"{label}: no header row with the columns 'instansi' and 'nilai' "
+                         f"(the first row holds {found})")
+    header_row, header = table[header_at]
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = _header(cell)
+        if name in REQUIRED + OPTIONAL:
+            if name in columns:
+                raise InputError(f"{label}: row {header_row}: column '{name}' appears twice")
+            columns[name] = index
+    results = Results(path, label)
+    for number, cells in table[header_at + 1:]:
+        if not any(_text(c) for c in cells):
+            continue  # a blank row
+        width = max(i + 1 for i, c in enumerate(cells) if _text(c))
+        if strict_width and width > len(header):
+            # "Dinas X,Pemkot,90,54" reads as nilai 90 plus a stray 54: never guess.
+            results.errors.append(RowError(number, (
+                f"{width} cells but the header has {len(header)} columns; "
+                "a decimal comma in a comma-separated file must be quoted (\"90,54\"), "
+                "or use ; as the separator")))
+            continue
+        results_row = _row(number, cells, columns)
+        if isinstance(results_row, RowError):
+            results.errors.append(results_row)
+        else:
+            results.rows.append(results_row)
+    if not results.rows and not results.errors:
+        raise InputError(f"{label}: no data rows below the header (row {header_row})")
+    return results
+
+
+def _cell(cells: list[Any], columns: dict[str, int], name: str) -> Any:
+    index = columns.get(name)
+    return cells[index] if index is not None and index < len(cells) else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _row(number: int, cells: list[Any], columns: dict[str, int]) -> ResultRow | RowError:
+    recipient = _text(_cell(cells, columns, "instansi"))
+    if not recipient:
+        return RowError(number, "instansi: empty (the recipient's name is required)")
+    try:
+        score = parse_score(_cell(cells, columns, "nilai"))
+    except ValueError as exc:
+        return RowError(number, f"nilai: {exc}")
+    return ResultRow(number, recipient, score, _text(_cell(cells, columns, "unit")),
+                     _text(_cell(cells, columns, "predikat")))
+
+
+def parse_score(value: Any) -> Decimal:
+    """A score 0..100 from a cell: 90.54, "90,54", "90.54", rounded half up to two
+    decimals (the precision of the published results, and of the printed certificate)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("empty (a score from 0 to 100 is required)")
+    if isinstance(value, bool) or isinstance(value, datetime | date):
+        raise ValueError(f"{_text(value)!r} is not a number")
+    if isinstance(value, int | float | Decimal):
+        try:
+            # repr() of a float is its shortest exact text: 90.54 stays 90.54.
+            score = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        except InvalidOperation as exc:
+            raise ValueError(f"{value!r} is not a number") from exc
+        if not score.is_finite():
+            raise ValueError(f"{value!r} is not a number")
+    else:
+        text = str(value).strip().replace("\u00a0", "")
+        if not _SCORE_RE.fullmatch(text):
+            raise ValueError(f"{str(value).strip()!r} is not a number (write it like 90,54 or 90.54)")
+        score = Decimal(text.replace(",", "."))
+    if not Decimal(0) <= score <= Decimal(100):
+        raise ValueError(f"{_shown(score)} is out of range (a score is from 0 to 100)")
+    return score.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _shown(score: Decimal) -> str:
+    return format(score.normalize(), "f").replace(".", ",")
+
+
+def year_in_name(path: Path) -> int | None:
+    """The assessment year a file name states (`kepatuhan-2022-kota-kupang.csv`), if it
+    states exactly one."""
+    years = {int(y) for y in re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])", path.stem)}
+    return years.pop() if len(years) == 1 else None
