@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from docgen.build import build as build_drafts
 from docgen.cli.common import Json, console, emit_json, info, workspace
 from docgen.errors import DocgenError
 
@@ -21,6 +20,8 @@ def build(
     json: Json = False,
 ) -> None:
     """Render each agreement's draft to outputs/agreements/<id>.docx (only what changed)."""
+    from docgen.build import build as build_drafts  # docxtpl and lxml: only when building
+
     ws = workspace(ctx)
     report = build_drafts(ws, ids or None, force=force, pdf=pdf)
     if json:
