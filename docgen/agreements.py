@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -146,9 +146,15 @@ class Catalog:
         return [p for p in self.problems if path is not None and p.file.endswith(path.name)]
 
 
-def load_catalog(ws: Workspace, as_of: date | None = None) -> Catalog:
-    """Load every agreements/*.yaml. A broken file never hides the others."""
+def load_catalog(ws: Workspace, as_of: date | None = None,
+                 only: Iterable[str] | None = None) -> Catalog:
+    """Load every agreements/*.yaml. A broken file never hides the others.
+
+    With `only`, every file is listed but only those ids and their parents are parsed:
+    a command about one agreement need not read two hundred.
+    """
     catalog = Catalog()
+    wanted = None if only is None else set(only)
     folder = ws.agreements_dir
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
     for path in paths:
@@ -160,12 +166,21 @@ def load_catalog(ws: Workspace, as_of: date | None = None) -> Catalog:
                         f"(agreements/{catalog.files[stem].name})"))
             continue
         catalog.files[stem] = path
-        agreement = _load_cached(path, label, catalog.problems)
-        if agreement is not None:
-            catalog.agreements[agreement.id] = agreement
+        if wanted is None or stem in wanted:
+            _add(catalog, path)
+    if wanted is not None:
+        for parent in {a.parent for a in catalog.agreements.values() if a.parent} - wanted:
+            if parent in catalog.files:
+                _add(catalog, catalog.files[parent])
     _cross_check(catalog)
     catalog.warnings.extend(_warnings(catalog, as_of or date.today()))
     return catalog
+
+
+def _add(catalog: Catalog, path: Path) -> None:
+    agreement = _load_cached(path, f"agreements/{path.name}", catalog.problems)
+    if agreement is not None:
+        catalog.agreements[agreement.id] = agreement
 
 
 # Per file: content digest -> what loading it gave. A long-running `watch` reparses only

@@ -72,3 +72,19 @@ def test_deliverables_flattened():
     assert [d.id for d in agreement.deliverables] == ["W1-D1", "W1-D2"]
     assert agreement.work_item_of("W1-D2").id == "W1"
     assert agreement.template_name == "renja"
+
+
+def test_catalog_only_parses_what_is_asked(workspace):
+    from docgen.agreements import load_catalog
+    from docgen.workspace import Workspace
+
+    broken = "id: broken\nkind: [\n"
+    ws = Workspace(workspace({"agreements/mou-a.yaml": MOU,
+                              "agreements/renja-a.yaml": RENJA,
+                              "agreements/broken.yaml": broken}))
+    catalog = load_catalog(ws, only=["renja-a"])
+    assert set(catalog.files) == {"mou-a", "renja-a", "broken"}
+    assert set(catalog.agreements) == {"renja-a", "mou-a"}  # and its parent, for the checks
+    assert catalog.problems == []
+    full = load_catalog(ws)
+    assert [p.file for p in full.problems] == ["agreements/broken.yaml"]

@@ -50,7 +50,7 @@ def show(
     """One agreement in full, with the state of its deliverables."""
     ws = workspace(ctx)
     day = parse_day(as_of)
-    catalog = load_catalog(ws, day)
+    catalog = load_catalog(ws, day, only=[agreement_id])
     details = agreement_details(catalog, Tracker(ws.root).read(), agreement_id, day)
     if json:
         emit_json(details)
@@ -89,7 +89,7 @@ def new(
 ) -> None:
     """Scaffold agreements/ID.yaml with placeholders to fill in."""
     ws = workspace(ctx)
-    catalog = load_catalog(ws)
+    catalog = load_catalog(ws, only=[parent] if parent else [])
     path = new_agreement(ws, catalog, agreement_id, kind, parent)
     info(f"created {ws.rel(path)}: fill in every TODO, then run `docgen check`")
 
@@ -104,7 +104,7 @@ def terminate(
     """Record that an agreement ends early (from DATE on it is `terminated`)."""
     ws = workspace(ctx)
     day = parse_day(on, "--on")
-    agreement = load_catalog(ws).get(agreement_id)
+    agreement = load_catalog(ws, only=[agreement_id]).get(agreement_id)
     record_termination(Tracker(ws.root), agreement, day, reason)
     info(f"{agreement_id}: terminated on {tanggal(day)}")
 
