@@ -1,0 +1,128 @@
+"""The monitoring report as an Excel workbook (openpyxl), for reporting to headquarters.
+
+One sheet per table, its header on row 1 (frozen, with a filter), dates as real dates and
+numbers as numbers so that they sort and sum; an "Info" sheet says what and as of when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from docgen.config import Config
+from docgen.errors import DocgenError
+from docgen.fsutil import atomic_path
+from docgen.monitor import ROLE_LABELS
+from docgen.render.report_pdf import DELIVERABLE_LABELS, STATUS_LABELS
+
+DATE_FORMAT = "DD-MM-YYYY"
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+Column = tuple[str, Callable[[dict[str, Any]], Any], float]
+
+AGREEMENTS: list[Column] = [
+    ("ID", lambda r: r["id"], 22),
+    ("Jenis", lambda r: r["kind"].upper(), 8),
+    ("Judul", lambda r: r["title"], 60),
+    ("Status", lambda r: STATUS_LABELS.get(r["status"], r["status"]), 16),
+    ("Selesai", lambda r: r["done"], 9),
+    ("Jumlah Keluaran", lambda r: r["total"], 10),
+    ("Capaian (%)", lambda r: r["percent"], 11),
+    ("Terlambat", lambda r: r["overdue"], 10),
+    ("Jatuh Tempo 30 Hari", lambda r: r["due_soon"], 12),
+    ("Tenggat Berikutnya", lambda r: _day(r["next_due"]), 13),
+    ("Berakhir Pada", lambda r: _day(r["ends_on"]), 13),
+    ("Pihak Pertama", lambda r: r["parties"][0], 40),
+    ("Pihak Kedua", lambda r: r["parties"][1], 40),
+]
+OVERDUE: list[Column] = [
+    ("Kerja Sama", lambda r: r["agreement"], 22),
+    ("Kegiatan", lambda r: r["work_item"], 9),
+    ("ID Keluaran", lambda r: r["id"], 11),
+    ("Keluaran", lambda r: r["title"], 55),
+    ("Batas Waktu", lambda r: _day(r["due"]), 12),
+    ("Hari Terlambat", lambda r: r["days_overdue"], 10),
+    ("Status", lambda r: DELIVERABLE_LABELS.get(r["status"], r["status"]), 15),
+    ("Penanggung Jawab", lambda r: ROLE_LABELS.get(r["responsible"], r["responsible"]), 16),
+    ("Instansi", lambda r: "; ".join(r["parties"]), 60),
+    ("Bukti yang Diharapkan", lambda r: r.get("evidence") or "", 25),
+]
+EXPIRING: list[Column] = [
+    ("ID", lambda r: r["id"], 22),
+    ("Judul", lambda r: r["title"], 70),
+    ("Berakhir Pada", lambda r: _day(r["ends_on"]), 13),
+    ("Sisa Hari", lambda r: r["days_left"], 10),
+]
+
+
+def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[dict[str, Any]]) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append([name for name, _, _ in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append([get(row) for _, get, _ in columns])
+    for i, (name, _, width) in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = width
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+            elif name.endswith("(%)"):
+                cell.number_format = "0.0"
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+
+
+def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
+    workbook = Workbook()
+    info = workbook.active
+    info.title = "Info"
+    s = report["summary"]
+    for row in (
+        ("Laporan", "Pemantauan Pelaksanaan Kerja Sama"),
+        ("Kantor", config.office.name),
+        ("Keadaan per", _day(report["as_of"])),
+        ("Jumlah kerja sama", s["agreements"]),
+        ("Keluaran selesai", s["done"]),
+        ("Jumlah keluaran", s["total"]),
+        ("Capaian (%)", s["percent"]),
+        ("Keluaran terlambat", s["overdue"]),
+        ("Jatuh tempo dalam 30 hari", s["due_soon"]),
+        ("Kerja sama berakhir dalam 90 hari", s["expiring"]),
+    ):
+        info.append(list(row))
+    info["B3"].number_format = DATE_FORMAT
+    info["B7"].number_format = "0.0"
+    for (cell,) in info.iter_rows(min_col=1, max_col=1):
+        cell.font = Font(bold=True)
+    info.column_dimensions["A"].width = 34
+    info.column_dimensions["B"].width = 70
+    _sheet(workbook, "Kerja Sama", AGREEMENTS, report["agreements"])
+    _sheet(workbook, "Terlambat", OVERDUE, report["overdue"])
+    _sheet(workbook, "Segera Berakhir", EXPIRING, report["expiring"])
+    return workbook
+
+
+def write_report_xlsx(report: dict[str, Any], config: Config, target: Path) -> None:
+    """Write the workbook to `target` (the path the user named), atomically."""
+    workbook = build_workbook(report, config)
+    try:
+        with atomic_path(target) as tmp:
+            workbook.save(tmp)
+    except OSError as exc:
+        raise DocgenError(f"--xlsx {target}: cannot write: {exc.strerror or exc}") from exc
