@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from docgen.errors import InputError, NotFoundError, TrackerError, VerificationError
-from docgen.fsutil import atomic_path, atomic_write_bytes, sha256_file
+from docgen.fsutil import atomic_paths, atomic_write_bytes, sha256_file
 from docgen.grading import Grade, Scheme, scheme_for
 from docgen.indonesian import angka
 from docgen.numbering import Allocation, Registry
@@ -343,20 +343,19 @@ def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], re
         record["file"] = ws.rel(_target(ws, record))
         records.append((record, True))
 
-    jobs = []
+    contexts = []
     writes: list[int] = []  # indexes of records whose file is (re)written
     for index, (record, new) in enumerate(records):
         check = checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
-        context = _record_context(record, ws, check)
+        contexts.append(_record_context(record, ws, check))
         if new or not _file_ok(ws, record):
-            tmp = files.enter_context(atomic_path(ws.root / record["file"]))
-            jobs.append(Job(context, tmp))
             writes.append(index)
-        else:
-            jobs.append(Job(context, None))
     stem = _safe(Path(report.results).stem)
     combined_target = ws.inside(ws.outputs_dir / "certificates" / str(report.year) / "print" / f"{stem}.pdf")
-    combined_tmp = files.enter_context(atomic_path(combined_target))
+    targets = [ws.root / records[i][0]["file"] for i in writes] + [combined_target]
+    *tmps, combined_tmp = files.enter_context(atomic_paths(targets))
+    tmp_of = dict(zip(writes, tmps, strict=True))
+    jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
     shas = render_certificates(
         source, jobs, combined_tmp, progress=progress, workers=workers,
         combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}")

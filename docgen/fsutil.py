@@ -53,3 +53,30 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
+    """`atomic_path` for many files at once (e.g. a thousand certificates): yields their
+    temporary paths; on success each is fsynced and renamed over its target, and each
+    folder is fsynced once rather than once per file. On any exception every temporary
+    file is removed and no target is touched."""
+    tmps: list[Path] = []
+    try:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            tmps.append(Path(tmp_name))
+        yield tmps
+        for tmp in tmps:
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+        for tmp, target in zip(tmps, targets, strict=True):
+            os.replace(tmp, target)
+        for folder in dict.fromkeys(t.parent for t in targets):
+            _fsync_dir(folder)
+    except BaseException:
+        for tmp in tmps:
+            tmp.unlink(missing_ok=True)
+        raise

@@ -18,6 +18,7 @@ Speed matters here (hundreds of certificates per run), so:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -270,7 +271,7 @@ def _file_problems(layout: Layout, source: LayoutSource) -> list[str]:
     return problems
 
 
-def _templates(layout: Layout) -> list[tuple[str, str]]:
+def _templates(layout: Layout) -> list[tuple[str, list[Item]]]:
     found = [(f"text.{i}.text", block.text) for i, block in enumerate(layout.text)]
     if layout.qr.caption:
         found.append(("qr.caption", layout.qr.caption))
@@ -356,13 +357,111 @@ def _rgb(hex_color: str) -> tuple[float, float, float]:
     return tuple(int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class _Grid:
+    """What a QR version's mask evaluation needs, computed once per version (as segno's
+    encoder does): the data region, the function patterns and the 8 mask patterns."""
+
+    n: int
+    region: tuple[int, ...]      # per row: bits of the encoding region (MSB = column 0)
+    function: tuple[int, ...]    # per row: dark function-pattern modules, reserved areas light
+    masks: tuple[tuple[int, ...], ...]  # per mask, per row: the mask's bits within the region
+
+
+_GRIDS: dict[int, _Grid] = {}
+
+
+def _grid(n: int) -> _Grid:
+    grid = _GRIDS.get(n)
+    if grid is None:
+        from segno import encoder
+
+        fm = encoder.make_matrix(n, n)
+        encoder.add_finder_patterns(fm, n, n)
+        encoder.add_alignment_patterns(fm, n, n)
+        # segno's evaluation copies the matrix before format information is written, so
+        # the reserved format area (which holds the dark module) is still light there.
+        function = tuple(sum(1 << (n - 1 - j) for j in range(n) if fm[i][j] == 1) for i in range(n))
+        fm[-8][8] = 0x1
+        region = tuple(sum(1 << (n - 1 - j) for j in range(n) if fm[i][j] > 1) for i in range(n))
+        masks = tuple(
+            tuple(sum(1 << (n - 1 - j) for j in range(n) if region[i] >> (n - 1 - j) & 1 and pattern(i, j))
+                  for i in range(n))
+            for pattern in encoder.get_data_mask_functions(False))
+        grid = _GRIDS[n] = _Grid(n, region, function, masks)
+    return grid
+
+
+def _penalty(rows: list[int], n: int) -> int:
+    """ISO/IEC 18004 7.8.3 penalty of one masked symbol, exactly as segno's mask_scores
+    computes it, on rows as integers and on all rows and columns as one string ("2"
+    between lines) searched at C speed."""
+    text = [format(r, f"0{n}b") for r in rows]
+    lines = "2".join(text + ["".join(c) for c in zip(*text, strict=True)])
+    n1 = sum(len(m) for m in _RUNS.findall(lines)) - 2 * len(_RUNS.findall(lines))
+    full = (1 << n) - 1
+    n2 = 0
+    for a, b in zip(rows, rows[1:], strict=False):
+        dark = a & b
+        light = ~a & ~b & full
+        n2 += (dark & dark >> 1).bit_count() + (light & light >> 1).bit_count()
+    n3 = 0
+    stride = n + 1
+    idx = lines.find("1011101")
+    while idx != -1:
+        start = idx - idx % stride
+        pos = idx - start
+        line = lines[start:start + n]
+        offset = pos + 7
+        if pos in (0, n - 7) or "1" not in line[max(pos - 4, 0):pos] \
+                or "1" not in line[offset:offset + 4]:
+            n3 += 40
+        else:
+            offset = pos + 4
+        idx = lines.find("1011101", start + offset)
+    dark_modules = sum(r.bit_count() for r in rows)
+    n4 = 10 * int(abs(float(dark_modules) / (n ** 2) * 100 - 50) / 5)
+    return n1 + 3 * n2 + n3 + n4
+
+
+_RUNS = re.compile(r"0{5,}|1{5,}")
+_TO_TEXT = bytes.maketrans(b"\x00\x01", b"01")
+_TO_BITS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def qr_matrix(payload: str) -> tuple[bytearray, ...]:
+    """The QR code of `payload` (error level M), the very symbol segno.make gives, in
+    about a third of its time: segno encodes it once with mask 0, the data are unmasked
+    and the 8 masks scored here with integer and string operations instead of segno's
+    module-by-module loops; the best mask's format information is then written by segno."""
+    from segno import encoder
+
+    code = encoder.encode(payload, error="m", mask=0, micro=False, boost_error=False)
+    n = len(code.matrix)
+    try:
+        grid = _grid(n)
+        final = [int(bytes(row).translate(_TO_TEXT), 2) for row in code.matrix]
+        base = [(f ^ m0) & r | fn & ~r for f, m0, r, fn in
+                zip(final, grid.masks[0], grid.region, grid.function, strict=True)]
+        best, best_score = 0, None
+        for number, mask in enumerate(grid.masks):
+            score = _penalty([b ^ m for b, m in zip(base, mask, strict=True)], n)
+            if best_score is None or score < best_score:
+                best, best_score = number, score
+        rows = [b ^ m for b, m in zip(base, grid.masks[best], strict=True)]
+        matrix = tuple(bytearray(format(r, f"0{n}b").encode().translate(_TO_BITS)) for r in rows)
+        encoder.add_format_info(matrix, code.version, code.error, best)
+        encoder.add_version_info(matrix, code.version)
+        return matrix
+    except Exception:  # a segno whose internals moved: its own (slower) mask selection
+        return tuple(encoder.encode(payload, error="m", micro=False, boost_error=False).matrix)
+
+
 def qr_ops(payload: str, x: float, y: float, size: float) -> str:
     """PDF operators drawing the QR code of `payload` with its lower-left corner at (x, y)
     points and `size` points wide: a white quiet zone, then every dark run of every row
     as one rectangle of one path, in module units under a single `cm` transformation."""
-    import segno
-
-    matrix = segno.make(payload, error="m", micro=False, boost_error=False).matrix
+    matrix = qr_matrix(payload)
     n = len(matrix)
     quiet = 4  # modules of white around the code, as the standard requires
     s = size / n
@@ -383,11 +482,41 @@ def qr_ops(payload: str, x: float, y: float, size: float) -> str:
     return "\n".join(ops)
 
 
-@dataclass
-class _Line:
-    text: str
-    x: float
-    y: float
+# ("ops", operators) | ("logo",) | ("text", font, size, rgb, x, y, line, spacing, rule)
+Item = tuple[Any, ...]
+_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def _pdf_string(data: bytes) -> str:
+    """The inside of a PDF literal string, ASCII only (reportlab writes streams as UTF-8)."""
+    return "".join(_PDF_CHARS[b] for b in data)
+
+
+_PDF_CHARS = [chr(b) if 32 <= b < 127 and b not in b"()\\" else f"\\{b:03o}" for b in range(256)]
+
+
+@functools.cache
+def _standard_names() -> dict[str, str]:
+    """The resource names a new canvas gives the standard fonts: /F1 is reportlab's
+    initial Helvetica, then the others in the order `new_canvas` registers them."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(None)
+    return {font: canvas._doc.getInternalFontName(font) for font in sorted(STANDARD_FONTS)}
+
+
+
+def _unit_width(word: str, font: str) -> float:
+    """The width of `word` at size 1 (widths scale with the size), measured once."""
+    key = (word, font)
+    width = _WIDTHS.get(key)
+    if width is None:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        if len(_WIDTHS) > 50_000:
+            _WIDTHS.clear()
+        width = _WIDTHS[key] = stringWidth(word, font, 1000) / 1000
+    return width
 
 
 class CertificateRenderer:
@@ -402,6 +531,7 @@ class CertificateRenderer:
         for name, file in layout.fonts.items():
             _register_font(name, source.folder / file)
         self.logo = _image(source.folder / layout.logo.file) if layout.logo else None
+        self._lines_cache: dict[tuple[int, str], tuple[list[str], float]] = {}
 
     # Static parts: the same on every page.
     @cached_property
@@ -456,34 +586,37 @@ class CertificateRenderer:
         ops.append("Q")
         return "\n".join(ops)
 
-    def qr_ops(self, payload: str) -> str:
-        qr = self.layout.qr
-        size = qr.size * MM
-        return qr_ops(payload, qr.x * MM, self.page_h - qr.y * MM - size, size)
-
     def _wrap(self, text: str, font: str, size: float, width: float, spacing: float) -> list[str]:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
-        def measure(s: str) -> float:
-            return stringWidth(s, font, size) + spacing * max(len(s) - 1, 0)
-
+        """Greedy line breaking; widths add up word by word (no kerning in reportlab), so
+        each word is measured once."""
+        space = _unit_width(" ", font) * size + spacing
         lines: list[str] = []
         for paragraph in text.split("\n"):
             words = paragraph.split()
             if not words:
                 continue
-            current = words[0]
-            for word in words[1:]:
-                candidate = f"{current} {word}"
-                if measure(candidate) <= width:
-                    current = candidate
+            widths = [_unit_width(w, font) * size + spacing * len(w) for w in words]
+            current, used = [words[0]], widths[0] - spacing
+            for word, w in zip(words[1:], widths[1:], strict=True):
+                if used + space + w <= width:
+                    current.append(word)
+                    used += space + w
                 else:
-                    lines.append(current)
-                    current = word
-            lines.append(current)
+                    lines.append(" ".join(current))
+                    current, used = [word], w - spacing
+            lines.append(" ".join(current))
         return lines
 
-    def _block_lines(self, block: TextBlock, text: str) -> tuple[list[str], float]:
+    def _block_lines(self, index: int, block: TextBlock, text: str) -> tuple[list[str], float]:
+        key = (index, text)
+        cached = self._lines_cache.get(key)
+        if cached is None:
+            if len(self._lines_cache) > 4096:
+                self._lines_cache.clear()
+            cached = self._lines_cache[key] = self._fit(block, text)
+        return cached
+
+    def _fit(self, block: TextBlock, text: str) -> tuple[list[str], float]:
         width = (block.width * MM) if block.width else self.page_w - 2 * 30 * MM
         size = block.size
         spacing = block.letter_spacing
@@ -496,7 +629,7 @@ class CertificateRenderer:
             # Balance a centred paragraph: the narrowest width giving as few lines, so a
             # name breaks into two even lines instead of a full one and a stub.
             low, high = width / len(lines), width
-            for _ in range(12):
+            for _ in range(10):
                 mid = (low + high) / 2
                 if len(self._wrap(text, block.font, size, mid, spacing)) > len(lines):
                     low = mid
@@ -505,22 +638,21 @@ class CertificateRenderer:
             lines = self._wrap(text, block.font, size, high, spacing)
         return lines, size
 
-    def draw(self, canvas: Any, context: dict[str, Any], qr: str) -> None:
-        """Draw one certificate on the canvas's current page."""
-        canvas.addLiteral(self._frame_ops)
-        if self.logo is not None and self.layout.logo is not None:
-            logo = self.layout.logo
-            iw, ih = self.logo.getSize()
-            w = logo.width * MM
-            h = w * ih / iw
-            x = logo.x * MM if logo.x is not None else (self.page_w - w) / 2
-            canvas.drawImage(self.logo, x, self.page_h - logo.y * MM - h, w, h, mask="auto")
+    def prepare(self, context: dict[str, Any]) -> list[Item]:
+        """Everything one certificate's page draws, ready to paint on any canvas made by
+        `new_canvas`: mostly literal PDF operators (text in the standard fonts, frame,
+        QR code), plus API calls for what needs the document (a logo, TrueType text).
+        Preparing is the costly part; painting a prepared page again is nearly free, so
+        a certificate is prepared once for its own file and for the combined file."""
+        items: list[Item] = [("ops", self._frame_ops)]
+        if self.logo is not None:
+            items.append(("logo",))
         last = None  # the previous block's last baseline, in points from the top
-        for block, template in self.blocks:
+        for index, (block, template) in enumerate(self.blocks):
             text = template.render(context).strip()
             if not text:
                 continue
-            lines, size = self._block_lines(block, text)
+            lines, size = self._block_lines(index, block, text)
             step = size * block.leading
             if block.y is not None:
                 top = block.y * MM
@@ -528,38 +660,75 @@ class CertificateRenderer:
                 top = last + block.dy * MM
             else:
                 top = (last if last is not None else 0) + step
-            canvas.setFont(block.font, size)
-            r, g, b = _rgb(block.color)
-            canvas.setFillColorRGB(r, g, b)
             x = block.x * MM if block.x is not None else self.page_w / 2
-            for index, line in enumerate(lines):
-                y = self.page_h - (top + index * step)
-                spacing = block.letter_spacing
-                if block.align == "center":
-                    canvas.drawCentredString(x, y, line, charSpace=spacing)
-                elif block.align == "right":
-                    canvas.drawRightString(x, y, line, charSpace=spacing)
-                else:
-                    canvas.drawString(x, y, line, charSpace=spacing)
-                if block.underline:
-                    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-                    width = stringWidth(line, block.font, size) + spacing * max(len(line) - 1, 0)
-                    left = {"center": x - width / 2, "right": x - width}.get(block.align, x)
-                    canvas.setStrokeColorRGB(r, g, b)
-                    canvas.setLineWidth(max(size * 0.05, 0.5))
-                    canvas.line(left, y - size * 0.14, left + width, y - size * 0.14)
+            for number, line in enumerate(lines):
+                y = self.page_h - (top + number * step)
+                items.append(self._line(block.font, size, block.color, x, y, line, block.letter_spacing,
+                                        block.align, block.underline))
             last = top + (len(lines) - 1) * step
-        canvas.addLiteral(qr)
+        q = self.layout.qr
+        size = q.size * MM
+        items.append(("ops", qr_ops(str(context["payload"]), q.x * MM, self.page_h - q.y * MM - size, size)))
         if self.caption is not None:
-            caption = self.caption.render(context).strip()
-            q = self.layout.qr
-            canvas.setFont(q.caption_font, q.caption_size)
-            canvas.setFillColorRGB(*_rgb(q.color))
             cx = (q.x + q.size / 2) * MM
             y = self.page_h - (q.y + q.size) * MM - q.caption_size * 1.9
-            for index, line in enumerate(caption.split("\n")):
-                canvas.drawCentredString(cx, y - index * q.caption_size * 1.25, line.strip())
+            for number, line in enumerate(self.caption.render(context).strip().split("\n")):
+                if line.strip():
+                    items.append(self._line(q.caption_font, q.caption_size, q.color, cx,
+                                            y - number * q.caption_size * 1.25, line.strip(), 0.0,
+                                            "center", False))
+        merged: list[Item] = []
+        for item in items:  # one addLiteral per run of operators
+            if item[0] == "ops" and merged and merged[-1][0] == "ops":
+                merged[-1] = ("ops", f"{merged[-1][1]}\n{item[1]}")
+            else:
+                merged.append(item)
+        return merged
+
+    def _line(self, font: str, size: float, color: str, x: float, y: float, line: str,
+              spacing: float, align: str, underline: bool) -> Item:
+        width = _unit_width(line, font) * size + spacing * max(len(line) - 1, 0)
+        left = {"center": x - width / 2, "right": x - width}.get(align, x)
+        r, g, b = _rgb(color)
+        rule = ""
+        if underline:
+            thickness = max(size * 0.05, 0.5)
+            rule = (f" {r:.3f} {g:.3f} {b:.3f} RG {thickness:.2f} w {left:.2f} {y - size * 0.14:.2f} m "
+                    f"{left + width:.2f} {y - size * 0.14:.2f} l S")
+        internal = _standard_names().get(font)
+        if internal is not None:
+            try:
+                encoded = line.encode("cp1252")  # the standard fonts' WinAnsiEncoding
+            except UnicodeEncodeError:
+                internal = None
+        if internal is None:  # a TrueType font, or a character WinAnsi lacks: reportlab's API
+            return ("text", font, size, (r, g, b), left, y, line, spacing, rule)
+        escaped = _pdf_string(encoded)
+        return ("ops", f"q {r:.3f} {g:.3f} {b:.3f} rg BT {internal} {size:.2f} Tf {spacing:.2f} Tc "
+                       f"1 0 0 1 {left:.2f} {y:.2f} Tm ({escaped}) Tj ET{rule} Q")
+
+    def paint(self, canvas: Any, items: list[Item]) -> None:
+        """Paint a prepared page on the canvas's current page."""
+        for item in items:
+            kind = item[0]
+            if kind == "ops":
+                canvas.addLiteral(item[1])
+            elif kind == "logo" and self.logo is not None and self.layout.logo is not None:
+                logo = self.layout.logo
+                iw, ih = self.logo.getSize()
+                w = logo.width * MM
+                h = w * ih / iw
+                x = logo.x * MM if logo.x is not None else (self.page_w - w) / 2
+                canvas.drawImage(self.logo, x, self.page_h - logo.y * MM - h, w, h, mask="auto")
+            elif kind == "text":
+                _, font, size, rgb, left, y, line, spacing, rule = item
+                canvas.saveState()
+                canvas.setFont(font, size)
+                canvas.setFillColorRGB(*rgb)
+                canvas.drawString(left, y, line, charSpace=spacing)
+                if rule:
+                    canvas.addLiteral(rule)
+                canvas.restoreState()
 
     def new_canvas(self, target: Any, *, title: str, subject: str = "", keywords: str = "",
                    author: str = "", on: date | None = None) -> Any:
@@ -568,6 +737,11 @@ class CertificateRenderer:
         # invariant: the same certificate renders to the same bytes (its sha256 is recorded);
         # the document date is then the date of signing, not 2000-01-01.
         canvas = Canvas(target, pagesize=(self.page_w, self.page_h), invariant=1, pageCompression=1)
+        # Every standard font of the layout, registered in one fixed order, so the literal
+        # operators name each font the same way (/F2, /F3...) in every document.
+        for font in sorted(STANDARD_FONTS):
+            if canvas._doc.getInternalFontName(font) != _standard_names()[font]:
+                raise TemplateError("reportlab named the standard fonts unexpectedly")
         canvas.setTitle(title)
         canvas.setSubject(subject)
         canvas.setKeywords(keywords)
@@ -578,13 +752,13 @@ class CertificateRenderer:
             canvas.setDateFormatter(lambda *_: stamp)
         return canvas
 
-    def single(self, context: dict[str, Any], qr: str) -> bytes:
+    def single(self, context: dict[str, Any], items: list[Item]) -> bytes:
         """One certificate as a PDF file's bytes, its QR payload in the keywords."""
         canvas = self.new_canvas(None, title=f"Piagam Penghargaan {context['number']}",
                                  subject=str(context["recipient"]), keywords=str(context["payload"]),
                                  author=str(context["office"].get("name") or ""),
                                  on=context.get("signed_on"))
-        self.draw(canvas, context, qr)
+        self.paint(canvas, items)
         canvas.showPage()
         with _no_a85():
             return canvas.getpdfdata()
@@ -623,7 +797,7 @@ def check_layout(source: LayoutSource) -> list[str]:
     try:
         renderer = CertificateRenderer(read_layout(source), source)
         for context in sample_contexts():
-            renderer.single(context, renderer.qr_ops(context["payload"]))
+            renderer.single(context, renderer.prepare(context))
     except TemplateError as exc:
         return exc.problems
     except Exception as exc:  # reportlab's own errors, e.g. a character a font lacks
@@ -642,17 +816,17 @@ class Job:
     path: Path | None
 
 
-def _write(renderer: CertificateRenderer, job: Job) -> tuple[str, str]:
-    qr = renderer.qr_ops(str(job.context["payload"]))
+def _write(renderer: CertificateRenderer, job: Job) -> tuple[str, list[Item]]:
+    items = renderer.prepare(job.context)
     if job.path is None:
-        return "", qr
-    data = renderer.single(job.context, qr)
+        return "", items
+    data = renderer.single(job.context, items)
     with open(job.path, "wb") as fh:
         fh.write(data)
-    return hashlib.sha256(data).hexdigest(), qr
+    return hashlib.sha256(data).hexdigest(), items
 
 
-def _write_chunk(source: LayoutSource, jobs: list[Job]) -> list[tuple[str, str]]:
+def _write_chunk(source: LayoutSource, jobs: list[Job]) -> list[tuple[str, list[Item]]]:
     renderer = renderer_for(source)
     return [_write(renderer, job) for job in jobs]
 
@@ -666,7 +840,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _results(source: LayoutSource, jobs: Sequence[Job], workers: int) -> Iterator[tuple[str, str]]:
+def _results(source: LayoutSource, jobs: Sequence[Job], workers: int) -> Iterator[tuple[str, list[Item]]]:
     renderer = renderer_for(source)
     if workers < 2 or len(jobs) < POOL_MIN:
         for job in jobs:
@@ -713,13 +887,13 @@ def _render(renderer: CertificateRenderer, source: LayoutSource, jobs: Sequence[
                                      author=str(first["office"].get("name") or ""),
                                      on=first.get("signed_on"))
     shas = []
-    stream: Iterable[tuple[str, str]] = _results(source, jobs, workers)
+    stream: Iterable[tuple[str, list[Item]]] = _results(source, jobs, workers)
     if progress is not None:
         stream = progress(stream, len(jobs), "Piagam")
-    for job, (sha, qr) in zip(jobs, stream, strict=True):
+    for sha, items in stream:
         shas.append(sha)
         if canvas is not None:
-            renderer.draw(canvas, job.context, qr)
+            renderer.paint(canvas, items)
             canvas.showPage()
     if canvas is not None:
         with _no_a85():
