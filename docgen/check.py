@@ -31,4 +31,7 @@ def run_check(ws: Workspace, as_of: date) -> CheckReport:
     report.errors.extend(str(p) for p in catalog.problems)
     report.warnings.extend(str(p) for p in catalog.warnings)
     report.errors.extend(check_templates(ws, catalog))
+    from docgen.render.certificate_pdf import check_layout, layout_source  # reportlab: only here
+
+    report.errors.extend(check_layout(layout_source(ws.templates_dir, ws.rel)))
     return report

@@ -286,12 +286,20 @@ def _jinja_problems(layout: Layout, label: str) -> list[str]:
         except TemplateSyntaxError as exc:
             problems.append(f"{label}: {where}: Jinja syntax error: {exc.message}")
             continue
-        for name in sorted(meta.find_undeclared_variables(ast) - CONTEXT_KEYS):
+        names = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"}
+        try:  # the precise set (minus loop and set variables), when the template compiles
+            names = meta.find_undeclared_variables(ast)
+        except TemplateSyntaxError:
+            pass  # an unknown filter or test, reported below
+        for name in sorted(names - CONTEXT_KEYS):
             problems.append(f"{label}: {where}: unknown variable {name!r} (known: "
                             f"{', '.join(sorted(CONTEXT_KEYS))})")
         for node in ast.find_all(nodes.Filter):
             if node.name not in ENV.filters:
                 problems.append(f"{label}: {where}: unknown filter {node.name!r}")
+        for node in ast.find_all(nodes.Test):
+            if node.name not in ENV.tests:
+                problems.append(f"{label}: {where}: unknown test {node.name!r}")
     if problems:
         return problems
     # Attributes (office.nmae) and filter misuse only show when rendering: use samples.
@@ -299,8 +307,8 @@ def _jinja_problems(layout: Layout, label: str) -> list[str]:
         for context in sample_contexts():
             try:
                 ENV.from_string(source).render(context)
-            except (UndefinedError, SecurityError, TypeError, ValueError) as exc:
-                problems.append(f"{label}: {where}: {exc}")
+            except (UndefinedError, SecurityError, TemplateSyntaxError, TypeError, ValueError) as exc:
+                problems.append(f"{label}: {where}: {str(exc).splitlines()[0]}")
                 break
     return problems
 
@@ -801,7 +809,7 @@ def check_layout(source: LayoutSource) -> list[str]:
     except TemplateError as exc:
         return exc.problems
     except Exception as exc:  # reportlab's own errors, e.g. a character a font lacks
-        return [f"{source.label}: cannot draw a sample certificate: {exc}"]
+        return [f"{source.label}: cannot draw a sample certificate: {str(exc).splitlines()[0]}"]
     return []
 
 
