@@ -168,21 +168,29 @@ def _warnings(agreement: Agreement, earlier: Iterable[dict[str, Any]],
 def evidence_name(name: str) -> str:
     """A file name safe in any folder on any OS: no separators, no leading dot, no device name.
 
-    >>> evidence_name("../../Notulen Rapat TW I.pdf")
-    'Notulen-Rapat-TW-I.pdf'
+    >>> evidence_name("../../Notulen  Rapat: TW I.pdf")
+    'Notulen Rapat-TW I.pdf'
     """
     name = unicodedata.normalize("NFKD", name.replace("\\", "/").rsplit("/", 1)[-1])
     name = name.encode("ascii", "ignore").decode("ascii")
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name)
-    name = re.sub(r"-{2,}", "-", name).strip(".-_ ")
+    name = re.sub(r"[^A-Za-z0-9 ._()-]+", "-", name)
+    name = re.sub(r"\s*-[\s-]*", "-", re.sub(r"\s+", " ", name)).strip(" .-_")
     stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    ext = ext[:16]
-    stem = stem.strip(".-_")[: MAX_NAME - len(ext) - 1] or "evidence"
-    if stem.split(".")[0].lower() in _RESERVED:
+    if not dot or not stem:
+        stem, ext = name.lstrip("."), ""
+    ext = re.sub(r"[^A-Za-z0-9]", "", ext)[:16]
+    stem = stem.strip(" .-_")[: MAX_NAME - len(ext) - 1].rstrip(" .") or "evidence"
+    if stem.split(".")[0].strip().lower() in _RESERVED:
         stem = f"{stem}-file"
     return f"{stem}.{ext}" if ext else stem
+
+
+def numbered(name: str, n: int) -> str:
+    """The n-th candidate for a taken name, as Windows does it: "bukti.pdf", "bukti (2).pdf"."""
+    if n == 1:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem} ({n}).{ext}" if dot else f"{name} ({n})"
 
 
 class _EvidenceCopier:
@@ -191,24 +199,25 @@ class _EvidenceCopier:
     def __init__(self, ws: Workspace, created: list[Path]) -> None:
         self.ws = ws
         self.created = created
+        self.taken: set[Path] = set()
 
     def copy(self, agreement_id: str, source: Path) -> dict[str, Any]:
         folder = self.ws.agreements_dir / agreement_id / EVIDENCE_DIR
         self.ws.inside(folder)
         digest = _sha256(source)
         name = evidence_name(source.name)
-        stem, dot, ext = name.rpartition(".")
-        if not dot:
-            stem, ext = name, ""
         n = 1
         while True:
-            candidate = name if n == 1 else f"{stem}-{n}.{ext}" if ext else f"{stem}-{n}"
-            target = folder / candidate
+            target = folder / numbered(name, n)
+            if target in self.taken:
+                n += 1
+                continue
             if not target.exists():
                 break
             if target.is_file() and _sha256(target) == digest:  # the same file again: reuse it
                 return self._record(target, digest, source)
             n += 1
+        self.taken.add(target)
         self.ws.inside(target)
         folder.mkdir(parents=True, exist_ok=True)
         _copy_new(source, target)

@@ -61,7 +61,10 @@ class AtomicJSONStorage(Storage):
         data = dict(self._data)
         data[META] = {"1": {"schema": SCHEMA, "docgen": __version__}}
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write_bytes(self.path, payload.encode("utf-8"))
+        try:
+            atomic_write_bytes(self.path, payload.encode("utf-8"))
+        except OSError as exc:
+            raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
         self.dirty = False
 
     def _load(self) -> dict[str, Any]:
@@ -80,10 +83,13 @@ class AtomicJSONStorage(Storage):
                 f"{self.label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
                 "restore it from a backup or move it away"
             ) from exc
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        if not isinstance(data, dict) or not all(
+                isinstance(t, dict) and all(isinstance(doc, dict) for doc in t.values())
+                for t in data.values()):
             raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
-        schema = next(iter(data.get(META, {}).values()), {}).get("schema", SCHEMA)
-        if not isinstance(schema, int) or schema > SCHEMA:
+        meta = next(iter(data.get(META, {}).values()), {})
+        schema = meta.get("schema", SCHEMA)
+        if not isinstance(schema, int) or isinstance(schema, bool) or schema > SCHEMA:
             raise TrackerError(
                 f"{self.label}: written by a newer docgen (schema {schema}, this one reads "
                 f"{SCHEMA}); upgrade docgen, the file is left untouched"
@@ -120,7 +126,9 @@ class TrackerState:
 
     def history_ids(self) -> list[str]:
         folder = self._tracker.history_dir
-        return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        return sorted(p.stem for p in folder.glob("*.json") if _SHARD_ID.match(p.stem))
 
     def all_history(self) -> dict[str, list[dict[str, Any]]]:
         return {aid: list(self.history(aid).all()) for aid in self.history_ids()}
@@ -157,7 +165,22 @@ class Tracker:
             ) from exc
         try:
             state = TrackerState(self)
+            # tracker.json carries the schema of the whole tracker: a newer or corrupt one
+            # stops every write, even one that touches only a history file.
+            state.table(META)
+            self._remove_stale_temp_files()
             yield state
             state._commit()
         finally:
             lock.release()
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temporary files of writers killed mid-write (safe: every writer holds the lock)."""
+        stale = [*self.root.glob(".tracker.json.*.tmp")]
+        if self.history_dir.is_dir():
+            stale += self.history_dir.glob(".*.json.*.tmp")
+        for path in stale:
+            try:
+                path.unlink()
+            except OSError:
+                pass
