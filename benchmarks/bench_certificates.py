@@ -55,6 +55,7 @@ def make_workspace(root: Path, n: int) -> Path:
 
 def naive(root: Path, n: int) -> float:
     """The loop most mail merges grow into."""
+    import reportlab
     from pypdf import PdfWriter
     from reportlab.graphics import renderPDF
     from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -65,8 +66,6 @@ def naive(root: Path, n: int) -> float:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
     from tinydb import TinyDB
-
-    import reportlab
 
     fonts = Path(reportlab.__file__).parent / "fonts"
     pdfmetrics.registerFont(TTFont("Vera", str(fonts / "Vera.ttf")))

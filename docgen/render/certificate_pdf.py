@@ -495,6 +495,23 @@ Item = tuple[Any, ...]
 _WIDTHS: dict[tuple[str, str], float] = {}
 
 
+def _ttf_chars(font: str) -> set[int] | dict[int, int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    try:
+        return pdfmetrics.getFont(font).face.charToGlyph
+    except (KeyError, AttributeError):
+        return set()
+
+
+def _winansi(char: str) -> bool:
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _pdf_string(data: bytes) -> str:
     """The inside of a PDF literal string, ASCII only (reportlab writes streams as UTF-8)."""
     return "".join(_PDF_CHARS[b] for b in data)
@@ -645,6 +662,30 @@ class CertificateRenderer:
                     high = mid
             lines = self._wrap(text, block.font, size, high, spacing)
         return lines, size
+
+    @cached_property
+    def printed(self) -> frozenset[str]:
+        """The variables the text blocks print (verify checks these on the page)."""
+        names: set[str] = set()
+        for block in self.layout.text:
+            names |= meta.find_undeclared_variables(ENV.parse(block.text))
+        return frozenset(names)
+
+    def unprintable(self, variable: str, value: str) -> str:
+        """The characters of `value` that a font of a block printing `variable` cannot
+        show (they would print as boxes): "" when all can be printed."""
+        fonts = {block.font for block in self.layout.text if variable in block.text}
+        missing = []
+        for char in dict.fromkeys(value):
+            for font in fonts:
+                if font in STANDARD_FONTS:
+                    if not _winansi(char):
+                        missing.append(char)
+                        break
+                elif ord(char) not in _ttf_chars(font):
+                    missing.append(char)
+                    break
+        return "".join(missing)
 
     def prepare(self, context: dict[str, Any]) -> list[Item]:
         """Everything one certificate's page draws, ready to paint on any canvas made by

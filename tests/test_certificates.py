@@ -1,0 +1,528 @@
+"""`docgen certificate issue|verify|revoke` end to end: real CSV/XLSX, PDFs read back with
+pypdf, the QR code rebuilt from the page, the tracker and the secret on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import segno
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from tests.conftest import CONFIG
+
+KUPANG = [
+    "Dinas Kesehatan Kota Kupang",
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Kupang",
+    "Dinas Kependudukan dan Pencatatan Sipil Kota Kupang",
+    "Dinas Sosial Kota Kupang",
+    "Dinas Pendidikan dan Kebudayaan Kota Kupang",
+]
+RESULTS = "results/kepatuhan-2022-kota-kupang.csv"
+ISSUE = ("certificate", "issue", RESULTS, "--year", "2022", "--min-grade", "B", "--signed-on", "2023-02-16")
+
+
+def text_of(path: Path, page: int = 0) -> str:
+    return " ".join(PdfReader(path).pages[page].extract_text().split())
+
+
+def qr_of(path: Path, page: int = 0) -> list[bytes]:
+    """The QR matrix the page draws: the `re` runs after the QR's `cm` transformation."""
+    content = PdfReader(path).pages[page].get_contents().get_data().decode("latin-1")
+    block = re.search(r" 0 0 -[0-9.]+ [0-9.]+ [0-9.]+ cm\n(.*?)\nf Q", content, re.S)
+    runs = [tuple(map(int, line.split()[:3])) for line in block.group(1).splitlines()]
+    n = max(col + width for col, _, width in runs)
+    matrix = [bytearray(n) for _ in range(n)]
+    for col, row, width in runs:
+        matrix[row][col:col + width] = b"\x01" * width
+    return [bytes(r) for r in matrix]
+
+
+def secret(ws: Path) -> bytes:
+    return bytes.fromhex((ws / ".docgen" / "certificate-secret").read_text().strip())
+
+
+def expected_checksum(ws: Path, number: str, recipient: str, score: str, year: int) -> str:
+    message = "\x1f".join((number, recipient, score, str(year))).encode()
+    return hmac.new(secret(ws), message, hashlib.sha256).hexdigest()[:16].upper()
+
+
+def tracker(ws: Path) -> dict:
+    return json.loads((ws / "tracker.json").read_text(encoding="utf-8"))
+
+
+def issue_json(cli, ws, *args):
+    run = cli(ws, *args, "--json")
+    return run, run.json()
+
+
+# --- the acceptance case -------------------------------------------------------------------
+
+def test_kupang_five_certificates_issued_and_verified(cli, example):
+    run, out = issue_json(cli, example, *ISSUE)
+    assert run.exit_code == 0, run.stderr
+    assert [e["recipient"] for e in out["issued"]] == KUPANG
+    assert [e["number"] for e in out["issued"]] == [f"000{i}/PHG/PW24/2022" for i in range(1, 6)]
+    assert [e["grade"] for e in out["issued"]] == ["B", "A", "A", "B", "B"]
+    assert all(e["new"] for e in out["issued"])
+    assert [(s["row"], s["recipient"]) for s in out["skipped"]] == [
+        (7, "Dinas Perhubungan Kota Kupang"), (8, "Dinas Lingkungan Hidup dan Kebersihan Kota Kupang")]
+    assert out["errors"] == []
+    assert out["combined"] == "outputs/certificates/2022/print/kepatuhan-2022-kota-kupang.pdf"
+
+    dpmptsp = out["issued"][1]
+    assert dpmptsp["score"] == 91.4 and isinstance(dpmptsp["row"], int)
+    text = text_of(example / dpmptsp["file"])
+    for part in ("PIAGAM PENGHARGAAN", "Nomor: 0002/PHG/PW24/2022", "diberikan kepada",
+                 "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KOTA KUPANG",
+                 "atas capaian Kategori A — Kualitas Tertinggi (Zona Hijau) dalam Penilaian Kepatuhan "
+                 "Standar Pelayanan Publik Tahun 2022 dengan nilai 91,40",
+                 "Kupang, 16 Februari 2023",
+                 "Kepala Perwakilan Ombudsman Republik Indonesia Provinsi Nusa Tenggara Timur,",
+                 "DARIUS BEDA DATON"):
+        assert part in text
+
+    combined = PdfReader(example / out["combined"])
+    assert len(combined.pages) == 5
+    for index, entry in enumerate(out["issued"]):
+        assert entry["recipient"].upper() in " ".join(combined.pages[index].extract_text().split())
+
+    for entry in out["issued"]:
+        by_number = cli(example, "certificate", "verify", entry["number"], "--json")
+        assert by_number.exit_code == 0, by_number.stderr
+        assert by_number.json()["genuine"] is True and by_number.json()["revoked"] is False
+        by_file = cli(example, "certificate", "verify", str(example / entry["file"]), "--json")
+        assert by_file.exit_code == 0, by_file.stderr
+        got = by_file.json()
+        assert (got["number"], got["recipient"], got["year"], got["grade"], got["issued_on"]) == (
+            entry["number"], entry["recipient"], 2022, entry["grade"], "2023-02-16")
+
+
+def test_registry_records_and_secret(cli, example):
+    run, out = issue_json(cli, example, *ISSUE)
+    state = tracker(example)
+    numbers = sorted(r["number"] for r in state["numbers"].values())
+    assert numbers == [e["number"] for e in out["issued"]]
+    assert all(r["kind"] == "certificate" and r["year"] == 2022 for r in state["numbers"].values())
+    records = {r["number"]: r for r in state["certificates"].values()}
+    first = records["0001/PHG/PW24/2022"]
+    assert (first["recipient"], first["score"], first["grade"], first["event"], first["issued_on"]) == (
+        "Dinas Kesehatan Kota Kupang", 83.12, "B", "Penilaian Kepatuhan Standar Pelayanan Publik",
+        "2023-02-16")
+    sha = hashlib.sha256((example / first["file"]).read_bytes()).hexdigest()
+    assert first["sha256"] == sha
+    key = (example / ".docgen" / "certificate-secret").read_text().strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    for place in ((example / "tracker.json").read_text(), run.stdout, run.stderr):
+        assert key not in place
+    if hasattr(Path, "stat"):
+        assert (example / ".docgen" / "certificate-secret").stat().st_mode & 0o077 == 0
+
+
+def test_qr_code_carries_number_and_hmac(cli, example):
+    _, out = issue_json(cli, example, *ISSUE)
+    entry = out["issued"][1]
+    check = expected_checksum(example, entry["number"], entry["recipient"], "91.40", 2022)
+    payload = f"{entry['number']} {check}"
+    pdf = example / entry["file"]
+    assert PdfReader(pdf).metadata["/Keywords"] == payload
+    wanted = [bytes(r) for r in segno.make(payload, error="m", micro=False, boost_error=False).matrix]
+    assert qr_of(pdf) == wanted
+    assert qr_of(example / out["combined"], 1) == wanted
+    # The scanned text can be pasted into verify; a wrong checksum is caught.
+    assert cli(example, "certificate", "verify", payload).exit_code == 0
+    forged = cli(example, "certificate", "verify", f"{entry['number']} {'0' * 16}", "--json")
+    assert forged.exit_code == 1 and forged.json()["genuine"] is False
+    assert "checksum does not match" in forged.stderr
+
+
+def test_verify_url_fills_the_qr_code(cli, workspace):
+    config = CONFIG + '\n[certificates]\nverify_url = "https://ombudsman.go.id/cek?n={number}&c={checksum}"\n'
+    ws = workspace({"hasil-2022.csv": "instansi,nilai\nDinas Sosial Kota Kupang,90.00\n"}, config=config)
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on", "2023-02-16")
+    assert run.exit_code == 0, run.stderr
+    entry = out["issued"][0]
+    check = expected_checksum(ws, entry["number"], entry["recipient"], "90.00", 2022)
+    url = f"https://ombudsman.go.id/cek?n=0001%2FPHG%2FPW24%2F2022&c={check}"
+    pdf = ws / entry["file"]
+    assert PdfReader(pdf).metadata["/Keywords"] == url
+    assert qr_of(pdf) == [bytes(r) for r in segno.make(url, error="m", boost_error=False).matrix]
+    assert cli(ws, "certificate", "verify", url).exit_code == 0
+    assert cli(ws, "certificate", "verify", str(pdf)).exit_code == 0
+
+
+# --- idempotence, revocation, tampering ----------------------------------------------------
+
+def test_reissue_returns_the_same_certificates(cli, example):
+    _, first = issue_json(cli, example, *ISSUE)
+    before = (example / "tracker.json").read_bytes()
+    files = {e["file"]: (example / e["file"]).read_bytes() for e in first["issued"]}
+    run, again = issue_json(cli, example, *ISSUE)
+    assert run.exit_code == 0
+    assert [(e["number"], e["file"]) for e in again["issued"]] == [
+        (e["number"], e["file"]) for e in first["issued"]]
+    assert not any(e["new"] for e in again["issued"])
+    assert (example / "tracker.json").read_bytes() == before
+    assert all((example / f).read_bytes() == data for f, data in files.items())
+    assert len(PdfReader(example / again["combined"]).pages) == 5
+
+
+def test_reissue_folds_case_and_spaces_and_restores_a_deleted_file(cli, example):
+    _, first = issue_json(cli, example, *ISSUE)
+    target = example / first["issued"][3]["file"]
+    original = target.read_bytes()
+    target.unlink()
+    (example / "results" / "ulang-2022.csv").write_text(
+        "instansi;nilai\n  DINAS   sosial kota kupang ;80,02\n", encoding="utf-8")
+    run, out = issue_json(cli, example, "certificate", "issue", "results/ulang-2022.csv",
+                          "--signed-on", "2024-01-05")
+    assert run.exit_code == 0, run.stderr
+    assert [(e["number"], e["recipient"], e["new"]) for e in out["issued"]] == [
+        ("0004/PHG/PW24/2022", "Dinas Sosial Kota Kupang", False)]
+    assert target.read_bytes() == original  # same layout, same bytes: still verifies
+    assert cli(example, "certificate", "verify", str(target)).exit_code == 0
+    assert len(tracker(example)["numbers"]) == 5
+
+
+def test_same_recipient_with_another_score_is_an_error_row(cli, example):
+    issue_json(cli, example, *ISSUE)
+    (example / "results" / "koreksi-2022.csv").write_text(
+        "instansi;nilai\nDinas Sosial Kota Kupang;85,00\nRSUD Prof. Dr. W. Z. Johannes Kupang;90,00\n",
+        encoding="utf-8")
+    run, out = issue_json(cli, example, "certificate", "issue", "results/koreksi-2022.csv",
+                          "--signed-on", "2023-02-16")
+    assert run.exit_code == 1
+    assert [e["recipient"] for e in out["issued"]] == ["RSUD Prof. Dr. W. Z. Johannes Kupang"]
+    assert out["issued"][0]["number"] == "0006/PHG/PW24/2022"
+    assert out["errors"][0]["row"] == 2
+    assert "already has certificate 0004/PHG/PW24/2022" in out["errors"][0]["error"]
+    assert "results/koreksi-2022.csv: row 2: " in run.stderr and "revoke it first" in run.stderr
+
+
+def test_another_event_is_another_certificate(cli, example):
+    issue_json(cli, example, *ISSUE)
+    run, out = issue_json(cli, example, *ISSUE, "--event", "Penilaian Maladministrasi Pelayanan Publik")
+    assert run.exit_code == 0
+    assert [e["number"] for e in out["issued"]] == [f"{i:04d}/PHG/PW24/2022" for i in range(6, 11)]
+    text = text_of(example / out["issued"][0]["file"])
+    assert "dalam Penilaian Maladministrasi Pelayanan Publik Tahun 2022" in text
+
+
+def test_revoke_then_verify_then_reissue(cli, example):
+    issue_json(cli, example, *ISSUE)
+    number = "0002/PHG/PW24/2022"
+    run = cli(example, "certificate", "revoke", number, "--reason", "nilai dikoreksi oleh Keputusan Ketua")
+    assert run.exit_code == 0, run.stderr
+    assert "revoked 0002/PHG/PW24/2022" in run.stderr
+    verify = cli(example, "certificate", "verify", number, "--json")
+    assert verify.exit_code == 1
+    got = verify.json()
+    assert (got["genuine"], got["revoked"], got["valid"]) == (True, True, False)
+    assert got["revoked_reason"] == "nilai dikoreksi oleh Keputusan Ketua"
+    assert "revoked on" in verify.stderr
+    pdf = next((example / "outputs/certificates/2022").glob("0002-*.pdf"))
+    assert cli(example, "certificate", "verify", str(pdf)).exit_code == 1
+    human = cli(example, "certificate", "verify", number)
+    assert human.stdout.startswith("REVOKED  0002/PHG/PW24/2022")
+
+    again = cli(example, "certificate", "revoke", number, "--reason", "lagi")
+    assert again.exit_code == 1 and "already revoked" in again.stderr
+    assert cli(example, "certificate", "revoke", "9999/PHG/PW24/2022", "--reason", "x").exit_code == 1
+    assert cli(example, "certificate", "revoke", number, "--reason", "  ").exit_code == 1
+
+    run, out = issue_json(cli, example, *ISSUE)
+    reissued = {e["recipient"]: (e["number"], e["new"]) for e in out["issued"]}
+    assert reissued[KUPANG[1]] == ("0006/PHG/PW24/2022", True)
+    assert reissued[KUPANG[0]] == ("0001/PHG/PW24/2022", False)
+
+
+def test_verify_unknown_and_foreign_numbers(cli, example):
+    issue_json(cli, example, *ISSUE)
+    run = cli(example, "certificate", "verify", "0099/PHG/PW24/2022", "--json")
+    assert run.exit_code == 1
+    assert run.json()["genuine"] is False and run.json()["recipient"] is None
+    assert "no certificate 0099/PHG/PW24/2022" in run.stderr
+    assert cli(example, "certificate", "verify", "tidak-ada.pdf").exit_code == 1
+
+
+def test_tampered_files_are_not_genuine(cli, example, tmp_path):
+    _, out = issue_json(cli, example, *ISSUE)
+    original = example / out["issued"][0]["file"]
+
+    changed = tmp_path / "ubah-byte.pdf"
+    data = bytearray(original.read_bytes())
+    data[data.index(b"/Title")] = ord("/")  # a byte that changes nothing visible
+    data[-50:-40] = data[-50:-40]
+    changed.write_bytes(bytes(data) + b"\n% edited\n")
+    run = cli(example, "certificate", "verify", str(changed), "--json")
+    assert run.exit_code == 1 and run.json()["genuine"] is False
+    assert "modified after issue" in run.stderr
+
+    # Another recipient's name on a copy of a genuine certificate: text and payload checks.
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    forged = tmp_path / "palsu.pdf"
+    reader = PdfReader(original)
+    writer = PdfWriter()
+    writer.append(reader)
+    writer.add_metadata({NameObject("/Keywords"): TextStringObject("0002/PHG/PW24/2022 0123456789ABCDEF")})
+    writer.write(forged)
+    run = cli(example, "certificate", "verify", str(forged), "--json")
+    assert run.exit_code == 1
+    reasons = " ".join(run.json()["reasons"])
+    assert "QR payload does not match" in reasons
+    assert "text does not show the number, recipient, score" in reasons
+
+    combined = cli(example, "certificate", "verify", str(example / out["combined"]))
+    assert combined.exit_code == 1 and "5 pages" in combined.stderr
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    plain = tmp_path / "lain.pdf"
+    canvas = Canvas(str(plain))
+    canvas.drawString(100, 100, "PIAGAM PENGHARGAAN")
+    canvas.save()
+    run = cli(example, "certificate", "verify", str(plain))
+    assert run.exit_code == 1 and "no verification code" in run.stderr
+
+    junk = tmp_path / "rusak.pdf"
+    junk.write_bytes(b"not a pdf")
+    run = cli(example, "certificate", "verify", str(junk))
+    assert run.exit_code == 1 and "not a readable PDF" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_verify_without_the_secret_cannot_confirm_the_file(cli, example):
+    _, out = issue_json(cli, example, *ISSUE)
+    (example / ".docgen" / "certificate-secret").unlink()
+    run = cli(example, "certificate", "verify", str(example / out["issued"][0]["file"]))
+    assert run.exit_code == 1 and "certificate-secret is missing" in run.stderr
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+BAD_ROWS = """\
+instansi;unit;nilai;predikat
+Dinas Baik Satu;Pemkot;90,00;
+;Pemkot;91,00;
+Dinas Huruf;Pemkot;sembilan puluh;
+Dinas Lebih;Pemkot;100,5;
+Dinas Kembar;Pemkot;80,00;
+dinas  kembar;Pemkot;80,00;
+Dinas Predikat Aneh;Pemkot;85,00;Z
+Dinas Rendah;Pemkot;40,00;
+Dinas Baik Dua;Pemkot;87,99;
+"""
+
+
+def test_every_bad_row_reported_good_rows_issued(cli, workspace):
+    ws = workspace({"hasil-2022.csv": BAD_ROWS})
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--min-grade", "b")
+    assert run.exit_code == 1
+    assert [e["recipient"] for e in out["issued"]] == ["Dinas Baik Satu", "Dinas Baik Dua"]
+    assert [e["grade"] for e in out["issued"]] == ["A", "B"]
+    assert [(s["row"], s["grade"]) for s in out["skipped"]] == [(9, "D")]
+    errors = {e["row"]: e["error"] for e in out["errors"]}
+    assert sorted(errors) == [3, 4, 5, 6, 7, 8]
+    assert errors[3].startswith("instansi: empty")
+    assert "'sembilan puluh' is not a number" in errors[4]
+    assert "out of range" in errors[5]
+    assert "rows 6, 7" in errors[6] and "rows 6, 7" in errors[7]
+    assert "predikat: 'Z' is not a grade of the 2022 scheme" in errors[8]
+    lines = run.stderr.strip().splitlines()
+    assert lines[0].startswith("hasil-2022.csv: row 3: instansi: empty")
+    assert "Traceback" not in run.stderr
+    assert len(PdfReader(ws / out["combined"]).pages) == 2
+    # The human form prints what was issued and ends with the summary on stderr.
+    human = cli(ws, "certificate", "issue", "hasil-2022.csv", "--min-grade", "B")
+    assert human.exit_code == 1
+    assert "existing  0001/PHG/PW24/2022  Dinas Baik Satu  90,00  A" in human.stdout
+    assert human.stderr.strip().endswith("2 issued (0 new), 1 skipped, 6 errors")
+
+
+def test_boundary_score_and_predikat(cli, workspace):
+    ws = workspace({"hasil-2022.csv": "instansi;nilai;predikat\nDinas Batas;88,00;\nDinas Hampir;87,99;\n"
+                    "Dinas Keputusan;80,00;A\n"})
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on", "2023-02-16")
+    assert run.exit_code == 0, run.stderr
+    assert [(e["recipient"], e["grade"], e["score_text"]) for e in out["issued"]] == [
+        ("Dinas Batas", "A", "88,00"), ("Dinas Hampir", "B", "87,99"), ("Dinas Keputusan", "A", "80,00")]
+    assert "Kategori A — Kualitas Tertinggi (Zona Hijau)" in text_of(ws / out["issued"][0]["file"])
+    assert "dengan nilai 88,00" in text_of(ws / out["issued"][0]["file"])
+    assert "Kategori B — Kualitas Tinggi (Zona Hijau)" in text_of(ws / out["issued"][1]["file"])
+    assert "predikat A differs from the grade of nilai 80,00" in run.stderr
+
+
+def test_xlsx_input(cli, workspace):
+    ws = workspace()
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["Peringkat", "Instansi", "Nilai"])
+    sheet.append([1, "Dinas Kependudukan dan Pencatatan Sipil Kota Kupang", 88.75])
+    sheet.append([2, "Dinas Sosial Kota Kupang", "80,02"])
+    sheet.append([3, "Dinas Perhubungan Kota Kupang", 66.3])
+    sheet.append([4, "Dinas Tanpa Nilai", None])
+    wb.save(ws / "kepatuhan-2022.xlsx")
+    run, out = issue_json(cli, ws, "certificate", "issue", "kepatuhan-2022.xlsx", "--signed-on", "2023-02-16")
+    assert run.exit_code == 1
+    assert [(e["recipient"], e["score"]) for e in out["issued"]] == [
+        ("Dinas Kependudukan dan Pencatatan Sipil Kota Kupang", 88.75), ("Dinas Sosial Kota Kupang", 80.02)]
+    assert out["skipped"][0]["row"] == 4
+    assert out["errors"] == [{"row": 5, "error": "nilai: empty (a score from 0 to 100 is required)"}]
+    assert "dengan nilai 80,02" in text_of(ws / out["issued"][1]["file"])
+
+
+def test_zone_scheme_before_2022(cli, workspace):
+    ws = workspace({"hasil.csv": "instansi,nilai\nDinas Hijau,81.00\nDinas Kuning,80.99\n"})
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil.csv", "--year", "2021",
+                          "--min-grade", "hijau", "--signed-on", "2022-01-20")
+    assert run.exit_code == 0, run.stderr
+    assert [e["recipient"] for e in out["issued"]] == ["Dinas Hijau"]
+    assert out["issued"][0]["number"] == "0001/PHG/PW24/2021"
+    text = text_of(ws / out["issued"][0]["file"])
+    assert "atas capaian Zona Hijau — Kepatuhan Tinggi dalam Penilaian Kepatuhan" in text
+    assert "Tahun 2021 dengan nilai 81,00" in text and "Kupang, 20 Januari 2022" in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("hasil.csv",), "--year: give the assessment year"),
+    (("hasil.csv", "--year", "2022", "--min-grade", "Emas"), "--min-grade: 'Emas' is not a grade"),
+    (("hasil.csv", "--year", "2022", "--signed-on", "2022-02-30"), "--signed-on:"),
+    (("hasil.csv", "--year", "2022", "--signed-on", "2021-12-31"), "before the assessment year 2022"),
+    (("hasil.csv", "--year", "1800"), "--year: 1800 is not an assessment year"),
+    (("hasil.csv", "--year", "2022", "--event", "  "), "--event: empty"),
+    (("tidak-ada.csv", "--year", "2022"), "tidak-ada.csv: no such file"),
+    (("kolom.csv", "--year", "2022"), "kolom.csv: no header row with the columns"),
+])
+def test_bad_invocations_change_nothing(cli, workspace, args, message):
+    ws = workspace({"hasil.csv": "instansi,nilai\nDinas A,90\n", "kolom.csv": "nama,skor\nDinas A,90\n"})
+    run = cli(ws, "certificate", "issue", *args)
+    assert run.exit_code == 1
+    assert message in run.stderr and "Traceback" not in run.stderr
+    assert not (ws / "tracker.json").exists()
+    assert not (ws / "outputs" / "certificates").exists()
+
+
+def test_year_from_file_name_and_a_warning_when_it_differs(cli, workspace):
+    ws = workspace({"kepatuhan-2023.csv": "instansi,nilai\nDinas A,90\n"})
+    run, out = issue_json(cli, ws, "certificate", "issue", "kepatuhan-2023.csv", "--signed-on", "2024-02-01")
+    assert out["year"] == 2023 and out["issued"][0]["number"] == "0001/PHG/PW24/2023"
+    assert out["issued"][0]["file"].startswith("outputs/certificates/2023/")
+    run = cli(ws, "certificate", "issue", "kepatuhan-2023.csv", "--year", "2022", "--signed-on", "2024-02-01")
+    assert run.exit_code == 0
+    assert "warning: --year 2022, but the file name 'kepatuhan-2023.csv' says 2023" in run.stderr
+
+
+def test_broken_layout_stops_before_any_number(cli, workspace):
+    ws = workspace({"hasil-2022.csv": "instansi,nilai\nDinas A,90\n",
+                    "templates/sertifikat.toml": "[qr]\nx = 10\ny = 10\n[[text]]\ntext = \"{{ nama }}\"\n"})
+    run = cli(ws, "certificate", "issue", "hasil-2022.csv")
+    assert run.exit_code == 1
+    assert "templates/sertifikat.toml: text.0.text: unknown variable 'nama'" in run.stderr
+    assert not (ws / "tracker.json").exists()
+
+
+def test_a_failed_render_leaves_tracker_and_outputs_untouched(cli, example, monkeypatch):
+    issue_json(cli, example, *ISSUE)
+    before = (example / "tracker.json").read_bytes()
+    listing = sorted(p.name for p in (example / "outputs/certificates/2022").rglob("*"))
+    import docgen.certificates as certificates
+
+    real = certificates.render_certificates
+
+    def crash(*args, **kwargs):
+        real(*args, **kwargs)  # every temporary file is written...
+        raise OSError("disk full")  # ...then the run fails before the commit
+
+    monkeypatch.setattr(certificates, "render_certificates", crash)
+    (example / "results" / "baru-2022.csv").write_text("instansi,nilai\nDinas Baru,95\n", encoding="utf-8")
+    run = cli(example, "certificate", "issue", "results/baru-2022.csv", "--signed-on", "2023-02-16")
+    assert run.exit_code == 1 and "disk full" in run.stderr
+    assert (example / "tracker.json").read_bytes() == before
+    assert sorted(p.name for p in (example / "outputs/certificates/2022").rglob("*")) == listing
+
+
+def test_many_certificates_through_the_process_pool(cli, workspace):
+    rows = "\n".join(f"Dinas Contoh Nomor {i};{78 + i % 20},{i % 100:02d}" for i in range(60))
+    ws = workspace({"hasil-2022.csv": "instansi;nilai\n" + rows + "\n"})
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on", "2023-02-16")
+    assert run.exit_code == 0, run.stderr
+    assert len(out["issued"]) == 60 and out["issued"][-1]["number"] == "0060/PHG/PW24/2022"
+    combined = PdfReader(ws / out["combined"])
+    assert len(combined.pages) == 60
+    assert "DINAS CONTOH NOMOR 59" in combined.pages[59].extract_text()
+    last = out["issued"][-1]
+    assert "Nomor: 0060/PHG/PW24/2022" in text_of(ws / last["file"])
+    assert cli(ws, "certificate", "verify", str(ws / last["file"])).exit_code == 0
+    assert not list((ws / "outputs").rglob("*.tmp"))
+
+
+def test_custom_layout_with_truetype_font_and_logo(cli, workspace):
+    import reportlab
+    from PIL import Image
+
+    ws = workspace({"hasil-2022.csv": "instansi,nilai\nDinas Łosial Kota Kupang,90\nDinas Śosial,91\n"})
+    shutil.copy(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf", ws / "templates" / "Vera.ttf")
+    Image.new("RGB", (40, 40), (31, 58, 104)).save(ws / "templates" / "logo.png")
+    (ws / "templates" / "sertifikat.toml").write_text(
+        '[page]\nsize = "F4"\norientation = "portrait"\n[fonts]\nVera = "Vera.ttf"\n'
+        '[logo]\nfile = "logo.png"\ny = 15\nwidth = 20\n'
+        '[qr]\nx = 20\ny = 280\nsize = 25\n'
+        '[[text]]\ntext = "SERTIFIKAT {{ number }}"\nfont = "Vera"\nsize = 20\ny = 60\n'
+        '[[text]]\ntext = "{{ recipient }} — {{ grade_text }}"\nfont = "Vera"\ndy = 10\n', encoding="utf-8")
+    assert cli(ws, "check").exit_code == 0
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv")
+    assert out["errors"] == [{"row": 3, "error": out["errors"][0]["error"]}]
+    assert "'Ś' cannot be printed in the layout's fonts" in out["errors"][0]["error"]
+    pdf = ws / out["issued"][0]["file"]
+    page = PdfReader(pdf).pages[0]
+    assert round(float(page.mediabox.height) / 72 * 25.4) == 330
+    text = text_of(pdf)
+    assert "SERTIFIKAT 0001/PHG/PW24/2022" in text
+    assert "Dinas Łosial Kota Kupang — Kategori A" in text
+    assert cli(ws, "certificate", "verify", str(pdf)).exit_code == 0
+
+
+def test_a_name_the_standard_fonts_cannot_print_is_an_error_row(cli, workspace):
+    ws = workspace({"hasil-2022.csv": "instansi,nilai\nDinas Śosial,90\nDinas Sosial,90\n"})
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv")
+    assert run.exit_code == 1
+    assert [e["recipient"] for e in out["issued"]] == ["Dinas Sosial"]
+    assert out["errors"][0]["row"] == 2 and "'Ś' cannot be printed" in out["errors"][0]["error"]
+
+
+def test_check_reports_layout_problems(cli, workspace):
+    ws = workspace({"templates/sertifikat.toml": '[qr]\nx = 1\ny = 1\nwarna = "merah"\n'
+                    '[[text]]\ntext = "{{ nomor }} {{ number | huruf }}"\n'
+                    '[[text]]\ntext = "{% if %}"\n'})
+    run = cli(ws, "check")
+    assert run.exit_code == 1
+    assert "templates/sertifikat.toml: qr.warna: unknown field" in run.stderr
+    (ws / "templates" / "sertifikat.toml").write_text(
+        '[qr]\nx = 1\ny = 1\n[[text]]\ntext = "{{ nomor }} {{ number | huruf }}"\n'
+        '[[text]]\ntext = "{% if %}"\n[[text]]\ntext = "{{ office.nmae }}"\n', encoding="utf-8")
+    run = cli(ws, "check")
+    lines = run.stderr.splitlines()
+    assert "templates/sertifikat.toml: text.0.text: unknown variable 'nomor' (known: " in run.stderr
+    assert "templates/sertifikat.toml: text.0.text: unknown filter 'huruf'" in lines
+    assert any(line.startswith("templates/sertifikat.toml: text.1.text: Jinja syntax error")
+               for line in lines)
+    (ws / "templates" / "sertifikat.toml").write_text("[qr\n", encoding="utf-8")
+    run = cli(ws, "check")
+    assert run.exit_code == 1 and "templates/sertifikat.toml: invalid TOML" in run.stderr
+    (ws / "templates" / "sertifikat.toml").write_text(
+        '[qr]\nx = 1\ny = 1\n[[text]]\ntext = "{{ office.nmae }}"\n', encoding="utf-8")
+    run = cli(ws, "check")
+    assert "templates/sertifikat.toml: text.0.text: 'dict object' has no attribute 'nmae'" in run.stderr
+
+
+def test_default_layout_is_installed_by_init(cli, tmp_path):
+    run = cli(None, "init", str(tmp_path / "kantor"))
+    assert run.exit_code == 0
+    assert (tmp_path / "kantor" / "templates" / "sertifikat.toml").is_file()
