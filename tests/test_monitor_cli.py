@@ -1,0 +1,278 @@
+"""`docgen monitor` end to end: terminal tables, JSON, the PDF report and the workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+RENJA = "ntt-renja-2022"
+
+
+def pdf_text(path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_done_when_w1_d1_marked_done_with_a_pdf(example, cli, tmp_path):
+    """The issue's acceptance story on the example workspace."""
+    before = cli(example, "monitor", "--as-of", "2022-07-01", "--json").json()
+    renja = next(r for r in before["agreements"] if r["id"] == RENJA)
+    assert (renja["done"], renja["total"], renja["percent"], renja["overdue"]) == (0, 13, 0.0, 7)
+
+    notulen = tmp_path / "notulen rapat triwulan I.pdf"
+    notulen.write_bytes(b"%PDF-1.4\n% notulen rapat koordinasi\n")
+    run = cli(example, "deliverable", "set", RENJA, "W1-D1", "--status", "done",
+              "--on", "2022-03-30", "--evidence", str(notulen))
+    assert run.exit_code == 0 and "warning" not in run.stderr
+
+    after = cli(example, "monitor", "--as-of", "2022-07-01", "--json").json()
+    renja = next(r for r in after["agreements"] if r["id"] == RENJA)
+    assert (renja["status"], renja["done"], renja["total"], renja["percent"]) == ("active", 1, 13, 7.7)
+    assert (renja["overdue"], renja["due_soon"], renja["next_due"]) == (6, 1, "2022-07-31")
+    assert [(r["id"], r["due"], r["responsible"], r["days_overdue"]) for r in after["overdue"]] == [
+        ("W4-D1", "2022-03-31", "second", 92),
+        ("W2-D1", "2022-04-30", "both", 62),
+        ("W3-D1", "2022-05-31", "second", 31),
+        ("W6-D1", "2022-05-31", "second", 31),
+        ("W1-D2", "2022-06-30", "both", 1),
+        ("W5-D1", "2022-06-30", "second", 1),
+    ]
+    assert after["expiring"] == []
+
+    report = tmp_path / "laporan" / "pemantauan-2022-07.pdf"
+    run = cli(example, "monitor", "--as-of", "2022-07-01", "--pdf", str(report))
+    assert run.exit_code == 0, run.stderr
+    text = flat(pdf_text(report))
+    assert "LAPORAN PEMANTAUAN PELAKSANAAN KERJA SAMA" in text
+    assert "Keadaan per 1 Juli 2022" in text
+    assert "Grafik Persentase Keluaran Selesai" in text and "7,7%" in text
+    assert "W1-D1" not in text.split("D. Keluaran yang Terlambat")[1]
+
+
+def test_json_shape_and_types(example, cli):
+    data = cli(example, "monitor", "--as-of", "2022-07-01", "--json").json()
+    assert set(data) >= {"as_of", "agreements", "overdue", "expiring"}
+    for row in data["agreements"]:
+        assert set(row) >= {"id", "status", "done", "total", "percent", "overdue", "due_soon",
+                            "next_due"}
+        assert all(type(row[k]) is int for k in ("done", "total", "overdue", "due_soon"))
+        assert row["percent"] is None or isinstance(row["percent"], float)
+    for row in data["overdue"]:
+        assert set(row) >= {"agreement", "id", "title", "due", "responsible", "days_overdue"}
+        assert type(row["days_overdue"]) is int and row["responsible"] in ("first", "second", "both")
+    mou = next(r for r in data["agreements"] if r["id"] == "ntt-mou-2021")
+    assert (mou["total"], mou["percent"], mou["next_due"]) == (0, None, None)
+
+
+def test_expiring(example, cli):
+    data = cli(example, "monitor", "--as-of", "2026-11-23", "--json").json()
+    assert [(e["id"], e["ends_on"], e["days_left"]) for e in data["expiring"]] == [
+        ("ntt-mou-2021", "2026-12-19", 26)]
+    assert type(data["expiring"][0]["days_left"]) is int
+    statuses = {r["id"]: r["status"] for r in data["agreements"]}
+    assert statuses == {"ntt-mou-2021": "expiring", RENJA: "expired"}
+    table = cli(example, "monitor", "--as-of", "2026-11-23")
+    assert "Expiring within 90 days" in table.stdout and "26" in table.stdout
+
+
+def test_terminal_tables(example, cli):
+    cli(example, "deliverable", "set", RENJA, "W1-D1", "--status", "done", "--on", "2022-03-30")
+    run = cli(example, "monitor", "--as-of", "2022-07-01")
+    assert run.exit_code == 0
+    out = run.stdout
+    assert "Monitoring as of 1 Juli 2022" in out and "1/13 deliverables done (7.7%)" in out
+    assert re.search(r"ntt-renja-2022 .*active .*1/13 .*7\.7% .*6 .*1 .*2022-07-31", out)
+    assert "No agreement expires within 90 days." in out
+    org = "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur"
+    assert f"Overdue, responsible: {org} (6)" in out
+    assert "Overdue, responsible: Ombudsman Republik Indonesia Perwakilan Provinsi Nusa " \
+           "Tenggara Timur (2)" in out
+    assert "Penetapan pejabat penghubung" in out and "(with the other party)" in out
+    assert run.stderr == ""
+
+
+def test_nothing_overdue_says_so(example, cli):
+    run = cli(example, "monitor", "--as-of", "2022-01-01")
+    assert "No overdue deliverables." in run.stdout
+
+
+def test_pdf_report_content(example, cli, tmp_path):
+    cli(example, "deliverable", "set", RENJA, "W4-D1", "--status", "done", "--on", "2022-03-20")
+    target = tmp_path / "laporan.pdf"
+    run = cli(example, "monitor", "--as-of", "2022-07-01", "--pdf", str(target), "--json")
+    assert run.exit_code == 0
+    assert run.json()["as_of"] == "2022-07-01"  # stdout stays pure JSON
+    assert f"wrote {target}" in run.stderr
+    reader = PdfReader(target)
+    assert reader.metadata.title == "Laporan Pemantauan Pelaksanaan Kerja Sama per 1 Juli 2022"
+    text = flat(pdf_text(target))
+    for expected in (
+        "OMBUDSMAN REPUBLIK INDONESIA PERWAKILAN PROVINSI NUSA TENGGARA TIMUR",
+        "Jl. Polisi Militer No. 3, Kupang",
+        "Dipantau 2 kerja sama (2 berlaku). Keluaran selesai 1 dari 13 (7,7%)",
+        "A. Capaian per Kerja Sama", "ntt-renja-2022", "Berlaku", "1/13", "31 Juli 2022",
+        "B. Grafik Persentase Keluaran Selesai", "ada keluaran terlambat",
+        "C. Kerja Sama yang Berakhir dalam 90 Hari", "Tidak ada kerja sama yang berakhir",
+        "D. Keluaran yang Terlambat menurut Pihak Penanggung Jawab",
+        "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur (6 keluaran)",
+        "W2-D1 Bimbingan teknis penyusunan Standar Pelayanan", "30 April 2022", "62 hari",
+        "Belum dimulai", "Kupang, 1 Juli 2022", "Darius Beda Daton", "Halaman 1",
+    ):
+        assert expected in text, expected
+    assert "W4-D1 Penetapan" not in text  # done: not overdue
+
+
+def test_pdf_report_with_many_agreements_paginates(example, cli, tmp_path):
+    source = (example / "agreements" / f"{RENJA}.yaml").read_text(encoding="utf-8")
+    for i in range(45):
+        (example / "agreements" / f"renja-{i:02d}.yaml").write_text(
+            source.replace(f"id: {RENJA}", f"id: renja-{i:02d}"), encoding="utf-8")
+    target = tmp_path / "besar.pdf"
+    assert cli(example, "monitor", "--as-of", "2022-07-01", "--pdf", str(target)).exit_code == 0
+    reader = PdfReader(target)
+    assert len(reader.pages) > 5
+    text = flat(pdf_text(target))
+    assert "renja-44" in text and f"Halaman {len(reader.pages)}" in text
+
+
+def test_xlsx(example, cli, tmp_path):
+    cli(example, "deliverable", "set", RENJA, "W4-D1", "--status", "done", "--on", "2022-03-20")
+    target = tmp_path / "rekap.xlsx"
+    run = cli(example, "monitor", "--as-of", "2026-11-23", "--xlsx", str(target))
+    assert run.exit_code == 0 and f"wrote {target}" in run.stderr
+    book = load_workbook(target)
+    assert book.sheetnames == ["Info", "Kerja Sama", "Terlambat", "Segera Berakhir"]
+    info = dict(book["Info"].iter_rows(values_only=True))
+    assert info["Keadaan per"] == dt.datetime(2026, 11, 23)
+    assert (info["Keluaran selesai"], info["Jumlah keluaran"], info["Keluaran terlambat"]) == (1, 13, 12)
+    rows = list(book["Kerja Sama"].iter_rows(values_only=True))
+    assert rows[0][:8] == ("ID", "Jenis", "Judul", "Status", "Selesai", "Jumlah Keluaran",
+                           "Capaian (%)", "Terlambat")
+    renja = next(r for r in rows if r[0] == RENJA)
+    assert renja[3:8] == ("Berakhir", 1, 13, 7.7, 12)
+    late = list(book["Terlambat"].iter_rows(values_only=True))
+    assert late[0][:6] == ("Kerja Sama", "Kegiatan", "ID Keluaran", "Keluaran", "Batas Waktu",
+                           "Hari Terlambat")
+    assert len(late) == 13 and "W4-D1" not in [r[2] for r in late]
+    w1 = next(r for r in late if r[2] == "W1-D1")
+    assert w1[4] == dt.datetime(2022, 3, 31) and w1[5] == 1698 and w1[7] == "PARA PIHAK"
+    assert book["Terlambat"].freeze_panes == "A2"
+    expiring = list(book["Segera Berakhir"].iter_rows(values_only=True))
+    assert expiring[1][0] == "ntt-mou-2021" and expiring[1][2:] == (dt.datetime(2026, 12, 19), 26)
+
+
+@pytest.mark.parametrize("option", ["--pdf", "--xlsx"])
+def test_unwritable_report_path_is_a_clear_error(example, cli, tmp_path, option):
+    folder = tmp_path / "exists-as-folder"
+    folder.mkdir()
+    run = cli(example, "monitor", "--as-of", "2022-07-01", option, str(folder))
+    assert run.exit_code == 1
+    assert run.stderr.startswith(f"{option} {folder}: cannot write")
+    assert "Traceback" not in run.stderr
+    assert folder.is_dir() and not list(folder.iterdir()) and not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("option", ["--pdf", "--xlsx"])
+def test_report_replaces_an_old_one_atomically(example, cli, tmp_path, option):
+    target = tmp_path / "out" / f"laporan.{option[2:]}"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    assert cli(example, "monitor", "--as-of", "2022-07-01", option, str(target)).exit_code == 0
+    assert target.read_bytes()[:4] in (b"%PDF", b"PK\x03\x04")
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_report_path_relative_to_the_current_folder(example, cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli(example, "monitor", "--as-of", "2022-07-01", "--xlsx", "rekap.xlsx").exit_code == 0
+    assert (tmp_path / "rekap.xlsx").is_file() and not (example / "rekap.xlsx").exists()
+
+
+def test_broken_files_are_skipped(example, cli):
+    (example / "agreements" / "broken.yaml").write_text("id: broken\nkind: [\n", encoding="utf-8")
+    run = cli(example, "monitor", "--as-of", "2022-07-01", "--json")
+    assert run.exit_code == 0
+    assert {r["id"] for r in run.json()["agreements"]} == {"ntt-mou-2021", RENJA}
+    assert "warning: agreements/broken.yaml: skipped, it has errors (run `docgen check`)" in run.stderr
+
+
+def test_bad_as_of(example, cli):
+    run = cli(example, "monitor", "--as-of", "2022-13-01")
+    assert run.exit_code == 1 and run.stderr.startswith("--as-of: '2022-13-01' is not a valid date")
+
+
+def test_empty_workspace(workspace, cli, tmp_path):
+    ws = workspace()
+    data = cli(ws, "monitor", "--json").json()
+    assert data["agreements"] == [] and data["overdue"] == [] and data["expiring"] == []
+    target = tmp_path / "kosong.pdf"
+    assert cli(ws, "monitor", "--pdf", str(target)).exit_code == 0
+    assert "Tidak ada keluaran yang terlambat." in flat(pdf_text(target))
+
+
+def test_special_characters_in_titles(example, cli, tmp_path):
+    path = example / "agreements" / f"{RENJA}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Penetapan pejabat penghubung", "Penetapan <pejabat> & \"penghubung\""), encoding="utf-8")
+    target = tmp_path / "r.pdf"
+    assert cli(example, "monitor", "--as-of", "2022-07-01", "--pdf", str(target)).exit_code == 0
+    assert 'Penetapan <pejabat> & "penghubung"' in flat(pdf_text(target))
+
+
+# agreement terminate (docgen/terminations.py) as the monitor sees it
+
+
+def test_terminate_changes_status_from_its_date(example, cli):
+    run = cli(example, "agreement", "terminate", RENJA, "--on", "2022-09-01", "--reason",
+              "  Digantikan Rencana Kerja 2023  ")
+    assert run.exit_code == 0 and "ntt-renja-2022: terminated on 1 September 2022" in run.stderr
+    before = cli(example, "monitor", "--as-of", "2022-08-31", "--json").json()
+    after = cli(example, "monitor", "--as-of", "2022-09-01", "--json").json()
+    row = {r["id"]: r for r in before["agreements"]}[RENJA]
+    assert row["status"] == "active" and row["overdue"] > 0
+    row = {r["id"]: r for r in after["agreements"]}[RENJA]
+    assert (row["status"], row["terminated_on"], row["overdue"]) == ("terminated", "2022-09-01", 0)
+    assert all(r["agreement"] != RENJA for r in after["overdue"])
+    from docgen.tracker import Tracker
+
+    (event,) = Tracker(example).read().table("terminations").all()
+    assert event["reason"] == "Digantikan Rencana Kerja 2023" and event["on"] == "2022-09-01"
+    assert event["user"] and event["recorded_at"]
+
+
+def test_terminate_twice_keeps_the_earliest(example, cli):
+    for on in ("2022-10-01", "2022-09-01"):
+        assert cli(example, "agreement", "terminate", RENJA, "--on", on, "--reason", "x").exit_code == 0
+    rows = cli(example, "monitor", "--as-of", "2022-09-15", "--json").json()["agreements"]
+    assert {r["id"]: r["terminated_on"] for r in rows}[RENJA] == "2022-09-01"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope", "--on", "2022-09-01", "--reason", "x"], "nope: no such agreement"),
+        ([RENJA, "--on", "2022-01-01", "--reason", "x"],
+         "--on: 2022-01-01 is before the agreement was signed (2022-02-08)"),
+        ([RENJA, "--on", "2022-09-01", "--reason", "  "], "--reason: say why"),
+        ([RENJA, "--on", "1 Sept", "--reason", "x"], "--on: '1 Sept' is not a date"),
+    ],
+)
+def test_terminate_refusals_leave_the_tracker_alone(example, cli, args, message):
+    cli(example, "agreement", "terminate", "ntt-mou-2021", "--on", "2024-01-01", "--reason", "x")
+    before = (example / "tracker.json").read_bytes()
+    run = cli(example, "agreement", "terminate", *args)
+    assert run.exit_code == 1 and run.stderr.startswith(message), run.stderr
+    assert (example / "tracker.json").read_bytes() == before
+
+
+def test_terminate_requires_on_and_reason(example, cli):
+    assert cli(example, "agreement", "terminate", RENJA, "--on", "2022-09-01").exit_code == 2
+    assert cli(example, "agreement", "terminate", RENJA, "--reason", "x").exit_code == 2
+    assert not (example / "tracker.json").exists()
