@@ -406,7 +406,8 @@ def _penalty(rows: list[int], n: int) -> int:
     between lines) searched at C speed."""
     text = [format(r, f"0{n}b") for r in rows]
     lines = "2".join(text + ["".join(c) for c in zip(*text, strict=True)])
-    n1 = sum(len(m) for m in _RUNS.findall(lines)) - 2 * len(_RUNS.findall(lines))
+    runs = [len(r) for r in lines.replace("2", "1").split("1") + lines.replace("2", "0").split("0")]
+    n1 = sum(r - 2 for r in runs if r >= 5)
     full = (1 << n) - 1
     n2 = 0
     for a, b in zip(rows, rows[1:], strict=False):
@@ -432,7 +433,6 @@ def _penalty(rows: list[int], n: int) -> int:
     return n1 + 3 * n2 + n3 + n4
 
 
-_RUNS = re.compile(r"0{5,}|1{5,}")
 _TO_TEXT = bytes.maketrans(b"\x00\x01", b"01")
 _TO_BITS = bytes.maketrans(b"01", b"\x00\x01")
 
@@ -521,14 +521,13 @@ _PDF_CHARS = [chr(b) if 32 <= b < 127 and b not in b"()\\" else f"\\{b:03o}" for
 
 
 @functools.cache
-def _standard_names() -> dict[str, str]:
-    """The resource names a new canvas gives the standard fonts: /F1 is reportlab's
-    initial Helvetica, then the others in the order `new_canvas` registers them."""
+def _standard_names(fonts: tuple[str, ...]) -> dict[str, str]:
+    """The resource names a new canvas gives these standard fonts when `new_canvas`
+    registers them in this order (/F1 is reportlab's initial Helvetica)."""
     from reportlab.pdfgen.canvas import Canvas
 
     canvas = Canvas(None)
-    return {font: canvas._doc.getInternalFontName(font) for font in sorted(STANDARD_FONTS)}
-
+    return {font: canvas._doc.getInternalFontName(font) for font in fonts}
 
 
 def _unit_width(word: str, font: str) -> float:
@@ -557,6 +556,9 @@ class CertificateRenderer:
             _register_font(name, source.folder / file)
         self.logo = _image(source.folder / layout.logo.file) if layout.logo else None
         self._lines_cache: dict[tuple[int, str], tuple[list[str], float]] = {}
+        used = {b.font for b in layout.text} | {layout.qr.caption_font}
+        # Only the fonts the layout uses go into each file, always in this order.
+        self.font_names = _standard_names(tuple(sorted(used & STANDARD_FONTS)))
 
     # Static parts: the same on every page.
     @cached_property
@@ -744,7 +746,7 @@ class CertificateRenderer:
             thickness = max(size * 0.05, 0.5)
             rule = (f" {r:.3f} {g:.3f} {b:.3f} RG {thickness:.2f} w {left:.2f} {y - size * 0.14:.2f} m "
                     f"{left + width:.2f} {y - size * 0.14:.2f} l S")
-        internal = _standard_names().get(font)
+        internal = self.font_names.get(font)
         if internal is not None:
             try:
                 encoded = line.encode("cp1252")  # the standard fonts' WinAnsiEncoding
@@ -786,10 +788,10 @@ class CertificateRenderer:
         # invariant: the same certificate renders to the same bytes (its sha256 is recorded);
         # the document date is then the date of signing, not 2000-01-01.
         canvas = Canvas(target, pagesize=(self.page_w, self.page_h), invariant=1, pageCompression=1)
-        # Every standard font of the layout, registered in one fixed order, so the literal
+        # The layout's standard fonts, registered in one fixed order, so the literal
         # operators name each font the same way (/F2, /F3...) in every document.
-        for font in sorted(STANDARD_FONTS):
-            if canvas._doc.getInternalFontName(font) != _standard_names()[font]:
+        for font, name in self.font_names.items():
+            if canvas._doc.getInternalFontName(font) != name:
                 raise TemplateError("reportlab named the standard fonts unexpectedly")
         canvas.setTitle(title)
         canvas.setSubject(subject)
