@@ -7,9 +7,6 @@ from typing import Annotated
 
 import typer
 
-from docgen.certificates import issue as issue_certificates
-from docgen.certificates import revoke as revoke_certificate
-from docgen.certificates import verify as verify_certificate
 from docgen.cli.common import Json, console, emit_json, info, parse_day, track, warn, workspace
 from docgen.errors import DocgenError, VerificationError
 
@@ -41,6 +38,7 @@ def issue(
     """Issue a numbered certificate to every agency at or above --min-grade in RESULTS."""
     ws = workspace(ctx)
     signed = parse_day(signed_on, "--signed-on") if signed_on is not None else None
+    from docgen.certificates import issue as issue_certificates
     report = issue_certificates(ws, results, year=year, min_grade=min_grade, event=event,
                                 signed_on=signed, progress=track)
     warn(report.warnings)
@@ -77,6 +75,7 @@ def verify(
     """Say whether a certificate is genuine, to whom and when it was issued; exit 1 if not
     genuine or revoked."""
     ws = workspace(ctx)
+    from docgen.certificates import verify as verify_certificate
     result = verify_certificate(ws, target)
     record = result.record or {}
     if json:
@@ -105,6 +104,7 @@ def revoke(
 ) -> None:
     """Revoke a certificate: verify reports it revoked from then on (its number stays taken)."""
     ws = workspace(ctx)
+    from docgen.certificates import revoke as revoke_certificate
     record = revoke_certificate(ws, number, reason)
     info(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
          f"{record['revoked_reason']}")
