@@ -374,6 +374,7 @@ class _Grid:
     region: tuple[int, ...]      # per row: bits of the encoding region (MSB = column 0)
     function: tuple[int, ...]    # per row: dark function-pattern modules, reserved areas light
     masks: tuple[tuple[int, ...], ...]  # per mask, per row: the mask's bits within the region
+    mask_cols: tuple[tuple[int, ...], ...]  # the same per column (MSB = row 0)
 
 
 _GRIDS: dict[int, _Grid] = {}
@@ -396,16 +397,21 @@ def _grid(n: int) -> _Grid:
             tuple(sum(1 << (n - 1 - j) for j in range(n) if region[i] >> (n - 1 - j) & 1 and pattern(i, j))
                   for i in range(n))
             for pattern in encoder.get_data_mask_functions(False))
-        grid = _GRIDS[n] = _Grid(n, region, function, masks)
+        grid = _GRIDS[n] = _Grid(n, region, function, masks, tuple(_transpose(m, n) for m in masks))
     return grid
 
 
-def _penalty(rows: list[int], n: int) -> int:
+def _transpose(rows: Sequence[int], n: int) -> tuple[int, ...]:
+    text = [format(r, f"0{n}b") for r in rows]
+    return tuple(int("".join(c), 2) for c in zip(*text, strict=True))
+
+
+def _penalty(rows: list[int], cols: list[int], n: int) -> int:
     """ISO/IEC 18004 7.8.3 penalty of one masked symbol, exactly as segno's mask_scores
     computes it, on rows as integers and on all rows and columns as one string ("2"
     between lines) searched at C speed."""
-    text = [format(r, f"0{n}b") for r in rows]
-    lines = "2".join(text + ["".join(c) for c in zip(*text, strict=True)])
+    width = f"0{n}b"
+    lines = "2".join([format(r, width) for r in rows] + [format(c, width) for c in cols])
     runs = [len(r) for r in lines.replace("2", "1").split("1") + lines.replace("2", "0").split("0")]
     n1 = sum(r - 2 for r in runs if r >= 5)
     full = (1 << n) - 1
@@ -451,9 +457,11 @@ def qr_matrix(payload: str) -> tuple[bytearray, ...]:
         final = [int(bytes(row).translate(_TO_TEXT), 2) for row in code.matrix]
         base = [(f ^ m0) & r | fn & ~r for f, m0, r, fn in
                 zip(final, grid.masks[0], grid.region, grid.function, strict=True)]
+        base_cols = _transpose(base, n)
         best, best_score = 0, None
-        for number, mask in enumerate(grid.masks):
-            score = _penalty([b ^ m for b, m in zip(base, mask, strict=True)], n)
+        for number, (mask, mask_cols) in enumerate(zip(grid.masks, grid.mask_cols, strict=True)):
+            score = _penalty([b ^ m for b, m in zip(base, mask, strict=True)],
+                             [b ^ m for b, m in zip(base_cols, mask_cols, strict=True)], n)
             if best_score is None or score < best_score:
                 best, best_score = number, score
         rows = [b ^ m for b, m in zip(base, grid.masks[best], strict=True)]
