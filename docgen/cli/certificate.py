@@ -29,7 +29,7 @@ def issue(
         "lowest grade (default: the lowest green-zone grade).")] = None,
     event: Annotated[str | None, typer.Option(
         "--event", metavar="TEXT", help="The assessment named on the certificate (default: "
-        "[certificates] event in docgen.toml).")] = None,
+        "\\[certificates] event in docgen.toml).")] = None,
     signed_on: Annotated[str | None, typer.Option(
         "--signed-on", metavar="YYYY-MM-DD", help="Date of signing printed on the certificates "
         "(default: today).")] = None,
