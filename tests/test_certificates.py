@@ -526,3 +526,27 @@ def test_default_layout_is_installed_by_init(cli, tmp_path):
     run = cli(None, "init", str(tmp_path / "kantor"))
     assert run.exit_code == 0
     assert (tmp_path / "kantor" / "templates" / "sertifikat.toml").is_file()
+
+
+def test_without_a_process_pool_the_certificates_are_still_issued(cli, workspace, monkeypatch):
+    import docgen.render.certificate_pdf as render
+
+    def no_pool(*args, **kwargs):
+        raise OSError("no semaphores on this system")
+
+    monkeypatch.setattr(render, "ProcessPoolExecutor", no_pool)
+    rows = "\n".join(f"Dinas Contoh Nomor {i};90,00" for i in range(45))
+    ws = workspace({"hasil-2022.csv": "instansi;nilai\n" + rows + "\n"})
+    seen = []
+
+    def progress(items, total, label):
+        seen.append((total, label))
+        yield from items
+
+    from docgen.certificates import issue
+    from docgen.workspace import Workspace
+
+    report = issue(Workspace(ws), ws / "hasil-2022.csv", progress=progress)
+    assert len(report.issued) == 45 and not report.errors
+    assert seen == [(45, "Piagam")]
+    assert len(PdfReader(ws / report.combined).pages) == 45

@@ -924,12 +924,18 @@ def render_certificates(source: LayoutSource, jobs: Sequence[Job], combined: Pat
     renderer = renderer_for(source)  # validated and cached before any worker starts
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     try:
-        return _render(renderer, source, jobs, combined, combined_title, progress, workers)
-    except BrokenProcessPool:
-        # A pool that dies (a killed worker, no semaphores): slower, not wrong.
-        return _render(renderer, source, jobs, combined, combined_title, progress, 1)
+        try:
+            return _render(renderer, source, jobs, combined, combined_title, progress, workers)
+        except (BrokenProcessPool, OSError):
+            if workers < 2 or len(jobs) < POOL_MIN:
+                raise
+            # A pool that cannot start or dies (no semaphores, a killed worker): slower,
+            # not wrong; every file is written again.
+            return _render(renderer, source, jobs, combined, combined_title, progress, 1)
     except TemplateError:
         raise
+    except OSError as exc:
+        raise TemplateError(f"cannot write a certificate: {exc}") from exc
     except Exception as exc:
         raise TemplateError(f"{source.label}: cannot draw a certificate: {type(exc).__name__}: "
                             f"{exc}") from exc
