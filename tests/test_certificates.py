@@ -548,5 +548,5 @@ def test_without_a_process_pool_the_certificates_are_still_issued(cli, workspace
 
     report = issue(Workspace(ws), ws / "hasil-2022.csv", progress=progress)
     assert len(report.issued) == 45 and not report.errors
-    assert seen == [(45, "Piagam")]
+    assert seen[-1] == (45, "Piagam")  # a second bar after the pool failed
     assert len(PdfReader(ws / report.combined).pages) == 45
