@@ -228,9 +228,10 @@ def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[s
     }
 
 
-def _target(ws: Workspace, record: dict[str, Any]) -> Path:
-    name = f"{_safe(record['number'], 40)}-{_safe(record['recipient'])}.pdf"
-    return ws.inside(ws.outputs_dir / "certificates" / str(record["year"]) / name)
+def _file_name(record: dict[str, Any]) -> str:
+    """`0001-phg-pw24-2022-dinas-sosial-kota-kupang.pdf`: letters, digits and '-' only,
+    so it can never leave its folder."""
+    return f"{_safe(record['number'], 40)}-{_safe(record['recipient'])}.pdf"
 
 
 def _file_ok(ws: Workspace, record: dict[str, Any]) -> bool:
@@ -327,6 +328,7 @@ def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], re
          for c in fresh],
         year=report.year) if fresh else []
     allocated = iter(numbers)
+    folder = ws.rel(ws.inside(ws.outputs_dir / "certificates" / str(report.year)))
     recorded_at = datetime.now().astimezone().isoformat(timespec="seconds")
     user = _user()
     head = config.office.head
@@ -350,7 +352,7 @@ def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], re
             "revoked": False, "revoked_reason": None, "revoked_at": None,
             "recorded_at": recorded_at, "user": user,
         }
-        record["file"] = ws.rel(_target(ws, record))
+        record["file"] = f"{folder}/{_file_name(record)}"
         records.append((record, True))
 
     contexts = []

@@ -62,12 +62,15 @@ def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
     folder is fsynced once rather than once per file. On any exception every temporary
     file is removed and no target is touched."""
     tmps: list[Path] = []
+    token = f"{os.getpid()}-{os.urandom(6).hex()}"  # one random part per batch, not per file
     try:
+        for folder in dict.fromkeys(t.parent for t in targets):
+            folder.mkdir(parents=True, exist_ok=True)
         for target in targets:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            os.close(fd)
-            tmps.append(Path(tmp_name))
+            tmp = target.with_name(f".{target.name}.{token}.tmp")
+            # O_EXCL and owner-only, as mkstemp: never another file, never world-readable.
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            tmps.append(tmp)
         yield tmps
         for tmp in tmps:
             with open(tmp, "rb+") as fh:
