@@ -261,27 +261,29 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
     scheme = scheme_for(config, year)
     minimum = scheme.minimum(min_grade) if min_grade is not None else scheme.default_minimum()
     source = layout_source(ws.templates_dir, ws.rel)
-
     renderer = renderer_for(source)  # a broken layout stops here, before any number is taken
 
     report = IssueReport(label, year, event, signed_on, minimum, warnings=warnings)
     report.errors.extend({"row": e.row, "error": e.error} for e in results.errors)
     eligible = []
     for candidate in _grade_rows(results.rows, scheme, report):
-        missing = renderer.unprintable("recipient", candidate.row.recipient) or \
-            renderer.unprintable("unit", candidate.row.unit)
-        if missing:
-            report.errors.append({"row": candidate.row.row, "error": (
-                f"instansi: {missing!r} cannot be printed in the layout's fonts; name a TrueType "
-                f"font that has it in {source.label} [fonts] and use it for this text")})
-            continue
+        row = candidate.row
         if candidate.grade.rank > minimum.rank:
             report.skipped.append({
-                "row": candidate.row.row, "recipient": candidate.row.recipient,
-                "score": float(candidate.row.score), "grade": candidate.grade.grade,
+                "row": row.row, "recipient": row.recipient, "score": float(row.score),
+                "grade": candidate.grade.grade,
                 "reason": f"grade {candidate.grade.grade} is below the minimum {minimum.grade}"})
-        else:
-            eligible.append(candidate)
+            continue
+        unprintable = [(column, missing) for column, variable, value in
+                       (("instansi", "recipient", row.recipient), ("unit", "unit", row.unit))
+                       if (missing := renderer.unprintable(variable, value))]
+        if unprintable:
+            column, missing = unprintable[0]
+            report.errors.append({"row": row.row, "error": (
+                f"{column}: {missing!r} cannot be printed in the layout's fonts; name a TrueType "
+                f"font that has it in {source.label} [fonts] and use it for this text")})
+            continue
+        eligible.append(candidate)
 
     tracker = Tracker(ws.root)
     with ExitStack() as files, tracker.write() as state:
