@@ -1,7 +1,50 @@
-"""Placeholder: this command group is being written."""
+"""`docgen letter followup`: follow-up letters for overdue commitments."""
+
+from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
+from docgen.agreements import load_catalog
+from docgen.cli.common import AsOf, Json, console, emit_json, info, parse_day, warn, workspace
+
+letter_app = typer.Typer(help="Write letters: follow-ups of overdue commitments.",
+                         no_args_is_help=True)
+
+
+@letter_app.command()
+def followup(
+    ctx: typer.Context,
+    ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...",
+                                                    help="Agreements to write for.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every agreement.")] = False,
+    as_of: AsOf = None,
+    again: Annotated[bool, typer.Option("--again", help="Issue new letters even when the same "
+                                        "letter was issued on this date.")] = False,
+    json: Json = False,
+) -> None:
+    """One letter per agreement and counterpart party with overdue deliverables."""
+    from docgen.letters import followup as write_letters
+
+    ws = workspace(ctx)
+    day = parse_day(as_of)
+    catalog = load_catalog(ws, day, only=None if all_ else ids or [])
+    if all_:
+        warn(f"{ws.rel(path)}: skipped, it has errors (run `docgen check`)"
+             for aid, path in catalog.files.items() if aid not in catalog.agreements)
+    rows = write_letters(ws, catalog, ids or [], all_=all_, as_of=day, again=again)
+    if json:
+        emit_json(rows)
+        return
+    for r in rows:
+        state = "new     " if r["new"] else "existing"
+        second = f" (surat ke-{r['ordinal']}, cites {r['cites']})" if r["ordinal"] > 1 else ""
+        console.print(f"{state}  {r['number']}  {r['agreement']} -> {r['org']}: "
+                      f"{len(r['items'])} item(s){second}  {r['file']}")
+    if not rows:
+        info("no overdue deliverables of any counterpart: no letter to write")
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(letter_app, name="letter")

@@ -31,7 +31,9 @@ SampleFactory = Callable[[Config | None], Context | list[Context]]
 
 # Template name (file stem) -> factory, or "module:function" imported when needed.
 # Every .docx without an entry is an agreement template, checked with sample agreements.
-SAMPLE_CONTEXTS: dict[str, SampleFactory | str] = {}
+SAMPLE_CONTEXTS: dict[str, SampleFactory | str] = {
+    "surat-tindak-lanjut": "docgen.letters:sample_contexts",
+}
 
 
 def register_sample_context(name: str, factory: SampleFactory | str) -> None:

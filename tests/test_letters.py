@@ -1,0 +1,135 @@
+"""`docgen letter followup`: who gets a letter, what it says, numbering and escalation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+
+from tests.conftest import CONFIG
+from tests.test_check import MOU, RENJA
+
+NTT = "ntt-renja-2022"
+
+
+def text_of(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_example_letters_of_1_july_2022(example, cli):
+    cli(example, "deliverable", "set", NTT, "W4-D1", "--status", "done", "--on", "2022-03-25")
+    cli(example, "deliverable", "set", NTT, "W3-D1", "--status", "in_progress", "--on", "2022-05-01")
+    run = cli(example, "letter", "followup", "--all", "--as-of", "2022-07-01", "--json")
+    assert run.exit_code == 0, run.stderr
+    rows = run.json()
+    # the MoU has no deliverables; the office (kind ombudsman) gets no letter
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["number"] == "B/001/PW24/KM.01/VII/2022"
+    assert (row["agreement"], row["party"], row["new"]) == (NTT, "second", True)
+    assert row["org"] == "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur"
+    assert row["file"] == "outputs/letters/2022/001-ntt-renja-2022-second.docx"
+    # W1/W2 are `both`: they count for the counterpart; W4-D1 is done
+    assert row["items"] == ["W1-D1", "W1-D2", "W2-D1", "W3-D1", "W5-D1", "W6-D1"]
+    text = text_of(example / row["file"])
+    assert "Nomor\n:\nB/001/PW24/KM.01/VII/2022\nSifat\n:\nBiasa\nLampiran\n:\n-\nHal" in text
+    assert "Kupang, 1 Juli 2022" in text
+    assert "Yth. Kepala Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur" in text
+    assert "Kepada Yth" not in text
+    assert ("Tindak Lanjut Rencana Kerja Perbaikan Pelayanan Publik di Lingkungan Pemerintah "
+            "Provinsi Nusa Tenggara Timur Tahun 2022") in text
+    assert "yang ditandatangani pada tanggal 8 Februari 2022" in text
+    assert "Penetapan pejabat penghubung" not in text  # done
+    assert "Penunjukan admin SP4N-LAPOR pada setiap OPD" in text
+    assert "31 Maret 2022" in text and "terlambat 92 hari" in text
+    assert "paling lambat tanggal 15 Juli 2022" in text  # reply_days = 14
+    assert "Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih." in text
+    assert "Darius Beda Daton" in text
+    assert "Tembusan" not in text and "Arsip" not in text
+    logbook = cli(example, "number", "list", "--kind", "letter", "--json").json()
+    assert [r["number"] for r in logbook] == ["B/001/PW24/KM.01/VII/2022"]
+    assert logbook[0]["ref"] == {"letter": NTT, "party": "second"}
+
+
+def test_same_day_is_reported_not_reissued(example, cli):
+    first = cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01", "--json").json()
+    again = cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01", "--json").json()
+    assert again[0]["new"] is False and again[0]["number"] == first[0]["number"]
+    forced = cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01", "--again",
+                 "--json").json()
+    assert forced[0]["new"] is True and forced[0]["number"] == "B/002/PW24/KM.01/VII/2022"
+    assert len(cli(example, "number", "list", "--json").json()) == 2
+
+
+def test_second_letter_escalates(workspace, cli):
+    renja = RENJA.replace(
+        "    signatory: {name: Flouri Rita Wuisan, title: Kepala Biro Organisasi}",
+        "    address: Jl. El Tari No. 52, Kupang\n"
+        "    signatory: {name: Flouri Rita Wuisan, title: Kepala Biro Organisasi}\n"
+        "    superior: Sekretaris Daerah Provinsi Nusa Tenggara Timur")
+    config = CONFIG + '\n[letters]\ncontact = {name = "Yosua", phone = "0380-123", email = ""}\n'
+    ws = workspace({"agreements/mou-a.yaml": MOU, "agreements/renja-a.yaml": renja}, config=config)
+    first = cli(ws, "letter", "followup", "renja-a", "--as-of", "2022-04-15", "--json").json()[0]
+    assert first["items"] == ["W1-D1"]
+    text = text_of(ws / first["file"])
+    assert "Jl. El Tari No. 52, Kupang" in text
+    assert "dapat menghubungi Yosua (telepon 0380-123)." in text
+    second = cli(ws, "letter", "followup", "renja-a", "--as-of", "2022-07-20", "--json").json()[0]
+    assert second["items"] == ["W1-D1", "W1-D2"]
+    assert second["number"] == "B/002/PW24/KM.01/VII/2022"
+    assert (second["ordinal"], second["cites"]) == (2, first["number"])
+    text = text_of(ws / second["file"])
+    assert "(Surat Kedua)" in text
+    assert f"Menindaklanjuti surat kami Nomor {first['number']} tanggal 15 April 2022" in text
+    assert "surat kedua" in text
+    assert "Tembusan:\nSekretaris Daerah Provinsi Nusa Tenggara Timur" in text
+
+
+def test_nothing_overdue_no_letter(example, cli):
+    run = cli(example, "letter", "followup", "--all", "--as-of", "2022-03-01", "--json")
+    assert run.exit_code == 0 and run.json() == []
+    assert not (example / "tracker.json").exists()
+
+
+def test_bad_input_allocates_nothing(example, cli):
+    cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01")
+    before = (example / "tracker.json").read_bytes()
+    cases = [
+        (["nope", "--as-of", "2022-08-01"], "nope: no such agreement"),
+        ([NTT, "--as-of", "2022-02-30"], "--as-of: '2022-02-30'"),
+        (["--as-of", "2022-08-01"], "name the agreements to write letters for, or pass --all"),
+        ([NTT, "--all", "--as-of", "2022-08-01"], "give agreement ids or --all, not both"),
+    ]
+    for args, message in cases:
+        run = cli(example, "letter", "followup", *args)
+        assert run.exit_code == 1, args
+        assert message in run.stderr, (args, run.stderr)
+    assert (example / "tracker.json").read_bytes() == before
+
+
+def test_failing_template_takes_no_number(example, cli):
+    (example / "templates" / "surat-tindak-lanjut.docx").write_bytes(b"not a docx")
+    run = cli(example, "letter", "followup", "--all", "--as-of", "2022-07-01")
+    assert run.exit_code == 1
+    assert "surat-tindak-lanjut.docx" in run.stderr and "Traceback" not in run.stderr
+    assert not list((example / "outputs").rglob("*.docx"))
+    assert not (example / "tracker.json").exists()
+
+
+def test_check_validates_the_letter_template(example, cli):
+    assert cli(example, "check", "--as-of", "2022-07-01").exit_code == 0
+    from docgen.render.templates import template_path
+    from docgen.workspace import Workspace
+
+    default = template_path(Workspace(example), "surat-tindak-lanjut")
+    from docx import Document as Doc
+
+    doc = Doc(str(default))
+    doc.add_paragraph("{{ letter.nomor_salah }}")
+    doc.save(str(example / "templates" / "surat-tindak-lanjut.docx"))
+    run = cli(example, "check", "--as-of", "2022-07-01")
+    assert run.exit_code == 1
+    assert "surat-tindak-lanjut.docx" in run.stderr and "nomor_salah" in run.stderr
