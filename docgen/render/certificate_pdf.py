@@ -412,8 +412,8 @@ def _penalty(rows: list[int], cols: list[int], n: int) -> int:
     between lines) searched at C speed."""
     width = f"0{n}b"
     lines = "2".join([format(r, width) for r in rows] + [format(c, width) for c in cols])
-    runs = [len(r) for r in lines.replace("2", "1").split("1") + lines.replace("2", "0").split("0")]
-    n1 = sum(r - 2 for r in runs if r >= 5)
+    runs = _LIGHT_RUNS.findall(lines) + _DARK_RUNS.findall(lines)
+    n1 = sum(map(len, runs)) - 2 * len(runs)
     full = (1 << n) - 1
     n2 = 0
     for a, b in zip(rows, rows[1:], strict=False):
@@ -439,6 +439,8 @@ def _penalty(rows: list[int], cols: list[int], n: int) -> int:
     return n1 + 3 * n2 + n3 + n4
 
 
+_LIGHT_RUNS = re.compile("0{5,}")
+_DARK_RUNS = re.compile("1{5,}")
 _TO_TEXT = bytes.maketrans(b"\x00\x01", b"01")
 _TO_BITS = bytes.maketrans(b"01", b"\x00\x01")
 
