@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from docgen.catalog_cache import DiskCache, open_cache
 from docgen.errors import AgreementError, NotFoundError
 from docgen.models import PLACEHOLDER, Agreement, is_valid_id
 from docgen.status import agreement_status, days_left
@@ -155,6 +156,8 @@ def load_catalog(ws: Workspace, as_of: date | None = None,
     """
     catalog = Catalog()
     wanted = None if only is None else set(only)
+    # A command about one agreement parses its two files faster than it reads the cache.
+    disk = open_cache(ws.root) if wanted is None else None
     folder = ws.agreements_dir
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
     for path in paths:
@@ -167,18 +170,20 @@ def load_catalog(ws: Workspace, as_of: date | None = None,
             continue
         catalog.files[stem] = path
         if wanted is None or stem in wanted:
-            _add(catalog, path)
+            _add(catalog, path, disk)
     if wanted is not None:
         for parent in {a.parent for a in catalog.agreements.values() if a.parent} - wanted:
             if parent in catalog.files:
-                _add(catalog, catalog.files[parent])
+                _add(catalog, catalog.files[parent], disk)
+    if disk is not None:
+        disk.save({p.name for p in paths})
     _cross_check(catalog)
     catalog.warnings.extend(_warnings(catalog, as_of or date.today()))
     return catalog
 
 
-def _add(catalog: Catalog, path: Path) -> None:
-    agreement = _load_cached(path, f"agreements/{path.name}", catalog.problems)
+def _add(catalog: Catalog, path: Path, disk: DiskCache | None = None) -> None:
+    agreement = _load_cached(path, f"agreements/{path.name}", catalog.problems, disk)
     if agreement is not None:
         catalog.agreements[agreement.id] = agreement
 
@@ -189,15 +194,21 @@ def _add(catalog: Catalog, path: Path) -> None:
 _CACHE: dict[Path, tuple[bytes, Agreement | None, list[Problem]]] = {}
 
 
-def _load_cached(path: Path, label: str, problems: list[Problem]) -> Agreement | None:
+def _load_cached(path: Path, label: str, problems: list[Problem],
+                 disk: DiskCache | None = None) -> Agreement | None:
     try:
         key = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
     except OSError:
         return _load_one(path, label, problems)
     cached = _CACHE.get(path)
     if cached is None or cached[0] != key:
-        found: list[Problem] = []
-        cached = (key, _load_one(path, label, found), found)
+        # Across runs, .docgen/cache/ keeps what each file gave (see catalog_cache.py).
+        cached = disk.get(path, key) if disk is not None else None
+        if cached is None:
+            found: list[Problem] = []
+            cached = (key, _load_one(path, label, found), found)
+            if disk is not None:
+                disk.put(path, cached)
         _CACHE[path] = cached
     problems.extend(cached[2])
     return cached[1]

@@ -276,3 +276,22 @@ def test_terminate_requires_on_and_reason(example, cli):
     assert cli(example, "agreement", "terminate", RENJA, "--on", "2022-09-01").exit_code == 2
     assert cli(example, "agreement", "terminate", RENJA, "--reason", "x").exit_code == 2
     assert not (example / "tracker.json").exists()
+
+
+def test_long_lists_print_as_aligned_text(example, cli, monkeypatch):
+    import docgen.cli.monitor
+
+    monkeypatch.setattr(docgen.cli.monitor, "RICH_ROWS", 3)
+    path = example / "agreements" / f"{RENJA}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "org: Biro Organisasi Sekretariat", "org: Biro [Setda] Organisasi Sekretariat"),
+        encoding="utf-8")
+    out = cli(example, "monitor", "--as-of", "2022-07-01").stdout
+    assert "Overdue, responsible: Biro [Setda] Organisasi Sekretariat Daerah Provinsi Nusa " \
+           "Tenggara Timur (7)" in out
+    lines = out.splitlines()
+    header = lines.index(next(x for x in lines if x.startswith("agreement       id     title")))
+    assert set(lines[header + 1]) == {"-", " "}
+    assert re.match(r"ntt-renja-2022  W1-D1  Rapat koordinasi triwulan I \(with the other party\) "
+                    r"+2022-03-31 +92  not_started$", lines[header + 2])
+    assert "┃" in out  # the short tables stay rich tables

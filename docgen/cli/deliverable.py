@@ -10,6 +10,7 @@ import typer
 
 from docgen.agreements import load_catalog
 from docgen.cli.common import AsOf, Json, console, emit_json, info, parse_day, warn, workspace
+from docgen.cli.monitor import emit_json_rows
 from docgen.deliverables import history_rows, list_deliverables, set_status
 from docgen.indonesian import tanggal
 from docgen.progress import DELIVERABLE_STATUSES
@@ -43,7 +44,7 @@ def list_(
         warn(f"{ws.rel(path)}: skipped, it has errors (run `docgen check`)"
              for aid, path in catalog.files.items() if aid not in catalog.agreements)
     if json:
-        emit_json(rows)
+        emit_json_rows(rows)
         return
     table = Table(title=f"Deliverables as of {tanggal(day)}")
     for column in ("agreement", "id", "title", "due", "responsible", "status", "updated"):
