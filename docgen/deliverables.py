@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -107,7 +107,7 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
                 result.events.append({"agreement": u.agreement, **event})
             for agreement_id, events in per_agreement.items():
                 history = state.history(agreement_id)
-                result.warnings.extend(_warnings(agreements[agreement_id], history.all(), events,
+                result.warnings.extend(_warnings(agreements[agreement_id], history.all, events,
                                                  today))
                 history.insert_multiple(events)
     except BaseException:
@@ -147,18 +147,23 @@ def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path
     return problems
 
 
-def _warnings(agreement: Agreement, earlier: Iterable[dict[str, Any]],
+def _warnings(agreement: Agreement, earlier: Callable[[], Iterable[Mapping[str, Any]]],
               new: list[dict[str, Any]], today: date) -> list[str]:
+    """`done` without the evidence the agreement names (in this or an earlier update), future dates."""
     warnings = []
-    with_evidence = {e["deliverable"] for e in earlier if e.get("evidence")}
+    with_evidence: set[str] | None = None  # read the history only if a `done` needs it
+    given = set()
     for event in new:
         did = event["deliverable"]
         if event["evidence"]:
-            with_evidence.add(did)
+            given.add(did)
         expected = agreement.deliverable(did).evidence  # type: ignore[union-attr]
-        if event["status"] == "done" and expected and did not in with_evidence:
-            warnings.append(f"{agreement.id} {did}: marked done without evidence "
-                            f"(expected: {expected}); add it with --evidence FILE")
+        if event["status"] == "done" and expected and did not in given:
+            if with_evidence is None:
+                with_evidence = {e["deliverable"] for e in earlier() if e.get("evidence")}
+            if did not in with_evidence:
+                warnings.append(f"{agreement.id} {did}: marked done without evidence "
+                                f"(expected: {expected}); add it with --evidence FILE")
         if event["on"] > today.isoformat():
             warnings.append(f"{agreement.id} {did}: recorded on {event['on']}, a future date; "
                             "it counts only from that date")

@@ -188,3 +188,16 @@ def test_numbered():
     assert [numbered("bukti.pdf", n) for n in (1, 2, 10)] == ["bukti.pdf", "bukti (2).pdf",
                                                               "bukti (10).pdf"]
     assert numbered("README", 2) == "README (2)"
+
+
+def test_both_warnings_for_one_update(ws):
+    result = set_status(ws, agreements(ws)[RENJA], "W1-D3", "done", D("2999-09-30"))
+    assert [w.split(": ", 1)[1][:28] for w in result.warnings] == [
+        "marked done without evidence", "recorded on 2999-09-30, a fu"]
+
+
+def test_evidence_given_earlier_in_the_same_batch_counts(ws, tmp_path):
+    (tmp_path / "notulen.pdf").write_bytes(b"n")
+    updates = [Update(RENJA, "W1-D1", "in_progress", D("2022-03-01"), None, (tmp_path / "notulen.pdf",)),
+               Update(RENJA, "W1-D1", "done", D("2022-03-30"))]
+    assert record_updates(ws, updates, agreements(ws)).warnings == []
