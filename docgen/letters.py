@@ -25,9 +25,12 @@ from docgen.config import Config
 from docgen.errors import InputError
 from docgen.indonesian import tanggal, terbilang
 from docgen.models import Agreement, Party
+from docgen.monitor import owes
 from docgen.numbering import Registry
 from docgen.progress import DeliverableState, deliverable_states
 from docgen.render.context import DOC_NAMES, office_context
+from docgen.status import agreement_status
+from docgen.terminations import termination_dates
 from docgen.tracker import Tracker, TrackerState
 from docgen.workspace import Workspace
 
@@ -70,9 +73,12 @@ def counterparts(agreement: Agreement) -> list[Party]:
 def plan(catalog: Catalog, state: TrackerState, ids: list[str], as_of: date) -> list[Planned]:
     records = [dict(r) for r in state.table(TABLE).all()]
     known = set(state.history_ids())
+    terminated = termination_dates(state)
     planned = []
     for agreement_id in ids:
         agreement = catalog.get(agreement_id)
+        if not owes(agreement_status(agreement, as_of, terminated.get(agreement.id))):
+            continue  # a draft, pending or terminated agreement owes nothing yet / any more
         events = state.history(agreement.id).all() if agreement.id in known else []
         overdue = [s for s in deliverable_states(agreement, events, as_of) if s.is_overdue(as_of)]
         for party in counterparts(agreement):

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from docgen.agreements import Catalog
+from docgen.monitor import owes
 from docgen.progress import deliverable_states, progress
 from docgen.status import agreement_status
 from docgen.terminations import termination_dates
@@ -40,19 +41,21 @@ def agreement_details(catalog: Catalog, tracker: TrackerState, agreement_id: str
     events = tracker.history(a.id).all() if a.id in tracker.history_ids() else []
     states = deliverable_states(a, events, as_of)
     prog = progress(states)
+    status = agreement_status(a, as_of, terminated_on)
+    owing = owes(status)  # a draft, pending or terminated agreement has nothing overdue
     return {
         **a.model_dump(mode="json", exclude={"work_items"}),
-        "status": agreement_status(a, as_of, terminated_on),
+        "status": status,
         "terminated_on": _iso(terminated_on),
         "ends_on": _iso(a.end_date),
         "as_of": as_of.isoformat(),
         "parties": [{**p.model_dump(mode="json"), "role_name": p.role_name} for p in a.parties],
         "done": prog.done, "total": prog.total, "percent": prog.percent,
-        "overdue": sum(1 for s in states if s.is_overdue(as_of)),
+        "overdue": sum(1 for s in states if owing and s.is_overdue(as_of)),
         "deliverables": [{
             "work_item": s.work_item.id, "id": s.deliverable.id, "title": s.deliverable.title,
             "due": s.deliverable.due.isoformat(), "responsible": s.work_item.responsible,
             "status": s.status, "updated_on": _iso(s.updated_on),
-            "overdue": s.is_overdue(as_of), "evidence": s.deliverable.evidence,
+            "overdue": owing and s.is_overdue(as_of), "evidence": s.deliverable.evidence,
         } for s in states],
     }

@@ -133,3 +133,12 @@ def test_check_validates_the_letter_template(example, cli):
     run = cli(example, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 1
     assert "surat-tindak-lanjut.docx" in run.stderr and "nomor_salah" in run.stderr
+
+
+def test_terminated_agreement_gets_no_letter(example, cli):
+    assert cli(example, "agreement", "terminate", NTT, "--on", "2022-06-01", "--reason",
+               "Reorganisasi").exit_code == 0
+    run = cli(example, "letter", "followup", "--all", "--as-of", "2022-07-01", "--json")
+    assert run.exit_code == 0 and run.json() == []
+    show = cli(example, "agreement", "show", NTT, "--as-of", "2022-07-01", "--json").json()
+    assert show["status"] == "terminated" and show["overdue"] == 0
