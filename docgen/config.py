@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from docgen.errors import ConfigError
-from docgen.validation import problems_from
+from docgen.validation import problems_from, read_toml
 
 CONFIG_FILE = "docgen.toml"
 NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_code"})
@@ -133,14 +133,7 @@ class Config(Strict):
 def load_config(path: Path) -> Config:
     """Read and validate docgen.toml; every problem is one line naming the field."""
     label = path.name
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{label}: not found") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{label}: not a UTF-8 text file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{label}: invalid TOML: {exc}") from exc
+    raw = read_toml(path, label, ConfigError)
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:

@@ -12,7 +12,6 @@ suffix (never overwritten), and the same content under the same name is reused.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -25,6 +24,7 @@ from typing import Any
 
 from docgen.agreements import Catalog
 from docgen.errors import DocgenError, InputError, NotFoundError
+from docgen.fsutil import sha256_file
 from docgen.models import Agreement
 from docgen.monitor import owes
 from docgen.progress import DELIVERABLE_STATUSES, deliverable_states
@@ -209,7 +209,7 @@ class _EvidenceCopier:
     def copy(self, agreement_id: str, source: Path) -> dict[str, Any]:
         folder = self.ws.agreements_dir / agreement_id / EVIDENCE_DIR
         self.ws.inside(folder)
-        digest = _sha256(source)
+        digest = sha256_file(source)
         name = evidence_name(source.name)
         n = 1
         while True:
@@ -219,7 +219,7 @@ class _EvidenceCopier:
                 continue
             if not target.exists():
                 break
-            if target.is_file() and _sha256(target) == digest:  # the same file again: reuse it
+            if target.is_file() and sha256_file(target) == digest:  # the same file again: reuse it
                 return self._record(target, digest, source)
             n += 1
         self.taken.add(target)
@@ -231,14 +231,6 @@ class _EvidenceCopier:
 
     def _record(self, target: Path, digest: str, source: Path) -> dict[str, Any]:
         return {"file": self.ws.rel(target), "sha256": digest, "original": source.name}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _copy_new(source: Path, target: Path) -> None:

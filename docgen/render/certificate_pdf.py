@@ -24,7 +24,6 @@ import multiprocessing
 import os
 import re
 import threading
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,7 +42,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from docgen import __version__
 from docgen.errors import TemplateError
 from docgen.indonesian import FILTERS
-from docgen.validation import problems_from
+from docgen.validation import problems_from, read_toml
 
 LAYOUT_FILE = "sertifikat.toml"
 MM = 72 / 25.4
@@ -227,14 +226,7 @@ ENV = _jinja()
 def read_layout(source: LayoutSource) -> Layout:
     """The validated layout; every problem is a line naming the file (TemplateError)."""
     label = source.label
-    try:
-        raw = tomllib.loads(source.path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise TemplateError(f"{label}: cannot read: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise TemplateError(f"{label}: not a UTF-8 text file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"{label}: invalid TOML: {exc}") from exc
+    raw = read_toml(source.path, label, TemplateError)
     try:
         layout = Layout.model_validate(raw)
     except ValidationError as exc:
