@@ -14,10 +14,10 @@ from docgen.render.certificate_pdf import (
     LayoutSource,
     check_layout,
     default_layout_path,
-    qr_matrix,
     renderer_for,
     sample_contexts,
 )
+from docgen.render.qr import qr_matrix
 
 
 def segno_matrix(payload: str) -> list[bytes]:
