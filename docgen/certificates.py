@@ -79,7 +79,7 @@ def read_secret(ws: Workspace, *, create: bool = False) -> bytes | None:
         if not create:
             return None
         text = secrets.token_hex(32)
-        atomic_write_bytes(path, (text + "\n").encode("ascii"))  # mkstemp: owner-only mode
+        atomic_write_bytes(path, (text + "\n").encode("ascii"), private=True)  # owner-only
     except (OSError, UnicodeDecodeError) as exc:
         raise TrackerError(f".docgen/{SECRET_FILE}: cannot read the certificate secret ({exc})") from exc
     if not re.fullmatch(r"[0-9a-f]{64}", text):

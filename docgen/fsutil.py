@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import tempfile
@@ -21,8 +22,23 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+@functools.cache
+def _file_mode() -> int:
+    """The mode a plain `open()` would give a new file (0o644 under the usual umask)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _publish(tmp: Path, private: bool) -> None:
+    # Temporary files are created owner-only; outputs should read like any other file
+    # (a colleague opening the shared outputs/ folder), secrets stay owner-only.
+    if not private:
+        os.chmod(tmp, _file_mode())
+
+
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
+def atomic_path(target: Path, *, private: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target` atomically.
 
     On any exception the temporary file is removed and `target` is left as it was.
@@ -35,6 +51,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        _publish(tmp, private)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     except BaseException:
@@ -42,8 +59,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
-def atomic_write_bytes(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp:
+def atomic_write_bytes(target: Path, data: bytes, *, private: bool = False) -> None:
+    with atomic_path(target, private=private) as tmp:
         tmp.write_bytes(data)
 
 
@@ -75,6 +92,7 @@ def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
         for tmp in tmps:
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
+            _publish(tmp, private=False)
         for tmp, target in zip(tmps, targets, strict=True):
             os.replace(tmp, target)
         for folder in dict.fromkeys(t.parent for t in targets):

@@ -33,3 +33,21 @@ def test_wheel_ships_the_templates(tmp_path: Path):
 def test_init_copies_the_defaults(tmp_path, cli):
     assert cli(None, "init", str(tmp_path / "ws")).exit_code == 0
     assert DEFAULTS <= {p.name for p in (tmp_path / "ws" / "templates").iterdir()}
+
+
+def test_outputs_are_readable_and_the_secret_is_private(example, cli):
+    import os
+    import stat
+
+    assert cli(example, "build").exit_code == 0
+    assert cli(example, "certificate", "issue", "results/kepatuhan-2022-kota-kupang.csv",
+               "--year", "2022", "--min-grade", "B").exit_code == 0
+    if os.name != "posix":
+        return
+    umask = os.umask(0o022)
+    os.umask(umask)
+    expected = 0o666 & ~umask
+    for path in [example / "outputs/agreements/ntt-renja-2022.docx", example / "tracker.json",
+                 *(example / "outputs/certificates/2022").glob("*.pdf")]:
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+    assert stat.S_IMODE((example / ".docgen/certificate-secret").stat().st_mode) == 0o600
