@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from docgen.agreements import load_catalog
 from docgen.cli.common import AsOf, Json, console, emit_json, info, parse_day, warn, workspace
@@ -31,6 +30,8 @@ def list_(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
     if json:
         emit_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"Agreements as of {tanggal(day)}")
     for column in ("id", "kind", "status", "parties", "done", "ends"):
         table.add_column(column)
@@ -69,6 +70,8 @@ def _print_details(d: dict[str, Any]) -> None:
     pct = "-" if d["percent"] is None else f"{d['percent']}%"
     console.print(f"progress: {d['done']}/{d['total']} done ({pct}), overdue: {d['overdue']}")
     if d["deliverables"]:
+        from rich.table import Table
+
         table = Table()
         for column in ("id", "title", "due", "responsible", "status", "updated"):
             table.add_column(column)

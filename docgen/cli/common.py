@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 
 from docgen.errors import InputError
 from docgen.indonesian import parse_date
@@ -19,8 +18,23 @@ from docgen.workspace import Workspace, find_workspace
 
 T = TypeVar("T")
 
-# Piped or redirected output has no width to respect: keep table rows whole for grep.
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+class _Console:
+    """rich's Console, created at the first print: importing rich costs ~40 ms of start-up,
+    which commands that print no table (`deliverable set`) need not pay."""
+
+    _console: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            # Piped or redirected output has no width to respect: keep rows whole for grep.
+            type(self)._console = Console(highlight=False,
+                                          width=None if sys.stdout.isatty() else 200)
+        return getattr(self._console, name)
+
+
+console = _Console()
 
 AsOf = Annotated[
     str | None,
@@ -77,6 +91,7 @@ def track(items: Iterable[T], total: int, label: str) -> Iterator[T]:
     if not sys.stderr.isatty() or total < 2:
         yield from items
         return
+    from rich.console import Console
     from rich.progress import track as rich_track
 
     yield from rich_track(items, total=total, description=label, console=Console(stderr=True),

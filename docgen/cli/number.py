@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from docgen.cli.common import Json, console, emit_json, info, parse_day, workspace
 from docgen.config import NUMBER_KINDS
@@ -71,6 +70,8 @@ def list_(
     if json:
         emit_json([_public(r) for r in records])
         return
+    from rich.table import Table
+
     table = Table(title="Buku agenda (registry of numbers)")
     for column in ("number", "kind", "date", "for", "void"):
         table.add_column(column)
