@@ -82,13 +82,27 @@ def new_document() -> DocumentObject:
     return doc
 
 
+ALIGN = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
+         "left": WD_ALIGN_PARAGRAPH.LEFT}
+
+
+def add_runs(p, parts, *, bold: bool = False, size: float | None = None) -> None:
+    """Append `parts` (a string, or (text, bold) pairs) to paragraph `p` as runs."""
+    if isinstance(parts, str):
+        parts = [(parts, bold)]
+    for text, is_bold in parts:
+        run = p.add_run(text)
+        run.bold = is_bold or None
+        if size:
+            run.font.size = Pt(size)
+
+
 def para(doc_or_cell, parts=(), *, align: str = "justify", bold: bool = False, size: float | None = None,
          before: float = 0, after: float = 6, indent: float = 0, hanging: float = 0,
          keep: bool = False, tab: float | None = None):
     """A paragraph of runs; `parts` is a string or a list of (text, bold) pairs."""
     p = doc_or_cell.add_paragraph()
-    p.alignment = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                   "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
+    p.alignment = ALIGN[align]
     fmt = p.paragraph_format
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
     if indent or hanging:
@@ -98,13 +112,7 @@ def para(doc_or_cell, parts=(), *, align: str = "justify", bold: bool = False, s
     if tab is not None:
         fmt.tab_stops.add_tab_stop(Cm(tab))
     fmt.keep_with_next = keep
-    if isinstance(parts, str):
-        parts = [(parts, bold)]
-    for text, is_bold in parts:
-        run = p.add_run(text)
-        run.bold = is_bold or None
-        if size:
-            run.font.size = Pt(size)
+    add_runs(p, parts, bold=bold, size=size)
     return p
 
 
@@ -168,17 +176,10 @@ def cell_text(cell: _Cell, parts, *, align: str = "left", bold: bool = False, si
               after: float = 0, keep: bool = False) -> None:
     """Set the first paragraph of a cell."""
     p = cell.paragraphs[0]
-    p.alignment = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                   "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
+    p.alignment = ALIGN[align]
     p.paragraph_format.space_after = Pt(after)
     p.paragraph_format.keep_with_next = keep
-    if isinstance(parts, str):
-        parts = [(parts, bold)]
-    for text, is_bold in parts:
-        run = p.add_run(text)
-        run.bold = is_bold or None
-        if size:
-            run.font.size = Pt(size)
+    add_runs(p, parts, bold=bold, size=size)
 
 
 def shade(cell: _Cell, fill: str) -> None:
