@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docgen.certificates import issue  # noqa: E402
+from docgen.app.certificates import issue  # noqa: E402
 from docgen.workspace import Workspace  # noqa: E402
 
 AGENCIES = ("Dinas Kesehatan", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from docgen.agreements import load_catalog  # noqa: E402
-from docgen.render.context import build_context  # noqa: E402
+from docgen.documents.agreement import build_context  # noqa: E402
 from docgen.render.docx import PreparedTemplate, RenderJob, render_many, write_docx  # noqa: E402
 from docgen.render.environment import jinja_env  # noqa: E402
 from docgen.render.templates import defaults_dir  # noqa: E402
@@ -51,7 +51,7 @@ def contexts(n: int) -> list[dict]:
 
 def letter_contexts(n: int) -> list[dict]:
     """Follow-up letters (surat tindak lanjut) for the example Renja, one number each."""
-    from docgen.letters import sample_contexts
+    from docgen.documents.samples import letter_samples as sample_contexts
 
     base = sample_contexts(Workspace(ROOT).config)[1]
     return [{**base, "letter": {**base["letter"], "number": f"B/{i + 1:03d}/PW24/KM.01/VII/2022"}}

@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from docgen.agreements import load_catalog  # noqa: E402
-from docgen.deliverables import Update, record_updates  # noqa: E402
+from docgen.app.deliverables import Update, record_updates  # noqa: E402
 from docgen.workspace import Workspace  # noqa: E402
 
 AGREEMENTS, ITEMS, PER_ITEM = 200, 10, 5  # 50 deliverables per agreement

@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from docgen.watch import Watcher  # noqa: E402
+from docgen.app.watch import Watcher  # noqa: E402
 from docgen.workspace import Workspace  # noqa: E402
 
 

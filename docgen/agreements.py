@@ -13,9 +13,9 @@ import yaml
 from pydantic import ValidationError
 
 from docgen.catalog_cache import DiskCache, open_cache
+from docgen.domain.status import agreement_status, days_left
 from docgen.errors import AgreementError, NotFoundError
 from docgen.models import PLACEHOLDER, Agreement, is_valid_id
-from docgen.status import agreement_status, days_left
 from docgen.validation import Problem, dotted, problems_from
 from docgen.workspace import Workspace
 
@@ -131,7 +131,7 @@ class Catalog:
         if agreement_id in self.agreements:
             return self.agreements[agreement_id]
         if agreement_id in self.files:
-            mine = [str(p) for p in self.problems if p.file.endswith(self.files[agreement_id].name)]
+            mine = [str(p) for p in self.problems_of(agreement_id)]
             raise AgreementError(
                 f"{agreement_id}: agreements/{self.files[agreement_id].name} has errors "
                 "(run `docgen check`)",
@@ -144,7 +144,13 @@ class Catalog:
 
     def problems_of(self, agreement_id: str) -> list[Problem]:
         path = self.files.get(agreement_id)
-        return [p for p in self.problems if path is not None and p.file.endswith(path.name)]
+        label = f"agreements/{path.name}" if path is not None else None
+        return [p for p in self.problems if p.file == label]
+
+    def skipped(self) -> list[str]:
+        """The files that hold errors (their agreements are left out)."""
+        return [f"agreements/{path.name}" for aid, path in sorted(self.files.items())
+                if aid not in self.agreements]
 
 
 def load_catalog(ws: Workspace, as_of: date | None = None,

@@ -114,8 +114,13 @@ class GradingScheme(Strict):
         return self
 
 
+class TrackerSettings(Strict):
+    url: str = ""   # a PostgreSQL URL; empty = the workspace's file tracker
+
+
 class Config(Strict):
     office: Office
+    tracker: TrackerSettings = Field(default_factory=TrackerSettings)
     letters: Letters = Field(default_factory=Letters)
     certificates: Certificates = Field(default_factory=Certificates)
     numbering: Numbering = Field(default_factory=Numbering)

@@ -86,3 +86,19 @@ def cli() -> Callable[..., Run]:
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def tracker_rows(root: Path, table: str) -> list[dict]:
+    """The records of one table of the workspace's file tracker."""
+    from docgen.state.file import FileTracker
+
+    with FileTracker(root).read() as session:
+        return session.rows(table)
+
+
+def tracker_history(root: Path, agreement_id: str | None = None):
+    """One agreement's events, or {agreement: events} of all, from the file tracker."""
+    from docgen.state.file import FileTracker
+
+    with FileTracker(root).read() as session:
+        return session.history(agreement_id) if agreement_id else session.histories()

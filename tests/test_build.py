@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from docgen.build import build
+from docgen.app.build import build
 from docgen.render.templates import defaults_dir
 from docgen.workspace import Workspace
 from tests.conftest import REPO
@@ -87,7 +87,7 @@ def test_what_a_change_rebuilds(example, cli):
 def test_docgen_version_is_a_source(example, monkeypatch):
     ws = Workspace(example)
     assert len(build(ws).built) == 2
-    monkeypatch.setattr("docgen.build.__version__", "99.0")
+    monkeypatch.setattr("docgen.app.build.__version__", "99.0")
     assert len(build(ws).built) == 2
     assert build(ws).built == []
 

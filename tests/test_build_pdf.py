@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from docgen.render import pdf
+from docgen.render import libreoffice as pdf
 
 OUT = "outputs/agreements"
 needs_soffice = pytest.mark.skipif(
@@ -70,8 +70,8 @@ def test_docgen_soffice_must_be_a_file(monkeypatch, tmp_path):
 @needs_soffice
 def test_a_file_soffice_cannot_convert(tmp_path):
     good = tmp_path / "good.docx"
+    from docgen.documents.samples import agreement_samples
     from docgen.render.docx import PreparedTemplate
-    from docgen.render.samples import agreement_samples
     from docgen.render.templates import defaults_dir
 
     good.write_bytes(PreparedTemplate.load(defaults_dir() / "mou.docx").render(agreement_samples("mou")[0]))

@@ -432,7 +432,7 @@ def test_a_failed_render_leaves_tracker_and_outputs_untouched(cli, example, monk
     issue_json(cli, example, *ISSUE)
     before = (example / "tracker.json").read_bytes()
     listing = sorted(p.name for p in (example / "outputs/certificates/2022").rglob("*"))
-    import docgen.certificates as certificates
+    import docgen.app.certificates as certificates
 
     real = certificates.render_certificates
 
@@ -543,7 +543,7 @@ def test_without_a_process_pool_the_certificates_are_still_issued(cli, workspace
         seen.append((total, label))
         yield from items
 
-    from docgen.certificates import issue
+    from docgen.app.certificates import issue
     from docgen.workspace import Workspace
 
     report = issue(Workspace(ws), ws / "hasil-2022.csv", progress=progress)

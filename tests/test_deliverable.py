@@ -47,7 +47,8 @@ def test_history_file_holds_iso_dates_and_the_event_shape(example, cli):
                "--on", "2022-03-01").exit_code == 0
     data = json.loads(history_file(example).read_text(encoding="utf-8"))
     (event,) = data["history"].values()
-    assert set(event) == {"deliverable", "on", "status", "note", "evidence", "user", "recorded_at"}
+    assert set(event) == {"id", "deliverable", "on", "status", "note", "evidence", "user",
+                          "recorded_at"}
     assert event["on"] == "2022-03-01" and event["note"] is None and event["evidence"] == []
     assert data["_meta"]["1"]["schema"] == 1
     assert not (example / "tracker.json").exists()  # an update rewrites only its history file

@@ -12,10 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from docgen.agreements import load_catalog
-from docgen.deliverables import Update, evidence_name, numbered, record_updates, set_status
+from docgen.app.deliverables import Update, record_updates, set_status
+from docgen.app.evidence import evidence_name, numbered
 from docgen.errors import DocgenError, InputError, NotFoundError, TrackerError
-from docgen.tracker import Tracker
 from docgen.workspace import Workspace
+from tests.conftest import tracker_history
 
 RENJA = "ntt-renja-2022"
 D = date.fromisoformat
@@ -36,7 +37,7 @@ def test_batch_is_one_transaction_in_order(ws):
                for did in ids for status in ("in_progress", "done")]
     result = record_updates(ws, updates, agreements(ws))
     assert len(result.events) == 26
-    stored = Tracker(ws.root).read().history(RENJA).all()
+    stored = tracker_history(ws.root, RENJA)
     assert [(e["deliverable"], e["status"]) for e in stored] == [
         (u.deliverable, u.status) for u in updates]
     assert {e["recorded_at"] for e in stored} == {result.events[0]["recorded_at"]}
@@ -48,9 +49,9 @@ def test_batch_over_several_agreements(ws, example):
         mou.replace(f"id: {RENJA}", "id: renja-b"), encoding="utf-8")
     updates = [Update(aid, "W1-D1", "done", D("2022-03-30")) for aid in (RENJA, "renja-b", RENJA)]
     record_updates(ws, updates, agreements(ws))
-    state = Tracker(ws.root).read()
-    assert state.history_ids() == [RENJA, "renja-b"]
-    assert len(state.history(RENJA).all()) == 2 and len(state.history("renja-b").all()) == 1
+    history = tracker_history(ws.root)
+    assert list(history) == [RENJA, "renja-b"]
+    assert len(history[RENJA]) == 2 and len(history["renja-b"]) == 1
 
 
 def test_one_bad_update_stops_the_whole_batch(ws):
@@ -78,14 +79,14 @@ def test_unknown_ids_only_is_not_found(ws):
 
 def test_note_is_trimmed_and_empty_is_none(ws):
     a = agreements(ws)[RENJA]
-    assert set_status(ws, a, "W1-D1", "done", D("2022-03-30"), "  rapat  ").events[0]["note"] == "rapat"
-    assert set_status(ws, a, "W1-D1", "done", D("2022-03-30"), "   ").events[0]["note"] is None
+    assert set_status(ws, a.id, "W1-D1", "done", D("2022-03-30"), "  rapat  ").events[0]["note"] == "rapat"
+    assert set_status(ws, a.id, "W1-D1", "done", D("2022-03-30"), "   ").events[0]["note"] is None
 
 
 def test_evidence_sha256_and_copy(ws, tmp_path):
     src = tmp_path / "foto desk.jpg"
     src.write_bytes(bytes(range(256)) * 5000)
-    result = set_status(ws, agreements(ws)[RENJA], "W6-D1", "done", D("2022-05-30"), None, [src])
+    result = set_status(ws, RENJA, "W6-D1", "done", D("2022-05-30"), None, [src])
     (evidence,) = result.events[0]["evidence"]
     assert evidence["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
     assert (ws.root / evidence["file"]).read_bytes() == src.read_bytes()
@@ -97,7 +98,7 @@ def test_two_sources_with_one_name_in_one_batch(ws, tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "sk.pdf").write_bytes(b"a")
     (tmp_path / "b" / "sk.pdf").write_bytes(b"b")
-    result = set_status(ws, agreements(ws)[RENJA], "W4-D1", "done", D("2022-03-30"), None,
+    result = set_status(ws, RENJA, "W4-D1", "done", D("2022-03-30"), None,
                         [tmp_path / "a" / "sk.pdf", tmp_path / "b" / "sk.pdf"])
     files = [e["file"] for e in result.events[0]["evidence"]]
     assert files == [f"agreements/{RENJA}/evidence/sk.pdf", f"agreements/{RENJA}/evidence/sk (2).pdf"]
@@ -111,7 +112,7 @@ def test_failed_commit_leaves_no_evidence_behind(ws, tmp_path):
     src = tmp_path / "notulen.pdf"
     src.write_bytes(b"pdf")
     with pytest.raises(TrackerError, match="corrupt tracker file"):
-        set_status(ws, agreements(ws)[RENJA], "W1-D1", "done", D("2022-03-30"), None, [src])
+        set_status(ws, RENJA, "W1-D1", "done", D("2022-03-30"), None, [src])
     assert not list((ws.root / "agreements" / RENJA / "evidence").iterdir())
     assert history.read_bytes() == b"{not json"
 
@@ -122,7 +123,7 @@ def test_existing_evidence_is_never_overwritten(ws, tmp_path):
     (folder / "laporan.pdf").write_bytes(b"put there by hand")
     src = tmp_path / "laporan.pdf"
     src.write_bytes(b"new")
-    result = set_status(ws, agreements(ws)[RENJA], "W4-D2", "done", D("2022-07-30"), None, [src])
+    result = set_status(ws, RENJA, "W4-D2", "done", D("2022-07-30"), None, [src])
     assert result.events[0]["evidence"][0]["file"].endswith("/laporan (2).pdf")
     assert (folder / "laporan.pdf").read_bytes() == b"put there by hand"
 
@@ -131,21 +132,21 @@ def test_evidence_already_in_the_folder_is_reused(ws):
     folder = ws.root / "agreements" / RENJA / "evidence"
     folder.mkdir(parents=True)
     (folder / "laporan.pdf").write_bytes(b"report")
-    result = set_status(ws, agreements(ws)[RENJA], "W4-D2", "done", D("2022-07-30"), None,
+    result = set_status(ws, RENJA, "W4-D2", "done", D("2022-07-30"), None,
                         [folder / "laporan.pdf"])
     assert result.events[0]["evidence"][0]["file"] == f"agreements/{RENJA}/evidence/laporan.pdf"
     assert [p.name for p in folder.iterdir()] == ["laporan.pdf"]
 
 
 def test_warnings_are_returned_not_printed(ws, capsys):
-    result = set_status(ws, agreements(ws)[RENJA], "W1-D1", "done", D("2022-03-30"))
+    result = set_status(ws, RENJA, "W1-D1", "done", D("2022-03-30"))
     assert result.warnings == ["ntt-renja-2022 W1-D1: marked done without evidence (expected: "
                                "notulen rapat); add it with --evidence FILE"]
     assert capsys.readouterr() == ("", "")
 
 
 def test_events_are_plain_json(ws):
-    set_status(ws, agreements(ws)[RENJA], "W1-D1", "blocked", D("2022-03-30"), "menunggu SK")
+    set_status(ws, RENJA, "W1-D1", "blocked", D("2022-03-30"), "menunggu SK")
     raw = json.loads((ws.root / "tracker-history" / f"{RENJA}.json").read_text(encoding="utf-8"))
     assert raw["history"]["1"]["on"] == "2022-03-30"
     assert raw["history"]["1"]["note"] == "menunggu SK"
@@ -191,7 +192,7 @@ def test_numbered():
 
 
 def test_both_warnings_for_one_update(ws):
-    result = set_status(ws, agreements(ws)[RENJA], "W1-D3", "done", D("2999-09-30"))
+    result = set_status(ws, RENJA, "W1-D3", "done", D("2999-09-30"))
     assert [w.split(": ", 1)[1][:28] for w in result.warnings] == [
         "marked done without evidence", "recorded on 2999-09-30, a fu"]
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from docgen.config import Config
+from docgen.domain.grading import builtin_scheme, scheme_for
 from docgen.errors import InputError
-from docgen.grading import builtin_scheme, scheme_for
 
 OFFICE = {"name": "Ombudsman RI Perwakilan NTT", "unit_code": "PW24", "city": "Kupang",
           "head": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan"}}

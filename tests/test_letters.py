@@ -41,7 +41,7 @@ def test_example_letters_of_1_july_2022(example, cli):
     assert "Kepada Yth" not in text
     assert ("Tindak Lanjut Rencana Kerja Perbaikan Pelayanan Publik di Lingkungan Pemerintah "
             "Provinsi Nusa Tenggara Timur Tahun 2022") in text
-    assert "yang ditandatangani pada tanggal 8 Februari 2022" in text
+    assert "tanggal 8 Februari 2022 tentang" in text
     assert "Penetapan pejabat penghubung" not in text  # done
     assert "Penunjukan admin SP4N-LAPOR pada setiap OPD" in text
     assert "31 Maret 2022" in text and "terlambat 92 hari" in text
@@ -124,7 +124,7 @@ def test_check_validates_the_letter_template(example, cli):
     from docgen.render.templates import template_path
     from docgen.workspace import Workspace
 
-    default = template_path(Workspace(example), "surat-tindak-lanjut")
+    default = template_path(Workspace(example).templates_dir, "surat-tindak-lanjut")
     from docx import Document as Doc
 
     doc = Doc(str(default))

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from docgen.domain.status import agreement_status
 from docgen.models import Agreement, add_months
-from docgen.status import agreement_status
 from tests.test_check import MOU, RENJA
 
 

@@ -9,12 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docgen.monitor import build_report, overdue_by_party, owes
-from docgen.progress import DELIVERABLE_STATUSES
+from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
+from docgen.domain.monitor import build_report as report_of_views
+from docgen.domain.monitor import overdue_by_party
+from docgen.domain.obligations import owes, views
 from tests.test_progress import agreement, ev
 
 D = date.fromisoformat
 AS_OF = D("2022-07-01")
+
+
+def build_report(agreements, histories, terminated, as_of):
+    return report_of_views(views(agreements, histories, terminated, as_of), as_of.isoformat())
 
 RENJA_ITEMS = [
     ("W1", "both", [("W1-D1", "2022-03-31", "notulen rapat"), ("W1-D2", "2022-06-30", "notulen"),
@@ -35,6 +41,7 @@ def test_per_agreement_row():
     (row,) = report["agreements"]
     assert row == {
         "id": "renja-a", "kind": "renja", "title": "Rencana Kerja renja-a", "status": "active",
+        "numbers": [], "signed_on": "2022-02-08",
         "parties": ["Ombudsman RI Perwakilan NTT", "Pemda renja-a"],
         "done": 1, "total": 6, "percent": 16.7,
         "overdue": 2,           # W1-D2 (due 30 June), W3-D1 (in progress, due 31 May)
@@ -52,6 +59,7 @@ def test_overdue_list():
     first = report["overdue"][0]
     assert first == {
         "agreement": "renja-a", "work_item": "W1", "id": "W1-D1",
+        "agreement_title": "Rencana Kerja renja-a", "work_item_title": "Kegiatan W1",
         "title": "Keluaran W1-D1", "due": "2022-03-31", "responsible": "both",
         "parties": ["Ombudsman RI Perwakilan NTT", "Pemda renja-a"],
         "status": "not_started", "days_overdue": 92, "evidence": "notulen rapat",

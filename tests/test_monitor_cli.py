@@ -240,9 +240,9 @@ def test_terminate_changes_status_from_its_date(example, cli):
     row = {r["id"]: r for r in after["agreements"]}[RENJA]
     assert (row["status"], row["terminated_on"], row["overdue"]) == ("terminated", "2022-09-01", 0)
     assert all(r["agreement"] != RENJA for r in after["overdue"])
-    from docgen.tracker import Tracker
+    from tests.conftest import tracker_rows
 
-    (event,) = Tracker(example).read().table("terminations").all()
+    (event,) = tracker_rows(example, "terminations")
     assert event["reason"] == "Digantikan Rencana Kerja 2023" and event["on"] == "2022-09-01"
     assert event["user"] and event["recorded_at"]
 
@@ -279,9 +279,9 @@ def test_terminate_requires_on_and_reason(example, cli):
 
 
 def test_long_lists_print_as_aligned_text(example, cli, monkeypatch):
-    import docgen.cli.monitor
+    import docgen.cli.common
 
-    monkeypatch.setattr(docgen.cli.monitor, "RICH_ROWS", 3)
+    monkeypatch.setattr(docgen.cli.common, "RICH_ROWS", 3)
     path = example / "agreements" / f"{RENJA}.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "org: Biro Organisasi Sekretariat", "org: Biro [Setda] Organisasi Sekretariat"),

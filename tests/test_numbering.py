@@ -11,9 +11,10 @@ from datetime import date
 import pytest
 
 from docgen.config import Config
+from docgen.domain.numbering import format_number
 from docgen.errors import NumberingError
-from docgen.numbering import Registry, format_number
-from docgen.tracker import Tracker
+from docgen.state.file import FileTracker as Tracker
+from docgen.state.registry import Registry
 from tests.conftest import CONFIG, REPO
 
 CFG = Config.model_validate({"office": {"name": "O", "unit_code": "PW24", "city": "Kupang",
@@ -62,8 +63,8 @@ ALLOCATOR = textwrap.dedent("""
     from datetime import date
     from pathlib import Path
     from docgen.config import Config
-    from docgen.numbering import Registry
-    from docgen.tracker import Tracker
+    from docgen.state.registry import Registry
+    from docgen.state.file import FileTracker as Tracker
     cfg = Config.model_validate({"office": {"name": "O", "unit_code": "PW24", "city": "K",
                                             "head": {"name": "H", "title": "T"}}})
     tracker = Tracker(Path(sys.argv[1]))
@@ -78,7 +79,8 @@ def test_two_processes_get_distinct_consecutive_numbers(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", ALLOCATOR, str(tmp_path), name], env=env)
              for name in ("a", "b")]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    records = Registry(Tracker(tmp_path).read(), CFG).records("letter")
+    with Tracker(tmp_path).read() as session:
+        records = Registry(session, CFG).records("letter")
     assert sorted(r["seq"] for r in records) == list(range(1, 201))
     assert len({r["number"] for r in records}) == 200
 

@@ -13,7 +13,7 @@ DEFAULTS = {"mou.docx", "renja.docx", "surat-tindak-lanjut.docx", "sertifikat.to
 
 
 def test_package_holds_the_default_templates():
-    from docgen.scaffold import default_templates
+    from docgen.app.scaffold import default_templates
 
     assert DEFAULTS <= {p.name for p in default_templates()}
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from docgen.domain.deliverable_state import DELIVERABLE_STATUSES, deliverable_states, latest_events, progress
 from docgen.models import Agreement
-from docgen.progress import DELIVERABLE_STATUSES, deliverable_states, latest_events, progress
 
 D = date.fromisoformat
 

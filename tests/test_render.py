@@ -11,11 +11,11 @@ import pytest
 from docxtpl import DocxTemplate
 
 from docgen.agreements import load_catalog
+from docgen.documents.agreement import build_context, enumerate_items, letter_label
+from docgen.documents.samples import agreement_samples
 from docgen.errors import TemplateError
-from docgen.render.context import agreement_context, build_context, enumerate_items, letter_label
 from docgen.render.docx import PreparedTemplate, RenderJob, render_many, write_docx
 from docgen.render.environment import jinja_env
-from docgen.render.samples import agreement_samples
 from docgen.render.templates import defaults_dir, template_path
 from docgen.workspace import Workspace
 from tests.conftest import REPO
@@ -59,8 +59,9 @@ def render_example(agreement_id: str) -> bytes:
     ws = Workspace(REPO)
     catalog = load_catalog(ws)
     agreement = catalog.get(agreement_id)
-    context = agreement_context(ws, catalog, agreement)
-    return PreparedTemplate.load(template_path(ws, agreement.template_name)).render(context)
+    parent = catalog.get(agreement.parent) if agreement.parent else None
+    context = build_context(agreement, parent, ws.config)
+    return PreparedTemplate.load(template_path(ws.templates_dir, agreement.template_name)).render(context)
 
 
 @pytest.fixture(scope="module")
@@ -336,19 +337,19 @@ def test_environment():
 @pytest.mark.parametrize("name", ["../x", "a/b", "..", "", " x", "x\\y"])
 def test_template_names_cannot_escape(name):
     with pytest.raises(TemplateError, match="not a valid template name"):
-        template_path(Workspace(REPO), name)
+        template_path(Workspace(REPO).templates_dir, name)
 
 
 def test_template_override_and_missing(tmp_path):
     ws = Workspace(tmp_path)
     (tmp_path / "templates").mkdir()
-    assert template_path(ws, "renja") == defaults_dir() / "renja.docx"
+    assert template_path(ws.templates_dir, "renja") == defaults_dir() / "renja.docx"
     own = tmp_path / "templates" / "renja.docx"
     own.write_bytes((defaults_dir() / "renja.docx").read_bytes())
-    assert template_path(ws, "renja") == own
-    assert template_path(ws, "renja.docx") == own
+    assert template_path(ws.templates_dir, "renja") == own
+    assert template_path(ws.templates_dir, "renja.docx") == own
     with pytest.raises(TemplateError, match="template 'pusat': no templates/pusat.docx"):
-        template_path(ws, "pusat")
+        template_path(ws.templates_dir, "pusat")
 
 
 def test_legal_list_punctuation():

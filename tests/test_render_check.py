@@ -9,7 +9,6 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
-from docgen.render import templates
 from docgen.render.templates import check_docx_template, defaults_dir
 from tests.test_check import files
 
@@ -107,7 +106,7 @@ def test_missing_template_named_by_an_agreement(workspace, cli):
 
 
 def test_default_templates_are_clean():
-    from docgen.render.samples import agreement_samples
+    from docgen.documents.samples import agreement_samples
 
     for name in ("mou", "renja"):
         assert check_docx_template(defaults_dir() / f"{name}.docx", agreement_samples(name)) == []
@@ -122,12 +121,14 @@ def test_registered_sample_context(workspace, cli, tmp_path, monkeypatch):
     run = cli(ws, "check")
     assert "templates/surat-uji.docx: paragraph 'Nomor: {{ letter.number }}': unknown variable 'letter'" \
         in run.stderr  # checked as an agreement template until it registers its context
-    monkeypatch.setitem(templates.SAMPLE_CONTEXTS, "surat-uji",
-                        lambda config: {"letter": {"number": "B/001"}, "recipient": config.office.name})
+    from docgen.documents import samples
+
+    monkeypatch.setitem(samples.SAMPLES, "surat-uji",
+                        lambda config: [{"letter": {"number": "B/001"}, "recipient": config.office.name}])
     assert cli(ws, "check").exit_code == 0
-    monkeypatch.setitem(templates.SAMPLE_CONTEXTS, "surat-uji", f"{__name__}:letter_sample")
+    monkeypatch.setitem(samples.SAMPLES, "surat-uji", letter_sample)
     assert cli(ws, "check").exit_code == 0
-    monkeypatch.setitem(templates.SAMPLE_CONTEXTS, "surat-uji",
+    monkeypatch.setitem(samples.SAMPLES, "surat-uji",
                         lambda config: [{"letter": {}, "recipient": ""}])
     run = cli(ws, "check")
     assert "templates/surat-uji.docx: paragraph 'Nomor: {{ letter.number }}'" in run.stderr

@@ -14,22 +14,22 @@ from pathlib import Path
 
 import pytest
 
-import docgen.tracker
+import docgen.state.file
 from docgen.errors import TrackerError
-from docgen.tracker import Tracker
+from docgen.state.file import FileTracker as Tracker
 from tests.conftest import REPO
 
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from docgen.tracker import Tracker
+    from docgen.state.file import FileTracker
     root, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    tracker = Tracker(root)
+    tracker = FileTracker(root)
     for i in range(count):
         with tracker.write() as state:
-            state.history("renja").insert({"deliverable": name, "on": "2022-01-01",
-                                           "status": "done", "n": i})
-            state.table("numbers").insert({"writer": name, "n": i})
+            state.append_history("renja", [{"deliverable": name, "on": "2022-01-01",
+                                            "status": "done", "n": i}])
+            state.insert("numbers", [{"number": f"{name}-{i}", "writer": name, "n": i}])
         print(f"ack {i}", flush=True)
 """)
 
@@ -37,13 +37,12 @@ WRITER = textwrap.dedent("""
 CLI_WRITER = textwrap.dedent("""
     import sys
     from datetime import date
-    from docgen.agreements import load_catalog
-    from docgen.deliverables import set_status
+    from docgen.app.deliverables import set_status
     from docgen.workspace import Workspace
     ws = Workspace(__import__("pathlib").Path(sys.argv[1]))
-    agreement = load_catalog(ws).get("ntt-renja-2022")
     for i in range(int(sys.argv[3])):
-        set_status(ws, agreement, sys.argv[2], "in_progress", date(2022, 3, 1), f"{sys.argv[2]} {i}")
+        set_status(ws, "ntt-renja-2022", sys.argv[2], "in_progress", date(2022, 3, 1),
+                   f"{sys.argv[2]} {i}")
 """)
 
 
@@ -56,20 +55,21 @@ def test_two_processes_lose_no_update(tmp_path):
     procs = [_python(WRITER, tmp_path, name, 200, stdout=subprocess.DEVNULL) for name in "ab"]
     for proc in procs:
         assert proc.wait(timeout=120) == 0
-    state = Tracker(tmp_path).read()
-    events = state.history("renja").all()
-    assert len(events) == 400
+    with Tracker(tmp_path).read() as state:
+        events = state.history("renja")
+        numbers = state.rows("numbers")
+    assert len(events) == 400 and len({e["id"] for e in events}) == 400
     for name in "ab":
         assert sorted(e["n"] for e in events if e["deliverable"] == name) == list(range(200))
-    numbers = state.table("numbers").all()
-    assert len(numbers) == 400 and len({n.doc_id for n in numbers}) == 400
+    assert len(numbers) == 400 and len({n["number"] for n in numbers}) == 400
 
 
 def test_two_cli_writers_lose_no_deliverable_update(example):
     procs = [_python(CLI_WRITER, example, did, 200) for did in ("W1-D1", "W2-D1")]
     for proc in procs:
         assert proc.wait(timeout=120) == 0
-    events = Tracker(example).read().history("ntt-renja-2022").all()
+    with Tracker(example).read() as state:
+        events = state.history("ntt-renja-2022")
     assert len(events) == 400
     for did in ("W1-D1", "W2-D1"):
         assert [e["note"] for e in events if e["deliverable"] == did] == [
@@ -92,10 +92,10 @@ def test_sigkill_never_loses_an_acknowledged_update(tmp_path):
         rest, _ = proc.communicate()
         acknowledged.update((name, int(x.split()[1])) for x in rest.splitlines()
                             if x.startswith("ack ") and x.strip().split()[1].isdigit())
-        state = Tracker(tmp_path).read()  # always loads
-        stored = {(e["deliverable"], e["n"]) for e in state.history("renja").all()}
+        with Tracker(tmp_path).read() as state:  # always loads
+            stored = {(e["deliverable"], e["n"]) for e in state.history("renja")}
+            numbers = {(e["writer"], e["n"]) for e in state.rows("numbers")}
         assert acknowledged <= stored
-        numbers = {(e["writer"], e["n"]) for e in state.table("numbers").all()}
         assert acknowledged <= numbers
         # This writer's transactions change two files, replaced one after the other: a kill
         # between the two renames is the only way for them to differ, by one transaction.
@@ -161,14 +161,14 @@ def test_history_file_from_a_newer_docgen(example, cli):
 def test_failed_transaction_writes_nothing(tmp_path):
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
-        state.table("numbers").insert({"n": 1})
-        state.history("a").insert({"deliverable": "D", "on": "2022-01-01", "status": "done"})
+        state.insert("numbers", [{"number": "1"}])
+        state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
     before = [(tmp_path / "tracker.json").read_bytes(),
               (tmp_path / "tracker-history" / "a.json").read_bytes()]
     with pytest.raises(RuntimeError), tracker.write() as state:
-        state.table("numbers").insert({"n": 2})
-        state.history("a").insert({"deliverable": "D", "on": "2022-01-02", "status": "done"})
-        state.history("b").insert({"deliverable": "D", "on": "2022-01-02", "status": "done"})
+        state.insert("numbers", [{"number": "2"}])
+        state.append_history("a", [{"deliverable": "D", "on": "2022-01-02", "status": "done"}])
+        state.append_history("b", [{"deliverable": "D", "on": "2022-01-02", "status": "done"}])
         raise RuntimeError("boom")
     assert [(tmp_path / "tracker.json").read_bytes(),
             (tmp_path / "tracker-history" / "a.json").read_bytes()] == before
@@ -179,59 +179,61 @@ def test_failed_transaction_writes_nothing(tmp_path):
 def test_only_changed_files_are_rewritten(tmp_path):
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
-        state.table("numbers").insert({"n": 1})
-        state.history("a").insert({"deliverable": "D", "on": "2022-01-01", "status": "done"})
+        state.insert("numbers", [{"number": "1"}])
+        state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
     paths = [tmp_path / "tracker.json", tmp_path / "tracker-history" / "a.json"]
     stamps = [p.stat().st_mtime_ns for p in paths]
     inodes = [p.stat().st_ino for p in paths]
     time.sleep(0.01)
     with tracker.write() as state:
-        state.history("b").insert({"deliverable": "D", "on": "2022-01-01", "status": "done"})
-        assert len(state.history("a").all()) == 1  # reading does not dirty a file
+        state.append_history("b", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
+        assert len(state.history("a")) == 1  # reading does not dirty a file
     assert [p.stat().st_mtime_ns for p in paths] == stamps
     assert [p.stat().st_ino for p in paths] == inodes
-    assert Tracker(tmp_path).read().history_ids() == ["a", "b"]
+    with Tracker(tmp_path).read() as state:
+        assert state.history_ids() == ["a", "b"]
 
 
 def test_reading_creates_nothing(tmp_path):
-    state = Tracker(tmp_path).read()
-    assert state.table("numbers").all() == []
-    assert state.history("x").all() == [] and state.history_ids() == [] and state.all_history() == {}
+    with Tracker(tmp_path).read() as state:
+        assert state.rows("numbers") == []
+        assert state.history("x") == [] and state.history_ids() == [] and state.histories() == {}
     assert list(tmp_path.iterdir()) == []
 
 
 def test_all_history_and_stray_files(tmp_path):
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
-        state.history("a").insert_multiple([{"deliverable": "D", "on": "2022-01-01", "status": "done"}] * 3)
+        state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}] * 3)
     (tmp_path / "tracker-history" / "Notes.JSON.json").write_text("{}")
     (tmp_path / "tracker-history" / "README.txt").write_text("hi")
-    state = tracker.read()
-    assert state.history_ids() == ["a"]
-    assert {k: len(v) for k, v in state.all_history().items()} == {"a": 3}
+    with tracker.read() as state:
+        assert state.history_ids() == ["a"]
+        assert {k: [e["id"] for e in v] for k, v in state.histories().items()} == {"a": ["1", "2", "3"]}
 
 
 @pytest.mark.parametrize("bad", ["../escape", "A", "", "a/b", "-x", "a.json"])
 def test_invalid_history_id_is_refused(tmp_path, bad):
     with pytest.raises(TrackerError, match="not a valid agreement id"):
-        Tracker(tmp_path).read().history(bad)
+        with Tracker(tmp_path).read() as state:
+            state.history(bad)
 
 
 def test_dates_round_trip_as_iso_text(tmp_path):
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
-        state.table("terminations").insert({"agreement": "a", "on": "2022-09-01"})
+        state.insert("terminations", [{"agreement": "a", "on": "2022-09-01"}])
     raw = json.loads((tmp_path / "tracker.json").read_text(encoding="utf-8"))
-    assert raw["terminations"]["1"]["on"] == "2022-09-01"
-    assert raw["_meta"]["1"]["schema"] == docgen.tracker.SCHEMA
+    assert raw["terminations"]["1"] == {"agreement": "a", "on": "2022-09-01", "id": "1"}
+    assert raw["_meta"]["1"]["schema"] == docgen.state.file.SCHEMA
 
 
 HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from docgen.tracker import Tracker
-    with Tracker(Path(sys.argv[1])).write() as state:
-        state.table("numbers").insert({"by": "holder"})
+    from docgen.state.file import FileTracker
+    with FileTracker(Path(sys.argv[1])).write() as state:
+        state.insert("numbers", [{"number": "1", "by": "holder"}])
         print("locked", flush=True)
         time.sleep(float(sys.argv[2]))
 """)
@@ -242,17 +244,18 @@ def test_a_writer_waits_for_the_lock(tmp_path):
     assert holder.stdout.readline() == "locked\n"
     with Tracker(tmp_path).write() as state:
         # The holder committed before we got the lock: we see its record.
-        assert [r["by"] for r in state.table("numbers").all()] == ["holder"]
-        state.table("numbers").insert({"by": "me"})
+        assert [r["by"] for r in state.rows("numbers")] == ["holder"]
+        state.insert("numbers", [{"number": "2", "by": "me"}])
     assert holder.wait(timeout=30) == 0
-    assert [r["by"] for r in Tracker(tmp_path).read().table("numbers").all()] == ["holder", "me"]
+    with Tracker(tmp_path).read() as state:
+        assert [r["by"] for r in state.rows("numbers")] == ["holder", "me"]
 
 
 def test_lock_timeout_is_a_clear_error(tmp_path, monkeypatch):
     holder = _python(HOLDER, tmp_path, 5, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "locked\n"
-        monkeypatch.setattr(docgen.tracker, "LOCK_TIMEOUT", 0.2)
+        monkeypatch.setattr(docgen.state.file, "LOCK_TIMEOUT", 0.2)
         with pytest.raises(TrackerError, match=r"another docgen has held \.docgen/lock"), \
                 Tracker(tmp_path).write():
             pass
@@ -260,10 +263,11 @@ def test_lock_timeout_is_a_clear_error(tmp_path, monkeypatch):
         holder.kill()
         holder.wait()
     # The lock dies with its process: the next writer gets it at once.
-    monkeypatch.setattr(docgen.tracker, "LOCK_TIMEOUT", 5)
+    monkeypatch.setattr(docgen.state.file, "LOCK_TIMEOUT", 5)
     with Tracker(tmp_path).write() as state:
-        state.table("numbers").insert({"by": "me"})
-    assert [r["by"] for r in Tracker(tmp_path).read().table("numbers").all()] == ["me"]
+        state.insert("numbers", [{"number": "2", "by": "me"}])
+    with Tracker(tmp_path).read() as state:
+        assert [r["by"] for r in state.rows("numbers")] == ["me"]
 
 
 def test_unwritable_tracker_is_a_tracker_error(tmp_path):
@@ -276,7 +280,7 @@ def test_unwritable_tracker_is_a_tracker_error(tmp_path):
         (tmp_path / "tracker-history").chmod(0o500)
     with pytest.raises(TrackerError, match=r"tracker-history/a\.json: cannot"), \
             Tracker(tmp_path).write() as state:
-        state.history("a").insert({"deliverable": "D", "on": "2022-01-01", "status": "done"})
+        state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
 
 
 def test_stale_temp_files_are_removed_under_the_lock(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 
 from docgen.agreements import load_catalog
-from docgen.watch import ChangeCollector, Changes, _editor_noise, affected
+from docgen.app.watch import ChangeCollector, Changes, _editor_noise, affected
 from docgen.workspace import Workspace
 from tests.conftest import REPO
 
@@ -148,7 +148,7 @@ def test_template_change_rebuilds_its_users(example, watching):
     from docgen.render.templates import template_path
 
     watch = watching()
-    default = template_path(Workspace(example), "renja")
+    default = template_path(Workspace(example).templates_dir, "renja")
     (example / "templates/renja.docx").write_bytes(default.read_bytes())
     event = watch.wait_for(lambda e: e["event"] == "build" and e["built"])
     assert event["built"] == [RENJA_OUT]

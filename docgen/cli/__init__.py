@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from docgen import __version__
-from docgen.cli.common import AppState
+from docgen.cli.common import AppState, literal
 from docgen.errors import DocgenError
 
 
@@ -23,14 +23,14 @@ class DocgenGroup(TyperGroup):
             if _verbose(ctx):
                 raise
             for line in exc.problems:
-                typer.echo(line, err=True)
+                typer.echo(literal(line), err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
             if _is_cli_control(exc) or _verbose(ctx):
                 raise
-            typer.echo(
+            typer.echo(literal(
                 f"internal error: {type(exc).__name__}: {exc} "
-                "(this is a bug in docgen; run again with --verbose for the traceback)",
+                "(this is a bug in docgen; run again with --verbose for the traceback)"),
                 err=True,
             )
             raise typer.Exit(1) from None

@@ -6,13 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.agreements import load_catalog
-from docgen.cli.common import AsOf, Json, console, emit_json, info, parse_day, warn, workspace
+from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, print_table, say, warn, workspace
 from docgen.indonesian import tanggal
-from docgen.overview import agreement_details, agreement_rows
-from docgen.scaffold import new_agreement
-from docgen.terminations import terminate as record_termination
-from docgen.tracker import Tracker
 
 agreement_app = typer.Typer(help="List, show, scaffold and terminate agreements.",
                             no_args_is_help=True)
@@ -21,24 +16,18 @@ agreement_app = typer.Typer(help="List, show, scaffold and terminate agreements.
 @agreement_app.command("list")
 def list_(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
     """Agreements with kind, parties, status and progress."""
+    from docgen.app.agreements import list_agreements
+
     ws = workspace(ctx)
     day = parse_day(as_of)
-    catalog = load_catalog(ws, day)
-    rows = agreement_rows(catalog, Tracker(ws.root).read(), day)
-    warn(f"{ws.rel(path)}: skipped, it has errors (run `docgen check`)"
-         for aid, path in catalog.files.items() if aid not in catalog.agreements)
+    listing = list_agreements(ws, day)
+    warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in listing.skipped)
     if json:
-        emit_json(rows)
+        emit_json(listing.rows)
         return
-    from rich.table import Table
-
-    table = Table(title=f"Agreements as of {tanggal(day)}")
-    for column in ("id", "kind", "status", "parties", "done", "ends"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(r["id"], r["kind"], r["status"], "\n".join(r["parties"]),
-                      f"{r['done']}/{r['total']}", r["ends_on"] or "-")
-    console.print(table)
+    print_table(f"Agreements as of {tanggal(day)}", ["id", "kind", "status", "parties", "done", "ends"],
+                [[r["id"], r["kind"], r["status"], "\n".join(r["parties"]),
+                  f"{r['done']}/{r['total']}", r["ends_on"] or "-"] for r in listing.rows])
 
 
 @agreement_app.command()
@@ -49,10 +38,9 @@ def show(
     json: Json = False,
 ) -> None:
     """One agreement in full, with the state of its deliverables."""
-    ws = workspace(ctx)
-    day = parse_day(as_of)
-    catalog = load_catalog(ws, day, only=[agreement_id])
-    details = agreement_details(catalog, Tracker(ws.root).read(), agreement_id, day)
+    from docgen.app.agreements import show_agreement
+
+    details = show_agreement(workspace(ctx), agreement_id, parse_day(as_of))
     if json:
         emit_json(details)
         return
@@ -60,26 +48,19 @@ def show(
 
 
 def _print_details(d: dict[str, Any]) -> None:
-    console.print(f"[bold]{d['title']}[/bold]")
-    console.print(f"{d['id']} ({d['kind']}), status: {d['status']}"
-                  + (f", parent: {d['parent']}" if d["parent"] else ""))
-    console.print(f"signed: {d['signed_on'] or 'not yet (draft)'}, ends: {d['ends_on'] or '-'}")
+    say(d["title"], style="bold")
+    say(f"{d['id']} ({d['kind']}), status: {d['status']}"
+        + (f", parent: {d['parent']}" if d["parent"] else ""))
+    say(f"signed: {d['signed_on'] or 'not yet (draft)'}, ends: {d['ends_on'] or '-'}")
     for p in d["parties"]:
-        console.print(f"{p['role_name']}: {p['org']} ({p['signatory']['name']}, "
-                      f"{p['signatory']['title']})")
+        say(f"{p['role_name']}: {p['org']} ({p['signatory']['name']}, {p['signatory']['title']})")
     pct = "-" if d["percent"] is None else f"{d['percent']}%"
-    console.print(f"progress: {d['done']}/{d['total']} done ({pct}), overdue: {d['overdue']}")
+    say(f"progress: {d['done']}/{d['total']} done ({pct}), overdue: {d['overdue']}")
     if d["deliverables"]:
-        from rich.table import Table
-
-        table = Table()
-        for column in ("id", "title", "due", "responsible", "status", "updated"):
-            table.add_column(column)
-        for x in d["deliverables"]:
-            status = x["status"] + (" (overdue)" if x["overdue"] else "")
-            table.add_row(x["id"], x["title"], x["due"], x["responsible"], status,
-                          x["updated_on"] or "-")
-        console.print(table)
+        print_table(None, ["id", "title", "due", "responsible", "status", "updated"],
+                    [[x["id"], x["title"], x["due"], x["responsible"],
+                      x["status"] + (" (overdue)" if x["overdue"] else ""), x["updated_on"] or "-"]
+                     for x in d["deliverables"]])
 
 
 @agreement_app.command()
@@ -91,10 +72,10 @@ def new(
                                                help="The MoU a renja/pks implements.")] = None,
 ) -> None:
     """Scaffold agreements/ID.yaml with placeholders to fill in."""
-    ws = workspace(ctx)
-    catalog = load_catalog(ws, only=[parent] if parent else [])
-    path = new_agreement(ws, catalog, agreement_id, kind, parent)
-    info(f"created {ws.rel(path)}: fill in every TODO, then run `docgen check`")
+    from docgen.app.agreements import new_agreement
+
+    path = new_agreement(workspace(ctx), agreement_id, kind, parent)
+    info(f"created {path}: fill in every TODO, then run `docgen check`")
 
 
 @agreement_app.command()
@@ -105,10 +86,10 @@ def terminate(
     reason: Annotated[str, typer.Option("--reason", help="Why it ends early.")],
 ) -> None:
     """Record that an agreement ends early (from DATE on it is `terminated`)."""
-    ws = workspace(ctx)
+    from docgen.app.agreements import terminate as record_termination
+
     day = parse_day(on, "--on")
-    agreement = load_catalog(ws, only=[agreement_id]).get(agreement_id)
-    record_termination(Tracker(ws.root), agreement, day, reason)
+    record_termination(workspace(ctx), agreement_id, day, reason)
     info(f"{agreement_id}: terminated on {tanggal(day)}")
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, console, emit_json, info, workspace
+from docgen.cli.common import Json, emit_json, info, say, workspace
 from docgen.errors import DocgenError
 
 
@@ -20,7 +20,7 @@ def build(
     json: Json = False,
 ) -> None:
     """Render each agreement's draft to outputs/agreements/<id>.docx (only what changed)."""
-    from docgen.build import build as build_drafts  # docxtpl and lxml: only when building
+    from docgen.app.build import build as build_drafts
 
     ws = workspace(ctx)
     report = build_drafts(ws, ids or None, force=force, pdf=pdf)
@@ -28,9 +28,9 @@ def build(
         emit_json(report.to_json())
     else:
         for path in report.built:
-            console.print(f"built      {path}")
+            say(f"built      {path}")
         for path in report.unchanged:
-            console.print(f"unchanged  {path}")
+            say(f"unchanged  {path}")
         if report.ok:
             info(f"{len(report.built)} built, {len(report.unchanged)} unchanged")
     if not report.ok:

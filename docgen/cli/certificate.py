@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, console, emit_json, info, parse_day, track, warn, workspace
+from docgen.cli.common import Json, emit_json, info, parse_day, say, track, warn, workspace
 from docgen.errors import DocgenError, VerificationError
 
 group = typer.Typer(help="Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).",
@@ -38,7 +38,8 @@ def issue(
     """Issue a numbered certificate to every agency at or above --min-grade in RESULTS."""
     ws = workspace(ctx)
     signed = parse_day(signed_on, "--signed-on") if signed_on is not None else None
-    from docgen.certificates import issue as issue_certificates
+    from docgen.app.certificates import issue as issue_certificates
+
     report = issue_certificates(ws, results, year=year, min_grade=min_grade, event=event,
                                 signed_on=signed, progress=track)
     warn(report.warnings)
@@ -47,13 +48,12 @@ def issue(
     else:
         for entry in report.issued:
             state = "new     " if entry["new"] else "existing"
-            console.print(f"{state}  {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
-                          f"{entry['grade']}  {entry['file']}", soft_wrap=True)
+            say(f"{state}  {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
+                f"{entry['grade']}  {entry['file']}")
         for entry in report.skipped:
-            console.print(f"skipped   row {entry['row']}  {entry['recipient']}: {entry['reason']}",
-                          soft_wrap=True)
+            say(f"skipped   row {entry['row']}  {entry['recipient']}: {entry['reason']}")
         if report.combined:
-            console.print(f"print     {report.combined}", soft_wrap=True)
+            say(f"print     {report.combined}")
     new = sum(1 for e in report.issued if e["new"])
     summary = (f"{len(report.issued)} issued ({new} new), {len(report.skipped)} skipped, "
                f"{len(report.errors)} errors")
@@ -75,7 +75,8 @@ def verify(
     """Say whether a certificate is genuine, to whom and when it was issued; exit 1 if not
     genuine or revoked."""
     ws = workspace(ctx)
-    from docgen.certificates import verify as verify_certificate
+    from docgen.app.certificates import verify as verify_certificate
+
     result = verify_certificate(ws, target)
     record = result.record or {}
     if json:
@@ -83,13 +84,13 @@ def verify(
     elif record:
         verdict = "REVOKED" if result.genuine and result.revoked else (
             "GENUINE" if result.genuine else "NOT GENUINE")
-        console.print(f"{verdict}  {result.number}", soft_wrap=True)
-        console.print(f"  recipient  {record['recipient']}", soft_wrap=True)
-        console.print(f"  awarded    {record['grade_text']}, nilai {record['score_text']}, "
-                      f"{record['event']} Tahun {record['year']}", soft_wrap=True)
-        console.print(f"  issued on  {record['issued_on']}", soft_wrap=True)
+        say(f"{verdict}  {result.number}")
+        say(f"  recipient  {record['recipient']}")
+        say(f"  awarded    {record['grade_text']}, nilai {record['score_text']}, "
+            f"{record['event']} Tahun {record['year']}")
+        say(f"  issued on  {record['issued_on']}")
         if result.file:
-            console.print(f"  file       {result.file}", soft_wrap=True)
+            say(f"  file       {result.file}")
     if not result.valid:
         what = result.file or result.number
         lines = [f"{what}: {reason}" for reason in result.reasons] or [f"{what}: not genuine"]
@@ -104,7 +105,8 @@ def revoke(
 ) -> None:
     """Revoke a certificate: verify reports it revoked from then on (its number stays taken)."""
     ws = workspace(ctx)
-    from docgen.certificates import revoke as revoke_certificate
+    from docgen.app.certificates import revoke as revoke_certificate
+
     record = revoke_certificate(ws, number, reason)
     info(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
          f"{record['revoked_reason']}")

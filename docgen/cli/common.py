@@ -1,26 +1,55 @@
-"""What every command shares: the workspace, dates, JSON, warnings, tables, progress bars."""
+"""What every command shares: the workspace, dates, JSON, literal text, tables, progress.
+
+User text is data: everything printed goes through `literal` (control characters and
+terminal escape sequences made visible) and rich `Text` objects (never console markup),
+so an org named "Biro [/] Organisasi" prints as typed and cannot break the output.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from docgen.errors import InputError
-from docgen.indonesian import parse_date
-from docgen.workspace import Workspace, find_workspace
+
+if TYPE_CHECKING:
+    from docgen.workspace import Workspace
 
 T = TypeVar("T")
 
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute as of this date (default: today)."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
+
+# C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the Unicode
+# line/paragraph separators; newline and tab are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# rich lays out about 1,500 table rows a second; past this many rows a table is printed as
+# aligned plain text instead.
+RICH_ROWS = 400
+
+
+def literal(value: object) -> str:
+    """`value` as text safe for a terminal: control characters shown as \\xNN / \\uNNNN."""
+    text = str(value)
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 class _Console:
-    """rich's Console, created at the first print: importing rich costs ~40 ms of start-up,
-    which commands that print no table (`deliverable set`) need not pay."""
+    """rich's Console, created at the first print: importing rich costs start-up time that
+    commands printing no table need not pay."""
 
     _console: Any = None
 
@@ -29,18 +58,12 @@ class _Console:
             from rich.console import Console
 
             # Piped or redirected output has no width to respect: keep rows whole for grep.
-            type(self)._console = Console(highlight=False,
+            type(self)._console = Console(highlight=False, markup=False, emoji=False,
                                           width=None if sys.stdout.isatty() else 200)
         return getattr(self._console, name)
 
 
 console = _Console()
-
-AsOf = Annotated[
-    str | None,
-    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute as of this date (default: today)."),
-]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
 
 
 @dataclass
@@ -54,15 +77,24 @@ def state(ctx: typer.Context) -> AppState:
     return obj if isinstance(obj, AppState) else AppState()
 
 
+def find(ctx: typer.Context) -> Workspace:
+    """The workspace of this run (docgen.toml not yet validated)."""
+    from docgen.workspace import find_workspace
+
+    return find_workspace(state(ctx).workspace)
+
+
 def workspace(ctx: typer.Context) -> Workspace:
     """The workspace of this run, with its docgen.toml already validated."""
-    ws = find_workspace(state(ctx).workspace)
+    ws = find(ctx)
     ws.config  # noqa: B018 - fail early and precisely on a bad docgen.toml
     return ws
 
 
 def parse_day(value: str | None, option: str = "--as-of") -> date:
     """An ISO date given on the command line; today when absent."""
+    from docgen.indonesian import parse_date
+
     if value is None:
         return date.today()
     try:
@@ -71,19 +103,89 @@ def parse_day(value: str | None, option: str = "--as-of") -> date:
         raise InputError(f"{option}: {exc}") from exc
 
 
+def _dumps(value: Any, ascii_only: bool) -> str:
+    return json.dumps(value, ensure_ascii=ascii_only, default=str)
+
+
+def _ascii_only() -> bool:
+    # JSON may be pure ASCII (\\u escapes): the only safe form on a console that is not UTF-8.
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return encoding not in ("utf8", "utf8sig")
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Indented JSON on stdout, one table row per line (greppable), whatever its encoding."""
+    ascii_only = _ascii_only()
+
+    def rows(items: list[Any], pad: str) -> str:
+        if not items:
+            return "[]"
+        return "[\n" + ",\n".join(pad + "  " + _dumps(x, ascii_only) for x in items) + "\n" + pad + "]"
+
+    if isinstance(data, list):
+        text = rows(data, "")
+    elif isinstance(data, dict):
+        text = "{\n" + ",\n".join(
+            f"  {_dumps(k, ascii_only)}: " + (rows(v, "  ") if isinstance(v, list) else _dumps(v, ascii_only))
+            for k, v in data.items()) + "\n}"
+    else:
+        text = _dumps(data, ascii_only)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _err(text: str) -> None:
+    typer.echo(literal(text), err=True)
 
 
 def warn(lines: Iterable[object]) -> None:
     for line in lines:
         text = str(line)
-        typer.echo(text if text.startswith("warning: ") else f"warning: {text}", err=True)
+        _err(text if text.startswith("warning: ") else f"warning: {text}")
 
 
 def info(message: str) -> None:
     """A human-readable note on stderr, so that stdout stays clean for --json."""
-    typer.echo(message, err=True)
+    _err(message)
+
+
+def say(text: object, style: str = "") -> None:
+    """One line of results on stdout, printed literally."""
+    from rich.text import Text
+
+    console.print(Text(literal(text), style=style), soft_wrap=True)
+
+
+def print_table(title: str | None, columns: Sequence[str | tuple[str, str]],
+                rows: Sequence[Sequence[object]], *, alert: str | None = None) -> None:
+    """A table on stdout, every cell printed literally; `alert` names a column whose
+    non-zero cells are shown in red. Very long tables are aligned plain text."""
+    from rich.text import Text
+
+    cols = [(c, "left") if isinstance(c, str) else c for c in columns]
+    cells = [[literal(cell) for cell in row] for row in rows]
+    if len(cells) <= RICH_ROWS:
+        from rich.table import Table
+
+        table = Table(title=Text(literal(title)) if title else None)
+        for name, justify in cols:
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for row in cells:
+            table.add_row(*(Text(cell, style="bold red" if name == alert and cell not in ("0", "")
+                                 else "") for cell, (name, _) in zip(row, cols, strict=True)))
+        console.print(table)
+        return
+    widths = [max(len(name), *(len(row[i]) for row in cells)) for i, (name, _) in enumerate(cols)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(c.rjust(w) if j == "right" else c.ljust(w)
+                         for c, w, (_, j) in zip(values, widths, cols, strict=True)).rstrip()
+
+    if title:
+        console.print(Text(literal(title), style="bold"))
+    text = "\n".join([line([name for name, _ in cols]), line(["-" * w for w in widths]),
+                      *(line(row) for row in cells)])
+    console.out(text, highlight=False)
 
 
 def track(items: Iterable[T], total: int, label: str) -> Iterator[T]:

@@ -8,13 +8,9 @@ from typing import Annotated
 
 import typer
 
-from docgen.agreements import load_catalog
-from docgen.cli.common import AsOf, Json, console, emit_json, info, parse_day, warn, workspace
-from docgen.cli.monitor import emit_json_rows
-from docgen.deliverables import history_rows, list_deliverables, set_status
+from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, print_table, warn, workspace
+from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
 from docgen.indonesian import tanggal
-from docgen.progress import DELIVERABLE_STATUSES
-from docgen.tracker import Tracker
 
 Status = Enum("Status", {s: s for s in DELIVERABLE_STATUSES}, type=str)  # type: ignore[misc]
 
@@ -33,28 +29,21 @@ def list_(
     json: Json = False,
 ) -> None:
     """The checklist: agreement, deliverable, title, due, responsible, status, last update."""
-    from rich.table import Table
+    from docgen.app.deliverables import list_deliverables
 
-    ws = workspace(ctx)
     day = parse_day(as_of)
-    catalog = load_catalog(ws, day, only=[agreement_id] if agreement_id else None)
-    rows = list_deliverables(catalog, Tracker(ws.root).read(), day, agreement_id,
-                             status.value if status else None, overdue)
-    if agreement_id is None:
-        warn(f"{ws.rel(path)}: skipped, it has errors (run `docgen check`)"
-             for aid, path in catalog.files.items() if aid not in catalog.agreements)
+    listing = list_deliverables(workspace(ctx), day, agreement_id,
+                                status.value if status else None, overdue)
+    warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in listing.skipped)
     if json:
-        emit_json_rows(rows)
+        emit_json(listing.rows)
         return
-    table = Table(title=f"Deliverables as of {tanggal(day)}")
-    for column in ("agreement", "id", "title", "due", "responsible", "status", "updated"):
-        table.add_column(column)
-    for r in rows:
-        state = r["status"] + (f" [red](overdue {r['days_overdue']} d)[/red]" if r["overdue"] else "")
-        table.add_row(r["agreement"], r["id"], r["title"], r["due"], r["responsible"], state,
-                      r["updated_on"] or "-")
-    console.print(table)
-    if not rows:
+    print_table(f"Deliverables as of {tanggal(day)}",
+                ["agreement", "id", "title", "due", "responsible", "status", "updated"],
+                [[r["agreement"], r["id"], r["title"], r["due"], r["responsible"],
+                  r["status"] + (f" (overdue {r['days_overdue']} d)" if r["overdue"] else ""),
+                  r["updated_on"] or "-"] for r in listing.rows])
+    if not listing.rows:
         info("no deliverables match")
 
 
@@ -72,10 +61,11 @@ def set_(
         "--on", metavar="YYYY-MM-DD", help="When it happened (default: today).")] = None,
 ) -> None:
     """Record a status update: appended to the history, never rewritten."""
-    ws = workspace(ctx)
+    from docgen.app.deliverables import set_status
+
     day = parse_day(on, "--on")
-    agreement = load_catalog(ws, only=[agreement_id]).get(agreement_id)
-    result = set_status(ws, agreement, deliverable_id, status.value, day, note, evidence or ())
+    result = set_status(workspace(ctx), agreement_id, deliverable_id, status.value, day, note,
+                        evidence or ())
     warn(result.warnings)
     event = result.events[0]
     files = ", ".join(e["file"] for e in event["evidence"])
@@ -91,23 +81,17 @@ def history(
     json: Json = False,
 ) -> None:
     """Every recorded event of one deliverable: on, status, note, evidence, user, recorded at."""
-    ws = workspace(ctx)
-    agreement = load_catalog(ws, only=[agreement_id]).get(agreement_id)
-    events = history_rows(Tracker(ws.root).read(), agreement, deliverable_id)
+    from docgen.app.deliverables import history as deliverable_history
+
+    events = deliverable_history(workspace(ctx), agreement_id, deliverable_id)
     if json:
         emit_json(events)
         return
-    from rich.table import Table
-
-    table = Table(title=f"{agreement_id} {deliverable_id}")
-    for column in ("on", "status", "note", "evidence", "user", "recorded at"):
-        table.add_column(column)
-    for e in events:
-        table.add_row(e["on"], e["status"], e.get("note") or "",
-                      "\n".join(f"{x['file']} (sha256 {x['sha256'][:12]}…)"
-                                for x in e.get("evidence") or []),
-                      e.get("user") or "", e.get("recorded_at") or "")
-    console.print(table)
+    print_table(f"{agreement_id} {deliverable_id}",
+                ["event", "on", "status", "note", "evidence", "user", "recorded at"],
+                [[e["id"], e["on"], e["status"], e.get("note") or "",
+                  "\n".join(f"{x['file']} (sha256 {x['sha256'][:12]}…)" for x in e.get("evidence") or []),
+                  e.get("user") or "", e.get("recorded_at") or ""] for e in events])
     if not events:
         info(f"{agreement_id} {deliverable_id}: no updates recorded yet (not_started)")
 

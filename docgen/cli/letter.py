@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.agreements import load_catalog
-from docgen.cli.common import AsOf, Json, console, emit_json, info, parse_day, warn, workspace
+from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, say, warn, workspace
 
 letter_app = typer.Typer(help="Write letters: follow-ups of overdue commitments.",
                          no_args_is_help=True)
@@ -25,23 +24,19 @@ def followup(
     json: Json = False,
 ) -> None:
     """One letter per agreement and counterpart party with overdue deliverables."""
-    from docgen.letters import followup as write_letters
+    from docgen.app.letters import followup as write_letters
 
-    ws = workspace(ctx)
-    day = parse_day(as_of)
-    catalog = load_catalog(ws, day, only=None if all_ else ids or [])
-    if all_:
-        warn(f"{ws.rel(path)}: skipped, it has errors (run `docgen check`)"
-             for aid, path in catalog.files.items() if aid not in catalog.agreements)
-    rows = write_letters(ws, catalog, ids or [], all_=all_, as_of=day, again=again)
+    rows, skipped = write_letters(workspace(ctx), ids or [], all_=all_, as_of=parse_day(as_of),
+                                  again=again)
+    warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in skipped)
     if json:
         emit_json(rows)
         return
     for r in rows:
         state = "new     " if r["new"] else "existing"
         second = f" (surat ke-{r['ordinal']}, cites {r['cites']})" if r["ordinal"] > 1 else ""
-        console.print(f"{state}  {r['number']}  {r['agreement']} -> {r['org']}: "
-                      f"{len(r['items'])} item(s){second}  {r['file']}")
+        say(f"{state}  {r['number']}  {r['agreement']} -> {r['org']}: "
+            f"{len(r['items'])} item(s){second}  {r['file']}")
     if not rows:
         info("no overdue deliverables of any counterpart: no letter to write")
 

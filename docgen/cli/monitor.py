@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import AsOf, Json, console, info, parse_day, warn, workspace
+from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, print_table, say, warn, workspace
 from docgen.indonesian import tanggal
-from docgen.monitor import collect, overdue_by_party
 
 
 def monitor(
@@ -24,112 +21,46 @@ def monitor(
     json: Json = False,
 ) -> None:
     """Per agreement: status, % done, overdue, due soon, next due; expiring; overdue by party."""
-    ws = workspace(ctx)
-    day = parse_day(as_of)
-    report, skipped = collect(ws, day)
-    warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in skipped)
-    if pdf is not None:
-        from docgen.render.report_pdf import write_report_pdf
+    from docgen.app.monitor import monitor as run_monitor
 
-        write_report_pdf(report, ws.config, pdf)
-        info(f"wrote {pdf}")
-    if xlsx is not None:
-        from docgen.report_xlsx import write_report_xlsx
-
-        write_report_xlsx(report, ws.config, xlsx)
-        info(f"wrote {xlsx}")
+    result = run_monitor(workspace(ctx), parse_day(as_of), pdf=pdf, xlsx=xlsx)
+    warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in result.skipped)
+    for path in result.written:
+        info(f"wrote {path}")
     if json:
-        emit_json_rows(report)
+        emit_json(result.report)
     else:
-        _print(report)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def emit_json_rows(data: dict[str, Any] | list[Any]) -> None:
-    """Indented JSON with one table row per line: greppable, and written by the C encoder.
-
-    (`indent=` makes the json module encode in pure Python: 0.3 s for a large monitor.)
-    """
-    def rows(items: list[Any], pad: str) -> str:
-        if not items:
-            return "[]"
-        return "[\n" + ",\n".join(pad + "  " + _dumps(x) for x in items) + "\n" + pad + "]"
-
-    if isinstance(data, list):
-        text = rows(data, "")
-    else:
-        text = "{\n" + ",\n".join(
-            f"  {_dumps(k)}: " + (rows(v, "  ") if isinstance(v, list) else _dumps(v))
-            for k, v in data.items()) + "\n}"
-    sys.stdout.write(text + "\n")
-
-
-# rich lays out about 1,500 table rows a second; past this many rows a table is printed as
-# aligned plain text instead, which takes milliseconds.
-RICH_ROWS = 400
+        _print(result.report, result.by_party)
 
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-def _table(title: str, columns: list[tuple[str, str]], rows: list[list[str]]) -> None:
-    """A rich table, or for very long lists the same columns as aligned plain text."""
-    from rich.text import Text
-
-    if len(rows) <= RICH_ROWS:
-        from rich.table import Table
-
-        table = Table(title=Text(title))  # Text: an org named "[x]" is not rich markup
-        for name, justify in columns:
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
-        for row in rows:
-            table.add_row(*(Text(cell, style="bold red" if name == "overdue" and cell != "0" else "")
-                            for cell, (name, _) in zip(row, columns, strict=True)))
-        console.print(table)
-        return
-    widths = [max(len(name), *(len(row[i]) for row in rows)) for i, (name, _) in enumerate(columns)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if j == "right" else c.ljust(w)
-                         for c, w, (_, j) in zip(cells, widths, columns, strict=True)).rstrip()
-
-    console.print(Text(title, style="bold"))
-    text = "\n".join([line([name for name, _ in columns]), line(["-" * w for w in widths]),
-                      *(line(row) for row in rows)])
-    console.out(text, highlight=False)
-
-
-def _print(report: dict[str, Any]) -> None:
+def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]]) -> None:
     s = report["summary"]
-    _table(f"Monitoring as of {tanggal(report['as_of'])}: {s['agreements']} agreement(s), "
-           f"{s['done']}/{s['total']} deliverables done ({_pct(s['percent'])})",
-           [("agreement", "left"), ("status", "left"), ("done", "right"), ("%", "right"),
-            ("overdue", "right"), ("due soon", "right"), ("next due", "left"), ("ends", "left")],
-           [[r["id"], r["status"], f"{r['done']}/{r['total']}", _pct(r["percent"]), str(r["overdue"]),
-             str(r["due_soon"]), r["next_due"] or "-", r["ends_on"] or "-"]
-            for r in report["agreements"]])
-
+    print_table(f"Monitoring as of {tanggal(report['as_of'])}: {s['agreements']} agreement(s), "
+                f"{s['done']}/{s['total']} deliverables done ({_pct(s['percent'])})",
+                ["agreement", "status", ("done", "right"), ("%", "right"), ("overdue", "right"),
+                 ("due soon", "right"), "next due", "ends"],
+                [[r["id"], r["status"], f"{r['done']}/{r['total']}", _pct(r["percent"]),
+                  str(r["overdue"]), str(r["due_soon"]), r["next_due"] or "-", r["ends_on"] or "-"]
+                 for r in report["agreements"]], alert="overdue")
     if report["expiring"]:
-        _table("Expiring within 90 days",
-               [("agreement", "left"), ("ends on", "left"), ("days left", "right"), ("title", "left")],
-               [[e["id"], e["ends_on"], str(e["days_left"]), e["title"]] for e in report["expiring"]])
+        print_table("Expiring within 90 days",
+                    ["agreement", "ends on", ("days left", "right"), "title"],
+                    [[e["id"], e["ends_on"], str(e["days_left"]), e["title"]]
+                     for e in report["expiring"]])
     else:
-        console.print("No agreement expires within 90 days.")
-
-    groups = overdue_by_party(report)
+        say("No agreement expires within 90 days.")
     if not groups:
-        console.print("No overdue deliverables.")
+        say("No overdue deliverables.")
     for org, rows in groups:
-        _table(f"Overdue, responsible: {org} ({len(rows)})",
-               [("agreement", "left"), ("id", "left"), ("title", "left"), ("due", "left"),
-                ("days", "right"), ("status", "left")],
-               [[r["agreement"], r["id"],
-                 r["title"] + (" (with the other party)" if r["responsible"] == "both" else ""),
-                 r["due"], str(r["days_overdue"]), r["status"]] for r in rows])
+        print_table(f"Overdue, responsible: {org} ({len(rows)})",
+                    ["agreement", "id", "title", "due", ("days", "right"), "status"],
+                    [[r["agreement"], r["id"],
+                      r["title"] + (" (with the other party)" if r["responsible"] == "both" else ""),
+                      r["due"], str(r["days_overdue"]), r["status"]] for r in rows])
 
 
 def register(app: typer.Typer) -> None:

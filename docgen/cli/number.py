@@ -6,24 +6,9 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, console, emit_json, info, parse_day, workspace
-from docgen.config import NUMBER_KINDS
-from docgen.errors import InputError
-from docgen.numbering import Registry
-from docgen.tracker import Tracker
+from docgen.cli.common import Json, emit_json, info, parse_day, print_table, say, workspace
 
 number_app = typer.Typer(help="Allocate, list and void official numbers.", no_args_is_help=True)
-
-
-def _kind(kind: str) -> str:
-    if kind not in NUMBER_KINDS:
-        raise InputError(f"KIND: {kind!r} is not one of {', '.join(NUMBER_KINDS)}")
-    return kind
-
-
-def _public(record: dict) -> dict:
-    return {key: record.get(key) for key in
-            ("kind", "number", "seq", "year", "on", "for", "void", "void_reason", "ref")}
 
 
 @number_app.command("next")
@@ -39,21 +24,15 @@ def next_(
     json: Json = False,
 ) -> None:
     """Allocate (or preview) the next official number of KIND."""
-    ws = workspace(ctx)
-    kind, day = _kind(kind), parse_day(on, "--on")
-    tracker = Tracker(ws.root)
-    if dry_run:
-        result = Registry(tracker.read(), ws.config).preview(kind, day)
-    else:
-        with tracker.write() as state:
-            record = Registry(state, ws.config).allocate(kind, day, for_.strip())
-        result = {k: record[k] for k in ("kind", "number", "seq", "year")}
+    from docgen.app.numbers import next_number
+
+    result = next_number(workspace(ctx), kind, parse_day(on, "--on"), for_, dry_run=dry_run)
     if json:
         emit_json(result)
-    else:
-        typer.echo(result["number"])
-        if dry_run:
-            info("(preview: no number was taken)")
+        return
+    say(result["number"])
+    if dry_run:
+        info("(preview: no number was taken)")
 
 
 @number_app.command("list")
@@ -64,21 +43,15 @@ def list_(
     json: Json = False,
 ) -> None:
     """The registry: every number given, with its date and purpose; void ones marked."""
-    ws = workspace(ctx)
-    records = Registry(Tracker(ws.root).read(), ws.config).records(
-        _kind(kind) if kind else None, year)
-    if json:
-        emit_json([_public(r) for r in records])
-        return
-    from rich.table import Table
+    from docgen.app.numbers import list_numbers
 
-    table = Table(title="Buku agenda (registry of numbers)")
-    for column in ("number", "kind", "date", "for", "void"):
-        table.add_column(column)
-    for r in records:
-        table.add_row(r["number"], r["kind"], r["on"], r["for"],
-                      f"void: {r['void_reason']}" if r["void"] else "")
-    console.print(table)
+    records = list_numbers(workspace(ctx), kind, year)
+    if json:
+        emit_json(records)
+        return
+    print_table("Buku agenda (registry of numbers)", ["number", "kind", "date", "for", "void"],
+                [[r["number"], r["kind"], r["on"], r["for"],
+                  f"void: {r['void_reason']}" if r["void"] else ""] for r in records])
 
 
 @number_app.command("void")
@@ -88,10 +61,10 @@ def void(
     reason: Annotated[str, typer.Option("--reason", help="Why it is not used.")],
 ) -> None:
     """Mark a number unused; it stays taken and is never given again."""
-    ws = workspace(ctx)
-    with Tracker(ws.root).write() as state:
-        Registry(state, ws.config).void(number, reason)
-    info(f"{number}: void ({reason.strip()}); the number stays taken")
+    from docgen.app.numbers import void_number
+
+    record = void_number(workspace(ctx), number, reason)
+    info(f"{record['number']}: void ({record['void_reason']}); the number stays taken")
 
 
 def register(app: typer.Typer) -> None:

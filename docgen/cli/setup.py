@@ -7,16 +7,16 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, state, warn
+from docgen.cli.common import AsOf, Json, emit_json, find, info, parse_day, warn
 from docgen.errors import DocgenError
-from docgen.workspace import find_workspace
 
 
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder of the new workspace.")] = Path("."),
 ) -> None:
     """Create a workspace: docgen.toml, agreements/, templates/, outputs/, .gitignore."""
-    from docgen.scaffold import init_workspace
+    from docgen.app.scaffold import init_workspace
+
     created = init_workspace(directory)
     for path in created:
         info(f"created {path}")
@@ -26,9 +26,9 @@ def init(
 
 def check(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
     """Validate docgen.toml, every agreement file and every template."""
-    ws = find_workspace(state(ctx).workspace)
-    from docgen.check import run_check
-    report = run_check(ws, parse_day(as_of))
+    from docgen.app.check import check as run_check
+
+    report = run_check(find(ctx), parse_day(as_of))
     if json:
         emit_json({"ok": not report.errors, "errors": report.errors, "warnings": report.warnings,
                    "agreements": report.agreements})

@@ -9,8 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import state
-from docgen.workspace import find_workspace
+from docgen.cli.common import find, literal
 
 
 def _printer(json_log: bool):
@@ -24,14 +23,14 @@ def _printer(json_log: bool):
             typer.echo(f"watching {event['root']} (Ctrl-C to stop)", err=True)
         elif kind == "error":
             for line in event["errors"]:
-                typer.echo(line, err=True)
+                typer.echo(literal(line), err=True)
         elif kind == "deleted":
-            typer.echo(event["message"], err=True)
+            typer.echo(literal(event["message"]), err=True)
         elif kind == "build":
             for path in event["built"]:
-                typer.echo(f"built {path}")
+                typer.echo(f"built {literal(path)}")
             for failure in event["failed"]:
-                typer.echo(f"failed {failure['source']}: {failure['error']}", err=True)
+                typer.echo(literal(f"failed {failure['source']}: {failure['error']}"), err=True)
             if not event["built"] and not event["failed"]:
                 typer.echo(f"unchanged ({len(event['unchanged'])} output(s) up to date)")
         sys.stdout.flush()
@@ -46,10 +45,9 @@ def watch(
     = False,
 ) -> None:
     """Watch agreements/, templates/ and docgen.toml; rebuild what a change affects."""
-    from docgen.watch import Watcher
+    from docgen.app.watch import Watcher
 
-    ws = find_workspace(state(ctx).workspace)
-    watcher = Watcher(ws, _printer(json_log), poll=poll)
+    watcher = Watcher(find(ctx), _printer(json_log), poll=poll)
     # SIGTERM (e.g. a service manager) stops as cleanly as Ctrl-C.
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, lambda *_: watcher.stop.set())

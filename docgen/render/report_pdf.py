@@ -29,10 +29,11 @@ from reportlab.platypus import (
 )
 
 from docgen.config import Config
+from docgen.domain.monitor import overdue_by_party
+from docgen.domain.obligations import ROLE_LABELS
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
 from docgen.indonesian import angka, tanggal
-from docgen.monitor import ROLE_LABELS, overdue_by_party
 
 STATUS_LABELS = {"draft": "Draf", "pending": "Belum berlaku", "active": "Berlaku",
                  "expiring": "Segera berakhir", "expired": "Berakhir", "terminated": "Diakhiri"}

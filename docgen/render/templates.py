@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 import zipfile
@@ -14,31 +13,14 @@ from typing import Any
 from jinja2 import meta, nodes
 from lxml import etree
 
-from docgen.agreements import Catalog
-from docgen.config import Config
-from docgen.errors import ConfigError, TemplateError
+from docgen.errors import TemplateError
 from docgen.render.docx import W_NS, PreparedTemplate, paragraph_excerpt
 from docgen.render.environment import jinja_env
-from docgen.workspace import Workspace
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 LEFTOVER_RE = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
 Context = dict[str, Any]
-# A sample-context factory gets the workspace config (None when docgen.toml is invalid)
-# and returns one context or several variants to render the template with.
-SampleFactory = Callable[[Config | None], Context | list[Context]]
-
-# Template name (file stem) -> factory, or "module:function" imported when needed.
-# Every .docx without an entry is an agreement template, checked with sample agreements.
-SAMPLE_CONTEXTS: dict[str, SampleFactory | str] = {
-    "surat-tindak-lanjut": "docgen.letters:sample_contexts",
-}
-
-
-def register_sample_context(name: str, factory: SampleFactory | str) -> None:
-    """Declare the sample context `docgen check` renders template `name` (a file stem) with."""
-    SAMPLE_CONTEXTS[name] = factory
 
 
 def defaults_dir() -> Path:
@@ -46,13 +28,13 @@ def defaults_dir() -> Path:
     return Path(str(resources.files("docgen") / "templates"))
 
 
-def template_path(ws: Workspace, name: str) -> Path:
+def template_path(templates_dir: Path, name: str) -> Path:
     """templates/NAME.docx of the workspace, else the package's default of that name."""
     stem = name[:-5] if name.lower().endswith(".docx") else name
     if not NAME_RE.fullmatch(stem) or ".." in stem:
         raise TemplateError(f"template {name!r}: not a valid template name "
                             "(letters, digits, '.', '_' and '-' only)")
-    own = ws.templates_dir / f"{stem}.docx"
+    own = templates_dir / f"{stem}.docx"
     if own.is_file():
         return own
     default = defaults_dir() / f"{stem}.docx"
@@ -62,31 +44,11 @@ def template_path(ws: Workspace, name: str) -> Path:
                         "default template of that name")
 
 
-def template_label(ws: Workspace, path: Path) -> str:
+def template_label(path: Path, label_of: Callable[[Path], str]) -> str:
     """How messages name a template: `templates/x.docx`, or `x.docx (default template)`."""
-    try:
-        path.resolve().relative_to(ws.root.resolve())
-    except ValueError:
+    if path.parent == defaults_dir():
         return f"{path.name} (default template)"
-    return ws.rel(path)
-
-
-def _factory(name: str) -> SampleFactory:
-    entry = SAMPLE_CONTEXTS.get(name)
-    if entry is None:
-        from docgen.render.samples import agreement_samples
-
-        return lambda config: agreement_samples("mou" if name == "mou" else "renja", config)
-    if isinstance(entry, str):
-        module, _, attr = entry.partition(":")
-        return getattr(importlib.import_module(module), attr)
-    return entry
-
-
-def sample_contexts(name: str, config: Config | None) -> list[Context]:
-    contexts = _factory(name)(config)
-    return contexts if isinstance(contexts, list) else [contexts]
-
+    return label_of(path)
 
 def _paragraph_texts(xml: bytes) -> list[str]:
     root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False))
@@ -148,35 +110,11 @@ def check_docx_template(path: Path, sample_context: Context | list[Context], *,
     return list(dict.fromkeys(problems))
 
 
-def workspace_templates(ws: Workspace) -> dict[str, Path]:
+def templates_in_use(templates_dir: Path) -> dict[str, Path]:
     """Every .docx template in use: the defaults, replaced by the workspace's own."""
     found = {p.stem: p for p in sorted(defaults_dir().glob("*.docx"))}
-    if ws.templates_dir.is_dir():
-        for path in sorted(ws.templates_dir.glob("*.docx")):
+    if templates_dir.is_dir():
+        for path in sorted(templates_dir.glob("*.docx")):
             if not path.name.startswith(("~$", ".")):  # Word's lock files, hidden files
                 found[path.stem] = path
     return found
-
-
-def check_templates(ws: Workspace, catalog: Catalog | None = None) -> list[str]:
-    """`docgen check` lines for every template, and for agreements naming a missing one."""
-    try:
-        config: Config | None = ws.config
-    except ConfigError:
-        config = None
-    problems: list[str] = []
-    for name, path in workspace_templates(ws).items():
-        label = template_label(ws, path)
-        try:
-            contexts = sample_contexts(name, config)
-        except Exception as exc:  # a colleague's factory must not break `check`
-            problems.append(f"{label}: cannot build the sample context to check it: {exc}")
-            continue
-        problems.extend(check_docx_template(path, contexts, label=label))
-    if catalog is not None:
-        for agreement_id, agreement in sorted(catalog.agreements.items()):
-            try:
-                template_path(ws, agreement.template_name)
-            except TemplateError as exc:
-                problems.append(f"agreements/{catalog.files[agreement_id].name}: template: {exc.message}")
-    return problems

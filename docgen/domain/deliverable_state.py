@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docgen.models import Agreement, Deliverable, WorkItem
+if TYPE_CHECKING:  # the command line reads DELIVERABLE_STATUSES without loading pydantic
+    from docgen.models import Agreement, Deliverable, WorkItem
 
 DELIVERABLE_STATUSES = ("not_started", "in_progress", "done", "blocked", "dropped")
 CLOSED = frozenset({"done", "dropped"})
@@ -21,7 +22,7 @@ class DeliverableState:
     deliverable: Deliverable
     status: str
     updated_on: date | None
-    event: dict[str, Any] | None
+    event: Mapping[str, Any] | None
 
     def is_overdue(self, as_of: date) -> bool:
         return self.status not in CLOSED and self.deliverable.due < as_of
@@ -44,13 +45,13 @@ class Progress:
         return None if self.total == 0 else round(self.done / self.total * 100, 1)
 
 
-def latest_events(events: Iterable[dict[str, Any]], as_of: date) -> dict[str, dict[str, Any]]:
+def latest_events(events: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, Mapping[str, Any]]:
     """Per deliverable, the last event whose `on` is on or before `as_of` (ties: last recorded).
 
     `events` must be in recording order (the history table's order).
     """
     cutoff = as_of.isoformat()
-    latest: dict[str, dict[str, Any]] = {}
+    latest: dict[str, Mapping[str, Any]] = {}
     for event in events:
         if event["on"] > cutoff:
             continue
@@ -60,7 +61,7 @@ def latest_events(events: Iterable[dict[str, Any]], as_of: date) -> dict[str, di
     return latest
 
 
-def deliverable_states(agreement: Agreement, events: Iterable[dict[str, Any]],
+def deliverable_states(agreement: Agreement, events: Iterable[Mapping[str, Any]],
                        as_of: date) -> list[DeliverableState]:
     latest = latest_events(events, as_of)
     states = []

@@ -1,21 +1,17 @@
-"""The render context: plain data (dicts, lists, strings, dates) built from the models.
+"""The render context of an agreement draft: plain data built from the models. Pure.
 
 Templates get the whole agreement, its parent, the office config and ready-made phrases
 (the opening sentence, the term, numbered lists with their punctuation), so that a
 template stays readable text and a user can edit it in Word without writing logic.
-Everything here is picklable: contexts travel to the worker processes of `render_many`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from docgen.agreements import Catalog
 from docgen.config import Config
-from docgen.errors import AgreementError
 from docgen.indonesian import DOTS, kalimat_pembuka, tanggal, terbilang
 from docgen.models import Agreement, Party
-from docgen.workspace import Workspace
 
 DOC_NAMES = {"mou": "Kesepakatan Bersama", "renja": "Rencana Kerja", "pks": "Perjanjian Kerja Sama"}
 RESPONSIBLE = {"first": "PIHAK PERTAMA", "second": "PIHAK KEDUA", "both": "PARA PIHAK"}
@@ -196,16 +192,3 @@ def build_context(a: Agreement, parent: Agreement | None, config: Config | None)
         context["parent"] = {**parent.model_dump(), "doc_name": p_name, "subject": p_subject,
                              "reference": reference(parent), "end_date": parent.end_date}
     return context
-
-
-def agreement_context(ws: Workspace, catalog: Catalog, agreement: Agreement) -> dict[str, Any]:
-    """The whole agreement, its parent, the office config and pre-formatted phrases.
-
-    Without `signed_on` the date phrases are dotted blanks for the signatories to fill in.
-    """
-    parent = None
-    if agreement.parent:
-        parent = catalog.agreements.get(agreement.parent)
-        if parent is None:
-            raise AgreementError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
-    return build_context(agreement, parent, ws.config)

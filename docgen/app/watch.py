@@ -1,4 +1,4 @@
-"""`docgen watch`: rebuild the drafts a change affects, like `mkdocs serve`.
+"""Use case of `docgen watch`: rebuild the drafts a change affects, like `mkdocs serve`.
 
 The watchdog handler only records which paths changed (under a lock); the main loop
 waits for a short quiet period so that an editor's burst of events (temporary file,
@@ -150,16 +150,25 @@ class Watcher:
             observer.join(timeout=5)
 
     def rebuild(self, changes: Changes | None) -> None:
-        """Build what `changes` affects (everything when None) and report the outcome."""
-        from docgen.build import build
+        """Build what `changes` affects (everything when None) and report the outcome.
+
+        Any error (a broken docgen.toml, an unreadable tracker, a full disk) is reported
+        and the watch goes on: the next save may fix it.
+        """
+        try:
+            self._rebuild(changes)
+        except DocgenError as exc:
+            self.report({"event": "error", "errors": exc.problems})
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            self.report({"event": "error", "errors": [f"{where}{exc.strerror or exc}"]})
+
+    def _rebuild(self, changes: Changes | None) -> None:
+        from docgen.app.build import build
 
         started = time.monotonic()
         ws = Workspace(self.ws.root)  # re-read docgen.toml: it may have changed
-        try:
-            ws.config  # noqa: B018
-        except DocgenError as exc:
-            self.report({"event": "error", "errors": exc.problems})
-            return
+        ws.config  # noqa: B018 - a broken docgen.toml is reported, not built with
         catalog = load_catalog(ws)
         if changes is None:
             ids = set(catalog.agreements)

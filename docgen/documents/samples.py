@@ -1,16 +1,21 @@
-"""Sample agreements: the contexts `docgen check` renders every agreement template with.
+"""Sample contexts `docgen check` renders every template with.
 
-Two variants per kind, a signed one with every optional field filled in and a bare
-draft, so that both sides of the usual `{% if %}`s are exercised.
+Two variants per kind of agreement, a signed one with every optional field filled in
+and a bare draft, and a first and a second letter, so that both sides of the usual
+`{% if %}`s are exercised.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from docgen.config import Config
+from docgen.documents.agreement import build_context
+from docgen.documents.letter import letter_context
+from docgen.domain.deliverable_state import deliverable_states
+from docgen.domain.letters import Planned
 from docgen.models import Agreement
-from docgen.render.context import build_context
 
 SAMPLE_CONFIG = {
     "office": {
@@ -78,3 +83,26 @@ def agreement_samples(kind: str = "renja", config: Config | None = None) -> list
                 build_context(Agreement.model_validate(_bare(_MOU)), None, config)]
     return [build_context(Agreement.model_validate(_RENJA), parent, config),
             build_context(Agreement.model_validate(_bare(_RENJA)), parent, config)]
+
+
+def letter_samples(config: Config | None = None) -> list[dict[str, Any]]:
+    """A first and a second follow-up letter."""
+    cfg = sample_config(config)
+    agreement = Agreement.model_validate(_RENJA)
+    states = deliverable_states(agreement, [], date(2030, 1, 1))
+    first = Planned(agreement, agreement.second, states, [], None)
+    second = Planned(agreement, agreement.second, states,
+                     [{"number": "B/001/PW00/KM.01/I/2030", "on": "2029-12-01", "seq": 1,
+                       "items": [s.deliverable.id for s in states]}], None)
+    return [letter_context(cfg, p, "B/002/PW00/KM.01/I/2030", date(2030, 1, 1))
+            for p in (first, second)]
+
+
+# Template name (file stem) -> its sample contexts; any other .docx is an agreement template.
+SAMPLES = {"surat-tindak-lanjut": letter_samples, "mou": lambda c: agreement_samples("mou", c)}
+
+
+def template_samples(name: str, config: Config | None) -> list[dict[str, Any]]:
+    """The contexts `docgen check` renders the template `name` with."""
+    factory = SAMPLES.get(name)
+    return factory(config) if factory else agreement_samples("renja", config)

@@ -1,4 +1,4 @@
-"""What to (re)build from which sources: shared by `docgen build` and `docgen watch`.
+"""Use case of `docgen build` (and of `docgen watch`): render the drafts that are out of date.
 
 An agreement's draft depends on its YAML file, its parent's, the template, docgen.toml
 and docgen's version. Their hashes are recorded per output in the tracker table
@@ -15,17 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import where
-
 from docgen import __version__
 from docgen.agreements import Catalog, load_catalog
-from docgen.errors import DocgenError
+from docgen.documents.agreement import build_context
+from docgen.errors import AgreementError, DocgenError
 from docgen.fsutil import sha256_file
-from docgen.render.context import agreement_context
 from docgen.render.docx import RenderJob, render_many
-from docgen.render.pdf import find_soffice, to_pdf
+from docgen.render.libreoffice import find_soffice, to_pdf
 from docgen.render.templates import template_label, template_path
-from docgen.tracker import Tracker
+from docgen.state import open_tracker
 from docgen.workspace import Workspace
 
 TABLE = "builds"
@@ -78,14 +76,14 @@ def _sha(path: Path, cache: dict[Path, str]) -> str:
 def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, hashes: dict[Path, str]) -> _Plan:
     agreement = catalog.get(agreement_id)  # raises with the file's problems
     yaml_path = catalog.files[agreement_id]
-    template = template_path(ws, agreement.template_name)
+    template = template_path(ws.templates_dir, agreement.template_name)
     sources = {ws.rel(yaml_path): _sha(yaml_path, hashes)}
     if agreement.parent:
         if agreement.parent not in catalog.agreements:
             raise DocgenError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
         parent_path = catalog.files[agreement.parent]
         sources[ws.rel(parent_path)] = _sha(parent_path, hashes)
-    label = template_label(ws, template)
+    label = template_label(template, ws.rel)
     sources[label] = _sha(template, hashes)
     sources[ws.rel(ws.config_path)] = _sha(ws.config_path, hashes)
     sources["docgen"] = __version__
@@ -109,7 +107,9 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
     report = BuildReport()
     catalog = load_catalog(ws)
     targets = sorted(catalog.files) if ids is None else list(dict.fromkeys(ids))
-    records = {r.get("output"): r for r in Tracker(ws.root).read().table(TABLE).all()}
+    tracker = open_tracker(ws)
+    with tracker.read() as session:
+        records = {r.get("output"): r for r in session.rows(TABLE)}
     hashes: dict[Path, str] = {}
     to_render: list[tuple[_Plan, RenderJob]] = []
     to_convert: list[_Plan] = []
@@ -130,7 +130,7 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
             report.unchanged.append(ws.rel(plan.docx))
         else:
             try:
-                context = agreement_context(ws, catalog, catalog.get(agreement_id))
+                context = _context(ws, catalog, agreement_id)
             except DocgenError as exc:
                 report.fail(source, exc.problems)
                 continue
@@ -166,22 +166,30 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
     return report
 
 
+def _context(ws: Workspace, catalog: Catalog, agreement_id: str) -> dict[str, Any]:
+    """The whole agreement, its parent, the office config and pre-formatted phrases."""
+    agreement = catalog.get(agreement_id)
+    parent = None
+    if agreement.parent:
+        parent = catalog.agreements.get(agreement.parent)
+        if parent is None:
+            raise AgreementError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+    return build_context(agreement, parent, ws.config)
+
+
 def _record(ws: Workspace, rendered: list[_Plan], pdf_only: list[_Plan], converted: set[str]) -> None:
     """One tracker transaction for the whole run; nothing to record, no write."""
     if not rendered and not pdf_only:
         return
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    with Tracker(ws.root).write() as state:
-        table = state.table(TABLE)
+    with open_tracker(ws).write() as session:
         new = []
         for plan in rendered:
             new.append({"output": ws.rel(plan.docx), "agreement": plan.agreement_id,
                         "template": plan.label, "sources": plan.sources, "key": plan.key,
                         "built_at": now,
                         "pdf_key": plan.key if plan.agreement_id in converted else None})
-        outputs = [r["output"] for r in new]
-        if outputs:
-            table.remove(where("output").one_of(outputs))
-            table.insert_multiple(new)
+        if new:
+            session.put(TABLE, new)
         for plan in pdf_only:
-            table.update({"pdf_key": plan.key}, where("output") == ws.rel(plan.docx))
+            session.update(TABLE, ws.rel(plan.docx), {"pdf_key": plan.key})

@@ -1,17 +1,10 @@
-"""Certificates of appreciation (Piagam Penghargaan): issue in bulk, verify, revoke.
+"""Use cases of `docgen certificate`: issue in bulk, verify, revoke (Piagam Penghargaan).
 
 Issuing reads a result sheet, grades every row with the year's scheme, and for each row
 at or above the minimum grade registers a number and writes a PDF, all in one tracker
-transaction: the numbers (registry table "numbers") and the certificate records (table
-"certificates") are committed together, and only then are the PDFs, already written to
-temporary files, renamed into place. A failure before the commit leaves the tracker and
-outputs/ as they were.
-
-Each certificate carries a checksum: HMAC-SHA256 over (number, recipient, score, year)
-with the workspace secret in `.docgen/certificate-secret`, created on first use, never
-printed and never stored in the tracker. Its QR code holds "NUMBER CHECKSUM" (or
-`[certificates] verify_url` filled with them), and so do the PDF's keywords, which is how
-`verify FILE.pdf` reads it back.
+transaction: the PDFs are rendered to temporary files and renamed into place before the
+numbers and certificate records are committed; if a rename or the commit fails, the
+tracker is untouched and the new files are removed.
 
 The idempotency key is (recipient folded for case and spaces, year, event): issuing a
 key again returns the existing certificate (`new: false`); the same key with another
@@ -20,106 +13,31 @@ score is an error row until the old certificate is revoked.
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import hmac
-import re
-import secrets
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
 
-from docgen.errors import DocgenError, InputError, NotFoundError, TrackerError, VerificationError
-from docgen.fsutil import atomic_paths, atomic_write_bytes, sha256_file
-from docgen.grading import Grade, Scheme, scheme_for
+from docgen.domain.certificates import canonical_score, checksum, fold, parse_payload, payload
+from docgen.domain.grading import Grade, Scheme, scheme_for
+from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
+from docgen.fsutil import atomic_paths, sha256_file
 from docgen.indonesian import angka
-from docgen.numbering import Allocation, Registry
 from docgen.render.certificate_pdf import Job, LayoutSource, layout_source, render_certificates, renderer_for
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
-from docgen.tracker import Tracker, TrackerState
+from docgen.state import open_tracker
+from docgen.state.base import Session, current_user, now_text
+from docgen.state.registry import Allocation, Registry
+from docgen.state.secret import SECRET_FILE, read_secret
 from docgen.workspace import Workspace
 
 TABLE = "certificates"
-SECRET_FILE = "certificate-secret"
-CHECKSUM_CHARS = 16  # 64 bits of the HMAC, upper-case hex: fits a small QR code
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
-
-
-# --- keys, checksums, payloads -----------------------------------------------------------
-
-def fold(text: str) -> str:
-    """Case- and space-folded: "Dinas  Sosial " and "dinas sosial" are one recipient."""
-    return " ".join(str(text).split()).casefold()
-
-
-def canonical_score(score: Decimal | float | str) -> str:
-    """The score as the checksum covers it: two decimals with a point, "91.40"."""
-    return str(Decimal(str(score)).quantize(Decimal("0.01")))
-
-
-def _secret_path(ws: Workspace) -> Path:
-    return ws.state_dir / SECRET_FILE
-
-
-def read_secret(ws: Workspace, *, create: bool = False) -> bytes | None:
-    """The workspace's certificate secret; created (under the caller's tracker lock) if
-    `create` and absent. None if absent and not to be created."""
-    path = _secret_path(ws)
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        if not create:
-            return None
-        text = secrets.token_hex(32)
-        atomic_write_bytes(path, (text + "\n").encode("ascii"), private=True)  # owner-only
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TrackerError(f".docgen/{SECRET_FILE}: cannot read the certificate secret ({exc})") from exc
-    if not re.fullmatch(r"[0-9a-f]{64}", text):
-        raise TrackerError(f".docgen/{SECRET_FILE}: not a docgen certificate secret; restore it "
-                           "from a backup (without it no issued certificate can be verified)")
-    return bytes.fromhex(text)
-
-
-def checksum(secret: bytes, number: str, recipient: str, score: Decimal | float | str, year: int) -> str:
-    message = "\x1f".join((number, recipient, canonical_score(score), str(year))).encode("utf-8")
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:CHECKSUM_CHARS].upper()
-
-
-def payload(number: str, check: str, verify_url: str = "") -> str:
-    """What the QR code carries: "NUMBER CHECKSUM", or the verify URL filled with them."""
-    if verify_url:
-        return verify_url.format(number=quote(number, safe=""), checksum=check)
-    return f"{number} {check}"
-
-
-def parse_payload(text: str, verify_urls: Iterable[str] = ()) -> tuple[str, str | None]:
-    """(number, checksum or None) from a QR payload, a verify URL or a bare number."""
-    text = text.strip()
-    for url in dict.fromkeys(u for u in verify_urls if u):
-        pattern = "".join(
-            re.escape(literal) + (f"(?P<{name}>[^&#?/]+)" if name in ("number", "checksum") else "")
-            for literal, name, _, _ in _format_parts(url))
-        match = re.fullmatch(pattern, text)
-        if match:
-            return unquote(match["number"]), match["checksum"].upper()
-    head, _, tail = text.rpartition(" ")
-    if head and re.fullmatch(f"[0-9A-Fa-f]{{{CHECKSUM_CHARS}}}", tail):
-        return head.strip(), tail.upper()
-    return text, None
-
-
-def _format_parts(fmt: str) -> list[tuple[str, str | None, str, str]]:
-    import string
-
-    return [(lit, name, spec, conv) for lit, name, spec, conv in string.Formatter().parse(fmt)]
 
 
 # --- issuing -------------------------------------------------------------------------------
@@ -285,23 +203,26 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
             continue
         eligible.append(candidate)
 
-    tracker = Tracker(ws.root)
-    with ExitStack() as files, tracker.write() as state:
-        entries = _issue_in(ws, state, eligible, report, files, source, progress, workers)
-    # The registry is committed; `files` has renamed every PDF into place.
+    created: list[Path] = []
+    try:
+        with open_tracker(ws).write() as session:
+            entries = _issue_in(ws, session, eligible, report, created, source, progress, workers)
+    except BaseException:
+        for path in created:  # new files carrying numbers that were never committed
+            path.unlink(missing_ok=True)
+        raise
     report.issued = entries
     report.errors.sort(key=lambda e: e["row"])
     report.skipped.sort(key=lambda e: e["row"])
     return report
 
 
-def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], report: IssueReport,
-              files: ExitStack, source: LayoutSource, progress: Progress | None,
+def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], report: IssueReport,
+              created: list[Path], source: LayoutSource, progress: Progress | None,
               workers: int | None) -> list[dict[str, Any]]:
     config = ws.config
-    table = state.table(TABLE)
     active = {}
-    for record in table.all():
+    for record in session.rows(TABLE):
         if not record.get("revoked"):
             active[(record["key"], record["year"], fold(record["event"]))] = record
     plan: list[tuple[_Candidate, dict[str, Any] | None]] = []
@@ -323,7 +244,7 @@ def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], re
     secret = read_secret(ws, create=True)
     assert secret is not None
     fresh = [c for c, existing in plan if existing is None]
-    numbers = Registry(state, config).allocate_many(
+    numbers = Registry(session, config).allocate_many(
         "certificate", report.signed_on,
         [Allocation(f"Piagam Penghargaan: {c.row.recipient}",
                     {"certificate": c.row.recipient, "event": report.event, "year": report.year})
@@ -331,8 +252,8 @@ def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], re
         year=report.year) if fresh else []
     allocated = iter(numbers)
     folder = ws.rel(ws.inside(ws.outputs_dir / "certificates" / str(report.year)))
-    recorded_at = datetime.now().astimezone().isoformat(timespec="seconds")
-    user = _user()
+    recorded_at = now_text()
+    user = current_user()
     head = config.office.head
     records: list[tuple[dict[str, Any], bool]] = []  # (record, new)
     for candidate, existing in plan:
@@ -367,12 +288,18 @@ def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], re
     stem = _safe(Path(report.results).stem)
     combined_target = ws.inside(ws.outputs_dir / "certificates" / str(report.year) / "print" / f"{stem}.pdf")
     targets = [ws.root / records[i][0]["file"] for i in writes] + [combined_target]
-    *tmps, combined_tmp = files.enter_context(atomic_paths(targets))
-    tmp_of = dict(zip(writes, tmps, strict=True))
-    jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
-    shas = render_certificates(
-        source, jobs, combined_tmp, progress=progress, workers=workers,
-        combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}")
+    created.extend(t for t in targets if not t.exists())
+    try:
+        with atomic_paths(targets) as (*tmps, combined_tmp):
+            tmp_of = dict(zip(writes, tmps, strict=True))
+            jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
+            shas = render_certificates(
+                source, jobs, combined_tmp, progress=progress, workers=workers,
+                combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}")
+    except OSError as exc:  # e.g. a certificate open in a PDF viewer on Windows
+        where = exc.filename or ws.rel(combined_target.parent)
+        raise DocgenError(f"{where}: cannot write the certificate: {exc.strerror or exc}; "
+                          "close it if it is open and issue again (nothing was recorded)") from exc
     report.combined = ws.rel(combined_target)
 
     inserts = []
@@ -388,16 +315,12 @@ def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], re
             record["sha256"] = sha
             record["sha256s"] = [*known, sha] if sha not in known else known
     if inserts:
-        table.insert_multiple(inserts)
-    updates = {records[i][0]["number"]: records[i][0] for i in writes if not records[i][1]}
-    if updates:
-        def refresh(doc: dict[str, Any]) -> None:
-            fresh_record = updates.get(doc["number"])
-            if fresh_record is not None and not doc.get("revoked"):
-                doc["sha256"] = fresh_record["sha256"]
-                doc["sha256s"] = fresh_record["sha256s"]
-
-        table.update(refresh, doc_ids=[d.doc_id for d in table.all() if d["number"] in updates])
+        session.insert(TABLE, inserts)
+    for index in writes:
+        record, new = records[index]
+        if not new and not record.get("revoked"):
+            session.update(TABLE, record["number"],
+                           {"sha256": record["sha256"], "sha256s": record["sha256s"]})
     entries = []
     for (candidate, _), (record, new) in zip(plan, records, strict=True):
         entries.append({
@@ -406,13 +329,6 @@ def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], re
             "grade_text": record["grade_text"], "file": record["file"], "new": new,
         })
     return entries
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers and services
-        return ""
 
 
 # --- verifying and revoking ----------------------------------------------------------------
@@ -441,29 +357,29 @@ class Verification:
         }
 
 
-def _find(state: TrackerState, number: str) -> dict[str, Any] | None:
-    found = [dict(r) for r in state.table(TABLE).all() if r["number"] == number]
-    return found[-1] if found else None
-
-
-def _known_urls(ws: Workspace, state: TrackerState) -> list[str]:
+def _known_urls(ws: Workspace, session: Session) -> list[str]:
     urls = [ws.config.certificates.verify_url]
-    urls += [r.get("verify_url", "") for r in state.table(TABLE).all()]
+    urls += [r.get("verify_url", "") for r in session.rows(TABLE)]
     return list(dict.fromkeys(u for u in urls if u))
 
 
 def verify(ws: Workspace, target: str) -> Verification:
-    """Is the certificate NUMBER (or its QR payload / URL), or the PDF file, genuine?"""
-    state = Tracker(ws.root).read()
-    if target.strip().lower().endswith(".pdf"):
-        path = Path(target)
-        if not path.is_absolute() and not path.exists() and (ws.root / path).exists():
-            path = ws.root / path
-        if not path.is_file():
-            raise InputError(f"{target}: no such file")
-        return _verify_file(ws, state, path)
-    number, check = parse_payload(target, _known_urls(ws, state))
-    result = _lookup(ws, state, number)
+    """`certificate verify`: is the certificate NUMBER (or its QR payload / URL), or the
+    PDF file, genuine?"""
+    with open_tracker(ws).read() as session:
+        if target.strip().lower().endswith(".pdf"):
+            path = Path(target)
+            if not path.is_absolute() and not path.exists() and (ws.root / path).exists():
+                path = ws.root / path
+            if not path.is_file():
+                raise InputError(f"{target}: no such file")
+            return _verify_file(ws, session, path)
+        return _verify_text(ws, session, target)
+
+
+def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
+    number, check = parse_payload(target, _known_urls(ws, session))
+    result = _lookup(ws, session, number)
     if result.record is not None and check is not None:
         expected = _expected_checksum(ws, result.record, result)
         if expected is not None and not hmac.compare_digest(expected, check):
@@ -473,11 +389,12 @@ def verify(ws: Workspace, target: str) -> Verification:
     return result
 
 
-def _lookup(ws: Workspace, state: TrackerState, number: str) -> Verification:
+def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     result = Verification(number)
-    record = _find(state, number)
+    record = session.find(TABLE, number)
+    registry = Registry(session, ws.config)
     if record is None:
-        registered = Registry(state, ws.config).find(number)
+        registered = registry.find(number)
         if registered is not None and registered["kind"] != "certificate":
             result.reasons.append(f"{number} is a {registered['kind']} number, not a certificate")
         else:
@@ -489,7 +406,7 @@ def _lookup(ws: Workspace, state: TrackerState, number: str) -> Verification:
         result.revoked = True
         result.reasons.append(f"revoked on {(record.get('revoked_at') or '')[:10]}: "
                               f"{record.get('revoked_reason')}")
-    registered = Registry(state, ws.config).find(number)
+    registered = registry.find(number)
     if registered is not None and registered.get("void"):
         result.revoked = True
         result.reasons.append(f"its number was voided in the registry: {registered.get('void_reason')}")
@@ -510,7 +427,7 @@ def _page_text(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _verify_file(ws: Workspace, state: TrackerState, path: Path) -> Verification:
+def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -530,8 +447,8 @@ def _verify_file(ws: Workspace, state: TrackerState, path: Path) -> Verification
         result.file = shown
         result.reasons.append("the file holds no verification code: not a certificate issued by docgen")
         return result
-    number, check = parse_payload(keywords, _known_urls(ws, state))
-    result = _lookup(ws, state, number)
+    number, check = parse_payload(keywords, _known_urls(ws, session))
+    result = _lookup(ws, session, number)
     result.file = shown
     record = result.record
     if record is None:
@@ -561,21 +478,17 @@ def _verify_file(ws: Workspace, state: TrackerState, path: Path) -> Verification
 
 
 def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
-    """Mark a certificate revoked: verify reports it so from then on."""
+    """`certificate revoke`: verify reports it revoked from then on."""
     number = number.strip()
     if not reason.strip():
         raise InputError("--reason: say why the certificate is revoked")
-    with Tracker(ws.root).write() as state:
-        table = state.table(TABLE)
-        docs = [d for d in table.all() if d["number"] == number]
-        if not docs:
+    with open_tracker(ws).write() as session:
+        doc = session.find(TABLE, number)
+        if doc is None:
             raise NotFoundError(f"{number}: no certificate with this number in the registry")
-        doc = docs[-1]
         if doc.get("revoked"):
             raise VerificationError(f"{number}: already revoked on {(doc.get('revoked_at') or '')[:10]} "
                                     f"({doc.get('revoked_reason')})")
         changes = {"revoked": True, "revoked_reason": " ".join(reason.split()),
-                   "revoked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-                   "revoked_by": _user()}
-        table.update(changes, doc_ids=[doc.doc_id])
-        return {**doc, **changes}
+                   "revoked_at": now_text(), "revoked_by": current_user()}
+        return session.update(TABLE, number, changes)

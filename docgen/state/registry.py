@@ -9,13 +9,13 @@ it is voided or its document deleted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from docgen.config import NUMBER_KINDS, Config
+from docgen.config import Config
+from docgen.domain.numbering import format_number
 from docgen.errors import NotFoundError, NumberingError
-from docgen.indonesian import bulan_romawi
-from docgen.tracker import TrackerState
+from docgen.state.base import Session, now_text
 
 TABLE = "numbers"
 
@@ -28,55 +28,40 @@ class Allocation:
     ref: dict[str, Any] | None = None
 
 
-def format_number(config: Config, kind: str, seq: int, on: date, year: int | None = None) -> str:
-    """The number text of `kind` for sequence `seq`; `year` overrides the year of `on`."""
-    if kind not in NUMBER_KINDS:
-        raise NumberingError(f"unknown number kind {kind!r} (use {', '.join(NUMBER_KINDS)})")
-    fmt = getattr(config.numbering, kind)
-    return fmt.format(
-        seq=seq,
-        year=year if year is not None else on.year,
-        month=on.month,
-        month_roman=bulan_romawi(on.month),
-        day=on.day,
-        unit_code=config.office.unit_code,
-    )
-
-
 class Registry:
-    """Allocates and looks up numbers inside one tracker transaction."""
+    """Allocates and looks up numbers inside one tracker session."""
 
-    def __init__(self, state: TrackerState, config: Config) -> None:
-        self.state = state
+    def __init__(self, session: Session, config: Config) -> None:
+        self.session = session
         self.config = config
-        self._last: dict[tuple[str, int], int] = {}
-        self._numbers: set[str] | None = None
+        self._rows: list[dict[str, Any]] | None = None
+
+    def _records(self) -> list[dict[str, Any]]:
+        if self._rows is None:
+            self._rows = self.session.rows(TABLE)
+        return self._rows
 
     def _sequence_year(self, year: int) -> int:
         return year if self.config.numbering.reset == "yearly" else 0
 
-    def _last_seq(self, kind: str, year: int) -> int:
-        key = (kind, self._sequence_year(year))
-        if key not in self._last:
-            records = self.state.table(TABLE).all()
-            self._last[key] = max(
-                (r["seq"] for r in records
-                 if r["kind"] == kind and self._sequence_year(r["year"]) == key[1]),
-                default=0,
-            )
-        return self._last[key]
-
-    def _existing(self) -> set[str]:
-        if self._numbers is None:
-            self._numbers = {r["number"] for r in self.state.table(TABLE).all()}
-        return self._numbers
+    def _last(self, kind: str, year: int) -> dict[str, Any] | None:
+        key = self._sequence_year(year)
+        same = [r for r in self._records()
+                if r["kind"] == kind and self._sequence_year(r["year"]) == key]
+        return max(same, key=lambda r: r["seq"], default=None)
 
     def preview(self, kind: str, on: date, year: int | None = None) -> dict[str, Any]:
         """The number the next allocation would get, without taking it."""
         year = year if year is not None else on.year
-        seq = self._last_seq(kind, year) + 1
+        last = self._last(kind, year)
+        seq = (last["seq"] if last else 0) + 1
         number = format_number(self.config, kind, seq, on, year)
         return {"kind": kind, "number": number, "seq": seq, "year": year}
+
+    def backdated(self, kind: str, on: date, year: int | None = None) -> dict[str, Any] | None:
+        """The latest number of the sequence when it is dated after `on` (a warning)."""
+        last = self._last(kind, year if year is not None else on.year)
+        return last if last is not None and last["on"] > on.isoformat() else None
 
     def allocate(self, kind: str, on: date, purpose: str = "", *, year: int | None = None,
                  ref: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -84,12 +69,13 @@ class Registry:
 
     def allocate_many(self, kind: str, on: date, wanted: list[Allocation], *,
                       year: int | None = None) -> list[dict[str, Any]]:
-        """Consecutive numbers for several documents, registered in one table write."""
+        """Consecutive numbers for several documents, registered in one write."""
         year = year if year is not None else on.year
-        existing = self._existing()
-        recorded_at = datetime.now().astimezone().isoformat(timespec="seconds")
+        existing = {r["number"] for r in self._records()}
+        recorded_at = now_text()
         records = []
-        seq = self._last_seq(kind, year)
+        last = self._last(kind, year)
+        seq = last["seq"] if last else 0
         for item in wanted:
             seq += 1
             number = format_number(self.config, kind, seq, on, year)
@@ -104,30 +90,28 @@ class Registry:
                 "on": on.isoformat(), "for": item.purpose, "ref": item.ref or {},
                 "void": False, "void_reason": None, "recorded_at": recorded_at,
             })
-        self._last[(kind, self._sequence_year(year))] = seq
-        self.state.table(TABLE).insert_multiple(records)
+        self.session.insert(TABLE, records)
+        self._records().extend(records)
         return records
 
     def find(self, number: str) -> dict[str, Any] | None:
         wanted = number.strip()
-        return next((dict(r) for r in self.state.table(TABLE).all() if r["number"] == wanted), None)
+        return next((dict(r) for r in self._records() if r["number"] == wanted), None)
 
     def void(self, number: str, reason: str) -> dict[str, Any]:
         """Mark a number unused; it stays taken forever."""
         if not reason.strip():
             raise NumberingError("--reason: say why the number is voided")
-        table = self.state.table(TABLE)
-        for doc in table.all():
-            if doc["number"] == number.strip():
-                if doc["void"]:
-                    raise NumberingError(f"{number}: already void ({doc['void_reason']})")
-                changes = {"void": True, "void_reason": reason.strip(),
-                           "voided_at": datetime.now().astimezone().isoformat(timespec="seconds")}
-                table.update(changes, doc_ids=[doc.doc_id])
-                return {**doc, **changes}
-        raise NotFoundError(f"{number}: no such number in the registry")
+        record = self.find(number)
+        if record is None:
+            raise NotFoundError(f"{number}: no such number in the registry")
+        if record["void"]:
+            raise NumberingError(f"{number}: already void ({record['void_reason']})")
+        changes = {"void": True, "void_reason": " ".join(reason.split()), "voided_at": now_text()}
+        self._rows = None
+        return self.session.update(TABLE, record["number"], changes)
 
     def records(self, kind: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
-        rows = [dict(r) for r in self.state.table(TABLE).all()
+        rows = [dict(r) for r in self._records()
                 if (kind is None or r["kind"] == kind) and (year is None or r["year"] == year)]
         return sorted(rows, key=lambda r: (r["kind"], r["year"], r["seq"]))

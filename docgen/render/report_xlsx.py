@@ -16,9 +16,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from docgen.config import Config
+from docgen.domain.obligations import ROLE_LABELS
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
-from docgen.monitor import ROLE_LABELS
 from docgen.render.report_pdf import DELIVERABLE_LABELS, STATUS_LABELS
 
 DATE_FORMAT = "DD-MM-YYYY"

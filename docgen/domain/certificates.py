@@ -1,0 +1,61 @@
+"""Certificate keys, checksums and QR payloads. Pure.
+
+Each certificate carries a checksum: HMAC-SHA256 over (number, recipient, score, year)
+with the workspace secret, cut to 16 hex digits. Its QR code holds "NUMBER CHECKSUM"
+(or `[certificates] verify_url` filled with them), and so do the PDF's keywords.
+The idempotency key is the recipient folded for case and spaces, the year and the event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import string
+from collections.abc import Iterable
+from decimal import Decimal
+from urllib.parse import quote, unquote
+
+CHECKSUM_CHARS = 16  # 64 bits of the HMAC, upper-case hex: fits a small QR code
+
+
+def fold(text: str) -> str:
+    """Case- and space-folded: "Dinas  Sosial " and "dinas sosial" are one recipient."""
+    return " ".join(str(text).split()).casefold()
+
+
+def canonical_score(score: Decimal | float | str) -> str:
+    """The score as the checksum covers it: two decimals with a point, "91.40"."""
+    return str(Decimal(str(score)).quantize(Decimal("0.01")))
+
+
+def checksum(secret: bytes, number: str, recipient: str, score: Decimal | float | str, year: int) -> str:
+    message = "\x1f".join((number, recipient, canonical_score(score), str(year))).encode("utf-8")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:CHECKSUM_CHARS].upper()
+
+
+def payload(number: str, check: str, verify_url: str = "") -> str:
+    """What the QR code carries: "NUMBER CHECKSUM", or the verify URL filled with them."""
+    if verify_url:
+        return verify_url.format(number=quote(number, safe=""), checksum=check)
+    return f"{number} {check}"
+
+
+def parse_payload(text: str, verify_urls: Iterable[str] = ()) -> tuple[str, str | None]:
+    """(number, checksum or None) from a QR payload, a verify URL or a bare number."""
+    text = text.strip()
+    for url in dict.fromkeys(u for u in verify_urls if u):
+        pattern = "".join(
+            re.escape(literal) + (f"(?P<{name}>[^&#?/]+)" if name in ("number", "checksum") else "")
+            for literal, name, _, _ in _format_parts(url))
+        match = re.fullmatch(pattern, text)
+        if match:
+            return unquote(match["number"]), match["checksum"].upper()
+    head, _, tail = text.rpartition(" ")
+    if head and re.fullmatch(f"[0-9A-Fa-f]{{{CHECKSUM_CHARS}}}", tail):
+        return head.strip(), tail.upper()
+    return text, None
+
+
+def _format_parts(fmt: str) -> list[tuple[str, str | None, str, str]]:
+    return [(lit, name, spec, conv) for lit, name, spec, conv in string.Formatter().parse(fmt)]

@@ -1,0 +1,92 @@
+"""The monitoring report: what is done, late, due and expiring, as of a date. Pure.
+
+`build_report` takes the views of the agreements (domain.obligations) and returns the
+`docgen monitor --json` shape, with a summary the PDF report puts into sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from docgen.domain.obligations import AgreementView
+from docgen.domain.status import STATUSES
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def agreement_row(v: AgreementView) -> dict[str, Any]:
+    a = v.agreement
+    return {
+        "id": a.id, "kind": a.kind, "title": a.title, "status": v.status,
+        "numbers": [n for n in (a.numbers.first, a.numbers.second) if n],
+        "signed_on": _iso(a.signed_on),
+        "parties": [a.first.org, a.second.org],
+        "done": v.progress.done, "total": v.progress.total, "percent": v.progress.percent,
+        "overdue": len(v.overdue), "due_soon": len(v.due_soon),
+        "next_due": _iso(v.next_due),
+        "ends_on": _iso(a.end_date),
+        "terminated_on": _iso(v.terminated_on),
+    }
+
+
+def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, Any]:
+    """The monitoring report (SPEC section 3, `monitor`), plus a summary."""
+    rows: list[dict[str, Any]] = []
+    overdue: list[dict[str, Any]] = []
+    expiring: list[dict[str, Any]] = []
+    for v in sorted(views, key=lambda v: v.agreement.id):
+        a = v.agreement
+        rows.append(agreement_row(v))
+        for s in v.overdue:
+            overdue.append({
+                "agreement": a.id, "agreement_title": a.title, "work_item": s.work_item.id,
+                "work_item_title": s.work_item.title, "id": s.deliverable.id,
+                "title": s.deliverable.title, "due": s.deliverable.due.isoformat(),
+                "responsible": s.work_item.responsible,
+                "parties": v.responsible_orgs(s.work_item.responsible),
+                "status": s.status, "days_overdue": s.days_overdue(v.as_of),
+                "evidence": s.deliverable.evidence,
+            })
+        left = v.days_left
+        if v.status == "expiring" and a.end_date is not None and left is not None:
+            expiring.append({"id": a.id, "title": a.title, "ends_on": a.end_date.isoformat(),
+                             "days_left": left})
+    overdue.sort(key=lambda r: (r["agreement"], r["due"], r["id"]))
+    expiring.sort(key=lambda r: (r["days_left"], r["id"]))
+    return {
+        "as_of": as_of_text,
+        "agreements": rows,
+        "overdue": overdue,
+        "expiring": expiring,
+        "summary": _summary(rows, overdue, expiring),
+    }
+
+
+def _summary(rows: list[dict[str, Any]], overdue: list[dict[str, Any]],
+             expiring: list[dict[str, Any]]) -> dict[str, Any]:
+    done = sum(r["done"] for r in rows)
+    total = sum(r["total"] for r in rows)
+    return {
+        "agreements": len(rows),
+        "by_status": {s: n for s in STATUSES if (n := sum(1 for r in rows if r["status"] == s))},
+        "done": done, "total": total,
+        "percent": None if total == 0 else round(done / total * 100, 1),
+        "overdue": len(overdue),
+        "due_soon": sum(r["due_soon"] for r in rows),
+        "expiring": len(expiring),
+    }
+
+
+def overdue_by_party(report: Mapping[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The overdue list grouped by responsible organisation, most items first.
+
+    A deliverable both parties answer for (`responsible: both`) is listed under each.
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in report["overdue"]:
+        for org in row["parties"]:
+            groups.setdefault(org, []).append(row)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))

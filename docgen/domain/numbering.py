@@ -1,0 +1,24 @@
+"""The text of an official number: `B/001/PW24/KM.01/II/2022` from a configured format."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from docgen.config import NUMBER_KINDS, Config
+from docgen.errors import NumberingError
+from docgen.indonesian import bulan_romawi
+
+
+def format_number(config: Config, kind: str, seq: int, on: date, year: int | None = None) -> str:
+    """The number text of `kind` for sequence `seq`; `year` overrides the year of `on`."""
+    if kind not in NUMBER_KINDS:
+        raise NumberingError(f"unknown number kind {kind!r} (use {', '.join(NUMBER_KINDS)})")
+    fmt = getattr(config.numbering, kind)
+    return fmt.format(
+        seq=seq,
+        year=year if year is not None else on.year,
+        month=on.month,
+        month_roman=bulan_romawi(on.month),
+        day=on.day,
+        unit_code=config.office.unit_code,
+    )

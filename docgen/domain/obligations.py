@@ -1,0 +1,98 @@
+"""What an agreement owes as of a date: its status, each deliverable's state, what is
+overdue or due soon. Pure; every command that shows or acts on obligations uses this.
+
+An agreement owes its deliverables once signed and until terminated: the deliverables of
+a draft, a not-yet-valid (pending) or a terminated agreement are never overdue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from docgen.domain.deliverable_state import (
+    CLOSED,
+    DeliverableState,
+    Progress,
+    deliverable_states,
+    progress,
+)
+from docgen.domain.status import agreement_status, days_left
+from docgen.models import Agreement
+
+OWING = frozenset({"active", "expiring", "expired"})
+ROLE_LABELS = {"first": "PIHAK PERTAMA", "second": "PIHAK KEDUA", "both": "PARA PIHAK"}
+
+
+def owes(status: str) -> bool:
+    return status in OWING
+
+
+def owed_by(responsible: str, role: str) -> bool:
+    """Whether the party of `role` answers for an item (`both`: each party does)."""
+    return responsible in (role, "both")
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    """One agreement as of a date."""
+
+    agreement: Agreement
+    as_of: date
+    status: str
+    terminated_on: date | None
+    states: tuple[DeliverableState, ...]
+
+    @property
+    def owing(self) -> bool:
+        return owes(self.status)
+
+    @cached_property
+    def progress(self) -> Progress:
+        return progress(self.states)
+
+    @cached_property
+    def overdue(self) -> list[DeliverableState]:
+        return [s for s in self.states if self.owing and s.is_overdue(self.as_of)]
+
+    @cached_property
+    def due_soon(self) -> list[DeliverableState]:
+        return [s for s in self.states if self.owing and s.is_due_soon(self.as_of)]
+
+    def is_overdue(self, state: DeliverableState) -> bool:
+        return self.owing and state.is_overdue(self.as_of)
+
+    @property
+    def next_due(self) -> date | None:
+        upcoming = [s.deliverable.due for s in self.states
+                    if s.status not in CLOSED and s.deliverable.due >= self.as_of]
+        return min(upcoming) if upcoming and self.owing else None
+
+    @property
+    def days_left(self) -> int | None:
+        return days_left(self.agreement, self.as_of)
+
+    def overdue_for(self, role: str) -> list[DeliverableState]:
+        """The overdue items the party of `role` answers for."""
+        return [s for s in self.overdue if owed_by(s.work_item.responsible, role)]
+
+    def responsible_orgs(self, responsible: str) -> list[str]:
+        roles = ("first", "second") if responsible == "both" else (responsible,)
+        return [self.agreement.party(role).org for role in roles]
+
+
+def view(agreement: Agreement, events: Iterable[Mapping[str, Any]], as_of: date,
+         terminated_on: date | None = None) -> AgreementView:
+    status = agreement_status(agreement, as_of, terminated_on)
+    states = tuple(deliverable_states(agreement, events, as_of))
+    return AgreementView(agreement, as_of, status, terminated_on, states)
+
+
+def views(agreements: Iterable[Agreement], histories: Mapping[str, Iterable[Mapping[str, Any]]],
+          terminated: Mapping[str, date], as_of: date) -> list[AgreementView]:
+    """The view of each agreement, sorted by id."""
+    return [view(a, histories.get(a.id, ()), as_of, terminated.get(a.id))
+            for a in sorted(agreements, key=lambda a: a.id)]

@@ -1,0 +1,53 @@
+"""Rows of `agreement list`, `agreement show` and `deliverable list`, from agreement views. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from docgen.domain.deliverable_state import DeliverableState
+from docgen.domain.monitor import agreement_row
+from docgen.domain.obligations import AgreementView
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def list_row(v: AgreementView) -> dict[str, Any]:
+    row = agreement_row(v)
+    return {**row, "parent": v.agreement.parent}
+
+
+def deliverable_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
+    overdue = v.is_overdue(s)
+    return {
+        "agreement": v.agreement.id, "work_item": s.work_item.id, "id": s.deliverable.id,
+        "title": s.deliverable.title, "due": s.deliverable.due.isoformat(),
+        "responsible": s.work_item.responsible, "status": s.status,
+        "updated_on": _iso(s.updated_on), "overdue": overdue,
+        "days_overdue": s.days_overdue(v.as_of) if overdue else 0,
+        "evidence": [e["file"] for e in (s.event or {}).get("evidence") or []],
+    }
+
+
+def checklist(views: Iterable[AgreementView]) -> list[dict[str, Any]]:
+    """One row per deliverable: the `deliverable list` table."""
+    return [deliverable_row(v, s) for v in views for s in v.states]
+
+
+def details(v: AgreementView) -> dict[str, Any]:
+    """`agreement show`: the agreement in full with the state of each deliverable."""
+    a = v.agreement
+    return {
+        **a.model_dump(mode="json", exclude={"work_items"}),
+        "status": v.status,
+        "terminated_on": _iso(v.terminated_on),
+        "ends_on": _iso(a.end_date),
+        "as_of": v.as_of.isoformat(),
+        "parties": [{**p.model_dump(mode="json"), "role_name": p.role_name} for p in a.parties],
+        "done": v.progress.done, "total": v.progress.total, "percent": v.progress.percent,
+        "overdue": len(v.overdue),
+        "deliverables": [{**deliverable_row(v, s), "evidence": s.deliverable.evidence}
+                         for s in v.states],
+    }

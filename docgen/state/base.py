@@ -1,0 +1,156 @@
+"""The tracker interface: what has happened since the agreements were written.
+
+A tracker holds, per issuing office (its `unit_code`), a few tables of JSON records and,
+per agreement, the append-only history of its deliverables. Two backends implement it:
+`state.file` (tracker.json + tracker-history/, TinyDB, the default) and
+`state.postgres` (a PostgreSQL database that many offices share).
+
+Every use goes through a session: `tracker.read()` gives a consistent read-only view,
+`tracker.write()` one transaction that is committed only if its block succeeds (a
+failed command leaves the tracker exactly as it was). Records are plain dicts of JSON
+values (dates as ISO text); each table has a key field that is unique within an office.
+"""
+
+from __future__ import annotations
+
+import getpass
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any
+
+Record = dict[str, Any]
+
+# table -> the field that identifies a record within an office
+TABLES: dict[str, str] = {
+    "numbers": "number",        # the registry of official numbers (buku agenda)
+    "letters": "number",        # letters issued, with the items they cover
+    "certificates": "number",   # certificates issued, revoked
+    "terminations": "id",       # termination events (and their corrections)
+    "builds": "output",         # source hashes of each rendered draft
+}
+# The deliverable history: per agreement, events identified by their "id".
+HISTORY_KEY = "id"
+
+
+class Session(ABC):
+    """One transaction's view of one office's tracker."""
+
+    office: str
+
+    @abstractmethod
+    def rows(self, table: str) -> list[Record]:
+        """Every record of `table`, in the order they were inserted (copies)."""
+
+    def find(self, table: str, key: str) -> Record | None:
+        field = TABLES[table]
+        return next((r for r in self.rows(table) if r.get(field) == key), None)
+
+    @abstractmethod
+    def insert(self, table: str, records: Sequence[Record]) -> None:
+        """Append records; a key already present is an error (TrackerError)."""
+
+    @abstractmethod
+    def update(self, table: str, key: str, changes: Record) -> Record:
+        """Change fields of the record with that key; returns the record as changed."""
+
+    @abstractmethod
+    def put(self, table: str, records: Sequence[Record]) -> None:
+        """Insert, or replace the records whose key is already present (build records)."""
+
+    @abstractmethod
+    def history_ids(self) -> list[str]:
+        """The agreements that have a history, sorted."""
+
+    @abstractmethod
+    def history(self, agreement_id: str) -> list[Record]:
+        """The events of one agreement in recording order (empty when it has none)."""
+
+    def histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
+        """The events of several agreements (all of them when `ids` is None)."""
+        known = self.history_ids()
+        have = set(known)
+        wanted = known if ids is None else [i for i in dict.fromkeys(ids) if i in have]
+        return {aid: self.history(aid) for aid in wanted}
+
+    @abstractmethod
+    def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
+        """Append events (each with a unique "id") to one agreement's history."""
+
+    # The national view: what offices sharing a tracker publish of their agreements.
+    def publish(self, agreements: Sequence[Record]) -> None:
+        """Record this office's validated agreements (by "id") for the national view."""
+        raise NotImplementedError
+
+    def published(self) -> dict[str, list[Record]]:
+        """office -> its published agreements, for every office sharing the tracker."""
+        raise NotImplementedError
+
+    def all_offices(self) -> dict[str, dict[str, Any]]:
+        """office -> {"agreements": [...], "histories": {...}, "terminations": [...]},
+        read-only, for every office sharing the tracker."""
+        raise NotImplementedError
+
+
+class Tracker(ABC):
+    """A tracker backend, bound to one office (the workspace's `unit_code`)."""
+
+    backend: str   # "file" or "postgresql"
+    label: str     # how messages name it: "tracker.json", "postgresql://host:5432/docgen"
+    shared: bool = False  # several offices can use it (the national view)
+
+    @abstractmethod
+    def read(self) -> AbstractContextManager[Session]:
+        """A consistent read-only view; creates nothing."""
+
+    @abstractmethod
+    def write(self) -> AbstractContextManager[Session]:
+        """One transaction: committed if the block succeeds, else nothing changes."""
+
+    @abstractmethod
+    def init(self) -> dict[str, Any]:
+        """Create or upgrade the schema; refuse one newer than this docgen."""
+
+    @abstractmethod
+    def info(self) -> dict[str, Any]:
+        """backend, where, schema version, counts per table."""
+
+    def dump(self) -> dict[str, Any]:
+        """This office's whole tracker as data: {"tables": {...}, "history": {...}}."""
+        with self.read() as session:
+            return {"tables": {t: session.rows(t) for t in TABLES},
+                    "history": session.histories()}
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Write a dump into this (empty) tracker, in one transaction."""
+        with self.write() as session:
+            if not is_empty(session):
+                from docgen.errors import TrackerError
+
+                raise TrackerError(f"{self.label}: not empty; docgen copies only into an "
+                                   "empty tracker")
+            for table in TABLES:
+                records = data.get("tables", {}).get(table, [])
+                if records:
+                    session.insert(table, records)
+            for agreement_id, events in sorted(data.get("history", {}).items()):
+                if events:
+                    session.append_history(agreement_id, events)
+
+
+def is_empty(session: Session) -> bool:
+    return not session.history_ids() and not any(session.rows(t) for t in TABLES)
+
+
+def current_user() -> str:
+    """Who records an event: the login name, "unknown" where there is none."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name (some containers, services)
+        return "unknown"
+
+
+def now_text() -> str:
+    """When an event is recorded: local time with its offset, to the second."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")

@@ -1,0 +1,290 @@
+"""The file tracker: TinyDB JSON files in the workspace, written atomically under an OS lock.
+
+Layout (docs/tracker.md):
+- tracker.json holds the small, often-read tables (registry, letters, certificates,
+  build records, terminations) and a `_meta` record with the schema version;
+- tracker-history/<agreement-id>.json holds one agreement's append-only deliverable
+  history, so recording an update rewrites one agreement's events, not all of them.
+
+`write()` takes `.docgen/lock` (an OS-level lock, released if the process dies), reads
+the current files, lets the caller change them in memory and, only if the block
+succeeds, replaces each changed file with a fully written and fsynced temporary file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from docgen import __version__
+from docgen.errors import TrackerError
+from docgen.fsutil import atomic_write_bytes
+from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker
+
+SCHEMA = 1
+META = "_meta"
+HISTORY_DIR = "tracker-history"
+HISTORY_TABLE = "history"
+TRACKER_FILE = "tracker.json"
+LOCK_TIMEOUT = 60.0
+_SHARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that reads its file once and writes only on `commit()`, atomically."""
+
+    def __init__(self, path: Path, label: str) -> None:
+        self.path = path
+        self.label = label
+        self._data: dict[str, Any] | None = None
+        self.dirty = False
+
+    def read(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = self._load()
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.dirty = True
+
+    def commit(self) -> None:
+        if not self.dirty or self._data is None:
+            return
+        data = dict(self._data)
+        data[META] = {"1": {"schema": SCHEMA, "docgen": __version__}}
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        try:
+            atomic_write_bytes(self.path, payload.encode("utf-8"))
+        except OSError as exc:
+            raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
+        self.dirty = False
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise TrackerError(f"{self.label}: cannot read: {exc.strerror}") from exc
+        if not raw.strip():
+            return {}
+        try:
+            data = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise TrackerError(
+                f"{self.label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
+                "restore it from a backup or move it away"
+            ) from exc
+        if not isinstance(data, dict) or not all(
+                isinstance(t, dict) and all(isinstance(doc, dict) for doc in t.values())
+                for t in data.values()):
+            raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
+        meta = next(iter(data.get(META, {}).values()), {})
+        schema = meta.get("schema", SCHEMA)
+        if not isinstance(schema, int) or isinstance(schema, bool) or schema > SCHEMA:
+            raise TrackerError(
+                f"{self.label}: written by a newer docgen (schema {schema}, this one reads "
+                f"{SCHEMA}); upgrade docgen, the file is left untouched"
+            )
+        return data
+
+
+def _with_id(doc: Document, field: str) -> Record:
+    """A copy of a stored record; records of docgen 0.1 carry no "id": their TinyDB id."""
+    record = dict(doc)
+    if field == "id" and "id" not in record:
+        record["id"] = str(doc.doc_id)
+    return record
+
+
+def _next_id(records: list[Record]) -> int:
+    """Ids are "1", "2", ... in recording order (those of 0.1 records are their TinyDB ids)."""
+    return 1 + max((int(r["id"]) for r in records if str(r.get("id", "")).isdigit()), default=0)
+
+
+class FileSession(Session):
+    """The tables of tracker.json and the history files, as read at the session's start."""
+
+    def __init__(self, tracker: FileTracker, office: str) -> None:
+        self._tracker = tracker
+        self._dbs: dict[str, TinyDB] = {}
+        self.office = office
+
+    def _db(self, key: str, path: Path, label: str) -> TinyDB:
+        if key not in self._dbs:
+            db = TinyDB(path, label, storage=AtomicJSONStorage)
+            db.storage.read()  # surface corruption now, not at the first query
+            self._dbs[key] = db
+        return self._dbs[key]
+
+    def _table(self, name: str) -> Table:
+        if name not in TABLES and name != META:
+            raise TrackerError(f"unknown tracker table {name!r}")
+        t = self._tracker
+        return self._db("", t.path, t.path.name).table(name, cache_size=0)
+
+    def _history(self, agreement_id: str) -> Table:
+        if not _SHARD_ID.match(agreement_id):
+            raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+        path = self._tracker.history_dir / f"{agreement_id}.json"
+        db = self._db(agreement_id, path, f"{HISTORY_DIR}/{path.name}")
+        return db.table(HISTORY_TABLE, cache_size=0)
+
+    # -- tables
+    def rows(self, table: str) -> list[Record]:
+        field = TABLES[table]
+        return [_with_id(doc, field) for doc in self._table(table).all()]
+
+    def insert(self, table: str, records: Sequence[Record]) -> None:
+        field = TABLES[table]
+        t = self._table(table)
+        existing = self.rows(table)
+        taken = {r.get(field) for r in existing}
+        docs = []
+        next_id = _next_id(existing) if field == "id" else 0
+        for record in records:
+            record = dict(record)
+            if field == "id" and not record.get("id"):
+                record["id"] = str(next_id)
+            if record.get(field) in taken:
+                raise TrackerError(f"{self._tracker.label}: {table}: {record.get(field)!r} is "
+                                   "already recorded")
+            taken.add(record.get(field))
+            docs.append(record)
+            next_id += 1
+        t.insert_multiple(docs)
+
+    def update(self, table: str, key: str, changes: Record) -> Record:
+        field = TABLES[table]
+        t = self._table(table)
+        for doc in t.all():
+            if _with_id(doc, field).get(field) == key:
+                t.update(dict(changes), doc_ids=[doc.doc_id])
+                return {**_with_id(doc, field), **changes}
+        raise TrackerError(f"{self._tracker.label}: {table}: no record {key!r}")
+
+    def put(self, table: str, records: Sequence[Record]) -> None:
+        field = TABLES[table]
+        t = self._table(table)
+        keys = {r[field] for r in records}
+        stale = [doc.doc_id for doc in t.all() if doc.get(field) in keys]
+        if stale:
+            t.remove(doc_ids=stale)
+        t.insert_multiple([dict(r) for r in records])
+
+    # -- history
+    def history_ids(self) -> list[str]:
+        folder = self._tracker.history_dir
+        if not folder.is_dir():
+            return []
+        return sorted(p.stem for p in folder.glob("*.json") if _SHARD_ID.match(p.stem))
+
+    def history(self, agreement_id: str) -> list[Record]:
+        if agreement_id not in self._dbs and not (
+                self._tracker.history_dir / f"{agreement_id}.json").exists():
+            if not _SHARD_ID.match(agreement_id):
+                raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+            return []
+        return [_with_id(doc, HISTORY_KEY) for doc in self._history(agreement_id).all()]
+
+    def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
+        table = self._history(agreement_id)
+        existing = self.history(agreement_id)
+        taken = {e["id"] for e in existing}
+        next_id = _next_id(existing)
+        docs = []
+        for event in events:
+            event = dict(event)
+            if not event.get("id"):
+                event["id"] = str(next_id)
+            if event["id"] in taken:
+                raise TrackerError(f"{self._tracker.label}: {agreement_id}: event "
+                                   f"{event['id']!r} is already recorded")
+            taken.add(event["id"])
+            docs.append(event)
+            next_id += 1
+        table.insert_multiple(docs)
+
+    def _commit(self) -> None:
+        # tracker.json first: it holds the registry, the record that must never go back.
+        for key in sorted(self._dbs):
+            storage = self._dbs[key].storage
+            assert isinstance(storage, AtomicJSONStorage)
+            storage.commit()
+
+
+class FileTracker(Tracker):
+    backend = "file"
+
+    def __init__(self, root: Path, office: str = "") -> None:
+        self.root = root
+        self.office = office
+        self.path = root / TRACKER_FILE
+        self.history_dir = root / HISTORY_DIR
+        self.lock_path = root / ".docgen" / "lock"
+        self.label = TRACKER_FILE
+
+    @contextmanager
+    def read(self) -> Iterator[FileSession]:
+        # Files are replaced atomically, never half-written: a read needs no lock.
+        yield FileSession(self, self.office)
+
+    @contextmanager
+    def write(self) -> Iterator[FileSession]:
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise TrackerError(
+                f"another docgen has held .docgen/lock for {LOCK_TIMEOUT:.0f} s; try again"
+            ) from exc
+        try:
+            session = FileSession(self, self.office)
+            # tracker.json carries the schema of the whole tracker: a newer or corrupt one
+            # stops every write, even one that touches only a history file.
+            session._table(META)
+            self._remove_stale_temp_files()
+            yield session
+            session._commit()
+        finally:
+            lock.release()
+
+    def init(self) -> dict[str, Any]:
+        with self.write() as session:
+            meta = session._table(META)
+            if not meta.all():
+                meta.insert({"schema": SCHEMA, "docgen": __version__})
+        return {"backend": self.backend, "where": str(self.path), "schema": SCHEMA,
+                "created": False}
+
+    def info(self) -> dict[str, Any]:
+        with self.read() as session:
+            counts = {t: len(session.rows(t)) for t in TABLES}
+            ids = session.history_ids()
+            counts["history"] = sum(len(session.history(a)) for a in ids)
+            meta = session._table(META).all()
+        schema = meta[0].get("schema", SCHEMA) if meta else (SCHEMA if self.path.exists() else None)
+        return {"backend": self.backend, "where": str(self.path), "schema": schema,
+                "docgen_schema": SCHEMA, "counts": counts, "agreements_with_history": len(ids)}
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temporary files of writers killed mid-write (safe: every writer holds the lock)."""
+        stale = [*self.root.glob(f".{TRACKER_FILE}.*.tmp")]
+        if self.history_dir.is_dir():
+            stale += self.history_dir.glob(".*.json.*.tmp")
+        for path in stale:
+            try:
+                path.unlink()
+            except OSError:
+                pass
