@@ -32,7 +32,8 @@ def open_tracker(ws: Workspace) -> Tracker:
     if url:
         from docgen.state.postgres import PostgresTracker
 
-        return PostgresTracker(url, office=office)
+        source = URL_VAR if os.environ.get(URL_VAR, "").strip() else "docgen.toml: tracker.url"
+        return PostgresTracker(url, office=office, source=source)
     from docgen.state.file import FileTracker
 
     return FileTracker(ws.root, office)
