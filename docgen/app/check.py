@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
+from docgen.app.tracker import publish_all
 from docgen.config import Config, placeholder_fields
 from docgen.documents.samples import template_samples
 from docgen.errors import ConfigError, TemplateError
 from docgen.render.templates import check_docx_template, template_label, template_path, templates_in_use
+from docgen.state import open_tracker
 from docgen.workspace import Workspace
 
 
@@ -18,6 +20,7 @@ class CheckReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     agreements: int = 0
+    published: list[str] | None = None  # with a shared tracker: the agreements published
 
     @property
     def ok(self) -> bool:
@@ -41,6 +44,11 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     from docgen.render.certificate_pdf import check_layout, layout_source  # reportlab: only here
 
     report.errors.extend(check_layout(layout_source(ws.templates_dir, ws.rel)))
+    if report.ok:
+        tracker = open_tracker(ws)
+        if tracker.shared:  # a check that passes publishes the office's agreements
+            done = tracker.transaction(lambda session: publish_all(session, ws, catalog))
+            report.published = done["published"]
     return report
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from docgen.agreements import Catalog, load_catalog
+from docgen.config import Config
 from docgen.domain.obligations import AgreementView, views
 from docgen.domain.terminations import termination_dates
 from docgen.models import Agreement
@@ -29,3 +32,25 @@ def agreement_views(session: Session, agreements: Iterable[Agreement], as_of: da
 
 def agreement_view(session: Session, agreement: Agreement, as_of: date) -> AgreementView:
     return agreement_views(session, [agreement], as_of)[0]
+
+
+def office_info(config: Config) -> dict[str, Any]:
+    """How the national view names this office."""
+    office = config.office
+    return {"unit_code": office.unit_code, "name": office.name, "short": office.short,
+            "city": office.city}
+
+
+def publish(session: Session, config: Config, agreements: Iterable[Agreement]) -> None:
+    """Publish the agreements a command touched to a shared tracker (the national view),
+    in the command's own transaction: a failed command publishes nothing."""
+    agreements = list(agreements)
+    if agreements and session.shared:
+        session.publish([a.model_dump(mode="json") for a in agreements], office_info(config))
+
+
+def discard(paths: list[Path]) -> None:
+    """Remove the files an attempt created (before a retry, or when the command fails)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+    paths.clear()

@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.app.common import agreement_views, catalog
+from docgen.app.common import agreement_views, catalog, discard, publish
 from docgen.documents.letter import letter_context
 from docgen.domain.letters import Planned, plan_followups
 from docgen.errors import InputError
 from docgen.state import open_tracker
-from docgen.state.base import now_text
+from docgen.state.base import Session, now_text
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
@@ -43,28 +43,33 @@ def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date,
     agreements = [cat.get(agreement_id) for agreement_id in targets]  # unknown ids: error first
     template = prepared(template_path(ws.templates_dir, TEMPLATE))
     config = ws.config
-    rows: list[dict[str, Any]] = []
     written: list[Path] = []
+
+    def body(session: Session) -> list[dict[str, Any]]:
+        discard(written)  # letters of an attempt the database asked to run again
+        rows: list[dict[str, Any]] = []
+        registry = Registry(session, config)
+        views = agreement_views(session, agreements, as_of)
+        for p in plan_followups(views, session.rows(TABLE)):
+            if p.existing is not None and not again:
+                rows.append(_row(p.existing, new=False))
+                continue
+            record = registry.allocate(
+                "letter", as_of, f"Surat tindak lanjut {p.agreement.id} ({p.party.role})",
+                ref={"letter": p.agreement.id, "party": p.party.role})
+            out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
+            write_docx(template, letter_context(config, p, record["number"], as_of), out)
+            written.append(out)
+            letter = _record(p, record, ws.rel(out), as_of)
+            session.insert(TABLE, [letter])
+            rows.append(_row(letter, new=True))
+        publish(session, config, agreements)
+        return rows
+
     try:
-        with open_tracker(ws).write() as session:
-            registry = Registry(session, config)
-            views = agreement_views(session, agreements, as_of)
-            for p in plan_followups(views, session.rows(TABLE)):
-                if p.existing is not None and not again:
-                    rows.append(_row(p.existing, new=False))
-                    continue
-                record = registry.allocate(
-                    "letter", as_of, f"Surat tindak lanjut {p.agreement.id} ({p.party.role})",
-                    ref={"letter": p.agreement.id, "party": p.party.role})
-                out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
-                write_docx(template, letter_context(config, p, record["number"], as_of), out)
-                written.append(out)
-                letter = _record(p, record, ws.rel(out), as_of)
-                session.insert(TABLE, [letter])
-                rows.append(_row(letter, new=True))
+        rows = open_tracker(ws).transaction(body)
     except BaseException:
-        for path in written:  # no number was taken: leave no letter carrying one
-            path.unlink(missing_ok=True)
+        discard(written)  # no number was taken: leave no letter carrying one
         raise
     return rows, cat.skipped() if all_ else []
 

@@ -41,6 +41,7 @@ class Session(ABC):
     """One transaction's view of one office's tracker."""
 
     office: str
+    shared: bool = False  # what it publishes is seen by other offices (the national view)
 
     @abstractmethod
     def rows(self, table: str) -> list[Record]:

@@ -97,6 +97,8 @@ def _one_line(text: str) -> str:
 class PostgresSession(Session):
     """One transaction's view of one office in a PostgreSQL tracker."""
 
+    shared = True
+
     def __init__(self, conn: psycopg.Connection[Any] | None, office: str, label: str) -> None:
         self._conn = conn  # None: the database holds no docgen schema yet (reads are empty)
         self.office = office
