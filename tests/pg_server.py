@@ -43,8 +43,11 @@ def free_port() -> int:
 class Server:
     """One private cluster (trust authentication, reachable only from this machine)."""
 
-    def __init__(self, bindir: Path, port: int | None = None) -> None:
+    def __init__(self, bindir: Path, port: int | None = None, *, durable: bool = False) -> None:
+        """`durable`: a commit is acknowledged once written (it survives a stopped server);
+        otherwise the server trades that for speed, as the test databases may."""
         self.bindir = bindir
+        self.durable = durable
         self.port = port or free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="docgen-pg-"))
         self.data = self.folder / "data"
@@ -71,7 +74,8 @@ class Server:
 
     def resume(self) -> None:
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
+                   f"-c synchronous_commit={'on' if self.durable else 'off'} -c full_page_writes=off "
+                   "-c max_connections=100")
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
                          "-w", "-t", "60", "start", check=False)
         if done.returncode != 0:
