@@ -64,12 +64,12 @@ def monitor_all_offices(ws: Workspace, as_of: date, *, pdf: Path | None = None,
     groups = []
     for office, data in offices.items():
         agreements = []
-        for published in data["agreements"]:
+        for number, text in enumerate(data["agreements_json"], start=1):
             try:
-                agreements.append(Agreement.model_validate(published))
+                agreements.append(Agreement.model_validate_json(text))
             except ValidationError as exc:
-                warnings.append(f"{office}: published agreement {published.get('id')!r} cannot be "
-                                f"read by this docgen ({exc.error_count()} problem(s)); skipped")
+                warnings.append(f"{office}: published agreement no. {number} cannot be read by "
+                                f"this docgen ({exc.error_count()} problem(s)); skipped")
         if not agreements and not data["info"]:
             continue  # an office that keeps records here but has published nothing
         terminated = termination_dates(data["terminations"])

@@ -98,8 +98,9 @@ class Session(ABC):
         return {}
 
     def all_offices(self) -> dict[str, dict[str, Any]]:
-        """office -> {"info": {...}, "agreements": [...], "histories": {...},
-        "terminations": [...]}: read-only, for every office sharing the tracker."""
+        """office -> {"info": {...}, "agreements_json": [JSON text of each published
+        agreement], "histories": {...}, "terminations": [...]}: read-only, for every office
+        sharing the tracker."""
         return {}
 
 
