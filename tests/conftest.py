@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -111,29 +110,17 @@ def tracker_history(root: Path, agreement_id: str | None = None):
 
 # --- PostgreSQL: a real server (see tests/pg_server.py), a fresh database per test ----------
 
-PG_SKIP = ("PostgreSQL tests skipped: no server (set DOCGEN_TEST_PG_URL to an admin URL, or "
-           "install PostgreSQL's server programs; `bash .ci/run` does both)")
+def _skip_pg(reason: str) -> NoReturn:
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
     """The URL of a PostgreSQL server on which the tests may create databases."""
-    from tests.pg_server import URL_VAR, Server, find_bin
+    from tests.pg_server import admin_url
 
-    if os.environ.get(URL_VAR):
-        yield os.environ[URL_VAR]
-        return
-    bindir = find_bin()
-    if bindir is None:
-        pytest.skip(PG_SKIP)
-    try:
-        server = Server(bindir).start()
-    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
-        pytest.skip(f"PostgreSQL tests skipped: cannot start a server: {exc}")
-    try:
-        yield server.url()
-    finally:
-        server.stop()
+    with admin_url(_skip_pg) as url:
+        yield url
 
 
 def with_dbname(url: str, dbname: str) -> str:

@@ -15,7 +15,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 BIN_VAR = "DOCGEN_TEST_PG_BIN"
 URL_VAR = "DOCGEN_TEST_PG_URL"
@@ -91,3 +94,24 @@ class Server:
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+
+@contextmanager
+def admin_url(missing: Callable[[str], NoReturn], *, durable: bool = False) -> Iterator[str]:
+    """$DOCGEN_TEST_PG_URL, else the URL of a private server started for the block;
+    `missing(reason)` when there is neither."""
+    if os.environ.get(URL_VAR):
+        yield os.environ[URL_VAR]
+        return
+    bindir = find_bin()
+    if bindir is None:
+        missing("no server: set DOCGEN_TEST_PG_URL to an admin URL, or install PostgreSQL's "
+                "server programs (`bash .ci/run` does both)")
+    try:
+        server = Server(bindir, durable=durable).start()
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+        missing(f"cannot start a server: {exc}")
+    try:
+        yield server.url()
+    finally:
+        server.stop()
