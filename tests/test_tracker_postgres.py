@@ -186,9 +186,82 @@ def test_init_and_info(example, cli, shared):
     assert again.exit_code == 0 and "up to date" in again.stdout
     cli(example, "number", "next", "letter", "--on", "2022-06-01")
     info = cli(example, "tracker", "info", "--json").json()
-    assert info["backend"] == "postgresql" and info["schema"] == 1
+    from docgen.state.postgres import SCHEMA
+
+    assert info["backend"] == "postgresql" and info["schema"] == SCHEMA == info["docgen_schema"]
     assert info["counts"]["numbers"] == 1 and info["office"] == "PW24"
-    assert "tracker info" and cli(example, "tracker", "info").exit_code == 0
+    shown = cli(example, "tracker", "info")
+    assert shown.exit_code == 0 and "postgresql://postgres@127.0.0.1" in shown.stdout
+
+
+def test_init_upgrades_an_older_schema_keeping_the_records(example, cli, shared):
+    import psycopg
+
+    from docgen.state.postgres import SCHEMA, migrations
+
+    version, _, first = migrations()[0]
+    with psycopg.connect(shared, autocommit=True) as conn, conn.transaction():
+        conn.execute(first.encode())
+        conn.execute("INSERT INTO docgen.schema_version (version, docgen) VALUES (%s, 'old')", (version,))
+        conn.execute("""INSERT INTO docgen.numbers (office, number, kind, year, seq, data) VALUES
+                        ('PW24', 'B/001', 'letter', 2022, 1, '{"number": "B/001", "kind": "letter",
+                         "seq": 1, "year": 2022, "on": "2022-06-01", "for": "", "void": false}')""")
+    run = cli(example, "tracker", "init", "--json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["upgraded_from"] == version and run.json()["schema"] == SCHEMA
+    assert cli(example, "number", "list", "--json").json()[0]["number"] == "B/001"
+
+
+def test_a_role_per_office_makes_other_offices_read_only(example, tmp_path, cli, pg_admin_url, monkeypatch):
+    """Row-level security (schema 2): with a role per office, office PW10's role can read
+    PW24's records but not change them, whatever SQL it sends."""
+    import uuid
+
+    import psycopg
+
+    from docgen.state.postgres import PostgresTracker
+
+    tag = uuid.uuid4().hex[:8]
+    roles = {"PW24": f"docgen_pw24_{tag}", "PW10": f"docgen_pw10_{tag}"}
+    try:
+        with fresh_database(pg_admin_url) as url:
+            PostgresTracker(url, office="PW24").init()  # by the owner
+            with psycopg.connect(url, autocommit=True) as admin:
+                for office, role in roles.items():
+                    admin.execute(f"CREATE ROLE {role} LOGIN")
+                    admin.execute(f"GRANT USAGE ON SCHEMA docgen TO {role}")
+                    admin.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA docgen "
+                                  f"TO {role}")
+                    admin.execute("INSERT INTO docgen.office_roles VALUES (%s, %s)", (office, role))
+            as_role = {office: url.replace("postgres@", f"{role}@") for office, role in roles.items()}
+            a, b = example, second_office(example, tmp_path)
+            monkeypatch.setenv("DOCGEN_TRACKER_URL", as_role["PW24"])
+            assert cli(a, "number", "next", "letter", "--on", "2022-06-01").exit_code == 0
+            assert cli(a, "sync").exit_code == 0
+            monkeypatch.setenv("DOCGEN_TRACKER_URL", as_role["PW10"])
+            assert cli(b, "number", "next", "letter", "--on", "2022-06-01").exit_code == 0
+            assert cli(b, "sync").exit_code == 0
+            national = cli(b, "monitor", "--all-offices", "--json").json()
+            assert [o["office"] for o in national["offices"]] == ["PW10", "PW24"]
+            # PW10's role posing as PW24: refused by the database, nothing written
+            monkeypatch.setenv("DOCGEN_TRACKER_URL", as_role["PW10"])
+            line = one_line_error(cli(a, "number", "next", "letter", "--on", "2022-06-02"))
+            assert "permission denied" in line or "row-level security" in line
+            with psycopg.connect(as_role["PW10"], autocommit=True) as conn:
+                for statement in ("UPDATE docgen.numbers SET data = '{}' WHERE office = 'PW24'",
+                                  "DELETE FROM docgen.history WHERE office = 'PW24'",
+                                  "DELETE FROM docgen.agreements WHERE office = 'PW24'"):
+                    assert conn.execute(statement).rowcount == 0  # PW24's rows are not its to touch
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute("INSERT INTO docgen.numbers (office, number, data) "
+                                 "VALUES ('PW24', 'X', '{}')")
+            with PostgresTracker(url, office="PW24").read() as s:
+                assert [n["seq"] for n in s.rows("numbers")] == [1]
+                assert len(s.published()["PW24"]) == 2
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+            for role in roles.values():
+                admin.execute(f"DROP ROLE IF EXISTS {role}")
 
 
 def test_a_schema_newer_than_docgen_is_refused(example, cli, shared):

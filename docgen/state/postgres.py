@@ -356,8 +356,8 @@ class PostgresTracker(Tracker):
                                 f"writers ({reason}) after {ATTEMPTS} attempts; nothing was "
                                 "recorded, try again")
         if isinstance(exc, pg_errors.InsufficientPrivilege):
-            return TrackerError(f"{self.label}: permission denied ({reason}); office {self.office} "
-                                "may write only its own records")
+            return TrackerError(f"{self.label}: permission denied ({reason}): this URL's database role "
+                                f"may not write the records of office {self.office}")
         if isinstance(exc, pg_errors.UniqueViolation):
             return TrackerError(f"{self.label}: already recorded by another writer ({reason}); "
                                 "nothing was recorded, try again")
