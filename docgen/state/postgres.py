@@ -123,9 +123,16 @@ class PostgresSession(Session):
         return sql.Identifier(SCHEMA_NAME, table)
 
     # -- tables
+    def _records(self, query: sql.Composable | str, params: Sequence[Any]) -> list[Record]:
+        """The `data` of the rows a FROM ... WHERE clause selects, in recording order,
+        fetched as one JSON text: one decode instead of one per record."""
+        found = self._all(sql.SQL("SELECT coalesce(json_agg(data ORDER BY pos), '[]')::text {}")
+                          .format(sql.SQL(query) if isinstance(query, str) else query), params)
+        return json.loads(found[0][0]) if found else []
+
     def rows(self, table: str) -> list[Record]:
-        query = sql.SQL("SELECT data FROM {} WHERE office = %s ORDER BY pos").format(self._table(table))
-        return [row[0] for row in self._all(query, (self.office,))]
+        return self._records(sql.SQL("FROM {} WHERE office = %s").format(self._table(table)),
+                             (self.office,))
 
     def find(self, table: str, key: str) -> Record | None:
         field = TABLES[table]
@@ -149,18 +156,7 @@ class PostgresSession(Session):
                 if not record.get("id"):
                     record["id"] = str(next_id)
                     next_id += 1
-        keys = [r.get(field) for r in records]
-        taken = set(self._taken(table, keys))
-        for key in keys:
-            if key in taken:
-                raise TrackerError(f"{self._label}: {table}: {key!r} is already recorded")
-            taken.add(key)
         self._insert(conn, table, records)
-
-    def _taken(self, table: str, keys: list[Any]) -> list[str]:
-        query = sql.SQL("SELECT {0} FROM {1} WHERE office = %s AND {0} = ANY(%s)").format(
-            sql.Identifier(TABLES[table]), self._table(table))
-        return [row[0] for row in self._all(query, (self.office, [str(k) for k in keys]))]
 
     def _insert(self, conn: psycopg.Connection[Any], table: str, records: list[Record]) -> None:
         if not records:
@@ -178,8 +174,12 @@ class PostgresSession(Session):
             query = sql.SQL("INSERT INTO {} (office, {}, data) VALUES (%s, %s, %s)").format(
                 self._table(table), sql.Identifier(field))
             params = [(self.office, r[field], Json(r)) for r in records]
-        with conn.cursor() as cur:
-            cur.executemany(query, params)
+        try:
+            with conn.cursor() as cur:
+                cur.executemany(query, params)
+        except pg_errors.UniqueViolation as exc:  # the transaction is lost: say which record
+            key = exc.diag.message_detail or "a key"
+            raise TrackerError(f"{self._label}: {table}: {_one_line(key)}: already recorded") from None
 
     def update(self, table: str, key: str, changes: Record) -> Record:
         conn = self._writable()
@@ -212,22 +212,19 @@ class PostgresSession(Session):
     def history(self, agreement_id: str) -> list[Record]:
         if not valid_agreement_id(agreement_id):
             raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
-        rows = self._all("SELECT data FROM docgen.history WHERE office = %s AND agreement = %s "
-                         "ORDER BY pos", (self.office, agreement_id))
-        return [row[0] for row in rows]
+        return self._records("FROM docgen.history WHERE office = %s AND agreement = %s",
+                             (self.office, agreement_id))
 
     def histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
+        query = ("SELECT agreement, json_agg(data ORDER BY pos)::text FROM docgen.history "
+                 "WHERE office = %s {} GROUP BY agreement")
         if ids is None:
-            rows = self._all("SELECT agreement, data FROM docgen.history WHERE office = %s "
-                             "ORDER BY pos", (self.office,))
+            rows = self._all(query.format(""), (self.office,))
             wanted: list[str] | None = None
         else:
             wanted = list(dict.fromkeys(ids))
-            rows = self._all("SELECT agreement, data FROM docgen.history WHERE office = %s "
-                             "AND agreement = ANY(%s) ORDER BY pos", (self.office, wanted))
-        found: dict[str, list[Record]] = {}
-        for agreement_id, data in rows:
-            found.setdefault(agreement_id, []).append(data)
+            rows = self._all(query.format("AND agreement = ANY(%s)"), (self.office, wanted))
+        found = {agreement_id: json.loads(text) for agreement_id, text in rows}
         order = sorted(found) if wanted is None else [i for i in wanted if i in found]
         return {aid: found[aid] for aid in order}
 
@@ -371,15 +368,15 @@ class PostgresTracker(Tracker):
         """One transaction; raw psycopg errors pass through (callers map or retry them)."""
         conn = self._connect()
         try:
+            version = self._probe(conn)
+            self._check_schema(version)
             if write:
                 conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
-                version = self._version(conn)
                 if version is None or version < SCHEMA:
                     self._migrate(conn)  # like the file tracker: the first write creates it
                 done = False
                 try:
                     with conn.transaction():
-                        self._check_schema(self._version(conn))
                         conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                                      (LOCK_NAMESPACE, self.office))
                         yield PostgresSession(conn, self.office, self.label)
@@ -395,8 +392,6 @@ class PostgresTracker(Tracker):
                 conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
                 conn.read_only = True
                 with conn.transaction():
-                    version = self._version(conn)
-                    self._check_schema(version)
                     yield PostgresSession(conn if version else None, self.office, self.label)
         finally:
             conn.close()
@@ -434,6 +429,15 @@ class PostgresTracker(Tracker):
         raise AssertionError("unreachable")
 
     # -- schema
+    @staticmethod
+    def _probe(conn: psycopg.Connection[Any]) -> int | None:
+        """The schema version, None without a docgen schema: one query, outside a transaction."""
+        try:
+            row = conn.execute("SELECT max(version) FROM docgen.schema_version").fetchone()
+        except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName):
+            return None
+        return row[0] if row else None
+
     @staticmethod
     def _version(conn: psycopg.Connection[Any]) -> int | None:
         # A query of pg_class, not to_regclass: after an advisory lock (which does not refresh
