@@ -90,11 +90,12 @@ def _print_national(report: dict[str, Any]) -> None:
     if report["expiring"]:
         print_table("Expiring within 90 days", ["office", "agreement", "ends on", ("days left", "right")],
                     [[e["office"], e["id"], e["ends_on"], str(e["days_left"])] for e in report["expiring"]])
-    if report["overdue"]:
-        print_table(f"Overdue deliverables ({len(report['overdue'])})",
+    overdue = [(g["office"], r) for g in report["offices"] for r in g["overdue"]]
+    if overdue:
+        print_table(f"Overdue deliverables ({len(overdue)})",
                     ["office", "agreement", "id", "due", ("days", "right"), "responsible"],
-                    [[r["office"], r["agreement"], r["id"], r["due"], str(r["days_overdue"]),
-                      ", ".join(r["parties"])] for r in report["overdue"]])
+                    [[office, r["agreement"], r["id"], r["due"], str(r["days_overdue"]),
+                      ", ".join(r["parties"])] for office, r in overdue])
 
 
 def register(app: typer.Typer) -> None:

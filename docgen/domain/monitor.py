@@ -94,39 +94,38 @@ def overdue_by_party(report: Mapping[str, Any]) -> list[tuple[str, list[dict[str
 
 def national_report(offices: Iterable[tuple[str, Mapping[str, Any], Iterable[AgreementView]]],
                     as_of_text: str) -> dict[str, Any]:
-    """The national view: the monitoring report of every office, grouped by office, and
-    the same rows together (each with its "office") for reporting upward.
+    """The national view: the monitoring report of every office, grouped by office
+    (`offices`, each with its agreements, overdue items, expiring agreements and summary),
+    the expiring agreements of all offices soonest first, and a summary of the whole.
 
     `offices` gives (unit_code, its published identity, the views of its agreements).
     """
     groups: list[dict[str, Any]] = []
-    rows: list[dict[str, Any]] = []
-    overdue: list[dict[str, Any]] = []
-    expiring: list[dict[str, Any]] = []
     for office, info, office_views in sorted(offices, key=lambda o: o[0]):
         report = build_report(office_views, as_of_text)
         groups.append({"office": office, "name": info.get("name") or office,
                        "short": info.get("short"), "summary": report["summary"],
                        "agreements": report["agreements"], "overdue": report["overdue"],
                        "expiring": report["expiring"]})
-        rows += [{"office": office, **r} for r in report["agreements"]]
-        overdue += [{"office": office, **r} for r in report["overdue"]]
-        expiring += [{"office": office, **r} for r in report["expiring"]]
+    flat = as_single_report({"as_of": as_of_text, "offices": groups})
+    expiring = [{"office": g["office"], **r} for g in groups for r in g["expiring"]]
     expiring.sort(key=lambda r: (r["days_left"], r["office"], r["id"]))
-    summary = _summary(rows, overdue, expiring)
-    summary["offices"] = len(groups)
-    return {"as_of": as_of_text, "offices": groups, "agreements": rows, "overdue": overdue,
-            "expiring": expiring, "summary": summary}
+    return {"as_of": as_of_text, "summary": flat["summary"], "offices": groups, "expiring": expiring}
 
 
 def as_single_report(national: Mapping[str, Any]) -> dict[str, Any]:
     """The national view in the shape of one office's report, each agreement named
-    OFFICE/ID, for the PDF and xlsx renderers."""
+    OFFICE/ID (for the PDF and xlsx renderers), with the summary of all offices."""
 
-    def named(row: Mapping[str, Any], key: str) -> dict[str, Any]:
-        return {**row, key: f"{row['office']}/{row[key]}"}
+    def named(office: str, row: Mapping[str, Any], key: str) -> dict[str, Any]:
+        return {**row, "office": office, key: f"{office}/{row[key]}"}
 
-    return {"as_of": national["as_of"], "summary": national["summary"],
-            "agreements": [named(r, "id") for r in national["agreements"]],
-            "overdue": [named(r, "agreement") for r in national["overdue"]],
-            "expiring": [named(r, "id") for r in national["expiring"]]}
+    groups = national["offices"]
+    rows = [named(g["office"], r, "id") for g in groups for r in g["agreements"]]
+    overdue = [named(g["office"], r, "agreement") for g in groups for r in g["overdue"]]
+    expiring = sorted((named(g["office"], r, "id") for g in groups for r in g["expiring"]),
+                      key=lambda r: (r["days_left"], r["id"]))
+    summary = _summary(rows, overdue, expiring)
+    summary["offices"] = len(groups)
+    return {"as_of": national["as_of"], "summary": summary, "agreements": rows,
+            "overdue": overdue, "expiring": expiring}

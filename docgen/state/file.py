@@ -264,12 +264,13 @@ class FileTracker(Tracker):
             lock.release()
 
     def init(self) -> dict[str, Any]:
+        existed = self.path.exists()
         with self.write() as session:
             meta = session._table(META)
             if not meta.all():
                 meta.insert({"schema": SCHEMA, "docgen": __version__})
         return {"backend": self.backend, "where": str(self.path), "schema": SCHEMA,
-                "created": False}
+                "created": not existed}
 
     def info(self) -> dict[str, Any]:
         with self.read() as session:
