@@ -557,3 +557,19 @@ def test_a_connection_lost_while_issuing_letters_leaves_no_letter(example, cli, 
     assert cli(example, "number", "list", "--json").json() == []
     again = cli(example, "letter", "followup", "--all", "--as-of", "2022-07-01", "--json")
     assert again.exit_code == 0 and again.json()[0]["number"].startswith("B/001/")
+
+
+def test_a_writer_waits_for_the_office_lock_then_says_so(example, cli, shared, monkeypatch):
+    import psycopg
+
+    import docgen.state.postgres as pg
+
+    pg.PostgresTracker(shared, office="PW24").init()
+    monkeypatch.setattr(pg, "LOCK_TIMEOUT", 1)
+    with psycopg.connect(shared, autocommit=True) as other, other.transaction():
+        other.execute("SELECT pg_advisory_xact_lock(%s, hashtext('PW24'))", (pg.LOCK_NAMESPACE,))
+        line = one_line_error(cli(example, "number", "next", "letter"))
+        assert "another docgen of office PW24 has held the tracker for 1 s" in line
+        second = second_office(example, example.parent)  # another office is not held up
+        assert cli(second, "number", "next", "letter").exit_code == 0
+    assert cli(example, "number", "next", "letter").exit_code == 0

@@ -47,6 +47,7 @@ LOCK_NAMESPACE = 0x646F63  # "doc": the first key of docgen's advisory locks
 MIGRATION_LOCK = 0         # second key of the lock that serializes schema changes
 CONNECT_TIMEOUT = 10       # seconds
 ATTEMPTS = 5               # runs of a transaction body when the database asks for a retry
+LOCK_TIMEOUT = 60          # seconds a writer waits for its office's lock (as the file tracker)
 RETRYABLE = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
 
 
@@ -352,6 +353,9 @@ class PostgresTracker(Tracker):
             return TrackerError(f"{self.label}: the database kept reporting conflicts with other "
                                 f"writers ({reason}) after {ATTEMPTS} attempts; nothing was "
                                 "recorded, try again")
+        if isinstance(exc, pg_errors.LockNotAvailable):
+            return TrackerError(f"{self.label}: another docgen of office {self.office} has held the "
+                                f"tracker for {LOCK_TIMEOUT} s; try again")
         if isinstance(exc, pg_errors.InsufficientPrivilege):
             return TrackerError(f"{self.label}: permission denied ({reason}): this URL's database role "
                                 f"may not write the records of office {self.office}")
@@ -377,6 +381,8 @@ class PostgresTracker(Tracker):
                 done = False
                 try:
                     with conn.transaction():
+                        conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(
+                            sql.Literal(f"{LOCK_TIMEOUT}s")))
                         conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                                      (LOCK_NAMESPACE, self.office))
                         yield PostgresSession(conn, self.office, self.label)
