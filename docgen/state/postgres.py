@@ -107,7 +107,7 @@ class PostgresSession(Session):
         self._label = label
 
     # -- plumbing
-    def _all(self, query: sql.Composable | str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _all(self, query: sql.Composed | sql.SQL | str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         if self._conn is None:
             return []
         return self._conn.execute(query, params).fetchall()
@@ -124,7 +124,7 @@ class PostgresSession(Session):
         return sql.Identifier(SCHEMA_NAME, table)
 
     # -- tables
-    def _records(self, query: sql.Composable | str, params: Sequence[Any]) -> list[Record]:
+    def _records(self, query: sql.Composed | str, params: Sequence[Any]) -> list[Record]:
         """The `data` of the rows a FROM ... WHERE clause selects, in recording order,
         fetched as one JSON text: one decode instead of one per record."""
         found = self._all(sql.SQL("SELECT coalesce(json_agg(data ORDER BY pos), '[]')::text {}")
@@ -169,8 +169,9 @@ class PostgresSession(Session):
         if table == "numbers":
             query = sql.SQL("INSERT INTO {} (office, number, kind, year, seq, data) "
                             "VALUES (%s, %s, %s, %s, %s, %s)").format(self._table(table))
-            params = [(self.office, r["number"], _text(r.get("kind")), _int(r.get("year")),
-                       _int(r.get("seq")), Json(r)) for r in records]
+            params: list[tuple[Any, ...]] = [
+                (self.office, r["number"], _text(r.get("kind")), _int(r.get("year")),
+                 _int(r.get("seq")), Json(r)) for r in records]
         else:
             query = sql.SQL("INSERT INTO {} (office, {}, data) VALUES (%s, %s, %s)").format(
                 self._table(table), sql.Identifier(field))
