@@ -224,6 +224,7 @@ def test_a_role_per_office_makes_other_offices_read_only(example, tmp_path, cli,
 
     tag = uuid.uuid4().hex[:8]
     roles = {"PW24": f"docgen_pw24_{tag}", "PW10": f"docgen_pw10_{tag}"}
+    reader = f"docgen_pusat_{tag}"
     try:
         with fresh_database(pg_admin_url) as url:
             PostgresTracker(url, office="PW24").init()  # by the owner
@@ -259,9 +260,23 @@ def test_a_role_per_office_makes_other_offices_read_only(example, tmp_path, cli,
             with PostgresTracker(url, office="PW24").read() as s:
                 assert [n["seq"] for n in s.rows("numbers")] == [1]
                 assert len(s.published()["PW24"]) == 2
+            # the central office's role may only read: the national view, and a check that
+            # passes with a warning that it could not publish
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute(f"CREATE ROLE {reader} LOGIN")
+                admin.execute(f"GRANT USAGE ON SCHEMA docgen TO {reader}")
+                admin.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA docgen TO {reader}")
+            monkeypatch.setenv("DOCGEN_TRACKER_URL", url.replace("postgres@", f"{reader}@"))
+            central = second_office(example, tmp_path, "PUSAT")
+            national = cli(central, "monitor", "--all-offices", "--json")
+            assert national.exit_code == 0 and len(national.json()["offices"]) == 2
+            checked = cli(central, "check")
+            assert checked.exit_code == 0
+            assert "warning: not published to the shared tracker" in checked.stderr
+            assert "permission denied" in checked.stderr
     finally:
         with psycopg.connect(pg_admin_url, autocommit=True) as admin:
-            for role in roles.values():
+            for role in [*roles.values(), reader]:
                 admin.execute(f"DROP ROLE IF EXISTS {role}")
 
 
