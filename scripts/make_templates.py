@@ -268,10 +268,10 @@ def _kop_lines(doc_or_cell, first=None) -> None:
     para(doc_or_cell, "{{ line }}", align="center", bold=True, size=12, after=0)
     tag(doc_or_cell, "{%p endfor %}")
     tag(doc_or_cell, "{%p if office.kop_address %}")
-    para(doc_or_cell, "{{ office.kop_address }}", align="center", size=9, after=0)
+    para(doc_or_cell, "{{ office.kop_address }}", align="center", size=8, after=0)
     tag(doc_or_cell, "{%p endif %}")
     tag(doc_or_cell, "{%p if office.kop_contact %}")
-    para(doc_or_cell, "{{ office.kop_contact }}", align="center", size=9, after=0)
+    para(doc_or_cell, "{{ office.kop_contact }}", align="center", size=8, after=0)
     tag(doc_or_cell, "{%p endif %}")
 
 

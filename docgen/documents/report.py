@@ -142,8 +142,7 @@ def report_context(report: Mapping[str, Any], agreements: Mapping[str, Agreement
                    "sama.")
     if s["overdue"]:
         closing = (f"Terhadap {bilangan(s['overdue'])} keluaran yang telah melewati batas waktu, "
-                   "pihak penanggung jawab perlu diminta menyampaikan bukti pelaksanaannya "
-                   "melalui surat tindak lanjut. " + closing)
+                   "bukti pelaksanaannya perlu diminta dari pihak penanggung jawab. " + closing)
     return {
         **office_context(config),
         "as_of": as_of.isoformat(), "as_of_text": tanggal(as_of),

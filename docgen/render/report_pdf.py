@@ -234,19 +234,19 @@ def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
             ["No", "Kegiatan", "Keluaran", "Batas waktu", "Lewat", "Keterangan"],
             [[i["no"], i["work_item"], i["deliverable"], i["due"], f"{i['days']} hari", i["note"]]
              for i in g["items"]],
-            [1.0, 5, 4.4, 2.2, 1.4, 2.8], st)
+            [1.0, 4.8, 4.2, 2.2, 1.6, 2.8], st)
         title = f"<b>{escape(g['party'])}</b>: {g['count']} keluaran dalam {escape(g['agreement'])}"
         story += [CondPageBreak(3.5 * cm), Paragraph(title, st["body"]), table, Spacer(1, 0.2 * cm)]
 
-    story += _heading("III. PENUTUP", st["h"])
     signer = ctx["signatory"]
     signature = [Paragraph(escape(ctx["place_date"]), st["sign"]),
                  Paragraph(escape(signer["title"]) + ",", st["sign"]), Spacer(1, 1.8 * cm),
                  Paragraph(f"<b>{escape(signer['name'])}</b>", st["sign"])]
     if signer["nip"]:
         signature.append(Paragraph(f"NIP {escape(signer['nip'])}", st["sign"]))
-    # The closing sentence and the signature on one page, never a signature alone.
+    # The heading, the closing sentence and the signature on one page, never a signature alone.
     story.append(KeepTogether([
+        Paragraph("III. PENUTUP", st["h"]),
         Paragraph(escape(ctx["closing"]), st["body"]), Spacer(1, 0.6 * cm),
         Table([["", signature]], colWidths=[WIDTH * 0.5, WIDTH * 0.5],
               style=[("LEFTPADDING", (0, 0), (-1, -1), 0)])]))
