@@ -103,6 +103,8 @@ def report_context(report: Mapping[str, Any], agreements: Mapping[str, Agreement
         rows.append({
             "no": no, **names, "status": STATUS_LABELS.get(r["status"], r["status"]),
             "done": r["done"], "total": r["total"], "percent": percent_text(r["percent"]),
+            "done_text": (f"{r['done']} dari {r['total']} ({percent_text(r['percent'])})"
+                          if r["total"] else "tanpa keluaran"),
             "overdue": r["overdue"], "due_soon": r["due_soon"],
             "next_due": tanggal(r["next_due"]) if r["next_due"] else "-",
             "ends_on": tanggal(r["ends_on"]) if r["ends_on"] else "-",
