@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from docgen.agreements import Catalog, load_catalog
-from docgen.config import Config
+from docgen.config import CONFIG_FILE, Config
 from docgen.domain.obligations import AgreementView, views
 from docgen.domain.terminations import termination_dates
+from docgen.errors import ConfigError, TemplateError
 from docgen.models import Agreement
 from docgen.state.base import Session
 from docgen.workspace import Workspace
@@ -54,3 +55,25 @@ def discard(paths: list[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
     paths.clear()
+
+
+def office_logo(ws: Workspace) -> tuple[Path, bytes] | None:
+    """`[office] logo`, an image in templates/: its path and bytes; None when not set.
+    A missing or unreadable file is one line naming the setting."""
+    name = ws.config.office.logo
+    if not name:
+        return None
+    path = ws.inside(ws.templates_dir / name)
+    label = f"{CONFIG_FILE}: office.logo"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{label}: cannot read templates/{name} ({exc.strerror or exc}); "
+                          "put the image there or leave logo empty") from exc
+    from docgen.render.pictures import image_size
+
+    try:
+        image_size(data, f"{label}: templates/{name}")
+    except TemplateError as exc:
+        raise ConfigError(exc.message) from exc
+    return path, data

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from docgen.app.common import agreement_views, catalog
+from docgen.app.common import agreement_views, catalog, office_logo
 from docgen.app.tracker import require_shared
 from docgen.domain.monitor import as_single_report, build_report, national_report, overdue_by_party
 from docgen.domain.obligations import views
@@ -39,9 +39,12 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None,
         views = agreement_views(session, cat.agreements.values(), as_of)
     result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped())
     if pdf is not None:
+        from docgen.documents.report import report_context
         from docgen.render.report_pdf import write_report_pdf
 
-        write_report_pdf(result.report, ws.config, pdf)
+        logo = office_logo(ws)
+        context = report_context(result.report, cat.agreements, ws.config)
+        write_report_pdf(context, pdf, logo[0] if logo else None)
         result.written.append(pdf)
     if xlsx is not None:
         from docgen.render.report_xlsx import write_report_xlsx
@@ -62,6 +65,7 @@ def monitor_all_offices(ws: Workspace, as_of: date, *, pdf: Path | None = None,
         offices = session.all_offices()
     warnings: list[str] = []
     groups = []
+    named: dict[str, Agreement] = {}  # OFFICE/ID -> the agreement, as the reports name them
     for office, data in offices.items():
         agreements = []
         for number, text in enumerate(data["agreements_json"], start=1):
@@ -72,15 +76,18 @@ def monitor_all_offices(ws: Workspace, as_of: date, *, pdf: Path | None = None,
                                 f"this docgen ({exc.error_count()} problem(s)); skipped")
         if not agreements and not data["info"]:
             continue  # an office that keeps records here but has published nothing
+        named.update((f"{office}/{a.id}", a) for a in agreements)
         terminated = termination_dates(data["terminations"])
         groups.append((office, data["info"], views(agreements, data["histories"], terminated, as_of)))
     report = national_report(groups, as_of.isoformat())
     result = Monitoring(report, warnings=warnings)
     flat = as_single_report(report)
     if pdf is not None:
+        from docgen.documents.report import report_context
         from docgen.render.report_pdf import write_report_pdf
 
-        write_report_pdf(flat, ws.config, pdf)
+        logo = office_logo(ws)
+        write_report_pdf(report_context(flat, named, ws.config), pdf, logo[0] if logo else None)
         result.written.append(pdf)
     if xlsx is not None:
         from docgen.render.report_xlsx import write_report_xlsx
