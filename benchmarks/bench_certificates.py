@@ -1,6 +1,6 @@
 """Certificates per second: `docgen certificate issue` against a naive mail-merge loop.
 
-    python benchmarks/bench_certificates.py [--certs 1000] [--naive N] [--workers W]
+    python benchmarks/bench_certificates.py [--certs 1000] [--naive N]
 
 Both issue N certificates from one result sheet into a fresh workspace, with a file per
 certificate, one combined print file and a registry entry for each:
@@ -112,11 +112,11 @@ def naive(root: Path, n: int) -> float:
     return time.perf_counter() - start
 
 
-def fast(root: Path, workers: int | None) -> tuple[float, int]:
+def fast(root: Path) -> tuple[float, int]:
     ws = Workspace(root)
     start = time.perf_counter()
     report = issue(ws, root / "results" / "kepatuhan-2022.csv", year=2022, min_grade="B",
-                   signed_on=date(2023, 2, 16), workers=workers)
+                   signed_on=date(2023, 2, 16))
     seconds = time.perf_counter() - start
     assert not report.errors, report.errors[:3]
     return seconds, len(report.issued)
@@ -131,12 +131,11 @@ def main() -> None:
     parser.add_argument("--certs", type=int, default=1000)
     parser.add_argument("--naive", type=int, default=None,
                         help="certificates for the naive loop (default: as many; it is slow)")
-    parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
     n = args.certs
     with tempfile.TemporaryDirectory() as tmp:
         root = make_workspace(Path(tmp) / "ws", n)
-        seconds, issued = fast(root, args.workers)
+        seconds, issued = fast(root)
         count = len(list((root / "outputs" / "certificates" / "2022").glob("*.pdf")))
         print(f"cores: {os.cpu_count()}, certificates: {issued} issued, {count} files + 1 combined")
         m = args.naive or n

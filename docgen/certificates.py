@@ -241,8 +241,7 @@ def _file_ok(ws: Workspace, record: dict[str, Any]) -> bool:
 
 def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
           min_grade: str | None = None, event: str | None = None,
-          signed_on: date | None = None, progress: Progress | None = None,
-          workers: int | None = None) -> IssueReport:
+          signed_on: date | None = None, progress: Progress | None = None) -> IssueReport:
     """Issue a certificate for every good row at or above the minimum grade (SPEC §4)."""
     config = ws.config
     if not results_path.is_absolute() and not results_path.exists() and (ws.root / results_path).exists():
@@ -287,7 +286,7 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
 
     tracker = Tracker(ws.root)
     with ExitStack() as files, tracker.write() as state:
-        entries = _issue_in(ws, state, eligible, report, files, source, progress, workers)
+        entries = _issue_in(ws, state, eligible, report, files, source, progress)
     # The registry is committed; `files` has renamed every PDF into place.
     report.issued = entries
     report.errors.sort(key=lambda e: e["row"])
@@ -296,8 +295,7 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
 
 
 def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], report: IssueReport,
-              files: ExitStack, source: LayoutSource, progress: Progress | None,
-              workers: int | None) -> list[dict[str, Any]]:
+              files: ExitStack, source: LayoutSource, progress: Progress | None) -> list[dict[str, Any]]:
     config = ws.config
     table = state.table(TABLE)
     active = {}
@@ -371,7 +369,7 @@ def _issue_in(ws: Workspace, state: TrackerState, eligible: list[_Candidate], re
     tmp_of = dict(zip(writes, tmps, strict=True))
     jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
     shas = render_certificates(
-        source, jobs, combined_tmp, progress=progress, workers=workers,
+        source, jobs, combined_tmp, progress=progress,
         combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}")
     report.combined = ws.rel(combined_target)
 
