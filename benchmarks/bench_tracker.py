@@ -25,12 +25,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from common import REPO, installed_copy
 
-from docgen.agreements import load_catalog  # noqa: E402
-from docgen.deliverables import Update, record_updates  # noqa: E402
-from docgen.workspace import Workspace  # noqa: E402
+from docgen.agreements import load_catalog
+from docgen.deliverables import Update, record_updates
+from docgen.workspace import Workspace
 
 AGREEMENTS, ITEMS, PER_ITEM = 200, 10, 5  # 50 deliverables per agreement
 STATUSES = ("in_progress", "done", "blocked", "in_progress", "done")
@@ -69,13 +68,6 @@ def updates(count: int, offset: int = 0) -> list[Update]:
         out.append(Update(aid, did, STATUSES[k % 5], date(2022, 2, 10) + timedelta(days=k % 300),
                           f"catatan pemantauan {k}"))
     return out
-
-
-def installed_copy(dest: Path) -> Path:
-    """The package copied and byte-compiled, as an installation has it."""
-    shutil.copytree(REPO / "docgen", dest / "docgen")
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(dest / "docgen")], check=True)
-    return dest
 
 
 def wall(root: Path, args: list[str], runs: int,

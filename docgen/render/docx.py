@@ -39,8 +39,9 @@ import os
 import re
 import threading
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -148,16 +149,24 @@ def _error_message(exc: BaseException) -> str:
     return message.strip().splitlines()[0]
 
 
-def _docxtpl_objects(value: Any) -> Iterator[Any]:
+def _docxtpl_objects(context: Any) -> list[Any]:
     """The docxtpl objects (InlineImage, RichText...) anywhere in a context."""
-    if isinstance(value, DOCXTPL_TYPES):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _docxtpl_objects(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _docxtpl_objects(item)
+    found, stack = [], [context]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind in _LEAVES:
+            continue
+        if kind is dict or isinstance(value, dict):
+            stack.extend(value.values())
+        elif kind is list or isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, DOCXTPL_TYPES):
+            found.append(value)
+    return found
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), date, datetime})
 
 
 @dataclass
@@ -241,7 +250,7 @@ class PreparedTemplate:
 
     def render(self, context: dict[str, Any]) -> bytes:
         """A complete .docx for `context`; a template error names the template."""
-        if self.plain or next(_docxtpl_objects(context), None) is not None:
+        if self.plain or _docxtpl_objects(context):
             return render_docxtpl(self.path, context, self.label)
         assert self.infos is not None and self.core is not None
         body, *others = self.parts
@@ -456,9 +465,13 @@ def render_many(jobs: Sequence[RenderJob]) -> list[str | None]:
     One failing document never stops the others; each template is prepared once.
     """
     results: list[str | None] = []
+    templates: dict[tuple[Path, str | None], PreparedTemplate] = {}
     for job in jobs:
         try:
-            write_docx(prepared(job.template, job.label), job.context, job.out)
+            key = (job.template, job.label)
+            if key not in templates:
+                templates[key] = prepared(job.template, job.label)
+            write_docx(templates[key], job.context, job.out)
         except DocgenError as exc:
             results.append(exc.message)
         else:
