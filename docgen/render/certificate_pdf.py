@@ -414,6 +414,34 @@ def _unit_width(word: str, font: str) -> float:
     return width
 
 
+class _Words:
+    """A text's paragraphs as words, each measured once, for greedy line breaking at any
+    size and width (widths add up word by word: reportlab does no kerning)."""
+
+    def __init__(self, text: str, font: str, spacing: float) -> None:
+        self.spacing = spacing
+        self.space = _unit_width(" ", font)
+        self.paragraphs = [(words, [_unit_width(w, font) for w in words], [len(w) for w in words])
+                           for words in (p.split() for p in text.split("\n")) if words]
+
+    def wrap(self, size: float, width: float) -> list[str]:
+        spacing = self.spacing
+        space = self.space * size + spacing
+        lines: list[str] = []
+        for words, units, lengths in self.paragraphs:
+            widths = [u * size + spacing * n for u, n in zip(units, lengths, strict=True)]
+            current, used = [words[0]], widths[0] - spacing
+            for word, w in zip(words[1:], widths[1:], strict=True):
+                if used + space + w <= width:
+                    current.append(word)
+                    used += space + w
+                else:
+                    lines.append(" ".join(current))
+                    current, used = [word], w - spacing
+            lines.append(" ".join(current))
+        return lines
+
+
 class CertificateRenderer:
     """One layout, ready to draw many certificates (templates compiled once)."""
 
@@ -481,27 +509,6 @@ class CertificateRenderer:
         ops.append("Q")
         return "\n".join(ops)
 
-    def _wrap(self, text: str, font: str, size: float, width: float, spacing: float) -> list[str]:
-        """Greedy line breaking; widths add up word by word (no kerning in reportlab), so
-        each word is measured once."""
-        space = _unit_width(" ", font) * size + spacing
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            words = paragraph.split()
-            if not words:
-                continue
-            widths = [_unit_width(w, font) * size + spacing * len(w) for w in words]
-            current, used = [words[0]], widths[0] - spacing
-            for word, w in zip(words[1:], widths[1:], strict=True):
-                if used + space + w <= width:
-                    current.append(word)
-                    used += space + w
-                else:
-                    lines.append(" ".join(current))
-                    current, used = [word], w - spacing
-            lines.append(" ".join(current))
-        return lines
-
     def _block_lines(self, index: int, block: TextBlock, text: str) -> tuple[list[str], float]:
         key = (index, text)
         cached = self._lines_cache.get(key)
@@ -514,23 +521,23 @@ class CertificateRenderer:
     def _fit(self, block: TextBlock, text: str) -> tuple[list[str], float]:
         width = (block.width * MM) if block.width else self.page_w - 2 * 30 * MM
         size = block.size
-        spacing = block.letter_spacing
-        lines = self._wrap(text, block.font, size, width, spacing)
+        words = _Words(text, block.font, block.letter_spacing)
+        lines = words.wrap(size, width)
         if block.max_lines and block.min_size:
             while len(lines) > block.max_lines and size - 0.5 >= block.min_size:
                 size -= 0.5
-                lines = self._wrap(text, block.font, size, width, spacing)
+                lines = words.wrap(size, width)
         if block.align == "center" and len(lines) > 1 and "\n" not in text:
             # Balance a centred paragraph: the narrowest width giving as few lines, so a
             # name breaks into two even lines instead of a full one and a stub.
             low, high = width / len(lines), width
             for _ in range(10):
                 mid = (low + high) / 2
-                if len(self._wrap(text, block.font, size, mid, spacing)) > len(lines):
+                if len(words.wrap(size, mid)) > len(lines):
                     low = mid
                 else:
                     high = mid
-            lines = self._wrap(text, block.font, size, high, spacing)
+            lines = words.wrap(size, high)
         return lines, size
 
     @cached_property
