@@ -5,9 +5,10 @@ text blocks (Jinja text, font, size, position); units are millimetres from the p
 top-left corner, text sizes in points. The workspace's `templates/sertifikat.toml`
 replaces the default shipped in the package.
 
-Everything is drawn through reportlab's public canvas API: text with `setFont` and
-`drawString` (the PDF standard fonts unless the layout names a TTF), the frame and the
-QR code as literal path operators (`addLiteral`; they name no font or other resource).
+Everything is drawn through reportlab's public canvas API: text as text objects
+(`beginText`, `setFont`, `textOut`; the PDF standard fonts unless the layout names a
+TTF), the frame, the rules and the QR code as literal path operators (`addLiteral`;
+they name no font or other resource).
 A certificate is prepared once (texts rendered, lines fitted, QR encoded) and painted
 on two canvases: its own file and the combined print file.
 """
