@@ -110,7 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="CLI runs per figure")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(prefix="docgen-pkg-") as pkg_dir:
         root = Path(tmp)
         ws = make_workspace(root)
         print(f"workspace: {AGREEMENTS} agreements x {ITEMS * PER_ITEM} deliverables")
@@ -132,7 +132,7 @@ def main() -> None:
         size = sum(p.stat().st_size for p in folder.iterdir())
         print(f"history: 50,000 events, {size / 1e6:.1f} MB in {len(list(folder.iterdir()))} files")
 
-        pkg = installed_copy(Path(tempfile.mkdtemp(prefix="docgen-pkg-")))
+        pkg = installed_copy(Path(pkg_dir))
         print(f"`docgen --version` (start-up alone):          "
               f"{ms(wall(root, ['--version'], args.runs, pkg))}"
               f"  (source tree: {ms(wall(root, ['--version'], args.runs))})")
