@@ -25,12 +25,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from common import REPO, installed_copy
 
-from docgen.agreements import load_catalog  # noqa: E402
-from docgen.app.deliverables import Update, record_updates  # noqa: E402
-from docgen.workspace import Workspace  # noqa: E402
+from docgen.agreements import load_catalog
+from docgen.app.deliverables import Update, record_updates
+from docgen.workspace import Workspace
 
 AGREEMENTS, ITEMS, PER_ITEM = 200, 10, 5  # 50 deliverables per agreement
 STATUSES = ("in_progress", "done", "blocked", "in_progress", "done")
@@ -70,13 +69,6 @@ def updates(count: int, offset: int = 0) -> list[Update]:
         out.append(Update(aid, did, STATUSES[k % 5], date(2022, 2, 10) + timedelta(days=k % 300),
                           f"catatan pemantauan {k}"))
     return out
-
-
-def installed_copy(dest: Path) -> Path:
-    """The package copied and byte-compiled, as an installation has it."""
-    shutil.copytree(REPO / "docgen", dest / "docgen")
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(dest / "docgen")], check=True)
-    return dest
 
 
 def wall(root: Path, args: list[str], runs: int,
@@ -119,7 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="CLI runs per figure")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(prefix="docgen-pkg-") as pkg_dir:
         root = Path(tmp)
         ws = make_workspace(root)
         print(f"workspace: {AGREEMENTS} agreements x {ITEMS * PER_ITEM} deliverables")
@@ -141,7 +133,7 @@ def main() -> None:
         size = sum(p.stat().st_size for p in folder.iterdir())
         print(f"history: 50,000 events, {size / 1e6:.1f} MB in {len(list(folder.iterdir()))} files")
 
-        pkg = installed_copy(Path(tempfile.mkdtemp(prefix="docgen-pkg-")))
+        pkg = installed_copy(Path(pkg_dir))
         print(f"`docgen --version` (start-up alone):          "
               f"{ms(wall(root, ['--version'], args.runs, pkg))}"
               f"  (source tree: {ms(wall(root, ['--version'], args.runs))})")

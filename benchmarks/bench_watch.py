@@ -11,31 +11,16 @@ from __future__ import annotations
 
 import argparse
 import queue
-import shutil
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from common import example_workspace
 
-from docgen.app.watch import Watcher  # noqa: E402
-from docgen.workspace import Workspace  # noqa: E402
-
-
-def make_workspace(root: Path, plans: int) -> Workspace:
-    shutil.copy(REPO / "docgen.toml", root / "docgen.toml")
-    (root / "agreements").mkdir()
-    shutil.copy(REPO / "agreements/ntt-mou-2021.yaml", root / "agreements")
-    renja = (REPO / "agreements/ntt-renja-2022.yaml").read_text(encoding="utf-8")
-    for i in range(plans):
-        aid = f"renja-{i:03d}"
-        (root / "agreements" / f"{aid}.yaml").write_text(
-            renja.replace("id: ntt-renja-2022", f"id: {aid}"), encoding="utf-8")
-    return Workspace(root)
+from docgen.app.watch import Watcher
+from docgen.workspace import Workspace
 
 
 def main() -> None:
@@ -44,7 +29,7 @@ def main() -> None:
     parser.add_argument("--poll", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = make_workspace(Path(tmp), 99)
+        ws = Workspace(example_workspace(Path(tmp) / "ws", plans=99))
         events: queue.Queue[dict] = queue.Queue()
         watcher = Watcher(ws, events.put, poll=args.poll)
         thread = threading.Thread(target=watcher.run, daemon=True)

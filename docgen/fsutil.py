@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,19 +20,26 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-@functools.cache
-def _file_mode() -> int:
-    """The mode a plain `open()` would give a new file (0o644 under the usual umask)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
+def _create(path: Path, private: bool) -> None:
+    """Create `path`, which must not exist yet (O_EXCL: never another file, nor a link).
+
+    The OS applies the process's umask to the mode asked for here, so an output gets the
+    mode any new file of this user gets (a colleague can open the shared outputs/ folder)
+    and a secret stays owner-only, without reading or changing the umask.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666))
 
 
-def _publish(tmp: Path, private: bool) -> None:
-    # Temporary files are created owner-only; outputs should read like any other file
-    # (a colleague opening the shared outputs/ folder), secrets stay owner-only.
-    if not private:
-        os.chmod(tmp, _file_mode())
+def _temporary(target: Path, private: bool) -> Path:
+    """A new empty file beside `target`, named `.<name>.<random>.tmp`."""
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            _create(tmp, private)
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 @contextlib.contextmanager
@@ -44,14 +49,11 @@ def atomic_path(target: Path, *, private: bool = False) -> Iterator[Path]:
     On any exception the temporary file is removed and `target` is left as it was.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = _temporary(target, private)
     try:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        _publish(tmp, private)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     except BaseException:
@@ -85,14 +87,12 @@ def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
             folder.mkdir(parents=True, exist_ok=True)
         for target in targets:
             tmp = target.with_name(f".{target.name}.{token}.tmp")
-            # O_EXCL and owner-only, as mkstemp: never another file, never world-readable.
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            _create(tmp, private=False)
             tmps.append(tmp)
         yield tmps
         for tmp in tmps:
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
-            _publish(tmp, private=False)
         for tmp, target in zip(tmps, targets, strict=True):
             os.replace(tmp, target)
         for folder in dict.fromkeys(t.parent for t in targets):

@@ -1,48 +1,122 @@
-"""The certificate renderer's own pieces: the fast QR mask selection, text escaping,
-line balancing and the default layout."""
+"""The certificate renderer's own pieces: the QR code on the page, text through reportlab's
+public API, line balancing and the default layout."""
 
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 
+import pytest
 import segno
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from docgen.render import qr
 from docgen.render.certificate_pdf import (
+    Job,
     LayoutSource,
+    Ops,
+    Text,
     check_layout,
     default_layout_path,
+    render_certificates,
     renderer_for,
     sample_contexts,
 )
-from docgen.render.qr import qr_matrix
+
+QR_BLOCK = re.compile(r"q 0 g ([\d.]+) 0 0 -[\d.]+ [\d.]+ [\d.]+ cm\n(.*?)\nf Q", re.S)
 
 
 def segno_matrix(payload: str) -> list[bytes]:
-    return [bytes(r) for r in segno.make(payload, error="m", micro=False, boost_error=False).matrix]
+    """segno's own symbol for the payload, through its public API, with docgen's mask."""
+    symbol = segno.make(payload, error="m", micro=False, boost_error=False, mask=qr.MASK)
+    return [bytes(row) for row in symbol.matrix]
 
 
-def test_qr_matrix_is_segnos_symbol_for_certificate_payloads():
-    for i in range(1, 120):
-        payload = f"{i:04d}/PHG/PW24/2022 {i * 7919:016X}"
-        assert [bytes(r) for r in qr_matrix(payload)] == segno_matrix(payload)
+def drawn_matrix(content: str) -> list[bytes]:
+    """The QR modules a page's content stream draws: one `x y w 1 re` per dark run."""
+    match = QR_BLOCK.search(content)
+    assert match, "no QR code on the page"
+    runs = [tuple(map(int, line.split()[:3])) for line in match.group(2).splitlines()]
+    n = max(r for _, r, _ in runs) + 1
+    rows = [bytearray(n) for _ in range(n)]
+    for x, r, w in runs:
+        rows[r][x:x + w] = b"\x01" * w
+    return [bytes(row) for row in rows]
 
 
-@settings(max_examples=60, deadline=None)
+def certificate(context: dict) -> bytes:
+    renderer = renderer_for(LayoutSource(default_layout_path(), "sertifikat.toml"))
+    return renderer.single(context, renderer.prepare(context))
+
+
+def contexts() -> list[dict]:
+    full = sample_contexts()[0]
+    out = []
+    for i in (1, 42, 999):
+        number = f"{i:04d}/PHG/PW24/II/2023"
+        out.append({**full, "number": number, "payload": f"{number} {i * 7919:016X}"})
+        out.append({**full, "number": number,
+                    "payload": f"https://ombudsman.go.id/cek?n={number}&c={i * 7919:016X}"})
+    return out
+
+
+def page_content(data: bytes) -> str:
+    return PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data().decode("latin-1")
+
+
+def test_the_qr_code_on_the_page_is_segnos_symbol():
+    for context in contexts():
+        assert drawn_matrix(page_content(certificate(context))) == segno_matrix(context["payload"])
+
+
+@settings(max_examples=40, deadline=None)
 @given(st.text(min_size=1, max_size=300))
 def test_qr_matrix_is_segnos_symbol_for_any_text(payload):
-    # Every version up to ~13 (version information from 7 on), every mask.
-    assert [bytes(r) for r in qr_matrix(payload)] == segno_matrix(payload)
+    assert [bytes(r) for r in qr.qr_matrix(payload)] == segno_matrix(payload)
+    ops = qr.qr_ops(payload, 10, 10, 80)
+    assert drawn_matrix(ops) == segno_matrix(payload)
+
+
+def _decode(png: bytes) -> list[bytes]:
+    """The bytes of every QR code in the image (zxing-cpp, where installed)."""
+    zxing = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    return [r.bytes for r in zxing.read_barcodes(image, formats=zxing.BarcodeFormat.QRCode)]
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler)")
+def test_the_printed_qr_code_decodes_to_its_payload(tmp_path):
+    for index, context in enumerate(contexts()):
+        pdf = tmp_path / f"{index}.pdf"
+        pdf.write_bytes(certificate(context))
+        png = subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(pdf)],
+                             check=True, capture_output=True).stdout
+        assert _decode(png) == [context["payload"].encode()]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(st.sampled_from([chr(c) for c in [*range(32, 127), *range(0x100, 0x250)]]),
+               min_size=1, max_size=200))
+def test_the_fixed_mask_gives_decodable_codes(payload):
+    # QR versions 1 to ~14, with and without version information; ASCII and UTF-8 data
+    # (ISO 8859-1 is left out: a decoder may read its bytes as Shift_JIS).
+    buffer = io.BytesIO()
+    segno.make(payload, error="m", micro=False, boost_error=False, mask=qr.MASK).save(
+        buffer, kind="png", scale=3, border=4)
+    assert _decode(buffer.getvalue()) == [payload.encode()]
 
 
 def test_default_layout_checks_clean_and_draws_a_page():
     source = LayoutSource(default_layout_path(), "sertifikat.toml")
     assert check_layout(source) == []
-    renderer = renderer_for(source)
     context = {**sample_contexts()[0], "recipient": "Dinas (Kesehatan) \\ Kota Kupang"}
-    reader = PdfReader(io.BytesIO(renderer.single(context, renderer.prepare(context))))
+    reader = PdfReader(io.BytesIO(certificate(context)))
     text = " ".join(reader.pages[0].extract_text().split())
     assert "DINAS (KESEHATAN) \\ KOTA KUPANG" in text
     assert "Kategori A — Kualitas Tertinggi (Zona Hijau)" in text
@@ -50,6 +124,27 @@ def test_default_layout_checks_clean_and_draws_a_page():
     width, height = (float(v) / 72 * 25.4 for v in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (297, 210)  # A4 landscape
     assert reader.metadata["/CreationDate"] == "D:20230216000000"
+
+
+def test_literal_operators_name_no_font():
+    """Text goes through reportlab's public API, so every font a page uses is one the
+    page's resources declare; literal operators only draw paths."""
+    renderer = renderer_for(LayoutSource(default_layout_path(), "sertifikat.toml"))
+    items = renderer.prepare(sample_contexts()[0])
+    assert all(" Tf" not in item.code and " Tj" not in item.code for item in items if isinstance(item, Ops))
+    page = PdfReader(io.BytesIO(certificate(sample_contexts()[0]))).pages[0]
+    used = set(re.findall(r"(/F\d+) [\d.]+ Tf", page.get_contents().get_data().decode("latin-1")))
+    assert used and used <= set(page["/Resources"]["/Font"])
+
+
+def test_a_certificate_renders_to_the_same_bytes_every_time(tmp_path):
+    context = sample_contexts()[0]
+    assert certificate(context) == certificate(dict(context))
+    source = LayoutSource(default_layout_path(), "sertifikat.toml")
+    jobs = [Job(context, tmp_path / "a.pdf"), Job({**context, "number": "0002/PHG/PW24/2022"}, None)]
+    shas = render_certificates(source, jobs, tmp_path / "all.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == certificate(context)
+    assert shas[1] == "" and len(PdfReader(tmp_path / "all.pdf").pages) == 2
 
 
 def test_a_long_name_is_balanced_and_kept_within_two_lines():
@@ -68,6 +163,10 @@ def test_a_long_name_is_balanced_and_kept_within_two_lines():
 def test_an_empty_block_takes_no_space():
     renderer = renderer_for(LayoutSource(default_layout_path(), "sertifikat.toml"))
     full, sparse = sample_contexts()
-    texts = [item for item in renderer.prepare(sparse) if item[0] == "ops"]
-    assert "NIP" not in "".join(t[1] for t in texts)
-    assert "NIP" in "".join(t[1] for t in renderer.prepare(full) if t[0] == "ops")
+
+    def printed(context: dict) -> str:
+        return " ".join(line.text for item in renderer.prepare(context) if isinstance(item, Text)
+                        for line in item.lines)
+
+    assert "NIP" not in printed(sparse)
+    assert "NIP" in printed(full)

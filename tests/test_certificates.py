@@ -11,11 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-import segno
 from openpyxl import Workbook
 from pypdf import PdfReader
 
 from tests.conftest import CONFIG
+from tests.test_certificate_render import drawn_matrix, segno_matrix
 
 KUPANG = [
     "Dinas Kesehatan Kota Kupang",
@@ -33,15 +33,8 @@ def text_of(path: Path, page: int = 0) -> str:
 
 
 def qr_of(path: Path, page: int = 0) -> list[bytes]:
-    """The QR matrix the page draws: the `re` runs after the QR's `cm` transformation."""
-    content = PdfReader(path).pages[page].get_contents().get_data().decode("latin-1")
-    block = re.search(r" 0 0 -[0-9.]+ [0-9.]+ [0-9.]+ cm\n(.*?)\nf Q", content, re.S)
-    runs = [tuple(map(int, line.split()[:3])) for line in block.group(1).splitlines()]
-    n = max(col + width for col, _, width in runs)
-    matrix = [bytearray(n) for _ in range(n)]
-    for col, row, width in runs:
-        matrix[row][col:col + width] = b"\x01" * width
-    return [bytes(r) for r in matrix]
+    """The QR matrix the page draws."""
+    return drawn_matrix(PdfReader(path).pages[page].get_contents().get_data().decode("latin-1"))
 
 
 def secret(ws: Path) -> bytes:
@@ -138,7 +131,7 @@ def test_qr_code_carries_number_and_hmac(cli, example):
     payload = f"{entry['number']} {check}"
     pdf = example / entry["file"]
     assert PdfReader(pdf).metadata["/Keywords"] == payload
-    wanted = [bytes(r) for r in segno.make(payload, error="m", micro=False, boost_error=False).matrix]
+    wanted = segno_matrix(payload)
     assert qr_of(pdf) == wanted
     assert qr_of(example / out["combined"], 1) == wanted
     # The scanned text can be pasted into verify; a wrong checksum is caught.
@@ -158,7 +151,7 @@ def test_verify_url_fills_the_qr_code(cli, workspace):
     url = f"https://ombudsman.go.id/cek?n=0001%2FPHG%2FPW24%2FII%2F2023&c={check}"
     pdf = ws / entry["file"]
     assert PdfReader(pdf).metadata["/Keywords"] == url
-    assert qr_of(pdf) == [bytes(r) for r in segno.make(url, error="m", boost_error=False).matrix]
+    assert qr_of(pdf) == segno_matrix(url)
     assert cli(ws, "certificate", "verify", url).exit_code == 0
     assert cli(ws, "certificate", "verify", str(pdf)).exit_code == 0
 
@@ -455,7 +448,7 @@ def test_a_failed_render_leaves_tracker_and_outputs_untouched(cli, example, monk
     assert sorted(p.name for p in (example / "outputs/certificates/2022").rglob("*")) == listing
 
 
-def test_many_certificates_through_the_process_pool(cli, workspace):
+def test_many_certificates_in_one_run(cli, workspace):
     rows = "\n".join(f"Dinas Contoh Nomor {i};{78 + i % 20},{i % 100:02d}" for i in range(60))
     ws = workspace({"hasil-2022.csv": "instansi;nilai\n" + rows + "\n"})
     run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on", "2023-02-16")
@@ -536,25 +529,21 @@ def test_default_layout_is_installed_by_init(cli, tmp_path):
     assert (tmp_path / "kantor" / "templates" / "sertifikat.toml").is_file()
 
 
-def test_without_a_process_pool_the_certificates_are_still_issued(cli, workspace, monkeypatch):
-    import docgen.render.certificate_pdf as render
-
-    def no_pool(*args, **kwargs):
-        raise OSError("no semaphores on this system")
-
-    monkeypatch.setattr(render, "ProcessPoolExecutor", no_pool)
+def test_issue_reports_its_progress_once_per_certificate(workspace):
     rows = "\n".join(f"Dinas Contoh Nomor {i};90,00" for i in range(45))
     ws = workspace({"hasil-2022.csv": "instansi;nilai\n" + rows + "\n"})
     seen = []
 
     def progress(items, total, label):
         seen.append((total, label))
-        yield from items
+        for item in items:
+            seen.append(item)
+            yield item
 
     from docgen.app.certificates import issue
     from docgen.workspace import Workspace
 
     report = issue(Workspace(ws), ws / "hasil-2022.csv", progress=progress)
     assert len(report.issued) == 45 and not report.errors
-    assert seen[-1] == (45, "Piagam")  # a second bar after the pool failed
+    assert seen[0] == (45, "Piagam") and len(seen) == 46
     assert len(PdfReader(ws / report.combined).pages) == 45

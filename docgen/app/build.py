@@ -132,7 +132,7 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
             report.unchanged.append(ws.rel(plan.docx))
         else:
             try:
-                context = _context(ws, catalog, agreement_id)
+                context = draft_context(ws, catalog, agreement_id)
             except DocgenError as exc:
                 report.fail(source, exc.problems)
                 continue
@@ -168,7 +168,7 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
     return report
 
 
-def _context(ws: Workspace, catalog: Catalog, agreement_id: str) -> dict[str, Any]:
+def draft_context(ws: Workspace, catalog: Catalog, agreement_id: str) -> dict[str, Any]:
     """The whole agreement, its parent, the office config and pre-formatted phrases."""
     agreement = catalog.get(agreement_id)
     parent = None

@@ -167,7 +167,7 @@ def _file_ok(ws: Workspace, record: dict[str, Any]) -> bool:
 def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
           min_grade: str | None = None, event: str | None = None,
           signed_on: date | None = None, signatory: str | None = None,
-          progress: Progress | None = None, workers: int | None = None) -> IssueReport:
+          progress: Progress | None = None) -> IssueReport:
     """Issue a certificate for every good row at or above the minimum grade (SPEC §4).
 
     `signatory` is a `[signatories]` key, else `[certificates] signatory`, else the office
@@ -223,7 +223,7 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
     def body(session: Session) -> list[dict[str, Any]]:
         discard(created)  # files of an attempt the database asked to run again
         del report.errors[errors:]
-        return _issue_in(ws, session, eligible, report, created, source, progress, workers)
+        return _issue_in(ws, session, eligible, report, created, source, progress)
 
     try:
         entries = open_tracker(ws).transaction(body)
@@ -237,8 +237,8 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
 
 
 def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], report: IssueReport,
-              created: list[Path], source: LayoutSource, progress: Progress | None,
-              workers: int | None) -> list[dict[str, Any]]:
+              created: list[Path], source: LayoutSource,
+              progress: Progress | None) -> list[dict[str, Any]]:
     config = ws.config
     active = {}
     for record in session.rows(TABLE):
@@ -314,7 +314,7 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
             tmp_of = dict(zip(writes, tmps, strict=True))
             jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
             shas = render_certificates(
-                source, jobs, combined_tmp, progress=progress, workers=workers,
+                source, jobs, combined_tmp, progress=progress,
                 combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}")
     except OSError as exc:  # e.g. a certificate open in a PDF viewer on Windows
         where = exc.filename or ws.rel(combined_target.parent)

@@ -5,28 +5,19 @@ text blocks (Jinja text, font, size, position); units are millimetres from the p
 top-left corner, text sizes in points. The workspace's `templates/sertifikat.toml`
 replaces the default shipped in the package.
 
-Speed matters here (hundreds of certificates per run), so:
-- the QR code (segno) is drawn as one filled path of integer module runs under one
-  transformation, written straight into the page stream;
-- text uses the PDF standard fonts (nothing embedded) unless the layout names a TTF;
-- streams are zlib-compressed without reportlab's pure-Python ASCII85 step;
-- one certificate's QR is encoded once and drawn in both its own file and the combined
-  print file; the individual files are rendered by a process pool on every core while
-  this process draws the combined file from their results.
+Everything is drawn through reportlab's public canvas API: text as text objects
+(`beginText`, `setFont`, `textOut`; the PDF standard fonts unless the layout names a
+TTF), the frame, the rules and the QR code as literal path operators (`addLiteral`;
+they name no font or other resource).
+A certificate is prepared once (texts rendered, lines fitted, QR encoded) and painted
+on two canvases: its own file and the combined print file.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
-import multiprocessing
-import os
 import re
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -59,8 +50,6 @@ CONTEXT_KEYS = frozenset({
     "number", "recipient", "unit", "score", "grade", "grade_label", "zone", "grade_text",
     "year", "event", "signed_on", "place", "office", "signatory", "checksum", "payload",
 })
-POOL_MIN = 40          # below this, a process pool costs more than it saves
-CHUNK = 25             # certificates per pool task
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -264,7 +253,7 @@ def _file_problems(layout: Layout, source: LayoutSource) -> list[str]:
     return problems
 
 
-def _templates(layout: Layout) -> list[tuple[str, list[Item]]]:
+def _templates(layout: Layout) -> list[tuple[str, str]]:
     found = [(f"text.{i}.text", block.text) for i, block in enumerate(layout.text)]
     if layout.qr.caption:
         found.append(("qr.caption", layout.qr.caption))
@@ -358,8 +347,41 @@ def _rgb(hex_color: str) -> tuple[float, float, float]:
     return tuple(int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
 
 
-# ("ops", operators) | ("logo",) | ("text", font, size, rgb, x, y, line, spacing, rule)
-Item = tuple[Any, ...]
+@dataclass(frozen=True)
+class Ops:
+    """Literal PDF path operators, using no font or other resource (frame, rules, QR)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of text, its left end at (x, y) on the baseline; `rule`: the operators
+    drawing its underline, if any."""
+
+    font: str
+    size: float
+    rgb: tuple[float, float, float]
+    x: float
+    y: float
+    text: str
+    spacing: float
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """Consecutive lines, drawn as one text object."""
+
+    lines: tuple[TextLine, ...]
+
+
+@dataclass(frozen=True)
+class LogoItem:
+    """The layout's logo image."""
+
+
+Item = Ops | Text | LogoItem
 _WIDTHS: dict[tuple[str, str], float] = {}
 
 
@@ -374,28 +396,10 @@ def _ttf_chars(font: str) -> set[int] | dict[int, int]:
 
 def _winansi(char: str) -> bool:
     try:
-        char.encode("cp1252")
+        char.encode("cp1252")  # the standard fonts' WinAnsiEncoding
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _pdf_string(data: bytes) -> str:
-    """The inside of a PDF literal string, ASCII only (reportlab writes streams as UTF-8)."""
-    return "".join(_PDF_CHARS[b] for b in data)
-
-
-_PDF_CHARS = [chr(b) if 32 <= b < 127 and b not in b"()\\" else f"\\{b:03o}" for b in range(256)]
-
-
-@functools.cache
-def _standard_names(fonts: tuple[str, ...]) -> dict[str, str]:
-    """The resource names a new canvas gives these standard fonts when `new_canvas`
-    registers them in this order (/F1 is reportlab's initial Helvetica)."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    canvas = Canvas(None)
-    return {font: canvas._doc.getInternalFontName(font) for font in fonts}
 
 
 def _unit_width(word: str, font: str) -> float:
@@ -411,6 +415,34 @@ def _unit_width(word: str, font: str) -> float:
     return width
 
 
+class _Words:
+    """A text's paragraphs as words, each measured once, for greedy line breaking at any
+    size and width (widths add up word by word: reportlab does no kerning)."""
+
+    def __init__(self, text: str, font: str, spacing: float) -> None:
+        self.spacing = spacing
+        self.space = _unit_width(" ", font)
+        self.paragraphs = [(words, [_unit_width(w, font) for w in words], [len(w) for w in words])
+                           for words in (p.split() for p in text.split("\n")) if words]
+
+    def wrap(self, size: float, width: float) -> list[str]:
+        spacing = self.spacing
+        space = self.space * size + spacing
+        lines: list[str] = []
+        for words, units, lengths in self.paragraphs:
+            widths = [u * size + spacing * n for u, n in zip(units, lengths, strict=True)]
+            current, used = [words[0]], widths[0] - spacing
+            for word, w in zip(words[1:], widths[1:], strict=True):
+                if used + space + w <= width:
+                    current.append(word)
+                    used += space + w
+                else:
+                    lines.append(" ".join(current))
+                    current, used = [word], w - spacing
+            lines.append(" ".join(current))
+        return lines
+
+
 class CertificateRenderer:
     """One layout, ready to draw many certificates (templates compiled once)."""
 
@@ -424,9 +456,6 @@ class CertificateRenderer:
             _register_font(name, source.folder / file)
         self.logo = _image(source.folder / layout.logo.file) if layout.logo else None
         self._lines_cache: dict[tuple[int, str], tuple[list[str], float]] = {}
-        used = {b.font for b in layout.text} | {layout.qr.caption_font}
-        # Only the fonts the layout uses go into each file, always in this order.
-        self.font_names = _standard_names(tuple(sorted(used & STANDARD_FONTS)))
 
     # Static parts: the same on every page.
     @cached_property
@@ -481,27 +510,6 @@ class CertificateRenderer:
         ops.append("Q")
         return "\n".join(ops)
 
-    def _wrap(self, text: str, font: str, size: float, width: float, spacing: float) -> list[str]:
-        """Greedy line breaking; widths add up word by word (no kerning in reportlab), so
-        each word is measured once."""
-        space = _unit_width(" ", font) * size + spacing
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            words = paragraph.split()
-            if not words:
-                continue
-            widths = [_unit_width(w, font) * size + spacing * len(w) for w in words]
-            current, used = [words[0]], widths[0] - spacing
-            for word, w in zip(words[1:], widths[1:], strict=True):
-                if used + space + w <= width:
-                    current.append(word)
-                    used += space + w
-                else:
-                    lines.append(" ".join(current))
-                    current, used = [word], w - spacing
-            lines.append(" ".join(current))
-        return lines
-
     def _block_lines(self, index: int, block: TextBlock, text: str) -> tuple[list[str], float]:
         key = (index, text)
         cached = self._lines_cache.get(key)
@@ -514,23 +522,23 @@ class CertificateRenderer:
     def _fit(self, block: TextBlock, text: str) -> tuple[list[str], float]:
         width = (block.width * MM) if block.width else self.page_w - 2 * 30 * MM
         size = block.size
-        spacing = block.letter_spacing
-        lines = self._wrap(text, block.font, size, width, spacing)
+        words = _Words(text, block.font, block.letter_spacing)
+        lines = words.wrap(size, width)
         if block.max_lines and block.min_size:
             while len(lines) > block.max_lines and size - 0.5 >= block.min_size:
                 size -= 0.5
-                lines = self._wrap(text, block.font, size, width, spacing)
+                lines = words.wrap(size, width)
         if block.align == "center" and len(lines) > 1 and "\n" not in text:
             # Balance a centred paragraph: the narrowest width giving as few lines, so a
             # name breaks into two even lines instead of a full one and a stub.
             low, high = width / len(lines), width
             for _ in range(10):
                 mid = (low + high) / 2
-                if len(self._wrap(text, block.font, size, mid, spacing)) > len(lines):
+                if len(words.wrap(size, mid)) > len(lines):
                     low = mid
                 else:
                     high = mid
-            lines = self._wrap(text, block.font, size, high, spacing)
+            lines = words.wrap(size, high)
         return lines, size
 
     @cached_property
@@ -559,13 +567,12 @@ class CertificateRenderer:
 
     def prepare(self, context: dict[str, Any]) -> list[Item]:
         """Everything one certificate's page draws, ready to paint on any canvas made by
-        `new_canvas`: mostly literal PDF operators (text in the standard fonts, frame,
-        QR code), plus API calls for what needs the document (a logo, TrueType text).
-        Preparing is the costly part; painting a prepared page again is nearly free, so
-        a certificate is prepared once for its own file and for the combined file."""
-        items: list[Item] = [("ops", self._frame_ops)]
+        `new_canvas`. Preparing is the costly part (Jinja, line fitting, the QR code);
+        painting is a few canvas calls, so a certificate is prepared once for its own
+        file and the combined file."""
+        items: list[Ops | TextLine | LogoItem] = [Ops(self._frame_ops)]
         if self.logo is not None:
-            items.append(("logo",))
+            items.append(LogoItem())
         last = None  # the previous block's last baseline, in points from the top
         for index, (block, template) in enumerate(self.blocks):
             text = template.render(context).strip()
@@ -587,7 +594,7 @@ class CertificateRenderer:
             last = top + (len(lines) - 1) * step
         q = self.layout.qr
         size = q.size * MM
-        items.append(("ops", qr_ops(str(context["payload"]), q.x * MM, self.page_h - q.y * MM - size, size)))
+        items.append(Ops(qr_ops(str(context["payload"]), q.x * MM, self.page_h - q.y * MM - size, size)))
         if self.caption is not None:
             cx = (q.x + q.size / 2) * MM
             y = self.page_h - (q.y + q.size) * MM - q.caption_size * 1.9
@@ -596,58 +603,34 @@ class CertificateRenderer:
                     items.append(self._line(q.caption_font, q.caption_size, q.color, cx,
                                             y - number * q.caption_size * 1.25, line.strip(), 0.0,
                                             "center", False))
-        merged: list[Item] = []
-        for item in items:  # one addLiteral per run of operators
-            if item[0] == "ops" and merged and merged[-1][0] == "ops":
-                merged[-1] = ("ops", f"{merged[-1][1]}\n{item[1]}")
-            else:
-                merged.append(item)
-        return merged
+        return _grouped(items)
 
     def _line(self, font: str, size: float, color: str, x: float, y: float, line: str,
-              spacing: float, align: str, underline: bool) -> Item:
+              spacing: float, align: str, underline: bool) -> TextLine:
         width = _unit_width(line, font) * size + spacing * max(len(line) - 1, 0)
         left = {"center": x - width / 2, "right": x - width}.get(align, x)
-        r, g, b = _rgb(color)
+        r, g, b = rgb = _rgb(color)
         rule = ""
         if underline:
             thickness = max(size * 0.05, 0.5)
-            rule = (f" {r:.3f} {g:.3f} {b:.3f} RG {thickness:.2f} w {left:.2f} {y - size * 0.14:.2f} m "
-                    f"{left + width:.2f} {y - size * 0.14:.2f} l S")
-        internal = self.font_names.get(font)
-        if internal is not None:
-            try:
-                encoded = line.encode("cp1252")  # the standard fonts' WinAnsiEncoding
-            except UnicodeEncodeError:
-                internal = None
-        if internal is None:  # a TrueType font, or a character WinAnsi lacks: reportlab's API
-            return ("text", font, size, (r, g, b), left, y, line, spacing, rule)
-        escaped = _pdf_string(encoded)
-        return ("ops", f"q {r:.3f} {g:.3f} {b:.3f} rg BT {internal} {size:.2f} Tf {spacing:.2f} Tc "
-                       f"1 0 0 1 {left:.2f} {y:.2f} Tm ({escaped}) Tj ET{rule} Q")
+            rule = (f"q {r:.3f} {g:.3f} {b:.3f} RG {thickness:.2f} w {left:.2f} {y - size * 0.14:.2f} m "
+                    f"{left + width:.2f} {y - size * 0.14:.2f} l S Q")
+        return TextLine(font, size, rgb, left, y, line, spacing, rule)
 
     def paint(self, canvas: Any, items: list[Item]) -> None:
         """Paint a prepared page on the canvas's current page."""
         for item in items:
-            kind = item[0]
-            if kind == "ops":
-                canvas.addLiteral(item[1])
-            elif kind == "logo" and self.logo is not None and self.layout.logo is not None:
+            if isinstance(item, Ops):
+                canvas.addLiteral(item.code)
+            elif isinstance(item, Text):
+                _draw_text(canvas, item)
+            elif self.logo is not None and self.layout.logo is not None:
                 logo = self.layout.logo
                 iw, ih = self.logo.getSize()
                 w = logo.width * MM
                 h = w * ih / iw
                 x = logo.x * MM if logo.x is not None else (self.page_w - w) / 2
                 canvas.drawImage(self.logo, x, self.page_h - logo.y * MM - h, w, h, mask="auto")
-            elif kind == "text":
-                _, font, size, rgb, left, y, line, spacing, rule = item
-                canvas.saveState()
-                canvas.setFont(font, size)
-                canvas.setFillColorRGB(*rgb)
-                canvas.drawString(left, y, line, charSpace=spacing)
-                if rule:
-                    canvas.addLiteral(rule)
-                canvas.restoreState()
 
     def new_canvas(self, target: Any, *, title: str, subject: str = "", keywords: str = "",
                    author: str = "", on: date | None = None) -> Any:
@@ -655,12 +638,10 @@ class CertificateRenderer:
 
         # invariant: the same certificate renders to the same bytes (its sha256 is recorded);
         # the document date is then the date of signing, not 2000-01-01.
-        canvas = Canvas(target, pagesize=(self.page_w, self.page_h), invariant=1, pageCompression=1)
-        # The layout's standard fonts, registered in one fixed order, so the literal
-        # operators name each font the same way (/F2, /F3...) in every document.
-        for font, name in self.font_names.items():
-            if canvas._doc.getInternalFontName(font) != name:
-                raise TemplateError("reportlab named the standard fonts unexpectedly")
+        # pageCompression=0: reportlab follows zlib with an ASCII85 pass, in pure Python
+        # unless rl_accel is installed, which only a process-wide setting turns off; the
+        # page streams (a few kilobytes of operators) stay uncompressed instead.
+        canvas = Canvas(target, pagesize=(self.page_w, self.page_h), invariant=1, pageCompression=0)
         canvas.setTitle(title)
         canvas.setSubject(subject)
         canvas.setKeywords(keywords)
@@ -679,30 +660,58 @@ class CertificateRenderer:
                                  on=context.get("signed_on"))
         self.paint(canvas, items)
         canvas.showPage()
-        with _no_a85():
-            return canvas.getpdfdata()
+        return canvas.getpdfdata()
 
 
-@contextlib.contextmanager
-def _no_a85() -> Iterator[None]:
-    # reportlab ASCII85-encodes compressed streams in pure Python (slower than drawing the
-    # page); zlib alone is valid PDF and smaller. The setting is global: restore it.
-    from reportlab import rl_config
+def _grouped(items: list[Ops | TextLine | LogoItem]) -> list[Item]:
+    """Consecutive operators as one `Ops`, consecutive lines as one `Text`, in drawing order."""
+    out: list[Item] = []
+    for item in items:
+        last = out[-1] if out else None
+        if isinstance(item, TextLine):
+            if isinstance(last, Text):
+                out[-1] = Text((*last.lines, item))
+            else:
+                out.append(Text((item,)))
+        elif isinstance(item, Ops) and isinstance(last, Ops):
+            out[-1] = Ops(f"{last.code}\n{item.code}")
+        else:
+            out.append(item)
+    return out
 
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = saved
+
+def _draw_text(canvas: Any, text: Text) -> None:
+    """The lines as one text object, changing font, colour and spacing only when they
+    change; inside q/Q, since a text object's colour outlives it."""
+    obj = canvas.beginText()
+    font: tuple[str, float] | None = None
+    rgb: tuple[float, float, float] | None = None
+    spacing = 0.0
+    for line in text.lines:
+        if (line.font, line.size) != font:
+            font = (line.font, line.size)
+            obj.setFont(line.font, line.size)
+        if line.rgb != rgb:
+            rgb = line.rgb
+            obj.setFillColorRGB(*rgb)
+        if line.spacing != spacing:
+            spacing = line.spacing
+            obj.setCharSpace(spacing)
+        obj.setTextOrigin(line.x, line.y)
+        obj.textOut(line.text)
+    canvas.saveState()
+    canvas.drawText(obj)
+    canvas.restoreState()
+    rules = "\n".join(line.rule for line in text.lines if line.rule)
+    if rules:
+        canvas.addLiteral(rules)
 
 
 _RENDERERS: dict[tuple[Path, int, int], CertificateRenderer] = {}
 
 
 def renderer_for(source: LayoutSource) -> CertificateRenderer:
-    """The renderer of a layout file, cached while the file is unchanged (and inherited
-    by forked pool workers)."""
+    """The renderer of a layout file, cached while the file is unchanged."""
     stat = source.path.stat()
     key = (source.path, stat.st_mtime_ns, stat.st_size)
     if key not in _RENDERERS:
@@ -745,53 +754,19 @@ def _write(renderer: CertificateRenderer, job: Job) -> tuple[str, list[Item]]:
     return hashlib.sha256(data).hexdigest(), items
 
 
-def _write_chunk(source: LayoutSource, jobs: list[Job]) -> list[tuple[str, list[Item]]]:
-    renderer = renderer_for(source)
-    return [_write(renderer, job) for job in jobs]
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork is the cheapest start and inherits the compiled layout, but forking a process
-    # that runs other threads (the watcher's observer) can deadlock the child.
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-def _results(source: LayoutSource, jobs: Sequence[Job], workers: int) -> Iterator[tuple[str, list[Item]]]:
-    renderer = renderer_for(source)
-    if workers < 2 or len(jobs) < POOL_MIN:
-        for job in jobs:
-            yield _write(renderer, job)
-        return
-    chunks = [list(jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        for chunk in pool.map(_write_chunk, [source] * len(chunks), chunks):
-            yield from chunk
-
-
 def render_certificates(source: LayoutSource, jobs: Sequence[Job], combined: Path | None, *,
                         combined_title: str = "Piagam Penghargaan",
-                        progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
-                        workers: int | None = None) -> list[str]:
+                        progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None
+                        ) -> list[str]:
     """Write every job's PDF and, if `combined` is given, one file with a page per job.
 
     Returns the sha256 of each job's file, in order ("" for a job without a file). Files
     are written to the paths given (temporary ones: the caller renames them once the
     registry is committed).
     """
-    renderer = renderer_for(source)  # validated and cached before any worker starts
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    renderer = renderer_for(source)
     try:
-        try:
-            return _render(renderer, source, jobs, combined, combined_title, progress, workers)
-        except (BrokenProcessPool, OSError):
-            if workers < 2 or len(jobs) < POOL_MIN:
-                raise
-            # A pool that cannot start or dies (no semaphores, a killed worker): slower,
-            # not wrong; every file is written again.
-            return _render(renderer, source, jobs, combined, combined_title, progress, 1)
+        return _render(renderer, jobs, combined, combined_title, progress)
     except TemplateError:
         raise
     except OSError as exc:
@@ -801,10 +776,8 @@ def render_certificates(source: LayoutSource, jobs: Sequence[Job], combined: Pat
                             f"{exc}") from exc
 
 
-def _render(renderer: CertificateRenderer, source: LayoutSource, jobs: Sequence[Job],
-            combined: Path | None, title: str,
-            progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None,
-            workers: int) -> list[str]:
+def _render(renderer: CertificateRenderer, jobs: Sequence[Job], combined: Path | None, title: str,
+            progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None) -> list[str]:
     canvas = None
     if combined is not None and jobs:
         first = jobs[0].context
@@ -812,17 +785,17 @@ def _render(renderer: CertificateRenderer, source: LayoutSource, jobs: Sequence[
                                      author=str(first["office"].get("name") or ""),
                                      on=first.get("signed_on"))
     shas = []
-    stream: Iterable[tuple[str, list[Item]]] = _results(source, jobs, workers)
+    stream: Iterable[Job] = jobs
     if progress is not None:
         stream = progress(stream, len(jobs), "Piagam")
-    for sha, items in stream:
+    for job in stream:
+        sha, items = _write(renderer, job)
         shas.append(sha)
         if canvas is not None:
             renderer.paint(canvas, items)
             canvas.showPage()
     if canvas is not None:
-        with _no_a85():
-            canvas.save()
+        canvas.save()
     return shas
 
 

@@ -1,64 +1,119 @@
-"""Render .docx templates (docxtpl syntax) fast: prepare a template once, render many.
+"""Render .docx templates: docxtpl's result, with the per-template work done once.
 
-docxtpl's own loop (open the template with python-docx, patch its XML, compile the
-Jinja source, render, re-serialise the whole package) repeats for every document
-the work that depends only on the template. `PreparedTemplate.load` does that work
-once: it patches the XML with docxtpl's own code (so templates behave exactly as in
-docxtpl), compiles the Jinja source of each templated part, and keeps every other
-zip member as ready-compressed bytes. `render` then runs the compiled templates and
-appends the rendered parts to a copy of those bytes.
+`DocxTemplate(path).render(context, env, autoescape=True)` + `save` repeats, for every
+document, work that depends on the template alone: python-docx opens the package,
+docxtpl patches the XML of the body and of every header and footer into Jinja source,
+Jinja compiles it, python-docx serialises every part again. `PreparedTemplate.load`
+does that once, with docxtpl's own methods (`patch_xml`, then per document
+`resolve_listing` and `fix_tables`, in docxtpl's order), and keeps the untouched zip
+members as they are. tests/test_docx_oracle.py checks, for every shipped template and
+generated contexts, that every rendered part (word/document.xml, headers, footers,
+docProps/core.xml) is byte-identical to plain docxtpl's; docxtpl is pinned in
+pyproject.toml to the versions that check passed on.
 
-`render_many` spreads many documents over the CPU cores with a process pool, only
-when there are enough of them for the pool's start-up to pay.
+Plain docxtpl renders instead (`render_docxtpl`) when the prepared path would not be
+docxtpl's result: a context holding docxtpl objects (InlineImage and Subdoc belong to
+the DocxTemplate they were made with; RichText, RichTextParagraph, Listing), a
+template with footnotes (docxtpl renders them once per section) or without a core
+properties part (python-docx invents one, dated now).
+
+Two choices differ from docxtpl's defaults, on both paths alike:
+
+- docxtpl turns ``{_{``, ``}_}``, ``{_%`` and ``%_}`` in the rendered XML into ``{{``,
+  ``}}``, ``{%`` and ``%}`` (so a template can print a literal tag), in values too: a
+  name typed as ``{_{`` would print as ``{{``. The environment here escapes the ``_``
+  of those sequences in values as an XML character reference, so a value prints as
+  the user typed it; the same sequences in the template's own text keep docxtpl's
+  meaning.
+- Document properties (title, subject, author, comments, identifier, language):
+  docxtpl renders them with the XML-escaping environment, then python-docx escapes
+  them again ("A & B" would read "A &amp; B"), and python-docx refuses more than 255
+  characters. Here they render unescaped and are cut to 255 characters.
 """
 
 from __future__ import annotations
 
-import html
+import copy
 import io
-import multiprocessing
 import os
 import re
 import threading
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from docxtpl import DocxTemplate
+import docx
+from docxtpl import DocxTemplate, InlineImage, Listing, RichText, RichTextParagraph
 from jinja2 import Template, TemplateAssertionError
 from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
+from markupsafe import Markup, escape
 
 from docgen.errors import DocgenError, TemplateError
 from docgen.fsutil import atomic_path
 from docgen.render.environment import jinja_env
 
+try:  # docxtpl leaves Subdoc out when docxcompose is missing
+    from docxtpl import Subdoc
+except ImportError:  # pragma: no cover
+    Subdoc = InlineImage  # type: ignore[misc, assignment]
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 OFFICE_DOCUMENT = R_NS + "/officeDocument"
-# Parts of the main document that docxtpl renders besides the body.
-RENDERED_RELS = {R_NS + "/header", R_NS + "/footer", R_NS + "/footnotes"}
-CORE_PROPS = "docProps/core.xml"
-# The core properties docxtpl renders through Jinja (dc:creator is docx's "author").
-CORE_FIELDS = ("{http://purl.org/dc/elements/1.1/}creator", "{http://purl.org/dc/elements/1.1/}description",
-               "{http://purl.org/dc/elements/1.1/}identifier", "{http://purl.org/dc/elements/1.1/}language",
-               "{http://purl.org/dc/elements/1.1/}subject", "{http://purl.org/dc/elements/1.1/}title")
-TAG_RE = re.compile(r"\{[{%#]")
-_LISTING_CHARS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
-_BODY_START = re.compile(r"^<w:body\b[^>]*>")
-_XMLNS = re.compile(r'\s+xmlns(?::([\w.-]+))?="([^"]*)"')
-XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-POOL_MIN_JOBS = 24  # below this, a process pool's start-up costs more than it saves
+CORE_PROPERTIES_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+# The headers and footers of the main document, which docxtpl renders besides the body.
+RENDERED_RELS = {R_NS + "/header", R_NS + "/footer"}
+# The document properties docxtpl renders, as python-docx names them, and their elements.
+_DC = "{http://purl.org/dc/elements/1.1/}"
+CORE_PROPERTIES = {"author": _DC + "creator", "comments": _DC + "description",
+                   "identifier": _DC + "identifier", "language": _DC + "language",
+                   "subject": _DC + "subject", "title": _DC + "title"}
+PROPERTY_LIMIT = 255  # characters, as python-docx enforces
+DOCXTPL_TYPES = (InlineImage, Subdoc, RichText, RichTextParagraph, Listing)
+_NEW_PARAGRAPH = re.compile(r"<w:p([ >])")
+_JOINED_PARAGRAPH = re.compile(r"\n<w:p([ >])")
+_LISTING_CHARS = ("\n", "\t", "\a", "\f")
+# An underscore docxtpl would take for part of {_{, }_}, {_% or %_}.
+_DOCXTPL_UNDERSCORE = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
+# As python-docx parses (so templates behave as in docxtpl), never resolving entities:
+# a template must not pull local files into a document.
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 
 # docxtpl's XML patching, table fixing and listing resolution, used as plain functions.
 _DOCXTPL = DocxTemplate(io.BytesIO())
+
+
+def _docx_finalize(value: Any) -> Any:
+    if value is None:  # an optional field left out prints as nothing, never as "None"
+        return ""
+    if isinstance(value, str) and "_" in value and _DOCXTPL_UNDERSCORE.search(value):
+        xml = value if isinstance(value, Markup) else escape(value)
+        return Markup(_DOCXTPL_UNDERSCORE.sub("&#95;", str(xml)))
+    return value
+
+
+@cache
+def docx_env() -> SandboxedEnvironment:
+    """docgen's environment (sandboxed, autoescaping, its filters) for the XML of a .docx,
+    printing docxtpl's escape sequences in values literally."""
+    return jinja_env().overlay(finalize=_docx_finalize)
+
+
+@cache
+def properties_env() -> SandboxedEnvironment:
+    """The environment of document properties: plain text (python-docx escapes it)."""
+    return jinja_env().overlay(autoescape=False)
 
 
 def _template_lineno(tb: TracebackType | None) -> int | None:
@@ -94,29 +149,48 @@ def _error_message(exc: BaseException) -> str:
     return message.strip().splitlines()[0]
 
 
+def _docxtpl_objects(context: Any) -> list[Any]:
+    """The docxtpl objects (InlineImage, RichText...) anywhere in a context."""
+    found, stack = [], [context]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind in _LEAVES:
+            continue
+        if kind is dict or isinstance(value, dict):
+            stack.extend(value.values())
+        elif kind is list or isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, DOCXTPL_TYPES):
+            found.append(value)
+    return found
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), date, datetime})
+
+
 @dataclass
 class _Part:
-    """A zip member whose XML is a Jinja template."""
+    """A templated XML part: its name, docxtpl's Jinja source of it, compiled."""
 
     name: str
     source: str
     template: Template
-    kind: str  # "body", "part" (header, footer, footnotes)
 
 
 @dataclass
 class PreparedTemplate:
-    """A .docx template prepared once: patched XML, compiled Jinja, other members as bytes."""
+    """A .docx template prepared once: Jinja compiled, untouched members ready to copy."""
 
     path: Path
     label: str
-    base: bytes  # a complete zip of the untouched members
-    infos: dict[str, zipfile.ZipInfo]
-    parts: list[_Part]
-    envelope: tuple[str, str] = ("", "")  # document.xml around its <w:body>
-    body_start: str = "<w:body>"
-    root_ns: dict[str | None, str] = field(default_factory=dict)
-    core: tuple[bytes, dict[str, Template]] | None = None
+    parts: list[_Part]  # the body first, then every header and footer
+    plain: str = ""  # why plain docxtpl renders this template ("" if it does not need to)
+    base: bytes = b""  # a zip of the members no render changes
+    infos: dict[str, zipfile.ZipInfo] | None = None
+    root: Any = None  # the main part's document element, its body a placeholder at `body_index`
+    body_index: int = 0
+    core: tuple[str, bytes, dict[str, Template]] | None = None  # name, core.xml, property templates
 
     @classmethod
     def load(cls, path: Path, label: str | None = None) -> PreparedTemplate:
@@ -141,49 +215,33 @@ class PreparedTemplate:
     @classmethod
     def _prepare(cls, path: Path, label: str, infos: dict[str, zipfile.ZipInfo],
                  members: dict[str, bytes]) -> PreparedTemplate:
-        env = jinja_env()
         main = _main_part(members)
-        parts: list[_Part] = []
-
-        # The body: docxtpl patches the serialised <w:body>, one paragraph per line.
-        root = _parse(members[main])
+        root = etree.fromstring(members[main], _PARSER)
         body = root.find(f"{{{W_NS}}}body")
         if body is None:
             raise ValueError(f"{main} has no <w:body>")
-        source = _DOCXTPL.patch_xml(etree.tostring(body, encoding="unicode"))
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
-        parts.append(_Part(main, source, _compile(env, source), "body"))
-        sentinel = etree.Element("docgen-body")
-        body.addprevious(sentinel)
-        root.remove(body)
-        head, _, tail = etree.tostring(root, encoding="unicode").partition("<docgen-body/>")
-        if not tail:
-            raise ValueError(f"{main}: cannot locate <w:body>")
-
-        # Headers, footers and footnotes that hold template tags.
+        parts = [_compiled(main, etree.tostring(body, encoding="unicode"))]
         for name in _related(members, main, RENDERED_RELS):
-            text = members[name].decode("utf-8")
-            if not TAG_RE.search(text):
-                continue
-            src = _DOCXTPL.patch_xml(etree.tostring(_parse(members[name]), encoding="unicode"))
-            src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
-            parts.append(_Part(name, src, _compile(env, src), "part"))
-
-        core = None
-        if CORE_PROPS in members and TAG_RE.search(members[CORE_PROPS].decode("utf-8", "replace")):
-            core_root = _parse(members[CORE_PROPS])
-            fields = {el.tag: env.from_string(el.text) for el in core_root
-                      if el.tag in CORE_FIELDS and el.text and TAG_RE.search(el.text)}
-            core = (members[CORE_PROPS], fields)
-
-        rendered = {p.name for p in parts} | ({CORE_PROPS} if core else set())
+            parts.append(_compiled(name, etree.tostring(etree.fromstring(members[name], _PARSER),
+                                                        encoding="unicode")))
+        core_name = _core_part(members)
+        plain = ("footnotes" if FOOTNOTES_TYPE in _content_types(members)
+                 else "no document properties part" if core_name is None else "")
+        template = cls(path=path, label=label, parts=parts, plain=plain)
+        if plain:
+            return template
+        template.core = (core_name, *_blank_properties(path, core_name))
+        body_index = root.index(body)
+        root.replace(body, etree.Element("body"))
+        rendered = {p.name for p in parts} | {core_name}
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, info in infos.items():
                 if name not in rendered:
                     zf.writestr(_copy_info(info), members[name])
-        return cls(path=path, label=label, base=buffer.getvalue(), infos=infos, parts=parts,
-                   envelope=(XML_DECLARATION + head, tail), root_ns=dict(root.nsmap), core=core)
+        template.base, template.infos = buffer.getvalue(), infos
+        template.root, template.body_index = root, body_index
+        return template
 
     @property
     def sources(self) -> dict[str, str]:
@@ -192,27 +250,32 @@ class PreparedTemplate:
 
     def render(self, context: dict[str, Any]) -> bytes:
         """A complete .docx for `context`; a template error names the template."""
-        outputs: dict[str, bytes] = {}
-        for part in self.parts:
-            xml = self._render_source(part, context)
-            if part.kind == "body":
-                outputs[part.name] = self._document(xml).encode("utf-8")
-            else:
-                outputs[part.name] = (XML_DECLARATION + xml).encode("utf-8")
-        if self.core is not None:
-            raw, fields = self.core
-            root = _parse(raw)
-            for el in root:
-                if el.tag in fields:
-                    # Escaped for XML by autoescape; lxml escapes the text itself.
-                    el.text = html.unescape(self._call(fields[el.tag], context, "", "document properties: "))
-            outputs[CORE_PROPS] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                                 standalone=True)
+        if self.plain or _docxtpl_objects(context):
+            return render_docxtpl(self.path, context, self.label)
+        assert self.infos is not None and self.core is not None
+        body, *others = self.parts
+        outputs = {body.name: self._main_part_xml(self._xml(body, context))}
+        for part in others:
+            xml = self._xml(part, context)
+            try:  # docxtpl hands the XML to python-docx, which parses and writes it again
+                element = etree.fromstring(xml.encode("utf-8"), _PARSER)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateError(f"{self.label}: {part.name}: rendered XML is invalid ({exc})") from exc
+            outputs[part.name] = _serialised(element)
+        name, core_xml, fields = self.core
+        core = etree.fromstring(core_xml, _PARSER)
+        for tag, template in fields.items():
+            text = self._call(template, context, "", "document properties: ")[:PROPERTY_LIMIT]
+            try:
+                core.find(tag).text = text  # type: ignore[union-attr]
+            except ValueError as exc:  # a character XML cannot hold
+                raise TemplateError(f"{self.label}: document properties: {exc}") from exc
+        outputs[name] = _serialised(core)
         buffer = io.BytesIO(self.base)
         buffer.seek(0, io.SEEK_END)
         with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as zf:
-            for name, data in outputs.items():
-                zf.writestr(_copy_info(self.infos[name]), data)
+            for member, data in outputs.items():
+                zf.writestr(_copy_info(self.infos[member]), data)
         return buffer.getvalue()
 
     def _call(self, template: Template, context: dict[str, Any], source: str, where: str = "") -> str:
@@ -223,56 +286,97 @@ class PreparedTemplate:
             raise TemplateError(f"{self.label}: {where}{paragraph_excerpt(source, lineno)}"
                                 f"{_error_message(exc)}") from exc
 
-    def _render_source(self, part: _Part, context: dict[str, Any]) -> str:
+    def _xml(self, part: _Part, context: dict[str, Any]) -> str:
+        """docxtpl's render_xml_part on a compiled template: render, then its post-processing."""
         xml = self._call(part.template, context, part.source)
-        # docxtpl's post-processing, in its order.
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = _JOINED_PARAGRAPH.sub(r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if _LISTING_CHARS.search(xml):  # values holding \n, \t, \a or \f
+        if any(char in xml for char in _LISTING_CHARS):  # else resolve_listing changes nothing
             xml = _DOCXTPL.resolve_listing(xml)
         return xml
 
-    def _document(self, body_xml: str) -> str:
-        tree = _DOCXTPL.fix_tables(body_xml)  # parses (recovering, as docxtpl does)
+    def _main_part_xml(self, body_xml: str) -> bytes:
+        """The main part around a rendered body, as docxtpl and python-docx write it."""
+        try:
+            tree = _DOCXTPL.fix_tables(body_xml)  # parses, recovering, as docxtpl does
+        except Exception as exc:
+            raise TemplateError(f"{self.label}: the rendered document is not valid XML ({exc})") from exc
         # docxtpl renumbers drawings from 1001 so that copies made by loops do not collide.
         for number, element in enumerate(tree.iter(f"{{{WP_NS}}}docPr"), 1001):
-            element.set("id", str(number))
-        body = etree.tostring(tree, encoding="unicode")
-        # Drop the namespace declarations the document element already makes.
-        match = _BODY_START.match(body)
-        if match:
-            start = _XMLNS.sub(lambda m: "" if self.root_ns.get(m.group(1)) == m.group(2) else m.group(0),
-                               match.group(0))
-            body = start + body[match.end():]
-        head, tail = self.envelope
-        return head + body + tail
+            element.attrib["id"] = str(number)
+        root = copy.deepcopy(self.root)
+        root.replace(root[self.body_index], tree)
+        return _serialised(root)
 
 
-def _parse(xml: bytes) -> etree._Element:
-    # As python-docx parses (so templates behave as in docxtpl), and never resolving
-    # entities: a template must not pull local files into a document.
-    return etree.fromstring(xml, etree.XMLParser(remove_blank_text=True, resolve_entities=False))
+def render_docxtpl(path: Path, context: dict[str, Any], label: str | None = None) -> bytes:
+    """Plain docxtpl: `DocxTemplate(path).render(context, docx_env(), autoescape=True)`,
+    saved, with the document properties rendered as this module's docstring says.
 
-
-def _compile(env: Any, source: str) -> Template:
+    InlineImage and Subdoc objects belong to the DocxTemplate they were made with: that
+    one renders, then."""
+    label = label or path.name
+    bound = {id(o.tpl): o.tpl for o in _docxtpl_objects(context) if isinstance(o, InlineImage | Subdoc)}
+    if len(bound) > 1:
+        raise TemplateError(f"{label}: the context's images and subdocuments belong to different templates")
+    template = next(iter(bound.values())) if bound else DocxTemplate(path)
     try:
-        return env.from_string(source)
+        document = template.get_docx()
+        properties = document.core_properties
+        sources = {name: getattr(properties, name) for name in CORE_PROPERTIES}
+        for name in sources:  # docxtpl would render them XML-escaped, python-docx escape them again
+            setattr(properties, name, "")
+        template.render(context, docx_env(), autoescape=True)
+        for name, source in sources.items():
+            setattr(properties, name, properties_env().from_string(source).render(context)[:PROPERTY_LIMIT])
+        buffer = io.BytesIO()
+        template.save(buffer)
+    except Exception as exc:  # Jinja's, docxtpl's and python-docx's errors alike
+        raise TemplateError(f"{label}: {_error_message(exc)}") from exc
+    return buffer.getvalue()
+
+
+def _compiled(name: str, xml: str) -> _Part:
+    """docxtpl's Jinja source of a part (patched XML, one paragraph per line), compiled."""
+    source = _NEW_PARAGRAPH.sub(r"\n<w:p\1", _DOCXTPL.patch_xml(xml))
+    try:
+        return _Part(name, source, docx_env().from_string(source))
     except JinjaTemplateError as exc:
         exc.source = source  # type: ignore[attr-defined]  # for the paragraph excerpt
         raise
 
 
+def _blank_properties(path: Path, name: str) -> tuple[bytes, dict[str, Template]]:
+    """The core properties part as python-docx writes it after docxtpl set the six
+    properties (here blank: each render fills them in), and their templates."""
+    document = docx.Document(str(path))
+    properties = document.core_properties
+    templates = {}
+    for prop, tag in CORE_PROPERTIES.items():
+        templates[tag] = properties_env().from_string(getattr(properties, prop))
+        setattr(properties, prop, "")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as zf:
+        return zf.read(name), templates
+
+
+def _serialised(element: Any) -> bytes:
+    # python-docx's serialize_part_xml.
+    return etree.tostring(element, encoding="UTF-8", standalone=True)
+
+
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    copy.compress_type = zipfile.ZIP_DEFLATED
-    copy.external_attr = info.external_attr
-    return copy
+    copied = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    copied.compress_type = zipfile.ZIP_DEFLATED
+    copied.external_attr = info.external_attr
+    return copied
 
 
 def _rels(members: dict[str, bytes], rels_name: str) -> list[tuple[str, str]]:
     if rels_name not in members:
         return []
-    root = _parse(members[rels_name])
+    root = etree.fromstring(members[rels_name], _PARSER)
     return [(rel.get("Type", ""), rel.get("Target", "")) for rel in root
             if rel.tag == f"{{{PKG_REL_NS}}}Relationship" and rel.get("TargetMode") != "External"]
 
@@ -286,6 +390,20 @@ def _main_part(members: dict[str, bytes]) -> str:
     if "word/document.xml" in members:
         return "word/document.xml"
     raise ValueError("no main document part (word/document.xml)")
+
+
+def _core_part(members: dict[str, bytes]) -> str | None:
+    for rel_type, target in _rels(members, "_rels/.rels"):
+        if rel_type == CORE_PROPERTIES_REL and target.lstrip("/") in members:
+            return target.lstrip("/")
+    return None
+
+
+def _content_types(members: dict[str, bytes]) -> set[str]:
+    if "[Content_Types].xml" not in members:
+        return set()
+    root = etree.fromstring(members["[Content_Types].xml"], _PARSER)
+    return {el.get("ContentType", "") for el in root.iter(f"{{{CT_NS}}}Override")}
 
 
 def _related(members: dict[str, bytes], part: str, types: set[str]) -> list[str]:
@@ -341,44 +459,21 @@ class RenderJob:
     label: str | None = None
 
 
-def _run(job: RenderJob) -> str | None:
-    try:
-        write_docx(prepared(job.template, job.label), job.context, job.out)
-    except DocgenError as exc:
-        return exc.message
-    return None
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork is the cheapest start and inherits the prepared templates, but forking a
-    # process that runs other threads (the watcher's observer) can deadlock the child.
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-def render_many(jobs: Sequence[RenderJob], *, workers: int | None = None) -> list[str | None]:
+def render_many(jobs: Sequence[RenderJob]) -> list[str | None]:
     """Render and write every job; for each, None on success or its error line.
 
-    One failing document never stops the others. With enough documents (and cores),
-    a process pool renders them in parallel.
+    One failing document never stops the others; each template is prepared once.
     """
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    # Prepare each template here once: errors show early, forked workers inherit the cache.
-    for template, label in dict.fromkeys((job.template, job.label) for job in jobs):
+    results: list[str | None] = []
+    templates: dict[tuple[Path, str | None], PreparedTemplate] = {}
+    for job in jobs:
         try:
-            prepared(template, label)
-        except DocgenError:
-            pass  # reported per job by _run
-    if workers < 2 or len(jobs) < POOL_MIN_JOBS:
-        return [_run(job) for job in jobs]
-    workers = min(workers, len(jobs) // (POOL_MIN_JOBS // 2))
-    chunk = max(1, len(jobs) // (workers * 4))
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            return list(pool.map(_run, jobs, chunksize=chunk))
-    except (BrokenProcessPool, OSError):
-        # A pool that cannot start or dies (no semaphores on this system, a killed worker):
-        # slower, not wrong. Writes are atomic, so rendering a job twice is harmless.
-        return [_run(job) for job in jobs]
+            key = (job.template, job.label)
+            if key not in templates:
+                templates[key] = prepared(job.template, job.label)
+            write_docx(templates[key], job.context, job.out)
+        except DocgenError as exc:
+            results.append(exc.message)
+        else:
+            results.append(None)
+    return results
