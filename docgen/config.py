@@ -46,6 +46,9 @@ class Letters(Strict):
     reply_days: int = Field(default=14, ge=1, le=365)
     sifat: str = "Biasa"
     contact: Contact = Field(default_factory=Contact)
+    # Agreements that ended longer ago than this get no more follow-up letters; their
+    # open items show as lapsed.
+    grace_days: int = Field(default=30, ge=0, le=3650)
 
 
 class Certificates(Strict):

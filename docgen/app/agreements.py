@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from docgen.app import scaffold
 from docgen.app.common import agreement_view, agreement_views, catalog
+from docgen.domain.amendments import as_amended
 from docgen.domain.overview import details, list_row
+from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import InputError
+from docgen.models import Agreement
 from docgen.state import open_tracker
 from docgen.state.base import current_user, now_text
 from docgen.workspace import Workspace
@@ -21,13 +25,15 @@ class Listing:
 
     rows: list[dict[str, Any]]
     skipped: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
 
 
 def list_agreements(ws: Workspace, as_of: date) -> Listing:
     """`agreement list`: every valid agreement with its status and progress."""
     cat = catalog(ws, as_of)
     with open_tracker(ws).read() as session:
-        rows = [list_row(v) for v in agreement_views(session, cat.agreements.values(), as_of)]
+        rows = [list_row(v) for v in agreement_views(session, cat.agreements.values(), as_of,
+                                                          ws.config.letters.grace_days)]
     return Listing(rows, cat.skipped())
 
 
@@ -35,7 +41,14 @@ def show_agreement(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, A
     """`agreement show`: one agreement in full with the state of its deliverables."""
     agreement = catalog(ws, as_of, only=[agreement_id]).get(agreement_id)
     with open_tracker(ws).read() as session:
-        return details(agreement_view(session, agreement, as_of))
+        shown = details(agreement_view(session, agreement, as_of, ws.config.letters.grace_days))
+        shown["terminations"] = [e for e in session.rows("terminations")
+                                 if e.get("agreement") == agreement.id]
+    shown["amendments"] = [{**am.model_dump(mode="json", exclude={"work_items"}),
+                            "in_force": am.on is not None and am.on <= as_of,
+                            "work_items": [wi.id for wi in am.work_items]}
+                           for am in agreement.amendments]
+    return shown
 
 
 def new_agreement(ws: Workspace, agreement_id: str, kind: str, parent: str | None) -> str:
@@ -44,15 +57,61 @@ def new_agreement(ws: Workspace, agreement_id: str, kind: str, parent: str | Non
     return ws.rel(scaffold.new_agreement(ws, cat, agreement_id, kind, parent))
 
 
-def terminate(ws: Workspace, agreement_id: str, on: date, reason: str) -> dict[str, Any]:
-    """`agreement terminate`: record that an agreement ends early, from `on`."""
-    agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
+def terminate(ws: Workspace, agreement_id: str, on: date | None, reason: str, *,
+              correct: bool = False, cancel: bool = False) -> dict[str, Any]:
+    """`agreement terminate`: record that an agreement ends early, from `on`; with
+    `correct`, move a recorded termination to another date; with `cancel`, withdraw it.
+    Every call is an event of its own: the tracker keeps them all.
+
+    Returns {"event": the event recorded (None when nothing needed recording),
+    "previous": the termination in force before, "action"}.
+    """
+    if cancel and (correct or on is not None):
+        raise InputError("--cancel takes only --reason (not --on or --correct)")
+    if not cancel and on is None:
+        raise InputError("--on: give the termination date (or --cancel to withdraw one)")
     if not reason.strip():
-        raise InputError("--reason: say why the agreement is terminated")
-    if agreement.signed_on is not None and on < agreement.signed_on:
-        raise InputError(f"--on: {on} is before the agreement was signed ({agreement.signed_on})")
-    event = {"agreement": agreement.id, "on": on.isoformat(), "reason": " ".join(reason.split()),
-             "user": current_user(), "recorded_at": now_text()}
+        raise InputError("--reason: say why" + (" the termination is withdrawn" if cancel else
+                                                " the agreement is terminated"))
+    agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
+    action = "cancel" if cancel else "correct" if correct else "terminate"
     with open_tracker(ws).write() as session:
+        events = [e for e in session.rows("terminations") if e.get("agreement") == agreement.id]
+        current = termination_in_force(events).get(agreement.id)
+        result: dict[str, Any] = {"action": action, "previous": current, "event": None}
+        if cancel:
+            if current is None:
+                raise InputError(f"{agreement.id}: no termination in force to cancel")
+        else:
+            assert on is not None
+            _check_term(agreement, on)
+            if current is not None and current["on"] == on.isoformat():
+                return result  # already so: nothing to record
+            if current is not None and not correct:
+                raise InputError(f"{agreement.id}: already terminated on {current['on']}; to record "
+                                 "another date, give --correct (or --cancel to withdraw it)")
+            if current is None and correct:
+                raise InputError(f"{agreement.id}: no termination in force to correct; record one "
+                                 "without --correct")
+        event = {"agreement": agreement.id, "action": action,
+                 "on": None if cancel else on.isoformat() if on else None,
+                 "reason": " ".join(reason.split()), "user": current_user(),
+                 "recorded_at": now_text()}
+        if current is not None:
+            event["replaces"] = current.get("id")
         session.insert("terminations", [event])
-    return event
+        result["event"] = session.rows("terminations")[-1]
+    return result
+
+
+def _check_term(agreement: Agreement, on: date) -> None:
+    """A termination needs a signed agreement and a date within its term (as amended)."""
+    if agreement.signed_on is None:
+        raise InputError(f"{agreement.id}: a draft (not signed) cannot be terminated; "
+                         "delete or keep the file instead")
+    if on < agreement.signed_on:
+        raise InputError(f"--on: {on} is before the agreement was signed ({agreement.signed_on})")
+    end = as_amended(agreement, on).end_date
+    if end is not None and on > end:
+        raise InputError(f"--on: {on} is after the term ended ({end}); an expired agreement "
+                         "needs no termination")

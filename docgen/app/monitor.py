@@ -29,7 +29,7 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None,
     """`monitor`: per agreement status, progress, overdue, due soon; expiring; files."""
     cat = catalog(ws, as_of)
     with open_tracker(ws).read() as session:
-        views = agreement_views(session, cat.agreements.values(), as_of)
+        views = agreement_views(session, cat.agreements.values(), as_of, ws.config.letters.grace_days)
     result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped())
     if pdf is not None:
         from docgen.render.report_pdf import write_report_pdf

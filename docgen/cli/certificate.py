@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, emit_json, info, parse_day, say, track, warn, workspace
+from docgen.cli.common import Json, command_group, date_option, emit_json, info, say, track, warn, workspace
 from docgen.errors import DocgenError, VerificationError
 
-group = typer.Typer(help="Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).",
-                    no_args_is_help=True)
+group = command_group("Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).")
 
 
 @group.command("issue")
@@ -30,18 +30,16 @@ def issue(
     event: Annotated[str | None, typer.Option(
         "--event", metavar="TEXT", help="The assessment named on the certificate (default: "
         "\\[certificates] event in docgen.toml).")] = None,
-    signed_on: Annotated[str | None, typer.Option(
-        "--signed-on", metavar="YYYY-MM-DD", help="Date of signing printed on the certificates "
-        "(default: today).")] = None,
+    signed_on: Annotated[date | None, date_option(
+        "--signed-on", "Date of signing printed on the certificates (default: today).")] = None,
     json: Json = False,
 ) -> None:
     """Issue a numbered certificate to every agency at or above --min-grade in RESULTS."""
     ws = workspace(ctx)
-    signed = parse_day(signed_on, "--signed-on") if signed_on is not None else None
     from docgen.app.certificates import issue as issue_certificates
 
     report = issue_certificates(ws, results, year=year, min_grade=min_grade, event=event,
-                                signed_on=signed, progress=track)
+                                signed_on=signed_on, progress=track)
     warn(report.warnings)
     if json:
         emit_json(report.to_json())

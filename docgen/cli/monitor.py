@@ -20,7 +20,13 @@ def monitor(
         "--xlsx", metavar="FILE", help="Also write its tables as an Excel workbook to FILE.")] = None,
     json: Json = False,
 ) -> None:
-    """Per agreement: status, % done, overdue, due soon, next due; expiring; overdue by party."""
+    """Per agreement: status, % done, overdue, due soon, next due; expiring (with their
+    renewals); overdue by party; the open items of agreements ended long ago (lapsed).
+
+    \b
+    Example:
+      docgen monitor --as-of 2022-07-01 --pdf laporan/pemantauan-2022-07.pdf
+    """
     from docgen.app.monitor import monitor as run_monitor
 
     result = run_monitor(workspace(ctx), parse_day(as_of), pdf=pdf, xlsx=xlsx)
@@ -48,9 +54,10 @@ def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]
                  for r in report["agreements"]], alert="overdue")
     if report["expiring"]:
         print_table("Expiring within 90 days",
-                    ["agreement", "ends on", ("days left", "right"), "title"],
-                    [[e["id"], e["ends_on"], str(e["days_left"]), e["title"]]
-                     for e in report["expiring"]])
+                    ["agreement", "ends on", ("days left", "right"), "renewed by", "title"],
+                    [[e["id"], e["ends_on"], str(e["days_left"]),
+                      "\n".join(f"{r['id']} ({r['status']})" for r in e["renewed_by"]) or "-",
+                      e["title"]] for e in report["expiring"]])
     else:
         say("No agreement expires within 90 days.")
     if not groups:
@@ -61,6 +68,12 @@ def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]
                     [[r["agreement"], r["id"],
                       r["title"] + (" (with the other party)" if r["responsible"] == "both" else ""),
                       r["due"], str(r["days_overdue"]), r["status"]] for r in rows])
+    if report["lapsed"]:
+        print_table(f"Lapsed: open items of agreements that ended long ago ({len(report['lapsed'])}); "
+                    "close them (done or dropped)",
+                    ["agreement", "id", "title", "due", "status", "ended"],
+                    [[r["agreement"], r["id"], r["title"], r["due"], r["status"],
+                      f"{r['ended_on']} ({r['agreement_status']})"] for r in report["lapsed"]])
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,14 @@ def ordinal_word(n: int) -> str:
     return "pertama" if n == 1 else f"ke{terbilang(n)}"
 
 
+def cited_letters(letters: list[dict[str, Any]]) -> str:
+    """Every earlier letter, oldest first: "Nomor A tanggal 1 Juli 2022 dan Nomor B tanggal ..."."""
+    parts = [f"Nomor {r['number']} tanggal {tanggal(r['on'])}" for r in letters]
+    if len(parts) <= 2:
+        return " dan ".join(parts)
+    return ", ".join(parts[:-1]) + ", dan " + parts[-1]
+
+
 def letter_context(config: Config, p: Planned, number: str, as_of: date) -> dict[str, Any]:
     a, party = p.agreement, p.party
     reply_by = as_of + timedelta(days=config.letters.reply_days)
@@ -33,8 +41,8 @@ def letter_context(config: Config, p: Planned, number: str, as_of: date) -> dict
                    f"terdapat {count} ({terbilang(count)}) keluaran yang menjadi tanggung jawab "
                    f"{party.org} dan telah melewati batas waktunya, sebagai berikut:")
     else:
-        opening = (f"Menindaklanjuti surat kami Nomor {first['number']} tanggal "
-                   f"{tanggal(first['on'])} perihal Tindak Lanjut {a.title}, bersama ini kami "
+        opening = (f"Menindaklanjuti surat kami {cited_letters(p.earlier)} "
+                   f"perihal Tindak Lanjut {a.title}, bersama ini kami "
                    f"sampaikan surat {ordinal_word(ordinal)} karena sampai dengan tanggal "
                    f"{tanggal(as_of)} masih terdapat {count} ({terbilang(count)}) keluaran "
                    f"dalam {cited} yang belum kami terima bukti "
@@ -62,6 +70,7 @@ def letter_context(config: Config, p: Planned, number: str, as_of: date) -> dict
             "lampiran": "-", "hal": hal, "opening": opening, "request": request,
             "contact_sentence": contact_sentence, "reply_by_text": tanggal(reply_by),
             "ordinal": ordinal, "first_number": first["number"] if first else "",
+            "cites": [r["number"] for r in p.earlier],
         },
         "items": [{
             "no": i, "id": s.deliverable.id, "work_item": s.work_item.title,
