@@ -24,7 +24,7 @@ from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import AgreementError, InputError
 from docgen.fsutil import atomic_path, atomic_write_bytes
 from docgen.indonesian import tanggal
-from docgen.models import Agreement, is_valid_id
+from docgen.models import Agreement, add_months, is_valid_id
 from docgen.state import open_tracker
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
@@ -32,7 +32,6 @@ from docgen.yaml_edit import YamlDocument, block, flow, sequence
 
 # Hints `agreement new` writes for fields to fill in at signing; signing fills them in.
 _SCAFFOLD_HINTS = re.compile(r"^# (signed_on|numbers): .*\n", re.M)
-_TODO_DATE = "TODO YYYY-MM-DD"
 
 
 @dataclass
@@ -186,8 +185,11 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date,
 
 
 def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
-    """`agreement renew`: a new draft from an agreement (same parties and content, `renews:`
-    linking it), its dates left to fill in; returns the new file's path."""
+    """`agreement renew`: a new draft from an agreement that is ending: the same parties and
+    content (as amended), a `renews:` link, its dates moved on by the length of the old term
+    in whole years (a 2022 work plan gives 2023 dates), no signature, no numbers. It is a
+    valid draft at once, so `monitor` lists it beside the agreement it renews; returns its
+    path."""
     if not is_valid_id(new_id):
         raise InputError(f"{new_id!r}: not a valid id (lowercase letters, digits and '-', "
                          "starting with a letter or digit, at most 80 characters)")
@@ -198,28 +200,36 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
                          "nothing was changed")
     if agreement.signed_on is None:
         raise InputError(f"{agreement.id}: a draft (not signed); there is nothing to renew yet")
+    latest = as_amended(agreement, date.max)
+    years = _term_years(latest)
     doc = YamlDocument(path.read_bytes().decode("utf-8-sig"), ws.rel(path))
     data = doc.data
     for key in ("signed_on", "numbers", "amendments", "renews"):
         doc.remove(key)
     data["id"] = new_id
     doc.set("renews", agreement.id, after=("parent", "kind"))
-    if "ends_on" in data:
-        data["ends_on"] = _TODO_DATE
-    latest = as_amended(agreement, date.max)
-    if latest.work_items != agreement.work_items:
+    data["title"] = _next_year(agreement.title, agreement, years)
+    if latest.ends_on is not None:
+        doc.set("ends_on", add_months(latest.ends_on, 12 * years), after=("place", "parent"))
+        doc.remove("duration_months")
+    elif latest.duration_months is not None:
+        doc.set("duration_months", latest.duration_months, after=("place", "parent"))
+    if latest.work_items != agreement.work_items:  # an adendum changed them: take them as amended
         data["work_items"] = sequence([
             block({"id": wi.id, "title": wi.title, "responsible": wi.responsible,
                    "deliverables": sequence([flow({k: v for k, v in d.model_dump().items()
                                                    if v is not None}) for d in wi.deliverables])})
             for wi in latest.work_items])
+    dues = {d.id: d.due for d in latest.deliverables}
     for wi in data.get("work_items") or []:
         for d in wi.get("deliverables") or []:
-            d["due"] = _TODO_DATE
+            if d.get("id") in dues:
+                d["due"] = add_months(dues[d["id"]], 12 * years)
+    moved = f"{years} year" + ("s" if years > 1 else "")
     data.yaml_set_start_comment(
-        f"Renewal of {agreement.id} (signed {agreement.signed_on}), scaffolded by docgen:\n"
-        "review the title, the parties' signatories, the term and every TODO due date,\n"
-        "then run `docgen check`; sign it with `docgen agreement sign`.")
+        f"Renewal of {agreement.id} (signed {agreement.signed_on}), scaffolded by docgen: its\n"
+        f"dates are those of {agreement.id} moved {moved} on. Review the title, the parties'\n"
+        "signatories, the term and every due date; sign it with `docgen agreement sign`.")
     target = ws.inside(ws.agreements_dir / f"{new_id}.yaml")
     text = doc.text()
     if text.startswith("#") and doc.original.startswith("#"):
@@ -227,6 +237,22 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
         text = _drop_old_header(text, doc.original)
     atomic_write_bytes(target, text.encode("utf-8"))
     return ws.rel(target)
+
+
+def _term_years(agreement: Agreement) -> int:
+    """The length of the term in whole years (at least one; one when open-ended)."""
+    end = agreement.end_date
+    if end is None or agreement.signed_on is None:
+        return 1
+    return max(1, round(((end - agreement.signed_on).days + 1) / 365.25))
+
+
+def _next_year(title: str, agreement: Agreement, years: int) -> str:
+    """"... Tahun 2022" becomes "... Tahun 2023" (the year the old agreement ran)."""
+    end = agreement.end_date or agreement.signed_on
+    if end is None:
+        return title
+    return re.sub(rf"\bTahun {end.year}\b", f"Tahun {end.year + years}", title)
 
 
 def _drop_old_header(text: str, original: str) -> str:

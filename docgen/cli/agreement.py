@@ -197,7 +197,7 @@ def renew(
 
     path = renew_agreement(workspace(ctx), agreement_id, new_id)
     say(f"created {path}")
-    info("fill in every TODO (term and due dates), then run `docgen check`")
+    info("review its title, signatories, term and due dates, then run `docgen check`")
 
 
 @agreement_app.command()

@@ -48,8 +48,9 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
         second = (f" (surat ke-{r['ordinal']}, cites {', '.join(r['cites'])})"
                   if r["ordinal"] > 1 else "")
         again = " (file re-created)" if r.get("rendered") else ""
+        due = " due soon" if r["type"] == "reminder" else ""
         say(f"{state}  {r['number']}  {r['agreement']} -> {r['org']}: "
-            f"{len(r['items'])} item(s){second}  {r['file']}{again}")
+            f"{len(r['items'])} item(s){due}{second}  {r['file']}{again}")
 
 
 @letter_app.command()

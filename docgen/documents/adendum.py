@@ -58,13 +58,13 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None,
     ]
     items: list[str] = []
     if change["term"]:
-        items.append(f"Ketentuan mengenai jangka waktu diubah sehingga berbunyi: "
+        items.append(f"Ketentuan mengenai jangka waktu diubah sehingga berbunyi sebagai berikut: "
                      f"\u201c{term_phrase(after, doc_name)}\u201d")
     touched = change["work_items"]
     if touched:
         items.append(f"Ketentuan mengenai kegiatan, keluaran, batas waktu dan penanggung jawab "
                      f"pelaksanaan {doc_name} diubah dan/atau ditambah sehingga kegiatan berikut "
-                     "berbunyi sebagaimana tercantum dalam tabel di bawah ini")
+                     "berbunyi sebagaimana tercantum dalam tabel di bawah ini.")
     context = build_context(after.model_copy(update={"work_items": touched}), parent, config)
     context.update({
         "adendum": {"name": name, "ordinal": ordinal(index + 1), "index": index + 1,
@@ -76,7 +76,8 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None,
         "signed_on_text": tanggal(am.on) if am.on else DOTS,
         "opening": kalimat_pembuka(am.on, a.place),
         "recitals": enumerate_items(recitals, last_and=False),
-        "changes": enumerate_items(items, lettered=False, last_and=False),
+        # Whole sentences (one quotes the new text): numbered, not re-punctuated.
+        "changes": [{"label": f"{i}.", "text": text} for i, text in enumerate(items, 1)],
         "term": term_phrase(after, doc_name),
         "ends_on_text": tanggal(after.end_date) if after.end_date else DOTS,
     })
