@@ -114,10 +114,8 @@ def parse_due(value: Any) -> date:
     if not text:
         raise ValueError("empty")
     folded = text.casefold().replace(",", " ").strip()
-    try:
-        return parse_date(folded)
-    except ValueError:
-        pass
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", folded):
+        return parse_date(folded)  # ISO: valid, or a precise "day is out of range"
     match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", folded)
     if match:
         day, month, year = map(int, match.groups())
@@ -207,7 +205,7 @@ def _read(sheet: Any, label: str, first_names: list[str], second_names: list[str
     header_row, columns = _find_header(sheet, value, label)
     plan = WorkPlan()
     rows: list[Row] = []
-    previous: Row | None = None
+    previous: Item | None = None
     for r in range(header_row + 1, sheet.max_row + 1):
         cells = {key: value(r, c) for key, c in columns.items()}
         texts = {key: _text(v) for key, v in cells.items()}
@@ -220,10 +218,14 @@ def _read(sheet: Any, label: str, first_names: list[str], second_names: list[str
         boxes = {merged.get((r, c)) for c in columns.values()}
         if len(boxes) == 1 and None not in boxes:
             continue  # a heading merged across the whole table
-        row = _row(r, cells, texts, columns, merged, previous, first_names, second_names, plan.errors)
+        item = _work_item(r, texts, columns, merged, previous)
+        if item is None:
+            plan.errors.append(f"row {r}: {LABELS['work_item']}: empty, and no work item above it")
+            continue
+        previous = item
+        row = _row(r, cells, texts, item, first_names, second_names, plan.errors)
         if row is not None:
             rows.append(row)
-            previous = row
     if not rows and not plan.errors:
         raise InputError(f"{label}: no rows below the header (row {header_row})")
     plan.work_items = _group(rows, plan.errors)
@@ -248,22 +250,29 @@ def _find_header(sheet: Any, value: Any, label: str) -> tuple[int, dict[str, int
                      f"and Penanggung Jawab in the first {HEADER_SEARCH_ROWS} rows")
 
 
-def _row(r: int, cells: dict[str, Any], texts: dict[str, str], columns: dict[str, int],
-         merged: dict[tuple[int, int], tuple[int, int, int, int]], previous: Row | None,
-         first_names: list[str], second_names: list[str], errors: list[str]) -> Row | None:
-    where = f"row {r}"
+Item = tuple[str, tuple[Any, ...]]  # a work item's title and what identifies it
+
+
+def _work_item(r: int, texts: dict[str, str], columns: dict[str, int],
+               merged: dict[tuple[int, int], tuple[int, int, int, int]], previous: Item | None
+               ) -> Item | None:
+    """The work item of row `r`: a merged cell's, the row's own text (the same text as the
+    row above: the same work item), or, left blank, the one above."""
     title = texts.get("work_item", "")
     box = merged.get((r, columns["work_item"]))
     if box is not None:
-        key: tuple[Any, ...] = ("merged", box)
-    elif title:
-        same = previous is not None and previous.work_item == title and previous.work_item_key[0] == "text"
-        key = previous.work_item_key if same and previous else ("text", r)
-    elif previous is not None:  # a blank cell under a work item: one more deliverable of it
-        title, key = previous.work_item, previous.work_item_key
-    else:
-        errors.append(f"{where}: {LABELS['work_item']}: empty, and no work item above it")
-        return None
+        return title, ("merged", box)
+    if title:
+        if previous is not None and previous[0] == title and previous[1][0] == "text":
+            return previous
+        return title, ("text", r)
+    return previous
+
+
+def _row(r: int, cells: dict[str, Any], texts: dict[str, str], item: Item,
+         first_names: list[str], second_names: list[str], errors: list[str]) -> Row | None:
+    where = f"row {r}"
+    title, key = item
     responsible = None
     if texts.get("responsible"):
         try:

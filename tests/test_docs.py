@@ -30,6 +30,29 @@ def test_every_command_has_help():
     assert not missing
 
 
+def test_every_command_help_ends_with_one_example():
+    missing = []
+    for name, command in COMMANDS:
+        last = (command.help or "").strip().split("\n\n")[-1]
+        lines = [line.strip() for line in last.splitlines() if line.strip() and line.strip() != "\b"]
+        if lines[:1] != ["Example:"] or len(lines) != 2 or not lines[1].startswith(f"docgen {name} "):
+            missing.append(name)
+    assert not missing
+
+
+def test_help_shows_flags_as_flags():
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    shown = []
+    for name, _ in COMMANDS:
+        text = runner.invoke(app, [*name.split(), "--help"]).stdout
+        assert "Example:" in text, name
+        if "<bool>" in text or "BOOLEAN" in text:
+            shown.append(name)
+    assert not shown
+
+
 def test_every_command_is_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     headings = " ".join(re.findall(r"^### (docgen .+)$", readme, flags=re.M))

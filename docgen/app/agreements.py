@@ -10,6 +10,7 @@ from typing import Any
 from docgen.app import scaffold
 from docgen.app.common import agreement_view, agreement_views, catalog
 from docgen.domain.amendments import as_amended
+from docgen.domain.deliverable_state import retracted
 from docgen.domain.overview import details, list_row
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import InputError
@@ -115,3 +116,55 @@ def _check_term(agreement: Agreement, on: date) -> None:
     if end is not None and on > end:
         raise InputError(f"--on: {on} is after the term ended ({end}); an expired agreement "
                          "needs no termination")
+
+
+def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
+    """`agreement history`: everything the tracker recorded about an agreement, in date order:
+    the numbers taken for it (signing, adenda), letters issued and voided, termination
+    events, deliverable updates and their retractions."""
+    agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
+    aid = agreement.id
+    entries: list[dict[str, Any]] = []
+
+    def add(on: str | None, recorded_at: str | None, kind: str, ref: str, text: str,
+            user: str | None = None) -> None:
+        entries.append({"on": on or (recorded_at or "")[:10], "kind": kind, "ref": ref,
+                        "text": text, "user": user, "recorded_at": recorded_at})
+
+    with open_tracker(ws).read() as session:
+        for r in session.rows("numbers"):
+            ref = r.get("ref") or {}
+            if ref.get("agreement") == aid:
+                add(r["on"], r.get("recorded_at"), "number", r["number"], r.get("for") or "")
+            if (ref.get("agreement") == aid or ref.get("letter") == aid) and r.get("void"):
+                add((r.get("voided_at") or "")[:10], r.get("voided_at"), "void", r["number"],
+                    f"number voided: {r.get('void_reason')}")
+        for letter in session.rows("letters"):
+            if letter.get("agreement") != aid:
+                continue
+            kind = "reminder" if letter.get("type") == "reminder" else "letter"
+            ordinal = f" (surat ke-{letter['ordinal']})" if letter.get("ordinal", 1) > 1 else ""
+            void = f" (void: {letter.get('void_reason')})" if letter.get("void") else ""
+            add(letter["on"], letter.get("recorded_at"), kind, letter["number"],
+                f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}")
+        for e in session.rows("terminations"):
+            if e.get("agreement") != aid:
+                continue
+            action = e.get("action") or "terminate"
+            text = {"terminate": f"terminated from {e.get('on')}",
+                    "correct": f"termination corrected to {e.get('on')}",
+                    "cancel": "termination cancelled"}.get(action, action)
+            add(e.get("on") if action != "cancel" else None, e.get("recorded_at"), "termination",
+                str(e.get("id")), f"{text}: {e.get('reason')}", e.get("user"))
+        events = session.history(aid)
+        hidden = retracted(events)
+        for e in events:
+            if e.get("kind") == "retraction":
+                text = f"{e['deliverable']}: event {e['retracts']} retracted: {e.get('reason')}"
+            else:
+                text = f"{e['deliverable']}: {e['status']}" + (f" ({e['note']})" if e.get("note") else "")
+                if str(e.get("id")) in hidden:
+                    text += f" (retracted by event {hidden[str(e.get('id'))]})"
+            add(e["on"], e.get("recorded_at"), "deliverable", str(e.get("id")), text, e.get("user"))
+    entries.sort(key=lambda x: (x["on"], x["recorded_at"] or ""))
+    return entries

@@ -239,6 +239,28 @@ def terminate(
         say(f"{agreement_id}: terminated on {tanggal(event['on'])} (event {event['id']})")
 
 
+@agreement_app.command()
+def history(ctx: typer.Context, agreement_id: AgreementId, json: Json = False) -> None:
+    """Everything recorded about an agreement, by date: its numbers (signing, adenda),
+    letters and reminders (voided ones too), terminations and their corrections,
+    deliverable updates and retractions.
+
+    \b
+    Example:
+      docgen agreement history ntt-renja-2022
+    """
+    from docgen.app.agreements import agreement_history
+
+    entries = agreement_history(workspace(ctx), agreement_id)
+    if json:
+        emit_json(entries)
+        return
+    print_table(f"{agreement_id}: history", ["on", "what", "ref", "detail", "recorded at"],
+                [[e["on"], e["kind"], e["ref"], e["text"], e["recorded_at"] or ""] for e in entries])
+    if not entries:
+        info(f"{agreement_id}: nothing recorded in the tracker yet")
+
+
 @agreement_app.command("import")
 def import_(
     ctx: typer.Context,

@@ -34,7 +34,12 @@ def issue(
         "--signed-on", "Date of signing printed on the certificates (default: today).")] = None,
     json: Json = False,
 ) -> None:
-    """Issue a numbered certificate to every agency at or above --min-grade in RESULTS."""
+    """Issue a numbered certificate to every agency at or above --min-grade in RESULTS.
+
+    \b
+    Example:
+      docgen certificate issue results/kepatuhan-2022-kota-kupang.csv --year 2022 --min-grade B
+    """
     ws = workspace(ctx)
     from docgen.app.certificates import issue as issue_certificates
 
@@ -71,7 +76,12 @@ def verify(
     json: Json = False,
 ) -> None:
     """Say whether a certificate is genuine, to whom and when it was issued; exit 1 if not
-    genuine or revoked."""
+    genuine or revoked.
+
+    \b
+    Example:
+      docgen certificate verify 0002/PHG/PW24/2022
+    """
     ws = workspace(ctx)
     from docgen.app.certificates import verify as verify_certificate
 
@@ -101,7 +111,12 @@ def revoke(
     number: Annotated[str, typer.Argument(metavar="NUMBER", help="The certificate's number.")],
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it is revoked.")],
 ) -> None:
-    """Revoke a certificate: verify reports it revoked from then on (its number stays taken)."""
+    """Revoke a certificate: verify reports it revoked from then on (its number stays taken).
+
+    \b
+    Example:
+      docgen certificate revoke 0002/PHG/PW24/2022 --reason "nilai dikoreksi"
+    """
     ws = workspace(ctx)
     from docgen.app.certificates import revoke as revoke_certificate
 

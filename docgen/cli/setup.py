@@ -14,7 +14,12 @@ from docgen.errors import DocgenError
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder of the new workspace.")] = Path("."),
 ) -> None:
-    """Create a workspace: docgen.toml, agreements/, templates/, outputs/, .gitignore."""
+    """Create a workspace: docgen.toml, agreements/, templates/, outputs/, .gitignore.
+
+    \b
+    Example:
+      docgen init kantor-ntt
+    """
     from docgen.app.scaffold import init_workspace
 
     created = init_workspace(directory)
@@ -25,7 +30,12 @@ def init(
 
 
 def check(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
-    """Validate docgen.toml, every agreement file and every template."""
+    """Validate docgen.toml, every agreement file and every template.
+
+    \b
+    Example:
+      docgen check --as-of 2022-07-01
+    """
     from docgen.app.check import check as run_check
 
     report = run_check(find(ctx), parse_day(as_of))
