@@ -219,7 +219,7 @@ def test_revoke_then_verify_then_reissue(cli, example):
     number = "0002/PHG/PW24/2022"
     run = cli(example, "certificate", "revoke", number, "--reason", "nilai dikoreksi oleh Keputusan Ketua")
     assert run.exit_code == 0, run.stderr
-    assert "revoked 0002/PHG/PW24/2022" in run.stderr
+    assert "revoked 0002/PHG/PW24/2022" in run.stdout
     verify = cli(example, "certificate", "verify", number, "--json")
     assert verify.exit_code == 1
     got = verify.json()

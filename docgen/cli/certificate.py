@@ -121,7 +121,7 @@ def revoke(
     from docgen.app.certificates import revoke as revoke_certificate
 
     record = revoke_certificate(ws, number, reason)
-    info(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
+    say(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
          f"{record['revoked_reason']}")
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import AsOf, Json, emit_json, find, info, parse_day, warn
+from docgen.cli.common import AsOf, Json, emit_json, find, info, parse_day, say, warn
 from docgen.errors import DocgenError
 
 
@@ -24,7 +24,7 @@ def init(
 
     created = init_workspace(directory)
     for path in created:
-        info(f"created {path}")
+        say(f"created {path}")
     info(f"Workspace ready in {directory.resolve()}: fill in the TODOs of docgen.toml, "
          "then `docgen agreement new`.")
 
