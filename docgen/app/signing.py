@@ -31,7 +31,8 @@ from docgen.workspace import Workspace
 from docgen.yaml_edit import YamlDocument, block, flow, sequence
 
 # Hints `agreement new` writes for fields to fill in at signing; signing fills them in.
-_SCAFFOLD_HINTS = re.compile(r"^# (signed_on|numbers): .*\n", re.M)
+_SCAFFOLD_HINTS = re.compile(r"^# (?:signed_on: YYYY-MM-DD|numbers: \{first: \.\.\., second: \.\.\.\}).*\n",
+                             re.M)
 
 
 @dataclass
