@@ -43,7 +43,7 @@ def test_every_lifecycle_command_is_documented():
                  "agreement terminate", "agreement history", "deliverable retract", "letter reminder",
                  "letter list", "letter show", "letter render", "letter void"]
     assert [c for c in lifecycle if f"docgen {c}" not in text] == []
-    known = {name for name, _ in COMMANDS} | {name.split()[0] for name, _ in COMMANDS}
+    known = {name.removeprefix("docgen ") for name, _ in COMMANDS}
     used = {" ".join(p for p in m if p) for m in re.findall(r"(?:`|\$ )docgen ([a-z]+)(?: ([a-z]+))?",
                                                              text)}
     assert not {u for u in used if u not in known and u.split()[0] not in known}

@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
@@ -241,6 +240,8 @@ class FileTracker(Tracker):
 
     @contextmanager
     def write(self) -> Iterator[FileSession]:
+        from filelock import FileLock, Timeout  # only writers lock
+
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
         try:
