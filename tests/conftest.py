@@ -68,10 +68,9 @@ def example(tmp_path: Path) -> Path:
     root = tmp_path / "example"
     root.mkdir()
     shutil.copy(REPO / "docgen.toml", root / "docgen.toml")
-    for sub in ("agreements", "results"):
+    for sub in ("agreements", "results", "templates"):
         shutil.copytree(REPO / sub, root / sub)
-    for sub in ("templates", "outputs"):
-        (root / sub).mkdir()
+    (root / "outputs").mkdir()
     return root
 
 

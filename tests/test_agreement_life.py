@@ -236,8 +236,8 @@ def test_adendum_draft_in_domain_form(workspace, cli):
         "NOMOR: 09/KB/PW24/XII/2022",
         "Pada hari ini, Kamis, tanggal lima belas, bulan Desember, tahun dua ribu dua puluh dua "
         "(15-12-2022)",
-        "bahwa PARA PIHAK telah menandatangani Rencana Kerja antara Ombudsman RI Perwakilan NTT dan "
-        "Biro Organisasi Setda Provinsi NTT tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik",
+        "bahwa PARA PIHAK telah menandatangani Rencana Kerja Nomor ............. dan Nomor "
+        "............. tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik;",
         "sampai dengan tanggal 30 Juni 2023.\u201d",
         "Pasal 1\nPERUBAHAN", "Pasal 2\nKETENTUAN LAIN", "Pasal 3\nPENUTUP",
         "Rapat koordinasi triwulan III", "31 Mei 2023", "Laporan evaluasi",

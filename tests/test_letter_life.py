@@ -59,8 +59,10 @@ def test_a_third_letter_cites_every_earlier_one(ws, cli):
     assert (third["ordinal"], third["cites"]) == (3, numbers[:2])
     text = text_of(ws / third["file"])
     assert numbers[:2] == ["B/001/PW24/KM.01/IV/2022", "B/002/PW24/KM.01/V/2022"]
-    assert ("Menindaklanjuti surat kami Nomor B/001/PW24/KM.01/IV/2022 tanggal 15 April 2022 dan "
-            "Nomor B/002/PW24/KM.01/V/2022 tanggal 1 Mei 2022 perihal") in text
+    assert ("Menindaklanjuti surat kami Nomor B/001/PW24/KM.01/IV/2022 tanggal 15 April 2022 hal "
+            "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022 dan Nomor B/002/PW24/KM.01/V/2022 "
+            "tanggal 1 Mei 2022 hal Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022 (Surat "
+            "Kedua), dengan ini") in text
     assert "(Surat Ketiga)" in text and "Tembusan:\nSekretaris Daerah" in text
 
 
@@ -142,7 +144,7 @@ def test_followup_recreates_a_deleted_existing_letter(ws, cli):
 def test_show_and_list(ws, cli):
     first = followup(cli, ws, "2022-04-15")[0]
     shown = cli(ws, "letter", "show", first["number"], "--json").json()
-    assert shown["hal"] == "Tindak Lanjut Rencana Kerja Perbaikan Pelayanan Publik"
+    assert shown["hal"] == "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022"
     assert shown["addressee"] == "Kepala Biro Organisasi" and shown["file_exists"] is True
     assert [i["id"] for i in shown["items_detail"]] == ["W1-D1"]
     text = cli(ws, "letter", "show", first["number"]).stdout
@@ -199,9 +201,11 @@ def test_reminder_for_items_due_soon(ws, cli):
     assert (row["type"], row["number"], row["items"], row["new"]) == (
         "reminder", "B/001/PW24/KM.01/III/2022", ["W1-D1"], True)
     text = text_of(ws / row["file"])
-    assert "Pemberitahuan Batas Waktu Pelaksanaan Rencana Kerja" in text
-    assert "Yth. Kepala Biro Organisasi" in text and "31 Maret 2022" in text
-    assert "batas waktu 11 (sebelas) hari lagi; tanggung jawab bersama" in text
+    assert "Pemberitahuan Batas Waktu Pelaksanaan Rencana Kerja Tahun 2022" in text
+    assert "Yth.\tKepala Biro Organisasi" in text and "31 Maret 2022" in text
+    assert "Koordinasi (tanggung jawab bersama)" in text
+    assert "batas waktu 11 (sebelas) hari lagi" in text
+    assert "1 (satu) keluaran yang menjadi tanggung jawab bersama yang akan mencapai batas" in text
     assert "terlambat" not in text
     # the same day, or later within the window: not reminded again
     again = cli(ws, "letter", "reminder", "renja-a", "--as-of", "2022-03-25", "--json").json()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 from docgen.agreements import Catalog, load_catalog
+from docgen.config import CONFIG_FILE
 from docgen.domain.obligations import GRACE_DAYS, AgreementView, views
 from docgen.domain.terminations import termination_dates
+from docgen.errors import ConfigError, TemplateError
 from docgen.models import Agreement
 from docgen.state.base import Session
 from docgen.state.registry import Registry
@@ -42,3 +45,25 @@ def backdated(registry: Registry, kind: str, on: date) -> list[str]:
         return []
     return [f"{kind} numbers: the next number is dated {on.isoformat()}, before "
             f"{later['number']} of {later['on']}: the number is backdated"]
+
+
+def office_logo(ws: Workspace) -> tuple[Path, bytes] | None:
+    """`[office] logo`, an image in templates/: its path and bytes; None when not set.
+    A missing or unreadable file is one line naming the setting."""
+    name = ws.config.office.logo
+    if not name:
+        return None
+    path = ws.inside(ws.templates_dir / name)
+    label = f"{CONFIG_FILE}: office.logo"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{label}: cannot read templates/{name} ({exc.strerror or exc}); "
+                          "put the image there or leave logo empty") from exc
+    from docgen.render.pictures import image_size
+
+    try:
+        image_size(data, f"{label}: templates/{name}")
+    except TemplateError as exc:
+        raise ConfigError(exc.message) from exc
+    return path, data

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from docgen import __version__
-from docgen.app.common import agreement_views, backdated, catalog
-from docgen.config import Config
+from docgen.app.common import agreement_views, backdated, catalog, office_logo
+from docgen.config import Config, Signatory
 from docgen.documents.letter import letter_context
 from docgen.documents.reminder import reminder_context
 from docgen.domain.letters import FOLLOWUP, REMINDER, Planned, kind_of, plan_followups, plan_reminders
-from docgen.errors import InputError, NotFoundError
+from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.models import Agreement
 from docgen.state import open_tracker
@@ -38,7 +38,7 @@ TEMPLATES = {FOLLOWUP: "surat-tindak-lanjut", REMINDER: "surat-pemberitahuan"}
 PURPOSES = {FOLLOWUP: "Surat tindak lanjut", REMINDER: "Surat pemberitahuan"}
 REMINDER_DAYS = 14
 
-ContextFn = Callable[[Config, Planned, str, date], dict[str, Any]]
+ContextFn = Callable[[Config, Planned, str, date, Signatory, dict[str, str]], dict[str, Any]]
 
 
 @dataclass
@@ -54,59 +54,101 @@ def output_path(ws: Workspace, year: int, seq: int, agreement_id: str, role: str
     return ws.inside(ws.outputs_dir / "letters" / str(year) / f"{seq:03d}-{agreement_id}-{role}.docx")
 
 
-def _targets(ws: Workspace, ids: list[str], all_: bool, as_of: date) -> tuple[list[Agreement], list[str]]:
+def _targets(ws: Workspace, ids: list[str], all_: bool,
+             as_of: date) -> tuple[Any, list[Agreement], list[str]]:
     cat = catalog(ws, as_of, only=None if all_ else ids)
     targets = list(dict.fromkeys(ids)) if ids else sorted(cat.agreements)
     agreements = [cat.get(agreement_id) for agreement_id in targets]  # unknown ids: error first
-    return agreements, cat.skipped() if all_ else []
+    return cat, agreements, cat.skipped() if all_ else []
 
 
-def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date,
-             again: bool = False) -> LetterRun:
-    """`letter followup`: write the follow-up letters due as of `as_of`."""
+def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date, again: bool = False,
+             signatory: str | None = None, without_superior: bool = False) -> LetterRun:
+    """`letter followup`: write the follow-up letters due as of `as_of`.
+
+    `signatory` is a `[signatories]` key (default: the office head). A second letter is
+    copied to the party's `superior`: without one it is refused (nothing is issued)
+    unless `without_superior`."""
     if ids and all_:
         raise InputError("give agreement ids or --all, not both")
     if not ids and not all_:
         raise InputError("name the agreements to write letters for, or pass --all")
-    agreements, skipped = _targets(ws, ids, all_, as_of)
+    cat, agreements, skipped = _targets(ws, ids, all_, as_of)
     reply_days = ws.config.letters.reply_days
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
-        return plan_followups(views, session.rows(TABLE), reply_days)
+        planned = plan_followups(views, session.rows(TABLE), reply_days)
+        if not without_superior:
+            _refuse_without_superior(cat, planned, again)
+        return planned
 
     return _issue(ws, FOLLOWUP, agreements, as_of, plan, letter_context, again=again,
-                  run=LetterRun(skipped=skipped))
+                  signatory=signatory, run=LetterRun(skipped=skipped))
 
 
-def reminder(ws: Workspace, ids: list[str], *, as_of: date, days: int = REMINDER_DAYS) -> LetterRun:
+def reminder(ws: Workspace, ids: list[str], *, as_of: date, days: int = REMINDER_DAYS,
+             signatory: str | None = None) -> LetterRun:
     """`letter reminder`: a numbered pemberitahuan to each counterpart with items due within
     `days` that no earlier reminder named (every agreement when `ids` is empty)."""
     if days < 0:
         raise InputError(f"--days: {days} is negative; give the number of days ahead (e.g. 14)")
-    agreements, skipped = _targets(ws, ids, not ids, as_of)
+    _, agreements, skipped = _targets(ws, ids, not ids, as_of)
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
         return plan_reminders(views, session.rows(TABLE), days)
 
-    return _issue(ws, REMINDER, agreements, as_of, plan, reminder_context,
+    return _issue(ws, REMINDER, agreements, as_of, plan, reminder_context, signatory=signatory,
                   run=LetterRun(skipped=skipped))
+
+
+def _refuse_without_superior(cat: Any, planned: list[Planned], again: bool) -> None:
+    """A second letter is copied to the signatory's superior (DOMAIN.md): one line per
+    party that has none, naming the field to fill, before any number is taken."""
+    lines = []
+    for p in planned:
+        waiting = (p.existing is not None or p.in_force is not None) and not again
+        if p.ordinal < 2 or p.party.superior or waiting:
+            continue
+        index = p.agreement.parties.index(p.party)
+        lines.append(f"agreements/{cat.files[p.agreement.id].name}: parties.{index}.superior: "
+                     f"a second letter to {p.party.addressee_org} is copied to the superior of "
+                     f"its signatory; fill in superior (e.g. \"Sekretaris Daerah ...\") or pass "
+                     "--without-superior")
+    if lines:
+        raise AgreementError(lines[0], problems=lines)
+
+
+def _pictures(ws: Workspace) -> tuple[dict[str, tuple[bytes, str]], str | None]:
+    """The letterhead's logo, if `[office] logo` names one, and its SHA-256."""
+    from docgen.render.pictures import LOGO_PICTURE
+
+    logo = office_logo(ws)
+    if logo is None:
+        return {}, None
+    return ({LOGO_PICTURE: (logo[1], f"templates/{ws.config.office.logo}")},
+            hashlib.sha256(logo[1]).hexdigest())
 
 
 def _issue(ws: Workspace, kind: str, agreements: list[Agreement], as_of: date,
            plan: Callable[[Session, list[Any]], list[Planned]], context_of: ContextFn, *,
-           run: LetterRun, again: bool = False) -> LetterRun:
-    from docgen.render.docx import prepared, write_docx
+           run: LetterRun, again: bool = False, signatory: str | None = None) -> LetterRun:
+    from docgen.render.docx import prepared
+    from docgen.render.pictures import write_docx_with_pictures
     from docgen.render.templates import template_label, template_path
 
     config = ws.config
+    signer = config.signatory(signatory)
     path = template_path(ws.templates_dir, TEMPLATES[kind])
     template = prepared(path, template_label(path, ws.rel))
     template_sha = sha256_file(path)
+    pictures, logo_sha = _pictures(ws)
     written: list[Path] = []
     try:
         with open_tracker(ws).write() as session:
             registry = Registry(session, config)
             views = agreement_views(session, agreements, as_of, config.letters.grace_days)
+            letters = session.rows(TABLE)
+            hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
             planned = plan(session, views)
             if any(again or (p.existing is None and p.in_force is None) for p in planned):
                 run.warnings.extend(backdated(registry, "letter", as_of))
@@ -123,12 +165,15 @@ def _issue(ws: Workspace, kind: str, agreements: list[Agreement], as_of: date,
                     ref={"letter": p.agreement.id, "party": p.party.role})
                 out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
                 # Rendered from the stored form of the context: `letter render` gives these bytes.
-                context = json.loads(json.dumps(context_of(config, p, record["number"], as_of)))
-                write_docx(template, context, out)
+                context = json.loads(json.dumps(
+                    context_of(config, p, record["number"], as_of, signer, hal_of)))
+                write_docx_with_pictures(template, context, out, pictures)
                 written.append(out)
                 letter = _record(p, record, ws.rel(out), as_of, config.letters.reply_days)
-                letter.update(template=TEMPLATES[kind], template_sha256=template_sha,
-                              docgen=__version__, context=context)
+                letter.update(hal=context["letter"]["hal"], signatory=signer.name,
+                              template=TEMPLATES[kind], template_sha256=template_sha,
+                              logo_sha256=logo_sha, docgen=__version__, context=context)
+                hal_of[letter["number"]] = letter["hal"]
                 session.insert(TABLE, [letter])
                 run.rows.append(_row(letter, new=True))
     except BaseException:
@@ -143,6 +188,7 @@ def _record(p: Planned, number: dict[str, Any], file: str, as_of: date,
     return {
         "number": number["number"], "seq": number["seq"], "year": number["year"],
         "type": p.kind, "agreement": p.agreement.id, "party": p.party.role, "org": p.party.org,
+        "unit": p.party.unit,
         "on": as_of.isoformat(), "items": p.item_ids, "file": file,
         "ordinal": p.ordinal if p.kind == FOLLOWUP else 1,
         "cites": [r["number"] for r in p.earlier],
@@ -160,7 +206,8 @@ def _cites(letter: dict[str, Any]) -> list[str]:
 
 def _row(letter: dict[str, Any], *, new: bool) -> dict[str, Any]:
     return {"number": letter["number"], "type": kind_of(letter), "agreement": letter["agreement"],
-            "party": letter["party"], "org": letter["org"], "file": letter["file"],
+            "party": letter["party"], "org": letter["org"], "unit": letter.get("unit"),
+            "file": letter["file"],
             "items": list(letter["items"]), "new": new, "on": letter["on"],
             "ordinal": letter.get("ordinal", 1), "cites": _cites(letter),
             "reply_by": letter.get("reply_by"), "in_force": False}
@@ -179,7 +226,8 @@ def _restore(ws: Workspace, letter: dict[str, Any], warnings: list[str],
 
 
 def _render(ws: Workspace, letter: dict[str, Any], out: Path, warnings: list[str]) -> None:
-    from docgen.render.docx import prepared, write_docx
+    from docgen.render.docx import prepared
+    from docgen.render.pictures import write_docx_with_pictures
     from docgen.render.templates import template_label, template_path
 
     name = letter.get("template") or TEMPLATES[kind_of(letter)]
@@ -190,13 +238,18 @@ def _render(ws: Workspace, letter: dict[str, Any], out: Path, warnings: list[str
     if letter.get("docgen") and letter["docgen"] != __version__:
         warnings.append(f"{letter['number']}: issued by docgen {letter['docgen']}, re-created by "
                         f"{__version__}; the file may differ in its bytes")
-    write_docx(prepared(path, template_label(path, ws.rel)), letter["context"], out)
+    pictures, logo_sha = _pictures(ws)
+    if logo_sha != letter.get("logo_sha256", logo_sha):
+        warnings.append(f"{letter['number']}: the letterhead's logo changed since the letter was "
+                        "issued; the re-created file shows the current one")
+    write_docx_with_pictures(prepared(path, template_label(path, ws.rel)), letter["context"], out,
+                             pictures)
 
 
 # --- the list, one letter, re-rendering, voiding ---------------------------------------------
 
-PUBLIC = ("number", "type", "on", "agreement", "party", "org", "items", "ordinal", "cites",
-          "reply_by", "file", "void", "void_reason")
+PUBLIC = ("number", "type", "on", "agreement", "party", "org", "unit", "hal", "items", "ordinal",
+          "cites", "reply_by", "signatory", "file", "void", "void_reason")
 
 
 def _public(ws: Workspace, letter: dict[str, Any]) -> dict[str, Any]:
@@ -228,7 +281,7 @@ def show_letter(ws: Workspace, number: str) -> dict[str, Any]:
         letter = _find(session, number)
     row = _public(ws, letter)
     context = letter.get("context") or {}
-    row.update(hal=context.get("letter", {}).get("hal"),
+    row.update(hal=letter.get("hal") or context.get("letter", {}).get("hal"),
                addressee=context.get("addressee", {}).get("title"),
                items_detail=[{"id": i.get("id"), "deliverable": i.get("deliverable"),
                               "due": i.get("due_text"), "note": i.get("note")}

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.app.common import agreement_views, catalog
+from docgen.app.common import agreement_views, catalog, office_logo
 from docgen.domain.monitor import build_report, overdue_by_party
 from docgen.state import open_tracker
 from docgen.workspace import Workspace
@@ -32,9 +32,12 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None,
         views = agreement_views(session, cat.agreements.values(), as_of, ws.config.letters.grace_days)
     result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped())
     if pdf is not None:
+        from docgen.documents.report import report_context
         from docgen.render.report_pdf import write_report_pdf
 
-        write_report_pdf(result.report, ws.config, pdf)
+        logo = office_logo(ws)
+        context = report_context(result.report, cat.agreements, ws.config)
+        write_report_pdf(context, pdf, logo[0] if logo else None)
         result.written.append(pdf)
     if xlsx is not None:
         from docgen.render.report_xlsx import write_report_xlsx

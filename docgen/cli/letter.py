@@ -24,6 +24,9 @@ letter_app = command_group("Letters: follow-ups of overdue commitments, reminder
                            "deadline; list, show, re-create or void a letter.")
 
 Number = Annotated[str, typer.Argument(metavar="NUMBER", help="The letter's number, as registered.")]
+Signatory = Annotated[str | None, typer.Option(
+    "--signatory", metavar="NAME", help="Who signs: a \\[signatories.NAME] of docgen.toml "
+    "(default: \\[office.head]).")]
 
 
 def _report(run: Any, json: bool, nothing: str) -> None:
@@ -41,7 +44,7 @@ def _report(run: Any, json: bool, nothing: str) -> None:
 def _print_rows(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         if r.get("in_force"):
-            say(f"in force  {r['number']}  {r['agreement']} -> {r['org']}: reply due by "
+            say(f"in force  {r['number']}  {r['agreement']} -> {r['unit'] or r['org']}: reply due by "
                 f"{tanggal(r['reply_by'])}; no new letter before then  {r['file']}")
             continue
         state = "new     " if r["new"] else "existing"
@@ -49,7 +52,7 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
                   if r["ordinal"] > 1 else "")
         again = " (file re-created)" if r.get("rendered") else ""
         due = " due soon" if r["type"] == "reminder" else ""
-        say(f"{state}  {r['number']}  {r['agreement']} -> {r['org']}: "
+        say(f"{state}  {r['number']}  {r['agreement']} -> {r['unit'] or r['org']}: "
             f"{len(r['items'])} item(s){due}{second}  {r['file']}{again}")
 
 
@@ -62,6 +65,10 @@ def followup(
     as_of: AsOf = None,
     again: Annotated[bool, typer.Option("--again", help="Issue new letters even when the same "
                                         "letter was issued on this date or one is in force.")] = False,
+    signatory: Signatory = None,
+    without_superior: Annotated[bool, typer.Option(
+        "--without-superior", help="Issue a second letter even to a party without `superior` "
+        "(it then has no tembusan).")] = False,
     json: Json = False,
 ) -> None:
     """One letter per agreement and counterpart party with overdue deliverables.
@@ -72,7 +79,8 @@ def followup(
     """
     from docgen.app.letters import followup as write_letters
 
-    run = write_letters(workspace(ctx), ids or [], all_=all_, as_of=parse_day(as_of), again=again)
+    run = write_letters(workspace(ctx), ids or [], all_=all_, as_of=parse_day(as_of), again=again,
+                        signatory=signatory, without_superior=without_superior)
     _report(run, json, "no overdue deliverables of any counterpart: no letter to write")
 
 
@@ -84,6 +92,7 @@ def reminder(
     days: Annotated[int, typer.Option("--days", metavar="N", min=0, max=366,
                                       help="Remind of deliverables due within N days.")] = 14,
     as_of: AsOf = None,
+    signatory: Signatory = None,
     json: Json = False,
 ) -> None:
     """A numbered reminder (surat pemberitahuan) to each counterpart with deliverables due soon.
@@ -96,7 +105,8 @@ def reminder(
     """
     from docgen.app.letters import reminder as write_reminders
 
-    run = write_reminders(workspace(ctx), ids or [], as_of=parse_day(as_of), days=days)
+    run = write_reminders(workspace(ctx), ids or [], as_of=parse_day(as_of), days=days,
+                          signatory=signatory)
     _report(run, json, f"no deliverable of any counterpart is due within {days} days: no reminder "
             "to write")
 
@@ -146,7 +156,7 @@ def show(ctx: typer.Context, number: Number, json: Json = False) -> None:
     if letter["void"]:
         say(f"VOID: {letter['void_reason']}")
     say(f"agreement  {letter['agreement']} ({letter['party']})")
-    say(f"to         {letter['addressee'] or '-'}, {letter['org']}")
+    say(f"to         {letter['addressee'] or '-'}, {letter['unit'] or letter['org']}")
     say(f"hal        {letter['hal'] or '-'}")
     if letter["cites"]:
         say(f"cites      {', '.join(letter['cites'])}")
