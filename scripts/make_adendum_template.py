@@ -24,18 +24,15 @@ from make_templates import (  # noqa: E402
     OUT,
     ayat,
     blank,
-    cell_text,
     komparisi,
     listing,
     new_document,
     para,
     pasal,
     reproducible,
-    row_flags,
-    shade,
     signatures,
-    table,
     tag,
+    work_items_table,
 )
 
 NAME = "adendum.docx"
@@ -62,34 +59,12 @@ def recitals(doc) -> None:
                 "disebut Adendum, dengan ketentuan sebagai berikut:", False)])
 
 
-def changed_work_items(doc) -> None:
-    widths = [1.6, 4.2, 4.2, 2.7, 2.8]
-    t = table(doc, widths, 6, borders=True)
-    row_flags(t.rows[0], header=True)
-    for cell, text in zip(t.rows[0].cells, ("Kode", "Kegiatan", "Keluaran", "Batas Waktu",
-                                            "Penanggung Jawab"), strict=True):
-        cell_text(cell, text, align="center", bold=True, size=10)
-        shade(cell, "D9D9D9")
-    cell_text(t.rows[1].cells[0], "{%tr for wi in work_items %}")
-    cell_text(t.rows[2].cells[0], "{%tr for d in wi.rows %}")
-    cells = t.rows[3].cells
-    row_flags(t.rows[3])
-    cell_text(cells[0], "{% vm %}{{ wi.id }}", align="center", size=10)
-    cell_text(cells[1], "{% vm %}{{ wi.title }}", size=10)
-    cell_text(cells[2], "{{ d.title }}{% if d.evidence %} (bukti: {{ d.evidence }}){% endif %}", size=10)
-    cell_text(cells[3], "{{ d.due_text }}", align="center", size=10)
-    cell_text(cells[4], "{% vm %}{{ wi.responsible_label }}", align="center", size=10)
-    cell_text(t.rows[4].cells[0], "{%tr endfor %}")
-    cell_text(t.rows[5].cells[0], "{%tr endfor %}")
-    blank(doc)
-
-
 def articles(doc) -> None:
     pasal(doc, 1, "PERUBAHAN")
     para(doc, "Dengan Adendum ini, {{ doc_name }} diubah sebagai berikut:")
     listing(doc, "c in changes")
     tag(doc, "{%p if work_items %}")
-    changed_work_items(doc)
+    work_items_table(doc, first=("Kode", "{{ wi.id }}"), widths=(1.6, 4.2, 4.2, 2.7, 2.8))
     tag(doc, "{%p endif %}")
     pasal(doc, 2, "KETENTUAN LAIN")
     para(doc, "Ketentuan lain dalam {{ adendum.reference }} yang tidak diubah dengan Adendum ini "

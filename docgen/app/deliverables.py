@@ -141,15 +141,21 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
             for agreement_id, events in per_agreement.items():
                 earlier = histories[agreement_id]
                 result.warnings.extend(_warnings(agreements[agreement_id], earlier, events, today))
+                first = next_event_id(earlier)
+                for offset, event in enumerate(events):
+                    event["id"] = str(first + offset)
                 session.append_history(agreement_id, events)
-                # The backend numbers the events: report them with their ids.
-                stored = session.history(agreement_id)[-len(events):]
-                result.events.extend({"agreement": agreement_id, **e} for e in stored)
+                result.events.extend({"agreement": agreement_id, **e} for e in events)
     except BaseException:
         for path in created:  # the tracker is untouched: leave no orphan evidence behind
             path.unlink(missing_ok=True)
         raise
     return result
+
+
+def next_event_id(events: Iterable[Mapping[str, Any]]) -> int:
+    """Events are numbered "1", "2", ... per agreement in recording order (state/base.py)."""
+    return 1 + max((int(e["id"]) for e in events if str(e.get("id", "")).isdigit()), default=0)
 
 
 def _same(previous: Mapping[str, Any], u: Update, note: str | None,
@@ -278,6 +284,6 @@ def retract(ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str
                  "on": date.today().isoformat(), "status": None, "note": None,
                  "reason": " ".join(reason.split()), "evidence": [],
                  "user": current_user(), "recorded_at": now_text()}
+        event["id"] = str(next_event_id(events))
         session.append_history(agreement.id, [event])
-        stored = session.history(agreement.id)[-1]
-    return {"agreement": agreement.id, **stored, "retracted": dict(target)}
+    return {"agreement": agreement.id, **event, "retracted": dict(target)}
