@@ -204,7 +204,10 @@ def _office_with_address(ws: Workspace) -> str | None:
 
 
 def _add(catalog: Catalog, path: Path, disk: DiskCache | None = None) -> None:
-    agreement = _load_cached(path, f"agreements/{path.name}", catalog.problems, disk)
+    found: list[Problem] = []
+    agreement = _load_cached(path, f"agreements/{path.name}", found, disk)
+    catalog.problems.extend(p for p in found if not p.warning)
+    catalog.warnings.extend(p for p in found if p.warning)
     if agreement is not None:
         catalog.agreements[agreement.id] = agreement
 
@@ -236,10 +239,11 @@ def _load_cached(path: Path, label: str, problems: list[Problem],
 
 
 def validate_file(path: Path, label: str, stem: str) -> tuple[Agreement | None, list[Problem]]:
-    """The agreement a file holds (read as `agreements/<stem>.yaml` would be) and its problems:
+    """The agreement a file holds (read as `agreements/<stem>.yaml` would be) and its errors:
     for a file docgen is about to put in place of that one."""
     problems: list[Problem] = []
-    return _load_one(path, label, problems, stem), problems
+    agreement = _load_one(path, label, problems, stem)
+    return agreement, [p for p in problems if not p.warning]
 
 
 def _load_one(path: Path, label: str, problems: list[Problem],
@@ -266,7 +270,14 @@ def _load_one(path: Path, label: str, problems: list[Problem],
     except ValidationError as exc:
         found.extend(problems_from(exc, label, line_of))
     problems.extend(found)
-    return agreement if not found and not parsed.problems else None
+    if found or parsed.problems or agreement is None:
+        return None
+    if agreement.signed_on is not None:
+        # Once per parse (the result is cached): a signed file still holding "..." blanks.
+        problems.extend(Problem(label, dotted(loc), "'...' still to be filled in, in a signed "
+                                "agreement", line_of(loc), warning=True)
+                        for loc in _placeholders(parsed.data, markers=("...", "\u2026")))
+    return agreement
 
 
 def _cross_check(catalog: Catalog) -> None:
@@ -342,11 +353,3 @@ def _lifecycle_warnings(catalog: Catalog, a: Agreement, label: str) -> Iterator[
             yield Problem(label, "ends_on" if a.ends_on or not a.duration_months else "duration_months",
                           f"runs {'open-ended' if end is None else f'until {end}'}, past the term of "
                           f"its MoU {parent.id} (until {parent_end})", warning=True)
-    if a.signed_on is not None:
-        for loc in _ellipses(a.model_dump(mode="json")):
-            yield Problem(label, dotted(loc), "'...' still to be filled in, in a signed agreement",
-                          warning=True)
-
-
-def _ellipses(data: Any) -> Iterator[Loc]:
-    return _placeholders(data, markers=("...", "\u2026"))

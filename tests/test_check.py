@@ -68,7 +68,7 @@ def test_example_workspace_is_clean(example, cli):
     # warning (never an error) so that it is filled in before the file is used for real.
     assert run.stderr.strip().splitlines() == [
         "warning: agreements/ntt-renja-2022.yaml: parties.1.mandate: '...' still to be filled in, "
-        "in a signed agreement",
+        "in a signed agreement (line 24)",
         "ok: 2 agreement file(s), no errors, 1 warning(s)"]
 
 

@@ -121,7 +121,7 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
                 if u.agreement not in histories:
                     histories[u.agreement] = session.history(u.agreement)
                     for e in effective_events(histories[u.agreement]):
-                        last[(u.agreement, e["deliverable"])] = dict(e)
+                        last[(u.agreement, e["deliverable"])] = e
                 note = u.note.strip() if u.note and u.note.strip() else None
                 previous = last.get((u.agreement, u.deliverable))
                 if previous is not None and _same(previous, u, note, digests):

@@ -92,12 +92,11 @@ def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[dic
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append([get(row) for _, get, _ in columns])
-        for cell in sheet[sheet.max_row]:
-            as_text(cell)
     for i, (name, _, width) in enumerate(columns, start=1):
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = width
         for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+            as_text(cell)
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
             elif name.endswith("(%)"):
