@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from pathlib import Path
 from typing import Literal
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -200,6 +202,24 @@ class GradingScheme(Strict):
 
 class TrackerSettings(Strict):
     url: str = ""   # a PostgreSQL URL; empty = the workspace's file tracker
+
+    @field_validator("url")
+    @classmethod
+    def _no_password(cls, url: str) -> str:
+        if url_has_password(url):
+            raise ValueError("holds a password; docgen.toml is shared and copied around: remove it "
+                             "and let libpq supply it (PGPASSWORD, ~/.pgpass, a service file)")
+        return url
+
+
+def url_has_password(url: str) -> bool:
+    """Whether a libpq URL or key=value connection string carries a password."""
+    text = url.strip()
+    if re.match(r"^postgres(ql)?://", text, re.I):
+        parts = urlsplit(text)
+        userinfo = parts.netloc.rpartition("@")[0]
+        return ":" in userinfo or "password" in {k.lower() for k in parse_qs(parts.query)}
+    return bool(re.search(r"(^|\s)password\s*=", text, re.I))
 
 
 class Config(Strict):

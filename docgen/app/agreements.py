@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.app import scaffold
-from docgen.app.common import agreement_view, agreement_views, catalog
+from docgen.app.common import agreement_view, agreement_views, catalog, publish
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import retracted
 from docgen.domain.overview import details, list_row
@@ -16,7 +16,7 @@ from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import InputError
 from docgen.models import Agreement
 from docgen.state import open_tracker
-from docgen.state.base import current_user, now_text
+from docgen.state.base import Session, current_user, now_text
 from docgen.workspace import Workspace
 
 
@@ -76,7 +76,9 @@ def terminate(ws: Workspace, agreement_id: str, on: date | None, reason: str, *,
                                                 " the agreement is terminated"))
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     action = "cancel" if cancel else "correct" if correct else "terminate"
-    with open_tracker(ws).write() as session:
+    recorded_at = now_text()
+
+    def body(session: Session) -> dict[str, Any]:
         events = [e for e in session.rows("terminations") if e.get("agreement") == agreement.id]
         current = termination_in_force(events).get(agreement.id)
         result: dict[str, Any] = {"action": action, "previous": current, "event": None}
@@ -97,12 +99,15 @@ def terminate(ws: Workspace, agreement_id: str, on: date | None, reason: str, *,
         event = {"agreement": agreement.id, "action": action,
                  "on": None if cancel else on.isoformat() if on else None,
                  "reason": " ".join(reason.split()), "user": current_user(),
-                 "recorded_at": now_text()}
+                 "recorded_at": recorded_at}
         if current is not None:
             event["replaces"] = current.get("id")
         session.insert("terminations", [event])
         result["event"] = session.rows("terminations")[-1]
-    return result
+        publish(session, ws.config, [agreement])
+        return result
+
+    return open_tracker(ws).transaction(body)
 
 
 def _check_term(agreement: Agreement, on: date) -> None:

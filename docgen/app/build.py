@@ -19,6 +19,7 @@ from typing import Any
 
 from docgen import __version__
 from docgen.agreements import Catalog, load_catalog
+from docgen.app.common import publish
 from docgen.documents.adendum import adendum_context, output_stem
 from docgen.documents.agreement import build_context
 from docgen.errors import AgreementError, DocgenError
@@ -27,6 +28,7 @@ from docgen.render.docx import RenderJob, render_many
 from docgen.render.libreoffice import find_soffice, to_pdf
 from docgen.render.templates import template_label, template_path
 from docgen.state import open_tracker
+from docgen.state.base import Session
 from docgen.workspace import Workspace
 
 TABLE = "builds"
@@ -179,7 +181,7 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
             else:
                 report.fail(plan.source, [f"{ws.rel(plan.pdf)}: {result}"])
 
-    _record(ws, rendered, [p for p in fresh if ws.rel(p.docx) in converted], converted)
+    _record(ws, catalog, rendered, [p for p in fresh if ws.rel(p.docx) in converted], converted)
     return report
 
 
@@ -196,12 +198,14 @@ def _context(ws: Workspace, catalog: Catalog, plan: _Plan) -> dict[str, Any]:
     return build_context(agreement, parent, ws.config)
 
 
-def _record(ws: Workspace, rendered: list[_Plan], pdf_only: list[_Plan], converted: set[str]) -> None:
+def _record(ws: Workspace, catalog: Catalog, rendered: list[_Plan], pdf_only: list[_Plan],
+            converted: set[str]) -> None:
     """One tracker transaction for the whole run; nothing to record, no write."""
     if not rendered and not pdf_only:
         return
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    with open_tracker(ws).write() as session:
+
+    def body(session: Session) -> None:
         new = []
         for plan in rendered:
             new.append({"output": ws.rel(plan.docx), "agreement": plan.agreement_id,
@@ -212,3 +216,8 @@ def _record(ws: Workspace, rendered: list[_Plan], pdf_only: list[_Plan], convert
             session.put(TABLE, new)
         for plan in pdf_only:
             session.update(TABLE, ws.rel(plan.docx), {"pdf_key": plan.key})
+        # An agreement's draft and its adenda: published once.
+        touched = dict.fromkeys(p.agreement_id for p in rendered)
+        publish(session, ws.config, (catalog.agreements[aid] for aid in touched))
+
+    open_tracker(ws).transaction(body)

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docgen.app.common import discard
 from docgen.domain.certificates import canonical_score, checksum, fold, parse_payload, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
@@ -217,12 +218,17 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
         eligible.append(candidate)
 
     created: list[Path] = []
+    errors = len(report.errors)
+
+    def body(session: Session) -> list[dict[str, Any]]:
+        discard(created)  # files of an attempt the database asked to run again
+        del report.errors[errors:]
+        return _issue_in(ws, session, eligible, report, created, source, progress, workers)
+
     try:
-        with open_tracker(ws).write() as session:
-            entries = _issue_in(ws, session, eligible, report, created, source, progress, workers)
+        entries = open_tracker(ws).transaction(body)
     except BaseException:
-        for path in created:  # new files carrying numbers that were never committed
-            path.unlink(missing_ok=True)
+        discard(created)  # new files carrying numbers that were never committed
         raise
     report.issued = entries
     report.errors.sort(key=lambda e: e["row"])
@@ -496,7 +502,8 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
     number = number.strip()
     if not reason.strip():
         raise InputError("--reason: say why the certificate is revoked")
-    with open_tracker(ws).write() as session:
+
+    def body(session: Session) -> dict[str, Any]:
         doc = session.find(TABLE, number)
         if doc is None:
             raise NotFoundError(f"{number}: no certificate with this number in the registry")
@@ -506,3 +513,5 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
         changes = {"revoked": True, "revoked_reason": " ".join(reason.split()),
                    "revoked_at": now_text(), "revoked_by": current_user()}
         return session.update(TABLE, number, changes)
+
+    return open_tracker(ws).transaction(body)

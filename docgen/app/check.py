@@ -7,10 +7,12 @@ from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import office_logo
+from docgen.app.tracker import publish_all
 from docgen.config import Config, placeholder_fields
 from docgen.documents.samples import template_samples
-from docgen.errors import ConfigError, DocgenError, TemplateError
+from docgen.errors import ConfigError, DocgenError, TemplateError, TrackerError
 from docgen.render.templates import check_docx_template, template_label, template_path, templates_in_use
+from docgen.state import open_tracker
 from docgen.workspace import Workspace
 
 
@@ -19,6 +21,7 @@ class CheckReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     agreements: int = 0
+    published: list[str] | None = None  # with a shared tracker: the agreements published
 
     @property
     def ok(self) -> bool:
@@ -48,6 +51,14 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     from docgen.render.certificate_pdf import check_layout, layout_source  # reportlab: only here
 
     report.errors.extend(check_layout(layout_source(ws.templates_dir, ws.rel)))
+    if report.ok:
+        tracker = open_tracker(ws)
+        if tracker.shared:  # a check that passes publishes the office's agreements
+            try:
+                done = tracker.transaction(lambda session: publish_all(session, ws, catalog))
+                report.published = done["published"]
+            except TrackerError as exc:  # the files are valid all the same
+                report.warnings.append(f"not published to the shared tracker: {exc.message}")
     return report
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from docgen.agreements import Catalog, load_catalog
-from docgen.config import CONFIG_FILE
+from docgen.config import CONFIG_FILE, Config
 from docgen.domain.obligations import GRACE_DAYS, AgreementView, views
 from docgen.domain.terminations import termination_dates
 from docgen.errors import ConfigError, TemplateError
@@ -45,6 +46,28 @@ def backdated(registry: Registry, kind: str, on: date) -> list[str]:
         return []
     return [f"{kind} numbers: the next number is dated {on.isoformat()}, before "
             f"{later['number']} of {later['on']}: the number is backdated"]
+
+
+def office_info(config: Config) -> dict[str, Any]:
+    """How the national view names this office."""
+    office = config.office
+    return {"unit_code": office.unit_code, "name": office.name, "short": office.short,
+            "city": office.city}
+
+
+def publish(session: Session, config: Config, agreements: Iterable[Agreement]) -> None:
+    """Publish the agreements a command touched to a shared tracker (the national view),
+    in the command's own transaction: a failed command publishes nothing."""
+    agreements = list(agreements)
+    if agreements and session.shared:
+        session.publish([a.model_dump(mode="json") for a in agreements], office_info(config))
+
+
+def discard(paths: list[Path]) -> None:
+    """Remove the files an attempt created (before a retry, or when the command fails)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+    paths.clear()
 
 
 def office_logo(ws: Workspace) -> tuple[Path, bytes] | None:

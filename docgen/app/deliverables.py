@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.app.agreements import Listing
-from docgen.app.common import agreement_views, catalog
+from docgen.app.common import agreement_views, catalog, discard, publish
 from docgen.app.evidence import EvidenceCopier
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import (
@@ -34,7 +34,7 @@ from docgen.errors import InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.models import Agreement
 from docgen.state import open_tracker
-from docgen.state.base import current_user, now_text
+from docgen.state.base import Session, current_user, now_text
 from docgen.workspace import Workspace
 
 
@@ -108,49 +108,53 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
 
     user = current_user()
     recorded_at = now_text()
-    result = Recorded()
     created: list[Path] = []
     digests = {path: sha256_file(source) for path, source in sources.items()}
+
+    def body(session: Session) -> Recorded:
+        discard(created)  # evidence of an attempt the database asked to run again
+        result = Recorded()
+        copier = EvidenceCopier(ws, created)
+        per_agreement: dict[str, list[dict[str, Any]]] = {}
+        histories: dict[str, list[dict[str, Any]]] = {}
+        last: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for u in updates:
+            if u.agreement not in histories:
+                histories[u.agreement] = session.history(u.agreement)
+                for e in effective_events(histories[u.agreement]):
+                    last[(u.agreement, e["deliverable"])] = e
+            note = u.note.strip() if u.note and u.note.strip() else None
+            previous = last.get((u.agreement, u.deliverable))
+            if previous is not None and _same(previous, u, note, digests):
+                result.unchanged.append({"agreement": u.agreement, **previous})
+                continue
+            event = {
+                "deliverable": u.deliverable,
+                "on": u.on.isoformat(),
+                "status": u.status,
+                "note": note,
+                "evidence": [copier.copy(u.agreement, sources[p]) for p in u.evidence],
+                "user": user,
+                "recorded_at": recorded_at,
+            }
+            last[(u.agreement, u.deliverable)] = event
+            per_agreement.setdefault(u.agreement, []).append(event)
+        for agreement_id, events in per_agreement.items():
+            earlier = histories[agreement_id]
+            result.warnings.extend(_warnings(agreements[agreement_id], earlier, events, today))
+            first = next_event_id(earlier)
+            for offset, event in enumerate(events):
+                event["id"] = str(first + offset)
+            session.append_history(agreement_id, events)
+            result.events.extend({"agreement": agreement_id, **e} for e in events)
+        publish(session, ws.config, (agreements[a] for a in per_agreement))
+        return result
+
     try:
-        with open_tracker(ws).write() as session:
-            copier = EvidenceCopier(ws, created)
-            per_agreement: dict[str, list[dict[str, Any]]] = {}
-            histories: dict[str, list[dict[str, Any]]] = {}
-            last: dict[tuple[str, str], dict[str, Any]] = {}
-            for u in updates:
-                if u.agreement not in histories:
-                    histories[u.agreement] = session.history(u.agreement)
-                    for e in effective_events(histories[u.agreement]):
-                        last[(u.agreement, e["deliverable"])] = e
-                note = u.note.strip() if u.note and u.note.strip() else None
-                previous = last.get((u.agreement, u.deliverable))
-                if previous is not None and _same(previous, u, note, digests):
-                    result.unchanged.append({"agreement": u.agreement, **previous})
-                    continue
-                event = {
-                    "deliverable": u.deliverable,
-                    "on": u.on.isoformat(),
-                    "status": u.status,
-                    "note": note,
-                    "evidence": [copier.copy(u.agreement, sources[p]) for p in u.evidence],
-                    "user": user,
-                    "recorded_at": recorded_at,
-                }
-                last[(u.agreement, u.deliverable)] = event
-                per_agreement.setdefault(u.agreement, []).append(event)
-            for agreement_id, events in per_agreement.items():
-                earlier = histories[agreement_id]
-                result.warnings.extend(_warnings(agreements[agreement_id], earlier, events, today))
-                first = next_event_id(earlier)
-                for offset, event in enumerate(events):
-                    event["id"] = str(first + offset)
-                session.append_history(agreement_id, events)
-                result.events.extend({"agreement": agreement_id, **e} for e in events)
+        return open_tracker(ws).transaction(body)
     except BaseException:
-        for path in created:  # the tracker is untouched: leave no orphan evidence behind
-            path.unlink(missing_ok=True)
+        discard(created)  # the tracker is untouched: leave no orphan evidence behind
         raise
-    return result
 
 
 def next_event_id(events: Iterable[Mapping[str, Any]]) -> int:
@@ -260,7 +264,9 @@ def retract(ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     event_id = event_id.strip().lstrip("#")
     where = f"{agreement.id} {deliverable_id}"
-    with open_tracker(ws).write() as session:
+    recorded_at = now_text()
+
+    def body(session: Session) -> dict[str, Any]:
         events = session.history(agreement.id)
         mine = [e for e in events if e.get("deliverable") == deliverable_id]
         if not mine and _deliverable(agreement, deliverable_id) is None:
@@ -283,7 +289,10 @@ def retract(ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str
         event = {"deliverable": deliverable_id, "kind": "retraction", "retracts": event_id,
                  "on": date.today().isoformat(), "status": None, "note": None,
                  "reason": " ".join(reason.split()), "evidence": [],
-                 "user": current_user(), "recorded_at": now_text()}
+                 "user": current_user(), "recorded_at": recorded_at}
         event["id"] = str(next_event_id(events))
         session.append_history(agreement.id, [event])
-    return {"agreement": agreement.id, **event, "retracted": dict(target)}
+        publish(session, ws.config, [agreement])
+        return {"agreement": agreement.id, **event, "retracted": dict(target)}
+
+    return open_tracker(ws).transaction(body)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import __version__
-from docgen.app.common import agreement_views, backdated, catalog, office_logo
+from docgen.app.common import agreement_views, backdated, catalog, discard, office_logo, publish
 from docgen.config import Config, Signatory
 from docgen.documents.letter import letter_context
 from docgen.documents.reminder import reminder_context
@@ -143,43 +143,52 @@ def _issue(ws: Workspace, kind: str, agreements: list[Agreement], as_of: date,
     template_sha = sha256_file(path)
     pictures, logo_sha = _pictures(ws)
     written: list[Path] = []
+
+    def body(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
+        discard(written)  # letters of an attempt the database asked to run again
+        rows: list[dict[str, Any]] = []
+        warnings: list[str] = []
+        registry = Registry(session, config)
+        views = agreement_views(session, agreements, as_of, config.letters.grace_days)
+        letters = session.rows(TABLE)
+        hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
+        planned = plan(session, views)
+        if any(again or (p.existing is None and p.in_force is None) for p in planned):
+            warnings.extend(backdated(registry, "letter", as_of))
+        for p in planned:
+            if p.existing is not None and not again:
+                rows.append(_restore(ws, p.existing, warnings, written))
+                continue
+            if p.in_force is not None and not again:
+                rows.append({**_row(p.in_force, new=False), "in_force": True,
+                             "overdue": p.item_ids})
+                continue
+            record = registry.allocate(
+                "letter", as_of, f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})",
+                ref={"letter": p.agreement.id, "party": p.party.role})
+            out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
+            # Rendered from the stored form of the context: `letter render` gives these bytes.
+            context = json.loads(json.dumps(
+                context_of(config, p, record["number"], as_of, signer, hal_of)))
+            write_docx_with_pictures(template, context, out, pictures)
+            written.append(out)
+            letter = _record(p, record, ws.rel(out), as_of, config.letters.reply_days)
+            letter.update(hal=context["letter"]["hal"], signatory=signer.name,
+                          template=TEMPLATES[kind], template_sha256=template_sha,
+                          logo_sha256=logo_sha, docgen=__version__, context=context)
+            hal_of[letter["number"]] = letter["hal"]
+            session.insert(TABLE, [letter])
+            rows.append(_row(letter, new=True))
+        publish(session, config, agreements)
+        return rows, warnings
+
     try:
-        with open_tracker(ws).write() as session:
-            registry = Registry(session, config)
-            views = agreement_views(session, agreements, as_of, config.letters.grace_days)
-            letters = session.rows(TABLE)
-            hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
-            planned = plan(session, views)
-            if any(again or (p.existing is None and p.in_force is None) for p in planned):
-                run.warnings.extend(backdated(registry, "letter", as_of))
-            for p in planned:
-                if p.existing is not None and not again:
-                    run.rows.append(_restore(ws, p.existing, run.warnings, written))
-                    continue
-                if p.in_force is not None and not again:
-                    run.rows.append({**_row(p.in_force, new=False), "in_force": True,
-                                     "overdue": p.item_ids})
-                    continue
-                record = registry.allocate(
-                    "letter", as_of, f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})",
-                    ref={"letter": p.agreement.id, "party": p.party.role})
-                out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
-                # Rendered from the stored form of the context: `letter render` gives these bytes.
-                context = json.loads(json.dumps(
-                    context_of(config, p, record["number"], as_of, signer, hal_of)))
-                write_docx_with_pictures(template, context, out, pictures)
-                written.append(out)
-                letter = _record(p, record, ws.rel(out), as_of, config.letters.reply_days)
-                letter.update(hal=context["letter"]["hal"], signatory=signer.name,
-                              template=TEMPLATES[kind], template_sha256=template_sha,
-                              logo_sha256=logo_sha, docgen=__version__, context=context)
-                hal_of[letter["number"]] = letter["hal"]
-                session.insert(TABLE, [letter])
-                run.rows.append(_row(letter, new=True))
+        rows, warnings = open_tracker(ws).transaction(body)
     except BaseException:
-        for out in written:  # no number was taken: leave no letter carrying one
-            out.unlink(missing_ok=True)
+        discard(written)  # no number was taken: leave no letter carrying one
         raise
+    run.rows.extend(rows)
+    run.warnings.extend(warnings)
     return run
 
 
@@ -329,9 +338,11 @@ def mark_void(session: Session, registry_record: dict[str, Any]) -> dict[str, An
 
 def void_letter(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
     """`letter void`: the letter was not sent: not cited, not counted, its items owed again."""
-    with open_tracker(ws).write() as session:
+
+    def body(session: Session) -> tuple[dict[str, Any], dict[str, Any] | None]:
         _find(session, number)
-        registry = Registry(session, ws.config)
-        record = registry.void(number.strip(), reason)
-        letter = mark_void(session, record)
+        record = Registry(session, ws.config).void(number.strip(), reason)
+        return record, mark_void(session, record)
+
+    record, letter = open_tracker(ws).transaction(body)
     return {**_public(ws, letter or {}), "voided_at": record.get("voided_at")}

@@ -10,6 +10,7 @@ from docgen.app.letters import mark_void
 from docgen.config import NUMBER_KINDS
 from docgen.errors import InputError
 from docgen.state import open_tracker
+from docgen.state.base import Session
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
@@ -32,11 +33,14 @@ def next_number(ws: Workspace, kind: str, on: date, purpose: str = "", *,
         with tracker.read() as session:
             registry = Registry(session, ws.config)
             return {**registry.preview(kind, on), "warnings": backdated(registry, kind, on)}
-    with tracker.write() as session:
+
+    def body(session: Session) -> dict[str, Any]:
         registry = Registry(session, ws.config)
         warnings = backdated(registry, kind, on)
         record = registry.allocate(kind, on, purpose.strip())
-    return {**{k: record[k] for k in ("kind", "number", "seq", "year")}, "warnings": warnings}
+        return {**{k: record[k] for k in ("kind", "number", "seq", "year")}, "warnings": warnings}
+
+    return tracker.transaction(body)
 
 
 def list_numbers(ws: Workspace, kind: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
@@ -49,8 +53,11 @@ def list_numbers(ws: Workspace, kind: str | None = None, year: int | None = None
 def void_number(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
     """`number void`: mark a number unused; it stays taken and is never given again.
     A letter's number voids the letter too (as `letter void` does)."""
-    with open_tracker(ws).write() as session:
+
+    def body(session: Session) -> dict[str, Any]:
         record = Registry(session, ws.config).void(number, reason)
         if record.get("kind") == "letter":
             mark_void(session, record)
-    return record
+        return record
+
+    return open_tracker(ws).transaction(body)

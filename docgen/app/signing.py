@@ -10,15 +10,14 @@ So a failure takes no number and leaves the file untouched.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from docgen.agreements import validate_file
-from docgen.app.common import backdated, catalog
+from docgen.app.common import backdated, catalog, publish
 from docgen.domain.amendments import as_amended
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import AgreementError, InputError
@@ -26,6 +25,7 @@ from docgen.fsutil import atomic_path, atomic_write_bytes
 from docgen.indonesian import tanggal
 from docgen.models import Agreement, add_months, is_valid_id
 from docgen.state import open_tracker
+from docgen.state.base import Session
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 from docgen.yaml_edit import YamlDocument, block, flow, sequence
@@ -61,34 +61,33 @@ def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]
     return cat.get(agreement_id), path
 
 
-@contextmanager
-def _rewrite(ws: Workspace, path: Path, stem: str) -> Iterator[Callable[[str], None]]:
-    """Yields `write(text)`: validates the new text as agreements/<stem>.yaml and puts it in
-    place; if the block then fails (the tracker's commit), the old file comes back."""
-    label = ws.rel(path)
-    before = path.read_bytes()
-    written = False
+class _FileEdit:
+    """An edit of one agreement file made inside a tracker transaction: `write(text)`
+    validates the new text as agreements/<stem>.yaml and puts it in place; `undo()` puts
+    the old file back (before a retry the database asks for, or when the command fails)."""
 
-    def write(text: str) -> None:
-        nonlocal written
-        if path.read_bytes() != before:
-            raise AgreementError(f"{label}: changed while docgen was editing it; run the command again")
-        with atomic_path(path) as tmp:
+    def __init__(self, ws: Workspace, path: Path, stem: str) -> None:
+        self.path, self.stem, self.label = path, stem, ws.rel(path)
+        self.before = path.read_bytes()
+        self.written = False
+
+    def write(self, text: str) -> Agreement:
+        if self.path.read_bytes() != self.before:
+            raise AgreementError(f"{self.label}: changed while docgen was editing it; run the "
+                                 "command again")
+        with atomic_path(self.path) as tmp:
             tmp.write_text(text, encoding="utf-8")
-            _, problems = validate_file(tmp, label, stem)
-            if problems:
-                lines = [str(p) for p in problems]
-                raise AgreementError(f"{label}: the edited file would not be valid; nothing was "
-                                     "changed", problems=[f"{label}: the edited file would not be "
-                                                          "valid; nothing was changed", *lines])
-        written = True
+            agreement, problems = validate_file(tmp, self.label, self.stem)
+            if problems or agreement is None:
+                head = f"{self.label}: the edited file would not be valid; nothing was changed"
+                raise AgreementError(head, problems=[head, *(str(p) for p in problems)])
+        self.written = True
+        return agreement
 
-    try:
-        yield write
-    except BaseException:
-        if written:
-            atomic_write_bytes(path, before)
-        raise
+    def undo(self) -> None:
+        if self.written:
+            atomic_write_bytes(self.path, self.before)
+            self.written = False
 
 
 def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None = None) -> Signed:
@@ -102,10 +101,13 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
     second = " ".join(number_second.split()) if number_second else None
     if number_second is not None and not second:
         raise InputError("--number-second: give the other party's number of this agreement")
-    original = path.read_bytes().decode("utf-8-sig")
-    doc = YamlDocument(_SCAFFOLD_HINTS.sub("", original), label)
-    result = Signed(agreement.id, "", label, on)
-    with _rewrite(ws, path, agreement.id) as write, open_tracker(ws).write() as session:
+    edit = _FileEdit(ws, path, agreement.id)
+    text = _SCAFFOLD_HINTS.sub("", edit.before.decode("utf-8-sig"))
+
+    def body(session: Session) -> Signed:
+        edit.undo()  # an attempt the database asked to run again
+        doc = YamlDocument(text, label)
+        result = Signed(agreement.id, "", label, on)
         registry = Registry(session, ws.config)
         result.warnings.extend(backdated(registry, "agreement", on))
         record = registry.allocate("agreement", on, f"Penandatanganan {agreement.title}",
@@ -120,9 +122,21 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
         else:
             wanted = {"first": record["number"], **({"second": second} if second else {})}
             doc.set("numbers", flow(wanted), after=("ends_on", "duration_months", "signed_on"))
-        write(doc.text())
+        publish(session, ws.config, [edit.write(doc.text())])
+        return result
+
+    result = _transaction(ws, edit, body)
     result.warnings.extend(_signing_warnings(ws, agreement.id))
     return result
+
+
+def _transaction(ws: Workspace, edit: _FileEdit, body: Callable[[Session], Signed]) -> Signed:
+    """The tracker transaction of a file edit: if it fails, the file comes back too."""
+    try:
+        return open_tracker(ws).transaction(body)
+    except BaseException:
+        edit.undo()
+        raise
 
 
 def _signing_warnings(ws: Workspace, agreement_id: str) -> list[str]:
@@ -157,10 +171,13 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date,
     if to <= end:
         raise InputError(f"--to: {to} does not extend the term, which ends on {end}")
     count = len(agreement.amendments) + 1
-    original = path.read_bytes().decode("utf-8-sig")
-    doc = YamlDocument(original, label)
-    result = Signed(agreement.id, "", label, on, ends_on=to)
-    with _rewrite(ws, path, agreement.id) as write, open_tracker(ws).write() as session:
+    edit = _FileEdit(ws, path, agreement.id)
+    text = edit.before.decode("utf-8-sig")
+
+    def body(session: Session) -> Signed:
+        edit.undo()  # an attempt the database asked to run again
+        doc = YamlDocument(text, label)
+        result = Signed(agreement.id, "", label, on, ends_on=to)
         terminated = termination_in_force(
             e for e in session.rows("terminations") if e.get("agreement") == agreement.id)
         if agreement.id in terminated and terminated[agreement.id]["on"] <= on.isoformat():
@@ -181,8 +198,10 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date,
             doc.set("amendments", sequence([block(entry)]))
         else:
             amendments.append(block(entry))
-        write(doc.text())
-    return result
+        publish(session, ws.config, [edit.write(doc.text())])
+        return result
+
+    return _transaction(ws, edit, body)
 
 
 def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
