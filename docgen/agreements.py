@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from docgen.catalog_cache import DiskCache, open_cache
+from docgen.domain.amendments import as_amended
 from docgen.domain.status import agreement_status, days_left
 from docgen.errors import AgreementError, DocgenError, NotFoundError
 from docgen.models import PLACEHOLDER, Agreement, is_valid_id
@@ -31,9 +33,13 @@ class _TextDatesLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers
+            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# Booleans as YAML 1.2 has them: `on:` (an amendment's date) and `no`/`yes` stay text.
+_TextDatesLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 @dataclass
@@ -107,15 +113,15 @@ def _line_of(lines: dict[Loc, int]):
     return line_of
 
 
-def _placeholders(data: Any, loc: Loc = ()) -> Iterator[Loc]:
-    if isinstance(data, str) and PLACEHOLDER in data:
+def _placeholders(data: Any, loc: Loc = (), markers: tuple[str, ...] = (PLACEHOLDER,)) -> Iterator[Loc]:
+    if isinstance(data, str) and any(m in data for m in markers):
         yield loc
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _placeholders(value, (*loc, key))
+            yield from _placeholders(value, (*loc, key), markers)
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from _placeholders(value, (*loc, i))
+            yield from _placeholders(value, (*loc, i), markers)
 
 
 @dataclass
@@ -198,7 +204,10 @@ def _office_with_address(ws: Workspace) -> str | None:
 
 
 def _add(catalog: Catalog, path: Path, disk: DiskCache | None = None) -> None:
-    agreement = _load_cached(path, f"agreements/{path.name}", catalog.problems, disk)
+    found: list[Problem] = []
+    agreement = _load_cached(path, f"agreements/{path.name}", found, disk)
+    catalog.problems.extend(p for p in found if not p.warning)
+    catalog.warnings.extend(p for p in found if p.warning)
     if agreement is not None:
         catalog.agreements[agreement.id] = agreement
 
@@ -229,7 +238,17 @@ def _load_cached(path: Path, label: str, problems: list[Problem],
     return cached[1]
 
 
-def _load_one(path: Path, label: str, problems: list[Problem]) -> Agreement | None:
+def validate_file(path: Path, label: str, stem: str) -> tuple[Agreement | None, list[Problem]]:
+    """The agreement a file holds (read as `agreements/<stem>.yaml` would be) and its errors:
+    for a file docgen is about to put in place of that one."""
+    problems: list[Problem] = []
+    agreement = _load_one(path, label, problems, stem)
+    return agreement, [p for p in problems if not p.warning]
+
+
+def _load_one(path: Path, label: str, problems: list[Problem],
+              stem: str | None = None) -> Agreement | None:
+    stem = stem or path.stem
     parsed = parse_yaml(path, label)
     problems.extend(parsed.problems)
     if parsed.data is None:
@@ -239,10 +258,10 @@ def _load_one(path: Path, label: str, problems: list[Problem]) -> Agreement | No
     for loc in _placeholders(parsed.data):
         found.append(Problem(label, dotted(loc), "placeholder still to be filled in", line_of(loc)))
     file_id = parsed.data.get("id")
-    if isinstance(file_id, str) and file_id != path.stem:
+    if isinstance(file_id, str) and file_id != stem:
         found.append(Problem(label, "id", f"id {file_id!r} differs from the file name "
-                             f"(expected {path.stem!r})", line_of(("id",))))
-    if not is_valid_id(path.stem):
+                             f"(expected {stem!r})", line_of(("id",))))
+    if not is_valid_id(stem):
         found.append(Problem(label, "", "the file name is not a valid agreement id "
                              "(lowercase letters, digits and '-', starting with a letter or digit)"))
     agreement = None
@@ -251,7 +270,14 @@ def _load_one(path: Path, label: str, problems: list[Problem]) -> Agreement | No
     except ValidationError as exc:
         found.extend(problems_from(exc, label, line_of))
     problems.extend(found)
-    return agreement if not found and not parsed.problems else None
+    if found or parsed.problems or agreement is None:
+        return None
+    if agreement.signed_on is not None:
+        # Once per parse (the result is cached): a signed file still holding "..." blanks.
+        problems.extend(Problem(label, dotted(loc), "'...' still to be filled in, in a signed "
+                                "agreement", line_of(loc), warning=True)
+                        for loc in _placeholders(parsed.data, markers=("...", "\u2026")))
+    return agreement
 
 
 def _cross_check(catalog: Catalog) -> None:
@@ -268,6 +294,12 @@ def _cross_check(catalog: Catalog) -> None:
             continue
         catalog.problems.append(Problem(label, "parent", message))
         del catalog.agreements[agreement_id]
+    for agreement_id, agreement in list(catalog.agreements.items()):
+        if agreement.renews is not None and agreement.renews not in catalog.files:
+            catalog.problems.append(Problem(
+                f"agreements/{catalog.files[agreement_id].name}", "renews",
+                f"no agreement {agreement.renews!r} (agreements/{agreement.renews}.yaml)"))
+            del catalog.agreements[agreement_id]
 
 
 AGREEMENT_NAMES = ("kesepakatan bersama", "nota kesepahaman", "perjanjian kerja sama",
@@ -275,8 +307,9 @@ AGREEMENT_NAMES = ("kesepakatan bersama", "nota kesepahaman", "perjanjian kerja 
 
 
 def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Iterator[Problem]:
-    for agreement_id, a in catalog.agreements.items():
+    for agreement_id, original in catalog.agreements.items():
         label = f"agreements/{catalog.files[agreement_id].name}"
+        a = as_amended(original, as_of)
         end = a.end_date
         for i, wi in enumerate(a.work_items):
             for j, d in enumerate(wi.deliverables):
@@ -301,3 +334,22 @@ def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Itera
         if agreement_status(a, as_of) == "expiring":
             yield Problem(label, "ends_on" if a.ends_on else "duration_months",
                           f"the agreement expires on {end} ({days_left(a, as_of)} days left)", warning=True)
+        yield from _lifecycle_warnings(catalog, original, label)
+
+
+def _lifecycle_warnings(catalog: Catalog, a: Agreement, label: str) -> Iterator[Problem]:
+    """A work plan signed before its MoU or running past it; `...` left in a signed file."""
+    parent = catalog.agreements.get(a.parent) if a.parent else None
+    if parent is not None and a.signed_on is not None:
+        if parent.signed_on is None:
+            yield Problem(label, "signed_on", f"signed ({a.signed_on}) while its MoU {parent.id} "
+                          "is still a draft (no signed_on)", warning=True)
+        elif a.signed_on < parent.signed_on:
+            yield Problem(label, "signed_on", f"signed ({a.signed_on}) before its MoU {parent.id} "
+                          f"({parent.signed_on})", warning=True)
+        end = as_amended(a, date.max).end_date
+        parent_end = as_amended(parent, date.max).end_date
+        if parent_end is not None and (end is None or end > parent_end):
+            yield Problem(label, "ends_on" if a.ends_on or not a.duration_months else "duration_months",
+                          f"runs {'open-ended' if end is None else f'until {end}'}, past the term of "
+                          f"its MoU {parent.id} (until {parent_end})", warning=True)

@@ -110,6 +110,9 @@ class Letters(Strict):
     sifat: str = "Biasa"
     contact: Contact = Field(default_factory=Contact)
     closing: str = Field(default=CLOSING, min_length=1)
+    # Agreements that ended longer ago than this get no more follow-up letters; their
+    # open items show as lapsed.
+    grace_days: int = Field(default=30, ge=0, le=3650)
 
 
 class Reports(Strict):

@@ -88,6 +88,78 @@ class Numbers(Strict):
     second: str | None = None
 
 
+class DeliverableChange(Strict):
+    """A deliverable an amendment adds (title and due required) or changes (by id)."""
+
+    id: Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+    title: Text | None = None
+    due: IsoDate | None = None
+    evidence: str | None = None
+
+
+class WorkItemChange(Strict):
+    """A work item an amendment adds (title and responsible required) or changes (by id)."""
+
+    id: Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+    title: Text | None = None
+    responsible: Literal["first", "second", "both"] | None = None
+    deliverables: list[DeliverableChange] = Field(default_factory=list)
+
+
+class Amendment(Strict):
+    """An adendum: what it changes of the agreement, from `on` (absent: still a draft)."""
+
+    title: Text
+    on: IsoDate | None = None
+    number: str | None = None          # the office's number of the adendum
+    number_second: str | None = None   # the other party's number
+    ends_on: IsoDate | None = None
+    duration_months: Annotated[int, Field(ge=1, le=600)] | None = None
+    work_items: list[WorkItemChange] = Field(default_factory=list)
+
+
+def amendment_problems(agreement: Agreement) -> Iterator[str]:
+    """`path: message` lines for amendments that cannot apply to this agreement."""
+    if not agreement.amendments:
+        return
+    if agreement.signed_on is None:
+        yield ("amendments: a draft is changed by editing it; amendments apply once the "
+               "agreement is signed (signed_on)")
+    work = {wi.id: {d.id for d in wi.deliverables} for wi in agreement.work_items}
+    owner = {d: wi for wi, ds in work.items() for d in ds}
+    last: date | None = None
+    for i, am in enumerate(agreement.amendments):
+        where = f"amendments.{i}"
+        if am.ends_on is not None and am.duration_months is not None:
+            yield f"{where}.ends_on: give either duration_months or ends_on, not both"
+        if am.on is not None:
+            if agreement.signed_on and am.on < agreement.signed_on:
+                yield f"{where}.on: {am.on} is before the agreement was signed ({agreement.signed_on})"
+            if last is not None and am.on < last:
+                yield f"{where}.on: amendments are listed in the order of their dates ({am.on} after {last})"
+            last = am.on
+            if am.ends_on is not None and am.ends_on < am.on:
+                yield f"{where}.ends_on: the new term ends ({am.ends_on}) before the amendment ({am.on})"
+        for j, wi in enumerate(am.work_items):
+            at = f"{where}.work_items.{j}"
+            if wi.id not in work:
+                for name in ("title", "responsible"):
+                    if getattr(wi, name) is None:
+                        yield f"{at}.{name}: required for a new work item ({wi.id})"
+                work[wi.id] = set()
+            for k, d in enumerate(wi.deliverables):
+                known = owner.get(d.id)
+                if known is not None and known != wi.id:
+                    yield (f"{at}.deliverables.{k}.id: deliverable {d.id!r} belongs to work item "
+                           f"{known!r}")
+                elif known is None:
+                    for name in ("title", "due"):
+                        if getattr(d, name) is None:
+                            yield f"{at}.deliverables.{k}.{name}: required for a new deliverable ({d.id})"
+                    owner[d.id] = wi.id
+                    work[wi.id].add(d.id)
+
+
 class Agreement(Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
     kind: Literal["mou", "renja", "pks"]
@@ -104,6 +176,17 @@ class Agreement(Strict):
     scope: list[Text] = Field(default_factory=list)
     work_items: list[WorkItem] = Field(default_factory=list)
     template: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] | None = None
+    amendments: list[Amendment] = Field(default_factory=list)
+    renews: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)] | None = None
+
+    @model_validator(mode="after")
+    def _lifecycle_rules(self) -> Agreement:
+        problems = list(amendment_problems(self))
+        if self.renews is not None and self.renews == self.id:
+            problems.append("renews: an agreement cannot renew itself")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _rules(self) -> Agreement:

@@ -502,13 +502,12 @@ def pelaksanaan_mou(doc) -> None:
          "{{ doc_name }} ini.")
 
 
-def pelaksanaan_renja(doc) -> None:
-    pasal(doc, 3, "PELAKSANAAN")
-    ayat(doc, "(1)", "Kegiatan, keluaran, batas waktu, dan penanggung jawab pelaksanaan {{ doc_name }} "
-         "ini adalah sebagai berikut:", keep=True)
-    widths = [0.9, 4.5, 4.4, 2.8, 2.9]
-    t = table(doc, widths, 6, borders=True)
-    headers = ("No", "Kegiatan", "Keluaran", "Batas Waktu", "Penanggung Jawab")
+def work_items_table(doc, *, first: tuple[str, str] = ("No", "{{ wi.no }}."),
+                     widths: tuple[float, ...] = (0.9, 4.5, 4.4, 2.8, 2.9)) -> None:
+    """The table of `work_items`: (first column), Kegiatan, Keluaran, Batas Waktu,
+    Penanggung Jawab, a row per deliverable, the work item merged down its rows."""
+    t = table(doc, list(widths), 6, borders=True)
+    headers = (first[0], "Kegiatan", "Keluaran", "Batas Waktu", "Penanggung Jawab")
     row_flags(t.rows[0], header=True)
     for cell, text in zip(t.rows[0].cells, headers, strict=True):
         cell_text(cell, text, align="center", bold=True, size=10)
@@ -517,7 +516,7 @@ def pelaksanaan_renja(doc) -> None:
     cell_text(t.rows[2].cells[0], "{%tr for d in wi.rows %}")
     cells = t.rows[3].cells
     row_flags(t.rows[3])
-    cell_text(cells[0], "{% vm %}{{ wi.no }}.", align="center", size=10)
+    cell_text(cells[0], "{% vm %}" + first[1], align="center", size=10)
     cell_text(cells[1], "{% vm %}{{ wi.title }}", size=10)
     cell_text(cells[2], "{{ d.title }}{% if d.evidence %} (bukti: {{ d.evidence }}){% endif %}", size=10)
     cell_text(cells[3], "{{ d.due_text }}", align="center", size=10)
@@ -525,6 +524,13 @@ def pelaksanaan_renja(doc) -> None:
     cell_text(t.rows[4].cells[0], "{%tr endfor %}")
     cell_text(t.rows[5].cells[0], "{%tr endfor %}")
     blank(doc)
+
+
+def pelaksanaan_renja(doc) -> None:
+    pasal(doc, 3, "PELAKSANAAN")
+    ayat(doc, "(1)", "Kegiatan, keluaran, batas waktu, dan penanggung jawab pelaksanaan {{ doc_name }} "
+         "ini adalah sebagai berikut:", keep=True)
+    work_items_table(doc)
     ayat(doc, "(2)", "Penanggung jawab sebagaimana dimaksud pada ayat (1) melaksanakan kegiatan dan "
          "menyampaikan bukti tercapainya setiap keluaran kepada PIHAK lainnya paling lambat pada "
          "batas waktunya.")

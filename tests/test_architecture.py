@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "docgen"
-LOADING = ("docgen.agreements", "docgen.catalog_cache", "docgen.workspace", "docgen.results")
+LOADING = ("docgen.agreements", "docgen.catalog_cache", "docgen.workspace", "docgen.results",
+           "docgen.workplan_xlsx", "docgen.yaml_edit")
 
 FORBIDDEN = {
     "docgen.cli": ("docgen.state", "docgen.render", "docgen.documents", "docgen.agreements",
-                   "docgen.catalog_cache", "docgen.results"),
+                   "docgen.catalog_cache", "docgen.results", "docgen.workplan_xlsx",
+                   "docgen.yaml_edit"),
     "docgen.render": ("docgen.app", "docgen.cli", "docgen.state", "docgen.documents", *LOADING),
     "docgen.domain": ("docgen.app", "docgen.cli", "docgen.state", "docgen.render",
                       "docgen.documents", *LOADING),

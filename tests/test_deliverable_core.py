@@ -47,11 +47,28 @@ def test_batch_over_several_agreements(ws, example):
     mou = (example / "agreements" / f"{RENJA}.yaml").read_text(encoding="utf-8")
     (example / "agreements" / "renja-b.yaml").write_text(
         mou.replace(f"id: {RENJA}", "id: renja-b"), encoding="utf-8")
-    updates = [Update(aid, "W1-D1", "done", D("2022-03-30")) for aid in (RENJA, "renja-b", RENJA)]
+    updates = [Update(aid, "W1-D1", "done", D(on))
+               for aid, on in ((RENJA, "2022-03-30"), ("renja-b", "2022-03-30"), (RENJA, "2022-03-31"))]
     record_updates(ws, updates, agreements(ws))
     history = tracker_history(ws.root)
     assert list(history) == [RENJA, "renja-b"]
     assert len(history[RENJA]) == 2 and len(history["renja-b"]) == 1
+
+
+def test_an_identical_update_is_reported_not_recorded(ws):
+    first = record_updates(ws, [Update(RENJA, "W1-D1", "done", D("2022-03-30"), "rapat")],
+                           agreements(ws))
+    assert [e["id"] for e in first.events] == ["1"] and not first.unchanged
+    # the same update twice in one batch, then again in the next: recorded once
+    again = record_updates(ws, [Update(RENJA, "W1-D1", "done", D("2022-03-30"), " rapat "),
+                                Update(RENJA, "W1-D1", "done", D("2022-03-30"), "rapat")],
+                           agreements(ws))
+    assert not again.events and [e["id"] for e in again.unchanged] == ["1", "1"]
+    # any difference (here the note) is a new event
+    other = record_updates(ws, [Update(RENJA, "W1-D1", "done", D("2022-03-30"), "rapat pleno")],
+                           agreements(ws))
+    assert [e["id"] for e in other.events] == ["2"]
+    assert len(tracker_history(ws.root, RENJA)) == 2
 
 
 def test_one_bad_update_stops_the_whole_batch(ws):
@@ -113,7 +130,8 @@ def test_failed_commit_leaves_no_evidence_behind(ws, tmp_path):
     src.write_bytes(b"pdf")
     with pytest.raises(TrackerError, match="corrupt tracker file"):
         set_status(ws, RENJA, "W1-D1", "done", D("2022-03-30"), None, [src])
-    assert not list((ws.root / "agreements" / RENJA / "evidence").iterdir())
+    folder = ws.root / "agreements" / RENJA / "evidence"
+    assert not folder.exists() or not list(folder.iterdir())
     assert history.read_bytes() == b"{not json"
 
 

@@ -28,6 +28,30 @@ def test_every_command_and_option_has_help(name, command):
     assert not missing, f"{name}: parameters without help: {missing}"
 
 
+LEAVES = [(name, command) for name, command in COMMANDS if not hasattr(command, "commands")]
+
+
+@pytest.mark.parametrize(("name", "command"), LEAVES, ids=[n for n, _ in LEAVES])
+def test_every_command_help_ends_with_one_example(name, command):
+    last = (command.help or "").strip().split("\n\n")[-1]
+    lines = [line.strip() for line in last.splitlines() if line.strip() and line.strip() != "\b"]
+    assert lines[:1] == ["Example:"] and len(lines) == 2, lines
+    assert lines[1] == name or lines[1].startswith(f"{name} "), lines
+
+
+def test_help_shows_flags_as_flags():
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    shown = []
+    for name, _ in LEAVES:
+        text = runner.invoke(app, [*name.split()[1:], "--help"]).stdout
+        assert "Example:" in text, name
+        if "<bool>" in text or "BOOLEAN" in text:
+            shown.append(name)
+    assert not shown
+
+
 def test_the_command_reference_is_current():
     current = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert current == make_cli_reference.render(), \

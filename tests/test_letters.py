@@ -90,7 +90,7 @@ def test_second_letter_escalates(workspace, cli):
     second = cli(ws, "letter", "followup", "renja-a", "--as-of", "2022-07-20", "--json").json()[0]
     assert second["items"] == ["W1-D1", "W1-D2"]
     assert second["number"] == "B/002/PW24/KM.01/VII/2022"
-    assert (second["ordinal"], second["cites"]) == (2, first["number"])
+    assert (second["ordinal"], second["cites"]) == (2, [first["number"]])
     text = text_of(ws / second["file"])
     assert "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022 (Surat Kedua)" in text
     assert (f"Menindaklanjuti surat kami Nomor {first['number']} tanggal 15 April 2022 hal "
@@ -111,14 +111,14 @@ def test_bad_input_allocates_nothing(example, cli):
     cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01")
     before = (example / "tracker.json").read_bytes()
     cases = [
-        (["nope", "--as-of", "2022-08-01"], "nope: no such agreement"),
-        ([NTT, "--as-of", "2022-02-30"], "--as-of: '2022-02-30'"),
-        (["--as-of", "2022-08-01"], "name the agreements to write letters for, or pass --all"),
-        ([NTT, "--all", "--as-of", "2022-08-01"], "give agreement ids or --all, not both"),
+        (["nope", "--as-of", "2022-08-01"], 1, "nope: no such agreement"),
+        ([NTT, "--as-of", "2022-02-30"], 2, "Invalid value for '--as-of': '2022-02-30'"),
+        (["--as-of", "2022-08-01"], 1, "name the agreements to write letters for, or pass --all"),
+        ([NTT, "--all", "--as-of", "2022-08-01"], 1, "give agreement ids or --all, not both"),
     ]
-    for args, message in cases:
+    for args, code, message in cases:
         run = cli(example, "letter", "followup", *args)
-        assert run.exit_code == 1, args
+        assert run.exit_code == code, args
         assert message in run.stderr, (args, run.stderr)
     assert (example / "tracker.json").read_bytes() == before
 

@@ -48,6 +48,7 @@ def test_per_agreement_row():
         "due_soon": 2,          # W2-D2 (15 July) and W3-D2 (31 July = as_of + 30)
         "next_due": "2022-07-15",
         "ends_on": "2022-12-31", "terminated_on": None,
+        "lapsed": 0, "amendments": 0, "renews": None, "renewed_by": [],
     }
     assert report["as_of"] == "2022-07-01"
 
@@ -106,7 +107,8 @@ def test_expiring_within_90_days(ends_on, status, days_left):
         assert report["expiring"] == []
     else:
         assert report["expiring"] == [{"id": "mou-b", "title": "Rencana Kerja mou-b",
-                                       "ends_on": ends_on, "days_left": days_left}]
+                                       "ends_on": ends_on, "days_left": days_left,
+                                       "renewed_by": []}]
 
 
 def test_expiring_sorted_by_days_left():
@@ -148,9 +150,32 @@ def test_unsigned_agreement_owes_nothing_yet(signed_on, status):
 
 
 def test_expired_agreement_still_shows_what_was_never_delivered():
-    report = build_report([renja()], {}, {}, D("2023-02-01"))
+    # within [letters] grace_days (30) of its end (2022-12-31), still overdue
+    report = build_report([renja()], {}, {}, D("2023-01-30"))
     assert report["agreements"][0]["status"] == "expired"
     assert len(report["overdue"]) == 7 and report["agreements"][0]["due_soon"] == 0
+    assert report["lapsed"] == [] and report["agreements"][0]["lapsed"] == 0
+
+
+def test_long_expired_agreement_lapses_instead_of_growing_overdue():
+    events = {"renja-a": [ev("W1-D1", "2022-03-30", "done")]}
+    for as_of in ("2023-02-01", "2026-11-23"):
+        report = build_report([renja()], events, {}, D(as_of))
+        row = report["agreements"][0]
+        assert (row["status"], row["overdue"], row["due_soon"], row["next_due"]) == ("expired", 0, 0, None)
+        assert report["overdue"] == [] and row["lapsed"] == 6
+        # listed once each (not per party, as overdue items are), with when the agreement ended
+        assert len(report["lapsed"]) == 6 and len({r["id"] for r in report["lapsed"]}) == 6
+        assert {r["ended_on"] for r in report["lapsed"]} == {"2022-12-31"}
+        assert report["summary"]["lapsed"] == 6 and report["summary"]["overdue"] == 0
+
+
+def test_terminated_agreement_lapses_after_the_grace_period():
+    terminated = {"renja-a": D("2022-06-01")}
+    within = build_report([renja()], {}, terminated, D("2022-07-01"))
+    assert within["lapsed"] == [] and within["overdue"] == []
+    after = build_report([renja()], {}, terminated, D("2022-07-02"))
+    assert [r["agreement_status"] for r in after["lapsed"]] == ["terminated"] * 7
 
 
 def test_history_of_other_agreements_is_ignored():
@@ -164,15 +189,17 @@ def test_summary():
                           AS_OF)
     assert report["summary"] == {
         "agreements": 2, "by_status": {"active": 1, "expiring": 1}, "done": 1, "total": 7,
-        "percent": 14.3, "overdue": 3, "due_soon": 2, "expiring": 1,
+        "percent": 14.3, "overdue": 3, "due_soon": 2, "expiring": 1, "lapsed": 0,
     }
 
 
 def test_empty_workspace():
     report = build_report([], {}, {}, AS_OF)
     assert report == {"as_of": "2022-07-01", "agreements": [], "overdue": [], "expiring": [],
+                      "lapsed": [],
                       "summary": {"agreements": 0, "by_status": {}, "done": 0, "total": 0,
-                                  "percent": None, "overdue": 0, "due_soon": 0, "expiring": 0}}
+                                  "percent": None, "overdue": 0, "due_soon": 0, "expiring": 0,
+                                  "lapsed": 0}}
 
 
 def test_owes():

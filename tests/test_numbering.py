@@ -121,15 +121,20 @@ def test_cli_errors_allocate_nothing(workspace, cli):
     cli(ws, "number", "next", "letter", "--on", "2022-07-01")
     before = (ws / "tracker.json").read_bytes()
     cases = [
-        (["number", "next", "memo"], "KIND: 'memo' is not one of letter, certificate, agreement"),
-        (["number", "next", "letter", "--on", "2022-13-01"], "--on: '2022-13-01'"),
-        (["number", "void", "X/1", "--reason", "x"], "X/1: no such number in the registry"),
-        (["number", "void", "B/001/PW24/KM.01/VII/2022", "--reason", " "], "--reason"),
+        # what the command line itself gets wrong: usage, exit 2
+        (["number", "next", "memo"], 2, "Invalid value for 'KIND': 'memo' is not one of 'letter', "
+         "'certificate', 'agreement'"),
+        (["number", "next", "letter", "--on", "2022-13-01"], 2, "Invalid value for '--on': '2022-13-01'"),
+        (["number", "list", "--kind", "memo"], 2, "Invalid value for '--kind'"),
+        # what needs the workspace to judge: exit 1
+        (["number", "void", "X/1", "--reason", "x"], 1, "X/1: no such number in the registry"),
+        (["number", "void", "B/001/PW24/KM.01/VII/2022", "--reason", " "], 1, "--reason"),
     ]
-    for args, message in cases:
+    for args, code, message in cases:
         run = cli(ws, *args)
-        assert run.exit_code == 1, args
+        assert run.exit_code == code, args
         assert message in run.stderr, (args, run.stderr)
+        assert "Traceback" not in run.stderr
     assert (ws / "tracker.json").read_bytes() == before
 
 

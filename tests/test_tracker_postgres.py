@@ -588,3 +588,44 @@ def test_a_writer_waits_for_the_office_lock_then_says_so(example, cli, shared, m
         second = second_office(example, example.parent)  # another office is not held up
         assert cli(second, "number", "next", "letter").exit_code == 0
     assert cli(example, "number", "next", "letter").exit_code == 0
+
+
+# --- an agreement's whole life on the shared tracker (docs/lifecycle.md) ---------------------
+
+def test_lifecycle_on_the_shared_tracker(example, cli, shared):
+    def ok(*args):
+        run = cli(example, *args)
+        assert run.exit_code == 0, (args, run.stderr)
+        return run
+
+    ok("letter", "reminder", "--as-of", "2022-03-17")
+    ok("deliverable", "set", RENJA, "W3-D1", "--status", "done", "--on", "2022-05-30")
+    ok("deliverable", "retract", RENJA, "W3-D1", "1", "--reason", "keliru")
+    assert ok("deliverable", "set", RENJA, "W6-D1", "--status", "done", "--on", "2022-05-30").stdout \
+        .startswith("ntt-renja-2022 W6-D1: done on 30 Mei 2022, event 3")
+    again = ok("deliverable", "set", RENJA, "W6-D1", "--status", "done", "--on", "2022-05-30")
+    assert "already recorded as event 3" in again.stdout
+    first = ok("letter", "followup", "--all", "--as-of", "2022-07-01", "--json").json()[0]
+    ok("letter", "void", first["number"], "--reason", "tidak dikirim")
+    second = ok("letter", "followup", "--all", "--as-of", "2022-07-01", "--json").json()[0]
+    assert second["new"] and second["ordinal"] == 1
+    path = example / second["file"]
+    digest = path.read_bytes()
+    path.unlink()
+    ok("letter", "render", second["number"])
+    assert path.read_bytes() == digest
+    assert ok("letter", "followup", "--all", "--as-of", "2022-07-10", "--json").json()[0]["in_force"]
+    ok("agreement", "extend", RENJA, "--to", "2023-03-31", "--on", "2022-12-15")
+    ok("agreement", "renew", RENJA, "ntt-renja-2023")
+    ok("agreement", "sign", "ntt-renja-2023", "--on", "2023-02-06")
+    ok("agreement", "terminate", RENJA, "--on", "2023-02-07", "--reason", "x")
+    ok("agreement", "terminate", RENJA, "--on", "2023-02-06", "--correct", "--reason", "y")
+    story = ok("agreement", "history", RENJA, "--json").json()
+    kinds = [e["kind"] for e in story]
+    assert kinds.count("termination") == 2 and "void" in kinds and "reminder" in kinds
+    listed = {r["number"]: r for r in ok("letter", "list", "--json").json()}
+    assert listed[first["number"]]["void"] is True
+    status = {r["id"]: r["status"] for r in
+              ok("agreement", "list", "--as-of", "2023-02-10", "--json").json()}
+    assert status == {"ntt-mou-2021": "active", RENJA: "terminated", "ntt-renja-2023": "active"}
+    assert not (example / "tracker.json").exists()

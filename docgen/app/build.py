@@ -1,6 +1,8 @@
 """Use case of `docgen build` (and of `docgen watch`): render the drafts that are out of date.
 
-An agreement's draft depends on its YAML file, its parent's, the template, docgen.toml
+Each agreement gives its draft, `outputs/agreements/<id>.docx`, and one draft per
+adendum in its `amendments:`, `outputs/agreements/<id>-adendum-<n>.docx` (template
+`adendum`). A draft depends on its YAML file, its parent's, the template, docgen.toml
 and docgen's version. Their hashes are recorded per output in the tracker table
 "builds"; a draft whose recorded hashes still match (and whose file still exists) is
 left alone. Nothing changed costs a catalog load, a few file hashes and a tracker read.
@@ -18,6 +20,7 @@ from typing import Any
 from docgen import __version__
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import publish
+from docgen.documents.adendum import adendum_context, output_stem
 from docgen.documents.agreement import build_context
 from docgen.errors import AgreementError, DocgenError
 from docgen.fsutil import sha256_file
@@ -30,6 +33,7 @@ from docgen.workspace import Workspace
 
 TABLE = "builds"
 OUTPUT_DIR = "agreements"
+ADENDUM_TEMPLATE = "adendum"
 
 
 @dataclass
@@ -67,6 +71,7 @@ class _Plan:
     key: str
     docx: Path
     pdf: Path
+    amendment: int | None = None  # the adendum's index in `amendments:`, None for the agreement
 
 
 def _sha(path: Path, cache: dict[Path, str]) -> str:
@@ -75,10 +80,21 @@ def _sha(path: Path, cache: dict[Path, str]) -> str:
     return cache[path]
 
 
-def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, hashes: dict[Path, str]) -> _Plan:
+def _plans(ws: Workspace, catalog: Catalog, agreement_id: str, hashes: dict[Path, str]) -> list[_Plan]:
+    """The agreement's draft, then one per adendum."""
     agreement = catalog.get(agreement_id)  # raises with the file's problems
+    plans = [_plan(ws, catalog, agreement_id, agreement.template_name, agreement_id, hashes)]
+    for index in range(len(agreement.amendments)):
+        plans.append(_plan(ws, catalog, agreement_id, ADENDUM_TEMPLATE,
+                           output_stem(agreement_id, index), hashes, index))
+    return plans
+
+
+def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, template_name: str, stem: str,
+          hashes: dict[Path, str], amendment: int | None = None) -> _Plan:
+    agreement = catalog.get(agreement_id)
     yaml_path = catalog.files[agreement_id]
-    template = template_path(ws.templates_dir, agreement.template_name)
+    template = template_path(ws.templates_dir, template_name)
     sources = {ws.rel(yaml_path): _sha(yaml_path, hashes)}
     if agreement.parent:
         if agreement.parent not in catalog.agreements:
@@ -91,9 +107,9 @@ def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, hashes: dict[Path,
     sources["docgen"] = __version__
     key = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
     out_dir = ws.outputs_dir / OUTPUT_DIR
-    docx = ws.inside(out_dir / f"{agreement_id}.docx")
+    docx = ws.inside(out_dir / f"{stem}.docx")
     return _Plan(agreement_id, ws.rel(yaml_path), template, label, sources, key, docx,
-                 out_dir / f"{agreement_id}.pdf")
+                 out_dir / f"{stem}.pdf", amendment)
 
 
 def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
@@ -120,27 +136,28 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
         path = catalog.files.get(agreement_id)
         source = ws.rel(path) if path else f"agreements/{agreement_id}.yaml"
         try:
-            plan = _plan(ws, catalog, agreement_id, hashes)
+            plans = _plans(ws, catalog, agreement_id, hashes)
         except DocgenError as exc:
             report.fail(source, exc.problems, prefix=path is not None)
             continue
-        record = records.get(ws.rel(plan.docx)) or {}
-        docx_fresh = not force and record.get("key") == plan.key and plan.docx.is_file()
-        pdf_fresh = docx_fresh and record.get("pdf_key") == plan.key and plan.pdf.is_file()
-        if docx_fresh:
-            fresh.append(plan)
-            report.unchanged.append(ws.rel(plan.docx))
-        else:
-            try:
-                context = draft_context(ws, catalog, agreement_id)
-            except DocgenError as exc:
-                report.fail(source, exc.problems)
-                continue
-            to_render.append((plan, RenderJob(plan.template, context, plan.docx, plan.label)))
-        if pdf and pdf_fresh:
-            report.unchanged.append(ws.rel(plan.pdf))
-        elif pdf:
-            to_convert.append(plan)
+        for plan in plans:
+            record = records.get(ws.rel(plan.docx)) or {}
+            docx_fresh = not force and record.get("key") == plan.key and plan.docx.is_file()
+            pdf_fresh = docx_fresh and record.get("pdf_key") == plan.key and plan.pdf.is_file()
+            if docx_fresh:
+                fresh.append(plan)
+                report.unchanged.append(ws.rel(plan.docx))
+            else:
+                try:
+                    context = _context(ws, catalog, plan)
+                except DocgenError as exc:
+                    report.fail(source, exc.problems)
+                    continue
+                to_render.append((plan, RenderJob(plan.template, context, plan.docx, plan.label)))
+            if pdf and pdf_fresh:
+                report.unchanged.append(ws.rel(plan.pdf))
+            elif pdf:
+                to_convert.append(plan)
 
     rendered: list[_Plan] = []
     errors = render_many([job for _, job in to_render])
@@ -159,23 +176,31 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
         for plan in convert:
             result = results[plan.docx]
             if isinstance(result, Path):
-                converted.add(plan.agreement_id)
+                converted.add(ws.rel(plan.docx))
                 report.built.append(ws.rel(result))
             else:
                 report.fail(plan.source, [f"{ws.rel(plan.pdf)}: {result}"])
 
-    _record(ws, catalog, rendered, [p for p in fresh if p.agreement_id in converted], converted)
+    _record(ws, catalog, rendered, [p for p in fresh if ws.rel(p.docx) in converted], converted)
     return report
 
 
-def draft_context(ws: Workspace, catalog: Catalog, agreement_id: str) -> dict[str, Any]:
-    """The whole agreement, its parent, the office config and pre-formatted phrases."""
+def _context(ws: Workspace, catalog: Catalog, plan: _Plan) -> dict[str, Any]:
+    return draft_context(ws, catalog, plan.agreement_id, plan.amendment)
+
+
+def draft_context(ws: Workspace, catalog: Catalog, agreement_id: str,
+                  amendment: int | None = None) -> dict[str, Any]:
+    """The whole agreement (or one adendum of it), its parent, the office config and
+    pre-formatted phrases: what its draft renders with."""
     agreement = catalog.get(agreement_id)
     parent = None
     if agreement.parent:
         parent = catalog.agreements.get(agreement.parent)
         if parent is None:
             raise AgreementError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+    if amendment is not None:
+        return adendum_context(agreement, amendment, parent, ws.config)
     return build_context(agreement, parent, ws.config)
 
 
@@ -192,11 +217,13 @@ def _record(ws: Workspace, catalog: Catalog, rendered: list[_Plan], pdf_only: li
             new.append({"output": ws.rel(plan.docx), "agreement": plan.agreement_id,
                         "template": plan.label, "sources": plan.sources, "key": plan.key,
                         "built_at": now,
-                        "pdf_key": plan.key if plan.agreement_id in converted else None})
+                        "pdf_key": plan.key if ws.rel(plan.docx) in converted else None})
         if new:
             session.put(TABLE, new)
         for plan in pdf_only:
             session.update(TABLE, ws.rel(plan.docx), {"pdf_key": plan.key})
-        publish(session, ws.config, (catalog.agreements[p.agreement_id] for p in rendered))
+        # An agreement's draft and its adenda: published once.
+        touched = dict.fromkeys(p.agreement_id for p in rendered)
+        publish(session, ws.config, (catalog.agreements[aid] for aid in touched))
 
     open_tracker(ws).transaction(body)

@@ -9,11 +9,12 @@ from typing import Any
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.config import CONFIG_FILE, Config
-from docgen.domain.obligations import AgreementView, views
+from docgen.domain.obligations import GRACE_DAYS, AgreementView, views
 from docgen.domain.terminations import termination_dates
 from docgen.errors import ConfigError, TemplateError
 from docgen.models import Agreement
 from docgen.state.base import Session
+from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
 
@@ -23,16 +24,28 @@ def catalog(ws: Workspace, as_of: date | None = None,
     return load_catalog(ws, as_of, only=only)
 
 
-def agreement_views(session: Session, agreements: Iterable[Agreement], as_of: date) -> list[AgreementView]:
-    """Each agreement with its history and termination, as of `as_of`, sorted by id."""
+def agreement_views(session: Session, agreements: Iterable[Agreement], as_of: date,
+                    grace_days: int = GRACE_DAYS) -> list[AgreementView]:
+    """Each agreement (as amended) with its history and termination, as of `as_of`, sorted
+    by id; `grace_days` is the workspace's `[letters] grace_days`."""
     agreements = list(agreements)
     histories = session.histories([a.id for a in agreements])
     terminated = termination_dates(session.rows("terminations"))
-    return views(agreements, histories, terminated, as_of)
+    return views(agreements, histories, terminated, as_of, grace_days)
 
 
-def agreement_view(session: Session, agreement: Agreement, as_of: date) -> AgreementView:
-    return agreement_views(session, [agreement], as_of)[0]
+def agreement_view(session: Session, agreement: Agreement, as_of: date,
+                   grace_days: int = GRACE_DAYS) -> AgreementView:
+    return agreement_views(session, [agreement], as_of, grace_days)[0]
+
+
+def backdated(registry: Registry, kind: str, on: date) -> list[str]:
+    """A warning when `on` is earlier than the date of a later number of the same sequence."""
+    later = registry.backdated(kind, on)
+    if later is None:
+        return []
+    return [f"{kind} numbers: the next number is dated {on.isoformat()}, before "
+            f"{later['number']} of {later['on']}: the number is backdated"]
 
 
 def office_info(config: Config) -> dict[str, Any]:

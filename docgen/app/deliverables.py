@@ -4,6 +4,10 @@ An update is validated completely (agreement and deliverable ids, status, eviden
 before anything is written. The events of a whole batch are then appended in one tracker
 transaction, one append per agreement (TinyDB rewrites a table on every insert, so
 recording N updates one by one would cost O(N^2)).
+
+The history is append-only: an update identical to the deliverable's last recorded event
+(status, date, note, evidence) is reported and not recorded again; a mistaken event is
+hidden by a retraction event naming it, never removed.
 """
 
 from __future__ import annotations
@@ -18,9 +22,16 @@ from typing import Any
 from docgen.app.agreements import Listing
 from docgen.app.common import agreement_views, catalog, discard, publish
 from docgen.app.evidence import EvidenceCopier
-from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
+from docgen.domain.amendments import as_amended
+from docgen.domain.deliverable_state import (
+    DELIVERABLE_STATUSES,
+    effective_events,
+    is_retraction,
+    retracted,
+)
 from docgen.domain.overview import checklist
 from docgen.errors import InputError, NotFoundError
+from docgen.fsutil import sha256_file
 from docgen.models import Agreement
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
@@ -41,24 +52,34 @@ class Update:
 
 @dataclass
 class Recorded:
-    """What a batch recorded: the events (with their agreement id) and warnings to show."""
+    """What a batch recorded: the events (with their agreement id and event id), the updates
+    that repeated the last recorded event (`unchanged`: that event), and warnings to show."""
 
     events: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
 def list_deliverables(ws: Workspace, as_of: date, agreement_id: str | None = None,
-                      status: str | None = None, overdue: bool = False) -> Listing:
-    """`deliverable list`: every deliverable of the valid agreements (or of one), filtered."""
+                      status: str | None = None, overdue: bool = False, *,
+                      xlsx: Path | None = None) -> Listing:
+    """`deliverable list`: every deliverable of the valid agreements (or of one), filtered;
+    with `xlsx`, also written to that workbook."""
     if status is not None and status not in DELIVERABLE_STATUSES:
         raise InputError(f"--status: {status!r} is not one of {', '.join(DELIVERABLE_STATUSES)}")
     cat = catalog(ws, as_of, only=[agreement_id] if agreement_id else None)
     agreements = [cat.get(agreement_id)] if agreement_id else list(cat.agreements.values())
     with open_tracker(ws).read() as session:
-        rows = checklist(agreement_views(session, agreements, as_of))
+        rows = checklist(agreement_views(session, agreements, as_of, ws.config.letters.grace_days))
     rows = [r for r in rows
             if (status is None or r["status"] == status) and (not overdue or r["overdue"])]
-    return Listing(rows, [] if agreement_id else cat.skipped())
+    listing = Listing(rows, [] if agreement_id else cat.skipped())
+    if xlsx is not None:
+        from docgen.render.report_xlsx import write_checklist_xlsx
+
+        write_checklist_xlsx(rows, ws.config, as_of, xlsx)
+        listing.written.append(xlsx)
+    return listing
 
 
 def set_status(ws: Workspace, agreement_id: str, deliverable_id: str, status: str, on: date,
@@ -88,28 +109,44 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
     user = current_user()
     recorded_at = now_text()
     created: list[Path] = []
+    digests = {path: sha256_file(source) for path, source in sources.items()}
 
     def body(session: Session) -> Recorded:
         discard(created)  # evidence of an attempt the database asked to run again
         result = Recorded()
         copier = EvidenceCopier(ws, created)
         per_agreement: dict[str, list[dict[str, Any]]] = {}
+        histories: dict[str, list[dict[str, Any]]] = {}
+        last: dict[tuple[str, str], Mapping[str, Any]] = {}
         for u in updates:
+            if u.agreement not in histories:
+                histories[u.agreement] = session.history(u.agreement)
+                for e in effective_events(histories[u.agreement]):
+                    last[(u.agreement, e["deliverable"])] = e
+            note = u.note.strip() if u.note and u.note.strip() else None
+            previous = last.get((u.agreement, u.deliverable))
+            if previous is not None and _same(previous, u, note, digests):
+                result.unchanged.append({"agreement": u.agreement, **previous})
+                continue
             event = {
                 "deliverable": u.deliverable,
                 "on": u.on.isoformat(),
                 "status": u.status,
-                "note": u.note.strip() if u.note and u.note.strip() else None,
+                "note": note,
                 "evidence": [copier.copy(u.agreement, sources[p]) for p in u.evidence],
                 "user": user,
                 "recorded_at": recorded_at,
             }
+            last[(u.agreement, u.deliverable)] = event
             per_agreement.setdefault(u.agreement, []).append(event)
-            result.events.append({"agreement": u.agreement, **event})
         for agreement_id, events in per_agreement.items():
-            earlier = session.history(agreement_id)
+            earlier = histories[agreement_id]
             result.warnings.extend(_warnings(agreements[agreement_id], earlier, events, today))
+            first = next_event_id(earlier)
+            for offset, event in enumerate(events):
+                event["id"] = str(first + offset)
             session.append_history(agreement_id, events)
+            result.events.extend({"agreement": agreement_id, **e} for e in events)
         publish(session, ws.config, (agreements[a] for a in per_agreement))
         return result
 
@@ -120,16 +157,28 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
         raise
 
 
+def next_event_id(events: Iterable[Mapping[str, Any]]) -> int:
+    """Events are numbered "1", "2", ... per agreement in recording order (state/base.py)."""
+    return 1 + max((int(e["id"]) for e in events if str(e.get("id", "")).isdigit()), default=0)
+
+
+def _same(previous: Mapping[str, Any], u: Update, note: str | None,
+          digests: Mapping[Path, str]) -> bool:
+    """Whether an update repeats a recorded event: same status, date, note and evidence."""
+    return (previous.get("status") == u.status and previous.get("on") == u.on.isoformat()
+            and (previous.get("note") or None) == note
+            and [e.get("sha256") for e in previous.get("evidence") or []]
+            == [digests[p] for p in u.evidence])
+
+
 def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path, Path]) -> list[str]:
     where = f"{u.agreement} {u.deliverable}"
     agreement = agreements.get(u.agreement)
     if agreement is None:
         return [f"{u.agreement}: no such agreement (no agreements/{u.agreement}.yaml)"]
     problems = []
-    if agreement.deliverable(u.deliverable) is None:
-        known = ", ".join(d.id for d in agreement.deliverables) or "none"
-        problems.append(f"{where}: no such deliverable in agreements/{u.agreement}.yaml "
-                        f"(deliverables: {known})")
+    if _deliverable(agreement, u.deliverable) is None:
+        problems.append(_unknown(agreement, u.deliverable))
     if u.status not in DELIVERABLE_STATUSES:
         problems.append(f"{where}: --status: {u.status!r} is not one of "
                         f"{', '.join(DELIVERABLE_STATUSES)}")
@@ -152,18 +201,25 @@ def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path
 
 def _warnings(agreement: Agreement, earlier: Iterable[Mapping[str, Any]],
               new: list[dict[str, Any]], today: date) -> list[str]:
-    """`done` without the evidence the agreement names (in this or an earlier update), future dates."""
+    """`done` without the evidence the agreement names (in this or an earlier update),
+    `done` before the agreement was signed, future dates."""
     warnings = []
-    with_evidence = {e["deliverable"] for e in earlier if e.get("evidence")}
+    with_evidence = {e["deliverable"] for e in effective_events(earlier) if e.get("evidence")}
     for event in new:
         did = event["deliverable"]
         if event["evidence"]:
             with_evidence.add(did)
-        deliverable = agreement.deliverable(did)
+        deliverable = _deliverable(agreement, did)
         expected = deliverable.evidence if deliverable else None
         if event["status"] == "done" and expected and did not in with_evidence:
             warnings.append(f"{agreement.id} {did}: marked done without evidence "
                             f"(expected: {expected}); add it with --evidence FILE")
+        if event["status"] == "done" and agreement.signed_on is None:
+            warnings.append(f"{agreement.id} {did}: marked done while the agreement is still a "
+                            "draft (not signed)")
+        elif event["status"] == "done" and event["on"] < agreement.signed_on.isoformat():
+            warnings.append(f"{agreement.id} {did}: marked done on {event['on']}, before the "
+                            f"agreement was signed ({agreement.signed_on})")
         if event["on"] > today.isoformat():
             warnings.append(f"{agreement.id} {did}: recorded on {event['on']}, a future date; "
                             "it counts only from that date")
@@ -172,13 +228,71 @@ def _warnings(agreement: Agreement, earlier: Iterable[Mapping[str, Any]],
 
 def history(ws: Workspace, agreement_id: str, deliverable_id: str) -> list[dict[str, Any]]:
     """`deliverable history`: every event of one deliverable, in the order that decides
-    its state (by `on`, then as recorded)."""
+    its state (by `on`, then as recorded); a retracted event carries `retracted_by`."""
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     with open_tracker(ws).read() as session:
         events = [e for e in session.history(agreement.id) if e.get("deliverable") == deliverable_id]
-    if agreement.deliverable(deliverable_id) is None and not events:
-        known = ", ".join(d.id for d in agreement.deliverables) or "none"
-        raise NotFoundError(f"{agreement.id} {deliverable_id}: no such deliverable in "
-                            f"agreements/{agreement.id}.yaml (deliverables: {known})")
+    if _deliverable(agreement, deliverable_id) is None and not events:
+        raise NotFoundError(_unknown(agreement, deliverable_id))
+    hidden = retracted(events)
     events.sort(key=lambda e: e["on"])  # stable: equal dates keep their recording order
-    return [{"agreement": agreement.id, **e} for e in events]
+    return [{"agreement": agreement.id, **e,
+             **({"retracted_by": hidden[str(e["id"])]} if str(e["id"]) in hidden else {})}
+            for e in events]
+
+
+def _deliverable(agreement: Agreement, deliverable_id: str) -> Any:
+    """The deliverable, also one an amendment adds (whatever the date)."""
+    found = agreement.deliverable(deliverable_id)
+    if found is None and agreement.amendments:
+        found = as_amended(agreement, date.max).deliverable(deliverable_id)
+    return found
+
+
+def _unknown(agreement: Agreement, deliverable_id: str) -> str:
+    known = ", ".join(d.id for d in as_amended(agreement, date.max).deliverables) or "none"
+    return (f"{agreement.id} {deliverable_id}: no such deliverable in "
+            f"agreements/{agreement.id}.yaml (deliverables: {known})")
+
+
+def retract(ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str,
+            reason: str) -> dict[str, Any]:
+    """`deliverable retract`: hide a mistaken event from the state with a retraction event
+    of its own; the history keeps both."""
+    if not reason.strip():
+        raise InputError("--reason: say why the event is retracted")
+    agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
+    event_id = event_id.strip().lstrip("#")
+    where = f"{agreement.id} {deliverable_id}"
+    recorded_at = now_text()
+
+    def body(session: Session) -> dict[str, Any]:
+        events = session.history(agreement.id)
+        mine = [e for e in events if e.get("deliverable") == deliverable_id]
+        if not mine and _deliverable(agreement, deliverable_id) is None:
+            raise NotFoundError(_unknown(agreement, deliverable_id))
+        target = next((e for e in events if str(e.get("id")) == event_id), None)
+        if target is None:
+            ids = ", ".join(str(e["id"]) for e in mine) or "none"
+            raise NotFoundError(f"{where}: no event {event_id!r} (its events: {ids}; see "
+                                f"`docgen deliverable history {agreement.id} {deliverable_id}`)")
+        if target.get("deliverable") != deliverable_id:
+            raise InputError(f"{where}: event {event_id} is about {target.get('deliverable')}, "
+                             f"not {deliverable_id}")
+        if is_retraction(target):
+            raise InputError(f"{where}: event {event_id} is itself a retraction; it cannot be "
+                             "retracted")
+        hidden = retracted(events)
+        if event_id in hidden:
+            raise InputError(f"{where}: event {event_id} is already retracted (by event "
+                             f"{hidden[event_id]})")
+        event = {"deliverable": deliverable_id, "kind": "retraction", "retracts": event_id,
+                 "on": date.today().isoformat(), "status": None, "note": None,
+                 "reason": " ".join(reason.split()), "evidence": [],
+                 "user": current_user(), "recorded_at": recorded_at}
+        event["id"] = str(next_event_id(events))
+        session.append_history(agreement.id, [event])
+        publish(session, ws.config, [agreement])
+        return {"agreement": agreement.id, **event, "retracted": dict(target)}
+
+    return open_tracker(ws).transaction(body)

@@ -1,103 +1,113 @@
-"""Use case of `docgen letter followup`: follow-up letters for overdue commitments.
+"""Use cases of `docgen letter`: follow-ups, reminders, the list of letters, re-rendering, voiding.
 
 Numbers are allocated, letters rendered and records written in one tracker transaction:
 if any letter fails, no number is taken and no file of this run is left.
+
+Each letter record keeps what its document was rendered from (the render context, the
+template's name and SHA-256, docgen's version), so that `letter render` re-creates the
+very same file at its recorded path after outputs/ was deleted, whatever changed since
+in docgen.toml or the agreement file.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from docgen.app.common import agreement_views, catalog, discard, office_logo, publish
+from docgen import __version__
+from docgen.app.common import agreement_views, backdated, catalog, discard, office_logo, publish
+from docgen.config import Config, Signatory
 from docgen.documents.letter import letter_context
-from docgen.domain.letters import Planned, plan_followups
-from docgen.errors import AgreementError, InputError
+from docgen.documents.reminder import reminder_context
+from docgen.domain.letters import FOLLOWUP, REMINDER, Planned, kind_of, plan_followups, plan_reminders
+from docgen.errors import AgreementError, InputError, NotFoundError
+from docgen.fsutil import sha256_file
+from docgen.models import Agreement
 from docgen.state import open_tracker
 from docgen.state.base import Session, now_text
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
 TABLE = "letters"
-TEMPLATE = "surat-tindak-lanjut"
+TEMPLATES = {FOLLOWUP: "surat-tindak-lanjut", REMINDER: "surat-pemberitahuan"}
+PURPOSES = {FOLLOWUP: "Surat tindak lanjut", REMINDER: "Surat pemberitahuan"}
+REMINDER_DAYS = 14
+
+ContextFn = Callable[[Config, Planned, str, date, Signatory, dict[str, str]], dict[str, Any]]
+
+
+@dataclass
+class LetterRun:
+    """What `followup` or `reminder` did: one row per letter, files skipped, warnings."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def output_path(ws: Workspace, year: int, seq: int, agreement_id: str, role: str) -> Path:
     return ws.inside(ws.outputs_dir / "letters" / str(year) / f"{seq:03d}-{agreement_id}-{role}.docx")
 
 
+def _targets(ws: Workspace, ids: list[str], all_: bool,
+             as_of: date) -> tuple[Any, list[Agreement], list[str]]:
+    cat = catalog(ws, as_of, only=None if all_ else ids)
+    targets = list(dict.fromkeys(ids)) if ids else sorted(cat.agreements)
+    agreements = [cat.get(agreement_id) for agreement_id in targets]  # unknown ids: error first
+    return cat, agreements, cat.skipped() if all_ else []
+
+
 def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date, again: bool = False,
-             signatory: str | None = None,
-             without_superior: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
-    """Write the follow-up letters due as of `as_of`: (the JSON rows of SPEC section 3,
-    the agreement files skipped because they hold errors).
+             signatory: str | None = None, without_superior: bool = False) -> LetterRun:
+    """`letter followup`: write the follow-up letters due as of `as_of`.
 
     `signatory` is a `[signatories]` key (default: the office head). A second letter is
     copied to the party's `superior`: without one it is refused (nothing is issued)
     unless `without_superior`."""
-    from docgen.render.docx import prepared
-    from docgen.render.pictures import LOGO_PICTURE, write_docx_with_pictures
-    from docgen.render.templates import template_path
-
     if ids and all_:
         raise InputError("give agreement ids or --all, not both")
     if not ids and not all_:
         raise InputError("name the agreements to write letters for, or pass --all")
-    cat = catalog(ws, as_of, only=None if all_ else ids)
-    targets = list(dict.fromkeys(ids)) if ids else sorted(cat.agreements)
-    agreements = [cat.get(agreement_id) for agreement_id in targets]  # unknown ids: error first
-    config = ws.config
-    signer = config.signatory(signatory)
-    template = prepared(template_path(ws.templates_dir, TEMPLATE))
-    logo = office_logo(ws)
-    pictures = {LOGO_PICTURE: (logo[1], f"templates/{config.office.logo}")} if logo else {}
-    written: list[Path] = []
+    cat, agreements, skipped = _targets(ws, ids, all_, as_of)
+    reply_days = ws.config.letters.reply_days
 
-    def body(session: Session) -> list[dict[str, Any]]:
-        discard(written)  # letters of an attempt the database asked to run again
-        rows: list[dict[str, Any]] = []
-        registry = Registry(session, config)
-        views = agreement_views(session, agreements, as_of)
-        letters = session.rows(TABLE)
-        planned = plan_followups(views, letters)
+    def plan(session: Session, views: list[Any]) -> list[Planned]:
+        planned = plan_followups(views, session.rows(TABLE), reply_days)
         if not without_superior:
-            _refuse_without_superior(ws, cat, planned, again)
-        hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
-        for p in planned:
-            if p.existing is not None and not again:
-                rows.append(_row(p.existing, new=False))
-                continue
-            record = registry.allocate(
-                "letter", as_of, f"Surat tindak lanjut {p.agreement.id} ({p.party.role})",
-                ref={"letter": p.agreement.id, "party": p.party.role})
-            out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
-            context = letter_context(config, p, record["number"], as_of, signer, hal_of)
-            write_docx_with_pictures(template, context, out, pictures)
-            written.append(out)
-            letter = _record(p, record, ws.rel(out), as_of)
-            letter["hal"] = context["letter"]["hal"]
-            letter["signatory"] = signer.name
-            hal_of[letter["number"]] = letter["hal"]
-            session.insert(TABLE, [letter])
-            rows.append(_row(letter, new=True))
-        publish(session, config, agreements)
-        return rows
+            _refuse_without_superior(cat, planned, again)
+        return planned
 
-    try:
-        rows = open_tracker(ws).transaction(body)
-    except BaseException:
-        discard(written)  # no number was taken: leave no letter carrying one
-        raise
-    return rows, cat.skipped() if all_ else []
+    return _issue(ws, FOLLOWUP, agreements, as_of, plan, letter_context, again=again,
+                  signatory=signatory, run=LetterRun(skipped=skipped))
 
 
-def _refuse_without_superior(ws: Workspace, cat: Any, planned: list[Planned], again: bool) -> None:
+def reminder(ws: Workspace, ids: list[str], *, as_of: date, days: int = REMINDER_DAYS,
+             signatory: str | None = None) -> LetterRun:
+    """`letter reminder`: a numbered pemberitahuan to each counterpart with items due within
+    `days` that no earlier reminder named (every agreement when `ids` is empty)."""
+    if days < 0:
+        raise InputError(f"--days: {days} is negative; give the number of days ahead (e.g. 14)")
+    _, agreements, skipped = _targets(ws, ids, not ids, as_of)
+
+    def plan(session: Session, views: list[Any]) -> list[Planned]:
+        return plan_reminders(views, session.rows(TABLE), days)
+
+    return _issue(ws, REMINDER, agreements, as_of, plan, reminder_context, signatory=signatory,
+                  run=LetterRun(skipped=skipped))
+
+
+def _refuse_without_superior(cat: Any, planned: list[Planned], again: bool) -> None:
     """A second letter is copied to the signatory's superior (DOMAIN.md): one line per
     party that has none, naming the field to fill, before any number is taken."""
     lines = []
     for p in planned:
-        if p.ordinal < 2 or p.party.superior or (p.existing is not None and not again):
+        waiting = (p.existing is not None or p.in_force is not None) and not again
+        if p.ordinal < 2 or p.party.superior or waiting:
             continue
         index = p.agreement.parties.index(p.party)
         lines.append(f"agreements/{cat.files[p.agreement.id].name}: parties.{index}.superior: "
@@ -108,19 +118,231 @@ def _refuse_without_superior(ws: Workspace, cat: Any, planned: list[Planned], ag
         raise AgreementError(lines[0], problems=lines)
 
 
-def _record(p: Planned, number: dict[str, Any], file: str, as_of: date) -> dict[str, Any]:
+def _pictures(ws: Workspace) -> tuple[dict[str, tuple[bytes, str]], str | None]:
+    """The letterhead's logo, if `[office] logo` names one, and its SHA-256."""
+    from docgen.render.pictures import LOGO_PICTURE
+
+    logo = office_logo(ws)
+    if logo is None:
+        return {}, None
+    return ({LOGO_PICTURE: (logo[1], f"templates/{ws.config.office.logo}")},
+            hashlib.sha256(logo[1]).hexdigest())
+
+
+def _issue(ws: Workspace, kind: str, agreements: list[Agreement], as_of: date,
+           plan: Callable[[Session, list[Any]], list[Planned]], context_of: ContextFn, *,
+           run: LetterRun, again: bool = False, signatory: str | None = None) -> LetterRun:
+    from docgen.render.docx import prepared
+    from docgen.render.pictures import write_docx_with_pictures
+    from docgen.render.templates import template_label, template_path
+
+    config = ws.config
+    signer = config.signatory(signatory)
+    path = template_path(ws.templates_dir, TEMPLATES[kind])
+    template = prepared(path, template_label(path, ws.rel))
+    template_sha = sha256_file(path)
+    pictures, logo_sha = _pictures(ws)
+    written: list[Path] = []
+
+    def body(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
+        discard(written)  # letters of an attempt the database asked to run again
+        rows: list[dict[str, Any]] = []
+        warnings: list[str] = []
+        registry = Registry(session, config)
+        views = agreement_views(session, agreements, as_of, config.letters.grace_days)
+        letters = session.rows(TABLE)
+        hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
+        planned = plan(session, views)
+        if any(again or (p.existing is None and p.in_force is None) for p in planned):
+            warnings.extend(backdated(registry, "letter", as_of))
+        for p in planned:
+            if p.existing is not None and not again:
+                rows.append(_restore(ws, p.existing, warnings, written))
+                continue
+            if p.in_force is not None and not again:
+                rows.append({**_row(p.in_force, new=False), "in_force": True,
+                             "overdue": p.item_ids})
+                continue
+            record = registry.allocate(
+                "letter", as_of, f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})",
+                ref={"letter": p.agreement.id, "party": p.party.role})
+            out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
+            # Rendered from the stored form of the context: `letter render` gives these bytes.
+            context = json.loads(json.dumps(
+                context_of(config, p, record["number"], as_of, signer, hal_of)))
+            write_docx_with_pictures(template, context, out, pictures)
+            written.append(out)
+            letter = _record(p, record, ws.rel(out), as_of, config.letters.reply_days)
+            letter.update(hal=context["letter"]["hal"], signatory=signer.name,
+                          template=TEMPLATES[kind], template_sha256=template_sha,
+                          logo_sha256=logo_sha, docgen=__version__, context=context)
+            hal_of[letter["number"]] = letter["hal"]
+            session.insert(TABLE, [letter])
+            rows.append(_row(letter, new=True))
+        publish(session, config, agreements)
+        return rows, warnings
+
+    try:
+        rows, warnings = open_tracker(ws).transaction(body)
+    except BaseException:
+        discard(written)  # no number was taken: leave no letter carrying one
+        raise
+    run.rows.extend(rows)
+    run.warnings.extend(warnings)
+    return run
+
+
+def _record(p: Planned, number: dict[str, Any], file: str, as_of: date,
+            reply_days: int) -> dict[str, Any]:
     return {
         "number": number["number"], "seq": number["seq"], "year": number["year"],
-        "agreement": p.agreement.id, "party": p.party.role, "org": p.party.org,
+        "type": p.kind, "agreement": p.agreement.id, "party": p.party.role, "org": p.party.org,
         "unit": p.party.unit,
-        "on": as_of.isoformat(), "items": p.item_ids, "file": file, "ordinal": p.ordinal,
-        "cites": p.earlier[0]["number"] if p.earlier else None, "recorded_at": now_text(),
+        "on": as_of.isoformat(), "items": p.item_ids, "file": file,
+        "ordinal": p.ordinal if p.kind == FOLLOWUP else 1,
+        "cites": [r["number"] for r in p.earlier],
+        "reply_by": (as_of + timedelta(days=reply_days)).isoformat() if p.kind == FOLLOWUP else None,
+        "void": False, "void_reason": None, "recorded_at": now_text(),
     }
 
 
+def _cites(letter: dict[str, Any]) -> list[str]:
+    cites = letter.get("cites")
+    if isinstance(cites, str):  # docgen 0.1 kept only the first letter cited
+        return [cites]
+    return list(cites or [])
+
+
 def _row(letter: dict[str, Any], *, new: bool) -> dict[str, Any]:
-    return {"number": letter["number"], "agreement": letter["agreement"], "party": letter["party"],
-            "org": letter["org"], "unit": letter.get("unit"), "file": letter["file"],
-            "items": list(letter["items"]),
-            "new": new, "on": letter["on"], "ordinal": letter.get("ordinal", 1),
-            "cites": letter.get("cites")}
+    return {"number": letter["number"], "type": kind_of(letter), "agreement": letter["agreement"],
+            "party": letter["party"], "org": letter["org"], "unit": letter.get("unit"),
+            "file": letter["file"],
+            "items": list(letter["items"]), "new": new, "on": letter["on"],
+            "ordinal": letter.get("ordinal", 1), "cites": _cites(letter),
+            "reply_by": letter.get("reply_by"), "in_force": False}
+
+
+def _restore(ws: Workspace, letter: dict[str, Any], warnings: list[str],
+             written: list[Path]) -> dict[str, Any]:
+    """The existing letter, its file re-created if it was deleted."""
+    row = _row(letter, new=False)
+    out = ws.inside(ws.root / letter["file"])
+    if not out.exists() and letter.get("context") is not None:
+        _render(ws, letter, out, warnings)
+        written.append(out)
+        row["rendered"] = True
+    return row
+
+
+def _render(ws: Workspace, letter: dict[str, Any], out: Path, warnings: list[str]) -> None:
+    from docgen.render.docx import prepared
+    from docgen.render.pictures import write_docx_with_pictures
+    from docgen.render.templates import template_label, template_path
+
+    name = letter.get("template") or TEMPLATES[kind_of(letter)]
+    path = template_path(ws.templates_dir, name)
+    if letter.get("template_sha256") and sha256_file(path) != letter["template_sha256"]:
+        warnings.append(f"{letter['number']}: {template_label(path, ws.rel)} changed since the letter "
+                        "was issued; the re-created file follows the current template")
+    if letter.get("docgen") and letter["docgen"] != __version__:
+        warnings.append(f"{letter['number']}: issued by docgen {letter['docgen']}, re-created by "
+                        f"{__version__}; the file may differ in its bytes")
+    pictures, logo_sha = _pictures(ws)
+    if logo_sha != letter.get("logo_sha256", logo_sha):
+        warnings.append(f"{letter['number']}: the letterhead's logo changed since the letter was "
+                        "issued; the re-created file shows the current one")
+    write_docx_with_pictures(prepared(path, template_label(path, ws.rel)), letter["context"], out,
+                             pictures)
+
+
+# --- the list, one letter, re-rendering, voiding ---------------------------------------------
+
+PUBLIC = ("number", "type", "on", "agreement", "party", "org", "unit", "hal", "items", "ordinal",
+          "cites", "reply_by", "signatory", "file", "void", "void_reason")
+
+
+def _public(ws: Workspace, letter: dict[str, Any]) -> dict[str, Any]:
+    row = {key: letter.get(key) for key in PUBLIC}
+    row.update(type=kind_of(letter), cites=_cites(letter), void=bool(letter.get("void")),
+               ordinal=letter.get("ordinal", 1), year=letter["year"], seq=letter["seq"],
+               file_exists=(ws.root / letter["file"]).is_file())
+    return row
+
+
+def list_letters(ws: Workspace, year: int | None = None) -> list[dict[str, Any]]:
+    """`letter list`: every letter issued (voided ones marked), oldest first."""
+    with open_tracker(ws).read() as session:
+        letters = session.rows(TABLE)
+    rows = [_public(ws, r) for r in letters if year is None or r["year"] == year]
+    return sorted(rows, key=lambda r: (r["year"], r["seq"]))
+
+
+def _find(session: Session, number: str) -> dict[str, Any]:
+    letter = session.find(TABLE, number.strip())
+    if letter is None:
+        raise NotFoundError(f"{number}: no such letter (see `docgen letter list`)")
+    return letter
+
+
+def show_letter(ws: Workspace, number: str) -> dict[str, Any]:
+    """`letter show`: one letter: its record, subject, addressee and items."""
+    with open_tracker(ws).read() as session:
+        letter = _find(session, number)
+    row = _public(ws, letter)
+    context = letter.get("context") or {}
+    row.update(hal=letter.get("hal") or context.get("letter", {}).get("hal"),
+               addressee=context.get("addressee", {}).get("title"),
+               items_detail=[{"id": i.get("id"), "deliverable": i.get("deliverable"),
+                              "due": i.get("due_text"), "note": i.get("note")}
+                             for i in context.get("items", [])],
+               recorded_at=letter.get("recorded_at"), voided_at=letter.get("voided_at"),
+               renderable=letter.get("context") is not None)
+    return row
+
+
+@dataclass
+class Rendered:
+    number: str
+    file: str
+    changed: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def render_letter(ws: Workspace, number: str) -> Rendered:
+    """`letter render`: re-create a letter at its recorded path from its stored contents."""
+    with open_tracker(ws).read() as session:
+        letter = _find(session, number)
+    if letter.get("context") is None:
+        raise InputError(f"{letter['number']}: issued by docgen 0.1, which did not keep the "
+                         "letter's contents; it cannot be re-created")
+    out = ws.inside(ws.root / letter["file"])
+    before = hashlib.sha256(out.read_bytes()).hexdigest() if out.is_file() else None
+    result = Rendered(letter["number"], letter["file"], True)
+    if letter.get("void"):
+        result.warnings.append(f"{letter['number']}: void ({letter.get('void_reason')}); "
+                               "re-created for the record only, not to be sent")
+    _render(ws, letter, out, result.warnings)
+    result.changed = before != sha256_file(out)
+    return result
+
+
+def mark_void(session: Session, registry_record: dict[str, Any]) -> dict[str, Any] | None:
+    """After its number was voided: the letter record says so too (None: no such letter)."""
+    number = registry_record["number"]
+    if session.find(TABLE, number) is None:
+        return None
+    return session.update(TABLE, number, {"void": True,
+                                          "void_reason": registry_record["void_reason"],
+                                          "voided_at": registry_record.get("voided_at")})
+
+
+def void_letter(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
+    """`letter void`: the letter was not sent: not cited, not counted, its items owed again."""
+
+    def body(session: Session) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        _find(session, number)
+        record = Registry(session, ws.config).void(number.strip(), reason)
+        return record, mark_void(session, record)
+
+    record, letter = open_tracker(ws).transaction(body)
+    return {**_public(ws, letter or {}), "voided_at": record.get("voided_at")}

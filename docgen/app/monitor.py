@@ -36,7 +36,7 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None,
     """`monitor`: per agreement status, progress, overdue, due soon; expiring; files."""
     cat = catalog(ws, as_of)
     with open_tracker(ws).read() as session:
-        views = agreement_views(session, cat.agreements.values(), as_of)
+        views = agreement_views(session, cat.agreements.values(), as_of, ws.config.letters.grace_days)
     result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped())
     if pdf is not None:
         from docgen.documents.report import report_context
@@ -78,7 +78,8 @@ def monitor_all_offices(ws: Workspace, as_of: date, *, pdf: Path | None = None,
             continue  # an office that keeps records here but has published nothing
         named.update((f"{office}/{a.id}", a) for a in agreements)
         terminated = termination_dates(data["terminations"])
-        groups.append((office, data["info"], views(agreements, data["histories"], terminated, as_of)))
+        groups.append((office, data["info"], views(agreements, data["histories"], terminated, as_of,
+                                                    ws.config.letters.grace_days)))
     report = national_report(groups, as_of.isoformat())
     result = Monitoring(report, warnings=warnings)
     flat = as_single_report(report)

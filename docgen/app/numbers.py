@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from docgen.app.common import backdated
+from docgen.app.letters import mark_void
 from docgen.config import NUMBER_KINDS
 from docgen.errors import InputError
 from docgen.state import open_tracker
+from docgen.state.base import Session
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
@@ -22,15 +25,22 @@ def _kind(kind: str) -> str:
 
 def next_number(ws: Workspace, kind: str, on: date, purpose: str = "", *,
                 dry_run: bool = False) -> dict[str, Any]:
-    """`number next`: allocate (or with `dry_run` preview) the next number of `kind`."""
+    """`number next`: allocate (or with `dry_run` preview) the next number of `kind`;
+    `warnings` says when it is backdated (dated before a later number of its sequence)."""
     kind = _kind(kind)
     tracker = open_tracker(ws)
     if dry_run:
         with tracker.read() as session:
-            return Registry(session, ws.config).preview(kind, on)
-    record = tracker.transaction(lambda session: Registry(session, ws.config).allocate(
-        kind, on, purpose.strip()))
-    return {k: record[k] for k in ("kind", "number", "seq", "year")}
+            registry = Registry(session, ws.config)
+            return {**registry.preview(kind, on), "warnings": backdated(registry, kind, on)}
+
+    def body(session: Session) -> dict[str, Any]:
+        registry = Registry(session, ws.config)
+        warnings = backdated(registry, kind, on)
+        record = registry.allocate(kind, on, purpose.strip())
+        return {**{k: record[k] for k in ("kind", "number", "seq", "year")}, "warnings": warnings}
+
+    return tracker.transaction(body)
 
 
 def list_numbers(ws: Workspace, kind: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
@@ -41,5 +51,13 @@ def list_numbers(ws: Workspace, kind: str | None = None, year: int | None = None
 
 
 def void_number(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
-    """`number void`: mark a number unused; it stays taken and is never given again."""
-    return open_tracker(ws).transaction(lambda session: Registry(session, ws.config).void(number, reason))
+    """`number void`: mark a number unused; it stays taken and is never given again.
+    A letter's number voids the letter too (as `letter void` does)."""
+
+    def body(session: Session) -> dict[str, Any]:
+        record = Registry(session, ws.config).void(number, reason)
+        if record.get("kind") == "letter":
+            mark_void(session, record)
+        return record
+
+    return open_tracker(ws).transaction(body)

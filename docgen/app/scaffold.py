@@ -6,6 +6,7 @@ import json
 import shutil
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from docgen.agreements import Catalog
 from docgen.config import CLOSING, CONFIG_FILE
@@ -47,6 +48,7 @@ reply_days = 14             # reply deadline in follow-up letters
 sifat = "Biasa"
 contact = {{ name = "", phone = "", email = "" }}   # office liaison named in letters
 closing = "{closing}"
+grace_days = 30             # agreements ended longer ago get no more letters
 
 [reports]
 prepared_by = ""            # a [signatories] key: who signs the monitoring report
@@ -106,8 +108,11 @@ def _q(text: str | None) -> str:
 
 
 def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
-                  parent_id: str | None) -> Path:
-    """Scaffold agreements/<id>.yaml with TODO placeholders that `check` flags."""
+                  parent_id: str | None, work_items: list[dict[str, Any]] | None = None,
+                  source: str | None = None) -> Path:
+    """Scaffold agreements/<id>.yaml with TODO placeholders that `check` flags; with
+    `work_items` (title, responsible, deliverables: title, due, evidence) those instead of a
+    placeholder work item, `source` naming where they come from."""
     if not is_valid_id(agreement_id):
         raise InputError(f"{agreement_id!r}: not a valid id (lowercase letters, digits and '-', "
                          "starting with a letter or digit, at most 80 characters)")
@@ -132,6 +137,7 @@ def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
              else f"TODO judul {'Rencana Kerja' if kind == 'renja' else 'Perjanjian Kerja Sama'}")
     lines = [
         f"# {kind.upper()} draft scaffolded by docgen: fill in every TODO, then run `docgen check`.",
+        *([f"# Work items imported from {source}."] if source else []),
         f"id: {agreement_id}",
         f"kind: {kind}",
         f"title: {_q(title)}",
@@ -172,7 +178,9 @@ def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
         "scope:",
         "  - \"TODO ruang lingkup\"",
     ]
-    if kind != "mou":
+    if work_items:
+        lines += ["work_items:", *_work_item_lines(work_items)]
+    elif kind != "mou":
         lines += [
             "work_items:",
             "  - id: W1",
@@ -187,3 +195,16 @@ def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
     path = ws.inside(ws.agreements_dir / f"{agreement_id}.yaml")
     atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
     return path
+
+
+def _work_item_lines(work_items: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for i, wi in enumerate(work_items, 1):
+        lines += [f"  - id: W{i}", f"    title: {_q(wi['title'])}",
+                  f"    responsible: {wi['responsible']}", "    deliverables:"
+                  if wi["deliverables"] else "    deliverables: []"]
+        for j, d in enumerate(wi["deliverables"], 1):
+            evidence = f", evidence: {_q(d['evidence'])}" if d.get("evidence") else ""
+            lines.append(f"      - {{id: W{i}-D{j}, title: {_q(d['title'])}, "
+                         f"due: {d['due'].isoformat()}{evidence}}}")
+    return lines

@@ -85,7 +85,8 @@ def affected(catalog: Catalog, changes: Changes) -> set[str]:
     ids = {aid for aid in changes.agreements if aid in catalog.agreements}
     for aid in list(ids):
         ids.update(child.id for child in catalog.children(aid))
-    ids.update(a.id for a in catalog.agreements.values() if a.template_name in changes.templates)
+    ids.update(a.id for a in catalog.agreements.values() if a.template_name in changes.templates
+               or (a.amendments and "adendum" in changes.templates))
     return ids
 
 

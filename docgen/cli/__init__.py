@@ -26,7 +26,10 @@ class DocgenGroup(TyperGroup):
                 typer.echo(literal(line), err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
-            if _is_cli_control(exc) or _verbose(ctx):
+            if _is_cli_control(exc):
+                _tidy(exc)
+                raise
+            if _verbose(ctx):
                 raise
             typer.echo(literal(
                 f"internal error: {type(exc).__name__}: {exc} "
@@ -34,6 +37,14 @@ class DocgenGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(1) from None
+
+
+def _tidy(exc: BaseException) -> None:
+    """A usage error names the value, without the "Value error, " of the validator behind
+    Typer's choices."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and "Value error, " in message:
+        exc.message = message.replace("Value error, ", "")  # type: ignore[attr-defined]
 
 
 def _is_cli_control(exc: BaseException) -> bool:
@@ -54,6 +65,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: flags shown as flags, examples as written
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -1,21 +1,57 @@
-"""`docgen agreement list|show|new|terminate`."""
+"""`docgen agreement list|show|new|sign|extend|renew|terminate|import`."""
 
 from __future__ import annotations
 
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, print_table, say, warn, workspace
+from docgen.cli.common import (
+    AsOf,
+    Json,
+    command_group,
+    date_option,
+    emit_json,
+    info,
+    parse_day,
+    print_table,
+    say,
+    warn,
+    workspace,
+)
 from docgen.indonesian import tanggal
 
-agreement_app = typer.Typer(help="List, show, scaffold and terminate agreements.",
-                            no_args_is_help=True)
+agreement_app = command_group("List, show, scaffold, sign, extend, renew, terminate and import "
+                              "agreements.")
+
+
+class Kind(StrEnum):
+    mou = "mou"
+    renja = "renja"
+    pks = "pks"
+
+
+class PlanKind(StrEnum):
+    renja = "renja"
+    pks = "pks"
+
+
+AgreementId = Annotated[str, typer.Argument(metavar="ID", help="The agreement id.")]
+NumberSecond = Annotated[str | None, typer.Option(
+    "--number-second", metavar="TEXT", help="The other party's number of the document.")]
 
 
 @agreement_app.command("list")
 def list_(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
-    """Agreements with kind, parties, status and progress."""
+    """Agreements with kind, parties, status and progress.
+
+    \b
+    Example:
+      docgen agreement list --as-of 2022-07-01
+    """
     from docgen.app.agreements import list_agreements
 
     ws = workspace(ctx)
@@ -31,13 +67,14 @@ def list_(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
 
 
 @agreement_app.command()
-def show(
-    ctx: typer.Context,
-    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement id.")],
-    as_of: AsOf = None,
-    json: Json = False,
-) -> None:
-    """One agreement in full, with the state of its deliverables."""
+def show(ctx: typer.Context, agreement_id: AgreementId, as_of: AsOf = None, json: Json = False) -> None:
+    """One agreement in full (as amended on the date), with the state of its deliverables,
+    its adenda and its termination events.
+
+    \b
+    Example:
+      docgen agreement show ntt-renja-2022 --as-of 2022-07-01
+    """
     from docgen.app.agreements import show_agreement
 
     details = show_agreement(workspace(ctx), agreement_id, parse_day(as_of))
@@ -50,16 +87,29 @@ def show(
 def _print_details(d: dict[str, Any]) -> None:
     say(d["title"], style="bold")
     say(f"{d['id']} ({d['kind']}), status: {d['status']}"
-        + (f", parent: {d['parent']}" if d["parent"] else ""))
-    say(f"signed: {d['signed_on'] or 'not yet (draft)'}, ends: {d['ends_on'] or '-'}")
+        + (f", parent: {d['parent']}" if d["parent"] else "")
+        + (f", renews: {d['renews']}" if d.get("renews") else ""))
+    numbers = ", ".join(n for n in (d["numbers"]["first"], d["numbers"]["second"]) if n)
+    say(f"signed: {d['signed_on'] or 'not yet (draft)'}" + (f" ({numbers})" if numbers else "")
+        + f", ends: {d['ends_on'] or '-'}")
     for p in d["parties"]:
         say(f"{p['role_name']}: {p['org']} ({p['signatory']['name']}, {p['signatory']['title']})")
+    for am in d.get("amendments", []):
+        state = "in force" if am["in_force"] else ("from " + am["on"] if am["on"] else "draft")
+        say(f"adendum: {am['title']} ({am['number'] or 'no number'}, {am['on'] or 'not signed'}; "
+            f"{state})")
+    for e in d.get("terminations", []):
+        what = {"terminate": "terminated", "correct": "termination corrected to",
+                "cancel": "termination cancelled"}.get(e.get("action") or "terminate", "terminated")
+        say(f"{what}{' ' + e['on'] if e.get('on') else ''}: {e['reason']} "
+            f"({e.get('user', '?')}, {e.get('recorded_at', '?')})")
     pct = "-" if d["percent"] is None else f"{d['percent']}%"
     say(f"progress: {d['done']}/{d['total']} done ({pct}), overdue: {d['overdue']}")
     if d["deliverables"]:
         print_table(None, ["id", "title", "due", "responsible", "status", "updated"],
                     [[x["id"], x["title"], x["due"], x["responsible"],
-                      x["status"] + (" (overdue)" if x["overdue"] else ""), x["updated_on"] or "-"]
+                      x["status"] + (" (overdue)" if x["overdue"] else " (lapsed)" if x.get("lapsed")
+                                     else ""), x["updated_on"] or "-"]
                      for x in d["deliverables"]])
 
 
@@ -67,30 +117,172 @@ def _print_details(d: dict[str, Any]) -> None:
 def new(
     ctx: typer.Context,
     agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The new agreement's id.")],
-    kind: Annotated[str, typer.Option("--kind", help="mou, renja or pks.")],
+    kind: Annotated[Kind, typer.Option("--kind", help="mou, renja or pks.")],
     parent: Annotated[str | None, typer.Option("--parent", metavar="ID",
                                                help="The MoU a renja/pks implements.")] = None,
 ) -> None:
-    """Scaffold agreements/ID.yaml with placeholders to fill in."""
+    """Scaffold agreements/ID.yaml with placeholders to fill in.
+
+    \b
+    Example:
+      docgen agreement new ntt-renja-2023 --kind renja --parent ntt-mou-2021
+    """
     from docgen.app.agreements import new_agreement
 
-    path = new_agreement(workspace(ctx), agreement_id, kind, parent)
-    info(f"created {path}: fill in every TODO, then run `docgen check`")
+    path = new_agreement(workspace(ctx), agreement_id, kind.value, parent)
+    say(f"created {path}")
+    info("fill in every TODO, then run `docgen check`")
+
+
+@agreement_app.command()
+def sign(
+    ctx: typer.Context,
+    agreement_id: AgreementId,
+    on: Annotated[date, date_option("--on", "The date it was signed.")],
+    number_second: NumberSecond = None,
+) -> None:
+    """Sign a draft: take the office's agreement number from the registry and write it and
+    the date into the file (signed_on, numbers), keeping its comments and layout.
+
+    \b
+    Example:
+      docgen agreement sign ntt-renja-2023 --on 2023-02-06 --number-second 120/45/BO/2023
+    """
+    from docgen.app.signing import sign as sign_agreement
+
+    result = sign_agreement(workspace(ctx), agreement_id, on, number_second)
+    warn(result.warnings)
+    say(result.number)
+    info(f"{agreement_id}: signed on {tanggal(on)}; {result.file} updated")
+
+
+@agreement_app.command()
+def extend(
+    ctx: typer.Context,
+    agreement_id: AgreementId,
+    to: Annotated[date, date_option("--to", "The new last day of the term.")],
+    on: Annotated[date, date_option("--on", "The date the adendum is signed.")],
+    number_second: NumberSecond = None,
+) -> None:
+    """Extend the term by an adendum: numbered from the registry, written to the file's
+    `amendments:`; `docgen build` renders its draft.
+
+    \b
+    Example:
+      docgen agreement extend ntt-renja-2022 --to 2023-06-30 --on 2022-12-15
+    """
+    from docgen.app.signing import extend as extend_agreement
+
+    result = extend_agreement(workspace(ctx), agreement_id, to, on, number_second)
+    warn(result.warnings)
+    say(result.number)
+    info(f"{agreement_id}: extended to {tanggal(to)} by the adendum of {tanggal(on)}; "
+         f"{result.file} updated")
+
+
+@agreement_app.command()
+def renew(
+    ctx: typer.Context,
+    agreement_id: AgreementId,
+    new_id: Annotated[str, typer.Argument(metavar="NEW_ID", help="The new agreement's id.")],
+) -> None:
+    """Scaffold the next agreement from one that is ending: same parties and content, a
+    `renews:` link, the dates left to fill in.
+
+    \b
+    Example:
+      docgen agreement renew ntt-renja-2022 ntt-renja-2023
+    """
+    from docgen.app.signing import renew as renew_agreement
+
+    path = renew_agreement(workspace(ctx), agreement_id, new_id)
+    say(f"created {path}")
+    info("review its title, signatories, term and due dates, then run `docgen check`")
 
 
 @agreement_app.command()
 def terminate(
     ctx: typer.Context,
-    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement id.")],
-    on: Annotated[str, typer.Option("--on", metavar="YYYY-MM-DD", help="Termination date.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it ends early.")],
+    agreement_id: AgreementId,
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT",
+                                        help="Why it ends early (or why the correction).")],
+    on: Annotated[date | None, date_option("--on", "Termination date.")] = None,
+    correct: Annotated[bool, typer.Option(
+        "--correct", help="Replace the recorded termination date with --on.")] = False,
+    cancel: Annotated[bool, typer.Option(
+        "--cancel", help="Withdraw the recorded termination (no --on).")] = False,
 ) -> None:
-    """Record that an agreement ends early (from DATE on it is `terminated`)."""
+    """Record that an agreement ends early (from the date on it is `terminated`); correct or
+    cancel a recorded termination. Every call is kept as an event.
+
+    \b
+    Example:
+      docgen agreement terminate ntt-renja-2022 --on 2022-09-01 --reason "Reorganisasi"
+    """
     from docgen.app.agreements import terminate as record_termination
 
-    day = parse_day(on, "--on")
-    record_termination(workspace(ctx), agreement_id, day, reason)
-    info(f"{agreement_id}: terminated on {tanggal(day)}")
+    if cancel and (on is not None or correct):
+        raise typer.BadParameter("--cancel takes only --reason", param_hint="--cancel")
+    if not cancel and on is None:
+        raise typer.BadParameter("give the termination date (or --cancel)", param_hint="--on")
+    result = record_termination(workspace(ctx), agreement_id, on, reason, correct=correct,
+                                cancel=cancel)
+    event, previous = result["event"], result["previous"]
+    if event is None:
+        say(f"{agreement_id}: already terminated on {tanggal(previous['on'])}; nothing recorded")
+    elif cancel:
+        say(f"{agreement_id}: termination of {tanggal(previous['on'])} cancelled (event {event['id']})")
+    elif correct:
+        say(f"{agreement_id}: termination corrected from {tanggal(previous['on'])} to "
+            f"{tanggal(event['on'])} (event {event['id']})")
+    else:
+        say(f"{agreement_id}: terminated on {tanggal(event['on'])} (event {event['id']})")
+
+
+@agreement_app.command()
+def history(ctx: typer.Context, agreement_id: AgreementId, json: Json = False) -> None:
+    """Everything recorded about an agreement, by date: its numbers (signing, adenda),
+    letters and reminders (voided ones too), terminations and their corrections,
+    deliverable updates and retractions.
+
+    \b
+    Example:
+      docgen agreement history ntt-renja-2022
+    """
+    from docgen.app.agreements import agreement_history
+
+    entries = agreement_history(workspace(ctx), agreement_id)
+    if json:
+        emit_json(entries)
+        return
+    print_table(f"{agreement_id}: history", ["on", "what", "ref", "detail", "recorded at"],
+                [[e["on"], e["kind"], e["ref"], e["text"], e["recorded_at"] or ""] for e in entries])
+    if not entries:
+        info(f"{agreement_id}: nothing recorded in the tracker yet")
+
+
+@agreement_app.command("import")
+def import_(
+    ctx: typer.Context,
+    xlsx: Annotated[Path, typer.Argument(metavar="FILE.xlsx",
+                                         help="The work-plan matrix (first sheet).")],
+    agreement_id: Annotated[str, typer.Option("--id", metavar="ID", help="The new agreement's id.")],
+    parent: Annotated[str, typer.Option("--parent", metavar="MOU", help="The MoU it implements.")],
+    kind: Annotated[PlanKind, typer.Option("--kind", help="renja or pks.")] = PlanKind.renja,
+) -> None:
+    """Turn a work-plan matrix kept in Excel (No, Kegiatan, Keluaran, Batas Waktu,
+    Penanggung Jawab, Bukti) into agreements/ID.yaml.
+
+    \b
+    Example:
+      docgen agreement import "Matriks Renja 2023.xlsx" --id ntt-renja-2023 --parent ntt-mou-2021
+    """
+    from docgen.app.importing import import_work_plan
+
+    result = import_work_plan(workspace(ctx), xlsx, agreement_id, parent, kind.value)
+    say(f"created {result.file}: {result.work_items} work item(s), {result.deliverables} "
+        "deliverable(s)")
+    info("fill in every TODO (title, term, the second party's signatory), then run `docgen check`")
 
 
 def register(app: typer.Typer) -> None:

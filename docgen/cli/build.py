@@ -19,7 +19,12 @@ def build(
         "--pdf", help="Also convert the drafts to PDF with LibreOffice (all in one soffice call).")] = False,
     json: Json = False,
 ) -> None:
-    """Render each agreement's draft to outputs/agreements/<id>.docx (only what changed)."""
+    """Render each agreement's draft (and its adenda) to outputs/agreements/ (only what changed).
+
+    \b
+    Example:
+      docgen build ntt-renja-2022 --pdf
+    """
     from docgen.app.build import build as build_drafts
 
     ws = workspace(ctx)

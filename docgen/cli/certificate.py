@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, emit_json, info, parse_day, say, track, warn, workspace
+from docgen.cli.common import Json, command_group, date_option, emit_json, info, say, track, warn, workspace
 from docgen.errors import DocgenError, VerificationError
 
-group = typer.Typer(help="Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).",
-                    no_args_is_help=True)
+group = command_group("Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).")
 
 
 @group.command("issue")
@@ -31,21 +31,25 @@ def issue(
     event: Annotated[str | None, typer.Option(
         "--event", metavar="TEXT", help="The assessment named on the certificate (default: "
         "\\[certificates] event in docgen.toml).")] = None,
-    signed_on: Annotated[str | None, typer.Option(
-        "--signed-on", metavar="YYYY-MM-DD", help="Date of signing printed on the certificates "
-        "(default: today); its year and month are those of the numbers.")] = None,
+    signed_on: Annotated[date | None, date_option(
+        "--signed-on", "Date of signing printed on the certificates (default: today); its year "
+        "and month are those of the numbers.")] = None,
     signatory: Annotated[str | None, typer.Option(
         "--signatory", metavar="NAME", help="Who signs: a \\[signatories.NAME] of docgen.toml "
         "(default: \\[certificates] signatory, else \\[office.head]).")] = None,
     json: Json = False,
 ) -> None:
-    """Issue a numbered certificate to every agency at or above --min-grade in RESULTS."""
+    """Issue a numbered certificate to every agency at or above --min-grade in RESULTS.
+
+    \b
+    Example:
+      docgen certificate issue results/kepatuhan-2022-kota-kupang.csv --year 2022 --min-grade B
+    """
     ws = workspace(ctx)
-    signed = parse_day(signed_on, "--signed-on") if signed_on is not None else None
     from docgen.app.certificates import issue as issue_certificates
 
     report = issue_certificates(ws, results, year=year, min_grade=min_grade, event=event,
-                                signed_on=signed, signatory=signatory, progress=track)
+                                signed_on=signed_on, signatory=signatory, progress=track)
     warn(report.warnings)
     if json:
         emit_json(report.to_json())
@@ -77,7 +81,12 @@ def verify(
     json: Json = False,
 ) -> None:
     """Say whether a certificate is genuine, to whom and when it was issued; exit 1 if not
-    genuine or revoked."""
+    genuine or revoked.
+
+    \b
+    Example:
+      docgen certificate verify 0002/PHG/PW24/2022
+    """
     ws = workspace(ctx)
     from docgen.app.certificates import verify as verify_certificate
 
@@ -107,12 +116,17 @@ def revoke(
     number: Annotated[str, typer.Argument(metavar="NUMBER", help="The certificate's number.")],
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it is revoked.")],
 ) -> None:
-    """Revoke a certificate: verify reports it revoked from then on (its number stays taken)."""
+    """Revoke a certificate: verify reports it revoked from then on (its number stays taken).
+
+    \b
+    Example:
+      docgen certificate revoke 0002/PHG/PW24/2022 --reason "nilai dikoreksi"
+    """
     ws = workspace(ctx)
     from docgen.app.certificates import revoke as revoke_certificate
 
     record = revoke_certificate(ws, number, reason)
-    info(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
+    say(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
          f"{record['revoked_reason']}")
 
 

@@ -25,11 +25,32 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-AsOf = Annotated[
-    str | None,
-    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute as of this date (default: today)."),
-]
+
+
+def iso_date(value: str | date) -> date:
+    """A command-line date: ISO `YYYY-MM-DD`; anything else is a usage error (exit 2)."""
+    from docgen.indonesian import parse_date
+
+    if isinstance(value, date):
+        return value
+    try:
+        return parse_date(value.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def date_option(name: str, help: str) -> Any:
+    """An option holding an ISO date, parsed (and refused, exit 2) by the command line."""
+    return typer.Option(name, metavar="YYYY-MM-DD", parser=iso_date, help=help)
+
+
+AsOf = Annotated[date | None, date_option("--as-of", "Compute as of this date (default: today).")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
+
+
+def command_group(help: str) -> typer.Typer:
+    """A sub-command group; plain help (flags shown as flags, examples kept as written)."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
 
 # C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the Unicode
 # line/paragraph separators; newline and tab are kept.
@@ -91,12 +112,14 @@ def workspace(ctx: typer.Context) -> Workspace:
     return ws
 
 
-def parse_day(value: str | None, option: str = "--as-of") -> date:
-    """An ISO date given on the command line; today when absent."""
+def parse_day(value: str | date | None, option: str = "--as-of") -> date:
+    """A date given on the command line (already parsed by `iso_date`); today when absent."""
     from docgen.indonesian import parse_date
 
     if value is None:
         return date.today()
+    if isinstance(value, date):
+        return value
     try:
         return parse_date(value.strip())
     except ValueError as exc:

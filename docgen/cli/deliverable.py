@@ -1,21 +1,43 @@
-"""`docgen deliverable list|set|history`."""
+"""`docgen deliverable list|set|history|retract`."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, print_table, warn, workspace
+from docgen.cli.common import (
+    AsOf,
+    Json,
+    command_group,
+    date_option,
+    emit_json,
+    info,
+    parse_day,
+    print_table,
+    say,
+    warn,
+    workspace,
+)
 from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
 from docgen.indonesian import tanggal
 
 Status = Enum("Status", {s: s for s in DELIVERABLE_STATUSES}, type=str)  # type: ignore[misc]
 
-deliverable_app = typer.Typer(help="Tick off deliverables with evidence; list them and their history.",
-                              no_args_is_help=True)
+deliverable_app = command_group("Tick off deliverables with evidence; list them and their history; "
+                                "retract a mistaken entry.")
+
+AgreementId = Annotated[str, typer.Argument(metavar="ID", help="The agreement id.")]
+DeliverableId = Annotated[str, typer.Argument(metavar="DID", help="The deliverable id.")]
+
+
+def _state(r: dict[str, Any]) -> str:
+    if r.get("lapsed"):
+        return f"{r['status']} (lapsed)"
+    return r["status"] + (f" (overdue {r['days_overdue']} d)" if r["overdue"] else "")
 
 
 @deliverable_app.command("list")
@@ -26,22 +48,30 @@ def list_(
     status: Annotated[Status | None, typer.Option("--status", help="Only this status.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue deliverables.")] = False,
     as_of: AsOf = None,
+    xlsx: Annotated[Path | None, typer.Option(
+        "--xlsx", metavar="FILE", help="Also write the checklist as an Excel workbook to FILE.")] = None,
     json: Json = False,
 ) -> None:
-    """The checklist: agreement, deliverable, title, due, responsible, status, last update."""
+    """The checklist: agreement, deliverable, title, due, responsible, status, last update.
+
+    \b
+    Example:
+      docgen deliverable list ntt-renja-2022 --overdue --as-of 2022-07-01
+    """
     from docgen.app.deliverables import list_deliverables
 
     day = parse_day(as_of)
     listing = list_deliverables(workspace(ctx), day, agreement_id,
-                                status.value if status else None, overdue)
+                                status.value if status else None, overdue, xlsx=xlsx)
     warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in listing.skipped)
+    for path in listing.written:
+        info(f"wrote {path}")
     if json:
         emit_json(listing.rows)
         return
     print_table(f"Deliverables as of {tanggal(day)}",
                 ["agreement", "id", "title", "due", "responsible", "status", "updated"],
-                [[r["agreement"], r["id"], r["title"], r["due"], r["responsible"],
-                  r["status"] + (f" (overdue {r['days_overdue']} d)" if r["overdue"] else ""),
+                [[r["agreement"], r["id"], r["title"], r["due"], r["responsible"], _state(r),
                   r["updated_on"] or "-"] for r in listing.rows])
     if not listing.rows:
         info("no deliverables match")
@@ -50,37 +80,61 @@ def list_(
 @deliverable_app.command("set")
 def set_(
     ctx: typer.Context,
-    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement id.")],
-    deliverable_id: Annotated[str, typer.Argument(metavar="DID", help="The deliverable id.")],
+    agreement_id: AgreementId,
+    deliverable_id: DeliverableId,
     status: Annotated[Status, typer.Option("--status", help="The new status.")],
-    note: Annotated[str | None, typer.Option("--note", help="A note for the history.")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
+                                             help="A note for the history.")] = None,
     evidence: Annotated[list[Path] | None, typer.Option(
         "--evidence", metavar="FILE",
         help="A file proving it (repeatable); copied into agreements/ID/evidence/.")] = None,
-    on: Annotated[str | None, typer.Option(
-        "--on", metavar="YYYY-MM-DD", help="When it happened (default: today).")] = None,
+    on: Annotated[date | None, date_option("--on", "When it happened (default: today).")] = None,
 ) -> None:
-    """Record a status update: appended to the history, never rewritten."""
+    """Record a status update: appended to the history, never rewritten.
+
+    An update identical to the last recorded one (status, date, note, evidence) is
+    reported and not recorded again.
+
+    \b
+    Example:
+      docgen deliverable set ntt-renja-2022 W1-D1 --status done --on 2022-03-30 --evidence notulen.pdf
+    """
     from docgen.app.deliverables import set_status
 
-    day = parse_day(on, "--on")
+    day = parse_day(on)
     result = set_status(workspace(ctx), agreement_id, deliverable_id, status.value, day, note,
                         evidence or ())
     warn(result.warnings)
-    event = result.events[0]
-    files = ", ".join(e["file"] for e in event["evidence"])
-    info(f"{agreement_id} {deliverable_id}: {event['status']} on {tanggal(day)}"
-         + (f" (evidence: {files})" if files else ""))
+    for event in result.unchanged:
+        say(f"{agreement_id} {deliverable_id}: already recorded as event {event['id']} "
+            f"({event['status']} on {tanggal(event['on'])}); nothing recorded")
+    for event in result.events:
+        files = ", ".join(e["file"] for e in event["evidence"])
+        say(f"{agreement_id} {deliverable_id}: {event['status']} on {tanggal(day)}, event "
+            f"{event['id']}" + (f" (evidence: {files})" if files else ""))
+
+
+def _history_status(e: dict[str, Any]) -> str:
+    if e.get("kind") == "retraction":
+        return f"retracts event {e['retracts']}"
+    hidden = f" (retracted by {e['retracted_by']})" if e.get("retracted_by") else ""
+    return f"{e['status']}{hidden}"
 
 
 @deliverable_app.command("history")
 def history(
     ctx: typer.Context,
-    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement id.")],
-    deliverable_id: Annotated[str, typer.Argument(metavar="DID", help="The deliverable id.")],
+    agreement_id: AgreementId,
+    deliverable_id: DeliverableId,
     json: Json = False,
 ) -> None:
-    """Every recorded event of one deliverable: on, status, note, evidence, user, recorded at."""
+    """Every recorded event of one deliverable: event id, on, status, note, evidence, user,
+    recorded at; retracted events and their retractions included.
+
+    \b
+    Example:
+      docgen deliverable history ntt-renja-2022 W1-D1
+    """
     from docgen.app.deliverables import history as deliverable_history
 
     events = deliverable_history(workspace(ctx), agreement_id, deliverable_id)
@@ -89,11 +143,34 @@ def history(
         return
     print_table(f"{agreement_id} {deliverable_id}",
                 ["event", "on", "status", "note", "evidence", "user", "recorded at"],
-                [[e["id"], e["on"], e["status"], e.get("note") or "",
+                [[e["id"], e["on"], _history_status(e), e.get("reason") or e.get("note") or "",
                   "\n".join(f"{x['file']} (sha256 {x['sha256'][:12]}…)" for x in e.get("evidence") or []),
                   e.get("user") or "", e.get("recorded_at") or ""] for e in events])
     if not events:
         info(f"{agreement_id} {deliverable_id}: no updates recorded yet (not_started)")
+
+
+@deliverable_app.command("retract")
+def retract(
+    ctx: typer.Context,
+    agreement_id: AgreementId,
+    deliverable_id: DeliverableId,
+    event: Annotated[str, typer.Argument(metavar="EVENT",
+                                         help="The id of the mistaken event (see `history`).")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it is a mistake.")],
+) -> None:
+    """Hide a mistaken event from the deliverable's state; the history keeps both events.
+
+    \b
+    Example:
+      docgen deliverable retract ntt-renja-2022 W1-D1 3 --reason "salah keluaran"
+    """
+    from docgen.app.deliverables import retract as retract_event
+
+    result = retract_event(workspace(ctx), agreement_id, deliverable_id, event, reason)
+    hidden = result["retracted"]
+    say(f"{agreement_id} {deliverable_id}: event {hidden['id']} ({hidden['status']} on "
+        f"{tanggal(hidden['on'])}) retracted by event {result['id']}")
 
 
 def register(app: typer.Typer) -> None:

@@ -23,7 +23,13 @@ def monitor(
         "--all-offices", help="The national view: every office sharing the tracker, grouped by "
         "office (needs a PostgreSQL tracker).")] = False,
 ) -> None:
-    """Per agreement: status, % done, overdue, due soon, next due; expiring; overdue by party."""
+    """Per agreement: status, % done, overdue, due soon, next due; expiring (with their
+    renewals); overdue by party; the open items of agreements ended long ago (lapsed).
+
+    \b
+    Example:
+      docgen monitor --as-of 2022-07-01 --pdf laporan/pemantauan-2022-07.pdf
+    """
     from docgen.app.monitor import monitor as run_monitor
     from docgen.app.monitor import monitor_all_offices
 
@@ -60,9 +66,10 @@ def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]
                 report["agreements"])
     if report["expiring"]:
         print_table("Expiring within 90 days",
-                    ["agreement", "ends on", ("days left", "right"), "title"],
-                    [[e["id"], e["ends_on"], str(e["days_left"]), e["title"]]
-                     for e in report["expiring"]])
+                    ["agreement", "ends on", ("days left", "right"), "renewed by", "title"],
+                    [[e["id"], e["ends_on"], str(e["days_left"]),
+                      "\n".join(f"{r['id']} ({r['status']})" for r in e["renewed_by"]) or "-",
+                      e["title"]] for e in report["expiring"]])
     else:
         say("No agreement expires within 90 days.")
     if not groups:
@@ -73,6 +80,12 @@ def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]
                     [[r["agreement"], r["id"],
                       r["title"] + (" (with the other party)" if r["responsible"] == "both" else ""),
                       r["due"], str(r["days_overdue"]), r["status"]] for r in rows])
+    if report["lapsed"]:
+        print_table(f"Lapsed: open items of agreements that ended long ago ({len(report['lapsed'])}); "
+                    "close them (done or dropped)",
+                    ["agreement", "id", "title", "due", "status", "ended"],
+                    [[r["agreement"], r["id"], r["title"], r["due"], r["status"],
+                      f"{r['ended_on']} ({r['agreement_status']})"] for r in report["lapsed"]])
 
 
 def _print_national(report: dict[str, Any]) -> None:

@@ -2,31 +2,53 @@
 
 from __future__ import annotations
 
+from datetime import date
+from enum import Enum
 from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, emit_json, info, parse_day, print_table, say, workspace
+from docgen.cli.common import (
+    Json,
+    command_group,
+    date_option,
+    emit_json,
+    info,
+    parse_day,
+    print_table,
+    say,
+    warn,
+    workspace,
+)
 
-number_app = typer.Typer(help="Allocate, list and void official numbers.", no_args_is_help=True)
+# config.NUMBER_KINDS, spelt out: importing config (pydantic) would slow every command's start.
+NUMBER_KINDS = ("letter", "certificate", "agreement")
+Kind = Enum("Kind", {k: k for k in NUMBER_KINDS}, type=str)  # type: ignore[misc]
+
+number_app = command_group("Allocate, list and void official numbers.")
 
 
 @number_app.command("next")
 def next_(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="letter, certificate or agreement.")],
+    kind: Annotated[Kind, typer.Argument(metavar="KIND", help="letter, certificate or agreement.")],
     for_: Annotated[str, typer.Option("--for", metavar="TEXT", help="What the number is for.")]
     = "",
-    on: Annotated[str | None, typer.Option("--on", metavar="YYYY-MM-DD",
-                                           help="The document's date (default: today).")] = None,
+    on: Annotated[date | None, date_option("--on", "The document's date (default: today).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the next number; take none.")]
     = False,
     json: Json = False,
 ) -> None:
-    """Allocate (or preview) the next official number of KIND."""
+    """Allocate (or preview) the next official number of KIND.
+
+    \b
+    Example:
+      docgen number next letter --for "Undangan rapat koordinasi" --on 2022-12-05
+    """
     from docgen.app.numbers import next_number
 
-    result = next_number(workspace(ctx), kind, parse_day(on, "--on"), for_, dry_run=dry_run)
+    result = next_number(workspace(ctx), kind.value, parse_day(on), for_, dry_run=dry_run)
+    warn(result.pop("warnings", []))
     if json:
         emit_json(result)
         return
@@ -38,14 +60,19 @@ def next_(
 @number_app.command("list")
 def list_(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="YYYY", help="Only this year.")] = None,
     json: Json = False,
 ) -> None:
-    """The registry: every number given, with its date and purpose; void ones marked."""
+    """The registry: every number given, with its date and purpose; void ones marked.
+
+    \b
+    Example:
+      docgen number list --kind letter --year 2022
+    """
     from docgen.app.numbers import list_numbers
 
-    records = list_numbers(workspace(ctx), kind, year)
+    records = list_numbers(workspace(ctx), kind.value if kind else None, year)
     if json:
         emit_json(records)
         return
@@ -57,14 +84,20 @@ def list_(
 @number_app.command("void")
 def void(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help="The number, exactly as registered.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it is not used.")],
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="The number, exactly as registered.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it is not used.")],
 ) -> None:
-    """Mark a number unused; it stays taken and is never given again."""
+    """Mark a number unused; it stays taken and is never given again (a letter's number
+    voids the letter, as `letter void` does).
+
+    \b
+    Example:
+      docgen number void B/002/PW24/KM.01/VII/2022 --reason "dobel, tidak dikirim"
+    """
     from docgen.app.numbers import void_number
 
     record = void_number(workspace(ctx), number, reason)
-    info(f"{record['number']}: void ({record['void_reason']}); the number stays taken")
+    say(f"void  {record['number']}  ({record['void_reason']}); the number stays taken")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,15 +6,19 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import Json, emit_json, info, print_table, say, warn, workspace
+from docgen.cli.common import Json, command_group, emit_json, info, print_table, say, warn, workspace
 
-tracker_app = typer.Typer(help="The tracker's backend: create or upgrade it, describe it, copy it.",
-                          no_args_is_help=True)
+tracker_app = command_group("The tracker's backend: create or upgrade it, describe it, copy it.")
 
 
 @tracker_app.command("init")
 def init(ctx: typer.Context, json: Json = False) -> None:
-    """Create the tracker's schema, or upgrade it to this docgen's version."""
+    """Create the tracker's schema, or upgrade it to this docgen's version.
+
+    \b
+    Example:
+      docgen tracker init
+    """
     from docgen.app.tracker import init as run_init
 
     result = run_init(workspace(ctx))
@@ -29,7 +33,12 @@ def init(ctx: typer.Context, json: Json = False) -> None:
 
 @tracker_app.command("info")
 def info_(ctx: typer.Context, json: Json = False) -> None:
-    """Backend, where it is (never a password), schema version and counts."""
+    """Backend, where it is (never a password), schema version and counts.
+
+    \b
+    Example:
+      docgen tracker info --json
+    """
     from docgen.app.tracker import info as run_info
 
     result = run_info(workspace(ctx))
@@ -70,7 +79,12 @@ def copy(
         help="Copy that tracker into this workspace's (empty) tracker.")] = None,
     json: Json = False,
 ) -> None:
-    """Move a whole tracker between backends (file, PostgreSQL), records and ids unchanged."""
+    """Move a whole tracker between backends (file, PostgreSQL), records and ids unchanged.
+
+    \b
+    Example:
+      docgen tracker copy --to postgresql://docgen_pw24@db.example.go.id/docgen
+    """
     from docgen.app.tracker import copy as run_copy
 
     result = run_copy(workspace(ctx), to, from_)
@@ -81,7 +95,12 @@ def copy(
 
 
 def sync(ctx: typer.Context, json: Json = False) -> None:
-    """Publish this office's valid agreements to the shared tracker (the national view)."""
+    """Publish this office's valid agreements to the shared tracker (the national view).
+
+    \b
+    Example:
+      docgen sync
+    """
     from docgen.app.tracker import sync as run_sync
 
     result = run_sync(workspace(ctx))

@@ -44,7 +44,12 @@ def watch(
     json_log: Annotated[bool, typer.Option("--json-log", help="One JSON object per event on stdout.")]
     = False,
 ) -> None:
-    """Watch agreements/, templates/ and docgen.toml; rebuild what a change affects."""
+    """Watch agreements/, templates/ and docgen.toml; rebuild what a change affects.
+
+    \b
+    Example:
+      docgen watch --poll
+    """
     from docgen.app.watch import Watcher
 
     watcher = Watcher(find(ctx), _printer(json_log), poll=poll)

@@ -117,13 +117,6 @@ def letter_context(config: Config, p: Planned, number: str, as_of: date,
             "days_late": days, "joint": s.work_item.responsible == "both",
             "note": f"belum ada bukti pelaksanaan (lewat {days} hari)",
         })
-    groups: list[dict[str, Any]] = []
-    for row in rows:  # consecutive items of one work item share its merged cells
-        if groups and groups[-1]["work_item"] == row["work_item"]:
-            groups[-1]["rows"].append(row)
-        else:
-            groups.append({"no": len(groups) + 1, "work_item": row["work_item"],
-                           "joint": row["joint"], "rows": [row]})
     return {
         **office_context(config),
         "signatory": signatory.model_dump(),
@@ -141,6 +134,19 @@ def letter_context(config: Config, p: Planned, number: str, as_of: date,
             "own_count": len(p.items) - joint, "joint_count": joint,
         },
         "items": rows,
-        "groups": groups,
+        "groups": grouped(rows),
         "tembusan": tembusan,
     }
+
+
+def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table's rows by work item: consecutive items of one work item share its merged
+    cells."""
+    groups: list[dict[str, Any]] = []
+    for row in rows:
+        if groups and groups[-1]["work_item"] == row["work_item"]:
+            groups[-1]["rows"].append(row)
+        else:
+            groups.append({"no": len(groups) + 1, "work_item": row["work_item"],
+                           "joint": row["joint"], "rows": [row]})
+    return groups

@@ -11,8 +11,10 @@ from datetime import date
 from typing import Any
 
 from docgen.config import Config
+from docgen.documents.adendum import adendum_context
 from docgen.documents.agreement import build_context
 from docgen.documents.letter import letter_context
+from docgen.documents.reminder import reminder_context
 from docgen.domain.deliverable_state import deliverable_states
 from docgen.domain.letters import Planned
 from docgen.models import Agreement
@@ -113,8 +115,31 @@ def letter_samples(config: Config | None = None) -> list[dict[str, Any]]:
             letter_context(cfg, third, "B/003/PW00/KM.01/I/2030", date(2030, 1, 1))]
 
 
+def reminder_samples(config: Config | None = None) -> list[dict[str, Any]]:
+    """A reminder of two items due soon."""
+    cfg = sample_config(config)
+    agreement = Agreement.model_validate(_RENJA)
+    states = deliverable_states(agreement, [], date(2022, 3, 20))
+    planned = Planned(agreement, agreement.second, states[:2], [], None, kind="reminder")
+    return [reminder_context(cfg, planned, "B/003/PW00/KM.01/III/2022", date(2022, 3, 20))]
+
+
+def adendum_samples(config: Config | None = None) -> list[dict[str, Any]]:
+    """A signed adendum changing the term and the work items, and a bare draft one."""
+    cfg = sample_config(config)
+    parent = Agreement.model_validate(_MOU)
+    amended = Agreement.model_validate({**_RENJA, "amendments": [
+        {"number": "05/KB/PW00/XII/2022", "number_second": "120/2022", "on": "2022-12-15",
+         "title": "Perpanjangan jangka waktu dan tambahan keluaran", "ends_on": "2023-06-30",
+         "work_items": [{"id": "W1", "deliverables": [
+             {"id": "W1-D3", "title": "Keluaran tiga", "due": "2023-03-31"}]}]},
+        {"title": "Perubahan kedua"}]})
+    return [adendum_context(amended, 0, parent, cfg), adendum_context(amended, 1, parent, cfg)]
+
+
 # Template name (file stem) -> its sample contexts; any other .docx is an agreement template.
-SAMPLES = {"surat-tindak-lanjut": letter_samples, "mou": lambda c: agreement_samples("mou", c)}
+SAMPLES = {"surat-tindak-lanjut": letter_samples, "surat-pemberitahuan": reminder_samples,
+           "adendum": adendum_samples, "mou": lambda c: agreement_samples("mou", c)}
 
 
 def template_samples(name: str, config: Config | None) -> list[dict[str, Any]]:

@@ -45,14 +45,32 @@ class Progress:
         return None if self.total == 0 else round(self.done / self.total * 100, 1)
 
 
+def is_retraction(event: Mapping[str, Any]) -> bool:
+    """A retraction event hides the event it names (`retracts`) from every state."""
+    return event.get("kind") == "retraction"
+
+
+def retracted(events: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Event id -> the id of the retraction that hides it."""
+    return {str(e["retracts"]): str(e.get("id", "")) for e in events if is_retraction(e)}
+
+
+def effective_events(events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The status updates that count: neither a retraction nor retracted (recording order)."""
+    events = list(events)
+    hidden = retracted(events)
+    return [e for e in events if not is_retraction(e) and str(e.get("id", "")) not in hidden]
+
+
 def latest_events(events: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, Mapping[str, Any]]:
     """Per deliverable, the last event whose `on` is on or before `as_of` (ties: last recorded).
 
-    `events` must be in recording order (the history table's order).
+    `events` must be in recording order (the history table's order); retracted events
+    and the retractions themselves do not count.
     """
     cutoff = as_of.isoformat()
     latest: dict[str, Mapping[str, Any]] = {}
-    for event in events:
+    for event in effective_events(events):
         if event["on"] > cutoff:
             continue
         current = latest.get(event["deliverable"])

@@ -1,20 +1,35 @@
-"""Which follow-up letters are due: one per agreement and counterpart with overdue items. Pure.
+"""Which letters are due: follow-ups for overdue items, reminders for items due soon. Pure.
 
+Follow-up letters (surat tindak lanjut), one per agreement and counterpart with overdue items:
 - items with `responsible: both` count for the counterpart; a party of kind `ombudsman`
   is the office itself and gets no letter (its own overdue items show in `monitor`);
-- items already sent in an earlier letter make it a second (third...) letter;
+- an agreement that owes nothing (draft, pending, terminated, or ended more than
+  `[letters] grace_days` ago) gets none;
+- while the last letter to the party is in force (its reply deadline, `reply_by`, not
+  yet passed) no new letter is written: that letter is reported;
+- items already sent in earlier letters whose deadline has passed make it a second
+  (third...) letter, which cites every one of them;
 - the same agreement, party and items on the same date is the existing letter.
+
+Reminders (surat pemberitahuan), one per agreement and counterpart with items due within
+N days that no earlier reminder named.
+
+Voided letters were never sent: they are not cited, not counted, and not in force.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-from docgen.domain.deliverable_state import DeliverableState
-from docgen.domain.obligations import AgreementView
+from docgen.domain.deliverable_state import CLOSED, DeliverableState
+from docgen.domain.obligations import AgreementView, owed_by
 from docgen.models import Agreement, Party
+
+FOLLOWUP = "followup"
+REMINDER = "reminder"
 
 
 @dataclass
@@ -24,8 +39,10 @@ class Planned:
     agreement: Agreement
     party: Party
     items: list[DeliverableState]
-    earlier: list[dict[str, Any]]  # earlier letters to this party about any of these items
+    earlier: list[dict[str, Any]]  # earlier letters to this party about these items, oldest first
     existing: dict[str, Any] | None  # the same letter, already issued on this date
+    in_force: dict[str, Any] | None = None  # a letter whose reply deadline has not passed
+    kind: str = FOLLOWUP
 
     @property
     def item_ids(self) -> list[str]:
@@ -43,25 +60,80 @@ def counterparts(agreement: Agreement) -> list[Party]:
     return [p for p in agreement.parties if p.kind != "ombudsman"]
 
 
-def plan_followups(views: Iterable[AgreementView],
-                   letters: Iterable[Mapping[str, Any]]) -> list[Planned]:
+def kind_of(record: Mapping[str, Any]) -> str:
+    """A letter record's kind; records of docgen 0.1 are follow-up letters."""
+    return str(record.get("type") or FOLLOWUP)
+
+
+def sent(letters: Iterable[Mapping[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """The letters of `kind` that count: every one not voided."""
+    return [dict(r) for r in letters if kind_of(r) == kind and not r.get("void")]
+
+
+def reply_by(record: Mapping[str, Any], reply_days: int) -> str:
+    """The reply deadline of a letter (ISO); records of docgen 0.1 carry none."""
+    if record.get("reply_by"):
+        return str(record["reply_by"])
+    return (date.fromisoformat(record["on"]) + timedelta(days=reply_days)).isoformat()
+
+
+def plan_followups(views: Iterable[AgreementView], letters: Iterable[Mapping[str, Any]],
+                   reply_days: int = 14) -> list[Planned]:
     """The follow-up letters due for these agreements, given the letters already issued."""
-    records = [dict(r) for r in letters]
+    records = sent(letters, FOLLOWUP)
     planned = []
     for v in views:
         agreement = v.agreement
         if not v.owing:
-            continue  # a draft, pending or terminated agreement owes nothing yet / any more
+            continue  # a draft, pending, terminated or long-ended agreement is not chased
         today = v.as_of.isoformat()
         for party in counterparts(agreement):
             items = v.overdue_for(party.role)
             if not items:
                 continue
-            mine = [r for r in records if r["agreement"] == agreement.id and r["party"] == party.role]
+            mine = sorted((r for r in records if r["agreement"] == agreement.id
+                           and r["party"] == party.role and r["on"] <= today),
+                          key=lambda r: (r["on"], r["year"], r["seq"]))
             ids = sorted(s.deliverable.id for s in items)
             existing = next((r for r in reversed(mine)
                              if r["on"] == today and sorted(r["items"]) == ids), None)
-            earlier = sorted((r for r in mine if r["on"] <= today and r is not existing
-                              and set(r["items"]) & set(ids)), key=lambda r: (r["on"], r["seq"]))
-            planned.append(Planned(agreement, party, items, earlier, existing))
+            current = next((r for r in reversed(mine) if reply_by(r, reply_days) >= today), None)
+            earlier = [r for r in mine if reply_by(r, reply_days) < today
+                       and set(r["items"]) & set(ids)]
+            planned.append(Planned(agreement, party, items, earlier, existing, current))
+    return planned
+
+
+def due_within(v: AgreementView, role: str, days: int) -> list[DeliverableState]:
+    """The open items the party of `role` answers for, due within `days` from the date."""
+    last = v.as_of + timedelta(days=days)
+    return [s for s in v.states if owed_by(s.work_item.responsible, role)
+            and s.status not in CLOSED and v.as_of <= s.deliverable.due <= last]
+
+
+def plan_reminders(views: Iterable[AgreementView], letters: Iterable[Mapping[str, Any]],
+                   days: int) -> list[Planned]:
+    """The reminders due: per agreement and counterpart, the items due within `days` that
+    no earlier reminder named. A reminder already naming all of them is `existing`."""
+    records = sent(letters, REMINDER)
+    planned = []
+    for v in views:
+        if not v.owing:
+            continue
+        today = v.as_of.isoformat()
+        for party in counterparts(v.agreement):
+            items = due_within(v, party.role, days)
+            if not items:
+                continue
+            mine = sorted((r for r in records if r["agreement"] == v.agreement.id
+                           and r["party"] == party.role and r["on"] <= today),
+                          key=lambda r: (r["on"], r["year"], r["seq"]))
+            named = {i for r in mine for i in r["items"]}
+            new = [s for s in items if s.deliverable.id not in named]
+            ids = {s.deliverable.id for s in items}
+            existing = None
+            if not new:
+                existing = next(r for r in reversed(mine) if set(r["items"]) & ids)
+            planned.append(Planned(v.agreement, v.agreement.party(party.role), new or items, [],
+                                   existing, kind=REMINDER))
     return planned

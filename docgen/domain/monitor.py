@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from docgen.domain.amendments import in_force
 from docgen.domain.obligations import AgreementView
 from docgen.domain.status import STATUSES
 
@@ -29,17 +30,40 @@ def agreement_row(v: AgreementView) -> dict[str, Any]:
         "next_due": _iso(v.next_due),
         "ends_on": _iso(a.end_date),
         "terminated_on": _iso(v.terminated_on),
+        "lapsed": len(v.lapsed_items),
+        "amendments": len(in_force(a, v.as_of)),
+        "renews": a.renews,
+    }
+
+
+def lapsed_row(v: AgreementView, s: Any) -> dict[str, Any]:
+    a = v.agreement
+    ended = v.ended_on
+    return {
+        "agreement": a.id, "agreement_title": a.title, "work_item": s.work_item.id,
+        "id": s.deliverable.id, "title": s.deliverable.title, "due": s.deliverable.due.isoformat(),
+        "responsible": s.work_item.responsible, "status": s.status,
+        "ended_on": _iso(ended), "agreement_status": v.status,
+        "days_since_end": (v.as_of - ended).days if ended else None,
     }
 
 
 def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, Any]:
     """The monitoring report (SPEC section 3, `monitor`), plus a summary."""
+    views = sorted(views, key=lambda v: v.agreement.id)
     rows: list[dict[str, Any]] = []
     overdue: list[dict[str, Any]] = []
     expiring: list[dict[str, Any]] = []
-    for v in sorted(views, key=lambda v: v.agreement.id):
+    lapsed: list[dict[str, Any]] = []
+    renewals: dict[str, list[dict[str, Any]]] = {}
+    for v in views:
+        if v.agreement.renews:
+            renewals.setdefault(v.agreement.renews, []).append(
+                {"id": v.agreement.id, "status": v.status})
+    for v in views:
         a = v.agreement
-        rows.append(agreement_row(v))
+        rows.append({**agreement_row(v), "renewed_by": renewals.get(a.id, [])})
+        lapsed.extend(lapsed_row(v, s) for s in v.lapsed_items)
         for s in v.overdue:
             overdue.append({
                 "agreement": a.id, "agreement_title": a.title, "work_item": s.work_item.id,
@@ -53,7 +77,7 @@ def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, A
         left = v.days_left
         if v.status == "expiring" and a.end_date is not None and left is not None:
             expiring.append({"id": a.id, "title": a.title, "ends_on": a.end_date.isoformat(),
-                             "days_left": left})
+                             "days_left": left, "renewed_by": renewals.get(a.id, [])})
     overdue.sort(key=lambda r: (r["agreement"], r["due"], r["id"]))
     expiring.sort(key=lambda r: (r["days_left"], r["id"]))
     return {
@@ -61,12 +85,13 @@ def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, A
         "agreements": rows,
         "overdue": overdue,
         "expiring": expiring,
-        "summary": _summary(rows, overdue, expiring),
+        "lapsed": lapsed,
+        "summary": _summary(rows, overdue, expiring, lapsed),
     }
 
 
 def _summary(rows: list[dict[str, Any]], overdue: list[dict[str, Any]],
-             expiring: list[dict[str, Any]]) -> dict[str, Any]:
+             expiring: list[dict[str, Any]], lapsed: list[dict[str, Any]]) -> dict[str, Any]:
     done = sum(r["done"] for r in rows)
     total = sum(r["total"] for r in rows)
     return {
@@ -77,6 +102,7 @@ def _summary(rows: list[dict[str, Any]], overdue: list[dict[str, Any]],
         "overdue": len(overdue),
         "due_soon": sum(r["due_soon"] for r in rows),
         "expiring": len(expiring),
+        "lapsed": len(lapsed),
     }
 
 
@@ -106,7 +132,7 @@ def national_report(offices: Iterable[tuple[str, Mapping[str, Any], Iterable[Agr
         groups.append({"office": office, "name": info.get("name") or office,
                        "short": info.get("short"), "summary": report["summary"],
                        "agreements": report["agreements"], "overdue": report["overdue"],
-                       "expiring": report["expiring"]})
+                       "expiring": report["expiring"], "lapsed": report["lapsed"]})
     flat = as_single_report({"as_of": as_of_text, "offices": groups})
     expiring = [{"office": g["office"], **r} for g in groups for r in g["expiring"]]
     expiring.sort(key=lambda r: (r["days_left"], r["office"], r["id"]))
@@ -125,7 +151,8 @@ def as_single_report(national: Mapping[str, Any]) -> dict[str, Any]:
     overdue = [named(g["office"], r, "agreement") for g in groups for r in g["overdue"]]
     expiring = sorted((named(g["office"], r, "id") for g in groups for r in g["expiring"]),
                       key=lambda r: (r["days_left"], r["id"]))
-    summary = _summary(rows, overdue, expiring)
+    lapsed = [named(g["office"], r, "agreement") for g in groups for r in g.get("lapsed", [])]
+    summary = _summary(rows, overdue, expiring, lapsed)
     summary["offices"] = len(groups)
     return {"as_of": national["as_of"], "summary": summary, "agreements": rows,
-            "overdue": overdue, "expiring": expiring}
+            "overdue": overdue, "expiring": expiring, "lapsed": lapsed}

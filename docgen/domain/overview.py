@@ -25,7 +25,7 @@ def deliverable_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
         "agreement": v.agreement.id, "work_item": s.work_item.id, "id": s.deliverable.id,
         "title": s.deliverable.title, "due": s.deliverable.due.isoformat(),
         "responsible": s.work_item.responsible, "status": s.status,
-        "updated_on": _iso(s.updated_on), "overdue": overdue,
+        "updated_on": _iso(s.updated_on), "overdue": overdue, "lapsed": v.is_lapsed(s),
         "days_overdue": s.days_overdue(v.as_of) if overdue else 0,
         "evidence": [e["file"] for e in (s.event or {}).get("evidence") or []],
     }

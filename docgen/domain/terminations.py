@@ -1,4 +1,13 @@
-"""Termination events: the one way an agreement ends before its term. Pure."""
+"""Termination events: the one way an agreement ends before its term. Pure.
+
+The tracker keeps every event, in recording order, never rewritten:
+- `terminate`: the agreement ends on `on`;
+- `correct`: the termination in force is replaced by one on another date;
+- `cancel`: the termination in force is withdrawn (the agreement runs on).
+Events of docgen 0.1 carry no `action`: they are `terminate` events. Of two
+`terminate` events without a correction between them (possible only before 0.2),
+the earlier date wins, as it did then.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +15,27 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+ACTIONS = ("terminate", "correct", "cancel")
+
+
+def action(event: Mapping[str, Any]) -> str:
+    return str(event.get("action") or "terminate")
+
+
+def in_force(events: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Per agreement, the event whose date is the termination in force (absent: none)."""
+    current: dict[str, Mapping[str, Any]] = {}
+    for event in events:
+        aid = event["agreement"]
+        kind = action(event)
+        if kind == "cancel":
+            current.pop(aid, None)
+        elif kind == "correct" or aid not in current or event["on"] < current[aid]["on"]:
+            current[aid] = event
+    return current
+
 
 def termination_dates(records: Iterable[Mapping[str, Any]]) -> dict[str, date]:
     """Per agreement, the date it is terminated on, from the termination events in
     recording order."""
-    dates: dict[str, date] = {}
-    for event in records:
-        on = date.fromisoformat(event["on"])
-        aid = event["agreement"]
-        dates[aid] = min(on, dates.get(aid, on))
-    return dates
+    return {aid: date.fromisoformat(event["on"]) for aid, event in in_force(records).items()}

@@ -77,6 +77,12 @@ EXPIRING: list[Column] = [
 ]
 
 
+def as_text(cell: Any) -> None:
+    """Text stays text: openpyxl would store "=..." as a formula, which Excel then runs."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+
+
 def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[dict[str, Any]]) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append([name for name, _, _ in columns])
@@ -90,6 +96,7 @@ def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[dic
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = width
         for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+            as_text(cell)
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
             elif name.endswith("(%)"):
@@ -99,12 +106,58 @@ def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[dic
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
 
 
-def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
+CHECKLIST: list[Column] = [
+    ("Kerja Sama", lambda r: r["agreement"], 22),
+    ("Kegiatan", lambda r: r["work_item"], 9),
+    ("ID Keluaran", lambda r: r["id"], 11),
+    ("Keluaran", lambda r: r["title"], 55),
+    ("Batas Waktu", lambda r: _day(r["due"]), 12),
+    ("Penanggung Jawab", lambda r: ROLE_LABELS.get(r["responsible"], r["responsible"]), 16),
+    ("Status", lambda r: DELIVERABLE_LABELS.get(r["status"], r["status"]), 15),
+    ("Pembaruan Terakhir", lambda r: _day(r["updated_on"]), 13),
+    ("Hari Terlambat", lambda r: r["days_overdue"] or None, 10),
+    ("Kedaluwarsa", lambda r: "ya" if r.get("lapsed") else "", 11),
+    ("Bukti", lambda r: "; ".join(r["evidence"]), 40),
+]
+
+
+def write_checklist_xlsx(rows: list[dict[str, Any]], config: Config, as_of: date, target: Path) -> None:
+    """The checklist of `deliverable list` as a workbook: an Info sheet and one row per
+    deliverable, written to `target` atomically."""
     workbook = Workbook()
+    _info_sheet(workbook, [("Daftar", "Daftar Periksa Keluaran Kerja Sama"),
+                           ("Kantor", config.office.name), ("Keadaan per", as_of),
+                           ("Jumlah keluaran", len(rows))])
+    _sheet(workbook, "Keluaran", CHECKLIST, rows)
+    try:
+        with atomic_path(target) as tmp:
+            workbook.save(tmp)
+    except OSError as exc:
+        raise DocgenError(f"--xlsx {target}: cannot write: {exc.strerror or exc}") from exc
+
+
+def _info_sheet(workbook: Workbook, rows: list[tuple[str, Any]]) -> Any:
+    """The first sheet: what the workbook holds, one (label, value) per row."""
     info = workbook.active
     info.title = "Info"
+    for row in rows:
+        info.append(list(row))
+    for cells in info.iter_rows():
+        for cell in cells:
+            as_text(cell)
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+    for (cell,) in info.iter_rows(min_col=1, max_col=1):
+        cell.font = Font(bold=True)
+    info.column_dimensions["A"].width = 34
+    info.column_dimensions["B"].width = 70
+    return info
+
+
+def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
+    workbook = Workbook()
     s = report["summary"]
-    for row in (
+    info = _info_sheet(workbook, [
         ("Laporan", "Pemantauan Pelaksanaan Kerja Sama"),
         ("Kantor", config.office.name),
         ("Keadaan per", _day(report["as_of"])),
@@ -115,14 +168,8 @@ def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
         ("Keluaran lewat batas waktu", s["overdue"]),
         ("Batas waktu dalam 30 hari", s["due_soon"]),
         ("Kerja sama berakhir dalam 90 hari", s["expiring"]),
-    ):
-        info.append(list(row))
-    info["B3"].number_format = DATE_FORMAT
+    ])
     info["B7"].number_format = "0.0"
-    for (cell,) in info.iter_rows(min_col=1, max_col=1):
-        cell.font = Font(bold=True)
-    info.column_dimensions["A"].width = 34
-    info.column_dimensions["B"].width = 70
     _sheet(workbook, "Kerja Sama", AGREEMENTS, report["agreements"])
     _sheet(workbook, "Terlambat", OVERDUE, report["overdue"])
     _sheet(workbook, "Segera Berakhir", EXPIRING, report["expiring"])

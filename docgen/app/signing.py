@@ -1,0 +1,285 @@
+"""Use cases that write an agreement's life into its file: sign, extend (an adendum), renew.
+
+Signing and extending take the office's number from the registry and write it into the
+agreement file in one transaction: the file is edited in place (comments and layout
+kept, see yaml_edit.py), validated as `docgen check` would, and replaced atomically
+before the registry is committed; if the commit fails, the file is put back as it was.
+So a failure takes no number and leaves the file untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from docgen.agreements import validate_file
+from docgen.app.common import backdated, catalog, publish
+from docgen.domain.amendments import as_amended
+from docgen.domain.terminations import in_force as termination_in_force
+from docgen.errors import AgreementError, InputError
+from docgen.fsutil import atomic_path, atomic_write_bytes
+from docgen.indonesian import tanggal
+from docgen.models import Agreement, add_months, is_valid_id
+from docgen.state import open_tracker
+from docgen.state.base import Session
+from docgen.state.registry import Registry
+from docgen.workspace import Workspace
+from docgen.yaml_edit import YamlDocument, block, flow, sequence
+
+# Hints `agreement new` writes for fields to fill in at signing; signing fills them in.
+_SCAFFOLD_HINTS = re.compile(r"^# (?:signed_on: YYYY-MM-DD|numbers: \{first: \.\.\., second: \.\.\.\}).*\n",
+                             re.M)
+
+
+@dataclass
+class Signed:
+    """What `sign` or `extend` wrote: the number taken, the file, warnings to show."""
+
+    agreement: str
+    number: str
+    file: str
+    on: date
+    warnings: list[str] = field(default_factory=list)
+    ends_on: date | None = None
+
+
+def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]:
+    cat = catalog(ws, only=[agreement_id])
+    if agreement_id not in cat.files:
+        cat.get(agreement_id)  # raises: no such agreement
+    path = cat.files[agreement_id]
+    problems = [str(p) for p in cat.problems_of(agreement_id)]
+    if problems:
+        raise AgreementError(f"{agreement_id}: agreements/{path.name} has errors; fix them before "
+                             f"{what} (run `docgen check`)", problems=[
+                                 f"{agreement_id}: agreements/{path.name} has errors; fix them "
+                                 f"before {what}", *problems])
+    return cat.get(agreement_id), path
+
+
+class _FileEdit:
+    """An edit of one agreement file made inside a tracker transaction: `write(text)`
+    validates the new text as agreements/<stem>.yaml and puts it in place; `undo()` puts
+    the old file back (before a retry the database asks for, or when the command fails)."""
+
+    def __init__(self, ws: Workspace, path: Path, stem: str) -> None:
+        self.path, self.stem, self.label = path, stem, ws.rel(path)
+        self.before = path.read_bytes()
+        self.written = False
+
+    def write(self, text: str) -> Agreement:
+        if self.path.read_bytes() != self.before:
+            raise AgreementError(f"{self.label}: changed while docgen was editing it; run the "
+                                 "command again")
+        with atomic_path(self.path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+            agreement, problems = validate_file(tmp, self.label, self.stem)
+            if problems or agreement is None:
+                head = f"{self.label}: the edited file would not be valid; nothing was changed"
+                raise AgreementError(head, problems=[head, *(str(p) for p in problems)])
+        self.written = True
+        return agreement
+
+    def undo(self) -> None:
+        if self.written:
+            atomic_write_bytes(self.path, self.before)
+            self.written = False
+
+
+def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None = None) -> Signed:
+    """`agreement sign`: take the office's agreement number and write it and the signing date
+    into the file."""
+    agreement, path = _load(ws, agreement_id, "signing")
+    label = ws.rel(path)
+    if agreement.signed_on is not None:
+        number = agreement.numbers.first or "no number"
+        raise InputError(f"{agreement.id}: already signed on {agreement.signed_on} ({number})")
+    second = " ".join(number_second.split()) if number_second else None
+    if number_second is not None and not second:
+        raise InputError("--number-second: give the other party's number of this agreement")
+    edit = _FileEdit(ws, path, agreement.id)
+    text = _SCAFFOLD_HINTS.sub("", edit.before.decode("utf-8-sig"))
+
+    def body(session: Session) -> Signed:
+        edit.undo()  # an attempt the database asked to run again
+        doc = YamlDocument(text, label)
+        result = Signed(agreement.id, "", label, on)
+        registry = Registry(session, ws.config)
+        result.warnings.extend(backdated(registry, "agreement", on))
+        record = registry.allocate("agreement", on, f"Penandatanganan {agreement.title}",
+                                   ref={"agreement": agreement.id})
+        result.number = record["number"]
+        doc.set("signed_on", on, after=("place", "parent", "title"))
+        numbers = doc.data.get("numbers")
+        if isinstance(numbers, dict):  # e.g. {first: "...", second: "..."}: filled in place
+            numbers["first"] = record["number"]
+            if second:
+                numbers["second"] = second
+        else:
+            wanted = {"first": record["number"], **({"second": second} if second else {})}
+            doc.set("numbers", flow(wanted), after=("ends_on", "duration_months", "signed_on"))
+        publish(session, ws.config, [edit.write(doc.text())])
+        return result
+
+    result = _transaction(ws, edit, body)
+    result.warnings.extend(_signing_warnings(ws, agreement.id))
+    return result
+
+
+def _transaction(ws: Workspace, edit: _FileEdit, body: Callable[[Session], Signed]) -> Signed:
+    """The tracker transaction of a file edit: if it fails, the file comes back too."""
+    try:
+        return open_tracker(ws).transaction(body)
+    except BaseException:
+        edit.undo()
+        raise
+
+
+def _signing_warnings(ws: Workspace, agreement_id: str) -> list[str]:
+    """What `check` now warns about this agreement (signed before its MoU, `...` left)."""
+    cat = catalog(ws, only=[agreement_id])
+    label = f"agreements/{cat.files[agreement_id].name}"
+    return [str(p) for p in cat.warnings if p.file == label]
+
+
+def extend(ws: Workspace, agreement_id: str, to: date, on: date,
+           number_second: str | None = None) -> Signed:
+    """`agreement extend`: an adendum, signed on `on`, moving the end of the term to `to`."""
+    agreement, path = _load(ws, agreement_id, "extending it")
+    label = ws.rel(path)
+    if agreement.signed_on is None:
+        raise InputError(f"{agreement.id}: a draft (not signed); change its term in the file "
+                         "instead of extending it")
+    if on < agreement.signed_on:
+        raise InputError(f"--on: {on} is before the agreement was signed ({agreement.signed_on})")
+    dated = [am.on for am in agreement.amendments if am.on is not None]
+    if dated and on < max(dated):
+        raise InputError(f"--on: {on} is before the last adendum ({max(dated)}); adenda follow "
+                         "one another")
+    current = as_amended(agreement, on)
+    end = current.end_date
+    if end is None:
+        raise InputError(f"{agreement.id}: open-ended (no ends_on or duration_months); "
+                         "nothing to extend")
+    if on > end:
+        raise InputError(f"--on: {on} is after the term ended ({end}); an ended agreement is "
+                         f"renewed, not extended (docgen agreement renew {agreement.id} NEW_ID)")
+    if to <= end:
+        raise InputError(f"--to: {to} does not extend the term, which ends on {end}")
+    count = len(agreement.amendments) + 1
+    edit = _FileEdit(ws, path, agreement.id)
+    text = edit.before.decode("utf-8-sig")
+
+    def body(session: Session) -> Signed:
+        edit.undo()  # an attempt the database asked to run again
+        doc = YamlDocument(text, label)
+        result = Signed(agreement.id, "", label, on, ends_on=to)
+        terminated = termination_in_force(
+            e for e in session.rows("terminations") if e.get("agreement") == agreement.id)
+        if agreement.id in terminated and terminated[agreement.id]["on"] <= on.isoformat():
+            raise InputError(f"{agreement.id}: terminated on {terminated[agreement.id]['on']}; "
+                             "a terminated agreement cannot be extended")
+        registry = Registry(session, ws.config)
+        result.warnings.extend(backdated(registry, "agreement", on))
+        record = registry.allocate("agreement", on, f"Adendum {count} {agreement.title}",
+                                   ref={"agreement": agreement.id, "amendment": count})
+        result.number = record["number"]
+        entry: dict[str, Any] = {"number": record["number"]}
+        if number_second and number_second.strip():
+            entry["number_second"] = " ".join(number_second.split())
+        entry.update(on=on, title=f"Perpanjangan jangka waktu sampai dengan tanggal {tanggal(to)}",
+                     ends_on=to)
+        amendments = doc.data.get("amendments")
+        if amendments is None:
+            doc.set("amendments", sequence([block(entry)]))
+        else:
+            amendments.append(block(entry))
+        publish(session, ws.config, [edit.write(doc.text())])
+        return result
+
+    return _transaction(ws, edit, body)
+
+
+def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
+    """`agreement renew`: a new draft from an agreement that is ending: the same parties and
+    content (as amended), a `renews:` link, its dates moved on by the length of the old term
+    in whole years (a 2022 work plan gives 2023 dates), no signature, no numbers. It is a
+    valid draft at once, so `monitor` lists it beside the agreement it renews; returns its
+    path."""
+    if not is_valid_id(new_id):
+        raise InputError(f"{new_id!r}: not a valid id (lowercase letters, digits and '-', "
+                         "starting with a letter or digit, at most 80 characters)")
+    agreement, path = _load(ws, agreement_id, "renewing it")
+    cat = catalog(ws, only=[])
+    if new_id in cat.files:
+        raise InputError(f"{new_id}: agreements/{cat.files[new_id].name} already exists; "
+                         "nothing was changed")
+    if agreement.signed_on is None:
+        raise InputError(f"{agreement.id}: a draft (not signed); there is nothing to renew yet")
+    latest = as_amended(agreement, date.max)
+    years = _term_years(latest)
+    doc = YamlDocument(path.read_bytes().decode("utf-8-sig"), ws.rel(path))
+    data = doc.data
+    for key in ("signed_on", "numbers", "amendments", "renews"):
+        doc.remove(key)
+    data["id"] = new_id
+    doc.set("renews", agreement.id, after=("parent", "kind"))
+    data["title"] = _next_year(agreement.title, agreement, years)
+    if latest.ends_on is not None:
+        doc.set("ends_on", add_months(latest.ends_on, 12 * years), after=("place", "parent"))
+        doc.remove("duration_months")
+    elif latest.duration_months is not None:
+        doc.set("duration_months", latest.duration_months, after=("place", "parent"))
+    if latest.work_items != agreement.work_items:  # an adendum changed them: take them as amended
+        data["work_items"] = sequence([
+            block({"id": wi.id, "title": wi.title, "responsible": wi.responsible,
+                   "deliverables": sequence([flow({k: v for k, v in d.model_dump().items()
+                                                   if v is not None}) for d in wi.deliverables])})
+            for wi in latest.work_items])
+    dues = {d.id: d.due for d in latest.deliverables}
+    for wi in data.get("work_items") or []:
+        for d in wi.get("deliverables") or []:
+            if d.get("id") in dues:
+                d["due"] = add_months(dues[d["id"]], 12 * years)
+    moved = f"{years} year" + ("s" if years > 1 else "")
+    data.yaml_set_start_comment(
+        f"Renewal of {agreement.id} (signed {agreement.signed_on}), scaffolded by docgen: its\n"
+        f"dates are those of {agreement.id} moved {moved} on. Review the title, the parties'\n"
+        "signatories, the term and every due date; sign it with `docgen agreement sign`.")
+    target = ws.inside(ws.agreements_dir / f"{new_id}.yaml")
+    text = doc.text()
+    if text.startswith("#") and doc.original.startswith("#"):
+        # The old file's own opening comment described the old agreement: drop it.
+        text = _drop_old_header(text, doc.original)
+    atomic_write_bytes(target, text.encode("utf-8"))
+    return ws.rel(target)
+
+
+def _term_years(agreement: Agreement) -> int:
+    """The length of the term in whole years (at least one; one when open-ended)."""
+    end = agreement.end_date
+    if end is None or agreement.signed_on is None:
+        return 1
+    return max(1, round(((end - agreement.signed_on).days + 1) / 365.25))
+
+
+def _next_year(title: str, agreement: Agreement, years: int) -> str:
+    """"... Tahun 2022" becomes "... Tahun 2023" (the year the old agreement ran)."""
+    end = agreement.end_date or agreement.signed_on
+    if end is None:
+        return title
+    return re.sub(rf"\bTahun {end.year}\b", f"Tahun {end.year + years}", title)
+
+
+def _drop_old_header(text: str, original: str) -> str:
+    old = []
+    for line in original.splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        old.append(line)
+    header = "".join(old)
+    return text.replace(header, "", 1) if header and header in text else text

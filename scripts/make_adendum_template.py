@@ -1,0 +1,102 @@
+"""Build the default adendum template, docgen/templates/adendum.docx.
+
+    python scripts/make_adendum_template.py [--out DIR]
+
+An adendum amends a signed agreement and is drafted in the same form (DOMAIN.md,
+"Agreements"): the title block (ADENDUM PERTAMA, the document name, both institutions,
+both numbers, TENTANG and the subject), the opening sentence with the date in words,
+the komparisi of the same parties, recitals citing the agreement (and any earlier
+adenda), numbered articles (Pasal 1 Perubahan, Pasal 2 Ketentuan Lain, Pasal 3
+Penutup) and the two signature blocks side by side. The variables are those of
+`docgen.documents.adendum.adendum_context`; the helpers and the parts shared with the
+agreements (komparisi, signatures) come from make_templates.py, so the two read alike.
+Like the other scripts, the output is reproducible byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_templates import (  # noqa: E402
+    OUT,
+    ayat,
+    blank,
+    komparisi,
+    listing,
+    new_document,
+    para,
+    pasal,
+    reproducible,
+    signatures,
+    tag,
+    work_items_table,
+)
+
+NAME = "adendum.docx"
+
+
+def title_block(doc) -> None:
+    for text in ("ADENDUM {{ adendum.ordinal | upper }}", "{{ doc_type }}", "ANTARA",
+                 "{{ first.org | upper }}", "DAN", "{{ second.org | upper }}"):
+        para(doc, text, align="center", bold=True, after=0, keep=True)
+    blank(doc, 12)
+    para(doc, "NOMOR: {{ numbers.first }}", align="center", after=0, keep=True)
+    para(doc, "NOMOR: {{ numbers.second }}", align="center", after=0, keep=True)
+    blank(doc, 12)
+    para(doc, "TENTANG", align="center", bold=True, after=0, keep=True)
+    para(doc, "PERUBAHAN ATAS {{ doc_type }} TENTANG {{ subject | upper }}", align="center",
+         bold=True, after=18)
+
+
+def recitals(doc) -> None:
+    para(doc, [("PARA PIHAK", True), (" terlebih dahulu menerangkan hal-hal sebagai berikut:", False)])
+    listing(doc, "r in recitals")
+    para(doc, [("Berdasarkan hal-hal tersebut di atas, ", False), ("PARA PIHAK", True),
+               (" sepakat untuk mengadakan {{ adendum.name }} atas {{ doc_name }}, yang selanjutnya "
+                "disebut Adendum, dengan ketentuan sebagai berikut:", False)])
+
+
+def articles(doc) -> None:
+    pasal(doc, 1, "PERUBAHAN")
+    para(doc, "Dengan Adendum ini, {{ doc_name }} diubah sebagai berikut:")
+    listing(doc, "c in changes")
+    tag(doc, "{%p if work_items %}")
+    work_items_table(doc, first=("Kode", "{{ wi.id }}"), widths=(1.6, 4.2, 4.2, 2.7, 2.8))
+    tag(doc, "{%p endif %}")
+    pasal(doc, 2, "KETENTUAN LAIN")
+    para(doc, "Ketentuan lain dalam {{ adendum.reference }} yang tidak diubah dengan Adendum ini "
+         "dinyatakan tetap berlaku.")
+    pasal(doc, 3, "PENUTUP")
+    ayat(doc, "(1)", "Adendum ini merupakan bagian yang tidak terpisahkan dari {{ doc_name }} dan "
+         "berlaku sejak tanggal ditandatangani oleh PARA PIHAK.")
+    ayat(doc, "(2)", "Adendum ini dibuat dalam rangkap 2 (dua) asli, bermeterai cukup, masing-masing "
+         "mempunyai kekuatan hukum yang sama, dan ditandatangani oleh PARA PIHAK pada hari, tanggal, "
+         "bulan dan tahun sebagaimana tersebut pada awal Adendum ini.", keep=True, after=18)
+
+
+def make():
+    doc = new_document()
+    doc.core_properties.title = "{{ adendum.name }} {{ agreement.title }}"
+    title_block(doc)
+    komparisi(doc)
+    recitals(doc)
+    articles(doc)
+    signatures(doc)
+    return doc
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"output folder (default: {OUT})")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / NAME
+    path.write_bytes(reproducible(make()))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
