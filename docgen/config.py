@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import string
-import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -150,8 +149,8 @@ def load_config(path: Path) -> Config:
 def placeholder_fields(path: Path) -> list[str]:
     """`check` lines for values `docgen init` left as placeholders (they contain TODO)."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        raw = read_toml(path, path.name, ConfigError)
+    except ConfigError:
         return []  # load_config reports these
 
     def walk(value: object, loc: str) -> list[str]:

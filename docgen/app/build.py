@@ -24,6 +24,7 @@ from docgen.render.docx import RenderJob, render_many
 from docgen.render.libreoffice import find_soffice, to_pdf
 from docgen.render.templates import template_label, template_path
 from docgen.state import open_tracker
+from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 TABLE = "builds"
@@ -91,7 +92,7 @@ def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, hashes: dict[Path,
     out_dir = ws.outputs_dir / OUTPUT_DIR
     docx = ws.inside(out_dir / f"{agreement_id}.docx")
     return _Plan(agreement_id, ws.rel(yaml_path), template, label, sources, key, docx,
-                 out_dir / f"{agreement_id}.pdf")
+                 ws.inside(out_dir / f"{agreement_id}.pdf"))
 
 
 def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
@@ -109,7 +110,7 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
     targets = sorted(catalog.files) if ids is None else list(dict.fromkeys(ids))
     tracker = open_tracker(ws)
     with tracker.read() as session:
-        records = {r.get("output"): r for r in session.rows(TABLE)}
+        records = {r.get("output"): r for r in checked(session, TABLE, session.rows(TABLE))}
     hashes: dict[Path, str] = {}
     to_render: list[tuple[_Plan, RenderJob]] = []
     to_convert: list[_Plan] = []

@@ -22,16 +22,18 @@ from typing import Any
 
 from docgen.domain.certificates import canonical_score, checksum, fold, parse_payload, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
-from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
+from docgen.errors import DocgenError, InputError, NotFoundError, TrackerError, VerificationError
 from docgen.fsutil import atomic_paths, sha256_file
 from docgen.indonesian import angka
 from docgen.render.certificate_pdf import Job, LayoutSource, layout_source, render_certificates, renderer_for
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
+from docgen.safepath import safe_stem
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
+from docgen.state.records import checked
 from docgen.state.registry import Allocation, Registry
-from docgen.state.secret import SECRET_FILE, read_secret
+from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
 from docgen.workspace import Workspace
 
 TABLE = "certificates"
@@ -222,7 +224,8 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
               workers: int | None) -> list[dict[str, Any]]:
     config = ws.config
     active = {}
-    for record in session.rows(TABLE):
+    issued = checked(session, TABLE, session.rows(TABLE))
+    for record in issued:
         if not record.get("revoked"):
             active[(record["key"], record["year"], fold(record["event"]))] = record
     plan: list[tuple[_Candidate, dict[str, Any] | None]] = []
@@ -241,8 +244,18 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
     if not plan:
         return []
 
-    secret = read_secret(ws, create=True)
+    # Certificates in force were signed with the secret: a lost one is restored, not
+    # replaced (once every one of them is revoked, a new secret may start afresh).
+    in_force = [r for r in issued if not r.get("revoked")]
+    secret = read_secret(ws, create=True, issued=len(in_force))
     assert secret is not None
+    secret_id = fingerprint(secret)
+    known = {r["secret_id"] for r in in_force if r.get("secret_id")}
+    if known and secret_id not in known:
+        raise TrackerError(
+            f".docgen/{SECRET_FILE} is not the secret that signed the {len(in_force)} certificate(s) "
+            f"in the registry: restore the original from a backup ({BACKUP_HINT}); nothing was "
+            "issued")
     fresh = [c for c, existing in plan if existing is None]
     numbers = Registry(session, config).allocate_many(
         "certificate", report.signed_on,
@@ -251,7 +264,7 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
          for c in fresh],
         year=report.year) if fresh else []
     allocated = iter(numbers)
-    folder = ws.rel(ws.inside(ws.outputs_dir / "certificates" / str(report.year)))
+    folder = ws.rel(ws.inside(ws.outputs_dir / "certificates" / str(report.year), folder=True))
     recorded_at = now_text()
     user = current_user()
     head = config.office.head
@@ -273,7 +286,7 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
             "verify_url": config.certificates.verify_url,
             "source": {"file": report.results, "row": row.row},
             "revoked": False, "revoked_reason": None, "revoked_at": None,
-            "recorded_at": recorded_at, "user": user,
+            "recorded_at": recorded_at, "user": user, "secret_id": secret_id,
         }
         record["file"] = f"{folder}/{_file_name(record)}"
         records.append((record, True))
@@ -285,9 +298,9 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
         contexts.append(_record_context(record, ws, check))
         if new or not _file_ok(ws, record):
             writes.append(index)
-    stem = _safe(Path(report.results).stem)
+    stem = safe_stem(_safe(Path(report.results).stem))
     combined_target = ws.inside(ws.outputs_dir / "certificates" / str(report.year) / "print" / f"{stem}.pdf")
-    targets = [ws.root / records[i][0]["file"] for i in writes] + [combined_target]
+    targets = [ws.inside(ws.root / records[i][0]["file"]) for i in writes] + [combined_target]
     created.extend(t for t in targets if not t.exists())
     try:
         with atomic_paths(targets) as (*tmps, combined_tmp):
@@ -341,6 +354,7 @@ class Verification:
     record: dict[str, Any] | None = None
     reasons: list[str] = field(default_factory=list)
     file: str | None = None
+    other_secret: bool = False  # signed with a secret other than this workspace's
 
     @property
     def valid(self) -> bool:
@@ -354,12 +368,13 @@ class Verification:
             "grade": r.get("grade"), "score": r.get("score"), "event": r.get("event"),
             "issued_on": r.get("issued_on"), "revoked_on": (r.get("revoked_at") or "")[:10] or None,
             "revoked_reason": r.get("revoked_reason"), "file": self.file, "reasons": self.reasons,
+            "other_secret": self.other_secret,
         }
 
 
 def _known_urls(ws: Workspace, session: Session) -> list[str]:
     urls = [ws.config.certificates.verify_url]
-    urls += [r.get("verify_url", "") for r in session.rows(TABLE)]
+    urls += [r.get("verify_url", "") for r in checked(session, TABLE, session.rows(TABLE))]
     return list(dict.fromkeys(u for u in urls if u))
 
 
@@ -392,6 +407,8 @@ def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
 def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     result = Verification(number)
     record = session.find(TABLE, number)
+    if record is not None:
+        checked(session, TABLE, [record])
     registry = Registry(session, ws.config)
     if record is None:
         registered = registry.find(number)
@@ -418,7 +435,16 @@ def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verificati
     if secret is None:
         result.genuine = False
         result.reasons.append(f"cannot check the checksum: .docgen/{SECRET_FILE} is missing (the "
-                              "workspace that issued the certificate holds it)")
+                              f"workspace that issued the certificate holds it; restore it from a "
+                              f"backup, {BACKUP_HINT})")
+        return None
+    signed_with = record.get("secret_id")
+    if signed_with and signed_with != fingerprint(secret):
+        result.genuine = False
+        result.other_secret = True
+        result.reasons.append(f"cannot check the checksum: the certificate was signed with another "
+                              f"secret than this workspace's .docgen/{SECRET_FILE} (it was replaced); "
+                              f"restore the original from a backup ({BACKUP_HINT}) and verify again")
         return None
     return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
 
@@ -484,6 +510,8 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
         raise InputError("--reason: say why the certificate is revoked")
     with open_tracker(ws).write() as session:
         doc = session.find(TABLE, number)
+        if doc is not None:
+            checked(session, TABLE, [doc])
         if doc is None:
             raise NotFoundError(f"{number}: no certificate with this number in the registry")
         if doc.get("revoked"):

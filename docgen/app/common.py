@@ -10,6 +10,7 @@ from docgen.domain.obligations import AgreementView, views
 from docgen.domain.terminations import termination_dates
 from docgen.models import Agreement
 from docgen.state.base import Session
+from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 
@@ -22,8 +23,9 @@ def catalog(ws: Workspace, as_of: date | None = None,
 def agreement_views(session: Session, agreements: Iterable[Agreement], as_of: date) -> list[AgreementView]:
     """Each agreement with its history and termination, as of `as_of`, sorted by id."""
     agreements = list(agreements)
-    histories = session.histories([a.id for a in agreements])
-    terminated = termination_dates(session.rows("terminations"))
+    histories = {aid: checked(session, "history", events, aid)
+                 for aid, events in session.histories([a.id for a in agreements]).items()}
+    terminated = termination_dates(checked(session, "terminations", session.rows("terminations")))
     return views(agreements, histories, terminated, as_of)
 
 

@@ -24,6 +24,7 @@ from docgen.errors import InputError, NotFoundError
 from docgen.models import Agreement
 from docgen.state import open_tracker
 from docgen.state.base import current_user, now_text
+from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 
@@ -106,7 +107,7 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
                 per_agreement.setdefault(u.agreement, []).append(event)
                 result.events.append({"agreement": u.agreement, **event})
             for agreement_id, events in per_agreement.items():
-                earlier = session.history(agreement_id)
+                earlier = checked(session, "history", session.history(agreement_id), agreement_id)
                 result.warnings.extend(_warnings(agreements[agreement_id], earlier, events, today))
                 session.append_history(agreement_id, events)
     except BaseException:
@@ -171,7 +172,8 @@ def history(ws: Workspace, agreement_id: str, deliverable_id: str) -> list[dict[
     its state (by `on`, then as recorded)."""
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     with open_tracker(ws).read() as session:
-        events = [e for e in session.history(agreement.id) if e.get("deliverable") == deliverable_id]
+        recorded = checked(session, "history", session.history(agreement.id), agreement.id)
+        events = [e for e in recorded if e.get("deliverable") == deliverable_id]
     if agreement.deliverable(deliverable_id) is None and not events:
         known = ", ".join(d.id for d in agreement.deliverables) or "none"
         raise NotFoundError(f"{agreement.id} {deliverable_id}: no such deliverable in "

@@ -63,7 +63,7 @@ class EvidenceCopier:
 
     def copy(self, agreement_id: str, source: Path) -> dict[str, Any]:
         folder = self.ws.agreements_dir / agreement_id / EVIDENCE_DIR
-        self.ws.inside(folder)
+        self.ws.inside(folder, folder=True)
         digest = sha256_file(source)
         name = evidence_name(source.name)
         n = 1

@@ -16,6 +16,7 @@ from docgen.domain.letters import Planned, plan_followups
 from docgen.errors import InputError
 from docgen.state import open_tracker
 from docgen.state.base import now_text
+from docgen.state.records import checked
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
@@ -38,6 +39,10 @@ def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date,
         raise InputError("give agreement ids or --all, not both")
     if not ids and not all_:
         raise InputError("name the agreements to write letters for, or pass --all")
+    reply_days = ws.config.letters.reply_days
+    if (date.max - as_of).days < reply_days:
+        raise InputError(f"--as-of: {as_of.isoformat()}: the reply deadline {reply_days} days later "
+                         "([letters] reply_days) would be past 9999-12-31")
     cat = catalog(ws, as_of, only=None if all_ else ids)
     targets = list(dict.fromkeys(ids)) if ids else sorted(cat.agreements)
     agreements = [cat.get(agreement_id) for agreement_id in targets]  # unknown ids: error first
@@ -49,7 +54,7 @@ def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date,
         with open_tracker(ws).write() as session:
             registry = Registry(session, config)
             views = agreement_views(session, agreements, as_of)
-            for p in plan_followups(views, session.rows(TABLE)):
+            for p in plan_followups(views, checked(session, TABLE, session.rows(TABLE))):
                 if p.existing is not None and not again:
                     rows.append(_row(p.existing, new=False))
                     continue

@@ -1,37 +1,70 @@
 """The workspace's certificate secret, `.docgen/certificate-secret`: never printed, never
-stored in the tracker, owner-only on disk. Without it no issued certificate can be verified."""
+stored in the tracker, owner-only on disk. Without it no issued certificate can be verified.
+
+Each certificate record carries the secret's fingerprint (an HMAC of a fixed text, which
+reveals nothing of the secret), so that a replaced secret is recognised as such: verify
+says "signed with another secret" rather than "altered", and issuing refuses to go on
+with a secret other than the one that signed the registry's certificates.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from pathlib import Path
 
-from docgen.errors import TrackerError
+from docgen.errors import DocgenError, TrackerError
 from docgen.fsutil import atomic_write_bytes
+from docgen.safepath import check_write, read_regular
 from docgen.workspace import Workspace
 
 SECRET_FILE = "certificate-secret"
+BACKUP_HINT = "see docs/certificates-secret.md"
+_FINGERPRINT_TEXT = b"docgen certificate secret fingerprint"
 
 
 def _secret_path(ws: Workspace) -> Path:
     return ws.state_dir / SECRET_FILE
 
 
-def read_secret(ws: Workspace, *, create: bool = False) -> bytes | None:
+def fingerprint(secret: bytes) -> str:
+    """16 hex digits identifying the secret without revealing it."""
+    return hmac.new(secret, _FINGERPRINT_TEXT, hashlib.sha256).hexdigest()[:16]
+
+
+def read_secret(ws: Workspace, *, create: bool = False, issued: int = 0) -> bytes | None:
     """The workspace's certificate secret; created (under the caller's tracker lock) if
-    `create` and absent. None if absent and not to be created."""
+    `create` and absent, unless the registry already holds `issued` certificates: those
+    were signed with the lost secret, which must be restored, not replaced. None if
+    absent and not to be created."""
     path = _secret_path(ws)
+    label = f".docgen/{SECRET_FILE}"
     try:
-        text = path.read_text(encoding="ascii").strip()
+        text = read_regular(path, 4096).decode("ascii").strip()
     except FileNotFoundError:
         if not create:
             return None
+        if issued:
+            raise TrackerError(
+                f"{label} is missing, but the registry holds {issued} certificate(s) signed with it: "
+                f"restore it from a backup ({BACKUP_HINT}); docgen will not create a new one, "
+                "which would make every issued certificate fail verification") from None
         text = secrets.token_hex(32)
-        atomic_write_bytes(path, (text + "\n").encode("ascii"), private=True)  # owner-only
+        try:
+            check_write(ws.root, path)
+            atomic_write_bytes(path, (text + "\n").encode("ascii"), private=True)  # owner-only
+        except DocgenError as exc:
+            raise TrackerError(f"{exc.message}; no certificate was issued") from exc
+        except OSError as exc:
+            raise TrackerError(f"{label}: cannot create the certificate secret: "
+                               f"{exc.strerror or exc}; no certificate was issued") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise TrackerError(f".docgen/{SECRET_FILE}: cannot read the certificate secret ({exc})") from exc
+        raise TrackerError(f"{label}: cannot read the certificate secret "
+                           f"({getattr(exc, 'strerror', None) or exc})") from exc
     if not re.fullmatch(r"[0-9a-f]{64}", text):
-        raise TrackerError(f".docgen/{SECRET_FILE}: not a docgen certificate secret; restore it "
-                           "from a backup (without it no issued certificate can be verified)")
+        raise TrackerError(f"{label}: not a docgen certificate secret; restore it "
+                           f"from a backup ({BACKUP_HINT}); without it no issued certificate can "
+                           "be verified")
     return bytes.fromhex(text)
