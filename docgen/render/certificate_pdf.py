@@ -42,6 +42,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from docgen import __version__
 from docgen.errors import TemplateError
 from docgen.indonesian import FILTERS
+from docgen.render.environment import BoundedEnvironment
 from docgen.render.qr import qr_ops
 from docgen.validation import problems_from, read_toml
 
@@ -215,8 +216,8 @@ def layout_source(templates_dir: Path, label_of: Callable[[Path], str]) -> Layou
 
 def _jinja() -> SandboxedEnvironment:
     # PDF text, not XML: no escaping; StrictUndefined so a typo is an error, not a blank.
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
-                               finalize=lambda v: "" if v is None else v)
+    env = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                             finalize=lambda v: "" if v is None else v)
     env.filters.update(FILTERS)
     return env
 
