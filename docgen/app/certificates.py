@@ -13,22 +13,27 @@ score is an error row until the old certificate is revoked.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
-from collections.abc import Callable, Iterable
+import io
+import logging
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docgen.app.common import layout_source_of
 from docgen.domain.certificates import canonical_score, checksum, fold, parse_payload, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
 from docgen.errors import DocgenError, InputError, NotFoundError, TrackerError, VerificationError
 from docgen.fsutil import atomic_paths, sha256_file
 from docgen.indonesian import angka
-from docgen.render.certificate_pdf import Job, LayoutSource, layout_source, render_certificates, renderer_for
+from docgen.render.certificate_pdf import Job, LayoutSource, render_certificates, renderer_for
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
-from docgen.safepath import safe_stem
+from docgen.safepath import read_regular, safe_stem
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.state.records import checked
@@ -38,6 +43,7 @@ from docgen.workspace import Workspace
 
 TABLE = "certificates"
 MIN_YEAR, MAX_YEAR = 1990, 2100
+MAX_PDF_BYTES = 20 << 20  # one certificate is about 30 kB
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 
@@ -180,7 +186,7 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
                          "Pelayanan Publik\")")
     scheme = scheme_for(config, year)
     minimum = scheme.minimum(min_grade) if min_grade is not None else scheme.default_minimum()
-    source = layout_source(ws.templates_dir, ws.rel)
+    source = layout_source_of(ws)
     renderer = renderer_for(source)  # a broken layout stops here, before any number is taken
 
     report = IssueReport(label, year, event, signed_on, minimum, warnings=warnings)
@@ -384,10 +390,13 @@ def verify(ws: Workspace, target: str) -> Verification:
     with open_tracker(ws).read() as session:
         if target.strip().lower().endswith(".pdf"):
             path = Path(target)
-            if not path.is_absolute() and not path.exists() and (ws.root / path).exists():
-                path = ws.root / path
-            if not path.is_file():
-                raise InputError(f"{target}: no such file")
+            try:
+                if not path.is_absolute() and not path.exists() and (ws.root / path).exists():
+                    path = ws.root / path
+                if not path.is_file():
+                    raise InputError(f"{target}: no such file")
+            except OSError as exc:  # a name too long, a link loop
+                raise InputError(f"{target}: cannot read: {exc.strerror or exc}") from exc
             return _verify_file(ws, session, path)
         return _verify_text(ws, session, target)
 
@@ -449,22 +458,42 @@ def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verificati
     return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
 
 
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs ("invalid pdf header") and warns: docgen's one line says
+    whether the file is a readable certificate."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
 def _page_text(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
 def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     shown = _label(ws, path)
     try:
-        reader = PdfReader(path)
-        pages = len(reader.pages)
-        keywords = str((reader.metadata or {}).get("/Keywords") or "")
-        text = _page_text(reader.pages[0].extract_text() or "") if pages else ""
-    except (PdfReadError, OSError, ValueError, KeyError) as exc:
-        raise InputError(f"{shown}: not a readable PDF file ({exc})") from exc
+        if path.stat().st_size > MAX_PDF_BYTES:
+            raise InputError(f"{shown}: {path.stat().st_size:,} bytes, too large for one certificate")
+        with _quiet_pypdf():
+            reader = PdfReader(io.BytesIO(read_regular(path, MAX_PDF_BYTES)))
+            pages = len(reader.pages)
+            keywords = str((reader.metadata or {}).get("/Keywords") or "")
+            text = _page_text(reader.pages[0].extract_text() or "") if pages == 1 else ""
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises anything on a broken file
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise InputError(f"{shown}: not a readable PDF file ({reason})") from exc
     if pages != 1:
         raise InputError(f"{shown}: {pages} pages; verify one certificate file (outputs/certificates/"
                          "<year>/...), not a combined print file")
@@ -486,7 +515,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
         if keywords.strip() != wanted:
             problems.append("its QR payload does not match the registry")
     try:
-        printed = renderer_for(layout_source(ws.templates_dir, ws.rel)).printed
+        printed = renderer_for(layout_source_of(ws)).printed
     except DocgenError:  # the layout was broken since: check everything the default prints
         printed = frozenset({"number", "recipient", "score"})
     missing = [what for what, value in (("number", record["number"]),

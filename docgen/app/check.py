@@ -9,7 +9,13 @@ from docgen.agreements import Catalog, load_catalog
 from docgen.config import Config, placeholder_fields
 from docgen.documents.samples import template_samples
 from docgen.errors import ConfigError, TemplateError
-from docgen.render.templates import check_docx_template, template_label, template_path, templates_in_use
+from docgen.render.templates import (
+    check_docx_template,
+    template_label,
+    template_path,
+    template_problem,
+    templates_in_use,
+)
 from docgen.workspace import Workspace
 
 
@@ -38,9 +44,10 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     report.errors.extend(str(p) for p in catalog.problems)
     report.warnings.extend(str(p) for p in catalog.warnings)
     report.errors.extend(check_templates(ws, config, catalog))
-    from docgen.render.certificate_pdf import check_layout, layout_source  # reportlab: only here
+    from docgen.app.common import layout_source_of
+    from docgen.render.certificate_pdf import check_layout  # reportlab: only here
 
-    report.errors.extend(check_layout(layout_source(ws.templates_dir, ws.rel)))
+    report.errors.extend(check_layout(layout_source_of(ws)))
     return report
 
 
@@ -48,6 +55,10 @@ def check_templates(ws: Workspace, config: Config | None, catalog: Catalog | Non
     """Lines for every template in use, and for agreements naming a missing one."""
     problems: list[str] = []
     for name, path in templates_in_use(ws.templates_dir).items():
+        unreadable = template_problem(ws.templates_dir, path)
+        if unreadable is not None:
+            problems.append(unreadable)
+            continue
         label = template_label(path, ws.rel)
         problems.extend(check_docx_template(path, template_samples(name, config), label=label))
     if catalog is not None:

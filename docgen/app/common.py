@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.domain.obligations import AgreementView, views
 from docgen.domain.terminations import termination_dates
+from docgen.errors import TemplateError
 from docgen.models import Agreement
+from docgen.safepath import source_problem
 from docgen.state.base import Session
 from docgen.state.records import checked
 from docgen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from docgen.render.certificate_pdf import LayoutSource
+
+LAYOUT_FILE = "sertifikat.toml"
 
 
 def catalog(ws: Workspace, as_of: date | None = None,
@@ -27,6 +36,18 @@ def agreement_views(session: Session, agreements: Iterable[Agreement], as_of: da
                  for aid, events in session.histories([a.id for a in agreements]).items()}
     terminated = termination_dates(checked(session, "terminations", session.rows("terminations")))
     return views(agreements, histories, terminated, as_of)
+
+
+def layout_source_of(ws: Workspace) -> LayoutSource:
+    """The certificate layout in use, if reading it stays inside the workspace (TemplateError)."""
+    from docgen.render.certificate_pdf import layout_source  # reportlab: only when needed
+
+    own = ws.templates_dir / LAYOUT_FILE
+    if os.path.lexists(own):
+        problem = source_problem(ws.root, own)
+        if problem is not None:
+            raise TemplateError(f"templates/{LAYOUT_FILE}: {problem}")
+    return layout_source(ws.templates_dir, ws.rel)
 
 
 def agreement_view(session: Session, agreement: Agreement, as_of: date) -> AgreementView:

@@ -79,7 +79,11 @@ class EvidenceCopier:
             n += 1
         self.taken.add(target)
         self.ws.inside(target)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DocgenError(f"{self.ws.rel(folder)}: cannot create the evidence folder: "
+                              f"{exc.strerror or exc}") from exc
         _copy_new(source, target)
         self.created.append(target)
         return self._record(target, digest, source)
@@ -101,7 +105,8 @@ def _copy_new(source: Path, target: Path) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise DocgenError(f"{target}: cannot copy evidence: {exc.strerror or exc}") from exc
+        where = exc.filename if exc.filename and Path(exc.filename) != tmp else target
+        raise DocgenError(f"{where}: cannot copy evidence: {exc.strerror or exc}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -6,7 +6,18 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, print_table, say, warn, workspace
+from docgen.cli.common import (
+    AsOf,
+    Json,
+    emit_json,
+    info,
+    parse_day,
+    print_table,
+    say,
+    user_text,
+    warn,
+    workspace,
+)
 from docgen.indonesian import tanggal
 
 agreement_app = typer.Typer(help="List, show, scaffold and terminate agreements.",
@@ -89,7 +100,7 @@ def terminate(
     from docgen.app.agreements import terminate as record_termination
 
     day = parse_day(on, "--on")
-    record_termination(workspace(ctx), agreement_id, day, reason)
+    record_termination(workspace(ctx), agreement_id, day, user_text(reason, "--reason") or "")
     info(f"{agreement_id}: terminated on {tanggal(day)}")
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, emit_json, info, parse_day, say, track, warn, workspace
+from docgen.cli.common import Json, emit_json, info, parse_day, say, track, user_text, warn, workspace
 from docgen.errors import DocgenError, VerificationError
 
 group = typer.Typer(help="Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).",
@@ -40,7 +40,8 @@ def issue(
     signed = parse_day(signed_on, "--signed-on") if signed_on is not None else None
     from docgen.app.certificates import issue as issue_certificates
 
-    report = issue_certificates(ws, results, year=year, min_grade=min_grade, event=event,
+    report = issue_certificates(ws, results, year=year, min_grade=min_grade,
+                                event=user_text(event, "--event"),
                                 signed_on=signed, progress=track)
     warn(report.warnings)
     if json:
@@ -107,7 +108,7 @@ def revoke(
     ws = workspace(ctx)
     from docgen.app.certificates import revoke as revoke_certificate
 
-    record = revoke_certificate(ws, number, reason)
+    record = revoke_certificate(ws, number, user_text(reason, "--reason") or "")
     info(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
          f"{record['revoked_reason']}")
 

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, print_table, warn, workspace
+from docgen.cli.common import (
+    AsOf,
+    Json,
+    emit_json,
+    info,
+    parse_day,
+    print_table,
+    user_text,
+    warn,
+    workspace,
+)
 from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
 from docgen.indonesian import tanggal
 
@@ -64,8 +74,8 @@ def set_(
     from docgen.app.deliverables import set_status
 
     day = parse_day(on, "--on")
-    result = set_status(workspace(ctx), agreement_id, deliverable_id, status.value, day, note,
-                        evidence or ())
+    result = set_status(workspace(ctx), agreement_id, deliverable_id, status.value, day,
+                        user_text(note, "--note"), evidence or ())
     warn(result.warnings)
     event = result.events[0]
     files = ", ".join(e["file"] for e in event["evidence"])

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, emit_json, info, parse_day, print_table, say, workspace
+from docgen.cli.common import Json, emit_json, info, parse_day, print_table, say, user_text, workspace
 
 number_app = typer.Typer(help="Allocate, list and void official numbers.", no_args_is_help=True)
 
@@ -26,7 +26,8 @@ def next_(
     """Allocate (or preview) the next official number of KIND."""
     from docgen.app.numbers import next_number
 
-    result = next_number(workspace(ctx), kind, parse_day(on, "--on"), for_, dry_run=dry_run)
+    purpose = user_text(for_, "--for") or ""
+    result = next_number(workspace(ctx), kind, parse_day(on, "--on"), purpose, dry_run=dry_run)
     if json:
         emit_json(result)
         return
@@ -63,7 +64,7 @@ def void(
     """Mark a number unused; it stays taken and is never given again."""
     from docgen.app.numbers import void_number
 
-    record = void_number(workspace(ctx), number, reason)
+    record = void_number(workspace(ctx), number, user_text(reason, "--reason") or "")
     info(f"{record['number']}: void ({record['void_reason']}); the number stays taken")
 
 
