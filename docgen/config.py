@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 from typing import Literal
@@ -9,11 +10,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from docgen.errors import ConfigError
-from docgen.validation import problems_from, read_toml
+from docgen.usertext import bad_text
+from docgen.validation import dotted, problems_from, read_toml
 
 CONFIG_FILE = "docgen.toml"
 NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_code"})
 NUMBER_KINDS = ("letter", "certificate", "agreement")
+MAX_FORMAT = 200  # characters of a numbering format or verify_url
+MAX_WIDTH = 40    # of one field in it: "{seq:04d}" is 4
 
 
 class Strict(BaseModel):
@@ -61,10 +65,22 @@ class Certificates(Strict):
 
 
 def _format_fields(fmt: str) -> set[str]:
+    """The fields a format names; a format that cannot be used, or whose widths would make
+    a number of any length ("{seq:0999999999d}"), raises ValueError."""
+    if len(fmt) > MAX_FORMAT:
+        raise ValueError(f"the format is {len(fmt)} characters long; at most {MAX_FORMAT}")
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(fmt) if name is not None}
+        parts = list(string.Formatter().parse(fmt))
     except ValueError as exc:
         raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
+    for _, name, spec, _ in parts:
+        if name is None or not spec:
+            continue
+        if "{" in spec:
+            raise ValueError(f"{{{name}:{spec}}}: a field inside a format spec is not supported")
+        if any(int(width) > MAX_WIDTH for width in re.findall(r"[0-9]+", spec)):
+            raise ValueError(f"{{{name}:{spec}}}: widths and precisions of at most {MAX_WIDTH}")
+    return {name for _, name, _, _ in parts if name is not None}
 
 
 class Numbering(Strict):
@@ -138,11 +154,15 @@ def load_config(path: Path) -> Config:
     """Read and validate docgen.toml; every problem is one line naming the field."""
     label = path.name
     raw = read_toml(path, label, ConfigError)
+    lines = [f"{label}: {dotted(loc)}: {message}" for loc, message in bad_text(raw)]
+    config = None
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw)
     except ValidationError as exc:
-        lines = [str(p) for p in problems_from(exc, label)]
-        raise ConfigError(lines[0], problems=lines) from exc
+        lines += [str(p) for p in problems_from(exc, label)]
+    if lines or config is None:
+        raise ConfigError(lines[0], problems=lines)
+    return config
 
 
 
