@@ -175,7 +175,10 @@ def info(message: str) -> None:
 
 
 def say(text: object, style: str = "") -> None:
-    """One line of results on stdout, printed literally."""
+    """One line of results on stdout, printed literally (rich only to style it)."""
+    if not style or not sys.stdout.isatty():
+        typer.echo(literal(text))
+        return
     from rich.text import Text
 
     console.print(Text(literal(text), style=style), soft_wrap=True)

@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
@@ -290,8 +289,10 @@ class FileTracker(Tracker):
         finally:
             lock.release()
 
-    def _lock(self) -> FileLock:
+    def _lock(self) -> Any:
         """`.docgen/lock`, held: never through a link, every failure one line naming it."""
+        from filelock import FileLock, Timeout  # only writers lock
+
         try:
             check_write(self.root, self.lock_path)
             check_write(self.root, self.history_dir, folder=True)
