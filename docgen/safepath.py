@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from pathlib import Path
 
 from docgen.errors import InputError
@@ -148,3 +149,30 @@ def safe_stem(text: str) -> str:
     """A file-name stem that is not a Windows device name ("con" becomes "con-file")."""
     return f"{text}-file" if is_reserved_name(text) else text
 
+
+
+# What docgen's atomic writes leave behind when killed mid-write.
+TEMP_PATTERNS = (".*.tmp", ".*.copying")
+
+
+def remove_stale_temp_files(folder: Path, *, older_than: float = 0.0) -> list[Path]:
+    """Remove the temporary files a killed docgen left in `folder`; returns them.
+
+    Call it holding the tracker lock where every writer of `folder` holds it too; elsewhere
+    give `older_than` (seconds), which a temporary file of a write going on now never
+    reaches (docgen renders in memory and writes a file in well under a second)."""
+    removed: list[Path] = []
+    try:
+        candidates = [p for pattern in TEMP_PATTERNS for p in folder.glob(pattern)]
+    except OSError:
+        return removed
+    now = time.time()
+    for path in candidates:
+        try:
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and now - st.st_mtime >= older_than:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove: harmless either way
+    return removed

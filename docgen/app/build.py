@@ -23,12 +23,14 @@ from docgen.fsutil import sha256_file
 from docgen.render.docx import RenderJob, render_many
 from docgen.render.libreoffice import find_soffice, to_pdf
 from docgen.render.templates import template_label, template_path
+from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 TABLE = "builds"
 OUTPUT_DIR = "agreements"
+STALE_SECONDS = 60.0
 
 
 @dataclass
@@ -142,6 +144,8 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
             to_convert.append(plan)
 
     rendered: list[_Plan] = []
+    # Drafts render without the tracker lock: only a killed build's files are old enough.
+    remove_stale_temp_files(ws.outputs_dir / OUTPUT_DIR, older_than=STALE_SECONDS)
     errors = render_many([job for _, job in to_render])
     for (plan, _), error in zip(to_render, errors, strict=True):
         if error is None:

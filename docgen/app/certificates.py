@@ -33,7 +33,7 @@ from docgen.indonesian import angka
 from docgen.render.certificate_pdf import Job, LayoutSource, render_certificates, renderer_for
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
-from docgen.safepath import read_regular, safe_stem
+from docgen.safepath import read_regular, remove_stale_temp_files, safe_stem
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.state.records import checked
@@ -270,7 +270,10 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
          for c in fresh],
         year=report.year) if fresh else []
     allocated = iter(numbers)
-    folder = ws.rel(ws.inside(ws.outputs_dir / "certificates" / str(report.year), folder=True))
+    year_dir = ws.inside(ws.outputs_dir / "certificates" / str(report.year), folder=True)
+    for stale in (year_dir, year_dir / "print"):  # a killed batch's files (every issuer locks)
+        remove_stale_temp_files(stale)
+    folder = ws.rel(year_dir)
     recorded_at = now_text()
     user = current_user()
     head = config.office.head

@@ -16,6 +16,7 @@ from typing import Any
 
 from docgen.errors import DocgenError
 from docgen.fsutil import sha256_file
+from docgen.safepath import remove_stale_temp_files
 from docgen.workspace import Workspace
 
 EVIDENCE_DIR = "evidence"
@@ -64,6 +65,7 @@ class EvidenceCopier:
     def copy(self, agreement_id: str, source: Path) -> dict[str, Any]:
         folder = self.ws.agreements_dir / agreement_id / EVIDENCE_DIR
         self.ws.inside(folder, folder=True)
+        remove_stale_temp_files(folder)  # a killed copy's (copies are made under the lock)
         digest = sha256_file(source)
         name = evidence_name(source.name)
         n = 1

@@ -14,6 +14,7 @@ from docgen.app.common import agreement_views, catalog
 from docgen.documents.letter import letter_context
 from docgen.domain.letters import Planned, plan_followups
 from docgen.errors import InputError
+from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.base import now_text
 from docgen.state.records import checked
@@ -52,6 +53,7 @@ def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date,
     written: list[Path] = []
     try:
         with open_tracker(ws).write() as session:
+            remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))  # every writer locks
             registry = Registry(session, config)
             views = agreement_views(session, agreements, as_of)
             for p in plan_followups(views, checked(session, TABLE, session.rows(TABLE))):

@@ -44,6 +44,7 @@ from docgen.errors import TemplateError
 from docgen.indonesian import FILTERS
 from docgen.render.environment import BoundedEnvironment
 from docgen.render.qr import qr_ops
+from docgen.render.workers import exit_with_parent
 from docgen.validation import problems_from, read_toml
 
 LAYOUT_FILE = "sertifikat.toml"
@@ -246,7 +247,10 @@ def _file_problems(layout: Layout, source: LayoutSource) -> list[str]:
     if layout.logo:
         wanted.append(("logo.file", layout.logo.file))
     for where, file in wanted:
-        if not (source.folder / file).is_file():
+        if not (source.folder / file).resolve().is_relative_to(source.folder.resolve()):
+            problems.append(f"{source.label}: {where}: {file!r} is outside the layout's folder; "
+                            "put the file beside the layout")
+        elif not (source.folder / file).is_file():
             problems.append(f"{source.label}: {where}: no file {file!r} (paths are relative to "
                             f"the layout's folder)")
     if problems:
@@ -767,7 +771,8 @@ def _results(source: LayoutSource, jobs: Sequence[Job], workers: int) -> Iterato
             yield _write(renderer, job)
         return
     chunks = [list(jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                             initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         for chunk in pool.map(_write_chunk, [source] * len(chunks), chunks):
             yield from chunk
 

@@ -37,6 +37,7 @@ from lxml import etree
 from docgen.errors import DocgenError, TemplateError
 from docgen.fsutil import atomic_path
 from docgen.render.environment import jinja_env
+from docgen.render.workers import exit_with_parent
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -376,7 +377,8 @@ def render_many(jobs: Sequence[RenderJob], *, workers: int | None = None) -> lis
     workers = min(workers, len(jobs) // (POOL_MIN_JOBS // 2))
     chunk = max(1, len(jobs) // (workers * 4))
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                                 initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             return list(pool.map(_run, jobs, chunksize=chunk))
     except (BrokenProcessPool, OSError):
         # A pool that cannot start or dies (no semaphores on this system, a killed worker):
