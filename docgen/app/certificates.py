@@ -38,7 +38,7 @@ from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.state.records import checked
 from docgen.state.registry import Allocation, Registry
-from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
+from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, new_secret, read_secret, save_secret
 from docgen.workspace import Workspace
 
 TABLE = "certificates"
@@ -253,8 +253,10 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
     # Certificates in force were signed with the secret: a lost one is restored, not
     # replaced (once every one of them is revoked, a new secret may start afresh).
     in_force = [r for r in issued if not r.get("revoked")]
-    secret = read_secret(ws, create=True, issued=len(in_force))
-    assert secret is not None
+    secret = read_secret(ws)
+    fresh_secret = secret is None
+    if secret is None:  # saved only once the certificates are in place
+        secret = new_secret(len(in_force))
     secret_id = fingerprint(secret)
     known = {r["secret_id"] for r in in_force if r.get("secret_id")}
     if known and secret_id not in known:
@@ -323,6 +325,8 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
         raise DocgenError(f"{where}: cannot write the certificate: {exc.strerror or exc}; "
                           "close it if it is open and issue again (nothing was recorded)") from exc
     report.combined = ws.rel(combined_target)
+    if fresh_secret:
+        save_secret(ws, secret)
 
     inserts = []
     for index in writes:

@@ -47,7 +47,10 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     from docgen.app.common import layout_source_of
     from docgen.render.certificate_pdf import check_layout  # reportlab: only here
 
-    report.errors.extend(check_layout(layout_source_of(ws)))
+    try:
+        report.errors.extend(check_layout(layout_source_of(ws)))
+    except TemplateError as exc:
+        report.errors.extend(exc.problems)
     return report
 
 

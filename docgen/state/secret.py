@@ -34,32 +34,42 @@ def fingerprint(secret: bytes) -> str:
     return hmac.new(secret, _FINGERPRINT_TEXT, hashlib.sha256).hexdigest()[:16]
 
 
-def read_secret(ws: Workspace, *, create: bool = False, issued: int = 0) -> bytes | None:
-    """The workspace's certificate secret; created (under the caller's tracker lock) if
-    `create` and absent, unless the registry already holds `issued` certificates: those
-    were signed with the lost secret, which must be restored, not replaced. None if
-    absent and not to be created."""
+LABEL = f".docgen/{SECRET_FILE}"
+
+
+def new_secret(issued: int) -> bytes:
+    """A new secret, to be saved with `save_secret` once the first certificates are made;
+    refused while the registry holds `issued` certificates in force: they were signed with
+    the lost secret, which must be restored, not replaced."""
+    if issued:
+        raise TrackerError(
+            f"{LABEL} is missing, but the registry holds {issued} certificate(s) signed with it: "
+            f"restore it from a backup ({BACKUP_HINT}); docgen will not create a new one, "
+            "which would make every issued certificate fail verification")
+    return secrets.token_bytes(32)
+
+
+def save_secret(ws: Workspace, secret: bytes) -> None:
+    """Write a new secret, owner-only (under the caller's tracker lock)."""
     path = _secret_path(ws)
-    label = f".docgen/{SECRET_FILE}"
+    try:
+        check_write(ws.root, path)
+        atomic_write_bytes(path, (secret.hex() + "\n").encode("ascii"), private=True)
+    except DocgenError as exc:
+        raise TrackerError(f"{exc.message}; no certificate was issued") from exc
+    except OSError as exc:
+        raise TrackerError(f"{LABEL}: cannot create the certificate secret: "
+                           f"{exc.strerror or exc}; no certificate was issued") from exc
+
+
+def read_secret(ws: Workspace) -> bytes | None:
+    """The workspace's certificate secret; None if there is none yet."""
+    path = _secret_path(ws)
+    label = LABEL
     try:
         text = read_regular(path, 4096).decode("ascii").strip()
     except FileNotFoundError:
-        if not create:
-            return None
-        if issued:
-            raise TrackerError(
-                f"{label} is missing, but the registry holds {issued} certificate(s) signed with it: "
-                f"restore it from a backup ({BACKUP_HINT}); docgen will not create a new one, "
-                "which would make every issued certificate fail verification") from None
-        text = secrets.token_hex(32)
-        try:
-            check_write(ws.root, path)
-            atomic_write_bytes(path, (text + "\n").encode("ascii"), private=True)  # owner-only
-        except DocgenError as exc:
-            raise TrackerError(f"{exc.message}; no certificate was issued") from exc
-        except OSError as exc:
-            raise TrackerError(f"{label}: cannot create the certificate secret: "
-                               f"{exc.strerror or exc}; no certificate was issued") from exc
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         raise TrackerError(f"{label}: cannot read the certificate secret "
                            f"({getattr(exc, 'strerror', None) or exc})") from exc
