@@ -51,9 +51,14 @@ def _write_files(result: Monitoring, ws: Workspace, files: list[tuple[str, Path]
     writers = {"--pdf": write_report_pdf, "--xlsx": write_report_xlsx}
     with tempfile.TemporaryDirectory(prefix="docgen-monitor-") as scratch:
         made = []
-        for index, (option, _) in enumerate(files):
+        for index, (option, target) in enumerate(files):
             part = Path(scratch) / f"{index}{'.pdf' if option == '--pdf' else '.xlsx'}"
-            writers[option](result.report, ws.config, part)
+            try:
+                writers[option](result.report, ws.config, part)
+            except DocgenError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reportlab/openpyxl on data they cannot lay out
+                raise DocgenError(f"{option} {target}: cannot make the report: {_reason(exc)}") from exc
             made.append(part)
         targets = [path for _, path in files]
         if len({os.path.abspath(t) for t in targets}) < len(targets):
@@ -69,6 +74,13 @@ def _write_files(result: Monitoring, ws: Workspace, files: list[tuple[str, Path]
             option, target = _named(files, exc.filename)
             raise DocgenError(f"{option} {target}: cannot write: {exc.strerror or exc}") from exc
     result.written.extend(targets)
+
+
+def _reason(exc: Exception) -> str:
+    if type(exc).__name__ == "LayoutError":  # reportlab: a cell taller than a page
+        return ("a text does not fit on a page (a very long word or name in a title?); "
+                "shorten it in the agreement file")
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
 
 
 def _named(files: list[tuple[str, Path]], filename: object) -> tuple[str, Path]:

@@ -81,17 +81,18 @@ def test_a_template_or_layout_linking_outside_is_not_read(example, cli, outside)
     assert_clean_failure(cli(example, *ISSUE))
 
 
-@pytest.mark.parametrize(("folder", "args"), [
-    ("outputs", ("build",)),
-    ("outputs", LETTERS),
-    ("outputs", ISSUE),
-    (".docgen", ("number", "next", "letter")),
-    (".docgen", ISSUE),
-    ("agreements", ("agreement", "new", "baru", "--kind", "mou")),
-    ("agreements", (*SET, "--evidence", "docgen.toml")),
-    ("tracker.json", ("number", "next", "letter")),
+@pytest.mark.parametrize(("folder", "args", "code"), [
+    ("outputs", ("build",), errno.EROFS),
+    ("outputs", LETTERS, errno.ENOSPC),
+    ("outputs", ISSUE, errno.EACCES),
+    ("outputs", ISSUE, errno.ENOSPC),
+    (".docgen", ("number", "next", "letter"), errno.EROFS),
+    (".docgen", ISSUE, errno.EACCES),
+    ("agreements", ("agreement", "new", "baru", "--kind", "mou"), errno.EACCES),
+    ("agreements", (*SET, "--evidence", "docgen.toml"), errno.ENOSPC),
+    ("tracker.json", ("number", "next", "letter"), errno.ENOSPC),
+    ("tracker-history", SET, errno.EROFS),
 ])
-@pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC, errno.EACCES])
 def test_unwritable_or_full(example, cli, deny_writes, folder, args, code):
     if folder == "tracker.json":
         assert cli(example, "number", "next", "letter").exit_code == 0
