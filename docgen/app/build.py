@@ -70,9 +70,12 @@ class _Plan:
     pdf: Path
 
 
-def _sha(path: Path, cache: dict[Path, str]) -> str:
+def _sha(path: Path, cache: dict[Path, str], label: str) -> str:
     if path not in cache:
-        cache[path] = sha256_file(path)
+        try:
+            cache[path] = sha256_file(path)
+        except OSError as exc:
+            raise DocgenError(f"{label}: cannot read: {exc.strerror or exc}") from exc
     return cache[path]
 
 
@@ -80,15 +83,15 @@ def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, hashes: dict[Path,
     agreement = catalog.get(agreement_id)  # raises with the file's problems
     yaml_path = catalog.files[agreement_id]
     template = template_path(ws.templates_dir, agreement.template_name)
-    sources = {ws.rel(yaml_path): _sha(yaml_path, hashes)}
+    sources = {ws.rel(yaml_path): _sha(yaml_path, hashes, ws.rel(yaml_path))}
     if agreement.parent:
         if agreement.parent not in catalog.agreements:
             raise DocgenError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
         parent_path = catalog.files[agreement.parent]
-        sources[ws.rel(parent_path)] = _sha(parent_path, hashes)
+        sources[ws.rel(parent_path)] = _sha(parent_path, hashes, ws.rel(parent_path))
     label = template_label(template, ws.rel)
-    sources[label] = _sha(template, hashes)
-    sources[ws.rel(ws.config_path)] = _sha(ws.config_path, hashes)
+    sources[label] = _sha(template, hashes, label)
+    sources[ws.rel(ws.config_path)] = _sha(ws.config_path, hashes, ws.rel(ws.config_path))
     sources["docgen"] = __version__
     key = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
     out_dir = ws.outputs_dir / OUTPUT_DIR

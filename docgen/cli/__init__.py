@@ -45,6 +45,9 @@ class DocgenGroup(TyperGroup):
             for line in exc.problems:
                 typer.echo(error_line(line), err=True)
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            _silence_stdout()  # `docgen ... | head`: the reader has what it wanted
+            raise typer.Exit(1) from None
         except OSError as exc:
             if _verbose(ctx) or exc.errno not in USER_ERRNOS:
                 self._internal(ctx, exc)
@@ -66,6 +69,15 @@ class DocgenGroup(TyperGroup):
             err=True,
         )
         raise typer.Exit(1) from None
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit: point it at nothing so that no second error shows.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
 
 
 def _tolerant_streams() -> None:

@@ -76,8 +76,10 @@ WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 @pytest.fixture
 def deny_writes(monkeypatch) -> Callable[[Path, int], None]:
     """deny_writes(folder, errno.EROFS): every write under `folder` fails as on a read-only
-    (or full: ENOSPC) file system, for root too (chmod does not stop root)."""
+    (or full: ENOSPC) file system, for root too (chmod does not stop root); with
+    `reads=True` reading fails too (EACCES: a folder its user may not read)."""
     denied: list[tuple[Path, int]] = []
+    unreadable: list[Path] = []
 
     def blocked(path: object) -> int | None:
         try:
@@ -97,13 +99,13 @@ def deny_writes(monkeypatch) -> Callable[[Path, int], None]:
 
     def os_open(path, flags, *args, **kwargs):
         code = blocked(path)
-        if code is not None and flags & WRITE_FLAGS:
+        if code is not None and (flags & WRITE_FLAGS or code == errno.EACCES and path_in(path, unreadable)):
             raise fail(code, path)
         return real_os_open(path, flags, *args, **kwargs)
 
     def open_(file, mode="r", *args, **kwargs):
         code = blocked(file) if isinstance(file, str | bytes | os.PathLike) else None
-        if code is not None and any(c in mode for c in "wax+"):
+        if code is not None and (any(c in mode for c in "wax+") or path_in(file, unreadable)):
             raise fail(code, file)
         return real_open(file, mode, *args, **kwargs)
 
@@ -125,8 +127,14 @@ def deny_writes(monkeypatch) -> Callable[[Path, int], None]:
     for name in real:
         monkeypatch.setattr(os, name, wrap(name))
 
-    def deny(folder: Path, code: int = errno.EROFS) -> None:
+    def path_in(path: object, folders: list[Path]) -> bool:
+        target = Path(os.path.abspath(os.fsdecode(path)))  # type: ignore[arg-type]
+        return any(target == f or f in target.parents for f in folders)
+
+    def deny(folder: Path, code: int = errno.EROFS, *, reads: bool = False) -> None:
         denied.append((Path(os.path.abspath(folder)), code))
+        if reads:
+            unreadable.append(Path(os.path.abspath(folder)))
 
     return deny
 

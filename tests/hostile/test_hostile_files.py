@@ -135,3 +135,31 @@ def test_monitor_writes_both_files_or_neither(example, cli, tmp_path, deny_write
                                      "--xlsx", str(xlsx)))
     assert lines[0].startswith(f"--xlsx {xlsx}: cannot write: "), lines
     assert not pdf.exists() and not xlsx.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_fifos_where_docgen_reads_its_files(example, cli):
+    os.mkfifo(example / "tracker.json")
+    lines = assert_clean_failure(cli(example, "number", "list"))
+    assert lines == ["tracker.json: cannot read: not a regular file (a FIFO)"]
+    (example / "tracker.json").unlink()
+    (example / ".docgen").mkdir()
+    os.mkfifo(example / ".docgen" / "certificate-secret")
+    lines = assert_clean_failure(cli(example, *ISSUE))
+    assert lines[0].startswith(".docgen/certificate-secret: cannot read the certificate secret"), lines
+    os.mkfifo(example / "templates" / "mou.docx")
+    lines = assert_clean_failure(cli(example, "build", MOU))
+    assert any("templates/mou.docx: is a FIFO, not a regular file" in line for line in lines), lines
+
+
+def test_unreadable_templates_and_agreements(example, cli, deny_writes):
+    from docgen.render.templates import defaults_dir
+
+    (example / "templates" / "mou.docx").write_bytes((defaults_dir() / "mou.docx").read_bytes())
+    deny_writes(example / "templates", errno.EACCES, reads=True)
+    deny_writes(example / "agreements" / f"{RENJA}.yaml", errno.EACCES, reads=True)
+    lines = assert_clean_failure(cli(example, "build"))
+    assert any(line.startswith(f"agreements/{MOU}.yaml: templates/mou.docx: ") and "Permission denied"
+               in line for line in lines), lines
+    assert f"agreements/{RENJA}.yaml: cannot read: Permission denied" in lines, lines
+    assert not list((example / "outputs").rglob("*.docx"))
