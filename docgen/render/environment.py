@@ -76,12 +76,13 @@ def _check_size(value: Any, what: str = "a value") -> Any:
     return value
 
 
-def _check_args(args: Iterable[Any], what: str) -> None:
-    """Refuse an integer argument or format width that would make a huge value."""
+def _check_args(args: Iterable[Any], what: str, *, specs: bool = False) -> None:
+    """Refuse an integer argument or format width that would make a huge value (`specs`:
+    every text argument may be a format spec, as in "{0:{1}}".format(1, ">3000000000"))."""
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_VALUE:
             raise _too_large(what)
-        if isinstance(arg, str) and _FORMAT_WIDTH.search(arg) and ("%" in arg or "{" in arg):
+        if isinstance(arg, str) and _FORMAT_WIDTH.search(arg) and (specs or "%" in arg or "{" in arg):
             widths = [int(n) for n in _FORMAT_WIDTH.findall(arg)]
             if max(widths) > MAX_VALUE:
                 raise _too_large(what)
@@ -204,6 +205,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         super().__init__(**options)
         self.globals[_LOOP_GUARD] = _loop_guard
         self.globals["namespace"] = _BoundedNamespace
+        self.globals.pop("lipsum", None)  # lipsum(3000000000) loops in Python, unguarded
         self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
 
     @staticmethod
@@ -219,7 +221,8 @@ class BoundedEnvironment(SandboxedEnvironment):
         owner = getattr(method, "__self__", None)
         if isinstance(owner, str | bytes | list | tuple):
             name = getattr(method, "__name__", "a method")
-            _check_args([*args, *kwargs.values()], f"the result of {name}()")
+            _check_args([*args, *kwargs.values()], f"the result of {name}()",
+                        specs=name in ("format", "format_map"))
             if name == "join" and args:
                 _check_join(args[0], owner)
             if name in ("format", "format_map") and isinstance(owner, str):

@@ -87,6 +87,42 @@ BOMBS = [
 ]
 
 
+MORE_BOMBS = [
+    "{{ 3000000000 * 'x' }}", "{{ 'x'.center(3000000000) }}", "{{ '{:>3000000000}'.format(1) }}",
+    "{{ '{0:{1}}'.format(1, '>3000000000') }}", "{{ '%*d' % (3000000000, 1) }}", "{{ 2 ** 100000000 }}",
+    "{{ ('x' * 100000)|replace('', 'y' * 100000) }}", "{{ range(10)|slice(3000000000)|list }}",
+    "{{ [1] * 10000000 }}", "{{ 'x' * 4000000 + 'x' * 4000000 }}", "{{ lipsum(3000000000) }}",
+    "{% macro m(s) %}{{ m(s ~ s) }}{% endmacro %}{{ m('x') }}",
+    "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "{% for c in 'x' * 4000000 %}{% endfor %}",
+    "{% set ns = namespace(s='') %}{% for i in range(100) %}{% set ns.s %}{{ ns.s }}{{ ns.s }}x"
+    "{% endset %}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("bomb", MORE_BOMBS)
+def test_the_template_environment_is_bounded(bomb):
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    from docgen.render.environment import jinja_env
+
+    started = time.monotonic()
+    with pytest.raises((SecurityError, UndefinedError)):
+        jinja_env().from_string(bomb).render()
+    assert time.monotonic() - started < 3
+
+
+def test_ordinary_templates_still_render():
+    from docgen.render.environment import jinja_env
+
+    template = jinja_env().from_string(
+        "{% for x in items if x %}{{ loop.index }}/{{ loop.length }} {{ x|upper }}{% else %}none"
+        "{% endfor %}|{{ '%05.1f' % 3.14159 }}|{{ '{:>6}'.format('ab') }}|{{ 1000000000000|rupiah }}|"
+        "{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}")
+    assert template.render(items=["a", "", "b"]) == (
+        "1/2 A2/2 B|003.1|    ab|Rp1.000.000.000.000,00|3")
+
+
 def _docx_with(text: str) -> bytes:
     import io
 
