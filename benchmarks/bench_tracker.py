@@ -52,6 +52,7 @@ def agreement_yaml(aid: str) -> str:
 
 def make_workspace(root: Path) -> Workspace:
     shutil.copy(REPO / "docgen.toml", root / "docgen.toml")
+    shutil.copytree(REPO / "templates", root / "templates")  # the logo docgen.toml names
     (root / "agreements").mkdir()
     shutil.copy(REPO / "agreements" / "ntt-mou-2021.yaml", root / "agreements")
     for i in range(AGREEMENTS):

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from docgen.catalog_cache import DiskCache, open_cache
 from docgen.domain.status import agreement_status, days_left
-from docgen.errors import AgreementError, NotFoundError
+from docgen.errors import AgreementError, DocgenError, NotFoundError
 from docgen.models import PLACEHOLDER, Agreement, is_valid_id
 from docgen.safepath import read_regular, source_problem
 from docgen.usertext import bad_text
@@ -226,8 +226,17 @@ def load_catalog(ws: Workspace, as_of: date | None = None,
     for stem in twice:  # which of the two is meant? neither, until one is removed
         catalog.agreements.pop(stem, None)
     _cross_check(catalog)
-    catalog.warnings.extend(_warnings(catalog, as_of or date.today()))
+    catalog.warnings.extend(_warnings(catalog, as_of or date.today(), _office_with_address(ws)))
     return catalog
+
+
+def _office_with_address(ws: Workspace) -> str | None:
+    """The office's name when docgen.toml gives its address (drafts use it for the office)."""
+    try:
+        office = ws.config.office
+    except DocgenError:
+        return None  # `check` reports the config itself
+    return office.name if office.address else None
 
 
 def _add(catalog: Catalog, path: Path, disk: DiskCache | None = None) -> None:
@@ -309,7 +318,11 @@ def _cross_check(catalog: Catalog) -> None:
         del catalog.agreements[agreement_id]
 
 
-def _warnings(catalog: Catalog, as_of: date) -> Iterator[Problem]:
+AGREEMENT_NAMES = ("kesepakatan bersama", "nota kesepahaman", "perjanjian kerja sama",
+                   "rencana kerja", "memorandum of understanding")
+
+
+def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Iterator[Problem]:
     for agreement_id, a in catalog.agreements.items():
         label = f"agreements/{catalog.files[agreement_id].name}"
         end = a.end_date
@@ -322,6 +335,17 @@ def _warnings(catalog: Catalog, as_of: date) -> Iterator[Problem]:
                 if end and d.due > end:
                     yield Problem(label, loc, f"{d.id} is due ({d.due}) after the term ends ({end})",
                                   warning=True)
+        if a.signed_on is not None:
+            for index, party in enumerate(a.parties):
+                if not party.address and party.org != office:
+                    yield Problem(label, f"parties.{index}.address", f"{party.role_name} "
+                                  f"({party.org}) has no address: the signed agreement shows a "
+                                  "dotted blank after \"berkedudukan di\"", warning=True)
+        for index, basis in enumerate(a.legal_basis):
+            if basis.casefold().startswith(AGREEMENT_NAMES):
+                yield Problem(label, f"legal_basis.{index}", "an agreement is not a peraturan "
+                              "perundang-undangan: cite the MoU through `parent` (the recitals "
+                              "cite it), not under the legal basis", warning=True)
         if agreement_status(a, as_of) == "expiring":
             yield Problem(label, "ends_on" if a.ends_on else "duration_months",
                           f"the agreement expires on {end} ({days_left(a, as_of)} days left)", warning=True)

@@ -6,18 +6,31 @@ import re
 import string
 from pathlib import Path
 from typing import Literal
+from urllib.parse import parse_qs, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from docgen.errors import ConfigError
+from docgen.errors import ConfigError, InputError
 from docgen.usertext import bad_text
 from docgen.validation import dotted, problems_from, read_toml
 
 CONFIG_FILE = "docgen.toml"
 NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_code"})
+# Fields only some kinds have: a certificate also knows the assessment it rewards.
+EXTRA_FIELDS = {"certificate": frozenset({"assessment_year"})}
 NUMBER_KINDS = ("letter", "certificate", "agreement")
 MAX_FORMAT = 200  # characters of a numbering format or verify_url
 MAX_WIDTH = 40    # of one field in it: "{seq:04d}" is 4
+CLOSING = ("Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami ucapkan "
+           "terima kasih.")
 
 
 class Strict(BaseModel):
@@ -30,13 +43,62 @@ class Head(Strict):
     nip: str | None = None
 
 
+class Signatory(Head):
+    """`[signatories.NAME]`: someone else who signs, chosen with `--signatory NAME`."""
+
+    heading: list[str] = Field(default_factory=list)  # the head lines of a certificate they sign
+
+    @field_validator("heading")
+    @classmethod
+    def _lines(cls, value: list[str]) -> list[str]:
+        return _clean_lines(value)
+
+
+def _clean_lines(value: list[str]) -> list[str]:
+    lines = [" ".join(line.split()) for line in value]
+    if any(not line for line in lines):
+        raise ValueError("an empty line; remove it")
+    return lines
+
+
 class Office(Strict):
     name: str = Field(min_length=1)
     short: str | None = None
     unit_code: str = Field(min_length=1)
     city: str = Field(min_length=1)
     address: str | None = None
+    letterhead: list[str] = Field(default_factory=list)  # the kop's lines; default from `name`
+    postcode: str = ""
+    phone: str = ""
+    website: str = ""
+    email: str = ""
+    logo: str = ""  # an image file in templates/
     head: Head
+
+    @field_validator("letterhead")
+    @classmethod
+    def _lines(cls, value: list[str]) -> list[str]:
+        return _clean_lines(value)
+
+    @field_validator("logo")
+    @classmethod
+    def _inside_templates(cls, value: str) -> str:
+        parts = value.replace("\\", "/").split("/")
+        if value and (value.startswith("/") or ":" in value or ".." in parts):
+            raise ValueError(f"{value!r}: name an image file inside templates/, e.g. \"logo.png\"")
+        return value
+
+    @property
+    def letterhead_lines(self) -> list[str]:
+        """The kop: `letterhead`, else the name in capitals, split before "Perwakilan"
+        so that each line is one whole name ("OMBUDSMAN REPUBLIK INDONESIA" /
+        "PERWAKILAN PROVINSI NUSA TENGGARA TIMUR")."""
+        if self.letterhead:
+            return list(self.letterhead)
+        name = " ".join(self.name.split())
+        head, sep, tail = name.partition(" Perwakilan ")
+        lines = [head, f"Perwakilan {tail}"] if sep and tail else [name]
+        return [line.upper() for line in lines]
 
 
 class Contact(Strict):
@@ -49,11 +111,17 @@ class Letters(Strict):
     reply_days: int = Field(default=14, ge=1, le=365)
     sifat: str = "Biasa"
     contact: Contact = Field(default_factory=Contact)
+    closing: str = Field(default=CLOSING, min_length=1)
+
+
+class Reports(Strict):
+    prepared_by: str = ""  # a [signatories] key: who signs the monitoring report
 
 
 class Certificates(Strict):
     event: str = "Penilaian Kepatuhan Standar Pelayanan Publik"
     verify_url: str = ""
+    signatory: str = ""  # a [signatories] key; default: [office.head]
 
     @field_validator("verify_url")
     @classmethod
@@ -85,22 +153,24 @@ def _format_fields(fmt: str) -> set[str]:
 
 class Numbering(Strict):
     letter: str = "B/{seq:03d}/{unit_code}/KM.01/{month_roman}/{year}"
-    certificate: str = "{seq:04d}/PHG/{unit_code}/{year}"
+    certificate: str = "{seq:04d}/PHG/{unit_code}/{month_roman}/{year}"
     agreement: str = "{seq:02d}/KB/{unit_code}/{month_roman}/{year}"
     reset: Literal["yearly", "never"] = "yearly"
 
     @field_validator("letter", "certificate", "agreement")
     @classmethod
-    def _known_fields(cls, fmt: str) -> str:
+    def _known_fields(cls, fmt: str, info: ValidationInfo) -> str:
+        allowed = NUMBER_FIELDS | EXTRA_FIELDS.get(str(info.field_name), frozenset())
         fields = _format_fields(fmt)
-        unknown = fields - NUMBER_FIELDS
+        unknown = fields - allowed
         if unknown:
-            known = ", ".join(sorted(NUMBER_FIELDS))
+            known = ", ".join(sorted(allowed))
             raise ValueError(f"unknown field {{{sorted(unknown)[0]}}} (known: {known})")
         if "seq" not in fields:
             raise ValueError("the format must contain {seq}")
         try:
-            fmt.format(seq=1, year=2022, month=1, month_roman="I", day=1, unit_code="X")
+            fmt.format(seq=1, year=2022, month=1, month_roman="I", day=1, unit_code="X",
+                       assessment_year=2021)
         except (ValueError, KeyError, IndexError) as exc:
             raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
         return fmt
@@ -115,6 +185,18 @@ class Grade(Strict):
 
 class GradingScheme(Strict):
     grades: list[Grade] = Field(min_length=1)
+    # How a certificate names a grade: "Opini {label} (Kategori {grade}, Zona {zone})";
+    # empty = the built-in wording of the year (DOMAIN.md).
+    wording: str = ""
+
+    @field_validator("wording")
+    @classmethod
+    def _wording_fields(cls, value: str) -> str:
+        unknown = _format_fields(value) - {"grade", "label", "zone"}
+        if unknown:
+            raise ValueError(f"unknown field {{{sorted(unknown)[0]}}}; use {{grade}}, {{label}} "
+                             "and {zone}")
+        return value
 
     @model_validator(mode="after")
     def _descending(self) -> GradingScheme:
@@ -132,14 +214,56 @@ class GradingScheme(Strict):
 class TrackerSettings(Strict):
     url: str = ""   # a PostgreSQL URL; empty = the workspace's file tracker
 
+    @field_validator("url")
+    @classmethod
+    def _no_password(cls, url: str) -> str:
+        if url_has_password(url):
+            raise ValueError("holds a password; docgen.toml is shared and copied around: remove it "
+                             "and let libpq supply it (PGPASSWORD, ~/.pgpass, a service file)")
+        return url
+
+
+def url_has_password(url: str) -> bool:
+    """Whether a libpq URL or key=value connection string carries a password."""
+    text = url.strip()
+    if re.match(r"^postgres(ql)?://", text, re.I):
+        parts = urlsplit(text)
+        userinfo = parts.netloc.rpartition("@")[0]
+        return ":" in userinfo or "password" in {k.lower() for k in parse_qs(parts.query)}
+    return bool(re.search(r"(^|\s)password\s*=", text, re.I))
+
 
 class Config(Strict):
     office: Office
+    signatories: dict[str, Signatory] = Field(default_factory=dict)
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
     letters: Letters = Field(default_factory=Letters)
+    reports: Reports = Field(default_factory=Reports)
     certificates: Certificates = Field(default_factory=Certificates)
     numbering: Numbering = Field(default_factory=Numbering)
     grading: dict[str, GradingScheme] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _signatory_keys(self) -> Config:
+        for where, key in (("reports.prepared_by", self.reports.prepared_by),
+                           ("certificates.signatory", self.certificates.signatory)):
+            if key and key not in self.signatories:
+                raise ValueError(f"{where}: {unknown_signatory(key, self)}")
+        return self
+
+    def signatory(self, key: str | None) -> Signatory:
+        """The `[signatories.KEY]` entry; None or "" is the office head (heading: none)."""
+        if not key:
+            head = self.office.head
+            return Signatory(name=head.name, title=head.title, nip=head.nip)
+        if key not in self.signatories:
+            raise InputError(f"--signatory: {unknown_signatory(key, self)}")
+        return self.signatories[key]
+
+
+def unknown_signatory(key: str, config: Config) -> str:
+    known = ", ".join(sorted(config.signatories)) or "none yet"
+    return f"no [signatories.{key}] in docgen.toml (known: {known})"
 
     @field_validator("grading")
     @classmethod

@@ -194,6 +194,11 @@ def angka(x: int | float | Decimal | str, decimals: int = 2) -> str:
     return f"{q:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
 
 
+def bilangan(n: int) -> str:
+    """A count in figures and words, as official writing gives it: 7 -> "7 (tujuh)"."""
+    return f"{int(n)} ({terbilang(int(n))})"
+
+
 def rupiah(x: int | float | Decimal | str) -> str:
     """Money: "Rp1.500.000,00"; negative amounts "-Rp1.000,00"."""
     text = angka(x, 2)
@@ -220,5 +225,6 @@ FILTERS: dict[str, Callable[..., str]] = {
     "rupiah": rupiah,
     "rupiah_terbilang": rupiah_terbilang,
     "angka": angka,
+    "bilangan": bilangan,
     "kalimat_pembuka": kalimat_pembuka,
 }

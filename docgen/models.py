@@ -39,6 +39,7 @@ class Strict(BaseModel):
 class Signatory(Strict):
     name: Text
     title: Text
+    rank: str | None = None  # pangkat/golongan of a civil servant: "Pembina Utama Muda (IV/c)"
     nip: str | None = None
 
 
@@ -50,8 +51,10 @@ class Contact(Strict):
 
 class Party(Strict):
     role: Literal["first", "second"]
-    org: Text
+    org: Text  # the legal party (Pemerintah Provinsi ..., a university), never a unit of it
     kind: Literal["ombudsman", "pemda", "university", "agency", "other"]
+    unit: str | None = None  # the working unit that carries the work and receives letters
+    mandate: str | None = None  # the authority the signatory acts under (a surat kuasa)
     address: str | None = None
     signatory: Signatory
     superior: str | None = None
@@ -60,6 +63,11 @@ class Party(Strict):
     @property
     def role_name(self) -> str:
         return ROLE_NAMES[self.role]
+
+    @property
+    def addressee_org(self) -> str:
+        """Who letters go to: the working unit, else the party itself."""
+        return self.unit or self.org
 
 
 class Deliverable(Strict):

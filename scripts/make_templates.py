@@ -20,7 +20,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -42,7 +42,7 @@ def new_document() -> DocumentObject:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin = Cm(3), Cm(2.5)
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.5)
-    section.footer_distance = Cm(1.2)
+    section.header_distance = section.footer_distance = Cm(1.25)
 
     normal = doc.styles["Normal"]
     normal.font.name = FONT
@@ -59,17 +59,7 @@ def new_document() -> DocumentObject:
     fmt.line_spacing = 1.15
     fmt.widow_control = True
 
-    # A centred page number in the footer.
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    footer._p.append(field)
+    page_numbers(section)
 
     props = doc.core_properties
     props.title = "{{ agreement.title }}"
@@ -82,7 +72,27 @@ def new_document() -> DocumentObject:
     return doc
 
 
+def page_numbers(section) -> None:
+    """Tata Naskah Dinas page numbers: none on the first page, "- 2 -" top centre after."""
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = ""  # an empty first-page header
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    header.paragraph_format.space_after = Pt(0)
+    header.add_run("- ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    header._p.append(field)
+    header.add_run(" -")
+
+
 ALIGN = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
+         "right": WD_ALIGN_PARAGRAPH.RIGHT,
          "left": WD_ALIGN_PARAGRAPH.LEFT}
 
 
@@ -198,6 +208,152 @@ def row_flags(row, *, header: bool = False) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
+def row_height(row, height_cm: float) -> None:
+    """A table row at least `height_cm` tall (the space to sign in)."""
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(int(Cm(height_cm).twips)))
+    height.set(qn("w:hRule"), "atLeast")
+    row._tr.get_or_add_trPr().append(height)
+
+
+# ---------------------------------------------------------------- letters (surat dinas)
+#
+# The parts of a surat dinas per Tata Naskah Dinas (DOMAIN.md, "Letters"), for every
+# letter template (make_letter_template.py and others). They read the variables of
+# `docgen.documents.letter.letter_context` and `office_context`: `office.letterhead`,
+# `office.kop_address`, `office.kop_contact`, `office.logo`, `signatory`, `tembusan`.
+
+LOGO_NAME = "docgen-logo"  # the kop picture's name: docgen puts [office] logo in its place
+LOGO_SIZE = 2.2  # cm: the box the logo is fitted into
+
+
+def placeholder_logo(pixels: int = 264) -> bytes:
+    """A neutral placeholder image (a ring and the word LOGO): never an institution's
+    emblem. Drawn the same way every time, so the templates stay reproducible."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGBA", (pixels, pixels), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    grey = (110, 110, 110, 255)
+    edge = pixels // 24
+    draw.ellipse((edge, edge, pixels - edge, pixels - edge), outline=grey, width=edge)
+    inner = pixels // 6
+    draw.ellipse((inner, inner, pixels - inner, pixels - inner), outline=grey, width=edge // 2)
+    font = ImageFont.load_default(size=pixels // 6)
+    draw.text((pixels / 2, pixels / 2), "LOGO", fill=grey, font=font, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def rule_below(p, size: int = 18) -> None:
+    """A thick line under paragraph `p` (the line under the kop)."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "thick"), ("w:sz", str(size)), ("w:space", "4"),
+                       ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p._p.get_or_add_pPr().append(borders)
+
+
+def _kop_lines(doc_or_cell, first=None) -> None:
+    """The letterhead lines, each its own paragraph (a name is never broken across
+    lines), then the address and the contact line."""
+    p = first if first is not None else doc_or_cell.add_paragraph()
+    p.alignment = ALIGN["center"]
+    p.paragraph_format.space_after = Pt(0)
+    add_runs(p, "{{ office.letterhead[0] }}", bold=True, size=14)
+    tag(doc_or_cell, "{%p for line in office.letterhead[1:] %}")
+    para(doc_or_cell, "{{ line }}", align="center", bold=True, size=12, after=0)
+    tag(doc_or_cell, "{%p endfor %}")
+    tag(doc_or_cell, "{%p if office.kop_address %}")
+    para(doc_or_cell, "{{ office.kop_address }}", align="center", size=8, after=0)
+    tag(doc_or_cell, "{%p endif %}")
+    tag(doc_or_cell, "{%p if office.kop_contact %}")
+    para(doc_or_cell, "{{ office.kop_contact }}", align="center", size=8, after=0)
+    tag(doc_or_cell, "{%p endif %}")
+
+
+def kop(doc) -> None:
+    """The letterhead: with `[office] logo`, the logo left of the centred lines (the
+    template holds a placeholder picture named LOGO_NAME that docgen replaces); without,
+    the lines centred on the page. A thick rule below."""
+    tag(doc, "{%p if office.logo %}")
+    t = table(doc, [LOGO_SIZE + 0.3, 15.5 - LOGO_SIZE - 0.3], 1, borders=False)
+    logo_cell, text_cell = t.rows[0].cells
+    for cell in (logo_cell, text_cell):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    logo_p = logo_cell.paragraphs[0]
+    logo_p.alignment = ALIGN["left"]
+    logo_p.add_run().add_picture(io.BytesIO(placeholder_logo()), width=Cm(LOGO_SIZE),
+                                 height=Cm(LOGO_SIZE))
+    doc_pr = logo_p._p.find(".//" + qn("wp:docPr"))
+    doc_pr.set("name", LOGO_NAME)
+    doc_pr.set("descr", "logo")
+    _kop_lines(text_cell, first=text_cell.paragraphs[0])
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if not office.logo %}")
+    _kop_lines(doc)
+    tag(doc, "{%p endif %}")
+    rule_below(para(doc, "", after=12, size=4))
+
+
+def place_and_date(doc, text: str = "{{ office.city }}, {{ letter.date_text }}") -> None:
+    """Top right, no full stop: "Kupang, 8 Februari 2022"."""
+    para(doc, text, align="right", after=6)
+
+
+def letter_fields(doc, fields=(("Nomor", "{{ letter.number }}"), ("Sifat", "{{ letter.sifat }}"),
+                                ("Lampiran", "{{ letter.lampiran }}"), ("Hal", "{{ letter.hal }}"))
+                  ) -> None:
+    """Nomor, Sifat, Lampiran, Hal: left, colons aligned, all plain (Hal too)."""
+    t = table(doc, [2.6, 0.5, 12.4], len(fields), borders=False)
+    for row, (label, value) in zip(t.rows, fields, strict=True):
+        cell_text(row.cells[0], label)
+        cell_text(row.cells[1], ":")
+        cell_text(row.cells[2], value)
+
+
+def addressee(doc, title: str = "addressee.title", lines: str = "addressee.address_lines") -> None:
+    """"Yth." and the addressee's job title, then the street address and the city on the
+    next lines; wrapped lines hang under the text after "Yth."."""
+    para(doc, f"Yth.\t{{{{ {title} }}}}", align="left", after=0, hanging=1.1)
+    tag(doc, f"{{%p for line in {lines} %}}")
+    para(doc, "{{ line }}", align="left", after=0, indent=1.1)
+    tag(doc, "{%p endfor %}")
+
+
+def closing_sentence(doc, text: str = "{{ letter.closing }}") -> None:
+    """The closing formula, kept on the page of the signature that follows it."""
+    para(doc, text, keep=True, after=12)
+
+
+def signature_block(doc, who: str = "signatory", indent: float = 8.0) -> None:
+    """Right half: "JOB TITLE," / space / full name / "NIP ...". Paragraphs that keep
+    with the next, so the closing sentence, the signature and the tembusan stay on one
+    page (no page holds only a signature or only a tembusan)."""
+    para(doc, f"{{{{ {who}.title }}}},", align="left", indent=indent, after=0, keep=True)
+    for _ in range(3):
+        para(doc, "", align="left", indent=indent, after=0, keep=True)
+    para(doc, f"{{{{ {who}.name }}}}", align="left", indent=indent, after=0, keep=True, bold=True)
+    tag(doc, f"{{%p if {who}.nip %}}")
+    para(doc, f"NIP {{{{ {who}.nip }}}}", align="left", indent=indent, after=0, keep=True)
+    tag(doc, "{%p endif %}")
+
+
+def tembusan(doc, var: str = "tembusan") -> None:
+    """"Tembusan:" bottom left, its items numbered only if more than one (the context
+    numbers them); never "Arsip". The last line ends the keep-together chain."""
+    tag(doc, f"{{%p if {var} %}}")
+    para(doc, "", align="left", after=0, size=10, keep=True)
+    para(doc, "Tembusan:", align="left", after=0, size=10, keep=True)
+    tag(doc, f"{{%p for t in {var} %}}")
+    para(doc, "{{ t }}", align="left", after=0, size=10, keep=True)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
 # ---------------------------------------------------------------- the agreement
 
 def title_block(doc) -> None:
@@ -220,9 +376,10 @@ def komparisi(doc) -> None:
         cell_text(cells[1], f"{{{{ {role}.signatory.name | upper }}}}", bold=True, after=6)
         cell_text(cells[2], ":", after=6)
         cell_text(cells[3], [
-            (f"{{{{ {role}.signatory.title }}}}, dalam hal ini bertindak untuk dan atas nama "
-             f"{{{{ {role}.org }}}}{{% if {role}.address %}}, berkedudukan di {{{{ {role}.address }}}}"
-             "{% endif %}, selanjutnya disebut ", False),
+            (f"{{{{ {role}.signatory.title }}}}, berkedudukan di {{{{ {role}.address_text }}}}, "
+             f"dalam hal ini bertindak untuk dan atas nama {{{{ {role}.org }}}}"
+             f"{{% if {role}.mandate %}} berdasarkan {{{{ {role}.mandate }}}}{{% endif %}}, "
+             "selanjutnya disebut ", False),
             (name, True), (".", False)], align="justify", after=6)
     para(doc, [("PIHAK PERTAMA", True), (" dan ", False), ("PIHAK KEDUA", True),
                (" secara bersama-sama disebut ", False), ("PARA PIHAK", True),
@@ -257,9 +414,9 @@ def articles_after(doc, *, notice: str, monev: str) -> None:
     pasal(doc, 4, "HAK DAN KEWAJIBAN")
     ayat(doc, "(1)", "PIHAK PERTAMA berhak memperoleh data dan informasi yang diperlukan dari PIHAK "
          "KEDUA dalam rangka pelaksanaan {{ doc_name }} ini.")
-    ayat(doc, "(2)", "PIHAK PERTAMA berkewajiban memberikan saran, pendampingan dan asistensi kepada "
+    ayat(doc, "(2)", "PIHAK PERTAMA berkewajiban memberikan saran, pendampingan, dan asistensi kepada "
          "PIHAK KEDUA sesuai dengan ruang lingkup {{ doc_name }} ini.")
-    ayat(doc, "(3)", "PIHAK KEDUA berhak memperoleh saran, pendampingan dan asistensi dari PIHAK "
+    ayat(doc, "(3)", "PIHAK KEDUA berhak memperoleh saran, pendampingan, dan asistensi dari PIHAK "
          "PERTAMA sesuai dengan ruang lingkup {{ doc_name }} ini.")
     ayat(doc, "(4)", "PIHAK KEDUA berkewajiban menyediakan data dan informasi yang diperlukan serta "
          "melaksanakan kegiatan yang menjadi tanggung jawabnya sesuai dengan {{ doc_name }} ini.")
@@ -299,33 +456,38 @@ def articles_after(doc, *, notice: str, monev: str) -> None:
     pasal(doc, 10, "PERUBAHAN")
     ayat(doc, "(1)", "Hal-hal yang belum diatur atau perubahan atas {{ doc_name }} ini ditetapkan "
          "kemudian berdasarkan kesepakatan PARA PIHAK.")
-    ayat(doc, "(2)", "Perubahan sebagaimana dimaksud pada ayat (1) dituangkan dalam addendum yang "
+    ayat(doc, "(2)", "Perubahan sebagaimana dimaksud pada ayat (1) dituangkan dalam adendum yang "
          "merupakan bagian yang tidak terpisahkan dari {{ doc_name }} ini.")
 
     pasal(doc, 11, "PENUTUP")
     para(doc, "Demikian {{ doc_name }} ini dibuat dalam rangkap 2 (dua) asli, bermeterai cukup, "
          "masing-masing mempunyai kekuatan hukum yang sama, dan ditandatangani oleh PARA PIHAK pada "
-         "hari, tanggal, bulan dan tahun sebagaimana tersebut pada awal {{ doc_name }} ini.",
+         "hari, tanggal, bulan, dan tahun sebagaimana tersebut pada awal {{ doc_name }} ini.",
          keep=True, after=18)
 
 
+SIGNATURE_LINES = [  # (text, bold): the conventional block, the job title once
+    ("{0},", True),
+    ("{{{{ {1}.signatory.title | upper }}}},", True),
+    ("", False),
+    ("{{{{ {1}.signatory.name | upper }}}}", True),
+    ("{{% if {1}.signatory.rank %}}{{{{ {1}.signatory.rank }}}}{{% endif %}}", False),
+    ("{{% if {1}.signatory.nip %}}NIP {{{{ {1}.signatory.nip }}}}{{% endif %}}", False),
+]
+
+
 def signatures(doc) -> None:
-    """Side by side, one row per line, so that the names align however long the titles are."""
-    lines = [("{0},", True), ("{{{{ {1}.org | upper }}}}", True), ("{{{{ {1}.signatory.title }}}},", False),
-             ("", False), ("{{{{ {1}.signatory.name | upper }}}}", True),
-             ("{{% if {1}.signatory.nip %}}NIP. {{{{ {1}.signatory.nip }}}}{{% endif %}}", False)]
-    t = table(doc, [7.75, 7.75], len(lines), borders=False)
-    for row, (text, bold) in zip(t.rows, lines, strict=True):
+    """Side by side, one row per line, so that the names align however long the titles are:
+    "PIHAK PERTAMA, / JOB TITLE, / (space) / NAME / rank / NIP ...". Every row keeps with
+    the next, so the block stays whole and with the closing sentence before it."""
+    t = table(doc, [7.75, 7.75], len(SIGNATURE_LINES), borders=False)
+    for index, (row, (text, bold)) in enumerate(zip(t.rows, SIGNATURE_LINES, strict=True)):
         row_flags(row)
-        last = text.startswith("{%")
+        last = index == len(SIGNATURE_LINES) - 1
         for cell, role, name in zip(row.cells, ("first", "second"), ("PIHAK PERTAMA", "PIHAK KEDUA"),
                                     strict=True):
             cell_text(cell, text.format(name, role), align="center", bold=bold, keep=not last)
-    space = t.rows[3]._tr.get_or_add_trPr()
-    height = OxmlElement("w:trHeight")
-    height.set(qn("w:val"), str(int(Cm(2.5).twips)))
-    height.set(qn("w:hRule"), "atLeast")
-    space.append(height)
+    row_height(t.rows[2], 2.5)
 
 
 def pelaksanaan_mou(doc) -> None:
@@ -334,7 +496,7 @@ def pelaksanaan_mou(doc) -> None:
          "dan/atau Perjanjian Kerja Sama yang disusun dan ditandatangani oleh pejabat yang ditunjuk "
          "oleh PARA PIHAK.")
     ayat(doc, "(2)", "Rencana Kerja dan/atau Perjanjian Kerja Sama sebagaimana dimaksud pada ayat (1) "
-         "memuat sekurang-kurangnya kegiatan, keluaran, batas waktu dan penanggung jawab, serta "
+         "memuat paling sedikit kegiatan, keluaran, batas waktu, dan penanggung jawab, serta "
          "merupakan bagian yang tidak terpisahkan dari {{ doc_name }} ini.")
     ayat(doc, "(3)", "PARA PIHAK menunjuk pejabat penghubung untuk mengoordinasikan pelaksanaan "
          "{{ doc_name }} ini.")
@@ -342,7 +504,7 @@ def pelaksanaan_mou(doc) -> None:
 
 def pelaksanaan_renja(doc) -> None:
     pasal(doc, 3, "PELAKSANAAN")
-    ayat(doc, "(1)", "Kegiatan, keluaran, batas waktu dan penanggung jawab pelaksanaan {{ doc_name }} "
+    ayat(doc, "(1)", "Kegiatan, keluaran, batas waktu, dan penanggung jawab pelaksanaan {{ doc_name }} "
          "ini adalah sebagai berikut:", keep=True)
     widths = [0.9, 4.5, 4.4, 2.8, 2.9]
     t = table(doc, widths, 6, borders=True)

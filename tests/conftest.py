@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from typer.testing import CliRunner
@@ -68,10 +72,9 @@ def example(tmp_path: Path) -> Path:
     root = tmp_path / "example"
     root.mkdir()
     shutil.copy(REPO / "docgen.toml", root / "docgen.toml")
-    for sub in ("agreements", "results"):
+    for sub in ("agreements", "results", "templates"):
         shutil.copytree(REPO / sub, root / sub)
-    for sub in ("templates", "outputs"):
-        (root / sub).mkdir()
+    (root / "outputs").mkdir()
     return root
 
 
@@ -102,3 +105,84 @@ def tracker_history(root: Path, agreement_id: str | None = None):
 
     with FileTracker(root).read() as session:
         return session.history(agreement_id) if agreement_id else session.histories()
+
+
+# --- PostgreSQL: a real server (see tests/pg_server.py), a fresh database per test ----------
+
+def _skip_pg(reason: str) -> NoReturn:
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """The URL of a PostgreSQL server on which the tests may create databases."""
+    from tests.pg_server import admin_url
+
+    with admin_url(_skip_pg) as url:
+        yield url
+
+
+def with_dbname(url: str, dbname: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+
+
+@contextmanager
+def fresh_database(admin_url: str) -> Iterator[str]:
+    """A new, empty database on the server (dropped afterwards); its URL."""
+    import psycopg
+
+    name = f"docgen_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield with_dbname(admin_url, name)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh, empty database for this test: its URL (no password: trust authentication)."""
+    with fresh_database(pg_admin_url) as url:
+        yield url
+
+
+@dataclass
+class Backend:
+    """One tracker backend as the tests use it: trackers of several offices, and the
+    environment that points docgen (the CLI, a subprocess) at it."""
+
+    name: str
+    base: Path
+    url: str = ""
+
+    def root(self, office: str = "PW24") -> Path:
+        root = self.base / office
+        root.mkdir(parents=True, exist_ok=True)
+        return root
+
+    def tracker(self, office: str = "PW24"):
+        if self.url:
+            from docgen.state.postgres import PostgresTracker
+
+            return PostgresTracker(self.url, office=office)
+        from docgen.state.file import FileTracker
+
+        return FileTracker(self.root(office), office)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"DOCGEN_TRACKER_URL": self.url} if self.url else {}
+
+
+@pytest.fixture(params=["file", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Backend:
+    """Each tracker backend in turn; with PostgreSQL, DOCGEN_TRACKER_URL names a fresh database."""
+    monkeypatch.delenv("DOCGEN_TRACKER_URL", raising=False)
+    if request.param == "file":
+        return Backend("file", tmp_path / "offices")
+    url = request.getfixturevalue("pg_url")
+    monkeypatch.setenv("DOCGEN_TRACKER_URL", url)
+    return Backend("postgresql", tmp_path / "offices", url)

@@ -68,7 +68,7 @@ def test_kupang_five_certificates_issued_and_verified(cli, example):
     run, out = issue_json(cli, example, *ISSUE)
     assert run.exit_code == 0, run.stderr
     assert [e["recipient"] for e in out["issued"]] == KUPANG
-    assert [e["number"] for e in out["issued"]] == [f"000{i}/PHG/PW24/2022" for i in range(1, 6)]
+    assert [e["number"] for e in out["issued"]] == [f"000{i}/PHG/PW24/II/2023" for i in range(1, 6)]
     assert [e["grade"] for e in out["issued"]] == ["B", "A", "A", "B", "B"]
     assert all(e["new"] for e in out["issued"])
     assert [(s["row"], s["recipient"]) for s in out["skipped"]] == [
@@ -79,14 +79,18 @@ def test_kupang_five_certificates_issued_and_verified(cli, example):
     dpmptsp = out["issued"][1]
     assert dpmptsp["score"] == 91.4 and isinstance(dpmptsp["row"], int)
     text = text_of(example / dpmptsp["file"])
-    for part in ("PIAGAM PENGHARGAAN", "Nomor: 0002/PHG/PW24/2022", "diberikan kepada",
-                 "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KOTA KUPANG",
-                 "atas capaian Kategori A — Kualitas Tertinggi (Zona Hijau) dalam Penilaian Kepatuhan "
-                 "Standar Pelayanan Publik Tahun 2022 dengan nilai 91,40",
-                 "Kupang, 16 Februari 2023",
-                 "Kepala Perwakilan Ombudsman Republik Indonesia Provinsi Nusa Tenggara Timur,",
-                 "DARIUS BEDA DATON"):
+    # DOMAIN.md's piagam: Ombudsman RI's award, signed by the Ketua ([certificates]
+    # signatory = "ketua"), numbered in the register of 2023, the year it is signed
+    assert text.startswith("OMBUDSMAN REPUBLIK INDONESIA PIAGAM PENGHARGAAN")
+    for part in ("PIAGAM PENGHARGAAN", "Nomor: 0002/PHG/PW24/II/2023", "diberikan kepada",
+                 "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KOTA KUPANG "
+                 "PEMERINTAH KOTA KUPANG atas capaian",
+                 "atas capaian Opini Kualitas Tertinggi (Kategori A, Zona Hijau) dalam Penilaian "
+                 "Kepatuhan Standar Pelayanan Publik Tahun 2022 dengan nilai 91,40",
+                 "Kupang, 16 Februari 2023", "Ketua Ombudsman Republik Indonesia,",
+                 "MOKHAMMAD NAJIH"):
         assert part in text
+    assert "PERWAKILAN" not in text and "DARIUS" not in text
 
     combined = PdfReader(example / out["combined"])
     assert len(combined.pages) == 5
@@ -109,9 +113,11 @@ def test_registry_records_and_secret(cli, example):
     state = tracker(example)
     numbers = sorted(r["number"] for r in state["numbers"].values())
     assert numbers == [e["number"] for e in out["issued"]]
-    assert all(r["kind"] == "certificate" and r["year"] == 2022 for r in state["numbers"].values())
+    # the register of the signing year; the assessment year stays in the certificate record
+    assert all(r["kind"] == "certificate" and r["year"] == 2023 for r in state["numbers"].values())
+    assert all(r["year"] == 2022 for r in state["certificates"].values())
     records = {r["number"]: r for r in state["certificates"].values()}
-    first = records["0001/PHG/PW24/2022"]
+    first = records["0001/PHG/PW24/II/2023"]
     assert (first["recipient"], first["score"], first["grade"], first["event"], first["issued_on"]) == (
         "Dinas Kesehatan Kota Kupang", 83.12, "B", "Penilaian Kepatuhan Standar Pelayanan Publik",
         "2023-02-16")
@@ -149,7 +155,7 @@ def test_verify_url_fills_the_qr_code(cli, workspace):
     assert run.exit_code == 0, run.stderr
     entry = out["issued"][0]
     check = expected_checksum(ws, entry["number"], entry["recipient"], "90.00", 2022)
-    url = f"https://ombudsman.go.id/cek?n=0001%2FPHG%2FPW24%2F2022&c={check}"
+    url = f"https://ombudsman.go.id/cek?n=0001%2FPHG%2FPW24%2FII%2F2023&c={check}"
     pdf = ws / entry["file"]
     assert PdfReader(pdf).metadata["/Keywords"] == url
     assert qr_of(pdf) == [bytes(r) for r in segno.make(url, error="m", boost_error=False).matrix]
@@ -184,7 +190,7 @@ def test_reissue_folds_case_and_spaces_and_restores_a_deleted_file(cli, example)
                           "--signed-on", "2024-01-05")
     assert run.exit_code == 0, run.stderr
     assert [(e["number"], e["recipient"], e["new"]) for e in out["issued"]] == [
-        ("0004/PHG/PW24/2022", "Dinas Sosial Kota Kupang", False)]
+        ("0004/PHG/PW24/II/2023", "Dinas Sosial Kota Kupang", False)]
     assert target.read_bytes() == original  # same layout, same bytes: still verifies
     assert cli(example, "certificate", "verify", str(target)).exit_code == 0
     assert len(tracker(example)["numbers"]) == 5
@@ -199,9 +205,9 @@ def test_same_recipient_with_another_score_is_an_error_row(cli, example):
                           "--signed-on", "2023-02-16")
     assert run.exit_code == 1
     assert [e["recipient"] for e in out["issued"]] == ["RSUD Prof. Dr. W. Z. Johannes Kupang"]
-    assert out["issued"][0]["number"] == "0006/PHG/PW24/2022"
+    assert out["issued"][0]["number"] == "0006/PHG/PW24/II/2023"
     assert out["errors"][0]["row"] == 2
-    assert "already has certificate 0004/PHG/PW24/2022" in out["errors"][0]["error"]
+    assert "already has certificate 0004/PHG/PW24/II/2023" in out["errors"][0]["error"]
     assert "results/koreksi-2022.csv: row 2: " in run.stderr and "revoke it first" in run.stderr
 
 
@@ -209,17 +215,17 @@ def test_another_event_is_another_certificate(cli, example):
     issue_json(cli, example, *ISSUE)
     run, out = issue_json(cli, example, *ISSUE, "--event", "Penilaian Maladministrasi Pelayanan Publik")
     assert run.exit_code == 0
-    assert [e["number"] for e in out["issued"]] == [f"{i:04d}/PHG/PW24/2022" for i in range(6, 11)]
+    assert [e["number"] for e in out["issued"]] == [f"{i:04d}/PHG/PW24/II/2023" for i in range(6, 11)]
     text = text_of(example / out["issued"][0]["file"])
     assert "dalam Penilaian Maladministrasi Pelayanan Publik Tahun 2022" in text
 
 
 def test_revoke_then_verify_then_reissue(cli, example):
     issue_json(cli, example, *ISSUE)
-    number = "0002/PHG/PW24/2022"
+    number = "0002/PHG/PW24/II/2023"
     run = cli(example, "certificate", "revoke", number, "--reason", "nilai dikoreksi oleh Keputusan Ketua")
     assert run.exit_code == 0, run.stderr
-    assert "revoked 0002/PHG/PW24/2022" in run.stderr
+    assert "revoked 0002/PHG/PW24/II/2023" in run.stderr
     verify = cli(example, "certificate", "verify", number, "--json")
     assert verify.exit_code == 1
     got = verify.json()
@@ -229,25 +235,25 @@ def test_revoke_then_verify_then_reissue(cli, example):
     pdf = next((example / "outputs/certificates/2022").glob("0002-*.pdf"))
     assert cli(example, "certificate", "verify", str(pdf)).exit_code == 1
     human = cli(example, "certificate", "verify", number)
-    assert human.stdout.startswith("REVOKED  0002/PHG/PW24/2022")
+    assert human.stdout.startswith("REVOKED  0002/PHG/PW24/II/2023")
 
     again = cli(example, "certificate", "revoke", number, "--reason", "lagi")
     assert again.exit_code == 1 and "already revoked" in again.stderr
-    assert cli(example, "certificate", "revoke", "9999/PHG/PW24/2022", "--reason", "x").exit_code == 1
+    assert cli(example, "certificate", "revoke", "9999/PHG/PW24/II/2023", "--reason", "x").exit_code == 1
     assert cli(example, "certificate", "revoke", number, "--reason", "  ").exit_code == 1
 
     run, out = issue_json(cli, example, *ISSUE)
     reissued = {e["recipient"]: (e["number"], e["new"]) for e in out["issued"]}
-    assert reissued[KUPANG[1]] == ("0006/PHG/PW24/2022", True)
-    assert reissued[KUPANG[0]] == ("0001/PHG/PW24/2022", False)
+    assert reissued[KUPANG[1]] == ("0006/PHG/PW24/II/2023", True)
+    assert reissued[KUPANG[0]] == ("0001/PHG/PW24/II/2023", False)
 
 
 def test_verify_unknown_and_foreign_numbers(cli, example):
     issue_json(cli, example, *ISSUE)
-    run = cli(example, "certificate", "verify", "0099/PHG/PW24/2022", "--json")
+    run = cli(example, "certificate", "verify", "0099/PHG/PW24/II/2023", "--json")
     assert run.exit_code == 1
     assert run.json()["genuine"] is False and run.json()["recipient"] is None
-    assert "no certificate 0099/PHG/PW24/2022" in run.stderr
+    assert "no certificate 0099/PHG/PW24/II/2023" in run.stderr
     assert cli(example, "certificate", "verify", "tidak-ada.pdf").exit_code == 1
 
 
@@ -272,7 +278,7 @@ def test_tampered_files_are_not_genuine(cli, example, tmp_path):
     reader = PdfReader(original)
     writer = PdfWriter()
     writer.append(reader)
-    writer.add_metadata({NameObject("/Keywords"): TextStringObject("0002/PHG/PW24/2022 0123456789ABCDEF")})
+    writer.add_metadata({NameObject("/Keywords"): TextStringObject("0002/PHG/PW24/II/2023 0123456789ABCDEF")})
     writer.write(forged)
     run = cli(example, "certificate", "verify", str(forged), "--json")
     assert run.exit_code == 1
@@ -323,7 +329,8 @@ Dinas Baik Dua;Pemkot;87,99;
 
 def test_every_bad_row_reported_good_rows_issued(cli, workspace):
     ws = workspace({"hasil-2022.csv": BAD_ROWS})
-    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--min-grade", "b")
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--min-grade", "b",
+                          "--signed-on", "2023-02-16")
     assert run.exit_code == 1
     assert [e["recipient"] for e in out["issued"]] == ["Dinas Baik Satu", "Dinas Baik Dua"]
     assert [e["grade"] for e in out["issued"]] == ["A", "B"]
@@ -342,7 +349,7 @@ def test_every_bad_row_reported_good_rows_issued(cli, workspace):
     # The human form prints what was issued and ends with the summary on stderr.
     human = cli(ws, "certificate", "issue", "hasil-2022.csv", "--min-grade", "B")
     assert human.exit_code == 1
-    assert "existing  0001/PHG/PW24/2022  Dinas Baik Satu  90,00  A" in human.stdout
+    assert "existing  0001/PHG/PW24/II/2023  Dinas Baik Satu  90,00  A" in human.stdout
     assert human.stderr.strip().endswith("2 issued (0 new), 1 skipped, 6 errors")
 
 
@@ -353,9 +360,9 @@ def test_boundary_score_and_predikat(cli, workspace):
     assert run.exit_code == 0, run.stderr
     assert [(e["recipient"], e["grade"], e["score_text"]) for e in out["issued"]] == [
         ("Dinas Batas", "A", "88,00"), ("Dinas Hampir", "B", "87,99"), ("Dinas Keputusan", "A", "80,00")]
-    assert "Kategori A — Kualitas Tertinggi (Zona Hijau)" in text_of(ws / out["issued"][0]["file"])
+    assert "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)" in text_of(ws / out["issued"][0]["file"])
     assert "dengan nilai 88,00" in text_of(ws / out["issued"][0]["file"])
-    assert "Kategori B — Kualitas Tinggi (Zona Hijau)" in text_of(ws / out["issued"][1]["file"])
+    assert "Opini Kualitas Tinggi (Kategori B, Zona Hijau)" in text_of(ws / out["issued"][1]["file"])
     assert "predikat A differs from the grade of nilai 80,00" in run.stderr
 
 
@@ -384,9 +391,9 @@ def test_zone_scheme_before_2022(cli, workspace):
                           "--min-grade", "hijau", "--signed-on", "2022-01-20")
     assert run.exit_code == 0, run.stderr
     assert [e["recipient"] for e in out["issued"]] == ["Dinas Hijau"]
-    assert out["issued"][0]["number"] == "0001/PHG/PW24/2021"
+    assert out["issued"][0]["number"] == "0001/PHG/PW24/I/2022"  # signed in January 2022
     text = text_of(ws / out["issued"][0]["file"])
-    assert "atas capaian Zona Hijau — Kepatuhan Tinggi dalam Penilaian Kepatuhan" in text
+    assert "atas capaian Predikat Kepatuhan Tinggi (Zona Hijau) dalam Penilaian Kepatuhan" in text
     assert "Tahun 2021 dengan nilai 81,00" in text and "Kupang, 20 Januari 2022" in text
 
 
@@ -412,7 +419,7 @@ def test_bad_invocations_change_nothing(cli, workspace, args, message):
 def test_year_from_file_name_and_a_warning_when_it_differs(cli, workspace):
     ws = workspace({"kepatuhan-2023.csv": "instansi,nilai\nDinas A,90\n"})
     run, out = issue_json(cli, ws, "certificate", "issue", "kepatuhan-2023.csv", "--signed-on", "2024-02-01")
-    assert out["year"] == 2023 and out["issued"][0]["number"] == "0001/PHG/PW24/2023"
+    assert out["year"] == 2023 and out["issued"][0]["number"] == "0001/PHG/PW24/II/2024"
     assert out["issued"][0]["file"].startswith("outputs/certificates/2023/")
     run = cli(ws, "certificate", "issue", "kepatuhan-2023.csv", "--year", "2022", "--signed-on", "2024-02-01")
     assert run.exit_code == 0
@@ -453,12 +460,12 @@ def test_many_certificates_through_the_process_pool(cli, workspace):
     ws = workspace({"hasil-2022.csv": "instansi;nilai\n" + rows + "\n"})
     run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on", "2023-02-16")
     assert run.exit_code == 0, run.stderr
-    assert len(out["issued"]) == 60 and out["issued"][-1]["number"] == "0060/PHG/PW24/2022"
+    assert len(out["issued"]) == 60 and out["issued"][-1]["number"] == "0060/PHG/PW24/II/2023"
     combined = PdfReader(ws / out["combined"])
     assert len(combined.pages) == 60
     assert "DINAS CONTOH NOMOR 59" in combined.pages[59].extract_text()
     last = out["issued"][-1]
-    assert "Nomor: 0060/PHG/PW24/2022" in text_of(ws / last["file"])
+    assert "Nomor: 0060/PHG/PW24/II/2023" in text_of(ws / last["file"])
     assert cli(ws, "certificate", "verify", str(ws / last["file"])).exit_code == 0
     assert not list((ws / "outputs").rglob("*.tmp"))
 
@@ -477,15 +484,16 @@ def test_custom_layout_with_truetype_font_and_logo(cli, workspace):
         '[[text]]\ntext = "SERTIFIKAT {{ number }}"\nfont = "Vera"\nsize = 20\ny = 60\n'
         '[[text]]\ntext = "{{ recipient }} — {{ grade_text }}"\nfont = "Vera"\ndy = 10\n', encoding="utf-8")
     assert cli(ws, "check").exit_code == 0
-    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv")
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on",
+                          "2023-02-16")
     assert out["errors"] == [{"row": 3, "error": out["errors"][0]["error"]}]
     assert "'Ś' cannot be printed in the layout's fonts" in out["errors"][0]["error"]
     pdf = ws / out["issued"][0]["file"]
     page = PdfReader(pdf).pages[0]
     assert round(float(page.mediabox.height) / 72 * 25.4) == 330
     text = text_of(pdf)
-    assert "SERTIFIKAT 0001/PHG/PW24/2022" in text
-    assert "Dinas Łosial Kota Kupang — Kategori A" in text
+    assert "SERTIFIKAT 0001/PHG/PW24/II/2023" in text
+    assert "Dinas Łosial Kota Kupang — Opini Kualitas Tertinggi (Kategori A, Zona Hijau)" in text
     assert cli(ws, "certificate", "verify", str(pdf)).exit_code == 0
 
 

@@ -19,7 +19,7 @@ def test_list_example_as_of_today(example, cli):
     assert renja["parent"] == "ntt-mou-2021"
     assert renja["parties"] == [
         "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur",
-        "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur",
+        "Pemerintah Provinsi Nusa Tenggara Timur",
     ]
     assert (renja["done"], renja["total"]) == (0, 13)
     assert isinstance(renja["done"], int)

@@ -101,9 +101,27 @@ def test_default_minimum_is_the_lowest_green_grade():
 
 
 def test_grade_text_as_printed():
-    assert builtin_scheme(2022).find("A").text == "Kategori A — Kualitas Tertinggi (Zona Hijau)"
-    assert builtin_scheme(2022).find("D").text == "Kategori D — Kualitas Rendah (Zona Merah)"
-    assert builtin_scheme(2021).find("Hijau").text == "Zona Hijau — Kepatuhan Tinggi"
+    """DOMAIN.md: "atas capaian Opini Kualitas Tinggi (Kategori B, Zona Hijau)" from 2022,
+    "atas capaian Predikat Kepatuhan Tinggi (Zona Hijau)" up to 2021."""
+    scheme = builtin_scheme(2022)
+    assert scheme.text(scheme.find("A")) == "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)"
+    assert scheme.text(scheme.find("B")) == "Opini Kualitas Tinggi (Kategori B, Zona Hijau)"
+    assert scheme.text(scheme.find("D")) == "Opini Kualitas Rendah (Kategori D, Zona Merah)"
+    old = builtin_scheme(2021)
+    assert old.text(old.find("Hijau")) == "Predikat Kepatuhan Tinggi (Zona Hijau)"
+    assert old.text(old.find("Kuning")) == "Predikat Kepatuhan Sedang (Zona Kuning)"
+
+
+def test_grade_wording_is_configurable():
+    config = Config.model_validate({"office": OFFICE, "grading": {"2023": {
+        "wording": "Predikat {label} ({grade}, zona {zone})",
+        "grades": [{"grade": "A", "min": 80, "label": "Sangat Baik", "zone": "hijau"},
+                   {"grade": "B", "min": 0, "label": "Baik", "zone": "kuning"}]}}})
+    scheme = scheme_for(config, 2023)
+    assert scheme.text(scheme.find("A")) == "Predikat Sangat Baik (A, zona Hijau)"
+    with pytest.raises(ValueError, match="unknown field {nilai}"):
+        Config.model_validate({"office": OFFICE, "grading": {"2023": {
+            "wording": "{nilai}", "grades": [{"grade": "A", "min": 0}]}}})
 
 
 @given(st.integers(min_value=0, max_value=10000), st.sampled_from([2019, 2022]))

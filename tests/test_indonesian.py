@@ -15,6 +15,7 @@ from docgen.indonesian import (
     DOTS,
     FILTERS,
     angka,
+    bilangan,
     bulan,
     bulan_romawi,
     hari,
@@ -412,6 +413,13 @@ def test_angka_roundtrip(d: Decimal) -> None:
     assert rupiah(d).replace("Rp", "") == text
 
 
+@pytest.mark.parametrize(("n", "text"), [(0, "0 (nol)"), (2, "2 (dua)"), (13, "13 (tiga belas)"),
+                                         (90, "90 (sembilan puluh)")])
+def test_bilangan(n: int, text: str) -> None:
+    """A count as letters and reports write it (DOMAIN.md): "sebanyak 2 (dua)"."""
+    assert bilangan(n) == text
+
+
 # --- filters ----------------------------------------------------------------------------
 
 
@@ -419,7 +427,7 @@ def test_filters_table_and_jinja() -> None:
     jinja2 = pytest.importorskip("jinja2")
     assert set(FILTERS) == {
         "tanggal", "hari", "bulan", "terbilang", "tanggal_terbilang", "bulan_romawi",
-        "rupiah", "rupiah_terbilang", "angka", "kalimat_pembuka",
+        "rupiah", "rupiah_terbilang", "angka", "bilangan", "kalimat_pembuka",
     }
     env = jinja2.Environment()
     env.filters.update(FILTERS)

@@ -30,23 +30,33 @@ def test_example_letters_of_1_july_2022(example, cli):
     row = rows[0]
     assert row["number"] == "B/001/PW24/KM.01/VII/2022"
     assert (row["agreement"], row["party"], row["new"]) == (NTT, "second", True)
-    assert row["org"] == "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur"
+    assert row["org"] == "Pemerintah Provinsi Nusa Tenggara Timur"  # the legal party
+    assert row["unit"] == "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur"
     assert row["file"] == "outputs/letters/2022/001-ntt-renja-2022-second.docx"
     # W1/W2 are `both`: they count for the counterpart; W4-D1 is done
     assert row["items"] == ["W1-D1", "W1-D2", "W2-D1", "W3-D1", "W5-D1", "W6-D1"]
     text = text_of(example / row["file"])
     assert "Nomor\n:\nB/001/PW24/KM.01/VII/2022\nSifat\n:\nBiasa\nLampiran\n:\n-\nHal" in text
+    assert "Hal\n:\nTindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022\n" in text
     assert "Kupang, 1 Juli 2022" in text
-    assert "Yth. Kepala Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur" in text
+    assert ("Yth.\tKepala Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur\n"
+            "Jalan El Tari Nomor 52\nKupang\n") in text
     assert "Kepada Yth" not in text
-    assert ("Tindak Lanjut Rencana Kerja Perbaikan Pelayanan Publik di Lingkungan Pemerintah "
-            "Provinsi Nusa Tenggara Timur Tahun 2022") in text
-    assert "tanggal 8 Februari 2022 tentang" in text
+    assert ("Sehubungan dengan pelaksanaan Rencana Kerja Nomor ............. dan Nomor "
+            "............. tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik di "
+            "Lingkungan Pemerintah Provinsi Nusa Tenggara Timur Tahun 2022,") in text
+    assert "tentang tentang" not in text
+    assert ("terdapat 6 (enam) keluaran, yaitu 3 (tiga) keluaran yang menjadi tanggung jawab Biro "
+            "Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) keluaran yang "
+            "menjadi tanggung jawab bersama") in text
     assert "Penetapan pejabat penghubung" not in text  # done
-    assert "Penunjukan admin SP4N-LAPOR pada setiap OPD" in text
-    assert "31 Maret 2022" in text and "terlambat 92 hari" in text
+    assert "Penunjukan administrator SP4N-LAPOR! pada setiap OPD" in text
+    assert "31 Maret 2022" in text and "belum ada bukti pelaksanaan (lewat 92 hari)" in text
+    assert "belum dilaksanakan" not in text and "terlambat" not in text
+    assert "(tanggung jawab bersama)" in text
     assert "paling lambat tanggal 15 Juli 2022" in text  # reply_days = 14
-    assert "Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih." in text
+    assert ("Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami ucapkan terima "
+            "kasih.") in text
     assert "Darius Beda Daton" in text
     assert "Tembusan" not in text and "Arsip" not in text
     logbook = cli(example, "number", "list", "--kind", "letter", "--json").json()
@@ -75,15 +85,18 @@ def test_second_letter_escalates(workspace, cli):
     first = cli(ws, "letter", "followup", "renja-a", "--as-of", "2022-04-15", "--json").json()[0]
     assert first["items"] == ["W1-D1"]
     text = text_of(ws / first["file"])
-    assert "Jl. El Tari No. 52, Kupang" in text
-    assert "dapat menghubungi Yosua (telepon 0380-123)." in text
+    assert "Jl. El Tari No. 52\nKupang" in text  # street, then the city; as typed
+    assert "Saudara dapat menghubungi Yosua (telepon 0380-123)." in text
     second = cli(ws, "letter", "followup", "renja-a", "--as-of", "2022-07-20", "--json").json()[0]
     assert second["items"] == ["W1-D1", "W1-D2"]
     assert second["number"] == "B/002/PW24/KM.01/VII/2022"
     assert (second["ordinal"], second["cites"]) == (2, first["number"])
     text = text_of(ws / second["file"])
-    assert "(Surat Kedua)" in text
-    assert f"Menindaklanjuti surat kami Nomor {first['number']} tanggal 15 April 2022" in text
+    assert "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022 (Surat Kedua)" in text
+    assert (f"Menindaklanjuti surat kami Nomor {first['number']} tanggal 15 April 2022 hal "
+            "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022, dengan ini kami sampaikan bahwa "
+            "sampai dengan tanggal 20 Juli 2022 bukti pelaksanaan 2 (dua) keluaran yang menjadi "
+            "tanggung jawab bersama dalam Rencana Kerja Nomor") in text
     assert "surat kedua" in text
     assert "Tembusan:\nSekretaris Daerah Provinsi Nusa Tenggara Timur" in text
 

@@ -50,10 +50,10 @@ def test_done_when_w1_d1_marked_done_with_a_pdf(example, cli, tmp_path):
     run = cli(example, "monitor", "--as-of", "2022-07-01", "--pdf", str(report))
     assert run.exit_code == 0, run.stderr
     text = flat(pdf_text(report))
-    assert "LAPORAN PEMANTAUAN PELAKSANAAN KERJA SAMA" in text
-    assert "Keadaan per 1 Juli 2022" in text
+    assert "LAPORAN TENTANG PEMANTAUAN PELAKSANAAN KERJA SAMA KEADAAN PER 1 JULI 2022" in text
     assert "Grafik Persentase Keluaran Selesai" in text and "7,7%" in text
-    assert "W1-D1" not in text.split("D. Keluaran yang Terlambat")[1]
+    late = text.split("D. Keluaran yang Telah Melewati Batas Waktu")[1]
+    assert "Rapat koordinasi triwulan I " not in late  # done, with its notulen
 
 
 def test_json_shape_and_types(example, cli):
@@ -90,8 +90,8 @@ def test_terminal_tables(example, cli):
     assert "Monitoring as of 1 Juli 2022" in out and "1/13 deliverables done (7.7%)" in out
     assert re.search(r"ntt-renja-2022 .*active .*1/13 .*7\.7% .*6 .*1 .*2022-07-31", out)
     assert "No agreement expires within 90 days." in out
-    org = "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur"
-    assert f"Overdue, responsible: {org} (6)" in out
+    unit = "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur"  # carries the work
+    assert f"Overdue, responsible: {unit} (6)" in out
     assert "Overdue, responsible: Ombudsman Republik Indonesia Perwakilan Provinsi Nusa " \
            "Tenggara Timur (2)" in out
     assert "Penetapan pejabat penghubung" in out and "(with the other party)" in out
@@ -112,21 +112,38 @@ def test_pdf_report_content(example, cli, tmp_path):
     assert f"wrote {target}" in run.stderr
     reader = PdfReader(target)
     assert reader.metadata.title == "Laporan Pemantauan Pelaksanaan Kerja Sama per 1 Juli 2022"
-    text = flat(pdf_text(target))
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    text = " ".join(pages)
     for expected in (
         "OMBUDSMAN REPUBLIK INDONESIA PERWAKILAN PROVINSI NUSA TENGGARA TIMUR",
-        "Jl. Polisi Militer No. 3, Kupang",
-        "Dipantau 2 kerja sama (2 berlaku). Keluaran selesai 1 dari 13 (7,7%)",
-        "A. Capaian per Kerja Sama", "ntt-renja-2022", "Berlaku", "1/13", "31 Juli 2022",
-        "B. Grafik Persentase Keluaran Selesai", "ada keluaran terlambat",
+        "Jalan Polisi Militer Nomor 3, Kupang",
+        # a laporan: pendahuluan, isi, penutup
+        "I. PENDAHULUAN", "II. HASIL PEMANTAUAN", "III. PENUTUP",
+        # agreements by title and number (dotted blanks: not known yet), never by file id
+        "Rencana Kerja Nomor ............. dan Nomor ............. tanggal 8 Februari 2022 tentang "
+        "Perbaikan Pelayanan Publik di Lingkungan Pemerintah Provinsi Nusa Tenggara Timur Tahun 2022",
+        # the summary in sentences, numbers in words (DOMAIN.md)
+        "Kerja sama yang dipantau sebanyak 2 (dua) dan seluruhnya masih berlaku. Dari 13 (tiga "
+        "belas) keluaran, 1 (satu) telah selesai (7,7%); 6 (enam) keluaran telah melewati batas "
+        "waktu dan 1 (satu) keluaran mencapai batas waktunya dalam 30 (tiga puluh) hari ke depan.",
+        "A. Capaian per Kerja Sama", "Berlaku", "1 dari 13", "31 Juli 2022",
+        "B. Grafik Persentase Keluaran Selesai", "ada keluaran yang melewati batas waktu",
         "C. Kerja Sama yang Berakhir dalam 90 Hari", "Tidak ada kerja sama yang berakhir",
-        "D. Keluaran yang Terlambat menurut Pihak Penanggung Jawab",
-        "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur (6 keluaran)",
-        "W2-D1 Bimbingan teknis penyusunan Standar Pelayanan", "30 April 2022", "62 hari",
-        "Belum dimulai", "Kupang, 1 Juli 2022", "Darius Beda Daton", "Halaman 1",
+        "D. Keluaran yang Telah Melewati Batas Waktu menurut Penanggung Jawab",
+        "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur: 6 (enam) keluaran",
+        "Bimbingan teknis penyusunan Standar Pelayanan", "30 April 2022", "62 hari",
+        "belum ada laporan", "tanggung jawab bersama", "Kupang, 1 Juli 2022", "Darius Beda Daton",
     ):
         assert expected in text, expected
-    assert "W4-D1 Penetapan" not in text  # done: not overdue
+    for word in ("ntt-renja-2022", "ntt-mou-2021", "W2-D1", "jatuh tempo", "Jatuh tempo",
+                 "Belum dimulai", "terlambat"):
+        assert word not in text, word
+    assert "Penetapan pejabat penghubung" not in text  # done: not overdue
+    # page numbers: none on page 1, "- 2 -" at the top of page 2
+    assert "- 1 -" not in pages[0] and pages[1].startswith("- 2 -")
+    # the closing sentence and the signature share a page
+    last = next(p for p in pages if "Darius Beda Daton" in p)
+    assert "Demikian laporan ini" in last
 
 
 def test_pdf_report_with_many_agreements_paginates(example, cli, tmp_path):
@@ -139,7 +156,8 @@ def test_pdf_report_with_many_agreements_paginates(example, cli, tmp_path):
     reader = PdfReader(target)
     assert len(reader.pages) > 5
     text = flat(pdf_text(target))
-    assert "renja-44" in text and f"Halaman {len(reader.pages)}" in text
+    assert "renja-44" not in text  # titles and numbers, not file ids
+    assert flat(reader.pages[-1].extract_text()).startswith(f"- {len(reader.pages)} -")
 
 
 def test_xlsx(example, cli, tmp_path):
@@ -151,18 +169,24 @@ def test_xlsx(example, cli, tmp_path):
     assert book.sheetnames == ["Info", "Kerja Sama", "Terlambat", "Segera Berakhir"]
     info = dict(book["Info"].iter_rows(values_only=True))
     assert info["Keadaan per"] == dt.datetime(2026, 11, 23)
-    assert (info["Keluaran selesai"], info["Jumlah keluaran"], info["Keluaran terlambat"]) == (1, 13, 12)
+    assert (info["Keluaran selesai"], info["Jumlah keluaran"],
+            info["Keluaran lewat batas waktu"]) == (1, 13, 12)
+    # a data export: the ids beside the titles
     rows = list(book["Kerja Sama"].iter_rows(values_only=True))
-    assert rows[0][:8] == ("ID", "Jenis", "Judul", "Status", "Selesai", "Jumlah Keluaran",
-                           "Capaian (%)", "Terlambat")
+    assert rows[0][:10] == ("ID", "Jenis", "Judul", "Nomor", "Tanggal", "Status", "Selesai",
+                            "Jumlah Keluaran", "Capaian (%)", "Lewat Batas Waktu")
     renja = next(r for r in rows if r[0] == RENJA)
-    assert renja[3:8] == ("Berakhir", 1, 13, 7.7, 12)
+    assert renja[2].startswith("Rencana Kerja Perbaikan Pelayanan Publik")
+    assert renja[4] == dt.datetime(2022, 2, 8)
+    assert renja[5:10] == ("Berakhir", 1, 13, 7.7, 12)
     late = list(book["Terlambat"].iter_rows(values_only=True))
-    assert late[0][:6] == ("Kerja Sama", "Kegiatan", "ID Keluaran", "Keluaran", "Batas Waktu",
-                           "Hari Terlambat")
-    assert len(late) == 13 and "W4-D1" not in [r[2] for r in late]
-    w1 = next(r for r in late if r[2] == "W1-D1")
-    assert w1[4] == dt.datetime(2022, 3, 31) and w1[5] == 1698 and w1[7] == "PARA PIHAK"
+    assert late[0][:8] == ("ID Kerja Sama", "Kerja Sama", "ID Kegiatan", "Kegiatan", "ID Keluaran",
+                           "Keluaran", "Batas Waktu", "Lewat Batas Waktu (Hari)")
+    assert len(late) == 13 and "W4-D1" not in [r[4] for r in late]
+    w1 = next(r for r in late if r[4] == "W1-D1")
+    assert w1[1].startswith("Rencana Kerja Perbaikan") and w1[3].startswith("Koordinasi")
+    assert w1[6] == dt.datetime(2022, 3, 31) and w1[7] == 1698 and w1[9] == "PARA PIHAK"
+    assert w1[8] == "Belum ada laporan"
     assert book["Terlambat"].freeze_panes == "A2"
     expiring = list(book["Segera Berakhir"].iter_rows(values_only=True))
     assert expiring[1][0] == "ntt-mou-2021" and expiring[1][2:] == (dt.datetime(2026, 12, 19), 26)
@@ -214,7 +238,9 @@ def test_empty_workspace(workspace, cli, tmp_path):
     assert data["agreements"] == [] and data["overdue"] == [] and data["expiring"] == []
     target = tmp_path / "kosong.pdf"
     assert cli(ws, "monitor", "--pdf", str(target)).exit_code == 0
-    assert "Tidak ada keluaran yang terlambat." in flat(pdf_text(target))
+    text = flat(pdf_text(target))
+    assert "Belum ada kerja sama yang dipantau." in text
+    assert "Tidak ada keluaran yang melewati batas waktu." in text
 
 
 def test_special_characters_in_titles(example, cli, tmp_path):
@@ -284,7 +310,7 @@ def test_long_lists_print_as_aligned_text(example, cli, monkeypatch):
     monkeypatch.setattr(docgen.cli.common, "RICH_ROWS", 3)
     path = example / "agreements" / f"{RENJA}.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
-        "org: Biro Organisasi Sekretariat", "org: Biro [Setda] Organisasi Sekretariat"),
+        "unit: Biro Organisasi Sekretariat", "unit: Biro [Setda] Organisasi Sekretariat"),
         encoding="utf-8")
     out = cli(example, "monitor", "--as-of", "2022-07-01").stdout
     assert "Overdue, responsible: Biro [Setda] Organisasi Sekretariat Daerah Provinsi Nusa " \

@@ -25,11 +25,21 @@ CFG = Config.model_validate({"office": {"name": "O", "unit_code": "PW24", "city"
     ("kind", "seq", "on", "year", "expected"),
     [("letter", 123, date(2022, 12, 5), None, "B/123/PW24/KM.01/XII/2022"),
      ("letter", 7, date(2022, 7, 1), None, "B/007/PW24/KM.01/VII/2022"),
-     ("certificate", 1, date(2023, 2, 16), 2022, "0001/PHG/PW24/2022"),
+     # a piagam signed on 16 February 2023 for the 2022 assessment: the signing year
+     ("certificate", 1, date(2023, 2, 16), None, "0001/PHG/PW24/II/2023"),
      ("agreement", 3, date(2022, 2, 8), None, "03/KB/PW24/II/2022")],
 )
 def test_format_number(kind, seq, on, year, expected):
     assert format_number(CFG, kind, seq, on, year) == expected
+
+
+def test_assessment_year_is_a_certificate_field():
+    cfg = Config.model_validate({**CFG.model_dump(), "numbering": {
+        "certificate": "{seq:04d}/PHG/{unit_code}/{assessment_year}/{year}"}})
+    assert format_number(cfg, "certificate", 2, date(2023, 2, 16),
+                         assessment_year=2022) == "0002/PHG/PW24/2022/2023"
+    with pytest.raises(ValueError, match=r"numbering.letter[\s\S]*unknown field \{assessment_year\}"):
+        Config.model_validate({**CFG.model_dump(), "numbering": {"letter": "{seq}/{assessment_year}"}})
 
 
 def test_yearly_reset_and_never_reuse(tmp_path):

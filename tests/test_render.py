@@ -27,13 +27,13 @@ DELIVERABLES = {  # the example Renja: deliverable -> due date as printed
     "Bimbingan teknis penyusunan Standar Pelayanan bagi OPD provinsi": "30 April 2022",
     "Penetapan Standar Pelayanan seluruh OPD provinsi": "31 Agustus 2022",
     "Evaluasi dokumentasi Standar Pelayanan": "31 Oktober 2022",
-    "Penunjukan admin SP4N-LAPOR pada setiap OPD": "31 Mei 2022",
+    "Penunjukan administrator SP4N-LAPOR! pada setiap OPD": "31 Mei 2022",
     "Penetapan pejabat penghubung": "31 Maret 2022",
     "Laporan tindak lanjut pengaduan semester I": "31 Juli 2022",
-    "Nota kesepahaman teknis dengan Inspektorat Daerah": "30 Juni 2022",
+    "Penugasan Inspektorat Daerah untuk memfasilitasi pemeriksaan laporan": "30 Juni 2022",
     "Desk pengaduan pada Biro Organisasi beroperasi": "31 Mei 2022",
     "Desk pengaduan pada seluruh OPD pelayanan": "30 November 2022",
-    "Laporan monitoring dan evaluasi SPBE": "15 Desember 2022",
+    "Laporan pemantauan dan evaluasi SPBE": "15 Desember 2022",
 }
 
 
@@ -86,7 +86,7 @@ def test_renja_title_block(renja):
     assert text[start:start + 5] == [
         "RENCANA KERJA", "ANTARA",
         "OMBUDSMAN REPUBLIK INDONESIA PERWAKILAN PROVINSI NUSA TENGGARA TIMUR", "DAN",
-        "BIRO ORGANISASI SEKRETARIAT DAERAH PROVINSI NUSA TENGGARA TIMUR"]
+        "PEMERINTAH PROVINSI NUSA TENGGARA TIMUR"]  # the legal party, never the Biro
     assert text.count("NOMOR: " + "." * 26) == 2  # no numbers yet: dotted blanks
     assert "TENTANG" in text
     assert ("PERBAIKAN PELAYANAN PUBLIK DI LINGKUNGAN PEMERINTAH PROVINSI NUSA TENGGARA TIMUR "
@@ -96,24 +96,29 @@ def test_renja_title_block(renja):
 def test_renja_parties_and_signatories(renja):
     komparisi = rows(renja, 0)
     assert komparisi[0][:3] == ["1.", "DARIUS BEDA DATON", ":"]
-    assert komparisi[0][3].startswith("Kepala Perwakilan Ombudsman Republik Indonesia Provinsi Nusa "
-                                      "Tenggara Timur, dalam hal ini bertindak untuk dan atas nama "
-                                      "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur")
-    # the office's own address comes from docgen.toml
-    assert "berkedudukan di Jl. Polisi Militer No. 3, Kupang" in komparisi[0][3]
-    assert komparisi[0][3].endswith("selanjutnya disebut PIHAK PERTAMA.")
+    assert komparisi[0][3] == (
+        "Kepala Perwakilan Ombudsman Republik Indonesia Provinsi Nusa Tenggara Timur, berkedudukan "
+        "di Jalan Polisi Militer Nomor 3, Kupang, dalam hal ini bertindak untuk dan atas nama "
+        "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur, selanjutnya disebut "
+        "PIHAK PERTAMA.")
     assert komparisi[1][1] == "FLOURI RITA WUISAN"
-    assert komparisi[1][3].endswith("selanjutnya disebut PIHAK KEDUA.")
+    assert komparisi[1][3] == (
+        "Kepala Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur, berkedudukan di "
+        "Jalan El Tari Nomor 52, Kupang, dalam hal ini bertindak untuk dan atas nama Pemerintah "
+        "Provinsi Nusa Tenggara Timur berdasarkan Surat Kuasa Gubernur Nusa Tenggara Timur Nomor "
+        "... tanggal ..., selanjutnya disebut PIHAK KEDUA.")
     text = paragraphs(renja)
     assert ("PIHAK PERTAMA dan PIHAK KEDUA secara bersama-sama disebut PARA PIHAK dan masing-masing "
             "disebut PIHAK.") in text
     signatures = rows(renja, 2)
+    # "PIHAK PERTAMA, / JOB TITLE, / (space) / NAME": the job title once, not the institution too
     assert signatures[0] == ["PIHAK PERTAMA,", "PIHAK KEDUA,"]
-    assert signatures[1] == ["OMBUDSMAN REPUBLIK INDONESIA PERWAKILAN PROVINSI NUSA TENGGARA TIMUR",
-                             "BIRO ORGANISASI SEKRETARIAT DAERAH PROVINSI NUSA TENGGARA TIMUR"]
-    assert signatures[2][1] == "Kepala Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur,"
-    assert signatures[4] == ["DARIUS BEDA DATON", "FLOURI RITA WUISAN"]
-    assert signatures[5] == ["", ""]  # no NIP given: nothing, never "None"
+    assert signatures[1] == [
+        "KEPALA PERWAKILAN OMBUDSMAN REPUBLIK INDONESIA PROVINSI NUSA TENGGARA TIMUR,",
+        "KEPALA BIRO ORGANISASI SEKRETARIAT DAERAH PROVINSI NUSA TENGGARA TIMUR,"]
+    assert signatures[2] == ["", ""]
+    assert signatures[3] == ["DARIUS BEDA DATON", "FLOURI RITA WUISAN"]
+    assert signatures[4:] == [["", ""], ["", ""]]  # no rank, no NIP given: nothing, never "None"
 
 
 def test_renja_work_items_table(renja):
@@ -130,6 +135,8 @@ def test_renja_work_items_table(renja):
     assert w1[0][1].startswith("Koordinasi dan pengawasan penyelenggaraan pelayanan publik")
     assert next(r for r in body if r[0] == "3.")[4] == "PIHAK KEDUA"
     assert "Rapat koordinasi triwulan I (bukti: notulen rapat)" in [r[2] for r in body]
+    assert next(r for r in body if r[0] == "5.")[1] == ("Inspektorat Daerah memfasilitasi kegiatan "
+                                                       "pemeriksaan laporan masyarakat")
 
 
 def test_renja_articles(renja):
@@ -146,11 +153,25 @@ def test_renja_articles(renja):
     assert "musyawarah untuk mufakat" in joined
     assert ("Demikian Rencana Kerja ini dibuat dalam rangkap 2 (dua) asli, bermeterai cukup, "
             "masing-masing mempunyai kekuatan hukum yang sama") in joined
-    # the MoU it implements is cited with its date
-    assert ("bahwa PARA PIHAK telah menandatangani Kesepakatan Bersama antara Ombudsman Republik "
-            "Indonesia dan Pemerintah Provinsi Nusa Tenggara Timur tanggal 20 Desember 2021 tentang "
-            "Peningkatan Kualitas") in joined
+    # the MoU it implements is cited by its own parties, numbers (dotted: unknown), date, subject
+    assert ("c.\tbahwa Ombudsman Republik Indonesia dan Pemerintah Provinsi Nusa Tenggara Timur telah "
+            "menandatangani Kesepakatan Bersama Nomor ............. dan Nomor ............. tanggal "
+            "20 Desember 2021 tentang Peningkatan Kualitas Penyelenggaraan Pelayanan Publik dan "
+            "Pencegahan Maladministrasi di Provinsi Nusa Tenggara Timur, yang perlu ditindaklanjuti "
+            "dengan Rencana Kerja yang memuat kegiatan, keluaran, batas waktu, dan penanggung jawab "
+            "pelaksanaannya;") in text
+    assert "PARA PIHAK telah menandatangani" not in joined
     assert "1.\tUndang-Undang Nomor 37 Tahun 2008 tentang Ombudsman Republik Indonesia;" in text
+    assert ("3.\tPeraturan Pemerintah Nomor 21 Tahun 2011 tentang Perwakilan Ombudsman Republik "
+            "Indonesia di Daerah sebagaimana telah diubah dengan Peraturan Pemerintah Nomor 48 Tahun "
+            "2017;") in text
+    legal = text[text.index(next(t for t in text if "peraturan perundang-undangan sebagai" in t)):]
+    assert not any("Kesepakatan Bersama" in t for t in legal[:6])  # the MoU is not legislation
+    # drafting words (UU 12/2011, EYD V)
+    assert "adendum" in joined and "addendum" not in joined
+    assert "sekurang-kurangnya" not in joined
+    assert "saran, pendampingan, dan asistensi" in joined
+    assert "hari, tanggal, bulan, dan tahun" in joined
     # no template syntax, no Python None left anywhere
     assert "{{" not in joined and "{%" not in joined and "None" not in joined
 
@@ -162,9 +183,11 @@ def test_mou_term_in_words_and_scope(mou):
             "PROVINSI NUSA TENGGARA TIMUR") in text
     assert ("(1)\tKesepakatan Bersama ini berlaku untuk jangka waktu 5 (lima) tahun terhitung sejak "
             "tanggal ditandatangani oleh PARA PIHAK sampai dengan tanggal 19 Desember 2026.") in text
-    assert "a.\tKoordinasi dan pengawasan penyelenggaraan pelayanan publik;" in text
-    assert "d.\tPeningkatan kapasitas aparatur penyelenggara pelayanan publik; dan" in text
-    assert "e.\tPertukaran data dan informasi." in text
+    # the scope as typed, in lower case: items of a running list
+    assert "a.\tkoordinasi dan pengawasan penyelenggaraan pelayanan publik;" in text
+    assert "d.\tpeningkatan kapasitas aparatur penyelenggara pelayanan publik; dan" in text
+    assert "e.\tpertukaran data dan informasi." in text
+    assert "paling sedikit kegiatan, keluaran, batas waktu, dan penanggung jawab" in "\n".join(text)
     assert any("Rencana Kerja dan/atau Perjanjian Kerja Sama" in t for t in text)
     assert len(docx.Document(io.BytesIO(mou)).tables) == 2  # komparisi, signatures: no work table
 

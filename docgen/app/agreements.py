@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any
 
 from docgen.app import scaffold
-from docgen.app.common import agreement_view, agreement_views, catalog
+from docgen.app.common import agreement_view, agreement_views, catalog, publish
 from docgen.domain.overview import details, list_row
 from docgen.errors import InputError
 from docgen.state import open_tracker
-from docgen.state.base import current_user, now_text
+from docgen.state.base import Session, current_user, now_text
 from docgen.workspace import Workspace
 
 
@@ -53,6 +53,10 @@ def terminate(ws: Workspace, agreement_id: str, on: date, reason: str) -> dict[s
         raise InputError(f"--on: {on} is before the agreement was signed ({agreement.signed_on})")
     event = {"agreement": agreement.id, "on": on.isoformat(), "reason": " ".join(reason.split()),
              "user": current_user(), "recorded_at": now_text()}
-    with open_tracker(ws).write() as session:
+
+    def body(session: Session) -> None:
         session.insert("terminations", [event])
+        publish(session, ws.config, [agreement])
+
+    open_tracker(ws).transaction(body)
     return event

@@ -17,6 +17,7 @@ from typing import Any
 
 from docgen import __version__
 from docgen.agreements import Catalog, load_catalog
+from docgen.app.common import publish
 from docgen.documents.agreement import build_context
 from docgen.errors import AgreementError, DocgenError
 from docgen.fsutil import sha256_file
@@ -25,6 +26,7 @@ from docgen.render.libreoffice import find_soffice, to_pdf
 from docgen.render.templates import template_label, template_path
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
+from docgen.state.base import Session
 from docgen.state.records import checked
 from docgen.workspace import Workspace
 
@@ -170,7 +172,7 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
             else:
                 report.fail(plan.source, [f"{ws.rel(plan.pdf)}: {result}"])
 
-    _record(ws, rendered, [p for p in fresh if p.agreement_id in converted], converted)
+    _record(ws, catalog, rendered, [p for p in fresh if p.agreement_id in converted], converted)
     return report
 
 
@@ -185,12 +187,14 @@ def _context(ws: Workspace, catalog: Catalog, agreement_id: str) -> dict[str, An
     return build_context(agreement, parent, ws.config)
 
 
-def _record(ws: Workspace, rendered: list[_Plan], pdf_only: list[_Plan], converted: set[str]) -> None:
+def _record(ws: Workspace, catalog: Catalog, rendered: list[_Plan], pdf_only: list[_Plan],
+            converted: set[str]) -> None:
     """One tracker transaction for the whole run; nothing to record, no write."""
     if not rendered and not pdf_only:
         return
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    with open_tracker(ws).write() as session:
+
+    def body(session: Session) -> None:
         new = []
         for plan in rendered:
             new.append({"output": ws.rel(plan.docx), "agreement": plan.agreement_id,
@@ -201,3 +205,6 @@ def _record(ws: Workspace, rendered: list[_Plan], pdf_only: list[_Plan], convert
             session.put(TABLE, new)
         for plan in pdf_only:
             session.update(TABLE, ws.rel(plan.docx), {"pdf_key": plan.key})
+        publish(session, ws.config, (catalog.agreements[p.agreement_id] for p in rendered))
+
+    open_tracker(ws).transaction(body)

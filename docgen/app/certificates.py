@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.app.common import layout_source_of
+from docgen.app.common import discard, layout_source_of
 from docgen.domain.certificates import canonical_score, checksum, fold, parse_payload, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
 from docgen.errors import DocgenError, InputError, NotFoundError, TrackerError, VerificationError
@@ -57,6 +57,8 @@ class IssueReport:
     event: str
     signed_on: date
     min_grade: Grade
+    scheme: Scheme | None = None
+    signatory: dict[str, Any] = field(default_factory=dict)
     issued: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -76,7 +78,7 @@ class IssueReport:
             "issued": self.issued, "skipped": self.skipped, "errors": self.errors,
             "combined": self.combined, "year": self.year, "event": self.event,
             "signed_on": self.signed_on.isoformat(), "min_grade": self.min_grade.grade,
-            "warnings": self.warnings,
+            "signatory": self.signatory.get("name"), "warnings": self.warnings,
         }
 
 
@@ -143,13 +145,17 @@ def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> l
 
 def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[str, Any]:
     office = ws.config.office.model_dump(exclude={"head"})
+    signatory = dict(record.get("signatory") or {})
+    # The head lines: the signatory's `heading`, else the office's letterhead (older
+    # records did not store one).
+    signatory["heading"] = "\n".join(signatory.get("heading") or ws.config.office.letterhead_lines)
     return {
         "number": record["number"], "recipient": record["recipient"], "unit": record.get("unit", ""),
         "score": record["score_text"], "grade": record["grade"],
         "grade_label": record.get("grade_label", ""), "zone": record.get("zone", ""),
         "grade_text": record.get("grade_text", ""), "year": record["year"], "event": record["event"],
         "signed_on": date.fromisoformat(record["issued_on"]), "place": record.get("place", ""),
-        "office": office, "signatory": record.get("signatory", {}), "checksum": check,
+        "office": office, "signatory": signatory, "checksum": check,
         "payload": payload(record["number"], check, record.get("verify_url", "")),
     }
 
@@ -167,10 +173,15 @@ def _file_ok(ws: Workspace, record: dict[str, Any]) -> bool:
 
 def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
           min_grade: str | None = None, event: str | None = None,
-          signed_on: date | None = None, progress: Progress | None = None,
-          workers: int | None = None) -> IssueReport:
-    """Issue a certificate for every good row at or above the minimum grade (SPEC §4)."""
+          signed_on: date | None = None, signatory: str | None = None,
+          progress: Progress | None = None, workers: int | None = None) -> IssueReport:
+    """Issue a certificate for every good row at or above the minimum grade (SPEC §4).
+
+    `signatory` is a `[signatories]` key, else `[certificates] signatory`, else the office
+    head; the certificate's head lines are the signatory's `heading`, else the office's
+    letterhead."""
     config = ws.config
+    signer = config.signatory(signatory if signatory is not None else config.certificates.signatory)
     if not results_path.is_absolute() and not results_path.exists() and (ws.root / results_path).exists():
         results_path = ws.root / results_path  # `-w DIR` given from elsewhere: relative to DIR
     label = _label(ws, results_path)
@@ -189,7 +200,9 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
     source = layout_source_of(ws)
     renderer = renderer_for(source)  # a broken layout stops here, before any number is taken
 
-    report = IssueReport(label, year, event, signed_on, minimum, warnings=warnings)
+    report = IssueReport(label, year, event, signed_on, minimum, scheme, warnings=warnings)
+    report.signatory = {"name": signer.name, "title": signer.title, "nip": signer.nip or "",
+                        "heading": signer.heading or config.office.letterhead_lines}
     report.errors.extend({"row": e.row, "error": e.error} for e in results.errors)
     eligible = []
     for candidate in _grade_rows(results.rows, scheme, report):
@@ -212,12 +225,17 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
         eligible.append(candidate)
 
     created: list[Path] = []
+    errors = len(report.errors)
+
+    def body(session: Session) -> list[dict[str, Any]]:
+        discard(created)  # files of an attempt the database asked to run again
+        del report.errors[errors:]
+        return _issue_in(ws, session, eligible, report, created, source, progress, workers)
+
     try:
-        with open_tracker(ws).write() as session:
-            entries = _issue_in(ws, session, eligible, report, created, source, progress, workers)
+        entries = open_tracker(ws).transaction(body)
     except BaseException:
-        for path in created:  # new files carrying numbers that were never committed
-            path.unlink(missing_ok=True)
+        discard(created)  # new files carrying numbers that were never committed
         raise
     report.issued = entries
     report.errors.sort(key=lambda e: e["row"])
@@ -265,12 +283,14 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
             f"in the registry: restore the original from a backup ({BACKUP_HINT}); nothing was "
             "issued")
     fresh = [c for c, existing in plan if existing is None]
+    # Numbered in the register of the year the piagam is signed (DOMAIN.md); the
+    # assessment year is `{assessment_year}` and part of the idempotency key.
     numbers = Registry(session, config).allocate_many(
         "certificate", report.signed_on,
         [Allocation(f"Piagam Penghargaan: {c.row.recipient}",
                     {"certificate": c.row.recipient, "event": report.event, "year": report.year})
          for c in fresh],
-        year=report.year) if fresh else []
+        assessment_year=report.year) if fresh else []
     allocated = iter(numbers)
     year_dir = ws.inside(ws.outputs_dir / "certificates" / str(report.year), folder=True)
     for stale in (year_dir, year_dir / "print"):  # a killed batch's files (every issuer locks)
@@ -278,7 +298,7 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
     folder = ws.rel(year_dir)
     recorded_at = now_text()
     user = current_user()
-    head = config.office.head
+    scheme = report.scheme or scheme_for(config, report.year)
     records: list[tuple[dict[str, Any], bool]] = []  # (record, new)
     for candidate, existing in plan:
         if existing is not None:
@@ -291,9 +311,8 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
             "event": report.event, "key": fold(row.recipient), "recipient": row.recipient,
             "unit": row.unit, "score": float(row.score), "score_text": angka(row.score),
             "grade": grade.grade, "grade_label": grade.label, "zone": grade.zone,
-            "grade_text": grade.text, "issued_on": report.signed_on.isoformat(),
-            "place": config.office.city,
-            "signatory": {"name": head.name, "title": head.title, "nip": head.nip or ""},
+            "grade_text": scheme.text(grade), "issued_on": report.signed_on.isoformat(),
+            "place": config.office.city, "signatory": dict(report.signatory),
             "verify_url": config.certificates.verify_url,
             "source": {"file": report.results, "row": row.row},
             "revoked": False, "revoked_reason": None, "revoked_at": None,
@@ -544,7 +563,8 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
     number = number.strip()
     if not reason.strip():
         raise InputError("--reason: say why the certificate is revoked")
-    with open_tracker(ws).write() as session:
+
+    def body(session: Session) -> dict[str, Any]:
         doc = session.find(TABLE, number)
         if doc is not None:
             checked(session, TABLE, [doc])
@@ -556,3 +576,5 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
         changes = {"revoked": True, "revoked_reason": " ".join(reason.split()),
                    "revoked_at": now_text(), "revoked_by": current_user()}
         return session.update(TABLE, number, changes)
+
+    return open_tracker(ws).transaction(body)

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
+from docgen.app.common import office_logo
+from docgen.app.tracker import publish_all
 from docgen.config import Config, placeholder_fields
 from docgen.documents.samples import template_samples
-from docgen.errors import ConfigError, TemplateError
+from docgen.errors import ConfigError, DocgenError, TemplateError, TrackerError
 from docgen.render.templates import (
     check_docx_template,
     template_label,
@@ -16,6 +18,7 @@ from docgen.render.templates import (
     template_problem,
     templates_in_use,
 )
+from docgen.state import open_tracker
 from docgen.workspace import Workspace
 
 
@@ -24,6 +27,7 @@ class CheckReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     agreements: int = 0
+    published: list[str] | None = None  # with a shared tracker: the agreements published
 
     @property
     def ok(self) -> bool:
@@ -39,6 +43,12 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     except ConfigError as exc:
         report.errors.extend(exc.problems)
     report.errors.extend(placeholder_fields(ws.config_path))
+    if config is not None:
+        try:
+            office_logo(ws)
+        except DocgenError as exc:
+            report.errors.extend(exc.problems)
+        report.warnings.extend(letterhead_warnings(config))
     catalog = load_catalog(ws, as_of)
     report.agreements = len(catalog.files)
     report.errors.extend(str(p) for p in catalog.problems)
@@ -51,7 +61,37 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
         report.errors.extend(check_layout(layout_source_of(ws)))
     except TemplateError as exc:
         report.errors.extend(exc.problems)
+    if report.ok:
+        tracker = open_tracker(ws)
+        if tracker.shared:  # a check that passes publishes the office's agreements
+            try:
+                done = tracker.transaction(lambda session: publish_all(session, ws, catalog))
+                report.published = done["published"]
+            except TrackerError as exc:  # the files are valid all the same
+                report.warnings.append(f"not published to the shared tracker: {exc.message}")
     return report
+
+
+# The kop's text column in the letter templates (15.5 cm less the logo's 2.5 cm and the
+# cell padding) and its sizes: 14 pt for the first line, 12 pt for the others, bold.
+KOP_WIDTH_CM = 12.6
+KOP_SIZES = (14.0, 12.0)
+
+
+def letterhead_warnings(config: Config) -> list[str]:
+    """A letterhead line too long for one line of the kop would break mid-name."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # Helvetica: Arial's metrics
+
+    found = []
+    for index, line in enumerate(config.office.letterhead_lines):
+        size = KOP_SIZES[0] if index == 0 else KOP_SIZES[1]
+        width = stringWidth(line, "Helvetica-Bold", size) / 72 * 2.54
+        if width > KOP_WIDTH_CM:
+            where = f"office.letterhead.{index}" if config.office.letterhead else "office.name"
+            found.append(f"docgen.toml: {where}: {line!r} is too long for one line of the "
+                         f"letterhead ({width:.1f} cm of {KOP_WIDTH_CM} cm at {size:g} pt): "
+                         "split it into two lines in [office] letterhead")
+    return found
 
 
 def check_templates(ws: Workspace, config: Config | None, catalog: Catalog | None = None) -> list[str]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from docgen.agreements import Catalog, load_catalog
+from docgen.config import CONFIG_FILE, Config
 from docgen.domain.obligations import AgreementView, views
 from docgen.domain.terminations import termination_dates
-from docgen.errors import TemplateError
+from docgen.errors import ConfigError, TemplateError
 from docgen.models import Agreement
-from docgen.safepath import source_problem
+from docgen.safepath import read_regular, source_problem
 from docgen.state.base import Session
 from docgen.state.records import checked
 from docgen.workspace import Workspace
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from docgen.render.certificate_pdf import LayoutSource
 
 LAYOUT_FILE = "sertifikat.toml"
+MAX_IMAGE_BYTES = 20 << 20  # a logo is tens of kilobytes
 
 
 def catalog(ws: Workspace, as_of: date | None = None,
@@ -52,3 +55,50 @@ def layout_source_of(ws: Workspace) -> LayoutSource:
 
 def agreement_view(session: Session, agreement: Agreement, as_of: date) -> AgreementView:
     return agreement_views(session, [agreement], as_of)[0]
+
+
+def office_info(config: Config) -> dict[str, Any]:
+    """How the national view names this office."""
+    office = config.office
+    return {"unit_code": office.unit_code, "name": office.name, "short": office.short,
+            "city": office.city}
+
+
+def publish(session: Session, config: Config, agreements: Iterable[Agreement]) -> None:
+    """Publish the agreements a command touched to a shared tracker (the national view),
+    in the command's own transaction: a failed command publishes nothing."""
+    agreements = list(agreements)
+    if agreements and session.shared:
+        session.publish([a.model_dump(mode="json") for a in agreements], office_info(config))
+
+
+def discard(paths: list[Path]) -> None:
+    """Remove the files an attempt created (before a retry, or when the command fails)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+    paths.clear()
+
+
+def office_logo(ws: Workspace) -> tuple[Path, bytes] | None:
+    """`[office] logo`, an image in templates/: its path and bytes; None when not set.
+    A missing or unreadable file is one line naming the setting."""
+    name = ws.config.office.logo
+    if not name:
+        return None
+    path = ws.templates_dir / name
+    label = f"{CONFIG_FILE}: office.logo"
+    outside = source_problem(ws.root, path) if os.path.lexists(path) else None
+    if outside is not None:
+        raise ConfigError(f"{label}: templates/{name} {outside}")
+    try:
+        data = read_regular(path, MAX_IMAGE_BYTES)
+    except OSError as exc:
+        raise ConfigError(f"{label}: cannot read templates/{name} ({exc.strerror or exc}); "
+                          "put the image there or leave logo empty") from exc
+    from docgen.render.pictures import image_size
+
+    try:
+        image_size(data, f"{label}: templates/{name}")
+    except TemplateError as exc:
+        raise ConfigError(exc.message) from exc
+    return path, data

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from docgen.app.agreements import Listing
-from docgen.app.common import agreement_views, catalog
+from docgen.app.common import agreement_views, catalog, discard, publish
 from docgen.app.evidence import EvidenceCopier
 from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
 from docgen.domain.overview import checklist
 from docgen.errors import InputError, NotFoundError
 from docgen.models import Agreement
 from docgen.state import open_tracker
-from docgen.state.base import current_user, now_text
+from docgen.state.base import Session, current_user, now_text
 from docgen.state.records import checked
 from docgen.workspace import Workspace
 
@@ -88,33 +88,37 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
 
     user = current_user()
     recorded_at = now_text()
-    result = Recorded()
     created: list[Path] = []
+
+    def body(session: Session) -> Recorded:
+        discard(created)  # evidence of an attempt the database asked to run again
+        result = Recorded()
+        copier = EvidenceCopier(ws, created)
+        per_agreement: dict[str, list[dict[str, Any]]] = {}
+        for u in updates:
+            event = {
+                "deliverable": u.deliverable,
+                "on": u.on.isoformat(),
+                "status": u.status,
+                "note": u.note.strip() if u.note and u.note.strip() else None,
+                "evidence": [copier.copy(u.agreement, sources[p]) for p in u.evidence],
+                "user": user,
+                "recorded_at": recorded_at,
+            }
+            per_agreement.setdefault(u.agreement, []).append(event)
+            result.events.append({"agreement": u.agreement, **event})
+        for agreement_id, events in per_agreement.items():
+            earlier = checked(session, "history", session.history(agreement_id), agreement_id)
+            result.warnings.extend(_warnings(agreements[agreement_id], earlier, events, today))
+            session.append_history(agreement_id, events)
+        publish(session, ws.config, (agreements[a] for a in per_agreement))
+        return result
+
     try:
-        with open_tracker(ws).write() as session:
-            copier = EvidenceCopier(ws, created)
-            per_agreement: dict[str, list[dict[str, Any]]] = {}
-            for u in updates:
-                event = {
-                    "deliverable": u.deliverable,
-                    "on": u.on.isoformat(),
-                    "status": u.status,
-                    "note": u.note.strip() if u.note and u.note.strip() else None,
-                    "evidence": [copier.copy(u.agreement, sources[p]) for p in u.evidence],
-                    "user": user,
-                    "recorded_at": recorded_at,
-                }
-                per_agreement.setdefault(u.agreement, []).append(event)
-                result.events.append({"agreement": u.agreement, **event})
-            for agreement_id, events in per_agreement.items():
-                earlier = checked(session, "history", session.history(agreement_id), agreement_id)
-                result.warnings.extend(_warnings(agreements[agreement_id], earlier, events, today))
-                session.append_history(agreement_id, events)
+        return open_tracker(ws).transaction(body)
     except BaseException:
-        for path in created:  # the tracker is untouched: leave no orphan evidence behind
-            path.unlink(missing_ok=True)
+        discard(created)  # the tracker is untouched: leave no orphan evidence behind
         raise
-    return result
 
 
 def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path, Path]) -> list[str]:

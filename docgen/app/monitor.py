@@ -5,15 +5,22 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.app.common import agreement_views, catalog
-from docgen.domain.monitor import build_report, overdue_by_party
+from pydantic import ValidationError
+
+from docgen.app.common import agreement_views, catalog, office_logo
+from docgen.app.tracker import require_shared
+from docgen.domain.monitor import as_single_report, build_report, national_report, overdue_by_party
+from docgen.domain.obligations import views
+from docgen.domain.terminations import termination_dates
 from docgen.errors import DocgenError, InputError
 from docgen.fsutil import atomic_paths
+from docgen.models import Agreement
 from docgen.state import open_tracker
 from docgen.workspace import Workspace
 
@@ -23,6 +30,7 @@ class Monitoring:
     report: dict[str, Any]
     skipped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def by_party(self) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -36,25 +44,75 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None,
     with open_tracker(ws).read() as session:
         views = agreement_views(session, cat.agreements.values(), as_of)
     result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped())
-    files = [(option, path) for option, path in (("--pdf", pdf), ("--xlsx", xlsx)) if path is not None]
-    if files:
-        _write_files(result, ws, files)
+    _write_files(result, _writers(ws, result.report, cat.agreements), pdf, xlsx)
     return result
 
 
-def _write_files(result: Monitoring, ws: Workspace, files: list[tuple[str, Path]]) -> None:
+def monitor_all_offices(ws: Workspace, as_of: date, *, pdf: Path | None = None,
+                        xlsx: Path | None = None) -> Monitoring:
+    """`monitor --all-offices`: every office sharing the tracker, from what each published
+    (`sync`, a passing `check`, its write commands) and its own history and terminations.
+    Read-only: one consistent snapshot of the database."""
+    tracker = open_tracker(ws)
+    require_shared(tracker, "monitor --all-offices")
+    with tracker.read() as session:
+        offices = session.all_offices()
+    warnings: list[str] = []
+    groups = []
+    named: dict[str, Agreement] = {}  # OFFICE/ID -> the agreement, as the reports name them
+    for office, data in offices.items():
+        agreements = []
+        for number, text in enumerate(data["agreements_json"], start=1):
+            try:
+                agreements.append(Agreement.model_validate_json(text))
+            except ValidationError as exc:
+                warnings.append(f"{office}: published agreement no. {number} cannot be read by "
+                                f"this docgen ({exc.error_count()} problem(s)); skipped")
+        if not agreements and not data["info"]:
+            continue  # an office that keeps records here but has published nothing
+        named.update((f"{office}/{a.id}", a) for a in agreements)
+        terminated = termination_dates(data["terminations"])
+        groups.append((office, data["info"], views(agreements, data["histories"], terminated, as_of)))
+    report = national_report(groups, as_of.isoformat())
+    result = Monitoring(report, warnings=warnings)
+    _write_files(result, _writers(ws, as_single_report(report), named), pdf, xlsx)
+    return result
+
+
+Writer = Callable[[Path], None]
+
+
+def _writers(ws: Workspace, report: dict[str, Any], agreements: Mapping[str, Agreement]) -> dict[str, Writer]:
+    """How to write the report as each option's file."""
+
+    def pdf(target: Path) -> None:
+        from docgen.documents.report import report_context
+        from docgen.render.report_pdf import write_report_pdf
+
+        logo = office_logo(ws)
+        write_report_pdf(report_context(report, agreements, ws.config), target, logo[0] if logo else None)
+
+    def xlsx(target: Path) -> None:
+        from docgen.render.report_xlsx import write_report_xlsx
+
+        write_report_xlsx(report, ws.config, target)
+
+    return {"--pdf": pdf, "--xlsx": xlsx}
+
+
+def _write_files(result: Monitoring, writers: dict[str, Writer], pdf: Path | None,
+                 xlsx: Path | None) -> None:
     """Both files or neither: each is made in a scratch folder first, then every target
     gets its temporary file beside it, and only then are they renamed into place."""
-    from docgen.render.report_pdf import write_report_pdf
-    from docgen.render.report_xlsx import write_report_xlsx
-
-    writers = {"--pdf": write_report_pdf, "--xlsx": write_report_xlsx}
+    files = [(option, path) for option, path in (("--pdf", pdf), ("--xlsx", xlsx)) if path is not None]
+    if not files:
+        return
     with tempfile.TemporaryDirectory(prefix="docgen-monitor-") as scratch:
         made = []
         for index, (option, target) in enumerate(files):
             part = Path(scratch) / f"{index}{'.pdf' if option == '--pdf' else '.xlsx'}"
             try:
-                writers[option](result.report, ws.config, part)
+                writers[option](part)
             except DocgenError:
                 raise
             except Exception as exc:  # noqa: BLE001 - reportlab/openpyxl on data they cannot lay out

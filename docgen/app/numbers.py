@@ -28,8 +28,8 @@ def next_number(ws: Workspace, kind: str, on: date, purpose: str = "", *,
     if dry_run:
         with tracker.read() as session:
             return Registry(session, ws.config).preview(kind, on)
-    with tracker.write() as session:
-        record = Registry(session, ws.config).allocate(kind, on, purpose.strip())
+    record = tracker.transaction(lambda session: Registry(session, ws.config).allocate(
+        kind, on, purpose.strip()))
     return {k: record[k] for k in ("kind", "number", "seq", "year")}
 
 
@@ -42,5 +42,4 @@ def list_numbers(ws: Workspace, kind: str | None = None, year: int | None = None
 
 def void_number(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
     """`number void`: mark a number unused; it stays taken and is never given again."""
-    with open_tracker(ws).write() as session:
-        return Registry(session, ws.config).void(number, reason)
+    return open_tracker(ws).transaction(lambda session: Registry(session, ws.config).void(number, reason))

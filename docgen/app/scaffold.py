@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from docgen.agreements import Catalog
-from docgen.config import CONFIG_FILE
+from docgen.config import CLOSING, CONFIG_FILE
 from docgen.errors import InputError, WorkspaceError
 from docgen.fsutil import atomic_write_bytes
 from docgen.models import is_valid_id
@@ -25,25 +25,41 @@ name = "TODO Ombudsman Republik Indonesia Perwakilan Provinsi ..."
 short = "TODO Ombudsman RI Perwakilan ..."
 unit_code = "TODO"          # used in numbers, e.g. PW24
 city = "TODO"               # place on letters and certificates
-address = "TODO"
+address = "TODO"            # written out as on letters: "Jalan ... Nomor ..., Kupang"
+# letterhead = ["OMBUDSMAN REPUBLIK INDONESIA", "PERWAKILAN PROVINSI ..."]  # default: from name
+postcode = ""               # postcode, phone, website, email: printed in the letterhead
+phone = ""
+website = ""
+email = ""
+logo = ""                   # an image in templates/ (letterhead and reports)
 
 [office.head]               # default signatory of letters and certificates
 name = "TODO"
 title = "TODO Kepala Perwakilan Ombudsman Republik Indonesia Provinsi ..."
 nip = ""
 
+# [signatories.ketua]       # other signatories, chosen with --signatory ketua
+# name = "..."
+# title = "Ketua Ombudsman Republik Indonesia"
+# heading = ["OMBUDSMAN REPUBLIK INDONESIA"]   # the head of a certificate they sign
+
 [letters]
 reply_days = 14             # reply deadline in follow-up letters
 sifat = "Biasa"
 contact = {{ name = "", phone = "", email = "" }}   # office liaison named in letters
+closing = "{closing}"
+
+[reports]
+prepared_by = ""            # a [signatories] key: who signs the monitoring report
 
 [certificates]
 event = "Penilaian Kepatuhan Standar Pelayanan Publik"
 verify_url = ""             # e.g. "https://example.go.id/cek?n={{number}}&c={{checksum}}"
+signatory = ""              # a [signatories] key; default: [office.head]
 
 [numbering]                 # fields: seq, year, month, month_roman, day, unit_code
 letter = "B/{{seq:03d}}/{{unit_code}}/KM.01/{{month_roman}}/{{year}}"
-certificate = "{{seq:04d}}/PHG/{{unit_code}}/{{year}}"
+certificate = "{{seq:04d}}/PHG/{{unit_code}}/{{month_roman}}/{{year}}"   # also {{assessment_year}}
 agreement = "{{seq:02d}}/KB/{{unit_code}}/{{month_roman}}/{{year}}"
 reset = "yearly"            # sequences restart at 1 each calendar year
 """
@@ -89,7 +105,7 @@ def _init(target: Path) -> list[Path]:
         atomic_write_bytes(gitignore, "\n".join([*existing, *missing, ""]).encode())
         created.append(gitignore)
     # docgen.toml last: until it exists, a failed init can simply be run again.
-    atomic_write_bytes(target / CONFIG_FILE, CONFIG_TEMPLATE.format().encode())
+    atomic_write_bytes(target / CONFIG_FILE, CONFIG_TEMPLATE.format(closing=CLOSING).encode())
     created.append(target / CONFIG_FILE)
     return created
 
@@ -146,12 +162,17 @@ def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
         f"      name: {_q(office.head.name)}",
         f"      title: {_q(office.head.title)}",
         "  - role: second",
-        f"    org: {_q(second_org)}",
+        f"    org: {_q(second_org)}          # the legal party, never a unit of it",
         f"    kind: {second_kind}",
-        "    address: \"TODO alamat PIHAK KEDUA\"",
+        "    # unit: the working unit that carries the work and receives letters (e.g. a Biro)",
+        "    # mandate: the authority the signatory acts under (e.g. \"Surat Kuasa Gubernur ... "
+        "Nomor ... tanggal ...\")",
+        "    address: \"TODO alamat PIHAK KEDUA (Jalan ... Nomor ..., kota)\"",
         "    signatory:",
         "      name: \"TODO nama penandatangan PIHAK KEDUA\"",
         "      title: \"TODO jabatan penandatangan PIHAK KEDUA\"",
+        "      # rank: pangkat/golongan of a civil servant, e.g. Pembina Utama Muda (IV/c)",
+        "      # nip: \"19...\"",
         "    # superior: jabatan atasan (copied on an escalated follow-up letter)",
         "    # contact: {name: ..., phone: ..., email: ...}   # liaison officer",
         "legal_basis:",

@@ -164,11 +164,12 @@ def _register() -> None:
         monitor,
         number,
         setup,
+        tracker,
         watch,
     )
 
     for module in (setup, agreement, deliverable, build, watch, monitor, letter, number,
-                   certificate):
+                   certificate, tracker):
         module.register(app)
 
 

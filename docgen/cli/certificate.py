@@ -22,7 +22,8 @@ def issue(
         "or .xlsx, with columns instansi and nilai (optional: unit, predikat).")],
     year: Annotated[int | None, typer.Option(
         "--year", metavar="YYYY", help="The assessment year: picks the grading scheme and the "
-        "{year} of the numbers (default: the one year the file name states, else required).")] = None,
+        "{assessment_year} of the numbers (default: the one year the file name states, else "
+        "required).")] = None,
     min_grade: Annotated[str | None, typer.Option(
         "--min-grade", metavar="GRADE", help="Lowest grade that gets a certificate, of the year's "
         "scheme, any case: A..E from 2022, Hijau/Kuning/Merah before; a zone (hijau) means its "
@@ -32,7 +33,10 @@ def issue(
         "\\[certificates] event in docgen.toml).")] = None,
     signed_on: Annotated[str | None, typer.Option(
         "--signed-on", metavar="YYYY-MM-DD", help="Date of signing printed on the certificates "
-        "(default: today).")] = None,
+        "(default: today); its year and month are those of the numbers.")] = None,
+    signatory: Annotated[str | None, typer.Option(
+        "--signatory", metavar="NAME", help="Who signs: a \\[signatories.NAME] of docgen.toml "
+        "(default: \\[certificates] signatory, else \\[office.head]).")] = None,
     json: Json = False,
 ) -> None:
     """Issue a numbered certificate to every agency at or above --min-grade in RESULTS."""
@@ -41,8 +45,8 @@ def issue(
     from docgen.app.certificates import issue as issue_certificates
 
     report = issue_certificates(ws, results, year=year, min_grade=min_grade,
-                                event=user_text(event, "--event"),
-                                signed_on=signed, progress=track)
+                                event=user_text(event, "--event"), signed_on=signed,
+                                signatory=signatory, progress=track)
     warn(report.warnings)
     if json:
         emit_json(report.to_json())

@@ -25,7 +25,7 @@ RECITALS = {
     "mengawasi penyelenggaraan pelayanan publik di wilayah kerjanya",
     "pemda": "adalah penyelenggara pemerintahan daerah yang berkewajiban menyelenggarakan "
     "pelayanan publik yang berkualitas sesuai dengan asas-asas umum pemerintahan yang baik",
-    "university": "adalah perguruan tinggi yang menyelenggarakan pendidikan, penelitian dan "
+    "university": "adalah perguruan tinggi yang menyelenggarakan pendidikan, penelitian, dan "
     "pengabdian kepada masyarakat",
     "agency": "adalah instansi penyelenggara pelayanan publik yang berkewajiban memberikan "
     "pelayanan yang berkualitas kepada masyarakat",
@@ -34,9 +34,19 @@ RECITALS = {
 
 
 def office_context(config: Config) -> dict[str, Any]:
-    """`office` (with `head`), `letters` and `certificates` of docgen.toml, as plain dicts."""
+    """`office` (with `head`), `letters` and `certificates` of docgen.toml, as plain dicts.
+
+    `office` also holds the kop ready to print: `letterhead` (its lines, from `[office]
+    letterhead` or the name), `kop_address` (address and postcode) and `kop_contact`
+    ("Telepon ...; Laman ...; Surel ...")."""
+    office = config.office
+    data = office.model_dump()
+    data["letterhead"] = office.letterhead_lines
+    data["kop_address"] = " ".join(x for x in (office.address or "", office.postcode) if x)
+    data["kop_contact"] = "; ".join(f"{label} {value}" for label, value in (
+        ("Telepon", office.phone), ("Laman", office.website), ("Surel", office.email)) if value)
     return {
-        "office": config.office.model_dump(),
+        "office": data,
         "letters": config.letters.model_dump(),
         "certificates": config.certificates.model_dump(),
     }
@@ -73,33 +83,44 @@ def split_title(a: Agreement) -> tuple[str, str]:
     """(document name, subject) of a title: "Kesepakatan Bersama tentang X" -> both parts.
 
     A title without "tentang" that starts with the kind's name ("Rencana Kerja Perbaikan
-    ...") gives the rest as the subject; otherwise the whole title is the subject.
+    ...") gives the rest as the subject; otherwise the whole title is the subject. The
+    subject never starts with "tentang" itself, whatever the title's case, so a citation
+    "... tentang <subject>" never says "tentang tentang".
     """
     default = DOC_NAMES[a.kind]
-    title = a.title.strip()
-    head, sep, tail = title.partition(" tentang ")
-    if sep and head.strip() and tail.strip():
-        return head.strip(), tail.strip()
-    if title.casefold().startswith(default.casefold() + " "):
-        return default, title[len(default):].strip()
-    return default, title
+    title = " ".join(a.title.split())
+    folded = title.casefold()
+    at = folded.find(" tentang ")
+    if at > 0 and title[at + len(" tentang "):].strip():
+        head, subject = title[:at].strip(), title[at + len(" tentang "):].strip()
+    elif folded.startswith(default.casefold() + " "):
+        head, subject = default, title[len(default):].strip()
+    else:
+        head, subject = default, title
+    while subject.casefold().startswith("tentang "):
+        subject = subject[len("tentang "):].strip()
+    if head.casefold() == default.casefold():
+        head = default
+    return head, subject or title
 
 
 def numbers_phrase(a: Agreement) -> str:
-    numbers = [n for n in (a.numbers.first, a.numbers.second) if n]
-    return " dan ".join(f"Nomor {n}" for n in numbers)
+    """"Nomor X dan Nomor Y": each party's number, a dotted blank where it is unknown."""
+    return " dan ".join(f"Nomor {n or DOTS}" for n in (a.numbers.first, a.numbers.second))
+
+
+def parties_phrase(a: Agreement) -> str:
+    """"Ombudsman Republik Indonesia dan Pemerintah Provinsi ...": the legal parties."""
+    return f"{a.first.org} dan {a.second.org}"
 
 
 def reference(a: Agreement) -> str:
-    """How another document cites this agreement: name, parties, numbers, date, subject."""
+    """How another document cites this agreement, the one form everywhere (DOMAIN.md):
+    "Rencana Kerja Nomor ... dan Nomor ... tanggal 8 Februari 2022 tentang ...".
+    Unknown numbers and dates are dotted blanks, never silently left out."""
     name, subject = split_title(a)
-    parts = [f"{name} antara {a.first.org} dan {a.second.org}"]
-    if numbers_phrase(a):
-        parts.append(numbers_phrase(a))
-    if a.signed_on:
-        parts.append(f"tanggal {tanggal(a.signed_on)}")
-    parts.append(f"tentang {subject}")
-    return " ".join(parts)
+    signed = tanggal(a.signed_on) if a.signed_on else DOTS
+    return f"{name} {numbers_phrase(a)} tanggal {signed} tentang {subject}"
 
 
 def term_phrase(a: Agreement, doc_name: str) -> str:
@@ -124,6 +145,7 @@ def _party(p: Party, config: Config | None) -> dict[str, Any]:
     # The office's own address fills in when the party is the office itself.
     if not data["address"] and office is not None and p.org == office.name:
         data["address"] = office.address
+    data["address_text"] = data["address"] or DOTS  # a draft shows where it is missing
     data["role_name"] = p.role_name
     kind = "perwakilan" if p.kind == "ombudsman" and "perwakilan" in p.org.casefold() else p.kind
     data["recital"] = f"bahwa {p.role_name} {RECITALS[kind]}"
@@ -152,9 +174,12 @@ def build_context(a: Agreement, parent: Agreement | None, config: Config | None)
     first, second = _party(a.first, config), _party(a.second, config)
     recitals = [first["recital"], second["recital"]]
     if parent is not None:
-        recitals.append(f"bahwa PARA PIHAK telah menandatangani {reference(parent)}, yang perlu "
-                        f"ditindaklanjuti dengan {doc_name} yang memuat kegiatan, keluaran, batas "
-                        "waktu dan penanggung jawab pelaksanaannya")
+        # Cited by its own parties: the MoU was signed by the Ketua and the Gubernur, not
+        # by the Kepala Perwakilan and the Kepala Biro who sign this agreement.
+        recitals.append(f"bahwa {parties_phrase(parent)} telah menandatangani "
+                        f"{reference(parent)}, yang perlu ditindaklanjuti dengan {doc_name} "
+                        "yang memuat kegiatan, keluaran, batas waktu, dan penanggung jawab "
+                        "pelaksanaannya")
     recitals.append("bahwa untuk mewujudkan penyelenggaraan pelayanan publik yang berkualitas dan "
                     "mencegah maladministrasi diperlukan kerja sama dan sinergi antara PARA PIHAK")
     work_items = _work_items(a)
@@ -190,5 +215,6 @@ def build_context(a: Agreement, parent: Agreement | None, config: Config | None)
     if parent is not None:
         p_name, p_subject = split_title(parent)
         context["parent"] = {**parent.model_dump(), "doc_name": p_name, "subject": p_subject,
-                             "reference": reference(parent), "end_date": parent.end_date}
+                             "reference": reference(parent), "parties_text": parties_phrase(parent),
+                             "end_date": parent.end_date}
     return context

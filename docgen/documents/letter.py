@@ -1,74 +1,146 @@
-"""The render context of a follow-up letter (surat tindak lanjut). Pure."""
+"""The render context of a follow-up letter (surat tindak lanjut). Pure.
+
+The letter follows DOMAIN.md, "Letters": the agreement is cited as "Rencana Kerja Nomor
+... dan Nomor ... tanggal ... tentang ..."; the office says only what it knows (no
+evidence received yet, so many days after the deadline); items the parties owe jointly
+are marked and counted apart from the addressee's own; a second letter opens by citing
+every earlier letter ("Menindaklanjuti surat kami Nomor ... tanggal ... hal ...") and is
+copied to the signatory's superior.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from docgen.config import Config
-from docgen.documents.agreement import office_context, reference
+from docgen.config import Config, Signatory
+from docgen.documents.agreement import office_context, reference, split_title
 from docgen.domain.letters import Planned
-from docgen.indonesian import tanggal, terbilang
+from docgen.indonesian import DOTS, bilangan, tanggal, terbilang
 
-STATUS_NOTES = {"not_started": "belum dilaksanakan", "in_progress": "dalam proses",
-                "blocked": "terkendala"}
+JOINT = "tanggung jawab bersama"
 
 
 def ordinal_word(n: int) -> str:
     return "pertama" if n == 1 else f"ke{terbilang(n)}"
 
 
-def letter_context(config: Config, p: Planned, number: str, as_of: date) -> dict[str, Any]:
+def hal(p: Planned, as_of: date, ordinal: int | None = None) -> str:
+    """Plain and short: "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022"; a second
+    letter says so: "... (Surat Kedua)"."""
+    a = p.agreement
+    name, _ = split_title(a)
+    text = f"Tindak Lanjut Pelaksanaan {name}"
+    if a.kind != "mou":  # a yearly work plan is known by its year; an MoU by its subject
+        text += f" Tahun {(a.signed_on or as_of).year}"
+    ordinal = p.ordinal if ordinal is None else ordinal
+    if ordinal > 1:
+        text += f" (Surat {ordinal_word(ordinal).capitalize()})"
+    return text
+
+
+def address_lines(address: str | None) -> list[str]:
+    """The street address, then the city on its own line: "Jalan El Tari Nomor 52" /
+    "Kupang". A missing address is a dotted blank, never silently left out."""
+    if not address:
+        return [DOTS]
+    street, sep, city = " ".join(address.split()).rpartition(", ")
+    return [street, city] if sep and street and city else [address.strip()]
+
+
+def earlier_letters(earlier: list[Mapping[str, Any]], hal_of: Mapping[str, str]) -> str:
+    """"surat kami Nomor A tanggal 15 April 2022 hal ... dan Nomor B tanggal ... hal ...":
+    every earlier letter, in order."""
+    parts = [f"Nomor {r['number']} tanggal {tanggal(r['on'])} hal {hal_of[r['number']]}"
+             for r in earlier]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " dan " + parts[-1]
+    return f"surat kami {joined}"
+
+
+def _items_phrase(own: int, joint: int, unit: str) -> str:
+    """How many items, the addressee's own counted apart from the joint ones."""
+    if own and joint:
+        return (f"{bilangan(own + joint)} keluaran, yaitu {bilangan(own)} keluaran yang menjadi "
+                f"tanggung jawab {unit} dan {bilangan(joint)} keluaran yang menjadi {JOINT}")
+    if joint:
+        return f"{bilangan(joint)} keluaran yang menjadi {JOINT}"
+    return f"{bilangan(own)} keluaran yang menjadi tanggung jawab {unit}"
+
+
+def letter_context(config: Config, p: Planned, number: str, as_of: date,
+                   signatory: Signatory | None = None,
+                   earlier_hal: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The context of one follow-up letter; `signatory` signs it (default: the office
+    head); `earlier_hal` gives the Hal of each earlier letter by number."""
     a, party = p.agreement, p.party
+    signatory = signatory or config.signatory(None)
     reply_by = as_of + timedelta(days=config.letters.reply_days)
-    count = len(p.items)
     ordinal = p.ordinal
-    first = p.earlier[0] if p.earlier else None
+    unit = party.addressee_org
+    joint = sum(1 for s in p.items if s.work_item.responsible == "both")
+    items = _items_phrase(len(p.items) - joint, joint, unit)
     cited = reference(a)
-    hal = f"Tindak Lanjut {a.title}" + (f" (Surat {ordinal_word(ordinal).capitalize()})"
-                                        if ordinal > 1 else "")
-    if first is None:
-        opening = (f"Menindaklanjuti {cited}, bersama ini kami sampaikan bahwa "
-                   f"berdasarkan hasil pemantauan kami sampai dengan tanggal {tanggal(as_of)}, "
-                   f"terdapat {count} ({terbilang(count)}) keluaran yang menjadi tanggung jawab "
-                   f"{party.org} dan telah melewati batas waktunya, sebagai berikut:")
+    if not p.earlier:
+        opening = (f"Sehubungan dengan pelaksanaan {cited}, bersama ini kami sampaikan bahwa "
+                   f"berdasarkan hasil pemantauan kami sampai dengan tanggal {tanggal(as_of)} "
+                   f"terdapat {items} yang telah melewati batas waktunya dan belum kami terima "
+                   "bukti pelaksanaannya, sebagai berikut:")
     else:
-        opening = (f"Menindaklanjuti surat kami Nomor {first['number']} tanggal "
-                   f"{tanggal(first['on'])} perihal Tindak Lanjut {a.title}, bersama ini kami "
-                   f"sampaikan surat {ordinal_word(ordinal)} karena sampai dengan tanggal "
-                   f"{tanggal(as_of)} masih terdapat {count} ({terbilang(count)}) keluaran "
-                   f"dalam {cited} yang belum kami terima bukti "
-                   "pelaksanaannya, sebagai berikut:")
-    request = (f"Sehubungan dengan hal tersebut, kami mohon {party.signatory.title} berkenan "
-               "menindaklanjuti pelaksanaan keluaran tersebut dan menyampaikan bukti "
-               f"pelaksanaannya kepada kami paling lambat tanggal {tanggal(reply_by)}.")
+        known = dict(earlier_hal or {})
+        hal_of = {r["number"]: known.get(r["number"]) or hal(p, date.fromisoformat(r["on"]),
+                                                             r.get("ordinal", 1))
+                  for r in p.earlier}
+        opening = (f"Menindaklanjuti {earlier_letters(p.earlier, hal_of)}, dengan ini kami "
+                   f"sampaikan bahwa sampai dengan tanggal {tanggal(as_of)} bukti pelaksanaan "
+                   f"{items} dalam {cited} belum kami terima, sebagai berikut:")
+    second = (f"Mengingat surat ini merupakan surat {ordinal_word(ordinal)} kami, "
+              if ordinal > 1 else "Sehubungan dengan hal tersebut, ")
+    request = (f"{second}kami mohon Saudara berkenan menindaklanjuti pelaksanaan keluaran "
+               "tersebut dan menyampaikan bukti pelaksanaannya kepada kami paling lambat "
+               f"tanggal {tanggal(reply_by)}.")
     contact = config.letters.contact
     contact_sentence = ""
     if contact.name:
         how = ", ".join(x for x in (f"telepon {contact.phone}" if contact.phone else "",
                                     f"surel {contact.email}" if contact.email else "") if x)
-        contact_sentence = ("Untuk koordinasi lebih lanjut dapat menghubungi "
+        contact_sentence = ("Untuk koordinasi lebih lanjut, Saudara dapat menghubungi "
                             f"{contact.name}" + (f" ({how})" if how else "") + ".")
     copies = [party.superior] if ordinal > 1 and party.superior else []
     tembusan = ([f"{i}. {c}" for i, c in enumerate(copies, 1)] if len(copies) > 1 else copies)
-    return {
-        **office_context(config),
-        "agreement": {"id": a.id, "title": a.title, "kind": a.kind,
-                      "signed_on_text": tanggal(a.signed_on) if a.signed_on else ""},
-        "addressee": {"title": party.signatory.title, "org": party.org,
-                      "address": party.address or "", "role": party.role},
-        "letter": {
-            "number": number, "date_text": tanggal(as_of), "sifat": config.letters.sifat,
-            "lampiran": "-", "hal": hal, "opening": opening, "request": request,
-            "contact_sentence": contact_sentence, "reply_by_text": tanggal(reply_by),
-            "ordinal": ordinal, "first_number": first["number"] if first else "",
-        },
-        "items": [{
+    rows = []
+    for i, s in enumerate(p.items, 1):
+        days = s.days_overdue(as_of)
+        rows.append({
             "no": i, "id": s.deliverable.id, "work_item": s.work_item.title,
             "deliverable": s.deliverable.title, "due_text": tanggal(s.deliverable.due),
-            "days_late": s.days_overdue(as_of),
-            "note": f"terlambat {s.days_overdue(as_of)} hari"
-                    + (f", {STATUS_NOTES[s.status]}" if s.status in STATUS_NOTES else ""),
-        } for i, s in enumerate(p.items, 1)],
+            "days_late": days, "joint": s.work_item.responsible == "both",
+            "note": f"belum ada bukti pelaksanaan (lewat {days} hari)",
+        })
+    groups: list[dict[str, Any]] = []
+    for row in rows:  # consecutive items of one work item share its merged cells
+        if groups and groups[-1]["work_item"] == row["work_item"]:
+            groups[-1]["rows"].append(row)
+        else:
+            groups.append({"no": len(groups) + 1, "work_item": row["work_item"],
+                           "joint": row["joint"], "rows": [row]})
+    return {
+        **office_context(config),
+        "signatory": signatory.model_dump(),
+        "agreement": {"id": a.id, "title": a.title, "kind": a.kind, "reference": cited,
+                      "signed_on_text": tanggal(a.signed_on) if a.signed_on else DOTS},
+        "addressee": {"title": party.signatory.title, "org": party.org, "unit": unit,
+                      "address": party.address or "", "address_lines": address_lines(party.address),
+                      "role": party.role},
+        "letter": {
+            "number": number, "date_text": tanggal(as_of), "sifat": config.letters.sifat,
+            "lampiran": "-", "hal": hal(p, as_of), "opening": opening, "request": request,
+            "contact_sentence": contact_sentence, "closing": config.letters.closing,
+            "reply_by_text": tanggal(reply_by), "ordinal": ordinal,
+            "first_number": p.earlier[0]["number"] if p.earlier else "",
+            "own_count": len(p.items) - joint, "joint_count": joint,
+        },
+        "items": rows,
+        "groups": groups,
         "tembusan": tembusan,
     }

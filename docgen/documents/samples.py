@@ -20,7 +20,9 @@ from docgen.models import Agreement
 SAMPLE_CONFIG = {
     "office": {
         "name": "Ombudsman Republik Indonesia Perwakilan Provinsi Contoh", "short": "Ombudsman RI Contoh",
-        "unit_code": "PW00", "city": "Kota Contoh", "address": "Jl. Contoh No. 1",
+        "unit_code": "PW00", "city": "Kota Contoh", "address": "Jalan Contoh Nomor 1, Kota Contoh",
+        "postcode": "10000", "phone": "(0000) 123", "website": "www.example.org",
+        "email": "contoh@example.org", "logo": "logo.png",
         "head": {"name": "Nama Kepala", "title": "Kepala Perwakilan", "nip": "197001012000031001"},
     },
     "letters": {"contact": {"name": "Penghubung", "phone": "0800", "email": "a@example.org"}},
@@ -31,8 +33,11 @@ _PARTIES = [
      "address": "Jl. Contoh No. 1", "signatory": {"name": "Nama Satu", "title": "Kepala Perwakilan",
                                                   "nip": "197001012000031001"},
      "contact": {"name": "Penghubung Satu", "phone": "0800", "email": "satu@example.org"}},
-    {"role": "second", "org": "Pemerintah Kabupaten Contoh", "kind": "pemda", "address": "Jl. Dua",
-     "signatory": {"name": "Nama Dua", "title": "Bupati Contoh", "nip": "197002022000032002"},
+    {"role": "second", "org": "Pemerintah Kabupaten Contoh", "kind": "pemda", "address": "Jalan Dua, Kota",
+     "unit": "Bagian Organisasi Sekretariat Daerah Kabupaten Contoh",
+     "mandate": "Surat Kuasa Bupati Contoh Nomor 1 Tahun 2022",
+     "signatory": {"name": "Nama Dua", "title": "Kepala Bagian Organisasi",
+                   "rank": "Pembina (IV/a)", "nip": "197002022000032002"},
      "superior": "Gubernur Contoh",
      "contact": {"name": "Penghubung Dua", "phone": "0811", "email": "dua@example.org"}},
 ]
@@ -86,16 +91,26 @@ def agreement_samples(kind: str = "renja", config: Config | None = None) -> list
 
 
 def letter_samples(config: Config | None = None) -> list[dict[str, Any]]:
-    """A first and a second follow-up letter."""
+    """A first and a second follow-up letter; one with the office's logo, one without
+    (and a bare party: no unit, address or superior), so both sides of each `if` render."""
     cfg = sample_config(config)
+    office = cfg.office
+    other = cfg.model_copy(update={"office": office.model_copy(
+        update={"logo": "" if office.logo else "logo.png", "letterhead": [], "postcode": "",
+                "phone": "", "website": "", "email": ""})})
     agreement = Agreement.model_validate(_RENJA)
+    bare = Agreement.model_validate({**_RENJA, "parties": [
+        _PARTIES[0], {**_bare(_RENJA)["parties"][1]}]})
     states = deliverable_states(agreement, [], date(2030, 1, 1))
     first = Planned(agreement, agreement.second, states, [], None)
-    second = Planned(agreement, agreement.second, states,
-                     [{"number": "B/001/PW00/KM.01/I/2030", "on": "2029-12-01", "seq": 1,
-                       "items": [s.deliverable.id for s in states]}], None)
-    return [letter_context(cfg, p, "B/002/PW00/KM.01/I/2030", date(2030, 1, 1))
-            for p in (first, second)]
+    earlier = [{"number": "B/001/PW00/KM.01/I/2030", "on": "2029-12-01", "seq": 1,
+                "items": [s.deliverable.id for s in states]}]
+    second = Planned(agreement, agreement.second, states, earlier, None)
+    bare_states = deliverable_states(bare, [], date(2030, 1, 1))
+    third = Planned(bare, bare.second, bare_states, earlier, None)
+    return [letter_context(cfg, first, "B/002/PW00/KM.01/I/2030", date(2030, 1, 1)),
+            letter_context(other, second, "B/002/PW00/KM.01/I/2030", date(2030, 1, 1)),
+            letter_context(cfg, third, "B/003/PW00/KM.01/I/2030", date(2030, 1, 1))]
 
 
 # Template name (file stem) -> its sample contexts; any other .docx is an agreement template.

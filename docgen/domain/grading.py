@@ -32,12 +32,14 @@ class Grade:
 
     @property
     def text(self) -> str:
-        """How a certificate names it: "Kategori A — Kualitas Tertinggi (Zona Hijau)"."""
-        label = f" — {self.label}" if self.label else ""
+        """How a certificate names it after "atas capaian" (DOMAIN.md): from 2022 "Opini
+        Kualitas Tertinggi (Kategori A, Zona Hijau)", up to 2021 "Predikat Kepatuhan
+        Tinggi (Zona Hijau)"."""
+        zone = self.zone.title()
         if self.is_zone:
-            return f"Zona {self.grade.title()}{label}"
-        zone = f" (Zona {self.zone.title()})" if self.zone else ""
-        return f"Kategori {self.grade}{label}{zone}"
+            return f"Predikat {self.label} (Zona {zone})" if self.label else f"Zona {zone}"
+        inner = ", ".join([f"Kategori {self.grade}"] + ([f"Zona {zone}"] if zone else []))
+        return f"Opini {self.label} ({inner})" if self.label else inner
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,13 @@ class Scheme:
     year: int
     grades: tuple[Grade, ...]
     source: str  # "built-in" or "docgen.toml [grading.2022]"
+    wording: str = ""  # `[grading.YEAR] wording`: "Opini {label} (Kategori {grade}, Zona {zone})"
+
+    def text(self, grade: Grade) -> str:
+        """The grade as the certificate says it: the scheme's wording, else the built-in."""
+        if not self.wording:
+            return grade.text
+        return self.wording.format(grade=grade.grade, label=grade.label, zone=grade.zone.title())
 
     @property
     def names(self) -> str:
@@ -110,10 +119,11 @@ def _fold(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _scheme(year: int, rows: list[tuple[str, str, str, str]], source: str) -> Scheme:
+def _scheme(year: int, rows: list[tuple[str, str, str, str]], source: str,
+            wording: str = "") -> Scheme:
     grades = tuple(Grade(name, Decimal(low), label, zone, rank)
                    for rank, (name, low, label, zone) in enumerate(rows))
-    return Scheme(year, grades, source)
+    return Scheme(year, grades, source, wording)
 
 
 ZONES = [
@@ -142,4 +152,4 @@ def scheme_for(config: Config, year: int) -> Scheme:
         return builtin_scheme(year)
     # repr() of the float is its shortest exact text: 88.0 -> Decimal("88.0"), never 87.999...
     rows = [(g.grade, repr(g.min), g.label, g.zone) for g in configured.grades]
-    return _scheme(year, rows, f"docgen.toml [grading.{year}]")
+    return _scheme(year, rows, f"docgen.toml [grading.{year}]", configured.wording)

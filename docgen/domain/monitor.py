@@ -90,3 +90,42 @@ def overdue_by_party(report: Mapping[str, Any]) -> list[tuple[str, list[dict[str
         for org in row["parties"]:
             groups.setdefault(org, []).append(row)
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def national_report(offices: Iterable[tuple[str, Mapping[str, Any], Iterable[AgreementView]]],
+                    as_of_text: str) -> dict[str, Any]:
+    """The national view: the monitoring report of every office, grouped by office
+    (`offices`, each with its agreements, overdue items, expiring agreements and summary),
+    the expiring agreements of all offices soonest first, and a summary of the whole.
+
+    `offices` gives (unit_code, its published identity, the views of its agreements).
+    """
+    groups: list[dict[str, Any]] = []
+    for office, info, office_views in sorted(offices, key=lambda o: o[0]):
+        report = build_report(office_views, as_of_text)
+        groups.append({"office": office, "name": info.get("name") or office,
+                       "short": info.get("short"), "summary": report["summary"],
+                       "agreements": report["agreements"], "overdue": report["overdue"],
+                       "expiring": report["expiring"]})
+    flat = as_single_report({"as_of": as_of_text, "offices": groups})
+    expiring = [{"office": g["office"], **r} for g in groups for r in g["expiring"]]
+    expiring.sort(key=lambda r: (r["days_left"], r["office"], r["id"]))
+    return {"as_of": as_of_text, "summary": flat["summary"], "offices": groups, "expiring": expiring}
+
+
+def as_single_report(national: Mapping[str, Any]) -> dict[str, Any]:
+    """The national view in the shape of one office's report, each agreement named
+    OFFICE/ID (for the PDF and xlsx renderers), with the summary of all offices."""
+
+    def named(office: str, row: Mapping[str, Any], key: str) -> dict[str, Any]:
+        return {**row, "office": office, key: f"{office}/{row[key]}"}
+
+    groups = national["offices"]
+    rows = [named(g["office"], r, "id") for g in groups for r in g["agreements"]]
+    overdue = [named(g["office"], r, "agreement") for g in groups for r in g["overdue"]]
+    expiring = sorted((named(g["office"], r, "id") for g in groups for r in g["expiring"]),
+                      key=lambda r: (r["days_left"], r["id"]))
+    summary = _summary(rows, overdue, expiring)
+    summary["offices"] = len(groups)
+    return {"as_of": national["as_of"], "summary": summary, "agreements": rows,
+            "overdue": overdue, "expiring": expiring}

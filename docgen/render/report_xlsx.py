@@ -1,7 +1,9 @@
 """The monitoring report as an Excel workbook (openpyxl), for reporting to headquarters.
 
-One sheet per table, its header on row 1 (frozen, with a filter), dates as real dates and
-numbers as numbers so that they sort and sum; an "Info" sheet says what and as of when.
+A data export, not a laporan: one sheet per table, its header on row 1 (frozen, with a
+filter), the ids (agreement, work item, deliverable) beside the titles so that rows can
+be matched with the agreement files, dates as real dates and numbers as numbers so that
+they sort and sum; an "Info" sheet says what and as of when.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from openpyxl.utils import get_column_letter
 
 from docgen.config import Config
 from docgen.domain.obligations import ROLE_LABELS
+from docgen.domain.wording import DELIVERABLE_LABELS, STATUS_LABELS
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
-from docgen.render.report_pdf import DELIVERABLE_LABELS, STATUS_LABELS
 
 DATE_FORMAT = "DD-MM-YYYY"
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -31,29 +33,38 @@ def _day(value: str | None) -> date | None:
 
 Column = tuple[str, Callable[[dict[str, Any]], Any], float]
 
+def _label(labels: dict[str, str], key: str) -> str:
+    text = labels.get(key, key)
+    return text[:1].upper() + text[1:]
+
+
 AGREEMENTS: list[Column] = [
     ("ID", lambda r: r["id"], 22),
     ("Jenis", lambda r: r["kind"].upper(), 8),
     ("Judul", lambda r: r["title"], 60),
-    ("Status", lambda r: STATUS_LABELS.get(r["status"], r["status"]), 16),
+    ("Nomor", lambda r: " dan ".join(r.get("numbers") or []), 30),
+    ("Tanggal", lambda r: _day(r.get("signed_on")), 12),
+    ("Status", lambda r: _label(STATUS_LABELS, r["status"]), 16),
     ("Selesai", lambda r: r["done"], 9),
     ("Jumlah Keluaran", lambda r: r["total"], 10),
     ("Capaian (%)", lambda r: r["percent"], 11),
-    ("Terlambat", lambda r: r["overdue"], 10),
-    ("Jatuh Tempo 30 Hari", lambda r: r["due_soon"], 12),
-    ("Tenggat Berikutnya", lambda r: _day(r["next_due"]), 13),
+    ("Lewat Batas Waktu", lambda r: r["overdue"], 10),
+    ("Batas Waktu dalam 30 Hari", lambda r: r["due_soon"], 12),
+    ("Batas Waktu Berikutnya", lambda r: _day(r["next_due"]), 13),
     ("Berakhir Pada", lambda r: _day(r["ends_on"]), 13),
     ("Pihak Pertama", lambda r: r["parties"][0], 40),
     ("Pihak Kedua", lambda r: r["parties"][1], 40),
 ]
 OVERDUE: list[Column] = [
-    ("Kerja Sama", lambda r: r["agreement"], 22),
-    ("Kegiatan", lambda r: r["work_item"], 9),
+    ("ID Kerja Sama", lambda r: r["agreement"], 22),
+    ("Kerja Sama", lambda r: r.get("agreement_title", ""), 45),
+    ("ID Kegiatan", lambda r: r["work_item"], 9),
+    ("Kegiatan", lambda r: r.get("work_item_title", ""), 45),
     ("ID Keluaran", lambda r: r["id"], 11),
     ("Keluaran", lambda r: r["title"], 55),
     ("Batas Waktu", lambda r: _day(r["due"]), 12),
-    ("Hari Terlambat", lambda r: r["days_overdue"], 10),
-    ("Status", lambda r: DELIVERABLE_LABELS.get(r["status"], r["status"]), 15),
+    ("Lewat Batas Waktu (Hari)", lambda r: r["days_overdue"], 10),
+    ("Status", lambda r: _label(DELIVERABLE_LABELS, r["status"]), 15),
     ("Penanggung Jawab", lambda r: ROLE_LABELS.get(r["responsible"], r["responsible"]), 16),
     ("Instansi", lambda r: "; ".join(r["parties"]), 60),
     ("Bukti yang Diharapkan", lambda r: r.get("evidence") or "", 25),
@@ -101,8 +112,8 @@ def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
         ("Keluaran selesai", s["done"]),
         ("Jumlah keluaran", s["total"]),
         ("Capaian (%)", s["percent"]),
-        ("Keluaran terlambat", s["overdue"]),
-        ("Jatuh tempo dalam 30 hari", s["due_soon"]),
+        ("Keluaran lewat batas waktu", s["overdue"]),
+        ("Batas waktu dalam 30 hari", s["due_soon"]),
         ("Kerja sama berakhir dalam 90 hari", s["expiring"]),
     ):
         info.append(list(row))

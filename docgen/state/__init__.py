@@ -8,6 +8,8 @@ backend (and psycopg) is imported only when a URL is set.
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen.state.base import Session, Tracker
@@ -17,12 +19,29 @@ if TYPE_CHECKING:
 
 URL_VAR = "DOCGEN_TRACKER_URL"
 
-__all__ = ["Session", "Tracker", "open_tracker", "tracker_url"]
+__all__ = ["Session", "Tracker", "is_url", "open_tracker", "tracker_at", "tracker_url"]
 
 
 def tracker_url(ws: Workspace) -> str:
     """The PostgreSQL URL this workspace uses, or "" for the file tracker."""
     return (os.environ.get(URL_VAR) or ws.config.tracker.url or "").strip()
+
+
+def is_url(text: str) -> bool:
+    """A PostgreSQL URL or key=value connection string (else: a tracker file's path)."""
+    return bool(re.match(r"^postgres(ql)?://", text.strip(), re.I)) or "=" in text
+
+
+def tracker_at(where: str, office: str, *, option: str) -> Tracker:
+    """The tracker a command line names: a PostgreSQL URL, or a tracker.json path (its
+    tracker-history/ beside it), bound to `office`."""
+    if is_url(where):
+        from docgen.state.postgres import PostgresTracker
+
+        return PostgresTracker(where.strip(), office=office, source=option)
+    from docgen.state.file import FileTracker
+
+    return FileTracker(Path(), office, path=Path(where).expanduser().absolute())
 
 
 def open_tracker(ws: Workspace) -> Tracker:
@@ -32,7 +51,8 @@ def open_tracker(ws: Workspace) -> Tracker:
     if url:
         from docgen.state.postgres import PostgresTracker
 
-        return PostgresTracker(url, office=office)
+        source = URL_VAR if os.environ.get(URL_VAR, "").strip() else "docgen.toml: tracker.url"
+        return PostgresTracker(url, office=office, source=source)
     from docgen.state.file import FileTracker
 
     return FileTracker(ws.root, office)

@@ -14,13 +14,16 @@ values (dates as ISO text); each table has a key field that is unique within an 
 from __future__ import annotations
 
 import getpass
+import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 Record = dict[str, Any]
+T = TypeVar("T")
+_AGREEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # table -> the field that identifies a record within an office
 TABLES: dict[str, str] = {
@@ -38,6 +41,7 @@ class Session(ABC):
     """One transaction's view of one office's tracker."""
 
     office: str
+    shared: bool = False  # what it publishes is seen by other offices (the national view)
 
     def label_of(self, table: str, agreement_id: str | None = None) -> str:
         """How messages name where the records of `table` (or one agreement's history) live."""
@@ -83,18 +87,25 @@ class Session(ABC):
         """Append events (each with a unique "id") to one agreement's history."""
 
     # The national view: what offices sharing a tracker publish of their agreements.
-    def publish(self, agreements: Sequence[Record]) -> None:
-        """Record this office's validated agreements (by "id") for the national view."""
-        raise NotImplementedError
+    # A tracker that is not shared (the file tracker) publishes nothing and has no view.
+    def publish(self, agreements: Sequence[Record], office_info: Record | None = None) -> None:
+        """Record this office's validated agreements (model dumps, by "id") and its
+        identity (name, short name) for the national view."""
+        return None
+
+    def unpublish(self, keep: Sequence[str]) -> list[str]:
+        """Withdraw this office's published agreements whose id is not in `keep`."""
+        return []
 
     def published(self) -> dict[str, list[Record]]:
         """office -> its published agreements, for every office sharing the tracker."""
-        raise NotImplementedError
+        return {}
 
     def all_offices(self) -> dict[str, dict[str, Any]]:
-        """office -> {"agreements": [...], "histories": {...}, "terminations": [...]},
-        read-only, for every office sharing the tracker."""
-        raise NotImplementedError
+        """office -> {"info": {...}, "agreements_json": [JSON text of each published
+        agreement], "histories": {...}, "terminations": [...]}: read-only, for every office
+        sharing the tracker."""
+        return {}
 
 
 class Tracker(ABC):
@@ -111,6 +122,16 @@ class Tracker(ABC):
     @abstractmethod
     def write(self) -> AbstractContextManager[Session]:
         """One transaction: committed if the block succeeds, else nothing changes."""
+
+    def transaction(self, body: Callable[[Session], T]) -> T:
+        """Run `body` in one write transaction and return what it returns.
+
+        A backend may run `body` again when the database asks for a retry (PostgreSQL:
+        serialization failure, deadlock), so `body` must start from what the session
+        holds and undo its own side effects when it fails.
+        """
+        with self.write() as session:
+            return body(session)
 
     @abstractmethod
     def init(self) -> dict[str, Any]:
@@ -141,6 +162,11 @@ class Tracker(ABC):
             for agreement_id, events in sorted(data.get("history", {}).items()):
                 if events:
                     session.append_history(agreement_id, events)
+
+
+def valid_agreement_id(agreement_id: str) -> bool:
+    """Agreement ids name history files: never a path."""
+    return bool(_AGREEMENT_ID.match(agreement_id))
 
 
 def is_empty(session: Session) -> bool:

@@ -262,13 +262,15 @@ class FileSession(Session):
 class FileTracker(Tracker):
     backend = "file"
 
-    def __init__(self, root: Path, office: str = "") -> None:
-        self.root = root
+    def __init__(self, root: Path, office: str = "", *, path: Path | None = None) -> None:
+        """The tracker of the workspace `root`, or (with `path`) the tracker file `path`
+        with its tracker-history/ beside it."""
+        self.root = path.parent if path is not None else root
         self.office = office
-        self.path = root / TRACKER_FILE
-        self.history_dir = root / HISTORY_DIR
-        self.lock_path = root / ".docgen" / "lock"
-        self.label = TRACKER_FILE
+        self.path = path if path is not None else root / TRACKER_FILE
+        self.history_dir = self.root / HISTORY_DIR
+        self.lock_path = self.root / ".docgen" / "lock"
+        self.label = TRACKER_FILE if path is None else str(path)
 
     @contextmanager
     def read(self) -> Iterator[FileSession]:
@@ -313,12 +315,13 @@ class FileTracker(Tracker):
         return lock
 
     def init(self) -> dict[str, Any]:
+        existed = self.path.exists()
         with self.write() as session:
             meta = session._table(META)
             if not meta.all():
                 meta.insert({"schema": SCHEMA, "docgen": __version__})
         return {"backend": self.backend, "where": str(self.path), "schema": SCHEMA,
-                "created": False}
+                "created": not existed}
 
     def info(self) -> dict[str, Any]:
         with self.read() as session:
@@ -332,7 +335,7 @@ class FileTracker(Tracker):
 
     def _remove_stale_temp_files(self) -> None:
         """Temporary files of writers killed mid-write (safe: every writer holds the lock)."""
-        stale = [*self.root.glob(f".{TRACKER_FILE}.*.tmp")]
+        stale = [*self.root.glob(f".{self.path.name}.*.tmp")]
         if self.history_dir.is_dir():
             stale += self.history_dir.glob(".*.json.*.tmp")
         for path in stale:

@@ -69,8 +69,12 @@ class Registry:
         return self.allocate_many(kind, on, [Allocation(purpose, ref)], year=year)[0]
 
     def allocate_many(self, kind: str, on: date, wanted: list[Allocation], *,
-                      year: int | None = None) -> list[dict[str, Any]]:
-        """Consecutive numbers for several documents, registered in one write."""
+                      year: int | None = None,
+                      assessment_year: int | None = None) -> list[dict[str, Any]]:
+        """Consecutive numbers for several documents, registered in one write.
+
+        `year` is the sequence's year (default: that of `on`, the document's date);
+        `assessment_year` fills a certificate format's `{assessment_year}`."""
         year = year if year is not None else on.year
         existing = {r["number"] for r in self._records()}
         recorded_at = now_text()
@@ -79,7 +83,8 @@ class Registry:
         seq = last["seq"] if last else 0
         for item in wanted:
             seq += 1
-            number = format_number(self.config, kind, seq, on, year)
+            number = format_number(self.config, kind, seq, on, year,
+                                   assessment_year=assessment_year)
             if number in existing:
                 raise NumberingError(
                     f"numbering.{kind}: the format gives {number!r}, a number already in the "

@@ -19,6 +19,11 @@ LOADING = [("check",), ("agreement", "list"), ("agreement", "show", MOU), ("buil
            ("deliverable", "list"), ("monitor",), ("letter", "followup", "--all", "--as-of", "2022-05-01")]
 
 
+def line_of(text: str, needle: str) -> int:
+    """The line (from 1) of the first line of `text` holding `needle`."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
 def _mou_text(example, agreement_id: str) -> str:
     return (example / "agreements" / f"{MOU}.yaml").read_text(encoding="utf-8").replace(MOU, agreement_id)
 
@@ -43,7 +48,7 @@ def test_a_term_past_9999_is_a_field_error_of_its_file(example, cli):
     lines = assert_clean_failure(cli(example, "check"))
     assert [line for line in lines if "far.yaml" in line] == [
         "agreements/far.yaml: duration_months: a term of 1 months from 9999-12-31 runs past "
-        "9999-12-31, the last date docgen handles (line 7)"]
+        f"9999-12-31, the last date docgen handles (line {line_of(text, 'duration_months')})"]
     for args in LOADING[1:]:
         run = cli(example, *args)
         assert_no_bug(run)
@@ -66,7 +71,7 @@ def test_control_characters_are_field_errors(example, cli):
         assert lines[0].startswith(f"agreements/{RENJA}.yaml: work_items.0.deliverables.0.title: "
                                    f"contains {code}"), lines
         assert lines[0].endswith("which text may not hold (only newline and tab among the control "
-                                 "characters); remove it (line 37)")
+                                 f"characters); remove it (line {line_of(original, 'W1-D1')})")
     # Newline and tab are text.
     renja.write_text(original.replace("title: Rapat koordinasi triwulan I,",
                                       'title: "Rapat\\tkoordinasi\\ntriwulan I",'), encoding="utf-8")
@@ -88,9 +93,11 @@ def test_nothing_is_written_from_a_file_with_control_characters(example, cli, ed
 
 
 def test_duration_months_true_is_a_type_error(example, cli, edit):
-    edit(example / "agreements" / f"{MOU}.yaml", "duration_months: 60", "duration_months: true")
-    lines = assert_clean_failure(cli(example, "check"))
-    assert f"agreements/{MOU}.yaml: duration_months: Input should be a valid integer (line 7)" in lines
+    path = example / "agreements" / f"{MOU}.yaml"
+    edit(path, "duration_months: 60", "duration_months: true")
+    lines = assert_clean_failure(cli(example, "agreement", "show", MOU))
+    line = line_of(path.read_text(encoding="utf-8"), "duration_months")
+    assert lines == [f"agreements/{MOU}.yaml: duration_months: Input should be a valid integer (line {line})"]
 
 
 def test_a_duplicate_id_in_a_yml_file_is_reported_by_every_command(example, cli):

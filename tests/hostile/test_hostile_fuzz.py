@@ -35,8 +35,9 @@ def workspace(name: str, text: str) -> Iterator[Path]:
         root = Path(tmp) / "ws"
         root.mkdir()
         shutil.copy(REPO / "docgen.toml", root / "docgen.toml")
-        shutil.copytree(REPO / "agreements", root / "agreements")
-        for sub in ("results", "templates", "outputs"):
+        for sub in ("agreements", "templates"):
+            shutil.copytree(REPO / sub, root / sub)
+        for sub in ("results", "outputs"):
             (root / sub).mkdir()
         (root / name).write_text(text, encoding="utf-8", errors="surrogatepass")
         yield root

