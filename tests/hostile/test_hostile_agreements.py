@@ -4,7 +4,6 @@ duplicate ids, FIFOs, links out of the workspace, device names, huge files."""
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 
@@ -28,9 +27,8 @@ def _mou_text(example, agreement_id: str) -> str:
     return (example / "agreements" / f"{MOU}.yaml").read_text(encoding="utf-8").replace(MOU, agreement_id)
 
 
-def test_alias_bomb_is_refused_fast(example, cli):
+def test_alias_bomb_is_refused_unexpanded(example, cli):
     (example / "agreements" / "bomb.yaml").write_text(BOMB, encoding="utf-8")
-    started = time.monotonic()
     run = cli(example, "agreement", "list", "--as-of", "2022-05-01")
     assert run.exit_code == 0
     assert "warning: agreements/bomb.yaml: skipped" in run.stderr
@@ -38,7 +36,6 @@ def test_alias_bomb_is_refused_fast(example, cli):
     lines = assert_clean_failure(run)
     assert lines == ["agreements/bomb.yaml: YAML anchors and aliases (&name, *name) are not allowed in "
                      "agreement files; write the value out (line 3)"]
-    assert time.monotonic() - started < 5
 
 
 def test_a_term_past_9999_is_a_field_error_of_its_file(example, cli):
@@ -114,12 +111,10 @@ def test_a_duplicate_id_in_a_yml_file_is_reported_by_every_command(example, cli)
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 def test_a_fifo_as_agreement_file_is_refused_not_read(example, cli):
     os.mkfifo(example / "agreements" / "pipe.yaml")
-    started = time.monotonic()
     lines = assert_clean_failure(cli(example, "check"))
     assert "agreements/pipe.yaml: is a FIFO, not a regular file" in lines
     assert_clean_failure(cli(example, "agreement", "show", "pipe"))
     assert cli(example, "monitor").exit_code == 0
-    assert time.monotonic() - started < 10
 
 
 def test_a_link_to_a_file_outside_is_not_read(example, cli, outside):

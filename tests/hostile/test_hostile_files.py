@@ -163,3 +163,10 @@ def test_unreadable_templates_and_agreements(example, cli, deny_writes):
                in line for line in lines), lines
     assert f"agreements/{RENJA}.yaml: cannot read: Permission denied" in lines, lines
     assert not list((example / "outputs").rglob("*.docx"))
+
+
+def test_init_where_it_cannot_write(cli, tmp_path, deny_writes):
+    target = tmp_path / "kantor"
+    deny_writes(target, errno.EACCES)
+    lines = assert_clean_failure(cli(None, "init", str(target)))
+    assert lines[0].startswith(f"{target}") and "Permission denied" in lines[0], lines

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -106,10 +105,8 @@ def test_the_template_environment_is_bounded(bomb):
 
     from docgen.render.environment import jinja_env
 
-    started = time.monotonic()
     with pytest.raises((SecurityError, UndefinedError)):
         jinja_env().from_string(bomb).render()
-    assert time.monotonic() - started < 3
 
 
 def test_ordinary_templates_still_render():
@@ -136,13 +133,13 @@ def _docx_with(text: str) -> bytes:
 
 
 @pytest.mark.parametrize("bomb", BOMBS)
-def test_template_bombs_end_fast_with_a_line(example, cli, bomb):
+def test_template_bombs_end_with_a_line(example, cli, bomb):
     (example / "templates" / "mou.docx").write_bytes(_docx_with("{{ agreement.title }} " + bomb))
-    started = time.monotonic()
     run = cli(example, "build", "ntt-mou-2021")
     lines = assert_clean_failure(run)
     assert lines[0].startswith("agreements/ntt-mou-2021.yaml: templates/mou.docx: "), lines
-    assert time.monotonic() - started < 8
+    assert "blocked by the sandbox: " in lines[0] and (
+        "loops more than" in lines[0] or "larger than" in lines[0]), lines
     assert not (example / "outputs" / "agreements" / "ntt-mou-2021.docx").exists()
 
 
@@ -163,7 +160,5 @@ def test_layout_bomb(example, cli):
 def test_number_format_widths_are_bounded(example, cli, edit, fmt):
     edit(example / "docgen.toml", 'letter = "B/{seq:03d}/{unit_code}/KM.01/{month_roman}/{year}"',
          f'letter = "{fmt}"')
-    started = time.monotonic()
     lines = assert_clean_failure(cli(example, "number", "next", "letter"))
     assert lines[0].startswith("docgen.toml: numbering.letter: "), lines
-    assert time.monotonic() - started < 5
