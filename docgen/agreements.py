@@ -18,10 +18,13 @@ from docgen.domain.amendments import as_amended
 from docgen.domain.status import agreement_status, days_left
 from docgen.errors import AgreementError, DocgenError, NotFoundError
 from docgen.models import PLACEHOLDER, Agreement, is_valid_id
+from docgen.safepath import read_regular, source_problem
+from docgen.usertext import bad_text
 from docgen.validation import Problem, dotted, problems_from
 from docgen.workspace import Workspace
 
 Loc = tuple[int | str, ...]
+MAX_FILE_BYTES = 4 << 20  # a work plan of a thousand deliverables is about 200 kB
 
 
 # libyaml's parser when PyYAML was built with it (about 10x faster), else the pure-Python one.
@@ -49,12 +52,18 @@ class ParsedFile:
     problems: list[Problem]
 
 
-def parse_yaml(path: Path, label: str) -> ParsedFile:
+def read_source(path: Path) -> bytes:
+    """The bytes of an agreement file: a regular file of reasonable size (OSError if not)."""
+    return read_regular(path, MAX_FILE_BYTES)
+
+
+def parse_yaml(path: Path, label: str, raw: bytes | None = None) -> ParsedFile:
     """Parse one YAML file; problems instead of exceptions; a map from field path to line."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return ParsedFile(None, {}, [Problem(label, "", f"cannot read: {exc.strerror}")])
+    if raw is None:
+        try:
+            raw = read_source(path)
+        except OSError as exc:
+            return ParsedFile(None, {}, [Problem(label, "", f"cannot read: {exc.strerror or exc}")])
     try:
         if b"\x00" in raw:
             raise UnicodeDecodeError("utf-8", raw, 0, 1, "NUL byte")
@@ -63,6 +72,11 @@ def parse_yaml(path: Path, label: str) -> ParsedFile:
         return ParsedFile(None, {}, [Problem(label, "", "not a UTF-8 text file (binary?)")])
     if not text.strip():
         return ParsedFile(None, {}, [Problem(label, "", "the file is empty")])
+    alias = _first_alias(text) if ("&" in text or "*" in text) else None
+    if alias is not None:
+        return ParsedFile(None, {}, [Problem(label, "", "YAML anchors and aliases (&name, *name) are "
+                                             "not allowed in agreement files; write the value out",
+                                             alias)])
     loader = _TextDatesLoader(text)
     try:
         # One parse: the node tree gives the line numbers, then the data is built from it.
@@ -73,6 +87,8 @@ def parse_yaml(path: Path, label: str) -> ParsedFile:
         line = mark.line + 1 if mark is not None else None
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return ParsedFile(None, {}, [Problem(label, "", f"invalid YAML: {what}", line)])
+    except (RecursionError, MemoryError):
+        return ParsedFile(None, {}, [Problem(label, "", "invalid YAML: nested too deeply")])
     finally:
         loader.dispose()
     lines: dict[Loc, int] = {}
@@ -82,6 +98,18 @@ def parse_yaml(path: Path, label: str) -> ParsedFile:
         problems.append(Problem(label, "", "expected a mapping of fields (id: ..., kind: ...)", 1))
         return ParsedFile(None, lines, problems)
     return ParsedFile(data, lines, problems)
+
+
+def _first_alias(text: str) -> int | None:
+    """The line of the first anchor or alias: aliases let a few hundred bytes expand to
+    gigabytes (a "billion laughs" file), and agreement files never need them."""
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                return event.start_mark.line + 1
+    except yaml.YAMLError:
+        return None  # reported by the parse proper, with its line
+    return None
 
 
 def _map_lines(node: yaml.Node | None, loc: Loc, lines: dict[Loc, int],
@@ -132,6 +160,7 @@ class Catalog:
     files: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # files holding an id another file holds
 
     def get(self, agreement_id: str) -> Agreement:
         if agreement_id in self.agreements:
@@ -155,8 +184,8 @@ class Catalog:
 
     def skipped(self) -> list[str]:
         """The files that hold errors (their agreements are left out)."""
-        return [f"agreements/{path.name}" for aid, path in sorted(self.files.items())
-                if aid not in self.agreements]
+        return sorted([f"agreements/{path.name}" for aid, path in self.files.items()
+                       if aid not in self.agreements] + self.extra)
 
 
 def load_catalog(ws: Workspace, as_of: date | None = None,
@@ -172,16 +201,27 @@ def load_catalog(ws: Workspace, as_of: date | None = None,
     disk = open_cache(ws.root) if wanted is None else None
     folder = ws.agreements_dir
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+    twice: set[str] = set()
     for path in paths:
         label = f"agreements/{path.name}"
         stem = path.stem
         if stem in catalog.files:
+            first = catalog.files[stem].name
             catalog.problems.append(
-                Problem(label, "", f"another file already holds id {stem!r} "
-                        f"(agreements/{catalog.files[stem].name})"))
+                Problem(label, "", f"another file already holds id {stem!r} (agreements/{first}); "
+                        "keep one of them"))
+            if stem not in twice:
+                catalog.problems.append(
+                    Problem(f"agreements/{first}", "", f"agreements/{path.name} holds the same id "
+                            f"{stem!r}; keep one of them"))
+            catalog.extra.append(label)
+            twice.add(stem)
             continue
         catalog.files[stem] = path
-        if wanted is None or stem in wanted:
+        outside = source_problem(ws.root, path)
+        if outside is not None:
+            catalog.problems.append(Problem(label, "", outside))
+        elif wanted is None or stem in wanted:
             _add(catalog, path, disk)
     if wanted is not None:
         for parent in {a.parent for a in catalog.agreements.values() if a.parent} - wanted:
@@ -189,6 +229,8 @@ def load_catalog(ws: Workspace, as_of: date | None = None,
                 _add(catalog, catalog.files[parent], disk)
     if disk is not None:
         disk.save({p.name for p in paths})
+    for stem in twice:  # which of the two is meant? neither, until one is removed
+        catalog.agreements.pop(stem, None)
     _cross_check(catalog)
     catalog.warnings.extend(_warnings(catalog, as_of or date.today(), _office_with_address(ws)))
     return catalog
@@ -221,16 +263,18 @@ _CACHE: dict[Path, tuple[bytes, Agreement | None, list[Problem]]] = {}
 def _load_cached(path: Path, label: str, problems: list[Problem],
                  disk: DiskCache | None = None) -> Agreement | None:
     try:
-        key = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-    except OSError:
-        return _load_one(path, label, problems)
+        raw = read_source(path)
+    except OSError as exc:
+        problems.append(Problem(label, "", f"cannot read: {exc.strerror or exc}"))
+        return None
+    key = hashlib.blake2b(raw, digest_size=16).digest()
     cached = _CACHE.get(path)
     if cached is None or cached[0] != key:
         # Across runs, .docgen/cache/ keeps what each file gave (see catalog_cache.py).
         cached = disk.get(path, key) if disk is not None else None
         if cached is None:
             found: list[Problem] = []
-            cached = (key, _load_one(path, label, found), found)
+            cached = (key, _load_one(path, label, found, raw), found)
             if disk is not None:
                 disk.put(path, cached)
         _CACHE[path] = cached
@@ -242,19 +286,21 @@ def validate_file(path: Path, label: str, stem: str) -> tuple[Agreement | None, 
     """The agreement a file holds (read as `agreements/<stem>.yaml` would be) and its errors:
     for a file docgen is about to put in place of that one."""
     problems: list[Problem] = []
-    agreement = _load_one(path, label, problems, stem)
+    agreement = _load_one(path, label, problems, stem=stem)
     return agreement, [p for p in problems if not p.warning]
 
 
-def _load_one(path: Path, label: str, problems: list[Problem],
+def _load_one(path: Path, label: str, problems: list[Problem], raw: bytes | None = None,
               stem: str | None = None) -> Agreement | None:
     stem = stem or path.stem
-    parsed = parse_yaml(path, label)
+    parsed = parse_yaml(path, label, raw)
     problems.extend(parsed.problems)
     if parsed.data is None:
         return None
     line_of = _line_of(parsed.lines)
     found: list[Problem] = []
+    for loc, message in bad_text(parsed.data):
+        found.append(Problem(label, dotted(loc), message, line_of(loc)))
     for loc in _placeholders(parsed.data):
         found.append(Problem(label, dotted(loc), "placeholder still to be filled in", line_of(loc)))
     file_id = parsed.data.get("id")
@@ -263,7 +309,8 @@ def _load_one(path: Path, label: str, problems: list[Problem],
                              f"(expected {stem!r})", line_of(("id",))))
     if not is_valid_id(stem):
         found.append(Problem(label, "", "the file name is not a valid agreement id "
-                             "(lowercase letters, digits and '-', starting with a letter or digit)"))
+                             "(lowercase letters, digits and '-', starting with a letter or digit, "
+                             "not a Windows device name such as con or nul)"))
     agreement = None
     try:
         agreement = Agreement.model_validate(parsed.data)

@@ -22,7 +22,8 @@ from docgen.validation import Problem
 CACHE_FILE = Path(".docgen") / "cache" / "agreements.json"
 FORMAT = 1
 # The modules whose code decides what a file parses to.
-_SOURCES = ("models.py", "agreements.py", "validation.py", "indonesian.py", "catalog_cache.py")
+_SOURCES = ("models.py", "agreements.py", "validation.py", "indonesian.py", "catalog_cache.py",
+            "usertext.py", "safepath.py")
 
 Entry = tuple[bytes, Agreement | None, list[Problem]]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
@@ -20,13 +19,16 @@ from pydantic import (
 )
 
 from docgen.errors import ConfigError, InputError
-from docgen.validation import problems_from, read_toml
+from docgen.usertext import bad_text
+from docgen.validation import dotted, problems_from, read_toml
 
 CONFIG_FILE = "docgen.toml"
 NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_code"})
 # Fields only some kinds have: a certificate also knows the assessment it rewards.
 EXTRA_FIELDS = {"certificate": frozenset({"assessment_year"})}
 NUMBER_KINDS = ("letter", "certificate", "agreement")
+MAX_FORMAT = 200  # characters of a numbering format or verify_url
+MAX_WIDTH = 40    # of one field in it: "{seq:04d}" is 4
 CLOSING = ("Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami ucapkan "
            "terima kasih.")
 
@@ -134,10 +136,22 @@ class Certificates(Strict):
 
 
 def _format_fields(fmt: str) -> set[str]:
+    """The fields a format names; a format that cannot be used, or whose widths would make
+    a number of any length ("{seq:0999999999d}"), raises ValueError."""
+    if len(fmt) > MAX_FORMAT:
+        raise ValueError(f"the format is {len(fmt)} characters long; at most {MAX_FORMAT}")
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(fmt) if name is not None}
+        parts = list(string.Formatter().parse(fmt))
     except ValueError as exc:
         raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
+    for _, name, spec, _ in parts:
+        if name is None or not spec:
+            continue
+        if "{" in spec:
+            raise ValueError(f"{{{name}:{spec}}}: a field inside a format spec is not supported")
+        if any(int(width) > MAX_WIDTH for width in re.findall(r"[0-9]+", spec)):
+            raise ValueError(f"{{{name}:{spec}}}: widths and precisions of at most {MAX_WIDTH}")
+    return {name for _, name, _, _ in parts if name is not None}
 
 
 class Numbering(Strict):
@@ -267,19 +281,23 @@ def load_config(path: Path) -> Config:
     """Read and validate docgen.toml; every problem is one line naming the field."""
     label = path.name
     raw = read_toml(path, label, ConfigError)
+    lines = [f"{label}: {dotted(loc)}: {message}" for loc, message in bad_text(raw)]
+    config = None
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw)
     except ValidationError as exc:
-        lines = [str(p) for p in problems_from(exc, label)]
-        raise ConfigError(lines[0], problems=lines) from exc
+        lines += [str(p) for p in problems_from(exc, label)]
+    if lines or config is None:
+        raise ConfigError(lines[0], problems=lines)
+    return config
 
 
 
 def placeholder_fields(path: Path) -> list[str]:
     """`check` lines for values `docgen init` left as placeholders (they contain TODO)."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        raw = read_toml(path, path.name, ConfigError)
+    except ConfigError:
         return []  # load_config reports these
 
     def walk(value: object, loc: str) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from docgen.indonesian import parse_date
+from docgen.safepath import is_reserved_name
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -167,7 +168,7 @@ class Agreement(Strict):
     parent: str | None = None
     place: str | None = None
     signed_on: IsoDate | None = None
-    duration_months: Annotated[int, Field(ge=1, le=600)] | None = None
+    duration_months: Annotated[int, Field(ge=1, le=600, strict=True)] | None = None
     ends_on: IsoDate | None = None
     numbers: Numbers = Field(default_factory=Numbers)
     parties: list[Party]
@@ -207,6 +208,12 @@ class Agreement(Strict):
             yield "ends_on: give either duration_months or ends_on, not both"
         if self.signed_on and self.ends_on and self.ends_on < self.signed_on:
             yield f"ends_on: the term ends ({self.ends_on}) before signed_on ({self.signed_on})"
+        if self.signed_on and self.duration_months and self.ends_on is None:
+            try:
+                add_months(self.signed_on, self.duration_months)
+            except (ValueError, OverflowError):
+                yield (f"duration_months: a term of {self.duration_months} months from "
+                       f"{self.signed_on} runs past 9999-12-31, the last date docgen handles")
         if self.kind == "mou" and self.parent:
             yield "parent: an MoU implements no other agreement; remove parent"
         if self.kind != "mou":
@@ -272,4 +279,5 @@ def add_months(start: date, months: int) -> date:
 
 
 def is_valid_id(value: str) -> bool:
-    return bool(re.fullmatch(ID_PATTERN, value)) and len(value) <= 80
+    """An agreement id: also a file name on every OS, so never a Windows device name."""
+    return bool(re.fullmatch(ID_PATTERN, value)) and len(value) <= 80 and not is_reserved_name(value)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import InputError
+from docgen.safepath import read_regular
+from docgen.usertext import problem
 
+MAX_FILE_BYTES = 50 << 20  # a sheet of ten thousand rows is about 1 MB
+MAX_ROWS = 100_000
+MAX_NAME = 500             # characters of a recipient's name (the longest agency: ~150)
 REQUIRED = ("instansi", "nilai")
 OPTIONAL = ("unit", "predikat")
 HEADER_SEARCH_ROWS = 10  # a title or a blank line may sit above the header
@@ -56,8 +61,11 @@ class Results:
 def read_results(path: Path, label: str | None = None) -> Results:
     """Rows and per-row errors of a .csv or .xlsx result sheet."""
     label = label or path.name
-    if not path.is_file():
-        raise InputError(f"{label}: no such file" if not path.exists() else f"{label}: not a file")
+    try:
+        if not path.is_file():
+            raise InputError(f"{label}: no such file" if not path.exists() else f"{label}: not a file")
+    except OSError as exc:  # a name too long, a folder docgen may not enter
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
     suffix = path.suffix.lower()
     if suffix == ".csv":
         table = _csv_rows(path, label)
@@ -72,7 +80,10 @@ def read_results(path: Path, label: str | None = None) -> Results:
 
 
 def _csv_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
-    raw = path.read_bytes()
+    try:
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -105,16 +116,35 @@ def _xlsx_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"{label}: too large for a result sheet (at most {MAX_FILE_BYTES:,} bytes)")
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"{label}: not a readable .xlsx workbook ({exc})") from exc
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises anything on a broken file
+        raise InputError(f"{label}: not a readable .xlsx workbook ({_reason(exc)})") from exc
     try:
+        if not workbook.worksheets:
+            raise InputError(f"{label}: not a readable .xlsx workbook (it holds no sheet)")
         sheet = workbook.worksheets[0]
         # values_only rows come one per sheet row from row 1, blank rows included.
-        return [(number, list(cells))
-                for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        rows = []
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:
+                raise InputError(f"{label}: more than {MAX_ROWS:,} rows; split the sheet")
+            rows.append((number, list(cells)))
+        return rows
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a sheet part missing or malformed
+        raise InputError(f"{label}: not a readable .xlsx workbook ({_reason(exc)})") from exc
     finally:
         workbook.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _header(cell: Any) -> str:
@@ -169,17 +199,26 @@ def _cell(cells: list[Any], columns: dict[str, int], name: str) -> Any:
 
 
 def _text(value: Any) -> str:
+    """A cell as text: spaces collapsed, composed (NFC: "e" + U+0301 is one "é", as the
+    certificate's fonts know it)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return unicodedata.normalize("NFC", " ".join(str(value).split()))
 
 
 def _row(number: int, cells: list[Any], columns: dict[str, int]) -> ResultRow | RowError:
     recipient = _text(_cell(cells, columns, "instansi"))
     if not recipient:
         return RowError(number, "instansi: empty (the recipient's name is required)")
+    for name in ("instansi", "unit", "predikat"):
+        message = problem(_text(_cell(cells, columns, name)))
+        if message:
+            return RowError(number, f"{name}: {message}")
+    if len(recipient) > MAX_NAME:
+        return RowError(number, f"instansi: {len(recipient)} characters; a recipient's name has at "
+                        f"most {MAX_NAME}")
     try:
         score = parse_score(_cell(cells, columns, "nilai"))
     except ValueError as exc:

@@ -12,8 +12,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from docgen.errors import DocgenError
+from docgen.safepath import read_regular
 
 _RULE_LINE = re.compile(r"^[A-Za-z_][\w.]*: ")
+MAX_TOML_BYTES = 1 << 20  # docgen.toml and the certificate layout are a few kilobytes
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def _is_branch_tag(part: int | str) -> bool:
 def read_toml(path: Path, label: str, error: type[DocgenError]) -> dict[str, Any]:
     """A user's TOML file as data; unreadable, non-UTF-8 or invalid TOML is `error(label: ...)`."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(read_regular(path, MAX_TOML_BYTES).decode("utf-8-sig"))
     except FileNotFoundError as exc:
         raise error(f"{label}: not found") from exc
     except OSError as exc:
@@ -97,3 +99,5 @@ def read_toml(path: Path, label: str, error: type[DocgenError]) -> dict[str, Any
         raise error(f"{label}: not a UTF-8 text file") from exc
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{label}: invalid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise error(f"{label}: invalid TOML: arrays or tables nested too deeply") from exc

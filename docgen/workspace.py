@@ -8,7 +8,8 @@ from functools import cached_property
 from pathlib import Path
 
 from docgen.config import CONFIG_FILE, Config, load_config
-from docgen.errors import InputError, WorkspaceError
+from docgen.errors import WorkspaceError
+from docgen.safepath import check_write
 
 ENV_VAR = "DOCGEN_WORKSPACE"
 
@@ -54,12 +55,11 @@ class Workspace:
         except ValueError:
             return path.as_posix()
 
-    def inside(self, path: Path) -> Path:
-        """`path`, guaranteed to resolve inside the workspace (ids must never escape it)."""
-        resolved = path.resolve()
-        if not resolved.is_relative_to(self.root.resolve()):
-            raise InputError(f"{path}: refusing to write outside the workspace")
-        return path
+    def inside(self, path: Path, *, folder: bool = False) -> Path:
+        """`path` (a file, or a `folder`), safe to write: inside the workspace, through no
+        link, no device name (ids, template names and recipients must never make docgen
+        write elsewhere)."""
+        return check_write(self.root, path, folder=folder)
 
 
 def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Workspace:
@@ -68,14 +68,25 @@ def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Wor
         explicit = Path(os.environ[ENV_VAR])
     if explicit is not None:
         root = explicit.expanduser()
-        if not (root / CONFIG_FILE).is_file():
+        if not _holds_config(root):
             raise WorkspaceError(f"{root}: not a docgen workspace (no {CONFIG_FILE})")
-        return Workspace(root.resolve())
+        try:
+            return Workspace(root.resolve(strict=True))
+        except (OSError, RuntimeError) as exc:
+            raise WorkspaceError(f"{root}: cannot use this folder: "
+                                 f"{getattr(exc, 'strerror', None) or exc}") from exc
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
+        if _holds_config(folder):
             return Workspace(folder)
     raise WorkspaceError(
         f"no docgen workspace here ({CONFIG_FILE} not found in {start} or its parents); "
         "run `docgen init` or pass --workspace DIR"
     )
+
+
+def _holds_config(folder: Path) -> bool:
+    try:
+        return (folder / CONFIG_FILE).is_file()
+    except OSError as exc:  # a name too long, a folder docgen may not enter
+        raise WorkspaceError(f"{folder}: cannot look for {CONFIG_FILE}: {exc.strerror or exc}") from exc

@@ -27,13 +27,16 @@ from docgen.fsutil import sha256_file
 from docgen.render.docx import RenderJob, render_many
 from docgen.render.libreoffice import find_soffice, to_pdf
 from docgen.render.templates import template_label, template_path
+from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.base import Session
+from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 TABLE = "builds"
 OUTPUT_DIR = "agreements"
 ADENDUM_TEMPLATE = "adendum"
+STALE_SECONDS = 60.0
 
 
 @dataclass
@@ -74,9 +77,12 @@ class _Plan:
     amendment: int | None = None  # the adendum's index in `amendments:`, None for the agreement
 
 
-def _sha(path: Path, cache: dict[Path, str]) -> str:
+def _sha(path: Path, cache: dict[Path, str], label: str) -> str:
     if path not in cache:
-        cache[path] = sha256_file(path)
+        try:
+            cache[path] = sha256_file(path)
+        except OSError as exc:
+            raise DocgenError(f"{label}: cannot read: {exc.strerror or exc}") from exc
     return cache[path]
 
 
@@ -95,21 +101,21 @@ def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, template_name: str
     agreement = catalog.get(agreement_id)
     yaml_path = catalog.files[agreement_id]
     template = template_path(ws.templates_dir, template_name)
-    sources = {ws.rel(yaml_path): _sha(yaml_path, hashes)}
+    sources = {ws.rel(yaml_path): _sha(yaml_path, hashes, ws.rel(yaml_path))}
     if agreement.parent:
         if agreement.parent not in catalog.agreements:
             raise DocgenError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
         parent_path = catalog.files[agreement.parent]
-        sources[ws.rel(parent_path)] = _sha(parent_path, hashes)
+        sources[ws.rel(parent_path)] = _sha(parent_path, hashes, ws.rel(parent_path))
     label = template_label(template, ws.rel)
-    sources[label] = _sha(template, hashes)
-    sources[ws.rel(ws.config_path)] = _sha(ws.config_path, hashes)
+    sources[label] = _sha(template, hashes, label)
+    sources[ws.rel(ws.config_path)] = _sha(ws.config_path, hashes, ws.rel(ws.config_path))
     sources["docgen"] = __version__
     key = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
     out_dir = ws.outputs_dir / OUTPUT_DIR
     docx = ws.inside(out_dir / f"{stem}.docx")
     return _Plan(agreement_id, ws.rel(yaml_path), template, label, sources, key, docx,
-                 out_dir / f"{stem}.pdf", amendment)
+                 ws.inside(out_dir / f"{stem}.pdf"), amendment)
 
 
 def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
@@ -127,7 +133,7 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
     targets = sorted(catalog.files) if ids is None else list(dict.fromkeys(ids))
     tracker = open_tracker(ws)
     with tracker.read() as session:
-        records = {r.get("output"): r for r in session.rows(TABLE)}
+        records = {r.get("output"): r for r in checked(session, TABLE, session.rows(TABLE))}
     hashes: dict[Path, str] = {}
     to_render: list[tuple[_Plan, RenderJob]] = []
     to_convert: list[_Plan] = []
@@ -160,6 +166,8 @@ def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
                 to_convert.append(plan)
 
     rendered: list[_Plan] = []
+    # Drafts render without the tracker lock: only a killed build's files are old enough.
+    remove_stale_temp_files(ws.outputs_dir / OUTPUT_DIR, older_than=STALE_SECONDS)
     errors = render_many([job for _, job in to_render])
     for (plan, _), error in zip(to_render, errors, strict=True):
         if error is None:

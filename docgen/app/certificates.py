@@ -13,30 +13,37 @@ score is an error row until the old certificate is revoked.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
-from collections.abc import Callable, Iterable
+import io
+import logging
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.app.common import discard
+from docgen.app.common import discard, layout_source_of
 from docgen.domain.certificates import canonical_score, checksum, fold, parse_payload, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
-from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
+from docgen.errors import DocgenError, InputError, NotFoundError, TrackerError, VerificationError
 from docgen.fsutil import atomic_paths, sha256_file
 from docgen.indonesian import angka
-from docgen.render.certificate_pdf import Job, LayoutSource, layout_source, render_certificates, renderer_for
+from docgen.render.certificate_pdf import Job, LayoutSource, render_certificates, renderer_for
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
+from docgen.safepath import read_regular, remove_stale_temp_files, safe_stem
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
+from docgen.state.records import checked
 from docgen.state.registry import Allocation, Registry
-from docgen.state.secret import SECRET_FILE, read_secret
+from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, new_secret, read_secret, save_secret
 from docgen.workspace import Workspace
 
 TABLE = "certificates"
 MIN_YEAR, MAX_YEAR = 1990, 2100
+MAX_PDF_BYTES = 20 << 20  # one certificate is about 30 kB
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 
@@ -190,7 +197,7 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
                          "Pelayanan Publik\")")
     scheme = scheme_for(config, year)
     minimum = scheme.minimum(min_grade) if min_grade is not None else scheme.default_minimum()
-    source = layout_source(ws.templates_dir, ws.rel)
+    source = layout_source_of(ws)
     renderer = renderer_for(source)  # a broken layout stops here, before any number is taken
 
     report = IssueReport(label, year, event, signed_on, minimum, scheme, warnings=warnings)
@@ -241,7 +248,8 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
               progress: Progress | None) -> list[dict[str, Any]]:
     config = ws.config
     active = {}
-    for record in session.rows(TABLE):
+    issued = checked(session, TABLE, session.rows(TABLE))
+    for record in issued:
         if not record.get("revoked"):
             active[(record["key"], record["year"], fold(record["event"]))] = record
     plan: list[tuple[_Candidate, dict[str, Any] | None]] = []
@@ -260,8 +268,20 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
     if not plan:
         return []
 
-    secret = read_secret(ws, create=True)
-    assert secret is not None
+    # Certificates in force were signed with the secret: a lost one is restored, not
+    # replaced (once every one of them is revoked, a new secret may start afresh).
+    in_force = [r for r in issued if not r.get("revoked")]
+    secret = read_secret(ws)
+    fresh_secret = secret is None
+    if secret is None:  # saved only once the certificates are in place
+        secret = new_secret(len(in_force))
+    secret_id = fingerprint(secret)
+    known = {r["secret_id"] for r in in_force if r.get("secret_id")}
+    if known and secret_id not in known:
+        raise TrackerError(
+            f".docgen/{SECRET_FILE} is not the secret that signed the {len(in_force)} certificate(s) "
+            f"in the registry: restore the original from a backup ({BACKUP_HINT}); nothing was "
+            "issued")
     fresh = [c for c, existing in plan if existing is None]
     # Numbered in the register of the year the piagam is signed (DOMAIN.md); the
     # assessment year is `{assessment_year}` and part of the idempotency key.
@@ -272,7 +292,10 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
          for c in fresh],
         assessment_year=report.year) if fresh else []
     allocated = iter(numbers)
-    folder = ws.rel(ws.inside(ws.outputs_dir / "certificates" / str(report.year)))
+    year_dir = ws.inside(ws.outputs_dir / "certificates" / str(report.year), folder=True)
+    for stale in (year_dir, year_dir / "print"):  # a killed batch's files (every issuer locks)
+        remove_stale_temp_files(stale)
+    folder = ws.rel(year_dir)
     recorded_at = now_text()
     user = current_user()
     scheme = report.scheme or scheme_for(config, report.year)
@@ -293,7 +316,7 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
             "verify_url": config.certificates.verify_url,
             "source": {"file": report.results, "row": row.row},
             "revoked": False, "revoked_reason": None, "revoked_at": None,
-            "recorded_at": recorded_at, "user": user,
+            "recorded_at": recorded_at, "user": user, "secret_id": secret_id,
         }
         record["file"] = f"{folder}/{_file_name(record)}"
         records.append((record, True))
@@ -305,9 +328,9 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
         contexts.append(_record_context(record, ws, check))
         if new or not _file_ok(ws, record):
             writes.append(index)
-    stem = _safe(Path(report.results).stem)
+    stem = safe_stem(_safe(Path(report.results).stem))
     combined_target = ws.inside(ws.outputs_dir / "certificates" / str(report.year) / "print" / f"{stem}.pdf")
-    targets = [ws.root / records[i][0]["file"] for i in writes] + [combined_target]
+    targets = [ws.inside(ws.root / records[i][0]["file"]) for i in writes] + [combined_target]
     created.extend(t for t in targets if not t.exists())
     try:
         with atomic_paths(targets) as (*tmps, combined_tmp):
@@ -321,6 +344,8 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
         raise DocgenError(f"{where}: cannot write the certificate: {exc.strerror or exc}; "
                           "close it if it is open and issue again (nothing was recorded)") from exc
     report.combined = ws.rel(combined_target)
+    if fresh_secret:
+        save_secret(ws, secret)
 
     inserts = []
     for index in writes:
@@ -361,6 +386,7 @@ class Verification:
     record: dict[str, Any] | None = None
     reasons: list[str] = field(default_factory=list)
     file: str | None = None
+    other_secret: bool = False  # signed with a secret other than this workspace's
 
     @property
     def valid(self) -> bool:
@@ -374,12 +400,13 @@ class Verification:
             "grade": r.get("grade"), "score": r.get("score"), "event": r.get("event"),
             "issued_on": r.get("issued_on"), "revoked_on": (r.get("revoked_at") or "")[:10] or None,
             "revoked_reason": r.get("revoked_reason"), "file": self.file, "reasons": self.reasons,
+            "other_secret": self.other_secret,
         }
 
 
 def _known_urls(ws: Workspace, session: Session) -> list[str]:
     urls = [ws.config.certificates.verify_url]
-    urls += [r.get("verify_url", "") for r in session.rows(TABLE)]
+    urls += [r.get("verify_url", "") for r in checked(session, TABLE, session.rows(TABLE))]
     return list(dict.fromkeys(u for u in urls if u))
 
 
@@ -389,10 +416,13 @@ def verify(ws: Workspace, target: str) -> Verification:
     with open_tracker(ws).read() as session:
         if target.strip().lower().endswith(".pdf"):
             path = Path(target)
-            if not path.is_absolute() and not path.exists() and (ws.root / path).exists():
-                path = ws.root / path
-            if not path.is_file():
-                raise InputError(f"{target}: no such file")
+            try:
+                if not path.is_absolute() and not path.exists() and (ws.root / path).exists():
+                    path = ws.root / path
+                if not path.is_file():
+                    raise InputError(f"{target}: no such file")
+            except OSError as exc:  # a name too long, a link loop
+                raise InputError(f"{target}: cannot read: {exc.strerror or exc}") from exc
             return _verify_file(ws, session, path)
         return _verify_text(ws, session, target)
 
@@ -412,6 +442,8 @@ def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
 def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     result = Verification(number)
     record = session.find(TABLE, number)
+    if record is not None:
+        checked(session, TABLE, [record])
     registry = Registry(session, ws.config)
     if record is None:
         registered = registry.find(number)
@@ -438,9 +470,33 @@ def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verificati
     if secret is None:
         result.genuine = False
         result.reasons.append(f"cannot check the checksum: .docgen/{SECRET_FILE} is missing (the "
-                              "workspace that issued the certificate holds it)")
+                              f"workspace that issued the certificate holds it; restore it from a "
+                              f"backup, {BACKUP_HINT})")
+        return None
+    signed_with = record.get("secret_id")
+    if signed_with and signed_with != fingerprint(secret):
+        result.genuine = False
+        result.other_secret = True
+        result.reasons.append(f"cannot check the checksum: the certificate was signed with another "
+                              f"secret than this workspace's .docgen/{SECRET_FILE} (it was replaced); "
+                              f"restore the original from a backup ({BACKUP_HINT}) and verify again")
         return None
     return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
+
+
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs ("invalid pdf header") and warns: docgen's one line says
+    whether the file is a readable certificate."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _page_text(text: str) -> str:
@@ -449,16 +505,21 @@ def _page_text(text: str) -> str:
 
 def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     shown = _label(ws, path)
     try:
-        reader = PdfReader(path)
-        pages = len(reader.pages)
-        keywords = str((reader.metadata or {}).get("/Keywords") or "")
-        text = _page_text(reader.pages[0].extract_text() or "") if pages else ""
-    except (PdfReadError, OSError, ValueError, KeyError) as exc:
-        raise InputError(f"{shown}: not a readable PDF file ({exc})") from exc
+        if path.stat().st_size > MAX_PDF_BYTES:
+            raise InputError(f"{shown}: {path.stat().st_size:,} bytes, too large for one certificate")
+        with _quiet_pypdf():
+            reader = PdfReader(io.BytesIO(read_regular(path, MAX_PDF_BYTES)))
+            pages = len(reader.pages)
+            keywords = str((reader.metadata or {}).get("/Keywords") or "")
+            text = _page_text(reader.pages[0].extract_text() or "") if pages == 1 else ""
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises anything on a broken file
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise InputError(f"{shown}: not a readable PDF file ({reason})") from exc
     if pages != 1:
         raise InputError(f"{shown}: {pages} pages; verify one certificate file (outputs/certificates/"
                          "<year>/...), not a combined print file")
@@ -480,7 +541,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
         if keywords.strip() != wanted:
             problems.append("its QR payload does not match the registry")
     try:
-        printed = renderer_for(layout_source(ws.templates_dir, ws.rel)).printed
+        printed = renderer_for(layout_source_of(ws)).printed
     except DocgenError:  # the layout was broken since: check everything the default prints
         printed = frozenset({"number", "recipient", "score"})
     missing = [what for what, value in (("number", record["number"]),
@@ -505,6 +566,8 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
 
     def body(session: Session) -> dict[str, Any]:
         doc = session.find(TABLE, number)
+        if doc is not None:
+            checked(session, TABLE, [doc])
         if doc is None:
             raise NotFoundError(f"{number}: no certificate with this number in the registry")
         if doc.get("revoked"):

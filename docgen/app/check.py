@@ -11,7 +11,13 @@ from docgen.app.tracker import publish_all
 from docgen.config import Config, placeholder_fields
 from docgen.documents.samples import template_samples
 from docgen.errors import ConfigError, DocgenError, TemplateError, TrackerError
-from docgen.render.templates import check_docx_template, template_label, template_path, templates_in_use
+from docgen.render.templates import (
+    check_docx_template,
+    template_label,
+    template_path,
+    template_problem,
+    templates_in_use,
+)
 from docgen.state import open_tracker
 from docgen.workspace import Workspace
 
@@ -48,9 +54,13 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     report.errors.extend(str(p) for p in catalog.problems)
     report.warnings.extend(str(p) for p in catalog.warnings)
     report.errors.extend(check_templates(ws, config, catalog))
-    from docgen.render.certificate_pdf import check_layout, layout_source  # reportlab: only here
+    from docgen.app.common import layout_source_of
+    from docgen.render.certificate_pdf import check_layout  # reportlab: only here
 
-    report.errors.extend(check_layout(layout_source(ws.templates_dir, ws.rel)))
+    try:
+        report.errors.extend(check_layout(layout_source_of(ws)))
+    except TemplateError as exc:
+        report.errors.extend(exc.problems)
     if report.ok:
         tracker = open_tracker(ws)
         if tracker.shared:  # a check that passes publishes the office's agreements
@@ -88,6 +98,10 @@ def check_templates(ws: Workspace, config: Config | None, catalog: Catalog | Non
     """Lines for every template in use, and for agreements naming a missing one."""
     problems: list[str] = []
     for name, path in templates_in_use(ws.templates_dir).items():
+        unreadable = template_problem(ws.templates_dir, path)
+        if unreadable is not None:
+            problems.append(unreadable)
+            continue
         label = template_label(path, ws.rel)
         problems.extend(check_docx_template(path, template_samples(name, config), label=label))
     if catalog is not None:

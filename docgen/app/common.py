@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.config import CONFIG_FILE, Config
@@ -13,9 +14,17 @@ from docgen.domain.obligations import GRACE_DAYS, AgreementView, views
 from docgen.domain.terminations import termination_dates
 from docgen.errors import ConfigError, TemplateError
 from docgen.models import Agreement
+from docgen.safepath import read_regular, source_problem
 from docgen.state.base import Session
+from docgen.state.records import checked
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from docgen.render.certificate_pdf import LayoutSource
+
+LAYOUT_FILE = "sertifikat.toml"
+MAX_IMAGE_BYTES = 20 << 20  # a logo is tens of kilobytes
 
 
 def catalog(ws: Workspace, as_of: date | None = None,
@@ -29,8 +38,9 @@ def agreement_views(session: Session, agreements: Iterable[Agreement], as_of: da
     """Each agreement (as amended) with its history and termination, as of `as_of`, sorted
     by id; `grace_days` is the workspace's `[letters] grace_days`."""
     agreements = list(agreements)
-    histories = session.histories([a.id for a in agreements])
-    terminated = termination_dates(session.rows("terminations"))
+    histories = {aid: checked(session, "history", events, aid)
+                 for aid, events in session.histories([a.id for a in agreements]).items()}
+    terminated = termination_dates(checked(session, "terminations", session.rows("terminations")))
     return views(agreements, histories, terminated, as_of, grace_days)
 
 
@@ -46,6 +56,18 @@ def backdated(registry: Registry, kind: str, on: date) -> list[str]:
         return []
     return [f"{kind} numbers: the next number is dated {on.isoformat()}, before "
             f"{later['number']} of {later['on']}: the number is backdated"]
+
+
+def layout_source_of(ws: Workspace) -> LayoutSource:
+    """The certificate layout in use, if reading it stays inside the workspace (TemplateError)."""
+    from docgen.render.certificate_pdf import layout_source  # reportlab: only when needed
+
+    own = ws.templates_dir / LAYOUT_FILE
+    if os.path.lexists(own):
+        problem = source_problem(ws.root, own)
+        if problem is not None:
+            raise TemplateError(f"templates/{LAYOUT_FILE}: {problem}")
+    return layout_source(ws.templates_dir, ws.rel)
 
 
 def office_info(config: Config) -> dict[str, Any]:
@@ -76,10 +98,13 @@ def office_logo(ws: Workspace) -> tuple[Path, bytes] | None:
     name = ws.config.office.logo
     if not name:
         return None
-    path = ws.inside(ws.templates_dir / name)
+    path = ws.templates_dir / name
     label = f"{CONFIG_FILE}: office.logo"
+    outside = source_problem(ws.root, path) if os.path.lexists(path) else None
+    if outside is not None:
+        raise ConfigError(f"{label}: templates/{name} {outside}")
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_IMAGE_BYTES)
     except OSError as exc:
         raise ConfigError(f"{label}: cannot read templates/{name} ({exc.strerror or exc}); "
                           "put the image there or leave logo empty") from exc

@@ -35,6 +35,7 @@ from docgen.fsutil import sha256_file
 from docgen.models import Agreement
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
+from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 
@@ -120,7 +121,8 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
         last: dict[tuple[str, str], Mapping[str, Any]] = {}
         for u in updates:
             if u.agreement not in histories:
-                histories[u.agreement] = session.history(u.agreement)
+                histories[u.agreement] = checked(session, "history", session.history(u.agreement),
+                                                 u.agreement)
                 for e in effective_events(histories[u.agreement]):
                     last[(u.agreement, e["deliverable"])] = e
             note = u.note.strip() if u.note and u.note.strip() else None
@@ -231,7 +233,8 @@ def history(ws: Workspace, agreement_id: str, deliverable_id: str) -> list[dict[
     its state (by `on`, then as recorded); a retracted event carries `retracted_by`."""
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     with open_tracker(ws).read() as session:
-        events = [e for e in session.history(agreement.id) if e.get("deliverable") == deliverable_id]
+        recorded = checked(session, "history", session.history(agreement.id), agreement.id)
+        events = [e for e in recorded if e.get("deliverable") == deliverable_id]
     if _deliverable(agreement, deliverable_id) is None and not events:
         raise NotFoundError(_unknown(agreement, deliverable_id))
     hidden = retracted(events)

@@ -16,6 +16,7 @@ from typing import Any
 
 from docgen.errors import DocgenError
 from docgen.fsutil import sha256_file
+from docgen.safepath import remove_stale_temp_files
 from docgen.workspace import Workspace
 
 EVIDENCE_DIR = "evidence"
@@ -63,7 +64,8 @@ class EvidenceCopier:
 
     def copy(self, agreement_id: str, source: Path) -> dict[str, Any]:
         folder = self.ws.agreements_dir / agreement_id / EVIDENCE_DIR
-        self.ws.inside(folder)
+        self.ws.inside(folder, folder=True)
+        remove_stale_temp_files(folder)  # a killed copy's (copies are made under the lock)
         digest = sha256_file(source)
         name = evidence_name(source.name)
         n = 1
@@ -79,7 +81,11 @@ class EvidenceCopier:
             n += 1
         self.taken.add(target)
         self.ws.inside(target)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DocgenError(f"{self.ws.rel(folder)}: cannot create the evidence folder: "
+                              f"{exc.strerror or exc}") from exc
         _copy_new(source, target)
         self.created.append(target)
         return self._record(target, digest, source)
@@ -101,7 +107,8 @@ def _copy_new(source: Path, target: Path) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise DocgenError(f"{target}: cannot copy evidence: {exc.strerror or exc}") from exc
+        where = exc.filename if exc.filename and Path(exc.filename) != tmp else target
+        raise DocgenError(f"{where}: cannot copy evidence: {exc.strerror or exc}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -28,8 +28,10 @@ from docgen.domain.letters import FOLLOWUP, REMINDER, Planned, kind_of, plan_fol
 from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.models import Agreement
+from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.base import Session, now_text
+from docgen.state.records import checked
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
@@ -73,11 +75,14 @@ def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date, again: b
         raise InputError("give agreement ids or --all, not both")
     if not ids and not all_:
         raise InputError("name the agreements to write letters for, or pass --all")
-    cat, agreements, skipped = _targets(ws, ids, all_, as_of)
     reply_days = ws.config.letters.reply_days
+    if (date.max - as_of).days < reply_days:
+        raise InputError(f"--as-of: {as_of.isoformat()}: the reply deadline {reply_days} days later "
+                         "([letters] reply_days) would be past 9999-12-31")
+    cat, agreements, skipped = _targets(ws, ids, all_, as_of)
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
-        planned = plan_followups(views, session.rows(TABLE), reply_days)
+        planned = plan_followups(views, checked(session, TABLE, session.rows(TABLE)), reply_days)
         if not without_superior:
             _refuse_without_superior(cat, planned, again)
         return planned
@@ -95,7 +100,7 @@ def reminder(ws: Workspace, ids: list[str], *, as_of: date, days: int = REMINDER
     _, agreements, skipped = _targets(ws, ids, not ids, as_of)
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
-        return plan_reminders(views, session.rows(TABLE), days)
+        return plan_reminders(views, checked(session, TABLE, session.rows(TABLE)), days)
 
     return _issue(ws, REMINDER, agreements, as_of, plan, reminder_context, signatory=signatory,
                   run=LetterRun(skipped=skipped))
@@ -146,11 +151,12 @@ def _issue(ws: Workspace, kind: str, agreements: list[Agreement], as_of: date,
 
     def body(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
         discard(written)  # letters of an attempt the database asked to run again
+        remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))  # every writer locks
         rows: list[dict[str, Any]] = []
         warnings: list[str] = []
         registry = Registry(session, config)
         views = agreement_views(session, agreements, as_of, config.letters.grace_days)
-        letters = session.rows(TABLE)
+        letters = checked(session, TABLE, session.rows(TABLE))
         hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
         planned = plan(session, views)
         if any(again or (p.existing is None and p.in_force is None) for p in planned):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,6 +18,8 @@ from docgen.app.tracker import require_shared
 from docgen.domain.monitor import as_single_report, build_report, national_report, overdue_by_party
 from docgen.domain.obligations import views
 from docgen.domain.terminations import termination_dates
+from docgen.errors import DocgenError, InputError
+from docgen.fsutil import atomic_paths
 from docgen.models import Agreement
 from docgen.state import open_tracker
 from docgen.workspace import Workspace
@@ -38,19 +44,7 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None,
     with open_tracker(ws).read() as session:
         views = agreement_views(session, cat.agreements.values(), as_of, ws.config.letters.grace_days)
     result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped())
-    if pdf is not None:
-        from docgen.documents.report import report_context
-        from docgen.render.report_pdf import write_report_pdf
-
-        logo = office_logo(ws)
-        context = report_context(result.report, cat.agreements, ws.config)
-        write_report_pdf(context, pdf, logo[0] if logo else None)
-        result.written.append(pdf)
-    if xlsx is not None:
-        from docgen.render.report_xlsx import write_report_xlsx
-
-        write_report_xlsx(result.report, ws.config, xlsx)
-        result.written.append(xlsx)
+    _write_files(result, _writers(ws, result.report, cat.agreements), pdf, xlsx)
     return result
 
 
@@ -82,17 +76,77 @@ def monitor_all_offices(ws: Workspace, as_of: date, *, pdf: Path | None = None,
                                                     ws.config.letters.grace_days)))
     report = national_report(groups, as_of.isoformat())
     result = Monitoring(report, warnings=warnings)
-    flat = as_single_report(report)
-    if pdf is not None:
+    _write_files(result, _writers(ws, as_single_report(report), named), pdf, xlsx)
+    return result
+
+
+Writer = Callable[[Path], None]
+
+
+def _writers(ws: Workspace, report: dict[str, Any], agreements: Mapping[str, Agreement]) -> dict[str, Writer]:
+    """How to write the report as each option's file."""
+
+    def pdf(target: Path) -> None:
         from docgen.documents.report import report_context
         from docgen.render.report_pdf import write_report_pdf
 
         logo = office_logo(ws)
-        write_report_pdf(report_context(flat, named, ws.config), pdf, logo[0] if logo else None)
-        result.written.append(pdf)
-    if xlsx is not None:
+        write_report_pdf(report_context(report, agreements, ws.config), target, logo[0] if logo else None)
+
+    def xlsx(target: Path) -> None:
         from docgen.render.report_xlsx import write_report_xlsx
 
-        write_report_xlsx(flat, ws.config, xlsx)
-        result.written.append(xlsx)
-    return result
+        write_report_xlsx(report, ws.config, target)
+
+    return {"--pdf": pdf, "--xlsx": xlsx}
+
+
+def _write_files(result: Monitoring, writers: dict[str, Writer], pdf: Path | None,
+                 xlsx: Path | None) -> None:
+    """Both files or neither: each is made in a scratch folder first, then every target
+    gets its temporary file beside it, and only then are they renamed into place."""
+    files = [(option, path) for option, path in (("--pdf", pdf), ("--xlsx", xlsx)) if path is not None]
+    if not files:
+        return
+    with tempfile.TemporaryDirectory(prefix="docgen-monitor-") as scratch:
+        made = []
+        for index, (option, target) in enumerate(files):
+            part = Path(scratch) / f"{index}{'.pdf' if option == '--pdf' else '.xlsx'}"
+            try:
+                writers[option](part)
+            except DocgenError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reportlab/openpyxl on data they cannot lay out
+                raise DocgenError(f"{option} {target}: cannot make the report: {_reason(exc)}") from exc
+            made.append(part)
+        targets = [path for _, path in files]
+        if len({os.path.abspath(t) for t in targets}) < len(targets):
+            raise InputError("--pdf and --xlsx name the same file; name two files")
+        try:
+            for option, target in files:
+                if target.is_dir():
+                    raise DocgenError(f"{option} {target}: cannot write: it is a folder; name a file")
+            with atomic_paths(targets) as tmps:
+                for part, tmp in zip(made, tmps, strict=True):
+                    shutil.copyfile(part, tmp)
+        except OSError as exc:
+            option, target = _named(files, exc.filename)
+            raise DocgenError(f"{option} {target}: cannot write: {exc.strerror or exc}") from exc
+    result.written.extend(targets)
+
+
+def _reason(exc: Exception) -> str:
+    if type(exc).__name__ == "LayoutError":  # reportlab: a cell taller than a page
+        return ("a text does not fit on a page (a very long word or name in a title?); "
+                "shorten it in the agreement file")
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+
+
+def _named(files: list[tuple[str, Path]], filename: object) -> tuple[str, Path]:
+    """The option whose file an OSError is about (its folder, itself or its temporary file)."""
+    failed = Path(os.fsdecode(filename)) if isinstance(filename, str | bytes) else None
+    for option, target in files:
+        if failed is not None and (failed == target or failed in target.parents or (
+                failed.parent == target.parent and failed.name.startswith(f".{target.name}."))):
+            return option, target
+    return files[0]

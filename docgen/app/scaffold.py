@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -74,6 +75,15 @@ def default_templates() -> list[Path]:
 
 def init_workspace(target: Path) -> list[Path]:
     """Create a workspace in `target`; refuse if it already is one. Returns what was created."""
+    try:
+        return _init(target)
+    except OSError as exc:
+        where = exc.filename or target
+        raise WorkspaceError(f"{os.fsdecode(where)}: cannot create the workspace: "
+                             f"{exc.strerror or exc}") from exc
+
+
+def _init(target: Path) -> list[Path]:
     if (target / CONFIG_FILE).exists():
         raise WorkspaceError(f"{target}: already a docgen workspace ({CONFIG_FILE} exists); "
                              "nothing was changed")
@@ -193,7 +203,10 @@ def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
             "        evidence: \"TODO bukti (mis. notulen rapat)\"",
         ]
     path = ws.inside(ws.agreements_dir / f"{agreement_id}.yaml")
-    atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    try:
+        atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"{ws.rel(path)}: cannot write: {exc.strerror or exc}") from exc
     return path
 
 

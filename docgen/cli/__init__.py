@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,34 +16,100 @@ import typer
 from typer.core import TyperGroup
 
 from docgen import __version__
-from docgen.cli.common import AppState, literal
+from docgen.cli.common import AppState, error_line
 from docgen.errors import DocgenError
+
+# What a user can cause on a file system: a read-only folder, a full disk, a name too long,
+# a link loop... reported as one line naming the path (exit 1), never as a bug.
+USER_ERRNOS = frozenset(getattr(errno, name) for name in (
+    "EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENAMETOOLONG", "ELOOP", "ENOTDIR", "EISDIR",
+    "ENOENT", "EEXIST", "EBUSY", "ETXTBSY", "EMFILE", "ENFILE", "EFBIG", "EXDEV", "EINVAL",
+    "ENOTEMPTY", "EIO") if hasattr(errno, name))
 
 
 class DocgenGroup(TyperGroup):
-    """Turns DocgenError into its message lines on stderr and exit 1, without a traceback."""
+    """Turns DocgenError into its message lines on stderr and exit 1, without a traceback.
+
+    Every line is one line of readable length, control characters shown; library warnings
+    and log records are not printed (they would break that rule), except with --verbose.
+    """
 
     def invoke(self, ctx: Any) -> Any:
+        _tolerant_streams()
         try:
-            return super().invoke(ctx)
+            with _quiet_libraries(ctx):
+                return super().invoke(ctx)
         except DocgenError as exc:
             if _verbose(ctx):
                 raise
             for line in exc.problems:
-                typer.echo(literal(line), err=True)
+                typer.echo(error_line(line), err=True)
+            raise typer.Exit(1) from None
+        except BrokenPipeError:
+            _silence_stdout()  # `docgen ... | head`: the reader has what it wanted
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            if _verbose(ctx) or exc.errno not in USER_ERRNOS:
+                self._internal(ctx, exc)
+                raise  # unreachable: _internal exits
+            where = f"{os.fsdecode(exc.filename)}: " if exc.filename else ""
+            typer.echo(error_line(f"{where}{exc.strerror or exc}"), err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
-            if _is_cli_control(exc):
-                _tidy(exc)
-                raise
-            if _verbose(ctx):
-                raise
-            typer.echo(literal(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(this is a bug in docgen; run again with --verbose for the traceback)"),
-                err=True,
-            )
-            raise typer.Exit(1) from None
+            self._internal(ctx, exc)
+            raise  # unreachable: _internal exits
+
+    @staticmethod
+    def _internal(ctx: Any, exc: Exception) -> None:
+        if _is_cli_control(exc):
+            _tidy(exc)
+            raise exc
+        if _verbose(ctx):
+            raise exc
+        typer.echo(error_line(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(this is a bug in docgen; run again with --verbose for the traceback)"),
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit: point it at nothing so that no second error shows.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
+
+
+def _tolerant_streams() -> None:
+    # A console that cannot show a character (cp1252 on Windows) gets \u escapes instead
+    # of a crash half-way through a table.
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # not a text stream that can change
+                pass
+
+
+@contextlib.contextmanager
+def _quiet_libraries(ctx: Any) -> Iterator[None]:
+    """Library warnings (openpyxl, pypdf's "invalid pdf header") and log records stay
+    out of the output: docgen's own lines say what matters."""
+    if _verbose(ctx):
+        yield
+        return
+    root = logging.getLogger()
+    sink = logging.NullHandler()
+    root.addHandler(sink)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.removeHandler(sink)
 
 
 def _tidy(exc: BaseException) -> None:

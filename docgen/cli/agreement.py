@@ -19,6 +19,7 @@ from docgen.cli.common import (
     parse_day,
     print_table,
     say,
+    user_text,
     warn,
     workspace,
 )
@@ -225,8 +226,8 @@ def terminate(
         raise typer.BadParameter("--cancel takes only --reason", param_hint="--cancel")
     if not cancel and on is None:
         raise typer.BadParameter("give the termination date (or --cancel)", param_hint="--on")
-    result = record_termination(workspace(ctx), agreement_id, on, reason, correct=correct,
-                                cancel=cancel)
+    result = record_termination(workspace(ctx), agreement_id, on,
+                                user_text(reason, "--reason") or "", correct=correct, cancel=cancel)
     event, previous = result["event"], result["previous"]
     if event is None:
         say(f"{agreement_id}: already terminated on {tanggal(previous['on'])}; nothing recorded")

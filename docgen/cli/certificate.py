@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, command_group, date_option, emit_json, info, say, track, warn, workspace
+from docgen.cli.common import (
+    Json,
+    command_group,
+    date_option,
+    emit_json,
+    info,
+    say,
+    track,
+    user_text,
+    warn,
+    workspace,
+)
 from docgen.errors import DocgenError, VerificationError
 
 group = command_group("Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).")
@@ -48,8 +59,9 @@ def issue(
     ws = workspace(ctx)
     from docgen.app.certificates import issue as issue_certificates
 
-    report = issue_certificates(ws, results, year=year, min_grade=min_grade, event=event,
-                                signed_on=signed_on, signatory=signatory, progress=track)
+    report = issue_certificates(ws, results, year=year, min_grade=min_grade,
+                                event=user_text(event, "--event"), signed_on=signed_on,
+                                signatory=signatory, progress=track)
     warn(report.warnings)
     if json:
         emit_json(report.to_json())
@@ -125,7 +137,7 @@ def revoke(
     ws = workspace(ctx)
     from docgen.app.certificates import revoke as revoke_certificate
 
-    record = revoke_certificate(ws, number, reason)
+    record = revoke_certificate(ws, number, user_text(reason, "--reason") or "")
     say(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
          f"{record['revoked_reason']}")
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from docgen.errors import InputError
+from docgen.usertext import bad_char, describe
 
 if TYPE_CHECKING:
     from docgen.workspace import Workspace
@@ -58,6 +59,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # rich lays out about 1,500 table rows a second; past this many rows a table is printed as
 # aligned plain text instead.
 RICH_ROWS = 400
+MAX_LINE = 400  # characters of one message line
 
 
 def literal(value: object) -> str:
@@ -66,6 +68,29 @@ def literal(value: object) -> str:
     if not _CONTROL.search(text):
         return text
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def error_line(value: object) -> str:
+    """A message as one line of readable length: `literal`, newlines shown as \\n, and
+    cut at MAX_LINE characters (a 3 MB title in an error must not flood the terminal)."""
+    text = literal(value).replace("\n", "\\n")
+    if len(text) > MAX_LINE:
+        text = text[: MAX_LINE - 1] + "…"
+    return text
+
+
+def user_text(value: str | None, option: str) -> str | None:
+    """A free-text option (--note, --reason, --for...), or InputError: bytes that are not
+    UTF-8 (they arrive as lone surrogates) or control characters cannot be recorded."""
+    if value is None:
+        return None
+    char = bad_char(value)
+    if char is not None:
+        if "\udc80" <= char <= "\udcff":
+            raise InputError(f"{option}: not valid UTF-8 text (byte 0x{ord(char) - 0xDC00:02X}); "
+                             "set your terminal to UTF-8 and type it again")
+        raise InputError(f"{option}: contains {describe(char)}; remove it")
+    return value
 
 
 class _Console:
@@ -158,7 +183,7 @@ def emit_json(data: Any) -> None:
 
 
 def _err(text: str) -> None:
-    typer.echo(literal(text), err=True)
+    typer.echo(error_line(text), err=True)
 
 
 def warn(lines: Iterable[object]) -> None:

@@ -19,6 +19,7 @@ from docgen.cli.common import (
     parse_day,
     print_table,
     say,
+    user_text,
     warn,
     workspace,
 )
@@ -101,9 +102,9 @@ def set_(
     """
     from docgen.app.deliverables import set_status
 
-    day = parse_day(on)
-    result = set_status(workspace(ctx), agreement_id, deliverable_id, status.value, day, note,
-                        evidence or ())
+    day = parse_day(on, "--on")
+    result = set_status(workspace(ctx), agreement_id, deliverable_id, status.value, day,
+                        user_text(note, "--note"), evidence or ())
     warn(result.warnings)
     for event in result.unchanged:
         say(f"{agreement_id} {deliverable_id}: already recorded as event {event['id']} "

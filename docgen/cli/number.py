@@ -17,6 +17,7 @@ from docgen.cli.common import (
     parse_day,
     print_table,
     say,
+    user_text,
     warn,
     workspace,
 )
@@ -47,7 +48,8 @@ def next_(
     """
     from docgen.app.numbers import next_number
 
-    result = next_number(workspace(ctx), kind.value, parse_day(on), for_, dry_run=dry_run)
+    purpose = user_text(for_, "--for") or ""
+    result = next_number(workspace(ctx), kind.value, parse_day(on, "--on"), purpose, dry_run=dry_run)
     warn(result.pop("warnings", []))
     if json:
         emit_json(result)
@@ -96,7 +98,7 @@ def void(
     """
     from docgen.app.numbers import void_number
 
-    record = void_number(workspace(ctx), number, reason)
+    record = void_number(workspace(ctx), number, user_text(reason, "--reason") or "")
     say(f"void  {record['number']}  ({record['void_reason']}); the number stays taken")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the command line reads DELIVERABLE_STATUSES without loading pydantic
@@ -29,7 +29,8 @@ class DeliverableState:
 
     def is_due_soon(self, as_of: date) -> bool:
         due = self.deliverable.due
-        return self.status not in CLOSED and as_of <= due <= as_of + timedelta(days=DUE_SOON_DAYS)
+        # Days apart rather than as_of + 30 days, which does not exist near 9999-12-31.
+        return self.status not in CLOSED and 0 <= (due - as_of).days <= DUE_SOON_DAYS
 
     def days_overdue(self, as_of: date) -> int:
         return max(0, (as_of - self.deliverable.due).days)

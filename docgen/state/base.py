@@ -43,6 +43,10 @@ class Session(ABC):
     office: str
     shared: bool = False  # what it publishes is seen by other offices (the national view)
 
+    def label_of(self, table: str, agreement_id: str | None = None) -> str:
+        """How messages name where the records of `table` (or one agreement's history) live."""
+        return "the tracker"
+
     @abstractmethod
     def rows(self, table: str) -> list[Record]:
         """Every record of `table`, in the order they were inserted (copies)."""

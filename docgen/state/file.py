@@ -14,7 +14,9 @@ succeeds, replaces each changed file with a fully written and fsynced temporary 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,8 +27,9 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from docgen import __version__
-from docgen.errors import TrackerError
+from docgen.errors import DocgenError, TrackerError
 from docgen.fsutil import atomic_write_bytes
+from docgen.safepath import check_write, read_regular
 from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker
 
 SCHEMA = 1
@@ -56,6 +59,28 @@ class AtomicJSONStorage(Storage):
         self._data = data
         self.dirty = True
 
+    @property
+    def pending(self) -> bool:
+        return self.dirty and self._data is not None
+
+    def check_writable(self, root: Path) -> None:
+        """Refuse before anything is written: a link on the way, or a file whose own
+        permissions say read-only (a rename needs only the folder's, and root ignores
+        both: the file's mode bits are the owner's stated wish)."""
+        try:
+            check_write(root, self.path)
+        except DocgenError as exc:
+            raise TrackerError(f"{exc.message}; nothing was recorded") from exc
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
+        if not mode & stat.S_IWUSR:
+            raise TrackerError(f"{self.label}: is read-only; docgen will not replace it (make it "
+                               "writable to record changes); nothing was recorded")
+
     def commit(self) -> None:
         if not self.dirty or self._data is None:
             return
@@ -70,11 +95,11 @@ class AtomicJSONStorage(Storage):
 
     def _load(self) -> dict[str, Any]:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path)
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            raise TrackerError(f"{self.label}: cannot read: {exc.strerror}") from exc
+            raise TrackerError(f"{self.label}: cannot read: {exc.strerror or exc}") from exc
         if not raw.strip():
             return {}
         try:
@@ -85,7 +110,8 @@ class AtomicJSONStorage(Storage):
                 "restore it from a backup or move it away"
             ) from exc
         if not isinstance(data, dict) or not all(
-                isinstance(t, dict) and all(isinstance(doc, dict) for doc in t.values())
+                isinstance(t, dict) and all(isinstance(doc, dict) and str(key).isdigit()
+                                            for key, doc in t.items())
                 for t in data.values()):
             raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
         meta = next(iter(data.get(META, {}).values()), {})
@@ -138,6 +164,11 @@ class FileSession(Session):
         path = self._tracker.history_dir / f"{agreement_id}.json"
         db = self._db(agreement_id, path, f"{HISTORY_DIR}/{path.name}")
         return db.table(HISTORY_TABLE, cache_size=0)
+
+    def label_of(self, table: str, agreement_id: str | None = None) -> str:
+        if agreement_id is not None:
+            return f"{HISTORY_DIR}/{agreement_id}.json"
+        return self._tracker.label
 
     # -- tables
     def rows(self, table: str) -> list[Record]:
@@ -215,6 +246,12 @@ class FileSession(Session):
         table.insert_multiple(docs)
 
     def _commit(self) -> None:
+        # Every file checked before any is replaced: a refusal leaves all of them as they were.
+        for key in sorted(self._dbs):
+            storage = self._dbs[key].storage
+            assert isinstance(storage, AtomicJSONStorage)
+            if storage.pending:
+                storage.check_writable(self._tracker.root)
         # tracker.json first: it holds the registry, the record that must never go back.
         for key in sorted(self._dbs):
             storage = self._dbs[key].storage
@@ -242,16 +279,7 @@ class FileTracker(Tracker):
 
     @contextmanager
     def write(self) -> Iterator[FileSession]:
-        from filelock import FileLock, Timeout  # only writers lock
-
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
-        try:
-            lock.acquire()
-        except Timeout as exc:
-            raise TrackerError(
-                f"another docgen has held .docgen/lock for {LOCK_TIMEOUT:.0f} s; try again"
-            ) from exc
+        lock = self._lock()
         try:
             session = FileSession(self, self.office)
             # tracker.json carries the schema of the whole tracker: a newer or corrupt one
@@ -262,6 +290,29 @@ class FileTracker(Tracker):
             session._commit()
         finally:
             lock.release()
+
+    def _lock(self) -> Any:
+        """`.docgen/lock`, held: never through a link, every failure one line naming it."""
+        from filelock import FileLock, Timeout  # only writers lock
+
+        try:
+            check_write(self.root, self.lock_path)
+            check_write(self.root, self.history_dir, folder=True)
+        except DocgenError as exc:
+            raise TrackerError(f"{exc.message}; nothing was recorded") from exc
+        AtomicJSONStorage(self.path, self.label).check_writable(self.root)
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
+            lock.acquire()
+        except Timeout as exc:
+            raise TrackerError(
+                f"another docgen has held .docgen/lock for {LOCK_TIMEOUT:.0f} s; try again"
+            ) from exc
+        except OSError as exc:
+            raise TrackerError(f".docgen/lock: cannot take the tracker's lock: "
+                               f"{exc.strerror or exc}; nothing was recorded") from exc
+        return lock
 
     def init(self) -> dict[str, Any]:
         existed = self.path.exists()
