@@ -25,12 +25,20 @@ from pathlib import Path
 from typing import Any
 
 from docgen.app.common import discard, layout_source_of
+from docgen.config import Config
 from docgen.domain.certificates import canonical_score, checksum, fold, parse_payload, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
+from docgen.domain.numbering import format_number
 from docgen.errors import DocgenError, InputError, NotFoundError, TrackerError, VerificationError
 from docgen.fsutil import atomic_paths, sha256_file
 from docgen.indonesian import angka
-from docgen.render.certificate_pdf import Job, LayoutSource, render_certificates, renderer_for
+from docgen.render.certificate_pdf import (
+    CertificateRenderer,
+    Job,
+    LayoutSource,
+    render_certificates,
+    renderer_for,
+)
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
 from docgen.safepath import read_regular, remove_stale_temp_files, safe_stem
@@ -160,6 +168,50 @@ def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[s
     }
 
 
+def _new_record(config: Config, report: IssueReport, scheme: Scheme, candidate: _Candidate,
+                number: str, seq: int) -> dict[str, Any]:
+    """What the registry records of a new certificate (and what it prints)."""
+    row, grade = candidate.row, candidate.grade
+    return {
+        "number": number, "seq": seq, "year": report.year,
+        "event": report.event, "key": fold(row.recipient), "recipient": row.recipient,
+        "unit": row.unit, "score": float(row.score), "score_text": angka(row.score),
+        "grade": grade.grade, "grade_label": grade.label, "zone": grade.zone,
+        "grade_text": scheme.text(grade), "issued_on": report.signed_on.isoformat(),
+        "place": config.office.city, "signatory": dict(report.signatory),
+        "verify_url": config.certificates.verify_url,
+        "source": {"file": report.results, "row": row.row},
+        "revoked": False, "revoked_reason": None, "revoked_at": None,
+    }
+
+
+# The result-sheet column behind each variable a certificate prints from a row.
+COLUMNS = {"recipient": "instansi", "unit": "unit", "score": "nilai", "grade": "predikat",
+           "grade_text": "predikat"}
+
+
+def _layout_problem(ws: Workspace, renderer: CertificateRenderer, report: IssueReport,
+                    scheme: Scheme, candidate: _Candidate) -> str | None:
+    """Why this row's certificate would not fit the layout (a name too long to fit at the
+    smallest size the layout allows, text running into the QR code or the signature), as
+    its error line; None when it fits. Checked before any number is taken, with a number
+    as long as the real one will be."""
+    number = format_number(ws.config, "certificate", 9999, report.signed_on, assessment_year=report.year)
+    record = _new_record(ws.config, report, scheme, candidate, number, 9999)
+    overflow = renderer.overflow(_record_context(record, ws, "0" * 16))
+    if overflow is None:
+        return None
+    row = candidate.row
+    for variable, value in (("recipient", row.recipient), ("unit", row.unit)):
+        if variable in overflow.variables:
+            return (f"{COLUMNS[variable]}: {value!r} does not fit the certificate layout "
+                    f"({overflow.reason}); shorten it, or give its text more room in "
+                    f"{renderer.source.label}")
+    return (f"the certificate text does not fit the layout ({overflow.reason}); shorten "
+            f"{', '.join(sorted(COLUMNS.get(v, v) for v in overflow.variables))} or give it more "
+            f"room in {renderer.source.label}")
+
+
 def _file_name(record: dict[str, Any]) -> str:
     """`0001-phg-pw24-2022-dinas-sosial-kota-kupang.pdf`: letters, digits and '-' only,
     so it can never leave its folder."""
@@ -221,6 +273,10 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
             report.errors.append({"row": row.row, "error": (
                 f"{column}: {missing!r} cannot be printed in the layout's fonts; name a TrueType "
                 f"font that has it in {source.label} [fonts] and use it for this text")})
+            continue
+        misfit = _layout_problem(ws, renderer, report, scheme, candidate)
+        if misfit is not None:
+            report.errors.append({"row": row.row, "error": misfit})
             continue
         eligible.append(candidate)
 
@@ -304,20 +360,9 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
         if existing is not None:
             records.append((dict(existing), False))
             continue
-        row, grade = candidate.row, candidate.grade
         number = next(allocated)
-        record = {
-            "number": number["number"], "seq": number["seq"], "year": report.year,
-            "event": report.event, "key": fold(row.recipient), "recipient": row.recipient,
-            "unit": row.unit, "score": float(row.score), "score_text": angka(row.score),
-            "grade": grade.grade, "grade_label": grade.label, "zone": grade.zone,
-            "grade_text": scheme.text(grade), "issued_on": report.signed_on.isoformat(),
-            "place": config.office.city, "signatory": dict(report.signatory),
-            "verify_url": config.certificates.verify_url,
-            "source": {"file": report.results, "row": row.row},
-            "revoked": False, "revoked_reason": None, "revoked_at": None,
-            "recorded_at": recorded_at, "user": user, "secret_id": secret_id,
-        }
+        record = _new_record(config, report, scheme, candidate, number["number"], number["seq"])
+        record.update(recorded_at=recorded_at, user=user, secret_id=secret_id)
         record["file"] = f"{folder}/{_file_name(record)}"
         records.append((record, True))
 

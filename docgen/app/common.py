@@ -21,7 +21,7 @@ from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
 if TYPE_CHECKING:
-    from docgen.render.certificate_pdf import LayoutSource
+    from docgen.render.certificate_layout import LayoutSource
 
 LAYOUT_FILE = "sertifikat.toml"
 MAX_IMAGE_BYTES = 20 << 20  # a logo is tens of kilobytes
@@ -60,7 +60,7 @@ def backdated(registry: Registry, kind: str, on: date) -> list[str]:
 
 def layout_source_of(ws: Workspace) -> LayoutSource:
     """The certificate layout in use, if reading it stays inside the workspace (TemplateError)."""
-    from docgen.render.certificate_pdf import layout_source  # reportlab: only when needed
+    from docgen.render.certificate_layout import layout_source
 
     own = ws.templates_dir / LAYOUT_FILE
     if os.path.lexists(own):
