@@ -110,7 +110,7 @@ def test_default_layout_checks_clean_and_draws_a_page():
     reader = PdfReader(io.BytesIO(certificate(context)))
     text = " ".join(reader.pages[0].extract_text().split())
     assert "DINAS (KESEHATAN) \\ KOTA KUPANG" in text
-    assert "Kategori A — Kualitas Tertinggi (Zona Hijau)" in text
+    assert "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)" in text
     assert "NIP 196912311990031001" in text
     width, height = (float(v) / 72 * 25.4 for v in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (297, 210)  # A4 landscape

@@ -401,9 +401,9 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
             record["sha256s"] = [sha]
             inserts.append(record)
         else:
-            known = record.get("sha256s") or [record.get("sha256")]
+            digests: list[str] = record.get("sha256s") or [record.get("sha256")]
             record["sha256"] = sha
-            record["sha256s"] = [*known, sha] if sha not in known else known
+            record["sha256s"] = [*digests, sha] if sha not in digests else digests
     if inserts:
         session.insert(TABLE, inserts)
     for index in writes:
@@ -558,7 +558,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
         with _quiet_pypdf():
             reader = PdfReader(io.BytesIO(read_regular(path, MAX_PDF_BYTES)))
             pages = len(reader.pages)
-            keywords = str((reader.metadata or {}).get("/Keywords") or "")
+            keywords = str(reader.metadata.get("/Keywords") or "") if reader.metadata else ""
             text = _page_text(reader.pages[0].extract_text() or "") if pages == 1 else ""
     except InputError:
         raise

@@ -269,12 +269,12 @@ def _jinja_problems(layout: Layout, label: str) -> list[str]:
         for name in sorted(names - CONTEXT_KEYS):
             problems.append(f"{label}: {where}: unknown variable {name!r} (known: "
                             f"{', '.join(sorted(CONTEXT_KEYS))})")
-        for node in ast.find_all(nodes.Filter):
-            if node.name not in ENV.filters:
-                problems.append(f"{label}: {where}: unknown filter {node.name!r}")
-        for node in ast.find_all(nodes.Test):
-            if node.name not in ENV.tests:
-                problems.append(f"{label}: {where}: unknown test {node.name!r}")
+        for flt in ast.find_all(nodes.Filter):
+            if flt.name not in ENV.filters:
+                problems.append(f"{label}: {where}: unknown filter {flt.name!r}")
+        for test in ast.find_all(nodes.Test):
+            if test.name not in ENV.tests:
+                problems.append(f"{label}: {where}: unknown test {test.name!r}")
     if problems:
         return problems
     # Attributes (office.nmae) and filter misuse only show when rendering: use samples.
@@ -290,19 +290,20 @@ def _jinja_problems(layout: Layout, label: str) -> list[str]:
 
 def sample_contexts() -> list[dict[str, Any]]:
     """What `docgen check` renders the text blocks with: a full and a sparse certificate."""
-    office = {"name": "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur",
+    office: dict[str, Any] = {"name": "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur",
               "short": "Ombudsman RI Perwakilan NTT", "unit_code": "PW24", "city": "Kupang",
               "address": "Jl. Polisi Militer No. 3, Kupang"}
-    full = {
-        "number": "0001/PHG/PW24/2022", "recipient": "Dinas Penanaman Modal dan Pelayanan Terpadu "
+    full: dict[str, Any] = {
+        "number": "0001/PHG/PW24/II/2023", "recipient": "Dinas Penanaman Modal dan Pelayanan Terpadu "
         "Satu Pintu Kota Kupang", "unit": "Pemerintah Kota Kupang", "score": "91,40",
         "grade": "A", "grade_label": "Kualitas Tertinggi", "zone": "hijau",
-        "grade_text": "Kategori A — Kualitas Tertinggi (Zona Hijau)", "year": 2022,
+        "grade_text": "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)", "year": 2022,
         "event": "Penilaian Kepatuhan Standar Pelayanan Publik", "signed_on": date(2023, 2, 16),
         "place": "Kupang", "office": office,
         "signatory": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan Ombudsman Republik "
-                      "Indonesia Provinsi Nusa Tenggara Timur", "nip": "196912311990031001"},
-        "checksum": "0123456789ABCDEF", "payload": "0001/PHG/PW24/2022 0123456789ABCDEF",
+                      "Indonesia Provinsi Nusa Tenggara Timur", "nip": "196912311990031001",
+                      "heading": "OMBUDSMAN REPUBLIK INDONESIA\nPERWAKILAN PROVINSI NUSA TENGGARA TIMUR"},
+        "checksum": "0123456789ABCDEF", "payload": "0001/PHG/PW24/II/2023 0123456789ABCDEF",
     }
     sparse = {**full, "unit": "", "grade_label": "", "zone": "",
               "office": {**office, "short": None, "address": None},

@@ -197,7 +197,7 @@ class CertificateRenderer:
         for name, file in layout.fonts.items():
             _register_font(name, source.folder / file)
         self.logo = _image(source.folder / layout.logo.file) if layout.logo else None
-        self._lines_cache: dict[tuple[int, str], tuple[list[str], float]] = {}
+        self._lines_cache: dict[tuple[int, str], _Fitted] = {}
 
     # Static parts: the same on every page.
     @cached_property
