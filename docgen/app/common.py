@@ -17,7 +17,6 @@ from docgen.models import Agreement
 from docgen.safepath import read_regular, source_problem
 from docgen.state.base import Session
 from docgen.state.records import checked
-from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -47,15 +46,6 @@ def agreement_views(session: Session, agreements: Iterable[Agreement], as_of: da
 def agreement_view(session: Session, agreement: Agreement, as_of: date,
                    grace_days: int = GRACE_DAYS) -> AgreementView:
     return agreement_views(session, [agreement], as_of, grace_days)[0]
-
-
-def backdated(registry: Registry, kind: str, on: date) -> list[str]:
-    """A warning when `on` is earlier than the date of a later number of the same sequence."""
-    later = registry.backdated(kind, on)
-    if later is None:
-        return []
-    return [f"{kind} numbers: the next number is dated {on.isoformat()}, before "
-            f"{later['number']} of {later['on']}: the number is backdated"]
 
 
 def layout_source_of(ws: Workspace) -> LayoutSource:

@@ -22,10 +22,10 @@ from docgen.cli.common import (
 )
 from docgen.errors import DocgenError, VerificationError
 
-group = command_group("Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).")
+certificate_app = command_group("Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).")
 
 
-@group.command("issue")
+@certificate_app.command("issue")
 def issue(
     ctx: typer.Context,
     results: Annotated[Path, typer.Argument(
@@ -84,7 +84,7 @@ def issue(
         info(summary)
 
 
-@group.command("verify")
+@certificate_app.command("verify")
 def verify(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(
@@ -122,7 +122,7 @@ def verify(
         raise VerificationError(lines[0], problems=lines)
 
 
-@group.command("revoke")
+@certificate_app.command("revoke")
 def revoke(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(metavar="NUMBER", help="The certificate's number.")],
@@ -140,7 +140,3 @@ def revoke(
     record = revoke_certificate(ws, number, user_text(reason, "--reason") or "")
     say(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
          f"{record['revoked_reason']}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(group, name="certificate")
