@@ -100,7 +100,7 @@ def verify(
       docgen certificate verify 0002/PHG/PW24/2022
     """
     ws = workspace(ctx)
-    from docgen.app.certificates import verify as verify_certificate
+    from docgen.app.verification import verify as verify_certificate
 
     result = verify_certificate(ws, target)
     record = result.record or {}
@@ -135,7 +135,7 @@ def revoke(
       docgen certificate revoke 0002/PHG/PW24/2022 --reason "nilai dikoreksi"
     """
     ws = workspace(ctx)
-    from docgen.app.certificates import revoke as revoke_certificate
+    from docgen.app.verification import revoke as revoke_certificate
 
     record = revoke_certificate(ws, number, user_text(reason, "--reason") or "")
     say(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
