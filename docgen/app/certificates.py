@@ -32,6 +32,7 @@ from docgen.render.certificate_pdf import (
     CertificateRenderer,
     Job,
     LayoutSource,
+    Overflow,
     render_certificates,
     renderer_for,
 )
@@ -146,6 +147,16 @@ def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> l
     return candidates
 
 
+def _row_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """What a certificate prints of its own row: recipient, unit, score and grade."""
+    return {
+        "recipient": record["recipient"], "unit": record.get("unit", ""),
+        "score": record["score_text"], "grade": record["grade"],
+        "grade_label": record.get("grade_label", ""), "zone": record.get("zone", ""),
+        "grade_text": record.get("grade_text", ""),
+    }
+
+
 def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[str, Any]:
     office = ws.config.office.model_dump(exclude={"head"})
     signatory = dict(record.get("signatory") or {})
@@ -153,13 +164,10 @@ def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[s
     # records did not store one).
     signatory["heading"] = "\n".join(signatory.get("heading") or ws.config.office.letterhead_lines)
     return {
-        "number": record["number"], "recipient": record["recipient"], "unit": record.get("unit", ""),
-        "score": record["score_text"], "grade": record["grade"],
-        "grade_label": record.get("grade_label", ""), "zone": record.get("zone", ""),
-        "grade_text": record.get("grade_text", ""), "year": record["year"], "event": record["event"],
-        "signed_on": date.fromisoformat(record["issued_on"]), "place": record.get("place", ""),
-        "office": office, "signatory": signatory, "checksum": check,
-        "payload": payload(record["number"], check, record.get("verify_url", "")),
+        **_row_fields(record), "number": record["number"], "year": record["year"],
+        "event": record["event"], "signed_on": date.fromisoformat(record["issued_on"]),
+        "place": record.get("place", ""), "office": office, "signatory": signatory,
+        "checksum": check, "payload": payload(record["number"], check, record.get("verify_url", "")),
     }
 
 
@@ -185,15 +193,32 @@ COLUMNS = {"recipient": "instansi", "unit": "unit", "score": "nilai", "grade": "
            "grade_text": "predikat"}
 
 
-def _layout_problem(ws: Workspace, renderer: CertificateRenderer, report: IssueReport,
-                    scheme: Scheme, candidate: _Candidate) -> str | None:
+class _LayoutCheck:
+    """Lays each row's certificate out before any number is taken (with a number as long
+    as the real one will be): the parts every certificate shares are built once."""
+
+    def __init__(self, ws: Workspace, renderer: CertificateRenderer, report: IssueReport,
+                 scheme: Scheme) -> None:
+        self.ws, self.renderer, self.report, self.scheme = ws, renderer, report, scheme
+        self.number = format_number(ws.config, "certificate", 9999, report.signed_on,
+                                    assessment_year=report.year)
+        self.base: dict[str, Any] | None = None
+
+    def context(self, candidate: _Candidate) -> dict[str, Any]:
+        record = _new_record(self.ws.config, self.report, self.scheme, candidate, self.number, 9999)
+        if self.base is None:
+            self.base = _record_context(record, self.ws, "0" * 16)
+        return {**self.base, **_row_fields(record)}
+
+    def problem(self, candidate: _Candidate) -> str | None:
+        return _layout_problem(self.renderer, candidate, self.renderer.overflow(self.context(candidate)))
+
+
+def _layout_problem(renderer: CertificateRenderer, candidate: _Candidate,
+                    overflow: Overflow | None) -> str | None:
     """Why this row's certificate would not fit the layout (a name too long to fit at the
     smallest size the layout allows, text running into the QR code or the signature), as
-    its error line; None when it fits. Checked before any number is taken, with a number
-    as long as the real one will be."""
-    number = format_number(ws.config, "certificate", 9999, report.signed_on, assessment_year=report.year)
-    record = _new_record(ws.config, report, scheme, candidate, number, 9999)
-    overflow = renderer.overflow(_record_context(record, ws, "0" * 16))
+    its error line; None when it fits."""
     if overflow is None:
         return None
     row = candidate.row
@@ -252,6 +277,7 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
                         "heading": signer.heading or config.office.letterhead_lines}
     report.errors.extend({"row": e.row, "error": e.error} for e in results.errors)
     eligible = []
+    layout = _LayoutCheck(ws, renderer, report, scheme)
     for candidate in _grade_rows(results.rows, scheme, report):
         row = candidate.row
         if candidate.grade.rank > minimum.rank:
@@ -269,7 +295,7 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
                 f"{column}: {missing!r} cannot be printed in the layout's fonts; name a TrueType "
                 f"font that has it in {source.label} [fonts] and use it for this text")})
             continue
-        misfit = _layout_problem(ws, renderer, report, scheme, candidate)
+        misfit = layout.problem(candidate)
         if misfit is not None:
             report.errors.append({"row": row.row, "error": misfit})
             continue

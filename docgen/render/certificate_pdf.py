@@ -170,19 +170,16 @@ class Overflow:
     reason: str
 
 
+_MARGIN = 0.5  # points: boxes that only touch do not overlap
+
+
 def _box(line: TextLine) -> tuple[float, float, float, float]:
-    """The line's ink box (left, bottom, right, top) in points."""
+    """The line's ink box (bottom, top, left, right) in points."""
     from reportlab.pdfbase.pdfmetrics import getAscentDescent
 
     ascent, descent = getAscentDescent(line.font, line.size)
     width = _unit_width(line.text, line.font) * line.size + line.spacing * max(len(line.text) - 1, 0)
-    return (line.x, line.y + descent, line.x + width, line.y + ascent)
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    margin = 0.5  # points: boxes that only touch do not overlap
-    return (min(a[2], b[2]) - max(a[0], b[0]) > margin
-            and min(a[3], b[3]) - max(a[1], b[1]) > margin)
+    return (line.y + descent, line.y + ascent, line.x, line.x + width)
 
 
 class CertificateRenderer:
@@ -193,6 +190,9 @@ class CertificateRenderer:
         self.source = source
         self.page_w, self.page_h = (v * MM for v in layout.page.mm)
         self.blocks = [(block, ENV.from_string(block.text)) for block in layout.text]
+        # The variables each block prints, to name the one that does not fit.
+        self.block_variables = [frozenset(meta.find_undeclared_variables(ENV.parse(block.text)))
+                                for block in layout.text]
         self.caption = ENV.from_string(layout.qr.caption) if layout.qr.caption else None
         for name, file in layout.fonts.items():
             _register_font(name, source.folder / file)
@@ -340,43 +340,45 @@ class CertificateRenderer:
 
     def overflow(self, context: dict[str, Any]) -> Overflow | None:
         """Why this certificate's text does not fit the layout, or None: a block needing
-        more lines (or wider ones) than it may have even at its `min_size`, or a block
-        running into another, the QR code or the logo. The first block at fault is named
-        with the variables it prints."""
+        more lines (or wider ones) than it may have even at its `min_size`, or a line
+        running into a line of another block, the QR code or the logo. The block at fault
+        (the later one) is named with the variables it prints."""
         placed = self._placed(context)
         for p in placed:
             if p.problem is not None:
-                return Overflow(self._variables(p.block), p.problem)
-        boxes: list[tuple[str, int, tuple[float, float, float, float]]] = [
-            (self._name(p.block), p.index, _box(line)) for p in placed for line in p.lines]
+                return Overflow(self.block_variables[p.index], p.problem)
+        # (bottom, top, left, right, owner): owner is a block's index, or a name.
+        boxes: list[tuple[float, float, float, float, int | str]] = [
+            (*_box(line), p.index) for p in placed for line in p.lines]
         q = self.layout.qr
         quiet = q.size * MM * 4 / 29  # the quiet zone of a small QR code, about 4 modules
-        qr_box = (q.x * MM - quiet, self.page_h - (q.y + q.size) * MM - quiet,
-                  (q.x + q.size) * MM + quiet, self.page_h - q.y * MM + quiet)
-        others = [("the QR code", qr_box)] + [("the QR caption", _box(line))
-                                              for line in self._caption_lines(context)]
+        boxes.append((self.page_h - (q.y + q.size) * MM - quiet, self.page_h - q.y * MM + quiet,
+                      q.x * MM - quiet, (q.x + q.size) * MM + quiet, "the QR code"))
+        boxes += [(*_box(line), "the QR caption") for line in self._caption_lines(context)]
         if self.logo is not None and self.layout.logo is not None:
-            others.append(("the logo", self._logo_box()))
-        for i, (name, index, box) in enumerate(boxes):
-            for other_name, other_index, other in boxes[i + 1:]:
-                if other_index != index and _overlap(box, other):
-                    later = max(index, other_index)
-                    culprit = next(p for p in placed if p.index == later)
-                    return Overflow(self._variables(culprit.block),
-                                    f"{self._name(culprit.block)} runs into "
-                                    f"{name if later == other_index else other_name}")
-            for other_name, other in others:
-                if _overlap(box, other):
-                    block = next(p.block for p in placed if p.index == index)
-                    return Overflow(self._variables(block), f"{name} runs into {other_name}")
+            left, bottom, right, top = self._logo_box()
+            boxes.append((bottom, top, left, right, "the logo"))
+        boxes.sort(key=lambda b: b[0])
+        for i, (_, top, left, right, owner) in enumerate(boxes):
+            for other in boxes[i + 1:]:
+                if other[0] >= top - _MARGIN:
+                    break  # sorted by bottom: no later box reaches down into this one
+                if (other[4] != owner and (isinstance(owner, int) or isinstance(other[4], int))
+                        and min(right, other[3]) - max(left, other[2]) > _MARGIN):
+                    return self._collision(owner, other[4])
         return None
 
-    def _variables(self, block: TextBlock) -> frozenset[str]:
-        return frozenset(meta.find_undeclared_variables(ENV.parse(block.text)))
+    def _collision(self, a: int | str, b: int | str) -> Overflow:
+        blocks = sorted(x for x in (a, b) if isinstance(x, int))
+        later = blocks[-1]
+        other = next(x for x in (a, b) if x != later)
+        name = self._name(other) if isinstance(other, int) else other
+        return Overflow(self.block_variables[later], f"{self._name(later)} runs into {name}")
 
-    def _name(self, block: TextBlock) -> str:
-        names = sorted(self._variables(block))
-        return f"the text of {', '.join(names)}" if names else f"the text {block.text[:30]!r}"
+    def _name(self, index: int) -> str:
+        names = sorted(self.block_variables[index])
+        text = self.layout.text[index].text
+        return f"the text of {', '.join(names)}" if names else f"the text {text[:30]!r}"
 
     def _logo_box(self) -> tuple[float, float, float, float]:
         logo = self.layout.logo
