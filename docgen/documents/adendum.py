@@ -24,6 +24,21 @@ def ordinal(n: int) -> str:
     return ORDINALS.get(n) or f"Ke{terbilang(n)}"
 
 
+def in_sentence(title: str) -> str:
+    """A title continued mid-sentence ("... mengenai perpanjangan jangka waktu"): its first
+    letter in lower case, unless the first word is an acronym or a name ("SPBE ...",
+    "SP4N-LAPOR! ...", "Inspektorat Daerah ..."), which stays as typed."""
+    words = title.split(maxsplit=2)
+    if not words:
+        return title
+    first = words[0]
+    acronym = any(c.isupper() or c.isdigit() for c in first[1:])
+    name = len(words) > 1 and words[1][:1].isupper()
+    if acronym or name or not first[:1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 def adendum_name(n: int) -> str:
     return f"Adendum {ordinal(n)}"
 
@@ -49,7 +64,7 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None,
                for i, e in enumerate(a.amendments[:index])]
     if earlier:
         cited += ", sebagaimana telah diubah dengan " + " dan ".join(earlier)
-    what = am.title[:1].lower() + am.title[1:]
+    what = in_sentence(am.title)
     recitals = [
         f"bahwa PARA PIHAK telah menandatangani {cited}",
         f"bahwa perubahan atas {doc_name} tersebut ditetapkan berdasarkan kesepakatan PARA PIHAK "
@@ -62,7 +77,7 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None,
                      f"\u201c{term_phrase(after, doc_name)}\u201d")
     touched = change["work_items"]
     if touched:
-        items.append(f"Ketentuan mengenai kegiatan, keluaran, batas waktu dan penanggung jawab "
+        items.append(f"Ketentuan mengenai kegiatan, keluaran, batas waktu, dan penanggung jawab "
                      f"pelaksanaan {doc_name} diubah dan/atau ditambah sehingga kegiatan berikut "
                      "berbunyi sebagaimana tercantum dalam tabel di bawah ini.")
     context = build_context(after.model_copy(update={"work_items": touched}), parent, config)
