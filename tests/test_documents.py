@@ -230,9 +230,12 @@ def test_first_letter_to_the_unit_signed_by_another_signatory(full, letters):
     assert ("Sehubungan dengan pelaksanaan Rencana Kerja Nomor 05/KB/PW24/II/2022 dan Nomor "
             "BO.130/25/2022 tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik Tahun 2022, "
             "bersama ini kami sampaikan bahwa berdasarkan hasil pemantauan kami sampai dengan tanggal "
-            "10 Mei 2022 terdapat 2 (dua) keluaran, yaitu 1 (satu) keluaran yang menjadi tanggung "
-            "jawab Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 1 (satu) "
-            "keluaran yang menjadi tanggung jawab bersama") in joined
+            "10 Mei 2022 terdapat 2 (dua) keluaran yang telah melewati batas waktunya dan belum kami "
+            "terima bukti pelaksanaannya, yaitu 1 (satu) keluaran yang menjadi tanggung jawab Biro "
+            "Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 1 (satu) keluaran yang "
+            "menjadi tanggung jawab bersama, sebagai berikut:") in joined
+    # what is said of the items holds of all of them, not of the joint ones only
+    assert "tanggung jawab bersama yang telah melewati" not in joined
     assert "Rapat koordinasi (tanggung jawab bersama)" in text
     assert "Penetapan pejabat penghubung" in text  # its own item: not marked joint
     assert "belum ada bukti pelaksanaan (lewat 40 hari)" in text
