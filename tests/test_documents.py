@@ -363,6 +363,17 @@ def test_report_signed_by_the_preparer_for_the_head(full, cli, tmp_path):
             "waktu.") in text
     assert ("Demikian laporan ini kami sampaikan kepada Kepala Perwakilan Ombudsman Republik "
             "Indonesia Provinsi Nusa Tenggara Timur") in text
+    # prepared by another for the head: addressed to him
+    assert ("Laporan ini disusun untuk menyampaikan kepada Kepala Perwakilan Ombudsman Republik "
+            "Indonesia Provinsi Nusa Tenggara Timur keadaan pelaksanaan kerja sama") in text
+    # each overdue item by who owes it: the partner's asked for, the joint ones coordinated,
+    # the office's own (W3-D1, responsible: first) carried out
+    assert ("Terhadap 4 (empat) keluaran yang telah melewati batas waktu, bukti pelaksanaan 2 "
+            "(dua) keluaran yang menjadi tanggung jawab mitra kerja sama perlu diminta, 1 (satu) "
+            "keluaran yang menjadi tanggung jawab bersama perlu dikoordinasikan pelaksanaannya "
+            "dengan mitra kerja sama, dan 1 (satu) keluaran yang menjadi tanggung jawab Ombudsman "
+            "Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur perlu segera "
+            "diselesaikan.") in text
     last = next(p for p in pages if "Yosua Karbeka" in p)
     assert "III. PENUTUP" in last and "Demikian laporan ini" in last
     assert last.endswith("Kupang, 15 Agustus 2022 Kepala Keasistenan Pencegahan Maladministrasi, "
