@@ -471,8 +471,12 @@ SIGNATURE_LINES = [  # (text, bold): the conventional block, the job title once
     ("{{{{ {1}.signatory.title | upper }}}},", True),
     ("", False),
     ("{{{{ {1}.signatory.name | upper }}}}", True),
-    ("{{% if {1}.signatory.rank %}}{{{{ {1}.signatory.rank }}}}{{% endif %}}", False),
-    ("{{% if {1}.signatory.nip %}}NIP {{{{ {1}.signatory.nip }}}}{{% endif %}}", False),
+    # the rank, then the NIP, right under the name: a signatory without a rank has the NIP
+    # there, not after an empty line
+    ("{{% if {1}.signatory.rank %}}{{{{ {1}.signatory.rank }}}}{{% elif {1}.signatory.nip %}}"
+     "NIP {{{{ {1}.signatory.nip }}}}{{% endif %}}", False),
+    ("{{% if {1}.signatory.rank and {1}.signatory.nip %}}NIP {{{{ {1}.signatory.nip }}}}"
+     "{{% endif %}}", False),
 ]
 
 

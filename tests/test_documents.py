@@ -117,8 +117,9 @@ def test_renja_parties_mandate_rank_and_nip(built):
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["PIHAK PERTAMA,", "PIHAK KEDUA,"]
     assert rows[3] == ["DARIUS BEDA DATON", "FLOURI RITA WUISAN"]
-    assert rows[4] == ["", "Pembina Utama Muda (IV/c)"]
-    assert rows[5] == ["NIP 197001012005011001", "NIP 196806121994032008"]
+    # the rank, then the NIP, right under the name: no empty line between a name and its NIP
+    assert rows[4] == ["NIP 197001012005011001", "Pembina Utama Muda (IV/c)"]
+    assert rows[5] == ["", "NIP 196806121994032008"]
     assert "NIP." not in joined  # one NIP form in every document
 
 
