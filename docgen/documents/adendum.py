@@ -14,6 +14,7 @@ from typing import Any
 from docgen.config import Config
 from docgen.documents.agreement import build_context, enumerate_items, reference, split_title, term_phrase
 from docgen.domain.amendments import changes
+from docgen.domain.wording import in_sentence
 from docgen.indonesian import DOTS, kalimat_pembuka, tanggal, terbilang
 from docgen.models import Agreement
 
@@ -22,21 +23,6 @@ ORDINALS = {1: "Pertama", 2: "Kedua", 3: "Ketiga", 4: "Keempat", 5: "Kelima"}
 
 def ordinal(n: int) -> str:
     return ORDINALS.get(n) or f"Ke{terbilang(n)}"
-
-
-def in_sentence(title: str) -> str:
-    """A title continued mid-sentence ("... mengenai perpanjangan jangka waktu"): its first
-    letter in lower case, unless the first word is an acronym or a name ("SPBE ...",
-    "SP4N-LAPOR! ...", "Inspektorat Daerah ..."), which stays as typed."""
-    words = title.split(maxsplit=2)
-    if not words:
-        return title
-    first = words[0]
-    acronym = any(c.isupper() or c.isdigit() for c in first[1:])
-    name = len(words) > 1 and words[1][:1].isupper()
-    if acronym or name or not first[:1].isupper():
-        return title
-    return title[:1].lower() + title[1:]
 
 
 def adendum_name(n: int) -> str:
