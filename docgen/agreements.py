@@ -107,7 +107,8 @@ def _first_alias(text: str) -> int | None:
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-                return event.start_mark.line + 1
+                mark = event.start_mark
+                return mark.line + 1 if mark is not None else 1
     except yaml.YAMLError:
         return None  # reported by the parse proper, with its line
     return None

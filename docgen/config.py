@@ -263,11 +263,6 @@ class Config(Strict):
             raise InputError(f"--signatory: {unknown_signatory(key, self)}")
         return self.signatories[key]
 
-
-def unknown_signatory(key: str, config: Config) -> str:
-    known = ", ".join(sorted(config.signatories)) or "none yet"
-    return f"no [signatories.{key}] in docgen.toml (known: {known})"
-
     @field_validator("grading")
     @classmethod
     def _year_keys(cls, value: dict[str, GradingScheme]) -> dict[str, GradingScheme]:
@@ -275,6 +270,11 @@ def unknown_signatory(key: str, config: Config) -> str:
             if not (key.isdigit() and len(key) == 4):
                 raise ValueError(f"[grading.{key}]: the key must be a year such as 2022")
         return value
+
+
+def unknown_signatory(key: str, config: Config) -> str:
+    known = ", ".join(sorted(config.signatories)) or "none yet"
+    return f"no [signatories.{key}] in docgen.toml (known: {known})"
 
 
 def load_config(path: Path) -> Config:

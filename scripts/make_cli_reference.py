@@ -30,15 +30,18 @@ verification failed), 2 wrong usage of the command line itself.
 
 
 def commands(group: Any, prefix: str = "docgen") -> list[tuple[str, Any]]:
-    """(full name, command) for every command, depth first, in registration order."""
+    """(full name, command) for every command, depth first, in the order help lists them
+    (groups that are built on demand included)."""
+    import typer
+
+    ctx = typer.Context(group, info_name=prefix)
     found = []
-    for name, command in group.commands.items():
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         full = f"{prefix} {name}"
-        if hasattr(command, "commands"):
-            found.append((full, command))
+        found.append((full, command))
+        if hasattr(command, "list_commands"):
             found.extend(commands(command, full))
-        else:
-            found.append((full, command))
     return found
 
 
@@ -75,9 +78,29 @@ def _usage(name: str, command: Any) -> str:
             metavar = p.metavar or p.name.upper()
             parts.append(metavar if p.required else f"[{metavar}]" if not metavar.startswith("[")
                          else metavar)
-    if hasattr(command, "commands"):
+    if hasattr(command, "list_commands"):
         parts.append("COMMAND")
     return " ".join(parts)
+
+
+def _help_markdown(text: str) -> str:
+    """Help text as Markdown: the indented example lines after "Example:" in a code block."""
+    out: list[str] = []
+    in_example = False
+    for line in text.replace("\b\n", "").splitlines():
+        if line.strip() in ("Example:", "Examples:"):
+            out += [line.strip(), "", "```sh"]
+            in_example = True
+        elif in_example and line.startswith("  "):
+            out.append(line.strip())
+        else:
+            if in_example:
+                out += ["```"]
+                in_example = False
+            out.append(line)
+    if in_example:
+        out.append("```")
+    return "\n".join(out).replace("\n\n\n", "\n\n").strip()
 
 
 def section(name: str, command: Any) -> str:
@@ -85,7 +108,7 @@ def section(name: str, command: Any) -> str:
     lines = [f"{level} {name}", "", "```", _usage(name, command), "```", ""]
     text = (command.help or "").strip()
     if text:
-        lines += [text, ""]
+        lines += [_help_markdown(text), ""]
     arguments = [p for p in command.params if p.param_type_name == "argument"]
     if arguments:
         lines += ["| argument | meaning |", "|---|---|"]
@@ -95,8 +118,11 @@ def section(name: str, command: Any) -> str:
     options = [p for p in command.params if p.param_type_name == "option"]
     if options:
         lines += ["| option | meaning |", "|---|---|", *(_option_row(p) for p in options), ""]
-    if hasattr(command, "commands"):
-        lines += ["Commands: " + ", ".join(f"`{n}`" for n in command.commands), ""]
+    if hasattr(command, "list_commands"):
+        import typer
+
+        names = command.list_commands(typer.Context(command))
+        lines += ["Commands: " + ", ".join(f"`{n}`" for n in names), ""]
     return "\n".join(lines)
 
 

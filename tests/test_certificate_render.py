@@ -15,17 +15,8 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from docgen.render import qr
-from docgen.render.certificate_pdf import (
-    Job,
-    LayoutSource,
-    Ops,
-    Text,
-    check_layout,
-    default_layout_path,
-    render_certificates,
-    renderer_for,
-    sample_contexts,
-)
+from docgen.render.certificate_layout import LayoutSource, default_layout_path, sample_contexts
+from docgen.render.certificate_pdf import Job, Ops, Text, check_layout, render_certificates, renderer_for
 
 QR_BLOCK = re.compile(r"q 0 g ([\d.]+) 0 0 -[\d.]+ [\d.]+ [\d.]+ cm\n(.*?)\nf Q", re.S)
 
@@ -119,7 +110,7 @@ def test_default_layout_checks_clean_and_draws_a_page():
     reader = PdfReader(io.BytesIO(certificate(context)))
     text = " ".join(reader.pages[0].extract_text().split())
     assert "DINAS (KESEHATAN) \\ KOTA KUPANG" in text
-    assert "Kategori A — Kualitas Tertinggi (Zona Hijau)" in text
+    assert "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)" in text
     assert "NIP 196912311990031001" in text
     width, height = (float(v) / 72 * 25.4 for v in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (297, 210)  # A4 landscape
@@ -153,11 +144,12 @@ def test_a_long_name_is_balanced_and_kept_within_two_lines():
     block = renderer.layout.text[index]
     name = ("DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU DAN TENAGA KERJA "
             "KABUPATEN TIMOR TENGAH SELATAN PROVINSI NUSA TENGGARA TIMUR")
-    lines, size = renderer._fit(block, name)
-    assert len(lines) == 2 and size < block.size
+    fitted = renderer._fit(block, name)
+    lines = fitted.lines
+    assert len(lines) == 2 and fitted.size < block.size and fitted.problem is None
     assert abs(len(lines[0]) - len(lines[1])) < 20
-    short, size = renderer._fit(block, "DINAS SOSIAL KOTA KUPANG")
-    assert short == ["DINAS SOSIAL KOTA KUPANG"] and size == block.size
+    short = renderer._fit(block, "DINAS SOSIAL KOTA KUPANG")
+    assert short.lines == ["DINAS SOSIAL KOTA KUPANG"] and short.size == block.size
 
 
 def test_an_empty_block_takes_no_space():

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from docgen.config import Config
 from docgen.domain.grading import builtin_scheme, scheme_for
 from docgen.errors import InputError
+from tests.conftest import CONFIG
 
 OFFICE = {"name": "Ombudsman RI Perwakilan NTT", "unit_code": "PW24", "city": "Kupang",
           "head": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan"}}
@@ -132,3 +133,10 @@ def test_every_score_gets_the_grade_of_its_band(hundredths, year):
     assert score >= grade.min
     if grade.rank > 0:
         assert score < scheme.grades[grade.rank - 1].min
+
+
+def test_a_grading_key_that_is_not_a_year_is_a_config_error(workspace, cli):
+    config = CONFIG + '\n[grading.abc]\ngrades = [{ grade = "A", min = 0.0 }]\n'
+    run = cli(workspace(config=config), "check")
+    assert run.exit_code == 1
+    assert "docgen.toml: grading: [grading.abc]: the key must be a year such as 2022" in run.stderr

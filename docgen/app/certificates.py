@@ -1,4 +1,5 @@
-"""Use cases of `docgen certificate`: issue in bulk, verify, revoke (Piagam Penghargaan).
+"""Use case of `docgen certificate issue`: numbered Piagam Penghargaan in bulk (verify and
+revoke: verification.py).
 
 Issuing reads a result sheet, grades every row with the year's scheme, and for each row
 at or above the minimum grade registers a number and writes a PDF, all in one tracker
@@ -13,27 +14,30 @@ score is an error row until the old certificate is revoked.
 
 from __future__ import annotations
 
-import contextlib
-import hmac
-import io
-import logging
-import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from docgen.app.common import discard, layout_source_of
-from docgen.domain.certificates import canonical_score, checksum, fold, parse_payload, payload
+from docgen.config import Config
+from docgen.domain.certificates import canonical_score, checksum, fold, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
-from docgen.errors import DocgenError, InputError, NotFoundError, TrackerError, VerificationError
+from docgen.domain.numbering import format_number
+from docgen.errors import DocgenError, InputError, TrackerError
 from docgen.fsutil import atomic_paths, sha256_file
 from docgen.indonesian import angka
-from docgen.render.certificate_pdf import Job, LayoutSource, render_certificates, renderer_for
+from docgen.render.certificate_pdf import (
+    CertificateRenderer,
+    Job,
+    LayoutSource,
+    render_certificates,
+    renderer_for,
+)
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
-from docgen.safepath import read_regular, remove_stale_temp_files, safe_stem
+from docgen.safepath import remove_stale_temp_files, safe_stem
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.state.records import checked
@@ -43,7 +47,6 @@ from docgen.workspace import Workspace
 
 TABLE = "certificates"
 MIN_YEAR, MAX_YEAR = 1990, 2100
-MAX_PDF_BYTES = 20 << 20  # one certificate is about 30 kB
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 
@@ -88,7 +91,7 @@ class _Candidate:
     grade: Grade
 
 
-def _label(ws: Workspace, path: Path) -> str:
+def label_of(ws: Workspace, path: Path) -> str:
     try:
         path.resolve().relative_to(ws.root.resolve())
     except ValueError:
@@ -160,6 +163,50 @@ def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[s
     }
 
 
+def _new_record(config: Config, report: IssueReport, scheme: Scheme, candidate: _Candidate,
+                number: str, seq: int) -> dict[str, Any]:
+    """What the registry records of a new certificate (and what it prints)."""
+    row, grade = candidate.row, candidate.grade
+    return {
+        "number": number, "seq": seq, "year": report.year,
+        "event": report.event, "key": fold(row.recipient), "recipient": row.recipient,
+        "unit": row.unit, "score": float(row.score), "score_text": angka(row.score),
+        "grade": grade.grade, "grade_label": grade.label, "zone": grade.zone,
+        "grade_text": scheme.text(grade), "issued_on": report.signed_on.isoformat(),
+        "place": config.office.city, "signatory": dict(report.signatory),
+        "verify_url": config.certificates.verify_url,
+        "source": {"file": report.results, "row": row.row},
+        "revoked": False, "revoked_reason": None, "revoked_at": None,
+    }
+
+
+# The result-sheet column behind each variable a certificate prints from a row.
+COLUMNS = {"recipient": "instansi", "unit": "unit", "score": "nilai", "grade": "predikat",
+           "grade_text": "predikat"}
+
+
+def _layout_problem(ws: Workspace, renderer: CertificateRenderer, report: IssueReport,
+                    scheme: Scheme, candidate: _Candidate) -> str | None:
+    """Why this row's certificate would not fit the layout (a name too long to fit at the
+    smallest size the layout allows, text running into the QR code or the signature), as
+    its error line; None when it fits. Checked before any number is taken, with a number
+    as long as the real one will be."""
+    number = format_number(ws.config, "certificate", 9999, report.signed_on, assessment_year=report.year)
+    record = _new_record(ws.config, report, scheme, candidate, number, 9999)
+    overflow = renderer.overflow(_record_context(record, ws, "0" * 16))
+    if overflow is None:
+        return None
+    row = candidate.row
+    for variable, value in (("recipient", row.recipient), ("unit", row.unit)):
+        if variable in overflow.variables:
+            return (f"{COLUMNS[variable]}: {value!r} does not fit the certificate layout "
+                    f"({overflow.reason}); shorten it, or give its text more room in "
+                    f"{renderer.source.label}")
+    return (f"the certificate text does not fit the layout ({overflow.reason}); shorten "
+            f"{', '.join(sorted(COLUMNS.get(v, v) for v in overflow.variables))} or give it more "
+            f"room in {renderer.source.label}")
+
+
 def _file_name(record: dict[str, Any]) -> str:
     """`0001-phg-pw24-2022-dinas-sosial-kota-kupang.pdf`: letters, digits and '-' only,
     so it can never leave its folder."""
@@ -184,7 +231,7 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
     signer = config.signatory(signatory if signatory is not None else config.certificates.signatory)
     if not results_path.is_absolute() and not results_path.exists() and (ws.root / results_path).exists():
         results_path = ws.root / results_path  # `-w DIR` given from elsewhere: relative to DIR
-    label = _label(ws, results_path)
+    label = label_of(ws, results_path)
     results = read_results(results_path, label)
     warnings: list[str] = []
     year = resolve_year(results_path, year, warnings)
@@ -221,6 +268,10 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
             report.errors.append({"row": row.row, "error": (
                 f"{column}: {missing!r} cannot be printed in the layout's fonts; name a TrueType "
                 f"font that has it in {source.label} [fonts] and use it for this text")})
+            continue
+        misfit = _layout_problem(ws, renderer, report, scheme, candidate)
+        if misfit is not None:
+            report.errors.append({"row": row.row, "error": misfit})
             continue
         eligible.append(candidate)
 
@@ -304,20 +355,9 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
         if existing is not None:
             records.append((dict(existing), False))
             continue
-        row, grade = candidate.row, candidate.grade
         number = next(allocated)
-        record = {
-            "number": number["number"], "seq": number["seq"], "year": report.year,
-            "event": report.event, "key": fold(row.recipient), "recipient": row.recipient,
-            "unit": row.unit, "score": float(row.score), "score_text": angka(row.score),
-            "grade": grade.grade, "grade_label": grade.label, "zone": grade.zone,
-            "grade_text": scheme.text(grade), "issued_on": report.signed_on.isoformat(),
-            "place": config.office.city, "signatory": dict(report.signatory),
-            "verify_url": config.certificates.verify_url,
-            "source": {"file": report.results, "row": row.row},
-            "revoked": False, "revoked_reason": None, "revoked_at": None,
-            "recorded_at": recorded_at, "user": user, "secret_id": secret_id,
-        }
+        record = _new_record(config, report, scheme, candidate, number["number"], number["seq"])
+        record.update(recorded_at=recorded_at, user=user, secret_id=secret_id)
         record["file"] = f"{folder}/{_file_name(record)}"
         records.append((record, True))
 
@@ -356,9 +396,9 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
             record["sha256s"] = [sha]
             inserts.append(record)
         else:
-            known = record.get("sha256s") or [record.get("sha256")]
+            digests: list[str] = record.get("sha256s") or [record.get("sha256")]
             record["sha256"] = sha
-            record["sha256s"] = [*known, sha] if sha not in known else known
+            record["sha256s"] = [*digests, sha] if sha not in digests else digests
     if inserts:
         session.insert(TABLE, inserts)
     for index in writes:
@@ -374,207 +414,3 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
             "grade_text": record["grade_text"], "file": record["file"], "new": new,
         })
     return entries
-
-
-# --- verifying and revoking ----------------------------------------------------------------
-
-@dataclass
-class Verification:
-    number: str
-    genuine: bool = False
-    revoked: bool = False
-    record: dict[str, Any] | None = None
-    reasons: list[str] = field(default_factory=list)
-    file: str | None = None
-    other_secret: bool = False  # signed with a secret other than this workspace's
-
-    @property
-    def valid(self) -> bool:
-        return self.genuine and not self.revoked
-
-    def to_json(self) -> dict[str, Any]:
-        r = self.record or {}
-        return {
-            "number": self.number, "genuine": self.genuine, "revoked": self.revoked,
-            "valid": self.valid, "recipient": r.get("recipient"), "year": r.get("year"),
-            "grade": r.get("grade"), "score": r.get("score"), "event": r.get("event"),
-            "issued_on": r.get("issued_on"), "revoked_on": (r.get("revoked_at") or "")[:10] or None,
-            "revoked_reason": r.get("revoked_reason"), "file": self.file, "reasons": self.reasons,
-            "other_secret": self.other_secret,
-        }
-
-
-def _known_urls(ws: Workspace, session: Session) -> list[str]:
-    urls = [ws.config.certificates.verify_url]
-    urls += [r.get("verify_url", "") for r in checked(session, TABLE, session.rows(TABLE))]
-    return list(dict.fromkeys(u for u in urls if u))
-
-
-def verify(ws: Workspace, target: str) -> Verification:
-    """`certificate verify`: is the certificate NUMBER (or its QR payload / URL), or the
-    PDF file, genuine?"""
-    with open_tracker(ws).read() as session:
-        if target.strip().lower().endswith(".pdf"):
-            path = Path(target)
-            try:
-                if not path.is_absolute() and not path.exists() and (ws.root / path).exists():
-                    path = ws.root / path
-                if not path.is_file():
-                    raise InputError(f"{target}: no such file")
-            except OSError as exc:  # a name too long, a link loop
-                raise InputError(f"{target}: cannot read: {exc.strerror or exc}") from exc
-            return _verify_file(ws, session, path)
-        return _verify_text(ws, session, target)
-
-
-def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
-    number, check = parse_payload(target, _known_urls(ws, session))
-    result = _lookup(ws, session, number)
-    if result.record is not None and check is not None:
-        expected = _expected_checksum(ws, result.record, result)
-        if expected is not None and not hmac.compare_digest(expected, check):
-            result.genuine = False
-            result.reasons.append("the checksum does not match this certificate: the code was "
-                                  "altered or belongs to another certificate")
-    return result
-
-
-def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
-    result = Verification(number)
-    record = session.find(TABLE, number)
-    if record is not None:
-        checked(session, TABLE, [record])
-    registry = Registry(session, ws.config)
-    if record is None:
-        registered = registry.find(number)
-        if registered is not None and registered["kind"] != "certificate":
-            result.reasons.append(f"{number} is a {registered['kind']} number, not a certificate")
-        else:
-            result.reasons.append(f"no certificate {number} in this workspace's registry")
-        return result
-    result.record = record
-    result.genuine = True
-    if record.get("revoked"):
-        result.revoked = True
-        result.reasons.append(f"revoked on {(record.get('revoked_at') or '')[:10]}: "
-                              f"{record.get('revoked_reason')}")
-    registered = registry.find(number)
-    if registered is not None and registered.get("void"):
-        result.revoked = True
-        result.reasons.append(f"its number was voided in the registry: {registered.get('void_reason')}")
-    return result
-
-
-def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verification) -> str | None:
-    secret = read_secret(ws)
-    if secret is None:
-        result.genuine = False
-        result.reasons.append(f"cannot check the checksum: .docgen/{SECRET_FILE} is missing (the "
-                              f"workspace that issued the certificate holds it; restore it from a "
-                              f"backup, {BACKUP_HINT})")
-        return None
-    signed_with = record.get("secret_id")
-    if signed_with and signed_with != fingerprint(secret):
-        result.genuine = False
-        result.other_secret = True
-        result.reasons.append(f"cannot check the checksum: the certificate was signed with another "
-                              f"secret than this workspace's .docgen/{SECRET_FILE} (it was replaced); "
-                              f"restore the original from a backup ({BACKUP_HINT}) and verify again")
-        return None
-    return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
-
-
-@contextlib.contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs what it repairs ("invalid pdf header") and warns: docgen's one line says
-    whether the file is a readable certificate."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.setLevel(level)
-
-
-def _page_text(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
-    from pypdf import PdfReader
-
-    shown = _label(ws, path)
-    try:
-        if path.stat().st_size > MAX_PDF_BYTES:
-            raise InputError(f"{shown}: {path.stat().st_size:,} bytes, too large for one certificate")
-        with _quiet_pypdf():
-            reader = PdfReader(io.BytesIO(read_regular(path, MAX_PDF_BYTES)))
-            pages = len(reader.pages)
-            keywords = str((reader.metadata or {}).get("/Keywords") or "")
-            text = _page_text(reader.pages[0].extract_text() or "") if pages == 1 else ""
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - pypdf raises anything on a broken file
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise InputError(f"{shown}: not a readable PDF file ({reason})") from exc
-    if pages != 1:
-        raise InputError(f"{shown}: {pages} pages; verify one certificate file (outputs/certificates/"
-                         "<year>/...), not a combined print file")
-    if not keywords.strip():
-        result = Verification("")
-        result.file = shown
-        result.reasons.append("the file holds no verification code: not a certificate issued by docgen")
-        return result
-    number, check = parse_payload(keywords, _known_urls(ws, session))
-    result = _lookup(ws, session, number)
-    result.file = shown
-    record = result.record
-    if record is None:
-        return result
-    problems = []
-    expected = _expected_checksum(ws, record, result)
-    if expected is not None:
-        wanted = payload(record["number"], expected, record.get("verify_url", ""))
-        if keywords.strip() != wanted:
-            problems.append("its QR payload does not match the registry")
-    try:
-        printed = renderer_for(layout_source_of(ws)).printed
-    except DocgenError:  # the layout was broken since: check everything the default prints
-        printed = frozenset({"number", "recipient", "score"})
-    missing = [what for what, value in (("number", record["number"]),
-                                        ("recipient", record["recipient"]),
-                                        ("score", record["score_text"]))
-               if what in printed and _page_text(value) not in text]
-    if missing:
-        problems.append(f"its text does not show the {', '.join(missing)} as issued")
-    if sha256_file(path) not in record.get("sha256s", [record.get("sha256")]):
-        problems.append("the file differs from the one issued: it was modified after issue")
-    if problems:
-        result.genuine = False
-        result.reasons[:0] = problems
-    return result
-
-
-def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
-    """`certificate revoke`: verify reports it revoked from then on."""
-    number = number.strip()
-    if not reason.strip():
-        raise InputError("--reason: say why the certificate is revoked")
-
-    def body(session: Session) -> dict[str, Any]:
-        doc = session.find(TABLE, number)
-        if doc is not None:
-            checked(session, TABLE, [doc])
-        if doc is None:
-            raise NotFoundError(f"{number}: no certificate with this number in the registry")
-        if doc.get("revoked"):
-            raise VerificationError(f"{number}: already revoked on {(doc.get('revoked_at') or '')[:10]} "
-                                    f"({doc.get('revoked_reason')})")
-        changes = {"revoked": True, "revoked_reason": " ".join(reason.split()),
-                   "revoked_at": now_text(), "revoked_by": current_user()}
-        return session.update(TABLE, number, changes)
-
-    return open_tracker(ws).transaction(body)

@@ -17,11 +17,10 @@ from docgen.models import Agreement
 from docgen.safepath import read_regular, source_problem
 from docgen.state.base import Session
 from docgen.state.records import checked
-from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
 if TYPE_CHECKING:
-    from docgen.render.certificate_pdf import LayoutSource
+    from docgen.render.certificate_layout import LayoutSource
 
 LAYOUT_FILE = "sertifikat.toml"
 MAX_IMAGE_BYTES = 20 << 20  # a logo is tens of kilobytes
@@ -49,18 +48,9 @@ def agreement_view(session: Session, agreement: Agreement, as_of: date,
     return agreement_views(session, [agreement], as_of, grace_days)[0]
 
 
-def backdated(registry: Registry, kind: str, on: date) -> list[str]:
-    """A warning when `on` is earlier than the date of a later number of the same sequence."""
-    later = registry.backdated(kind, on)
-    if later is None:
-        return []
-    return [f"{kind} numbers: the next number is dated {on.isoformat()}, before "
-            f"{later['number']} of {later['on']}: the number is backdated"]
-
-
 def layout_source_of(ws: Workspace) -> LayoutSource:
     """The certificate layout in use, if reading it stays inside the workspace (TemplateError)."""
-    from docgen.render.certificate_pdf import layout_source  # reportlab: only when needed
+    from docgen.render.certificate_layout import layout_source
 
     own = ws.templates_dir / LAYOUT_FILE
     if os.path.lexists(own):

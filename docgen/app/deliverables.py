@@ -216,12 +216,13 @@ def _warnings(agreement: Agreement, earlier: Iterable[Mapping[str, Any]],
         if event["status"] == "done" and expected and did not in with_evidence:
             warnings.append(f"{agreement.id} {did}: marked done without evidence "
                             f"(expected: {expected}); add it with --evidence FILE")
-        if event["status"] == "done" and agreement.signed_on is None:
+        signed = agreement.signed_on
+        if event["status"] == "done" and signed is None:
             warnings.append(f"{agreement.id} {did}: marked done while the agreement is still a "
                             "draft (not signed)")
-        elif event["status"] == "done" and event["on"] < agreement.signed_on.isoformat():
+        elif event["status"] == "done" and signed is not None and event["on"] < signed.isoformat():
             warnings.append(f"{agreement.id} {did}: marked done on {event['on']}, before the "
-                            f"agreement was signed ({agreement.signed_on})")
+                            f"agreement was signed ({signed})")
         if event["on"] > today.isoformat():
             warnings.append(f"{agreement.id} {did}: recorded on {event['on']}, a future date; "
                             "it counts only from that date")
@@ -289,7 +290,7 @@ def retract(ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str
         if event_id in hidden:
             raise InputError(f"{where}: event {event_id} is already retracted (by event "
                              f"{hidden[event_id]})")
-        event = {"deliverable": deliverable_id, "kind": "retraction", "retracts": event_id,
+        event: dict[str, Any] = {"deliverable": deliverable_id, "kind": "retraction", "retracts": event_id,
                  "on": date.today().isoformat(), "status": None, "note": None,
                  "reason": " ".join(reason.split()), "evidence": [],
                  "user": current_user(), "recorded_at": recorded_at}

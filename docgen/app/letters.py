@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import __version__
-from docgen.app.common import agreement_views, backdated, catalog, discard, office_logo, publish
+from docgen.app.common import agreement_views, catalog, discard, office_logo, publish
 from docgen.config import Config, Signatory
 from docgen.documents.letter import letter_context
 from docgen.documents.reminder import reminder_context
@@ -160,7 +160,7 @@ def _issue(ws: Workspace, kind: str, agreements: list[Agreement], as_of: date,
         hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
         planned = plan(session, views)
         if any(again or (p.existing is None and p.in_force is None) for p in planned):
-            warnings.extend(backdated(registry, "letter", as_of))
+            warnings.extend(registry.backdated("letter", as_of))
         for p in planned:
             if p.existing is not None and not again:
                 rows.append(_restore(ws, p.existing, warnings, written))

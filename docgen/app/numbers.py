@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from docgen.app.common import backdated
-from docgen.app.letters import mark_void
 from docgen.config import NUMBER_KINDS
 from docgen.errors import InputError
 from docgen.state import open_tracker
@@ -32,11 +30,11 @@ def next_number(ws: Workspace, kind: str, on: date, purpose: str = "", *,
     if dry_run:
         with tracker.read() as session:
             registry = Registry(session, ws.config)
-            return {**registry.preview(kind, on), "warnings": backdated(registry, kind, on)}
+            return {**registry.preview(kind, on), "warnings": registry.backdated(kind, on)}
 
     def body(session: Session) -> dict[str, Any]:
         registry = Registry(session, ws.config)
-        warnings = backdated(registry, kind, on)
+        warnings = registry.backdated(kind, on)
         record = registry.allocate(kind, on, purpose.strip())
         return {**{k: record[k] for k in ("kind", "number", "seq", "year")}, "warnings": warnings}
 
@@ -53,6 +51,7 @@ def list_numbers(ws: Workspace, kind: str | None = None, year: int | None = None
 def void_number(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
     """`number void`: mark a number unused; it stays taken and is never given again.
     A letter's number voids the letter too (as `letter void` does)."""
+    from docgen.app.letters import mark_void  # loads the letter machinery only here
 
     def body(session: Session) -> dict[str, Any]:
         record = Registry(session, ws.config).void(number, reason)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.agreements import validate_file
-from docgen.app.common import backdated, catalog, publish
+from docgen.app.common import catalog, publish
 from docgen.domain.amendments import as_amended
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import AgreementError, InputError
@@ -109,7 +109,7 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
         doc = YamlDocument(text, label)
         result = Signed(agreement.id, "", label, on)
         registry = Registry(session, ws.config)
-        result.warnings.extend(backdated(registry, "agreement", on))
+        result.warnings.extend(registry.backdated("agreement", on))
         record = registry.allocate("agreement", on, f"Penandatanganan {agreement.title}",
                                    ref={"agreement": agreement.id})
         result.number = record["number"]
@@ -184,7 +184,7 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date,
             raise InputError(f"{agreement.id}: terminated on {terminated[agreement.id]['on']}; "
                              "a terminated agreement cannot be extended")
         registry = Registry(session, ws.config)
-        result.warnings.extend(backdated(registry, "agreement", on))
+        result.warnings.extend(registry.backdated("agreement", on))
         record = registry.allocate("agreement", on, f"Adendum {count} {agreement.title}",
                                    ref={"agreement": agreement.id, "amendment": count})
         result.number = record["number"]

@@ -109,10 +109,11 @@ class Watcher:
     def _observer(self) -> Any:
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
+        observer_class: Any
         if self.poll:
-            from watchdog.observers.polling import PollingObserver as Observer
+            from watchdog.observers.polling import PollingObserver as observer_class
         else:
-            from watchdog.observers import Observer
+            from watchdog.observers import Observer as observer_class
 
         collector = self.collector
 
@@ -122,7 +123,7 @@ class Watcher:
                     return
                 collector.record(event.src_path, getattr(event, "dest_path", None))
 
-        observer = Observer(timeout=0.2) if self.poll else Observer()
+        observer = observer_class(timeout=0.2) if self.poll else observer_class()
         handler = Handler()
         # Never outputs/ or the tracker: the root is watched only for docgen.toml.
         observer.schedule(handler, str(self.ws.root), recursive=False)

@@ -8,11 +8,12 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from docgen import __version__
@@ -32,7 +33,21 @@ class DocgenGroup(TyperGroup):
 
     Every line is one line of readable length, control characters shown; library warnings
     and log records are not printed (they would break that rule), except with --verbose.
+
+    The command groups (`agreement`, `letter`...) are built when first named: a command
+    pays for its own group's options, not for the forty others (start-up time).
     """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        present = set(super().list_commands(ctx))
+        return [name for name in ORDER if name in present or name in GROUPS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in GROUPS:
+            group = typer.main.get_command(GROUPS[cmd_name]())
+            group.name = cmd_name
+            self.add_command(group, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: Any) -> Any:
         _tolerant_streams()
@@ -166,22 +181,55 @@ def main_callback(
     ctx.obj = AppState(workspace=workspace, verbose=verbose)
 
 
-def _register() -> None:
-    from docgen.cli import (
-        agreement,
-        build,
-        certificate,
-        deliverable,
-        letter,
-        monitor,
-        number,
-        setup,
-        tracker,
-        watch,
-    )
+def _agreement() -> typer.Typer:
+    from docgen.cli.agreement import agreement_app
 
-    for module in (setup, agreement, deliverable, build, watch, monitor, letter, number,
-                   certificate, tracker):
+    return agreement_app
+
+
+def _deliverable() -> typer.Typer:
+    from docgen.cli.deliverable import deliverable_app
+
+    return deliverable_app
+
+
+def _letter() -> typer.Typer:
+    from docgen.cli.letter import letter_app
+
+    return letter_app
+
+
+def _number() -> typer.Typer:
+    from docgen.cli.number import number_app
+
+    return number_app
+
+
+def _certificate() -> typer.Typer:
+    from docgen.cli.certificate import certificate_app
+
+    return certificate_app
+
+
+def _tracker() -> typer.Typer:
+    from docgen.cli.tracker import tracker_app
+
+    return tracker_app
+
+
+# The command groups, built on demand by DocgenGroup.get_command.
+GROUPS: dict[str, Callable[[], typer.Typer]] = {
+    "agreement": _agreement, "deliverable": _deliverable, "letter": _letter, "number": _number,
+    "certificate": _certificate, "tracker": _tracker,
+}
+ORDER = ["init", "check", "agreement", "deliverable", "build", "watch", "monitor", "letter",
+         "number", "certificate", "tracker", "sync"]
+
+
+def _register() -> None:
+    from docgen.cli import build, monitor, setup, tracker, watch
+
+    for module in (setup, build, watch, monitor, tracker):
         module.register(app)
 
 

@@ -284,7 +284,3 @@ def import_(
     say(f"created {result.file}: {result.work_items} work item(s), {result.deliverables} "
         "deliverable(s)")
     info("fill in every TODO (title, term, the second party's signatory), then run `docgen check`")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(agreement_app, name="agreement")

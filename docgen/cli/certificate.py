@@ -22,10 +22,10 @@ from docgen.cli.common import (
 )
 from docgen.errors import DocgenError, VerificationError
 
-group = command_group("Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).")
+certificate_app = command_group("Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).")
 
 
-@group.command("issue")
+@certificate_app.command("issue")
 def issue(
     ctx: typer.Context,
     results: Annotated[Path, typer.Argument(
@@ -84,7 +84,7 @@ def issue(
         info(summary)
 
 
-@group.command("verify")
+@certificate_app.command("verify")
 def verify(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(
@@ -100,7 +100,7 @@ def verify(
       docgen certificate verify 0002/PHG/PW24/2022
     """
     ws = workspace(ctx)
-    from docgen.app.certificates import verify as verify_certificate
+    from docgen.app.verification import verify as verify_certificate
 
     result = verify_certificate(ws, target)
     record = result.record or {}
@@ -122,7 +122,7 @@ def verify(
         raise VerificationError(lines[0], problems=lines)
 
 
-@group.command("revoke")
+@certificate_app.command("revoke")
 def revoke(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(metavar="NUMBER", help="The certificate's number.")],
@@ -135,12 +135,8 @@ def revoke(
       docgen certificate revoke 0002/PHG/PW24/2022 --reason "nilai dikoreksi"
     """
     ws = workspace(ctx)
-    from docgen.app.certificates import revoke as revoke_certificate
+    from docgen.app.verification import revoke as revoke_certificate
 
     record = revoke_certificate(ws, number, user_text(reason, "--reason") or "")
     say(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
          f"{record['revoked_reason']}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(group, name="certificate")

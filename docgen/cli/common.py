@@ -51,7 +51,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead
 
 def command_group(help: str) -> typer.Typer:
     """A sub-command group; plain help (flags shown as flags, examples kept as written)."""
-    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
 
 # C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the Unicode
 # line/paragraph separators; newline and tab are kept.

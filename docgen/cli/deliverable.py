@@ -172,7 +172,3 @@ def retract(
     hidden = result["retracted"]
     say(f"{agreement_id} {deliverable_id}: event {hidden['id']} ({hidden['status']} on "
         f"{tanggal(hidden['on'])}) retracted by event {result['id']}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(deliverable_app, name="deliverable")

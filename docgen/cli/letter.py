@@ -200,7 +200,3 @@ def void(
 
     letter = void_letter(workspace(ctx), number, reason)
     say(f"void  {letter['number']}  ({letter['void_reason']}); the number stays taken")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(letter_app, name="letter")

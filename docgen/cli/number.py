@@ -100,7 +100,3 @@ def void(
 
     record = void_number(workspace(ctx), number, user_text(reason, "--reason") or "")
     say(f"void  {record['number']}  ({record['void_reason']}); the number stays taken")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(number_app, name="number")

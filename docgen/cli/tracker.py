@@ -114,5 +114,5 @@ def sync(ctx: typer.Context, json: Json = False) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(tracker_app, name="tracker")
+    """`sync`; the `tracker` group is built on demand (cli/__init__.py GROUPS)."""
     app.command("sync")(sync)

@@ -10,7 +10,7 @@ copied to the signatory's superior.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,7 +50,7 @@ def address_lines(address: str | None) -> list[str]:
     return [street, city] if sep and street and city else [address.strip()]
 
 
-def earlier_letters(earlier: list[Mapping[str, Any]], hal_of: Mapping[str, str]) -> str:
+def earlier_letters(earlier: Sequence[Mapping[str, Any]], hal_of: Mapping[str, str]) -> str:
     """"surat kami Nomor A tanggal 15 April 2022 hal ... dan Nomor B tanggal ... hal ...":
     every earlier letter, in order."""
     parts = [f"Nomor {r['number']} tanggal {tanggal(r['on'])} hal {hal_of[r['number']]}"

@@ -57,5 +57,5 @@ def parse_payload(text: str, verify_urls: Iterable[str] = ()) -> tuple[str, str 
     return text, None
 
 
-def _format_parts(fmt: str) -> list[tuple[str, str | None, str, str]]:
+def _format_parts(fmt: str) -> list[tuple[str, str | None, str | None, str | None]]:
     return [(lit, name, spec, conv) for lit, name, spec, conv in string.Formatter().parse(fmt)]

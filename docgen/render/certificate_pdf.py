@@ -1,16 +1,14 @@
-"""The Piagam Penghargaan as PDF (reportlab), laid out by `templates/sertifikat.toml`.
-
-The layout file names the page, the border lines, an optional logo, the QR code and the
-text blocks (Jinja text, font, size, position); units are millimetres from the page's
-top-left corner, text sizes in points. The workspace's `templates/sertifikat.toml`
-replaces the default shipped in the package.
+"""The Piagam Penghargaan as PDF (reportlab), drawn from a layout (certificate_layout.py).
 
 Everything is drawn through reportlab's public canvas API: text as text objects
 (`beginText`, `setFont`, `textOut`; the PDF standard fonts unless the layout names a
 TTF), the frame, the rules and the QR code as literal path operators (`addLiteral`;
 they name no font or other resource).
 A certificate is prepared once (texts rendered, lines fitted, QR encoded) and painted
-on two canvases: its own file and the combined print file.
+on two canvases: its own file and the combined print file. Before anything is drawn,
+`overflow` says whether a certificate's text fits the layout: a block that needs more
+lines than it may have, a word wider than its line, or text running into another block,
+the QR code or the logo.
 """
 
 from __future__ import annotations
@@ -21,330 +19,31 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
-from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from jinja2 import meta
 
 from docgen import __version__
 from docgen.errors import TemplateError
-from docgen.indonesian import FILTERS
-from docgen.render.environment import BoundedEnvironment
+from docgen.render.certificate_layout import (
+    ENV,
+    MM,
+    STANDARD_FONTS,
+    BorderSpec,
+    Layout,
+    LayoutSource,
+    TextBlock,
+    _image,
+    _register_font,
+    layout_source,
+    read_layout,
+    sample_contexts,
+)
 from docgen.render.qr import qr_ops
-from docgen.validation import problems_from, read_toml
 
-LAYOUT_FILE = "sertifikat.toml"
-MM = 72 / 25.4
-PAGE_SIZES = {"A4": (210.0, 297.0), "F4": (215.0, 330.0), "Letter": (215.9, 279.4),
-              "Legal": (215.9, 355.6)}
-STANDARD_FONTS = frozenset({
-    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic",
-    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
-    "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
-})
-# What a text block may use; `docgen check` flags any other name.
-CONTEXT_KEYS = frozenset({
-    "number", "recipient", "unit", "score", "grade", "grade_label", "zone", "grade_text",
-    "year", "event", "signed_on", "place", "office", "signatory", "checksum", "payload",
-})
-_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
-# --- the layout file ------------------------------------------------------------------
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _color(value: str) -> str:
-    if not _COLOR.match(value):
-        raise ValueError(f"{value!r} is not a colour like \"#1F3A68\"")
-    return value
-
-
-Color = Annotated[str, AfterValidator(_color)]
-
-
-class PageSpec(_Strict):
-    size: Literal["A4", "F4", "Letter", "Legal"] = "A4"
-    orientation: Literal["landscape", "portrait"] = "landscape"
-    background: Color | None = None
-
-
-    @property
-    def mm(self) -> tuple[float, float]:
-        short, long = PAGE_SIZES[self.size]
-        return (long, short) if self.orientation == "landscape" else (short, long)
-
-
-class FrameLine(_Strict):
-    inset: float = Field(ge=0, description="mm from the page edge")
-    width: float = Field(default=1.0, gt=0, le=30, description="points")
-    color: Color = "#000000"
-
-
-
-class Corners(_Strict):
-    size: float = Field(default=8.0, gt=0, le=60, description="mm")
-    color: Color = "#000000"
-    inset: float | None = Field(default=None, ge=0, description="mm; default: the innermost line")
-
-
-
-class BorderSpec(_Strict):
-    lines: list[FrameLine] = Field(min_length=1)
-    corners: Corners | None = None
-
-
-class LogoSpec(_Strict):
-    file: str = Field(min_length=1)
-    y: float = Field(ge=0, description="mm from the top to the image's top edge")
-    width: float = Field(gt=0, description="mm")
-    x: float | None = Field(default=None, description="mm to the image's left edge; default centred")
-
-
-class QRSpec(_Strict):
-    x: float = Field(ge=0)
-    y: float = Field(ge=0)
-    size: float = Field(default=26.0, ge=10, le=120)
-    caption: str = ""
-    caption_font: str = "Helvetica"
-    caption_size: float = Field(default=6.5, gt=0, le=24)
-    color: Color = "#000000"
-
-
-
-class RuleSpec(_Strict):
-    """A horizontal ornamental line, e.g. under the title."""
-    y: float = Field(ge=0)
-    length: float = Field(gt=0, description="mm")
-    x: float | None = Field(default=None, description="mm to its centre; default the page centre")
-    width: float = Field(default=0.8, gt=0, le=20, description="points")
-    color: Color = "#000000"
-
-
-
-class TextBlock(_Strict):
-    text: str
-    font: str = "Times-Roman"
-    size: float = Field(default=14.0, gt=0, le=200)
-    align: Literal["center", "left", "right"] = "center"
-    x: float | None = Field(default=None, description="mm: the centre (center), left or right edge")
-    y: float | None = Field(default=None, ge=0, description="mm from the top to the first baseline")
-    dy: float | None = Field(default=None, description="mm from the previous block's last baseline")
-    width: float | None = Field(default=None, gt=0, description="mm to wrap lines at")
-    leading: float = Field(default=1.25, ge=0.8, le=4)
-    color: Color = "#000000"
-    letter_spacing: float = Field(default=0.0, ge=0, le=40, description="points")
-    underline: bool = False
-    max_lines: int | None = Field(default=None, ge=1)
-    min_size: float | None = Field(default=None, gt=0)
-
-
-    @model_validator(mode="after")
-    def _position(self) -> TextBlock:
-        if self.y is not None and self.dy is not None:
-            raise ValueError("give y (from the top) or dy (below the previous block), not both")
-        if self.min_size is not None and self.min_size > self.size:
-            raise ValueError("min_size must not exceed size")
-        return self
-
-
-class Layout(_Strict):
-    page: PageSpec = Field(default_factory=PageSpec)
-    fonts: dict[str, str] = Field(default_factory=dict)
-    border: BorderSpec | None = None
-    logo: LogoSpec | None = None
-    rule: list[RuleSpec] = Field(default_factory=list)
-    qr: QRSpec
-    text: list[TextBlock] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _fonts_known(self) -> Layout:
-        for name in self.fonts:
-            if name in STANDARD_FONTS or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name):
-                raise ValueError(f"fonts.{name}: choose another name (letters, digits, - and _; "
-                                 "not a standard PDF font)")
-        known = STANDARD_FONTS | set(self.fonts)
-        for index, block in enumerate(self.text):
-            if block.font not in known:
-                raise ValueError(f"text.{index}.font: unknown font {block.font!r} (a standard PDF "
-                                 "font such as Times-Roman, or one named in [fonts])")
-        if self.qr.caption_font not in known:
-            raise ValueError(f"qr.caption_font: unknown font {self.qr.caption_font!r}")
-        return self
-
-
-@dataclass(frozen=True)
-class LayoutSource:
-    """Where the layout comes from: relative files (logo, TTF) are found beside it."""
-
-    path: Path
-    label: str
-
-    @property
-    def folder(self) -> Path:
-        return self.path.parent
-
-
-def default_layout_path() -> Path:
-    return Path(str(resources.files("docgen") / "templates" / LAYOUT_FILE))
-
-
-def layout_source(templates_dir: Path, label_of: Callable[[Path], str]) -> LayoutSource:
-    """templates/sertifikat.toml of the workspace, else the default in the package."""
-    own = templates_dir / LAYOUT_FILE
-    if own.is_file():
-        return LayoutSource(own, label_of(own))
-    return LayoutSource(default_layout_path(), f"{LAYOUT_FILE} (default template)")
-
-
-def _jinja() -> SandboxedEnvironment:
-    # PDF text, not XML: no escaping; StrictUndefined so a typo is an error, not a blank.
-    env = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
-                             finalize=lambda v: "" if v is None else v)
-    env.filters.update(FILTERS)
-    return env
-
-
-ENV = _jinja()
-
-
-def read_layout(source: LayoutSource) -> Layout:
-    """The validated layout; every problem is a line naming the file (TemplateError)."""
-    label = source.label
-    raw = read_toml(source.path, label, TemplateError)
-    try:
-        layout = Layout.model_validate(raw)
-    except ValidationError as exc:
-        lines = [str(p) for p in problems_from(exc, label)]
-        raise TemplateError(lines[0], problems=lines) from exc
-    problems = _file_problems(layout, source) + _jinja_problems(layout, label)
-    if problems:
-        raise TemplateError(problems[0], problems=problems)
-    return layout
-
-
-def _file_problems(layout: Layout, source: LayoutSource) -> list[str]:
-    problems = []
-    wanted = [(f"fonts.{name}", file) for name, file in layout.fonts.items()]
-    if layout.logo:
-        wanted.append(("logo.file", layout.logo.file))
-    for where, file in wanted:
-        if not (source.folder / file).resolve().is_relative_to(source.folder.resolve()):
-            problems.append(f"{source.label}: {where}: {file!r} is outside the layout's folder; "
-                            "put the file beside the layout")
-        elif not (source.folder / file).is_file():
-            problems.append(f"{source.label}: {where}: no file {file!r} (paths are relative to "
-                            f"the layout's folder)")
-    if problems:
-        return problems
-    for name, file in layout.fonts.items():
-        try:
-            _register_font(name, source.folder / file)
-        except Exception as exc:  # reportlab raises its own TTFError and plain errors
-            problems.append(f"{source.label}: fonts.{name}: cannot use {file!r} as a TrueType font "
-                            f"({exc})")
-    if layout.logo:
-        try:
-            _image(source.folder / layout.logo.file)
-        except Exception as exc:
-            problems.append(f"{source.label}: logo.file: cannot read image {layout.logo.file!r} ({exc})")
-    return problems
-
-
-def _templates(layout: Layout) -> list[tuple[str, str]]:
-    found = [(f"text.{i}.text", block.text) for i, block in enumerate(layout.text)]
-    if layout.qr.caption:
-        found.append(("qr.caption", layout.qr.caption))
-    return found
-
-
-def _jinja_problems(layout: Layout, label: str) -> list[str]:
-    problems = []
-    for where, source in _templates(layout):
-        try:
-            ast = ENV.parse(source)
-        except TemplateSyntaxError as exc:
-            problems.append(f"{label}: {where}: Jinja syntax error: {exc.message}")
-            continue
-        names = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"}
-        try:  # the precise set (minus loop and set variables), when the template compiles
-            names = meta.find_undeclared_variables(ast)
-        except TemplateSyntaxError:
-            pass  # an unknown filter or test, reported below
-        for name in sorted(names - CONTEXT_KEYS):
-            problems.append(f"{label}: {where}: unknown variable {name!r} (known: "
-                            f"{', '.join(sorted(CONTEXT_KEYS))})")
-        for node in ast.find_all(nodes.Filter):
-            if node.name not in ENV.filters:
-                problems.append(f"{label}: {where}: unknown filter {node.name!r}")
-        for node in ast.find_all(nodes.Test):
-            if node.name not in ENV.tests:
-                problems.append(f"{label}: {where}: unknown test {node.name!r}")
-    if problems:
-        return problems
-    # Attributes (office.nmae) and filter misuse only show when rendering: use samples.
-    for where, source in _templates(layout):
-        for context in sample_contexts():
-            try:
-                ENV.from_string(source).render(context)
-            except (UndefinedError, SecurityError, TemplateSyntaxError, TypeError, ValueError) as exc:
-                problems.append(f"{label}: {where}: {str(exc).splitlines()[0]}")
-                break
-    return problems
-
-
-def sample_contexts() -> list[dict[str, Any]]:
-    """What `docgen check` renders the text blocks with: a full and a sparse certificate."""
-    office = {"name": "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur",
-              "short": "Ombudsman RI Perwakilan NTT", "unit_code": "PW24", "city": "Kupang",
-              "address": "Jl. Polisi Militer No. 3, Kupang"}
-    full = {
-        "number": "0001/PHG/PW24/2022", "recipient": "Dinas Penanaman Modal dan Pelayanan Terpadu "
-        "Satu Pintu Kota Kupang", "unit": "Pemerintah Kota Kupang", "score": "91,40",
-        "grade": "A", "grade_label": "Kualitas Tertinggi", "zone": "hijau",
-        "grade_text": "Kategori A — Kualitas Tertinggi (Zona Hijau)", "year": 2022,
-        "event": "Penilaian Kepatuhan Standar Pelayanan Publik", "signed_on": date(2023, 2, 16),
-        "place": "Kupang", "office": office,
-        "signatory": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan Ombudsman Republik "
-                      "Indonesia Provinsi Nusa Tenggara Timur", "nip": "196912311990031001"},
-        "checksum": "0123456789ABCDEF", "payload": "0001/PHG/PW24/2022 0123456789ABCDEF",
-    }
-    sparse = {**full, "unit": "", "grade_label": "", "zone": "",
-              "office": {**office, "short": None, "address": None},
-              "signatory": {**full["signatory"], "nip": None}}
-    return [full, sparse]
-
-
-# --- drawing --------------------------------------------------------------------------
-
-_REGISTERED: dict[str, Path] = {}
-_IMAGES: dict[Path, Any] = {}
-
-
-def _register_font(name: str, path: Path) -> None:
-    if _REGISTERED.get(name) == path:
-        return
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    pdfmetrics.registerFont(TTFont(name, str(path)))
-    _REGISTERED[name] = path
-
-
-def _image(path: Path) -> Any:
-    if path not in _IMAGES:
-        from reportlab.lib.utils import ImageReader
-
-        reader = ImageReader(str(path))
-        reader.getSize()  # fail now on a broken image
-        _IMAGES[path] = reader
-    return _IMAGES[path]
+__all__ = ["CertificateRenderer", "Job", "LayoutSource", "Overflow", "check_layout", "layout_source",
+           "render_certificates", "renderer_for", "safe_name"]
 
 
 def _rgb(hex_color: str) -> tuple[float, float, float]:
@@ -447,6 +146,45 @@ class _Words:
         return lines
 
 
+@dataclass(frozen=True)
+class _Fitted:
+    lines: list[str]
+    size: float
+    problem: str | None  # why the text does not fit even at the block's min_size
+
+
+@dataclass(frozen=True)
+class _Placed:
+    index: int  # the block's place in the layout
+    block: TextBlock
+    lines: list[TextLine]
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """Why a certificate's text does not fit its layout: the variables the block at fault
+    prints (recipient, unit...) and what is wrong."""
+
+    variables: frozenset[str]
+    reason: str
+
+
+def _box(line: TextLine) -> tuple[float, float, float, float]:
+    """The line's ink box (left, bottom, right, top) in points."""
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent
+
+    ascent, descent = getAscentDescent(line.font, line.size)
+    width = _unit_width(line.text, line.font) * line.size + line.spacing * max(len(line.text) - 1, 0)
+    return (line.x, line.y + descent, line.x + width, line.y + ascent)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    margin = 0.5  # points: boxes that only touch do not overlap
+    return (min(a[2], b[2]) - max(a[0], b[0]) > margin
+            and min(a[3], b[3]) - max(a[1], b[1]) > margin)
+
+
 class CertificateRenderer:
     """One layout, ready to draw many certificates (templates compiled once)."""
 
@@ -459,7 +197,7 @@ class CertificateRenderer:
         for name, file in layout.fonts.items():
             _register_font(name, source.folder / file)
         self.logo = _image(source.folder / layout.logo.file) if layout.logo else None
-        self._lines_cache: dict[tuple[int, str], tuple[list[str], float]] = {}
+        self._lines_cache: dict[tuple[int, str], _Fitted] = {}
 
     # Static parts: the same on every page.
     @cached_property
@@ -514,7 +252,7 @@ class CertificateRenderer:
         ops.append("Q")
         return "\n".join(ops)
 
-    def _block_lines(self, index: int, block: TextBlock, text: str) -> tuple[list[str], float]:
+    def _block_lines(self, index: int, block: TextBlock, text: str) -> _Fitted:
         key = (index, text)
         cached = self._lines_cache.get(key)
         if cached is None:
@@ -523,16 +261,31 @@ class CertificateRenderer:
             cached = self._lines_cache[key] = self._fit(block, text)
         return cached
 
-    def _fit(self, block: TextBlock, text: str) -> tuple[list[str], float]:
+    def _fit(self, block: TextBlock, text: str) -> _Fitted:
+        """The block's lines and size: shrunk (down to `min_size`) until they are no more
+        than `max_lines` and none is wider than `width`; `problem` says why it still does
+        not fit at the smallest size allowed."""
         width = (block.width * MM) if block.width else self.page_w - 2 * 30 * MM
         size = block.size
         words = _Words(text, block.font, block.letter_spacing)
+        smallest = block.min_size or block.size
+
+        def overflow(lines: list[str], at: float) -> str | None:
+            if block.max_lines and len(lines) > block.max_lines:
+                return (f"needs {len(lines)} lines at {at:g} pt, the layout allows "
+                        f"{block.max_lines}")
+            widest = max(self._width(line, block.font, at, block.letter_spacing) for line in lines)
+            if block.width and widest > width + 0.5:
+                return (f"a line is {widest / MM:.0f} mm wide at {at:g} pt, the layout allows "
+                        f"{block.width:g} mm")
+            return None
+
         lines = words.wrap(size, width)
-        if block.max_lines and block.min_size:
-            while len(lines) > block.max_lines and size - 0.5 >= block.min_size:
-                size -= 0.5
-                lines = words.wrap(size, width)
-        if block.align == "center" and len(lines) > 1 and "\n" not in text:
+        while overflow(lines, size) and size - 0.5 >= smallest:
+            size -= 0.5
+            lines = words.wrap(size, width)
+        problem = overflow(lines, size)
+        if block.align == "center" and len(lines) > 1 and "\n" not in text and problem is None:
             # Balance a centred paragraph: the narrowest width giving as few lines, so a
             # name breaks into two even lines instead of a full one and a stub.
             low, high = width / len(lines), width
@@ -543,7 +296,97 @@ class CertificateRenderer:
                 else:
                     high = mid
             lines = words.wrap(size, high)
-        return lines, size
+        return _Fitted(lines, size, problem)
+
+    @staticmethod
+    def _width(line: str, font: str, size: float, spacing: float) -> float:
+        return _unit_width(line, font) * size + spacing * max(len(line) - 1, 0)
+
+    def _placed(self, context: dict[str, Any]) -> list[_Placed]:
+        """Every text block that prints something, its lines fitted and placed."""
+        placed = []
+        last = None  # the previous block's last baseline, in points from the top
+        for index, (block, template) in enumerate(self.blocks):
+            text = template.render(context).strip()
+            if not text:
+                continue
+            fitted = self._block_lines(index, block, text)
+            step = fitted.size * block.leading
+            if block.y is not None:
+                top = block.y * MM
+            elif block.dy is not None and last is not None:
+                top = last + block.dy * MM
+            else:
+                top = (last if last is not None else 0) + step
+            x = block.x * MM if block.x is not None else self.page_w / 2
+            lines = [self._line(block.font, fitted.size, block.color, x,
+                                self.page_h - (top + number * step), line, block.letter_spacing,
+                                block.align, block.underline)
+                     for number, line in enumerate(fitted.lines)]
+            placed.append(_Placed(index, block, lines, fitted.problem))
+            last = top + (len(fitted.lines) - 1) * step
+        return placed
+
+    def _caption_lines(self, context: dict[str, Any]) -> list[TextLine]:
+        q = self.layout.qr
+        if self.caption is None:
+            return []
+        cx = (q.x + q.size / 2) * MM
+        y = self.page_h - (q.y + q.size) * MM - q.caption_size * 1.9
+        return [self._line(q.caption_font, q.caption_size, q.color, cx,
+                           y - number * q.caption_size * 1.25, line.strip(), 0.0, "center", False)
+                for number, line in enumerate(self.caption.render(context).strip().split("\n"))
+                if line.strip()]
+
+    def overflow(self, context: dict[str, Any]) -> Overflow | None:
+        """Why this certificate's text does not fit the layout, or None: a block needing
+        more lines (or wider ones) than it may have even at its `min_size`, or a block
+        running into another, the QR code or the logo. The first block at fault is named
+        with the variables it prints."""
+        placed = self._placed(context)
+        for p in placed:
+            if p.problem is not None:
+                return Overflow(self._variables(p.block), p.problem)
+        boxes: list[tuple[str, int, tuple[float, float, float, float]]] = [
+            (self._name(p.block), p.index, _box(line)) for p in placed for line in p.lines]
+        q = self.layout.qr
+        quiet = q.size * MM * 4 / 29  # the quiet zone of a small QR code, about 4 modules
+        qr_box = (q.x * MM - quiet, self.page_h - (q.y + q.size) * MM - quiet,
+                  (q.x + q.size) * MM + quiet, self.page_h - q.y * MM + quiet)
+        others = [("the QR code", qr_box)] + [("the QR caption", _box(line))
+                                              for line in self._caption_lines(context)]
+        if self.logo is not None and self.layout.logo is not None:
+            others.append(("the logo", self._logo_box()))
+        for i, (name, index, box) in enumerate(boxes):
+            for other_name, other_index, other in boxes[i + 1:]:
+                if other_index != index and _overlap(box, other):
+                    later = max(index, other_index)
+                    culprit = next(p for p in placed if p.index == later)
+                    return Overflow(self._variables(culprit.block),
+                                    f"{self._name(culprit.block)} runs into "
+                                    f"{name if later == other_index else other_name}")
+            for other_name, other in others:
+                if _overlap(box, other):
+                    block = next(p.block for p in placed if p.index == index)
+                    return Overflow(self._variables(block), f"{name} runs into {other_name}")
+        return None
+
+    def _variables(self, block: TextBlock) -> frozenset[str]:
+        return frozenset(meta.find_undeclared_variables(ENV.parse(block.text)))
+
+    def _name(self, block: TextBlock) -> str:
+        names = sorted(self._variables(block))
+        return f"the text of {', '.join(names)}" if names else f"the text {block.text[:30]!r}"
+
+    def _logo_box(self) -> tuple[float, float, float, float]:
+        logo = self.layout.logo
+        assert logo is not None and self.logo is not None
+        iw, ih = self.logo.getSize()
+        w = logo.width * MM
+        h = w * ih / iw
+        x = logo.x * MM if logo.x is not None else (self.page_w - w) / 2
+        top = self.page_h - logo.y * MM
+        return (x, top - h, x + w, top)
 
     @cached_property
     def printed(self) -> frozenset[str]:
@@ -577,41 +420,17 @@ class CertificateRenderer:
         items: list[Ops | TextLine | LogoItem] = [Ops(self._frame_ops)]
         if self.logo is not None:
             items.append(LogoItem())
-        last = None  # the previous block's last baseline, in points from the top
-        for index, (block, template) in enumerate(self.blocks):
-            text = template.render(context).strip()
-            if not text:
-                continue
-            lines, size = self._block_lines(index, block, text)
-            step = size * block.leading
-            if block.y is not None:
-                top = block.y * MM
-            elif block.dy is not None and last is not None:
-                top = last + block.dy * MM
-            else:
-                top = (last if last is not None else 0) + step
-            x = block.x * MM if block.x is not None else self.page_w / 2
-            for number, line in enumerate(lines):
-                y = self.page_h - (top + number * step)
-                items.append(self._line(block.font, size, block.color, x, y, line, block.letter_spacing,
-                                        block.align, block.underline))
-            last = top + (len(lines) - 1) * step
+        for placed in self._placed(context):
+            items.extend(placed.lines)
         q = self.layout.qr
         size = q.size * MM
         items.append(Ops(qr_ops(str(context["payload"]), q.x * MM, self.page_h - q.y * MM - size, size)))
-        if self.caption is not None:
-            cx = (q.x + q.size / 2) * MM
-            y = self.page_h - (q.y + q.size) * MM - q.caption_size * 1.9
-            for number, line in enumerate(self.caption.render(context).strip().split("\n")):
-                if line.strip():
-                    items.append(self._line(q.caption_font, q.caption_size, q.color, cx,
-                                            y - number * q.caption_size * 1.25, line.strip(), 0.0,
-                                            "center", False))
+        items.extend(self._caption_lines(context))
         return _grouped(items)
 
     def _line(self, font: str, size: float, color: str, x: float, y: float, line: str,
               spacing: float, align: str, underline: bool) -> TextLine:
-        width = _unit_width(line, font) * size + spacing * max(len(line) - 1, 0)
+        width = self._width(line, font, size, spacing)
         left = {"center": x - width / 2, "right": x - width}.get(align, x)
         r, g, b = rgb = _rgb(color)
         rule = ""
@@ -629,12 +448,8 @@ class CertificateRenderer:
             elif isinstance(item, Text):
                 _draw_text(canvas, item)
             elif self.logo is not None and self.layout.logo is not None:
-                logo = self.layout.logo
-                iw, ih = self.logo.getSize()
-                w = logo.width * MM
-                h = w * ih / iw
-                x = logo.x * MM if logo.x is not None else (self.page_w - w) / 2
-                canvas.drawImage(self.logo, x, self.page_h - logo.y * MM - h, w, h, mask="auto")
+                left, bottom, right, top = self._logo_box()
+                canvas.drawImage(self.logo, left, bottom, right - left, top - bottom, mask="auto")
 
     def new_canvas(self, target: Any, *, title: str, subject: str = "", keywords: str = "",
                    author: str = "", on: date | None = None) -> Any:
@@ -729,6 +544,9 @@ def check_layout(source: LayoutSource) -> list[str]:
     try:
         renderer = CertificateRenderer(read_layout(source), source)
         for context in sample_contexts():
+            overflow = renderer.overflow(context)
+            if overflow is not None:  # a layout too tight for an ordinary certificate
+                return [f"{source.label}: a sample certificate does not fit: {overflow.reason}"]
             renderer.single(context, renderer.prepare(context))
     except TemplateError as exc:
         return exc.problems

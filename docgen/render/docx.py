@@ -62,7 +62,7 @@ from docgen.render.environment import jinja_env
 try:  # docxtpl leaves Subdoc out when docxcompose is missing
     from docxtpl import Subdoc
 except ImportError:  # pragma: no cover
-    Subdoc = InlineImage  # type: ignore[misc, assignment]
+    Subdoc = InlineImage
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -228,7 +228,7 @@ class PreparedTemplate:
         plain = ("footnotes" if FOOTNOTES_TYPE in _content_types(members)
                  else "no document properties part" if core_name is None else "")
         template = cls(path=path, label=label, parts=parts, plain=plain)
-        if plain:
+        if plain or core_name is None:
             return template
         template.core = (core_name, *_blank_properties(path, core_name))
         body_index = root.index(body)
@@ -267,7 +267,7 @@ class PreparedTemplate:
         for tag, template in fields.items():
             text = self._call(template, context, "", "document properties: ")[:PROPERTY_LIMIT]
             try:
-                core.find(tag).text = text  # type: ignore[union-attr]
+                core.find(tag).text = text
             except ValueError as exc:  # a character XML cannot hold
                 raise TemplateError(f"{self.label}: document properties: {exc}") from exc
         outputs[name] = _serialised(core)

@@ -67,21 +67,21 @@ def _static_problems(template: PreparedTemplate, names: set[str]) -> list[str]:
     for source in template.sources.values():
         ast = env.parse(source)
         unknown = meta.find_undeclared_variables(ast) - names
-        first_line = {}
+        first_line: dict[str, int] = {}
         for node in ast.find_all(nodes.Name):
             if node.name in unknown:
                 first_line.setdefault(node.name, node.lineno)
         for var in sorted(unknown):
             problems.append(f"{template.label}: {paragraph_excerpt(source, first_line.get(var))}unknown "
                             f"variable {var!r} (the context has no such value)")
-        for node in ast.find_all(nodes.Filter):
-            if node.name not in env.filters:
-                problems.append(f"{template.label}: {paragraph_excerpt(source, node.lineno)}unknown filter "
-                                f"{node.name!r}")
-        for node in ast.find_all(nodes.Test):
-            if node.name not in env.tests:
-                problems.append(f"{template.label}: {paragraph_excerpt(source, node.lineno)}unknown test "
-                                f"{node.name!r}")
+        for flt in ast.find_all(nodes.Filter):
+            if flt.name not in env.filters:
+                problems.append(f"{template.label}: {paragraph_excerpt(source, flt.lineno)}unknown filter "
+                                f"{flt.name!r}")
+        for test in ast.find_all(nodes.Test):
+            if test.name not in env.tests:
+                problems.append(f"{template.label}: {paragraph_excerpt(source, test.lineno)}unknown test "
+                                f"{test.name!r}")
     return problems
 
 

@@ -114,7 +114,7 @@ class AtomicJSONStorage(Storage):
                                             for key, doc in t.items())
                 for t in data.values()):
             raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
-        meta = next(iter(data.get(META, {}).values()), {})
+        meta: dict[str, Any] = next(iter(data.get(META, {}).values()), {})
         schema = meta.get("schema", SCHEMA)
         if not isinstance(schema, int) or isinstance(schema, bool) or schema > SCHEMA:
             raise TrackerError(

@@ -59,10 +59,14 @@ class Registry:
         number = format_number(self.config, kind, seq, on, year)
         return {"kind": kind, "number": number, "seq": seq, "year": year}
 
-    def backdated(self, kind: str, on: date, year: int | None = None) -> dict[str, Any] | None:
-        """The latest number of the sequence when it is dated after `on` (a warning)."""
+    def backdated(self, kind: str, on: date, year: int | None = None) -> list[str]:
+        """A warning when `on` is earlier than the date of a later number of the same
+        sequence (the number would be backdated); none otherwise."""
         last = self._last(kind, year if year is not None else on.year)
-        return last if last is not None and last["on"] > on.isoformat() else None
+        if last is None or last["on"] <= on.isoformat():
+            return []
+        return [f"{kind} numbers: the next number is dated {on.isoformat()}, before "
+                f"{last['number']} of {last['on']}: the number is backdated"]
 
     def allocate(self, kind: str, on: date, purpose: str = "", *, year: int | None = None,
                  ref: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -145,7 +145,7 @@ def test_template_bombs_end_with_a_line(example, cli, bomb):
 
 
 def test_layout_bomb(example, cli):
-    from docgen.render.certificate_pdf import default_layout_path
+    from docgen.render.certificate_layout import default_layout_path
 
     layout = default_layout_path().read_text(encoding="utf-8")
     (example / "templates" / "sertifikat.toml").write_text(
