@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from docgen.catalog_cache import DiskCache, open_cache
 from docgen.domain.amendments import as_amended
 from docgen.domain.status import agreement_status, days_left
+from docgen.domain.wording import in_sentence
 from docgen.errors import AgreementError, DocgenError, NotFoundError
 from docgen.models import PLACEHOLDER, Agreement, is_valid_id
 from docgen.safepath import read_regular, source_problem
@@ -379,10 +380,32 @@ def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Itera
                 yield Problem(label, f"legal_basis.{index}", "an agreement is not a peraturan "
                               "perundang-undangan: cite the MoU through `parent` (the recitals "
                               "cite it), not under the legal basis", warning=True)
+        yield from _scope_warning(a, label)
         if agreement_status(a, as_of) == "expiring":
             yield Problem(label, "ends_on" if a.ends_on else "duration_months",
                           f"the agreement expires on {end} ({days_left(a, as_of)} days left)", warning=True)
         yield from _lifecycle_warnings(catalog, original, label)
+
+
+def _scope_warning(a: Agreement, label: str) -> Iterator[Problem]:
+    """Items of a running list start in lower case (DOMAIN.md, drafting words): Pasal 2
+    lists `scope`, else the work items' titles, as "a. ...;". docgen prints them as typed,
+    so it says which to retype. An item opening with an acronym or a name is right as is."""
+    texts = list(a.scope) or [wi.title for wi in a.work_items]
+    capitals = [i for i, text in enumerate(texts) if in_sentence(text) != text]
+    if not capitals:
+        return
+    first = texts[capitals[0]]
+    example = first if len(first) <= 40 else first[:39].rstrip() + "…"
+    if a.scope:
+        yield Problem(label, f"scope.{capitals[0]}", f"{len(capitals)} item(s) of the Ruang "
+                      f"Lingkup list start with a capital letter ({example!r}): items of a "
+                      "running list start in lower case", warning=True)
+    else:
+        yield Problem(label, "scope", f"the Ruang Lingkup list is made of the work items' titles, "
+                      f"{len(capitals)} of which start with a capital letter ({example!r}): items of "
+                      "a running list start in lower case; write `scope:` with the items as they "
+                      "should read", warning=True)
 
 
 def _lifecycle_warnings(catalog: Catalog, a: Agreement, label: str) -> Iterator[Problem]:

@@ -74,7 +74,7 @@ def articles(doc) -> None:
          "berlaku sejak tanggal ditandatangani oleh PARA PIHAK.")
     ayat(doc, "(2)", "Adendum ini dibuat dalam rangkap 2 (dua) asli, bermeterai cukup, masing-masing "
          "mempunyai kekuatan hukum yang sama, dan ditandatangani oleh PARA PIHAK pada hari, tanggal, "
-         "bulan dan tahun sebagaimana tersebut pada awal Adendum ini.", keep=True, after=18)
+         "bulan, dan tahun sebagaimana tersebut pada awal Adendum ini.", keep=True, after=18)
 
 
 def make():

@@ -471,8 +471,12 @@ SIGNATURE_LINES = [  # (text, bold): the conventional block, the job title once
     ("{{{{ {1}.signatory.title | upper }}}},", True),
     ("", False),
     ("{{{{ {1}.signatory.name | upper }}}}", True),
-    ("{{% if {1}.signatory.rank %}}{{{{ {1}.signatory.rank }}}}{{% endif %}}", False),
-    ("{{% if {1}.signatory.nip %}}NIP {{{{ {1}.signatory.nip }}}}{{% endif %}}", False),
+    # the rank, then the NIP, right under the name: a signatory without a rank has the NIP
+    # there, not after an empty line
+    ("{{% if {1}.signatory.rank %}}{{{{ {1}.signatory.rank }}}}{{% elif {1}.signatory.nip %}}"
+     "NIP {{{{ {1}.signatory.nip }}}}{{% endif %}}", False),
+    ("{{% if {1}.signatory.rank and {1}.signatory.nip %}}NIP {{{{ {1}.signatory.nip }}}}"
+     "{{% endif %}}", False),
 ]
 
 
@@ -503,9 +507,11 @@ def pelaksanaan_mou(doc) -> None:
 
 
 def work_items_table(doc, *, first: tuple[str, str] = ("No", "{{ wi.no }}."),
-                     widths: tuple[float, ...] = (0.9, 4.5, 4.4, 2.8, 2.9)) -> None:
+                     widths: tuple[float, ...] = (1.1, 4.4, 4.3, 2.8, 2.9)) -> None:
     """The table of `work_items`: (first column), Kegiatan, Keluaran, Batas Waktu,
-    Penanggung Jawab, a row per deliverable, the work item merged down its rows."""
+    Penanggung Jawab, a row per deliverable, the work item merged down its rows. The
+    first column is wide enough for its bold heading "No" on one line (at 0.9 cm
+    LibreOffice broke it into "N" / "o")."""
     t = table(doc, list(widths), 6, borders=True)
     headers = (first[0], "Kegiatan", "Keluaran", "Batas Waktu", "Penanggung Jawab")
     row_flags(t.rows[0], header=True)

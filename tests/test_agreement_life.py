@@ -252,6 +252,24 @@ def test_adendum_draft_in_domain_form(workspace, cli):
     assert again["built"] == [] and len(again["unchanged"]) == 3
 
 
+def test_adendum_serial_commas_and_the_subject_mid_sentence(workspace, cli):
+    """EYD V's serial comma ("bulan, dan tahun"; "batas waktu, dan penanggung jawab"); the
+    amendment's title continues a sentence in lower case, but an acronym stays as typed."""
+    ws = workspace(files(renja_a=AMENDED + "  - title: SPBE ditambahkan sebagai kegiatan\n"))
+    assert cli(ws, "build", "renja-a").exit_code == 0
+    first = " ".join(text_of(ws / "outputs/agreements/renja-a-adendum-1.docx").split())
+    assert ("ditandatangani oleh PARA PIHAK pada hari, tanggal, bulan, dan tahun sebagaimana "
+            "tersebut pada awal Adendum ini.") in first
+    assert "bulan dan tahun" not in first
+    assert ("Ketentuan mengenai kegiatan, keluaran, batas waktu, dan penanggung jawab "
+            "pelaksanaan Rencana Kerja diubah") in first
+    assert ("sepakat melakukan perubahan atas Rencana Kerja tersebut mengenai perpanjangan "
+            "jangka waktu dan tambahan keluaran.") in first
+    second = " ".join(text_of(ws / "outputs/agreements/renja-a-adendum-2.docx").split())
+    assert "tersebut mengenai SPBE ditambahkan sebagai kegiatan." in second
+    assert "sPBE" not in second
+
+
 def test_check_validates_the_adendum_template(workspace, cli):
     ws = workspace(files())
     from docx import Document as Doc

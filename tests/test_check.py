@@ -72,6 +72,32 @@ def test_example_workspace_is_clean(example, cli):
         "ok: 2 agreement file(s), no errors, 1 warning(s)"]
 
 
+def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):
+    """Pasal 2 lists `scope` (else the work items' titles) as a running list, whose items
+    start in lower case; docgen prints them as typed, and `check` says which to retype."""
+    titled = RENJA.replace("    title: Koordinasi\n", "    title: Koordinasi dan pengawasan\n")
+    ws = workspace(files(renja_a=titled))
+    run = cli(ws, "check", "--as-of", "2022-07-01")
+    assert run.exit_code == 0
+    assert ("warning: agreements/renja-a.yaml: scope: the Ruang Lingkup list is made of the work "
+            "items' titles, 1 of which start with a capital letter ('Koordinasi dan pengawasan'): "
+            "items of a running list start in lower case; write `scope:` with the items as they "
+            "should read") in run.stderr
+    scoped = titled.replace("work_items:\n", "scope:\n  - koordinasi dan pengawasan\n"
+                            "  - Pengelolaan pengaduan\n  - SP4N-LAPOR! dan SPBE\n"
+                            "  - Inspektorat Daerah memfasilitasi pemeriksaan\nwork_items:\n", 1)
+    ws = workspace(files(renja_a=scoped))
+    run = cli(ws, "check", "--as-of", "2022-07-01")
+    assert run.exit_code == 0
+    # an acronym or a name opening an item is right as typed: only "Pengelolaan" is named
+    assert ("warning: agreements/renja-a.yaml: scope.1: 1 item(s) of the Ruang Lingkup list start "
+            "with a capital letter ('Pengelolaan pengaduan'): items of a running list start in "
+            "lower case") in run.stderr
+    fixed = scoped.replace("  - Pengelolaan pengaduan\n", "  - pengelolaan pengaduan\n")
+    ws = workspace(files(renja_a=fixed))
+    assert "Ruang Lingkup" not in cli(ws, "check", "--as-of", "2022-07-01").stderr
+
+
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [

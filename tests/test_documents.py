@@ -117,8 +117,9 @@ def test_renja_parties_mandate_rank_and_nip(built):
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["PIHAK PERTAMA,", "PIHAK KEDUA,"]
     assert rows[3] == ["DARIUS BEDA DATON", "FLOURI RITA WUISAN"]
-    assert rows[4] == ["", "Pembina Utama Muda (IV/c)"]
-    assert rows[5] == ["NIP 197001012005011001", "NIP 196806121994032008"]
+    # the rank, then the NIP, right under the name: no empty line between a name and its NIP
+    assert rows[4] == ["NIP 197001012005011001", "Pembina Utama Muda (IV/c)"]
+    assert rows[5] == ["", "NIP 196806121994032008"]
     assert "NIP." not in joined  # one NIP form in every document
 
 
@@ -230,9 +231,12 @@ def test_first_letter_to_the_unit_signed_by_another_signatory(full, letters):
     assert ("Sehubungan dengan pelaksanaan Rencana Kerja Nomor 05/KB/PW24/II/2022 dan Nomor "
             "BO.130/25/2022 tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik Tahun 2022, "
             "bersama ini kami sampaikan bahwa berdasarkan hasil pemantauan kami sampai dengan tanggal "
-            "10 Mei 2022 terdapat 2 (dua) keluaran, yaitu 1 (satu) keluaran yang menjadi tanggung "
-            "jawab Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 1 (satu) "
-            "keluaran yang menjadi tanggung jawab bersama") in joined
+            "10 Mei 2022 terdapat 2 (dua) keluaran yang telah melewati batas waktunya dan belum kami "
+            "terima bukti pelaksanaannya, yaitu 1 (satu) keluaran yang menjadi tanggung jawab Biro "
+            "Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 1 (satu) keluaran yang "
+            "menjadi tanggung jawab bersama, sebagai berikut:") in joined
+    # what is said of the items holds of all of them, not of the joint ones only
+    assert "tanggung jawab bersama yang telah melewati" not in joined
     assert "Rapat koordinasi (tanggung jawab bersama)" in text
     assert "Penetapan pejabat penghubung" in text  # its own item: not marked joint
     assert "belum ada bukti pelaksanaan (lewat 40 hari)" in text
@@ -360,6 +364,17 @@ def test_report_signed_by_the_preparer_for_the_head(full, cli, tmp_path):
             "waktu.") in text
     assert ("Demikian laporan ini kami sampaikan kepada Kepala Perwakilan Ombudsman Republik "
             "Indonesia Provinsi Nusa Tenggara Timur") in text
+    # prepared by another for the head: addressed to him
+    assert ("Laporan ini disusun untuk menyampaikan kepada Kepala Perwakilan Ombudsman Republik "
+            "Indonesia Provinsi Nusa Tenggara Timur keadaan pelaksanaan kerja sama") in text
+    # each overdue item by who owes it: the partner's asked for, the joint ones coordinated,
+    # the office's own (W3-D1, responsible: first) carried out
+    assert ("Terhadap 4 (empat) keluaran yang telah melewati batas waktu, bukti pelaksanaan 2 "
+            "(dua) keluaran yang menjadi tanggung jawab mitra kerja sama perlu diminta, 1 (satu) "
+            "keluaran yang menjadi tanggung jawab bersama perlu dikoordinasikan pelaksanaannya "
+            "dengan mitra kerja sama, dan 1 (satu) keluaran yang menjadi tanggung jawab Ombudsman "
+            "Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur perlu segera "
+            "diselesaikan.") in text
     last = next(p for p in pages if "Yosua Karbeka" in p)
     assert "III. PENUTUP" in last and "Demikian laporan ini" in last
     assert last.endswith("Kupang, 15 Agustus 2022 Kepala Keasistenan Pencegahan Maladministrasi, "

@@ -46,9 +46,11 @@ def test_example_letters_of_1_july_2022(example, cli):
             "............. tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik di "
             "Lingkungan Pemerintah Provinsi Nusa Tenggara Timur Tahun 2022,") in text
     assert "tentang tentang" not in text
-    assert ("terdapat 6 (enam) keluaran, yaitu 3 (tiga) keluaran yang menjadi tanggung jawab Biro "
+    assert ("terdapat 6 (enam) keluaran yang telah melewati batas waktunya dan belum kami terima "
+            "bukti pelaksanaannya, yaitu 3 (tiga) keluaran yang menjadi tanggung jawab Biro "
             "Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) keluaran yang "
-            "menjadi tanggung jawab bersama") in text
+            "menjadi tanggung jawab bersama, sebagai berikut:") in text
+    assert "tanggung jawab bersama yang telah melewati" not in text
     assert "Penetapan pejabat penghubung" not in text  # done
     assert "Penunjukan administrator SP4N-LAPOR! pada setiap OPD" in text
     assert "31 Maret 2022" in text and "belum ada bukti pelaksanaan (lewat 92 hari)" in text
@@ -62,6 +64,37 @@ def test_example_letters_of_1_july_2022(example, cli):
     logbook = cli(example, "number", "list", "--kind", "letter", "--json").json()
     assert [r["number"] for r in logbook] == ["B/001/PW24/KM.01/VII/2022"]
     assert logbook[0]["ref"] == {"letter": NTT, "party": "second"}
+
+
+def test_example_second_letter_marks_what_it_did_not_follow_up(example, cli):
+    """1 August 2022, after the reply deadline of the letter of 1 July: the second letter
+    follows up the seven items of the first, and adds W4-D2 (due 31 July), which no earlier
+    letter named: its note says it is new, so the letter does not pretend to escalate it.
+    The count's predicate holds of all the items, not of the joint ones only."""
+    cli(example, "letter", "followup", "--all", "--as-of", "2022-07-01")
+    (row,) = cli(example, "letter", "followup", "--all", "--as-of", "2022-08-01", "--json").json()
+    assert row["ordinal"] == 2 and "W4-D2" in row["items"] and len(row["items"]) == 8
+    text = " ".join(text_of(example / row["file"]).split())
+    assert ("sampai dengan tanggal 1 Agustus 2022 bukti pelaksanaan 8 (delapan) keluaran dalam "
+            "Rencana Kerja Nomor ............. dan Nomor ............. tanggal 8 Februari 2022 "
+            "tentang Perbaikan Pelayanan Publik di Lingkungan Pemerintah Provinsi Nusa Tenggara "
+            "Timur Tahun 2022 belum kami terima, yaitu 5 (lima) keluaran yang menjadi tanggung "
+            "jawab Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) "
+            "keluaran yang menjadi tanggung jawab bersama, sebagai berikut:") in text
+    assert ("Laporan tindak lanjut pengaduan semester I 31 Juli 2022 belum ada bukti pelaksanaan "
+            "(lewat 1 hari); baru disampaikan dalam surat ini") in text
+    assert text.count("baru disampaikan dalam surat ini") == 1  # the other seven were followed up
+    assert "(lewat 123 hari)" in text
+
+
+def test_example_reminder_counts_all_items_due(example, cli):
+    (row,) = cli(example, "letter", "reminder", "--as-of", "2022-03-20", "--json").json()
+    text = " ".join(text_of(example / row["file"]).split())
+    assert ("sampai dengan tanggal 31 Maret 2022 terdapat 2 (dua) keluaran yang akan mencapai batas "
+            "waktunya, yaitu 1 (satu) keluaran yang menjadi tanggung jawab Biro Organisasi "
+            "Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 1 (satu) keluaran yang menjadi "
+            "tanggung jawab bersama, sebagai berikut:") in text
+    assert "tanggung jawab bersama yang akan mencapai" not in text
 
 
 def test_same_day_is_reported_not_reissued(example, cli):

@@ -144,6 +144,18 @@ def test_pdf_report_content(example, cli, tmp_path):
     # the closing sentence and the signature share a page
     last = next(p for p in pages if "Darius Beda Daton" in p)
     assert "Demikian laporan ini" in last
+    # signed by the head himself: the laporan is not addressed to him ("menyampaikan kepada
+    # Kepala Perwakilan ...", signed by that Kepala Perwakilan)
+    assert ("Laporan ini disusun untuk menyampaikan keadaan pelaksanaan kerja sama Ombudsman "
+            "Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur sampai dengan tanggal 1 "
+            "Juli 2022, yang meliputi capaian keluaran") in text
+    assert "menyampaikan kepada" not in text
+    # the joint items are coordinated with the partner, not asked of "the party responsible"
+    # (the office owes them too)
+    assert ("III. PENUTUP Terhadap 6 (enam) keluaran yang telah melewati batas waktu, bukti "
+            "pelaksanaan 3 (tiga) keluaran yang menjadi tanggung jawab mitra kerja sama perlu "
+            "diminta dan 3 (tiga) keluaran yang menjadi tanggung jawab bersama perlu "
+            "dikoordinasikan pelaksanaannya dengan mitra kerja sama. Demikian laporan ini") in text
 
 
 def test_pdf_report_with_many_agreements_paginates(example, cli, tmp_path):

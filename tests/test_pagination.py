@@ -137,3 +137,12 @@ def test_agreement_closing_and_signatures_share_a_page(layouts):
         assert page_of(pages, "NIP 196806121994032008") == names, n
         pages_seen.add(len(pages))
     assert len(pages_seen) > 1, "no draft crossed a page boundary; widen RENJA_ITEMS"
+
+
+def test_renja_table_headings_each_on_one_line(layouts):
+    """The work-item table's headings read whole: at 0.9 cm the "No" column broke its bold
+    heading into "N" / "o"."""
+    for n in RENJA_ITEMS:
+        text = " ".join(layouts[f"renja-{n:02d}"])
+        assert "No Kegiatan Keluaran Batas Waktu Penanggung Jawab" in text, n
+        assert "N o Kegiatan" not in text, n

@@ -121,6 +121,21 @@ def test_renja_parties_and_signatories(renja):
     assert signatures[4:] == [["", ""], ["", ""]]  # no rank, no NIP given: nothing, never "None"
 
 
+def test_renja_scope_is_a_running_list_in_lower_case(renja):
+    """Pasal 2 lists the example's `scope`: items of a running list in lower case (an item
+    opening with a name stays as typed), "; dan" before the last, a full stop after it."""
+    text = paragraphs(renja)
+    start = text.index("Ruang lingkup Rencana Kerja ini meliputi:")
+    items = [t.split("\t", 1) for t in text[start + 1:start + 8]]
+    assert [label for label, _ in items] == ["a.", "b.", "c.", "d.", "e.", "f.", "g."]
+    assert items[0][1] == ("koordinasi dan pengawasan penyelenggaraan pelayanan publik di "
+                           "lingkungan kerja Pemerintah Daerah;")
+    assert items[1][1].startswith("fasilitasi penyusunan, revisi, dan penetapan Standar Pelayanan")
+    assert items[4][1] == "Inspektorat Daerah memfasilitasi kegiatan pemeriksaan laporan masyarakat;"
+    assert items[5][1].endswith("; dan")
+    assert items[6][1] == "optimalisasi penerapan SPBE serta pemantauan dan evaluasinya."
+
+
 def test_renja_work_items_table(renja):
     table = rows(renja, 1)
     assert table[0] == ["No", "Kegiatan", "Keluaran", "Batas Waktu", "Penanggung Jawab"]

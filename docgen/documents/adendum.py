@@ -14,6 +14,7 @@ from typing import Any
 from docgen.config import Config
 from docgen.documents.agreement import build_context, enumerate_items, reference, split_title, term_phrase
 from docgen.domain.amendments import changes
+from docgen.domain.wording import in_sentence
 from docgen.indonesian import DOTS, kalimat_pembuka, tanggal, terbilang
 from docgen.models import Agreement
 
@@ -49,7 +50,7 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None,
                for i, e in enumerate(a.amendments[:index])]
     if earlier:
         cited += ", sebagaimana telah diubah dengan " + " dan ".join(earlier)
-    what = am.title[:1].lower() + am.title[1:]
+    what = in_sentence(am.title)
     recitals = [
         f"bahwa PARA PIHAK telah menandatangani {cited}",
         f"bahwa perubahan atas {doc_name} tersebut ditetapkan berdasarkan kesepakatan PARA PIHAK "
@@ -62,7 +63,7 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None,
                      f"\u201c{term_phrase(after, doc_name)}\u201d")
     touched = change["work_items"]
     if touched:
-        items.append(f"Ketentuan mengenai kegiatan, keluaran, batas waktu dan penanggung jawab "
+        items.append(f"Ketentuan mengenai kegiatan, keluaran, batas waktu, dan penanggung jawab "
                      f"pelaksanaan {doc_name} diubah dan/atau ditambah sehingga kegiatan berikut "
                      "berbunyi sebagaimana tercantum dalam tabel di bawah ini.")
     context = build_context(after.model_copy(update={"work_items": touched}), parent, config)

@@ -20,6 +20,7 @@ from docgen.domain.letters import Planned
 from docgen.indonesian import DOTS, bilangan, tanggal, terbilang
 
 JOINT = "tanggung jawab bersama"
+NEW_ITEM = "baru disampaikan dalam surat ini"
 
 
 def ordinal_word(n: int) -> str:
@@ -58,14 +59,30 @@ def earlier_letters(earlier: Sequence[Mapping[str, Any]], hal_of: Mapping[str, s
     return f"surat kami {joined}"
 
 
+def _breakdown(own: int, joint: int, unit: str) -> str:
+    return (f"yaitu {bilangan(own)} keluaran yang menjadi tanggung jawab {unit} dan "
+            f"{bilangan(joint)} keluaran yang menjadi {JOINT}")
+
+
 def _items_phrase(own: int, joint: int, unit: str) -> str:
     """How many items, the addressee's own counted apart from the joint ones."""
     if own and joint:
-        return (f"{bilangan(own + joint)} keluaran, yaitu {bilangan(own)} keluaran yang menjadi "
-                f"tanggung jawab {unit} dan {bilangan(joint)} keluaran yang menjadi {JOINT}")
+        return f"{bilangan(own + joint)} keluaran, {_breakdown(own, joint, unit)}"
     if joint:
         return f"{bilangan(joint)} keluaran yang menjadi {JOINT}"
     return f"{bilangan(own)} keluaran yang menjadi tanggung jawab {unit}"
+
+
+def counted(own: int, joint: int, unit: str, predicate: str) -> str:
+    """The items and what is said of them, the predicate attached to the total: "7 (tujuh)
+    keluaran <predicate>, yaitu 4 (empat) keluaran yang menjadi tanggung jawab X dan 3
+    (tiga) keluaran yang menjadi tanggung jawab bersama". Put after the breakdown ("...
+    dan 3 (tiga) keluaran yang menjadi tanggung jawab bersama yang telah melewati batas
+    waktunya"), the predicate read as if it held of the joint items only. Items of one
+    kind: "2 (dua) keluaran yang menjadi tanggung jawab bersama <predicate>"."""
+    if own and joint:
+        return f"{bilangan(own + joint)} keluaran {predicate}, {_breakdown(own, joint, unit)}"
+    return f"{_items_phrase(own, joint, unit)} {predicate}"
 
 
 def letter_context(config: Config, p: Planned, number: str, as_of: date,
@@ -79,21 +96,23 @@ def letter_context(config: Config, p: Planned, number: str, as_of: date,
     ordinal = p.ordinal
     unit = party.addressee_org
     joint = sum(1 for s in p.items if s.work_item.responsible == "both")
-    items = _items_phrase(len(p.items) - joint, joint, unit)
+    own = len(p.items) - joint
     cited = reference(a)
     if not p.earlier:
+        items = counted(own, joint, unit, "yang telah melewati batas waktunya dan belum kami "
+                        "terima bukti pelaksanaannya")
         opening = (f"Sehubungan dengan pelaksanaan {cited}, bersama ini kami sampaikan bahwa "
                    f"berdasarkan hasil pemantauan kami sampai dengan tanggal {tanggal(as_of)} "
-                   f"terdapat {items} yang telah melewati batas waktunya dan belum kami terima "
-                   "bukti pelaksanaannya, sebagai berikut:")
+                   f"terdapat {items}, sebagai berikut:")
     else:
         known = dict(earlier_hal or {})
         hal_of = {r["number"]: known.get(r["number"]) or hal(p, date.fromisoformat(r["on"]),
                                                              r.get("ordinal", 1))
                   for r in p.earlier}
+        items = counted(own, joint, unit, f"dalam {cited} belum kami terima")
         opening = (f"Menindaklanjuti {earlier_letters(p.earlier, hal_of)}, dengan ini kami "
                    f"sampaikan bahwa sampai dengan tanggal {tanggal(as_of)} bukti pelaksanaan "
-                   f"{items} dalam {cited} belum kami terima, sebagai berikut:")
+                   f"{items}, sebagai berikut:")
     second = (f"Mengingat surat ini merupakan surat {ordinal_word(ordinal)} kami, "
               if ordinal > 1 else "Sehubungan dengan hal tersebut, ")
     request = (f"{second}kami mohon Saudara berkenan menindaklanjuti pelaksanaan keluaran "
@@ -108,14 +127,19 @@ def letter_context(config: Config, p: Planned, number: str, as_of: date,
                             f"{contact.name}" + (f" ({how})" if how else "") + ".")
     copies = [party.superior] if ordinal > 1 and party.superior else []
     tembusan = ([f"{i}. {c}" for i, c in enumerate(copies, 1)] if len(copies) > 1 else copies)
+    # A later letter may list items that fell due after the earlier ones: it does not
+    # claim to follow them up (nor to escalate them); their note says they are new.
+    named = {item for r in p.earlier for item in r.get("items", ())}
     rows = []
     for i, s in enumerate(p.items, 1):
         days = s.days_overdue(as_of)
+        new = bool(p.earlier) and s.deliverable.id not in named
         rows.append({
             "no": i, "id": s.deliverable.id, "work_item": s.work_item.title,
             "deliverable": s.deliverable.title, "due_text": tanggal(s.deliverable.due),
-            "days_late": days, "joint": s.work_item.responsible == "both",
-            "note": f"belum ada bukti pelaksanaan (lewat {days} hari)",
+            "days_late": days, "joint": s.work_item.responsible == "both", "new": new,
+            "note": f"belum ada bukti pelaksanaan (lewat {days} hari)"
+            + (f"; {NEW_ITEM}" if new else ""),
         })
     return {
         **office_context(config),
@@ -131,7 +155,7 @@ def letter_context(config: Config, p: Planned, number: str, as_of: date,
             "contact_sentence": contact_sentence, "closing": config.letters.closing,
             "reply_by_text": tanggal(reply_by), "ordinal": ordinal,
             "first_number": p.earlier[0]["number"] if p.earlier else "",
-            "own_count": len(p.items) - joint, "joint_count": joint,
+            "own_count": own, "joint_count": joint,
         },
         "items": rows,
         "groups": grouped(rows),

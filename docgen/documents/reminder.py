@@ -13,7 +13,7 @@ from typing import Any
 
 from docgen.config import Config, Signatory
 from docgen.documents.agreement import split_title
-from docgen.documents.letter import _items_phrase, grouped, letter_context
+from docgen.documents.letter import counted, grouped, letter_context
 from docgen.domain.letters import Planned
 from docgen.indonesian import tanggal, terbilang
 
@@ -42,8 +42,8 @@ def reminder_context(config: Config, p: Planned, number: str, as_of: date,
         "hal": reminder_hal(p, as_of),
         "opening": (f"Sehubungan dengan pelaksanaan {context['agreement']['reference']}, bersama "
                     f"ini kami sampaikan bahwa sampai dengan tanggal {tanggal(last_due)} terdapat "
-                    f"{_items_phrase(len(p.items) - joint, joint, unit)} yang akan mencapai "
-                    "batas waktunya, sebagai berikut:"),
+                    f"{counted(len(p.items) - joint, joint, unit, 'yang akan mencapai batas waktunya')}"
+                    ", sebagai berikut:"),
         "request": ("Sehubungan dengan hal tersebut, kami mohon Saudara berkenan memastikan "
                     "pelaksanaan keluaran tersebut dan menyampaikan bukti pelaksanaannya kepada "
                     "kami paling lambat pada batas waktu masing-masing."),

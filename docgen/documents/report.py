@@ -78,6 +78,37 @@ def expiring_sentence(expiring: list[dict[str, Any]]) -> str:
             "ke depan sehingga perlu diputuskan perpanjangan atau pengakhirannya.")
 
 
+def overdue_advice(overdue: list[Mapping[str, Any]], agreements: Mapping[str, Agreement],
+                   office_name: str) -> str:
+    """What the overdue items call for, by who owes them: the evidence of the partner's
+    own items is asked for; the joint ones (the office owes them too) are coordinated;
+    the office's own are carried out. Asking "the party responsible" for all of them
+    would have the office ask itself."""
+    counts = {"partner": 0, "joint": 0, "own": 0}
+    for row in overdue:
+        if row["responsible"] == "both":
+            counts["joint"] += 1
+            continue
+        a = agreements.get(row["agreement"])
+        party = None if a is None else (a.first if row["responsible"] == "first" else a.second)
+        counts["own" if party is not None and party.kind == "ombudsman" else "partner"] += 1
+    total = sum(counts.values())
+    head = f"Terhadap {bilangan(total)} keluaran yang telah melewati batas waktu, "
+    if counts["partner"] == total:
+        return head + "bukti pelaksanaannya perlu diminta dari pihak penanggung jawab."
+    parts = []
+    if counts["partner"]:
+        parts.append(f"bukti pelaksanaan {bilangan(counts['partner'])} keluaran yang menjadi "
+                     "tanggung jawab mitra kerja sama perlu diminta")
+    if counts["joint"]:
+        parts.append(f"{bilangan(counts['joint'])} keluaran yang menjadi tanggung jawab bersama "
+                     "perlu dikoordinasikan pelaksanaannya dengan mitra kerja sama")
+    if counts["own"]:
+        parts.append(f"{bilangan(counts['own'])} keluaran yang menjadi tanggung jawab "
+                     f"{office_name} perlu segera diselesaikan")
+    return head + _series(parts) + "."
+
+
 def _agreement_name(a: Agreement | None, row: Mapping[str, Any]) -> dict[str, str]:
     """Title, and "Nomor ... dan Nomor ..., tanggal ..." (dotted blanks where unknown)."""
     if a is None:  # not expected: the report is built from the same agreements
@@ -132,8 +163,11 @@ def report_context(report: Mapping[str, Any], agreements: Mapping[str, Agreement
                 } for i, r in enumerate(its, 1)],
             })
     office_name = office.name
-    purpose = (f"Laporan ini disusun untuk menyampaikan kepada {head.title} keadaan pelaksanaan "
-               f"kerja sama {office_name} sampai dengan tanggal {tanggal(as_of)}: capaian "
+    # Addressed to the head only when someone else signs it: the head does not report to
+    # himself.
+    to_head = f" kepada {head.title}" if by_preparer else ""
+    purpose = (f"Laporan ini disusun untuk menyampaikan{to_head} keadaan pelaksanaan kerja sama "
+               f"{office_name} sampai dengan tanggal {tanggal(as_of)}, yang meliputi capaian "
                "keluaran setiap kerja sama, keluaran yang telah melewati batas waktu, dan kerja "
                "sama yang segera berakhir, sebagai bahan tindak lanjut.")
     if by_preparer:
@@ -143,8 +177,7 @@ def report_context(report: Mapping[str, Any], agreements: Mapping[str, Agreement
         closing = ("Demikian laporan ini disusun sebagai bahan tindak lanjut pelaksanaan kerja "
                    "sama.")
     if s["overdue"]:
-        closing = (f"Terhadap {bilangan(s['overdue'])} keluaran yang telah melewati batas waktu, "
-                   "bukti pelaksanaannya perlu diminta dari pihak penanggung jawab. " + closing)
+        closing = f"{overdue_advice(report['overdue'], agreements, office_name)} {closing}"
     return {
         **office_context(config),
         "as_of": as_of.isoformat(), "as_of_text": tanggal(as_of),

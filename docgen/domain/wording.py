@@ -11,3 +11,19 @@ STATUS_LABELS = {"draft": "Draf", "pending": "Belum berlaku", "active": "Berlaku
                  "expiring": "Segera berakhir", "expired": "Berakhir", "terminated": "Diakhiri"}
 DELIVERABLE_LABELS = {"not_started": "belum ada laporan", "in_progress": "sedang berjalan",
                       "done": "selesai", "blocked": "terkendala", "dropped": "dibatalkan"}
+
+
+def in_sentence(title: str) -> str:
+    """A title continued mid-sentence or as an item of a running list ("a. koordinasi
+    ...;", "... mengenai perpanjangan jangka waktu"): its first letter in lower case,
+    unless the first word is an acronym or a name ("SPBE ...", "SP4N-LAPOR! ...",
+    "Inspektorat Daerah ..."), which stays as typed."""
+    words = title.split(maxsplit=2)
+    if not words:
+        return title
+    first = words[0]
+    acronym = any(c.isupper() or c.isdigit() for c in first[1:])
+    name = len(words) > 1 and words[1][:1].isupper()
+    if acronym or name or not first[:1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
