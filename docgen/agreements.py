@@ -37,13 +37,17 @@ class _TextDatesLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers
-            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 # Booleans as YAML 1.2 has them: `on:` (an amendment's date) and `no`/`yes` stay text.
 _TextDatesLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 @dataclass
@@ -75,9 +79,19 @@ def parse_yaml(path: Path, label: str, raw: bytes | None = None) -> ParsedFile:
         return ParsedFile(None, {}, [Problem(label, "", "the file is empty")])
     alias = _first_alias(text) if ("&" in text or "*" in text) else None
     if alias is not None:
-        return ParsedFile(None, {}, [Problem(label, "", "YAML anchors and aliases (&name, *name) are "
-                                             "not allowed in agreement files; write the value out",
-                                             alias)])
+        return ParsedFile(
+            None,
+            {},
+            [
+                Problem(
+                    label,
+                    "",
+                    "YAML anchors and aliases (&name, *name) are "
+                    "not allowed in agreement files; write the value out",
+                    alias,
+                )
+            ],
+        )
     loader = _TextDatesLoader(text)
     try:
         # One parse: the node tree gives the line numbers, then the data is built from it.
@@ -114,16 +128,18 @@ def _first_alias(text: str) -> int | None:
     return None
 
 
-def _map_lines(node: yaml.Node | None, loc: Loc, lines: dict[Loc, int],
-               problems: list[Problem], label: str) -> None:
+def _map_lines(
+    node: yaml.Node | None, loc: Loc, lines: dict[Loc, int], problems: list[Problem], label: str
+) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value
             lines[(*loc, key)] = key_node.start_mark.line + 1
             if key in seen:
-                problems.append(Problem(label, dotted((*loc, key)), "field given twice",
-                                        key_node.start_mark.line + 1))
+                problems.append(
+                    Problem(label, dotted((*loc, key)), "field given twice", key_node.start_mark.line + 1)
+                )
             seen.add(key)
             _map_lines(value_node, (*loc, key), lines, problems, label)
     elif isinstance(node, yaml.SequenceNode):
@@ -170,8 +186,7 @@ class Catalog:
         if agreement_id in self.files:
             mine = [str(p) for p in self.problems_of(agreement_id)]
             raise AgreementError(
-                f"{agreement_id}: agreements/{self.files[agreement_id].name} has errors "
-                "(run `docgen check`)",
+                f"{agreement_id}: agreements/{self.files[agreement_id].name} has errors (run `docgen check`)",
                 problems=mine or None,
             )
         raise NotFoundError(f"{agreement_id}: no such agreement (no agreements/{agreement_id}.yaml)")
@@ -186,12 +201,13 @@ class Catalog:
 
     def skipped(self) -> list[str]:
         """The files that hold errors (their agreements are left out)."""
-        return sorted([f"agreements/{path.name}" for aid, path in self.files.items()
-                       if aid not in self.agreements] + self.extra)
+        return sorted(
+            [f"agreements/{path.name}" for aid, path in self.files.items() if aid not in self.agreements]
+            + self.extra
+        )
 
 
-def load_catalog(ws: Workspace, as_of: date | None = None,
-                 only: Iterable[str] | None = None) -> Catalog:
+def load_catalog(ws: Workspace, as_of: date | None = None, only: Iterable[str] | None = None) -> Catalog:
     """Load every agreements/*.yaml. A broken file never hides the others.
 
     With `only`, every file is listed but only those ids and their parents are parsed:
@@ -210,12 +226,20 @@ def load_catalog(ws: Workspace, as_of: date | None = None,
         if stem in catalog.files:
             first = catalog.files[stem].name
             catalog.problems.append(
-                Problem(label, "", f"another file already holds id {stem!r} (agreements/{first}); "
-                        "keep one of them"))
+                Problem(
+                    label,
+                    "",
+                    f"another file already holds id {stem!r} (agreements/{first}); keep one of them",
+                )
+            )
             if stem not in twice:
                 catalog.problems.append(
-                    Problem(f"agreements/{first}", "", f"agreements/{path.name} holds the same id "
-                            f"{stem!r}; keep one of them"))
+                    Problem(
+                        f"agreements/{first}",
+                        "",
+                        f"agreements/{path.name} holds the same id {stem!r}; keep one of them",
+                    )
+                )
             catalog.extra.append(label)
             twice.add(stem)
             continue
@@ -262,8 +286,9 @@ def _add(catalog: Catalog, path: Path, disk: DiskCache | None = None) -> None:
 _CACHE: dict[Path, tuple[bytes, Agreement | None, list[Problem]]] = {}
 
 
-def _load_cached(path: Path, label: str, problems: list[Problem],
-                 disk: DiskCache | None = None) -> Agreement | None:
+def _load_cached(
+    path: Path, label: str, problems: list[Problem], disk: DiskCache | None = None
+) -> Agreement | None:
     try:
         raw = read_source(path)
     except OSError as exc:
@@ -292,8 +317,9 @@ def validate_file(path: Path, label: str, stem: str) -> tuple[Agreement | None, 
     return agreement, [p for p in problems if not p.warning]
 
 
-def _load_one(path: Path, label: str, problems: list[Problem], raw: bytes | None = None,
-              stem: str | None = None) -> Agreement | None:
+def _load_one(
+    path: Path, label: str, problems: list[Problem], raw: bytes | None = None, stem: str | None = None
+) -> Agreement | None:
     stem = stem or path.stem
     parsed = parse_yaml(path, label, raw)
     problems.extend(parsed.problems)
@@ -307,12 +333,24 @@ def _load_one(path: Path, label: str, problems: list[Problem], raw: bytes | None
         found.append(Problem(label, dotted(loc), "placeholder still to be filled in", line_of(loc)))
     file_id = parsed.data.get("id")
     if isinstance(file_id, str) and file_id != stem:
-        found.append(Problem(label, "id", f"id {file_id!r} differs from the file name "
-                             f"(expected {stem!r})", line_of(("id",))))
+        found.append(
+            Problem(
+                label,
+                "id",
+                f"id {file_id!r} differs from the file name (expected {stem!r})",
+                line_of(("id",)),
+            )
+        )
     if not is_valid_id(stem):
-        found.append(Problem(label, "", "the file name is not a valid agreement id "
-                             "(lowercase letters, digits and '-', starting with a letter or digit, "
-                             "not a Windows device name such as con or nul)"))
+        found.append(
+            Problem(
+                label,
+                "",
+                "the file name is not a valid agreement id "
+                "(lowercase letters, digits and '-', starting with a letter or digit, "
+                "not a Windows device name such as con or nul)",
+            )
+        )
     agreement = None
     try:
         agreement = Agreement.model_validate(parsed.data)
@@ -323,9 +361,16 @@ def _load_one(path: Path, label: str, problems: list[Problem], raw: bytes | None
         return None
     if agreement.signed_on is not None:
         # Once per parse (the result is cached): a signed file still holding "..." blanks.
-        problems.extend(Problem(label, dotted(loc), "'...' still to be filled in, in a signed "
-                                "agreement", line_of(loc), warning=True)
-                        for loc in _placeholders(parsed.data, markers=("...", "\u2026")))
+        problems.extend(
+            Problem(
+                label,
+                dotted(loc),
+                "'...' still to be filled in, in a signed agreement",
+                line_of(loc),
+                warning=True,
+            )
+            for loc in _placeholders(parsed.data, markers=("...", "\u2026"))
+        )
     return agreement
 
 
@@ -345,14 +390,23 @@ def _cross_check(catalog: Catalog) -> None:
         del catalog.agreements[agreement_id]
     for agreement_id, agreement in list(catalog.agreements.items()):
         if agreement.renews is not None and agreement.renews not in catalog.files:
-            catalog.problems.append(Problem(
-                f"agreements/{catalog.files[agreement_id].name}", "renews",
-                f"no agreement {agreement.renews!r} (agreements/{agreement.renews}.yaml)"))
+            catalog.problems.append(
+                Problem(
+                    f"agreements/{catalog.files[agreement_id].name}",
+                    "renews",
+                    f"no agreement {agreement.renews!r} (agreements/{agreement.renews}.yaml)",
+                )
+            )
             del catalog.agreements[agreement_id]
 
 
-AGREEMENT_NAMES = ("kesepakatan bersama", "nota kesepahaman", "perjanjian kerja sama",
-                   "rencana kerja", "memorandum of understanding")
+AGREEMENT_NAMES = (
+    "kesepakatan bersama",
+    "nota kesepahaman",
+    "perjanjian kerja sama",
+    "rencana kerja",
+    "memorandum of understanding",
+)
 
 
 def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Iterator[Problem]:
@@ -364,26 +418,45 @@ def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Itera
             for j, d in enumerate(wi.deliverables):
                 loc = f"work_items.{i}.deliverables.{j}.due"
                 if a.signed_on and d.due < a.signed_on:
-                    yield Problem(label, loc, f"{d.id} is due ({d.due}) before the agreement is "
-                                  f"signed ({a.signed_on})", warning=True)
+                    yield Problem(
+                        label,
+                        loc,
+                        f"{d.id} is due ({d.due}) before the agreement is signed ({a.signed_on})",
+                        warning=True,
+                    )
                 if end and d.due > end:
-                    yield Problem(label, loc, f"{d.id} is due ({d.due}) after the term ends ({end})",
-                                  warning=True)
+                    yield Problem(
+                        label, loc, f"{d.id} is due ({d.due}) after the term ends ({end})", warning=True
+                    )
         if a.signed_on is not None:
             for index, party in enumerate(a.parties):
                 if not party.address and party.org != office:
-                    yield Problem(label, f"parties.{index}.address", f"{party.role_name} "
-                                  f"({party.org}) has no address: the signed agreement shows a "
-                                  "dotted blank after \"berkedudukan di\"", warning=True)
+                    yield Problem(
+                        label,
+                        f"parties.{index}.address",
+                        f"{party.role_name} "
+                        f"({party.org}) has no address: the signed agreement shows a "
+                        'dotted blank after "berkedudukan di"',
+                        warning=True,
+                    )
         for index, basis in enumerate(a.legal_basis):
             if basis.casefold().startswith(AGREEMENT_NAMES):
-                yield Problem(label, f"legal_basis.{index}", "an agreement is not a peraturan "
-                              "perundang-undangan: cite the MoU through `parent` (the recitals "
-                              "cite it), not under the legal basis", warning=True)
+                yield Problem(
+                    label,
+                    f"legal_basis.{index}",
+                    "an agreement is not a peraturan "
+                    "perundang-undangan: cite the MoU through `parent` (the recitals "
+                    "cite it), not under the legal basis",
+                    warning=True,
+                )
         yield from _scope_warning(a, label)
         if agreement_status(a, as_of) == "expiring":
-            yield Problem(label, "ends_on" if a.ends_on else "duration_months",
-                          f"the agreement expires on {end} ({days_left(a, as_of)} days left)", warning=True)
+            yield Problem(
+                label,
+                "ends_on" if a.ends_on else "duration_months",
+                f"the agreement expires on {end} ({days_left(a, as_of)} days left)",
+                warning=True,
+            )
         yield from _lifecycle_warnings(catalog, original, label)
 
 
@@ -398,14 +471,24 @@ def _scope_warning(a: Agreement, label: str) -> Iterator[Problem]:
     first = texts[capitals[0]]
     example = first if len(first) <= 40 else first[:39].rstrip() + "…"
     if a.scope:
-        yield Problem(label, f"scope.{capitals[0]}", f"{len(capitals)} item(s) of the Ruang "
-                      f"Lingkup list start with a capital letter ({example!r}): items of a "
-                      "running list start in lower case", warning=True)
+        yield Problem(
+            label,
+            f"scope.{capitals[0]}",
+            f"{len(capitals)} item(s) of the Ruang "
+            f"Lingkup list start with a capital letter ({example!r}): items of a "
+            "running list start in lower case",
+            warning=True,
+        )
     else:
-        yield Problem(label, "scope", f"the Ruang Lingkup list is made of the work items' titles, "
-                      f"{len(capitals)} of which start with a capital letter ({example!r}): items of "
-                      "a running list start in lower case; write `scope:` with the items as they "
-                      "should read", warning=True)
+        yield Problem(
+            label,
+            "scope",
+            f"the Ruang Lingkup list is made of the work items' titles, "
+            f"{len(capitals)} of which start with a capital letter ({example!r}): items of "
+            "a running list start in lower case; write `scope:` with the items as they "
+            "should read",
+            warning=True,
+        )
 
 
 def _lifecycle_warnings(catalog: Catalog, a: Agreement, label: str) -> Iterator[Problem]:
@@ -413,14 +496,26 @@ def _lifecycle_warnings(catalog: Catalog, a: Agreement, label: str) -> Iterator[
     parent = catalog.agreements.get(a.parent) if a.parent else None
     if parent is not None and a.signed_on is not None:
         if parent.signed_on is None:
-            yield Problem(label, "signed_on", f"signed ({a.signed_on}) while its MoU {parent.id} "
-                          "is still a draft (no signed_on)", warning=True)
+            yield Problem(
+                label,
+                "signed_on",
+                f"signed ({a.signed_on}) while its MoU {parent.id} is still a draft (no signed_on)",
+                warning=True,
+            )
         elif a.signed_on < parent.signed_on:
-            yield Problem(label, "signed_on", f"signed ({a.signed_on}) before its MoU {parent.id} "
-                          f"({parent.signed_on})", warning=True)
+            yield Problem(
+                label,
+                "signed_on",
+                f"signed ({a.signed_on}) before its MoU {parent.id} ({parent.signed_on})",
+                warning=True,
+            )
         end = as_amended(a, date.max).end_date
         parent_end = as_amended(parent, date.max).end_date
         if parent_end is not None and (end is None or end > parent_end):
-            yield Problem(label, "ends_on" if a.ends_on or not a.duration_months else "duration_months",
-                          f"runs {'open-ended' if end is None else f'until {end}'}, past the term of "
-                          f"its MoU {parent.id} (until {parent_end})", warning=True)
+            yield Problem(
+                label,
+                "ends_on" if a.ends_on or not a.duration_months else "duration_months",
+                f"runs {'open-ended' if end is None else f'until {end}'}, past the term of "
+                f"its MoU {parent.id} (until {parent_end})",
+                warning=True,
+            )

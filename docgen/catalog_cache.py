@@ -22,8 +22,15 @@ from docgen.validation import Problem
 CACHE_FILE = Path(".docgen") / "cache" / "agreements.json"
 FORMAT = 1
 # The modules whose code decides what a file parses to.
-_SOURCES = ("models.py", "agreements.py", "validation.py", "indonesian.py", "catalog_cache.py",
-            "usertext.py", "safepath.py")
+_SOURCES = (
+    "models.py",
+    "agreements.py",
+    "validation.py",
+    "indonesian.py",
+    "catalog_cache.py",
+    "usertext.py",
+    "safepath.py",
+)
 
 Entry = tuple[bytes, Agreement | None, list[Problem]]
 
@@ -82,8 +89,11 @@ class DiskCache:
             return
         for name in stale:
             del self.entries[name]
-        payload = json.dumps({"format": FORMAT, "code": self.code, "files": self.entries},
-                             ensure_ascii=False, separators=(",", ":"))
+        payload = json.dumps(
+            {"format": FORMAT, "code": self.code, "files": self.entries},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
         try:
             from docgen.fsutil import atomic_write_bytes
 

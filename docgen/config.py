@@ -28,9 +28,8 @@ NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_c
 EXTRA_FIELDS = {"certificate": frozenset({"assessment_year"})}
 NUMBER_KINDS = ("letter", "certificate", "agreement")
 MAX_FORMAT = 200  # characters of a numbering format or verify_url
-MAX_WIDTH = 40    # of one field in it: "{seq:04d}" is 4
-CLOSING = ("Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami ucapkan "
-           "terima kasih.")
+MAX_WIDTH = 40  # of one field in it: "{seq:04d}" is 4
+CLOSING = "Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami ucapkan terima kasih."
 
 
 class Strict(BaseModel):
@@ -85,7 +84,7 @@ class Office(Strict):
     def _inside_templates(cls, value: str) -> str:
         parts = value.replace("\\", "/").split("/")
         if value and (value.startswith("/") or ":" in value or ".." in parts):
-            raise ValueError(f"{value!r}: name an image file inside templates/, e.g. \"logo.png\"")
+            raise ValueError(f'{value!r}: name an image file inside templates/, e.g. "logo.png"')
         return value
 
     @property
@@ -172,8 +171,7 @@ class Numbering(Strict):
         if "seq" not in fields:
             raise ValueError("the format must contain {seq}")
         try:
-            fmt.format(seq=1, year=2022, month=1, month_roman="I", day=1, unit_code="X",
-                       assessment_year=2021)
+            fmt.format(seq=1, year=2022, month=1, month_roman="I", day=1, unit_code="X", assessment_year=2021)
         except (ValueError, KeyError, IndexError) as exc:
             raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
         return fmt
@@ -197,8 +195,7 @@ class GradingScheme(Strict):
     def _wording_fields(cls, value: str) -> str:
         unknown = _format_fields(value) - {"grade", "label", "zone"}
         if unknown:
-            raise ValueError(f"unknown field {{{sorted(unknown)[0]}}}; use {{grade}}, {{label}} "
-                             "and {zone}")
+            raise ValueError(f"unknown field {{{sorted(unknown)[0]}}}; use {{grade}}, {{label}} and {{zone}}")
         return value
 
     @model_validator(mode="after")
@@ -215,14 +212,16 @@ class GradingScheme(Strict):
 
 
 class TrackerSettings(Strict):
-    url: str = ""   # a PostgreSQL URL; empty = the workspace's file tracker
+    url: str = ""  # a PostgreSQL URL; empty = the workspace's file tracker
 
     @field_validator("url")
     @classmethod
     def _no_password(cls, url: str) -> str:
         if url_has_password(url):
-            raise ValueError("holds a password; docgen.toml is shared and copied around: remove it "
-                             "and let libpq supply it (PGPASSWORD, ~/.pgpass, a service file)")
+            raise ValueError(
+                "holds a password; docgen.toml is shared and copied around: remove it "
+                "and let libpq supply it (PGPASSWORD, ~/.pgpass, a service file)"
+            )
         return url
 
 
@@ -248,8 +247,10 @@ class Config(Strict):
 
     @model_validator(mode="after")
     def _signatory_keys(self) -> Config:
-        for where, key in (("reports.prepared_by", self.reports.prepared_by),
-                           ("certificates.signatory", self.certificates.signatory)):
+        for where, key in (
+            ("reports.prepared_by", self.reports.prepared_by),
+            ("certificates.signatory", self.certificates.signatory),
+        ):
             if key and key not in self.signatories:
                 raise ValueError(f"{where}: {unknown_signatory(key, self)}")
         return self
@@ -290,7 +291,6 @@ def load_config(path: Path) -> Config:
     if lines or config is None:
         raise ConfigError(lines[0], problems=lines)
     return config
-
 
 
 def placeholder_fields(path: Path) -> list[str]:

@@ -15,8 +15,18 @@ DOTS = "............."
 
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -163,8 +173,7 @@ def tanggal_terbilang(d: date | str | None) -> str:
         return f"{DOTS}, tanggal {DOTS}, bulan {DOTS}, tahun {DOTS} (..-..-....)"
     d = _to_date(d)
     return (
-        f"{hari(d)}, tanggal {terbilang(d.day)}, bulan {bulan(d)}, "
-        f"tahun {terbilang(d.year)} ({d:%d-%m-%Y})"
+        f"{hari(d)}, tanggal {terbilang(d.day)}, bulan {bulan(d)}, tahun {terbilang(d.year)} ({d:%d-%m-%Y})"
     )
 
 

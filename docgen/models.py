@@ -112,8 +112,8 @@ class Amendment(Strict):
 
     title: Text
     on: IsoDate | None = None
-    number: str | None = None          # the office's number of the adendum
-    number_second: str | None = None   # the other party's number
+    number: str | None = None  # the office's number of the adendum
+    number_second: str | None = None  # the other party's number
     ends_on: IsoDate | None = None
     duration_months: Annotated[int, Field(ge=1, le=600)] | None = None
     work_items: list[WorkItemChange] = Field(default_factory=list)
@@ -124,8 +124,10 @@ def amendment_problems(agreement: Agreement) -> Iterator[str]:
     if not agreement.amendments:
         return
     if agreement.signed_on is None:
-        yield ("amendments: a draft is changed by editing it; amendments apply once the "
-               "agreement is signed (signed_on)")
+        yield (
+            "amendments: a draft is changed by editing it; amendments apply once the "
+            "agreement is signed (signed_on)"
+        )
     work = {wi.id: {d.id for d in wi.deliverables} for wi in agreement.work_items}
     owner = {d: wi for wi, ds in work.items() for d in ds}
     last: date | None = None
@@ -151,8 +153,7 @@ def amendment_problems(agreement: Agreement) -> Iterator[str]:
             for k, d in enumerate(wi.deliverables):
                 known = owner.get(d.id)
                 if known is not None and known != wi.id:
-                    yield (f"{at}.deliverables.{k}.id: deliverable {d.id!r} belongs to work item "
-                           f"{known!r}")
+                    yield (f"{at}.deliverables.{k}.id: deliverable {d.id!r} belongs to work item {known!r}")
                 elif known is None:
                     for name in ("title", "due"):
                         if getattr(d, name) is None:
@@ -212,8 +213,10 @@ class Agreement(Strict):
             try:
                 add_months(self.signed_on, self.duration_months)
             except (ValueError, OverflowError):
-                yield (f"duration_months: a term of {self.duration_months} months from "
-                       f"{self.signed_on} runs past 9999-12-31, the last date docgen handles")
+                yield (
+                    f"duration_months: a term of {self.duration_months} months from "
+                    f"{self.signed_on} runs past 9999-12-31, the last date docgen handles"
+                )
         if self.kind == "mou" and self.parent:
             yield "parent: an MoU implements no other agreement; remove parent"
         if self.kind != "mou":

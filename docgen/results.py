@@ -27,7 +27,7 @@ from docgen.usertext import problem
 
 MAX_FILE_BYTES = 50 << 20  # a sheet of ten thousand rows is about 1 MB
 MAX_ROWS = 100_000
-MAX_NAME = 500             # characters of a recipient's name (the longest agency: ~150)
+MAX_NAME = 500  # characters of a recipient's name (the longest agency: ~150)
 REQUIRED = ("instansi", "nilai")
 OPTIONAL = ("unit", "predikat")
 HEADER_SEARCH_ROWS = 10  # a title or a blank line may sit above the header
@@ -39,7 +39,7 @@ TWO_PLACES = Decimal("0.01")
 class ResultRow:
     row: int
     recipient: str
-    score: Decimal          # rounded to two decimals, 0..100
+    score: Decimal  # rounded to two decimals, 0..100
     unit: str = ""
     predikat: str = ""
 
@@ -53,7 +53,7 @@ class RowError:
 @dataclass
 class Results:
     path: Path
-    label: str              # how messages name the file
+    label: str  # how messages name the file
     rows: list[ResultRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
@@ -72,8 +72,9 @@ def read_results(path: Path, label: str | None = None) -> Results:
     elif suffix in (".xlsx", ".xlsm"):
         table = _xlsx_rows(path, label)
     elif suffix in (".xls", ".ods", ".numbers"):
-        raise InputError(f"{label}: {suffix} files cannot be read; save the sheet as .xlsx or "
-                         "as CSV UTF-8 (.csv)")
+        raise InputError(
+            f"{label}: {suffix} files cannot be read; save the sheet as .xlsx or as CSV UTF-8 (.csv)"
+        )
     else:
         raise InputError(f"{label}: unknown file type {suffix or '(none)'}; give a .csv or .xlsx file")
     return _parse(table, path, label, strict_width=suffix == ".csv")
@@ -88,8 +89,9 @@ def _csv_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{label}: line {line}: not UTF-8 text; in Excel save it as "
-                         "\"CSV UTF-8 (Comma delimited)\"") from exc
+        raise InputError(
+            f'{label}: line {line}: not UTF-8 text; in Excel save it as "CSV UTF-8 (Comma delimited)"'
+        ) from exc
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -151,8 +153,7 @@ def _header(cell: Any) -> str:
     return " ".join(str(cell or "").replace("\ufeff", "").split()).casefold()
 
 
-def _parse(table: list[tuple[int, list[Any]]], path: Path, label: str, *,
-           strict_width: bool) -> Results:
+def _parse(table: list[tuple[int, list[Any]]], path: Path, label: str, *, strict_width: bool) -> Results:
     header_at = None
     for index, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
         if set(REQUIRED) <= {_header(c) for c in cells}:
@@ -161,8 +162,9 @@ def _parse(table: list[tuple[int, list[Any]]], path: Path, label: str, *,
     if header_at is None:
         first = next((cells for _, cells in table if any(_text(c) for c in cells)), [])
         found = ", ".join(repr(_text(c)) for c in first if _text(c)) or "nothing"
-        raise InputError(f"{label}: no header row with the columns 'instansi' and 'nilai' "
-                         f"(the first row holds {found})")
+        raise InputError(
+            f"{label}: no header row with the columns 'instansi' and 'nilai' (the first row holds {found})"
+        )
     header_row, header = table[header_at]
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
@@ -172,16 +174,22 @@ def _parse(table: list[tuple[int, list[Any]]], path: Path, label: str, *,
                 raise InputError(f"{label}: row {header_row}: column '{name}' appears twice")
             columns[name] = index
     results = Results(path, label)
-    for number, cells in table[header_at + 1:]:
+    for number, cells in table[header_at + 1 :]:
         if not any(_text(c) for c in cells):
             continue  # a blank row
         width = max(i + 1 for i, c in enumerate(cells) if _text(c))
         if strict_width and width > len(header):
             # "Dinas X,Pemkot,90,54" reads as nilai 90 plus a stray 54: never guess.
-            results.errors.append(RowError(number, (
-                f"{width} cells but the header has {len(header)} columns; "
-                "a decimal comma in a comma-separated file must be quoted (\"90,54\"), "
-                "or use ; as the separator")))
+            results.errors.append(
+                RowError(
+                    number,
+                    (
+                        f"{width} cells but the header has {len(header)} columns; "
+                        'a decimal comma in a comma-separated file must be quoted ("90,54"), '
+                        "or use ; as the separator"
+                    ),
+                )
+            )
             continue
         results_row = _row(number, cells, columns)
         if isinstance(results_row, RowError):
@@ -217,14 +225,20 @@ def _row(number: int, cells: list[Any], columns: dict[str, int]) -> ResultRow | 
         if message:
             return RowError(number, f"{name}: {message}")
     if len(recipient) > MAX_NAME:
-        return RowError(number, f"instansi: {len(recipient)} characters; a recipient's name has at "
-                        f"most {MAX_NAME}")
+        return RowError(
+            number, f"instansi: {len(recipient)} characters; a recipient's name has at most {MAX_NAME}"
+        )
     try:
         score = parse_score(_cell(cells, columns, "nilai"))
     except ValueError as exc:
         return RowError(number, f"nilai: {exc}")
-    return ResultRow(number, recipient, score, _text(_cell(cells, columns, "unit")),
-                     _text(_cell(cells, columns, "predikat")))
+    return ResultRow(
+        number,
+        recipient,
+        score,
+        _text(_cell(cells, columns, "unit")),
+        _text(_cell(cells, columns, "predikat")),
+    )
 
 
 def parse_score(value: Any) -> Decimal:

@@ -21,8 +21,18 @@ from pathlib import Path
 from docgen.errors import InputError
 
 # Names Windows reserves for devices, whatever the extension ("con.docx" is the console).
-RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                            *(f"lpt{i}" for i in range(10)), "conin$", "conout$"})
+RESERVED_NAMES = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{i}" for i in range(10)),
+        *(f"lpt{i}" for i in range(10)),
+        "conin$",
+        "conout$",
+    }
+)
 
 
 class NotRegularFile(OSError):
@@ -79,8 +89,9 @@ def check_write(root: Path, target: Path, *, folder: bool = False) -> Path:
         current = current / part
         shown = _label(root, current)
         if is_reserved_name(part):
-            raise InputError(f"{shown}: {part!r} is a device name on Windows; "
-                             "docgen never writes a file of that name")
+            raise InputError(
+                f"{shown}: {part!r} is a device name on Windows; docgen never writes a file of that name"
+            )
         try:
             st = os.lstat(current)
         except FileNotFoundError:
@@ -88,12 +99,13 @@ def check_write(root: Path, target: Path, *, folder: bool = False) -> Path:
         except OSError as exc:
             raise InputError(f"{shown}: cannot write here: {exc.strerror or exc}") from exc
         if _is_link(current, st):
-            raise InputError(f"{shown}: is a symbolic link; docgen does not write through links "
-                             "inside the workspace (replace it with a real folder or file)")
+            raise InputError(
+                f"{shown}: is a symbolic link; docgen does not write through links "
+                "inside the workspace (replace it with a real folder or file)"
+            )
         last = index == len(rel.parts) - 1
         if last and not folder and not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{shown}: exists and is {_kind(st.st_mode)}, not a file docgen "
-                             "can replace")
+            raise InputError(f"{shown}: exists and is {_kind(st.st_mode)}, not a file docgen can replace")
         if (folder or not last) and not stat.S_ISDIR(st.st_mode):
             raise InputError(f"{shown}: is not a folder")
     return target
@@ -110,8 +122,10 @@ def source_problem(root: Path, path: Path) -> str | None:
     except (OSError, RuntimeError) as exc:  # a link loop, a name too long...
         return f"cannot read: {getattr(exc, 'strerror', None) or exc}"
     if not resolved.is_relative_to(root.resolve()):
-        return (f"links to {resolved}, outside the workspace; docgen reads agreement files "
-                "and templates only inside it")
+        return (
+            f"links to {resolved}, outside the workspace; docgen reads agreement files "
+            "and templates only inside it"
+        )
     if not stat.S_ISREG(st.st_mode):
         return f"is {_kind(st.st_mode)}, not a regular file"
     return None
@@ -135,8 +149,7 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise NotRegularFile(path, _kind(st.st_mode))
         if limit is not None and st.st_size > limit:
-            raise OSError(errno.EFBIG, f"too large ({st.st_size:,} bytes; at most {limit:,})",
-                          str(path))
+            raise OSError(errno.EFBIG, f"too large ({st.st_size:,} bytes; at most {limit:,})", str(path))
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
@@ -148,7 +161,6 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
 def safe_stem(text: str) -> str:
     """A file-name stem that is not a Windows device name ("con" becomes "con-file")."""
     return f"{text}-file" if is_reserved_name(text) else text
-
 
 
 # What docgen's atomic writes leave behind when killed mid-write.

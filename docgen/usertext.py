@@ -13,16 +13,26 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-_NONCHARACTERS = "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}"
-                         for plane in range(0, 0x110000, 0x10000))
-BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                       + re.escape(_NONCHARACTERS) + "]")
-_NAMES = {0: "NUL", 7: "bell", 8: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
-          0x0D: "carriage return", 0x1B: "escape", 0x7F: "delete"}
+_NONCHARACTERS = "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+)
+BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + re.escape(_NONCHARACTERS) + "]"
+)
+_NAMES = {
+    0: "NUL",
+    7: "bell",
+    8: "backspace",
+    0x0B: "vertical tab",
+    0x0C: "form feed",
+    0x0D: "carriage return",
+    0x1B: "escape",
+    0x7F: "delete",
+}
 
 
 def describe(char: str) -> str:
-    """"U+000B (vertical tab)"."""
+    """ "U+000B (vertical tab)"."""
     code = ord(char)
     if code in _NAMES:
         name = _NAMES[code]
@@ -46,8 +56,10 @@ def problem(text: str) -> str | None:
     char = bad_char(text)
     if char is None:
         return None
-    return (f"contains {describe(char)}, which text may not hold (only newline and tab among "
-            "the control characters); remove it")
+    return (
+        f"contains {describe(char)}, which text may not hold (only newline and tab among "
+        "the control characters); remove it"
+    )
 
 
 def bad_text(data: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], str]]:

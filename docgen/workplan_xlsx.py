@@ -41,26 +41,90 @@ from docgen.results import _text
 
 HEADER_SEARCH_ROWS = 30
 FIELDS: dict[str, tuple[str, ...]] = {
-    "work_item": ("kegiatan", "program kegiatan", "uraian kegiatan", "rencana kegiatan",
-                  "nama kegiatan", "program"),
-    "deliverable": ("keluaran", "output", "keluaran output", "output keluaran", "hasil",
-                    "hasil keluaran", "target", "sasaran", "target keluaran"),
-    "due": ("batas waktu", "waktu", "waktu pelaksanaan", "jadwal", "jadwal pelaksanaan",
-            "target waktu", "tenggat", "tenggat waktu", "tanggal", "tanggal target"),
-    "responsible": ("penanggung jawab", "penanggungjawab", "pj", "pelaksana", "pihak",
-                    "penanggung jawab pelaksana"),
-    "evidence": ("bukti", "bukti dukung", "data dukung", "dokumen bukti", "bukti pelaksanaan",
-                 "dokumen pendukung", "evidence"),
+    "work_item": (
+        "kegiatan",
+        "program kegiatan",
+        "uraian kegiatan",
+        "rencana kegiatan",
+        "nama kegiatan",
+        "program",
+    ),
+    "deliverable": (
+        "keluaran",
+        "output",
+        "keluaran output",
+        "output keluaran",
+        "hasil",
+        "hasil keluaran",
+        "target",
+        "sasaran",
+        "target keluaran",
+    ),
+    "due": (
+        "batas waktu",
+        "waktu",
+        "waktu pelaksanaan",
+        "jadwal",
+        "jadwal pelaksanaan",
+        "target waktu",
+        "tenggat",
+        "tenggat waktu",
+        "tanggal",
+        "tanggal target",
+    ),
+    "responsible": (
+        "penanggung jawab",
+        "penanggungjawab",
+        "pj",
+        "pelaksana",
+        "pihak",
+        "penanggung jawab pelaksana",
+    ),
+    "evidence": (
+        "bukti",
+        "bukti dukung",
+        "data dukung",
+        "dokumen bukti",
+        "bukti pelaksanaan",
+        "dokumen pendukung",
+        "evidence",
+    ),
     "no": ("no", "nomor", "no urut"),
 }
 REQUIRED = ("work_item", "deliverable", "due", "responsible")
-LABELS = {"work_item": "Kegiatan", "deliverable": "Keluaran", "due": "Batas Waktu",
-          "responsible": "Penanggung Jawab", "evidence": "Bukti", "no": "No"}
+LABELS = {
+    "work_item": "Kegiatan",
+    "deliverable": "Keluaran",
+    "due": "Batas Waktu",
+    "responsible": "Penanggung Jawab",
+    "evidence": "Bukti",
+    "no": "No",
+}
 
 _MONTHS = {name.casefold(): i for i, name in enumerate(BULAN, 1)}
-_MONTHS.update({"jan": 1, "feb": 2, "peb": 2, "pebruari": 2, "mar": 3, "apr": 4, "jun": 6,
-                "jul": 7, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "sep": 9, "sept": 9,
-                "okt": 10, "nov": 11, "nop": 11, "nopember": 11, "des": 12})
+_MONTHS.update(
+    {
+        "jan": 1,
+        "feb": 2,
+        "peb": 2,
+        "pebruari": 2,
+        "mar": 3,
+        "apr": 4,
+        "jun": 6,
+        "jul": 7,
+        "agu": 8,
+        "agt": 8,
+        "ags": 8,
+        "agus": 8,
+        "sep": 9,
+        "sept": 9,
+        "okt": 10,
+        "nov": 11,
+        "nop": 11,
+        "nopember": 11,
+        "des": 12,
+    }
+)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -127,8 +191,9 @@ def parse_due(value: Any) -> date:
     if match and match.group(1) in _MONTHS:
         year, month = int(match.group(2)), _MONTHS[match.group(1)]
         return date(year, month, calendar.monthrange(year, month)[1])
-    match = re.fullmatch(r"(triwulan|tw|kuartal|semester|smt)\s+(iv|iii|ii|i|[1-4])\s+(?:tahun\s+)?(\d{4})",
-                         folded)
+    match = re.fullmatch(
+        r"(triwulan|tw|kuartal|semester|smt)\s+(iv|iii|ii|i|[1-4])\s+(?:tahun\s+)?(\d{4})", folded
+    )
     if match:
         kind, part, year = match.group(1), _ROMAN[match.group(2)], int(match.group(3))
         months = 6 if kind in ("semester", "smt") else 3
@@ -164,12 +229,10 @@ def parse_responsible(value: Any, first_names: list[str], second_names: list[str
         return "first"
     if second:
         return "second"
-    raise ValueError(f"{_text(value)!r} names neither party (write PIHAK PERTAMA, PIHAK KEDUA "
-                     "or PARA PIHAK)")
+    raise ValueError(f"{_text(value)!r} names neither party (write PIHAK PERTAMA, PIHAK KEDUA or PARA PIHAK)")
 
 
-def read_work_plan(path: Path, label: str, first_names: list[str],
-                   second_names: list[str]) -> WorkPlan:
+def read_work_plan(path: Path, label: str, first_names: list[str], second_names: list[str]) -> WorkPlan:
     """The work items of the matrix in `path`; `*_names` are the parties' names (folded)."""
     if not path.exists():
         raise NotFoundError(f"{label}: no such file")
@@ -184,8 +247,9 @@ def read_work_plan(path: Path, label: str, first_names: list[str],
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(f"{label}: not a readable .xlsx workbook ({exc})") from exc
     try:
-        return _read(workbook.worksheets[0], label,
-                     [_norm(n) for n in first_names], [_norm(n) for n in second_names])
+        return _read(
+            workbook.worksheets[0], label, [_norm(n) for n in first_names], [_norm(n) for n in second_names]
+        )
     finally:
         workbook.close()
 
@@ -243,19 +307,27 @@ def _find_header(sheet: Any, value: Any, label: str) -> tuple[int, dict[str, int
         if {"work_item", "deliverable", "due"} <= set(columns):
             missing = [LABELS[k] for k in REQUIRED if k not in columns]
             if missing:
-                raise InputError(f"{label}: row {r}: no {' or '.join(missing)} column "
-                                 f"(the header names {', '.join(LABELS[k] for k in columns)})")
+                raise InputError(
+                    f"{label}: row {r}: no {' or '.join(missing)} column "
+                    f"(the header names {', '.join(LABELS[k] for k in columns)})"
+                )
             return r, columns
-    raise InputError(f"{label}: no header row with the columns Kegiatan, Keluaran, Batas Waktu "
-                     f"and Penanggung Jawab in the first {HEADER_SEARCH_ROWS} rows")
+    raise InputError(
+        f"{label}: no header row with the columns Kegiatan, Keluaran, Batas Waktu "
+        f"and Penanggung Jawab in the first {HEADER_SEARCH_ROWS} rows"
+    )
 
 
 Item = tuple[str, tuple[Any, ...]]  # a work item's title and what identifies it
 
 
-def _work_item(r: int, texts: dict[str, str], columns: dict[str, int],
-               merged: dict[tuple[int, int], tuple[int, int, int, int]], previous: Item | None
-               ) -> Item | None:
+def _work_item(
+    r: int,
+    texts: dict[str, str],
+    columns: dict[str, int],
+    merged: dict[tuple[int, int], tuple[int, int, int, int]],
+    previous: Item | None,
+) -> Item | None:
     """The work item of row `r`: a merged cell's, the row's own text (the same text as the
     row above: the same work item), or, left blank, the one above."""
     title = texts.get("work_item", "")
@@ -269,8 +341,15 @@ def _work_item(r: int, texts: dict[str, str], columns: dict[str, int],
     return previous
 
 
-def _row(r: int, cells: dict[str, Any], texts: dict[str, str], item: Item,
-         first_names: list[str], second_names: list[str], errors: list[str]) -> Row | None:
+def _row(
+    r: int,
+    cells: dict[str, Any],
+    texts: dict[str, str],
+    item: Item,
+    first_names: list[str],
+    second_names: list[str],
+    errors: list[str],
+) -> Row | None:
     where = f"row {r}"
     title, key = item
     responsible = None
@@ -280,8 +359,9 @@ def _row(r: int, cells: dict[str, Any], texts: dict[str, str], item: Item,
         except ValueError as exc:
             errors.append(f"{where}: {LABELS['responsible']}: {exc}")
             return None
-    row = Row(r, title, key, responsible, texts.get("deliverable") or None,
-              evidence=texts.get("evidence") or None)
+    row = Row(
+        r, title, key, responsible, texts.get("deliverable") or None, evidence=texts.get("evidence") or None
+    )
     if row.deliverable is None:
         if texts.get("due"):
             errors.append(f"{where}: {LABELS['deliverable']}: empty, but a Batas Waktu is given")
@@ -298,20 +378,26 @@ def _row(r: int, cells: dict[str, Any], texts: dict[str, str], item: Item,
 def _group(rows: list[Row], errors: list[str]) -> list[dict[str, Any]]:
     items: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
-        item = items.setdefault(row.work_item_key, {"title": row.work_item, "responsible": None,
-                                                    "row": row.row, "deliverables": []})
+        item = items.setdefault(
+            row.work_item_key,
+            {"title": row.work_item, "responsible": None, "row": row.row, "deliverables": []},
+        )
         if row.responsible is not None:
             if item["responsible"] is None:
                 item["responsible"] = row.responsible
             elif item["responsible"] != row.responsible:
-                errors.append(f"row {row.row}: {LABELS['responsible']}: {row.responsible}, but the "
-                              f"work item of row {item['row']} is {item['responsible']}: one "
-                              "responsible party per work item")
+                errors.append(
+                    f"row {row.row}: {LABELS['responsible']}: {row.responsible}, but the "
+                    f"work item of row {item['row']} is {item['responsible']}: one "
+                    "responsible party per work item"
+                )
         if row.deliverable is not None:
-            item["deliverables"].append({"title": row.deliverable, "due": row.due,
-                                         "evidence": row.evidence, "row": row.row})
+            item["deliverables"].append(
+                {"title": row.deliverable, "due": row.due, "evidence": row.evidence, "row": row.row}
+            )
     for item in items.values():
         if item["responsible"] is None:
-            errors.append(f"row {item['row']}: {LABELS['responsible']}: empty for the work item "
-                          f"{item['title']!r}")
+            errors.append(
+                f"row {item['row']}: {LABELS['responsible']}: empty for the work item {item['title']!r}"
+            )
     return list(items.values())

@@ -73,8 +73,9 @@ def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Wor
         try:
             return Workspace(root.resolve(strict=True))
         except (OSError, RuntimeError) as exc:
-            raise WorkspaceError(f"{root}: cannot use this folder: "
-                                 f"{getattr(exc, 'strerror', None) or exc}") from exc
+            raise WorkspaceError(
+                f"{root}: cannot use this folder: {getattr(exc, 'strerror', None) or exc}"
+            ) from exc
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if _holds_config(folder):

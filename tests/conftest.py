@@ -43,8 +43,7 @@ class Run:
         return json.loads(self.stdout)
 
 
-def make_workspace(root: Path, files: dict[str, str | bytes] | None = None,
-                   config: str = CONFIG) -> Path:
+def make_workspace(root: Path, files: dict[str, str | bytes] | None = None, config: str = CONFIG) -> Path:
     """A workspace in `root` holding docgen.toml and `files` (paths relative to root)."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "docgen.toml").write_text(config, encoding="utf-8")
@@ -108,6 +107,7 @@ def tracker_history(root: Path, agreement_id: str | None = None):
 
 
 # --- PostgreSQL: a real server (see tests/pg_server.py), a fresh database per test ----------
+
 
 def _skip_pg(reason: str) -> NoReturn:
     pytest.skip(f"PostgreSQL tests skipped: {reason}")

@@ -12,7 +12,10 @@ from pathlib import Path
 from tests.conftest import CONFIG as BASE
 from tests.conftest import make_workspace
 
-CONFIG = BASE.replace('address = "Jl. Polisi Militer No. 3, Kupang"\n', """\
+CONFIG = (
+    BASE.replace(
+        'address = "Jl. Polisi Militer No. 3, Kupang"\n',
+        """\
 address = "Jalan Polisi Militer Nomor 3, Kupang"
 letterhead = ["OMBUDSMAN REPUBLIK INDONESIA", "PERWAKILAN PROVINSI NUSA TENGGARA TIMUR"]
 postcode = "85228"
@@ -20,7 +23,9 @@ phone = "(0380) 8438383"
 website = "www.ombudsman.go.id"
 email = "ntt@ombudsman.go.id"
 logo = "lambang.png"
-""") + """\
+""",
+    )
+    + """\
 nip = "197001012005011001"
 
 [signatories.ketua]
@@ -53,6 +58,7 @@ letter = "B/{seq:03d}/{unit_code}/KM.01/{month_roman}/{year}"
 certificate = "{seq:04d}/PHG/{unit_code}/{assessment_year}/{month_roman}/{year}"
 agreement = "{seq:02d}/KB/{unit_code}/{month_roman}/{year}"
 """
+)
 
 MOU = """\
 id: mou-ntt
@@ -159,7 +165,13 @@ def logo_png() -> bytes:
 
 
 def make_full_workspace(root: Path) -> Path:
-    return make_workspace(root, {
-        "agreements/mou-ntt.yaml": MOU, "agreements/renja-ntt.yaml": RENJA,
-        "results/kepatuhan-2022.csv": RESULTS, "templates/lambang.png": logo_png(),
-    }, config=CONFIG)
+    return make_workspace(
+        root,
+        {
+            "agreements/mou-ntt.yaml": MOU,
+            "agreements/renja-ntt.yaml": RENJA,
+            "results/kepatuhan-2022.csv": RESULTS,
+            "templates/lambang.png": logo_png(),
+        },
+        config=CONFIG,
+    )

@@ -70,17 +70,42 @@ class Server:
         if self.as_root:
             shutil.chown(self.folder, "postgres", "postgres")
         if not self.data.exists():
-            self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                      "--no-sync", "--no-instructions")
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            )
         self.resume()
         return self
 
     def resume(self) -> None:
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   f"-c synchronous_commit={'on' if self.durable else 'off'} -c full_page_writes=off "
-                   "-c max_connections=100")
-        done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
-                         "-w", "-t", "60", "start", check=False)
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c synchronous_commit={'on' if self.durable else 'off'} -c full_page_writes=off "
+            "-c max_connections=100"
+        )
+        done = self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+            check=False,
+        )
         if done.returncode != 0:
             log = self.log.read_text(errors="replace") if self.log.exists() else ""
             raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()} {log[-2000:]}")
@@ -105,8 +130,10 @@ def admin_url(missing: Callable[[str], NoReturn], *, durable: bool = False) -> I
         return
     bindir = find_bin()
     if bindir is None:
-        missing("no server: set DOCGEN_TEST_PG_URL to an admin URL, or install PostgreSQL's "
-                "server programs (`bash .ci/run` does both)")
+        missing(
+            "no server: set DOCGEN_TEST_PG_URL to an admin URL, or install PostgreSQL's "
+            "server programs (`bash .ci/run` does both)"
+        )
     try:
         server = Server(bindir, durable=durable).start()
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:

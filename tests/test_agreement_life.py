@@ -42,8 +42,9 @@ work_items:
 
 def text_of(path) -> str:
     doc = Document(str(path))
-    return "\n".join([p.text for p in doc.paragraphs]
-                     + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    return "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    )
 
 
 # --- sign ---------------------------------------------------------------------------------
@@ -52,29 +53,35 @@ def text_of(path) -> str:
 def test_sign_writes_number_and_date_keeping_the_file_as_written(workspace, cli):
     ws = workspace(files(renja_b=DRAFT))
     path = ws / "agreements" / "renja-b.yaml"
-    run = cli(ws, "agreement", "sign", "renja-b", "--on", "2023-02-06", "--number-second",
-              "120/45/BO/2023")
+    run = cli(ws, "agreement", "sign", "renja-b", "--on", "2023-02-06", "--number-second", "120/45/BO/2023")
     assert run.exit_code == 0, run.stderr
     assert run.stdout.strip() == "01/KB/PW24/II/2023"
     text = path.read_text(encoding="utf-8")
     # only the two lines are new (the scaffold's hint gives way): comments and layout kept
-    expected = DRAFT.replace("# signed_on: YYYY-MM-DD        # leave out while this is a draft\n",
-                             "signed_on: 2023-02-06\n")
-    expected = expected.replace("duration_months: 12\n", "duration_months: 12\nnumbers: "
-                                "{first: 01/KB/PW24/II/2023, second: 120/45/BO/2023}\n")
+    expected = DRAFT.replace(
+        "# signed_on: YYYY-MM-DD        # leave out while this is a draft\n", "signed_on: 2023-02-06\n"
+    )
+    expected = expected.replace(
+        "duration_months: 12\n",
+        "duration_months: 12\nnumbers: {first: 01/KB/PW24/II/2023, second: 120/45/BO/2023}\n",
+    )
     assert text == expected
     shown = cli(ws, "agreement", "show", "renja-b", "--as-of", "2023-03-01", "--json").json()
     assert shown["status"] == "active" and shown["signed_on"] == "2023-02-06"
     assert shown["numbers"] == {"first": "01/KB/PW24/II/2023", "second": "120/45/BO/2023"}
     (record,) = tracker_rows(ws, "numbers")
-    assert (record["kind"], record["on"], record["ref"]) == ("agreement", "2023-02-06",
-                                                             {"agreement": "renja-b"})
+    assert (record["kind"], record["on"], record["ref"]) == (
+        "agreement",
+        "2023-02-06",
+        {"agreement": "renja-b"},
+    )
     assert cli(ws, "check", "--as-of", "2023-03-01").exit_code == 0
 
 
 def test_sign_fills_the_numbers_placeholder_in_place(workspace, cli):
-    draft = DRAFT.replace("duration_months: 12\n", 'duration_months: 12\nnumbers: {first: "...", '
-                          'second: "..."}\n')
+    draft = DRAFT.replace(
+        "duration_months: 12\n", 'duration_months: 12\nnumbers: {first: "...", second: "..."}\n'
+    )
     ws = workspace(files(renja_b=draft))
     assert cli(ws, "agreement", "sign", "renja-b", "--on", "2023-02-06").exit_code == 0
     text = (ws / "agreements" / "renja-b.yaml").read_text(encoding="utf-8")
@@ -82,14 +89,18 @@ def test_sign_fills_the_numbers_placeholder_in_place(workspace, cli):
     # the other party's number is still a placeholder: a warning, never an error
     check = cli(ws, "check", "--as-of", "2023-03-01")
     assert check.exit_code == 0
-    assert ("warning: agreements/renja-b.yaml: numbers.second: '...' still to be filled in, in a "
-            "signed agreement") in check.stderr
+    assert (
+        "warning: agreements/renja-b.yaml: numbers.second: '...' still to be filled in, in a signed agreement"
+    ) in check.stderr
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (("Rapat koordinasi triwulan I", "TODO keluaran"), "placeholder still to be filled in"),
-    (("due: 2023-03-31", "due: 2023-02-30"), "is not a valid date"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("Rapat koordinasi triwulan I", "TODO keluaran"), "placeholder still to be filled in"),
+        (("due: 2023-03-31", "due: 2023-02-30"), "is not a valid date"),
+    ],
+)
 def test_sign_refuses_a_file_with_errors_and_takes_no_number(workspace, cli, change, message):
     ws = workspace(files(renja_b=DRAFT.replace(*change)))
     before = (ws / "agreements" / "renja-b.yaml").read_bytes()
@@ -105,7 +116,8 @@ def test_sign_refuses_a_file_with_errors_and_takes_no_number(workspace, cli, cha
 def test_sign_refusals(workspace, cli):
     ws = workspace(files(renja_b=DRAFT))
     assert cli(ws, "agreement", "sign", "nope", "--on", "2023-02-06").stderr.startswith(
-        "nope: no such agreement")
+        "nope: no such agreement"
+    )
     run = cli(ws, "agreement", "sign", "renja-a", "--on", "2023-02-06")
     assert run.exit_code == 1 and run.stderr.startswith("renja-a: already signed on 2022-02-08")
     assert cli(ws, "agreement", "sign", "renja-b", "--on", "06-02-2023").exit_code == 2
@@ -124,14 +136,21 @@ def test_a_failed_commit_takes_no_number_and_leaves_the_file(workspace, cli):
 
 def test_signing_warnings(workspace, cli):
     mou = MOU.replace("signed_on: 2021-12-20", "signed_on: 2023-03-01")
-    ws = workspace({"agreements/mou-a.yaml": mou, "agreements/renja-b.yaml": DRAFT.replace(
-        "duration_months: 12", "ends_on: 2029-12-31")})
+    ws = workspace(
+        {
+            "agreements/mou-a.yaml": mou,
+            "agreements/renja-b.yaml": DRAFT.replace("duration_months: 12", "ends_on: 2029-12-31"),
+        }
+    )
     run = cli(ws, "agreement", "sign", "renja-b", "--on", "2023-02-06")
     assert run.exit_code == 0, run.stderr
-    assert ("warning: agreements/renja-b.yaml: signed_on: signed (2023-02-06) before its MoU mou-a "
-            "(2023-03-01)") in run.stderr
-    assert ("warning: agreements/renja-b.yaml: ends_on: runs until 2029-12-31, past the term of its "
-            "MoU mou-a (until 2028-02-29)") in run.stderr
+    assert (
+        "warning: agreements/renja-b.yaml: signed_on: signed (2023-02-06) before its MoU mou-a (2023-03-01)"
+    ) in run.stderr
+    assert (
+        "warning: agreements/renja-b.yaml: ends_on: runs until 2029-12-31, past the term of its "
+        "MoU mou-a (until 2028-02-29)"
+    ) in run.stderr
     check = cli(ws, "check", "--as-of", "2023-03-01")
     assert check.exit_code == 0 and "before its MoU mou-a" in check.stderr
 
@@ -141,21 +160,26 @@ def test_backdated_agreement_number_is_a_warning(workspace, cli):
     cli(ws, "number", "next", "agreement", "--on", "2023-03-01")
     run = cli(ws, "agreement", "sign", "renja-b", "--on", "2023-02-06")
     assert run.exit_code == 0
-    assert ("warning: agreement numbers: the next number is dated 2023-02-06, before "
-            "01/KB/PW24/III/2023 of 2023-03-01: the number is backdated") in run.stderr
+    assert (
+        "warning: agreement numbers: the next number is dated 2023-02-06, before "
+        "01/KB/PW24/III/2023 of 2023-03-01: the number is backdated"
+    ) in run.stderr
 
 
 def test_done_before_signing_is_a_warning(workspace, cli):
     ws = workspace(files())
     run = cli(ws, "deliverable", "set", "renja-a", "W1-D2", "--status", "done", "--on", "2022-01-15")
     assert run.exit_code == 0
-    assert ("warning: renja-a W1-D2: marked done on 2022-01-15, before the agreement was signed "
-            "(2022-02-08)") in run.stderr
+    assert (
+        "warning: renja-a W1-D2: marked done on 2022-01-15, before the agreement was signed (2022-02-08)"
+    ) in run.stderr
 
 
 # --- amendments -----------------------------------------------------------------------------
 
-AMENDED = RENJA + """\
+AMENDED = (
+    RENJA
+    + """\
 amendments:
   - number: 09/KB/PW24/XII/2022
     on: 2022-12-15
@@ -172,6 +196,7 @@ amendments:
         deliverables:
           - {id: W2-D1, title: Laporan evaluasi, due: 2023-06-15}
 """
+)
 
 
 def test_the_agreement_as_amended_on_the_date(workspace, cli):
@@ -181,8 +206,11 @@ def test_the_agreement_as_amended_on_the_date(workspace, cli):
     after = cli(ws, "agreement", "show", "renja-a", "--as-of", "2023-01-15", "--json").json()
     assert after["status"] == "active" and after["ends_on"] == "2023-06-30"
     assert [(d["id"], d["due"]) for d in after["deliverables"]] == [
-        ("W1-D1", "2022-03-31"), ("W1-D2", "2023-03-31"), ("W1-D3", "2023-05-31"),
-        ("W2-D1", "2023-06-15")]
+        ("W1-D1", "2022-03-31"),
+        ("W1-D2", "2023-03-31"),
+        ("W1-D3", "2023-05-31"),
+        ("W2-D1", "2023-06-15"),
+    ]
     assert [am["in_force"] for am in after["amendments"]] == [True]
     # monitor: W1-D2 moved to 2023: no longer overdue in January; the term is extended
     report = cli(ws, "monitor", "--as-of", "2023-01-15", "--json").json()
@@ -190,26 +218,44 @@ def test_the_agreement_as_amended_on_the_date(workspace, cli):
     assert (row["status"], row["total"], row["overdue"], row["amendments"]) == ("active", 4, 1, 1)
     assert [r["id"] for r in report["overdue"]] == ["W1-D1"]
     # a deliverable the adendum added can be reported
-    assert cli(ws, "deliverable", "set", "renja-a", "W2-D1", "--status", "done", "--on",
-               "2023-06-01").exit_code == 0
+    assert (
+        cli(ws, "deliverable", "set", "renja-a", "W2-D1", "--status", "done", "--on", "2023-06-01").exit_code
+        == 0
+    )
     listing = cli(ws, "deliverable", "list", "renja-a", "--as-of", "2023-06-02", "--json").json()
     assert {r["id"]: r["status"] for r in listing}["W2-D1"] == "done"
 
 
-@pytest.mark.parametrize(("amendment", "message"), [
-    ("  - {title: X, on: 2022-01-01}\n", "amendments.0.on: 2022-01-01 is before the agreement was signed"),
-    ("  - {title: X, on: 2022-05-01, ends_on: 2022-04-01}\n",
-     "amendments.0.ends_on: the new term ends (2022-04-01) before the amendment (2022-05-01)"),
-    ("  - {title: X, on: 2022-05-01, ends_on: 2022-12-01, duration_months: 3}\n",
-     "amendments.0.ends_on: give either duration_months or ends_on, not both"),
-    ("  - {title: X, on: 2022-05-01, work_items: [{id: W9, deliverables: []}]}\n",
-     "amendments.0.work_items.0.title: required for a new work item (W9)"),
-    ("  - {title: X, on: 2022-05-01, work_items: [{id: W1, deliverables: [{id: W1-D9}]}]}\n",
-     "amendments.0.work_items.0.deliverables.0.title: required for a new deliverable (W1-D9)"),
-    ("  - {title: X, on: 2022-05-01}\n  - {title: Y, on: 2022-04-01}\n",
-     "amendments.1.on: amendments are listed in the order of their dates"),
-    ("  - {title: X, on: 2022-05-01, typo: 1}\n", "amendments.0.typo: unknown field"),
-])
+@pytest.mark.parametrize(
+    ("amendment", "message"),
+    [
+        (
+            "  - {title: X, on: 2022-01-01}\n",
+            "amendments.0.on: 2022-01-01 is before the agreement was signed",
+        ),
+        (
+            "  - {title: X, on: 2022-05-01, ends_on: 2022-04-01}\n",
+            "amendments.0.ends_on: the new term ends (2022-04-01) before the amendment (2022-05-01)",
+        ),
+        (
+            "  - {title: X, on: 2022-05-01, ends_on: 2022-12-01, duration_months: 3}\n",
+            "amendments.0.ends_on: give either duration_months or ends_on, not both",
+        ),
+        (
+            "  - {title: X, on: 2022-05-01, work_items: [{id: W9, deliverables: []}]}\n",
+            "amendments.0.work_items.0.title: required for a new work item (W9)",
+        ),
+        (
+            "  - {title: X, on: 2022-05-01, work_items: [{id: W1, deliverables: [{id: W1-D9}]}]}\n",
+            "amendments.0.work_items.0.deliverables.0.title: required for a new deliverable (W1-D9)",
+        ),
+        (
+            "  - {title: X, on: 2022-05-01}\n  - {title: Y, on: 2022-04-01}\n",
+            "amendments.1.on: amendments are listed in the order of their dates",
+        ),
+        ("  - {title: X, on: 2022-05-01, typo: 1}\n", "amendments.0.typo: unknown field"),
+    ],
+)
 def test_invalid_amendments_are_check_errors(workspace, cli, amendment, message):
     ws = workspace(files(renja_a=RENJA + "amendments:\n" + amendment))
     run = cli(ws, "check", "--as-of", "2022-07-01")
@@ -228,19 +274,24 @@ def test_adendum_draft_in_domain_form(workspace, cli):
     run = cli(ws, "build", "renja-a", "--json")
     assert run.exit_code == 0, run.stderr
     assert sorted(run.json()["built"]) == [
-        "outputs/agreements/renja-a-adendum-1.docx", "outputs/agreements/renja-a-adendum-2.docx",
-        "outputs/agreements/renja-a.docx"]
+        "outputs/agreements/renja-a-adendum-1.docx",
+        "outputs/agreements/renja-a-adendum-2.docx",
+        "outputs/agreements/renja-a.docx",
+    ]
     text = text_of(ws / "outputs/agreements/renja-a-adendum-1.docx")
     for expected in (
         "ADENDUM PERTAMA\nRENCANA KERJA\nANTARA\nOMBUDSMAN RI PERWAKILAN NTT\nDAN\nBIRO ORGANISASI",
         "NOMOR: 09/KB/PW24/XII/2022",
-        "Pada hari ini, Kamis, tanggal lima belas, bulan Desember, tahun dua ribu dua puluh dua "
-        "(15-12-2022)",
+        "Pada hari ini, Kamis, tanggal lima belas, bulan Desember, tahun dua ribu dua puluh dua (15-12-2022)",
         "bahwa PARA PIHAK telah menandatangani Rencana Kerja Nomor ............. dan Nomor "
         "............. tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik;",
         "sampai dengan tanggal 30 Juni 2023.\u201d",
-        "Pasal 1\nPERUBAHAN", "Pasal 2\nKETENTUAN LAIN", "Pasal 3\nPENUTUP",
-        "Rapat koordinasi triwulan III", "31 Mei 2023", "Laporan evaluasi",
+        "Pasal 1\nPERUBAHAN",
+        "Pasal 2\nKETENTUAN LAIN",
+        "Pasal 3\nPENUTUP",
+        "Rapat koordinasi triwulan III",
+        "31 Mei 2023",
+        "Laporan evaluasi",
         "bermeterai cukup",
     ):
         assert expected in text, expected
@@ -258,13 +309,19 @@ def test_adendum_serial_commas_and_the_subject_mid_sentence(workspace, cli):
     ws = workspace(files(renja_a=AMENDED + "  - title: SPBE ditambahkan sebagai kegiatan\n"))
     assert cli(ws, "build", "renja-a").exit_code == 0
     first = " ".join(text_of(ws / "outputs/agreements/renja-a-adendum-1.docx").split())
-    assert ("ditandatangani oleh PARA PIHAK pada hari, tanggal, bulan, dan tahun sebagaimana "
-            "tersebut pada awal Adendum ini.") in first
+    assert (
+        "ditandatangani oleh PARA PIHAK pada hari, tanggal, bulan, dan tahun sebagaimana "
+        "tersebut pada awal Adendum ini."
+    ) in first
     assert "bulan dan tahun" not in first
-    assert ("Ketentuan mengenai kegiatan, keluaran, batas waktu, dan penanggung jawab "
-            "pelaksanaan Rencana Kerja diubah") in first
-    assert ("sepakat melakukan perubahan atas Rencana Kerja tersebut mengenai perpanjangan "
-            "jangka waktu dan tambahan keluaran.") in first
+    assert (
+        "Ketentuan mengenai kegiatan, keluaran, batas waktu, dan penanggung jawab "
+        "pelaksanaan Rencana Kerja diubah"
+    ) in first
+    assert (
+        "sepakat melakukan perubahan atas Rencana Kerja tersebut mengenai perpanjangan "
+        "jangka waktu dan tambahan keluaran."
+    ) in first
     second = " ".join(text_of(ws / "outputs/agreements/renja-a-adendum-2.docx").split())
     assert "tersebut mengenai SPBE ditambahkan sebagai kegiatan." in second
     assert "sPBE" not in second
@@ -297,26 +354,48 @@ def test_extend_writes_an_adendum_entry(workspace, cli):
         "  - number: 01/KB/PW24/XII/2022\n"
         "    on: 2022-12-15\n"
         "    title: Perpanjangan jangka waktu sampai dengan tanggal 30 Juni 2023\n"
-        "    ends_on: 2023-06-30\n")
+        "    ends_on: 2023-06-30\n"
+    )
     rows = {r["id"]: r for r in cli(ws, "agreement", "list", "--as-of", "2023-01-10", "--json").json()}
     assert (rows["renja-a"]["status"], rows["renja-a"]["ends_on"]) == ("active", "2023-06-30")
     # a second extension appends a second adendum
-    assert cli(ws, "agreement", "extend", "renja-a", "--to", "2023-12-31", "--on", "2023-06-01",
-               "--number-second", "B/77/2023").exit_code == 0
+    assert (
+        cli(
+            ws,
+            "agreement",
+            "extend",
+            "renja-a",
+            "--to",
+            "2023-12-31",
+            "--on",
+            "2023-06-01",
+            "--number-second",
+            "B/77/2023",
+        ).exit_code
+        == 0
+    )
     text = path.read_text(encoding="utf-8")
     assert "    number_second: B/77/2023\n" in text and text.count("  - number: ") == 2
     assert [r["for"] for r in tracker_rows(ws, "numbers")] == [
         "Adendum 1 Rencana Kerja Perbaikan Pelayanan Publik",
-        "Adendum 2 Rencana Kerja Perbaikan Pelayanan Publik"]
+        "Adendum 2 Rencana Kerja Perbaikan Pelayanan Publik",
+    ]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--to", "2022-12-01", "--on", "2022-11-01"], "--to: 2022-12-01 does not extend the term, which "
-                                                   "ends on 2022-12-31"),
-    (["--to", "2023-06-30", "--on", "2023-01-05"], "--on: 2023-01-05 is after the term ended "
-                                                   "(2022-12-31); an ended agreement is renewed"),
-    (["--to", "2023-06-30", "--on", "2022-01-05"], "--on: 2022-01-05 is before the agreement was signed"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--to", "2022-12-01", "--on", "2022-11-01"],
+            "--to: 2022-12-01 does not extend the term, which ends on 2022-12-31",
+        ),
+        (
+            ["--to", "2023-06-30", "--on", "2023-01-05"],
+            "--on: 2023-01-05 is after the term ended (2022-12-31); an ended agreement is renewed",
+        ),
+        (["--to", "2023-06-30", "--on", "2022-01-05"], "--on: 2022-01-05 is before the agreement was signed"),
+    ],
+)
 def test_extend_refusals_change_nothing(workspace, cli, args, message):
     ws = workspace(files())
     before = (ws / "agreements" / "renja-a.yaml").read_bytes()
@@ -359,10 +438,12 @@ def test_renew_scaffolds_a_valid_draft_listed_beside_the_expiring_one(workspace,
 
 def test_renew_refusals(workspace, cli):
     ws = workspace(files(renja_b=DRAFT))
-    for args, message in ((["renja-a", "mou-a"], "mou-a: agreements/mou-a.yaml already exists"),
-                          (["renja-a", "Bad Id"], "'Bad Id': not a valid id"),
-                          (["renja-b", "renja-c"], "renja-b: a draft (not signed)"),
-                          (["nope", "renja-c"], "nope: no such agreement")):
+    for args, message in (
+        (["renja-a", "mou-a"], "mou-a: agreements/mou-a.yaml already exists"),
+        (["renja-a", "Bad Id"], "'Bad Id': not a valid id"),
+        (["renja-b", "renja-c"], "renja-b: a draft (not signed)"),
+        (["nope", "renja-c"], "nope: no such agreement"),
+    ):
         run = cli(ws, "agreement", "renew", *args)
         assert run.exit_code == 1 and run.stderr.startswith(message), (args, run.stderr)
     assert not (ws / "agreements" / "renja-c.yaml").exists()

@@ -17,16 +17,35 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "docgen"
-LOADING = ("docgen.agreements", "docgen.catalog_cache", "docgen.workspace", "docgen.results",
-           "docgen.workplan_xlsx", "docgen.yaml_edit")
+LOADING = (
+    "docgen.agreements",
+    "docgen.catalog_cache",
+    "docgen.workspace",
+    "docgen.results",
+    "docgen.workplan_xlsx",
+    "docgen.yaml_edit",
+)
 
 FORBIDDEN = {
-    "docgen.cli": ("docgen.state", "docgen.render", "docgen.documents", "docgen.agreements",
-                   "docgen.catalog_cache", "docgen.results", "docgen.workplan_xlsx",
-                   "docgen.yaml_edit"),
+    "docgen.cli": (
+        "docgen.state",
+        "docgen.render",
+        "docgen.documents",
+        "docgen.agreements",
+        "docgen.catalog_cache",
+        "docgen.results",
+        "docgen.workplan_xlsx",
+        "docgen.yaml_edit",
+    ),
     "docgen.render": ("docgen.app", "docgen.cli", "docgen.state", "docgen.documents", *LOADING),
-    "docgen.domain": ("docgen.app", "docgen.cli", "docgen.state", "docgen.render",
-                      "docgen.documents", *LOADING),
+    "docgen.domain": (
+        "docgen.app",
+        "docgen.cli",
+        "docgen.state",
+        "docgen.render",
+        "docgen.documents",
+        *LOADING,
+    ),
     "docgen.documents": ("docgen.app", "docgen.cli", "docgen.state", "docgen.render", *LOADING),
     "docgen.state": ("docgen.app", "docgen.cli", "docgen.render", "docgen.documents"),
     "docgen.app": ("docgen.cli",),
@@ -61,10 +80,13 @@ def _inside(module: str, package: str) -> bool:
 @pytest.mark.parametrize(("name", "path"), modules(), ids=[m for m, _ in modules()])
 def test_layer_imports(name, path):
     rules = [(layer, banned) for layer, banned in FORBIDDEN.items() if _inside(name, layer)]
-    wrong = [f"{path.name}:{line}: {name} imports {target}"
-             for line, target in imports(path)
-             for layer, banned in rules for bad in banned
-             if _inside(target, bad) and not _inside(target, layer)]
+    wrong = [
+        f"{path.name}:{line}: {name} imports {target}"
+        for line, target in imports(path)
+        for layer, banned in rules
+        for bad in banned
+        if _inside(target, bad) and not _inside(target, layer)
+    ]
     assert not wrong
 
 

@@ -34,26 +34,43 @@ def builds_table(ws: Path) -> list[dict]:
 def test_example_builds_then_nothing(example, cli):
     run = cli(example, "build", "--json")
     assert run.exit_code == 0, run.stderr
-    assert run.json() == {"built": [f"{OUT}/ntt-mou-2021.docx", f"{OUT}/ntt-renja-2022.docx"],
-                          "unchanged": [], "failed": []}
+    assert run.json() == {
+        "built": [f"{OUT}/ntt-mou-2021.docx", f"{OUT}/ntt-renja-2022.docx"],
+        "unchanged": [],
+        "failed": [],
+    }
     renja = text_of(example / OUT / "ntt-renja-2022.docx")
-    assert "Pada hari ini, Selasa, tanggal delapan, bulan Februari, tahun dua ribu dua puluh dua " \
-           "(08-02-2022), bertempat di Kupang" in renja
-    assert "Pada hari ini, Senin, tanggal dua puluh, bulan Desember, tahun dua ribu dua puluh satu " \
-           "(20-12-2021)" in text_of(example / OUT / "ntt-mou-2021.docx")
+    assert (
+        "Pada hari ini, Selasa, tanggal delapan, bulan Februari, tahun dua ribu dua puluh dua "
+        "(08-02-2022), bertempat di Kupang" in renja
+    )
+    assert (
+        "Pada hari ini, Senin, tanggal dua puluh, bulan Desember, tahun dua ribu dua puluh satu "
+        "(20-12-2021)" in text_of(example / OUT / "ntt-mou-2021.docx")
+    )
     again = cli(example, "build", "--json")
-    assert again.json() == {"built": [], "unchanged": [f"{OUT}/ntt-mou-2021.docx",
-                                                       f"{OUT}/ntt-renja-2022.docx"], "failed": []}
+    assert again.json() == {
+        "built": [],
+        "unchanged": [f"{OUT}/ntt-mou-2021.docx", f"{OUT}/ntt-renja-2022.docx"],
+        "failed": [],
+    }
     records = {r["output"]: r for r in builds_table(example)}
     renja_record = records[f"{OUT}/ntt-renja-2022.docx"]
-    assert set(renja_record["sources"]) == {"agreements/ntt-renja-2022.yaml", "agreements/ntt-mou-2021.yaml",
-                                            "renja.docx (default template)", "docgen.toml", "docgen"}
+    assert set(renja_record["sources"]) == {
+        "agreements/ntt-renja-2022.yaml",
+        "agreements/ntt-mou-2021.yaml",
+        "renja.docx (default template)",
+        "docgen.toml",
+        "docgen",
+    }
 
 
 def test_human_output(example, cli):
     run = cli(example, "build")
-    assert run.stdout.splitlines() == [f"built      {OUT}/ntt-mou-2021.docx",
-                                       f"built      {OUT}/ntt-renja-2022.docx"]
+    assert run.stdout.splitlines() == [
+        f"built      {OUT}/ntt-mou-2021.docx",
+        f"built      {OUT}/ntt-renja-2022.docx",
+    ]
     assert run.stderr.strip() == "2 built, 0 unchanged"
     run = cli(example, "build", "ntt-renja-2022")
     assert run.stdout.strip() == f"unchanged  {OUT}/ntt-renja-2022.docx"
@@ -101,8 +118,9 @@ def test_one_failure_does_not_stop_the_others(workspace, cli):
     assert data["built"] == [f"{OUT}/mou-a.docx", f"{OUT}/renja-a.docx"]
     [failed] = data["failed"]
     assert failed["source"] == "agreements/broken.yaml"
-    assert failed["error"].startswith("agreements/broken.yaml: work_items.0.deliverables.1.due: "
-                                      "'2022-06-31' is not a valid date")
+    assert failed["error"].startswith(
+        "agreements/broken.yaml: work_items.0.deliverables.1.due: '2022-06-31' is not a valid date"
+    )
     assert run.stderr.splitlines()[0] == failed["error"]
     assert not (ws / OUT / "broken.docx").exists()
     run = cli(ws, "build")
@@ -116,8 +134,9 @@ def test_a_renja_whose_parent_is_broken_fails(workspace, cli):
     run = cli(ws, "build", "--json")
     assert run.exit_code == 1
     errors = {f["source"]: f["error"] for f in run.json()["failed"]}
-    assert errors["agreements/renja-a.yaml"] == ("agreements/renja-a.yaml: parent 'mou-a' has errors "
-                                                 "(run `docgen check`)")
+    assert errors["agreements/renja-a.yaml"] == (
+        "agreements/renja-a.yaml: parent 'mou-a' has errors (run `docgen check`)"
+    )
 
 
 def test_unknown_id(example, cli):
@@ -127,7 +146,8 @@ def test_unknown_id(example, cli):
     assert data["built"] == [f"{OUT}/ntt-mou-2021.docx"]
     assert [f["error"] for f in data["failed"]] == [
         "nope: no such agreement (no agreements/nope.yaml)",
-        "../../etc/passwd: no such agreement (no agreements/../../etc/passwd.yaml)"]
+        "../../etc/passwd: no such agreement (no agreements/../../etc/passwd.yaml)",
+    ]
     assert sorted(p.name for p in (example / OUT).iterdir()) == ["ntt-mou-2021.docx"]
 
 
@@ -142,14 +162,17 @@ def _evil_template() -> bytes:
 
 
 def test_sandboxed_template_fails_that_agreement_only(workspace, cli):
-    ws = workspace(files() | {"templates/evil.docx": _evil_template(),
-                              "agreements/renja-a.yaml": RENJA + "template: evil\n"})
+    ws = workspace(
+        files()
+        | {"templates/evil.docx": _evil_template(), "agreements/renja-a.yaml": RENJA + "template: evil\n"}
+    )
     run = cli(ws, "build", "--json")
     assert run.exit_code == 1
     data = run.json()
     assert data["built"] == [f"{OUT}/mou-a.docx"]
     assert data["failed"][0]["error"].startswith(
-        "agreements/renja-a.yaml: templates/evil.docx: paragraph '{{ agreement.__class__")
+        "agreements/renja-a.yaml: templates/evil.docx: paragraph '{{ agreement.__class__"
+    )
     assert "blocked by the sandbox" in data["failed"][0]["error"]
 
 
@@ -160,11 +183,17 @@ def test_template_field_picks_a_workspace_template(workspace, cli):
     document.add_paragraph("PERJANJIAN KHUSUS {{ agreement.id }} & {{ second.org }}")
     buffer = io.BytesIO()
     document.save(buffer)
-    ws = workspace(files() | {"templates/khusus.docx": buffer.getvalue(),
-                              "agreements/renja-a.yaml": RENJA + "template: khusus\n"})
+    ws = workspace(
+        files()
+        | {
+            "templates/khusus.docx": buffer.getvalue(),
+            "agreements/renja-a.yaml": RENJA + "template: khusus\n",
+        }
+    )
     assert cli(ws, "build").exit_code == 0
-    assert text_of(ws / OUT / "renja-a.docx") == ("PERJANJIAN KHUSUS renja-a & Biro Organisasi Setda "
-                                                  "Provinsi NTT")
+    assert text_of(ws / OUT / "renja-a.docx") == (
+        "PERJANJIAN KHUSUS renja-a & Biro Organisasi Setda Provinsi NTT"
+    )
     assert "KESEPAKATAN BERSAMA" in text_of(ws / OUT / "mou-a.docx")
 
 
@@ -211,8 +240,10 @@ def test_edited_template_is_picked_up_in_the_same_process(workspace):
 
 
 def test_many_agreements_render_in_parallel(workspace, cli):
-    extra = {f"agreements/renja-{i:02d}.yaml": RENJA.replace("id: renja-a", f"id: renja-{i:02d}")
-             for i in range(30)}
+    extra = {
+        f"agreements/renja-{i:02d}.yaml": RENJA.replace("id: renja-a", f"id: renja-{i:02d}")
+        for i in range(30)
+    }
     ws = workspace(files() | extra)
     run = cli(ws, "build", "--json")
     assert run.exit_code == 0, run.stderr
@@ -228,12 +259,24 @@ def test_fresh_clone_builds_both_drafts(tmp_path):
     for path in (REPO / "agreements").glob("*.yaml"):
         (tmp_path / "agreements" / path.name).write_bytes(path.read_bytes())
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    run = subprocess.run([sys.executable, "-m", "docgen", "build"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "docgen", "build"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in (tmp_path / OUT).iterdir()) == ["ntt-mou-2021.docx", "ntt-renja-2022.docx"]
-    run = subprocess.run([sys.executable, "-m", "docgen", "build"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "docgen", "build"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.stdout.count("unchanged") == 2 and "built " not in run.stdout
 
 

@@ -13,7 +13,8 @@ from docgen.render import libreoffice as pdf
 OUT = "outputs/agreements"
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-    reason="LibreOffice (soffice) is not installed")
+    reason="LibreOffice (soffice) is not installed",
+)
 
 
 def pdf_text(path: Path) -> str:
@@ -25,14 +26,28 @@ def test_pdf_of_the_example_drafts(example, cli):
     run = cli(example, "build", "--pdf", "--json")
     assert run.exit_code == 0, run.stderr
     data = run.json()
-    assert data["built"] == [f"{OUT}/ntt-mou-2021.docx", f"{OUT}/ntt-renja-2022.docx",
-                             f"{OUT}/ntt-mou-2021.pdf", f"{OUT}/ntt-renja-2022.pdf"]
+    assert data["built"] == [
+        f"{OUT}/ntt-mou-2021.docx",
+        f"{OUT}/ntt-renja-2022.docx",
+        f"{OUT}/ntt-mou-2021.pdf",
+        f"{OUT}/ntt-renja-2022.pdf",
+    ]
     renja = pdf_text(example / OUT / "ntt-renja-2022.pdf")
-    assert ("Pada hari ini, Selasa, tanggal delapan, bulan Februari, tahun dua ribu dua puluh dua "
-            "(08-02-2022), bertempat di Kupang") in renja
-    for expected in ("RENCANA KERJA", "PIHAK PERTAMA", "PIHAK KEDUA", "DARIUS BEDA DATON",
-                     "FLOURI RITA WUISAN", "31 Maret 2022", "15 Desember 2022", "Pasal 11",
-                     "rangkap 2 (dua) asli"):
+    assert (
+        "Pada hari ini, Selasa, tanggal delapan, bulan Februari, tahun dua ribu dua puluh dua "
+        "(08-02-2022), bertempat di Kupang"
+    ) in renja
+    for expected in (
+        "RENCANA KERJA",
+        "PIHAK PERTAMA",
+        "PIHAK KEDUA",
+        "DARIUS BEDA DATON",
+        "FLOURI RITA WUISAN",
+        "31 Maret 2022",
+        "15 Desember 2022",
+        "Pasal 11",
+        "rangkap 2 (dua) asli",
+    ):
         assert expected in renja
     mou = pdf_text(example / OUT / "ntt-mou-2021.pdf")
     assert "KESEPAKATAN BERSAMA" in mou and "MOKHAMMAD NAJIH" in mou
@@ -43,7 +58,8 @@ def test_pdf_of_the_example_drafts(example, cli):
     assert again["built"] == [] and len(again["unchanged"]) == 4
     # A draft built without --pdf leaves its PDF stale: the next --pdf converts it only.
     (example / "agreements" / "ntt-renja-2022.yaml").write_text(
-        (example / "agreements" / "ntt-renja-2022.yaml").read_text() + "\n# edited\n")
+        (example / "agreements" / "ntt-renja-2022.yaml").read_text() + "\n# edited\n"
+    )
     assert cli(example, "build", "--json").json()["built"] == [f"{OUT}/ntt-renja-2022.docx"]
     third = cli(example, "build", "--pdf", "--json").json()
     assert third["built"] == [f"{OUT}/ntt-renja-2022.pdf"]

@@ -11,11 +11,15 @@ from tests.conftest import CONFIG
 
 SIGNED = ("--signed-on", "2023-02-16", "--year", "2022", "--json")
 LONG_BUT_FITS = "Dinas Kesehatan Kabupaten Timor Tengah Selatan Provinsi Nusa Tenggara Timur yang Panjang"
-LONG_EVENT = ("Penilaian Kepatuhan Standar Pelayanan Publik dan Pengelolaan Pengaduan serta Evaluasi "
-              "Rencana Aksi Daerah Tahunan Kabupaten dan Kota se-Provinsi Nusa Tenggara Timur Tahun "
-              "Anggaran Berjalan")
-TOO_LONG = ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Timor Tengah Selatan "
-            "Provinsi Nusa Tenggara Timur dan Rumah Sakit Umum Daerah Prof. Dr. W. Z. Johannes")
+LONG_EVENT = (
+    "Penilaian Kepatuhan Standar Pelayanan Publik dan Pengelolaan Pengaduan serta Evaluasi "
+    "Rencana Aksi Daerah Tahunan Kabupaten dan Kota se-Provinsi Nusa Tenggara Timur Tahun "
+    "Anggaran Berjalan"
+)
+TOO_LONG = (
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Timor Tengah Selatan "
+    "Provinsi Nusa Tenggara Timur dan Rumah Sakit Umum Daerah Prof. Dr. W. Z. Johannes"
+)
 
 
 def renderer():
@@ -56,8 +60,9 @@ def test_a_name_that_cannot_fit_is_an_error_row_and_takes_no_number(cli, workspa
     assert run.exit_code == 1
     result = run.json()
     assert [e["row"] for e in result["errors"]] == [2]
-    assert result["errors"][0]["error"].startswith(f"instansi: {TOO_LONG!r} does not fit the "
-                                                   "certificate layout (needs 3 lines at 16 pt")
+    assert result["errors"][0]["error"].startswith(
+        f"instansi: {TOO_LONG!r} does not fit the certificate layout (needs 3 lines at 16 pt"
+    )
     assert f"results/hasil.csv: row 2: instansi: {TOO_LONG!r}" in run.stderr
     issued = result["issued"]
     assert [e["number"] for e in issued] == ["0001/PHG/PW24/II/2023", "0002/PHG/PW24/II/2023"]
@@ -66,8 +71,10 @@ def test_a_name_that_cannot_fit_is_an_error_row_and_takes_no_number(cli, workspa
 
 
 def test_a_unit_that_cannot_fit_is_named(cli, workspace):
-    unit = ("Pemerintah Kabupaten Timor Tengah Selatan Provinsi Nusa Tenggara Timur dan Sekitarnya "
-            "Wilayah Pesisir Selatan")
+    unit = (
+        "Pemerintah Kabupaten Timor Tengah Selatan Provinsi Nusa Tenggara Timur dan Sekitarnya "
+        "Wilayah Pesisir Selatan"
+    )
     _, run = issue(cli, workspace, f"Dinas Sosial;{unit};91\n")
     assert run.exit_code == 1
     (error,) = run.json()["errors"]
@@ -75,8 +82,13 @@ def test_a_unit_that_cannot_fit_is_named(cli, workspace):
 
 
 def test_a_too_long_event_is_reported_on_the_rows(cli, workspace):
-    ws, run = issue(cli, workspace, f"{LONG_BUT_FITS};Pemerintah Kabupaten Timor Tengah Selatan;91\n",
-                    "--event", LONG_EVENT)
+    ws, run = issue(
+        cli,
+        workspace,
+        f"{LONG_BUT_FITS};Pemerintah Kabupaten Timor Tengah Selatan;91\n",
+        "--event",
+        LONG_EVENT,
+    )
     assert run.exit_code == 1
     (error,) = run.json()["errors"]
     assert "the certificate text does not fit the layout" in error["error"]

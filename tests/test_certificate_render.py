@@ -35,7 +35,7 @@ def drawn_matrix(content: str) -> list[bytes]:
     n = max(r for _, r, _ in runs) + 1
     rows = [bytearray(n) for _ in range(n)]
     for x, r, w in runs:
-        rows[r][x:x + w] = b"\x01" * w
+        rows[r][x : x + w] = b"\x01" * w
     return [bytes(row) for row in rows]
 
 
@@ -50,8 +50,9 @@ def contexts() -> list[dict]:
     for i in (1, 42, 999):
         number = f"{i:04d}/PHG/PW24/II/2023"
         out.append({**full, "number": number, "payload": f"{number} {i * 7919:016X}"})
-        out.append({**full, "number": number,
-                    "payload": f"https://ombudsman.go.id/cek?n={number}&c={i * 7919:016X}"})
+        out.append(
+            {**full, "number": number, "payload": f"https://ombudsman.go.id/cek?n={number}&c={i * 7919:016X}"}
+        )
     return out
 
 
@@ -86,20 +87,25 @@ def test_the_printed_qr_code_decodes_to_its_payload(tmp_path):
     for index, context in enumerate(contexts()):
         pdf = tmp_path / f"{index}.pdf"
         pdf.write_bytes(certificate(context))
-        png = subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(pdf)],
-                             check=True, capture_output=True).stdout
+        png = subprocess.run(
+            ["pdftoppm", "-r", "100", "-png", "-singlefile", str(pdf)], check=True, capture_output=True
+        ).stdout
         assert _decode(png) == [context["payload"].encode()]
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.text(st.sampled_from([chr(c) for c in [*range(32, 127), *range(0x100, 0x250)]]),
-               min_size=1, max_size=200))
+@given(
+    st.text(
+        st.sampled_from([chr(c) for c in [*range(32, 127), *range(0x100, 0x250)]]), min_size=1, max_size=200
+    )
+)
 def test_the_fixed_mask_gives_decodable_codes(payload):
     # QR versions 1 to ~14, with and without version information; ASCII and UTF-8 data
     # (ISO 8859-1 is left out: a decoder may read its bytes as Shift_JIS).
     buffer = io.BytesIO()
     segno.make(payload, error="m", micro=False, boost_error=False, mask=qr.MASK).save(
-        buffer, kind="png", scale=3, border=4)
+        buffer, kind="png", scale=3, border=4
+    )
     assert _decode(buffer.getvalue()) == [payload.encode()]
 
 
@@ -142,8 +148,10 @@ def test_a_long_name_is_balanced_and_kept_within_two_lines():
     renderer = renderer_for(LayoutSource(default_layout_path(), "sertifikat.toml"))
     index = next(i for i, b in enumerate(renderer.layout.text) if "recipient" in b.text)
     block = renderer.layout.text[index]
-    name = ("DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU DAN TENAGA KERJA "
-            "KABUPATEN TIMOR TENGAH SELATAN PROVINSI NUSA TENGGARA TIMUR")
+    name = (
+        "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU DAN TENAGA KERJA "
+        "KABUPATEN TIMOR TENGAH SELATAN PROVINSI NUSA TENGGARA TIMUR"
+    )
     fitted = renderer._fit(block, name)
     lines = fitted.lines
     assert len(lines) == 2 and fitted.size < block.size and fitted.problem is None
@@ -157,8 +165,9 @@ def test_an_empty_block_takes_no_space():
     full, sparse = sample_contexts()
 
     def printed(context: dict) -> str:
-        return " ".join(line.text for item in renderer.prepare(context) if isinstance(item, Text)
-                        for line in item.lines)
+        return " ".join(
+            line.text for item in renderer.prepare(context) if isinstance(item, Text) for line in item.lines
+        )
 
     assert "NIP" not in printed(sparse)
     assert "NIP" in printed(full)

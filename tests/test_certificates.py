@@ -57,6 +57,7 @@ def issue_json(cli, ws, *args):
 
 # --- the acceptance case -------------------------------------------------------------------
 
+
 def test_kupang_five_certificates_issued_and_verified(cli, example):
     run, out = issue_json(cli, example, *ISSUE)
     assert run.exit_code == 0, run.stderr
@@ -65,7 +66,9 @@ def test_kupang_five_certificates_issued_and_verified(cli, example):
     assert [e["grade"] for e in out["issued"]] == ["B", "A", "A", "B", "B"]
     assert all(e["new"] for e in out["issued"])
     assert [(s["row"], s["recipient"]) for s in out["skipped"]] == [
-        (7, "Dinas Perhubungan Kota Kupang"), (8, "Dinas Lingkungan Hidup dan Kebersihan Kota Kupang")]
+        (7, "Dinas Perhubungan Kota Kupang"),
+        (8, "Dinas Lingkungan Hidup dan Kebersihan Kota Kupang"),
+    ]
     assert out["errors"] == []
     assert out["combined"] == "outputs/certificates/2022/print/kepatuhan-2022-kota-kupang.pdf"
 
@@ -75,13 +78,18 @@ def test_kupang_five_certificates_issued_and_verified(cli, example):
     # DOMAIN.md's piagam: Ombudsman RI's award, signed by the Ketua ([certificates]
     # signatory = "ketua"), numbered in the register of 2023, the year it is signed
     assert text.startswith("OMBUDSMAN REPUBLIK INDONESIA PIAGAM PENGHARGAAN")
-    for part in ("PIAGAM PENGHARGAAN", "Nomor: 0002/PHG/PW24/II/2023", "diberikan kepada",
-                 "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KOTA KUPANG "
-                 "PEMERINTAH KOTA KUPANG atas capaian",
-                 "atas capaian Opini Kualitas Tertinggi (Kategori A, Zona Hijau) dalam Penilaian "
-                 "Kepatuhan Standar Pelayanan Publik Tahun 2022 dengan nilai 91,40",
-                 "Kupang, 16 Februari 2023", "Ketua Ombudsman Republik Indonesia,",
-                 "MOKHAMMAD NAJIH"):
+    for part in (
+        "PIAGAM PENGHARGAAN",
+        "Nomor: 0002/PHG/PW24/II/2023",
+        "diberikan kepada",
+        "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KOTA KUPANG "
+        "PEMERINTAH KOTA KUPANG atas capaian",
+        "atas capaian Opini Kualitas Tertinggi (Kategori A, Zona Hijau) dalam Penilaian "
+        "Kepatuhan Standar Pelayanan Publik Tahun 2022 dengan nilai 91,40",
+        "Kupang, 16 Februari 2023",
+        "Ketua Ombudsman Republik Indonesia,",
+        "MOKHAMMAD NAJIH",
+    ):
         assert part in text
     assert "PERWAKILAN" not in text and "DARIUS" not in text
 
@@ -98,7 +106,12 @@ def test_kupang_five_certificates_issued_and_verified(cli, example):
         assert by_file.exit_code == 0, by_file.stderr
         got = by_file.json()
         assert (got["number"], got["recipient"], got["year"], got["grade"], got["issued_on"]) == (
-            entry["number"], entry["recipient"], 2022, entry["grade"], "2023-02-16")
+            entry["number"],
+            entry["recipient"],
+            2022,
+            entry["grade"],
+            "2023-02-16",
+        )
 
 
 def test_registry_records_and_secret(cli, example):
@@ -112,8 +125,12 @@ def test_registry_records_and_secret(cli, example):
     records = {r["number"]: r for r in state["certificates"].values()}
     first = records["0001/PHG/PW24/II/2023"]
     assert (first["recipient"], first["score"], first["grade"], first["event"], first["issued_on"]) == (
-        "Dinas Kesehatan Kota Kupang", 83.12, "B", "Penilaian Kepatuhan Standar Pelayanan Publik",
-        "2023-02-16")
+        "Dinas Kesehatan Kota Kupang",
+        83.12,
+        "B",
+        "Penilaian Kepatuhan Standar Pelayanan Publik",
+        "2023-02-16",
+    )
     sha = hashlib.sha256((example / first["file"]).read_bytes()).hexdigest()
     assert first["sha256"] == sha
     key = (example / ".docgen" / "certificate-secret").read_text().strip()
@@ -158,6 +175,7 @@ def test_verify_url_fills_the_qr_code(cli, workspace):
 
 # --- idempotence, revocation, tampering ----------------------------------------------------
 
+
 def test_reissue_returns_the_same_certificates(cli, example):
     _, first = issue_json(cli, example, *ISSUE)
     before = (example / "tracker.json").read_bytes()
@@ -165,7 +183,8 @@ def test_reissue_returns_the_same_certificates(cli, example):
     run, again = issue_json(cli, example, *ISSUE)
     assert run.exit_code == 0
     assert [(e["number"], e["file"]) for e in again["issued"]] == [
-        (e["number"], e["file"]) for e in first["issued"]]
+        (e["number"], e["file"]) for e in first["issued"]
+    ]
     assert not any(e["new"] for e in again["issued"])
     assert (example / "tracker.json").read_bytes() == before
     assert all((example / f).read_bytes() == data for f, data in files.items())
@@ -178,12 +197,15 @@ def test_reissue_folds_case_and_spaces_and_restores_a_deleted_file(cli, example)
     original = target.read_bytes()
     target.unlink()
     (example / "results" / "ulang-2022.csv").write_text(
-        "instansi;nilai\n  DINAS   sosial kota kupang ;80,02\n", encoding="utf-8")
-    run, out = issue_json(cli, example, "certificate", "issue", "results/ulang-2022.csv",
-                          "--signed-on", "2024-01-05")
+        "instansi;nilai\n  DINAS   sosial kota kupang ;80,02\n", encoding="utf-8"
+    )
+    run, out = issue_json(
+        cli, example, "certificate", "issue", "results/ulang-2022.csv", "--signed-on", "2024-01-05"
+    )
     assert run.exit_code == 0, run.stderr
     assert [(e["number"], e["recipient"], e["new"]) for e in out["issued"]] == [
-        ("0004/PHG/PW24/II/2023", "Dinas Sosial Kota Kupang", False)]
+        ("0004/PHG/PW24/II/2023", "Dinas Sosial Kota Kupang", False)
+    ]
     assert target.read_bytes() == original  # same layout, same bytes: still verifies
     assert cli(example, "certificate", "verify", str(target)).exit_code == 0
     assert len(tracker(example)["numbers"]) == 5
@@ -193,9 +215,11 @@ def test_same_recipient_with_another_score_is_an_error_row(cli, example):
     issue_json(cli, example, *ISSUE)
     (example / "results" / "koreksi-2022.csv").write_text(
         "instansi;nilai\nDinas Sosial Kota Kupang;85,00\nRSUD Prof. Dr. W. Z. Johannes Kupang;90,00\n",
-        encoding="utf-8")
-    run, out = issue_json(cli, example, "certificate", "issue", "results/koreksi-2022.csv",
-                          "--signed-on", "2023-02-16")
+        encoding="utf-8",
+    )
+    run, out = issue_json(
+        cli, example, "certificate", "issue", "results/koreksi-2022.csv", "--signed-on", "2023-02-16"
+    )
     assert run.exit_code == 1
     assert [e["recipient"] for e in out["issued"]] == ["RSUD Prof. Dr. W. Z. Johannes Kupang"]
     assert out["issued"][0]["number"] == "0006/PHG/PW24/II/2023"
@@ -322,8 +346,9 @@ Dinas Baik Dua;Pemkot;87,99;
 
 def test_every_bad_row_reported_good_rows_issued(cli, workspace):
     ws = workspace({"hasil-2022.csv": BAD_ROWS})
-    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--min-grade", "b",
-                          "--signed-on", "2023-02-16")
+    run, out = issue_json(
+        cli, ws, "certificate", "issue", "hasil-2022.csv", "--min-grade", "b", "--signed-on", "2023-02-16"
+    )
     assert run.exit_code == 1
     assert [e["recipient"] for e in out["issued"]] == ["Dinas Baik Satu", "Dinas Baik Dua"]
     assert [e["grade"] for e in out["issued"]] == ["A", "B"]
@@ -347,12 +372,19 @@ def test_every_bad_row_reported_good_rows_issued(cli, workspace):
 
 
 def test_boundary_score_and_predikat(cli, workspace):
-    ws = workspace({"hasil-2022.csv": "instansi;nilai;predikat\nDinas Batas;88,00;\nDinas Hampir;87,99;\n"
-                    "Dinas Keputusan;80,00;A\n"})
+    ws = workspace(
+        {
+            "hasil-2022.csv": "instansi;nilai;predikat\nDinas Batas;88,00;\nDinas Hampir;87,99;\n"
+            "Dinas Keputusan;80,00;A\n"
+        }
+    )
     run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on", "2023-02-16")
     assert run.exit_code == 0, run.stderr
     assert [(e["recipient"], e["grade"], e["score_text"]) for e in out["issued"]] == [
-        ("Dinas Batas", "A", "88,00"), ("Dinas Hampir", "B", "87,99"), ("Dinas Keputusan", "A", "80,00")]
+        ("Dinas Batas", "A", "88,00"),
+        ("Dinas Hampir", "B", "87,99"),
+        ("Dinas Keputusan", "A", "80,00"),
+    ]
     assert "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)" in text_of(ws / out["issued"][0]["file"])
     assert "dengan nilai 88,00" in text_of(ws / out["issued"][0]["file"])
     assert "Opini Kualitas Tinggi (Kategori B, Zona Hijau)" in text_of(ws / out["issued"][1]["file"])
@@ -372,7 +404,9 @@ def test_xlsx_input(cli, workspace):
     run, out = issue_json(cli, ws, "certificate", "issue", "kepatuhan-2022.xlsx", "--signed-on", "2023-02-16")
     assert run.exit_code == 1
     assert [(e["recipient"], e["score"]) for e in out["issued"]] == [
-        ("Dinas Kependudukan dan Pencatatan Sipil Kota Kupang", 88.75), ("Dinas Sosial Kota Kupang", 80.02)]
+        ("Dinas Kependudukan dan Pencatatan Sipil Kota Kupang", 88.75),
+        ("Dinas Sosial Kota Kupang", 80.02),
+    ]
     assert out["skipped"][0]["row"] == 4
     assert out["errors"] == [{"row": 5, "error": "nilai: empty (a score from 0 to 100 is required)"}]
     assert "dengan nilai 80,02" in text_of(ws / out["issued"][1]["file"])
@@ -380,8 +414,19 @@ def test_xlsx_input(cli, workspace):
 
 def test_zone_scheme_before_2022(cli, workspace):
     ws = workspace({"hasil.csv": "instansi,nilai\nDinas Hijau,81.00\nDinas Kuning,80.99\n"})
-    run, out = issue_json(cli, ws, "certificate", "issue", "hasil.csv", "--year", "2021",
-                          "--min-grade", "hijau", "--signed-on", "2022-01-20")
+    run, out = issue_json(
+        cli,
+        ws,
+        "certificate",
+        "issue",
+        "hasil.csv",
+        "--year",
+        "2021",
+        "--min-grade",
+        "hijau",
+        "--signed-on",
+        "2022-01-20",
+    )
     assert run.exit_code == 0, run.stderr
     assert [e["recipient"] for e in out["issued"]] == ["Dinas Hijau"]
     assert out["issued"][0]["number"] == "0001/PHG/PW24/I/2022"  # signed in January 2022
@@ -390,16 +435,19 @@ def test_zone_scheme_before_2022(cli, workspace):
     assert "Tahun 2021 dengan nilai 81,00" in text and "Kupang, 20 Januari 2022" in text
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("hasil.csv",), "--year: give the assessment year"),
-    (("hasil.csv", "--year", "2022", "--min-grade", "Emas"), "--min-grade: 'Emas' is not a grade"),
-    (("hasil.csv", "--year", "2022", "--signed-on", "2022-02-30"), "Invalid value for '--signed-on'"),
-    (("hasil.csv", "--year", "2022", "--signed-on", "2021-12-31"), "before the assessment year 2022"),
-    (("hasil.csv", "--year", "1800"), "--year: 1800 is not an assessment year"),
-    (("hasil.csv", "--year", "2022", "--event", "  "), "--event: empty"),
-    (("tidak-ada.csv", "--year", "2022"), "tidak-ada.csv: no such file"),
-    (("kolom.csv", "--year", "2022"), "kolom.csv: no header row with the columns"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("hasil.csv",), "--year: give the assessment year"),
+        (("hasil.csv", "--year", "2022", "--min-grade", "Emas"), "--min-grade: 'Emas' is not a grade"),
+        (("hasil.csv", "--year", "2022", "--signed-on", "2022-02-30"), "Invalid value for '--signed-on'"),
+        (("hasil.csv", "--year", "2022", "--signed-on", "2021-12-31"), "before the assessment year 2022"),
+        (("hasil.csv", "--year", "1800"), "--year: 1800 is not an assessment year"),
+        (("hasil.csv", "--year", "2022", "--event", "  "), "--event: empty"),
+        (("tidak-ada.csv", "--year", "2022"), "tidak-ada.csv: no such file"),
+        (("kolom.csv", "--year", "2022"), "kolom.csv: no header row with the columns"),
+    ],
+)
 def test_bad_invocations_change_nothing(cli, workspace, args, message):
     ws = workspace({"hasil.csv": "instansi,nilai\nDinas A,90\n", "kolom.csv": "nama,skor\nDinas A,90\n"})
     run = cli(ws, "certificate", "issue", *args)
@@ -420,8 +468,12 @@ def test_year_from_file_name_and_a_warning_when_it_differs(cli, workspace):
 
 
 def test_broken_layout_stops_before_any_number(cli, workspace):
-    ws = workspace({"hasil-2022.csv": "instansi,nilai\nDinas A,90\n",
-                    "templates/sertifikat.toml": "[qr]\nx = 10\ny = 10\n[[text]]\ntext = \"{{ nama }}\"\n"})
+    ws = workspace(
+        {
+            "hasil-2022.csv": "instansi,nilai\nDinas A,90\n",
+            "templates/sertifikat.toml": '[qr]\nx = 10\ny = 10\n[[text]]\ntext = "{{ nama }}"\n',
+        }
+    )
     run = cli(ws, "certificate", "issue", "hasil-2022.csv")
     assert run.exit_code == 1
     assert "templates/sertifikat.toml: text.0.text: unknown variable 'nama'" in run.stderr
@@ -473,12 +525,13 @@ def test_custom_layout_with_truetype_font_and_logo(cli, workspace):
     (ws / "templates" / "sertifikat.toml").write_text(
         '[page]\nsize = "F4"\norientation = "portrait"\n[fonts]\nVera = "Vera.ttf"\n'
         '[logo]\nfile = "logo.png"\ny = 15\nwidth = 20\n'
-        '[qr]\nx = 20\ny = 280\nsize = 25\n'
+        "[qr]\nx = 20\ny = 280\nsize = 25\n"
         '[[text]]\ntext = "SERTIFIKAT {{ number }}"\nfont = "Vera"\nsize = 20\ny = 60\n'
-        '[[text]]\ntext = "{{ recipient }} — {{ grade_text }}"\nfont = "Vera"\ndy = 10\n', encoding="utf-8")
+        '[[text]]\ntext = "{{ recipient }} — {{ grade_text }}"\nfont = "Vera"\ndy = 10\n',
+        encoding="utf-8",
+    )
     assert cli(ws, "check").exit_code == 0
-    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on",
-                          "2023-02-16")
+    run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on", "2023-02-16")
     assert out["errors"] == [{"row": 3, "error": out["errors"][0]["error"]}]
     assert "'Ś' cannot be printed in the layout's fonts" in out["errors"][0]["error"]
     pdf = ws / out["issued"][0]["file"]
@@ -499,26 +552,34 @@ def test_a_name_the_standard_fonts_cannot_print_is_an_error_row(cli, workspace):
 
 
 def test_check_reports_layout_problems(cli, workspace):
-    ws = workspace({"templates/sertifikat.toml": '[qr]\nx = 1\ny = 1\nwarna = "merah"\n'
-                    '[[text]]\ntext = "{{ nomor }} {{ number | huruf }}"\n'
-                    '[[text]]\ntext = "{% if %}"\n'})
+    ws = workspace(
+        {
+            "templates/sertifikat.toml": '[qr]\nx = 1\ny = 1\nwarna = "merah"\n'
+            '[[text]]\ntext = "{{ nomor }} {{ number | huruf }}"\n'
+            '[[text]]\ntext = "{% if %}"\n'
+        }
+    )
     run = cli(ws, "check")
     assert run.exit_code == 1
     assert "templates/sertifikat.toml: qr.warna: unknown field" in run.stderr
     (ws / "templates" / "sertifikat.toml").write_text(
         '[qr]\nx = 1\ny = 1\n[[text]]\ntext = "{{ nomor }} {{ number | huruf }}"\n'
-        '[[text]]\ntext = "{% if %}"\n[[text]]\ntext = "{{ office.nmae }}"\n', encoding="utf-8")
+        '[[text]]\ntext = "{% if %}"\n[[text]]\ntext = "{{ office.nmae }}"\n',
+        encoding="utf-8",
+    )
     run = cli(ws, "check")
     lines = run.stderr.splitlines()
     assert "templates/sertifikat.toml: text.0.text: unknown variable 'nomor' (known: " in run.stderr
     assert "templates/sertifikat.toml: text.0.text: unknown filter 'huruf'" in lines
-    assert any(line.startswith("templates/sertifikat.toml: text.1.text: Jinja syntax error")
-               for line in lines)
+    assert any(
+        line.startswith("templates/sertifikat.toml: text.1.text: Jinja syntax error") for line in lines
+    )
     (ws / "templates" / "sertifikat.toml").write_text("[qr\n", encoding="utf-8")
     run = cli(ws, "check")
     assert run.exit_code == 1 and "templates/sertifikat.toml: invalid TOML" in run.stderr
     (ws / "templates" / "sertifikat.toml").write_text(
-        '[qr]\nx = 1\ny = 1\n[[text]]\ntext = "{{ office.nmae }}"\n', encoding="utf-8")
+        '[qr]\nx = 1\ny = 1\n[[text]]\ntext = "{{ office.nmae }}"\n', encoding="utf-8"
+    )
     run = cli(ws, "check")
     assert "templates/sertifikat.toml: text.0.text: 'dict object' has no attribute 'nmae'" in run.stderr
 

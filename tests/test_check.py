@@ -49,8 +49,11 @@ work_items:
 
 
 def files(**extra: str) -> dict[str, str]:
-    return {"agreements/mou-a.yaml": MOU, "agreements/renja-a.yaml": RENJA,
-            **{f"agreements/{k.replace('_', '-')}.yaml": v for k, v in extra.items()}}
+    return {
+        "agreements/mou-a.yaml": MOU,
+        "agreements/renja-a.yaml": RENJA,
+        **{f"agreements/{k.replace('_', '-')}.yaml": v for k, v in extra.items()},
+    }
 
 
 def test_clean_workspace_passes(workspace, cli):
@@ -69,7 +72,8 @@ def test_example_workspace_is_clean(example, cli):
     assert run.stderr.strip().splitlines() == [
         "warning: agreements/ntt-renja-2022.yaml: parties.1.mandate: '...' still to be filled in, "
         "in a signed agreement (line 24)",
-        "ok: 2 agreement file(s), no errors, 1 warning(s)"]
+        "ok: 2 agreement file(s), no errors, 1 warning(s)",
+    ]
 
 
 def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):
@@ -79,20 +83,28 @@ def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):
     ws = workspace(files(renja_a=titled))
     run = cli(ws, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0
-    assert ("warning: agreements/renja-a.yaml: scope: the Ruang Lingkup list is made of the work "
-            "items' titles, 1 of which start with a capital letter ('Koordinasi dan pengawasan'): "
-            "items of a running list start in lower case; write `scope:` with the items as they "
-            "should read") in run.stderr
-    scoped = titled.replace("work_items:\n", "scope:\n  - koordinasi dan pengawasan\n"
-                            "  - Pengelolaan pengaduan\n  - SP4N-LAPOR! dan SPBE\n"
-                            "  - Inspektorat Daerah memfasilitasi pemeriksaan\nwork_items:\n", 1)
+    assert (
+        "warning: agreements/renja-a.yaml: scope: the Ruang Lingkup list is made of the work "
+        "items' titles, 1 of which start with a capital letter ('Koordinasi dan pengawasan'): "
+        "items of a running list start in lower case; write `scope:` with the items as they "
+        "should read"
+    ) in run.stderr
+    scoped = titled.replace(
+        "work_items:\n",
+        "scope:\n  - koordinasi dan pengawasan\n"
+        "  - Pengelolaan pengaduan\n  - SP4N-LAPOR! dan SPBE\n"
+        "  - Inspektorat Daerah memfasilitasi pemeriksaan\nwork_items:\n",
+        1,
+    )
     ws = workspace(files(renja_a=scoped))
     run = cli(ws, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0
     # an acronym or a name opening an item is right as typed: only "Pengelolaan" is named
-    assert ("warning: agreements/renja-a.yaml: scope.1: 1 item(s) of the Ruang Lingkup list start "
-            "with a capital letter ('Pengelolaan pengaduan'): items of a running list start in "
-            "lower case") in run.stderr
+    assert (
+        "warning: agreements/renja-a.yaml: scope.1: 1 item(s) of the Ruang Lingkup list start "
+        "with a capital letter ('Pengelolaan pengaduan'): items of a running list start in "
+        "lower case"
+    ) in run.stderr
     fixed = scoped.replace("  - Pengelolaan pengaduan\n", "  - pengelolaan pengaduan\n")
     ws = workspace(files(renja_a=fixed))
     assert "Ruang Lingkup" not in cli(ws, "check", "--as-of", "2022-07-01").stderr
@@ -102,23 +114,43 @@ def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):
     ("name", "content", "expected"),
     [
         ("syntax", "id: syntax\nkind: [mou\n", "agreements/syntax.yaml: invalid YAML"),
-        ("unknown-field", MOU.replace("id: mou-a", "id: unknown-field").replace(
-            "place:", "plcae:"), "agreements/unknown-field.yaml: plcae: unknown field"),
-        ("missing", MOU.replace("id: mou-a", "id: missing").replace(
-            "title: Kesepakatan Bersama tentang Pelayanan Publik\n", ""),
-         "agreements/missing.yaml: title: required field is missing"),
-        ("feb30", MOU.replace("id: mou-a", "id: feb30").replace("2021-12-20", "2022-02-30"),
-         "agreements/feb30.yaml: signed_on: '2022-02-30' is not a valid date"),
-        ("both-terms", MOU.replace("id: mou-a", "id: both-terms").replace(
-            "duration_months: 60", "duration_months: 60\nends_on: 2026-12-19"),
-         "agreements/both-terms.yaml: ends_on: give either duration_months or ends_on, not both"),
+        (
+            "unknown-field",
+            MOU.replace("id: mou-a", "id: unknown-field").replace("place:", "plcae:"),
+            "agreements/unknown-field.yaml: plcae: unknown field",
+        ),
+        (
+            "missing",
+            MOU.replace("id: mou-a", "id: missing").replace(
+                "title: Kesepakatan Bersama tentang Pelayanan Publik\n", ""
+            ),
+            "agreements/missing.yaml: title: required field is missing",
+        ),
+        (
+            "feb30",
+            MOU.replace("id: mou-a", "id: feb30").replace("2021-12-20", "2022-02-30"),
+            "agreements/feb30.yaml: signed_on: '2022-02-30' is not a valid date",
+        ),
+        (
+            "both-terms",
+            MOU.replace("id: mou-a", "id: both-terms").replace(
+                "duration_months: 60", "duration_months: 60\nends_on: 2026-12-19"
+            ),
+            "agreements/both-terms.yaml: ends_on: give either duration_months or ends_on, not both",
+        ),
         ("stem", MOU, "agreements/stem.yaml: id: id 'mou-a' differs from the file name"),
         ("empty", "", "agreements/empty.yaml: the file is empty"),
         ("list", "- a\n- b\n", "agreements/list.yaml: expected a mapping of fields"),
-        ("bad-role", MOU.replace("id: mou-a", "id: bad-role").replace(
-            "role: second", "role: third"), "agreements/bad-role.yaml: parties.1.role: Input should be"),
-        ("one-party", MOU.replace("id: mou-a", "id: one-party").split("  - role: second")[0],
-         "agreements/one-party.yaml: parties: exactly two parties are needed"),
+        (
+            "bad-role",
+            MOU.replace("id: mou-a", "id: bad-role").replace("role: second", "role: third"),
+            "agreements/bad-role.yaml: parties.1.role: Input should be",
+        ),
+        (
+            "one-party",
+            MOU.replace("id: mou-a", "id: one-party").split("  - role: second")[0],
+            "agreements/one-party.yaml: parties: exactly two parties are needed",
+        ),
     ],
 )
 def test_invalid_file_is_one_precise_line(workspace, cli, name, content, expected):
@@ -140,15 +172,15 @@ def test_binary_file(workspace, cli):
 def test_renja_rules(workspace, cli):
     dup = RENJA.replace("id: renja-a", "id: dup").replace("W1-D2", "W1-D1")
     orphan = RENJA.replace("id: renja-a", "id: orphan").replace("parent: mou-a", "parent: nope")
-    not_mou = RENJA.replace("id: renja-a", "id: not-mou").replace("parent: mou-a",
-                                                                  "parent: renja-a")
+    not_mou = RENJA.replace("id: renja-a", "id: not-mou").replace("parent: mou-a", "parent: renja-a")
     no_parent = RENJA.replace("id: renja-a", "id: no-parent").replace("parent: mou-a\n", "")
     ws = workspace(files(dup=dup, orphan=orphan, not_mou=not_mou, no_parent=no_parent))
     run = cli(ws, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 1
     err = run.stderr
-    assert ("agreements/dup.yaml: work_items.0.deliverables.1.id: deliverable id 'W1-D1' "
-            "is used twice") in err
+    assert (
+        "agreements/dup.yaml: work_items.0.deliverables.1.id: deliverable id 'W1-D1' is used twice"
+    ) in err
     assert "agreements/orphan.yaml: parent: no agreement 'nope'" in err
     assert "agreements/not-mou.yaml: parent: 'renja-a' is a renja, not an MoU" in err
     assert "agreements/no-parent.yaml: parent: a renja needs the id of the MoU" in err
@@ -178,16 +210,20 @@ def test_warnings_do_not_fail(workspace, cli):
     ws = workspace(files() | {"agreements/renja-a.yaml": early})
     run = cli(ws, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0
-    assert ("warning: agreements/renja-a.yaml: work_items.0.deliverables.0.due: W1-D1 is due "
-            "(2022-01-31) before the agreement is signed (2022-02-08)") in run.stderr
+    assert (
+        "warning: agreements/renja-a.yaml: work_items.0.deliverables.0.due: W1-D1 is due "
+        "(2022-01-31) before the agreement is signed (2022-02-08)"
+    ) in run.stderr
 
 
 def test_expiring_is_a_warning(workspace, cli):
     ws = workspace(files())
     run = cli(ws, "check", "--as-of", "2026-11-23")
     assert run.exit_code == 0
-    assert "warning: agreements/mou-a.yaml: duration_months: the agreement expires on " \
-           "2026-12-19 (26 days left)" in run.stderr
+    assert (
+        "warning: agreements/mou-a.yaml: duration_months: the agreement expires on "
+        "2026-12-19 (26 days left)" in run.stderr
+    )
 
 
 def test_config_typo(workspace, cli):
@@ -222,5 +258,4 @@ def test_check_json(workspace, cli):
     assert run.exit_code == 1
     data = run.json()
     assert data["ok"] is False
-    assert any(e.startswith("agreements/bad.yaml: kind: required field is missing")
-               for e in data["errors"])
+    assert any(e.startswith("agreements/bad.yaml: kind: required field is missing") for e in data["errors"])

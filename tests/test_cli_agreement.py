@@ -33,8 +33,9 @@ def test_list_example_2022(example, cli):
 def test_status_pending_and_draft(workspace, cli):
     draft = MOU.replace("id: mou-a", "id: draft").replace("signed_on: 2021-12-20\n", "")
     ws = workspace({"agreements/mou-a.yaml": MOU, "agreements/draft.yaml": draft})
-    rows = {r["id"]: r["status"] for r in cli(ws, "agreement", "list", "--as-of", "2021-12-19",
-                                              "--json").json()}
+    rows = {
+        r["id"]: r["status"] for r in cli(ws, "agreement", "list", "--as-of", "2021-12-19", "--json").json()
+    }
     assert rows == {"mou-a": "pending", "draft": "draft"}
 
 
@@ -71,8 +72,7 @@ def test_bad_as_of(example, cli):
 
 
 def test_new_renja_from_parent(example, cli):
-    run = cli(example, "agreement", "new", "ntt-renja-2023", "--kind", "renja", "--parent",
-              "ntt-mou-2021")
+    run = cli(example, "agreement", "new", "ntt-renja-2023", "--kind", "renja", "--parent", "ntt-mou-2021")
     assert run.exit_code == 0, run.stderr
     text = (example / "agreements/ntt-renja-2023.yaml").read_text()
     assert '"Pemerintah Provinsi Nusa Tenggara Timur"' in text  # second party from the MoU
@@ -82,8 +82,7 @@ def test_new_renja_from_parent(example, cli):
     assert "agreements/ntt-renja-2023.yaml: title: placeholder still to be filled in" in check.stderr
     # filling in the placeholders gives a clean file
     filled = text.replace('"TODO YYYY-MM-DD"', "2023-06-30")
-    filled = "\n".join(
-        line.replace("TODO ", "") for line in filled.splitlines())
+    filled = "\n".join(line.replace("TODO ", "") for line in filled.splitlines())
     (example / "agreements/ntt-renja-2023.yaml").write_text(filled)
     assert cli(example, "check", "--as-of", "2022-07-01").exit_code == 0
 
@@ -116,24 +115,38 @@ def test_new_refusals(example, cli):
 
 
 def test_terminate(example, cli):
-    run = cli(example, "agreement", "terminate", "ntt-renja-2022", "--on", "2022-09-01",
-              "--reason", "Reorganisasi perangkat daerah")
+    run = cli(
+        example,
+        "agreement",
+        "terminate",
+        "ntt-renja-2022",
+        "--on",
+        "2022-09-01",
+        "--reason",
+        "Reorganisasi perangkat daerah",
+    )
     assert run.exit_code == 0, run.stderr
-    rows = {r["id"]: r["status"] for r in cli(example, "agreement", "list", "--as-of",
-                                              "2022-09-01", "--json").json()}
+    rows = {
+        r["id"]: r["status"]
+        for r in cli(example, "agreement", "list", "--as-of", "2022-09-01", "--json").json()
+    }
     assert rows["ntt-renja-2022"] == "terminated"
-    rows = {r["id"]: r["status"] for r in cli(example, "agreement", "list", "--as-of",
-                                              "2022-08-31", "--json").json()}
+    rows = {
+        r["id"]: r["status"]
+        for r in cli(example, "agreement", "list", "--as-of", "2022-08-31", "--json").json()
+    }
     assert rows["ntt-renja-2022"] == "active"
 
 
 def test_terminate_bad_input_leaves_tracker(example, cli):
     cli(example, "agreement", "terminate", "ntt-mou-2021", "--on", "2024-01-01", "--reason", "x")
     before = (example / "tracker.json").read_bytes()
-    for args, code in ((["nope", "--on", "2022-01-01", "--reason", "x"], 1),
-                       (["ntt-renja-2022", "--on", "2022-13-01", "--reason", "x"], 2),
-                       (["ntt-renja-2022", "--on", "2021-01-01", "--reason", "x"], 1),
-                       (["ntt-renja-2022", "--on", "2022-05-01", "--reason", " "], 1)):
+    for args, code in (
+        (["nope", "--on", "2022-01-01", "--reason", "x"], 1),
+        (["ntt-renja-2022", "--on", "2022-13-01", "--reason", "x"], 2),
+        (["ntt-renja-2022", "--on", "2021-01-01", "--reason", "x"], 1),
+        (["ntt-renja-2022", "--on", "2022-05-01", "--reason", " "], 1),
+    ):
         run = cli(example, "agreement", "terminate", *args)
         assert run.exit_code == code, args
         assert "Traceback" not in run.stderr
@@ -191,7 +204,9 @@ def test_console_script_runs(example):
 
     proc = subprocess.run(
         [sys.executable, "-m", "docgen", "-w", str(example), "agreement", "show", "nope"],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path.cwd())},
     )
     assert proc.returncode == 1
     assert proc.stderr.strip() == "nope: no such agreement (no agreements/nope.yaml)"

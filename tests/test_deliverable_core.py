@@ -33,22 +33,25 @@ def agreements(ws: Workspace):
 
 def test_batch_is_one_transaction_in_order(ws):
     ids = [d.id for d in agreements(ws)[RENJA].deliverables]
-    updates = [Update(RENJA, did, status, D("2022-03-01"))
-               for did in ids for status in ("in_progress", "done")]
+    updates = [
+        Update(RENJA, did, status, D("2022-03-01")) for did in ids for status in ("in_progress", "done")
+    ]
     result = record_updates(ws, updates, agreements(ws))
     assert len(result.events) == 26
     stored = tracker_history(ws.root, RENJA)
-    assert [(e["deliverable"], e["status"]) for e in stored] == [
-        (u.deliverable, u.status) for u in updates]
+    assert [(e["deliverable"], e["status"]) for e in stored] == [(u.deliverable, u.status) for u in updates]
     assert {e["recorded_at"] for e in stored} == {result.events[0]["recorded_at"]}
 
 
 def test_batch_over_several_agreements(ws, example):
     mou = (example / "agreements" / f"{RENJA}.yaml").read_text(encoding="utf-8")
     (example / "agreements" / "renja-b.yaml").write_text(
-        mou.replace(f"id: {RENJA}", "id: renja-b"), encoding="utf-8")
-    updates = [Update(aid, "W1-D1", "done", D(on))
-               for aid, on in ((RENJA, "2022-03-30"), ("renja-b", "2022-03-30"), (RENJA, "2022-03-31"))]
+        mou.replace(f"id: {RENJA}", "id: renja-b"), encoding="utf-8"
+    )
+    updates = [
+        Update(aid, "W1-D1", "done", D(on))
+        for aid, on in ((RENJA, "2022-03-30"), ("renja-b", "2022-03-30"), (RENJA, "2022-03-31"))
+    ]
     record_updates(ws, updates, agreements(ws))
     history = tracker_history(ws.root)
     assert list(history) == [RENJA, "renja-b"]
@@ -56,26 +59,33 @@ def test_batch_over_several_agreements(ws, example):
 
 
 def test_an_identical_update_is_reported_not_recorded(ws):
-    first = record_updates(ws, [Update(RENJA, "W1-D1", "done", D("2022-03-30"), "rapat")],
-                           agreements(ws))
+    first = record_updates(ws, [Update(RENJA, "W1-D1", "done", D("2022-03-30"), "rapat")], agreements(ws))
     assert [e["id"] for e in first.events] == ["1"] and not first.unchanged
     # the same update twice in one batch, then again in the next: recorded once
-    again = record_updates(ws, [Update(RENJA, "W1-D1", "done", D("2022-03-30"), " rapat "),
-                                Update(RENJA, "W1-D1", "done", D("2022-03-30"), "rapat")],
-                           agreements(ws))
+    again = record_updates(
+        ws,
+        [
+            Update(RENJA, "W1-D1", "done", D("2022-03-30"), " rapat "),
+            Update(RENJA, "W1-D1", "done", D("2022-03-30"), "rapat"),
+        ],
+        agreements(ws),
+    )
     assert not again.events and [e["id"] for e in again.unchanged] == ["1", "1"]
     # any difference (here the note) is a new event
-    other = record_updates(ws, [Update(RENJA, "W1-D1", "done", D("2022-03-30"), "rapat pleno")],
-                           agreements(ws))
+    other = record_updates(
+        ws, [Update(RENJA, "W1-D1", "done", D("2022-03-30"), "rapat pleno")], agreements(ws)
+    )
     assert [e["id"] for e in other.events] == ["2"]
     assert len(tracker_history(ws.root, RENJA)) == 2
 
 
 def test_one_bad_update_stops_the_whole_batch(ws):
-    updates = [Update(RENJA, "W1-D1", "done", D("2022-03-30")),
-               Update(RENJA, "NOPE", "done", D("2022-03-30")),
-               Update("ghost", "W1-D1", "done", D("2022-03-30")),
-               Update(RENJA, "W1-D2", "finished", D("2022-03-30"))]
+    updates = [
+        Update(RENJA, "W1-D1", "done", D("2022-03-30")),
+        Update(RENJA, "NOPE", "done", D("2022-03-30")),
+        Update("ghost", "W1-D1", "done", D("2022-03-30")),
+        Update(RENJA, "W1-D2", "finished", D("2022-03-30")),
+    ]
     with pytest.raises(DocgenError) as info:
         record_updates(ws, updates, agreements(ws))
     assert info.value.problems == [
@@ -115,8 +125,15 @@ def test_two_sources_with_one_name_in_one_batch(ws, tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "sk.pdf").write_bytes(b"a")
     (tmp_path / "b" / "sk.pdf").write_bytes(b"b")
-    result = set_status(ws, RENJA, "W4-D1", "done", D("2022-03-30"), None,
-                        [tmp_path / "a" / "sk.pdf", tmp_path / "b" / "sk.pdf"])
+    result = set_status(
+        ws,
+        RENJA,
+        "W4-D1",
+        "done",
+        D("2022-03-30"),
+        None,
+        [tmp_path / "a" / "sk.pdf", tmp_path / "b" / "sk.pdf"],
+    )
     files = [e["file"] for e in result.events[0]["evidence"]]
     assert files == [f"agreements/{RENJA}/evidence/sk.pdf", f"agreements/{RENJA}/evidence/sk (2).pdf"]
     assert [(ws.root / f).read_bytes() for f in files] == [b"a", b"b"]
@@ -150,16 +167,17 @@ def test_evidence_already_in_the_folder_is_reused(ws):
     folder = ws.root / "agreements" / RENJA / "evidence"
     folder.mkdir(parents=True)
     (folder / "laporan.pdf").write_bytes(b"report")
-    result = set_status(ws, RENJA, "W4-D2", "done", D("2022-07-30"), None,
-                        [folder / "laporan.pdf"])
+    result = set_status(ws, RENJA, "W4-D2", "done", D("2022-07-30"), None, [folder / "laporan.pdf"])
     assert result.events[0]["evidence"][0]["file"] == f"agreements/{RENJA}/evidence/laporan.pdf"
     assert [p.name for p in folder.iterdir()] == ["laporan.pdf"]
 
 
 def test_warnings_are_returned_not_printed(ws, capsys):
     result = set_status(ws, RENJA, "W1-D1", "done", D("2022-03-30"))
-    assert result.warnings == ["ntt-renja-2022 W1-D1: marked done without evidence (expected: "
-                               "notulen rapat); add it with --evidence FILE"]
+    assert result.warnings == [
+        "ntt-renja-2022 W1-D1: marked done without evidence (expected: "
+        "notulen rapat); add it with --evidence FILE"
+    ]
     assert capsys.readouterr() == ("", "")
 
 
@@ -204,19 +222,22 @@ def test_evidence_name_can_never_escape(name):
 
 
 def test_numbered():
-    assert [numbered("bukti.pdf", n) for n in (1, 2, 10)] == ["bukti.pdf", "bukti (2).pdf",
-                                                              "bukti (10).pdf"]
+    assert [numbered("bukti.pdf", n) for n in (1, 2, 10)] == ["bukti.pdf", "bukti (2).pdf", "bukti (10).pdf"]
     assert numbered("README", 2) == "README (2)"
 
 
 def test_both_warnings_for_one_update(ws):
     result = set_status(ws, RENJA, "W1-D3", "done", D("2999-09-30"))
     assert [w.split(": ", 1)[1][:28] for w in result.warnings] == [
-        "marked done without evidence", "recorded on 2999-09-30, a fu"]
+        "marked done without evidence",
+        "recorded on 2999-09-30, a fu",
+    ]
 
 
 def test_evidence_given_earlier_in_the_same_batch_counts(ws, tmp_path):
     (tmp_path / "notulen.pdf").write_bytes(b"n")
-    updates = [Update(RENJA, "W1-D1", "in_progress", D("2022-03-01"), None, (tmp_path / "notulen.pdf",)),
-               Update(RENJA, "W1-D1", "done", D("2022-03-30"))]
+    updates = [
+        Update(RENJA, "W1-D1", "in_progress", D("2022-03-01"), None, (tmp_path / "notulen.pdf",)),
+        Update(RENJA, "W1-D1", "done", D("2022-03-30")),
+    ]
     assert record_updates(ws, updates, agreements(ws)).warnings == []

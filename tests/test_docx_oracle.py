@@ -33,14 +33,41 @@ from docgen.render.templates import defaults_dir
 
 SHIPPED = sorted(defaults_dir().glob("*.docx"))
 # What users type that XML, docxtpl or Jinja could take for something else.
-SPECIAL = ["<", ">", "&", '"', "'", "\n", "\t", "\r", "{_{", "}_}", "{_%", "%_}", "{{", "}}",
-           "{%", "%}", "{#", "#}", "&amp;", "]]>", "<w:t>", " ", "  ", "_"]
+SPECIAL = [
+    "<",
+    ">",
+    "&",
+    '"',
+    "'",
+    "\n",
+    "\t",
+    "\r",
+    "{_{",
+    "}_}",
+    "{_%",
+    "%_}",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{#",
+    "#}",
+    "&amp;",
+    "]]>",
+    "<w:t>",
+    " ",
+    "  ",
+    "_",
+]
 # docxtpl's paragraph and page breaks, and characters XML cannot hold (both renderers must fail).
 RARE = ["\a", "\f", "\x0b", "\ufffe"]
-TEXT = st.lists(st.one_of(st.sampled_from(SPECIAL * 8 + RARE),
-                          st.text(st.characters(min_codepoint=32, exclude_categories=("Cs",)),
-                                  max_size=12)),
-                max_size=8).map("".join)
+TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(SPECIAL * 8 + RARE),
+        st.text(st.characters(min_codepoint=32, exclude_categories=("Cs",)), max_size=12),
+    ),
+    max_size=8,
+).map("".join)
 
 
 def parts(data: bytes) -> dict[str, bytes]:
@@ -129,8 +156,10 @@ def assert_oracle(path: Path, context: dict[str, Any]) -> str:
 def test_samples_render_exactly_as_docxtpl(path):
     for context in sample_contexts(path.stem, None):
         assert_oracle(path, context)
-        assert parts(PreparedTemplate.load(path).render(context))["docProps/core.xml"] == \
-            docxtpl_output(path, context)["docProps/core.xml"]
+        assert (
+            parts(PreparedTemplate.load(path).render(context))["docProps/core.xml"]
+            == docxtpl_output(path, context)["docProps/core.xml"]
+        )
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
@@ -182,12 +211,17 @@ def feature_template(folder: Path) -> Path:
     return path
 
 
-FEATURES = st.fixed_dictionaries({
-    "title": TEXT,
-    "items": st.lists(st.fixed_dictionaries({"name": TEXT, "code": TEXT,
-                                             "color": st.sampled_from(["FF0000", "00FF00", "auto"])}),
-                      max_size=4),
-})
+FEATURES = st.fixed_dictionaries(
+    {
+        "title": TEXT,
+        "items": st.lists(
+            st.fixed_dictionaries(
+                {"name": TEXT, "code": TEXT, "color": st.sampled_from(["FF0000", "00FF00", "auto"])}
+            ),
+            max_size=4,
+        ),
+    }
+)
 
 
 def test_docxtpl_tags_render_exactly_as_docxtpl(tmp_path):
@@ -238,8 +272,10 @@ def test_a_context_with_docxtpl_objects_is_rendered_by_docxtpl(tmp_path):
     template = PreparedTemplate.load(path)
     assert not template.plain
     bound = DocxTemplate(path)  # an InlineImage belongs to the DocxTemplate it was made with
-    context = {"logo": InlineImage(bound, str(tmp_path / "logo.png"), width=Mm(10)),
-               "name": RichText("Tebal", bold=True)}
+    context = {
+        "logo": InlineImage(bound, str(tmp_path / "logo.png"), width=Mm(10)),
+        "name": RichText("Tebal", bold=True),
+    }
     out = parts(template.render(context))
     assert any(name.startswith("word/media/") for name in out)
     xml = out["word/document.xml"].decode()
@@ -250,8 +286,13 @@ def test_a_context_with_docxtpl_objects_is_rendered_by_docxtpl(tmp_path):
     assert xml == docxtpl_output(path, rich)["word/document.xml"]
 
 
-def _rezip(source: Path, target: Path, drop: set[str] = frozenset(), add: dict[str, bytes] | None = None,
-           edit: dict[str, Any] | None = None) -> Path:
+def _rezip(
+    source: Path,
+    target: Path,
+    drop: set[str] = frozenset(),
+    add: dict[str, bytes] | None = None,
+    edit: dict[str, Any] | None = None,
+) -> Path:
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
         for name in zin.namelist():
             if name not in drop:
@@ -268,23 +309,42 @@ def test_templates_the_prepared_path_does_not_cover_are_rendered_by_docxtpl(tmp_
     path = feature_template(tmp_path)
     context = {"title": "Uji & Coba", "items": [{"name": "a", "code": "1", "color": "auto"}]}
 
-    no_core = _rezip(path, tmp_path / "tanpa-core.docx", drop={"docProps/core.xml"}, edit={
-        "_rels/.rels": lambda d: re.sub(rb"<Relationship [^>]*core-properties[^>]*/>", b"", d)})
+    no_core = _rezip(
+        path,
+        tmp_path / "tanpa-core.docx",
+        drop={"docProps/core.xml"},
+        edit={"_rels/.rels": lambda d: re.sub(rb"<Relationship [^>]*core-properties[^>]*/>", b"", d)},
+    )
     template = PreparedTemplate.load(no_core)
     assert template.plain == "no document properties part"
     assert "Judul Uji &amp; Coba" in parts(template.render(context))["word/document.xml"].decode()
 
-    footnotes = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                 b'<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                 b'<w:footnote w:id="1"><w:p><w:r><w:t>Catatan {{ title }}</w:t></w:r></w:p></w:footnote>'
-                 b'</w:footnotes>')
-    with_notes = _rezip(path, tmp_path / "catatan.docx", add={"word/footnotes.xml": footnotes}, edit={
-        "[Content_Types].xml": lambda d: d.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" '
-                                                   b'ContentType="application/vnd.openxmlformats-officedocument.'
-                                                   b'wordprocessingml.footnotes+xml"/></Types>'),
-        "word/_rels/document.xml.rels": lambda d: d.replace(b"</Relationships>", (
-            b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            b'relationships/footnotes" Target="footnotes.xml"/></Relationships>'))})
+    footnotes = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b'<w:footnote w:id="1"><w:p><w:r><w:t>Catatan {{ title }}</w:t></w:r></w:p></w:footnote>'
+        b"</w:footnotes>"
+    )
+    with_notes = _rezip(
+        path,
+        tmp_path / "catatan.docx",
+        add={"word/footnotes.xml": footnotes},
+        edit={
+            "[Content_Types].xml": lambda d: d.replace(
+                b"</Types>",
+                b'<Override PartName="/word/footnotes.xml" '
+                b'ContentType="application/vnd.openxmlformats-officedocument.'
+                b'wordprocessingml.footnotes+xml"/></Types>',
+            ),
+            "word/_rels/document.xml.rels": lambda d: d.replace(
+                b"</Relationships>",
+                (
+                    b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/footnotes" Target="footnotes.xml"/></Relationships>'
+                ),
+            ),
+        },
+    )
     template = PreparedTemplate.load(with_notes)
     assert template.plain == "footnotes"
     out = parts(template.render(context))

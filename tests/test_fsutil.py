@@ -31,8 +31,12 @@ def test_new_files_get_the_umask_mode_and_secrets_stay_private(tmp_path, umask):
     )
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, cwd=REPO)
     mode = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
-    assert mode == {"out.docx": 0o666 & ~umask, "a.pdf": 0o666 & ~umask, "b.pdf": 0o666 & ~umask,
-                    "secret": 0o600 & ~umask}
+    assert mode == {
+        "out.docx": 0o666 & ~umask,
+        "a.pdf": 0o666 & ~umask,
+        "b.pdf": 0o666 & ~umask,
+        "secret": 0o600 & ~umask,
+    }
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):

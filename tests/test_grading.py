@@ -13,38 +13,68 @@ from docgen.domain.grading import builtin_scheme, scheme_for
 from docgen.errors import InputError
 from tests.conftest import CONFIG
 
-OFFICE = {"name": "Ombudsman RI Perwakilan NTT", "unit_code": "PW24", "city": "Kupang",
-          "head": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan"}}
+OFFICE = {
+    "name": "Ombudsman RI Perwakilan NTT",
+    "unit_code": "PW24",
+    "city": "Kupang",
+    "head": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan"},
+}
 
 
 def config(grading: dict | None = None) -> Config:
     return Config.model_validate({"office": OFFICE, "grading": grading or {}})
 
 
-@pytest.mark.parametrize(("score", "grade"), [
-    ("100", "A"), ("90.54", "A"), ("88.00", "A"), ("87.99", "B"), ("78.00", "B"), ("77.99", "C"),
-    ("58.99", "C"), ("58.03", "C"), ("57.00", "C"), ("56.99", "D"), ("26.00", "D"), ("25.99", "E"),
-    ("0", "E"),
-])
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [
+        ("100", "A"),
+        ("90.54", "A"),
+        ("88.00", "A"),
+        ("87.99", "B"),
+        ("78.00", "B"),
+        ("77.99", "C"),
+        ("58.99", "C"),
+        ("58.03", "C"),
+        ("57.00", "C"),
+        ("56.99", "D"),
+        ("26.00", "D"),
+        ("25.99", "E"),
+        ("0", "E"),
+    ],
+)
 def test_categories_from_2022(score, grade):
     for year in (2022, 2023, 2024, 2030):
         assert builtin_scheme(year).grade_of(Decimal(score)).grade == grade
 
 
-@pytest.mark.parametrize(("score", "grade"), [
-    ("100", "Hijau"), ("81.00", "Hijau"), ("80.99", "Kuning"), ("51.00", "Kuning"),
-    ("50.99", "Merah"), ("0", "Merah"),
-])
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [
+        ("100", "Hijau"),
+        ("81.00", "Hijau"),
+        ("80.99", "Kuning"),
+        ("51.00", "Kuning"),
+        ("50.99", "Merah"),
+        ("0", "Merah"),
+    ],
+)
 def test_zones_up_to_2021(score, grade):
     for year in (2015, 2019, 2021):
         assert builtin_scheme(year).grade_of(Decimal(score)).grade == grade
 
 
 def test_config_overrides_one_year_only():
-    cfg = config({"2022": {"grades": [
-        {"grade": "A", "min": 90.0, "label": "Istimewa", "zone": "hijau"},
-        {"grade": "B", "min": 0.0, "label": "Biasa", "zone": "kuning"},
-    ]}})
+    cfg = config(
+        {
+            "2022": {
+                "grades": [
+                    {"grade": "A", "min": 90.0, "label": "Istimewa", "zone": "hijau"},
+                    {"grade": "B", "min": 0.0, "label": "Biasa", "zone": "kuning"},
+                ]
+            }
+        }
+    )
     scheme = scheme_for(cfg, 2022)
     assert scheme.source == "docgen.toml [grading.2022]"
     assert scheme.grade_of(Decimal("89.99")).grade == "B"
@@ -61,10 +91,18 @@ def test_float_minimums_are_exact():
     assert scheme.grade_of(Decimal("78.09")).grade == "B"
 
 
-@pytest.mark.parametrize(("text", "grade"), [
-    ("B", "B"), ("b", "B"), (" Kategori b ", "B"), ("kualitas tinggi", "B"), ("A — Kualitas Tertinggi", "A"),
-    ("A (Kualitas Tertinggi)", "A"), ("kuning", "C"),
-])
+@pytest.mark.parametrize(
+    ("text", "grade"),
+    [
+        ("B", "B"),
+        ("b", "B"),
+        (" Kategori b ", "B"),
+        ("kualitas tinggi", "B"),
+        ("A — Kualitas Tertinggi", "A"),
+        ("A (Kualitas Tertinggi)", "A"),
+        ("kuning", "C"),
+    ],
+)
 def test_find_a_grade_of_2022(text, grade):
     assert builtin_scheme(2022).find(text).grade == grade
 
@@ -76,10 +114,19 @@ def test_find_rejects_an_ambiguous_zone_and_nonsense():
     assert scheme.find("") is None
 
 
-@pytest.mark.parametrize(("year", "text", "grade"), [
-    (2022, "B", "B"), (2022, "hijau", "B"), (2022, "Hijau", "B"), (2022, "zona merah", "E"),
-    (2022, "a", "A"), (2021, "Hijau", "Hijau"), (2021, "hijau", "Hijau"), (2021, "ZONA KUNING", "Kuning"),
-])
+@pytest.mark.parametrize(
+    ("year", "text", "grade"),
+    [
+        (2022, "B", "B"),
+        (2022, "hijau", "B"),
+        (2022, "Hijau", "B"),
+        (2022, "zona merah", "E"),
+        (2022, "a", "A"),
+        (2021, "Hijau", "Hijau"),
+        (2021, "hijau", "Hijau"),
+        (2021, "ZONA KUNING", "Kuning"),
+    ],
+)
 def test_min_grade_in_any_case(year, text, grade):
     assert builtin_scheme(year).minimum(text).grade == grade
 
@@ -114,15 +161,29 @@ def test_grade_text_as_printed():
 
 
 def test_grade_wording_is_configurable():
-    config = Config.model_validate({"office": OFFICE, "grading": {"2023": {
-        "wording": "Predikat {label} ({grade}, zona {zone})",
-        "grades": [{"grade": "A", "min": 80, "label": "Sangat Baik", "zone": "hijau"},
-                   {"grade": "B", "min": 0, "label": "Baik", "zone": "kuning"}]}}})
+    config = Config.model_validate(
+        {
+            "office": OFFICE,
+            "grading": {
+                "2023": {
+                    "wording": "Predikat {label} ({grade}, zona {zone})",
+                    "grades": [
+                        {"grade": "A", "min": 80, "label": "Sangat Baik", "zone": "hijau"},
+                        {"grade": "B", "min": 0, "label": "Baik", "zone": "kuning"},
+                    ],
+                }
+            },
+        }
+    )
     scheme = scheme_for(config, 2023)
     assert scheme.text(scheme.find("A")) == "Predikat Sangat Baik (A, zona Hijau)"
     with pytest.raises(ValueError, match="unknown field {nilai}"):
-        Config.model_validate({"office": OFFICE, "grading": {"2023": {
-            "wording": "{nilai}", "grades": [{"grade": "A", "min": 0}]}}})
+        Config.model_validate(
+            {
+                "office": OFFICE,
+                "grading": {"2023": {"wording": "{nilai}", "grades": [{"grade": "A", "min": 0}]}},
+            }
+        )
 
 
 @given(st.integers(min_value=0, max_value=10000), st.sampled_from([2019, 2022]))

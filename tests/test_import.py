@@ -21,8 +21,9 @@ def matrix(path, rows, *, title=True, merges=(), header=None):
     if title:
         sheet.append(["MATRIKS RENCANA KERJA TAHUN 2023"])
         sheet.append([])
-    sheet.append(header or ["No.", "Kegiatan", "Keluaran / Output", "Batas Waktu",
-                            "Penanggung Jawab", "Bukti Dukung"])
+    sheet.append(
+        header or ["No.", "Kegiatan", "Keluaran / Output", "Batas Waktu", "Penanggung Jawab", "Bukti Dukung"]
+    )
     sheet.append(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"])
     for row in rows:
         sheet.append(list(row))
@@ -36,10 +37,22 @@ ROWS = [
     (1, "Rapat koordinasi", "Rapat triwulan I", dt.datetime(2023, 3, 31), "PARA PIHAK", "notulen"),
     (None, None, "Rapat triwulan II", "30 Juni 2023", None, "notulen"),
     (2, "Penetapan pejabat penghubung", "SK pejabat penghubung", "Maret 2023", "PIHAK KEDUA", None),
-    (3, "Pelatihan pengelolaan pengaduan", "Pelatihan angkatan I", "31-05-2023", "Pihak Pertama",
-     "daftar hadir"),
-    (None, "Pelatihan pengelolaan pengaduan", "Pelatihan angkatan II", "Triwulan III 2023",
-     "Pihak Pertama", "daftar hadir"),
+    (
+        3,
+        "Pelatihan pengelolaan pengaduan",
+        "Pelatihan angkatan I",
+        "31-05-2023",
+        "Pihak Pertama",
+        "daftar hadir",
+    ),
+    (
+        None,
+        "Pelatihan pengelolaan pengaduan",
+        "Pelatihan angkatan II",
+        "Triwulan III 2023",
+        "Pihak Pertama",
+        "daftar hadir",
+    ),
 ]
 
 
@@ -48,8 +61,7 @@ def test_import_a_work_plan_matrix(example, cli, tmp_path):
     source = matrix(tmp_path / "Matriks Renja 2023.xlsx", ROWS, merges=("B5:B6", "A5:A6", "E5:E6"))
     run = cli(example, "agreement", "import", str(source), "--id", "ntt-renja-2023", "--parent", MOU)
     assert run.exit_code == 0, run.stderr
-    assert run.stdout.strip() == ("created agreements/ntt-renja-2023.yaml: 3 work item(s), "
-                                  "5 deliverable(s)")
+    assert run.stdout.strip() == ("created agreements/ntt-renja-2023.yaml: 3 work item(s), 5 deliverable(s)")
     text = (example / "agreements" / "ntt-renja-2023.yaml").read_text(encoding="utf-8")
     assert "# Work items imported from Matriks Renja 2023.xlsx." in text
     assert 'org: "Pemerintah Provinsi Nusa Tenggara Timur"' in text  # from the parent MoU
@@ -77,12 +89,30 @@ def test_header_variants_and_a_heading_row(example, cli, tmp_path):
     sheet.append(["NO", "PROGRAM / KEGIATAN", "OUTPUT", "WAKTU PELAKSANAAN", "PJ", "KETERANGAN"])
     sheet.append(["A. BIDANG PENCEGAHAN"])
     sheet.merge_cells("A2:F2")
-    sheet.append([1, "Sosialisasi", "Sosialisasi standar pelayanan", "15 Agt 2023",
-                  "Pemerintah Provinsi Nusa Tenggara Timur", ""])
+    sheet.append(
+        [
+            1,
+            "Sosialisasi",
+            "Sosialisasi standar pelayanan",
+            "15 Agt 2023",
+            "Pemerintah Provinsi Nusa Tenggara Timur",
+            "",
+        ]
+    )
     sheet.append([2, "Survei", "Laporan survei", date(2023, 10, 31), "Ombudsman RI Perwakilan NTT", ""])
     book.save(tmp_path / "m.xlsx")
-    run = cli(example, "agreement", "import", str(tmp_path / "m.xlsx"), "--id", "x-2023",
-              "--parent", MOU, "--kind", "pks")
+    run = cli(
+        example,
+        "agreement",
+        "import",
+        str(tmp_path / "m.xlsx"),
+        "--id",
+        "x-2023",
+        "--parent",
+        MOU,
+        "--kind",
+        "pks",
+    )
     assert run.exit_code == 0, run.stderr
     text = (example / "agreements" / "x-2023.yaml").read_text(encoding="utf-8")
     assert "kind: pks" in text
@@ -114,16 +144,22 @@ def test_every_unreadable_row_is_an_error_and_nothing_is_written(example, cli, t
     assert not (example / "agreements" / "ntt-renja-2023.yaml").exists()
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["{tmp}/tidak-ada.xlsx", "--id", "x", "--parent", MOU], 1, "tidak-ada.xlsx: no such file"),
-    (["{tmp}/m.csv", "--id", "x", "--parent", MOU], 1, "not an Excel workbook (.xlsx)"),
-    (["{tmp}/m.xlsx", "--id", "ntt-renja-2022", "--parent", MOU], 1,
-     "--id: agreements/ntt-renja-2022.yaml already exists"),
-    (["{tmp}/m.xlsx", "--id", "x", "--parent", "ntt-renja-2022"], 1, "is a renja, not an MoU"),
-    (["{tmp}/m.xlsx", "--id", "Bad Id", "--parent", MOU], 1, "--id: 'Bad Id' is not a valid id"),
-    (["{tmp}/kosong.xlsx", "--id", "x", "--parent", MOU], 1, "no header row with the columns"),
-    (["{tmp}/m.xlsx", "--id", "x", "--parent", MOU, "--kind", "mou"], 2, "Invalid value for '--kind'"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["{tmp}/tidak-ada.xlsx", "--id", "x", "--parent", MOU], 1, "tidak-ada.xlsx: no such file"),
+        (["{tmp}/m.csv", "--id", "x", "--parent", MOU], 1, "not an Excel workbook (.xlsx)"),
+        (
+            ["{tmp}/m.xlsx", "--id", "ntt-renja-2022", "--parent", MOU],
+            1,
+            "--id: agreements/ntt-renja-2022.yaml already exists",
+        ),
+        (["{tmp}/m.xlsx", "--id", "x", "--parent", "ntt-renja-2022"], 1, "is a renja, not an MoU"),
+        (["{tmp}/m.xlsx", "--id", "Bad Id", "--parent", MOU], 1, "--id: 'Bad Id' is not a valid id"),
+        (["{tmp}/kosong.xlsx", "--id", "x", "--parent", MOU], 1, "no header row with the columns"),
+        (["{tmp}/m.xlsx", "--id", "x", "--parent", MOU, "--kind", "mou"], 2, "Invalid value for '--kind'"),
+    ],
+)
 def test_import_refusals(example, cli, tmp_path, args, code, message):
     matrix(tmp_path / "m.xlsx", ROWS)
     (tmp_path / "m.csv").write_text("a,b\n", encoding="utf-8")
@@ -134,16 +170,26 @@ def test_import_refusals(example, cli, tmp_path, args, code, message):
     assert sorted(p.name for p in (example / "agreements").iterdir()) == before
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2023-03-31", date(2023, 3, 31)), ("31-03-2023", date(2023, 3, 31)),
-    ("31/3/2023", date(2023, 3, 31)), ("31 Maret 2023", date(2023, 3, 31)),
-    ("31 MARET 2023", date(2023, 3, 31)), ("1 Agustus 2023", date(2023, 8, 1)),
-    ("17 Agt 2023", date(2023, 8, 17)), ("30 Nopember 2023", date(2023, 11, 30)),
-    ("Februari 2024", date(2024, 2, 29)), ("akhir Desember 2023", date(2023, 12, 31)),
-    ("Triwulan I 2023", date(2023, 3, 31)), ("TW IV 2023", date(2023, 12, 31)),
-    ("Semester I 2023", date(2023, 6, 30)), (dt.datetime(2023, 5, 2, 0, 0), date(2023, 5, 2)),
-    (45046, date(2023, 4, 30)),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-03-31", date(2023, 3, 31)),
+        ("31-03-2023", date(2023, 3, 31)),
+        ("31/3/2023", date(2023, 3, 31)),
+        ("31 Maret 2023", date(2023, 3, 31)),
+        ("31 MARET 2023", date(2023, 3, 31)),
+        ("1 Agustus 2023", date(2023, 8, 1)),
+        ("17 Agt 2023", date(2023, 8, 17)),
+        ("30 Nopember 2023", date(2023, 11, 30)),
+        ("Februari 2024", date(2024, 2, 29)),
+        ("akhir Desember 2023", date(2023, 12, 31)),
+        ("Triwulan I 2023", date(2023, 3, 31)),
+        ("TW IV 2023", date(2023, 12, 31)),
+        ("Semester I 2023", date(2023, 6, 30)),
+        (dt.datetime(2023, 5, 2, 0, 0), date(2023, 5, 2)),
+        (45046, date(2023, 4, 30)),
+    ],
+)
 def test_due_dates(value, expected):
     assert parse_due(value) == expected
 
@@ -154,22 +200,34 @@ def test_not_due_dates(value):
         parse_due(value)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("PIHAK PERTAMA", "first"), ("Pihak Kedua", "second"), ("PARA PIHAK", "both"),
-    ("Pihak I", "first"), ("PIHAK II", "second"), ("PIHAK PERTAMA dan PIHAK KEDUA", "both"),
-    ("Bersama", "both"), ("Ombudsman", "first"), ("Pemprov NTT", "second"),
-    ("Ombudsman dan Pemprov NTT", "both"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("PIHAK PERTAMA", "first"),
+        ("Pihak Kedua", "second"),
+        ("PARA PIHAK", "both"),
+        ("Pihak I", "first"),
+        ("PIHAK II", "second"),
+        ("PIHAK PERTAMA dan PIHAK KEDUA", "both"),
+        ("Bersama", "both"),
+        ("Ombudsman", "first"),
+        ("Pemprov NTT", "second"),
+        ("Ombudsman dan Pemprov NTT", "both"),
+    ],
+)
 def test_responsible(value, expected):
     assert parse_responsible(value, ["ombudsman"], ["pemprov ntt"]) == expected
 
 
 def test_checklist_as_xlsx_keeps_text_as_text(example, cli, tmp_path):
     path = example / "agreements" / "ntt-renja-2022.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "title: Penetapan pejabat penghubung", 'title: "=HYPERLINK(\\"http://x\\")"'), encoding="utf-8")
-    cli(example, "deliverable", "set", "ntt-renja-2022", "W1-D1", "--status", "done", "--on",
-        "2022-03-30")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "title: Penetapan pejabat penghubung", 'title: "=HYPERLINK(\\"http://x\\")"'
+        ),
+        encoding="utf-8",
+    )
+    cli(example, "deliverable", "set", "ntt-renja-2022", "W1-D1", "--status", "done", "--on", "2022-03-30")
     target = tmp_path / "daftar.xlsx"
     run = cli(example, "deliverable", "list", "--as-of", "2022-07-01", "--xlsx", str(target), "--json")
     assert run.exit_code == 0, run.stderr

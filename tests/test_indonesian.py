@@ -29,9 +29,7 @@ from docgen.indonesian import (
 )
 
 MAX = 10**18 - 1
-MONTHS = (
-    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-).split()
+MONTHS = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember").split()
 DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
 
 
@@ -161,8 +159,24 @@ def test_terbilang_decimals_and_strings(x: object, words: str) -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "abc", "1.2.3", "81,5,4", "1,500.00", "nan", "inf", "1e5", "١٢",
-     True, False, None, [1], float("nan"), float("inf"), Decimal("NaN")],
+    [
+        "",
+        "abc",
+        "1.2.3",
+        "81,5,4",
+        "1,500.00",
+        "nan",
+        "inf",
+        "1e5",
+        "١٢",
+        True,
+        False,
+        None,
+        [1],
+        float("nan"),
+        float("inf"),
+        Decimal("NaN"),
+    ],
 )
 def test_terbilang_rejects_non_numbers(bad: object) -> None:
     with pytest.raises(ValueError, match="not a"):
@@ -228,7 +242,13 @@ def test_date_examples() -> None:
     assert bulan(d) == "Februari"
     assert bulan_romawi(d) == "II"
     assert [hari(date(2024, 1, day)) for day in range(1, 8)] == [
-        "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+        "Senin",
+        "Selasa",
+        "Rabu",
+        "Kamis",
+        "Jumat",
+        "Sabtu",
+        "Minggu",
     ]
     assert [bulan(date(2022, m, 1)) for m in range(1, 13)] == MONTHS
 
@@ -315,9 +335,7 @@ def test_tanggal_terbilang_parses_back(d: date) -> None:
 
 
 def test_bulan_romawi_all_months() -> None:
-    assert [bulan_romawi(m) for m in range(1, 13)] == (
-        "I II III IV V VI VII VIII IX X XI XII".split()
-    )
+    assert [bulan_romawi(m) for m in range(1, 13)] == ("I II III IV V VI VII VIII IX X XI XII".split())
     assert bulan_romawi("10") == "X"
     assert bulan_romawi("2021-10-05") == "X"
 
@@ -413,8 +431,9 @@ def test_angka_roundtrip(d: Decimal) -> None:
     assert rupiah(d).replace("Rp", "") == text
 
 
-@pytest.mark.parametrize(("n", "text"), [(0, "0 (nol)"), (2, "2 (dua)"), (13, "13 (tiga belas)"),
-                                         (90, "90 (sembilan puluh)")])
+@pytest.mark.parametrize(
+    ("n", "text"), [(0, "0 (nol)"), (2, "2 (dua)"), (13, "13 (tiga belas)"), (90, "90 (sembilan puluh)")]
+)
 def test_bilangan(n: int, text: str) -> None:
     """A count as letters and reports write it (DOMAIN.md): "sebanyak 2 (dua)"."""
     assert bilangan(n) == text
@@ -426,8 +445,17 @@ def test_bilangan(n: int, text: str) -> None:
 def test_filters_table_and_jinja() -> None:
     jinja2 = pytest.importorskip("jinja2")
     assert set(FILTERS) == {
-        "tanggal", "hari", "bulan", "terbilang", "tanggal_terbilang", "bulan_romawi",
-        "rupiah", "rupiah_terbilang", "angka", "bilangan", "kalimat_pembuka",
+        "tanggal",
+        "hari",
+        "bulan",
+        "terbilang",
+        "tanggal_terbilang",
+        "bulan_romawi",
+        "rupiah",
+        "rupiah_terbilang",
+        "angka",
+        "bilangan",
+        "kalimat_pembuka",
     }
     env = jinja2.Environment()
     env.filters.update(FILTERS)

@@ -14,7 +14,8 @@ from tests.test_letters import text_of
 SUPERIOR = RENJA.replace(
     "    signatory: {name: Flouri Rita Wuisan, title: Kepala Biro Organisasi}",
     "    signatory: {name: Flouri Rita Wuisan, title: Kepala Biro Organisasi}\n"
-    "    superior: Sekretaris Daerah Provinsi Nusa Tenggara Timur")
+    "    superior: Sekretaris Daerah Provinsi Nusa Tenggara Timur",
+)
 
 
 @pytest.fixture
@@ -53,16 +54,17 @@ def test_no_second_letter_before_the_reply_deadline(ws, cli):
 
 
 def test_a_third_letter_cites_every_earlier_one(ws, cli):
-    numbers = [followup(cli, ws, day)[0]["number"] for day in ("2022-04-15", "2022-05-01",
-                                                               "2022-05-20")]
+    numbers = [followup(cli, ws, day)[0]["number"] for day in ("2022-04-15", "2022-05-01", "2022-05-20")]
     third = cli(ws, "letter", "show", numbers[2], "--json").json()
     assert (third["ordinal"], third["cites"]) == (3, numbers[:2])
     text = text_of(ws / third["file"])
     assert numbers[:2] == ["B/001/PW24/KM.01/IV/2022", "B/002/PW24/KM.01/V/2022"]
-    assert ("Menindaklanjuti surat kami Nomor B/001/PW24/KM.01/IV/2022 tanggal 15 April 2022 hal "
-            "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022 dan Nomor B/002/PW24/KM.01/V/2022 "
-            "tanggal 1 Mei 2022 hal Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022 (Surat "
-            "Kedua), dengan ini") in text
+    assert (
+        "Menindaklanjuti surat kami Nomor B/001/PW24/KM.01/IV/2022 tanggal 15 April 2022 hal "
+        "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022 dan Nomor B/002/PW24/KM.01/V/2022 "
+        "tanggal 1 Mei 2022 hal Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022 (Surat "
+        "Kedua), dengan ini"
+    ) in text
     assert "(Surat Ketiga)" in text and "Tembusan:\nSekretaris Daerah" in text
 
 
@@ -81,7 +83,9 @@ def test_a_voided_letter_is_not_cited_not_counted_and_its_items_are_owed_again(w
     listed = cli(ws, "letter", "list", "--json").json()
     assert [(r["number"], r["void"], r["void_reason"]) for r in listed] == [
         (first["number"], True, "Salah alamat, tidak dikirim"),
-        (replacement["number"], False, None), (later["number"], False, None)]
+        (replacement["number"], False, None),
+        (later["number"], False, None),
+    ]
     registry = {r["number"]: r for r in cli(ws, "number", "list", "--json").json()}
     assert registry[first["number"]]["void"] is True
 
@@ -98,9 +102,11 @@ def test_letter_void_refusals(ws, cli):
     first = followup(cli, ws, "2022-04-15")[0]
     cli(ws, "number", "next", "certificate", "--on", "2022-04-15")
     before = (ws / "tracker.json").read_bytes()
-    for args, message in ((["B/999/X", "--reason", "x"], "B/999/X: no such letter"),
-                          ([first["number"], "--reason", " "], "--reason: say why"),
-                          (["0001/PHG/PW24/2022", "--reason", "x"], "0001/PHG/PW24/2022: no such letter")):
+    for args, message in (
+        (["B/999/X", "--reason", "x"], "B/999/X: no such letter"),
+        ([first["number"], "--reason", " "], "--reason: say why"),
+        (["0001/PHG/PW24/2022", "--reason", "x"], "0001/PHG/PW24/2022: no such letter"),
+    ):
         run = cli(ws, "letter", "void", *args)
         assert run.exit_code == 1 and run.stderr.startswith(message), run.stderr
     assert (ws / "tracker.json").read_bytes() == before
@@ -115,11 +121,13 @@ def test_render_recreates_the_same_bytes_whatever_changed_since(ws, cli):
     digest = sha(path)
     # outputs/ deleted, then docgen.toml and the agreement edited: the letter is what was sent
     path.unlink()
-    (ws / "docgen.toml").write_text(CONFIG.replace("Jl. Polisi Militer No. 3", "Jl. Baru No. 9"),
-                                    encoding="utf-8")
+    (ws / "docgen.toml").write_text(
+        CONFIG.replace("Jl. Polisi Militer No. 3", "Jl. Baru No. 9"), encoding="utf-8"
+    )
     renja = ws / "agreements" / "renja-a.yaml"
-    renja.write_text(renja.read_text(encoding="utf-8").replace("Koordinasi", "Koordinasi baru"),
-                     encoding="utf-8")
+    renja.write_text(
+        renja.read_text(encoding="utf-8").replace("Koordinasi", "Koordinasi baru"), encoding="utf-8"
+    )
     listed = cli(ws, "letter", "list").stdout
     assert "(missing)" in listed
     run = cli(ws, "letter", "render", first["number"])
@@ -175,16 +183,17 @@ def test_grace_days_is_configurable(example, cli):
     with open(example / "docgen.toml", "a", encoding="utf-8") as fh:
         fh.write("\n[letters]\ngrace_days = 0\n")
     assert cli(example, "letter", "followup", "--all", "--as-of", "2023-01-01", "--json").json() == []
-    assert cli(example, "letter", "followup", "--all", "--as-of", "2022-12-31",
-               "--json").json() != []
+    assert cli(example, "letter", "followup", "--all", "--as-of", "2022-12-31", "--json").json() != []
 
 
 def test_backdated_letter_number_is_a_warning(ws, cli):
     followup(cli, ws, "2022-05-01")
     run = cli(ws, "letter", "followup", "renja-a", "--as-of", "2022-04-15", "--json")
     assert run.exit_code == 0
-    assert ("warning: letter numbers: the next number is dated 2022-04-15, before "
-            "B/001/PW24/KM.01/V/2022 of 2022-05-01: the number is backdated") in run.stderr
+    assert (
+        "warning: letter numbers: the next number is dated 2022-04-15, before "
+        "B/001/PW24/KM.01/V/2022 of 2022-05-01: the number is backdated"
+    ) in run.stderr
     number = cli(ws, "number", "next", "letter", "--on", "2022-03-01")
     assert number.exit_code == 0 and "is backdated" in number.stderr
     later = cli(ws, "number", "next", "letter", "--on", "2022-06-01")
@@ -199,7 +208,11 @@ def test_reminder_for_items_due_soon(ws, cli):
     assert run.exit_code == 0, run.stderr
     (row,) = run.json()
     assert (row["type"], row["number"], row["items"], row["new"]) == (
-        "reminder", "B/001/PW24/KM.01/III/2022", ["W1-D1"], True)
+        "reminder",
+        "B/001/PW24/KM.01/III/2022",
+        ["W1-D1"],
+        True,
+    )
     text = text_of(ws / row["file"])
     assert "Pemberitahuan Batas Waktu Pelaksanaan Rencana Kerja Tahun 2022" in text
     assert "Yth.\tKepala Biro Organisasi" in text and "31 Maret 2022" in text

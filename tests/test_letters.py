@@ -39,17 +39,23 @@ def test_example_letters_of_1_july_2022(example, cli):
     assert "Nomor\n:\nB/001/PW24/KM.01/VII/2022\nSifat\n:\nBiasa\nLampiran\n:\n-\nHal" in text
     assert "Hal\n:\nTindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022\n" in text
     assert "Kupang, 1 Juli 2022" in text
-    assert ("Yth.\tKepala Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur\n"
-            "Jalan El Tari Nomor 52\nKupang\n") in text
+    assert (
+        "Yth.\tKepala Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur\n"
+        "Jalan El Tari Nomor 52\nKupang\n"
+    ) in text
     assert "Kepada Yth" not in text
-    assert ("Sehubungan dengan pelaksanaan Rencana Kerja Nomor ............. dan Nomor "
-            "............. tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik di "
-            "Lingkungan Pemerintah Provinsi Nusa Tenggara Timur Tahun 2022,") in text
+    assert (
+        "Sehubungan dengan pelaksanaan Rencana Kerja Nomor ............. dan Nomor "
+        "............. tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik di "
+        "Lingkungan Pemerintah Provinsi Nusa Tenggara Timur Tahun 2022,"
+    ) in text
     assert "tentang tentang" not in text
-    assert ("terdapat 6 (enam) keluaran yang telah melewati batas waktunya dan belum kami terima "
-            "bukti pelaksanaannya, yaitu 3 (tiga) keluaran yang menjadi tanggung jawab Biro "
-            "Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) keluaran yang "
-            "menjadi tanggung jawab bersama, sebagai berikut:") in text
+    assert (
+        "terdapat 6 (enam) keluaran yang telah melewati batas waktunya dan belum kami terima "
+        "bukti pelaksanaannya, yaitu 3 (tiga) keluaran yang menjadi tanggung jawab Biro "
+        "Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) keluaran yang "
+        "menjadi tanggung jawab bersama, sebagai berikut:"
+    ) in text
     assert "tanggung jawab bersama yang telah melewati" not in text
     assert "Penetapan pejabat penghubung" not in text  # done
     assert "Penunjukan administrator SP4N-LAPOR! pada setiap OPD" in text
@@ -57,8 +63,9 @@ def test_example_letters_of_1_july_2022(example, cli):
     assert "belum dilaksanakan" not in text and "terlambat" not in text
     assert "(tanggung jawab bersama)" in text
     assert "paling lambat tanggal 15 Juli 2022" in text  # reply_days = 14
-    assert ("Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami ucapkan terima "
-            "kasih.") in text
+    assert (
+        "Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami ucapkan terima kasih."
+    ) in text
     assert "Darius Beda Daton" in text
     assert "Tembusan" not in text and "Arsip" not in text
     logbook = cli(example, "number", "list", "--kind", "letter", "--json").json()
@@ -75,14 +82,18 @@ def test_example_second_letter_marks_what_it_did_not_follow_up(example, cli):
     (row,) = cli(example, "letter", "followup", "--all", "--as-of", "2022-08-01", "--json").json()
     assert row["ordinal"] == 2 and "W4-D2" in row["items"] and len(row["items"]) == 8
     text = " ".join(text_of(example / row["file"]).split())
-    assert ("sampai dengan tanggal 1 Agustus 2022 bukti pelaksanaan 8 (delapan) keluaran dalam "
-            "Rencana Kerja Nomor ............. dan Nomor ............. tanggal 8 Februari 2022 "
-            "tentang Perbaikan Pelayanan Publik di Lingkungan Pemerintah Provinsi Nusa Tenggara "
-            "Timur Tahun 2022 belum kami terima, yaitu 5 (lima) keluaran yang menjadi tanggung "
-            "jawab Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) "
-            "keluaran yang menjadi tanggung jawab bersama, sebagai berikut:") in text
-    assert ("Laporan tindak lanjut pengaduan semester I 31 Juli 2022 belum ada bukti pelaksanaan "
-            "(lewat 1 hari); baru disampaikan dalam surat ini") in text
+    assert (
+        "sampai dengan tanggal 1 Agustus 2022 bukti pelaksanaan 8 (delapan) keluaran dalam "
+        "Rencana Kerja Nomor ............. dan Nomor ............. tanggal 8 Februari 2022 "
+        "tentang Perbaikan Pelayanan Publik di Lingkungan Pemerintah Provinsi Nusa Tenggara "
+        "Timur Tahun 2022 belum kami terima, yaitu 5 (lima) keluaran yang menjadi tanggung "
+        "jawab Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) "
+        "keluaran yang menjadi tanggung jawab bersama, sebagai berikut:"
+    ) in text
+    assert (
+        "Laporan tindak lanjut pengaduan semester I 31 Juli 2022 belum ada bukti pelaksanaan "
+        "(lewat 1 hari); baru disampaikan dalam surat ini"
+    ) in text
     assert text.count("baru disampaikan dalam surat ini") == 1  # the other seven were followed up
     assert "(lewat 123 hari)" in text
 
@@ -90,10 +101,12 @@ def test_example_second_letter_marks_what_it_did_not_follow_up(example, cli):
 def test_example_reminder_counts_all_items_due(example, cli):
     (row,) = cli(example, "letter", "reminder", "--as-of", "2022-03-20", "--json").json()
     text = " ".join(text_of(example / row["file"]).split())
-    assert ("sampai dengan tanggal 31 Maret 2022 terdapat 2 (dua) keluaran yang akan mencapai batas "
-            "waktunya, yaitu 1 (satu) keluaran yang menjadi tanggung jawab Biro Organisasi "
-            "Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 1 (satu) keluaran yang menjadi "
-            "tanggung jawab bersama, sebagai berikut:") in text
+    assert (
+        "sampai dengan tanggal 31 Maret 2022 terdapat 2 (dua) keluaran yang akan mencapai batas "
+        "waktunya, yaitu 1 (satu) keluaran yang menjadi tanggung jawab Biro Organisasi "
+        "Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 1 (satu) keluaran yang menjadi "
+        "tanggung jawab bersama, sebagai berikut:"
+    ) in text
     assert "tanggung jawab bersama yang akan mencapai" not in text
 
 
@@ -101,8 +114,7 @@ def test_same_day_is_reported_not_reissued(example, cli):
     first = cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01", "--json").json()
     again = cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01", "--json").json()
     assert again[0]["new"] is False and again[0]["number"] == first[0]["number"]
-    forced = cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01", "--again",
-                 "--json").json()
+    forced = cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01", "--again", "--json").json()
     assert forced[0]["new"] is True and forced[0]["number"] == "B/002/PW24/KM.01/VII/2022"
     assert len(cli(example, "number", "list", "--json").json()) == 2
 
@@ -112,7 +124,8 @@ def test_second_letter_escalates(workspace, cli):
         "    signatory: {name: Flouri Rita Wuisan, title: Kepala Biro Organisasi}",
         "    address: Jl. El Tari No. 52, Kupang\n"
         "    signatory: {name: Flouri Rita Wuisan, title: Kepala Biro Organisasi}\n"
-        "    superior: Sekretaris Daerah Provinsi Nusa Tenggara Timur")
+        "    superior: Sekretaris Daerah Provinsi Nusa Tenggara Timur",
+    )
     config = CONFIG + '\n[letters]\ncontact = {name = "Yosua", phone = "0380-123", email = ""}\n'
     ws = workspace({"agreements/mou-a.yaml": MOU, "agreements/renja-a.yaml": renja}, config=config)
     first = cli(ws, "letter", "followup", "renja-a", "--as-of", "2022-04-15", "--json").json()[0]
@@ -126,10 +139,12 @@ def test_second_letter_escalates(workspace, cli):
     assert (second["ordinal"], second["cites"]) == (2, [first["number"]])
     text = text_of(ws / second["file"])
     assert "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022 (Surat Kedua)" in text
-    assert (f"Menindaklanjuti surat kami Nomor {first['number']} tanggal 15 April 2022 hal "
-            "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022, dengan ini kami sampaikan bahwa "
-            "sampai dengan tanggal 20 Juli 2022 bukti pelaksanaan 2 (dua) keluaran yang menjadi "
-            "tanggung jawab bersama dalam Rencana Kerja Nomor") in text
+    assert (
+        f"Menindaklanjuti surat kami Nomor {first['number']} tanggal 15 April 2022 hal "
+        "Tindak Lanjut Pelaksanaan Rencana Kerja Tahun 2022, dengan ini kami sampaikan bahwa "
+        "sampai dengan tanggal 20 Juli 2022 bukti pelaksanaan 2 (dua) keluaran yang menjadi "
+        "tanggung jawab bersama dalam Rencana Kerja Nomor"
+    ) in text
     assert "surat kedua" in text
     assert "Tembusan:\nSekretaris Daerah Provinsi Nusa Tenggara Timur" in text
 
@@ -182,8 +197,12 @@ def test_check_validates_the_letter_template(example, cli):
 
 
 def test_terminated_agreement_gets_no_letter(example, cli):
-    assert cli(example, "agreement", "terminate", NTT, "--on", "2022-06-01", "--reason",
-               "Reorganisasi").exit_code == 0
+    assert (
+        cli(
+            example, "agreement", "terminate", NTT, "--on", "2022-06-01", "--reason", "Reorganisasi"
+        ).exit_code
+        == 0
+    )
     run = cli(example, "letter", "followup", "--all", "--as-of", "2022-07-01", "--json")
     assert run.exit_code == 0 and run.json() == []
     show = cli(example, "agreement", "show", NTT, "--as-of", "2022-07-01", "--json").json()

@@ -20,7 +20,7 @@ APPEND = "<!-- append to "
 
 def steps(text: str) -> list[tuple[str, list[str]]]:
     """("$ command" or "append PATH", expected output lines) in the order of the page."""
-    text = text[:text.index(STOP)]
+    text = text[: text.index(STOP)]
     found: list[tuple[str, list[str]]] = []
     for match in re.finditer(r"(<!-- append to (\S+) -->\n)?```(\w+)\n(.*?)```", text, flags=re.S):
         lang, body = match.group(3), match.group(4)
@@ -39,13 +39,23 @@ def steps(text: str) -> list[tuple[str, list[str]]]:
 
 def test_every_lifecycle_command_is_documented():
     text = DOC.read_text(encoding="utf-8")
-    lifecycle = ["agreement sign", "agreement extend", "agreement renew", "agreement import",
-                 "agreement terminate", "agreement history", "deliverable retract", "letter reminder",
-                 "letter list", "letter show", "letter render", "letter void"]
+    lifecycle = [
+        "agreement sign",
+        "agreement extend",
+        "agreement renew",
+        "agreement import",
+        "agreement terminate",
+        "agreement history",
+        "deliverable retract",
+        "letter reminder",
+        "letter list",
+        "letter show",
+        "letter render",
+        "letter void",
+    ]
     assert [c for c in lifecycle if f"docgen {c}" not in text] == []
     known = {name.removeprefix("docgen ") for name, _ in COMMANDS}
-    used = {" ".join(p for p in m if p) for m in re.findall(r"(?:`|\$ )docgen ([a-z]+)(?: ([a-z]+))?",
-                                                             text)}
+    used = {" ".join(p for p in m if p) for m in re.findall(r"(?:`|\$ )docgen ([a-z]+)(?: ([a-z]+))?", text)}
     assert not {u for u in used if u not in known and u.split()[0] not in known}
 
 
@@ -76,12 +86,20 @@ def test_the_walkthrough_runs_as_documented(example, cli):
     # The tracker tells the whole story of ntt-renja-2022.
     story = cli(example, "agreement", "history", "ntt-renja-2022", "--json").json()
     kinds = [(e["kind"], e["ref"]) for e in story]
-    for expected in [("reminder", "B/001/PW24/KM.01/III/2022"), ("deliverable", "1"),
-                     ("deliverable", "2"), ("deliverable", "3"), ("deliverable", "4"),
-                     ("letter", "B/002/PW24/KM.01/VII/2022"), ("letter", "B/003/PW24/KM.01/VII/2022"),
-                     ("letter", "B/004/PW24/KM.01/VII/2022"), ("number", "01/KB/PW24/XII/2022"),
-                     ("void", "B/002/PW24/KM.01/VII/2022"), ("termination", "1"),
-                     ("termination", "2")]:
+    for expected in [
+        ("reminder", "B/001/PW24/KM.01/III/2022"),
+        ("deliverable", "1"),
+        ("deliverable", "2"),
+        ("deliverable", "3"),
+        ("deliverable", "4"),
+        ("letter", "B/002/PW24/KM.01/VII/2022"),
+        ("letter", "B/003/PW24/KM.01/VII/2022"),
+        ("letter", "B/004/PW24/KM.01/VII/2022"),
+        ("number", "01/KB/PW24/XII/2022"),
+        ("void", "B/002/PW24/KM.01/VII/2022"),
+        ("termination", "1"),
+        ("termination", "2"),
+    ]:
         assert expected in kinds, expected
     texts = {(e["kind"], e["ref"]): e["text"] for e in story}
     assert "(void: Alamat salah, tidak dikirim)" in texts[("letter", "B/002/PW24/KM.01/VII/2022")]
@@ -113,7 +131,9 @@ def test_the_walkthrough_runs_as_documented(example, cli):
     assert cli(example, "letter", "render", "B/004/PW24/KM.01/VII/2022").exit_code == 0
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
-    status = {r["id"]: (r["status"], r["terminated_on"]) for r in
-              cli(example, "agreement", "list", "--as-of", "2023-02-10", "--json").json()}
+    status = {
+        r["id"]: (r["status"], r["terminated_on"])
+        for r in cli(example, "agreement", "list", "--as-of", "2023-02-10", "--json").json()
+    }
     assert status["ntt-renja-2022"] == ("terminated", "2023-02-06")
     assert status["ntt-renja-2023"][0] == "active"

@@ -29,15 +29,20 @@ def test_end_date_from_duration():
 
 @pytest.mark.parametrize(
     ("start", "months", "expected"),
-    [(date(2022, 1, 31), 1, date(2022, 2, 28)), (date(2024, 1, 31), 1, date(2024, 2, 29)),
-     (date(2021, 12, 20), 60, date(2026, 12, 20)), (date(2022, 11, 15), 2, date(2023, 1, 15))],
+    [
+        (date(2022, 1, 31), 1, date(2022, 2, 28)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2021, 12, 20), 60, date(2026, 12, 20)),
+        (date(2022, 11, 15), 2, date(2023, 1, 15)),
+    ],
 )
 def test_add_months(start, months, expected):
     assert add_months(start, months) == expected
 
 
-@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 1, 1)),
-       st.integers(min_value=1, max_value=120))
+@given(
+    st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 1, 1)), st.integers(min_value=1, max_value=120)
+)
 def test_add_months_properties(start, months):
     end = add_months(start, months)
     assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == months
@@ -49,7 +54,7 @@ def test_add_months_properties(start, months):
     [
         (date(2021, 12, 19), None, "pending"),
         (date(2021, 12, 20), None, "active"),
-        (date(2026, 9, 19), None, "active"),    # 91 days left
+        (date(2026, 9, 19), None, "active"),  # 91 days left
         (date(2026, 9, 20), None, "expiring"),  # 90 days left
         (date(2026, 12, 19), None, "expiring"),  # the last day is within the term
         (date(2026, 12, 20), None, "expired"),
@@ -79,9 +84,11 @@ def test_catalog_only_parses_what_is_asked(workspace):
     from docgen.workspace import Workspace
 
     broken = "id: broken\nkind: [\n"
-    ws = Workspace(workspace({"agreements/mou-a.yaml": MOU,
-                              "agreements/renja-a.yaml": RENJA,
-                              "agreements/broken.yaml": broken}))
+    ws = Workspace(
+        workspace(
+            {"agreements/mou-a.yaml": MOU, "agreements/renja-a.yaml": RENJA, "agreements/broken.yaml": broken}
+        )
+    )
     catalog = load_catalog(ws, only=["renja-a"])
     assert set(catalog.files) == {"mou-a", "renja-a", "broken"}
     assert set(catalog.agreements) == {"renja-a", "mou-a"}  # and its parent, for the checks

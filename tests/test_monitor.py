@@ -22,9 +22,17 @@ AS_OF = D("2022-07-01")
 def build_report(agreements, histories, terminated, as_of):
     return report_of_views(views(agreements, histories, terminated, as_of), as_of.isoformat())
 
+
 RENJA_ITEMS = [
-    ("W1", "both", [("W1-D1", "2022-03-31", "notulen rapat"), ("W1-D2", "2022-06-30", "notulen"),
-                    ("W1-D3", "2022-09-30", None)]),
+    (
+        "W1",
+        "both",
+        [
+            ("W1-D1", "2022-03-31", "notulen rapat"),
+            ("W1-D2", "2022-06-30", "notulen"),
+            ("W1-D3", "2022-09-30", None),
+        ],
+    ),
     ("W2", "second", [("W2-D1", "2022-04-30", None), ("W2-D2", "2022-07-15", None)]),
     ("W3", "first", [("W3-D1", "2022-05-31", None), ("W3-D2", "2022-07-31", None)]),
 ]
@@ -35,20 +43,33 @@ def renja(aid: str = "renja-a", **kw) -> object:
 
 
 def test_per_agreement_row():
-    events = [ev("W1-D1", "2022-03-30", "done"), ev("W2-D1", "2022-05-01", "dropped"),
-              ev("W3-D1", "2022-05-01", "in_progress")]
+    events = [
+        ev("W1-D1", "2022-03-30", "done"),
+        ev("W2-D1", "2022-05-01", "dropped"),
+        ev("W3-D1", "2022-05-01", "in_progress"),
+    ]
     report = build_report([renja()], {"renja-a": events}, {}, AS_OF)
     (row,) = report["agreements"]
     assert row == {
-        "id": "renja-a", "kind": "renja", "title": "Rencana Kerja renja-a", "status": "active",
-        "numbers": [], "signed_on": "2022-02-08",
+        "id": "renja-a",
+        "kind": "renja",
+        "title": "Rencana Kerja renja-a",
+        "status": "active",
+        "numbers": [],
+        "signed_on": "2022-02-08",
         "parties": ["Ombudsman RI Perwakilan NTT", "Pemda renja-a"],
-        "done": 1, "total": 6, "percent": 16.7,
-        "overdue": 2,           # W1-D2 (due 30 June), W3-D1 (in progress, due 31 May)
-        "due_soon": 2,          # W2-D2 (15 July) and W3-D2 (31 July = as_of + 30)
+        "done": 1,
+        "total": 6,
+        "percent": 16.7,
+        "overdue": 2,  # W1-D2 (due 30 June), W3-D1 (in progress, due 31 May)
+        "due_soon": 2,  # W2-D2 (15 July) and W3-D2 (31 July = as_of + 30)
         "next_due": "2022-07-15",
-        "ends_on": "2022-12-31", "terminated_on": None,
-        "lapsed": 0, "amendments": 0, "renews": None, "renewed_by": [],
+        "ends_on": "2022-12-31",
+        "terminated_on": None,
+        "lapsed": 0,
+        "amendments": 0,
+        "renews": None,
+        "renewed_by": [],
     }
     assert report["as_of"] == "2022-07-01"
 
@@ -56,14 +77,25 @@ def test_per_agreement_row():
 def test_overdue_list():
     report = build_report([renja()], {}, {}, AS_OF)
     assert [(r["id"], r["days_overdue"]) for r in report["overdue"]] == [
-        ("W1-D1", 92), ("W2-D1", 62), ("W3-D1", 31), ("W1-D2", 1)]
+        ("W1-D1", 92),
+        ("W2-D1", 62),
+        ("W3-D1", 31),
+        ("W1-D2", 1),
+    ]
     first = report["overdue"][0]
     assert first == {
-        "agreement": "renja-a", "work_item": "W1", "id": "W1-D1",
-        "agreement_title": "Rencana Kerja renja-a", "work_item_title": "Kegiatan W1",
-        "title": "Keluaran W1-D1", "due": "2022-03-31", "responsible": "both",
+        "agreement": "renja-a",
+        "work_item": "W1",
+        "id": "W1-D1",
+        "agreement_title": "Rencana Kerja renja-a",
+        "work_item_title": "Kegiatan W1",
+        "title": "Keluaran W1-D1",
+        "due": "2022-03-31",
+        "responsible": "both",
         "parties": ["Ombudsman RI Perwakilan NTT", "Pemda renja-a"],
-        "status": "not_started", "days_overdue": 92, "evidence": "notulen rapat",
+        "status": "not_started",
+        "days_overdue": 92,
+        "evidence": "notulen rapat",
     }
 
 
@@ -73,8 +105,7 @@ def test_overdue_by_party_lists_shared_items_under_each_party():
     assert [r["id"] for r in groups["Pemda renja-a"]] == ["W1-D1", "W2-D1", "W1-D2"]
     assert [r["id"] for r in groups["Ombudsman RI Perwakilan NTT"]] == ["W1-D1", "W3-D1", "W1-D2"]
     # most items first, then by name
-    assert [org for org, _ in overdue_by_party(report)] == ["Ombudsman RI Perwakilan NTT",
-                                                            "Pemda renja-a"]
+    assert [org for org, _ in overdue_by_party(report)] == ["Ombudsman RI Perwakilan NTT", "Pemda renja-a"]
 
 
 def test_overdue_groups_across_agreements_by_organisation():
@@ -96,8 +127,12 @@ def test_nothing_overdue():
 
 @pytest.mark.parametrize(
     ("ends_on", "status", "days_left"),
-    [("2022-07-01", "expiring", 0), ("2022-09-29", "expiring", 90), ("2022-09-30", "active", None),
-     ("2022-06-30", "expired", None)],
+    [
+        ("2022-07-01", "expiring", 0),
+        ("2022-09-29", "expiring", 90),
+        ("2022-09-30", "active", None),
+        ("2022-06-30", "expired", None),
+    ],
 )
 def test_expiring_within_90_days(ends_on, status, days_left):
     a = agreement("mou-b", kind="mou", items=[], signed_on="2021-07-01", ends_on=ends_on)
@@ -106,16 +141,21 @@ def test_expiring_within_90_days(ends_on, status, days_left):
     if days_left is None:
         assert report["expiring"] == []
     else:
-        assert report["expiring"] == [{"id": "mou-b", "title": "Rencana Kerja mou-b",
-                                       "ends_on": ends_on, "days_left": days_left,
-                                       "renewed_by": []}]
+        assert report["expiring"] == [
+            {
+                "id": "mou-b",
+                "title": "Rencana Kerja mou-b",
+                "ends_on": ends_on,
+                "days_left": days_left,
+                "renewed_by": [],
+            }
+        ]
 
 
 def test_expiring_sorted_by_days_left():
     early = agreement("z-mou", kind="mou", items=[], signed_on="2021-01-01", ends_on="2022-07-10")
     late = agreement("a-mou", kind="mou", items=[], signed_on="2021-01-01", ends_on="2022-08-10")
-    assert [e["id"] for e in build_report([late, early], {}, {}, AS_OF)["expiring"]] == [
-        "z-mou", "a-mou"]
+    assert [e["id"] for e in build_report([late, early], {}, {}, AS_OF)["expiring"]] == ["z-mou", "a-mou"]
 
 
 def test_open_ended_agreement_never_expires():
@@ -185,33 +225,58 @@ def test_history_of_other_agreements_is_ignored():
 
 def test_summary():
     mou = agreement("mou-a", kind="mou", items=[], signed_on="2021-12-20", ends_on="2022-08-01")
-    report = build_report([renja(), mou], {"renja-a": [ev("W1-D1", "2022-03-01", "done")]}, {},
-                          AS_OF)
+    report = build_report([renja(), mou], {"renja-a": [ev("W1-D1", "2022-03-01", "done")]}, {}, AS_OF)
     assert report["summary"] == {
-        "agreements": 2, "by_status": {"active": 1, "expiring": 1}, "done": 1, "total": 7,
-        "percent": 14.3, "overdue": 3, "due_soon": 2, "expiring": 1, "lapsed": 0,
+        "agreements": 2,
+        "by_status": {"active": 1, "expiring": 1},
+        "done": 1,
+        "total": 7,
+        "percent": 14.3,
+        "overdue": 3,
+        "due_soon": 2,
+        "expiring": 1,
+        "lapsed": 0,
     }
 
 
 def test_empty_workspace():
     report = build_report([], {}, {}, AS_OF)
-    assert report == {"as_of": "2022-07-01", "agreements": [], "overdue": [], "expiring": [],
-                      "lapsed": [],
-                      "summary": {"agreements": 0, "by_status": {}, "done": 0, "total": 0,
-                                  "percent": None, "overdue": 0, "due_soon": 0, "expiring": 0,
-                                  "lapsed": 0}}
+    assert report == {
+        "as_of": "2022-07-01",
+        "agreements": [],
+        "overdue": [],
+        "expiring": [],
+        "lapsed": [],
+        "summary": {
+            "agreements": 0,
+            "by_status": {},
+            "done": 0,
+            "total": 0,
+            "percent": None,
+            "overdue": 0,
+            "due_soon": 0,
+            "expiring": 0,
+            "lapsed": 0,
+        },
+    }
 
 
 def test_owes():
-    assert [s for s in ("draft", "pending", "active", "expiring", "expired", "terminated")
-            if owes(s)] == ["active", "expiring", "expired"]
+    assert [s for s in ("draft", "pending", "active", "expiring", "expired", "terminated") if owes(s)] == [
+        "active",
+        "expiring",
+        "expired",
+    ]
 
 
 HISTORIES = st.lists(
-    st.tuples(st.sampled_from([d for _, _, ds in RENJA_ITEMS for d, _, _ in ds]),
-              st.integers(0, 300).map(lambda n: (date(2022, 2, 1) + timedelta(n)).isoformat()),
-              st.sampled_from(DELIVERABLE_STATUSES)),
-    max_size=25)
+    st.tuples(
+        st.sampled_from([d for _, _, ds in RENJA_ITEMS for d, _, _ in ds]),
+        st.integers(0, 300).map(lambda n: (date(2022, 2, 1) + timedelta(n)).isoformat()),
+        st.sampled_from(DELIVERABLE_STATUSES),
+    ),
+    max_size=25,
+)
 
 
 @settings(max_examples=60)

@@ -54,8 +54,10 @@ def test_a_changed_file_is_parsed_again(ws):
     load_catalog(ws)
     new_process()
     path = ws.agreements_dir / f"{RENJA}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("Rapat koordinasi triwulan I,",
-                                                             "Rapat koordinasi TW I,"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Rapat koordinasi triwulan I,", "Rapat koordinasi TW I,"),
+        encoding="utf-8",
+    )
     assert load_catalog(ws).agreements[RENJA].deliverables[0].title == "Rapat koordinasi TW I"
     new_process()
     assert load_catalog(ws).agreements[RENJA].deliverables[0].title == "Rapat koordinasi TW I"
@@ -69,8 +71,15 @@ def test_a_deleted_file_leaves_the_cache(ws):
     assert set(cache_file(ws)["files"]) == {"ntt-mou-2021.yaml"}
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"format": 1, "code": "x", "files": {}}',
-                                     b'{"format": 1, "files": {"ntt-mou-2021.yaml": 5}}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"[]",
+        b'{"format": 1, "code": "x", "files": {}}',
+        b'{"format": 1, "files": {"ntt-mou-2021.yaml": 5}}',
+    ],
+)
 def test_a_bad_or_foreign_cache_is_ignored_and_replaced(ws, content):
     path = ws.root / ".docgen" / "cache" / "agreements.json"
     path.parent.mkdir(parents=True)

@@ -28,8 +28,19 @@ def test_done_when_w1_d1_marked_done_with_a_pdf(example, cli, tmp_path):
 
     notulen = tmp_path / "notulen rapat triwulan I.pdf"
     notulen.write_bytes(b"%PDF-1.4\n% notulen rapat koordinasi\n")
-    run = cli(example, "deliverable", "set", RENJA, "W1-D1", "--status", "done",
-              "--on", "2022-03-30", "--evidence", str(notulen))
+    run = cli(
+        example,
+        "deliverable",
+        "set",
+        RENJA,
+        "W1-D1",
+        "--status",
+        "done",
+        "--on",
+        "2022-03-30",
+        "--evidence",
+        str(notulen),
+    )
     assert run.exit_code == 0 and "warning" not in run.stderr
 
     after = cli(example, "monitor", "--as-of", "2022-07-01", "--json").json()
@@ -60,8 +71,7 @@ def test_json_shape_and_types(example, cli):
     data = cli(example, "monitor", "--as-of", "2022-07-01", "--json").json()
     assert set(data) >= {"as_of", "agreements", "overdue", "expiring"}
     for row in data["agreements"]:
-        assert set(row) >= {"id", "status", "done", "total", "percent", "overdue", "due_soon",
-                            "next_due"}
+        assert set(row) >= {"id", "status", "done", "total", "percent", "overdue", "due_soon", "next_due"}
         assert all(type(row[k]) is int for k in ("done", "total", "overdue", "due_soon"))
         assert row["percent"] is None or isinstance(row["percent"], float)
     for row in data["overdue"]:
@@ -74,7 +84,8 @@ def test_json_shape_and_types(example, cli):
 def test_expiring(example, cli):
     data = cli(example, "monitor", "--as-of", "2026-11-23", "--json").json()
     assert [(e["id"], e["ends_on"], e["days_left"]) for e in data["expiring"]] == [
-        ("ntt-mou-2021", "2026-12-19", 26)]
+        ("ntt-mou-2021", "2026-12-19", 26)
+    ]
     assert type(data["expiring"][0]["days_left"]) is int
     statuses = {r["id"]: r["status"] for r in data["agreements"]}
     assert statuses == {"ntt-mou-2021": "expiring", RENJA: "expired"}
@@ -92,8 +103,10 @@ def test_terminal_tables(example, cli):
     assert "No agreement expires within 90 days." in out
     unit = "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur"  # carries the work
     assert f"Overdue, responsible: {unit} (6)" in out
-    assert "Overdue, responsible: Ombudsman Republik Indonesia Perwakilan Provinsi Nusa " \
-           "Tenggara Timur (2)" in out
+    assert (
+        "Overdue, responsible: Ombudsman Republik Indonesia Perwakilan Provinsi Nusa "
+        "Tenggara Timur (2)" in out
+    )
     assert "Penetapan pejabat penghubung" in out and "(with the other party)" in out
     assert run.stderr == ""
 
@@ -118,7 +131,9 @@ def test_pdf_report_content(example, cli, tmp_path):
         "OMBUDSMAN REPUBLIK INDONESIA PERWAKILAN PROVINSI NUSA TENGGARA TIMUR",
         "Jalan Polisi Militer Nomor 3, Kupang",
         # a laporan: pendahuluan, isi, penutup
-        "I. PENDAHULUAN", "II. HASIL PEMANTAUAN", "III. PENUTUP",
+        "I. PENDAHULUAN",
+        "II. HASIL PEMANTAUAN",
+        "III. PENUTUP",
         # agreements by title and number (dotted blanks: not known yet), never by file id
         "Rencana Kerja Nomor ............. dan Nomor ............. tanggal 8 Februari 2022 tentang "
         "Perbaikan Pelayanan Publik di Lingkungan Pemerintah Provinsi Nusa Tenggara Timur Tahun 2022",
@@ -126,17 +141,34 @@ def test_pdf_report_content(example, cli, tmp_path):
         "Kerja sama yang dipantau sebanyak 2 (dua) dan seluruhnya masih berlaku. Dari 13 (tiga "
         "belas) keluaran, 1 (satu) telah selesai (7,7%); 6 (enam) keluaran telah melewati batas "
         "waktu dan 1 (satu) keluaran mencapai batas waktunya dalam 30 (tiga puluh) hari ke depan.",
-        "A. Capaian per Kerja Sama", "Berlaku", "1 dari 13", "31 Juli 2022",
-        "B. Grafik Persentase Keluaran Selesai", "ada keluaran yang melewati batas waktu",
-        "C. Kerja Sama yang Berakhir dalam 90 Hari", "Tidak ada kerja sama yang berakhir",
+        "A. Capaian per Kerja Sama",
+        "Berlaku",
+        "1 dari 13",
+        "31 Juli 2022",
+        "B. Grafik Persentase Keluaran Selesai",
+        "ada keluaran yang melewati batas waktu",
+        "C. Kerja Sama yang Berakhir dalam 90 Hari",
+        "Tidak ada kerja sama yang berakhir",
         "D. Keluaran yang Telah Melewati Batas Waktu menurut Penanggung Jawab",
         "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur: 6 (enam) keluaran",
-        "Bimbingan teknis penyusunan Standar Pelayanan", "30 April 2022", "62 hari",
-        "belum ada laporan", "tanggung jawab bersama", "Kupang, 1 Juli 2022", "Darius Beda Daton",
+        "Bimbingan teknis penyusunan Standar Pelayanan",
+        "30 April 2022",
+        "62 hari",
+        "belum ada laporan",
+        "tanggung jawab bersama",
+        "Kupang, 1 Juli 2022",
+        "Darius Beda Daton",
     ):
         assert expected in text, expected
-    for word in ("ntt-renja-2022", "ntt-mou-2021", "W2-D1", "jatuh tempo", "Jatuh tempo",
-                 "Belum dimulai", "terlambat"):
+    for word in (
+        "ntt-renja-2022",
+        "ntt-mou-2021",
+        "W2-D1",
+        "jatuh tempo",
+        "Jatuh tempo",
+        "Belum dimulai",
+        "terlambat",
+    ):
         assert word not in text, word
     assert "Penetapan pejabat penghubung" not in text  # done: not overdue
     # page numbers: none on page 1, "- 2 -" at the top of page 2
@@ -146,23 +178,28 @@ def test_pdf_report_content(example, cli, tmp_path):
     assert "Demikian laporan ini" in last
     # signed by the head himself: the laporan is not addressed to him ("menyampaikan kepada
     # Kepala Perwakilan ...", signed by that Kepala Perwakilan)
-    assert ("Laporan ini disusun untuk menyampaikan keadaan pelaksanaan kerja sama Ombudsman "
-            "Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur sampai dengan tanggal 1 "
-            "Juli 2022, yang meliputi capaian keluaran") in text
+    assert (
+        "Laporan ini disusun untuk menyampaikan keadaan pelaksanaan kerja sama Ombudsman "
+        "Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur sampai dengan tanggal 1 "
+        "Juli 2022, yang meliputi capaian keluaran"
+    ) in text
     assert "menyampaikan kepada" not in text
     # the joint items are coordinated with the partner, not asked of "the party responsible"
     # (the office owes them too)
-    assert ("III. PENUTUP Terhadap 6 (enam) keluaran yang telah melewati batas waktu, bukti "
-            "pelaksanaan 3 (tiga) keluaran yang menjadi tanggung jawab mitra kerja sama perlu "
-            "diminta dan 3 (tiga) keluaran yang menjadi tanggung jawab bersama perlu "
-            "dikoordinasikan pelaksanaannya dengan mitra kerja sama. Demikian laporan ini") in text
+    assert (
+        "III. PENUTUP Terhadap 6 (enam) keluaran yang telah melewati batas waktu, bukti "
+        "pelaksanaan 3 (tiga) keluaran yang menjadi tanggung jawab mitra kerja sama perlu "
+        "diminta dan 3 (tiga) keluaran yang menjadi tanggung jawab bersama perlu "
+        "dikoordinasikan pelaksanaannya dengan mitra kerja sama. Demikian laporan ini"
+    ) in text
 
 
 def test_pdf_report_with_many_agreements_paginates(example, cli, tmp_path):
     source = (example / "agreements" / f"{RENJA}.yaml").read_text(encoding="utf-8")
     for i in range(45):
         (example / "agreements" / f"renja-{i:02d}.yaml").write_text(
-            source.replace(f"id: {RENJA}", f"id: renja-{i:02d}"), encoding="utf-8")
+            source.replace(f"id: {RENJA}", f"id: renja-{i:02d}"), encoding="utf-8"
+        )
     target = tmp_path / "besar.pdf"
     assert cli(example, "monitor", "--as-of", "2022-07-01", "--pdf", str(target)).exit_code == 0
     reader = PdfReader(target)
@@ -184,19 +221,40 @@ def test_xlsx(example, cli, tmp_path):
     assert book.sheetnames == ["Info", "Kerja Sama", "Terlambat", "Segera Berakhir"]
     info = dict(book["Info"].iter_rows(values_only=True))
     assert info["Keadaan per"] == dt.datetime(2026, 11, 23)
-    assert (info["Keluaran selesai"], info["Jumlah keluaran"],
-            info["Keluaran lewat batas waktu"]) == (1, 13, 12)
+    assert (info["Keluaran selesai"], info["Jumlah keluaran"], info["Keluaran lewat batas waktu"]) == (
+        1,
+        13,
+        12,
+    )
     # a data export: the ids beside the titles
     rows = list(book["Kerja Sama"].iter_rows(values_only=True))
-    assert rows[0][:10] == ("ID", "Jenis", "Judul", "Nomor", "Tanggal", "Status", "Selesai",
-                            "Jumlah Keluaran", "Capaian (%)", "Lewat Batas Waktu")
+    assert rows[0][:10] == (
+        "ID",
+        "Jenis",
+        "Judul",
+        "Nomor",
+        "Tanggal",
+        "Status",
+        "Selesai",
+        "Jumlah Keluaran",
+        "Capaian (%)",
+        "Lewat Batas Waktu",
+    )
     renja = next(r for r in rows if r[0] == RENJA)
     assert renja[2].startswith("Rencana Kerja Perbaikan Pelayanan Publik")
     assert renja[4] == dt.datetime(2022, 2, 8)
     assert renja[5:10] == ("Berakhir", 1, 13, 7.7, 12)
     late = list(book["Terlambat"].iter_rows(values_only=True))
-    assert late[0][:8] == ("ID Kerja Sama", "Kerja Sama", "ID Kegiatan", "Kegiatan", "ID Keluaran",
-                           "Keluaran", "Batas Waktu", "Lewat Batas Waktu (Hari)")
+    assert late[0][:8] == (
+        "ID Kerja Sama",
+        "Kerja Sama",
+        "ID Kegiatan",
+        "Kegiatan",
+        "ID Keluaran",
+        "Keluaran",
+        "Batas Waktu",
+        "Lewat Batas Waktu (Hari)",
+    )
     assert len(late) == 13 and "W4-D1" not in [r[4] for r in late]
     w1 = next(r for r in late if r[4] == "W1-D1")
     assert w1[1].startswith("Rencana Kerja Perbaikan") and w1[3].startswith("Koordinasi")
@@ -261,8 +319,12 @@ def test_empty_workspace(workspace, cli, tmp_path):
 
 def test_special_characters_in_titles(example, cli, tmp_path):
     path = example / "agreements" / f"{RENJA}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "Penetapan pejabat penghubung", "Penetapan <pejabat> & \"penghubung\""), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Penetapan pejabat penghubung", 'Penetapan <pejabat> & "penghubung"'
+        ),
+        encoding="utf-8",
+    )
     target = tmp_path / "r.pdf"
     assert cli(example, "monitor", "--as-of", "2022-07-01", "--pdf", str(target)).exit_code == 0
     assert 'Penetapan <pejabat> & "penghubung"' in flat(pdf_text(target))
@@ -272,8 +334,16 @@ def test_special_characters_in_titles(example, cli, tmp_path):
 
 
 def test_terminate_changes_status_from_its_date(example, cli):
-    run = cli(example, "agreement", "terminate", RENJA, "--on", "2022-09-01", "--reason",
-              "  Digantikan Rencana Kerja 2023  ")
+    run = cli(
+        example,
+        "agreement",
+        "terminate",
+        RENJA,
+        "--on",
+        "2022-09-01",
+        "--reason",
+        "  Digantikan Rencana Kerja 2023  ",
+    )
     assert run.exit_code == 0 and "ntt-renja-2022: terminated on 1 September 2022" in run.stdout
     before = cli(example, "monitor", "--as-of", "2022-08-31", "--json").json()
     after = cli(example, "monitor", "--as-of", "2022-09-01", "--json").json()
@@ -297,27 +367,44 @@ def _terminated_on(cli, example, as_of="2022-12-01"):
 def test_terminate_again_with_another_date_needs_correct(example, cli):
     from tests.conftest import tracker_rows
 
-    assert cli(example, "agreement", "terminate", RENJA, "--on", "2022-10-01", "--reason",
-               "Reorganisasi").exit_code == 0
+    assert (
+        cli(
+            example, "agreement", "terminate", RENJA, "--on", "2022-10-01", "--reason", "Reorganisasi"
+        ).exit_code
+        == 0
+    )
     before = (example / "tracker.json").read_bytes()
     run = cli(example, "agreement", "terminate", RENJA, "--on", "2022-09-01", "--reason", "x")
     assert run.exit_code == 1
-    assert run.stderr.strip() == ("ntt-renja-2022: already terminated on 2022-10-01; to record "
-                                  "another date, give --correct (or --cancel to withdraw it)")
+    assert run.stderr.strip() == (
+        "ntt-renja-2022: already terminated on 2022-10-01; to record "
+        "another date, give --correct (or --cancel to withdraw it)"
+    )
     assert (example / "tracker.json").read_bytes() == before
     # the same date again: reported, nothing recorded
     same = cli(example, "agreement", "terminate", RENJA, "--on", "2022-10-01", "--reason", "x")
     assert same.exit_code == 0 and "already terminated on 1 Oktober 2022" in same.stdout
     assert (example / "tracker.json").read_bytes() == before
-    run = cli(example, "agreement", "terminate", RENJA, "--on", "2022-09-01", "--correct",
-              "--reason", "Tanggal surat pengakhiran salah ketik")
+    run = cli(
+        example,
+        "agreement",
+        "terminate",
+        RENJA,
+        "--on",
+        "2022-09-01",
+        "--correct",
+        "--reason",
+        "Tanggal surat pengakhiran salah ketik",
+    )
     assert run.exit_code == 0, run.stderr
     assert "termination corrected from 1 Oktober 2022 to 1 September 2022" in run.stdout
     assert _terminated_on(cli, example) == ("terminated", "2022-09-01")
     assert _terminated_on(cli, example, "2022-09-15") == ("terminated", "2022-09-01")
     events = tracker_rows(example, "terminations")
     assert [(e["id"], e["action"], e["on"]) for e in events] == [
-        ("1", "terminate", "2022-10-01"), ("2", "correct", "2022-09-01")]
+        ("1", "terminate", "2022-10-01"),
+        ("2", "correct", "2022-09-01"),
+    ]
     assert events[1]["replaces"] == "1"
 
 
@@ -332,7 +419,9 @@ def test_cancel_a_termination(example, cli):
     assert [e["action"] for e in tracker_rows(example, "terminations")] == ["terminate", "cancel"]
     show = cli(example, "agreement", "show", RENJA, "--as-of", "2022-12-01", "--json").json()
     assert [(e["action"], e["reason"]) for e in show["terminations"]] == [
-        ("terminate", "Reorganisasi"), ("cancel", "Dibatalkan")]
+        ("terminate", "Reorganisasi"),
+        ("cancel", "Dibatalkan"),
+    ]
     text = cli(example, "agreement", "show", RENJA, "--as-of", "2022-12-01").stdout
     assert "terminated 2022-09-01: Reorganisasi" in text and "termination cancelled: Dibatalkan" in text
     # then it can be terminated again
@@ -344,10 +433,16 @@ def test_cancel_a_termination(example, cli):
     ("args", "code", "message"),
     [
         ([RENJA, "--cancel", "--reason", "x"], 1, "ntt-renja-2022: no termination in force to cancel"),
-        ([RENJA, "--on", "2022-09-01", "--correct", "--reason", "x"], 1,
-         "ntt-renja-2022: no termination in force to correct"),
-        ([RENJA, "--on", "2023-01-01", "--reason", "x"], 1,
-         "--on: 2023-01-01 is after the term ended (2022-12-31)"),
+        (
+            [RENJA, "--on", "2022-09-01", "--correct", "--reason", "x"],
+            1,
+            "ntt-renja-2022: no termination in force to correct",
+        ),
+        (
+            [RENJA, "--on", "2023-01-01", "--reason", "x"],
+            1,
+            "--on: 2023-01-01 is after the term ended (2022-12-31)",
+        ),
         ([RENJA, "--cancel", "--on", "2022-09-01", "--reason", "x"], 2, "--cancel takes only --reason"),
         ([RENJA, "--reason", "x"], 2, "give the termination date (or --cancel)"),
     ],
@@ -361,8 +456,7 @@ def test_terminate_refusals(example, cli, args, code, message):
 
 def test_a_draft_cannot_be_terminated(example, cli):
     path = example / "agreements" / f"{RENJA}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("signed_on: 2022-02-08\n", ""),
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("signed_on: 2022-02-08\n", ""), encoding="utf-8")
     run = cli(example, "agreement", "terminate", RENJA, "--on", "2022-09-01", "--reason", "x")
     assert run.exit_code == 1
     assert run.stderr.startswith("ntt-renja-2022: a draft (not signed) cannot be terminated")
@@ -373,8 +467,10 @@ def test_a_draft_cannot_be_terminated(example, cli):
     ("args", "message"),
     [
         (["nope", "--on", "2022-09-01", "--reason", "x"], "nope: no such agreement"),
-        ([RENJA, "--on", "2022-01-01", "--reason", "x"],
-         "--on: 2022-01-01 is before the agreement was signed (2022-02-08)"),
+        (
+            [RENJA, "--on", "2022-01-01", "--reason", "x"],
+            "--on: 2022-01-01 is before the agreement was signed (2022-02-08)",
+        ),
         ([RENJA, "--on", "2022-09-01", "--reason", "  "], "--reason: say why"),
     ],
 )
@@ -398,15 +494,23 @@ def test_long_lists_print_as_aligned_text(example, cli, monkeypatch):
 
     monkeypatch.setattr(docgen.cli.common, "RICH_ROWS", 3)
     path = example / "agreements" / f"{RENJA}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "unit: Biro Organisasi Sekretariat", "unit: Biro [Setda] Organisasi Sekretariat"),
-        encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "unit: Biro Organisasi Sekretariat", "unit: Biro [Setda] Organisasi Sekretariat"
+        ),
+        encoding="utf-8",
+    )
     out = cli(example, "monitor", "--as-of", "2022-07-01").stdout
-    assert "Overdue, responsible: Biro [Setda] Organisasi Sekretariat Daerah Provinsi Nusa " \
-           "Tenggara Timur (7)" in out
+    assert (
+        "Overdue, responsible: Biro [Setda] Organisasi Sekretariat Daerah Provinsi Nusa "
+        "Tenggara Timur (7)" in out
+    )
     lines = out.splitlines()
     header = lines.index(next(x for x in lines if x.startswith("agreement       id     title")))
     assert set(lines[header + 1]) == {"-", " "}
-    assert re.match(r"ntt-renja-2022  W1-D1  Rapat koordinasi triwulan I \(with the other party\) "
-                    r"+2022-03-31 +92  not_started$", lines[header + 2])
+    assert re.match(
+        r"ntt-renja-2022  W1-D1  Rapat koordinasi triwulan I \(with the other party\) "
+        r"+2022-03-31 +92  not_started$",
+        lines[header + 2],
+    )
     assert "┃" in out  # the short tables stay rich tables

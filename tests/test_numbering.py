@@ -17,27 +17,36 @@ from docgen.state.file import FileTracker as Tracker
 from docgen.state.registry import Registry
 from tests.conftest import CONFIG, REPO
 
-CFG = Config.model_validate({"office": {"name": "O", "unit_code": "PW24", "city": "Kupang",
-                                        "head": {"name": "H", "title": "T"}}})
+CFG = Config.model_validate(
+    {"office": {"name": "O", "unit_code": "PW24", "city": "Kupang", "head": {"name": "H", "title": "T"}}}
+)
 
 
 @pytest.mark.parametrize(
     ("kind", "seq", "on", "year", "expected"),
-    [("letter", 123, date(2022, 12, 5), None, "B/123/PW24/KM.01/XII/2022"),
-     ("letter", 7, date(2022, 7, 1), None, "B/007/PW24/KM.01/VII/2022"),
-     # a piagam signed on 16 February 2023 for the 2022 assessment: the signing year
-     ("certificate", 1, date(2023, 2, 16), None, "0001/PHG/PW24/II/2023"),
-     ("agreement", 3, date(2022, 2, 8), None, "03/KB/PW24/II/2022")],
+    [
+        ("letter", 123, date(2022, 12, 5), None, "B/123/PW24/KM.01/XII/2022"),
+        ("letter", 7, date(2022, 7, 1), None, "B/007/PW24/KM.01/VII/2022"),
+        # a piagam signed on 16 February 2023 for the 2022 assessment: the signing year
+        ("certificate", 1, date(2023, 2, 16), None, "0001/PHG/PW24/II/2023"),
+        ("agreement", 3, date(2022, 2, 8), None, "03/KB/PW24/II/2022"),
+    ],
 )
 def test_format_number(kind, seq, on, year, expected):
     assert format_number(CFG, kind, seq, on, year) == expected
 
 
 def test_assessment_year_is_a_certificate_field():
-    cfg = Config.model_validate({**CFG.model_dump(), "numbering": {
-        "certificate": "{seq:04d}/PHG/{unit_code}/{assessment_year}/{year}"}})
-    assert format_number(cfg, "certificate", 2, date(2023, 2, 16),
-                         assessment_year=2022) == "0002/PHG/PW24/2022/2023"
+    cfg = Config.model_validate(
+        {
+            **CFG.model_dump(),
+            "numbering": {"certificate": "{seq:04d}/PHG/{unit_code}/{assessment_year}/{year}"},
+        }
+    )
+    assert (
+        format_number(cfg, "certificate", 2, date(2023, 2, 16), assessment_year=2022)
+        == "0002/PHG/PW24/2022/2023"
+    )
     with pytest.raises(ValueError, match=r"numbering.letter[\s\S]*unknown field \{assessment_year\}"):
         Config.model_validate({**CFG.model_dump(), "numbering": {"letter": "{seq}/{assessment_year}"}})
 
@@ -57,8 +66,9 @@ def test_yearly_reset_and_never_reuse(tmp_path):
 
 
 def test_format_without_year_colliding_is_refused(tmp_path):
-    cfg = CFG.model_copy(update={"numbering": CFG.numbering.model_copy(
-        update={"letter": "B/{seq:03d}/{unit_code}"})})
+    cfg = CFG.model_copy(
+        update={"numbering": CFG.numbering.model_copy(update={"letter": "B/{seq:03d}/{unit_code}"})}
+    )
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
         Registry(state, cfg).allocate("letter", date(2022, 5, 1))
@@ -86,8 +96,10 @@ ALLOCATOR = textwrap.dedent("""
 
 def test_two_processes_get_distinct_consecutive_numbers(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    procs = [subprocess.Popen([sys.executable, "-c", ALLOCATOR, str(tmp_path), name], env=env)
-             for name in ("a", "b")]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", ALLOCATOR, str(tmp_path), name], env=env)
+        for name in ("a", "b")
+    ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     with Tracker(tmp_path).read() as session:
         records = Registry(session, CFG).records("letter")
@@ -97,11 +109,9 @@ def test_two_processes_get_distinct_consecutive_numbers(tmp_path):
 
 def test_cli_next_list_void(workspace, cli):
     ws = workspace()
-    run = cli(ws, "number", "next", "letter", "--for", "Undangan rapat", "--on", "2022-07-01",
-              "--json")
+    run = cli(ws, "number", "next", "letter", "--for", "Undangan rapat", "--on", "2022-07-01", "--json")
     assert run.exit_code == 0, run.stderr
-    assert run.json() == {"kind": "letter", "number": "B/001/PW24/KM.01/VII/2022", "seq": 1,
-                          "year": 2022}
+    assert run.json() == {"kind": "letter", "number": "B/001/PW24/KM.01/VII/2022", "seq": 1, "year": 2022}
     preview = cli(ws, "number", "next", "letter", "--on", "2022-07-02", "--dry-run", "--json")
     assert preview.json()["number"] == "B/002/PW24/KM.01/VII/2022"
     assert cli(ws, "number", "void", "B/001/PW24/KM.01/VII/2022", "--reason", "salah").exit_code == 0
@@ -110,7 +120,8 @@ def test_cli_next_list_void(workspace, cli):
     rows = cli(ws, "number", "list", "--json").json()
     assert [(r["number"], r["void"], r["for"]) for r in rows] == [
         ("B/001/PW24/KM.01/VII/2022", True, "Undangan rapat"),
-        ("B/002/PW24/KM.01/VII/2022", False, "")]
+        ("B/002/PW24/KM.01/VII/2022", False, ""),
+    ]
     assert set(rows[0]) >= {"kind", "number", "seq", "year", "on", "for", "void"}
     assert cli(ws, "number", "list", "--year", "2021", "--json").json() == []
     assert "B/002/PW24/KM.01/VII/2022" in cli(ws, "number", "list").stdout
@@ -122,8 +133,11 @@ def test_cli_errors_allocate_nothing(workspace, cli):
     before = (ws / "tracker.json").read_bytes()
     cases = [
         # what the command line itself gets wrong: usage, exit 2
-        (["number", "next", "memo"], 2, "Invalid value for 'KIND': 'memo' is not one of 'letter', "
-         "'certificate', 'agreement'"),
+        (
+            ["number", "next", "memo"],
+            2,
+            "Invalid value for 'KIND': 'memo' is not one of 'letter', 'certificate', 'agreement'",
+        ),
         (["number", "next", "letter", "--on", "2022-13-01"], 2, "Invalid value for '--on': '2022-13-01'"),
         (["number", "list", "--kind", "memo"], 2, "Invalid value for '--kind'"),
         # what needs the workspace to judge: exit 1

@@ -20,9 +20,20 @@ def test_package_holds_the_default_templates():
 
 def test_wheel_ships_the_templates(tmp_path: Path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(REPO)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
     )
     wheel = next(tmp_path.glob("docgen-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -40,14 +51,28 @@ def test_outputs_are_readable_and_the_secret_is_private(example, cli):
     import stat
 
     assert cli(example, "build").exit_code == 0
-    assert cli(example, "certificate", "issue", "results/kepatuhan-2022-kota-kupang.csv",
-               "--year", "2022", "--min-grade", "B").exit_code == 0
+    assert (
+        cli(
+            example,
+            "certificate",
+            "issue",
+            "results/kepatuhan-2022-kota-kupang.csv",
+            "--year",
+            "2022",
+            "--min-grade",
+            "B",
+        ).exit_code
+        == 0
+    )
     if os.name != "posix":
         return
     umask = os.umask(0o022)
     os.umask(umask)
     expected = 0o666 & ~umask
-    for path in [example / "outputs/agreements/ntt-renja-2022.docx", example / "tracker.json",
-                 *(example / "outputs/certificates/2022").glob("*.pdf")]:
+    for path in [
+        example / "outputs/agreements/ntt-renja-2022.docx",
+        example / "tracker.json",
+        *(example / "outputs/certificates/2022").glob("*.pdf"),
+    ]:
         assert stat.S_IMODE(path.stat().st_mode) == expected, path
     assert stat.S_IMODE((example / ".docgen/certificate-secret").stat().st_mode) == 0o600

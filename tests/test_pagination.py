@@ -21,7 +21,8 @@ from tests.full_workspace import make_full_workspace
 
 pytestmark = pytest.mark.skipif(
     shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-    reason="LibreOffice (soffice) is not installed")
+    reason="LibreOffice (soffice) is not installed",
+)
 
 CLOSING = "Demikian kami sampaikan."
 REQUEST = "paling lambat tanggal"
@@ -47,20 +48,35 @@ def _letter(config, agreement, n: int, template, pictures, out: Path) -> Path:
     from docgen.models import Agreement, Deliverable, WorkItem
     from docgen.render.pictures import write_docx_with_pictures
 
-    items = [Deliverable(id=f"D{i}", title=f"Keluaran nomor {i} yang belum dilaporkan",
-                         due=date(2022, 3, 1) + timedelta(days=i)) for i in range(1, n + 1)]
-    work = WorkItem(id="W9", title="Kegiatan pelaksanaan rencana kerja", responsible="second",
-                    deliverables=items)
-    a = Agreement.model_validate({**agreement.model_dump(mode="json"),
-                                  "work_items": [work.model_dump(mode="json")]})
+    items = [
+        Deliverable(
+            id=f"D{i}",
+            title=f"Keluaran nomor {i} yang belum dilaporkan",
+            due=date(2022, 3, 1) + timedelta(days=i),
+        )
+        for i in range(1, n + 1)
+    ]
+    work = WorkItem(
+        id="W9", title="Kegiatan pelaksanaan rencana kerja", responsible="second", deliverables=items
+    )
+    a = Agreement.model_validate(
+        {**agreement.model_dump(mode="json"), "work_items": [work.model_dump(mode="json")]}
+    )
     as_of = date(2022, 8, 1)
     states = deliverable_states(a, [], as_of)
-    earlier = [{"number": "B/001/PW24/KM.01/V/2022", "on": "2022-05-02", "seq": 1,
-                "items": [s.deliverable.id for s in states]}]
+    earlier = [
+        {
+            "number": "B/001/PW24/KM.01/V/2022",
+            "on": "2022-05-02",
+            "seq": 1,
+            "items": [s.deliverable.id for s in states],
+        }
+    ]
     planned = Planned(a, a.second, states, earlier, None)
     path = out / f"surat-{n:02d}.docx"
-    write_docx_with_pictures(template, letter_context(config, planned, "B/002/PW24/KM.01/VIII/2022",
-                                                      as_of), path, pictures)
+    write_docx_with_pictures(
+        template, letter_context(config, planned, "B/002/PW24/KM.01/VIII/2022", as_of), path, pictures
+    )
     return path
 
 
@@ -69,9 +85,15 @@ def _renja(config, renja, mou, n: int, template, out: Path) -> Path:
     from docgen.models import Deliverable, WorkItem
     from docgen.render.docx import write_docx
 
-    extra = WorkItem(id="WX", title="Kegiatan tambahan", responsible="second", deliverables=[
-        Deliverable(id=f"X{i}", title=f"Keluaran tambahan {i}", due=date(2022, 12, 1))
-        for i in range(1, n + 1)])
+    extra = WorkItem(
+        id="WX",
+        title="Kegiatan tambahan",
+        responsible="second",
+        deliverables=[
+            Deliverable(id=f"X{i}", title=f"Keluaran tambahan {i}", due=date(2022, 12, 1))
+            for i in range(1, n + 1)
+        ],
+    )
     a = renja.model_copy(update={"work_items": [*renja.work_items, extra] if n else renja.work_items})
     path = out / f"renja-{n:02d}.docx"
     write_docx(template, build_context(a, mou, config), path)

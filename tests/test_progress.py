@@ -14,28 +14,49 @@ from docgen.models import Agreement
 D = date.fromisoformat
 
 
-def agreement(aid: str = "renja-a", *, kind: str = "renja", signed_on: str | None = "2022-02-08",
-              ends_on: str | None = "2022-12-31",
-              items: list[tuple[str, str, list[tuple[str, str, str | None]]]] | None = None,
-              second_kind: str = "pemda") -> Agreement:
+def agreement(
+    aid: str = "renja-a",
+    *,
+    kind: str = "renja",
+    signed_on: str | None = "2022-02-08",
+    ends_on: str | None = "2022-12-31",
+    items: list[tuple[str, str, list[tuple[str, str, str | None]]]] | None = None,
+    second_kind: str = "pemda",
+) -> Agreement:
     """A valid agreement model; `items` = [(work item id, responsible, [(id, due, evidence)])]."""
     if items is None:
-        items = [("W1", "second", [("W1-D1", "2022-03-31", "notulen rapat"),
-                                   ("W1-D2", "2022-06-30", None)])]
+        items = [("W1", "second", [("W1-D1", "2022-03-31", "notulen rapat"), ("W1-D2", "2022-06-30", None)])]
     data = {
-        "id": aid, "kind": kind, "title": f"Rencana Kerja {aid}",
+        "id": aid,
+        "kind": kind,
+        "title": f"Rencana Kerja {aid}",
         "parent": "mou-a" if kind != "mou" else None,
-        "signed_on": signed_on, "ends_on": ends_on,
+        "signed_on": signed_on,
+        "ends_on": ends_on,
         "parties": [
-            {"role": "first", "org": "Ombudsman RI Perwakilan NTT", "kind": "ombudsman",
-             "signatory": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan"}},
-            {"role": "second", "org": f"Pemda {aid}", "kind": second_kind,
-             "signatory": {"name": "Flouri Rita Wuisan", "title": "Kepala Biro Organisasi"}},
+            {
+                "role": "first",
+                "org": "Ombudsman RI Perwakilan NTT",
+                "kind": "ombudsman",
+                "signatory": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan"},
+            },
+            {
+                "role": "second",
+                "org": f"Pemda {aid}",
+                "kind": second_kind,
+                "signatory": {"name": "Flouri Rita Wuisan", "title": "Kepala Biro Organisasi"},
+            },
         ],
         "work_items": [
-            {"id": wid, "title": f"Kegiatan {wid}", "responsible": responsible,
-             "deliverables": [{"id": did, "title": f"Keluaran {did}", "due": due,
-                               **({"evidence": ev} if ev else {})} for did, due, ev in ds]}
+            {
+                "id": wid,
+                "title": f"Kegiatan {wid}",
+                "responsible": responsible,
+                "deliverables": [
+                    {"id": did, "title": f"Keluaran {did}", "due": due, **({"evidence": ev} if ev else {})}
+                    for did, due, ev in ds
+                ],
+            }
             for wid, responsible, ds in items
         ],
     }
@@ -43,8 +64,15 @@ def agreement(aid: str = "renja-a", *, kind: str = "renja", signed_on: str | Non
 
 
 def ev(deliverable: str, on: str, status: str) -> dict:
-    return {"deliverable": deliverable, "on": on, "status": status, "note": None, "evidence": [],
-            "user": "tester", "recorded_at": "2022-01-01T00:00:00+07:00"}
+    return {
+        "deliverable": deliverable,
+        "on": on,
+        "status": status,
+        "note": None,
+        "evidence": [],
+        "user": "tester",
+        "recorded_at": "2022-01-01T00:00:00+07:00",
+    }
 
 
 def states_by_id(a: Agreement, events: list[dict], as_of: str) -> dict[str, str]:
@@ -54,7 +82,9 @@ def states_by_id(a: Agreement, events: list[dict], as_of: str) -> dict[str, str]
 def test_no_event_is_not_started():
     states = deliverable_states(agreement(), [], D("2022-07-01"))
     assert [(s.deliverable.id, s.status, s.updated_on, s.event) for s in states] == [
-        ("W1-D1", "not_started", None, None), ("W1-D2", "not_started", None, None)]
+        ("W1-D1", "not_started", None, None),
+        ("W1-D2", "not_started", None, None),
+    ]
 
 
 def test_last_event_on_or_before_the_date():
@@ -113,8 +143,8 @@ def test_progress(statuses, done, total, percent):
     ("status", "due", "overdue", "due_soon", "days"),
     [
         ("not_started", "2022-06-30", True, False, 1),
-        ("in_progress", "2022-07-01", False, True, 0),   # due today: not yet late
-        ("blocked", "2022-07-31", False, True, 0),       # 30 days ahead: due soon
+        ("in_progress", "2022-07-01", False, True, 0),  # due today: not yet late
+        ("blocked", "2022-07-31", False, True, 0),  # 30 days ahead: due soon
         ("not_started", "2022-08-01", False, False, 0),  # 31 days ahead: not yet
         ("done", "2022-03-31", False, False, 92),
         ("dropped", "2022-03-31", False, False, 92),
@@ -132,8 +162,9 @@ def test_overdue_and_due_soon(status, due, overdue, due_soon, days):
 
 
 DAYS = st.integers(min_value=0, max_value=60).map(lambda n: (date(2022, 3, 1) + timedelta(n)).isoformat())
-EVENTS = st.lists(st.tuples(st.sampled_from(["A", "B", "C"]), DAYS,
-                            st.sampled_from(DELIVERABLE_STATUSES)), max_size=30)
+EVENTS = st.lists(
+    st.tuples(st.sampled_from(["A", "B", "C"]), DAYS, st.sampled_from(DELIVERABLE_STATUSES)), max_size=30
+)
 
 
 @given(EVENTS, DAYS)
@@ -142,8 +173,9 @@ def test_latest_event_matches_the_definition(raw, as_of):
     latest = latest_events(events, D(as_of))
     for deliverable in "ABC":
         # Brute force: the highest (on, recording position) among events on or before as_of.
-        candidates = [(e["on"], i) for i, e in enumerate(events)
-                      if e["deliverable"] == deliverable and e["on"] <= as_of]
+        candidates = [
+            (e["on"], i) for i, e in enumerate(events) if e["deliverable"] == deliverable and e["on"] <= as_of
+        ]
         if not candidates:
             assert deliverable not in latest
         else:

@@ -76,21 +76,27 @@ def mou() -> bytes:
 
 def test_renja_opening_is_domain_exact(renja):
     text = paragraphs(renja)
-    assert ("Pada hari ini, Selasa, tanggal delapan, bulan Februari, tahun dua ribu dua puluh dua "
-            "(08-02-2022), bertempat di Kupang, kami yang bertanda tangan di bawah ini:") in text
+    assert (
+        "Pada hari ini, Selasa, tanggal delapan, bulan Februari, tahun dua ribu dua puluh dua "
+        "(08-02-2022), bertempat di Kupang, kami yang bertanda tangan di bawah ini:"
+    ) in text
 
 
 def test_renja_title_block(renja):
     text = paragraphs(renja)
     start = text.index("RENCANA KERJA")
-    assert text[start:start + 5] == [
-        "RENCANA KERJA", "ANTARA",
-        "OMBUDSMAN REPUBLIK INDONESIA PERWAKILAN PROVINSI NUSA TENGGARA TIMUR", "DAN",
-        "PEMERINTAH PROVINSI NUSA TENGGARA TIMUR"]  # the legal party, never the Biro
+    assert text[start : start + 5] == [
+        "RENCANA KERJA",
+        "ANTARA",
+        "OMBUDSMAN REPUBLIK INDONESIA PERWAKILAN PROVINSI NUSA TENGGARA TIMUR",
+        "DAN",
+        "PEMERINTAH PROVINSI NUSA TENGGARA TIMUR",
+    ]  # the legal party, never the Biro
     assert text.count("NOMOR: " + "." * 26) == 2  # no numbers yet: dotted blanks
     assert "TENTANG" in text
-    assert ("PERBAIKAN PELAYANAN PUBLIK DI LINGKUNGAN PEMERINTAH PROVINSI NUSA TENGGARA TIMUR "
-            "TAHUN 2022") in text
+    assert (
+        "PERBAIKAN PELAYANAN PUBLIK DI LINGKUNGAN PEMERINTAH PROVINSI NUSA TENGGARA TIMUR TAHUN 2022"
+    ) in text
 
 
 def test_renja_parties_and_signatories(renja):
@@ -100,22 +106,27 @@ def test_renja_parties_and_signatories(renja):
         "Kepala Perwakilan Ombudsman Republik Indonesia Provinsi Nusa Tenggara Timur, berkedudukan "
         "di Jalan Polisi Militer Nomor 3, Kupang, dalam hal ini bertindak untuk dan atas nama "
         "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur, selanjutnya disebut "
-        "PIHAK PERTAMA.")
+        "PIHAK PERTAMA."
+    )
     assert komparisi[1][1] == "FLOURI RITA WUISAN"
     assert komparisi[1][3] == (
         "Kepala Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur, berkedudukan di "
         "Jalan El Tari Nomor 52, Kupang, dalam hal ini bertindak untuk dan atas nama Pemerintah "
         "Provinsi Nusa Tenggara Timur berdasarkan Surat Kuasa Gubernur Nusa Tenggara Timur Nomor "
-        "... tanggal ..., selanjutnya disebut PIHAK KEDUA.")
+        "... tanggal ..., selanjutnya disebut PIHAK KEDUA."
+    )
     text = paragraphs(renja)
-    assert ("PIHAK PERTAMA dan PIHAK KEDUA secara bersama-sama disebut PARA PIHAK dan masing-masing "
-            "disebut PIHAK.") in text
+    assert (
+        "PIHAK PERTAMA dan PIHAK KEDUA secara bersama-sama disebut PARA PIHAK dan masing-masing "
+        "disebut PIHAK."
+    ) in text
     signatures = rows(renja, 2)
     # "PIHAK PERTAMA, / JOB TITLE, / (space) / NAME": the job title once, not the institution too
     assert signatures[0] == ["PIHAK PERTAMA,", "PIHAK KEDUA,"]
     assert signatures[1] == [
         "KEPALA PERWAKILAN OMBUDSMAN REPUBLIK INDONESIA PROVINSI NUSA TENGGARA TIMUR,",
-        "KEPALA BIRO ORGANISASI SEKRETARIAT DAERAH PROVINSI NUSA TENGGARA TIMUR,"]
+        "KEPALA BIRO ORGANISASI SEKRETARIAT DAERAH PROVINSI NUSA TENGGARA TIMUR,",
+    ]
     assert signatures[2] == ["", ""]
     assert signatures[3] == ["DARIUS BEDA DATON", "FLOURI RITA WUISAN"]
     assert signatures[4:] == [["", ""], ["", ""]]  # no rank, no NIP given: nothing, never "None"
@@ -126,10 +137,11 @@ def test_renja_scope_is_a_running_list_in_lower_case(renja):
     opening with a name stays as typed), "; dan" before the last, a full stop after it."""
     text = paragraphs(renja)
     start = text.index("Ruang lingkup Rencana Kerja ini meliputi:")
-    items = [t.split("\t", 1) for t in text[start + 1:start + 8]]
+    items = [t.split("\t", 1) for t in text[start + 1 : start + 8]]
     assert [label for label, _ in items] == ["a.", "b.", "c.", "d.", "e.", "f.", "g."]
-    assert items[0][1] == ("koordinasi dan pengawasan penyelenggaraan pelayanan publik di "
-                           "lingkungan kerja Pemerintah Daerah;")
+    assert items[0][1] == (
+        "koordinasi dan pengawasan penyelenggaraan pelayanan publik di lingkungan kerja Pemerintah Daerah;"
+    )
     assert items[1][1].startswith("fasilitasi penyusunan, revisi, dan penetapan Standar Pelayanan")
     assert items[4][1] == "Inspektorat Daerah memfasilitasi kegiatan pemeriksaan laporan masyarakat;"
     assert items[5][1].endswith("; dan")
@@ -150,37 +162,56 @@ def test_renja_work_items_table(renja):
     assert w1[0][1].startswith("Koordinasi dan pengawasan penyelenggaraan pelayanan publik")
     assert next(r for r in body if r[0] == "3.")[4] == "PIHAK KEDUA"
     assert "Rapat koordinasi triwulan I (bukti: notulen rapat)" in [r[2] for r in body]
-    assert next(r for r in body if r[0] == "5.")[1] == ("Inspektorat Daerah memfasilitasi kegiatan "
-                                                       "pemeriksaan laporan masyarakat")
+    assert next(r for r in body if r[0] == "5.")[1] == (
+        "Inspektorat Daerah memfasilitasi kegiatan pemeriksaan laporan masyarakat"
+    )
 
 
 def test_renja_articles(renja):
     text = paragraphs(renja)
     headings = [text[i + 1] for i, t in enumerate(text) if t.startswith("Pasal ")]
-    assert headings == ["MAKSUD DAN TUJUAN", "RUANG LINGKUP", "PELAKSANAAN", "HAK DAN KEWAJIBAN",
-                        "PEMBIAYAAN", "JANGKA WAKTU", "MONITORING DAN EVALUASI",
-                        "PENYELESAIAN PERSELISIHAN", "KEADAAN KAHAR", "PERUBAHAN", "PENUTUP"]
+    assert headings == [
+        "MAKSUD DAN TUJUAN",
+        "RUANG LINGKUP",
+        "PELAKSANAAN",
+        "HAK DAN KEWAJIBAN",
+        "PEMBIAYAAN",
+        "JANGKA WAKTU",
+        "MONITORING DAN EVALUASI",
+        "PENYELESAIAN PERSELISIHAN",
+        "KEADAAN KAHAR",
+        "PERUBAHAN",
+        "PENUTUP",
+    ]
     assert [t for t in text if t.startswith("Pasal ")] == [f"Pasal {i}" for i in range(1, 12)]
     joined = "\n".join(text)
-    assert ("(1)\tRencana Kerja ini berlaku sejak tanggal ditandatangani oleh PARA PIHAK sampai "
-            "dengan tanggal 31 Desember 2022.") in text
+    assert (
+        "(1)\tRencana Kerja ini berlaku sejak tanggal ditandatangani oleh PARA PIHAK sampai "
+        "dengan tanggal 31 Desember 2022."
+    ) in text
     assert "dibebankan pada anggaran masing-masing PIHAK" in joined
     assert "musyawarah untuk mufakat" in joined
-    assert ("Demikian Rencana Kerja ini dibuat dalam rangkap 2 (dua) asli, bermeterai cukup, "
-            "masing-masing mempunyai kekuatan hukum yang sama") in joined
+    assert (
+        "Demikian Rencana Kerja ini dibuat dalam rangkap 2 (dua) asli, bermeterai cukup, "
+        "masing-masing mempunyai kekuatan hukum yang sama"
+    ) in joined
     # the MoU it implements is cited by its own parties, numbers (dotted: unknown), date, subject
-    assert ("c.\tbahwa Ombudsman Republik Indonesia dan Pemerintah Provinsi Nusa Tenggara Timur telah "
-            "menandatangani Kesepakatan Bersama Nomor ............. dan Nomor ............. tanggal "
-            "20 Desember 2021 tentang Peningkatan Kualitas Penyelenggaraan Pelayanan Publik dan "
-            "Pencegahan Maladministrasi di Provinsi Nusa Tenggara Timur, yang perlu ditindaklanjuti "
-            "dengan Rencana Kerja yang memuat kegiatan, keluaran, batas waktu, dan penanggung jawab "
-            "pelaksanaannya;") in text
+    assert (
+        "c.\tbahwa Ombudsman Republik Indonesia dan Pemerintah Provinsi Nusa Tenggara Timur telah "
+        "menandatangani Kesepakatan Bersama Nomor ............. dan Nomor ............. tanggal "
+        "20 Desember 2021 tentang Peningkatan Kualitas Penyelenggaraan Pelayanan Publik dan "
+        "Pencegahan Maladministrasi di Provinsi Nusa Tenggara Timur, yang perlu ditindaklanjuti "
+        "dengan Rencana Kerja yang memuat kegiatan, keluaran, batas waktu, dan penanggung jawab "
+        "pelaksanaannya;"
+    ) in text
     assert "PARA PIHAK telah menandatangani" not in joined
     assert "1.\tUndang-Undang Nomor 37 Tahun 2008 tentang Ombudsman Republik Indonesia;" in text
-    assert ("3.\tPeraturan Pemerintah Nomor 21 Tahun 2011 tentang Perwakilan Ombudsman Republik "
-            "Indonesia di Daerah sebagaimana telah diubah dengan Peraturan Pemerintah Nomor 48 Tahun "
-            "2017;") in text
-    legal = text[text.index(next(t for t in text if "peraturan perundang-undangan sebagai" in t)):]
+    assert (
+        "3.\tPeraturan Pemerintah Nomor 21 Tahun 2011 tentang Perwakilan Ombudsman Republik "
+        "Indonesia di Daerah sebagaimana telah diubah dengan Peraturan Pemerintah Nomor 48 Tahun "
+        "2017;"
+    ) in text
+    legal = text[text.index(next(t for t in text if "peraturan perundang-undangan sebagai" in t)) :]
     assert not any("Kesepakatan Bersama" in t for t in legal[:6])  # the MoU is not legislation
     # drafting words (UU 12/2011, EYD V)
     assert "adendum" in joined and "addendum" not in joined
@@ -194,10 +225,14 @@ def test_renja_articles(renja):
 def test_mou_term_in_words_and_scope(mou):
     text = paragraphs(mou)
     assert text[0] == "KESEPAKATAN BERSAMA"
-    assert ("PENINGKATAN KUALITAS PENYELENGGARAAN PELAYANAN PUBLIK DAN PENCEGAHAN MALADMINISTRASI DI "
-            "PROVINSI NUSA TENGGARA TIMUR") in text
-    assert ("(1)\tKesepakatan Bersama ini berlaku untuk jangka waktu 5 (lima) tahun terhitung sejak "
-            "tanggal ditandatangani oleh PARA PIHAK sampai dengan tanggal 19 Desember 2026.") in text
+    assert (
+        "PENINGKATAN KUALITAS PENYELENGGARAAN PELAYANAN PUBLIK DAN PENCEGAHAN MALADMINISTRASI DI "
+        "PROVINSI NUSA TENGGARA TIMUR"
+    ) in text
+    assert (
+        "(1)\tKesepakatan Bersama ini berlaku untuk jangka waktu 5 (lima) tahun terhitung sejak "
+        "tanggal ditandatangani oleh PARA PIHAK sampai dengan tanggal 19 Desember 2026."
+    ) in text
     # the scope as typed, in lower case: items of a running list
     assert "a.\tkoordinasi dan pengawasan penyelenggaraan pelayanan publik;" in text
     assert "d.\tpeningkatan kapasitas aparatur penyelenggara pelayanan publik; dan" in text
@@ -228,9 +263,11 @@ def test_draft_without_signed_on_has_dotted_blanks():
     ws, renja, mou = _agreement(signed_on=None, place=None)
     data = PreparedTemplate.load(defaults_dir() / "renja.docx").render(build_context(renja, mou, ws.config))
     text = paragraphs(data)
-    assert ("Pada hari ini, ............., tanggal ............., bulan ............., tahun "
-            "............. (..-..-....), bertempat di ............., kami yang bertanda tangan di "
-            "bawah ini:") in text
+    assert (
+        "Pada hari ini, ............., tanggal ............., bulan ............., tahun "
+        "............. (..-..-....), bertempat di ............., kami yang bertanda tangan di "
+        "bawah ini:"
+    ) in text
     assert "None" not in "\n".join(text)
 
 
@@ -238,17 +275,23 @@ def test_special_characters_are_escaped(tmp_path):
     from docgen.models import Party
 
     ws, renja, mou = _agreement()
-    second = Party.model_validate({
-        "role": "second", "org": 'PT "Maju" & Sejahtera <Tbk> \'Kupang\'', "kind": "other",
-        "signatory": {"name": "A & B <C>", "title": "Direktur \"Utama\""}})
-    renja = renja.model_copy(update={"parties": [renja.first, second],
-                                     "title": "Rencana Kerja <Uji> & \"Kutip\""})
+    second = Party.model_validate(
+        {
+            "role": "second",
+            "org": "PT \"Maju\" & Sejahtera <Tbk> 'Kupang'",
+            "kind": "other",
+            "signatory": {"name": "A & B <C>", "title": 'Direktur "Utama"'},
+        }
+    )
+    renja = renja.model_copy(
+        update={"parties": [renja.first, second], "title": 'Rencana Kerja <Uji> & "Kutip"'}
+    )
     out = tmp_path / "special.docx"
     template = PreparedTemplate.load(defaults_dir() / "renja.docx")
     write_docx(template, build_context(renja, mou, ws.config), out)
     text = "\n".join(paragraphs(out))  # python-docx parses it: the XML is valid
-    assert 'PT "MAJU" & SEJAHTERA <TBK> \'KUPANG\'' in text
-    assert 'PT "Maju" & Sejahtera <Tbk> \'Kupang\'' in text
+    assert "PT \"MAJU\" & SEJAHTERA <TBK> 'KUPANG'" in text
+    assert "PT \"Maju\" & Sejahtera <Tbk> 'Kupang'" in text
     assert "A & B <C>" in text and 'Direktur "Utama"' in text
     assert '<UJI> & "KUTIP"' in text
     # the core properties (document title) are escaped once, not twice
@@ -290,8 +333,9 @@ def test_undefined_variable_names_the_template(tmp_path):
     path = _template(tmp_path, "Judul", "Nama: {{ agreement.titel }}")
     with pytest.raises(TemplateError) as err:
         PreparedTemplate.load(path, "templates/x.docx").render({"agreement": {"title": "A"}})
-    assert err.value.message == ("templates/x.docx: paragraph 'Nama: {{ agreement.titel }}': "
-                                 "'dict object' has no attribute 'titel'")
+    assert err.value.message == (
+        "templates/x.docx: paragraph 'Nama: {{ agreement.titel }}': 'dict object' has no attribute 'titel'"
+    )
 
 
 def test_syntax_error_names_the_template(tmp_path):
@@ -321,8 +365,14 @@ def test_same_text_as_plain_docxtpl(name):
 
 
 def test_headers_core_properties_and_loops_render(tmp_path):
-    path = _template(tmp_path, "{%p for x in items %}", "Butir {{ x }}", "{%p endfor %}",
-                     header="Kop {{ office }}", title="Judul {{ office }}")
+    path = _template(
+        tmp_path,
+        "{%p for x in items %}",
+        "Butir {{ x }}",
+        "{%p endfor %}",
+        header="Kop {{ office }}",
+        title="Judul {{ office }}",
+    )
     data = PreparedTemplate.load(path).render({"items": ["a", "b"], "office": "Ombudsman & Co"})
     document = docx.Document(io.BytesIO(data))
     assert [p.text for p in document.paragraphs] == ["Butir a", "Butir b"]
@@ -392,7 +442,9 @@ def test_template_override_and_missing(tmp_path):
 
 def test_legal_list_punctuation():
     assert enumerate_items(["Satu.", "Dua", "Tiga;"]) == [
-        {"label": "a.", "text": "Satu;"}, {"label": "b.", "text": "Dua; dan"},
-        {"label": "c.", "text": "Tiga."}]
+        {"label": "a.", "text": "Satu;"},
+        {"label": "b.", "text": "Dua; dan"},
+        {"label": "c.", "text": "Tiga."},
+    ]
     assert enumerate_items(["A"], lettered=False) == [{"label": "1.", "text": "A."}]
     assert [letter_label(i) for i in (0, 25, 26, 27)] == ["a", "z", "aa", "ab"]

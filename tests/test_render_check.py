@@ -49,21 +49,35 @@ def repairable_split_docx(tmp_path: Path) -> bytes:
     return path.read_bytes()
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    (["Pasal {% if %}"], "templates/bad.docx: Jinja syntax error: paragraph 'Pasal {% if %}': "),
-    (["{{ agreement.title }} {{ nama_pejabat }}"],
-     "templates/bad.docx: paragraph '{{ agreement.title }} {{ nama_pejabat }}': unknown variable "
-     "'nama_pejabat' (the context has no such value)"),
-    (["{{ agreement.title | huruf_besar }}"],
-     "templates/bad.docx: paragraph '{{ agreement.title | huruf_besar }}': unknown filter 'huruf_besar'"),
-    (["{% if signed %}{{ agreement.signed_on | tanggalan }}{% endif %}"],
-     "unknown filter 'tanggalan'"),  # in a branch: still found
-    (["{{ agreement.titel }}"],
-     "templates/bad.docx: paragraph '{{ agreement.titel }}': 'dict object' has no attribute 'titel'"),
-    (["{{ agreement.__class__ }}"],
-     "templates/bad.docx: paragraph '{{ agreement.__class__ }}': blocked by the sandbox: access to "
-     "attribute '__class__' of 'dict' object is unsafe."),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (["Pasal {% if %}"], "templates/bad.docx: Jinja syntax error: paragraph 'Pasal {% if %}': "),
+        (
+            ["{{ agreement.title }} {{ nama_pejabat }}"],
+            "templates/bad.docx: paragraph '{{ agreement.title }} {{ nama_pejabat }}': unknown variable "
+            "'nama_pejabat' (the context has no such value)",
+        ),
+        (
+            ["{{ agreement.title | huruf_besar }}"],
+            "templates/bad.docx: paragraph '{{ agreement.title | huruf_besar }}': "
+            "unknown filter 'huruf_besar'",
+        ),
+        (
+            ["{% if signed %}{{ agreement.signed_on | tanggalan }}{% endif %}"],
+            "unknown filter 'tanggalan'",
+        ),  # in a branch: still found
+        (
+            ["{{ agreement.titel }}"],
+            "templates/bad.docx: paragraph '{{ agreement.titel }}': 'dict object' has no attribute 'titel'",
+        ),
+        (
+            ["{{ agreement.__class__ }}"],
+            "templates/bad.docx: paragraph '{{ agreement.__class__ }}': blocked by the sandbox: access to "
+            "attribute '__class__' of 'dict' object is unsafe.",
+        ),
+    ],
+)
 def test_template_problems(workspace, cli, tmp_path, body, expected):
     ws = workspace(files() | {"templates/bad.docx": docx_bytes(tmp_path, *body)})
     run = cli(ws, "check", "--as-of", "2022-07-01")
@@ -77,8 +91,10 @@ def test_split_tag_is_reported(workspace, cli, tmp_path):
     ws = workspace(files() | {"templates/split.docx": split_tag_docx(tmp_path)})
     run = cli(ws, "check")
     assert run.exit_code == 1
-    assert ("templates/split.docx: paragraph 'Judul: {{ agreement.title }}': a template tag is split "
-            "across Word runs or mistyped and would print as text; retype the tag in one go") in run.stderr
+    assert (
+        "templates/split.docx: paragraph 'Judul: {{ agreement.title }}': a template tag is split "
+        "across Word runs or mistyped and would print as text; retype the tag in one go"
+    ) in run.stderr
 
 
 def test_repairable_split_is_fine(workspace, cli, tmp_path):
@@ -101,8 +117,10 @@ def test_missing_template_named_by_an_agreement(workspace, cli):
     ws = workspace({"agreements/mou-a.yaml": MOU + "template: pusat\n"})
     run = cli(ws, "check")
     assert run.exit_code == 1
-    assert ("agreements/mou-a.yaml: template: template 'pusat': no templates/pusat.docx in the "
-            "workspace and no default template of that name") in run.stderr
+    assert (
+        "agreements/mou-a.yaml: template: template 'pusat': no templates/pusat.docx in the "
+        "workspace and no default template of that name"
+    ) in run.stderr
 
 
 def test_default_templates_are_clean():
@@ -119,17 +137,21 @@ def test_registered_sample_context(workspace, cli, tmp_path, monkeypatch):
     letter = docx_bytes(tmp_path, "Nomor: {{ letter.number }}", "Yth. {{ recipient }}")
     ws = workspace(files() | {"templates/surat-uji.docx": letter})
     run = cli(ws, "check")
-    assert "templates/surat-uji.docx: paragraph 'Nomor: {{ letter.number }}': unknown variable 'letter'" \
-        in run.stderr  # checked as an agreement template until it registers its context
+    assert (
+        "templates/surat-uji.docx: paragraph 'Nomor: {{ letter.number }}': unknown variable 'letter'"
+        in run.stderr
+    )  # checked as an agreement template until it registers its context
     from docgen.documents import samples
 
-    monkeypatch.setitem(samples.SAMPLES, "surat-uji",
-                        lambda config: [{"letter": {"number": "B/001"}, "recipient": config.office.name}])
+    monkeypatch.setitem(
+        samples.SAMPLES,
+        "surat-uji",
+        lambda config: [{"letter": {"number": "B/001"}, "recipient": config.office.name}],
+    )
     assert cli(ws, "check").exit_code == 0
     monkeypatch.setitem(samples.SAMPLES, "surat-uji", letter_sample)
     assert cli(ws, "check").exit_code == 0
-    monkeypatch.setitem(samples.SAMPLES, "surat-uji",
-                        lambda config: [{"letter": {}, "recipient": ""}])
+    monkeypatch.setitem(samples.SAMPLES, "surat-uji", lambda config: [{"letter": {}, "recipient": ""}])
     run = cli(ws, "check")
     assert "templates/surat-uji.docx: paragraph 'Nomor: {{ letter.number }}'" in run.stderr
 

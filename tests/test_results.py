@@ -27,8 +27,10 @@ def rows(results) -> list[tuple]:
 
 def test_comma_separated_with_decimal_point(tmp_path):
     path = write(tmp_path, "instansi,unit,nilai\nDinas Sosial,Pemkot Kupang,80.02\nDinas Kesehatan,,83.1\n")
-    assert rows(read_results(path)) == [(2, "Dinas Sosial", Decimal("80.02"), "Pemkot Kupang", ""),
-                                        (3, "Dinas Kesehatan", Decimal("83.10"), "", "")]
+    assert rows(read_results(path)) == [
+        (2, "Dinas Sosial", Decimal("80.02"), "Pemkot Kupang", ""),
+        (3, "Dinas Kesehatan", Decimal("83.10"), "", ""),
+    ]
 
 
 def test_semicolon_decimal_comma_and_bom(tmp_path):
@@ -52,22 +54,30 @@ def test_unquoted_decimal_comma_is_an_error_not_a_guess(tmp_path):
 
 
 def test_title_rows_blank_rows_and_multiline_cells_keep_spreadsheet_row_numbers(tmp_path):
-    text = ("HASIL PENILAIAN KEPATUHAN 2022;;\n;;\ninstansi;nilai;unit\n"
-            "Dinas Sosial;80,02;x\n;;\n\"Dinas\nKesehatan\";83,12;y\nDinas Perhubungan;66,30;z\n")
+    text = (
+        "HASIL PENILAIAN KEPATUHAN 2022;;\n;;\ninstansi;nilai;unit\n"
+        'Dinas Sosial;80,02;x\n;;\n"Dinas\nKesehatan";83,12;y\nDinas Perhubungan;66,30;z\n'
+    )
     results = read_results(write(tmp_path, text))
     assert [(r.row, r.recipient) for r in results.rows] == [
-        (4, "Dinas Sosial"), (6, "Dinas Kesehatan"), (7, "Dinas Perhubungan")]
+        (4, "Dinas Sosial"),
+        (6, "Dinas Kesehatan"),
+        (7, "Dinas Perhubungan"),
+    ]
 
 
-@pytest.mark.parametrize(("cells", "expected"), [
-    (";80,00", "instansi: empty"),
-    ("Dinas A;", "nilai: empty"),
-    ("Dinas A;sembilan puluh", "nilai: 'sembilan puluh' is not a number"),
-    ("Dinas A;9o,5", "nilai: '9o,5' is not a number"),
-    ("Dinas A;100,01", "nilai: 100,01 is out of range"),
-    ("Dinas A;-1", "nilai: -1 is out of range"),
-    ("Dinas A;1.234,5", "is not a number"),
-])
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (";80,00", "instansi: empty"),
+        ("Dinas A;", "nilai: empty"),
+        ("Dinas A;sembilan puluh", "nilai: 'sembilan puluh' is not a number"),
+        ("Dinas A;9o,5", "nilai: '9o,5' is not a number"),
+        ("Dinas A;100,01", "nilai: 100,01 is out of range"),
+        ("Dinas A;-1", "nilai: -1 is out of range"),
+        ("Dinas A;1.234,5", "is not a number"),
+    ],
+)
 def test_bad_rows(tmp_path, cells, expected):
     path = write(tmp_path, f"instansi;nilai\nDinas Baik;90,00\n{cells}\n")
     results = read_results(path)
@@ -77,12 +87,15 @@ def test_bad_rows(tmp_path, cells, expected):
     assert expected in results.errors[0].error
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    ("nama;skor\nDinas A;90\n", "no header row with the columns 'instansi' and 'nilai'"),
-    ("instansi;nilai;nilai\nDinas A;90;91\n", "column 'nilai' appears twice"),
-    ("instansi;nilai\n", "no data rows below the header (row 1)"),
-    ("", "no header row"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("nama;skor\nDinas A;90\n", "no header row with the columns 'instansi' and 'nilai'"),
+        ("instansi;nilai;nilai\nDinas A;90;91\n", "column 'nilai' appears twice"),
+        ("instansi;nilai\n", "no data rows below the header (row 1)"),
+        ("", "no header row"),
+    ],
+)
 def test_bad_files(tmp_path, content, expected):
     with pytest.raises(InputError) as exc:
         read_results(write(tmp_path, content), "results/hasil.csv")
@@ -125,7 +138,8 @@ def test_xlsx_with_title_numbers_and_text_scores(tmp_path):
     results = read_results(path)
     assert rows(results) == [
         (4, "Dinas Sosial Kota Kupang", Decimal("80.02"), "Pemerintah Kota Kupang", ""),
-        (5, "Dinas Kesehatan Kota Kupang", Decimal("83.12"), "", "")]
+        (5, "Dinas Kesehatan Kota Kupang", Decimal("83.12"), "", ""),
+    ]
     assert [(e.row, e.error.split(":")[0]) for e in results.errors] == [(7, "nilai"), (8, "instansi")]
 
 
@@ -134,10 +148,19 @@ def test_corrupt_xlsx(tmp_path):
         read_results(write(tmp_path, b"PK\x03\x04 not really a zip", "hasil.xlsx"))
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (90.54, "90.54"), (88, "88.00"), ("88", "88.00"), ("87,995", "88.00"), ("87.994", "87.99"),
-    ("  90,5 ", "90.50"), (Decimal("100"), "100.00"), (0.0, "0.00"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (90.54, "90.54"),
+        (88, "88.00"),
+        ("88", "88.00"),
+        ("87,995", "88.00"),
+        ("87.994", "87.99"),
+        ("  90,5 ", "90.50"),
+        (Decimal("100"), "100.00"),
+        (0.0, "0.00"),
+    ],
+)
 def test_parse_score(value, expected):
     assert parse_score(value) == Decimal(expected)
 
@@ -148,9 +171,16 @@ def test_parse_score_rejects(value):
         parse_score(value)
 
 
-@pytest.mark.parametrize(("name", "year"), [
-    ("kepatuhan-2022-kota-kupang.csv", 2022), ("hasil_2019.xlsx", 2019), ("hasil.csv", None),
-    ("hasil-2021-2022.csv", None), ("rekap-20221.csv", None), ("2022-2022.csv", 2022),
-])
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("kepatuhan-2022-kota-kupang.csv", 2022),
+        ("hasil_2019.xlsx", 2019),
+        ("hasil.csv", None),
+        ("hasil-2021-2022.csv", None),
+        ("rekap-20221.csv", None),
+        ("2022-2022.csv", 2022),
+    ],
+)
 def test_year_in_name(name, year):
     assert year_in_name(Path(name)) == year

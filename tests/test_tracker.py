@@ -47,8 +47,9 @@ CLI_WRITER = textwrap.dedent("""
 
 
 def _python(code: str, *args: object, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)],
-                            env={**os.environ, "PYTHONPATH": str(REPO)}, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, args)], env={**os.environ, "PYTHONPATH": str(REPO)}, **kw
+    )
 
 
 def test_two_processes_lose_no_update(tmp_path):
@@ -72,8 +73,7 @@ def test_two_cli_writers_lose_no_deliverable_update(example):
         events = state.history("ntt-renja-2022")
     assert len(events) == 400
     for did in ("W1-D1", "W2-D1"):
-        assert [e["note"] for e in events if e["deliverable"] == did] == [
-            f"{did} {i}" for i in range(200)]
+        assert [e["note"] for e in events if e["deliverable"] == did] == [f"{did} {i}" for i in range(200)]
 
 
 def test_sigkill_never_loses_an_acknowledged_update(tmp_path):
@@ -90,8 +90,11 @@ def test_sigkill_never_loses_an_acknowledged_update(tmp_path):
         time.sleep(rng.random() * 0.02)  # die somewhere in the middle of a write
         proc.send_signal(signal.SIGKILL)
         rest, _ = proc.communicate()
-        acknowledged.update((name, int(x.split()[1])) for x in rest.splitlines()
-                            if x.startswith("ack ") and x.strip().split()[1].isdigit())
+        acknowledged.update(
+            (name, int(x.split()[1]))
+            for x in rest.splitlines()
+            if x.startswith("ack ") and x.strip().split()[1].isdigit()
+        )
         with Tracker(tmp_path).read() as state:  # always loads
             stored = {(e["deliverable"], e["n"]) for e in state.history("renja")}
             numbers = {(e["writer"], e["n"]) for e in state.rows("numbers")}
@@ -113,19 +116,24 @@ def test_sigkill_never_loses_an_acknowledged_update(tmp_path):
         (b"\xff\xfe\x00garbage", "tracker.json: corrupt tracker file"),
         (b"[1, 2, 3]", "tracker.json: not a docgen tracker file"),
         (b'{"numbers": {"1": 5}}', "tracker.json: not a docgen tracker file"),
-        (json.dumps({"_meta": {"1": {"schema": 99, "docgen": "9.0"}}}).encode(),
-         "tracker.json: written by a newer docgen (schema 99, this one reads 1); upgrade docgen, "
-         "the file is left untouched"),
+        (
+            json.dumps({"_meta": {"1": {"schema": 99, "docgen": "9.0"}}}).encode(),
+            "tracker.json: written by a newer docgen (schema 99, this one reads 1); upgrade docgen, "
+            "the file is left untouched",
+        ),
     ],
 )
 def test_bad_tracker_is_reported_and_untouched(example, cli, content, message):
     tracker = example / "tracker.json"
     tracker.write_bytes(content)
-    for args in (["agreement", "list"],
-                 ["agreement", "terminate", "ntt-mou-2021", "--on", "2023-01-01", "--reason", "x"],
-                 ["deliverable", "set", "ntt-renja-2022", "W1-D1", "--status", "done"],
-                 ["deliverable", "list"],
-                 ["monitor", "--json"], ["build", "--force"]):
+    for args in (
+        ["agreement", "list"],
+        ["agreement", "terminate", "ntt-mou-2021", "--on", "2023-01-01", "--reason", "x"],
+        ["deliverable", "set", "ntt-renja-2022", "W1-D1", "--status", "done"],
+        ["deliverable", "list"],
+        ["monitor", "--json"],
+        ["build", "--force"],
+    ):
         run = cli(example, *args)
         assert run.exit_code == 1, args
         assert run.stderr.startswith(message), (args, run.stderr)
@@ -139,8 +147,11 @@ def test_corrupt_history_file_is_reported(example, cli):
     history = example / "tracker-history" / "ntt-renja-2022.json"
     history.parent.mkdir()
     history.write_bytes(b"\x00\x01garbage")
-    for args in (["deliverable", "set", "ntt-renja-2022", "W1-D1", "--status", "done"],
-                 ["monitor"], ["deliverable", "history", "ntt-renja-2022", "W1-D1"]):
+    for args in (
+        ["deliverable", "set", "ntt-renja-2022", "W1-D1", "--status", "done"],
+        ["monitor"],
+        ["deliverable", "history", "ntt-renja-2022", "W1-D1"],
+    ):
         run = cli(example, *args)
         assert run.exit_code == 1
         assert run.stderr.startswith("tracker-history/ntt-renja-2022.json: corrupt tracker file")
@@ -163,15 +174,19 @@ def test_failed_transaction_writes_nothing(tmp_path):
     with tracker.write() as state:
         state.insert("numbers", [{"number": "1"}])
         state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
-    before = [(tmp_path / "tracker.json").read_bytes(),
-              (tmp_path / "tracker-history" / "a.json").read_bytes()]
+    before = [
+        (tmp_path / "tracker.json").read_bytes(),
+        (tmp_path / "tracker-history" / "a.json").read_bytes(),
+    ]
     with pytest.raises(RuntimeError), tracker.write() as state:
         state.insert("numbers", [{"number": "2"}])
         state.append_history("a", [{"deliverable": "D", "on": "2022-01-02", "status": "done"}])
         state.append_history("b", [{"deliverable": "D", "on": "2022-01-02", "status": "done"}])
         raise RuntimeError("boom")
-    assert [(tmp_path / "tracker.json").read_bytes(),
-            (tmp_path / "tracker-history" / "a.json").read_bytes()] == before
+    assert [
+        (tmp_path / "tracker.json").read_bytes(),
+        (tmp_path / "tracker-history" / "a.json").read_bytes(),
+    ] == before
     assert not (tmp_path / "tracker-history" / "b.json").exists()
     assert not list(tmp_path.rglob("*.tmp"))
 
@@ -256,8 +271,10 @@ def test_lock_timeout_is_a_clear_error(tmp_path, monkeypatch):
     try:
         assert holder.stdout.readline() == "locked\n"
         monkeypatch.setattr(docgen.state.file, "LOCK_TIMEOUT", 0.2)
-        with pytest.raises(TrackerError, match=r"another docgen has held \.docgen/lock"), \
-                Tracker(tmp_path).write():
+        with (
+            pytest.raises(TrackerError, match=r"another docgen has held \.docgen/lock"),
+            Tracker(tmp_path).write(),
+        ):
             pass
     finally:
         holder.kill()
@@ -278,8 +295,10 @@ def test_unwritable_tracker_is_a_tracker_error(tmp_path):
     else:  # pragma: no cover
         (tmp_path / "tracker-history").mkdir()
         (tmp_path / "tracker-history").chmod(0o500)
-    with pytest.raises(TrackerError, match=r"tracker-history/a\.json: cannot"), \
-            Tracker(tmp_path).write() as state:
+    with (
+        pytest.raises(TrackerError, match=r"tracker-history/a\.json: cannot"),
+        Tracker(tmp_path).write() as state,
+    ):
         state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
 
 

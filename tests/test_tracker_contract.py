@@ -20,13 +20,20 @@ from docgen.state.base import TABLES
 from docgen.state.registry import Registry
 from tests.conftest import REPO
 
-OFFICE_CONFIG = {"office": {"name": "Ombudsman RI Perwakilan {code}", "unit_code": "{code}",
-                            "city": "Kota", "head": {"name": "Kepala", "title": "Kepala Perwakilan"}}}
+OFFICE_CONFIG = {
+    "office": {
+        "name": "Ombudsman RI Perwakilan {code}",
+        "unit_code": "{code}",
+        "city": "Kota",
+        "head": {"name": "Kepala", "title": "Kepala Perwakilan"},
+    }
+}
 
 
 def config(code: str) -> Config:
-    office = {k: (v.format(code=code) if isinstance(v, str) else v)
-              for k, v in OFFICE_CONFIG["office"].items()}
+    office = {
+        k: (v.format(code=code) if isinstance(v, str) else v) for k, v in OFFICE_CONFIG["office"].items()
+    }
     return Config.model_validate({"office": office})
 
 
@@ -70,11 +77,13 @@ WRITER = OPEN + textwrap.dedent("""
 
 
 def _python(code: str, *args: object, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)],
-                            env={**os.environ, "PYTHONPATH": str(REPO)}, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, args)], env={**os.environ, "PYTHONPATH": str(REPO)}, **kw
+    )
 
 
 # --- sessions ------------------------------------------------------------------------------
+
 
 def test_a_new_tracker_reads_empty_and_reading_creates_nothing(backend):
     tracker = backend.tracker()
@@ -90,9 +99,18 @@ def test_a_new_tracker_reads_empty_and_reading_creates_nothing(backend):
 
 def test_records_keep_their_order_their_keys_and_their_text(backend):
     tracker = backend.tracker()
-    records = [{"number": f"B/{i}", "kind": "letter", "seq": i, "year": 2022,
-                "ref": {"z": 1, "a": [1.5, None, "ü"]}, "for": "Sürat", "void": False}
-               for i in (3, 1, 2)]
+    records = [
+        {
+            "number": f"B/{i}",
+            "kind": "letter",
+            "seq": i,
+            "year": 2022,
+            "ref": {"z": 1, "a": [1.5, None, "ü"]},
+            "for": "Sürat",
+            "void": False,
+        }
+        for i in (3, 1, 2)
+    ]
     with tracker.write() as s:
         s.insert("numbers", records[:1])
         s.insert("numbers", records[1:])
@@ -144,7 +162,10 @@ def test_ids_are_given_in_recording_order(backend):
     with tracker.read() as s:
         assert [t["id"] for t in s.rows("terminations")] == ["1", "2"]
         assert [(e["id"], e["deliverable"]) for e in s.history("renja")] == [
-            ("1", "D1"), ("2", "D2"), ("3", "D3")]
+            ("1", "D1"),
+            ("2", "D2"),
+            ("3", "D3"),
+        ]
         assert s.history_ids() == ["mou", "renja"]
         assert list(s.histories(["renja", "nothing", "mou"])) == ["renja", "mou"]
         assert list(s.histories()) == ["mou", "renja"]
@@ -207,11 +228,11 @@ def test_dump_and_load_round_trip(backend):
 
 # --- numbers under concurrency ------------------------------------------------------------
 
+
 def test_two_offices_two_processes_each_allocate_without_duplicate_or_gap(backend):
     """2 workspaces (offices) x 2 processes x 100 allocations at once."""
     offices = ("PW24", "PW10")
-    procs = [_python(ALLOCATOR, backend.root(office), office, 100)
-             for office in offices for _ in range(2)]
+    procs = [_python(ALLOCATOR, backend.root(office), office, 100) for office in offices for _ in range(2)]
     for proc in procs:
         assert proc.wait(timeout=180) == 0
     for office in offices:
@@ -233,6 +254,7 @@ def test_numbers_restart_every_year(backend):
 
 
 # --- crashes -------------------------------------------------------------------------------
+
 
 def test_sigkill_never_loses_an_acknowledged_write_nor_leaves_half_of_one(backend):
     rng = random.Random(20221231)
@@ -261,5 +283,6 @@ def test_sigkill_never_loses_an_acknowledged_write_nor_leaves_half_of_one(backen
         assert [n["number"] for n in numbers[1::2]] == [f"{n['writer']}-{n['n']}-b" for n in numbers[::2]]
         if backend.name == "postgresql":  # one transaction across history and numbers
             assert [(e["deliverable"], e["n"]) for e in events] == [
-                (n["writer"], n["n"]) for n in numbers[::2]]
+                (n["writer"], n["n"]) for n in numbers[::2]
+            ]
         acked = len(events)

@@ -28,9 +28,10 @@ def second_office(example: Path, tmp_path: Path, code: str = "PW10") -> Path:
     other = tmp_path / code
     shutil.copytree(example, other)
     config = other / "docgen.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('unit_code = "PW24"',
-                                                                 f'unit_code = "{code}"'),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('unit_code = "PW24"', f'unit_code = "{code}"'),
+        encoding="utf-8",
+    )
     return other
 
 
@@ -51,21 +52,43 @@ def one_line_error(run) -> str:
 
 # --- two offices, one database --------------------------------------------------------------
 
+
 def test_two_offices_work_in_one_database(example, tmp_path, cli, shared):
     a, b = example, second_office(example, tmp_path)
     for ws in (a, b):
-        run = cli(ws, "deliverable", "set", RENJA, "W1-D1", "--status", "done", "--on", "2022-03-30",
-                  "--note", f"rapat {ws.name}")
+        run = cli(
+            ws,
+            "deliverable",
+            "set",
+            RENJA,
+            "W1-D1",
+            "--status",
+            "done",
+            "--on",
+            "2022-03-30",
+            "--note",
+            f"rapat {ws.name}",
+        )
         assert run.exit_code == 0, run.stderr
-    letters = {ws: cli(ws, "letter", "followup", "--all", "--as-of", "2022-07-01", "--json")
-               for ws in (a, b)}
+    letters = {ws: cli(ws, "letter", "followup", "--all", "--as-of", "2022-07-01", "--json") for ws in (a, b)}
     for ws, code in ((a, "PW24"), (b, "PW10")):
         assert letters[ws].exit_code == 0, letters[ws].stderr
         rows = letters[ws].json()
         assert [r["number"] for r in rows] == [f"B/001/{code}/KM.01/VII/2022"]
         assert (ws / rows[0]["file"]).is_file()
-        issued = cli(ws, "certificate", "issue", RESULTS, "--year", "2022", "--min-grade", "B",
-                     "--signed-on", "2023-02-16", "--json")
+        issued = cli(
+            ws,
+            "certificate",
+            "issue",
+            RESULTS,
+            "--year",
+            "2022",
+            "--min-grade",
+            "B",
+            "--signed-on",
+            "2023-02-16",
+            "--json",
+        )
         assert issued.exit_code == 0, issued.stderr
         numbers = [c["number"] for c in issued.json()["issued"]]
         assert numbers and numbers[0].startswith(f"0001/PHG/{code}/")
@@ -93,8 +116,17 @@ def test_two_offices_work_in_one_database(example, tmp_path, cli, shared):
 
     text = cli(b, "monitor", "--all-offices", "--as-of", "2022-07-01")
     assert text.exit_code == 0 and "PW24" in text.stdout and "PW10" in text.stdout
-    files = cli(b, "monitor", "--all-offices", "--as-of", "2022-07-01", "--pdf",
-                str(tmp_path / "national.pdf"), "--xlsx", str(tmp_path / "national.xlsx"))
+    files = cli(
+        b,
+        "monitor",
+        "--all-offices",
+        "--as-of",
+        "2022-07-01",
+        "--pdf",
+        str(tmp_path / "national.pdf"),
+        "--xlsx",
+        str(tmp_path / "national.xlsx"),
+    )
     assert files.exit_code == 0, files.stderr
     assert (tmp_path / "national.pdf").stat().st_size > 0
     from openpyxl import load_workbook
@@ -120,9 +152,15 @@ CLI_WORKER = textwrap.dedent("""
 
 def test_offices_record_and_allocate_at_the_same_time(example, tmp_path, shared):
     a, b = example, second_office(example, tmp_path)
-    procs = [subprocess.Popen([sys.executable, "-c", CLI_WORKER, str(ws), f"{ws.name}{k}", "25"],
-                              env={**os.environ, "PYTHONPATH": str(REPO)}, stderr=subprocess.PIPE)
-             for ws in (a, b) for k in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CLI_WORKER, str(ws), f"{ws.name}{k}", "25"],
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stderr=subprocess.PIPE,
+        )
+        for ws in (a, b)
+        for k in range(2)
+    ]
     for proc in procs:
         _, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, err.decode()
@@ -179,6 +217,7 @@ def test_file_backend_has_no_national_view(example, cli, monkeypatch):
 
 # --- tracker init / info / copy -------------------------------------------------------------
 
+
 def test_init_and_info(example, cli, shared):
     assert cli(example, "tracker", "info", "--json").json()["schema"] is None
     first = cli(example, "tracker", "init", "--json")
@@ -232,8 +271,9 @@ def test_a_role_per_office_makes_other_offices_read_only(example, tmp_path, cli,
                 for office, role in roles.items():
                     admin.execute(f"CREATE ROLE {role} LOGIN")
                     admin.execute(f"GRANT USAGE ON SCHEMA docgen TO {role}")
-                    admin.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA docgen "
-                                  f"TO {role}")
+                    admin.execute(
+                        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA docgen TO {role}"
+                    )
                     admin.execute("INSERT INTO docgen.office_roles VALUES (%s, %s)", (office, role))
             as_role = {office: url.replace("postgres@", f"{role}@") for office, role in roles.items()}
             a, b = example, second_office(example, tmp_path)
@@ -250,13 +290,16 @@ def test_a_role_per_office_makes_other_offices_read_only(example, tmp_path, cli,
             line = one_line_error(cli(a, "number", "next", "letter", "--on", "2022-06-02"))
             assert "permission denied" in line or "row-level security" in line
             with psycopg.connect(as_role["PW10"], autocommit=True) as conn:
-                for statement in ("UPDATE docgen.numbers SET data = '{}' WHERE office = 'PW24'",
-                                  "DELETE FROM docgen.history WHERE office = 'PW24'",
-                                  "DELETE FROM docgen.agreements WHERE office = 'PW24'"):
+                for statement in (
+                    "UPDATE docgen.numbers SET data = '{}' WHERE office = 'PW24'",
+                    "DELETE FROM docgen.history WHERE office = 'PW24'",
+                    "DELETE FROM docgen.agreements WHERE office = 'PW24'",
+                ):
                     assert conn.execute(statement).rowcount == 0  # PW24's rows are not its to touch
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                    conn.execute("INSERT INTO docgen.numbers (office, number, data) "
-                                 "VALUES ('PW24', 'X', '{}')")
+                    conn.execute(
+                        "INSERT INTO docgen.numbers (office, number, data) VALUES ('PW24', 'X', '{}')"
+                    )
             with PostgresTracker(url, office="PW24").read() as s:
                 assert [n["seq"] for n in s.rows("numbers")] == [1]
                 assert len(s.published()["PW24"]) == 2
@@ -293,8 +336,20 @@ def test_a_schema_newer_than_docgen_is_refused(example, cli, shared):
 
 def _populate(example, cli) -> None:
     for args in (
-        ["deliverable", "set", RENJA, "W1-D1", "--status", "done", "--on", "2022-03-30",
-         "--evidence", "results/kepatuhan-2022-kota-kupang.csv", "--note", "notulen"],
+        [
+            "deliverable",
+            "set",
+            RENJA,
+            "W1-D1",
+            "--status",
+            "done",
+            "--on",
+            "2022-03-30",
+            "--evidence",
+            "results/kepatuhan-2022-kota-kupang.csv",
+            "--note",
+            "notulen",
+        ],
         ["deliverable", "set", RENJA, "W2-D1", "--status", "in_progress", "--on", "2022-04-02"],
         ["letter", "followup", "--all", "--as-of", "2022-07-01"],
         ["certificate", "issue", RESULTS, "--year", "2022", "--min-grade", "B", "--signed-on", "2023-02-16"],
@@ -314,8 +369,10 @@ def _content(root: Path) -> dict:
     data = json.loads((root / "tracker.json").read_text(encoding="utf-8"))
     data.pop("_meta", None)
     tables = {name: list(docs.values()) for name, docs in data.items() if docs}
-    history = {p.stem: list(json.loads(p.read_text(encoding="utf-8"))["history"].values())
-               for p in sorted((root / "tracker-history").glob("*.json"))}
+    history = {
+        p.stem: list(json.loads(p.read_text(encoding="utf-8"))["history"].values())
+        for p in sorted((root / "tracker-history").glob("*.json"))
+    }
     return {"tables": tables, "history": history}
 
 
@@ -356,19 +413,23 @@ def test_copy_refuses_bad_targets(example, cli, monkeypatch):
     monkeypatch.delenv("DOCGEN_TRACKER_URL", raising=False)
     assert "no such file" in one_line_error(cli(example, "tracker", "copy", "--from", "nope.json"))
     assert "no such folder" in one_line_error(cli(example, "tracker", "copy", "--to", "/nonexistent/t.json"))
-    assert "own tracker" in one_line_error(cli(example, "tracker", "copy", "--to",
-                                                str(example / "tracker.json")))
+    assert "own tracker" in one_line_error(
+        cli(example, "tracker", "copy", "--to", str(example / "tracker.json"))
+    )
     assert "one of them" in one_line_error(cli(example, "tracker", "copy"))
 
 
 # --- passwords ------------------------------------------------------------------------------
 
+
 def test_a_password_in_docgen_toml_is_a_check_error(example, cli, monkeypatch):
     monkeypatch.delenv("DOCGEN_TRACKER_URL", raising=False)
     config = example / "docgen.toml"
-    config.write_text(config.read_text(encoding="utf-8")
-                      + '\n[tracker]\nurl = "postgresql://docgen_pw24:Rahasia99@db.example/docgen"\n',
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[tracker]\nurl = "postgresql://docgen_pw24:Rahasia99@db.example/docgen"\n',
+        encoding="utf-8",
+    )
     run = cli(example, "check")
     assert run.exit_code == 1
     errors = [line for line in run.stderr.splitlines() if not line.startswith("warning: ")]
@@ -385,7 +446,9 @@ def closed_port() -> int:
 
 
 def test_an_unreachable_server_is_one_line_without_the_password(example, cli, monkeypatch, closed_port):
-    monkeypatch.setenv("DOCGEN_TRACKER_URL", f"postgresql://docgen:Sandi-Rahasia@127.0.0.1:{closed_port}/docgen")
+    monkeypatch.setenv(
+        "DOCGEN_TRACKER_URL", f"postgresql://docgen:Sandi-Rahasia@127.0.0.1:{closed_port}/docgen"
+    )
     monkeypatch.setenv("PGPASSWORD", "Sandi-Lain")
     for args in (["number", "next", "letter"], ["monitor"], ["tracker", "info"]):
         run = cli(example, *args)
@@ -412,18 +475,25 @@ def test_a_bad_url_is_one_line(example, cli, monkeypatch):
 def test_file_commands_never_import_psycopg(example):
     env = {k: v for k, v in os.environ.items() if k != "DOCGEN_TRACKER_URL"}
     env["PYTHONPATH"] = str(REPO)
-    code = ("import sys, docgen.cli; assert 'psycopg' not in sys.modules; "
-            "from docgen.cli import app; "
-            f"app(['-w', {str(example)!r}, 'number', 'next', 'letter'], standalone_mode=False); "
-            "assert not [m for m in sys.modules if m.startswith('psycopg')], 'psycopg imported'")
+    code = (
+        "import sys, docgen.cli; assert 'psycopg' not in sys.modules; "
+        "from docgen.cli import app; "
+        f"app(['-w', {str(example)!r}, 'number', 'next', 'letter'], standalone_mode=False); "
+        "assert not [m for m in sys.modules if m.startswith('psycopg')], 'psycopg imported'"
+    )
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    timed = subprocess.run([sys.executable, "-X", "importtime", "-m", "docgen", "-w", str(example),
-                            "monitor", "--json"], env=env, capture_output=True, text=True)
+    timed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "docgen", "-w", str(example), "monitor", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert timed.returncode == 0 and "psycopg" not in timed.stderr
 
 
 # --- faults inside a command ----------------------------------------------------------------
+
 
 def test_the_database_asking_for_a_retry_runs_the_body_again(shared):
     from docgen.state.postgres import PostgresTracker
@@ -435,8 +505,9 @@ def test_the_database_asking_for_a_retry_runs_the_body_again(shared):
         attempts.append(1)
         session.insert("numbers", [{"number": "B/1", "kind": "letter", "year": 2022, "seq": 1}])
         if len(attempts) < 3:  # the server itself reports a serialization failure (40001)
-            session._conn.execute("DO $$ BEGIN RAISE EXCEPTION 'conflict' "
-                                  "USING ERRCODE = 'serialization_failure'; END $$")
+            session._conn.execute(
+                "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$"
+            )
         return "done"
 
     assert tracker.transaction(body) == "done"
@@ -445,8 +516,9 @@ def test_the_database_asking_for_a_retry_runs_the_body_again(shared):
         assert [r["number"] for r in s.rows("numbers")] == ["B/1"]
 
     def always(session):
-        session._conn.execute("DO $$ BEGIN RAISE EXCEPTION 'conflict' "
-                              "USING ERRCODE = 'deadlock_detected'; END $$")
+        session._conn.execute(
+            "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'deadlock_detected'; END $$"
+        )
 
     with pytest.raises(TrackerError, match="kept reporting conflicts"):
         tracker.transaction(always)
@@ -497,10 +569,19 @@ def test_the_server_stopped_during_commands(example, tmp_path):
     server = Server(bindir, durable=True).start()
     try:
         with fresh_database(server.url()) as url:
-            env = {**os.environ, "PYTHONPATH": str(REPO), "DOCGEN_TRACKER_URL": url,
-                   "PGPASSWORD": "Sandi-Lain"}
-            proc = subprocess.Popen([sys.executable, "-c", STOP_WORKER, str(example)], env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(REPO),
+                "DOCGEN_TRACKER_URL": url,
+                "PGPASSWORD": "Sandi-Lain",
+            }
+            proc = subprocess.Popen(
+                [sys.executable, "-c", STOP_WORKER, str(example)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             acked: list[str] = []
             while len(acked) < 15:
                 line = proc.stdout.readline()
@@ -520,9 +601,8 @@ def test_the_server_stopped_during_commands(example, tmp_path):
             with PostgresTracker(url, office="PW24").read() as s:
                 numbers = [r["number"] for r in s.rows("numbers")]
             # every number the writer printed was committed; none is half there
-            assert numbers[:len(acked)] == acked
-            assert sorted(r for r in range(1, len(numbers) + 1)) == [
-                int(n.split("/")[1]) for n in numbers]
+            assert numbers[: len(acked)] == acked
+            assert sorted(r for r in range(1, len(numbers) + 1)) == [int(n.split("/")[1]) for n in numbers]
     finally:
         server.stop()
 
@@ -539,8 +619,21 @@ def test_a_killed_cli_leaves_no_output_of_an_uncommitted_letter(example, shared)
         with admin.transaction():
             # hold the office's write lock so the command stops inside its transaction
             admin.execute("SELECT pg_advisory_xact_lock(%s, hashtext('PW24'))", (0x646F63,))
-            proc = subprocess.Popen([sys.executable, "-m", "docgen", "-w", str(example), "letter",
-                                     "followup", "--all", "--as-of", "2022-07-01"], env=env)
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "docgen",
+                    "-w",
+                    str(example),
+                    "letter",
+                    "followup",
+                    "--all",
+                    "--as-of",
+                    "2022-07-01",
+                ],
+                env=env,
+            )
             time.sleep(2.5)
             proc.kill()
             proc.wait(timeout=30)
@@ -592,6 +685,7 @@ def test_a_writer_waits_for_the_office_lock_then_says_so(example, cli, shared, m
 
 # --- an agreement's whole life on the shared tracker (docs/lifecycle.md) ---------------------
 
+
 def test_lifecycle_on_the_shared_tracker(example, cli, shared):
     def ok(*args):
         run = cli(example, *args)
@@ -601,8 +695,9 @@ def test_lifecycle_on_the_shared_tracker(example, cli, shared):
     ok("letter", "reminder", "--as-of", "2022-03-17")
     ok("deliverable", "set", RENJA, "W3-D1", "--status", "done", "--on", "2022-05-30")
     ok("deliverable", "retract", RENJA, "W3-D1", "1", "--reason", "keliru")
-    assert ok("deliverable", "set", RENJA, "W6-D1", "--status", "done", "--on", "2022-05-30").stdout \
-        .startswith("ntt-renja-2022 W6-D1: done on 30 Mei 2022, event 3")
+    assert ok(
+        "deliverable", "set", RENJA, "W6-D1", "--status", "done", "--on", "2022-05-30"
+    ).stdout.startswith("ntt-renja-2022 W6-D1: done on 30 Mei 2022, event 3")
     again = ok("deliverable", "set", RENJA, "W6-D1", "--status", "done", "--on", "2022-05-30")
     assert "already recorded as event 3" in again.stdout
     first = ok("letter", "followup", "--all", "--as-of", "2022-07-01", "--json").json()[0]
@@ -625,7 +720,6 @@ def test_lifecycle_on_the_shared_tracker(example, cli, shared):
     assert kinds.count("termination") == 2 and "void" in kinds and "reminder" in kinds
     listed = {r["number"]: r for r in ok("letter", "list", "--json").json()}
     assert listed[first["number"]]["void"] is True
-    status = {r["id"]: r["status"] for r in
-              ok("agreement", "list", "--as-of", "2023-02-10", "--json").json()}
+    status = {r["id"]: r["status"] for r in ok("agreement", "list", "--as-of", "2023-02-10", "--json").json()}
     assert status == {"ntt-mou-2021": "active", RENJA: "terminated", "ntt-renja-2023": "active"}
     assert not (example / "tracker.json").exists()

@@ -31,7 +31,10 @@ class WatchProcess:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "docgen", "-w", str(ws), "watch", "--json-log", *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         self.events: queue.Queue[dict] = queue.Queue()
         self.seen: list[dict] = []
@@ -111,8 +114,11 @@ def test_edit_rebuilds_only_the_affected_draft(example, watching):
     watch = watching()
     assert (example / RENJA_OUT).exists() and (example / MOU_OUT).exists()
     mou_before = (example / MOU_OUT).stat().st_mtime_ns
-    edit(example / "agreements/ntt-renja-2022.yaml", "Rapat koordinasi triwulan I,",
-         "Rapat koordinasi triwulan pertama,")
+    edit(
+        example / "agreements/ntt-renja-2022.yaml",
+        "Rapat koordinasi triwulan I,",
+        "Rapat koordinasi triwulan pertama,",
+    )
     event = watch.wait_for(lambda e: e["event"] == "build" and e["built"])
     assert event["built"] == [RENJA_OUT]
     assert "Rapat koordinasi triwulan pertama" in docx_text(example / RENJA_OUT)
@@ -131,11 +137,15 @@ def test_bad_edit_keeps_watching_and_output(example, watching):
     watch = watching()
     renja = example / "agreements/ntt-renja-2022.yaml"
     before = (example / RENJA_OUT).read_bytes()
-    edit(renja, "due: 2022-03-31, evidence: notulen rapat}",
-         "due: 2022-02-30, evidence: notulen rapat}")
+    edit(renja, "due: 2022-03-31, evidence: notulen rapat}", "due: 2022-02-30, evidence: notulen rapat}")
     event = watch.wait_for(lambda e: e["event"] == "error")
-    assert any(line.startswith("agreements/ntt-renja-2022.yaml: work_items.0.deliverables.0.due: "
-                               "'2022-02-30' is not a valid date") for line in event["errors"])
+    assert any(
+        line.startswith(
+            "agreements/ntt-renja-2022.yaml: work_items.0.deliverables.0.due: "
+            "'2022-02-30' is not a valid date"
+        )
+        for line in event["errors"]
+    )
     assert watch.proc.poll() is None
     assert (example / RENJA_OUT).read_bytes() == before
     # the fix is picked up
@@ -180,8 +190,11 @@ def test_deleted_file_keeps_its_output(example, watching):
 
 def test_poll_observer(example, watching):
     watch = watching("--poll")
-    edit(example / "agreements/ntt-renja-2022.yaml", "Rapat koordinasi triwulan II,",
-         "Rapat koordinasi triwulan kedua,")
+    edit(
+        example / "agreements/ntt-renja-2022.yaml",
+        "Rapat koordinasi triwulan II,",
+        "Rapat koordinasi triwulan kedua,",
+    )
     watch.wait_for(lambda e: e["event"] == "build" and e["built"] == [RENJA_OUT])
     assert "triwulan kedua" in docx_text(example / RENJA_OUT)
     assert watch.interrupt() == 0
@@ -199,8 +212,11 @@ def test_word_lock_files_are_ignored():
 def test_collector_and_affected(example):
     ws = Workspace(example)
     collector = ChangeCollector(ws)
-    collector.record(str(example / "outputs/agreements/ntt-mou-2021.docx"),
-                     str(example / "tracker.json"), str(example / "templates/~$renja.docx"))
+    collector.record(
+        str(example / "outputs/agreements/ntt-mou-2021.docx"),
+        str(example / "tracker.json"),
+        str(example / "templates/~$renja.docx"),
+    )
     assert not collector.pending.is_set()
     collector.record(str(example / "agreements/ntt-mou-2021.yaml"))
     assert collector.pending.is_set()

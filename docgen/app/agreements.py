@@ -33,8 +33,10 @@ def list_agreements(ws: Workspace, as_of: date) -> Listing:
     """`agreement list`: every valid agreement with its status and progress."""
     cat = catalog(ws, as_of)
     with open_tracker(ws).read() as session:
-        rows = [list_row(v) for v in agreement_views(session, cat.agreements.values(), as_of,
-                                                          ws.config.letters.grace_days)]
+        rows = [
+            list_row(v)
+            for v in agreement_views(session, cat.agreements.values(), as_of, ws.config.letters.grace_days)
+        ]
     return Listing(rows, cat.skipped())
 
 
@@ -43,12 +45,17 @@ def show_agreement(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, A
     agreement = catalog(ws, as_of, only=[agreement_id]).get(agreement_id)
     with open_tracker(ws).read() as session:
         shown = details(agreement_view(session, agreement, as_of, ws.config.letters.grace_days))
-        shown["terminations"] = [e for e in session.rows("terminations")
-                                 if e.get("agreement") == agreement.id]
-    shown["amendments"] = [{**am.model_dump(mode="json", exclude={"work_items"}),
-                            "in_force": am.on is not None and am.on <= as_of,
-                            "work_items": [wi.id for wi in am.work_items]}
-                           for am in agreement.amendments]
+        shown["terminations"] = [
+            e for e in session.rows("terminations") if e.get("agreement") == agreement.id
+        ]
+    shown["amendments"] = [
+        {
+            **am.model_dump(mode="json", exclude={"work_items"}),
+            "in_force": am.on is not None and am.on <= as_of,
+            "work_items": [wi.id for wi in am.work_items],
+        }
+        for am in agreement.amendments
+    ]
     return shown
 
 
@@ -58,8 +65,15 @@ def new_agreement(ws: Workspace, agreement_id: str, kind: str, parent: str | Non
     return ws.rel(scaffold.new_agreement(ws, cat, agreement_id, kind, parent))
 
 
-def terminate(ws: Workspace, agreement_id: str, on: date | None, reason: str, *,
-              correct: bool = False, cancel: bool = False) -> dict[str, Any]:
+def terminate(
+    ws: Workspace,
+    agreement_id: str,
+    on: date | None,
+    reason: str,
+    *,
+    correct: bool = False,
+    cancel: bool = False,
+) -> dict[str, Any]:
     """`agreement terminate`: record that an agreement ends early, from `on`; with
     `correct`, move a recorded termination to another date; with `cancel`, withdraw it.
     Every call is an event of its own: the tracker keeps them all.
@@ -72,8 +86,10 @@ def terminate(ws: Workspace, agreement_id: str, on: date | None, reason: str, *,
     if not cancel and on is None:
         raise InputError("--on: give the termination date (or --cancel to withdraw one)")
     if not reason.strip():
-        raise InputError("--reason: say why" + (" the termination is withdrawn" if cancel else
-                                                " the agreement is terminated"))
+        raise InputError(
+            "--reason: say why"
+            + (" the termination is withdrawn" if cancel else " the agreement is terminated")
+        )
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     action = "cancel" if cancel else "correct" if correct else "terminate"
     recorded_at = now_text()
@@ -91,15 +107,22 @@ def terminate(ws: Workspace, agreement_id: str, on: date | None, reason: str, *,
             if current is not None and current["on"] == on.isoformat():
                 return result  # already so: nothing to record
             if current is not None and not correct:
-                raise InputError(f"{agreement.id}: already terminated on {current['on']}; to record "
-                                 "another date, give --correct (or --cancel to withdraw it)")
+                raise InputError(
+                    f"{agreement.id}: already terminated on {current['on']}; to record "
+                    "another date, give --correct (or --cancel to withdraw it)"
+                )
             if current is None and correct:
-                raise InputError(f"{agreement.id}: no termination in force to correct; record one "
-                                 "without --correct")
-        event = {"agreement": agreement.id, "action": action,
-                 "on": None if cancel else on.isoformat() if on else None,
-                 "reason": " ".join(reason.split()), "user": current_user(),
-                 "recorded_at": recorded_at}
+                raise InputError(
+                    f"{agreement.id}: no termination in force to correct; record one without --correct"
+                )
+        event = {
+            "agreement": agreement.id,
+            "action": action,
+            "on": None if cancel else on.isoformat() if on else None,
+            "reason": " ".join(reason.split()),
+            "user": current_user(),
+            "recorded_at": recorded_at,
+        }
         if current is not None:
             event["replaces"] = current.get("id")
         session.insert("terminations", [event])
@@ -113,14 +136,16 @@ def terminate(ws: Workspace, agreement_id: str, on: date | None, reason: str, *,
 def _check_term(agreement: Agreement, on: date) -> None:
     """A termination needs a signed agreement and a date within its term (as amended)."""
     if agreement.signed_on is None:
-        raise InputError(f"{agreement.id}: a draft (not signed) cannot be terminated; "
-                         "delete or keep the file instead")
+        raise InputError(
+            f"{agreement.id}: a draft (not signed) cannot be terminated; delete or keep the file instead"
+        )
     if on < agreement.signed_on:
         raise InputError(f"--on: {on} is before the agreement was signed ({agreement.signed_on})")
     end = as_amended(agreement, on).end_date
     if end is not None and on > end:
-        raise InputError(f"--on: {on} is after the term ended ({end}); an expired agreement "
-                         "needs no termination")
+        raise InputError(
+            f"--on: {on} is after the term ended ({end}); an expired agreement needs no termination"
+        )
 
 
 def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
@@ -131,10 +156,19 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
     aid = agreement.id
     entries: list[dict[str, Any]] = []
 
-    def add(on: str | None, recorded_at: str | None, kind: str, ref: str, text: str,
-            user: str | None = None) -> None:
-        entries.append({"on": on or (recorded_at or "")[:10], "kind": kind, "ref": ref,
-                        "text": text, "user": user, "recorded_at": recorded_at})
+    def add(
+        on: str | None, recorded_at: str | None, kind: str, ref: str, text: str, user: str | None = None
+    ) -> None:
+        entries.append(
+            {
+                "on": on or (recorded_at or "")[:10],
+                "kind": kind,
+                "ref": ref,
+                "text": text,
+                "user": user,
+                "recorded_at": recorded_at,
+            }
+        )
 
     with open_tracker(ws).read() as session:
         for r in session.rows("numbers"):
@@ -142,25 +176,43 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
             if ref.get("agreement") == aid:
                 add(r["on"], r.get("recorded_at"), "number", r["number"], r.get("for") or "")
             if (ref.get("agreement") == aid or ref.get("letter") == aid) and r.get("void"):
-                add((r.get("voided_at") or "")[:10], r.get("voided_at"), "void", r["number"],
-                    f"number voided: {r.get('void_reason')}")
+                add(
+                    (r.get("voided_at") or "")[:10],
+                    r.get("voided_at"),
+                    "void",
+                    r["number"],
+                    f"number voided: {r.get('void_reason')}",
+                )
         for letter in session.rows("letters"):
             if letter.get("agreement") != aid:
                 continue
             kind = "reminder" if letter.get("type") == "reminder" else "letter"
             ordinal = f" (surat ke-{letter['ordinal']})" if letter.get("ordinal", 1) > 1 else ""
             void = f" (void: {letter.get('void_reason')})" if letter.get("void") else ""
-            add(letter["on"], letter.get("recorded_at"), kind, letter["number"],
-                f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}")
+            add(
+                letter["on"],
+                letter.get("recorded_at"),
+                kind,
+                letter["number"],
+                f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}",
+            )
         for e in session.rows("terminations"):
             if e.get("agreement") != aid:
                 continue
             action = e.get("action") or "terminate"
-            text = {"terminate": f"terminated from {e.get('on')}",
-                    "correct": f"termination corrected to {e.get('on')}",
-                    "cancel": "termination cancelled"}.get(action, action)
-            add(e.get("on") if action != "cancel" else None, e.get("recorded_at"), "termination",
-                str(e.get("id")), f"{text}: {e.get('reason')}", e.get("user"))
+            text = {
+                "terminate": f"terminated from {e.get('on')}",
+                "correct": f"termination corrected to {e.get('on')}",
+                "cancel": "termination cancelled",
+            }.get(action, action)
+            add(
+                e.get("on") if action != "cancel" else None,
+                e.get("recorded_at"),
+                "termination",
+                str(e.get("id")),
+                f"{text}: {e.get('reason')}",
+                e.get("user"),
+            )
         events = session.history(aid)
         hidden = retracted(events)
         for e in events:

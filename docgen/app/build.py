@@ -91,13 +91,23 @@ def _plans(ws: Workspace, catalog: Catalog, agreement_id: str, hashes: dict[Path
     agreement = catalog.get(agreement_id)  # raises with the file's problems
     plans = [_plan(ws, catalog, agreement_id, agreement.template_name, agreement_id, hashes)]
     for index in range(len(agreement.amendments)):
-        plans.append(_plan(ws, catalog, agreement_id, ADENDUM_TEMPLATE,
-                           output_stem(agreement_id, index), hashes, index))
+        plans.append(
+            _plan(
+                ws, catalog, agreement_id, ADENDUM_TEMPLATE, output_stem(agreement_id, index), hashes, index
+            )
+        )
     return plans
 
 
-def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, template_name: str, stem: str,
-          hashes: dict[Path, str], amendment: int | None = None) -> _Plan:
+def _plan(
+    ws: Workspace,
+    catalog: Catalog,
+    agreement_id: str,
+    template_name: str,
+    stem: str,
+    hashes: dict[Path, str],
+    amendment: int | None = None,
+) -> _Plan:
     agreement = catalog.get(agreement_id)
     yaml_path = catalog.files[agreement_id]
     template = template_path(ws.templates_dir, template_name)
@@ -114,12 +124,22 @@ def _plan(ws: Workspace, catalog: Catalog, agreement_id: str, template_name: str
     key = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
     out_dir = ws.outputs_dir / OUTPUT_DIR
     docx = ws.inside(out_dir / f"{stem}.docx")
-    return _Plan(agreement_id, ws.rel(yaml_path), template, label, sources, key, docx,
-                 ws.inside(out_dir / f"{stem}.pdf"), amendment)
+    return _Plan(
+        agreement_id,
+        ws.rel(yaml_path),
+        template,
+        label,
+        sources,
+        key,
+        docx,
+        ws.inside(out_dir / f"{stem}.pdf"),
+        amendment,
+    )
 
 
-def build(ws: Workspace, ids: list[str] | None = None, *, force: bool = False,
-          pdf: bool = False) -> BuildReport:
+def build(
+    ws: Workspace, ids: list[str] | None = None, *, force: bool = False, pdf: bool = False
+) -> BuildReport:
     """Render the drafts of `ids` (all agreement files when None) that are out of date.
 
     One failing agreement never stops the others: it is reported under `failed`.
@@ -197,8 +217,9 @@ def _context(ws: Workspace, catalog: Catalog, plan: _Plan) -> dict[str, Any]:
     return draft_context(ws, catalog, plan.agreement_id, plan.amendment)
 
 
-def draft_context(ws: Workspace, catalog: Catalog, agreement_id: str,
-                  amendment: int | None = None) -> dict[str, Any]:
+def draft_context(
+    ws: Workspace, catalog: Catalog, agreement_id: str, amendment: int | None = None
+) -> dict[str, Any]:
     """The whole agreement (or one adendum of it), its parent, the office config and
     pre-formatted phrases: what its draft renders with."""
     agreement = catalog.get(agreement_id)
@@ -212,8 +233,9 @@ def draft_context(ws: Workspace, catalog: Catalog, agreement_id: str,
     return build_context(agreement, parent, ws.config)
 
 
-def _record(ws: Workspace, catalog: Catalog, rendered: list[_Plan], pdf_only: list[_Plan],
-            converted: set[str]) -> None:
+def _record(
+    ws: Workspace, catalog: Catalog, rendered: list[_Plan], pdf_only: list[_Plan], converted: set[str]
+) -> None:
     """One tracker transaction for the whole run; nothing to record, no write."""
     if not rendered and not pdf_only:
         return
@@ -222,10 +244,17 @@ def _record(ws: Workspace, catalog: Catalog, rendered: list[_Plan], pdf_only: li
     def body(session: Session) -> None:
         new = []
         for plan in rendered:
-            new.append({"output": ws.rel(plan.docx), "agreement": plan.agreement_id,
-                        "template": plan.label, "sources": plan.sources, "key": plan.key,
-                        "built_at": now,
-                        "pdf_key": plan.key if ws.rel(plan.docx) in converted else None})
+            new.append(
+                {
+                    "output": ws.rel(plan.docx),
+                    "agreement": plan.agreement_id,
+                    "template": plan.label,
+                    "sources": plan.sources,
+                    "key": plan.key,
+                    "built_at": now,
+                    "pdf_key": plan.key if ws.rel(plan.docx) in converted else None,
+                }
+            )
         if new:
             session.put(TABLE, new)
         for plan in pdf_only:

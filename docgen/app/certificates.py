@@ -54,6 +54,7 @@ Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 
 # --- issuing -------------------------------------------------------------------------------
 
+
 @dataclass
 class IssueReport:
     results: str
@@ -79,10 +80,16 @@ class IssueReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "issued": self.issued, "skipped": self.skipped, "errors": self.errors,
-            "combined": self.combined, "year": self.year, "event": self.event,
-            "signed_on": self.signed_on.isoformat(), "min_grade": self.min_grade.grade,
-            "signatory": self.signatory.get("name"), "warnings": self.warnings,
+            "issued": self.issued,
+            "skipped": self.skipped,
+            "errors": self.errors,
+            "combined": self.combined,
+            "year": self.year,
+            "event": self.event,
+            "signed_on": self.signed_on.isoformat(),
+            "min_grade": self.min_grade.grade,
+            "signatory": self.signatory.get("name"),
+            "warnings": self.warnings,
         }
 
 
@@ -105,8 +112,9 @@ def resolve_year(path: Path, year: int | None, warnings: list[str]) -> int:
     named = year_in_name(path)
     if year is None:
         if named is None:
-            raise InputError(f"--year: give the assessment year (the file name {path.name!r} does "
-                             "not state one year)")
+            raise InputError(
+                f"--year: give the assessment year (the file name {path.name!r} does not state one year)"
+            )
         year = named
     elif named is not None and named != year:
         warnings.append(f"--year {year}, but the file name {path.name!r} says {named}")
@@ -124,25 +132,38 @@ def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> l
         same = by_key[fold(row.recipient)]
         if len(same) > 1:
             where = ", ".join(str(r.row) for r in same)
-            report.errors.append({"row": row.row, "error": (
-                f"instansi: {row.recipient!r} appears more than once in the file (rows {where}); "
-                "keep one row per recipient")})
+            report.errors.append(
+                {
+                    "row": row.row,
+                    "error": (
+                        f"instansi: {row.recipient!r} appears more than once in the file (rows {where}); "
+                        "keep one row per recipient"
+                    ),
+                }
+            )
             continue
         computed = scheme.grade_of(row.score)
         grade = computed
         if row.predikat:
             given = scheme.find(row.predikat)
             if given is None:
-                report.errors.append({"row": row.row, "error": (
-                    f"predikat: {row.predikat!r} is not a grade of the {scheme.year} scheme "
-                    f"(use one of {scheme.names})")})
+                report.errors.append(
+                    {
+                        "row": row.row,
+                        "error": (
+                            f"predikat: {row.predikat!r} is not a grade of the {scheme.year} scheme "
+                            f"(use one of {scheme.names})"
+                        ),
+                    }
+                )
                 continue
             grade = given
             if given != computed:
                 report.warnings.append(
                     f"{report.results}: row {row.row}: predikat {given.grade} differs from the grade "
                     f"of nilai {angka(row.score)} in the {scheme.year} scheme ({computed.grade}); "
-                    "the predikat is used")
+                    "the predikat is used"
+                )
         candidates.append(_Candidate(row, grade))
     return candidates
 
@@ -150,9 +171,12 @@ def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> l
 def _row_fields(record: dict[str, Any]) -> dict[str, Any]:
     """What a certificate prints of its own row: recipient, unit, score and grade."""
     return {
-        "recipient": record["recipient"], "unit": record.get("unit", ""),
-        "score": record["score_text"], "grade": record["grade"],
-        "grade_label": record.get("grade_label", ""), "zone": record.get("zone", ""),
+        "recipient": record["recipient"],
+        "unit": record.get("unit", ""),
+        "score": record["score_text"],
+        "grade": record["grade"],
+        "grade_label": record.get("grade_label", ""),
+        "zone": record.get("zone", ""),
         "grade_text": record.get("grade_text", ""),
     }
 
@@ -164,44 +188,70 @@ def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[s
     # records did not store one).
     signatory["heading"] = "\n".join(signatory.get("heading") or ws.config.office.letterhead_lines)
     return {
-        **_row_fields(record), "number": record["number"], "year": record["year"],
-        "event": record["event"], "signed_on": date.fromisoformat(record["issued_on"]),
-        "place": record.get("place", ""), "office": office, "signatory": signatory,
-        "checksum": check, "payload": payload(record["number"], check, record.get("verify_url", "")),
+        **_row_fields(record),
+        "number": record["number"],
+        "year": record["year"],
+        "event": record["event"],
+        "signed_on": date.fromisoformat(record["issued_on"]),
+        "place": record.get("place", ""),
+        "office": office,
+        "signatory": signatory,
+        "checksum": check,
+        "payload": payload(record["number"], check, record.get("verify_url", "")),
     }
 
 
-def _new_record(config: Config, report: IssueReport, scheme: Scheme, candidate: _Candidate,
-                number: str, seq: int) -> dict[str, Any]:
+def _new_record(
+    config: Config, report: IssueReport, scheme: Scheme, candidate: _Candidate, number: str, seq: int
+) -> dict[str, Any]:
     """What the registry records of a new certificate (and what it prints)."""
     row, grade = candidate.row, candidate.grade
     return {
-        "number": number, "seq": seq, "year": report.year,
-        "event": report.event, "key": fold(row.recipient), "recipient": row.recipient,
-        "unit": row.unit, "score": float(row.score), "score_text": angka(row.score),
-        "grade": grade.grade, "grade_label": grade.label, "zone": grade.zone,
-        "grade_text": scheme.text(grade), "issued_on": report.signed_on.isoformat(),
-        "place": config.office.city, "signatory": dict(report.signatory),
+        "number": number,
+        "seq": seq,
+        "year": report.year,
+        "event": report.event,
+        "key": fold(row.recipient),
+        "recipient": row.recipient,
+        "unit": row.unit,
+        "score": float(row.score),
+        "score_text": angka(row.score),
+        "grade": grade.grade,
+        "grade_label": grade.label,
+        "zone": grade.zone,
+        "grade_text": scheme.text(grade),
+        "issued_on": report.signed_on.isoformat(),
+        "place": config.office.city,
+        "signatory": dict(report.signatory),
         "verify_url": config.certificates.verify_url,
         "source": {"file": report.results, "row": row.row},
-        "revoked": False, "revoked_reason": None, "revoked_at": None,
+        "revoked": False,
+        "revoked_reason": None,
+        "revoked_at": None,
     }
 
 
 # The result-sheet column behind each variable a certificate prints from a row.
-COLUMNS = {"recipient": "instansi", "unit": "unit", "score": "nilai", "grade": "predikat",
-           "grade_text": "predikat"}
+COLUMNS = {
+    "recipient": "instansi",
+    "unit": "unit",
+    "score": "nilai",
+    "grade": "predikat",
+    "grade_text": "predikat",
+}
 
 
 class _LayoutCheck:
     """Lays each row's certificate out before any number is taken (with a number as long
     as the real one will be): the parts every certificate shares are built once."""
 
-    def __init__(self, ws: Workspace, renderer: CertificateRenderer, report: IssueReport,
-                 scheme: Scheme) -> None:
+    def __init__(
+        self, ws: Workspace, renderer: CertificateRenderer, report: IssueReport, scheme: Scheme
+    ) -> None:
         self.ws, self.renderer, self.report, self.scheme = ws, renderer, report, scheme
-        self.number = format_number(ws.config, "certificate", 9999, report.signed_on,
-                                    assessment_year=report.year)
+        self.number = format_number(
+            ws.config, "certificate", 9999, report.signed_on, assessment_year=report.year
+        )
         self.base: dict[str, Any] | None = None
 
     def context(self, candidate: _Candidate) -> dict[str, Any]:
@@ -214,8 +264,9 @@ class _LayoutCheck:
         return _layout_problem(self.renderer, candidate, self.renderer.overflow(self.context(candidate)))
 
 
-def _layout_problem(renderer: CertificateRenderer, candidate: _Candidate,
-                    overflow: Overflow | None) -> str | None:
+def _layout_problem(
+    renderer: CertificateRenderer, candidate: _Candidate, overflow: Overflow | None
+) -> str | None:
     """Why this row's certificate would not fit the layout (a name too long to fit at the
     smallest size the layout allows, text running into the QR code or the signature), as
     its error line; None when it fits."""
@@ -224,12 +275,16 @@ def _layout_problem(renderer: CertificateRenderer, candidate: _Candidate,
     row = candidate.row
     for variable, value in (("recipient", row.recipient), ("unit", row.unit)):
         if variable in overflow.variables:
-            return (f"{COLUMNS[variable]}: {value!r} does not fit the certificate layout "
-                    f"({overflow.reason}); shorten it, or give its text more room in "
-                    f"{renderer.source.label}")
-    return (f"the certificate text does not fit the layout ({overflow.reason}); shorten "
-            f"{', '.join(sorted(COLUMNS.get(v, v) for v in overflow.variables))} or give it more "
-            f"room in {renderer.source.label}")
+            return (
+                f"{COLUMNS[variable]}: {value!r} does not fit the certificate layout "
+                f"({overflow.reason}); shorten it, or give its text more room in "
+                f"{renderer.source.label}"
+            )
+    return (
+        f"the certificate text does not fit the layout ({overflow.reason}); shorten "
+        f"{', '.join(sorted(COLUMNS.get(v, v) for v in overflow.variables))} or give it more "
+        f"room in {renderer.source.label}"
+    )
 
 
 def _file_name(record: dict[str, Any]) -> str:
@@ -243,10 +298,17 @@ def _file_ok(ws: Workspace, record: dict[str, Any]) -> bool:
     return path.is_file() and sha256_file(path) in record.get("sha256s", [record.get("sha256")])
 
 
-def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
-          min_grade: str | None = None, event: str | None = None,
-          signed_on: date | None = None, signatory: str | None = None,
-          progress: Progress | None = None) -> IssueReport:
+def issue(
+    ws: Workspace,
+    results_path: Path,
+    *,
+    year: int | None = None,
+    min_grade: str | None = None,
+    event: str | None = None,
+    signed_on: date | None = None,
+    signatory: str | None = None,
+    progress: Progress | None = None,
+) -> IssueReport:
     """Issue a certificate for every good row at or above the minimum grade (SPEC §4).
 
     `signatory` is a `[signatories]` key, else `[certificates] signatory`, else the office
@@ -265,35 +327,56 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
         raise InputError(f"--signed-on: {signed_on.isoformat()} is before the assessment year {year}")
     event = " ".join((event if event is not None else config.certificates.event).split())
     if not event:
-        raise InputError("--event: empty (name the assessment, e.g. \"Penilaian Kepatuhan Standar "
-                         "Pelayanan Publik\")")
+        raise InputError(
+            '--event: empty (name the assessment, e.g. "Penilaian Kepatuhan Standar Pelayanan Publik")'
+        )
     scheme = scheme_for(config, year)
     minimum = scheme.minimum(min_grade) if min_grade is not None else scheme.default_minimum()
     source = layout_source_of(ws)
     renderer = renderer_for(source)  # a broken layout stops here, before any number is taken
 
     report = IssueReport(label, year, event, signed_on, minimum, scheme, warnings=warnings)
-    report.signatory = {"name": signer.name, "title": signer.title, "nip": signer.nip or "",
-                        "heading": signer.heading or config.office.letterhead_lines}
+    report.signatory = {
+        "name": signer.name,
+        "title": signer.title,
+        "nip": signer.nip or "",
+        "heading": signer.heading or config.office.letterhead_lines,
+    }
     report.errors.extend({"row": e.row, "error": e.error} for e in results.errors)
     eligible = []
     layout = _LayoutCheck(ws, renderer, report, scheme)
     for candidate in _grade_rows(results.rows, scheme, report):
         row = candidate.row
         if candidate.grade.rank > minimum.rank:
-            report.skipped.append({
-                "row": row.row, "recipient": row.recipient, "score": float(row.score),
-                "grade": candidate.grade.grade,
-                "reason": f"grade {candidate.grade.grade} is below the minimum {minimum.grade}"})
+            report.skipped.append(
+                {
+                    "row": row.row,
+                    "recipient": row.recipient,
+                    "score": float(row.score),
+                    "grade": candidate.grade.grade,
+                    "reason": f"grade {candidate.grade.grade} is below the minimum {minimum.grade}",
+                }
+            )
             continue
-        unprintable = [(column, missing) for column, variable, value in
-                       (("instansi", "recipient", row.recipient), ("unit", "unit", row.unit))
-                       if (missing := renderer.unprintable(variable, value))]
+        unprintable = [
+            (column, missing)
+            for column, variable, value in (
+                ("instansi", "recipient", row.recipient),
+                ("unit", "unit", row.unit),
+            )
+            if (missing := renderer.unprintable(variable, value))
+        ]
         if unprintable:
             column, missing = unprintable[0]
-            report.errors.append({"row": row.row, "error": (
-                f"{column}: {missing!r} cannot be printed in the layout's fonts; name a TrueType "
-                f"font that has it in {source.label} [fonts] and use it for this text")})
+            report.errors.append(
+                {
+                    "row": row.row,
+                    "error": (
+                        f"{column}: {missing!r} cannot be printed in the layout's fonts; name a TrueType "
+                        f"font that has it in {source.label} [fonts] and use it for this text"
+                    ),
+                }
+            )
             continue
         misfit = layout.problem(candidate)
         if misfit is not None:
@@ -320,9 +403,15 @@ def issue(ws: Workspace, results_path: Path, *, year: int | None = None,
     return report
 
 
-def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], report: IssueReport,
-              created: list[Path], source: LayoutSource,
-              progress: Progress | None) -> list[dict[str, Any]]:
+def _issue_in(
+    ws: Workspace,
+    session: Session,
+    eligible: list[_Candidate],
+    report: IssueReport,
+    created: list[Path],
+    source: LayoutSource,
+    progress: Progress | None,
+) -> list[dict[str, Any]]:
     config = ws.config
     active = {}
     issued = checked(session, TABLE, session.rows(TABLE))
@@ -333,13 +422,21 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
     for candidate in eligible:
         row = candidate.row
         existing = active.get((fold(row.recipient), report.year, fold(report.event)))
-        if existing is not None and (canonical_score(existing["score"]) != canonical_score(row.score)
-                                     or existing["grade"] != candidate.grade.grade):
-            report.errors.append({"row": row.row, "error": (
-                f"{row.recipient!r} already has certificate {existing['number']} for {report.year} "
-                f"({report.event}) with nilai {existing['score_text']}, grade {existing['grade']}; "
-                f"this row says {angka(row.score)}, grade {candidate.grade.grade}: revoke it first "
-                f"(docgen certificate revoke {existing['number']} --reason ...), then issue again")})
+        if existing is not None and (
+            canonical_score(existing["score"]) != canonical_score(row.score)
+            or existing["grade"] != candidate.grade.grade
+        ):
+            report.errors.append(
+                {
+                    "row": row.row,
+                    "error": (
+                        f"{row.recipient!r} already has certificate {existing['number']} for {report.year} "
+                        f"({report.event}) with nilai {existing['score_text']}, grade {existing['grade']}; "
+                        f"this row says {angka(row.score)}, grade {candidate.grade.grade}: revoke it first "
+                        f"(docgen certificate revoke {existing['number']} --reason ...), then issue again"
+                    ),
+                }
+            )
             continue
         plan.append((candidate, existing))
     if not plan:
@@ -358,16 +455,27 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
         raise TrackerError(
             f".docgen/{SECRET_FILE} is not the secret that signed the {len(in_force)} certificate(s) "
             f"in the registry: restore the original from a backup ({BACKUP_HINT}); nothing was "
-            "issued")
+            "issued"
+        )
     fresh = [c for c, existing in plan if existing is None]
     # Numbered in the register of the year the piagam is signed (DOMAIN.md); the
     # assessment year is `{assessment_year}` and part of the idempotency key.
-    numbers = Registry(session, config).allocate_many(
-        "certificate", report.signed_on,
-        [Allocation(f"Piagam Penghargaan: {c.row.recipient}",
-                    {"certificate": c.row.recipient, "event": report.event, "year": report.year})
-         for c in fresh],
-        assessment_year=report.year) if fresh else []
+    numbers = (
+        Registry(session, config).allocate_many(
+            "certificate",
+            report.signed_on,
+            [
+                Allocation(
+                    f"Piagam Penghargaan: {c.row.recipient}",
+                    {"certificate": c.row.recipient, "event": report.event, "year": report.year},
+                )
+                for c in fresh
+            ],
+            assessment_year=report.year,
+        )
+        if fresh
+        else []
+    )
     allocated = iter(numbers)
     year_dir = ws.inside(ws.outputs_dir / "certificates" / str(report.year), folder=True)
     for stale in (year_dir, year_dir / "print"):  # a killed batch's files (every issuer locks)
@@ -403,12 +511,18 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
             tmp_of = dict(zip(writes, tmps, strict=True))
             jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
             shas = render_certificates(
-                source, jobs, combined_tmp, progress=progress,
-                combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}")
+                source,
+                jobs,
+                combined_tmp,
+                progress=progress,
+                combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}",
+            )
     except OSError as exc:  # e.g. a certificate open in a PDF viewer on Windows
         where = exc.filename or ws.rel(combined_target.parent)
-        raise DocgenError(f"{where}: cannot write the certificate: {exc.strerror or exc}; "
-                          "close it if it is open and issue again (nothing was recorded)") from exc
+        raise DocgenError(
+            f"{where}: cannot write the certificate: {exc.strerror or exc}; "
+            "close it if it is open and issue again (nothing was recorded)"
+        ) from exc
     report.combined = ws.rel(combined_target)
     if fresh_secret:
         save_secret(ws, secret)
@@ -430,13 +544,22 @@ def _issue_in(ws: Workspace, session: Session, eligible: list[_Candidate], repor
     for index in writes:
         record, new = records[index]
         if not new and not record.get("revoked"):
-            session.update(TABLE, record["number"],
-                           {"sha256": record["sha256"], "sha256s": record["sha256s"]})
+            session.update(
+                TABLE, record["number"], {"sha256": record["sha256"], "sha256s": record["sha256s"]}
+            )
     entries = []
     for (candidate, _), (record, new) in zip(plan, records, strict=True):
-        entries.append({
-            "row": candidate.row.row, "number": record["number"], "recipient": record["recipient"],
-            "score": record["score"], "score_text": record["score_text"], "grade": record["grade"],
-            "grade_text": record["grade_text"], "file": record["file"], "new": new,
-        })
+        entries.append(
+            {
+                "row": candidate.row.row,
+                "number": record["number"],
+                "recipient": record["recipient"],
+                "score": record["score"],
+                "score_text": record["score_text"],
+                "grade": record["grade"],
+                "grade_text": record["grade_text"],
+                "file": record["file"],
+                "new": new,
+            }
+        )
     return entries

@@ -88,9 +88,11 @@ def letterhead_warnings(config: Config) -> list[str]:
         width = stringWidth(line, "Helvetica-Bold", size) / 72 * 2.54
         if width > KOP_WIDTH_CM:
             where = f"office.letterhead.{index}" if config.office.letterhead else "office.name"
-            found.append(f"docgen.toml: {where}: {line!r} is too long for one line of the "
-                         f"letterhead ({width:.1f} cm of {KOP_WIDTH_CM} cm at {size:g} pt): "
-                         "split it into two lines in [office] letterhead")
+            found.append(
+                f"docgen.toml: {where}: {line!r} is too long for one line of the "
+                f"letterhead ({width:.1f} cm of {KOP_WIDTH_CM} cm at {size:g} pt): "
+                "split it into two lines in [office] letterhead"
+            )
     return found
 
 

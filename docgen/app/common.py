@@ -26,25 +26,28 @@ LAYOUT_FILE = "sertifikat.toml"
 MAX_IMAGE_BYTES = 20 << 20  # a logo is tens of kilobytes
 
 
-def catalog(ws: Workspace, as_of: date | None = None,
-            only: Iterable[str] | None = None) -> Catalog:
+def catalog(ws: Workspace, as_of: date | None = None, only: Iterable[str] | None = None) -> Catalog:
     """The workspace's agreements (only `only` and their parents parsed, when given)."""
     return load_catalog(ws, as_of, only=only)
 
 
-def agreement_views(session: Session, agreements: Iterable[Agreement], as_of: date,
-                    grace_days: int = GRACE_DAYS) -> list[AgreementView]:
+def agreement_views(
+    session: Session, agreements: Iterable[Agreement], as_of: date, grace_days: int = GRACE_DAYS
+) -> list[AgreementView]:
     """Each agreement (as amended) with its history and termination, as of `as_of`, sorted
     by id; `grace_days` is the workspace's `[letters] grace_days`."""
     agreements = list(agreements)
-    histories = {aid: checked(session, "history", events, aid)
-                 for aid, events in session.histories([a.id for a in agreements]).items()}
+    histories = {
+        aid: checked(session, "history", events, aid)
+        for aid, events in session.histories([a.id for a in agreements]).items()
+    }
     terminated = termination_dates(checked(session, "terminations", session.rows("terminations")))
     return views(agreements, histories, terminated, as_of, grace_days)
 
 
-def agreement_view(session: Session, agreement: Agreement, as_of: date,
-                   grace_days: int = GRACE_DAYS) -> AgreementView:
+def agreement_view(
+    session: Session, agreement: Agreement, as_of: date, grace_days: int = GRACE_DAYS
+) -> AgreementView:
     return agreement_views(session, [agreement], as_of, grace_days)[0]
 
 
@@ -63,8 +66,7 @@ def layout_source_of(ws: Workspace) -> LayoutSource:
 def office_info(config: Config) -> dict[str, Any]:
     """How the national view names this office."""
     office = config.office
-    return {"unit_code": office.unit_code, "name": office.name, "short": office.short,
-            "city": office.city}
+    return {"unit_code": office.unit_code, "name": office.name, "short": office.short, "city": office.city}
 
 
 def publish(session: Session, config: Config, agreements: Iterable[Agreement]) -> None:
@@ -96,8 +98,10 @@ def office_logo(ws: Workspace) -> tuple[Path, bytes] | None:
     try:
         data = read_regular(path, MAX_IMAGE_BYTES)
     except OSError as exc:
-        raise ConfigError(f"{label}: cannot read templates/{name} ({exc.strerror or exc}); "
-                          "put the image there or leave logo empty") from exc
+        raise ConfigError(
+            f"{label}: cannot read templates/{name} ({exc.strerror or exc}); "
+            "put the image there or leave logo empty"
+        ) from exc
     from docgen.render.pictures import image_size
 
     try:

@@ -61,9 +61,15 @@ class Recorded:
     warnings: list[str] = field(default_factory=list)
 
 
-def list_deliverables(ws: Workspace, as_of: date, agreement_id: str | None = None,
-                      status: str | None = None, overdue: bool = False, *,
-                      xlsx: Path | None = None) -> Listing:
+def list_deliverables(
+    ws: Workspace,
+    as_of: date,
+    agreement_id: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+    *,
+    xlsx: Path | None = None,
+) -> Listing:
     """`deliverable list`: every deliverable of the valid agreements (or of one), filtered;
     with `xlsx`, also written to that workbook."""
     if status is not None and status not in DELIVERABLE_STATUSES:
@@ -72,8 +78,7 @@ def list_deliverables(ws: Workspace, as_of: date, agreement_id: str | None = Non
     agreements = [cat.get(agreement_id)] if agreement_id else list(cat.agreements.values())
     with open_tracker(ws).read() as session:
         rows = checklist(agreement_views(session, agreements, as_of, ws.config.letters.grace_days))
-    rows = [r for r in rows
-            if (status is None or r["status"] == status) and (not overdue or r["overdue"])]
+    rows = [r for r in rows if (status is None or r["status"] == status) and (not overdue or r["overdue"])]
     listing = Listing(rows, [] if agreement_id else cat.skipped())
     if xlsx is not None:
         from docgen.render.report_xlsx import write_checklist_xlsx
@@ -83,16 +88,22 @@ def list_deliverables(ws: Workspace, as_of: date, agreement_id: str | None = Non
     return listing
 
 
-def set_status(ws: Workspace, agreement_id: str, deliverable_id: str, status: str, on: date,
-               note: str | None = None, evidence: Sequence[Path] = ()) -> Recorded:
+def set_status(
+    ws: Workspace,
+    agreement_id: str,
+    deliverable_id: str,
+    status: str,
+    on: date,
+    note: str | None = None,
+    evidence: Sequence[Path] = (),
+) -> Recorded:
     """`deliverable set`: record one update."""
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     update = Update(agreement.id, deliverable_id, status, on, note, tuple(evidence))
     return record_updates(ws, [update], {agreement.id: agreement})
 
 
-def record_updates(ws: Workspace, updates: Sequence[Update],
-                   agreements: Mapping[str, Agreement]) -> Recorded:
+def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping[str, Agreement]) -> Recorded:
     """Validate every update, then append them all in one tracker transaction.
 
     `agreements` maps the ids the updates name to their models. Any invalid update raises
@@ -121,8 +132,9 @@ def record_updates(ws: Workspace, updates: Sequence[Update],
         last: dict[tuple[str, str], Mapping[str, Any]] = {}
         for u in updates:
             if u.agreement not in histories:
-                histories[u.agreement] = checked(session, "history", session.history(u.agreement),
-                                                 u.agreement)
+                histories[u.agreement] = checked(
+                    session, "history", session.history(u.agreement), u.agreement
+                )
                 for e in effective_events(histories[u.agreement]):
                     last[(u.agreement, e["deliverable"])] = e
             note = u.note.strip() if u.note and u.note.strip() else None
@@ -164,13 +176,14 @@ def next_event_id(events: Iterable[Mapping[str, Any]]) -> int:
     return 1 + max((int(e["id"]) for e in events if str(e.get("id", "")).isdigit()), default=0)
 
 
-def _same(previous: Mapping[str, Any], u: Update, note: str | None,
-          digests: Mapping[Path, str]) -> bool:
+def _same(previous: Mapping[str, Any], u: Update, note: str | None, digests: Mapping[Path, str]) -> bool:
     """Whether an update repeats a recorded event: same status, date, note and evidence."""
-    return (previous.get("status") == u.status and previous.get("on") == u.on.isoformat()
-            and (previous.get("note") or None) == note
-            and [e.get("sha256") for e in previous.get("evidence") or []]
-            == [digests[p] for p in u.evidence])
+    return (
+        previous.get("status") == u.status
+        and previous.get("on") == u.on.isoformat()
+        and (previous.get("note") or None) == note
+        and [e.get("sha256") for e in previous.get("evidence") or []] == [digests[p] for p in u.evidence]
+    )
 
 
 def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path, Path]) -> list[str]:
@@ -182,8 +195,7 @@ def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path
     if _deliverable(agreement, u.deliverable) is None:
         problems.append(_unknown(agreement, u.deliverable))
     if u.status not in DELIVERABLE_STATUSES:
-        problems.append(f"{where}: --status: {u.status!r} is not one of "
-                        f"{', '.join(DELIVERABLE_STATUSES)}")
+        problems.append(f"{where}: --status: {u.status!r} is not one of {', '.join(DELIVERABLE_STATUSES)}")
     for path in u.evidence:
         if path in sources:
             continue
@@ -201,8 +213,9 @@ def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path
     return problems
 
 
-def _warnings(agreement: Agreement, earlier: Iterable[Mapping[str, Any]],
-              new: list[dict[str, Any]], today: date) -> list[str]:
+def _warnings(
+    agreement: Agreement, earlier: Iterable[Mapping[str, Any]], new: list[dict[str, Any]], today: date
+) -> list[str]:
     """`done` without the evidence the agreement names (in this or an earlier update),
     `done` before the agreement was signed, future dates."""
     warnings = []
@@ -214,18 +227,25 @@ def _warnings(agreement: Agreement, earlier: Iterable[Mapping[str, Any]],
         deliverable = _deliverable(agreement, did)
         expected = deliverable.evidence if deliverable else None
         if event["status"] == "done" and expected and did not in with_evidence:
-            warnings.append(f"{agreement.id} {did}: marked done without evidence "
-                            f"(expected: {expected}); add it with --evidence FILE")
+            warnings.append(
+                f"{agreement.id} {did}: marked done without evidence "
+                f"(expected: {expected}); add it with --evidence FILE"
+            )
         signed = agreement.signed_on
         if event["status"] == "done" and signed is None:
-            warnings.append(f"{agreement.id} {did}: marked done while the agreement is still a "
-                            "draft (not signed)")
+            warnings.append(
+                f"{agreement.id} {did}: marked done while the agreement is still a draft (not signed)"
+            )
         elif event["status"] == "done" and signed is not None and event["on"] < signed.isoformat():
-            warnings.append(f"{agreement.id} {did}: marked done on {event['on']}, before the "
-                            f"agreement was signed ({signed})")
+            warnings.append(
+                f"{agreement.id} {did}: marked done on {event['on']}, before the "
+                f"agreement was signed ({signed})"
+            )
         if event["on"] > today.isoformat():
-            warnings.append(f"{agreement.id} {did}: recorded on {event['on']}, a future date; "
-                            "it counts only from that date")
+            warnings.append(
+                f"{agreement.id} {did}: recorded on {event['on']}, a future date; "
+                "it counts only from that date"
+            )
     return warnings
 
 
@@ -240,9 +260,14 @@ def history(ws: Workspace, agreement_id: str, deliverable_id: str) -> list[dict[
         raise NotFoundError(_unknown(agreement, deliverable_id))
     hidden = retracted(events)
     events.sort(key=lambda e: e["on"])  # stable: equal dates keep their recording order
-    return [{"agreement": agreement.id, **e,
-             **({"retracted_by": hidden[str(e["id"])]} if str(e["id"]) in hidden else {})}
-            for e in events]
+    return [
+        {
+            "agreement": agreement.id,
+            **e,
+            **({"retracted_by": hidden[str(e["id"])]} if str(e["id"]) in hidden else {}),
+        }
+        for e in events
+    ]
 
 
 def _deliverable(agreement: Agreement, deliverable_id: str) -> Any:
@@ -255,12 +280,15 @@ def _deliverable(agreement: Agreement, deliverable_id: str) -> Any:
 
 def _unknown(agreement: Agreement, deliverable_id: str) -> str:
     known = ", ".join(d.id for d in as_amended(agreement, date.max).deliverables) or "none"
-    return (f"{agreement.id} {deliverable_id}: no such deliverable in "
-            f"agreements/{agreement.id}.yaml (deliverables: {known})")
+    return (
+        f"{agreement.id} {deliverable_id}: no such deliverable in "
+        f"agreements/{agreement.id}.yaml (deliverables: {known})"
+    )
 
 
-def retract(ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str,
-            reason: str) -> dict[str, Any]:
+def retract(
+    ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str, reason: str
+) -> dict[str, Any]:
     """`deliverable retract`: hide a mistaken event from the state with a retraction event
     of its own; the history keeps both."""
     if not reason.strip():
@@ -278,22 +306,31 @@ def retract(ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str
         target = next((e for e in events if str(e.get("id")) == event_id), None)
         if target is None:
             ids = ", ".join(str(e["id"]) for e in mine) or "none"
-            raise NotFoundError(f"{where}: no event {event_id!r} (its events: {ids}; see "
-                                f"`docgen deliverable history {agreement.id} {deliverable_id}`)")
+            raise NotFoundError(
+                f"{where}: no event {event_id!r} (its events: {ids}; see "
+                f"`docgen deliverable history {agreement.id} {deliverable_id}`)"
+            )
         if target.get("deliverable") != deliverable_id:
-            raise InputError(f"{where}: event {event_id} is about {target.get('deliverable')}, "
-                             f"not {deliverable_id}")
+            raise InputError(
+                f"{where}: event {event_id} is about {target.get('deliverable')}, not {deliverable_id}"
+            )
         if is_retraction(target):
-            raise InputError(f"{where}: event {event_id} is itself a retraction; it cannot be "
-                             "retracted")
+            raise InputError(f"{where}: event {event_id} is itself a retraction; it cannot be retracted")
         hidden = retracted(events)
         if event_id in hidden:
-            raise InputError(f"{where}: event {event_id} is already retracted (by event "
-                             f"{hidden[event_id]})")
-        event: dict[str, Any] = {"deliverable": deliverable_id, "kind": "retraction", "retracts": event_id,
-                 "on": date.today().isoformat(), "status": None, "note": None,
-                 "reason": " ".join(reason.split()), "evidence": [],
-                 "user": current_user(), "recorded_at": recorded_at}
+            raise InputError(f"{where}: event {event_id} is already retracted (by event {hidden[event_id]})")
+        event: dict[str, Any] = {
+            "deliverable": deliverable_id,
+            "kind": "retraction",
+            "retracts": event_id,
+            "on": date.today().isoformat(),
+            "status": None,
+            "note": None,
+            "reason": " ".join(reason.split()),
+            "evidence": [],
+            "user": current_user(),
+            "recorded_at": recorded_at,
+        }
         event["id"] = str(next_event_id(events))
         session.append_history(agreement.id, [event])
         publish(session, ws.config, [agreement])

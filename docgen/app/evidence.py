@@ -22,8 +22,7 @@ from docgen.workspace import Workspace
 EVIDENCE_DIR = "evidence"
 MAX_NAME = 120
 # Names Windows reserves for devices, whatever the extension (CON.pdf is the console).
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-             *(f"lpt{i}" for i in range(10))}
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
 def evidence_name(name: str) -> str:
@@ -84,8 +83,9 @@ class EvidenceCopier:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DocgenError(f"{self.ws.rel(folder)}: cannot create the evidence folder: "
-                              f"{exc.strerror or exc}") from exc
+            raise DocgenError(
+                f"{self.ws.rel(folder)}: cannot create the evidence folder: {exc.strerror or exc}"
+            ) from exc
         _copy_new(source, target)
         self.created.append(target)
         return self._record(target, digest, source)

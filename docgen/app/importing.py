@@ -20,26 +20,31 @@ class Imported:
     deliverables: int
 
 
-def import_work_plan(ws: Workspace, xlsx: Path, agreement_id: str, parent_id: str,
-                     kind: str = "renja") -> Imported:
+def import_work_plan(
+    ws: Workspace, xlsx: Path, agreement_id: str, parent_id: str, kind: str = "renja"
+) -> Imported:
     """Read the matrix, then scaffold agreements/ID.yaml as `agreement new` does, with the
     work items read. Any unreadable row is an error naming it, and nothing is written."""
     if not is_valid_id(agreement_id):
-        raise InputError(f"--id: {agreement_id!r} is not a valid id (lowercase letters, digits "
-                         "and '-', starting with a letter or digit, at most 80 characters)")
+        raise InputError(
+            f"--id: {agreement_id!r} is not a valid id (lowercase letters, digits "
+            "and '-', starting with a letter or digit, at most 80 characters)"
+        )
     cat = catalog(ws, only=[parent_id])
     if agreement_id in cat.files:
-        raise InputError(f"--id: agreements/{cat.files[agreement_id].name} already exists; "
-                         "nothing was changed")
+        raise InputError(
+            f"--id: agreements/{cat.files[agreement_id].name} already exists; nothing was changed"
+        )
     parent = cat.get(parent_id)
     if parent.kind != "mou":
         raise InputError(f"--parent: {parent_id!r} is a {parent.kind}, not an MoU")
     office = ws.config.office
-    plan = read_work_plan(xlsx, str(xlsx), [office.name, office.short or "", "ombudsman"],
-                          [parent.second.org])
+    plan = read_work_plan(
+        xlsx, str(xlsx), [office.name, office.short or "", "ombudsman"], [parent.second.org]
+    )
     if plan.errors:
         raise InputError(plan.errors[0], problems=plan.errors)
-    path = scaffold.new_agreement(ws, cat, agreement_id, kind, parent.id, plan.work_items,
-                                  source=xlsx.name)
-    return Imported(ws.rel(path), len(plan.work_items),
-                    sum(len(wi["deliverables"]) for wi in plan.work_items))
+    path = scaffold.new_agreement(ws, cat, agreement_id, kind, parent.id, plan.work_items, source=xlsx.name)
+    return Imported(
+        ws.rel(path), len(plan.work_items), sum(len(wi["deliverables"]) for wi in plan.work_items)
+    )

@@ -56,16 +56,25 @@ def output_path(ws: Workspace, year: int, seq: int, agreement_id: str, role: str
     return ws.inside(ws.outputs_dir / "letters" / str(year) / f"{seq:03d}-{agreement_id}-{role}.docx")
 
 
-def _targets(ws: Workspace, ids: list[str], all_: bool,
-             as_of: date) -> tuple[Any, list[Agreement], list[str]]:
+def _targets(
+    ws: Workspace, ids: list[str], all_: bool, as_of: date
+) -> tuple[Any, list[Agreement], list[str]]:
     cat = catalog(ws, as_of, only=None if all_ else ids)
     targets = list(dict.fromkeys(ids)) if ids else sorted(cat.agreements)
     agreements = [cat.get(agreement_id) for agreement_id in targets]  # unknown ids: error first
     return cat, agreements, cat.skipped() if all_ else []
 
 
-def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date, again: bool = False,
-             signatory: str | None = None, without_superior: bool = False) -> LetterRun:
+def followup(
+    ws: Workspace,
+    ids: list[str],
+    *,
+    all_: bool,
+    as_of: date,
+    again: bool = False,
+    signatory: str | None = None,
+    without_superior: bool = False,
+) -> LetterRun:
     """`letter followup`: write the follow-up letters due as of `as_of`.
 
     `signatory` is a `[signatories]` key (default: the office head). A second letter is
@@ -77,8 +86,10 @@ def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date, again: b
         raise InputError("name the agreements to write letters for, or pass --all")
     reply_days = ws.config.letters.reply_days
     if (date.max - as_of).days < reply_days:
-        raise InputError(f"--as-of: {as_of.isoformat()}: the reply deadline {reply_days} days later "
-                         "([letters] reply_days) would be past 9999-12-31")
+        raise InputError(
+            f"--as-of: {as_of.isoformat()}: the reply deadline {reply_days} days later "
+            "([letters] reply_days) would be past 9999-12-31"
+        )
     cat, agreements, skipped = _targets(ws, ids, all_, as_of)
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
@@ -87,12 +98,22 @@ def followup(ws: Workspace, ids: list[str], *, all_: bool, as_of: date, again: b
             _refuse_without_superior(cat, planned, again)
         return planned
 
-    return _issue(ws, FOLLOWUP, agreements, as_of, plan, letter_context, again=again,
-                  signatory=signatory, run=LetterRun(skipped=skipped))
+    return _issue(
+        ws,
+        FOLLOWUP,
+        agreements,
+        as_of,
+        plan,
+        letter_context,
+        again=again,
+        signatory=signatory,
+        run=LetterRun(skipped=skipped),
+    )
 
 
-def reminder(ws: Workspace, ids: list[str], *, as_of: date, days: int = REMINDER_DAYS,
-             signatory: str | None = None) -> LetterRun:
+def reminder(
+    ws: Workspace, ids: list[str], *, as_of: date, days: int = REMINDER_DAYS, signatory: str | None = None
+) -> LetterRun:
     """`letter reminder`: a numbered pemberitahuan to each counterpart with items due within
     `days` that no earlier reminder named (every agreement when `ids` is empty)."""
     if days < 0:
@@ -102,8 +123,16 @@ def reminder(ws: Workspace, ids: list[str], *, as_of: date, days: int = REMINDER
     def plan(session: Session, views: list[Any]) -> list[Planned]:
         return plan_reminders(views, checked(session, TABLE, session.rows(TABLE)), days)
 
-    return _issue(ws, REMINDER, agreements, as_of, plan, reminder_context, signatory=signatory,
-                  run=LetterRun(skipped=skipped))
+    return _issue(
+        ws,
+        REMINDER,
+        agreements,
+        as_of,
+        plan,
+        reminder_context,
+        signatory=signatory,
+        run=LetterRun(skipped=skipped),
+    )
 
 
 def _refuse_without_superior(cat: Any, planned: list[Planned], again: bool) -> None:
@@ -115,10 +144,12 @@ def _refuse_without_superior(cat: Any, planned: list[Planned], again: bool) -> N
         if p.ordinal < 2 or p.party.superior or waiting:
             continue
         index = p.agreement.parties.index(p.party)
-        lines.append(f"agreements/{cat.files[p.agreement.id].name}: parties.{index}.superior: "
-                     f"a second letter to {p.party.addressee_org} is copied to the superior of "
-                     f"its signatory; fill in superior (e.g. \"Sekretaris Daerah ...\") or pass "
-                     "--without-superior")
+        lines.append(
+            f"agreements/{cat.files[p.agreement.id].name}: parties.{index}.superior: "
+            f"a second letter to {p.party.addressee_org} is copied to the superior of "
+            f'its signatory; fill in superior (e.g. "Sekretaris Daerah ...") or pass '
+            "--without-superior"
+        )
     if lines:
         raise AgreementError(lines[0], problems=lines)
 
@@ -130,13 +161,24 @@ def _pictures(ws: Workspace) -> tuple[dict[str, tuple[bytes, str]], str | None]:
     logo = office_logo(ws)
     if logo is None:
         return {}, None
-    return ({LOGO_PICTURE: (logo[1], f"templates/{ws.config.office.logo}")},
-            hashlib.sha256(logo[1]).hexdigest())
+    return (
+        {LOGO_PICTURE: (logo[1], f"templates/{ws.config.office.logo}")},
+        hashlib.sha256(logo[1]).hexdigest(),
+    )
 
 
-def _issue(ws: Workspace, kind: str, agreements: list[Agreement], as_of: date,
-           plan: Callable[[Session, list[Any]], list[Planned]], context_of: ContextFn, *,
-           run: LetterRun, again: bool = False, signatory: str | None = None) -> LetterRun:
+def _issue(
+    ws: Workspace,
+    kind: str,
+    agreements: list[Agreement],
+    as_of: date,
+    plan: Callable[[Session, list[Any]], list[Planned]],
+    context_of: ContextFn,
+    *,
+    run: LetterRun,
+    again: bool = False,
+    signatory: str | None = None,
+) -> LetterRun:
     from docgen.render.docx import prepared
     from docgen.render.pictures import write_docx_with_pictures
     from docgen.render.templates import template_label, template_path
@@ -166,22 +208,29 @@ def _issue(ws: Workspace, kind: str, agreements: list[Agreement], as_of: date,
                 rows.append(_restore(ws, p.existing, warnings, written))
                 continue
             if p.in_force is not None and not again:
-                rows.append({**_row(p.in_force, new=False), "in_force": True,
-                             "overdue": p.item_ids})
+                rows.append({**_row(p.in_force, new=False), "in_force": True, "overdue": p.item_ids})
                 continue
             record = registry.allocate(
-                "letter", as_of, f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})",
-                ref={"letter": p.agreement.id, "party": p.party.role})
+                "letter",
+                as_of,
+                f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})",
+                ref={"letter": p.agreement.id, "party": p.party.role},
+            )
             out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
             # Rendered from the stored form of the context: `letter render` gives these bytes.
-            context = json.loads(json.dumps(
-                context_of(config, p, record["number"], as_of, signer, hal_of)))
+            context = json.loads(json.dumps(context_of(config, p, record["number"], as_of, signer, hal_of)))
             write_docx_with_pictures(template, context, out, pictures)
             written.append(out)
             letter = _record(p, record, ws.rel(out), as_of, config.letters.reply_days)
-            letter.update(hal=context["letter"]["hal"], signatory=signer.name,
-                          template=TEMPLATES[kind], template_sha256=template_sha,
-                          logo_sha256=logo_sha, docgen=__version__, context=context)
+            letter.update(
+                hal=context["letter"]["hal"],
+                signatory=signer.name,
+                template=TEMPLATES[kind],
+                template_sha256=template_sha,
+                logo_sha256=logo_sha,
+                docgen=__version__,
+                context=context,
+            )
             hal_of[letter["number"]] = letter["hal"]
             session.insert(TABLE, [letter])
             rows.append(_row(letter, new=True))
@@ -198,17 +247,25 @@ def _issue(ws: Workspace, kind: str, agreements: list[Agreement], as_of: date,
     return run
 
 
-def _record(p: Planned, number: dict[str, Any], file: str, as_of: date,
-            reply_days: int) -> dict[str, Any]:
+def _record(p: Planned, number: dict[str, Any], file: str, as_of: date, reply_days: int) -> dict[str, Any]:
     return {
-        "number": number["number"], "seq": number["seq"], "year": number["year"],
-        "type": p.kind, "agreement": p.agreement.id, "party": p.party.role, "org": p.party.org,
+        "number": number["number"],
+        "seq": number["seq"],
+        "year": number["year"],
+        "type": p.kind,
+        "agreement": p.agreement.id,
+        "party": p.party.role,
+        "org": p.party.org,
         "unit": p.party.unit,
-        "on": as_of.isoformat(), "items": p.item_ids, "file": file,
+        "on": as_of.isoformat(),
+        "items": p.item_ids,
+        "file": file,
         "ordinal": p.ordinal if p.kind == FOLLOWUP else 1,
         "cites": [r["number"] for r in p.earlier],
         "reply_by": (as_of + timedelta(days=reply_days)).isoformat() if p.kind == FOLLOWUP else None,
-        "void": False, "void_reason": None, "recorded_at": now_text(),
+        "void": False,
+        "void_reason": None,
+        "recorded_at": now_text(),
     }
 
 
@@ -220,16 +277,27 @@ def _cites(letter: dict[str, Any]) -> list[str]:
 
 
 def _row(letter: dict[str, Any], *, new: bool) -> dict[str, Any]:
-    return {"number": letter["number"], "type": kind_of(letter), "agreement": letter["agreement"],
-            "party": letter["party"], "org": letter["org"], "unit": letter.get("unit"),
-            "file": letter["file"],
-            "items": list(letter["items"]), "new": new, "on": letter["on"],
-            "ordinal": letter.get("ordinal", 1), "cites": _cites(letter),
-            "reply_by": letter.get("reply_by"), "in_force": False}
+    return {
+        "number": letter["number"],
+        "type": kind_of(letter),
+        "agreement": letter["agreement"],
+        "party": letter["party"],
+        "org": letter["org"],
+        "unit": letter.get("unit"),
+        "file": letter["file"],
+        "items": list(letter["items"]),
+        "new": new,
+        "on": letter["on"],
+        "ordinal": letter.get("ordinal", 1),
+        "cites": _cites(letter),
+        "reply_by": letter.get("reply_by"),
+        "in_force": False,
+    }
 
 
-def _restore(ws: Workspace, letter: dict[str, Any], warnings: list[str],
-             written: list[Path]) -> dict[str, Any]:
+def _restore(
+    ws: Workspace, letter: dict[str, Any], warnings: list[str], written: list[Path]
+) -> dict[str, Any]:
     """The existing letter, its file re-created if it was deleted."""
     row = _row(letter, new=False)
     out = ws.inside(ws.root / letter["file"])
@@ -248,30 +316,57 @@ def _render(ws: Workspace, letter: dict[str, Any], out: Path, warnings: list[str
     name = letter.get("template") or TEMPLATES[kind_of(letter)]
     path = template_path(ws.templates_dir, name)
     if letter.get("template_sha256") and sha256_file(path) != letter["template_sha256"]:
-        warnings.append(f"{letter['number']}: {template_label(path, ws.rel)} changed since the letter "
-                        "was issued; the re-created file follows the current template")
+        warnings.append(
+            f"{letter['number']}: {template_label(path, ws.rel)} changed since the letter "
+            "was issued; the re-created file follows the current template"
+        )
     if letter.get("docgen") and letter["docgen"] != __version__:
-        warnings.append(f"{letter['number']}: issued by docgen {letter['docgen']}, re-created by "
-                        f"{__version__}; the file may differ in its bytes")
+        warnings.append(
+            f"{letter['number']}: issued by docgen {letter['docgen']}, re-created by "
+            f"{__version__}; the file may differ in its bytes"
+        )
     pictures, logo_sha = _pictures(ws)
     if logo_sha != letter.get("logo_sha256", logo_sha):
-        warnings.append(f"{letter['number']}: the letterhead's logo changed since the letter was "
-                        "issued; the re-created file shows the current one")
-    write_docx_with_pictures(prepared(path, template_label(path, ws.rel)), letter["context"], out,
-                             pictures)
+        warnings.append(
+            f"{letter['number']}: the letterhead's logo changed since the letter was "
+            "issued; the re-created file shows the current one"
+        )
+    write_docx_with_pictures(prepared(path, template_label(path, ws.rel)), letter["context"], out, pictures)
 
 
 # --- the list, one letter, re-rendering, voiding ---------------------------------------------
 
-PUBLIC = ("number", "type", "on", "agreement", "party", "org", "unit", "hal", "items", "ordinal",
-          "cites", "reply_by", "signatory", "file", "void", "void_reason")
+PUBLIC = (
+    "number",
+    "type",
+    "on",
+    "agreement",
+    "party",
+    "org",
+    "unit",
+    "hal",
+    "items",
+    "ordinal",
+    "cites",
+    "reply_by",
+    "signatory",
+    "file",
+    "void",
+    "void_reason",
+)
 
 
 def _public(ws: Workspace, letter: dict[str, Any]) -> dict[str, Any]:
     row = {key: letter.get(key) for key in PUBLIC}
-    row.update(type=kind_of(letter), cites=_cites(letter), void=bool(letter.get("void")),
-               ordinal=letter.get("ordinal", 1), year=letter["year"], seq=letter["seq"],
-               file_exists=(ws.root / letter["file"]).is_file())
+    row.update(
+        type=kind_of(letter),
+        cites=_cites(letter),
+        void=bool(letter.get("void")),
+        ordinal=letter.get("ordinal", 1),
+        year=letter["year"],
+        seq=letter["seq"],
+        file_exists=(ws.root / letter["file"]).is_file(),
+    )
     return row
 
 
@@ -296,13 +391,22 @@ def show_letter(ws: Workspace, number: str) -> dict[str, Any]:
         letter = _find(session, number)
     row = _public(ws, letter)
     context = letter.get("context") or {}
-    row.update(hal=letter.get("hal") or context.get("letter", {}).get("hal"),
-               addressee=context.get("addressee", {}).get("title"),
-               items_detail=[{"id": i.get("id"), "deliverable": i.get("deliverable"),
-                              "due": i.get("due_text"), "note": i.get("note")}
-                             for i in context.get("items", [])],
-               recorded_at=letter.get("recorded_at"), voided_at=letter.get("voided_at"),
-               renderable=letter.get("context") is not None)
+    row.update(
+        hal=letter.get("hal") or context.get("letter", {}).get("hal"),
+        addressee=context.get("addressee", {}).get("title"),
+        items_detail=[
+            {
+                "id": i.get("id"),
+                "deliverable": i.get("deliverable"),
+                "due": i.get("due_text"),
+                "note": i.get("note"),
+            }
+            for i in context.get("items", [])
+        ],
+        recorded_at=letter.get("recorded_at"),
+        voided_at=letter.get("voided_at"),
+        renderable=letter.get("context") is not None,
+    )
     return row
 
 
@@ -319,14 +423,18 @@ def render_letter(ws: Workspace, number: str) -> Rendered:
     with open_tracker(ws).read() as session:
         letter = _find(session, number)
     if letter.get("context") is None:
-        raise InputError(f"{letter['number']}: issued by docgen 0.1, which did not keep the "
-                         "letter's contents; it cannot be re-created")
+        raise InputError(
+            f"{letter['number']}: issued by docgen 0.1, which did not keep the "
+            "letter's contents; it cannot be re-created"
+        )
     out = ws.inside(ws.root / letter["file"])
     before = hashlib.sha256(out.read_bytes()).hexdigest() if out.is_file() else None
     result = Rendered(letter["number"], letter["file"], True)
     if letter.get("void"):
-        result.warnings.append(f"{letter['number']}: void ({letter.get('void_reason')}); "
-                               "re-created for the record only, not to be sent")
+        result.warnings.append(
+            f"{letter['number']}: void ({letter.get('void_reason')}); "
+            "re-created for the record only, not to be sent"
+        )
     _render(ws, letter, out, result.warnings)
     result.changed = before != sha256_file(out)
     return result
@@ -337,9 +445,15 @@ def mark_void(session: Session, registry_record: dict[str, Any]) -> dict[str, An
     number = registry_record["number"]
     if session.find(TABLE, number) is None:
         return None
-    return session.update(TABLE, number, {"void": True,
-                                          "void_reason": registry_record["void_reason"],
-                                          "voided_at": registry_record.get("voided_at")})
+    return session.update(
+        TABLE,
+        number,
+        {
+            "void": True,
+            "void_reason": registry_record["void_reason"],
+            "voided_at": registry_record.get("voided_at"),
+        },
+    )
 
 
 def void_letter(ws: Workspace, number: str, reason: str) -> dict[str, Any]:

@@ -37,8 +37,7 @@ class Monitoring:
         return overdue_by_party(self.report)
 
 
-def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None,
-            xlsx: Path | None = None) -> Monitoring:
+def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path | None = None) -> Monitoring:
     """`monitor`: per agreement status, progress, overdue, due soon; expiring; files."""
     cat = catalog(ws, as_of)
     with open_tracker(ws).read() as session:
@@ -48,8 +47,9 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None,
     return result
 
 
-def monitor_all_offices(ws: Workspace, as_of: date, *, pdf: Path | None = None,
-                        xlsx: Path | None = None) -> Monitoring:
+def monitor_all_offices(
+    ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path | None = None
+) -> Monitoring:
     """`monitor --all-offices`: every office sharing the tracker, from what each published
     (`sync`, a passing `check`, its write commands) and its own history and terminations.
     Read-only: one consistent snapshot of the database."""
@@ -66,14 +66,21 @@ def monitor_all_offices(ws: Workspace, as_of: date, *, pdf: Path | None = None,
             try:
                 agreements.append(Agreement.model_validate_json(text))
             except ValidationError as exc:
-                warnings.append(f"{office}: published agreement no. {number} cannot be read by "
-                                f"this docgen ({exc.error_count()} problem(s)); skipped")
+                warnings.append(
+                    f"{office}: published agreement no. {number} cannot be read by "
+                    f"this docgen ({exc.error_count()} problem(s)); skipped"
+                )
         if not agreements and not data["info"]:
             continue  # an office that keeps records here but has published nothing
         named.update((f"{office}/{a.id}", a) for a in agreements)
         terminated = termination_dates(data["terminations"])
-        groups.append((office, data["info"], views(agreements, data["histories"], terminated, as_of,
-                                                    ws.config.letters.grace_days)))
+        groups.append(
+            (
+                office,
+                data["info"],
+                views(agreements, data["histories"], terminated, as_of, ws.config.letters.grace_days),
+            )
+        )
     report = national_report(groups, as_of.isoformat())
     result = Monitoring(report, warnings=warnings)
     _write_files(result, _writers(ws, as_single_report(report), named), pdf, xlsx)
@@ -101,8 +108,7 @@ def _writers(ws: Workspace, report: dict[str, Any], agreements: Mapping[str, Agr
     return {"--pdf": pdf, "--xlsx": xlsx}
 
 
-def _write_files(result: Monitoring, writers: dict[str, Writer], pdf: Path | None,
-                 xlsx: Path | None) -> None:
+def _write_files(result: Monitoring, writers: dict[str, Writer], pdf: Path | None, xlsx: Path | None) -> None:
     """Both files or neither: each is made in a scratch folder first, then every target
     gets its temporary file beside it, and only then are they renamed into place."""
     files = [(option, path) for option, path in (("--pdf", pdf), ("--xlsx", xlsx)) if path is not None]
@@ -137,8 +143,10 @@ def _write_files(result: Monitoring, writers: dict[str, Writer], pdf: Path | Non
 
 def _reason(exc: Exception) -> str:
     if type(exc).__name__ == "LayoutError":  # reportlab: a cell taller than a page
-        return ("a text does not fit on a page (a very long word or name in a title?); "
-                "shorten it in the agreement file")
+        return (
+            "a text does not fit on a page (a very long word or name in a title?); "
+            "shorten it in the agreement file"
+        )
     return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
 
 
@@ -146,7 +154,10 @@ def _named(files: list[tuple[str, Path]], filename: object) -> tuple[str, Path]:
     """The option whose file an OSError is about (its folder, itself or its temporary file)."""
     failed = Path(os.fsdecode(filename)) if isinstance(filename, str | bytes) else None
     for option, target in files:
-        if failed is not None and (failed == target or failed in target.parents or (
-                failed.parent == target.parent and failed.name.startswith(f".{target.name}."))):
+        if failed is not None and (
+            failed == target
+            or failed in target.parents
+            or (failed.parent == target.parent and failed.name.startswith(f".{target.name}."))
+        ):
             return option, target
     return files[0]

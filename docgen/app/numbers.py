@@ -21,8 +21,9 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def next_number(ws: Workspace, kind: str, on: date, purpose: str = "", *,
-                dry_run: bool = False) -> dict[str, Any]:
+def next_number(
+    ws: Workspace, kind: str, on: date, purpose: str = "", *, dry_run: bool = False
+) -> dict[str, Any]:
     """`number next`: allocate (or with `dry_run` preview) the next number of `kind`;
     `warnings` says when it is backdated (dated before a later number of its sequence)."""
     kind = _kind(kind)

@@ -79,14 +79,16 @@ def init_workspace(target: Path) -> list[Path]:
         return _init(target)
     except OSError as exc:
         where = exc.filename or target
-        raise WorkspaceError(f"{os.fsdecode(where)}: cannot create the workspace: "
-                             f"{exc.strerror or exc}") from exc
+        raise WorkspaceError(
+            f"{os.fsdecode(where)}: cannot create the workspace: {exc.strerror or exc}"
+        ) from exc
 
 
 def _init(target: Path) -> list[Path]:
     if (target / CONFIG_FILE).exists():
-        raise WorkspaceError(f"{target}: already a docgen workspace ({CONFIG_FILE} exists); "
-                             "nothing was changed")
+        raise WorkspaceError(
+            f"{target}: already a docgen workspace ({CONFIG_FILE} exists); nothing was changed"
+        )
     if target.exists() and not target.is_dir():
         raise WorkspaceError(f"{target}: exists and is not a folder")
     created: list[Path] = []
@@ -117,20 +119,30 @@ def _q(text: str | None) -> str:
     return json.dumps(text or "", ensure_ascii=False)
 
 
-def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
-                  parent_id: str | None, work_items: list[dict[str, Any]] | None = None,
-                  source: str | None = None) -> Path:
+def new_agreement(
+    ws: Workspace,
+    catalog: Catalog,
+    agreement_id: str,
+    kind: str,
+    parent_id: str | None,
+    work_items: list[dict[str, Any]] | None = None,
+    source: str | None = None,
+) -> Path:
     """Scaffold agreements/<id>.yaml with TODO placeholders that `check` flags; with
     `work_items` (title, responsible, deliverables: title, due, evidence) those instead of a
     placeholder work item, `source` naming where they come from."""
     if not is_valid_id(agreement_id):
-        raise InputError(f"{agreement_id!r}: not a valid id (lowercase letters, digits and '-', "
-                         "starting with a letter or digit, at most 80 characters)")
+        raise InputError(
+            f"{agreement_id!r}: not a valid id (lowercase letters, digits and '-', "
+            "starting with a letter or digit, at most 80 characters)"
+        )
     if kind not in ("mou", "renja", "pks"):
         raise InputError(f"--kind: {kind!r} is not one of mou, renja, pks")
     if agreement_id in catalog.files:
-        raise InputError(f"{agreement_id}: agreements/{catalog.files[agreement_id].name} "
-                         "already exists; nothing was changed")
+        raise InputError(
+            f"{agreement_id}: agreements/{catalog.files[agreement_id].name} "
+            "already exists; nothing was changed"
+        )
     parent = None
     if kind == "mou" and parent_id:
         raise InputError("--parent: an MoU implements no other agreement")
@@ -143,8 +155,11 @@ def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
     office = ws.config.office
     second_org = parent.second.org if parent else "TODO nama instansi PIHAK KEDUA"
     second_kind = parent.second.kind if parent else "pemda"
-    title = ("TODO judul Kesepakatan Bersama" if kind == "mou"
-             else f"TODO judul {'Rencana Kerja' if kind == 'renja' else 'Perjanjian Kerja Sama'}")
+    title = (
+        "TODO judul Kesepakatan Bersama"
+        if kind == "mou"
+        else f"TODO judul {'Rencana Kerja' if kind == 'renja' else 'Perjanjian Kerja Sama'}"
+    )
     lines = [
         f"# {kind.upper()} draft scaffolded by docgen: fill in every TODO, then run `docgen check`.",
         *([f"# Work items imported from {source}."] if source else []),
@@ -171,22 +186,22 @@ def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
         f"    org: {_q(second_org)}          # the legal party, never a unit of it",
         f"    kind: {second_kind}",
         "    # unit: the working unit that carries the work and receives letters (e.g. a Biro)",
-        "    # mandate: the authority the signatory acts under (e.g. \"Surat Kuasa Gubernur ... "
-        "Nomor ... tanggal ...\")",
-        "    address: \"TODO alamat PIHAK KEDUA (Jalan ... Nomor ..., kota)\"",
+        '    # mandate: the authority the signatory acts under (e.g. "Surat Kuasa Gubernur ... '
+        'Nomor ... tanggal ...")',
+        '    address: "TODO alamat PIHAK KEDUA (Jalan ... Nomor ..., kota)"',
         "    signatory:",
-        "      name: \"TODO nama penandatangan PIHAK KEDUA\"",
-        "      title: \"TODO jabatan penandatangan PIHAK KEDUA\"",
+        '      name: "TODO nama penandatangan PIHAK KEDUA"',
+        '      title: "TODO jabatan penandatangan PIHAK KEDUA"',
         "      # rank: pangkat/golongan of a civil servant, e.g. Pembina Utama Muda (IV/c)",
-        "      # nip: \"19...\"",
+        '      # nip: "19..."',
         "    # superior: jabatan atasan (copied on an escalated follow-up letter)",
         "    # contact: {name: ..., phone: ..., email: ...}   # liaison officer",
         "legal_basis:",
         "  - Undang-Undang Nomor 37 Tahun 2008 tentang Ombudsman Republik Indonesia",
         "  - Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik",
-        "purpose: \"TODO maksud dan tujuan\"",
+        'purpose: "TODO maksud dan tujuan"',
         "scope:",
-        "  - \"TODO ruang lingkup\"",
+        '  - "TODO ruang lingkup"',
     ]
     if work_items:
         lines += ["work_items:", *_work_item_lines(work_items)]
@@ -194,13 +209,13 @@ def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
         lines += [
             "work_items:",
             "  - id: W1",
-            "    title: \"TODO kegiatan\"",
+            '    title: "TODO kegiatan"',
             "    responsible: second          # first, second or both",
             "    deliverables:",
             "      - id: W1-D1",
-            "        title: \"TODO keluaran\"",
-            "        due: \"TODO YYYY-MM-DD\"",
-            "        evidence: \"TODO bukti (mis. notulen rapat)\"",
+            '        title: "TODO keluaran"',
+            '        due: "TODO YYYY-MM-DD"',
+            '        evidence: "TODO bukti (mis. notulen rapat)"',
         ]
     path = ws.inside(ws.agreements_dir / f"{agreement_id}.yaml")
     try:
@@ -213,11 +228,15 @@ def new_agreement(ws: Workspace, catalog: Catalog, agreement_id: str, kind: str,
 def _work_item_lines(work_items: list[dict[str, Any]]) -> list[str]:
     lines = []
     for i, wi in enumerate(work_items, 1):
-        lines += [f"  - id: W{i}", f"    title: {_q(wi['title'])}",
-                  f"    responsible: {wi['responsible']}", "    deliverables:"
-                  if wi["deliverables"] else "    deliverables: []"]
+        lines += [
+            f"  - id: W{i}",
+            f"    title: {_q(wi['title'])}",
+            f"    responsible: {wi['responsible']}",
+            "    deliverables:" if wi["deliverables"] else "    deliverables: []",
+        ]
         for j, d in enumerate(wi["deliverables"], 1):
             evidence = f", evidence: {_q(d['evidence'])}" if d.get("evidence") else ""
-            lines.append(f"      - {{id: W{i}-D{j}, title: {_q(d['title'])}, "
-                         f"due: {d['due'].isoformat()}{evidence}}}")
+            lines.append(
+                f"      - {{id: W{i}-D{j}, title: {_q(d['title'])}, due: {d['due'].isoformat()}{evidence}}}"
+            )
     return lines

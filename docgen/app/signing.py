@@ -31,8 +31,9 @@ from docgen.workspace import Workspace
 from docgen.yaml_edit import YamlDocument, block, flow, sequence
 
 # Hints `agreement new` writes for fields to fill in at signing; signing fills them in.
-_SCAFFOLD_HINTS = re.compile(r"^# (?:signed_on: YYYY-MM-DD|numbers: \{first: \.\.\., second: \.\.\.\}).*\n",
-                             re.M)
+_SCAFFOLD_HINTS = re.compile(
+    r"^# (?:signed_on: YYYY-MM-DD|numbers: \{first: \.\.\., second: \.\.\.\}).*\n", re.M
+)
 
 
 @dataclass
@@ -54,10 +55,13 @@ def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]
     path = cat.files[agreement_id]
     problems = [str(p) for p in cat.problems_of(agreement_id)]
     if problems:
-        raise AgreementError(f"{agreement_id}: agreements/{path.name} has errors; fix them before "
-                             f"{what} (run `docgen check`)", problems=[
-                                 f"{agreement_id}: agreements/{path.name} has errors; fix them "
-                                 f"before {what}", *problems])
+        raise AgreementError(
+            f"{agreement_id}: agreements/{path.name} has errors; fix them before {what} (run `docgen check`)",
+            problems=[
+                f"{agreement_id}: agreements/{path.name} has errors; fix them before {what}",
+                *problems,
+            ],
+        )
     return cat.get(agreement_id), path
 
 
@@ -73,8 +77,7 @@ class _FileEdit:
 
     def write(self, text: str) -> Agreement:
         if self.path.read_bytes() != self.before:
-            raise AgreementError(f"{self.label}: changed while docgen was editing it; run the "
-                                 "command again")
+            raise AgreementError(f"{self.label}: changed while docgen was editing it; run the command again")
         with atomic_path(self.path) as tmp:
             tmp.write_text(text, encoding="utf-8")
             agreement, problems = validate_file(tmp, self.label, self.stem)
@@ -110,8 +113,9 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
         result = Signed(agreement.id, "", label, on)
         registry = Registry(session, ws.config)
         result.warnings.extend(registry.backdated("agreement", on))
-        record = registry.allocate("agreement", on, f"Penandatanganan {agreement.title}",
-                                   ref={"agreement": agreement.id})
+        record = registry.allocate(
+            "agreement", on, f"Penandatanganan {agreement.title}", ref={"agreement": agreement.id}
+        )
         result.number = record["number"]
         doc.set("signed_on", on, after=("place", "parent", "title"))
         numbers = doc.data.get("numbers")
@@ -146,28 +150,28 @@ def _signing_warnings(ws: Workspace, agreement_id: str) -> list[str]:
     return [str(p) for p in cat.warnings if p.file == label]
 
 
-def extend(ws: Workspace, agreement_id: str, to: date, on: date,
-           number_second: str | None = None) -> Signed:
+def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: str | None = None) -> Signed:
     """`agreement extend`: an adendum, signed on `on`, moving the end of the term to `to`."""
     agreement, path = _load(ws, agreement_id, "extending it")
     label = ws.rel(path)
     if agreement.signed_on is None:
-        raise InputError(f"{agreement.id}: a draft (not signed); change its term in the file "
-                         "instead of extending it")
+        raise InputError(
+            f"{agreement.id}: a draft (not signed); change its term in the file instead of extending it"
+        )
     if on < agreement.signed_on:
         raise InputError(f"--on: {on} is before the agreement was signed ({agreement.signed_on})")
     dated = [am.on for am in agreement.amendments if am.on is not None]
     if dated and on < max(dated):
-        raise InputError(f"--on: {on} is before the last adendum ({max(dated)}); adenda follow "
-                         "one another")
+        raise InputError(f"--on: {on} is before the last adendum ({max(dated)}); adenda follow one another")
     current = as_amended(agreement, on)
     end = current.end_date
     if end is None:
-        raise InputError(f"{agreement.id}: open-ended (no ends_on or duration_months); "
-                         "nothing to extend")
+        raise InputError(f"{agreement.id}: open-ended (no ends_on or duration_months); nothing to extend")
     if on > end:
-        raise InputError(f"--on: {on} is after the term ended ({end}); an ended agreement is "
-                         f"renewed, not extended (docgen agreement renew {agreement.id} NEW_ID)")
+        raise InputError(
+            f"--on: {on} is after the term ended ({end}); an ended agreement is "
+            f"renewed, not extended (docgen agreement renew {agreement.id} NEW_ID)"
+        )
     if to <= end:
         raise InputError(f"--to: {to} does not extend the term, which ends on {end}")
     count = len(agreement.amendments) + 1
@@ -179,20 +183,28 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date,
         doc = YamlDocument(text, label)
         result = Signed(agreement.id, "", label, on, ends_on=to)
         terminated = termination_in_force(
-            e for e in session.rows("terminations") if e.get("agreement") == agreement.id)
+            e for e in session.rows("terminations") if e.get("agreement") == agreement.id
+        )
         if agreement.id in terminated and terminated[agreement.id]["on"] <= on.isoformat():
-            raise InputError(f"{agreement.id}: terminated on {terminated[agreement.id]['on']}; "
-                             "a terminated agreement cannot be extended")
+            raise InputError(
+                f"{agreement.id}: terminated on {terminated[agreement.id]['on']}; "
+                "a terminated agreement cannot be extended"
+            )
         registry = Registry(session, ws.config)
         result.warnings.extend(registry.backdated("agreement", on))
-        record = registry.allocate("agreement", on, f"Adendum {count} {agreement.title}",
-                                   ref={"agreement": agreement.id, "amendment": count})
+        record = registry.allocate(
+            "agreement",
+            on,
+            f"Adendum {count} {agreement.title}",
+            ref={"agreement": agreement.id, "amendment": count},
+        )
         result.number = record["number"]
         entry: dict[str, Any] = {"number": record["number"]}
         if number_second and number_second.strip():
             entry["number_second"] = " ".join(number_second.split())
-        entry.update(on=on, title=f"Perpanjangan jangka waktu sampai dengan tanggal {tanggal(to)}",
-                     ends_on=to)
+        entry.update(
+            on=on, title=f"Perpanjangan jangka waktu sampai dengan tanggal {tanggal(to)}", ends_on=to
+        )
         amendments = doc.data.get("amendments")
         if amendments is None:
             doc.set("amendments", sequence([block(entry)]))
@@ -211,13 +223,14 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
     valid draft at once, so `monitor` lists it beside the agreement it renews; returns its
     path."""
     if not is_valid_id(new_id):
-        raise InputError(f"{new_id!r}: not a valid id (lowercase letters, digits and '-', "
-                         "starting with a letter or digit, at most 80 characters)")
+        raise InputError(
+            f"{new_id!r}: not a valid id (lowercase letters, digits and '-', "
+            "starting with a letter or digit, at most 80 characters)"
+        )
     agreement, path = _load(ws, agreement_id, "renewing it")
     cat = catalog(ws, only=[])
     if new_id in cat.files:
-        raise InputError(f"{new_id}: agreements/{cat.files[new_id].name} already exists; "
-                         "nothing was changed")
+        raise InputError(f"{new_id}: agreements/{cat.files[new_id].name} already exists; nothing was changed")
     if agreement.signed_on is None:
         raise InputError(f"{agreement.id}: a draft (not signed); there is nothing to renew yet")
     latest = as_amended(agreement, date.max)
@@ -235,11 +248,24 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
     elif latest.duration_months is not None:
         doc.set("duration_months", latest.duration_months, after=("place", "parent"))
     if latest.work_items != agreement.work_items:  # an adendum changed them: take them as amended
-        data["work_items"] = sequence([
-            block({"id": wi.id, "title": wi.title, "responsible": wi.responsible,
-                   "deliverables": sequence([flow({k: v for k, v in d.model_dump().items()
-                                                   if v is not None}) for d in wi.deliverables])})
-            for wi in latest.work_items])
+        data["work_items"] = sequence(
+            [
+                block(
+                    {
+                        "id": wi.id,
+                        "title": wi.title,
+                        "responsible": wi.responsible,
+                        "deliverables": sequence(
+                            [
+                                flow({k: v for k, v in d.model_dump().items() if v is not None})
+                                for d in wi.deliverables
+                            ]
+                        ),
+                    }
+                )
+                for wi in latest.work_items
+            ]
+        )
     dues = {d.id: d.due for d in latest.deliverables}
     for wi in data.get("work_items") or []:
         for d in wi.get("deliverables") or []:
@@ -249,7 +275,8 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
     data.yaml_set_start_comment(
         f"Renewal of {agreement.id} (signed {agreement.signed_on}), scaffolded by docgen: its\n"
         f"dates are those of {agreement.id} moved {moved} on. Review the title, the parties'\n"
-        "signatories, the term and every due date; sign it with `docgen agreement sign`.")
+        "signatories, the term and every due date; sign it with `docgen agreement sign`."
+    )
     target = ws.inside(ws.agreements_dir / f"{new_id}.yaml")
     text = doc.text()
     if text.startswith("#") and doc.original.startswith("#"):
@@ -268,7 +295,7 @@ def _term_years(agreement: Agreement) -> int:
 
 
 def _next_year(title: str, agreement: Agreement, years: int) -> str:
-    """"... Tahun 2022" becomes "... Tahun 2023" (the year the old agreement ran)."""
+    """ "... Tahun 2022" becomes "... Tahun 2023" (the year the old agreement ran)."""
     end = agreement.end_date or agreement.signed_on
     if end is None:
         return title

@@ -56,9 +56,12 @@ def copy(ws: Workspace, to: str | None = None, from_: str | None = None) -> dict
     target.load(data)
     counts = {t: len(data["tables"].get(t, [])) for t in TABLES}
     counts["history"] = sum(len(events) for events in data["history"].values())
-    return {"from": {"backend": source.backend, "where": _where(source)},
-            "to": {"backend": target.backend, "where": _where(target)},
-            "office": ws.config.office.unit_code, "counts": counts}
+    return {
+        "from": {"backend": source.backend, "where": _where(source)},
+        "to": {"backend": target.backend, "where": _where(target)},
+        "office": ws.config.office.unit_code,
+        "counts": counts,
+    }
 
 
 def require_shared(tracker: Tracker, command: str) -> None:
@@ -66,7 +69,8 @@ def require_shared(tracker: Tracker, command: str) -> None:
     if not tracker.shared:
         raise TrackerError(
             f"`docgen {command}` needs a shared tracker: set DOCGEN_TRACKER_URL or [tracker] url "
-            "in docgen.toml to a PostgreSQL database (this workspace uses its own tracker.json)")
+            "in docgen.toml to a PostgreSQL database (this workspace uses its own tracker.json)"
+        )
 
 
 def sync(ws: Workspace) -> dict[str, Any]:
@@ -84,5 +88,9 @@ def publish_all(session: Session, ws: Workspace, cat: Any) -> dict[str, Any]:
     agreements = sorted(cat.agreements.values(), key=lambda a: a.id)
     session.publish([a.model_dump(mode="json") for a in agreements], office_info(ws.config))
     removed = session.unpublish(sorted(cat.files))
-    return {"office": ws.config.office.unit_code, "published": [a.id for a in agreements],
-            "removed": removed, "skipped": cat.skipped()}
+    return {
+        "office": ws.config.office.unit_code,
+        "published": [a.id for a in agreements],
+        "removed": removed,
+        "skipped": cat.skipped(),
+    }

@@ -36,6 +36,7 @@ from docgen.workspace import Workspace
 
 MAX_PDF_BYTES = 20 << 20  # one certificate is about 30 kB
 
+
 @dataclass
 class Verification:
     number: str
@@ -53,11 +54,20 @@ class Verification:
     def to_json(self) -> dict[str, Any]:
         r = self.record or {}
         return {
-            "number": self.number, "genuine": self.genuine, "revoked": self.revoked,
-            "valid": self.valid, "recipient": r.get("recipient"), "year": r.get("year"),
-            "grade": r.get("grade"), "score": r.get("score"), "event": r.get("event"),
-            "issued_on": r.get("issued_on"), "revoked_on": (r.get("revoked_at") or "")[:10] or None,
-            "revoked_reason": r.get("revoked_reason"), "file": self.file, "reasons": self.reasons,
+            "number": self.number,
+            "genuine": self.genuine,
+            "revoked": self.revoked,
+            "valid": self.valid,
+            "recipient": r.get("recipient"),
+            "year": r.get("year"),
+            "grade": r.get("grade"),
+            "score": r.get("score"),
+            "event": r.get("event"),
+            "issued_on": r.get("issued_on"),
+            "revoked_on": (r.get("revoked_at") or "")[:10] or None,
+            "revoked_reason": r.get("revoked_reason"),
+            "file": self.file,
+            "reasons": self.reasons,
             "other_secret": self.other_secret,
         }
 
@@ -92,8 +102,10 @@ def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
         expected = _expected_checksum(ws, result.record, result)
         if expected is not None and not hmac.compare_digest(expected, check):
             result.genuine = False
-            result.reasons.append("the checksum does not match this certificate: the code was "
-                                  "altered or belongs to another certificate")
+            result.reasons.append(
+                "the checksum does not match this certificate: the code was "
+                "altered or belongs to another certificate"
+            )
     return result
 
 
@@ -114,8 +126,9 @@ def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     result.genuine = True
     if record.get("revoked"):
         result.revoked = True
-        result.reasons.append(f"revoked on {(record.get('revoked_at') or '')[:10]}: "
-                              f"{record.get('revoked_reason')}")
+        result.reasons.append(
+            f"revoked on {(record.get('revoked_at') or '')[:10]}: {record.get('revoked_reason')}"
+        )
     registered = registry.find(number)
     if registered is not None and registered.get("void"):
         result.revoked = True
@@ -127,17 +140,21 @@ def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verificati
     secret = read_secret(ws)
     if secret is None:
         result.genuine = False
-        result.reasons.append(f"cannot check the checksum: .docgen/{SECRET_FILE} is missing (the "
-                              f"workspace that issued the certificate holds it; restore it from a "
-                              f"backup, {BACKUP_HINT})")
+        result.reasons.append(
+            f"cannot check the checksum: .docgen/{SECRET_FILE} is missing (the "
+            f"workspace that issued the certificate holds it; restore it from a "
+            f"backup, {BACKUP_HINT})"
+        )
         return None
     signed_with = record.get("secret_id")
     if signed_with and signed_with != fingerprint(secret):
         result.genuine = False
         result.other_secret = True
-        result.reasons.append(f"cannot check the checksum: the certificate was signed with another "
-                              f"secret than this workspace's .docgen/{SECRET_FILE} (it was replaced); "
-                              f"restore the original from a backup ({BACKUP_HINT}) and verify again")
+        result.reasons.append(
+            f"cannot check the checksum: the certificate was signed with another "
+            f"secret than this workspace's .docgen/{SECRET_FILE} (it was replaced); "
+            f"restore the original from a backup ({BACKUP_HINT}) and verify again"
+        )
         return None
     return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
 
@@ -179,8 +196,10 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise InputError(f"{shown}: not a readable PDF file ({reason})") from exc
     if pages != 1:
-        raise InputError(f"{shown}: {pages} pages; verify one certificate file (outputs/certificates/"
-                         "<year>/...), not a combined print file")
+        raise InputError(
+            f"{shown}: {pages} pages; verify one certificate file (outputs/certificates/"
+            "<year>/...), not a combined print file"
+        )
     if not keywords.strip():
         result = Verification("")
         result.file = shown
@@ -202,10 +221,15 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
         printed = renderer_for(layout_source_of(ws)).printed
     except DocgenError:  # the layout was broken since: check everything the default prints
         printed = frozenset({"number", "recipient", "score"})
-    missing = [what for what, value in (("number", record["number"]),
-                                        ("recipient", record["recipient"]),
-                                        ("score", record["score_text"]))
-               if what in printed and _page_text(value) not in text]
+    missing = [
+        what
+        for what, value in (
+            ("number", record["number"]),
+            ("recipient", record["recipient"]),
+            ("score", record["score_text"]),
+        )
+        if what in printed and _page_text(value) not in text
+    ]
     if missing:
         problems.append(f"its text does not show the {', '.join(missing)} as issued")
     if sha256_file(path) not in record.get("sha256s", [record.get("sha256")]):
@@ -229,10 +253,16 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
         if doc is None:
             raise NotFoundError(f"{number}: no certificate with this number in the registry")
         if doc.get("revoked"):
-            raise VerificationError(f"{number}: already revoked on {(doc.get('revoked_at') or '')[:10]} "
-                                    f"({doc.get('revoked_reason')})")
-        changes = {"revoked": True, "revoked_reason": " ".join(reason.split()),
-                   "revoked_at": now_text(), "revoked_by": current_user()}
+            raise VerificationError(
+                f"{number}: already revoked on {(doc.get('revoked_at') or '')[:10]} "
+                f"({doc.get('revoked_reason')})"
+            )
+        changes = {
+            "revoked": True,
+            "revoked_reason": " ".join(reason.split()),
+            "revoked_at": now_text(),
+            "revoked_by": current_user(),
+        }
         return session.update(TABLE, number, changes)
 
     return open_tracker(ws).transaction(body)

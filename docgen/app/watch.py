@@ -26,8 +26,11 @@ TEMPLATE_SUFFIXES = {".docx", ".toml"}
 
 def _editor_noise(name: str) -> bool:
     """Lock, backup and swap files of Word, LibreOffice, vim, emacs and friends."""
-    return (name.startswith(("~$", ".~lock", ".#", "#")) or name.endswith(("~", ".tmp", ".swp",
-            ".swx", ".part")) or (name.startswith(".") and not name.endswith(".yaml")))
+    return (
+        name.startswith(("~$", ".~lock", ".#", "#"))
+        or name.endswith(("~", ".tmp", ".swp", ".swx", ".part"))
+        or (name.startswith(".") and not name.endswith(".yaml"))
+    )
 
 
 @dataclass
@@ -85,8 +88,11 @@ def affected(catalog: Catalog, changes: Changes) -> set[str]:
     ids = {aid for aid in changes.agreements if aid in catalog.agreements}
     for aid in list(ids):
         ids.update(child.id for child in catalog.children(aid))
-    ids.update(a.id for a in catalog.agreements.values() if a.template_name in changes.templates
-               or (a.amendments and "adendum" in changes.templates))
+    ids.update(
+        a.id
+        for a in catalog.agreements.values()
+        if a.template_name in changes.templates or (a.amendments and "adendum" in changes.templates)
+    )
     return ids
 
 
@@ -96,8 +102,9 @@ Report = Callable[[dict[str, Any]], None]
 class Watcher:
     """Runs the observer and the rebuild loop until `stop` is set."""
 
-    def __init__(self, ws: Workspace, report: Report, *, poll: bool = False,
-                 quiet: float = QUIET_SECONDS) -> None:
+    def __init__(
+        self, ws: Workspace, report: Report, *, poll: bool = False, quiet: float = QUIET_SECONDS
+    ) -> None:
         self.ws = ws
         self.report = report
         self.poll = poll
@@ -181,13 +188,17 @@ class Watcher:
         errors = [str(p) for aid in sorted(touched) for p in catalog.problems_of(aid)]
         deleted = sorted(aid for aid in touched if aid not in catalog.files)
         for aid in deleted:
-            self.report({"event": "deleted", "agreement": aid,
-                         "message": f"agreements/{aid}.yaml was deleted; its last output is kept"})
+            self.report(
+                {
+                    "event": "deleted",
+                    "agreement": aid,
+                    "message": f"agreements/{aid}.yaml was deleted; its last output is kept",
+                }
+            )
         if errors:
             self.report({"event": "error", "errors": errors})
         if not ids:
             return
         result = build(ws, sorted(ids))
         self.rebuilds += 1
-        self.report({"event": "build", "seconds": round(time.monotonic() - started, 3),
-                     **result.to_json()})
+        self.report({"event": "build", "seconds": round(time.monotonic() - started, 3), **result.to_json()})

@@ -22,10 +22,32 @@ from docgen.errors import DocgenError
 
 # What a user can cause on a file system: a read-only folder, a full disk, a name too long,
 # a link loop... reported as one line naming the path (exit 1), never as a bug.
-USER_ERRNOS = frozenset(getattr(errno, name) for name in (
-    "EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENAMETOOLONG", "ELOOP", "ENOTDIR", "EISDIR",
-    "ENOENT", "EEXIST", "EBUSY", "ETXTBSY", "EMFILE", "ENFILE", "EFBIG", "EXDEV", "EINVAL",
-    "ENOTEMPTY", "EIO") if hasattr(errno, name))
+USER_ERRNOS = frozenset(
+    getattr(errno, name)
+    for name in (
+        "EACCES",
+        "EPERM",
+        "EROFS",
+        "ENOSPC",
+        "EDQUOT",
+        "ENAMETOOLONG",
+        "ELOOP",
+        "ENOTDIR",
+        "EISDIR",
+        "ENOENT",
+        "EEXIST",
+        "EBUSY",
+        "ETXTBSY",
+        "EMFILE",
+        "ENFILE",
+        "EFBIG",
+        "EXDEV",
+        "EINVAL",
+        "ENOTEMPTY",
+        "EIO",
+    )
+    if hasattr(errno, name)
+)
 
 
 class DocgenGroup(TyperGroup):
@@ -81,9 +103,11 @@ class DocgenGroup(TyperGroup):
             raise exc
         if _verbose(ctx):
             raise exc
-        typer.echo(error_line(
-            f"internal error: {type(exc).__name__}: {exc} "
-            "(this is a bug in docgen; run again with --verbose for the traceback)"),
+        typer.echo(
+            error_line(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(this is a bug in docgen; run again with --verbose for the traceback)"
+            ),
             err=True,
         )
         raise typer.Exit(1) from None
@@ -169,9 +193,13 @@ def main_callback(
     ctx: typer.Context,
     workspace: Annotated[
         Path | None,
-        typer.Option("--workspace", "-w", metavar="DIR",
-                     help="The workspace folder (default: $DOCGEN_WORKSPACE, else the nearest "
-                     "folder upward holding docgen.toml)."),
+        typer.Option(
+            "--workspace",
+            "-w",
+            metavar="DIR",
+            help="The workspace folder (default: $DOCGEN_WORKSPACE, else the nearest "
+            "folder upward holding docgen.toml).",
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show tracebacks of bugs.")] = False,
     version: Annotated[
@@ -219,11 +247,27 @@ def _tracker() -> typer.Typer:
 
 # The command groups, built on demand by DocgenGroup.get_command.
 GROUPS: dict[str, Callable[[], typer.Typer]] = {
-    "agreement": _agreement, "deliverable": _deliverable, "letter": _letter, "number": _number,
-    "certificate": _certificate, "tracker": _tracker,
+    "agreement": _agreement,
+    "deliverable": _deliverable,
+    "letter": _letter,
+    "number": _number,
+    "certificate": _certificate,
+    "tracker": _tracker,
 }
-ORDER = ["init", "check", "agreement", "deliverable", "build", "watch", "monitor", "letter",
-         "number", "certificate", "tracker", "sync"]
+ORDER = [
+    "init",
+    "check",
+    "agreement",
+    "deliverable",
+    "build",
+    "watch",
+    "monitor",
+    "letter",
+    "number",
+    "certificate",
+    "tracker",
+    "sync",
+]
 
 
 def _register() -> None:

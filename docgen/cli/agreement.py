@@ -25,8 +25,7 @@ from docgen.cli.common import (
 )
 from docgen.indonesian import tanggal
 
-agreement_app = command_group("List, show, scaffold, sign, extend, renew, terminate and import "
-                              "agreements.")
+agreement_app = command_group("List, show, scaffold, sign, extend, renew, terminate and import agreements.")
 
 
 class Kind(StrEnum):
@@ -41,8 +40,10 @@ class PlanKind(StrEnum):
 
 
 AgreementId = Annotated[str, typer.Argument(metavar="ID", help="The agreement id.")]
-NumberSecond = Annotated[str | None, typer.Option(
-    "--number-second", metavar="TEXT", help="The other party's number of the document.")]
+NumberSecond = Annotated[
+    str | None,
+    typer.Option("--number-second", metavar="TEXT", help="The other party's number of the document."),
+]
 
 
 @agreement_app.command("list")
@@ -62,9 +63,21 @@ def list_(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
     if json:
         emit_json(listing.rows)
         return
-    print_table(f"Agreements as of {tanggal(day)}", ["id", "kind", "status", "parties", "done", "ends"],
-                [[r["id"], r["kind"], r["status"], "\n".join(r["parties"]),
-                  f"{r['done']}/{r['total']}", r["ends_on"] or "-"] for r in listing.rows])
+    print_table(
+        f"Agreements as of {tanggal(day)}",
+        ["id", "kind", "status", "parties", "done", "ends"],
+        [
+            [
+                r["id"],
+                r["kind"],
+                r["status"],
+                "\n".join(r["parties"]),
+                f"{r['done']}/{r['total']}",
+                r["ends_on"] or "-",
+            ]
+            for r in listing.rows
+        ],
+    )
 
 
 @agreement_app.command()
@@ -87,31 +100,50 @@ def show(ctx: typer.Context, agreement_id: AgreementId, as_of: AsOf = None, json
 
 def _print_details(d: dict[str, Any]) -> None:
     say(d["title"], style="bold")
-    say(f"{d['id']} ({d['kind']}), status: {d['status']}"
+    say(
+        f"{d['id']} ({d['kind']}), status: {d['status']}"
         + (f", parent: {d['parent']}" if d["parent"] else "")
-        + (f", renews: {d['renews']}" if d.get("renews") else ""))
+        + (f", renews: {d['renews']}" if d.get("renews") else "")
+    )
     numbers = ", ".join(n for n in (d["numbers"]["first"], d["numbers"]["second"]) if n)
-    say(f"signed: {d['signed_on'] or 'not yet (draft)'}" + (f" ({numbers})" if numbers else "")
-        + f", ends: {d['ends_on'] or '-'}")
+    say(
+        f"signed: {d['signed_on'] or 'not yet (draft)'}"
+        + (f" ({numbers})" if numbers else "")
+        + f", ends: {d['ends_on'] or '-'}"
+    )
     for p in d["parties"]:
         say(f"{p['role_name']}: {p['org']} ({p['signatory']['name']}, {p['signatory']['title']})")
     for am in d.get("amendments", []):
         state = "in force" if am["in_force"] else ("from " + am["on"] if am["on"] else "draft")
-        say(f"adendum: {am['title']} ({am['number'] or 'no number'}, {am['on'] or 'not signed'}; "
-            f"{state})")
+        say(f"adendum: {am['title']} ({am['number'] or 'no number'}, {am['on'] or 'not signed'}; {state})")
     for e in d.get("terminations", []):
-        what = {"terminate": "terminated", "correct": "termination corrected to",
-                "cancel": "termination cancelled"}.get(e.get("action") or "terminate", "terminated")
-        say(f"{what}{' ' + e['on'] if e.get('on') else ''}: {e['reason']} "
-            f"({e.get('user', '?')}, {e.get('recorded_at', '?')})")
+        what = {
+            "terminate": "terminated",
+            "correct": "termination corrected to",
+            "cancel": "termination cancelled",
+        }.get(e.get("action") or "terminate", "terminated")
+        say(
+            f"{what}{' ' + e['on'] if e.get('on') else ''}: {e['reason']} "
+            f"({e.get('user', '?')}, {e.get('recorded_at', '?')})"
+        )
     pct = "-" if d["percent"] is None else f"{d['percent']}%"
     say(f"progress: {d['done']}/{d['total']} done ({pct}), overdue: {d['overdue']}")
     if d["deliverables"]:
-        print_table(None, ["id", "title", "due", "responsible", "status", "updated"],
-                    [[x["id"], x["title"], x["due"], x["responsible"],
-                      x["status"] + (" (overdue)" if x["overdue"] else " (lapsed)" if x.get("lapsed")
-                                     else ""), x["updated_on"] or "-"]
-                     for x in d["deliverables"]])
+        print_table(
+            None,
+            ["id", "title", "due", "responsible", "status", "updated"],
+            [
+                [
+                    x["id"],
+                    x["title"],
+                    x["due"],
+                    x["responsible"],
+                    x["status"] + (" (overdue)" if x["overdue"] else " (lapsed)" if x.get("lapsed") else ""),
+                    x["updated_on"] or "-",
+                ]
+                for x in d["deliverables"]
+            ],
+        )
 
 
 @agreement_app.command()
@@ -119,8 +151,9 @@ def new(
     ctx: typer.Context,
     agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The new agreement's id.")],
     kind: Annotated[Kind, typer.Option("--kind", help="mou, renja or pks.")],
-    parent: Annotated[str | None, typer.Option("--parent", metavar="ID",
-                                               help="The MoU a renja/pks implements.")] = None,
+    parent: Annotated[
+        str | None, typer.Option("--parent", metavar="ID", help="The MoU a renja/pks implements.")
+    ] = None,
 ) -> None:
     """Scaffold agreements/ID.yaml with placeholders to fill in.
 
@@ -177,8 +210,7 @@ def extend(
     result = extend_agreement(workspace(ctx), agreement_id, to, on, number_second)
     warn(result.warnings)
     say(result.number)
-    info(f"{agreement_id}: extended to {tanggal(to)} by the adendum of {tanggal(on)}; "
-         f"{result.file} updated")
+    info(f"{agreement_id}: extended to {tanggal(to)} by the adendum of {tanggal(on)}; {result.file} updated")
 
 
 @agreement_app.command()
@@ -205,13 +237,16 @@ def renew(
 def terminate(
     ctx: typer.Context,
     agreement_id: AgreementId,
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT",
-                                        help="Why it ends early (or why the correction).")],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why it ends early (or why the correction).")
+    ],
     on: Annotated[date | None, date_option("--on", "Termination date.")] = None,
-    correct: Annotated[bool, typer.Option(
-        "--correct", help="Replace the recorded termination date with --on.")] = False,
-    cancel: Annotated[bool, typer.Option(
-        "--cancel", help="Withdraw the recorded termination (no --on).")] = False,
+    correct: Annotated[
+        bool, typer.Option("--correct", help="Replace the recorded termination date with --on.")
+    ] = False,
+    cancel: Annotated[
+        bool, typer.Option("--cancel", help="Withdraw the recorded termination (no --on).")
+    ] = False,
 ) -> None:
     """Record that an agreement ends early (from the date on it is `terminated`); correct or
     cancel a recorded termination. Every call is kept as an event.
@@ -226,16 +261,19 @@ def terminate(
         raise typer.BadParameter("--cancel takes only --reason", param_hint="--cancel")
     if not cancel and on is None:
         raise typer.BadParameter("give the termination date (or --cancel)", param_hint="--on")
-    result = record_termination(workspace(ctx), agreement_id, on,
-                                user_text(reason, "--reason") or "", correct=correct, cancel=cancel)
+    result = record_termination(
+        workspace(ctx), agreement_id, on, user_text(reason, "--reason") or "", correct=correct, cancel=cancel
+    )
     event, previous = result["event"], result["previous"]
     if event is None:
         say(f"{agreement_id}: already terminated on {tanggal(previous['on'])}; nothing recorded")
     elif cancel:
         say(f"{agreement_id}: termination of {tanggal(previous['on'])} cancelled (event {event['id']})")
     elif correct:
-        say(f"{agreement_id}: termination corrected from {tanggal(previous['on'])} to "
-            f"{tanggal(event['on'])} (event {event['id']})")
+        say(
+            f"{agreement_id}: termination corrected from {tanggal(previous['on'])} to "
+            f"{tanggal(event['on'])} (event {event['id']})"
+        )
     else:
         say(f"{agreement_id}: terminated on {tanggal(event['on'])} (event {event['id']})")
 
@@ -256,8 +294,11 @@ def history(ctx: typer.Context, agreement_id: AgreementId, json: Json = False) -
     if json:
         emit_json(entries)
         return
-    print_table(f"{agreement_id}: history", ["on", "what", "ref", "detail", "recorded at"],
-                [[e["on"], e["kind"], e["ref"], e["text"], e["recorded_at"] or ""] for e in entries])
+    print_table(
+        f"{agreement_id}: history",
+        ["on", "what", "ref", "detail", "recorded at"],
+        [[e["on"], e["kind"], e["ref"], e["text"], e["recorded_at"] or ""] for e in entries],
+    )
     if not entries:
         info(f"{agreement_id}: nothing recorded in the tracker yet")
 
@@ -265,8 +306,7 @@ def history(ctx: typer.Context, agreement_id: AgreementId, json: Json = False) -
 @agreement_app.command("import")
 def import_(
     ctx: typer.Context,
-    xlsx: Annotated[Path, typer.Argument(metavar="FILE.xlsx",
-                                         help="The work-plan matrix (first sheet).")],
+    xlsx: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help="The work-plan matrix (first sheet).")],
     agreement_id: Annotated[str, typer.Option("--id", metavar="ID", help="The new agreement's id.")],
     parent: Annotated[str, typer.Option("--parent", metavar="MOU", help="The MoU it implements.")],
     kind: Annotated[PlanKind, typer.Option("--kind", help="renja or pks.")] = PlanKind.renja,
@@ -281,6 +321,5 @@ def import_(
     from docgen.app.importing import import_work_plan
 
     result = import_work_plan(workspace(ctx), xlsx, agreement_id, parent, kind.value)
-    say(f"created {result.file}: {result.work_items} work item(s), {result.deliverables} "
-        "deliverable(s)")
+    say(f"created {result.file}: {result.work_items} work item(s), {result.deliverables} deliverable(s)")
     info("fill in every TODO (title, term, the second party's signatory), then run `docgen check`")

@@ -12,11 +12,17 @@ from docgen.errors import DocgenError
 
 def build(
     ctx: typer.Context,
-    ids: Annotated[list[str] | None, typer.Argument(
-        metavar="[ID]...", help="Agreements to build (default: every agreement file).")] = None,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Agreements to build (default: every agreement file)."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
-    pdf: Annotated[bool, typer.Option(
-        "--pdf", help="Also convert the drafts to PDF with LibreOffice (all in one soffice call).")] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf", help="Also convert the drafts to PDF with LibreOffice (all in one soffice call)."
+        ),
+    ] = False,
     json: Json = False,
 ) -> None:
     """Render each agreement's draft (and its adenda) to outputs/agreements/ (only what changed).
@@ -41,8 +47,10 @@ def build(
     if not report.ok:
         lines = report.error_lines
         if not json:
-            lines = [*lines, f"{len(report.built)} built, {len(report.unchanged)} unchanged, "
-                     f"{len(report.failed)} failed"]
+            lines = [
+                *lines,
+                f"{len(report.built)} built, {len(report.unchanged)} unchanged, {len(report.failed)} failed",
+            ]
         raise DocgenError(lines[0], problems=lines)
 
 

@@ -28,26 +28,59 @@ certificate_app = command_group("Issue, verify and revoke certificates of apprec
 @certificate_app.command("issue")
 def issue(
     ctx: typer.Context,
-    results: Annotated[Path, typer.Argument(
-        metavar="RESULTS", help="The assessment results: .csv (',' or ';', decimal point or comma) "
-        "or .xlsx, with columns instansi and nilai (optional: unit, predikat).")],
-    year: Annotated[int | None, typer.Option(
-        "--year", metavar="YYYY", help="The assessment year: picks the grading scheme and the "
-        "{assessment_year} of the numbers (default: the one year the file name states, else "
-        "required).")] = None,
-    min_grade: Annotated[str | None, typer.Option(
-        "--min-grade", metavar="GRADE", help="Lowest grade that gets a certificate, of the year's "
-        "scheme, any case: A..E from 2022, Hijau/Kuning/Merah before; a zone (hijau) means its "
-        "lowest grade (default: the lowest green-zone grade).")] = None,
-    event: Annotated[str | None, typer.Option(
-        "--event", metavar="TEXT", help="The assessment named on the certificate (default: "
-        "\\[certificates] event in docgen.toml).")] = None,
-    signed_on: Annotated[date | None, date_option(
-        "--signed-on", "Date of signing printed on the certificates (default: today); its year "
-        "and month are those of the numbers.")] = None,
-    signatory: Annotated[str | None, typer.Option(
-        "--signatory", metavar="NAME", help="Who signs: a \\[signatories.NAME] of docgen.toml "
-        "(default: \\[certificates] signatory, else \\[office.head]).")] = None,
+    results: Annotated[
+        Path,
+        typer.Argument(
+            metavar="RESULTS",
+            help="The assessment results: .csv (',' or ';', decimal point or comma) "
+            "or .xlsx, with columns instansi and nilai (optional: unit, predikat).",
+        ),
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            metavar="YYYY",
+            help="The assessment year: picks the grading scheme and the "
+            "{assessment_year} of the numbers (default: the one year the file name states, else "
+            "required).",
+        ),
+    ] = None,
+    min_grade: Annotated[
+        str | None,
+        typer.Option(
+            "--min-grade",
+            metavar="GRADE",
+            help="Lowest grade that gets a certificate, of the year's "
+            "scheme, any case: A..E from 2022, Hijau/Kuning/Merah before; a zone (hijau) means its "
+            "lowest grade (default: the lowest green-zone grade).",
+        ),
+    ] = None,
+    event: Annotated[
+        str | None,
+        typer.Option(
+            "--event",
+            metavar="TEXT",
+            help="The assessment named on the certificate (default: \\[certificates] event in docgen.toml).",
+        ),
+    ] = None,
+    signed_on: Annotated[
+        date | None,
+        date_option(
+            "--signed-on",
+            "Date of signing printed on the certificates (default: today); its year "
+            "and month are those of the numbers.",
+        ),
+    ] = None,
+    signatory: Annotated[
+        str | None,
+        typer.Option(
+            "--signatory",
+            metavar="NAME",
+            help="Who signs: a \\[signatories.NAME] of docgen.toml "
+            "(default: \\[certificates] signatory, else \\[office.head]).",
+        ),
+    ] = None,
     json: Json = False,
 ) -> None:
     """Issue a numbered certificate to every agency at or above --min-grade in RESULTS.
@@ -59,24 +92,34 @@ def issue(
     ws = workspace(ctx)
     from docgen.app.certificates import issue as issue_certificates
 
-    report = issue_certificates(ws, results, year=year, min_grade=min_grade,
-                                event=user_text(event, "--event"), signed_on=signed_on,
-                                signatory=signatory, progress=track)
+    report = issue_certificates(
+        ws,
+        results,
+        year=year,
+        min_grade=min_grade,
+        event=user_text(event, "--event"),
+        signed_on=signed_on,
+        signatory=signatory,
+        progress=track,
+    )
     warn(report.warnings)
     if json:
         emit_json(report.to_json())
     else:
         for entry in report.issued:
             state = "new     " if entry["new"] else "existing"
-            say(f"{state}  {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
-                f"{entry['grade']}  {entry['file']}")
+            say(
+                f"{state}  {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
+                f"{entry['grade']}  {entry['file']}"
+            )
         for entry in report.skipped:
             say(f"skipped   row {entry['row']}  {entry['recipient']}: {entry['reason']}")
         if report.combined:
             say(f"print     {report.combined}")
     new = sum(1 for e in report.issued if e["new"])
-    summary = (f"{len(report.issued)} issued ({new} new), {len(report.skipped)} skipped, "
-               f"{len(report.errors)} errors")
+    summary = (
+        f"{len(report.issued)} issued ({new} new), {len(report.skipped)} skipped, {len(report.errors)} errors"
+    )
     if not report.ok:
         lines = report.error_lines + ([] if json else [summary])
         raise DocgenError(lines[0], problems=lines)
@@ -87,9 +130,13 @@ def issue(
 @certificate_app.command("verify")
 def verify(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(
-        metavar="NUMBER|FILE.pdf", help="A certificate number (or the text its QR code holds), "
-        "or a certificate's PDF file.")],
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="NUMBER|FILE.pdf",
+            help="A certificate number (or the text its QR code holds), or a certificate's PDF file.",
+        ),
+    ],
     json: Json = False,
 ) -> None:
     """Say whether a certificate is genuine, to whom and when it was issued; exit 1 if not
@@ -107,12 +154,17 @@ def verify(
     if json:
         emit_json(result.to_json())
     elif record:
-        verdict = "REVOKED" if result.genuine and result.revoked else (
-            "GENUINE" if result.genuine else "NOT GENUINE")
+        verdict = (
+            "REVOKED"
+            if result.genuine and result.revoked
+            else ("GENUINE" if result.genuine else "NOT GENUINE")
+        )
         say(f"{verdict}  {result.number}")
         say(f"  recipient  {record['recipient']}")
-        say(f"  awarded    {record['grade_text']}, nilai {record['score_text']}, "
-            f"{record['event']} Tahun {record['year']}")
+        say(
+            f"  awarded    {record['grade_text']}, nilai {record['score_text']}, "
+            f"{record['event']} Tahun {record['year']}"
+        )
         say(f"  issued on  {record['issued_on']}")
         if result.file:
             say(f"  file       {result.file}")
@@ -138,5 +190,4 @@ def revoke(
     from docgen.app.verification import revoke as revoke_certificate
 
     record = revoke_certificate(ws, number, user_text(reason, "--reason") or "")
-    say(f"revoked {record['number']} ({record['recipient']}, {record['year']}): "
-         f"{record['revoked_reason']}")
+    say(f"revoked {record['number']} ({record['recipient']}, {record['year']}): {record['revoked_reason']}")

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-
 def iso_date(value: str | date) -> date:
     """A command-line date: ISO `YYYY-MM-DD`; anything else is a usage error (exit 2)."""
     from docgen.indonesian import parse_date
@@ -52,6 +51,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead
 def command_group(help: str) -> typer.Typer:
     """A sub-command group; plain help (flags shown as flags, examples kept as written)."""
     return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+
 
 # C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the Unicode
 # line/paragraph separators; newline and tab are kept.
@@ -87,8 +87,10 @@ def user_text(value: str | None, option: str) -> str | None:
     char = bad_char(value)
     if char is not None:
         if "\udc80" <= char <= "\udcff":
-            raise InputError(f"{option}: not valid UTF-8 text (byte 0x{ord(char) - 0xDC00:02X}); "
-                             "set your terminal to UTF-8 and type it again")
+            raise InputError(
+                f"{option}: not valid UTF-8 text (byte 0x{ord(char) - 0xDC00:02X}); "
+                "set your terminal to UTF-8 and type it again"
+            )
         raise InputError(f"{option}: contains {describe(char)}; remove it")
     return value
 
@@ -104,8 +106,9 @@ class _Console:
             from rich.console import Console
 
             # Piped or redirected output has no width to respect: keep rows whole for grep.
-            type(self)._console = Console(highlight=False, markup=False, emoji=False,
-                                          width=None if sys.stdout.isatty() else 200)
+            type(self)._console = Console(
+                highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 200
+            )
         return getattr(self._console, name)
 
 
@@ -173,9 +176,15 @@ def emit_json(data: Any) -> None:
     if isinstance(data, list):
         text = rows(data, "")
     elif isinstance(data, dict):
-        text = "{\n" + ",\n".join(
-            f"  {_dumps(k, ascii_only)}: " + (rows(v, "  ") if isinstance(v, list) else _dumps(v, ascii_only))
-            for k, v in data.items()) + "\n}"
+        text = (
+            "{\n"
+            + ",\n".join(
+                f"  {_dumps(k, ascii_only)}: "
+                + (rows(v, "  ") if isinstance(v, list) else _dumps(v, ascii_only))
+                for k, v in data.items()
+            )
+            + "\n}"
+        )
     else:
         text = _dumps(data, ascii_only)
     sys.stdout.write(text + "\n")
@@ -207,8 +216,13 @@ def say(text: object, style: str = "") -> None:
     console.print(Text(literal(text), style=style), soft_wrap=True)
 
 
-def print_table(title: str | None, columns: Sequence[str | tuple[str, str]],
-                rows: Sequence[Sequence[object]], *, alert: str | None = None) -> None:
+def print_table(
+    title: str | None,
+    columns: Sequence[str | tuple[str, str]],
+    rows: Sequence[Sequence[object]],
+    *,
+    alert: str | None = None,
+) -> None:
     """A table on stdout, every cell printed literally; `alert` names a column whose
     non-zero cells are shown in red. Very long tables are aligned plain text."""
     from rich.text import Text
@@ -222,20 +236,27 @@ def print_table(title: str | None, columns: Sequence[str | tuple[str, str]],
         for name, justify in cols:
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for row in cells:
-            table.add_row(*(Text(cell, style="bold red" if name == alert and cell not in ("0", "")
-                                 else "") for cell, (name, _) in zip(row, cols, strict=True)))
+            table.add_row(
+                *(
+                    Text(cell, style="bold red" if name == alert and cell not in ("0", "") else "")
+                    for cell, (name, _) in zip(row, cols, strict=True)
+                )
+            )
         console.print(table)
         return
     widths = [max(len(name), *(len(row[i]) for row in cells)) for i, (name, _) in enumerate(cols)]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(c.rjust(w) if j == "right" else c.ljust(w)
-                         for c, w, (_, j) in zip(values, widths, cols, strict=True)).rstrip()
+        return "  ".join(
+            c.rjust(w) if j == "right" else c.ljust(w)
+            for c, w, (_, j) in zip(values, widths, cols, strict=True)
+        ).rstrip()
 
     if title:
         console.print(Text(literal(title), style="bold"))
-    text = "\n".join([line([name for name, _ in cols]), line(["-" * w for w in widths]),
-                      *(line(row) for row in cells)])
+    text = "\n".join(
+        [line([name for name, _ in cols]), line(["-" * w for w in widths]), *(line(row) for row in cells)]
+    )
     console.out(text, highlight=False)
 
 
@@ -247,5 +268,4 @@ def track(items: Iterable[T], total: int, label: str) -> Iterator[T]:
     from rich.console import Console
     from rich.progress import track as rich_track
 
-    yield from rich_track(items, total=total, description=label, console=Console(stderr=True),
-                          transient=True)
+    yield from rich_track(items, total=total, description=label, console=Console(stderr=True), transient=True)

@@ -28,8 +28,9 @@ from docgen.indonesian import tanggal
 
 Status = Enum("Status", {s: s for s in DELIVERABLE_STATUSES}, type=str)  # type: ignore[misc]
 
-deliverable_app = command_group("Tick off deliverables with evidence; list them and their history; "
-                                "retract a mistaken entry.")
+deliverable_app = command_group(
+    "Tick off deliverables with evidence; list them and their history; retract a mistaken entry."
+)
 
 AgreementId = Annotated[str, typer.Argument(metavar="ID", help="The agreement id.")]
 DeliverableId = Annotated[str, typer.Argument(metavar="DID", help="The deliverable id.")]
@@ -44,13 +45,16 @@ def _state(r: dict[str, Any]) -> str:
 @deliverable_app.command("list")
 def list_(
     ctx: typer.Context,
-    agreement_id: Annotated[str | None, typer.Argument(
-        metavar="[ID]", help="Only this agreement's deliverables.")] = None,
+    agreement_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Only this agreement's deliverables.")
+    ] = None,
     status: Annotated[Status | None, typer.Option("--status", help="Only this status.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue deliverables.")] = False,
     as_of: AsOf = None,
-    xlsx: Annotated[Path | None, typer.Option(
-        "--xlsx", metavar="FILE", help="Also write the checklist as an Excel workbook to FILE.")] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", metavar="FILE", help="Also write the checklist as an Excel workbook to FILE."),
+    ] = None,
     json: Json = False,
 ) -> None:
     """The checklist: agreement, deliverable, title, due, responsible, status, last update.
@@ -62,18 +66,31 @@ def list_(
     from docgen.app.deliverables import list_deliverables
 
     day = parse_day(as_of)
-    listing = list_deliverables(workspace(ctx), day, agreement_id,
-                                status.value if status else None, overdue, xlsx=xlsx)
+    listing = list_deliverables(
+        workspace(ctx), day, agreement_id, status.value if status else None, overdue, xlsx=xlsx
+    )
     warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in listing.skipped)
     for path in listing.written:
         info(f"wrote {path}")
     if json:
         emit_json(listing.rows)
         return
-    print_table(f"Deliverables as of {tanggal(day)}",
-                ["agreement", "id", "title", "due", "responsible", "status", "updated"],
-                [[r["agreement"], r["id"], r["title"], r["due"], r["responsible"], _state(r),
-                  r["updated_on"] or "-"] for r in listing.rows])
+    print_table(
+        f"Deliverables as of {tanggal(day)}",
+        ["agreement", "id", "title", "due", "responsible", "status", "updated"],
+        [
+            [
+                r["agreement"],
+                r["id"],
+                r["title"],
+                r["due"],
+                r["responsible"],
+                _state(r),
+                r["updated_on"] or "-",
+            ]
+            for r in listing.rows
+        ],
+    )
     if not listing.rows:
         info("no deliverables match")
 
@@ -84,11 +101,17 @@ def set_(
     agreement_id: AgreementId,
     deliverable_id: DeliverableId,
     status: Annotated[Status, typer.Option("--status", help="The new status.")],
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT",
-                                             help="A note for the history.")] = None,
-    evidence: Annotated[list[Path] | None, typer.Option(
-        "--evidence", metavar="FILE",
-        help="A file proving it (repeatable); copied into agreements/ID/evidence/.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="A note for the history.")
+    ] = None,
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evidence",
+            metavar="FILE",
+            help="A file proving it (repeatable); copied into agreements/ID/evidence/.",
+        ),
+    ] = None,
     on: Annotated[date | None, date_option("--on", "When it happened (default: today).")] = None,
 ) -> None:
     """Record a status update: appended to the history, never rewritten.
@@ -103,16 +126,27 @@ def set_(
     from docgen.app.deliverables import set_status
 
     day = parse_day(on, "--on")
-    result = set_status(workspace(ctx), agreement_id, deliverable_id, status.value, day,
-                        user_text(note, "--note"), evidence or ())
+    result = set_status(
+        workspace(ctx),
+        agreement_id,
+        deliverable_id,
+        status.value,
+        day,
+        user_text(note, "--note"),
+        evidence or (),
+    )
     warn(result.warnings)
     for event in result.unchanged:
-        say(f"{agreement_id} {deliverable_id}: already recorded as event {event['id']} "
-            f"({event['status']} on {tanggal(event['on'])}); nothing recorded")
+        say(
+            f"{agreement_id} {deliverable_id}: already recorded as event {event['id']} "
+            f"({event['status']} on {tanggal(event['on'])}); nothing recorded"
+        )
     for event in result.events:
         files = ", ".join(e["file"] for e in event["evidence"])
-        say(f"{agreement_id} {deliverable_id}: {event['status']} on {tanggal(day)}, event "
-            f"{event['id']}" + (f" (evidence: {files})" if files else ""))
+        say(
+            f"{agreement_id} {deliverable_id}: {event['status']} on {tanggal(day)}, event "
+            f"{event['id']}" + (f" (evidence: {files})" if files else "")
+        )
 
 
 def _history_status(e: dict[str, Any]) -> str:
@@ -142,11 +176,22 @@ def history(
     if json:
         emit_json(events)
         return
-    print_table(f"{agreement_id} {deliverable_id}",
-                ["event", "on", "status", "note", "evidence", "user", "recorded at"],
-                [[e["id"], e["on"], _history_status(e), e.get("reason") or e.get("note") or "",
-                  "\n".join(f"{x['file']} (sha256 {x['sha256'][:12]}…)" for x in e.get("evidence") or []),
-                  e.get("user") or "", e.get("recorded_at") or ""] for e in events])
+    print_table(
+        f"{agreement_id} {deliverable_id}",
+        ["event", "on", "status", "note", "evidence", "user", "recorded at"],
+        [
+            [
+                e["id"],
+                e["on"],
+                _history_status(e),
+                e.get("reason") or e.get("note") or "",
+                "\n".join(f"{x['file']} (sha256 {x['sha256'][:12]}…)" for x in e.get("evidence") or []),
+                e.get("user") or "",
+                e.get("recorded_at") or "",
+            ]
+            for e in events
+        ],
+    )
     if not events:
         info(f"{agreement_id} {deliverable_id}: no updates recorded yet (not_started)")
 
@@ -156,8 +201,9 @@ def retract(
     ctx: typer.Context,
     agreement_id: AgreementId,
     deliverable_id: DeliverableId,
-    event: Annotated[str, typer.Argument(metavar="EVENT",
-                                         help="The id of the mistaken event (see `history`).")],
+    event: Annotated[
+        str, typer.Argument(metavar="EVENT", help="The id of the mistaken event (see `history`).")
+    ],
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it is a mistake.")],
 ) -> None:
     """Hide a mistaken event from the deliverable's state; the history keeps both events.
@@ -170,5 +216,7 @@ def retract(
 
     result = retract_event(workspace(ctx), agreement_id, deliverable_id, event, reason)
     hidden = result["retracted"]
-    say(f"{agreement_id} {deliverable_id}: event {hidden['id']} ({hidden['status']} on "
-        f"{tanggal(hidden['on'])}) retracted by event {result['id']}")
+    say(
+        f"{agreement_id} {deliverable_id}: event {hidden['id']} ({hidden['status']} on "
+        f"{tanggal(hidden['on'])}) retracted by event {result['id']}"
+    )

@@ -20,13 +20,20 @@ from docgen.cli.common import (
 )
 from docgen.indonesian import tanggal
 
-letter_app = command_group("Letters: follow-ups of overdue commitments, reminders before the "
-                           "deadline; list, show, re-create or void a letter.")
+letter_app = command_group(
+    "Letters: follow-ups of overdue commitments, reminders before the "
+    "deadline; list, show, re-create or void a letter."
+)
 
 Number = Annotated[str, typer.Argument(metavar="NUMBER", help="The letter's number, as registered.")]
-Signatory = Annotated[str | None, typer.Option(
-    "--signatory", metavar="NAME", help="Who signs: a \\[signatories.NAME] of docgen.toml "
-    "(default: \\[office.head]).")]
+Signatory = Annotated[
+    str | None,
+    typer.Option(
+        "--signatory",
+        metavar="NAME",
+        help="Who signs: a \\[signatories.NAME] of docgen.toml (default: \\[office.head]).",
+    ),
+]
 
 
 def _report(run: Any, json: bool, nothing: str) -> None:
@@ -44,31 +51,44 @@ def _report(run: Any, json: bool, nothing: str) -> None:
 def _print_rows(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         if r.get("in_force"):
-            say(f"in force  {r['number']}  {r['agreement']} -> {r['unit'] or r['org']}: reply due by "
-                f"{tanggal(r['reply_by'])}; no new letter before then  {r['file']}")
+            say(
+                f"in force  {r['number']}  {r['agreement']} -> {r['unit'] or r['org']}: reply due by "
+                f"{tanggal(r['reply_by'])}; no new letter before then  {r['file']}"
+            )
             continue
         state = "new     " if r["new"] else "existing"
-        second = (f" (surat ke-{r['ordinal']}, cites {', '.join(r['cites'])})"
-                  if r["ordinal"] > 1 else "")
+        second = f" (surat ke-{r['ordinal']}, cites {', '.join(r['cites'])})" if r["ordinal"] > 1 else ""
         again = " (file re-created)" if r.get("rendered") else ""
         due = " due soon" if r["type"] == "reminder" else ""
-        say(f"{state}  {r['number']}  {r['agreement']} -> {r['unit'] or r['org']}: "
-            f"{len(r['items'])} item(s){due}{second}  {r['file']}{again}")
+        say(
+            f"{state}  {r['number']}  {r['agreement']} -> {r['unit'] or r['org']}: "
+            f"{len(r['items'])} item(s){due}{second}  {r['file']}{again}"
+        )
 
 
 @letter_app.command()
 def followup(
     ctx: typer.Context,
-    ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...",
-                                                    help="Agreements to write for.")] = None,
+    ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID]...", help="Agreements to write for.")
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every agreement.")] = False,
     as_of: AsOf = None,
-    again: Annotated[bool, typer.Option("--again", help="Issue new letters even when the same "
-                                        "letter was issued on this date or one is in force.")] = False,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Issue new letters even when the same letter was issued on this date or one is in force.",
+        ),
+    ] = False,
     signatory: Signatory = None,
-    without_superior: Annotated[bool, typer.Option(
-        "--without-superior", help="Issue a second letter even to a party without `superior` "
-        "(it then has no tembusan).")] = False,
+    without_superior: Annotated[
+        bool,
+        typer.Option(
+            "--without-superior",
+            help="Issue a second letter even to a party without `superior` (it then has no tembusan).",
+        ),
+    ] = False,
     json: Json = False,
 ) -> None:
     """One letter per agreement and counterpart party with overdue deliverables.
@@ -79,18 +99,29 @@ def followup(
     """
     from docgen.app.letters import followup as write_letters
 
-    run = write_letters(workspace(ctx), ids or [], all_=all_, as_of=parse_day(as_of), again=again,
-                        signatory=signatory, without_superior=without_superior)
+    run = write_letters(
+        workspace(ctx),
+        ids or [],
+        all_=all_,
+        as_of=parse_day(as_of),
+        again=again,
+        signatory=signatory,
+        without_superior=without_superior,
+    )
     _report(run, json, "no overdue deliverables of any counterpart: no letter to write")
 
 
 @letter_app.command()
 def reminder(
     ctx: typer.Context,
-    ids: Annotated[list[str] | None, typer.Argument(
-        metavar="[ID]...", help="Agreements to write for (default: every agreement).")] = None,
-    days: Annotated[int, typer.Option("--days", metavar="N", min=0, max=366,
-                                      help="Remind of deliverables due within N days.")] = 14,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Agreements to write for (default: every agreement)."),
+    ] = None,
+    days: Annotated[
+        int,
+        typer.Option("--days", metavar="N", min=0, max=366, help="Remind of deliverables due within N days."),
+    ] = 14,
     as_of: AsOf = None,
     signatory: Signatory = None,
     json: Json = False,
@@ -105,17 +136,16 @@ def reminder(
     """
     from docgen.app.letters import reminder as write_reminders
 
-    run = write_reminders(workspace(ctx), ids or [], as_of=parse_day(as_of), days=days,
-                          signatory=signatory)
-    _report(run, json, f"no deliverable of any counterpart is due within {days} days: no reminder "
-            "to write")
+    run = write_reminders(workspace(ctx), ids or [], as_of=parse_day(as_of), days=days, signatory=signatory)
+    _report(run, json, f"no deliverable of any counterpart is due within {days} days: no reminder to write")
 
 
 @letter_app.command("list")
 def list_(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", metavar="YYYY",
-                                             help="Only the letters of this year.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", metavar="YYYY", help="Only the letters of this year.")
+    ] = None,
     json: Json = False,
 ) -> None:
     """Every letter issued, oldest first; voided ones marked.
@@ -130,10 +160,23 @@ def list_(
     if json:
         emit_json(rows)
         return
-    print_table("Letters", ["number", "type", "date", "agreement", "to", "items", "file", "void"],
-                [[r["number"], r["type"], r["on"], r["agreement"], r["party"],
-                  ", ".join(r["items"]), r["file"] + ("" if r["file_exists"] else " (missing)"),
-                  f"void: {r['void_reason']}" if r["void"] else ""] for r in rows])
+    print_table(
+        "Letters",
+        ["number", "type", "date", "agreement", "to", "items", "file", "void"],
+        [
+            [
+                r["number"],
+                r["type"],
+                r["on"],
+                r["agreement"],
+                r["party"],
+                ", ".join(r["items"]),
+                r["file"] + ("" if r["file_exists"] else " (missing)"),
+                f"void: {r['void_reason']}" if r["void"] else "",
+            ]
+            for r in rows
+        ],
+    )
     if not rows:
         info("no letters issued" + (f" in {year}" if year else ""))
 
@@ -162,10 +205,13 @@ def show(ctx: typer.Context, number: Number, json: Json = False) -> None:
         say(f"cites      {', '.join(letter['cites'])}")
     if letter["reply_by"]:
         say(f"reply by   {tanggal(letter['reply_by'])}")
-    say(f"file       {letter['file']}" + ("" if letter["file_exists"] else
-                                          " (missing: `docgen letter render` re-creates it)"))
-    for item in letter["items_detail"] or [{"id": i, "deliverable": "", "due": "", "note": ""}
-                                           for i in letter["items"]]:
+    say(
+        f"file       {letter['file']}"
+        + ("" if letter["file_exists"] else " (missing: `docgen letter render` re-creates it)")
+    )
+    for item in letter["items_detail"] or [
+        {"id": i, "deliverable": "", "due": "", "note": ""} for i in letter["items"]
+    ]:
         say(f"  {item['id']}  {item['deliverable']}  {item['due']}  {item['note']}".rstrip())
 
 

@@ -33,11 +33,9 @@ number_app = command_group("Allocate, list and void official numbers.")
 def next_(
     ctx: typer.Context,
     kind: Annotated[Kind, typer.Argument(metavar="KIND", help="letter, certificate or agreement.")],
-    for_: Annotated[str, typer.Option("--for", metavar="TEXT", help="What the number is for.")]
-    = "",
+    for_: Annotated[str, typer.Option("--for", metavar="TEXT", help="What the number is for.")] = "",
     on: Annotated[date | None, date_option("--on", "The document's date (default: today).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the next number; take none.")]
-    = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the next number; take none.")] = False,
     json: Json = False,
 ) -> None:
     """Allocate (or preview) the next official number of KIND.
@@ -78,9 +76,14 @@ def list_(
     if json:
         emit_json(records)
         return
-    print_table("Buku agenda (registry of numbers)", ["number", "kind", "date", "for", "void"],
-                [[r["number"], r["kind"], r["on"], r["for"],
-                  f"void: {r['void_reason']}" if r["void"] else ""] for r in records])
+    print_table(
+        "Buku agenda (registry of numbers)",
+        ["number", "kind", "date", "for", "void"],
+        [
+            [r["number"], r["kind"], r["on"], r["for"], f"void: {r['void_reason']}" if r["void"] else ""]
+            for r in records
+        ],
+    )
 
 
 @number_app.command("void")

@@ -25,8 +25,10 @@ def init(
     created = init_workspace(directory)
     for path in created:
         say(f"created {path}")
-    info(f"Workspace ready in {directory.resolve()}: fill in the TODOs of docgen.toml, "
-         "then `docgen agreement new`.")
+    info(
+        f"Workspace ready in {directory.resolve()}: fill in the TODOs of docgen.toml, "
+        "then `docgen agreement new`."
+    )
 
 
 def check(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
@@ -40,17 +42,29 @@ def check(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
 
     report = run_check(find(ctx), parse_day(as_of))
     if json:
-        emit_json({"ok": not report.errors, "errors": report.errors, "warnings": report.warnings,
-                   "agreements": report.agreements, "published": report.published})
+        emit_json(
+            {
+                "ok": not report.errors,
+                "errors": report.errors,
+                "warnings": report.warnings,
+                "agreements": report.agreements,
+                "published": report.published,
+            }
+        )
     else:
         warn(report.warnings)
     if report.errors:
         raise DocgenError(report.errors[0], problems=report.errors)
     if not json:
-        info(f"ok: {report.agreements} agreement file(s), no errors"
-             + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
-             + (f"; published {len(report.published)} to the shared tracker"
-                if report.published is not None else ""))
+        info(
+            f"ok: {report.agreements} agreement file(s), no errors"
+            + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
+            + (
+                f"; published {len(report.published)} to the shared tracker"
+                if report.published is not None
+                else ""
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:

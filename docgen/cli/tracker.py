@@ -25,9 +25,13 @@ def init(ctx: typer.Context, json: Json = False) -> None:
     if json:
         emit_json(result)
         return
-    done = ("created" if result.get("created") else
-            f"upgraded from version {result['upgraded_from']}" if result.get("upgraded_from")
-            else "up to date")
+    done = (
+        "created"
+        if result.get("created")
+        else f"upgraded from version {result['upgraded_from']}"
+        if result.get("upgraded_from")
+        else "up to date"
+    )
     say(f"{result['where']}: tracker schema version {result['schema']} ({done})")
 
 
@@ -53,30 +57,44 @@ def info_(ctx: typer.Context, json: Json = False) -> None:
     shown = "none yet (the first write or `docgen tracker init` creates it)" if schema is None else schema
     say(f"schema:  {shown} (this docgen: {result['docgen_schema']})")
     if "offices" in result:
-        say(f"offices sharing it: {', '.join(result['offices']) or 'none yet'}; "
-            f"published agreements of this office: {result['published']}")
-    print_table(None, ["table", ("records", "right")],
-                [[name, str(count)] for name, count in result["counts"].items()])
+        say(
+            f"offices sharing it: {', '.join(result['offices']) or 'none yet'}; "
+            f"published agreements of this office: {result['published']}"
+        )
+    print_table(
+        None,
+        ["table", ("records", "right")],
+        [[name, str(count)] for name, count in result["counts"].items()],
+    )
 
 
 def _copied(result: dict[str, Any]) -> None:
     counts = result["counts"]
-    info(f"copied the tracker of office {result['office']} from {result['from']['where']} to "
-         f"{result['to']['where']}: {counts['numbers']} number(s), {counts['letters']} letter(s), "
-         f"{counts['certificates']} certificate(s), {counts['terminations']} termination(s), "
-         f"{counts['builds']} build record(s), {counts['history']} history event(s)")
+    info(
+        f"copied the tracker of office {result['office']} from {result['from']['where']} to "
+        f"{result['to']['where']}: {counts['numbers']} number(s), {counts['letters']} letter(s), "
+        f"{counts['certificates']} certificate(s), {counts['terminations']} termination(s), "
+        f"{counts['builds']} build record(s), {counts['history']} history event(s)"
+    )
 
 
 @tracker_app.command("copy")
 def copy(
     ctx: typer.Context,
-    to: Annotated[str | None, typer.Option(
-        "--to", metavar="URL|FILE",
-        help="Copy this workspace's tracker into an empty one: a PostgreSQL URL or a tracker.json path.")]
-    = None,
-    from_: Annotated[str | None, typer.Option(
-        "--from", metavar="URL|FILE",
-        help="Copy that tracker into this workspace's (empty) tracker.")] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="URL|FILE",
+            help="Copy this workspace's tracker into an empty one: a PostgreSQL URL or a tracker.json path.",
+        ),
+    ] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from", metavar="URL|FILE", help="Copy that tracker into this workspace's (empty) tracker."
+        ),
+    ] = None,
     json: Json = False,
 ) -> None:
     """Move a whole tracker between backends (file, PostgreSQL), records and ids unchanged.
@@ -108,9 +126,11 @@ def sync(ctx: typer.Context, json: Json = False) -> None:
     if json:
         emit_json(result)
         return
-    info(f"{result['where']}: published {len(result['published'])} agreement(s) of office "
-         f"{result['office']}" + (f"; withdrew {', '.join(result['removed'])} (file gone)"
-                                  if result["removed"] else ""))
+    info(
+        f"{result['where']}: published {len(result['published'])} agreement(s) of office "
+        f"{result['office']}"
+        + (f"; withdrew {', '.join(result['removed'])} (file gone)" if result["removed"] else "")
+    )
 
 
 def register(app: typer.Typer) -> None:

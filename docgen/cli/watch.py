@@ -41,8 +41,9 @@ def _printer(json_log: bool):
 def watch(
     ctx: typer.Context,
     poll: Annotated[bool, typer.Option("--poll", help="Poll for changes (network drives).")] = False,
-    json_log: Annotated[bool, typer.Option("--json-log", help="One JSON object per event on stdout.")]
-    = False,
+    json_log: Annotated[
+        bool, typer.Option("--json-log", help="One JSON object per event on stdout.")
+    ] = False,
 ) -> None:
     """Watch agreements/, templates/ and docgen.toml; rebuild what a change affects.
 

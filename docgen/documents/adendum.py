@@ -34,8 +34,9 @@ def output_stem(agreement_id: str, index: int) -> str:
     return f"{agreement_id}-adendum-{index + 1}"
 
 
-def adendum_context(a: Agreement, index: int, parent: Agreement | None,
-                    config: Config | None) -> dict[str, Any]:
+def adendum_context(
+    a: Agreement, index: int, parent: Agreement | None, config: Config | None
+) -> dict[str, Any]:
     """The context of amendment `index` (0-based) of agreement `a`."""
     am = a.amendments[index]
     change = changes(a, index)
@@ -45,9 +46,12 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None,
     name = adendum_name(index + 1)
     base = before.model_copy(update={"amendments": []})
     cited = reference(base)
-    earlier = [f"{adendum_name(i + 1)}" + (f" Nomor {e.number}" if e.number else "")
-               + (f" tanggal {tanggal(e.on)}" if e.on else "")
-               for i, e in enumerate(a.amendments[:index])]
+    earlier = [
+        f"{adendum_name(i + 1)}"
+        + (f" Nomor {e.number}" if e.number else "")
+        + (f" tanggal {tanggal(e.on)}" if e.on else "")
+        for i, e in enumerate(a.amendments[:index])
+    ]
     if earlier:
         cited += ", sebagaimana telah diubah dengan " + " dan ".join(earlier)
     what = in_sentence(am.title)
@@ -59,27 +63,39 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None,
     ]
     items: list[str] = []
     if change["term"]:
-        items.append(f"Ketentuan mengenai jangka waktu diubah sehingga berbunyi sebagai berikut: "
-                     f"\u201c{term_phrase(after, doc_name)}\u201d")
+        items.append(
+            f"Ketentuan mengenai jangka waktu diubah sehingga berbunyi sebagai berikut: "
+            f"\u201c{term_phrase(after, doc_name)}\u201d"
+        )
     touched = change["work_items"]
     if touched:
-        items.append(f"Ketentuan mengenai kegiatan, keluaran, batas waktu, dan penanggung jawab "
-                     f"pelaksanaan {doc_name} diubah dan/atau ditambah sehingga kegiatan berikut "
-                     "berbunyi sebagaimana tercantum dalam tabel di bawah ini.")
+        items.append(
+            f"Ketentuan mengenai kegiatan, keluaran, batas waktu, dan penanggung jawab "
+            f"pelaksanaan {doc_name} diubah dan/atau ditambah sehingga kegiatan berikut "
+            "berbunyi sebagaimana tercantum dalam tabel di bawah ini."
+        )
     context = build_context(after.model_copy(update={"work_items": touched}), parent, config)
-    context.update({
-        "adendum": {"name": name, "ordinal": ordinal(index + 1), "index": index + 1,
-                    "title": am.title, "on": am.on, "on_text": tanggal(am.on) if am.on else DOTS,
-                    "reference": cited},
-        "subject": subject,
-        "numbers": {"first": am.number or DOTS * 2, "second": am.number_second or DOTS * 2},
-        "signed": am.on is not None,
-        "signed_on_text": tanggal(am.on) if am.on else DOTS,
-        "opening": kalimat_pembuka(am.on, a.place),
-        "recitals": enumerate_items(recitals, last_and=False),
-        # Whole sentences (one quotes the new text): numbered, not re-punctuated.
-        "changes": [{"label": f"{i}.", "text": text} for i, text in enumerate(items, 1)],
-        "term": term_phrase(after, doc_name),
-        "ends_on_text": tanggal(after.end_date) if after.end_date else DOTS,
-    })
+    context.update(
+        {
+            "adendum": {
+                "name": name,
+                "ordinal": ordinal(index + 1),
+                "index": index + 1,
+                "title": am.title,
+                "on": am.on,
+                "on_text": tanggal(am.on) if am.on else DOTS,
+                "reference": cited,
+            },
+            "subject": subject,
+            "numbers": {"first": am.number or DOTS * 2, "second": am.number_second or DOTS * 2},
+            "signed": am.on is not None,
+            "signed_on_text": tanggal(am.on) if am.on else DOTS,
+            "opening": kalimat_pembuka(am.on, a.place),
+            "recitals": enumerate_items(recitals, last_and=False),
+            # Whole sentences (one quotes the new text): numbered, not re-punctuated.
+            "changes": [{"label": f"{i}.", "text": text} for i, text in enumerate(items, 1)],
+            "term": term_phrase(after, doc_name),
+            "ends_on_text": tanggal(after.end_date) if after.end_date else DOTS,
+        }
+    )
     return context

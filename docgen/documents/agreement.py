@@ -43,8 +43,11 @@ def office_context(config: Config) -> dict[str, Any]:
     data = office.model_dump()
     data["letterhead"] = office.letterhead_lines
     data["kop_address"] = " ".join(x for x in (office.address or "", office.postcode) if x)
-    data["kop_contact"] = "; ".join(f"{label} {value}" for label, value in (
-        ("Telepon", office.phone), ("Laman", office.website), ("Surel", office.email)) if value)
+    data["kop_contact"] = "; ".join(
+        f"{label} {value}"
+        for label, value in (("Telepon", office.phone), ("Laman", office.website), ("Surel", office.email))
+        if value
+    )
     return {
         "office": data,
         "letters": config.letters.model_dump(),
@@ -62,8 +65,9 @@ def letter_label(index: int) -> str:
     return label
 
 
-def enumerate_items(texts: list[str], *, lettered: bool = True, last_and: bool = True
-                    ) -> list[dict[str, str]]:
+def enumerate_items(
+    texts: list[str], *, lettered: bool = True, last_and: bool = True
+) -> list[dict[str, str]]:
     """Items of a legal list: "a." labels, each ending with ";", "; dan" before the last, "."."""
     items = []
     for i, text in enumerate(texts):
@@ -91,26 +95,26 @@ def split_title(a: Agreement) -> tuple[str, str]:
     title = " ".join(a.title.split())
     folded = title.casefold()
     at = folded.find(" tentang ")
-    if at > 0 and title[at + len(" tentang "):].strip():
-        head, subject = title[:at].strip(), title[at + len(" tentang "):].strip()
+    if at > 0 and title[at + len(" tentang ") :].strip():
+        head, subject = title[:at].strip(), title[at + len(" tentang ") :].strip()
     elif folded.startswith(default.casefold() + " "):
-        head, subject = default, title[len(default):].strip()
+        head, subject = default, title[len(default) :].strip()
     else:
         head, subject = default, title
     while subject.casefold().startswith("tentang "):
-        subject = subject[len("tentang "):].strip()
+        subject = subject[len("tentang ") :].strip()
     if head.casefold() == default.casefold():
         head = default
     return head, subject or title
 
 
 def numbers_phrase(a: Agreement) -> str:
-    """"Nomor X dan Nomor Y": each party's number, a dotted blank where it is unknown."""
+    """ "Nomor X dan Nomor Y": each party's number, a dotted blank where it is unknown."""
     return " dan ".join(f"Nomor {n or DOTS}" for n in (a.numbers.first, a.numbers.second))
 
 
 def parties_phrase(a: Agreement) -> str:
-    """"Ombudsman Republik Indonesia dan Pemerintah Provinsi ...": the legal parties."""
+    """ "Ombudsman Republik Indonesia dan Pemerintah Provinsi ...": the legal parties."""
     return f"{a.first.org} dan {a.second.org}"
 
 
@@ -129,14 +133,15 @@ def term_phrase(a: Agreement, doc_name: str) -> str:
     since = f"{doc_name} ini berlaku"
     if a.duration_months:
         n = a.duration_months
-        span = (f"{n // 12} ({terbilang(n // 12)}) tahun" if n % 12 == 0
-                else f"{n} ({terbilang(n)}) bulan")
+        span = f"{n // 12} ({terbilang(n // 12)}) tahun" if n % 12 == 0 else f"{n} ({terbilang(n)}) bulan"
         text = f"{since} untuk jangka waktu {span} terhitung sejak tanggal ditandatangani oleh PARA PIHAK"
         return text + (f" sampai dengan tanggal {tanggal(end)}." if end else ".")
     if end:
         return f"{since} sejak tanggal ditandatangani oleh PARA PIHAK sampai dengan tanggal {tanggal(end)}."
-    return (f"{since} sejak tanggal ditandatangani oleh PARA PIHAK sampai dengan diakhiri "
-            "berdasarkan kesepakatan PARA PIHAK.")
+    return (
+        f"{since} sejak tanggal ditandatangani oleh PARA PIHAK sampai dengan diakhiri "
+        "berdasarkan kesepakatan PARA PIHAK."
+    )
 
 
 def _party(p: Party, config: Config | None) -> dict[str, Any]:
@@ -162,9 +167,15 @@ def _work_items(a: Agreement) -> list[dict[str, Any]]:
             deliverables.append(data)
         # A work item without deliverables still gets its row in the table.
         rows = deliverables or [{"id": "", "title": "-", "due": None, "due_text": "-", "evidence": None}]
-        items.append({**wi.model_dump(exclude={"deliverables"}), "no": number,
-                      "responsible_label": RESPONSIBLE[wi.responsible],
-                      "deliverables": deliverables, "rows": rows})
+        items.append(
+            {
+                **wi.model_dump(exclude={"deliverables"}),
+                "no": number,
+                "responsible_label": RESPONSIBLE[wi.responsible],
+                "deliverables": deliverables,
+                "rows": rows,
+            }
+        )
     return items
 
 
@@ -176,16 +187,22 @@ def build_context(a: Agreement, parent: Agreement | None, config: Config | None)
     if parent is not None:
         # Cited by its own parties: the MoU was signed by the Ketua and the Gubernur, not
         # by the Kepala Perwakilan and the Kepala Biro who sign this agreement.
-        recitals.append(f"bahwa {parties_phrase(parent)} telah menandatangani "
-                        f"{reference(parent)}, yang perlu ditindaklanjuti dengan {doc_name} "
-                        "yang memuat kegiatan, keluaran, batas waktu, dan penanggung jawab "
-                        "pelaksanaannya")
-    recitals.append("bahwa untuk mewujudkan penyelenggaraan pelayanan publik yang berkualitas dan "
-                    "mencegah maladministrasi diperlukan kerja sama dan sinergi antara PARA PIHAK")
+        recitals.append(
+            f"bahwa {parties_phrase(parent)} telah menandatangani "
+            f"{reference(parent)}, yang perlu ditindaklanjuti dengan {doc_name} "
+            "yang memuat kegiatan, keluaran, batas waktu, dan penanggung jawab "
+            "pelaksanaannya"
+        )
+    recitals.append(
+        "bahwa untuk mewujudkan penyelenggaraan pelayanan publik yang berkualitas dan "
+        "mencegah maladministrasi diperlukan kerja sama dan sinergi antara PARA PIHAK"
+    )
     work_items = _work_items(a)
     scope = list(a.scope) or [wi["title"] for wi in work_items]
-    purpose = a.purpose or (f"{doc_name} ini dimaksudkan sebagai pedoman bagi PARA PIHAK dalam "
-                            f"pelaksanaan kerja sama tentang {subject}.")
+    purpose = a.purpose or (
+        f"{doc_name} ini dimaksudkan sebagai pedoman bagi PARA PIHAK dalam "
+        f"pelaksanaan kerja sama tentang {subject}."
+    )
     agreement = a.model_dump()
     agreement.update(end_date=a.end_date, template_name=a.template_name)
     context: dict[str, Any] = {
@@ -214,7 +231,12 @@ def build_context(a: Agreement, parent: Agreement | None, config: Config | None)
     }
     if parent is not None:
         p_name, p_subject = split_title(parent)
-        context["parent"] = {**parent.model_dump(), "doc_name": p_name, "subject": p_subject,
-                             "reference": reference(parent), "parties_text": parties_phrase(parent),
-                             "end_date": parent.end_date}
+        context["parent"] = {
+            **parent.model_dump(),
+            "doc_name": p_name,
+            "subject": p_subject,
+            "reference": reference(parent),
+            "parties_text": parties_phrase(parent),
+            "end_date": parent.end_date,
+        }
     return context

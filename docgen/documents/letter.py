@@ -51,17 +51,18 @@ def address_lines(address: str | None) -> list[str]:
 
 
 def earlier_letters(earlier: Sequence[Mapping[str, Any]], hal_of: Mapping[str, str]) -> str:
-    """"surat kami Nomor A tanggal 15 April 2022 hal ... dan Nomor B tanggal ... hal ...":
+    """ "surat kami Nomor A tanggal 15 April 2022 hal ... dan Nomor B tanggal ... hal ...":
     every earlier letter, in order."""
-    parts = [f"Nomor {r['number']} tanggal {tanggal(r['on'])} hal {hal_of[r['number']]}"
-             for r in earlier]
+    parts = [f"Nomor {r['number']} tanggal {tanggal(r['on'])} hal {hal_of[r['number']]}" for r in earlier]
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " dan " + parts[-1]
     return f"surat kami {joined}"
 
 
 def _breakdown(own: int, joint: int, unit: str) -> str:
-    return (f"yaitu {bilangan(own)} keluaran yang menjadi tanggung jawab {unit} dan "
-            f"{bilangan(joint)} keluaran yang menjadi {JOINT}")
+    return (
+        f"yaitu {bilangan(own)} keluaran yang menjadi tanggung jawab {unit} dan "
+        f"{bilangan(joint)} keluaran yang menjadi {JOINT}"
+    )
 
 
 def _items_phrase(own: int, joint: int, unit: str) -> str:
@@ -85,9 +86,14 @@ def counted(own: int, joint: int, unit: str, predicate: str) -> str:
     return f"{_items_phrase(own, joint, unit)} {predicate}"
 
 
-def letter_context(config: Config, p: Planned, number: str, as_of: date,
-                   signatory: Signatory | None = None,
-                   earlier_hal: Mapping[str, str] | None = None) -> dict[str, Any]:
+def letter_context(
+    config: Config,
+    p: Planned,
+    number: str,
+    as_of: date,
+    signatory: Signatory | None = None,
+    earlier_hal: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """The context of one follow-up letter; `signatory` signs it (default: the office
     head); `earlier_hal` gives the Hal of each earlier letter by number."""
     a, party = p.agreement, p.party
@@ -99,34 +105,53 @@ def letter_context(config: Config, p: Planned, number: str, as_of: date,
     own = len(p.items) - joint
     cited = reference(a)
     if not p.earlier:
-        items = counted(own, joint, unit, "yang telah melewati batas waktunya dan belum kami "
-                        "terima bukti pelaksanaannya")
-        opening = (f"Sehubungan dengan pelaksanaan {cited}, bersama ini kami sampaikan bahwa "
-                   f"berdasarkan hasil pemantauan kami sampai dengan tanggal {tanggal(as_of)} "
-                   f"terdapat {items}, sebagai berikut:")
+        items = counted(
+            own, joint, unit, "yang telah melewati batas waktunya dan belum kami terima bukti pelaksanaannya"
+        )
+        opening = (
+            f"Sehubungan dengan pelaksanaan {cited}, bersama ini kami sampaikan bahwa "
+            f"berdasarkan hasil pemantauan kami sampai dengan tanggal {tanggal(as_of)} "
+            f"terdapat {items}, sebagai berikut:"
+        )
     else:
         known = dict(earlier_hal or {})
-        hal_of = {r["number"]: known.get(r["number"]) or hal(p, date.fromisoformat(r["on"]),
-                                                             r.get("ordinal", 1))
-                  for r in p.earlier}
+        hal_of = {
+            r["number"]: known.get(r["number"]) or hal(p, date.fromisoformat(r["on"]), r.get("ordinal", 1))
+            for r in p.earlier
+        }
         items = counted(own, joint, unit, f"dalam {cited} belum kami terima")
-        opening = (f"Menindaklanjuti {earlier_letters(p.earlier, hal_of)}, dengan ini kami "
-                   f"sampaikan bahwa sampai dengan tanggal {tanggal(as_of)} bukti pelaksanaan "
-                   f"{items}, sebagai berikut:")
-    second = (f"Mengingat surat ini merupakan surat {ordinal_word(ordinal)} kami, "
-              if ordinal > 1 else "Sehubungan dengan hal tersebut, ")
-    request = (f"{second}kami mohon Saudara berkenan menindaklanjuti pelaksanaan keluaran "
-               "tersebut dan menyampaikan bukti pelaksanaannya kepada kami paling lambat "
-               f"tanggal {tanggal(reply_by)}.")
+        opening = (
+            f"Menindaklanjuti {earlier_letters(p.earlier, hal_of)}, dengan ini kami "
+            f"sampaikan bahwa sampai dengan tanggal {tanggal(as_of)} bukti pelaksanaan "
+            f"{items}, sebagai berikut:"
+        )
+    second = (
+        f"Mengingat surat ini merupakan surat {ordinal_word(ordinal)} kami, "
+        if ordinal > 1
+        else "Sehubungan dengan hal tersebut, "
+    )
+    request = (
+        f"{second}kami mohon Saudara berkenan menindaklanjuti pelaksanaan keluaran "
+        "tersebut dan menyampaikan bukti pelaksanaannya kepada kami paling lambat "
+        f"tanggal {tanggal(reply_by)}."
+    )
     contact = config.letters.contact
     contact_sentence = ""
     if contact.name:
-        how = ", ".join(x for x in (f"telepon {contact.phone}" if contact.phone else "",
-                                    f"surel {contact.email}" if contact.email else "") if x)
-        contact_sentence = ("Untuk koordinasi lebih lanjut, Saudara dapat menghubungi "
-                            f"{contact.name}" + (f" ({how})" if how else "") + ".")
+        how = ", ".join(
+            x
+            for x in (
+                f"telepon {contact.phone}" if contact.phone else "",
+                f"surel {contact.email}" if contact.email else "",
+            )
+            if x
+        )
+        contact_sentence = (
+            "Untuk koordinasi lebih lanjut, Saudara dapat menghubungi "
+            f"{contact.name}" + (f" ({how})" if how else "") + "."
+        )
     copies = [party.superior] if ordinal > 1 and party.superior else []
-    tembusan = ([f"{i}. {c}" for i, c in enumerate(copies, 1)] if len(copies) > 1 else copies)
+    tembusan = [f"{i}. {c}" for i, c in enumerate(copies, 1)] if len(copies) > 1 else copies
     # A later letter may list items that fell due after the earlier ones: it does not
     # claim to follow them up (nor to escalate them); their note says they are new.
     named = {item for r in p.earlier for item in r.get("items", ())}
@@ -134,28 +159,52 @@ def letter_context(config: Config, p: Planned, number: str, as_of: date,
     for i, s in enumerate(p.items, 1):
         days = s.days_overdue(as_of)
         new = bool(p.earlier) and s.deliverable.id not in named
-        rows.append({
-            "no": i, "id": s.deliverable.id, "work_item": s.work_item.title,
-            "deliverable": s.deliverable.title, "due_text": tanggal(s.deliverable.due),
-            "days_late": days, "joint": s.work_item.responsible == "both", "new": new,
-            "note": f"belum ada bukti pelaksanaan (lewat {days} hari)"
-            + (f"; {NEW_ITEM}" if new else ""),
-        })
+        rows.append(
+            {
+                "no": i,
+                "id": s.deliverable.id,
+                "work_item": s.work_item.title,
+                "deliverable": s.deliverable.title,
+                "due_text": tanggal(s.deliverable.due),
+                "days_late": days,
+                "joint": s.work_item.responsible == "both",
+                "new": new,
+                "note": f"belum ada bukti pelaksanaan (lewat {days} hari)" + (f"; {NEW_ITEM}" if new else ""),
+            }
+        )
     return {
         **office_context(config),
         "signatory": signatory.model_dump(),
-        "agreement": {"id": a.id, "title": a.title, "kind": a.kind, "reference": cited,
-                      "signed_on_text": tanggal(a.signed_on) if a.signed_on else DOTS},
-        "addressee": {"title": party.signatory.title, "org": party.org, "unit": unit,
-                      "address": party.address or "", "address_lines": address_lines(party.address),
-                      "role": party.role},
+        "agreement": {
+            "id": a.id,
+            "title": a.title,
+            "kind": a.kind,
+            "reference": cited,
+            "signed_on_text": tanggal(a.signed_on) if a.signed_on else DOTS,
+        },
+        "addressee": {
+            "title": party.signatory.title,
+            "org": party.org,
+            "unit": unit,
+            "address": party.address or "",
+            "address_lines": address_lines(party.address),
+            "role": party.role,
+        },
         "letter": {
-            "number": number, "date_text": tanggal(as_of), "sifat": config.letters.sifat,
-            "lampiran": "-", "hal": hal(p, as_of), "opening": opening, "request": request,
-            "contact_sentence": contact_sentence, "closing": config.letters.closing,
-            "reply_by_text": tanggal(reply_by), "ordinal": ordinal,
+            "number": number,
+            "date_text": tanggal(as_of),
+            "sifat": config.letters.sifat,
+            "lampiran": "-",
+            "hal": hal(p, as_of),
+            "opening": opening,
+            "request": request,
+            "contact_sentence": contact_sentence,
+            "closing": config.letters.closing,
+            "reply_by_text": tanggal(reply_by),
+            "ordinal": ordinal,
             "first_number": p.earlier[0]["number"] if p.earlier else "",
-            "own_count": own, "joint_count": joint,
+            "own_count": own,
+            "joint_count": joint,
         },
         "items": rows,
         "groups": grouped(rows),
@@ -171,6 +220,7 @@ def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if groups and groups[-1]["work_item"] == row["work_item"]:
             groups[-1]["rows"].append(row)
         else:
-            groups.append({"no": len(groups) + 1, "work_item": row["work_item"],
-                           "joint": row["joint"], "rows": [row]})
+            groups.append(
+                {"no": len(groups) + 1, "work_item": row["work_item"], "joint": row["joint"], "rows": [row]}
+            )
     return groups

@@ -19,43 +19,65 @@ from docgen.indonesian import tanggal, terbilang
 
 
 def _note(days_left: int) -> str:
-    return "batas waktu hari ini" if days_left == 0 else \
-        f"batas waktu {days_left} ({terbilang(days_left)}) hari lagi"
+    return (
+        "batas waktu hari ini"
+        if days_left == 0
+        else f"batas waktu {days_left} ({terbilang(days_left)}) hari lagi"
+    )
 
 
 def reminder_hal(p: Planned, as_of: date) -> str:
-    """"Pemberitahuan Batas Waktu Pelaksanaan Rencana Kerja Tahun 2022"."""
+    """ "Pemberitahuan Batas Waktu Pelaksanaan Rencana Kerja Tahun 2022"."""
     a = p.agreement
     name, _ = split_title(a)
     text = f"Pemberitahuan Batas Waktu Pelaksanaan {name}"
     return text + (f" Tahun {(a.signed_on or as_of).year}" if a.kind != "mou" else "")
 
 
-def reminder_context(config: Config, p: Planned, number: str, as_of: date,
-                     signatory: Signatory | None = None,
-                     earlier_hal: Mapping[str, str] | None = None) -> dict[str, Any]:
+def reminder_context(
+    config: Config,
+    p: Planned,
+    number: str,
+    as_of: date,
+    signatory: Signatory | None = None,
+    earlier_hal: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     context = letter_context(config, p, number, as_of, signatory, earlier_hal)
     unit = p.party.addressee_org
     joint = sum(1 for s in p.items if s.work_item.responsible == "both")
     last_due = max(s.deliverable.due for s in p.items)
-    context["letter"].update({
-        "hal": reminder_hal(p, as_of),
-        "opening": (f"Sehubungan dengan pelaksanaan {context['agreement']['reference']}, bersama "
-                    f"ini kami sampaikan bahwa sampai dengan tanggal {tanggal(last_due)} terdapat "
-                    f"{counted(len(p.items) - joint, joint, unit, 'yang akan mencapai batas waktunya')}"
-                    ", sebagai berikut:"),
-        "request": ("Sehubungan dengan hal tersebut, kami mohon Saudara berkenan memastikan "
-                    "pelaksanaan keluaran tersebut dan menyampaikan bukti pelaksanaannya kepada "
-                    "kami paling lambat pada batas waktu masing-masing."),
-        "reply_by_text": tanggal(last_due),
-        "ordinal": 1, "first_number": "",
-    })
-    rows = [{
-        "no": i, "id": s.deliverable.id, "work_item": s.work_item.title,
-        "deliverable": s.deliverable.title, "due_text": tanggal(s.deliverable.due),
-        "days_late": 0, "days_left": (s.deliverable.due - as_of).days,
-        "joint": s.work_item.responsible == "both",
-        "note": _note((s.deliverable.due - as_of).days),
-    } for i, s in enumerate(p.items, 1)]
+    context["letter"].update(
+        {
+            "hal": reminder_hal(p, as_of),
+            "opening": (
+                f"Sehubungan dengan pelaksanaan {context['agreement']['reference']}, bersama "
+                f"ini kami sampaikan bahwa sampai dengan tanggal {tanggal(last_due)} terdapat "
+                f"{counted(len(p.items) - joint, joint, unit, 'yang akan mencapai batas waktunya')}"
+                ", sebagai berikut:"
+            ),
+            "request": (
+                "Sehubungan dengan hal tersebut, kami mohon Saudara berkenan memastikan "
+                "pelaksanaan keluaran tersebut dan menyampaikan bukti pelaksanaannya kepada "
+                "kami paling lambat pada batas waktu masing-masing."
+            ),
+            "reply_by_text": tanggal(last_due),
+            "ordinal": 1,
+            "first_number": "",
+        }
+    )
+    rows = [
+        {
+            "no": i,
+            "id": s.deliverable.id,
+            "work_item": s.work_item.title,
+            "deliverable": s.deliverable.title,
+            "due_text": tanggal(s.deliverable.due),
+            "days_late": 0,
+            "days_left": (s.deliverable.due - as_of).days,
+            "joint": s.work_item.responsible == "both",
+            "note": _note((s.deliverable.due - as_of).days),
+        }
+        for i, s in enumerate(p.items, 1)
+    ]
     context.update(items=rows, groups=grouped(rows), tembusan=[])
     return context

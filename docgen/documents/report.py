@@ -22,8 +22,10 @@ from docgen.indonesian import DOTS, angka, bilangan, tanggal
 from docgen.models import Agreement
 
 _STATUS_PHRASES = (  # (statuses, how a sentence says them), in the order sentences list them
-    (("active", "expiring"), "masih berlaku"), (("pending",), "belum berlaku"),
-    (("draft",), "masih berupa draf"), (("expired",), "telah berakhir"),
+    (("active", "expiring"), "masih berlaku"),
+    (("pending",), "belum berlaku"),
+    (("draft",), "masih berupa draf"),
+    (("expired",), "telah berakhir"),
     (("terminated",), "telah diakhiri"),
 )
 
@@ -33,7 +35,7 @@ def percent_text(value: float | None) -> str:
 
 
 def _series(parts: list[str]) -> str:
-    """"a", "a dan b", "a, b, dan c" (the serial comma of EYD V)."""
+    """ "a", "a dan b", "a, b, dan c" (the serial comma of EYD V)."""
     if len(parts) < 3:
         return " dan ".join(parts)
     return ", ".join(parts[:-1]) + ", dan " + parts[-1]
@@ -42,15 +44,16 @@ def _series(parts: list[str]) -> str:
 def agreements_sentence(by_status: Mapping[str, int], count: int) -> str:
     if count == 0:
         return "Belum ada kerja sama yang dipantau."
-    groups = [(sum(by_status.get(s, 0) for s in statuses), phrase)
-              for statuses, phrase in _STATUS_PHRASES]
+    groups = [(sum(by_status.get(s, 0) for s in statuses), phrase) for statuses, phrase in _STATUS_PHRASES]
     groups = [(n, phrase) for n, phrase in groups if n]
     if len(groups) == 1:
         n, phrase = groups[0]
         whole = "seluruhnya " if count > 1 else ""
         return f"Kerja sama yang dipantau sebanyak {bilangan(count)} dan {whole}{phrase}."
-    return (f"Kerja sama yang dipantau sebanyak {bilangan(count)}, yaitu "
-            f"{_series([f'{bilangan(n)} {phrase}' for n, phrase in groups])}.")
+    return (
+        f"Kerja sama yang dipantau sebanyak {bilangan(count)}, yaitu "
+        f"{_series([f'{bilangan(n)} {phrase}' for n, phrase in groups])}."
+    )
 
 
 def deliverables_sentence(s: Mapping[str, Any]) -> str:
@@ -62,24 +65,34 @@ def deliverables_sentence(s: Mapping[str, Any]) -> str:
     elif done == total:
         head = f"Dari {bilangan(total)} keluaran seluruhnya telah selesai ({percent_text(100.0)})"
     else:
-        head = (f"Dari {bilangan(total)} keluaran, {bilangan(done)} telah selesai "
-                f"({percent_text(s['percent'])})")
-    late = (f"{bilangan(s['overdue'])} keluaran telah melewati batas waktu" if s["overdue"]
-            else "tidak ada keluaran yang melewati batas waktu")
-    soon = (f" dan {bilangan(s['due_soon'])} keluaran mencapai batas waktunya dalam "
-            f"{bilangan(30)} hari ke depan" if s["due_soon"] else "")
+        head = (
+            f"Dari {bilangan(total)} keluaran, {bilangan(done)} telah selesai ({percent_text(s['percent'])})"
+        )
+    late = (
+        f"{bilangan(s['overdue'])} keluaran telah melewati batas waktu"
+        if s["overdue"]
+        else "tidak ada keluaran yang melewati batas waktu"
+    )
+    soon = (
+        f" dan {bilangan(s['due_soon'])} keluaran mencapai batas waktunya dalam {bilangan(30)} hari ke depan"
+        if s["due_soon"]
+        else ""
+    )
     return f"{head}; {late}{soon}."
 
 
 def expiring_sentence(expiring: list[dict[str, Any]]) -> str:
     if not expiring:
         return f"Tidak ada kerja sama yang berakhir dalam {bilangan(90)} hari ke depan."
-    return (f"Sebanyak {bilangan(len(expiring))} kerja sama berakhir dalam {bilangan(90)} hari "
-            "ke depan sehingga perlu diputuskan perpanjangan atau pengakhirannya.")
+    return (
+        f"Sebanyak {bilangan(len(expiring))} kerja sama berakhir dalam {bilangan(90)} hari "
+        "ke depan sehingga perlu diputuskan perpanjangan atau pengakhirannya."
+    )
 
 
-def overdue_advice(overdue: list[Mapping[str, Any]], agreements: Mapping[str, Agreement],
-                   office_name: str) -> str:
+def overdue_advice(
+    overdue: list[Mapping[str, Any]], agreements: Mapping[str, Agreement], office_name: str
+) -> str:
     """What the overdue items call for, by who owes them: the evidence of the partner's
     own items is asked for; the joint ones (the office owes them too) are coordinated;
     the office's own are carried out. Asking "the party responsible" for all of them
@@ -98,14 +111,20 @@ def overdue_advice(overdue: list[Mapping[str, Any]], agreements: Mapping[str, Ag
         return head + "bukti pelaksanaannya perlu diminta dari pihak penanggung jawab."
     parts = []
     if counts["partner"]:
-        parts.append(f"bukti pelaksanaan {bilangan(counts['partner'])} keluaran yang menjadi "
-                     "tanggung jawab mitra kerja sama perlu diminta")
+        parts.append(
+            f"bukti pelaksanaan {bilangan(counts['partner'])} keluaran yang menjadi "
+            "tanggung jawab mitra kerja sama perlu diminta"
+        )
     if counts["joint"]:
-        parts.append(f"{bilangan(counts['joint'])} keluaran yang menjadi tanggung jawab bersama "
-                     "perlu dikoordinasikan pelaksanaannya dengan mitra kerja sama")
+        parts.append(
+            f"{bilangan(counts['joint'])} keluaran yang menjadi tanggung jawab bersama "
+            "perlu dikoordinasikan pelaksanaannya dengan mitra kerja sama"
+        )
     if counts["own"]:
-        parts.append(f"{bilangan(counts['own'])} keluaran yang menjadi tanggung jawab "
-                     f"{office_name} perlu segera diselesaikan")
+        parts.append(
+            f"{bilangan(counts['own'])} keluaran yang menjadi tanggung jawab "
+            f"{office_name} perlu segera diselesaikan"
+        )
     return head + _series(parts) + "."
 
 
@@ -119,8 +138,11 @@ def _agreement_name(a: Agreement | None, row: Mapping[str, Any]) -> dict[str, st
     return {"title": a.title, "numbers": numbers, "label": name}
 
 
-def report_context(report: Mapping[str, Any], agreements: Mapping[str, Agreement], config: Config,
-                   ) -> dict[str, Any]:
+def report_context(
+    report: Mapping[str, Any],
+    agreements: Mapping[str, Agreement],
+    config: Config,
+) -> dict[str, Any]:
     """Everything the laporan prints, as plain data (`report` is domain.monitor's)."""
     as_of = date.fromisoformat(report["as_of"])
     office = config.office
@@ -131,20 +153,37 @@ def report_context(report: Mapping[str, Any], agreements: Mapping[str, Agreement
     rows = []
     for no, r in enumerate(report["agreements"], 1):
         names = _agreement_name(agreements.get(r["id"]), r)
-        rows.append({
-            "no": no, **names, "status": STATUS_LABELS.get(r["status"], r["status"]),
-            "done": r["done"], "total": r["total"], "percent": percent_text(r["percent"]),
-            "done_text": (f"{r['done']} dari {r['total']} ({percent_text(r['percent'])})"
-                          if r["total"] else "tanpa keluaran"),
-            "overdue": r["overdue"], "due_soon": r["due_soon"],
-            "next_due": tanggal(r["next_due"]) if r["next_due"] else "-",
-            "ends_on": tanggal(r["ends_on"]) if r["ends_on"] else "-",
-            "percent_value": r["percent"], "chart_label": f"{no}. {_short(names['title'])}",
-        })
+        rows.append(
+            {
+                "no": no,
+                **names,
+                "status": STATUS_LABELS.get(r["status"], r["status"]),
+                "done": r["done"],
+                "total": r["total"],
+                "percent": percent_text(r["percent"]),
+                "done_text": (
+                    f"{r['done']} dari {r['total']} ({percent_text(r['percent'])})"
+                    if r["total"]
+                    else "tanpa keluaran"
+                ),
+                "overdue": r["overdue"],
+                "due_soon": r["due_soon"],
+                "next_due": tanggal(r["next_due"]) if r["next_due"] else "-",
+                "ends_on": tanggal(r["ends_on"]) if r["ends_on"] else "-",
+                "percent_value": r["percent"],
+                "chart_label": f"{no}. {_short(names['title'])}",
+            }
+        )
     number_of = {r["id"]: row["no"] for r, row in zip(report["agreements"], rows, strict=True)}
-    expiring = [{"no": i, **_agreement_name(agreements.get(e["id"]), e),
-                 "ends_on": tanggal(e["ends_on"]), "days_left": e["days_left"]}
-                for i, e in enumerate(report["expiring"], 1)]
+    expiring = [
+        {
+            "no": i,
+            **_agreement_name(agreements.get(e["id"]), e),
+            "ends_on": tanggal(e["ends_on"]),
+            "days_left": e["days_left"],
+        }
+        for i, e in enumerate(report["expiring"], 1)
+    ]
     groups = []
     for org, items in overdue_by_party(report):
         by_agreement: dict[str, list[dict[str, Any]]] = {}
@@ -152,43 +191,65 @@ def report_context(report: Mapping[str, Any], agreements: Mapping[str, Agreement
             by_agreement.setdefault(r["agreement"], []).append(r)
         for agreement_id, its in by_agreement.items():
             names = _agreement_name(agreements.get(agreement_id), {"title": its[0]["agreement_title"]})
-            groups.append({
-                "party": org, "agreement": names["title"], "agreement_no": number_of.get(agreement_id),
-                "count": bilangan(len(its)),
-                "items": [{
-                    "no": i, "work_item": r["work_item_title"], "deliverable": r["title"],
-                    "due": tanggal(r["due"]), "days": r["days_overdue"],
-                    "note": DELIVERABLE_LABELS.get(r["status"], r["status"])
-                    + ("; tanggung jawab bersama" if r["responsible"] == "both" else ""),
-                } for i, r in enumerate(its, 1)],
-            })
+            groups.append(
+                {
+                    "party": org,
+                    "agreement": names["title"],
+                    "agreement_no": number_of.get(agreement_id),
+                    "count": bilangan(len(its)),
+                    "items": [
+                        {
+                            "no": i,
+                            "work_item": r["work_item_title"],
+                            "deliverable": r["title"],
+                            "due": tanggal(r["due"]),
+                            "days": r["days_overdue"],
+                            "note": DELIVERABLE_LABELS.get(r["status"], r["status"])
+                            + ("; tanggung jawab bersama" if r["responsible"] == "both" else ""),
+                        }
+                        for i, r in enumerate(its, 1)
+                    ],
+                }
+            )
     office_name = office.name
     # Addressed to the head only when someone else signs it: the head does not report to
     # himself.
     to_head = f" kepada {head.title}" if by_preparer else ""
-    purpose = (f"Laporan ini disusun untuk menyampaikan{to_head} keadaan pelaksanaan kerja sama "
-               f"{office_name} sampai dengan tanggal {tanggal(as_of)}, yang meliputi capaian "
-               "keluaran setiap kerja sama, keluaran yang telah melewati batas waktu, dan kerja "
-               "sama yang segera berakhir, sebagai bahan tindak lanjut.")
+    purpose = (
+        f"Laporan ini disusun untuk menyampaikan{to_head} keadaan pelaksanaan kerja sama "
+        f"{office_name} sampai dengan tanggal {tanggal(as_of)}, yang meliputi capaian "
+        "keluaran setiap kerja sama, keluaran yang telah melewati batas waktu, dan kerja "
+        "sama yang segera berakhir, sebagai bahan tindak lanjut."
+    )
     if by_preparer:
-        closing = (f"Demikian laporan ini kami sampaikan kepada {head.title} sebagai bahan "
-                   "pertimbangan tindak lanjut pelaksanaan kerja sama.")
+        closing = (
+            f"Demikian laporan ini kami sampaikan kepada {head.title} sebagai bahan "
+            "pertimbangan tindak lanjut pelaksanaan kerja sama."
+        )
     else:
-        closing = ("Demikian laporan ini disusun sebagai bahan tindak lanjut pelaksanaan kerja "
-                   "sama.")
+        closing = "Demikian laporan ini disusun sebagai bahan tindak lanjut pelaksanaan kerja sama."
     if s["overdue"]:
         closing = f"{overdue_advice(report['overdue'], agreements, office_name)} {closing}"
     return {
         **office_context(config),
-        "as_of": as_of.isoformat(), "as_of_text": tanggal(as_of),
-        "title": "LAPORAN", "subject": "PEMANTAUAN PELAKSANAAN KERJA SAMA",
+        "as_of": as_of.isoformat(),
+        "as_of_text": tanggal(as_of),
+        "title": "LAPORAN",
+        "subject": "PEMANTAUAN PELAKSANAAN KERJA SAMA",
         "period": f"KEADAAN PER {tanggal(as_of).upper()}",
-        "basis": [reference(a) if (a := agreements.get(r["id"])) is not None else r["title"]
-                  for r in report["agreements"]],
+        "basis": [
+            reference(a) if (a := agreements.get(r["id"])) is not None else r["title"]
+            for r in report["agreements"]
+        ],
         "purpose": purpose,
-        "summary": [agreements_sentence(s["by_status"], s["agreements"]),
-                    deliverables_sentence(s), expiring_sentence(report["expiring"])],
-        "agreements": rows, "expiring": expiring, "overdue_groups": groups,
+        "summary": [
+            agreements_sentence(s["by_status"], s["agreements"]),
+            deliverables_sentence(s),
+            expiring_sentence(report["expiring"]),
+        ],
+        "agreements": rows,
+        "expiring": expiring,
+        "overdue_groups": groups,
         "closing": closing,
         "place_date": f"{office.city}, {tanggal(as_of)}",
         "signatory": {"title": preparer.title, "name": preparer.name, "nip": preparer.nip or ""},
@@ -199,4 +260,4 @@ def report_context(report: Mapping[str, Any], agreements: Mapping[str, Agreement
 
 def _short(title: str, limit: int = 60) -> str:
     title = " ".join(title.split())
-    return title if len(title) <= limit else title[:limit - 1].rsplit(" ", 1)[0] + " …"
+    return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + " …"

@@ -42,25 +42,36 @@ def _apply(work_items: list[WorkItem], change: WorkItemChange) -> list[WorkItem]
     index = next((i for i, wi in enumerate(work_items) if wi.id == change.id), None)
     if index is None:
         # A new work item; the validator made sure it has a title and a responsible party.
-        deliverables = [Deliverable(id=d.id, title=d.title or "", due=d.due, evidence=d.evidence)
-                        for d in change.deliverables if d.due is not None]
-        return [*work_items, WorkItem(id=change.id, title=change.title or change.id,
-                                      responsible=change.responsible or "both",
-                                      deliverables=deliverables)]
+        deliverables = [
+            Deliverable(id=d.id, title=d.title or "", due=d.due, evidence=d.evidence)
+            for d in change.deliverables
+            if d.due is not None
+        ]
+        return [
+            *work_items,
+            WorkItem(
+                id=change.id,
+                title=change.title or change.id,
+                responsible=change.responsible or "both",
+                deliverables=deliverables,
+            ),
+        ]
     current = work_items[index]
     deliverables = list(current.deliverables)
     for d in change.deliverables:
         at = next((i for i, x in enumerate(deliverables) if x.id == d.id), None)
-        fields = {k: v for k, v in (("title", d.title), ("due", d.due), ("evidence", d.evidence))
-                  if v is not None}
+        fields = {
+            k: v for k, v in (("title", d.title), ("due", d.due), ("evidence", d.evidence)) if v is not None
+        }
         if at is not None:
             deliverables[at] = deliverables[at].model_copy(update=fields)
         elif d.title is not None and d.due is not None:
             deliverables.append(Deliverable(id=d.id, title=d.title, due=d.due, evidence=d.evidence))
-    fields = {k: v for k, v in (("title", change.title), ("responsible", change.responsible))
-              if v is not None}
+    fields = {
+        k: v for k, v in (("title", change.title), ("responsible", change.responsible)) if v is not None
+    }
     changed = current.model_copy(update={**fields, "deliverables": deliverables})
-    return [*work_items[:index], changed, *work_items[index + 1:]]
+    return [*work_items[:index], changed, *work_items[index + 1 :]]
 
 
 def changes(agreement: Agreement, index: int) -> dict[str, object]:

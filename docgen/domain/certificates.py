@@ -47,7 +47,8 @@ def parse_payload(text: str, verify_urls: Iterable[str] = ()) -> tuple[str, str 
     for url in dict.fromkeys(u for u in verify_urls if u):
         pattern = "".join(
             re.escape(literal) + (f"(?P<{name}>[^&#?/]+)" if name in ("number", "checksum") else "")
-            for literal, name, _, _ in _format_parts(url))
+            for literal, name, _, _ in _format_parts(url)
+        )
         match = re.fullmatch(pattern, text)
         if match:
             return unquote(match["number"]), match["checksum"].upper()

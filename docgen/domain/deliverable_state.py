@@ -80,19 +80,24 @@ def latest_events(events: Iterable[Mapping[str, Any]], as_of: date) -> dict[str,
     return latest
 
 
-def deliverable_states(agreement: Agreement, events: Iterable[Mapping[str, Any]],
-                       as_of: date) -> list[DeliverableState]:
+def deliverable_states(
+    agreement: Agreement, events: Iterable[Mapping[str, Any]], as_of: date
+) -> list[DeliverableState]:
     latest = latest_events(events, as_of)
     states = []
     for wi in agreement.work_items:
         for d in wi.deliverables:
             event = latest.get(d.id)
-            states.append(DeliverableState(
-                agreement, wi, d,
-                event["status"] if event else "not_started",
-                date.fromisoformat(event["on"]) if event else None,
-                event,
-            ))
+            states.append(
+                DeliverableState(
+                    agreement,
+                    wi,
+                    d,
+                    event["status"] if event else "not_started",
+                    date.fromisoformat(event["on"]) if event else None,
+                    event,
+                )
+            )
     return states
 
 

@@ -19,11 +19,11 @@ _PREFIXES = ("zona ", "kategori ", "predikat ", "kualifikasi ")
 
 @dataclass(frozen=True)
 class Grade:
-    grade: str          # "A", "Hijau"
-    min: Decimal        # the lowest score of the grade
-    label: str = ""     # "Kualitas Tertinggi", "Kepatuhan Tinggi"
-    zone: str = ""      # "hijau", "kuning", "merah"
-    rank: int = 0       # 0 is the best grade of its scheme
+    grade: str  # "A", "Hijau"
+    min: Decimal  # the lowest score of the grade
+    label: str = ""  # "Kualitas Tertinggi", "Kepatuhan Tinggi"
+    zone: str = ""  # "hijau", "kuning", "merah"
+    rank: int = 0  # 0 is the best grade of its scheme
 
     @property
     def is_zone(self) -> bool:
@@ -72,7 +72,7 @@ class Scheme:
         wanted = _fold(text)
         for prefix in _PREFIXES:
             if wanted.startswith(prefix):
-                wanted = wanted[len(prefix):].strip()
+                wanted = wanted[len(prefix) :].strip()
         for grade in self.grades:
             if _fold(grade.grade) == wanted:
                 return grade
@@ -100,8 +100,10 @@ class Scheme:
             zone = [g for g in self.grades if g.zone and _fold(g.zone) == wanted.strip()]
             if zone:
                 return zone[-1]
-            raise InputError(f"--min-grade: {text!r} is not a grade of the {self.year} scheme "
-                             f"(use one of {self.names}{self._zones_hint()})")
+            raise InputError(
+                f"--min-grade: {text!r} is not a grade of the {self.year} scheme "
+                f"(use one of {self.names}{self._zones_hint()})"
+            )
         return grade
 
     def default_minimum(self) -> Grade:
@@ -119,10 +121,10 @@ def _fold(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _scheme(year: int, rows: list[tuple[str, str, str, str]], source: str,
-            wording: str = "") -> Scheme:
-    grades = tuple(Grade(name, Decimal(low), label, zone, rank)
-                   for rank, (name, low, label, zone) in enumerate(rows))
+def _scheme(year: int, rows: list[tuple[str, str, str, str]], source: str, wording: str = "") -> Scheme:
+    grades = tuple(
+        Grade(name, Decimal(low), label, zone, rank) for rank, (name, low, label, zone) in enumerate(rows)
+    )
     return Scheme(year, grades, source, wording)
 
 

@@ -51,8 +51,7 @@ class Planned:
     @property
     def ordinal(self) -> int:
         """1 for a first letter, 2 for a second about the same items, ..."""
-        counts = [sum(1 for letter in self.earlier if item in letter["items"])
-                  for item in self.item_ids]
+        counts = [sum(1 for letter in self.earlier if item in letter["items"]) for item in self.item_ids]
         return 1 + max(counts, default=0)
 
 
@@ -77,8 +76,9 @@ def reply_by(record: Mapping[str, Any], reply_days: int) -> str:
     return (date.fromisoformat(record["on"]) + timedelta(days=reply_days)).isoformat()
 
 
-def plan_followups(views: Iterable[AgreementView], letters: Iterable[Mapping[str, Any]],
-                   reply_days: int = 14) -> list[Planned]:
+def plan_followups(
+    views: Iterable[AgreementView], letters: Iterable[Mapping[str, Any]], reply_days: int = 14
+) -> list[Planned]:
     """The follow-up letters due for these agreements, given the letters already issued."""
     records = sent(letters, FOLLOWUP)
     planned = []
@@ -91,15 +91,20 @@ def plan_followups(views: Iterable[AgreementView], letters: Iterable[Mapping[str
             items = v.overdue_for(party.role)
             if not items:
                 continue
-            mine = sorted((r for r in records if r["agreement"] == agreement.id
-                           and r["party"] == party.role and r["on"] <= today),
-                          key=lambda r: (r["on"], r["year"], r["seq"]))
+            mine = sorted(
+                (
+                    r
+                    for r in records
+                    if r["agreement"] == agreement.id and r["party"] == party.role and r["on"] <= today
+                ),
+                key=lambda r: (r["on"], r["year"], r["seq"]),
+            )
             ids = sorted(s.deliverable.id for s in items)
-            existing = next((r for r in reversed(mine)
-                             if r["on"] == today and sorted(r["items"]) == ids), None)
+            existing = next(
+                (r for r in reversed(mine) if r["on"] == today and sorted(r["items"]) == ids), None
+            )
             current = next((r for r in reversed(mine) if reply_by(r, reply_days) >= today), None)
-            earlier = [r for r in mine if reply_by(r, reply_days) < today
-                       and set(r["items"]) & set(ids)]
+            earlier = [r for r in mine if reply_by(r, reply_days) < today and set(r["items"]) & set(ids)]
             planned.append(Planned(agreement, party, items, earlier, existing, current))
     return planned
 
@@ -107,12 +112,18 @@ def plan_followups(views: Iterable[AgreementView], letters: Iterable[Mapping[str
 def due_within(v: AgreementView, role: str, days: int) -> list[DeliverableState]:
     """The open items the party of `role` answers for, due within `days` from the date."""
     last = v.as_of + timedelta(days=days)
-    return [s for s in v.states if owed_by(s.work_item.responsible, role)
-            and s.status not in CLOSED and v.as_of <= s.deliverable.due <= last]
+    return [
+        s
+        for s in v.states
+        if owed_by(s.work_item.responsible, role)
+        and s.status not in CLOSED
+        and v.as_of <= s.deliverable.due <= last
+    ]
 
 
-def plan_reminders(views: Iterable[AgreementView], letters: Iterable[Mapping[str, Any]],
-                   days: int) -> list[Planned]:
+def plan_reminders(
+    views: Iterable[AgreementView], letters: Iterable[Mapping[str, Any]], days: int
+) -> list[Planned]:
     """The reminders due: per agreement and counterpart, the items due within `days` that
     no earlier reminder named. A reminder already naming all of them is `existing`."""
     records = sent(letters, REMINDER)
@@ -125,15 +136,21 @@ def plan_reminders(views: Iterable[AgreementView], letters: Iterable[Mapping[str
             items = due_within(v, party.role, days)
             if not items:
                 continue
-            mine = sorted((r for r in records if r["agreement"] == v.agreement.id
-                           and r["party"] == party.role and r["on"] <= today),
-                          key=lambda r: (r["on"], r["year"], r["seq"]))
+            mine = sorted(
+                (
+                    r
+                    for r in records
+                    if r["agreement"] == v.agreement.id and r["party"] == party.role and r["on"] <= today
+                ),
+                key=lambda r: (r["on"], r["year"], r["seq"]),
+            )
             named = {i for r in mine for i in r["items"]}
             new = [s for s in items if s.deliverable.id not in named]
             ids = {s.deliverable.id for s in items}
             existing = None
             if not new:
                 existing = next(r for r in reversed(mine) if set(r["items"]) & ids)
-            planned.append(Planned(v.agreement, v.agreement.party(party.role), new or items, [],
-                                   existing, kind=REMINDER))
+            planned.append(
+                Planned(v.agreement, v.agreement.party(party.role), new or items, [], existing, kind=REMINDER)
+            )
     return planned

@@ -21,12 +21,18 @@ def _iso(value: Any) -> str | None:
 def agreement_row(v: AgreementView) -> dict[str, Any]:
     a = v.agreement
     return {
-        "id": a.id, "kind": a.kind, "title": a.title, "status": v.status,
+        "id": a.id,
+        "kind": a.kind,
+        "title": a.title,
+        "status": v.status,
         "numbers": [n for n in (a.numbers.first, a.numbers.second) if n],
         "signed_on": _iso(a.signed_on),
         "parties": [a.first.org, a.second.org],
-        "done": v.progress.done, "total": v.progress.total, "percent": v.progress.percent,
-        "overdue": len(v.overdue), "due_soon": len(v.due_soon),
+        "done": v.progress.done,
+        "total": v.progress.total,
+        "percent": v.progress.percent,
+        "overdue": len(v.overdue),
+        "due_soon": len(v.due_soon),
         "next_due": _iso(v.next_due),
         "ends_on": _iso(a.end_date),
         "terminated_on": _iso(v.terminated_on),
@@ -40,10 +46,16 @@ def lapsed_row(v: AgreementView, s: Any) -> dict[str, Any]:
     a = v.agreement
     ended = v.ended_on
     return {
-        "agreement": a.id, "agreement_title": a.title, "work_item": s.work_item.id,
-        "id": s.deliverable.id, "title": s.deliverable.title, "due": s.deliverable.due.isoformat(),
-        "responsible": s.work_item.responsible, "status": s.status,
-        "ended_on": _iso(ended), "agreement_status": v.status,
+        "agreement": a.id,
+        "agreement_title": a.title,
+        "work_item": s.work_item.id,
+        "id": s.deliverable.id,
+        "title": s.deliverable.title,
+        "due": s.deliverable.due.isoformat(),
+        "responsible": s.work_item.responsible,
+        "status": s.status,
+        "ended_on": _iso(ended),
+        "agreement_status": v.status,
         "days_since_end": (v.as_of - ended).days if ended else None,
     }
 
@@ -58,26 +70,39 @@ def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, A
     renewals: dict[str, list[dict[str, Any]]] = {}
     for v in views:
         if v.agreement.renews:
-            renewals.setdefault(v.agreement.renews, []).append(
-                {"id": v.agreement.id, "status": v.status})
+            renewals.setdefault(v.agreement.renews, []).append({"id": v.agreement.id, "status": v.status})
     for v in views:
         a = v.agreement
         rows.append({**agreement_row(v), "renewed_by": renewals.get(a.id, [])})
         lapsed.extend(lapsed_row(v, s) for s in v.lapsed_items)
         for s in v.overdue:
-            overdue.append({
-                "agreement": a.id, "agreement_title": a.title, "work_item": s.work_item.id,
-                "work_item_title": s.work_item.title, "id": s.deliverable.id,
-                "title": s.deliverable.title, "due": s.deliverable.due.isoformat(),
-                "responsible": s.work_item.responsible,
-                "parties": v.responsible_orgs(s.work_item.responsible),
-                "status": s.status, "days_overdue": s.days_overdue(v.as_of),
-                "evidence": s.deliverable.evidence,
-            })
+            overdue.append(
+                {
+                    "agreement": a.id,
+                    "agreement_title": a.title,
+                    "work_item": s.work_item.id,
+                    "work_item_title": s.work_item.title,
+                    "id": s.deliverable.id,
+                    "title": s.deliverable.title,
+                    "due": s.deliverable.due.isoformat(),
+                    "responsible": s.work_item.responsible,
+                    "parties": v.responsible_orgs(s.work_item.responsible),
+                    "status": s.status,
+                    "days_overdue": s.days_overdue(v.as_of),
+                    "evidence": s.deliverable.evidence,
+                }
+            )
         left = v.days_left
         if v.status == "expiring" and a.end_date is not None and left is not None:
-            expiring.append({"id": a.id, "title": a.title, "ends_on": a.end_date.isoformat(),
-                             "days_left": left, "renewed_by": renewals.get(a.id, [])})
+            expiring.append(
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "ends_on": a.end_date.isoformat(),
+                    "days_left": left,
+                    "renewed_by": renewals.get(a.id, []),
+                }
+            )
     overdue.sort(key=lambda r: (r["agreement"], r["due"], r["id"]))
     expiring.sort(key=lambda r: (r["days_left"], r["id"]))
     return {
@@ -90,14 +115,19 @@ def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, A
     }
 
 
-def _summary(rows: list[dict[str, Any]], overdue: list[dict[str, Any]],
-             expiring: list[dict[str, Any]], lapsed: list[dict[str, Any]]) -> dict[str, Any]:
+def _summary(
+    rows: list[dict[str, Any]],
+    overdue: list[dict[str, Any]],
+    expiring: list[dict[str, Any]],
+    lapsed: list[dict[str, Any]],
+) -> dict[str, Any]:
     done = sum(r["done"] for r in rows)
     total = sum(r["total"] for r in rows)
     return {
         "agreements": len(rows),
         "by_status": {s: n for s in STATUSES if (n := sum(1 for r in rows if r["status"] == s))},
-        "done": done, "total": total,
+        "done": done,
+        "total": total,
         "percent": None if total == 0 else round(done / total * 100, 1),
         "overdue": len(overdue),
         "due_soon": sum(r["due_soon"] for r in rows),
@@ -118,8 +148,9 @@ def overdue_by_party(report: Mapping[str, Any]) -> list[tuple[str, list[dict[str
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def national_report(offices: Iterable[tuple[str, Mapping[str, Any], Iterable[AgreementView]]],
-                    as_of_text: str) -> dict[str, Any]:
+def national_report(
+    offices: Iterable[tuple[str, Mapping[str, Any], Iterable[AgreementView]]], as_of_text: str
+) -> dict[str, Any]:
     """The national view: the monitoring report of every office, grouped by office
     (`offices`, each with its agreements, overdue items, expiring agreements and summary),
     the expiring agreements of all offices soonest first, and a summary of the whole.
@@ -129,10 +160,18 @@ def national_report(offices: Iterable[tuple[str, Mapping[str, Any], Iterable[Agr
     groups: list[dict[str, Any]] = []
     for office, info, office_views in sorted(offices, key=lambda o: o[0]):
         report = build_report(office_views, as_of_text)
-        groups.append({"office": office, "name": info.get("name") or office,
-                       "short": info.get("short"), "summary": report["summary"],
-                       "agreements": report["agreements"], "overdue": report["overdue"],
-                       "expiring": report["expiring"], "lapsed": report["lapsed"]})
+        groups.append(
+            {
+                "office": office,
+                "name": info.get("name") or office,
+                "short": info.get("short"),
+                "summary": report["summary"],
+                "agreements": report["agreements"],
+                "overdue": report["overdue"],
+                "expiring": report["expiring"],
+                "lapsed": report["lapsed"],
+            }
+        )
     flat = as_single_report({"as_of": as_of_text, "offices": groups})
     expiring = [{"office": g["office"], **r} for g in groups for r in g["expiring"]]
     expiring.sort(key=lambda r: (r["days_left"], r["office"], r["id"]))
@@ -149,10 +188,18 @@ def as_single_report(national: Mapping[str, Any]) -> dict[str, Any]:
     groups = national["offices"]
     rows = [named(g["office"], r, "id") for g in groups for r in g["agreements"]]
     overdue = [named(g["office"], r, "agreement") for g in groups for r in g["overdue"]]
-    expiring = sorted((named(g["office"], r, "id") for g in groups for r in g["expiring"]),
-                      key=lambda r: (r["days_left"], r["id"]))
+    expiring = sorted(
+        (named(g["office"], r, "id") for g in groups for r in g["expiring"]),
+        key=lambda r: (r["days_left"], r["id"]),
+    )
     lapsed = [named(g["office"], r, "agreement") for g in groups for r in g.get("lapsed", [])]
     summary = _summary(rows, overdue, expiring, lapsed)
     summary["offices"] = len(groups)
-    return {"as_of": national["as_of"], "summary": summary, "agreements": rows,
-            "overdue": overdue, "expiring": expiring, "lapsed": lapsed}
+    return {
+        "as_of": national["as_of"],
+        "summary": summary,
+        "agreements": rows,
+        "overdue": overdue,
+        "expiring": expiring,
+        "lapsed": lapsed,
+    }

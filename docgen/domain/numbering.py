@@ -9,8 +9,15 @@ from docgen.errors import NumberingError
 from docgen.indonesian import bulan_romawi
 
 
-def format_number(config: Config, kind: str, seq: int, on: date, year: int | None = None,
-                  *, assessment_year: int | None = None) -> str:
+def format_number(
+    config: Config,
+    kind: str,
+    seq: int,
+    on: date,
+    year: int | None = None,
+    *,
+    assessment_year: int | None = None,
+) -> str:
     """The number text of `kind` for sequence `seq`, dated `on`.
 
     `{year}` and `{month_roman}` are those of the document's date, like every outgoing
@@ -20,9 +27,14 @@ def format_number(config: Config, kind: str, seq: int, on: date, year: int | Non
     if kind not in NUMBER_KINDS:
         raise NumberingError(f"unknown number kind {kind!r} (use {', '.join(NUMBER_KINDS)})")
     fmt = getattr(config.numbering, kind)
-    fields = {"seq": seq, "year": year if year is not None else on.year, "month": on.month,
-              "month_roman": bulan_romawi(on.month), "day": on.day,
-              "unit_code": config.office.unit_code}
+    fields = {
+        "seq": seq,
+        "year": year if year is not None else on.year,
+        "month": on.month,
+        "month_roman": bulan_romawi(on.month),
+        "day": on.day,
+        "unit_code": config.office.unit_code,
+    }
     if kind == "certificate":
         fields["assessment_year"] = assessment_year if assessment_year is not None else fields["year"]
     return fmt.format(**fields)

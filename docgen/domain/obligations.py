@@ -96,8 +96,11 @@ class AgreementView:
 
     @property
     def next_due(self) -> date | None:
-        upcoming = [s.deliverable.due for s in self.states
-                    if s.status not in CLOSED and s.deliverable.due >= self.as_of]
+        upcoming = [
+            s.deliverable.due
+            for s in self.states
+            if s.status not in CLOSED and s.deliverable.due >= self.as_of
+        ]
         return min(upcoming) if upcoming and self.owing else None
 
     @property
@@ -114,8 +117,13 @@ class AgreementView:
         return [self.agreement.party(role).addressee_org for role in roles]
 
 
-def view(agreement: Agreement, events: Iterable[Mapping[str, Any]], as_of: date,
-         terminated_on: date | None = None, grace_days: int = GRACE_DAYS) -> AgreementView:
+def view(
+    agreement: Agreement,
+    events: Iterable[Mapping[str, Any]],
+    as_of: date,
+    terminated_on: date | None = None,
+    grace_days: int = GRACE_DAYS,
+) -> AgreementView:
     """The agreement as amended on `as_of`, its status and the state of each deliverable."""
     amended = as_amended(agreement, as_of)
     status = agreement_status(amended, as_of, terminated_on)
@@ -123,9 +131,15 @@ def view(agreement: Agreement, events: Iterable[Mapping[str, Any]], as_of: date,
     return AgreementView(amended, as_of, status, terminated_on, states, grace_days)
 
 
-def views(agreements: Iterable[Agreement], histories: Mapping[str, Iterable[Mapping[str, Any]]],
-          terminated: Mapping[str, date], as_of: date,
-          grace_days: int = GRACE_DAYS) -> list[AgreementView]:
+def views(
+    agreements: Iterable[Agreement],
+    histories: Mapping[str, Iterable[Mapping[str, Any]]],
+    terminated: Mapping[str, date],
+    as_of: date,
+    grace_days: int = GRACE_DAYS,
+) -> list[AgreementView]:
     """The view of each agreement, sorted by id."""
-    return [view(a, histories.get(a.id, ()), as_of, terminated.get(a.id), grace_days)
-            for a in sorted(agreements, key=lambda a: a.id)]
+    return [
+        view(a, histories.get(a.id, ()), as_of, terminated.get(a.id), grace_days)
+        for a in sorted(agreements, key=lambda a: a.id)
+    ]

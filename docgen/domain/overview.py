@@ -22,10 +22,16 @@ def list_row(v: AgreementView) -> dict[str, Any]:
 def deliverable_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
     overdue = v.is_overdue(s)
     return {
-        "agreement": v.agreement.id, "work_item": s.work_item.id, "id": s.deliverable.id,
-        "title": s.deliverable.title, "due": s.deliverable.due.isoformat(),
-        "responsible": s.work_item.responsible, "status": s.status,
-        "updated_on": _iso(s.updated_on), "overdue": overdue, "lapsed": v.is_lapsed(s),
+        "agreement": v.agreement.id,
+        "work_item": s.work_item.id,
+        "id": s.deliverable.id,
+        "title": s.deliverable.title,
+        "due": s.deliverable.due.isoformat(),
+        "responsible": s.work_item.responsible,
+        "status": s.status,
+        "updated_on": _iso(s.updated_on),
+        "overdue": overdue,
+        "lapsed": v.is_lapsed(s),
         "days_overdue": s.days_overdue(v.as_of) if overdue else 0,
         "evidence": [e["file"] for e in (s.event or {}).get("evidence") or []],
     }
@@ -46,8 +52,9 @@ def details(v: AgreementView) -> dict[str, Any]:
         "ends_on": _iso(a.end_date),
         "as_of": v.as_of.isoformat(),
         "parties": [{**p.model_dump(mode="json"), "role_name": p.role_name} for p in a.parties],
-        "done": v.progress.done, "total": v.progress.total, "percent": v.progress.percent,
+        "done": v.progress.done,
+        "total": v.progress.total,
+        "percent": v.progress.percent,
         "overdue": len(v.overdue),
-        "deliverables": [{**deliverable_row(v, s), "evidence": s.deliverable.evidence}
-                         for s in v.states],
+        "deliverables": [{**deliverable_row(v, s), "evidence": s.deliverable.evidence} for s in v.states],
     }

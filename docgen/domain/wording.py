@@ -7,10 +7,21 @@ term "jatuh tempo".
 
 from __future__ import annotations
 
-STATUS_LABELS = {"draft": "Draf", "pending": "Belum berlaku", "active": "Berlaku",
-                 "expiring": "Segera berakhir", "expired": "Berakhir", "terminated": "Diakhiri"}
-DELIVERABLE_LABELS = {"not_started": "belum ada laporan", "in_progress": "sedang berjalan",
-                      "done": "selesai", "blocked": "terkendala", "dropped": "dibatalkan"}
+STATUS_LABELS = {
+    "draft": "Draf",
+    "pending": "Belum berlaku",
+    "active": "Berlaku",
+    "expiring": "Segera berakhir",
+    "expired": "Berakhir",
+    "terminated": "Diakhiri",
+}
+DELIVERABLE_LABELS = {
+    "not_started": "belum ada laporan",
+    "in_progress": "sedang berjalan",
+    "done": "selesai",
+    "blocked": "terkendala",
+    "dropped": "dibatalkan",
+}
 
 
 def in_sentence(title: str) -> str:

@@ -30,18 +30,44 @@ from docgen.validation import problems_from, read_toml
 
 LAYOUT_FILE = "sertifikat.toml"
 MM = 72 / 25.4
-PAGE_SIZES = {"A4": (210.0, 297.0), "F4": (215.0, 330.0), "Letter": (215.9, 279.4),
-              "Legal": (215.9, 355.6)}
-STANDARD_FONTS = frozenset({
-    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic",
-    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
-    "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
-})
+PAGE_SIZES = {"A4": (210.0, 297.0), "F4": (215.0, 330.0), "Letter": (215.9, 279.4), "Legal": (215.9, 355.6)}
+STANDARD_FONTS = frozenset(
+    {
+        "Times-Roman",
+        "Times-Bold",
+        "Times-Italic",
+        "Times-BoldItalic",
+        "Helvetica",
+        "Helvetica-Bold",
+        "Helvetica-Oblique",
+        "Helvetica-BoldOblique",
+        "Courier",
+        "Courier-Bold",
+        "Courier-Oblique",
+        "Courier-BoldOblique",
+    }
+)
 # What a text block may use; `docgen check` flags any other name.
-CONTEXT_KEYS = frozenset({
-    "number", "recipient", "unit", "score", "grade", "grade_label", "zone", "grade_text",
-    "year", "event", "signed_on", "place", "office", "signatory", "checksum", "payload",
-})
+CONTEXT_KEYS = frozenset(
+    {
+        "number",
+        "recipient",
+        "unit",
+        "score",
+        "grade",
+        "grade_label",
+        "zone",
+        "grade_text",
+        "year",
+        "event",
+        "signed_on",
+        "place",
+        "office",
+        "signatory",
+        "checksum",
+        "payload",
+    }
+)
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -51,7 +77,7 @@ class _Strict(BaseModel):
 
 def _color(value: str) -> str:
     if not _COLOR.match(value):
-        raise ValueError(f"{value!r} is not a colour like \"#1F3A68\"")
+        raise ValueError(f'{value!r} is not a colour like "#1F3A68"')
     return value
 
 
@@ -62,7 +88,6 @@ class PageSpec(_Strict):
     size: Literal["A4", "F4", "Letter", "Legal"] = "A4"
     orientation: Literal["landscape", "portrait"] = "landscape"
     background: Color | None = None
-
 
     @property
     def mm(self) -> tuple[float, float]:
@@ -76,12 +101,10 @@ class FrameLine(_Strict):
     color: Color = "#000000"
 
 
-
 class Corners(_Strict):
     size: float = Field(default=8.0, gt=0, le=60, description="mm")
     color: Color = "#000000"
     inset: float | None = Field(default=None, ge=0, description="mm; default: the innermost line")
-
 
 
 class BorderSpec(_Strict):
@@ -106,15 +129,14 @@ class QRSpec(_Strict):
     color: Color = "#000000"
 
 
-
 class RuleSpec(_Strict):
     """A horizontal ornamental line, e.g. under the title."""
+
     y: float = Field(ge=0)
     length: float = Field(gt=0, description="mm")
     x: float | None = Field(default=None, description="mm to its centre; default the page centre")
     width: float = Field(default=0.8, gt=0, le=20, description="points")
     color: Color = "#000000"
-
 
 
 class TextBlock(_Strict):
@@ -132,7 +154,6 @@ class TextBlock(_Strict):
     underline: bool = False
     max_lines: int | None = Field(default=None, ge=1)
     min_size: float | None = Field(default=None, gt=0)
-
 
     @model_validator(mode="after")
     def _position(self) -> TextBlock:
@@ -156,13 +177,16 @@ class Layout(_Strict):
     def _fonts_known(self) -> Layout:
         for name in self.fonts:
             if name in STANDARD_FONTS or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name):
-                raise ValueError(f"fonts.{name}: choose another name (letters, digits, - and _; "
-                                 "not a standard PDF font)")
+                raise ValueError(
+                    f"fonts.{name}: choose another name (letters, digits, - and _; not a standard PDF font)"
+                )
         known = STANDARD_FONTS | set(self.fonts)
         for index, block in enumerate(self.text):
             if block.font not in known:
-                raise ValueError(f"text.{index}.font: unknown font {block.font!r} (a standard PDF "
-                                 "font such as Times-Roman, or one named in [fonts])")
+                raise ValueError(
+                    f"text.{index}.font: unknown font {block.font!r} (a standard PDF "
+                    "font such as Times-Roman, or one named in [fonts])"
+                )
         if self.qr.caption_font not in known:
             raise ValueError(f"qr.caption_font: unknown font {self.qr.caption_font!r}")
         return self
@@ -194,8 +218,12 @@ def layout_source(templates_dir: Path, label_of: Callable[[Path], str]) -> Layou
 
 def _jinja() -> SandboxedEnvironment:
     # PDF text, not XML: no escaping; StrictUndefined so a typo is an error, not a blank.
-    env = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
-                             finalize=lambda v: "" if v is None else v)
+    env = BoundedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        finalize=lambda v: "" if v is None else v,
+    )
     env.filters.update(FILTERS)
     return env
 
@@ -225,19 +253,21 @@ def _file_problems(layout: Layout, source: LayoutSource) -> list[str]:
         wanted.append(("logo.file", layout.logo.file))
     for where, file in wanted:
         if not (source.folder / file).resolve().is_relative_to(source.folder.resolve()):
-            problems.append(f"{source.label}: {where}: {file!r} is outside the layout's folder; "
-                            "put the file beside the layout")
+            problems.append(
+                f"{source.label}: {where}: {file!r} is outside the layout's folder; "
+                "put the file beside the layout"
+            )
         elif not (source.folder / file).is_file():
-            problems.append(f"{source.label}: {where}: no file {file!r} (paths are relative to "
-                            f"the layout's folder)")
+            problems.append(
+                f"{source.label}: {where}: no file {file!r} (paths are relative to the layout's folder)"
+            )
     if problems:
         return problems
     for name, file in layout.fonts.items():
         try:
             _register_font(name, source.folder / file)
         except Exception as exc:  # reportlab raises its own TTFError and plain errors
-            problems.append(f"{source.label}: fonts.{name}: cannot use {file!r} as a TrueType font "
-                            f"({exc})")
+            problems.append(f"{source.label}: fonts.{name}: cannot use {file!r} as a TrueType font ({exc})")
     if layout.logo:
         try:
             _image(source.folder / layout.logo.file)
@@ -267,8 +297,9 @@ def _jinja_problems(layout: Layout, label: str) -> list[str]:
         except TemplateSyntaxError:
             pass  # an unknown filter or test, reported below
         for name in sorted(names - CONTEXT_KEYS):
-            problems.append(f"{label}: {where}: unknown variable {name!r} (known: "
-                            f"{', '.join(sorted(CONTEXT_KEYS))})")
+            problems.append(
+                f"{label}: {where}: unknown variable {name!r} (known: {', '.join(sorted(CONTEXT_KEYS))})"
+            )
         for flt in ast.find_all(nodes.Filter):
             if flt.name not in ENV.filters:
                 problems.append(f"{label}: {where}: unknown filter {flt.name!r}")
@@ -290,24 +321,44 @@ def _jinja_problems(layout: Layout, label: str) -> list[str]:
 
 def sample_contexts() -> list[dict[str, Any]]:
     """What `docgen check` renders the text blocks with: a full and a sparse certificate."""
-    office: dict[str, Any] = {"name": "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur",
-              "short": "Ombudsman RI Perwakilan NTT", "unit_code": "PW24", "city": "Kupang",
-              "address": "Jl. Polisi Militer No. 3, Kupang"}
-    full: dict[str, Any] = {
-        "number": "0001/PHG/PW24/II/2023", "recipient": "Dinas Penanaman Modal dan Pelayanan Terpadu "
-        "Satu Pintu Kota Kupang", "unit": "Pemerintah Kota Kupang", "score": "91,40",
-        "grade": "A", "grade_label": "Kualitas Tertinggi", "zone": "hijau",
-        "grade_text": "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)", "year": 2022,
-        "event": "Penilaian Kepatuhan Standar Pelayanan Publik", "signed_on": date(2023, 2, 16),
-        "place": "Kupang", "office": office,
-        "signatory": {"name": "Darius Beda Daton", "title": "Kepala Perwakilan Ombudsman Republik "
-                      "Indonesia Provinsi Nusa Tenggara Timur", "nip": "196912311990031001",
-                      "heading": "OMBUDSMAN REPUBLIK INDONESIA\nPERWAKILAN PROVINSI NUSA TENGGARA TIMUR"},
-        "checksum": "0123456789ABCDEF", "payload": "0001/PHG/PW24/II/2023 0123456789ABCDEF",
+    office: dict[str, Any] = {
+        "name": "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur",
+        "short": "Ombudsman RI Perwakilan NTT",
+        "unit_code": "PW24",
+        "city": "Kupang",
+        "address": "Jl. Polisi Militer No. 3, Kupang",
     }
-    sparse = {**full, "unit": "", "grade_label": "", "zone": "",
-              "office": {**office, "short": None, "address": None},
-              "signatory": {**full["signatory"], "nip": None}}
+    full: dict[str, Any] = {
+        "number": "0001/PHG/PW24/II/2023",
+        "recipient": "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Kupang",
+        "unit": "Pemerintah Kota Kupang",
+        "score": "91,40",
+        "grade": "A",
+        "grade_label": "Kualitas Tertinggi",
+        "zone": "hijau",
+        "grade_text": "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)",
+        "year": 2022,
+        "event": "Penilaian Kepatuhan Standar Pelayanan Publik",
+        "signed_on": date(2023, 2, 16),
+        "place": "Kupang",
+        "office": office,
+        "signatory": {
+            "name": "Darius Beda Daton",
+            "title": "Kepala Perwakilan Ombudsman Republik Indonesia Provinsi Nusa Tenggara Timur",
+            "nip": "196912311990031001",
+            "heading": "OMBUDSMAN REPUBLIK INDONESIA\nPERWAKILAN PROVINSI NUSA TENGGARA TIMUR",
+        },
+        "checksum": "0123456789ABCDEF",
+        "payload": "0001/PHG/PW24/II/2023 0123456789ABCDEF",
+    }
+    sparse = {
+        **full,
+        "unit": "",
+        "grade_label": "",
+        "zone": "",
+        "office": {**office, "short": None, "address": None},
+        "signatory": {**full["signatory"], "nip": None},
+    }
     return [full, sparse]
 
 

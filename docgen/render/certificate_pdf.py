@@ -42,12 +42,21 @@ from docgen.render.certificate_layout import (
 )
 from docgen.render.qr import qr_ops
 
-__all__ = ["CertificateRenderer", "Job", "LayoutSource", "Overflow", "check_layout", "layout_source",
-           "render_certificates", "renderer_for", "safe_name"]
+__all__ = [
+    "CertificateRenderer",
+    "Job",
+    "LayoutSource",
+    "Overflow",
+    "check_layout",
+    "layout_source",
+    "render_certificates",
+    "renderer_for",
+    "safe_name",
+]
 
 
 def _rgb(hex_color: str) -> tuple[float, float, float]:
-    return tuple(int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+    return tuple(int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -125,8 +134,11 @@ class _Words:
     def __init__(self, text: str, font: str, spacing: float) -> None:
         self.spacing = spacing
         self.space = _unit_width(" ", font)
-        self.paragraphs = [(words, [_unit_width(w, font) for w in words], [len(w) for w in words])
-                           for words in (p.split() for p in text.split("\n")) if words]
+        self.paragraphs = [
+            (words, [_unit_width(w, font) for w in words], [len(w) for w in words])
+            for words in (p.split() for p in text.split("\n"))
+            if words
+        ]
 
     def wrap(self, size: float, width: float) -> list[str]:
         spacing = self.spacing
@@ -191,8 +203,9 @@ class CertificateRenderer:
         self.page_w, self.page_h = (v * MM for v in layout.page.mm)
         self.blocks = [(block, ENV.from_string(block.text)) for block in layout.text]
         # The variables each block prints, to name the one that does not fit.
-        self.block_variables = [frozenset(meta.find_undeclared_variables(ENV.parse(block.text)))
-                                for block in layout.text]
+        self.block_variables = [
+            frozenset(meta.find_undeclared_variables(ENV.parse(block.text))) for block in layout.text
+        ]
         self.caption = ENV.from_string(layout.qr.caption) if layout.qr.caption else None
         for name, file in layout.fonts.items():
             _register_font(name, source.folder / file)
@@ -212,8 +225,10 @@ class CertificateRenderer:
             for line in border.lines:
                 r, g, b = _rgb(line.color)
                 i = line.inset * MM
-                ops.append(f"q {r:.3f} {g:.3f} {b:.3f} RG {line.width:.2f} w {i:.2f} {i:.2f} "
-                           f"{w - 2 * i:.2f} {h - 2 * i:.2f} re S Q")
+                ops.append(
+                    f"q {r:.3f} {g:.3f} {b:.3f} RG {line.width:.2f} w {i:.2f} {i:.2f} "
+                    f"{w - 2 * i:.2f} {h - 2 * i:.2f} re S Q"
+                )
             if border.corners:
                 ops.append(self._corner_ops(border))
         for rule in self.layout.rule:
@@ -223,11 +238,13 @@ class CertificateRenderer:
             half = rule.length * MM / 2
             # A rule that tapers: a thin line with a small diamond in its middle.
             d = max(rule.width * 2.2, 2.0)
-            ops.append(f"q {r:.3f} {g:.3f} {b:.3f} RG {r:.3f} {g:.3f} {b:.3f} rg {rule.width:.2f} w "
-                       f"{cx - half:.2f} {y:.2f} m {cx - d * 1.6:.2f} {y:.2f} l S "
-                       f"{cx + d * 1.6:.2f} {y:.2f} m {cx + half:.2f} {y:.2f} l S "
-                       f"{cx:.2f} {y + d:.2f} m {cx + d:.2f} {y:.2f} l {cx:.2f} {y - d:.2f} l "
-                       f"{cx - d:.2f} {y:.2f} l f Q")
+            ops.append(
+                f"q {r:.3f} {g:.3f} {b:.3f} RG {r:.3f} {g:.3f} {b:.3f} rg {rule.width:.2f} w "
+                f"{cx - half:.2f} {y:.2f} m {cx - d * 1.6:.2f} {y:.2f} l S "
+                f"{cx + d * 1.6:.2f} {y:.2f} m {cx + half:.2f} {y:.2f} l S "
+                f"{cx:.2f} {y + d:.2f} m {cx + d:.2f} {y:.2f} l {cx:.2f} {y - d:.2f} l "
+                f"{cx - d:.2f} {y:.2f} l f Q"
+            )
         return "\n".join(ops)
 
     def _corner_ops(self, border: BorderSpec) -> str:
@@ -238,17 +255,25 @@ class CertificateRenderer:
         r, g, b = _rgb(corners.color)
         w, h = self.page_w, self.page_h
         ops = [f"q {r:.3f} {g:.3f} {b:.3f} rg {r:.3f} {g:.3f} {b:.3f} RG"]
-        for cx, cy, sx, sy in ((inset, inset, 1, 1), (w - inset, inset, -1, 1),
-                               (inset, h - inset, 1, -1), (w - inset, h - inset, -1, -1)):
+        for cx, cy, sx, sy in (
+            (inset, inset, 1, 1),
+            (w - inset, inset, -1, 1),
+            (inset, h - inset, 1, -1),
+            (w - inset, h - inset, -1, -1),
+        ):
             # An L-shaped bracket along the frame and a diamond at the corner.
             t = size * 0.16
-            ops.append(f"{cx:.2f} {cy:.2f} m {cx + sx * size:.2f} {cy:.2f} l "
-                       f"{cx + sx * size:.2f} {cy + sy * t:.2f} l {cx + sx * t:.2f} {cy + sy * t:.2f} l "
-                       f"{cx + sx * t:.2f} {cy + sy * size:.2f} l {cx:.2f} {cy + sy * size:.2f} l f")
+            ops.append(
+                f"{cx:.2f} {cy:.2f} m {cx + sx * size:.2f} {cy:.2f} l "
+                f"{cx + sx * size:.2f} {cy + sy * t:.2f} l {cx + sx * t:.2f} {cy + sy * t:.2f} l "
+                f"{cx + sx * t:.2f} {cy + sy * size:.2f} l {cx:.2f} {cy + sy * size:.2f} l f"
+            )
             dx, dy = cx + sx * size * 0.42, cy + sy * size * 0.42
             d = size * 0.17
-            ops.append(f"{dx:.2f} {dy + d:.2f} m {dx + d:.2f} {dy:.2f} l {dx:.2f} {dy - d:.2f} l "
-                       f"{dx - d:.2f} {dy:.2f} l f")
+            ops.append(
+                f"{dx:.2f} {dy + d:.2f} m {dx + d:.2f} {dy:.2f} l {dx:.2f} {dy - d:.2f} l "
+                f"{dx - d:.2f} {dy:.2f} l f"
+            )
         ops.append("Q")
         return "\n".join(ops)
 
@@ -272,12 +297,12 @@ class CertificateRenderer:
 
         def overflow(lines: list[str], at: float) -> str | None:
             if block.max_lines and len(lines) > block.max_lines:
-                return (f"needs {len(lines)} lines at {at:g} pt, the layout allows "
-                        f"{block.max_lines}")
+                return f"needs {len(lines)} lines at {at:g} pt, the layout allows {block.max_lines}"
             widest = max(self._width(line, block.font, at, block.letter_spacing) for line in lines)
             if block.width and widest > width + 0.5:
-                return (f"a line is {widest / MM:.0f} mm wide at {at:g} pt, the layout allows "
-                        f"{block.width:g} mm")
+                return (
+                    f"a line is {widest / MM:.0f} mm wide at {at:g} pt, the layout allows {block.width:g} mm"
+                )
             return None
 
         lines = words.wrap(size, width)
@@ -319,10 +344,20 @@ class CertificateRenderer:
             else:
                 top = (last if last is not None else 0) + step
             x = block.x * MM if block.x is not None else self.page_w / 2
-            lines = [self._line(block.font, fitted.size, block.color, x,
-                                self.page_h - (top + number * step), line, block.letter_spacing,
-                                block.align, block.underline)
-                     for number, line in enumerate(fitted.lines)]
+            lines = [
+                self._line(
+                    block.font,
+                    fitted.size,
+                    block.color,
+                    x,
+                    self.page_h - (top + number * step),
+                    line,
+                    block.letter_spacing,
+                    block.align,
+                    block.underline,
+                )
+                for number, line in enumerate(fitted.lines)
+            ]
             placed.append(_Placed(index, block, lines, fitted.problem))
             last = top + (len(fitted.lines) - 1) * step
         return placed
@@ -333,10 +368,21 @@ class CertificateRenderer:
             return []
         cx = (q.x + q.size / 2) * MM
         y = self.page_h - (q.y + q.size) * MM - q.caption_size * 1.9
-        return [self._line(q.caption_font, q.caption_size, q.color, cx,
-                           y - number * q.caption_size * 1.25, line.strip(), 0.0, "center", False)
-                for number, line in enumerate(self.caption.render(context).strip().split("\n"))
-                if line.strip()]
+        return [
+            self._line(
+                q.caption_font,
+                q.caption_size,
+                q.color,
+                cx,
+                y - number * q.caption_size * 1.25,
+                line.strip(),
+                0.0,
+                "center",
+                False,
+            )
+            for number, line in enumerate(self.caption.render(context).strip().split("\n"))
+            if line.strip()
+        ]
 
     def overflow(self, context: dict[str, Any]) -> Overflow | None:
         """Why this certificate's text does not fit the layout, or None: a block needing
@@ -349,22 +395,33 @@ class CertificateRenderer:
                 return Overflow(self.block_variables[p.index], p.problem)
         # (bottom, top, left, right, owner): owner is a block's index, or a name.
         boxes: list[tuple[float, float, float, float, int | str]] = [
-            (*_box(line), p.index) for p in placed for line in p.lines]
+            (*_box(line), p.index) for p in placed for line in p.lines
+        ]
         q = self.layout.qr
         quiet = q.size * MM * 4 / 29  # the quiet zone of a small QR code, about 4 modules
-        boxes.append((self.page_h - (q.y + q.size) * MM - quiet, self.page_h - q.y * MM + quiet,
-                      q.x * MM - quiet, (q.x + q.size) * MM + quiet, "the QR code"))
+        boxes.append(
+            (
+                self.page_h - (q.y + q.size) * MM - quiet,
+                self.page_h - q.y * MM + quiet,
+                q.x * MM - quiet,
+                (q.x + q.size) * MM + quiet,
+                "the QR code",
+            )
+        )
         boxes += [(*_box(line), "the QR caption") for line in self._caption_lines(context)]
         if self.logo is not None and self.layout.logo is not None:
             left, bottom, right, top = self._logo_box()
             boxes.append((bottom, top, left, right, "the logo"))
         boxes.sort(key=lambda b: b[0])
         for i, (_, top, left, right, owner) in enumerate(boxes):
-            for other in boxes[i + 1:]:
+            for other in boxes[i + 1 :]:
                 if other[0] >= top - _MARGIN:
                     break  # sorted by bottom: no later box reaches down into this one
-                if (other[4] != owner and (isinstance(owner, int) or isinstance(other[4], int))
-                        and min(right, other[3]) - max(left, other[2]) > _MARGIN):
+                if (
+                    other[4] != owner
+                    and (isinstance(owner, int) or isinstance(other[4], int))
+                    and min(right, other[3]) - max(left, other[2]) > _MARGIN
+                ):
                     return self._collision(owner, other[4])
         return None
 
@@ -430,16 +487,28 @@ class CertificateRenderer:
         items.extend(self._caption_lines(context))
         return _grouped(items)
 
-    def _line(self, font: str, size: float, color: str, x: float, y: float, line: str,
-              spacing: float, align: str, underline: bool) -> TextLine:
+    def _line(
+        self,
+        font: str,
+        size: float,
+        color: str,
+        x: float,
+        y: float,
+        line: str,
+        spacing: float,
+        align: str,
+        underline: bool,
+    ) -> TextLine:
         width = self._width(line, font, size, spacing)
         left = {"center": x - width / 2, "right": x - width}.get(align, x)
         r, g, b = rgb = _rgb(color)
         rule = ""
         if underline:
             thickness = max(size * 0.05, 0.5)
-            rule = (f"q {r:.3f} {g:.3f} {b:.3f} RG {thickness:.2f} w {left:.2f} {y - size * 0.14:.2f} m "
-                    f"{left + width:.2f} {y - size * 0.14:.2f} l S Q")
+            rule = (
+                f"q {r:.3f} {g:.3f} {b:.3f} RG {thickness:.2f} w {left:.2f} {y - size * 0.14:.2f} m "
+                f"{left + width:.2f} {y - size * 0.14:.2f} l S Q"
+            )
         return TextLine(font, size, rgb, left, y, line, spacing, rule)
 
     def paint(self, canvas: Any, items: list[Item]) -> None:
@@ -453,8 +522,16 @@ class CertificateRenderer:
                 left, bottom, right, top = self._logo_box()
                 canvas.drawImage(self.logo, left, bottom, right - left, top - bottom, mask="auto")
 
-    def new_canvas(self, target: Any, *, title: str, subject: str = "", keywords: str = "",
-                   author: str = "", on: date | None = None) -> Any:
+    def new_canvas(
+        self,
+        target: Any,
+        *,
+        title: str,
+        subject: str = "",
+        keywords: str = "",
+        author: str = "",
+        on: date | None = None,
+    ) -> Any:
         from reportlab.pdfgen.canvas import Canvas
 
         # invariant: the same certificate renders to the same bytes (its sha256 is recorded);
@@ -475,10 +552,14 @@ class CertificateRenderer:
 
     def single(self, context: dict[str, Any], items: list[Item]) -> bytes:
         """One certificate as a PDF file's bytes, its QR payload in the keywords."""
-        canvas = self.new_canvas(None, title=f"Piagam Penghargaan {context['number']}",
-                                 subject=str(context["recipient"]), keywords=str(context["payload"]),
-                                 author=str(context["office"].get("name") or ""),
-                                 on=context.get("signed_on"))
+        canvas = self.new_canvas(
+            None,
+            title=f"Piagam Penghargaan {context['number']}",
+            subject=str(context["recipient"]),
+            keywords=str(context["payload"]),
+            author=str(context["office"].get("name") or ""),
+            on=context.get("signed_on"),
+        )
         self.paint(canvas, items)
         canvas.showPage()
         return canvas.getpdfdata()
@@ -559,6 +640,7 @@ def check_layout(source: LayoutSource) -> list[str]:
 
 # --- many certificates ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Job:
     """One certificate: its context and the (temporary) file to write it to, or None when
@@ -578,10 +660,14 @@ def _write(renderer: CertificateRenderer, job: Job) -> tuple[str, list[Item]]:
     return hashlib.sha256(data).hexdigest(), items
 
 
-def render_certificates(source: LayoutSource, jobs: Sequence[Job], combined: Path | None, *,
-                        combined_title: str = "Piagam Penghargaan",
-                        progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None
-                        ) -> list[str]:
+def render_certificates(
+    source: LayoutSource,
+    jobs: Sequence[Job],
+    combined: Path | None,
+    *,
+    combined_title: str = "Piagam Penghargaan",
+    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
+) -> list[str]:
     """Write every job's PDF and, if `combined` is given, one file with a page per job.
 
     Returns the sha256 of each job's file, in order ("" for a job without a file). Files
@@ -596,18 +682,27 @@ def render_certificates(source: LayoutSource, jobs: Sequence[Job], combined: Pat
     except OSError as exc:
         raise TemplateError(f"cannot write a certificate: {exc}") from exc
     except Exception as exc:
-        raise TemplateError(f"{source.label}: cannot draw a certificate: {type(exc).__name__}: "
-                            f"{exc}") from exc
+        raise TemplateError(
+            f"{source.label}: cannot draw a certificate: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
-def _render(renderer: CertificateRenderer, jobs: Sequence[Job], combined: Path | None, title: str,
-            progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None) -> list[str]:
+def _render(
+    renderer: CertificateRenderer,
+    jobs: Sequence[Job],
+    combined: Path | None,
+    title: str,
+    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None,
+) -> list[str]:
     canvas = None
     if combined is not None and jobs:
         first = jobs[0].context
-        canvas = renderer.new_canvas(str(combined), title=title,
-                                     author=str(first["office"].get("name") or ""),
-                                     on=first.get("signed_on"))
+        canvas = renderer.new_canvas(
+            str(combined),
+            title=title,
+            author=str(first["office"].get("name") or ""),
+            on=first.get("signed_on"),
+        )
     shas = []
     stream: Iterable[Job] = jobs
     if progress is not None:

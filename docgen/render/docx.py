@@ -76,9 +76,14 @@ FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml
 RENDERED_RELS = {R_NS + "/header", R_NS + "/footer"}
 # The document properties docxtpl renders, as python-docx names them, and their elements.
 _DC = "{http://purl.org/dc/elements/1.1/}"
-CORE_PROPERTIES = {"author": _DC + "creator", "comments": _DC + "description",
-                   "identifier": _DC + "identifier", "language": _DC + "language",
-                   "subject": _DC + "subject", "title": _DC + "title"}
+CORE_PROPERTIES = {
+    "author": _DC + "creator",
+    "comments": _DC + "description",
+    "identifier": _DC + "identifier",
+    "language": _DC + "language",
+    "subject": _DC + "subject",
+    "title": _DC + "title",
+}
 PROPERTY_LIMIT = 255  # characters, as python-docx enforces
 DOCXTPL_TYPES = (InlineImage, Subdoc, RichText, RichTextParagraph, Listing)
 _NEW_PARAGRAPH = re.compile(r"<w:p([ >])")
@@ -213,8 +218,9 @@ class PreparedTemplate:
             raise TemplateError(f"{label}: not a valid Word document ({exc})") from exc
 
     @classmethod
-    def _prepare(cls, path: Path, label: str, infos: dict[str, zipfile.ZipInfo],
-                 members: dict[str, bytes]) -> PreparedTemplate:
+    def _prepare(
+        cls, path: Path, label: str, infos: dict[str, zipfile.ZipInfo], members: dict[str, bytes]
+    ) -> PreparedTemplate:
         main = _main_part(members)
         root = etree.fromstring(members[main], _PARSER)
         body = root.find(f"{{{W_NS}}}body")
@@ -222,11 +228,17 @@ class PreparedTemplate:
             raise ValueError(f"{main} has no <w:body>")
         parts = [_compiled(main, etree.tostring(body, encoding="unicode"))]
         for name in _related(members, main, RENDERED_RELS):
-            parts.append(_compiled(name, etree.tostring(etree.fromstring(members[name], _PARSER),
-                                                        encoding="unicode")))
+            parts.append(
+                _compiled(name, etree.tostring(etree.fromstring(members[name], _PARSER), encoding="unicode"))
+            )
         core_name = _core_part(members)
-        plain = ("footnotes" if FOOTNOTES_TYPE in _content_types(members)
-                 else "no document properties part" if core_name is None else "")
+        plain = (
+            "footnotes"
+            if FOOTNOTES_TYPE in _content_types(members)
+            else "no document properties part"
+            if core_name is None
+            else ""
+        )
         template = cls(path=path, label=label, parts=parts, plain=plain)
         if plain or core_name is None:
             return template
@@ -283,8 +295,9 @@ class PreparedTemplate:
             return template.render(context)
         except Exception as exc:  # anything raised while running the template is the template's
             lineno = getattr(exc, "lineno", None) or _template_lineno(exc.__traceback__)
-            raise TemplateError(f"{self.label}: {where}{paragraph_excerpt(source, lineno)}"
-                                f"{_error_message(exc)}") from exc
+            raise TemplateError(
+                f"{self.label}: {where}{paragraph_excerpt(source, lineno)}{_error_message(exc)}"
+            ) from exc
 
     def _xml(self, part: _Part, context: dict[str, Any]) -> str:
         """docxtpl's render_xml_part on a compiled template: render, then its post-processing."""
@@ -377,8 +390,11 @@ def _rels(members: dict[str, bytes], rels_name: str) -> list[tuple[str, str]]:
     if rels_name not in members:
         return []
     root = etree.fromstring(members[rels_name], _PARSER)
-    return [(rel.get("Type", ""), rel.get("Target", "")) for rel in root
-            if rel.tag == f"{{{PKG_REL_NS}}}Relationship" and rel.get("TargetMode") != "External"]
+    return [
+        (rel.get("Type", ""), rel.get("Target", ""))
+        for rel in root
+        if rel.tag == f"{{{PKG_REL_NS}}}Relationship" and rel.get("TargetMode") != "External"
+    ]
 
 
 def _main_part(members: dict[str, bytes]) -> str:
@@ -411,8 +427,11 @@ def _related(members: dict[str, bytes], part: str, types: set[str]) -> list[str]
     names = []
     for rel_type, target in _rels(members, f"{folder}/_rels/{base}.rels"):
         if rel_type in types:
-            name = target.lstrip("/") if target.startswith("/") else os.path.normpath(
-                f"{folder}/{target}").replace(os.sep, "/")
+            name = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else os.path.normpath(f"{folder}/{target}").replace(os.sep, "/")
+            )
             if name in members and name not in names:
                 names.append(name)
     return names

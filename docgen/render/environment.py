@@ -33,10 +33,10 @@ from jinja2.utils import Namespace
 
 from docgen.indonesian import FILTERS
 
-MAX_ITERATIONS = 1_000_000    # loop iterations per render (a work plan needs thousands)
-MAX_SECONDS = 10.0            # per render (a large work plan renders in milliseconds)
-MAX_VALUE = 5_000_000         # characters or items of any value a template computes
-MAX_OUTPUT = 20_000_000       # characters of one rendered part (document.xml, a header...)
+MAX_ITERATIONS = 1_000_000  # loop iterations per render (a work plan needs thousands)
+MAX_SECONDS = 10.0  # per render (a large work plan renders in milliseconds)
+MAX_VALUE = 5_000_000  # characters or items of any value a template computes
+MAX_OUTPUT = 20_000_000  # characters of one rendered part (document.xml, a header...)
 _LOOP_GUARD = "docgen_loop_guard_"
 # Numbers in a %-format or str.format spec ("%3000000000d", "{:>3000000000}").
 _FORMAT_WIDTH = re.compile(r"[0-9]{5,}")
@@ -126,8 +126,14 @@ class _GuardedCodeGenerator(CodeGenerator):
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
         for loop in list(node.find_all(nodes.For)):
-            loop.iter = nodes.Call(nodes.Name(_LOOP_GUARD, "load", lineno=loop.lineno),
-                                   [loop.iter], [], None, None, lineno=loop.lineno)
+            loop.iter = nodes.Call(
+                nodes.Name(_LOOP_GUARD, "load", lineno=loop.lineno),
+                [loop.iter],
+                [],
+                None,
+                None,
+                lineno=loop.lineno,
+            )
         super().visit_Template(node, frame)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
@@ -186,8 +192,15 @@ def _binop(op: str, left: Any, right: Any) -> Any:
     return _check_size(_OPERATORS[op](left, right))
 
 
-_OPERATORS = {"*": operator.mul, "**": operator.pow, "%": operator.mod, "+": operator.add,
-              "-": operator.sub, "/": operator.truediv, "//": operator.floordiv}
+_OPERATORS = {
+    "*": operator.mul,
+    "**": operator.pow,
+    "%": operator.mod,
+    "+": operator.add,
+    "-": operator.sub,
+    "/": operator.truediv,
+    "//": operator.floordiv,
+}
 
 
 class BoundedEnvironment(SandboxedEnvironment):
@@ -217,8 +230,9 @@ class BoundedEnvironment(SandboxedEnvironment):
         owner = getattr(method, "__self__", None)
         if isinstance(owner, str | bytes | list | tuple):
             name = getattr(method, "__name__", "a method")
-            _check_args([*args, *kwargs.values()], f"the result of {name}()",
-                        specs=name in ("format", "format_map"))
+            _check_args(
+                [*args, *kwargs.values()], f"the result of {name}()", specs=name in ("format", "format_map")
+            )
             if name == "join" and args:
                 _check_join(args[0], owner)
             if name in ("format", "format_map") and isinstance(owner, str):
@@ -226,8 +240,9 @@ class BoundedEnvironment(SandboxedEnvironment):
         else:
             for arg in (*args, *kwargs.values()):  # macros: arguments were checked on the way
                 _check_size(arg, "an argument")
-        return _check_size(SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs),
-                           "the result of a call")
+        return _check_size(
+            SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs), "the result of a call"
+        )
 
 
 def _finalize(value: Any) -> Any:

@@ -30,10 +30,16 @@ def _candidates() -> list[Path]:
         roots += [r"C:\Program Files", r"C:\Program Files (x86)"]
         return [Path(r) / "LibreOffice" / "program" / "soffice.exe" for r in roots if r]
     if sys.platform == "darwin":
-        return [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
-                Path.home() / "Applications/LibreOffice.app/Contents/MacOS/soffice"]
-    return [Path("/usr/bin/soffice"), Path("/usr/lib/libreoffice/program/soffice"),
-            Path("/opt/libreoffice/program/soffice"), Path("/snap/bin/libreoffice")]
+        return [
+            Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+            Path.home() / "Applications/LibreOffice.app/Contents/MacOS/soffice",
+        ]
+    return [
+        Path("/usr/bin/soffice"),
+        Path("/usr/lib/libreoffice/program/soffice"),
+        Path("/opt/libreoffice/program/soffice"),
+        Path("/snap/bin/libreoffice"),
+    ]
 
 
 def find_soffice() -> Path:
@@ -73,14 +79,25 @@ def to_pdf(docx_paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | str]:
         profile = tmp_dir / "profile"
         converted = tmp_dir / "out"
         converted.mkdir()
-        command = [str(soffice), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                   "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(converted),
-                   *(str(p) for p in docx_paths)]
+        command = [
+            str(soffice),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(converted),
+            *(str(p) for p in docx_paths),
+        ]
         timeout = BASE_TIMEOUT + PER_DOCUMENT_TIMEOUT * len(docx_paths)
         try:
-            proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL)
+            proc = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+            )
         except subprocess.TimeoutExpired as exc:
             raise ConversionError(f"LibreOffice did not finish converting within {timeout:.0f} s") from exc
         except OSError as exc:

@@ -73,8 +73,9 @@ def replace_pictures(data: bytes, pictures: Mapping[str, tuple[bytes, str]]) -> 
     root = etree.fromstring(members[MAIN][1], etree.XMLParser(resolve_entities=False))
     rels_name = "word/_rels/document.xml.rels"
     rels = etree.fromstring(members[rels_name][1], etree.XMLParser(resolve_entities=False))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels
-               if rel.tag == f"{{{PKG_REL_NS}}}Relationship"}
+    targets = {
+        rel.get("Id"): rel.get("Target", "") for rel in rels if rel.tag == f"{{{PKG_REL_NS}}}Relationship"
+    }
     replaced: dict[str, bytes] = {}
     for doc_pr in root.iter(f"{{{WP_NS}}}docPr"):
         wanted = pictures.get(doc_pr.get("name", ""))
@@ -113,8 +114,12 @@ def replace_pictures(data: bytes, pictures: Mapping[str, tuple[bytes, str]]) -> 
     return out.getvalue()
 
 
-def write_docx_with_pictures(template: PreparedTemplate, context: dict[str, Any], out_path: Path,
-                             pictures: Mapping[str, tuple[bytes, str]]) -> None:
+def write_docx_with_pictures(
+    template: PreparedTemplate,
+    context: dict[str, Any],
+    out_path: Path,
+    pictures: Mapping[str, tuple[bytes, str]],
+) -> None:
     """Render, put the pictures in, write atomically (a failure leaves the old file)."""
     data = replace_pictures(template.render(context), pictures)
     try:

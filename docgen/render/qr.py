@@ -32,9 +32,11 @@ def qr_ops(payload: str, x: float, y: float, size: float) -> str:
     n = len(matrix)
     quiet = 4  # modules of white around the code, as the standard requires
     s = size / n
-    ops = [f"q 1 g {x - quiet * s:.3f} {y - quiet * s:.3f} {size + 2 * quiet * s:.3f} "
-           f"{size + 2 * quiet * s:.3f} re f Q",
-           f"q 0 g {s:.5f} 0 0 {-s:.5f} {x:.3f} {y + size:.3f} cm"]
+    ops = [
+        f"q 1 g {x - quiet * s:.3f} {y - quiet * s:.3f} {size + 2 * quiet * s:.3f} "
+        f"{size + 2 * quiet * s:.3f} re f Q",
+        f"q 0 g {s:.5f} 0 0 {-s:.5f} {x:.3f} {y + size:.3f} cm",
+    ]
     append = ops.append
     for r, row in enumerate(matrix):
         line = bytes(row)

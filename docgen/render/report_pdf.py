@@ -48,25 +48,41 @@ LOGO = 2.0 * cm
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=10.5,
-                          leading=14, alignment=TA_JUSTIFY, spaceAfter=4)
+    body = ParagraphStyle(
+        "body",
+        parent=base["BodyText"],
+        fontName="Helvetica",
+        fontSize=10.5,
+        leading=14,
+        alignment=TA_JUSTIFY,
+        spaceAfter=4,
+    )
     center = ParagraphStyle("center", parent=body, alignment=TA_CENTER, spaceAfter=0)
     return {
         "kop1": ParagraphStyle("kop1", parent=center, fontName="Helvetica-Bold", fontSize=13, leading=16),
         "kop2": ParagraphStyle("kop2", parent=center, fontName="Helvetica-Bold", fontSize=11.5, leading=14),
         "kop3": ParagraphStyle("kop3", parent=center, fontSize=8.5, leading=11),
-        "title": ParagraphStyle("title", parent=center, fontName="Helvetica-Bold", fontSize=11.5,
-                                leading=15),
-        "h": ParagraphStyle("h", parent=body, fontName="Helvetica-Bold", spaceBefore=10, spaceAfter=4,
-                            alignment=0),
-        "h2": ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", spaceBefore=6, leftIndent=0.6 * cm,
-                             alignment=0),
+        "title": ParagraphStyle("title", parent=center, fontName="Helvetica-Bold", fontSize=11.5, leading=15),
+        "h": ParagraphStyle(
+            "h", parent=body, fontName="Helvetica-Bold", spaceBefore=10, spaceAfter=4, alignment=0
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=body, fontName="Helvetica-Bold", spaceBefore=6, leftIndent=0.6 * cm, alignment=0
+        ),
         "body": ParagraphStyle("indented", parent=body, leftIndent=0.6 * cm),
         "item": ParagraphStyle("item", parent=body, leftIndent=1.2 * cm, firstLineIndent=-0.6 * cm),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=CELL_SIZE, leading=CELL_SIZE + 2,
-                               alignment=0, spaceAfter=0),
-        "head": ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", fontSize=CELL_SIZE,
-                               leading=CELL_SIZE + 2, alignment=TA_CENTER, spaceAfter=0),
+        "cell": ParagraphStyle(
+            "cell", parent=body, fontSize=CELL_SIZE, leading=CELL_SIZE + 2, alignment=0, spaceAfter=0
+        ),
+        "head": ParagraphStyle(
+            "head",
+            parent=body,
+            fontName="Helvetica-Bold",
+            fontSize=CELL_SIZE,
+            leading=CELL_SIZE + 2,
+            alignment=TA_CENTER,
+            spaceAfter=0,
+        ),
         "sign": ParagraphStyle("sign", parent=body, alignment=0, spaceAfter=0),
     }
 
@@ -103,8 +119,9 @@ def _wrapped(text: str, width: float) -> str:
     return "\n".join(lines)
 
 
-def _table(header: list[str], rows: list[list[Any]], widths: list[float],
-           st: dict[str, ParagraphStyle]) -> Table:
+def _table(
+    header: list[str], rows: list[list[Any]], widths: list[float], st: dict[str, ParagraphStyle]
+) -> Table:
     """A grid table in the text column; long lists split over pages with the header repeated.
     Plain text is wrapped here (see `_wrapped`); a Paragraph cell keeps its markup."""
     scale = (WIDTH - 0.6 * cm) / sum(widths)
@@ -112,19 +129,24 @@ def _table(header: list[str], rows: list[list[Any]], widths: list[float],
     room = [w - 7 for w in col_widths]  # less the cell padding
     cells: list[list[Any]] = [[Paragraph(escape(h), st["head"]) for h in header]]
     for row in rows:
-        cells.append([c if isinstance(c, Paragraph) else _wrapped(c, fit)
-                      for c, fit in zip(row, room, strict=True)])
+        cells.append(
+            [c if isinstance(c, Paragraph) else _wrapped(c, fit) for c, fit in zip(row, room, strict=True)]
+        )
     table = Table(cells, colWidths=col_widths, repeatRows=1, hAlign="RIGHT")
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-        ("FONTNAME", (0, 0), (-1, -1), "Helvetica"),
-        ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-        ("LEADING", (0, 0), (-1, -1), CELL_SIZE + 2),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+                ("FONTNAME", (0, 0), (-1, -1), "Helvetica"),
+                ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+                ("LEADING", (0, 0), (-1, -1), CELL_SIZE + 2),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return table
 
 
@@ -135,7 +157,7 @@ def _charts(rows: list[dict[str, Any]]) -> list[Drawing]:
     drawings = []
     width = WIDTH - 0.6 * cm
     for start in range(0, len(shown), BARS_PER_CHART):
-        chunk = shown[start:start + BARS_PER_CHART]
+        chunk = shown[start : start + BARS_PER_CHART]
         label_width = min(width * 0.5, 30 + 4.2 * max(len(r["chart_label"]) for r in chunk))
         height = 18 * len(chunk) + 55
         drawing = Drawing(width, height)
@@ -168,11 +190,21 @@ def _charts(rows: list[dict[str, Any]]) -> list[Drawing]:
         drawing.add(chart)
         legend_y = 6
         drawing.add(Rect(0, legend_y, 8, 8, fillColor=BLUE, strokeColor=None))
-        drawing.add(String(12, legend_y + 1, "tidak ada keluaran yang melewati batas waktu",
-                           fontName="Helvetica", fontSize=7))
+        drawing.add(
+            String(
+                12,
+                legend_y + 1,
+                "tidak ada keluaran yang melewati batas waktu",
+                fontName="Helvetica",
+                fontSize=7,
+            )
+        )
         drawing.add(Rect(190, legend_y, 8, 8, fillColor=RED, strokeColor=None))
-        drawing.add(String(202, legend_y + 1, "ada keluaran yang melewati batas waktu",
-                           fontName="Helvetica", fontSize=7))
+        drawing.add(
+            String(
+                202, legend_y + 1, "ada keluaran yang melewati batas waktu", fontName="Helvetica", fontSize=7
+            )
+        )
         drawings.append(drawing)
     return drawings
 
@@ -188,19 +220,25 @@ def _kop(ctx: dict[str, Any], st: dict[str, ParagraphStyle], logo: Path | None) 
     lines = office["letterhead"]
     text = [Paragraph(escape(lines[0]), st["kop1"])]
     text += [Paragraph(escape(line), st["kop2"]) for line in lines[1:]]
-    text += [Paragraph(escape(office[key]), st["kop3"]) for key in ("kop_address", "kop_contact")
-             if office[key]]
+    text += [
+        Paragraph(escape(office[key]), st["kop3"]) for key in ("kop_address", "kop_contact") if office[key]
+    ]
     if logo is not None:
         image = Image(str(logo))
         image.drawWidth, image.drawHeight = _fit(image.imageWidth, image.imageHeight, LOGO)
         kop = Table([[image, text]], colWidths=[LOGO + 0.3 * cm, WIDTH - LOGO - 0.3 * cm])
-        kop.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                 ("LEFTPADDING", (0, 0), (0, 0), 0)]))
+        kop.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
         story: list[Any] = [kop]
     else:
         story = list(text)
-    story.append(Table([[""]], colWidths=[WIDTH], rowHeights=[4],
-                       style=[("LINEBELOW", (0, 0), (-1, -1), 2, colors.black)]))
+    story.append(
+        Table(
+            [[""]],
+            colWidths=[WIDTH],
+            rowHeights=[4],
+            style=[("LINEBELOW", (0, 0), (-1, -1), 2, colors.black)],
+        )
+    )
     return story
 
 
@@ -212,9 +250,14 @@ def _fit(width: float, height: float, box: float) -> tuple[float, float]:
 def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
     st = _styles()
     story = _kop(ctx, st, logo)
-    story += [Spacer(1, 0.5 * cm), Paragraph(ctx["title"], st["title"]),
-              Paragraph("TENTANG", st["title"]), Paragraph(escape(ctx["subject"]), st["title"]),
-              Paragraph(escape(ctx["period"]), st["title"]), Spacer(1, 0.4 * cm)]
+    story += [
+        Spacer(1, 0.5 * cm),
+        Paragraph(ctx["title"], st["title"]),
+        Paragraph("TENTANG", st["title"]),
+        Paragraph(escape(ctx["subject"]), st["title"]),
+        Paragraph(escape(ctx["period"]), st["title"]),
+        Spacer(1, 0.4 * cm),
+    ]
 
     story += _heading("I. PENDAHULUAN", st["h"])
     story.append(Paragraph("A. Dasar", st["h2"]))
@@ -231,12 +274,36 @@ def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
     story += _heading("II. HASIL PEMANTAUAN", st["h"])
     story.append(Paragraph(escape(" ".join(ctx["summary"])), st["body"]))
     story += _heading("A. Capaian per Kerja Sama", st["h2"])
-    rows = [[r["no"], Paragraph(f"<b>{escape(r['title'])}</b><br/>{escape(r['numbers'])}", st["cell"]),
-             r["status"], r["done_text"], r["overdue"],
-             r["due_soon"], r["next_due"], r["ends_on"]] for r in ctx["agreements"]]
-    story.append(_table(["No", "Kerja sama", "Status", "Keluaran selesai", "Lewat batas waktu",
-                         "Batas waktu dalam 30 hari", "Batas waktu terdekat", "Berakhir pada"],
-                        rows, [1.0, 5.6, 1.8, 2.2, 1.6, 1.8, 2.0, 2.0], st))
+    rows = [
+        [
+            r["no"],
+            Paragraph(f"<b>{escape(r['title'])}</b><br/>{escape(r['numbers'])}", st["cell"]),
+            r["status"],
+            r["done_text"],
+            r["overdue"],
+            r["due_soon"],
+            r["next_due"],
+            r["ends_on"],
+        ]
+        for r in ctx["agreements"]
+    ]
+    story.append(
+        _table(
+            [
+                "No",
+                "Kerja sama",
+                "Status",
+                "Keluaran selesai",
+                "Lewat batas waktu",
+                "Batas waktu dalam 30 hari",
+                "Batas waktu terdekat",
+                "Berakhir pada",
+            ],
+            rows,
+            [1.0, 5.6, 1.8, 2.2, 1.6, 1.8, 2.0, 2.0],
+            st,
+        )
+    )
 
     story.append(CondPageBreak(6 * cm))
     story += _heading("B. Grafik Persentase Keluaran Selesai", st["h2"])
@@ -245,11 +312,22 @@ def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
 
     story += _heading("C. Kerja Sama yang Berakhir dalam 90 Hari", st["h2"])
     if ctx["expiring"]:
-        story.append(_table(
-            ["No", "Kerja sama", "Berakhir pada", "Sisa hari"],
-            [[e["no"], Paragraph(f"<b>{escape(e['title'])}</b><br/>{escape(e['numbers'])}", st["cell"]),
-              e["ends_on"], e["days_left"]] for e in ctx["expiring"]],
-            [1.0, 10, 3, 2], st))
+        story.append(
+            _table(
+                ["No", "Kerja sama", "Berakhir pada", "Sisa hari"],
+                [
+                    [
+                        e["no"],
+                        Paragraph(f"<b>{escape(e['title'])}</b><br/>{escape(e['numbers'])}", st["cell"]),
+                        e["ends_on"],
+                        e["days_left"],
+                    ]
+                    for e in ctx["expiring"]
+                ],
+                [1.0, 10, 3, 2],
+                st,
+            )
+        )
     else:
         story.append(Paragraph("Tidak ada kerja sama yang berakhir dalam 90 hari.", st["body"]))
 
@@ -259,24 +337,40 @@ def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
     for g in ctx["overdue_groups"]:
         table = _table(
             ["No", "Kegiatan", "Keluaran", "Batas waktu", "Lewat", "Keterangan"],
-            [[i["no"], i["work_item"], i["deliverable"], i["due"], f"{i['days']} hari", i["note"]]
-             for i in g["items"]],
-            [1.0, 4.8, 4.2, 2.2, 1.6, 2.8], st)
+            [
+                [i["no"], i["work_item"], i["deliverable"], i["due"], f"{i['days']} hari", i["note"]]
+                for i in g["items"]
+            ],
+            [1.0, 4.8, 4.2, 2.2, 1.6, 2.8],
+            st,
+        )
         title = f"<b>{escape(g['party'])}</b>: {g['count']} keluaran dalam {escape(g['agreement'])}"
         story += [CondPageBreak(3.5 * cm), Paragraph(title, st["body"]), table, Spacer(1, 0.2 * cm)]
 
     signer = ctx["signatory"]
-    signature = [Paragraph(escape(ctx["place_date"]), st["sign"]),
-                 Paragraph(escape(signer["title"]) + ",", st["sign"]), Spacer(1, 1.8 * cm),
-                 Paragraph(f"<b>{escape(signer['name'])}</b>", st["sign"])]
+    signature = [
+        Paragraph(escape(ctx["place_date"]), st["sign"]),
+        Paragraph(escape(signer["title"]) + ",", st["sign"]),
+        Spacer(1, 1.8 * cm),
+        Paragraph(f"<b>{escape(signer['name'])}</b>", st["sign"]),
+    ]
     if signer["nip"]:
         signature.append(Paragraph(f"NIP {escape(signer['nip'])}", st["sign"]))
     # The heading, the closing sentence and the signature on one page, never a signature alone.
-    story.append(KeepTogether([
-        Paragraph("III. PENUTUP", st["h"]),
-        Paragraph(escape(ctx["closing"]), st["body"]), Spacer(1, 0.6 * cm),
-        Table([["", signature]], colWidths=[WIDTH * 0.5, WIDTH * 0.5],
-              style=[("LEFTPADDING", (0, 0), (-1, -1), 0)])]))
+    story.append(
+        KeepTogether(
+            [
+                Paragraph("III. PENUTUP", st["h"]),
+                Paragraph(escape(ctx["closing"]), st["body"]),
+                Spacer(1, 0.6 * cm),
+                Table(
+                    [["", signature]],
+                    colWidths=[WIDTH * 0.5, WIDTH * 0.5],
+                    style=[("LEFTPADDING", (0, 0), (-1, -1), 0)],
+                ),
+            ]
+        )
+    )
     return story
 
 
@@ -292,10 +386,17 @@ def write_report_pdf(ctx: dict[str, Any], target: Path, logo: Path | None = None
     try:
         with atomic_path(target) as tmp:
             doc = SimpleDocTemplate(
-                str(tmp), pagesize=PAGE, leftMargin=LEFT, rightMargin=RIGHT,
-                topMargin=2 * cm, bottomMargin=2 * cm,
+                str(tmp),
+                pagesize=PAGE,
+                leftMargin=LEFT,
+                rightMargin=RIGHT,
+                topMargin=2 * cm,
+                bottomMargin=2 * cm,
                 title=f"Laporan Pemantauan Pelaksanaan Kerja Sama per {ctx['as_of_text']}",
-                author=ctx["office"]["name"], subject="Pemantauan kerja sama", creator="docgen")
+                author=ctx["office"]["name"],
+                subject="Pemantauan kerja sama",
+                creator="docgen",
+            )
             doc.build(build_story(ctx, logo), onLaterPages=page_number)
     except OSError as exc:
         raise DocgenError(f"--pdf {target}: cannot write: {exc.strerror or exc}") from exc

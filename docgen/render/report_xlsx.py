@@ -33,6 +33,7 @@ def _day(value: str | None) -> date | None:
 
 Column = tuple[str, Callable[[dict[str, Any]], Any], float]
 
+
 def _label(labels: dict[str, str], key: str) -> str:
     text = labels.get(key, key)
     return text[:1].upper() + text[1:]
@@ -125,9 +126,15 @@ def write_checklist_xlsx(rows: list[dict[str, Any]], config: Config, as_of: date
     """The checklist of `deliverable list` as a workbook: an Info sheet and one row per
     deliverable, written to `target` atomically."""
     workbook = Workbook()
-    _info_sheet(workbook, [("Daftar", "Daftar Periksa Keluaran Kerja Sama"),
-                           ("Kantor", config.office.name), ("Keadaan per", as_of),
-                           ("Jumlah keluaran", len(rows))])
+    _info_sheet(
+        workbook,
+        [
+            ("Daftar", "Daftar Periksa Keluaran Kerja Sama"),
+            ("Kantor", config.office.name),
+            ("Keadaan per", as_of),
+            ("Jumlah keluaran", len(rows)),
+        ],
+    )
     _sheet(workbook, "Keluaran", CHECKLIST, rows)
     try:
         with atomic_path(target) as tmp:
@@ -157,18 +164,21 @@ def _info_sheet(workbook: Workbook, rows: list[tuple[str, Any]]) -> Any:
 def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
     workbook = Workbook()
     s = report["summary"]
-    info = _info_sheet(workbook, [
-        ("Laporan", "Pemantauan Pelaksanaan Kerja Sama"),
-        ("Kantor", config.office.name),
-        ("Keadaan per", _day(report["as_of"])),
-        ("Jumlah kerja sama", s["agreements"]),
-        ("Keluaran selesai", s["done"]),
-        ("Jumlah keluaran", s["total"]),
-        ("Capaian (%)", s["percent"]),
-        ("Keluaran lewat batas waktu", s["overdue"]),
-        ("Batas waktu dalam 30 hari", s["due_soon"]),
-        ("Kerja sama berakhir dalam 90 hari", s["expiring"]),
-    ])
+    info = _info_sheet(
+        workbook,
+        [
+            ("Laporan", "Pemantauan Pelaksanaan Kerja Sama"),
+            ("Kantor", config.office.name),
+            ("Keadaan per", _day(report["as_of"])),
+            ("Jumlah kerja sama", s["agreements"]),
+            ("Keluaran selesai", s["done"]),
+            ("Jumlah keluaran", s["total"]),
+            ("Capaian (%)", s["percent"]),
+            ("Keluaran lewat batas waktu", s["overdue"]),
+            ("Batas waktu dalam 30 hari", s["due_soon"]),
+            ("Kerja sama berakhir dalam 90 hari", s["expiring"]),
+        ],
+    )
     info["B7"].number_format = "0.0"
     _sheet(workbook, "Kerja Sama", AGREEMENTS, report["agreements"])
     _sheet(workbook, "Terlambat", OVERDUE, report["overdue"])

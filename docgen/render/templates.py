@@ -34,8 +34,9 @@ def template_path(templates_dir: Path, name: str) -> Path:
     """templates/NAME.docx of the workspace, else the package's default of that name."""
     stem = name[:-5] if name.lower().endswith(".docx") else name
     if not NAME_RE.fullmatch(stem) or ".." in stem:
-        raise TemplateError(f"template {name!r}: not a valid template name "
-                            "(letters, digits, '.', '_' and '-' only)")
+        raise TemplateError(
+            f"template {name!r}: not a valid template name (letters, digits, '.', '_' and '-' only)"
+        )
     own = templates_dir / f"{stem}.docx"
     if os.path.lexists(own):
         # The workspace's own, read only if it stays inside the workspace and cannot block.
@@ -46,8 +47,9 @@ def template_path(templates_dir: Path, name: str) -> Path:
     default = defaults_dir() / f"{stem}.docx"
     if default.is_file():
         return default
-    raise TemplateError(f"template {stem!r}: no templates/{stem}.docx in the workspace and no "
-                        "default template of that name")
+    raise TemplateError(
+        f"template {stem!r}: no templates/{stem}.docx in the workspace and no default template of that name"
+    )
 
 
 def template_label(path: Path, label_of: Callable[[Path], str]) -> str:
@@ -55,6 +57,7 @@ def template_label(path: Path, label_of: Callable[[Path], str]) -> str:
     if path.parent == defaults_dir():
         return f"{path.name} (default template)"
     return label_of(path)
+
 
 def _paragraph_texts(xml: bytes) -> list[str]:
     root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False))
@@ -72,21 +75,26 @@ def _static_problems(template: PreparedTemplate, names: set[str]) -> list[str]:
             if node.name in unknown:
                 first_line.setdefault(node.name, node.lineno)
         for var in sorted(unknown):
-            problems.append(f"{template.label}: {paragraph_excerpt(source, first_line.get(var))}unknown "
-                            f"variable {var!r} (the context has no such value)")
+            problems.append(
+                f"{template.label}: {paragraph_excerpt(source, first_line.get(var))}unknown "
+                f"variable {var!r} (the context has no such value)"
+            )
         for flt in ast.find_all(nodes.Filter):
             if flt.name not in env.filters:
-                problems.append(f"{template.label}: {paragraph_excerpt(source, flt.lineno)}unknown filter "
-                                f"{flt.name!r}")
+                problems.append(
+                    f"{template.label}: {paragraph_excerpt(source, flt.lineno)}unknown filter {flt.name!r}"
+                )
         for test in ast.find_all(nodes.Test):
             if test.name not in env.tests:
-                problems.append(f"{template.label}: {paragraph_excerpt(source, test.lineno)}unknown test "
-                                f"{test.name!r}")
+                problems.append(
+                    f"{template.label}: {paragraph_excerpt(source, test.lineno)}unknown test {test.name!r}"
+                )
     return problems
 
 
-def check_docx_template(path: Path, sample_context: Context | list[Context], *,
-                        label: str | None = None) -> list[str]:
+def check_docx_template(
+    path: Path, sample_context: Context | list[Context], *, label: str | None = None
+) -> list[str]:
     """Problem lines of one .docx template, each naming it: a Jinja syntax error, a variable
     or filter the context does not provide, a tag split across Word runs that docxtpl
     cannot repair (it would print as text)."""
@@ -110,9 +118,11 @@ def check_docx_template(path: Path, sample_context: Context | list[Context], *,
                 for text in _paragraph_texts(zf.read(name)):
                     if LEFTOVER_RE.search(text):
                         shown = text if len(text) <= 70 else text[:67] + "..."
-                        problems.append(f"{template.label}: paragraph {shown!r}: a template tag "
-                                        "is split across Word runs or mistyped and would print "
-                                        "as text; retype the tag in one go")
+                        problems.append(
+                            f"{template.label}: paragraph {shown!r}: a template tag "
+                            "is split across Word runs or mistyped and would print "
+                            "as text; retype the tag in one go"
+                        )
     return list(dict.fromkeys(problems))
 
 

@@ -27,11 +27,11 @@ _AGREEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # table -> the field that identifies a record within an office
 TABLES: dict[str, str] = {
-    "numbers": "number",        # the registry of official numbers (buku agenda)
-    "letters": "number",        # letters issued, with the items they cover
-    "certificates": "number",   # certificates issued, revoked
-    "terminations": "id",       # termination events (and their corrections)
-    "builds": "output",         # source hashes of each rendered draft
+    "numbers": "number",  # the registry of official numbers (buku agenda)
+    "letters": "number",  # letters issued, with the items they cover
+    "certificates": "number",  # certificates issued, revoked
+    "terminations": "id",  # termination events (and their corrections)
+    "builds": "output",  # source hashes of each rendered draft
 }
 # The deliverable history: per agreement, events identified by their "id".
 HISTORY_KEY = "id"
@@ -111,8 +111,8 @@ class Session(ABC):
 class Tracker(ABC):
     """A tracker backend, bound to one office (the workspace's `unit_code`)."""
 
-    backend: str   # "file" or "postgresql"
-    label: str     # how messages name it: "tracker.json", "postgresql://host:5432/docgen"
+    backend: str  # "file" or "postgresql"
+    label: str  # how messages name it: "tracker.json", "postgresql://host:5432/docgen"
     shared: bool = False  # several offices can use it (the national view)
 
     @abstractmethod
@@ -144,8 +144,7 @@ class Tracker(ABC):
     def dump(self) -> dict[str, Any]:
         """This office's whole tracker as data: {"tables": {...}, "history": {...}}."""
         with self.read() as session:
-            return {"tables": {t: session.rows(t) for t in TABLES},
-                    "history": session.histories()}
+            return {"tables": {t: session.rows(t) for t in TABLES}, "history": session.histories()}
 
     def load(self, data: dict[str, Any]) -> None:
         """Write a dump into this (empty) tracker, in one transaction."""
@@ -153,8 +152,7 @@ class Tracker(ABC):
             if not is_empty(session):
                 from docgen.errors import TrackerError
 
-                raise TrackerError(f"{self.label}: not empty; docgen copies only into an "
-                                   "empty tracker")
+                raise TrackerError(f"{self.label}: not empty; docgen copies only into an empty tracker")
             for table in TABLES:
                 records = data.get("tables", {}).get(table, [])
                 if records:

@@ -78,8 +78,10 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
         if not mode & stat.S_IWUSR:
-            raise TrackerError(f"{self.label}: is read-only; docgen will not replace it (make it "
-                               "writable to record changes); nothing was recorded")
+            raise TrackerError(
+                f"{self.label}: is read-only; docgen will not replace it (make it "
+                "writable to record changes); nothing was recorded"
+            )
 
     def commit(self) -> None:
         if not self.dirty or self._data is None:
@@ -110,9 +112,10 @@ class AtomicJSONStorage(Storage):
                 "restore it from a backup or move it away"
             ) from exc
         if not isinstance(data, dict) or not all(
-                isinstance(t, dict) and all(isinstance(doc, dict) and str(key).isdigit()
-                                            for key, doc in t.items())
-                for t in data.values()):
+            isinstance(t, dict)
+            and all(isinstance(doc, dict) and str(key).isdigit() for key, doc in t.items())
+            for t in data.values()
+        ):
             raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
         meta: dict[str, Any] = next(iter(data.get(META, {}).values()), {})
         schema = meta.get("schema", SCHEMA)
@@ -187,8 +190,9 @@ class FileSession(Session):
             if field == "id" and not record.get("id"):
                 record["id"] = str(next_id)
             if record.get(field) in taken:
-                raise TrackerError(f"{self._tracker.label}: {table}: {record.get(field)!r} is "
-                                   "already recorded")
+                raise TrackerError(
+                    f"{self._tracker.label}: {table}: {record.get(field)!r} is already recorded"
+                )
             taken.add(record.get(field))
             docs.append(record)
             next_id += 1
@@ -220,8 +224,10 @@ class FileSession(Session):
         return sorted(p.stem for p in folder.glob("*.json") if _SHARD_ID.match(p.stem))
 
     def history(self, agreement_id: str) -> list[Record]:
-        if agreement_id not in self._dbs and not (
-                self._tracker.history_dir / f"{agreement_id}.json").exists():
+        if (
+            agreement_id not in self._dbs
+            and not (self._tracker.history_dir / f"{agreement_id}.json").exists()
+        ):
             if not _SHARD_ID.match(agreement_id):
                 raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
             return []
@@ -238,8 +244,9 @@ class FileSession(Session):
             if not event.get("id"):
                 event["id"] = str(next_id)
             if event["id"] in taken:
-                raise TrackerError(f"{self._tracker.label}: {agreement_id}: event "
-                                   f"{event['id']!r} is already recorded")
+                raise TrackerError(
+                    f"{self._tracker.label}: {agreement_id}: event {event['id']!r} is already recorded"
+                )
             taken.add(event["id"])
             docs.append(event)
             next_id += 1
@@ -310,8 +317,9 @@ class FileTracker(Tracker):
                 f"another docgen has held .docgen/lock for {LOCK_TIMEOUT:.0f} s; try again"
             ) from exc
         except OSError as exc:
-            raise TrackerError(f".docgen/lock: cannot take the tracker's lock: "
-                               f"{exc.strerror or exc}; nothing was recorded") from exc
+            raise TrackerError(
+                f".docgen/lock: cannot take the tracker's lock: {exc.strerror or exc}; nothing was recorded"
+            ) from exc
         return lock
 
     def init(self) -> dict[str, Any]:
@@ -320,8 +328,7 @@ class FileTracker(Tracker):
             meta = session._table(META)
             if not meta.all():
                 meta.insert({"schema": SCHEMA, "docgen": __version__})
-        return {"backend": self.backend, "where": str(self.path), "schema": SCHEMA,
-                "created": not existed}
+        return {"backend": self.backend, "where": str(self.path), "schema": SCHEMA, "created": not existed}
 
     def info(self) -> dict[str, Any]:
         with self.read() as session:
@@ -330,8 +337,14 @@ class FileTracker(Tracker):
             counts["history"] = sum(len(session.history(a)) for a in ids)
             meta = session._table(META).all()
         schema = meta[0].get("schema", SCHEMA) if meta else (SCHEMA if self.path.exists() else None)
-        return {"backend": self.backend, "where": str(self.path), "schema": schema,
-                "docgen_schema": SCHEMA, "counts": counts, "agreements_with_history": len(ids)}
+        return {
+            "backend": self.backend,
+            "where": str(self.path),
+            "schema": schema,
+            "docgen_schema": SCHEMA,
+            "counts": counts,
+            "agreements_with_history": len(ids),
+        }
 
     def _remove_stale_temp_files(self) -> None:
         """Temporary files of writers killed mid-write (safe: every writer holds the lock)."""

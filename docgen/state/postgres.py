@@ -44,10 +44,10 @@ T = TypeVar("T")
 
 SCHEMA_NAME = "docgen"
 LOCK_NAMESPACE = 0x646F63  # "doc": the first key of docgen's advisory locks
-MIGRATION_LOCK = 0         # second key of the lock that serializes schema changes
-CONNECT_TIMEOUT = 10       # seconds
-ATTEMPTS = 5               # runs of a transaction body when the database asks for a retry
-LOCK_TIMEOUT = 60          # seconds a writer waits for its office's lock (as the file tracker)
+MIGRATION_LOCK = 0  # second key of the lock that serializes schema changes
+CONNECT_TIMEOUT = 10  # seconds
+ATTEMPTS = 5  # runs of a transaction body when the database asks for a retry
+LOCK_TIMEOUT = 60  # seconds a writer waits for its office's lock (as the file tracker)
 RETRYABLE = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
 
 
@@ -67,13 +67,16 @@ SCHEMA = migrations()[-1][0]
 
 # --- naming the server without its password -------------------------------------------------
 
+
 def _params(url: str, source: str) -> dict[str, Any]:
     try:
         return conninfo_to_dict(url)
     except psycopg.Error as exc:
         # libpq's message quotes no value of the URL; say which setting holds it.
-        raise TrackerError(f"{source}: not a PostgreSQL URL ({_one_line(str(exc))}); "
-                           "expected e.g. postgresql://user@host/database") from None
+        raise TrackerError(
+            f"{source}: not a PostgreSQL URL ({_one_line(str(exc))}); "
+            "expected e.g. postgresql://user@host/database"
+        ) from None
 
 
 def server_label(url: str, source: str = "the tracker URL") -> str:
@@ -88,8 +91,9 @@ def server_label(url: str, source: str = "the tracker URL") -> str:
     port = p.get("port") or os.environ.get("PGPORT") or ""
     user = p.get("user") or os.environ.get("PGUSER") or ""
     dbname = p.get("dbname") or os.environ.get("PGDATABASE") or user
-    return (f"postgresql://{user + '@' if user else ''}{host}{':' + str(port) if port else ''}"
-            f"/{dbname}{socket}")
+    return (
+        f"postgresql://{user + '@' if user else ''}{host}{':' + str(port) if port else ''}/{dbname}{socket}"
+    )
 
 
 def _one_line(text: str) -> str:
@@ -127,24 +131,29 @@ class PostgresSession(Session):
     def _records(self, query: sql.Composed | str, params: Sequence[Any]) -> list[Record]:
         """The `data` of the rows a FROM ... WHERE clause selects, in recording order,
         fetched as one JSON text: one decode instead of one per record."""
-        found = self._all(sql.SQL("SELECT coalesce(json_agg(data ORDER BY pos), '[]')::text {}")
-                          .format(sql.SQL(query) if isinstance(query, str) else query), params)
+        found = self._all(
+            sql.SQL("SELECT coalesce(json_agg(data ORDER BY pos), '[]')::text {}").format(
+                sql.SQL(query) if isinstance(query, str) else query
+            ),
+            params,
+        )
         return json.loads(found[0][0]) if found else []
 
     def rows(self, table: str) -> list[Record]:
-        return self._records(sql.SQL("FROM {} WHERE office = %s").format(self._table(table)),
-                             (self.office,))
+        return self._records(sql.SQL("FROM {} WHERE office = %s").format(self._table(table)), (self.office,))
 
     def find(self, table: str, key: str) -> Record | None:
         field = TABLES[table]
         query = sql.SQL("SELECT data FROM {} WHERE office = %s AND {} = %s").format(
-            self._table(table), sql.Identifier(field))
+            self._table(table), sql.Identifier(field)
+        )
         found = self._all(query, (self.office, key))
         return found[0][0] if found else None
 
     def _keys(self, table: str) -> list[str]:
         query = sql.SQL("SELECT {} FROM {} WHERE office = %s").format(
-            sql.Identifier(TABLES[table]), self._table(table))
+            sql.Identifier(TABLES[table]), self._table(table)
+        )
         return [row[0] for row in self._all(query, (self.office,))]
 
     def insert(self, table: str, records: Sequence[Record]) -> None:
@@ -167,14 +176,24 @@ class PostgresSession(Session):
             if not isinstance(record.get(field), str):
                 raise TrackerError(f"{self._label}: {table}: a record without a text {field!r}")
         if table == "numbers":
-            query = sql.SQL("INSERT INTO {} (office, number, kind, year, seq, data) "
-                            "VALUES (%s, %s, %s, %s, %s, %s)").format(self._table(table))
+            query = sql.SQL(
+                "INSERT INTO {} (office, number, kind, year, seq, data) VALUES (%s, %s, %s, %s, %s, %s)"
+            ).format(self._table(table))
             params: list[tuple[Any, ...]] = [
-                (self.office, r["number"], _text(r.get("kind")), _int(r.get("year")),
-                 _int(r.get("seq")), Json(r)) for r in records]
+                (
+                    self.office,
+                    r["number"],
+                    _text(r.get("kind")),
+                    _int(r.get("year")),
+                    _int(r.get("seq")),
+                    Json(r),
+                )
+                for r in records
+            ]
         else:
             query = sql.SQL("INSERT INTO {} (office, {}, data) VALUES (%s, %s, %s)").format(
-                self._table(table), sql.Identifier(field))
+                self._table(table), sql.Identifier(field)
+            )
             params = [(self.office, r[field], Json(r)) for r in records]
         try:
             with conn.cursor() as cur:
@@ -187,39 +206,49 @@ class PostgresSession(Session):
         conn = self._writable()
         field = TABLES[table]
         query = sql.SQL("SELECT data FROM {} WHERE office = %s AND {} = %s FOR UPDATE").format(
-            self._table(table), sql.Identifier(field))
+            self._table(table), sql.Identifier(field)
+        )
         found = conn.execute(query, (self.office, key)).fetchone()
         if found is None:
             raise TrackerError(f"{self._label}: {table}: no record {key!r}")
         record = {**found[0], **changes}
-        conn.execute(sql.SQL("UPDATE {} SET data = %s WHERE office = %s AND {} = %s").format(
-            self._table(table), sql.Identifier(field)), (Json(record), self.office, key))
+        conn.execute(
+            sql.SQL("UPDATE {} SET data = %s WHERE office = %s AND {} = %s").format(
+                self._table(table), sql.Identifier(field)
+            ),
+            (Json(record), self.office, key),
+        )
         return record
 
     def put(self, table: str, records: Sequence[Record]) -> None:
         conn = self._writable()
         field = TABLES[table]
         records = [dict(r) for r in records]
-        conn.execute(sql.SQL("DELETE FROM {} WHERE office = %s AND {} = ANY(%s)").format(
-            self._table(table), sql.Identifier(field)),
-            (self.office, [str(r.get(field)) for r in records]))
+        conn.execute(
+            sql.SQL("DELETE FROM {} WHERE office = %s AND {} = ANY(%s)").format(
+                self._table(table), sql.Identifier(field)
+            ),
+            (self.office, [str(r.get(field)) for r in records]),
+        )
         self._insert(conn, table, records)
 
     # -- history
     def history_ids(self) -> list[str]:
-        rows = self._all("SELECT DISTINCT agreement FROM docgen.history WHERE office = %s",
-                         (self.office,))
+        rows = self._all("SELECT DISTINCT agreement FROM docgen.history WHERE office = %s", (self.office,))
         return sorted(row[0] for row in rows)
 
     def history(self, agreement_id: str) -> list[Record]:
         if not valid_agreement_id(agreement_id):
             raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
-        return self._records("FROM docgen.history WHERE office = %s AND agreement = %s",
-                             (self.office, agreement_id))
+        return self._records(
+            "FROM docgen.history WHERE office = %s AND agreement = %s", (self.office, agreement_id)
+        )
 
     def histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
-        query = ("SELECT agreement, json_agg(data ORDER BY pos)::text FROM docgen.history "
-                 "WHERE office = %s {} GROUP BY agreement")
+        query = (
+            "SELECT agreement, json_agg(data ORDER BY pos)::text FROM docgen.history "
+            "WHERE office = %s {} GROUP BY agreement"
+        )
         if ids is None:
             rows = self._all(query.format(""), (self.office,))
             wanted: list[str] | None = None
@@ -234,9 +263,13 @@ class PostgresSession(Session):
         conn = self._writable()
         if not valid_agreement_id(agreement_id):
             raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
-        taken = [row[0] for row in conn.execute(
-            "SELECT id FROM docgen.history WHERE office = %s AND agreement = %s",
-            (self.office, agreement_id)).fetchall()]
+        taken = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM docgen.history WHERE office = %s AND agreement = %s",
+                (self.office, agreement_id),
+            ).fetchall()
+        ]
         seen = set(taken)
         next_id = _next_id(taken)
         docs = []
@@ -246,40 +279,47 @@ class PostgresSession(Session):
                 event[HISTORY_KEY] = str(next_id)
                 next_id += 1
             if event[HISTORY_KEY] in seen:
-                raise TrackerError(f"{self._label}: {agreement_id}: event "
-                                   f"{event[HISTORY_KEY]!r} is already recorded")
+                raise TrackerError(
+                    f"{self._label}: {agreement_id}: event {event[HISTORY_KEY]!r} is already recorded"
+                )
             seen.add(event[HISTORY_KEY])
             docs.append((self.office, agreement_id, str(event[HISTORY_KEY]), Json(event)))
         if docs:
             with conn.cursor() as cur:
-                cur.executemany("INSERT INTO docgen.history (office, agreement, id, data) "
-                                "VALUES (%s, %s, %s, %s)", docs)
+                cur.executemany(
+                    "INSERT INTO docgen.history (office, agreement, id, data) VALUES (%s, %s, %s, %s)", docs
+                )
 
     # -- the national view
     def publish(self, agreements: Sequence[Record], office_info: Record | None = None) -> None:
         conn = self._writable()
         if office_info is not None:
-            conn.execute("INSERT INTO docgen.offices (office, info) VALUES (%s, %s) "
-                         "ON CONFLICT (office) DO UPDATE SET info = excluded.info, "
-                         "published_at = now()", (self.office, Json(office_info)))
+            conn.execute(
+                "INSERT INTO docgen.offices (office, info) VALUES (%s, %s) "
+                "ON CONFLICT (office) DO UPDATE SET info = excluded.info, "
+                "published_at = now()",
+                (self.office, Json(office_info)),
+            )
         if agreements:
             with conn.cursor() as cur:
                 cur.executemany(
                     "INSERT INTO docgen.agreements (office, id, data) VALUES (%s, %s, %s) "
                     "ON CONFLICT (office, id) DO UPDATE SET data = excluded.data, "
                     "published_at = now()",
-                    [(self.office, a["id"], Json(a)) for a in agreements])
+                    [(self.office, a["id"], Json(a)) for a in agreements],
+                )
 
     def unpublish(self, keep: Sequence[str]) -> list[str]:
         conn = self._writable()
-        rows = conn.execute("DELETE FROM docgen.agreements WHERE office = %s AND NOT id = ANY(%s) "
-                            "RETURNING id", (self.office, list(keep))).fetchall()
+        rows = conn.execute(
+            "DELETE FROM docgen.agreements WHERE office = %s AND NOT id = ANY(%s) RETURNING id",
+            (self.office, list(keep)),
+        ).fetchall()
         return sorted(row[0] for row in rows)
 
     def published(self) -> dict[str, list[Record]]:
         found: dict[str, list[Record]] = {}
-        for office, data in self._all("SELECT office, data FROM docgen.agreements "
-                                      "ORDER BY office, id"):
+        for office, data in self._all("SELECT office, data FROM docgen.agreements ORDER BY office, id"):
             found.setdefault(office, []).append(data)
         return found
 
@@ -289,20 +329,21 @@ class PostgresSession(Session):
         offices: dict[str, dict[str, Any]] = {}
 
         def entry(office: str) -> dict[str, Any]:
-            return offices.setdefault(office, {"info": {}, "agreements_json": [], "histories": {},
-                                               "terminations": []})
+            return offices.setdefault(
+                office, {"info": {}, "agreements_json": [], "histories": {}, "terminations": []}
+            )
 
         for office, info in self._all("SELECT office, info FROM docgen.offices"):
             entry(office)["info"] = info
-        for office, text in self._all("SELECT office, data::text FROM docgen.agreements "
-                                      "ORDER BY office, id"):
+        for office, text in self._all("SELECT office, data::text FROM docgen.agreements ORDER BY office, id"):
             entry(office)["agreements_json"].append(text)
         # One JSON text per agreement's history: tens of thousands of events decode in a
         # few hundred calls instead of one call each.
         for office, agreement_id, text in self._all(
-                "SELECT h.office, h.agreement, json_agg(h.data ORDER BY h.pos)::text "
-                "FROM docgen.history h JOIN docgen.agreements a "
-                "ON a.office = h.office AND a.id = h.agreement GROUP BY h.office, h.agreement"):
+            "SELECT h.office, h.agreement, json_agg(h.data ORDER BY h.pos)::text "
+            "FROM docgen.history h JOIN docgen.agreements a "
+            "ON a.office = h.office AND a.id = h.agreement GROUP BY h.office, h.agreement"
+        ):
             entry(office)["histories"][agreement_id] = json.loads(text)
         for office, data in self._all("SELECT office, data FROM docgen.terminations ORDER BY pos"):
             entry(office)["terminations"].append(data)
@@ -334,15 +375,17 @@ class PostgresTracker(Tracker):
     # -- connections and errors
     def _connect(self) -> psycopg.Connection[Any]:
         try:
-            return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
-                                   application_name="docgen")
+            return psycopg.connect(
+                self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name="docgen"
+            )
         except psycopg.Error as exc:
-            raise TrackerError(f"{self.label}: cannot connect to the tracker database: "
-                               f"{self._reason(exc)}") from None
+            raise TrackerError(
+                f"{self.label}: cannot connect to the tracker database: {self._reason(exc)}"
+            ) from None
 
     def _reason(self, exc: BaseException) -> str:
         diag = getattr(exc, "diag", None)
-        text = (diag.message_primary if diag is not None and diag.message_primary else str(exc))
+        text = diag.message_primary if diag is not None and diag.message_primary else str(exc)
         text = _one_line(text) or type(exc).__name__
         for secret in self._secrets:
             text = text.replace(secret, "***")
@@ -351,21 +394,30 @@ class PostgresTracker(Tracker):
     def _error(self, exc: psycopg.Error) -> TrackerError:
         reason = self._reason(exc)
         if isinstance(exc, RETRYABLE):
-            return TrackerError(f"{self.label}: the database kept reporting conflicts with other "
-                                f"writers ({reason}) after {ATTEMPTS} attempts; nothing was "
-                                "recorded, try again")
+            return TrackerError(
+                f"{self.label}: the database kept reporting conflicts with other "
+                f"writers ({reason}) after {ATTEMPTS} attempts; nothing was "
+                "recorded, try again"
+            )
         if isinstance(exc, pg_errors.LockNotAvailable):
-            return TrackerError(f"{self.label}: another docgen of office {self.office} has held the "
-                                f"tracker for {LOCK_TIMEOUT} s; try again")
+            return TrackerError(
+                f"{self.label}: another docgen of office {self.office} has held the "
+                f"tracker for {LOCK_TIMEOUT} s; try again"
+            )
         if isinstance(exc, pg_errors.InsufficientPrivilege):
-            return TrackerError(f"{self.label}: permission denied ({reason}): this URL's database role "
-                                f"may not write the records of office {self.office}")
+            return TrackerError(
+                f"{self.label}: permission denied ({reason}): this URL's database role "
+                f"may not write the records of office {self.office}"
+            )
         if isinstance(exc, pg_errors.UniqueViolation):
-            return TrackerError(f"{self.label}: already recorded by another writer ({reason}); "
-                                "nothing was recorded, try again")
+            return TrackerError(
+                f"{self.label}: already recorded by another writer ({reason}); "
+                "nothing was recorded, try again"
+            )
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
-            return TrackerError(f"{self.label}: lost the connection to the tracker database "
-                                f"({reason}); nothing was recorded")
+            return TrackerError(
+                f"{self.label}: lost the connection to the tracker database ({reason}); nothing was recorded"
+            )
         return TrackerError(f"{self.label}: {reason}")
 
     @contextmanager
@@ -382,10 +434,12 @@ class PostgresTracker(Tracker):
                 done = False
                 try:
                     with conn.transaction():
-                        conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(
-                            sql.Literal(f"{LOCK_TIMEOUT}s")))
-                        conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                                     (LOCK_NAMESPACE, self.office))
+                        conn.execute(
+                            sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{LOCK_TIMEOUT}s"))
+                        )
+                        conn.execute(
+                            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, self.office)
+                        )
                         yield PostgresSession(conn, self.office, self.label)
                         done = True
                 except psycopg.OperationalError as exc:
@@ -394,7 +448,8 @@ class PostgresTracker(Tracker):
                     raise TrackerError(
                         f"{self.label}: lost the connection while committing ({self._reason(exc)}); "
                         "the command may or may not have been recorded: check before repeating "
-                        "it") from None
+                        "it"
+                    ) from None
             else:
                 conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
                 conn.read_only = True
@@ -460,9 +515,11 @@ class PostgresTracker(Tracker):
 
     def _check_schema(self, version: int | None) -> None:
         if version is not None and version > SCHEMA:
-            raise TrackerError(f"{self.label}: the tracker schema is version {version}, newer than "
-                               f"this docgen's ({SCHEMA}); upgrade docgen, the database is left "
-                               "untouched")
+            raise TrackerError(
+                f"{self.label}: the tracker schema is version {version}, newer than "
+                f"this docgen's ({SCHEMA}); upgrade docgen, the database is left "
+                "untouched"
+            )
 
     def _migrate(self, conn: psycopg.Connection[Any]) -> tuple[int | None, int]:
         """Apply the migrations the database lacks, in one transaction, one migrator at a time."""
@@ -475,12 +532,15 @@ class PostgresTracker(Tracker):
                 for version, _name, text in migrations():
                     if before is None or version > before:
                         conn.execute(text.encode("utf-8"))
-                        conn.execute("INSERT INTO docgen.schema_version (version, docgen) "
-                                     "VALUES (%s, %s)", (version, __version__))
+                        conn.execute(
+                            "INSERT INTO docgen.schema_version (version, docgen) VALUES (%s, %s)",
+                            (version, __version__),
+                        )
             except pg_errors.InsufficientPrivilege as exc:
                 raise TrackerError(
                     f"{self.label}: cannot create or upgrade the docgen schema ({self._reason(exc)}); "
-                    "run `docgen tracker init` as the database's owner") from None
+                    "run `docgen tracker init` as the database's owner"
+                ) from None
         return before, SCHEMA
 
     def init(self) -> dict[str, Any]:
@@ -490,25 +550,42 @@ class PostgresTracker(Tracker):
                 before, after = self._migrate(conn)
             finally:
                 conn.close()
-        return {"backend": self.backend, "where": self.label, "schema": after,
-                "created": before is None, "upgraded_from": before if before not in (None, after) else None}
+        return {
+            "backend": self.backend,
+            "where": self.label,
+            "schema": after,
+            "created": before is None,
+            "upgraded_from": before if before not in (None, after) else None,
+        }
 
     def info(self) -> dict[str, Any]:
         with self.read() as session:
             counts = {t: len(session._keys(t)) for t in TABLES}
             conn = session._conn
-            counts["history"] = len(session._all(
-                "SELECT 1 FROM docgen.history WHERE office = %s", (self.office,)))
+            counts["history"] = len(
+                session._all("SELECT 1 FROM docgen.history WHERE office = %s", (self.office,))
+            )
             ids = session.history_ids()
             schema = self._version(conn) if conn is not None else None
-            offices = [row[0] for row in session._all(
-                "SELECT office FROM docgen.offices UNION SELECT office FROM docgen.numbers "
-                "UNION SELECT office FROM docgen.history ORDER BY 1")]
-            published = len(session._all("SELECT 1 FROM docgen.agreements WHERE office = %s",
-                                         (self.office,)))
-        return {"backend": self.backend, "where": self.label, "office": self.office,
-                "schema": schema, "docgen_schema": SCHEMA, "counts": counts,
-                "agreements_with_history": len(ids), "published": published, "offices": offices}
+            offices = [
+                row[0]
+                for row in session._all(
+                    "SELECT office FROM docgen.offices UNION SELECT office FROM docgen.numbers "
+                    "UNION SELECT office FROM docgen.history ORDER BY 1"
+                )
+            ]
+            published = len(session._all("SELECT 1 FROM docgen.agreements WHERE office = %s", (self.office,)))
+        return {
+            "backend": self.backend,
+            "where": self.label,
+            "office": self.office,
+            "schema": schema,
+            "docgen_schema": SCHEMA,
+            "counts": counts,
+            "agreements_with_history": len(ids),
+            "published": published,
+            "offices": offices,
+        }
 
 
 def _secrets(url: str, source: str) -> list[str]:

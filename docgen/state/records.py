@@ -59,46 +59,69 @@ def _texts(value: Any) -> bool:
 
 
 def _evidence(value: Any) -> bool:
-    return value is None or (isinstance(value, list) and all(
-        isinstance(v, dict) and isinstance(v.get("file"), str) and isinstance(v.get("sha256"), str)
-        for v in value))
+    return value is None or (
+        isinstance(value, list)
+        and all(
+            isinstance(v, dict) and isinstance(v.get("file"), str) and isinstance(v.get("sha256"), str)
+            for v in value
+        )
+    )
 
 
 Check = Callable[[Any], bool]
 # table -> field -> (required, check, what a valid value is)
 SHAPES: dict[str, dict[str, tuple[bool, Check, str]]] = {
     "numbers": {
-        "kind": (True, _text, "text"), "number": (True, _text, "text"),
-        "seq": (True, _int, "a whole number"), "year": (True, _int, "a whole number"),
-        "on": (True, _day, "a date YYYY-MM-DD"), "for": (False, _text_or_none, "text"),
-        "void": (False, _flag, "true or false"), "void_reason": (False, _text_or_none, "text"),
+        "kind": (True, _text, "text"),
+        "number": (True, _text, "text"),
+        "seq": (True, _int, "a whole number"),
+        "year": (True, _int, "a whole number"),
+        "on": (True, _day, "a date YYYY-MM-DD"),
+        "for": (False, _text_or_none, "text"),
+        "void": (False, _flag, "true or false"),
+        "void_reason": (False, _text_or_none, "text"),
     },
     "letters": {
-        "number": (True, _text, "text"), "agreement": (True, _text, "text"),
-        "party": (True, _text, "text"), "on": (True, _day, "a date YYYY-MM-DD"),
-        "items": (True, _texts, "a list of deliverable ids"), "seq": (True, _int, "a whole number"),
-        "year": (True, _int, "a whole number"), "file": (True, _text, "text"),
-        "org": (False, _text_or_none, "text"), "ordinal": (False, _int, "a whole number"),
+        "number": (True, _text, "text"),
+        "agreement": (True, _text, "text"),
+        "party": (True, _text, "text"),
+        "on": (True, _day, "a date YYYY-MM-DD"),
+        "items": (True, _texts, "a list of deliverable ids"),
+        "seq": (True, _int, "a whole number"),
+        "year": (True, _int, "a whole number"),
+        "file": (True, _text, "text"),
+        "org": (False, _text_or_none, "text"),
+        "ordinal": (False, _int, "a whole number"),
     },
     "certificates": {
-        "number": (True, _text, "text"), "key": (True, _text, "text"),
-        "recipient": (True, _text, "text"), "year": (True, _int, "a whole number"),
-        "event": (True, _text, "text"), "score": (True, _number, "a number"),
-        "score_text": (True, _text, "text"), "grade": (True, _text, "text"),
-        "issued_on": (True, _day, "a date YYYY-MM-DD"), "file": (True, _text, "text"),
-        "grade_text": (False, _text_or_none, "text"), "revoked": (False, _flag, "true or false"),
-        "sha256": (False, _text_or_none, "text"), "sha256s": (False, _texts, "a list of digests"),
+        "number": (True, _text, "text"),
+        "key": (True, _text, "text"),
+        "recipient": (True, _text, "text"),
+        "year": (True, _int, "a whole number"),
+        "event": (True, _text, "text"),
+        "score": (True, _number, "a number"),
+        "score_text": (True, _text, "text"),
+        "grade": (True, _text, "text"),
+        "issued_on": (True, _day, "a date YYYY-MM-DD"),
+        "file": (True, _text, "text"),
+        "grade_text": (False, _text_or_none, "text"),
+        "revoked": (False, _flag, "true or false"),
+        "sha256": (False, _text_or_none, "text"),
+        "sha256s": (False, _texts, "a list of digests"),
         "secret_id": (False, _text_or_none, "text"),
     },
     "terminations": {  # a cancellation has no date of its own
-        "agreement": (True, _text, "text"), "on": (True, _day_or_none, "a date YYYY-MM-DD"),
+        "agreement": (True, _text, "text"),
+        "on": (True, _day_or_none, "a date YYYY-MM-DD"),
         "reason": (False, _text_or_none, "text"),
     },
     "builds": {
-        "output": (True, _text, "text"), "key": (False, _text_or_none, "text"),
+        "output": (True, _text, "text"),
+        "key": (False, _text_or_none, "text"),
     },
     "history": {
-        "deliverable": (True, _text, "text"), "on": (True, _day, "a date YYYY-MM-DD"),
+        "deliverable": (True, _text, "text"),
+        "on": (True, _day, "a date YYYY-MM-DD"),
         "status": (True, _text_or_none, "text"),  # a retraction has none
         "note": (False, _text_or_none, "text"),
         "evidence": (False, _evidence, "a list of evidence files"),
@@ -121,8 +144,9 @@ def record_problem(table: str, record: Mapping[str, Any]) -> str | None:
     return None
 
 
-def checked(session: Session, table: str, rows: list[Record],
-            agreement_id: str | None = None) -> list[Record]:
+def checked(
+    session: Session, table: str, rows: list[Record], agreement_id: str | None = None
+) -> list[Record]:
     """`rows` of `table` as read from `session`, or TrackerError naming the first record
     that is not shaped as docgen writes it (history rows: pass their agreement's id)."""
     for index, record in enumerate(rows, 1):
@@ -133,5 +157,6 @@ def checked(session: Session, table: str, rows: list[Record],
             raise TrackerError(
                 f"{session.label_of(table, agreement_id)}: {table}: {which}: {problem}; not a valid "
                 "docgen tracker, docgen will not change it: restore it from a backup or correct "
-                "the record")
+                "the record"
+            )
     return rows

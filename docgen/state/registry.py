@@ -47,8 +47,7 @@ class Registry:
 
     def _last(self, kind: str, year: int) -> dict[str, Any] | None:
         key = self._sequence_year(year)
-        same = [r for r in self._records()
-                if r["kind"] == kind and self._sequence_year(r["year"]) == key]
+        same = [r for r in self._records() if r["kind"] == kind and self._sequence_year(r["year"]) == key]
         return max(same, key=lambda r: r["seq"], default=None)
 
     def preview(self, kind: str, on: date, year: int | None = None) -> dict[str, Any]:
@@ -65,16 +64,31 @@ class Registry:
         last = self._last(kind, year if year is not None else on.year)
         if last is None or last["on"] <= on.isoformat():
             return []
-        return [f"{kind} numbers: the next number is dated {on.isoformat()}, before "
-                f"{last['number']} of {last['on']}: the number is backdated"]
+        return [
+            f"{kind} numbers: the next number is dated {on.isoformat()}, before "
+            f"{last['number']} of {last['on']}: the number is backdated"
+        ]
 
-    def allocate(self, kind: str, on: date, purpose: str = "", *, year: int | None = None,
-                 ref: dict[str, Any] | None = None) -> dict[str, Any]:
+    def allocate(
+        self,
+        kind: str,
+        on: date,
+        purpose: str = "",
+        *,
+        year: int | None = None,
+        ref: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         return self.allocate_many(kind, on, [Allocation(purpose, ref)], year=year)[0]
 
-    def allocate_many(self, kind: str, on: date, wanted: list[Allocation], *,
-                      year: int | None = None,
-                      assessment_year: int | None = None) -> list[dict[str, Any]]:
+    def allocate_many(
+        self,
+        kind: str,
+        on: date,
+        wanted: list[Allocation],
+        *,
+        year: int | None = None,
+        assessment_year: int | None = None,
+    ) -> list[dict[str, Any]]:
         """Consecutive numbers for several documents, registered in one write.
 
         `year` is the sequence's year (default: that of `on`, the document's date);
@@ -87,19 +101,27 @@ class Registry:
         seq = last["seq"] if last else 0
         for item in wanted:
             seq += 1
-            number = format_number(self.config, kind, seq, on, year,
-                                   assessment_year=assessment_year)
+            number = format_number(self.config, kind, seq, on, year, assessment_year=assessment_year)
             if number in existing:
                 raise NumberingError(
                     f"numbering.{kind}: the format gives {number!r}, a number already in the "
                     "registry; include {year} (and {seq}) in the format"
                 )
             existing.add(number)
-            records.append({
-                "kind": kind, "number": number, "seq": seq, "year": year,
-                "on": on.isoformat(), "for": item.purpose, "ref": item.ref or {},
-                "void": False, "void_reason": None, "recorded_at": recorded_at,
-            })
+            records.append(
+                {
+                    "kind": kind,
+                    "number": number,
+                    "seq": seq,
+                    "year": year,
+                    "on": on.isoformat(),
+                    "for": item.purpose,
+                    "ref": item.ref or {},
+                    "void": False,
+                    "void_reason": None,
+                    "recorded_at": recorded_at,
+                }
+            )
         self.session.insert(TABLE, records)
         self._records().extend(records)
         return records
@@ -122,6 +144,9 @@ class Registry:
         return self.session.update(TABLE, record["number"], changes)
 
     def records(self, kind: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
-        rows = [dict(r) for r in self._records()
-                if (kind is None or r["kind"] == kind) and (year is None or r["year"] == year)]
+        rows = [
+            dict(r)
+            for r in self._records()
+            if (kind is None or r["kind"] == kind) and (year is None or r["year"] == year)
+        ]
         return sorted(rows, key=lambda r: (r["kind"], r["year"], r["seq"]))

@@ -45,7 +45,8 @@ def new_secret(issued: int) -> bytes:
         raise TrackerError(
             f"{LABEL} is missing, but the registry holds {issued} certificate(s) signed with it: "
             f"restore it from a backup ({BACKUP_HINT}); docgen will not create a new one, "
-            "which would make every issued certificate fail verification")
+            "which would make every issued certificate fail verification"
+        )
     return secrets.token_bytes(32)
 
 
@@ -58,8 +59,9 @@ def save_secret(ws: Workspace, secret: bytes) -> None:
     except DocgenError as exc:
         raise TrackerError(f"{exc.message}; no certificate was issued") from exc
     except OSError as exc:
-        raise TrackerError(f"{LABEL}: cannot create the certificate secret: "
-                           f"{exc.strerror or exc}; no certificate was issued") from exc
+        raise TrackerError(
+            f"{LABEL}: cannot create the certificate secret: {exc.strerror or exc}; no certificate was issued"
+        ) from exc
 
 
 def read_secret(ws: Workspace) -> bytes | None:
@@ -71,10 +73,13 @@ def read_secret(ws: Workspace) -> bytes | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise TrackerError(f"{label}: cannot read the certificate secret "
-                           f"({getattr(exc, 'strerror', None) or exc})") from exc
+        raise TrackerError(
+            f"{label}: cannot read the certificate secret ({getattr(exc, 'strerror', None) or exc})"
+        ) from exc
     if not re.fullmatch(r"[0-9a-f]{64}", text):
-        raise TrackerError(f"{label}: not a docgen certificate secret; restore it "
-                           f"from a backup ({BACKUP_HINT}); without it no issued certificate can "
-                           "be verified")
+        raise TrackerError(
+            f"{label}: not a docgen certificate secret; restore it "
+            f"from a backup ({BACKUP_HINT}); without it no issued certificate can "
+            "be verified"
+        )
     return bytes.fromhex(text)

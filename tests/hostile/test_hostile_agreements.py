@@ -9,13 +9,19 @@ import pytest
 
 from tests.hostile.conftest import MOU, RENJA, assert_clean_failure, assert_no_bug, state_of
 
-BOMB = ("id: bomb\nkind: mou\n"
-        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-        + "".join(f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n"
-                  for p, n in zip("abcdefgh", "bcdefghi", strict=True)))
+BOMB = 'id: bomb\nkind: mou\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
 # Every command that loads agreements (what it needs to run with the example).
-LOADING = [("check",), ("agreement", "list"), ("agreement", "show", MOU), ("build",),
-           ("deliverable", "list"), ("monitor",), ("letter", "followup", "--all", "--as-of", "2022-05-01")]
+LOADING = [
+    ("check",),
+    ("agreement", "list"),
+    ("agreement", "show", MOU),
+    ("build",),
+    ("deliverable", "list"),
+    ("monitor",),
+    ("letter", "followup", "--all", "--as-of", "2022-05-01"),
+]
 
 
 def line_of(text: str, needle: str) -> int:
@@ -34,18 +40,24 @@ def test_alias_bomb_is_refused_unexpanded(example, cli):
     assert "warning: agreements/bomb.yaml: skipped" in run.stderr
     run = cli(example, "agreement", "show", "bomb")
     lines = assert_clean_failure(run)
-    assert lines == ["agreements/bomb.yaml: YAML anchors and aliases (&name, *name) are not allowed in "
-                     "agreement files; write the value out (line 3)"]
+    assert lines == [
+        "agreements/bomb.yaml: YAML anchors and aliases (&name, *name) are not allowed in "
+        "agreement files; write the value out (line 3)"
+    ]
 
 
 def test_a_term_past_9999_is_a_field_error_of_its_file(example, cli):
-    text = _mou_text(example, "far").replace("signed_on: 2021-12-20", "signed_on: 9999-12-31") \
+    text = (
+        _mou_text(example, "far")
+        .replace("signed_on: 2021-12-20", "signed_on: 9999-12-31")
         .replace("duration_months: 60", "duration_months: 1")
+    )
     (example / "agreements" / "far.yaml").write_text(text, encoding="utf-8")
     lines = assert_clean_failure(cli(example, "check"))
     assert [line for line in lines if "far.yaml" in line] == [
         "agreements/far.yaml: duration_months: a term of 1 months from 9999-12-31 runs past "
-        f"9999-12-31, the last date docgen handles (line {line_of(text, 'duration_months')})"]
+        f"9999-12-31, the last date docgen handles (line {line_of(text, 'duration_months')})"
+    ]
     for args in LOADING[1:]:
         run = cli(example, *args)
         assert_no_bug(run)
@@ -57,21 +69,35 @@ def test_a_term_past_9999_is_a_field_error_of_its_file(example, cli):
 def test_control_characters_are_field_errors(example, cli):
     renja = example / "agreements" / f"{RENJA}.yaml"
     original = renja.read_text(encoding="utf-8")
-    for char, code in (("\\v", "U+000B (vertical tab)"), ("\\0", "U+0000 (NUL)"), ("\\a", "U+0007 (bell)"),
-                       ("\\f", "U+000C (form feed)"), ("\\uFFFE", "U+FFFE (a Unicode non-character)"),
-                       ("\\x1b", "U+001B (escape)"), ("\\x85", "U+0085 (a control character)"),
-                       ("\\r", "U+000D (carriage return)"), ("\\uFDD0", "U+FDD0")):
-        renja.write_text(original.replace("title: Rapat koordinasi triwulan I,",
-                                          f'title: "Rapat{char}koordinasi",'), encoding="utf-8")
+    for char, code in (
+        ("\\v", "U+000B (vertical tab)"),
+        ("\\0", "U+0000 (NUL)"),
+        ("\\a", "U+0007 (bell)"),
+        ("\\f", "U+000C (form feed)"),
+        ("\\uFFFE", "U+FFFE (a Unicode non-character)"),
+        ("\\x1b", "U+001B (escape)"),
+        ("\\x85", "U+0085 (a control character)"),
+        ("\\r", "U+000D (carriage return)"),
+        ("\\uFDD0", "U+FDD0"),
+    ):
+        renja.write_text(
+            original.replace("title: Rapat koordinasi triwulan I,", f'title: "Rapat{char}koordinasi",'),
+            encoding="utf-8",
+        )
         lines = assert_clean_failure(cli(example, "agreement", "show", RENJA))
         assert len(lines) == 1, lines
-        assert lines[0].startswith(f"agreements/{RENJA}.yaml: work_items.0.deliverables.0.title: "
-                                   f"contains {code}"), lines
-        assert lines[0].endswith("which text may not hold (only newline and tab among the control "
-                                 f"characters); remove it (line {line_of(original, 'W1-D1')})")
+        assert lines[0].startswith(
+            f"agreements/{RENJA}.yaml: work_items.0.deliverables.0.title: contains {code}"
+        ), lines
+        assert lines[0].endswith(
+            "which text may not hold (only newline and tab among the control "
+            f"characters); remove it (line {line_of(original, 'W1-D1')})"
+        )
     # Newline and tab are text.
-    renja.write_text(original.replace("title: Rapat koordinasi triwulan I,",
-                                      'title: "Rapat\\tkoordinasi\\ntriwulan I",'), encoding="utf-8")
+    renja.write_text(
+        original.replace("title: Rapat koordinasi triwulan I,", 'title: "Rapat\\tkoordinasi\\ntriwulan I",'),
+        encoding="utf-8",
+    )
     assert cli(example, "agreement", "show", RENJA).exit_code == 0
 
 
@@ -82,8 +108,16 @@ def test_nothing_is_written_from_a_file_with_control_characters(example, cli, ed
     before = state_of(example)
     run = cli(example, "build", RENJA)
     assert_clean_failure(run)
-    run = cli(example, "monitor", "--as-of", "2022-05-01", "--xlsx", str(tmp_path / "m.xlsx"),
-              "--pdf", str(tmp_path / "m.pdf"))
+    run = cli(
+        example,
+        "monitor",
+        "--as-of",
+        "2022-05-01",
+        "--xlsx",
+        str(tmp_path / "m.xlsx"),
+        "--pdf",
+        str(tmp_path / "m.pdf"),
+    )
     assert run.exit_code == 0 and f"agreements/{RENJA}.yaml: skipped" in run.stderr
     assert_no_bug(cli(example, "letter", "followup", RENJA, "--as-of", "2022-05-01"))
     assert state_of(example) == before  # no draft, no letter, no number from that file
@@ -104,8 +138,9 @@ def test_a_duplicate_id_in_a_yml_file_is_reported_by_every_command(example, cli)
         assert_no_bug(run)
         assert f"agreements/{MOU}.yml" in run.stderr, args
     lines = assert_clean_failure(cli(example, "agreement", "show", MOU))
-    assert lines == [f"agreements/{MOU}.yaml: agreements/{MOU}.yml holds the same id '{MOU}'; "
-                     "keep one of them"]
+    assert lines == [
+        f"agreements/{MOU}.yaml: agreements/{MOU}.yml holds the same id '{MOU}'; keep one of them"
+    ]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
@@ -122,8 +157,10 @@ def test_a_link_to_a_file_outside_is_not_read(example, cli, outside):
     secret.write_text(_mou_text(example, "linked"), encoding="utf-8")
     (example / "agreements" / "linked.yaml").symlink_to(secret)
     lines = assert_clean_failure(cli(example, "agreement", "show", "linked"))
-    assert lines == [f"agreements/linked.yaml: links to {secret}, outside the workspace; docgen reads "
-                     "agreement files and templates only inside it"]
+    assert lines == [
+        f"agreements/linked.yaml: links to {secret}, outside the workspace; docgen reads "
+        "agreement files and templates only inside it"
+    ]
     # A link inside the workspace is fine.
     (example / "agreements" / "linked.yaml").unlink()
     (example / "drafts").mkdir()

@@ -33,14 +33,17 @@ def test_a_read_only_tracker_file_is_not_replaced(example, cli):
         tracker.chmod(0o644)
 
 
-@pytest.mark.parametrize(("link", "args"), [
-    (".docgen", ("number", "next", "letter")),
-    ("tracker-history", SET),
-    ("outputs", ("build",)),
-    ("outputs", LETTERS),
-    ("outputs", ISSUE),
-    ("agreements", ("agreement", "new", "baru", "--kind", "mou")),
-])
+@pytest.mark.parametrize(
+    ("link", "args"),
+    [
+        (".docgen", ("number", "next", "letter")),
+        ("tracker-history", SET),
+        ("outputs", ("build",)),
+        ("outputs", LETTERS),
+        ("outputs", ISSUE),
+        ("agreements", ("agreement", "new", "baru", "--kind", "mou")),
+    ],
+)
 def test_links_inside_the_workspace_are_not_followed_for_writes(example, cli, outside, link, args):
     target = example / link
     if target.exists():
@@ -55,8 +58,11 @@ def test_links_inside_the_workspace_are_not_followed_for_writes(example, cli, ou
     before = files_in(outside)
     run = cli(example, *args)
     lines = assert_clean_failure(run)
-    assert any(line.startswith(f"{link}: is a symbolic link; docgen does not write through links")
-               or f": {link}: is a symbolic link" in line for line in lines), lines
+    assert any(
+        line.startswith(f"{link}: is a symbolic link; docgen does not write through links")
+        or f": {link}: is a symbolic link" in line
+        for line in lines
+    ), lines
     assert files_in(outside) == before
 
 
@@ -64,8 +70,10 @@ def test_a_link_loop_at_the_lock(example, cli):
     (example / ".docgen").mkdir()
     (example / ".docgen" / "lock").symlink_to("lock")
     lines = assert_clean_failure(cli(example, "number", "next", "letter"))
-    assert lines == [".docgen/lock: is a symbolic link; docgen does not write through links inside the "
-                     "workspace (replace it with a real folder or file); nothing was recorded"]
+    assert lines == [
+        ".docgen/lock: is a symbolic link; docgen does not write through links inside the "
+        "workspace (replace it with a real folder or file); nothing was recorded"
+    ]
 
 
 def test_a_template_or_layout_linking_outside_is_not_read(example, cli, outside):
@@ -81,18 +89,21 @@ def test_a_template_or_layout_linking_outside_is_not_read(example, cli, outside)
     assert_clean_failure(cli(example, *ISSUE))
 
 
-@pytest.mark.parametrize(("folder", "args", "code"), [
-    ("outputs", ("build",), errno.EROFS),
-    ("outputs", LETTERS, errno.ENOSPC),
-    ("outputs", ISSUE, errno.EACCES),
-    ("outputs", ISSUE, errno.ENOSPC),
-    (".docgen", ("number", "next", "letter"), errno.EROFS),
-    (".docgen", ISSUE, errno.EACCES),
-    ("agreements", ("agreement", "new", "baru", "--kind", "mou"), errno.EACCES),
-    ("agreements", (*SET, "--evidence", "docgen.toml"), errno.ENOSPC),
-    ("tracker.json", ("number", "next", "letter"), errno.ENOSPC),
-    ("tracker-history", SET, errno.EROFS),
-])
+@pytest.mark.parametrize(
+    ("folder", "args", "code"),
+    [
+        ("outputs", ("build",), errno.EROFS),
+        ("outputs", LETTERS, errno.ENOSPC),
+        ("outputs", ISSUE, errno.EACCES),
+        ("outputs", ISSUE, errno.ENOSPC),
+        (".docgen", ("number", "next", "letter"), errno.EROFS),
+        (".docgen", ISSUE, errno.EACCES),
+        ("agreements", ("agreement", "new", "baru", "--kind", "mou"), errno.EACCES),
+        ("agreements", (*SET, "--evidence", "docgen.toml"), errno.ENOSPC),
+        ("tracker.json", ("number", "next", "letter"), errno.ENOSPC),
+        ("tracker-history", SET, errno.EROFS),
+    ],
+)
 def test_unwritable_or_full(example, cli, deny_writes, folder, args, code):
     if folder == "tracker.json":
         assert cli(example, "number", "next", "letter").exit_code == 0
@@ -107,11 +118,13 @@ def test_unwritable_or_full(example, cli, deny_writes, folder, args, code):
 
 def test_names_too_long(example, cli, tmp_path):
     long = "x" * 300
-    for args in (("monitor", "--xlsx", str(tmp_path / f"{long}.xlsx")),
-                 ("monitor", "--pdf", str(tmp_path / long / "m.pdf")),
-                 ("certificate", "issue", f"{long}-2022.csv"),
-                 ("certificate", "verify", f"{long}.pdf"),
-                 ("deliverable", "set", RENJA, "W1-D1", "--status", "done", "--evidence", long)):
+    for args in (
+        ("monitor", "--xlsx", str(tmp_path / f"{long}.xlsx")),
+        ("monitor", "--pdf", str(tmp_path / long / "m.pdf")),
+        ("certificate", "issue", f"{long}-2022.csv"),
+        ("certificate", "verify", f"{long}.pdf"),
+        ("deliverable", "set", RENJA, "W1-D1", "--status", "done", "--evidence", long),
+    ):
         lines = assert_clean_failure(cli(example, *args))
         assert len(lines) == 1, lines
     run = cli(tmp_path / long, "check")
@@ -131,8 +144,9 @@ def test_monitor_writes_both_files_or_neither(example, cli, tmp_path, deny_write
     pdf, xlsx = tmp_path / "ok" / "m.pdf", tmp_path / "ro" / "m.xlsx"
     (tmp_path / "ro").mkdir()
     deny_writes(tmp_path / "ro")
-    lines = assert_clean_failure(cli(example, "monitor", "--as-of", "2022-05-01", "--pdf", str(pdf),
-                                     "--xlsx", str(xlsx)))
+    lines = assert_clean_failure(
+        cli(example, "monitor", "--as-of", "2022-05-01", "--pdf", str(pdf), "--xlsx", str(xlsx))
+    )
     assert lines[0].startswith(f"--xlsx {xlsx}: cannot write: "), lines
     assert not pdf.exists() and not xlsx.exists()
 
@@ -159,8 +173,10 @@ def test_unreadable_templates_and_agreements(example, cli, deny_writes):
     deny_writes(example / "templates", errno.EACCES, reads=True)
     deny_writes(example / "agreements" / f"{RENJA}.yaml", errno.EACCES, reads=True)
     lines = assert_clean_failure(cli(example, "build"))
-    assert any(line.startswith(f"agreements/{MOU}.yaml: templates/mou.docx: ") and "Permission denied"
-               in line for line in lines), lines
+    assert any(
+        line.startswith(f"agreements/{MOU}.yaml: templates/mou.docx: ") and "Permission denied" in line
+        for line in lines
+    ), lines
     assert f"agreements/{RENJA}.yaml: cannot read: Permission denied" in lines, lines
     assert not list((example / "outputs").rglob("*.docx"))
 

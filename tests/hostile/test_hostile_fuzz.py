@@ -22,8 +22,12 @@ from tests.hostile.conftest import SUMMARY, state_of
 
 # A few examples, the same every run, in CI; DOCGEN_FUZZ_EXAMPLES=2000 for a long random hunt.
 EXAMPLES = int(os.environ.get("DOCGEN_FUZZ_EXAMPLES", "0"))
-FUZZ = settings(max_examples=EXAMPLES or 15, deadline=None, derandomize=not EXAMPLES,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES or 15,
+    deadline=None,
+    derandomize=not EXAMPLES,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 MOU_TEXT = (REPO / "agreements" / "ntt-mou-2021.yaml").read_text(encoding="utf-8")
 CONFIG_TEXT = (REPO / "docgen.toml").read_text(encoding="utf-8")
 
@@ -70,14 +74,56 @@ def check_run(root: Path, args: tuple[str, ...], names: tuple[str, ...], *, fail
 # --- agreement files -------------------------------------------------------------------
 
 SCALARS = st.one_of(
-    st.text(max_size=40), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=True),
-    st.sampled_from(["9999-12-31", "0001-01-01", "2022-02-30", "2022-13-01", "TODO", "*a", "&a x",
-                     "{{ x }}", "{_{ x }_}", "[/bold]", "\x0b", "\ufffe", "=1+1", "con", "../../x"]),
+    st.text(max_size=40),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=True),
+    st.sampled_from(
+        [
+            "9999-12-31",
+            "0001-01-01",
+            "2022-02-30",
+            "2022-13-01",
+            "TODO",
+            "*a",
+            "&a x",
+            "{{ x }}",
+            "{_{ x }_}",
+            "[/bold]",
+            "\x0b",
+            "\ufffe",
+            "=1+1",
+            "con",
+            "../../x",
+        ]
+    ),
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=8)
-FIELDS = ["id", "kind", "title", "parent", "place", "signed_on", "duration_months", "ends_on",
-          "numbers", "parties", "legal_basis", "purpose", "scope", "work_items", "template", "extra"]
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+FIELDS = [
+    "id",
+    "kind",
+    "title",
+    "parent",
+    "place",
+    "signed_on",
+    "duration_months",
+    "ends_on",
+    "numbers",
+    "parties",
+    "legal_basis",
+    "purpose",
+    "scope",
+    "work_items",
+    "template",
+    "extra",
+]
 
 
 @st.composite
@@ -108,9 +154,27 @@ def test_fuzz_agreement_files(text):
 
 PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn"))
 CLEAN = st.text(PRINTABLE, min_size=1, max_size=60).filter(str.strip)
-TEXT = st.one_of(CLEAN, CLEAN, CLEAN, st.sampled_from([  # legal, but hostile to some output
-    "[/bold] rapat", "{{ x }}", "{_{ x }_}", "=HYPERLINK(\"x\")", "\u202eRTL", "e\u0301", "x" * 3000,
-    "<w:t>&amp;</w:t>", "%s %d {0}", "a\nb\tc", "ﷺ", "𝕏"]))
+TEXT = st.one_of(
+    CLEAN,
+    CLEAN,
+    CLEAN,
+    st.sampled_from(
+        [  # legal, but hostile to some output
+            "[/bold] rapat",
+            "{{ x }}",
+            "{_{ x }_}",
+            '=HYPERLINK("x")',
+            "\u202eRTL",
+            "e\u0301",
+            "x" * 3000,
+            "<w:t>&amp;</w:t>",
+            "%s %d {0}",
+            "a\nb\tc",
+            "ﷺ",
+            "𝕏",
+        ]
+    ),
+)
 DATES = st.dates().map(str) | st.sampled_from(["9999-12-31", "0001-01-01", "2022-02-29"])
 
 
@@ -119,19 +183,44 @@ def work_plans(draw) -> str:
     """A work plan shaped as docgen expects, with arbitrary text and dates in it."""
     import yaml
 
-    party = {"org": draw(TEXT), "kind": "pemda", "signatory": {"name": draw(TEXT), "title": draw(TEXT)},
-             "superior": draw(TEXT)}
+    party = {
+        "org": draw(TEXT),
+        "kind": "pemda",
+        "signatory": {"name": draw(TEXT), "title": draw(TEXT)},
+        "superior": draw(TEXT),
+    }
     signed_on, ends_on = sorted([draw(DATES), draw(DATES)])
     data = {
-        "id": "fuzz", "kind": "renja", "title": draw(TEXT), "parent": "ntt-mou-2021",
-        "signed_on": signed_on, "ends_on": ends_on, "place": draw(TEXT),
-        "parties": [{"role": "first", "org": "Ombudsman", "kind": "ombudsman",
-                     "signatory": {"name": "A", "title": "B"}}, {"role": "second", **party}],
-        "legal_basis": draw(st.lists(TEXT, max_size=2)), "purpose": draw(TEXT),
-        "work_items": [{"id": f"W{i}", "title": draw(TEXT), "responsible": draw(st.sampled_from(
-            ["first", "second", "both"])), "deliverables": [
-                {"id": f"W{i}-D{j}", "title": draw(TEXT), "due": draw(DATES), "evidence": draw(TEXT)}
-                for j in range(draw(st.integers(0, 2)))]} for i in range(1, draw(st.integers(2, 4)))],
+        "id": "fuzz",
+        "kind": "renja",
+        "title": draw(TEXT),
+        "parent": "ntt-mou-2021",
+        "signed_on": signed_on,
+        "ends_on": ends_on,
+        "place": draw(TEXT),
+        "parties": [
+            {
+                "role": "first",
+                "org": "Ombudsman",
+                "kind": "ombudsman",
+                "signatory": {"name": "A", "title": "B"},
+            },
+            {"role": "second", **party},
+        ],
+        "legal_basis": draw(st.lists(TEXT, max_size=2)),
+        "purpose": draw(TEXT),
+        "work_items": [
+            {
+                "id": f"W{i}",
+                "title": draw(TEXT),
+                "responsible": draw(st.sampled_from(["first", "second", "both"])),
+                "deliverables": [
+                    {"id": f"W{i}-D{j}", "title": draw(TEXT), "due": draw(DATES), "evidence": draw(TEXT)}
+                    for j in range(draw(st.integers(0, 2)))
+                ],
+            }
+            for i in range(1, draw(st.integers(2, 4)))
+        ],
     }
     return yaml.safe_dump(data, allow_unicode=True)
 
@@ -145,8 +234,11 @@ def test_fuzz_work_plans(text, as_of):
         event("valid" if code == 0 else "invalid")
         if code == 0:
             check_run(root, ("build", "fuzz"), names)
-            check_run(root, ("monitor", "--as-of", as_of, "--xlsx", str(root / "m.xlsx"),
-                             "--pdf", str(root / "m.pdf")), names)
+            check_run(
+                root,
+                ("monitor", "--as-of", as_of, "--xlsx", str(root / "m.xlsx"), "--pdf", str(root / "m.pdf")),
+                names,
+            )
             check_run(root, ("letter", "followup", "fuzz", "--as-of", as_of), names)
 
 
@@ -154,13 +246,35 @@ def test_fuzz_work_plans(text, as_of):
 
 TOML_VALUES = st.one_of(
     st.text(max_size=30).map(json.dumps),  # a TOML basic string (JSON escapes are TOML escapes)
-    st.integers(-10**20, 10**20).map(str), st.sampled_from(["true", "[]", "{}", "1.5", "nan", "[[1]]"]),
-    st.sampled_from(['"{seq:0999999999d}"', '"{seq:>{year}}"', '"{seq}{seq}"', '"{nope}"', '"{seq"',
-                     '"B/{seq:03d}/\\u000b"', '"{seq!r:^40}"']),
+    st.integers(-(10**20), 10**20).map(str),
+    st.sampled_from(["true", "[]", "{}", "1.5", "nan", "[[1]]"]),
+    st.sampled_from(
+        [
+            '"{seq:0999999999d}"',
+            '"{seq:>{year}}"',
+            '"{seq}{seq}"',
+            '"{nope}"',
+            '"{seq"',
+            '"B/{seq:03d}/\\u000b"',
+            '"{seq!r:^40}"',
+        ]
+    ),
 )
-KEYS = ["office.name", "office.unit_code", "office.city", "office.head.name", "letters.reply_days",
-        "letters.sifat", "numbering.letter", "numbering.certificate", "numbering.reset",
-        "certificates.verify_url", "certificates.event", "grading.2022", "nonsense.key"]
+KEYS = [
+    "office.name",
+    "office.unit_code",
+    "office.city",
+    "office.head.name",
+    "letters.reply_days",
+    "letters.sifat",
+    "numbering.letter",
+    "numbering.certificate",
+    "numbering.reset",
+    "certificates.verify_url",
+    "certificates.event",
+    "grading.2022",
+    "nonsense.key",
+]
 # Not [tracker] url: a PostgreSQL URL needs a server.
 
 
@@ -193,13 +307,41 @@ def test_fuzz_config(text):
 # --- result sheets ---------------------------------------------------------------------
 
 CELLS = st.one_of(
-    st.text(max_size=20), st.sampled_from(["90,54", "90.54", "100", "-1", "1e3", "nan", "inf", "", " ",
-                                          "=HYPERLINK(\"x\")", "[/b] Dinas", "Dinas\x1b[2J", "con",
-                                          "A", "hijau", "Dinas A", "dinas  a"]),
-    st.floats(allow_nan=True).map(str), st.integers(-10, 200).map(str),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "90,54",
+            "90.54",
+            "100",
+            "-1",
+            "1e3",
+            "nan",
+            "inf",
+            "",
+            " ",
+            '=HYPERLINK("x")',
+            "[/b] Dinas",
+            "Dinas\x1b[2J",
+            "con",
+            "A",
+            "hijau",
+            "Dinas A",
+            "dinas  a",
+        ]
+    ),
+    st.floats(allow_nan=True).map(str),
+    st.integers(-10, 200).map(str),
 )
-HEADERS = st.sampled_from([["instansi", "nilai"], ["instansi", "unit", "nilai", "predikat"],
-                           ["Instansi ", "NILAI"], ["nilai"], ["instansi", "nilai", "instansi"], []])
+HEADERS = st.sampled_from(
+    [
+        ["instansi", "nilai"],
+        ["instansi", "unit", "nilai", "predikat"],
+        ["Instansi ", "NILAI"],
+        ["nilai"],
+        ["instansi", "nilai", "instansi"],
+        [],
+    ]
+)
 
 
 @st.composite
@@ -224,8 +366,12 @@ def sheets(draw) -> str:
 def test_fuzz_result_sheets(text):
     with workspace("results/fuzz-2022.csv", text) as root:
         names = ("results/fuzz-2022.csv: ", "--")
-        code, out, _ = check_run(root, ("certificate", "issue", "results/fuzz-2022.csv", "--json",
-                                        "--signed-on", "2023-01-05"), names, failed_changes=True)
+        code, out, _ = check_run(
+            root,
+            ("certificate", "issue", "results/fuzz-2022.csv", "--json", "--signed-on", "2023-01-05"),
+            names,
+            failed_changes=True,
+        )
         if out.strip():
             report = json.loads(out)
             if code == 1 and not report["issued"]:

@@ -54,8 +54,9 @@ def test_malformed_workbooks_are_not_readable(example, cli):
 
 
 def test_control_characters_in_a_sheet_are_row_errors(example, cli):
-    (example / "results" / "k.csv").write_text("instansi,nilai\nDinas\x1b[2J A,90\nDinas B,91\n",
-                                               encoding="utf-8")
+    (example / "results" / "k.csv").write_text(
+        "instansi,nilai\nDinas\x1b[2J A,90\nDinas B,91\n", encoding="utf-8"
+    )
     run = cli(example, *ISSUE[:2], "results/k.csv", *ISSUE[2:])
     assert run.exit_code == 1
     report = run.json()
@@ -109,8 +110,9 @@ def test_nfd_names_are_composed_before_the_font_check(example, cli):
 
 def test_device_names_never_become_file_names(example, cli):
     for stem in ("con", "nul", "aux", "prn", "com1", "lpt1"):
-        (example / "results" / f"{stem}.csv").write_text(f"instansi,nilai\nDinas {stem},90\n",
-                                                         encoding="utf-8")
+        (example / "results" / f"{stem}.csv").write_text(
+            f"instansi,nilai\nDinas {stem},90\n", encoding="utf-8"
+        )
         run = cli(example, *ISSUE[:2], f"results/{stem}.csv", *ISSUE[2:])
         assert run.exit_code == 0, run.stderr
         assert run.json()["combined"] == f"outputs/certificates/2022/print/{stem}-file.pdf"
@@ -126,8 +128,10 @@ def test_docxtpl_escapes_in_values_print_as_typed(example, cli):
     title = "Kesepakatan {_{ agreement.id }_} {_% if x %_} {{ nyata }} {% raw %}"
     path = example / "agreements" / f"{MOU}.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(f"title: '{title}'" if line.startswith("title:") else line
-                              for line in lines) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(f"title: '{title}'" if line.startswith("title:") else line for line in lines) + "\n",
+        encoding="utf-8",
+    )
     run = cli(example, "build", MOU)
     assert run.exit_code == 0, run.stderr
     document = Document(example / "outputs" / "agreements" / f"{MOU}.docx")

@@ -38,9 +38,23 @@ def test_a_killed_certificate_batch(example, cli):
     (example / "results" / "big-2022.csv").write_text("instansi,nilai\n" + rows, encoding="utf-8")
     folder = example / "outputs" / "certificates" / "2022"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([sys.executable, "-m", "docgen", "-w", str(example), "certificate", "issue",
-                                "results/big-2022.csv", "--signed-on", "2023-01-05"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "docgen",
+            "-w",
+            str(example),
+            "certificate",
+            "issue",
+            "results/big-2022.csv",
+            "--signed-on",
+            "2023-01-05",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     workers: set[int] = set()
     deadline = time.monotonic() + 30
     started = None  # when the batch began writing: its temporary files are all made first
@@ -60,8 +74,11 @@ def test_a_killed_certificate_batch(example, cli):
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
         time.sleep(0.05)
-    alive = [w for w in workers if Path(f"/proc/{w}").exists()
-             and "Z" not in Path(f"/proc/{w}/stat").read_text().split(")")[-1][:3]]
+    alive = [
+        w
+        for w in workers
+        if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().split(")")[-1][:3]
+    ]
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive, "orphan workers"

@@ -21,8 +21,11 @@ def _issue(cli, ws: Path, name: str, rows: str):
 def _payload(cli, ws: Path, number: str) -> str:
     from pypdf import PdfReader
 
-    record = next(r for r in json.loads((ws / "tracker.json").read_text())["certificates"].values()
-                  if r["number"] == number)
+    record = next(
+        r
+        for r in json.loads((ws / "tracker.json").read_text())["certificates"].values()
+        if r["number"] == number
+    )
     return str(PdfReader(ws / record["file"]).metadata["/Keywords"])
 
 
@@ -32,8 +35,10 @@ def test_lost_secret_is_not_replaced(example, cli):
     before = state_of(example)
     run = _issue(cli, example, "b-2022.csv", "Dinas B,90\n")
     lines = assert_clean_failure(run)
-    assert lines[0].startswith(".docgen/certificate-secret is missing, but the registry holds 1 "
-                               "certificate(s) signed with it: restore it from a backup")
+    assert lines[0].startswith(
+        ".docgen/certificate-secret is missing, but the registry holds 1 "
+        "certificate(s) signed with it: restore it from a backup"
+    )
     assert not (example / SECRET).exists()
     assert state_of(example) == before
 
