@@ -239,7 +239,7 @@ def test_edited_template_is_picked_up_in_the_same_process(workspace):
     assert text_of(root / OUT / "renja-a.docx") == "VERSI DUA renja-a"
 
 
-def test_many_agreements_render_in_parallel(workspace, cli):
+def test_many_agreements_in_one_build(workspace, cli):
     extra = {
         f"agreements/renja-{i:02d}.yaml": RENJA.replace("id: renja-a", f"id: renja-{i:02d}")
         for i in range(30)
