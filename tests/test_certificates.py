@@ -608,3 +608,41 @@ def test_issue_reports_its_progress_once_per_certificate(workspace):
     assert len(report.issued) == 45 and not report.errors
     assert seen[0] == (45, "Piagam") and len(seen) == 46
     assert len(PdfReader(ws / report.combined).pages) == 45
+
+
+def test_a_certificate_that_cannot_be_put_in_place_records_nothing(cli, example):
+    folder = example / "outputs/certificates/2022"
+    blocked = folder / "0002-phg-pw24-ii-2023-dinas-penanaman-modal-dan-pelayanan-terpadu-satu-pintu-kota.pdf"
+    blocked.mkdir(parents=True)  # a folder where the PDF goes
+    run = cli(example, *ISSUE)
+    assert run.exit_code == 1
+    assert run.stderr.splitlines() == [
+        f"{ws_rel(blocked, example)}: exists and is a folder, not a file docgen can replace"
+    ]
+    assert not (example / "tracker.json").exists()
+    assert sorted(p.name for p in folder.rglob("*")) == [blocked.name]  # no PDF left
+
+
+def test_a_failed_rename_records_nothing_and_leaves_no_pdf(cli, example, monkeypatch):
+    # A PDF open in a viewer on Windows cannot be replaced: the rename fails half-way.
+    import docgen.fsutil
+
+    real = docgen.fsutil.os.replace
+
+    def replace(src, dst):
+        if "0003-" in str(dst):
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(docgen.fsutil.os, "replace", replace)
+    run = cli(example, *ISSUE)
+    assert run.exit_code == 1
+    (line,) = run.stderr.splitlines()
+    assert "0003-phg-pw24-ii-2023" in line and "cannot write the certificate: Permission denied" in line
+    assert "nothing was recorded" in line
+    assert not (example / "tracker.json").exists()
+    assert not list((example / "outputs/certificates").rglob("*.pdf"))  # the renamed ones removed
+
+
+def ws_rel(path, root):
+    return path.relative_to(root).as_posix()

@@ -259,3 +259,16 @@ def test_check_json(workspace, cli):
     data = run.json()
     assert data["ok"] is False
     assert any(e.startswith("agreements/bad.yaml: kind: required field is missing") for e in data["errors"])
+
+
+def test_problems_belong_to_their_own_file_not_one_ending_alike(workspace):
+    from docgen.agreements import load_catalog
+    from docgen.workspace import Workspace
+
+    good = MOU.replace("id: mou-a", "id: mou")
+    broken = MOU.replace("id: mou-a", "id: a-mou").replace("kind: mou", "kind: memo")
+    ws = Workspace(workspace({"agreements/mou.yaml": good, "agreements/a-mou.yaml": broken}))
+    catalog = load_catalog(ws)
+    assert catalog.problems_of("mou") == []  # a-mou.yaml also ends in "mou.yaml"
+    assert [p.file for p in catalog.problems_of("a-mou")] == ["agreements/a-mou.yaml"]
+    assert catalog.get("mou").id == "mou"

@@ -227,3 +227,19 @@ def test_collector_and_affected(example):
     assert affected(catalog, Changes(templates={"renja"})) == {"ntt-renja-2022"}
     assert affected(catalog, Changes(templates={"surat-tindak-lanjut"})) == set()
     assert affected(catalog, Changes(config=True)) == {"ntt-mou-2021", "ntt-renja-2022"}
+
+
+def test_a_tracker_error_is_logged_and_watching_goes_on(example, watching):
+    watch = watching()
+    tracker = example / "tracker.json"
+    tracker.write_bytes(b"{ not json")
+    edit(example / "agreements/ntt-renja-2022.yaml", "place: Kupang", "place: Kota Kupang")
+    event = watch.wait_for(lambda e: e["event"] == "error")
+    assert event["errors"][0].startswith("tracker.json: corrupt tracker file")
+    assert watch.proc.poll() is None  # still watching
+    assert tracker.read_bytes() == b"{ not json"  # and never overwrote it
+    tracker.unlink()  # the user restores it (here: starts afresh)
+    edit(example / "agreements/ntt-renja-2022.yaml", "place: Kota Kupang", "place: Kupang")
+    event = watch.wait_for(lambda e: e["event"] == "build" and e["built"])
+    assert RENJA_OUT in event["built"]
+    assert watch.interrupt() == 0
