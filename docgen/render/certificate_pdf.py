@@ -13,6 +13,7 @@ the QR code or the logo.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -55,6 +56,7 @@ __all__ = [
 ]
 
 
+@functools.cache
 def _rgb(hex_color: str) -> tuple[float, float, float]:
     return tuple(int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
 
@@ -79,6 +81,7 @@ class TextLine:
     text: str
     spacing: float
     rule: str = ""
+    width: float = 0.0  # points
 
 
 @dataclass(frozen=True)
@@ -183,15 +186,21 @@ class Overflow:
 
 
 _MARGIN = 0.5  # points: boxes that only touch do not overlap
+_SEPARATOR = "\x1e"  # ASCII record separator: a control character, refused in every input
+
+
+@functools.cache
+def _ascent_descent(font: str, size: float) -> tuple[float, float]:
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent
+
+    ascent, descent = getAscentDescent(font, size)
+    return ascent, descent
 
 
 def _box(line: TextLine) -> tuple[float, float, float, float]:
     """The line's ink box (bottom, top, left, right) in points."""
-    from reportlab.pdfbase.pdfmetrics import getAscentDescent
-
-    ascent, descent = getAscentDescent(line.font, line.size)
-    width = _unit_width(line.text, line.font) * line.size + line.spacing * max(len(line.text) - 1, 0)
-    return (line.y + descent, line.y + ascent, line.x, line.x + width)
+    ascent, descent = _ascent_descent(line.font, line.size)
+    return (line.y + descent, line.y + ascent, line.x, line.x + line.width)
 
 
 class CertificateRenderer:
@@ -202,6 +211,9 @@ class CertificateRenderer:
         self.source = source
         self.page_w, self.page_h = (v * MM for v in layout.page.mm)
         self.blocks = [(block, ENV.from_string(block.text)) for block in layout.text]
+        # All blocks as one template, rendered once per certificate (a render's set-up costs
+        # more than these few words); separated by a character no input may hold.
+        self.all_blocks = ENV.from_string(_SEPARATOR.join(block.text for block in layout.text))
         # The variables each block prints, to name the one that does not fit.
         self.block_variables = [
             frozenset(meta.find_undeclared_variables(ENV.parse(block.text))) for block in layout.text
@@ -331,8 +343,11 @@ class CertificateRenderer:
         """Every text block that prints something, its lines fitted and placed."""
         placed = []
         last = None  # the previous block's last baseline, in points from the top
-        for index, (block, template) in enumerate(self.blocks):
-            text = template.render(context).strip()
+        texts = self.all_blocks.render(context).split(_SEPARATOR)
+        if len(texts) != len(self.blocks):  # a block printed the separator itself
+            texts = [template.render(context) for _, template in self.blocks]
+        for index, ((block, _), raw) in enumerate(zip(self.blocks, texts, strict=True)):
+            text = raw.strip()
             if not text:
                 continue
             fitted = self._block_lines(index, block, text)
@@ -509,7 +524,7 @@ class CertificateRenderer:
                 f"q {r:.3f} {g:.3f} {b:.3f} RG {thickness:.2f} w {left:.2f} {y - size * 0.14:.2f} m "
                 f"{left + width:.2f} {y - size * 0.14:.2f} l S Q"
             )
-        return TextLine(font, size, rgb, left, y, line, spacing, rule)
+        return TextLine(font, size, rgb, left, y, line, spacing, rule, width)
 
     def paint(self, canvas: Any, items: list[Item]) -> None:
         """Paint a prepared page on the canvas's current page."""
