@@ -514,3 +514,19 @@ def test_long_lists_print_as_aligned_text(example, cli, monkeypatch):
         lines[header + 2],
     )
     assert "┃" in out  # the short tables stay rich tables
+
+
+def test_lapsed_items_are_listed_once_to_be_closed_in_the_report_and_workbook(example, cli, tmp_path):
+    pdf, xlsx = tmp_path / "laporan.pdf", tmp_path / "laporan.xlsx"
+    run = cli(example, "monitor", "--as-of", "2023-06-01", "--pdf", str(pdf), "--xlsx", str(xlsx), "--json")
+    assert run.exit_code == 0, run.stderr
+    report = run.json()
+    assert report["summary"]["overdue"] == 0 and len(report["lapsed"]) == 13
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    assert "13 (tiga belas) keluaran pada 1 (satu) kerja sama yang telah berakhir belum ada laporan" in text
+    assert "E. Keluaran pada Kerja Sama yang Telah Berakhir, untuk Ditutup" in text
+    assert "Rapat koordinasi triwulan I" in text
+    sheet = load_workbook(xlsx)["Untuk Ditutup"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("ID Kerja Sama", "Kerja Sama", "ID Keluaran", "Keluaran")
+    assert len(rows) == 14 and {r[0] for r in rows[1:]} == {"ntt-renja-2022"}

@@ -81,6 +81,18 @@ def deliverables_sentence(s: Mapping[str, Any]) -> str:
     return f"{head}; {late}{soon}."
 
 
+def lapsed_sentence(lapsed: list[Mapping[str, Any]]) -> str:
+    """Open items of agreements that ended long ago: no longer counted late, to be closed."""
+    if not lapsed:
+        return ""
+    agreements = len({r["agreement"] for r in lapsed})
+    return (
+        f"Selain itu, {bilangan(len(lapsed))} keluaran pada {bilangan(agreements)} kerja sama yang "
+        "telah berakhir belum ada laporan penyelesaiannya; keluaran tersebut tidak lagi dihitung "
+        "melewati batas waktu dan perlu ditutup (dilaporkan selesai atau dibatalkan)."
+    )
+
+
 def expiring_sentence(expiring: list[dict[str, Any]]) -> str:
     if not expiring:
         return f"Tidak ada kerja sama yang berakhir dalam {bilangan(90)} hari ke depan."
@@ -246,6 +258,20 @@ def report_context(
             agreements_sentence(s["by_status"], s["agreements"]),
             deliverables_sentence(s),
             expiring_sentence(report["expiring"]),
+            *([lapsed_sentence(report.get("lapsed", []))] if report.get("lapsed") else []),
+        ],
+        "lapsed": [
+            {
+                "no": i,
+                "agreement": _agreement_name(agreements.get(r["agreement"]), {"title": r["agreement_title"]})[
+                    "title"
+                ],
+                "deliverable": r["title"],
+                "due": tanggal(r["due"]),
+                "ended_on": tanggal(r["ended_on"]) if r.get("ended_on") else "-",
+                "status": DELIVERABLE_LABELS.get(r["status"], r["status"]),
+            }
+            for i, r in enumerate(report.get("lapsed", []), 1)
         ],
         "agreements": rows,
         "expiring": expiring,

@@ -347,6 +347,20 @@ def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
         title = f"<b>{escape(g['party'])}</b>: {g['count']} keluaran dalam {escape(g['agreement'])}"
         story += [CondPageBreak(3.5 * cm), Paragraph(title, st["body"]), table, Spacer(1, 0.2 * cm)]
 
+    if ctx.get("lapsed"):
+        story += _heading("E. Keluaran pada Kerja Sama yang Telah Berakhir, untuk Ditutup", st["h2"])
+        story.append(
+            _table(
+                ["No", "Kerja sama", "Keluaran", "Batas waktu", "Berakhir pada", "Keterangan"],
+                [
+                    [r["no"], r["agreement"], r["deliverable"], r["due"], r["ended_on"], r["status"]]
+                    for r in ctx["lapsed"]
+                ],
+                [1.0, 5.0, 4.6, 2.2, 2.2, 2.6],
+                st,
+            )
+        )
+
     signer = ctx["signatory"]
     signature = [
         Paragraph(escape(ctx["place_date"]), st["sign"]),

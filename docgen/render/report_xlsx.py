@@ -56,6 +56,16 @@ AGREEMENTS: list[Column] = [
     ("Pihak Pertama", lambda r: r["parties"][0], 40),
     ("Pihak Kedua", lambda r: r["parties"][1], 40),
 ]
+LAPSED: list[Column] = [
+    ("ID Kerja Sama", lambda r: r["agreement"], 22),
+    ("Kerja Sama", lambda r: r["agreement_title"], 50),
+    ("ID Keluaran", lambda r: r["id"], 11),
+    ("Keluaran", lambda r: r["title"], 50),
+    ("Batas Waktu", lambda r: _day(r["due"]), 12),
+    ("Status", lambda r: _label(DELIVERABLE_LABELS, r["status"]), 15),
+    ("Kerja Sama Berakhir", lambda r: _day(r.get("ended_on")), 13),
+    ("Hari sejak Berakhir", lambda r: r.get("days_since_end"), 10),
+]
 OVERDUE: list[Column] = [
     ("ID Kerja Sama", lambda r: r["agreement"], 22),
     ("Kerja Sama", lambda r: r.get("agreement_title", ""), 45),
@@ -177,12 +187,14 @@ def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
             ("Keluaran lewat batas waktu", s["overdue"]),
             ("Batas waktu dalam 30 hari", s["due_soon"]),
             ("Kerja sama berakhir dalam 90 hari", s["expiring"]),
+            ("Keluaran belum ditutup pada kerja sama yang telah berakhir", s.get("lapsed", 0)),
         ],
     )
     info["B7"].number_format = "0.0"
     _sheet(workbook, "Kerja Sama", AGREEMENTS, report["agreements"])
     _sheet(workbook, "Terlambat", OVERDUE, report["overdue"])
     _sheet(workbook, "Segera Berakhir", EXPIRING, report["expiring"])
+    _sheet(workbook, "Untuk Ditutup", LAPSED, report.get("lapsed", []))
     for sheet in workbook.worksheets:
         _as_text(sheet)
     return workbook
