@@ -218,7 +218,7 @@ def test_xlsx(example, cli, tmp_path):
     run = cli(example, "monitor", "--as-of", "2026-11-23", "--xlsx", str(target))
     assert run.exit_code == 0 and f"wrote {target}" in run.stderr
     book = load_workbook(target)
-    assert book.sheetnames == ["Info", "Kerja Sama", "Terlambat", "Segera Berakhir"]
+    assert book.sheetnames == ["Info", "Kerja Sama", "Terlambat", "Segera Berakhir", "Untuk Ditutup"]
     info = dict(book["Info"].iter_rows(values_only=True))
     assert info["Keadaan per"] == dt.datetime(2026, 11, 23)
     assert (info["Keluaran selesai"], info["Jumlah keluaran"], info["Keluaran lewat batas waktu"]) == (
