@@ -46,7 +46,7 @@ def show_agreement(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, A
     with open_tracker(ws).read() as session:
         shown = details(agreement_view(session, agreement, as_of, ws.config.letters.grace_days))
         shown["terminations"] = [
-            e for e in session.rows("terminations") if e.get("agreement") == agreement.id
+            e for e in session.records("terminations") if e.get("agreement") == agreement.id
         ]
     shown["amendments"] = [
         {
@@ -95,7 +95,7 @@ def terminate(
     recorded_at = now_text()
 
     def body(session: Session) -> dict[str, Any]:
-        events = [e for e in session.rows("terminations") if e.get("agreement") == agreement.id]
+        events = [e for e in session.records("terminations") if e.get("agreement") == agreement.id]
         current = termination_in_force(events).get(agreement.id)
         result: dict[str, Any] = {"action": action, "previous": current, "event": None}
         if cancel:
@@ -126,7 +126,7 @@ def terminate(
         if current is not None:
             event["replaces"] = current.get("id")
         session.insert("terminations", [event])
-        result["event"] = session.rows("terminations")[-1]
+        result["event"] = session.records("terminations")[-1]
         publish(session, ws.config, [agreement])
         return result
 
@@ -171,7 +171,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
         )
 
     with open_tracker(ws).read() as session:
-        for r in session.rows("numbers"):
+        for r in session.records("numbers"):
             ref = r.get("ref") or {}
             if ref.get("agreement") == aid:
                 add(r["on"], r.get("recorded_at"), "number", r["number"], r.get("for") or "")
@@ -183,7 +183,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                     r["number"],
                     f"number voided: {r.get('void_reason')}",
                 )
-        for letter in session.rows("letters"):
+        for letter in session.records("letters"):
             if letter.get("agreement") != aid:
                 continue
             kind = "reminder" if letter.get("type") == "reminder" else "letter"
@@ -196,7 +196,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                 letter["number"],
                 f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}",
             )
-        for e in session.rows("terminations"):
+        for e in session.records("terminations"):
             if e.get("agreement") != aid:
                 continue
             action = e.get("action") or "terminate"
@@ -213,7 +213,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                 f"{text}: {e.get('reason')}",
                 e.get("user"),
             )
-        events = session.history(aid)
+        events = session.events(aid)
         hidden = retracted(events)
         for e in events:
             if e.get("kind") == "retraction":

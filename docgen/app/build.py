@@ -30,7 +30,6 @@ from docgen.render.templates import template_label, template_path
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.base import Session
-from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 TABLE = "builds"
@@ -153,7 +152,7 @@ def build(
     targets = sorted(catalog.files) if ids is None else list(dict.fromkeys(ids))
     tracker = open_tracker(ws)
     with tracker.read() as session:
-        records = {r.get("output"): r for r in checked(session, TABLE, session.rows(TABLE))}
+        records = {r.get("output"): r for r in session.records(TABLE)}
     hashes: dict[Path, str] = {}
     to_render: list[tuple[_Plan, RenderJob]] = []
     to_convert: list[_Plan] = []

@@ -41,7 +41,6 @@ from docgen.results import ResultRow, read_results, year_in_name
 from docgen.safepath import remove_stale_temp_files, safe_stem
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
-from docgen.state.records import checked
 from docgen.state.registry import Allocation, Registry
 from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, new_secret, read_secret, save_secret
 from docgen.workspace import Workspace
@@ -414,7 +413,7 @@ def _issue_in(
 ) -> list[dict[str, Any]]:
     config = ws.config
     active = {}
-    issued = checked(session, TABLE, session.rows(TABLE))
+    issued = session.records(TABLE)
     for record in issued:
         if not record.get("revoked"):
             active[(record["key"], record["year"], fold(record["event"]))] = record

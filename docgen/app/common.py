@@ -16,7 +16,6 @@ from docgen.errors import ConfigError, TemplateError
 from docgen.models import Agreement
 from docgen.safepath import read_regular, source_problem
 from docgen.state.base import Session
-from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -37,11 +36,8 @@ def agreement_views(
     """Each agreement (as amended) with its history and termination, as of `as_of`, sorted
     by id; `grace_days` is the workspace's `[letters] grace_days`."""
     agreements = list(agreements)
-    histories = {
-        aid: checked(session, "history", events, aid)
-        for aid, events in session.histories([a.id for a in agreements]).items()
-    }
-    terminated = termination_dates(checked(session, "terminations", session.rows("terminations")))
+    histories = session.events_of([a.id for a in agreements])
+    terminated = termination_dates(session.records("terminations"))
     return views(agreements, histories, terminated, as_of, grace_days)
 
 

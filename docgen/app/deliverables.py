@@ -35,7 +35,6 @@ from docgen.fsutil import sha256_file
 from docgen.models import Agreement
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
-from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 
@@ -132,9 +131,7 @@ def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping
         last: dict[tuple[str, str], Mapping[str, Any]] = {}
         for u in updates:
             if u.agreement not in histories:
-                histories[u.agreement] = checked(
-                    session, "history", session.history(u.agreement), u.agreement
-                )
+                histories[u.agreement] = session.events(u.agreement)
                 for e in effective_events(histories[u.agreement]):
                     last[(u.agreement, e["deliverable"])] = e
             note = u.note.strip() if u.note and u.note.strip() else None
@@ -254,7 +251,7 @@ def history(ws: Workspace, agreement_id: str, deliverable_id: str) -> list[dict[
     its state (by `on`, then as recorded); a retracted event carries `retracted_by`."""
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     with open_tracker(ws).read() as session:
-        recorded = checked(session, "history", session.history(agreement.id), agreement.id)
+        recorded = session.events(agreement.id)
         events = [e for e in recorded if e.get("deliverable") == deliverable_id]
     if _deliverable(agreement, deliverable_id) is None and not events:
         raise NotFoundError(_unknown(agreement, deliverable_id))
@@ -299,7 +296,7 @@ def retract(
     recorded_at = now_text()
 
     def body(session: Session) -> dict[str, Any]:
-        events = session.history(agreement.id)
+        events = session.events(agreement.id)
         mine = [e for e in events if e.get("deliverable") == deliverable_id]
         if not mine and _deliverable(agreement, deliverable_id) is None:
             raise NotFoundError(_unknown(agreement, deliverable_id))

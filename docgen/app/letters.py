@@ -31,7 +31,6 @@ from docgen.models import Agreement
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.base import Session, now_text
-from docgen.state.records import checked
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
@@ -93,7 +92,7 @@ def followup(
     cat, agreements, skipped = _targets(ws, ids, all_, as_of)
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
-        planned = plan_followups(views, checked(session, TABLE, session.rows(TABLE)), reply_days)
+        planned = plan_followups(views, session.records(TABLE), reply_days)
         if not without_superior:
             _refuse_without_superior(cat, planned, again)
         return planned
@@ -121,7 +120,7 @@ def reminder(
     _, agreements, skipped = _targets(ws, ids, not ids, as_of)
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
-        return plan_reminders(views, checked(session, TABLE, session.rows(TABLE)), days)
+        return plan_reminders(views, session.records(TABLE), days)
 
     return _issue(
         ws,
@@ -198,7 +197,7 @@ def _issue(
         warnings: list[str] = []
         registry = Registry(session, config)
         views = agreement_views(session, agreements, as_of, config.letters.grace_days)
-        letters = checked(session, TABLE, session.rows(TABLE))
+        letters = session.records(TABLE)
         hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
         planned = plan(session, views)
         if any(again or (p.existing is None and p.in_force is None) for p in planned):
@@ -373,13 +372,13 @@ def _public(ws: Workspace, letter: dict[str, Any]) -> dict[str, Any]:
 def list_letters(ws: Workspace, year: int | None = None) -> list[dict[str, Any]]:
     """`letter list`: every letter issued (voided ones marked), oldest first."""
     with open_tracker(ws).read() as session:
-        letters = session.rows(TABLE)
+        letters = session.records(TABLE)
     rows = [_public(ws, r) for r in letters if year is None or r["year"] == year]
     return sorted(rows, key=lambda r: (r["year"], r["seq"]))
 
 
 def _find(session: Session, number: str) -> dict[str, Any]:
-    letter = session.find(TABLE, number.strip())
+    letter = session.record(TABLE, number.strip())
     if letter is None:
         raise NotFoundError(f"{number}: no such letter (see `docgen letter list`)")
     return letter

@@ -183,7 +183,7 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
         doc = YamlDocument(text, label)
         result = Signed(agreement.id, "", label, on, ends_on=to)
         terminated = termination_in_force(
-            e for e in session.rows("terminations") if e.get("agreement") == agreement.id
+            e for e in session.records("terminations") if e.get("agreement") == agreement.id
         )
         if agreement.id in terminated and terminated[agreement.id]["on"] <= on.isoformat():
             raise InputError(

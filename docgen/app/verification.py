@@ -29,7 +29,6 @@ from docgen.render.certificate_pdf import renderer_for
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
-from docgen.state.records import checked
 from docgen.state.registry import Registry
 from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
 from docgen.workspace import Workspace
@@ -74,7 +73,7 @@ class Verification:
 
 def _known_urls(ws: Workspace, session: Session) -> list[str]:
     urls = [ws.config.certificates.verify_url]
-    urls += [r.get("verify_url", "") for r in checked(session, TABLE, session.rows(TABLE))]
+    urls += [r.get("verify_url", "") for r in session.records(TABLE)]
     return list(dict.fromkeys(u for u in urls if u))
 
 
@@ -111,9 +110,7 @@ def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
 
 def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     result = Verification(number)
-    record = session.find(TABLE, number)
-    if record is not None:
-        checked(session, TABLE, [record])
+    record = session.record(TABLE, number)
     registry = Registry(session, ws.config)
     if record is None:
         registered = registry.find(number)
@@ -247,9 +244,7 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
         raise InputError("--reason: say why the certificate is revoked")
 
     def body(session: Session) -> dict[str, Any]:
-        doc = session.find(TABLE, number)
-        if doc is not None:
-            checked(session, TABLE, [doc])
+        doc = session.record(TABLE, number)
         if doc is None:
             raise NotFoundError(f"{number}: no certificate with this number in the registry")
         if doc.get("revoked"):

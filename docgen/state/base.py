@@ -51,6 +51,13 @@ class Session(ABC):
     def rows(self, table: str) -> list[Record]:
         """Every record of `table`, in the order they were inserted (copies)."""
 
+    def records(self, table: str) -> list[Record]:
+        """`rows(table)`, each checked to be shaped as docgen writes it: a record a person
+        broke is a TrackerError naming it (state/records.py), never a KeyError later."""
+        from docgen.state.records import checked
+
+        return checked(self, table, self.rows(table))
+
     def find(self, table: str, key: str) -> Record | None:
         field = TABLES[table]
         return next((r for r in self.rows(table) if r.get(field) == key), None)
@@ -74,6 +81,25 @@ class Session(ABC):
     @abstractmethod
     def history(self, agreement_id: str) -> list[Record]:
         """The events of one agreement in recording order (empty when it has none)."""
+
+    def record(self, table: str, key: str) -> Record | None:
+        """`find(table, key)`, checked as `records` checks a table's."""
+        from docgen.state.records import checked
+
+        found = self.find(table, key)
+        return None if found is None else checked(self, table, [found])[0]
+
+    def events(self, agreement_id: str) -> list[Record]:
+        """`history(agreement_id)`, each event checked as `records` checks a table's."""
+        from docgen.state.records import checked
+
+        return checked(self, "history", self.history(agreement_id), agreement_id)
+
+    def events_of(self, ids: Iterable[str]) -> dict[str, list[Record]]:
+        """`histories(ids)`, each event checked as `records` checks a table's."""
+        from docgen.state.records import checked
+
+        return {aid: checked(self, "history", events, aid) for aid, events in self.histories(ids).items()}
 
     def histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
         """The events of several agreements (all of them when `ids` is None)."""

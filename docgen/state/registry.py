@@ -16,7 +16,6 @@ from docgen.config import Config
 from docgen.domain.numbering import format_number
 from docgen.errors import NotFoundError, NumberingError
 from docgen.state.base import Session, now_text
-from docgen.state.records import checked
 
 TABLE = "numbers"
 
@@ -39,7 +38,7 @@ class Registry:
 
     def _records(self) -> list[dict[str, Any]]:
         if self._rows is None:
-            self._rows = checked(self.session, TABLE, self.session.rows(TABLE))
+            self._rows = self.session.records(TABLE)
         return self._rows
 
     def _sequence_year(self, year: int) -> int:
