@@ -16,13 +16,11 @@ from typing import Any
 
 from docgen.errors import DocgenError
 from docgen.fsutil import sha256_file
-from docgen.safepath import remove_stale_temp_files
+from docgen.safepath import is_reserved_name, remove_stale_temp_files
 from docgen.workspace import Workspace
 
 EVIDENCE_DIR = "evidence"
 MAX_NAME = 120
-# Names Windows reserves for devices, whatever the extension (CON.pdf is the console).
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
 def evidence_name(name: str) -> str:
@@ -40,7 +38,7 @@ def evidence_name(name: str) -> str:
         stem, ext = name.lstrip("."), ""
     ext = re.sub(r"[^A-Za-z0-9]", "", ext)[:16]
     stem = stem.strip(" .-_")[: MAX_NAME - len(ext) - 1].rstrip(" .") or "evidence"
-    if stem.split(".")[0].strip().lower() in _RESERVED:
+    if is_reserved_name(stem):  # CON.pdf is the console on Windows
         stem = f"{stem}-file"
     return f"{stem}.{ext}" if ext else stem
 

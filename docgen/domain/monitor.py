@@ -10,12 +10,26 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from docgen.domain.amendments import in_force
+from docgen.domain.deliverable_state import DeliverableState
 from docgen.domain.obligations import AgreementView
 from docgen.domain.status import STATUSES
 
 
-def _iso(value: Any) -> str | None:
+def iso(value: Any) -> str | None:
     return value.isoformat() if value else None
+
+
+def item_fields(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
+    """What every row about one deliverable says of it: which it is, when due, who owes it."""
+    return {
+        "agreement": v.agreement.id,
+        "work_item": s.work_item.id,
+        "id": s.deliverable.id,
+        "title": s.deliverable.title,
+        "due": s.deliverable.due.isoformat(),
+        "responsible": s.work_item.responsible,
+        "status": s.status,
+    }
 
 
 def agreement_row(v: AgreementView) -> dict[str, Any]:
@@ -26,35 +40,28 @@ def agreement_row(v: AgreementView) -> dict[str, Any]:
         "title": a.title,
         "status": v.status,
         "numbers": [n for n in (a.numbers.first, a.numbers.second) if n],
-        "signed_on": _iso(a.signed_on),
+        "signed_on": iso(a.signed_on),
         "parties": [a.first.org, a.second.org],
         "done": v.progress.done,
         "total": v.progress.total,
         "percent": v.progress.percent,
         "overdue": len(v.overdue),
         "due_soon": len(v.due_soon),
-        "next_due": _iso(v.next_due),
-        "ends_on": _iso(a.end_date),
-        "terminated_on": _iso(v.terminated_on),
+        "next_due": iso(v.next_due),
+        "ends_on": iso(a.end_date),
+        "terminated_on": iso(v.terminated_on),
         "lapsed": len(v.lapsed_items),
         "amendments": len(in_force(a, v.as_of)),
         "renews": a.renews,
     }
 
 
-def lapsed_row(v: AgreementView, s: Any) -> dict[str, Any]:
-    a = v.agreement
+def lapsed_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
     ended = v.ended_on
     return {
-        "agreement": a.id,
-        "agreement_title": a.title,
-        "work_item": s.work_item.id,
-        "id": s.deliverable.id,
-        "title": s.deliverable.title,
-        "due": s.deliverable.due.isoformat(),
-        "responsible": s.work_item.responsible,
-        "status": s.status,
-        "ended_on": _iso(ended),
+        **item_fields(v, s),
+        "agreement_title": v.agreement.title,
+        "ended_on": iso(ended),
         "agreement_status": v.status,
         "days_since_end": (v.as_of - ended).days if ended else None,
     }
@@ -78,16 +85,10 @@ def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, A
         for s in v.overdue:
             overdue.append(
                 {
-                    "agreement": a.id,
+                    **item_fields(v, s),
                     "agreement_title": a.title,
-                    "work_item": s.work_item.id,
                     "work_item_title": s.work_item.title,
-                    "id": s.deliverable.id,
-                    "title": s.deliverable.title,
-                    "due": s.deliverable.due.isoformat(),
-                    "responsible": s.work_item.responsible,
                     "parties": v.responsible_orgs(s.work_item.responsible),
-                    "status": s.status,
                     "days_overdue": s.days_overdue(v.as_of),
                     "evidence": s.deliverable.evidence,
                 }

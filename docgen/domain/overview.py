@@ -6,12 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from docgen.domain.deliverable_state import DeliverableState
-from docgen.domain.monitor import agreement_row
+from docgen.domain.monitor import agreement_row, iso, item_fields
 from docgen.domain.obligations import AgreementView
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value else None
 
 
 def list_row(v: AgreementView) -> dict[str, Any]:
@@ -22,14 +18,8 @@ def list_row(v: AgreementView) -> dict[str, Any]:
 def deliverable_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
     overdue = v.is_overdue(s)
     return {
-        "agreement": v.agreement.id,
-        "work_item": s.work_item.id,
-        "id": s.deliverable.id,
-        "title": s.deliverable.title,
-        "due": s.deliverable.due.isoformat(),
-        "responsible": s.work_item.responsible,
-        "status": s.status,
-        "updated_on": _iso(s.updated_on),
+        **item_fields(v, s),
+        "updated_on": iso(s.updated_on),
         "overdue": overdue,
         "lapsed": v.is_lapsed(s),
         "days_overdue": s.days_overdue(v.as_of) if overdue else 0,
@@ -48,8 +38,8 @@ def details(v: AgreementView) -> dict[str, Any]:
     return {
         **a.model_dump(mode="json", exclude={"work_items"}),
         "status": v.status,
-        "terminated_on": _iso(v.terminated_on),
-        "ends_on": _iso(a.end_date),
+        "terminated_on": iso(v.terminated_on),
+        "ends_on": iso(a.end_date),
         "as_of": v.as_of.isoformat(),
         "parties": [{**p.model_dump(mode="json"), "role_name": p.role_name} for p in a.parties],
         "done": v.progress.done,
