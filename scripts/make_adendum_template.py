@@ -15,13 +15,11 @@ Like the other scripts, the output is reproducible byte for byte.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_templates import (  # noqa: E402
-    OUT,
     ayat,
     blank,
     komparisi,
@@ -29,10 +27,10 @@ from make_templates import (  # noqa: E402
     new_document,
     para,
     pasal,
-    reproducible,
     signatures,
     tag,
     work_items_table,
+    write_templates,
 )
 
 NAME = "adendum.docx"
@@ -89,13 +87,7 @@ def make():
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT, help=f"output folder (default: {OUT})")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / NAME
-    path.write_bytes(reproducible(make()))
-    print(f"wrote {path}")
+    write_templates(__doc__.splitlines()[0], {NAME: make}, argv)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,11 @@ reproducible byte for byte.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_templates import (  # noqa: E402
-    OUT,
     addressee,
     blank,
     cell_text,
@@ -31,13 +29,13 @@ from make_templates import (  # noqa: E402
     new_document,
     para,
     place_and_date,
-    reproducible,
     row_flags,
     shade,
     signature_block,
     table,
     tag,
     tembusan,
+    write_templates,
 )
 
 
@@ -91,13 +89,7 @@ def make():
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT, help=f"output folder (default: {OUT})")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "surat-tindak-lanjut.docx"
-    path.write_bytes(reproducible(make()))
-    print(f"wrote {path}")
+    write_templates(__doc__.splitlines()[0], {"surat-tindak-lanjut.docx": make}, argv)
 
 
 if __name__ == "__main__":

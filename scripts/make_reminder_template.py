@@ -13,25 +13,18 @@ the same code; like the other scripts, the output is reproducible byte for byte.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_letter_template import make  # noqa: E402
-from make_templates import OUT, reproducible  # noqa: E402
+from make_templates import write_templates  # noqa: E402
 
 NAME = "surat-pemberitahuan.docx"
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT, help=f"output folder (default: {OUT})")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / NAME
-    path.write_bytes(reproducible(make()))
-    print(f"wrote {path}")
+    write_templates(__doc__.splitlines()[0], {NAME: make}, argv)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
@@ -575,15 +576,23 @@ def reproducible(doc: DocumentObject) -> bytes:
     return out.getvalue()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_templates(description: str, makers: dict[str, Callable[[], DocumentObject]],
+                    argv: list[str] | None = None) -> None:
+    """The command line of every template script: `--out DIR`, then each file
+    (name -> the function that builds it) written reproducibly."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, default=OUT, help=f"output folder (default: {OUT})")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for kind in ("mou", "renja"):
-        path = args.out / f"{kind}.docx"
-        path.write_bytes(reproducible(make(kind)))
+    for name, build in makers.items():
+        path = args.out / name
+        path.write_bytes(reproducible(build()))
         print(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    write_templates(__doc__.splitlines()[0], {f"{kind}.docx": lambda kind=kind: make(kind)
+                                             for kind in ("mou", "renja")}, argv)
 
 
 if __name__ == "__main__":
