@@ -131,14 +131,6 @@ def source_problem(root: Path, path: Path) -> str | None:
     return None
 
 
-def check_source(root: Path, path: Path) -> Path:
-    """`path`, if reading it is safe (see `source_problem`); else InputError naming it."""
-    problem = source_problem(root, path)
-    if problem is not None:
-        raise InputError(f"{_label(root, Path(os.path.abspath(path)))}: {problem}")
-    return path
-
-
 def read_regular(path: Path, limit: int | None = None) -> bytes:
     """The bytes of `path` if it is a regular file (OSError otherwise, never blocking on
     a FIFO or a device); more than `limit` bytes raise OSError(EFBIG)."""

@@ -29,7 +29,6 @@ from docgen.domain.status import agreement_status, days_left
 from docgen.models import Agreement
 
 OWING = frozenset({"active", "expiring", "expired"})
-ENDED = frozenset({"expired", "terminated"})
 GRACE_DAYS = 30  # [letters] grace_days
 ROLE_LABELS = {"first": "PIHAK PERTAMA", "second": "PIHAK KEDUA", "both": "PARA PIHAK"}
 

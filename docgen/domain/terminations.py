@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-ACTIONS = ("terminate", "correct", "cancel")
-
 
 def action(event: Mapping[str, Any]) -> str:
     return str(event.get("action") or "terminate")
