@@ -140,18 +140,9 @@ def workspace(ctx: typer.Context) -> Workspace:
     return ws
 
 
-def parse_day(value: str | date | None, option: str = "--as-of") -> date:
-    """A date given on the command line (already parsed by `iso_date`); today when absent."""
-    from docgen.indonesian import parse_date
-
-    if value is None:
-        return date.today()
-    if isinstance(value, date):
-        return value
-    try:
-        return parse_date(value.strip())
-    except ValueError as exc:
-        raise InputError(f"{option}: {exc}") from exc
+def parse_day(value: date | None) -> date:
+    """A date given on the command line (parsed by `iso_date`); today when absent."""
+    return value if value is not None else date.today()
 
 
 def _dumps(value: Any, ascii_only: bool) -> str:

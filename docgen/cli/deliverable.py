@@ -125,7 +125,7 @@ def set_(
     """
     from docgen.app.deliverables import set_status
 
-    day = parse_day(on, "--on")
+    day = parse_day(on)
     result = set_status(
         workspace(ctx),
         agreement_id,

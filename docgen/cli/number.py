@@ -47,7 +47,7 @@ def next_(
     from docgen.app.numbers import next_number
 
     purpose = user_text(for_, "--for") or ""
-    result = next_number(workspace(ctx), kind.value, parse_day(on, "--on"), purpose, dry_run=dry_run)
+    result = next_number(workspace(ctx), kind.value, parse_day(on), purpose, dry_run=dry_run)
     warn(result.pop("warnings", []))
     if json:
         emit_json(result)
