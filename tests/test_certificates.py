@@ -623,25 +623,36 @@ def test_a_certificate_that_cannot_be_put_in_place_records_nothing(cli, example)
     assert sorted(p.name for p in folder.rglob("*")) == [blocked.name]  # no PDF left
 
 
-def test_a_failed_rename_records_nothing_and_leaves_no_pdf(cli, example, monkeypatch):
-    # A PDF open in a viewer on Windows cannot be replaced: the rename fails half-way.
-    import docgen.fsutil
+def test_a_failed_rename_is_finished_by_docgen_check(cli, example, monkeypatch):
+    # A PDF open in a viewer on Windows cannot be replaced: the numbers are committed
+    # before the files are put in place (state/journal.py), so the rename fails after
+    # them; the command says so and the next `docgen check` finishes the work.
+    import socket
 
-    real = docgen.fsutil.os.replace
+    import docgen.state.journal as journal
+
+    real = journal.os.replace
 
     def replace(src, dst):
         if "0003-" in str(dst):
             raise PermissionError(13, "Permission denied", str(dst))
         return real(src, dst)
 
-    monkeypatch.setattr(docgen.fsutil.os, "replace", replace)
+    monkeypatch.setattr(journal.os, "replace", replace)
     run = cli(example, *ISSUE)
     assert run.exit_code == 1
     (line,) = run.stderr.splitlines()
-    assert "0003-phg-pw24-ii-2023" in line and "cannot write the certificate: Permission denied" in line
-    assert "nothing was recorded" in line
-    assert not (example / "tracker.json").exists()
-    assert not list((example / "outputs/certificates").rglob("*.pdf"))  # the renamed ones removed
+    assert "0003-phg-pw24-ii-2023" in line and "Permission denied" in line and "docgen check" in line
+    monkeypatch.setattr(journal.os, "replace", real)
+    # As another process would (this one closes its own entries).
+    other = socket.gethostname() + "-other"
+    monkeypatch.setattr(journal.socket, "gethostname", lambda: other)
+    run = cli(example, "check")
+    assert "finished `docgen certificate issue`" in run.stderr
+    numbers = {r["number"] for r in json.loads(cli(example, "number", "list", "--json").stdout)}
+    pdfs = sorted((example / "outputs/certificates/2022").glob("*.pdf"))
+    assert len(pdfs) == len(numbers) and all(p.name[:4] in {n[:4] for n in numbers} for p in pdfs)
+    assert not list(example.rglob("*.docgen-pending"))
 
 
 def ws_rel(path, root):

@@ -20,13 +20,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.app.common import discard, layout_source_of
+from docgen.app.common import journaled, layout_source_of
 from docgen.config import Config
 from docgen.domain.certificates import canonical_score, checksum, fold, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
 from docgen.domain.numbering import format_number
 from docgen.errors import DocgenError, InputError, TrackerError
-from docgen.fsutil import atomic_paths, sha256_file
+from docgen.fsutil import sha256_file
 from docgen.indonesian import angka
 from docgen.render.certificate_pdf import (
     CertificateRenderer,
@@ -39,8 +39,8 @@ from docgen.render.certificate_pdf import (
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
 from docgen.safepath import remove_stale_temp_files, safe_stem
-from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
+from docgen.state.journal import Pending
 from docgen.state.registry import Allocation, Registry
 from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, new_secret, read_secret, save_secret
 from docgen.workspace import Workspace
@@ -383,19 +383,13 @@ def issue(
             continue
         eligible.append(candidate)
 
-    created: list[Path] = []
     errors = len(report.errors)
 
-    def body(session: Session) -> list[dict[str, Any]]:
-        discard(created)  # files of an attempt the database asked to run again
-        del report.errors[errors:]
-        return _issue_in(ws, session, eligible, report, created, source, progress)
+    def body(session: Session, pending: Pending) -> list[dict[str, Any]]:
+        del report.errors[errors:]  # an attempt the database asked to run again
+        return _issue_in(ws, session, eligible, report, pending, source, progress)
 
-    try:
-        entries = open_tracker(ws).transaction(body)
-    except BaseException:
-        discard(created)  # new files carrying numbers that were never committed
-        raise
+    entries = journaled(ws, "certificate issue", body)
     report.issued = entries
     report.errors.sort(key=lambda e: e["row"])
     report.skipped.sort(key=lambda e: e["row"])
@@ -407,7 +401,7 @@ def _issue_in(
     session: Session,
     eligible: list[_Candidate],
     report: IssueReport,
-    created: list[Path],
+    pending: Pending,
     source: LayoutSource,
     progress: Progress | None,
 ) -> list[dict[str, Any]]:
@@ -504,18 +498,20 @@ def _issue_in(
     stem = safe_stem(_safe(Path(report.results).stem))
     combined_target = ws.inside(ws.outputs_dir / "certificates" / str(report.year) / "print" / f"{stem}.pdf")
     targets = [ws.inside(ws.root / records[i][0]["file"]) for i in writes] + [combined_target]
-    created.extend(t for t in targets if not t.exists())
+    # Written beside their targets and put in place once the numbers are committed
+    # (state/journal.py): a failure or a kill leaves every existing file as it was.
+    *tmps, combined_tmp = [pending.path(session, target) for target in targets]
+    pending.numbers.extend(record["number"] for record, new in records if new)
     try:
-        with atomic_paths(targets) as (*tmps, combined_tmp):
-            tmp_of = dict(zip(writes, tmps, strict=True))
-            jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
-            shas = render_certificates(
-                source,
-                jobs,
-                combined_tmp,
-                progress=progress,
-                combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}",
-            )
+        tmp_of = dict(zip(writes, tmps, strict=True))
+        jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
+        shas = render_certificates(
+            source,
+            jobs,
+            combined_tmp,
+            progress=progress,
+            combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}",
+        )
     except OSError as exc:  # e.g. a certificate open in a PDF viewer on Windows
         where = exc.filename or ws.rel(combined_target.parent)
         raise DocgenError(

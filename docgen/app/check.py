@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
-from docgen.app.common import office_logo
+from docgen.app.common import finish_interrupted, office_logo
 from docgen.app.tracker import publish_all
 from docgen.config import Config, placeholder_fields
 from docgen.documents.samples import template_samples
@@ -49,6 +49,10 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
         except DocgenError as exc:
             report.errors.extend(exc.problems)
         report.warnings.extend(letterhead_warnings(config))
+        try:
+            finish_interrupted(ws)  # a killed command's files, put in place (state/journal.py)
+        except DocgenError as exc:
+            report.errors.extend(exc.problems)
     catalog = load_catalog(ws, as_of)
     report.agreements = len(catalog.files)
     report.errors.extend(str(p) for p in catalog.problems)

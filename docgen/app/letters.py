@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import __version__
-from docgen.app.common import agreement_views, catalog, discard, office_logo, publish
+from docgen.app.common import agreement_views, catalog, discard, journaled, office_logo, publish
 from docgen.config import Config, Signatory
 from docgen.documents.letter import letter_context
 from docgen.documents.reminder import reminder_context
@@ -31,6 +31,7 @@ from docgen.models import Agreement
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.base import Session, now_text
+from docgen.state.journal import Pending
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
@@ -188,9 +189,9 @@ def _issue(
     template = prepared(path, template_label(path, ws.rel))
     template_sha = sha256_file(path)
     pictures, logo_sha = _pictures(ws)
-    written: list[Path] = []
+    written: list[Path] = []  # letters re-created at their recorded path
 
-    def body(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
+    def body(session: Session, pending: Pending) -> tuple[list[dict[str, Any]], list[str]]:
         discard(written)  # letters of an attempt the database asked to run again
         remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))  # every writer locks
         rows: list[dict[str, Any]] = []
@@ -218,8 +219,9 @@ def _issue(
             out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
             # Rendered from the stored form of the context: `letter render` gives these bytes.
             context = json.loads(json.dumps(context_of(config, p, record["number"], as_of, signer, hal_of)))
-            write_docx_with_pictures(template, context, out, pictures)
-            written.append(out)
+            # Put in place once the number is committed (state/journal.py).
+            write_docx_with_pictures(template, context, pending.path(session, out), pictures)
+            pending.numbers.append(record["number"])
             letter = _record(p, record, ws.rel(out), as_of, config.letters.reply_days)
             letter.update(
                 hal=context["letter"]["hal"],
@@ -237,9 +239,9 @@ def _issue(
         return rows, warnings
 
     try:
-        rows, warnings = open_tracker(ws).transaction(body)
+        rows, warnings = journaled(ws, f"letter {kind}", body)
     except BaseException:
-        discard(written)  # no number was taken: leave no letter carrying one
+        discard(written)
         raise
     run.rows.extend(rows)
     run.warnings.extend(warnings)

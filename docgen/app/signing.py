@@ -1,31 +1,33 @@
 """Use cases that write an agreement's life into its file: sign, extend (an adendum), renew.
 
 Signing and extending take the office's number from the registry and write it into the
-agreement file in one transaction: the file is edited in place (comments and layout
-kept, see yaml_edit.py), validated as `docgen check` would, and replaced atomically
-before the registry is committed; if the commit fails, the file is put back as it was.
-So a failure takes no number and leaves the file untouched.
+agreement file: the file is edited (comments and layout kept, see yaml_edit.py),
+validated as `docgen check` would, and written beside the old one; the number is
+committed with a journal entry naming that file, and only then is it renamed into place
+(state/journal.py). A failure takes no number and leaves the file untouched; a kill after
+the commit is finished by the next command. Under the tracker's lock the file is read
+again: a second `sign` of the same draft is refused, naming the number the first took.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from docgen.agreements import validate_file
-from docgen.app.common import catalog, publish
+from docgen.app.common import catalog, finish_interrupted, journaled, publish
 from docgen.domain.amendments import as_amended
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import AgreementError, InputError
-from docgen.fsutil import atomic_path, atomic_write_bytes
+from docgen.fsutil import atomic_write_bytes
+from docgen.i18n import _
 from docgen.indonesian import tanggal
 from docgen.models import Agreement, add_months, is_valid_id
-from docgen.state import open_tracker
 from docgen.state.base import Session
+from docgen.state.journal import Pending
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 from docgen.yaml_edit import YamlDocument, block, flow, sequence
@@ -49,6 +51,7 @@ class Signed:
 
 
 def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]:
+    finish_interrupted(ws)  # a killed sign's file is put in place before it is read
     cat = catalog(ws, only=[agreement_id])
     if agreement_id not in cat.files:
         cat.get(agreement_id)  # raises: no such agreement
@@ -67,30 +70,46 @@ def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]
 
 class _FileEdit:
     """An edit of one agreement file made inside a tracker transaction: `write(text)`
-    validates the new text as agreements/<stem>.yaml and puts it in place; `undo()` puts
-    the old file back (before a retry the database asks for, or when the command fails)."""
+    validates the new text as agreements/<stem>.yaml and leaves it pending beside the
+    file, put in place once the number is committed (state/journal.py)."""
 
-    def __init__(self, ws: Workspace, path: Path, stem: str) -> None:
-        self.path, self.stem, self.label = path, stem, ws.rel(path)
+    def __init__(self, ws: Workspace, path: Path, stem: str, command: str) -> None:
+        self.path, self.stem, self.label, self.command = path, stem, ws.rel(path), command
         self.before = path.read_bytes()
-        self.written = False
 
-    def write(self, text: str) -> Agreement:
-        if self.path.read_bytes() != self.before:
-            raise AgreementError(f"{self.label}: changed while docgen was editing it; run the command again")
-        with atomic_path(self.path) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-            agreement, problems = validate_file(tmp, self.label, self.stem)
-            if problems or agreement is None:
-                head = f"{self.label}: the edited file would not be valid; nothing was changed"
-                raise AgreementError(head, problems=[head, *(str(p) for p in problems)])
-        self.written = True
+    def recheck(self, session: Session) -> None:
+        """Under the tracker's lock: refuse when another docgen signed or amended this
+        agreement since it was read (naming its number), or anyone changed the file."""
+        from docgen.state.journal import pending_for
+
+        for entry in pending_for(session, agreement=self.stem):
+            numbers = ", ".join(str(n) for n in entry.get("numbers") or []) or "?"
+            raise InputError(
+                _("{id}: another docgen is writing {file} right now (`docgen {command}`, {numbers})").format(
+                    id=self.stem, file=self.label, command=entry.get("command"), numbers=numbers
+                )
+            )
+        if self.path.read_bytes() == self.before:
+            return
+        now, _problems = validate_file(self.path, self.label, self.stem)
+        if self.command == "agreement sign" and now is not None and now.signed_on is not None:
+            raise InputError(
+                _("{id}: already signed on {on} ({number}) by another docgen meanwhile").format(
+                    id=self.stem, on=now.signed_on, number=now.numbers.first or "no number"
+                )
+            )
+        raise AgreementError(f"{self.label}: changed while docgen was editing it; run the command again")
+
+    def write(self, text: str, session: Session, pending: Pending, number: str) -> Agreement:
+        tmp = pending.path(session, self.path)
+        tmp.write_text(text, encoding="utf-8")
+        agreement, problems = validate_file(tmp, self.label, self.stem)
+        if problems or agreement is None:
+            head = f"{self.label}: the edited file would not be valid; nothing was changed"
+            raise AgreementError(head, problems=[head, *(str(p) for p in problems)])
+        pending.numbers.append(number)
+        pending.about = {"agreement": self.stem}
         return agreement
-
-    def undo(self) -> None:
-        if self.written:
-            atomic_write_bytes(self.path, self.before)
-            self.written = False
 
 
 def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None = None) -> Signed:
@@ -104,11 +123,11 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
     second = " ".join(number_second.split()) if number_second else None
     if number_second is not None and not second:
         raise InputError("--number-second: give the other party's number of this agreement")
-    edit = _FileEdit(ws, path, agreement.id)
+    edit = _FileEdit(ws, path, agreement.id, "agreement sign")
     text = _SCAFFOLD_HINTS.sub("", edit.before.decode("utf-8-sig"))
 
-    def body(session: Session) -> Signed:
-        edit.undo()  # an attempt the database asked to run again
+    def body(session: Session, pending: Pending) -> Signed:
+        edit.recheck(session)
         doc = YamlDocument(text, label)
         result = Signed(agreement.id, "", label, on)
         registry = Registry(session, ws.config)
@@ -126,21 +145,12 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
         else:
             wanted = {"first": record["number"], **({"second": second} if second else {})}
             doc.set("numbers", flow(wanted), after=("ends_on", "duration_months", "signed_on"))
-        publish(session, ws.config, [edit.write(doc.text())])
+        publish(session, ws.config, [edit.write(doc.text(), session, pending, result.number)])
         return result
 
-    result = _transaction(ws, edit, body)
+    result = journaled(ws, edit.command, body)
     result.warnings.extend(_signing_warnings(ws, agreement.id))
     return result
-
-
-def _transaction(ws: Workspace, edit: _FileEdit, body: Callable[[Session], Signed]) -> Signed:
-    """The tracker transaction of a file edit: if it fails, the file comes back too."""
-    try:
-        return open_tracker(ws).transaction(body)
-    except BaseException:
-        edit.undo()
-        raise
 
 
 def _signing_warnings(ws: Workspace, agreement_id: str) -> list[str]:
@@ -175,11 +185,11 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
     if to <= end:
         raise InputError(f"--to: {to} does not extend the term, which ends on {end}")
     count = len(agreement.amendments) + 1
-    edit = _FileEdit(ws, path, agreement.id)
+    edit = _FileEdit(ws, path, agreement.id, "agreement extend")
     text = edit.before.decode("utf-8-sig")
 
-    def body(session: Session) -> Signed:
-        edit.undo()  # an attempt the database asked to run again
+    def body(session: Session, pending: Pending) -> Signed:
+        edit.recheck(session)
         doc = YamlDocument(text, label)
         result = Signed(agreement.id, "", label, on, ends_on=to)
         terminated = termination_in_force(
@@ -210,10 +220,10 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
             doc.set("amendments", sequence([block(entry)]))
         else:
             amendments.append(block(entry))
-        publish(session, ws.config, [edit.write(doc.text())])
+        publish(session, ws.config, [edit.write(doc.text(), session, pending, result.number)])
         return result
 
-    return _transaction(ws, edit, body)
+    return journaled(ws, edit.command, body)
 
 
 def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:

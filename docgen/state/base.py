@@ -19,6 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 Record = dict[str, Any]
@@ -32,6 +33,7 @@ TABLES: dict[str, str] = {
     "certificates": "number",  # certificates issued, revoked
     "terminations": "id",  # termination events (and their corrections)
     "builds": "output",  # source hashes of each rendered draft
+    "journal": "id",  # pending work: files to put in place once their numbers are committed
 }
 # The deliverable history: per agreement, events identified by their "id".
 HISTORY_KEY = "id"
@@ -73,6 +75,10 @@ class Session(ABC):
     @abstractmethod
     def put(self, table: str, records: Sequence[Record]) -> None:
         """Insert, or replace the records whose key is already present (build records)."""
+
+    @abstractmethod
+    def delete(self, table: str, key: str) -> None:
+        """Remove the record with that key (a closed journal entry); none: nothing."""
 
     @abstractmethod
     def history_ids(self) -> list[str]:
@@ -140,6 +146,21 @@ class Tracker(ABC):
     backend: str  # "file" or "postgresql"
     label: str  # how messages name it: "tracker.json", "postgresql://host:5432/docgen"
     shared: bool = False  # several offices can use it (the national view)
+    # The workspace whose interrupted work (state/journal.py) a writer finishes first;
+    # None for a tracker named on the command line (`tracker copy`).
+    workspace: Path | None = None
+
+    def finish_interrupted(self, session: Session) -> bool:
+        """Put in place the files of commands of this workspace that died after committing
+        their numbers (one line each); whether there were any."""
+        if self.workspace is None:
+            return False
+        from docgen.state import journal
+
+        lines = journal.recover(session, self.workspace)
+        for line in lines:
+            journal.notice(line)
+        return bool(lines)
 
     @abstractmethod
     def read(self) -> AbstractContextManager[Session]:

@@ -216,6 +216,13 @@ class FileSession(Session):
             t.remove(doc_ids=stale)
         t.insert_multiple([dict(r) for r in records])
 
+    def delete(self, table: str, key: str) -> None:
+        field = TABLES[table]
+        t = self._table(table)
+        gone = [doc.doc_id for doc in t.all() if _with_id(doc, field).get(field) == key]
+        if gone:
+            t.remove(doc_ids=gone)
+
     # -- history
     def history_ids(self) -> list[str]:
         folder = self._tracker.history_dir
@@ -293,6 +300,8 @@ class FileTracker(Tracker):
             # stops every write, even one that touches only a history file.
             session._table(META)
             self._remove_stale_temp_files()
+            if self.finish_interrupted(session):
+                session._commit()  # finished work stays recorded even if this command fails
             yield session
             session._commit()
         finally:

@@ -232,6 +232,14 @@ class PostgresSession(Session):
         )
         self._insert(conn, table, records)
 
+    def delete(self, table: str, key: str) -> None:
+        self._writable().execute(
+            sql.SQL("DELETE FROM {} WHERE office = %s AND {} = %s").format(
+                self._table(table), sql.Identifier(TABLES[table])
+            ),
+            (self.office, key),
+        )
+
     # -- history
     def history_ids(self) -> list[str]:
         rows = self._all("SELECT DISTINCT agreement FROM docgen.history WHERE office = %s", (self.office,))
@@ -440,7 +448,9 @@ class PostgresTracker(Tracker):
                         conn.execute(
                             "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, self.office)
                         )
-                        yield PostgresSession(conn, self.office, self.label)
+                        session = PostgresSession(conn, self.office, self.label)
+                        self.finish_interrupted(session)
+                        yield session
                         done = True
                 except psycopg.OperationalError as exc:
                     if not done:
