@@ -64,6 +64,19 @@ class Session(ABC):
         field = TABLES[table]
         return next((r for r in self.rows(table) if r.get(field) == key), None)
 
+    def last_number(self, kind: str, year: int | None) -> Record | None:
+        """The registry record of the workspace's own register (no `register`) of `kind`
+        with the highest `seq` in `year` (None: in any year); backends answer it from an
+        index, without reading the registry."""
+        best: Record | None = None
+        for r in self.rows("numbers"):
+            seq = r.get("seq")
+            if r.get("kind") != kind or r.get("register") is not None or not isinstance(seq, int):
+                continue
+            if (year is None or r.get("year") == year) and (best is None or seq > best["seq"]):
+                best = r
+        return best
+
     @abstractmethod
     def insert(self, table: str, records: Sequence[Record]) -> None:
         """Append records; a key already present is an error (TrackerError)."""

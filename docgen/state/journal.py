@@ -108,7 +108,7 @@ def remove_orphans(folder: Path, tokens: Iterable[str]) -> list[Path]:
     """Pending files in `folder` that no open journal entry names: their command died
     before it committed, their numbers were never taken. Call it holding the lock."""
     keep = set(tokens)
-    removed = []
+    removed: list[Path] = []
     try:
         found = list(folder.glob(f".*{SUFFIX}"))
     except OSError:

@@ -150,6 +150,15 @@ class PostgresSession(Session):
         found = self._all(query, (self.office, key))
         return found[0][0] if found else None
 
+    def last_number(self, kind: str, year: int | None) -> Record | None:
+        where = "" if year is None else "AND year = %s"
+        found = self._all(
+            "SELECT data FROM docgen.numbers WHERE office = %s AND kind = %s AND register IS NULL "
+            f"AND seq IS NOT NULL {where} ORDER BY seq DESC LIMIT 1",
+            (self.office, kind) if year is None else (self.office, kind, year),
+        )
+        return found[0][0] if found else None
+
     def _keys(self, table: str) -> list[str]:
         query = sql.SQL("SELECT {} FROM {} WHERE office = %s").format(
             sql.Identifier(TABLES[table]), self._table(table)
@@ -177,7 +186,8 @@ class PostgresSession(Session):
                 raise TrackerError(f"{self._label}: {table}: a record without a text {field!r}")
         if table == "numbers":
             query = sql.SQL(
-                "INSERT INTO {} (office, number, kind, year, seq, data) VALUES (%s, %s, %s, %s, %s, %s)"
+                "INSERT INTO {} (office, number, kind, year, seq, register, source, data) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
             ).format(self._table(table))
             params: list[tuple[Any, ...]] = [
                 (
@@ -186,6 +196,8 @@ class PostgresSession(Session):
                     _text(r.get("kind")),
                     _int(r.get("year")),
                     _int(r.get("seq")),
+                    _text(r.get("register")),
+                    _text(r.get("source")) or "allocated",
                     Json(r),
                 )
                 for r in records

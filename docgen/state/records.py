@@ -32,6 +32,10 @@ def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _int_or_none(value: Any) -> bool:
+    return value is None or _int(value)
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -74,12 +78,14 @@ SHAPES: dict[str, dict[str, tuple[bool, Check, str]]] = {
     "numbers": {
         "kind": (True, _text, "text"),
         "number": (True, _text, "text"),
-        "seq": (True, _int, "a whole number"),
+        "seq": (True, _int_or_none, "a whole number"),  # none: a recorded number of no known format
         "year": (True, _int, "a whole number"),
         "on": (True, _day, "a date YYYY-MM-DD"),
         "for": (False, _text_or_none, "text"),
         "void": (False, _flag, "true or false"),
         "void_reason": (False, _text_or_none, "text"),
+        "register": (False, _text_or_none, "text"),
+        "source": (False, _text_or_none, "text"),
     },
     "letters": {
         "number": (True, _text, "text"),

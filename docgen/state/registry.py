@@ -2,8 +2,12 @@
 
 The registry is the office's outgoing-document logbook (buku agenda). Sequences run per
 kind and per year (restarting every 1 January when `reset = "yearly"`); the next number
-is always one past the highest ever registered, so a number is never reused, even after
-it is voided or its document deleted.
+is always one past the highest ever registered in the workspace's own register (allocated
+or recorded from the office's books), so a number is never reused, even after it is
+voided or its document deleted. Numbers of another register (`[registers.NAME]`, e.g.
+the central office's) are never allocated here, only recorded as given (docs/numbering.md).
+The next number is read from the backend's index (`Session.last_number`), never from
+the whole registry.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from datetime import date
 from typing import Any
 
 from docgen.config import Config
-from docgen.domain.numbering import format_number
+from docgen.domain.numbering import format_number, format_warning, formats, read_number
 from docgen.errors import NotFoundError, NumberingError
+from docgen.i18n import _
 from docgen.state.base import Session, now_text
 
 TABLE = "numbers"
+ALLOCATED, RECORDED = "allocated", "recorded"
 
 
 @dataclass(frozen=True)
@@ -29,25 +35,17 @@ class Allocation:
 
 
 class Registry:
-    """Allocates and looks up numbers inside one tracker session."""
+    """Allocates, records and looks up numbers inside one tracker session."""
 
     def __init__(self, session: Session, config: Config) -> None:
         self.session = session
         self.config = config
-        self._rows: list[dict[str, Any]] | None = None
 
     def _records(self) -> list[dict[str, Any]]:
-        if self._rows is None:
-            self._rows = self.session.records(TABLE)
-        return self._rows
-
-    def _sequence_year(self, year: int) -> int:
-        return year if self.config.numbering.reset == "yearly" else 0
+        return self.session.records(TABLE)
 
     def _last(self, kind: str, year: int) -> dict[str, Any] | None:
-        key = self._sequence_year(year)
-        same = [r for r in self._records() if r["kind"] == kind and self._sequence_year(r["year"]) == key]
-        return max(same, key=lambda r: r["seq"], default=None)
+        return self.session.last_number(kind, year if self.config.numbering.reset == "yearly" else None)
 
     def preview(self, kind: str, on: date, year: int | None = None) -> dict[str, Any]:
         """The number the next allocation would get, without taking it."""
@@ -87,21 +85,25 @@ class Registry:
         *,
         year: int | None = None,
         assessment_year: int | None = None,
+        document: str | None = None,
     ) -> list[dict[str, Any]]:
         """Consecutive numbers for several documents, registered in one write.
 
         `year` is the sequence's year (default: that of `on`, the document's date);
-        `assessment_year` fills a certificate format's `{assessment_year}`."""
+        `assessment_year` fills a certificate format's `{assessment_year}`; `document` is
+        an agreement's kind (mou, renja, pks, adendum), whose format it takes."""
         year = year if year is not None else on.year
-        existing = {r["number"] for r in self._records()}
         recorded_at = now_text()
         records = []
+        existing: set[str] = set()
         last = self._last(kind, year)
         seq = last["seq"] if last else 0
         for item in wanted:
             seq += 1
-            number = format_number(self.config, kind, seq, on, year, assessment_year=assessment_year)
-            if number in existing:
+            number = format_number(
+                self.config, kind, seq, on, year, assessment_year=assessment_year, document=document
+            )
+            if number in existing or self.session.find(TABLE, number) is not None:
                 raise NumberingError(
                     f"numbering.{kind}: the format gives {number!r}, a number already in the "
                     "registry; include {year} (and {seq}) in the format"
@@ -119,15 +121,62 @@ class Registry:
                     "void": False,
                     "void_reason": None,
                     "recorded_at": recorded_at,
+                    "register": None,
+                    "source": ALLOCATED,
+                    **({"document": document} if document else {}),
                 }
             )
         self.session.insert(TABLE, records)
-        self._records().extend(records)
         return records
 
+    def record_given(
+        self,
+        kind: str,
+        number: str,
+        on: date,
+        purpose: str = "",
+        *,
+        register: str | None = None,
+        ref: dict[str, Any] | None = None,
+        document: str | None = None,
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Record a number given outside docgen (the agenda book, the e-office system, the
+        central office), in the own register or `register`; with the warnings to show (a
+        number whose format is not its register's). A number already recorded is refused."""
+        number = " ".join(number.split())
+        if not number:
+            raise NumberingError(_("give the number"))
+        formats(self.config, register)  # an unknown register: refused
+        held = self.find(number)
+        if held is not None:
+            raise NumberingError(
+                _("{number}: already in the registry (dated {on}, for {purpose}); recorded once only").format(
+                    number=number, on=held["on"], purpose=held.get("for") or "-"
+                )
+            )
+        parsed = read_number(self.config, kind, number, register)
+        warnings = [w for w in [format_warning(self.config, kind, number, register, document)] if w]
+        record = {
+            "kind": kind,
+            "number": number,
+            "seq": parsed.seq if parsed is not None else None,
+            "year": parsed.year if parsed is not None and parsed.year is not None else on.year,
+            "on": on.isoformat(),
+            "for": purpose,
+            "ref": ref or {},
+            "void": False,
+            "void_reason": None,
+            "recorded_at": now_text(),
+            "register": register,
+            "source": RECORDED,
+            **({"document": document} if document else {}),
+        }
+        self.session.insert(TABLE, [record])
+        return record, warnings
+
     def find(self, number: str) -> dict[str, Any] | None:
-        wanted = number.strip()
-        return next((dict(r) for r in self._records() if r["number"] == wanted), None)
+        found = self.session.record(TABLE, number.strip())
+        return None if found is None else dict(found)
 
     def void(self, number: str, reason: str) -> dict[str, Any]:
         """Mark a number unused; it stays taken forever."""
@@ -139,7 +188,6 @@ class Registry:
         if record["void"]:
             raise NumberingError(f"{number}: already void ({record['void_reason']})")
         changes = {"void": True, "void_reason": " ".join(reason.split()), "voided_at": now_text()}
-        self._rows = None
         return self.session.update(TABLE, record["number"], changes)
 
     def records(self, kind: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
@@ -148,4 +196,6 @@ class Registry:
             for r in self._records()
             if (kind is None or r["kind"] == kind) and (year is None or r["year"] == year)
         ]
-        return sorted(rows, key=lambda r: (r["kind"], r["year"], r["seq"]))
+        return sorted(
+            rows, key=lambda r: (r["kind"], r["year"], r.get("register") or "", r["seq"] or 0, r["number"])
+        )

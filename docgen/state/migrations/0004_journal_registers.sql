@@ -17,3 +17,18 @@ CREATE POLICY insert_own ON docgen.journal FOR INSERT WITH CHECK (docgen.may_wri
 CREATE POLICY update_own ON docgen.journal FOR UPDATE
     USING (docgen.may_write(office)) WITH CHECK (docgen.may_write(office));
 CREATE POLICY delete_own ON docgen.journal FOR DELETE USING (docgen.may_write(office));
+
+-- numbers: the register a number belongs to (NULL: the office's own) and whether docgen
+-- allocated it or recorded it as given (the agenda book, the central office). Only the
+-- numbers docgen allocates hold a sequence place of their own; a recorded number may
+-- repeat one (an agenda book is what it is) and is found by its text.
+ALTER TABLE docgen.numbers ADD COLUMN register text;
+ALTER TABLE docgen.numbers ADD COLUMN source text NOT NULL DEFAULT 'allocated';
+ALTER TABLE docgen.numbers DROP CONSTRAINT numbers_office_kind_year_seq_key;
+CREATE UNIQUE INDEX numbers_allocated_place ON docgen.numbers (office, kind, year, seq)
+    WHERE register IS NULL AND source = 'allocated';
+-- The next number: the highest sequence of the own register, per kind (and year).
+CREATE INDEX numbers_own_last ON docgen.numbers (office, kind, year, seq)
+    WHERE register IS NULL AND seq IS NOT NULL;
+CREATE INDEX numbers_own_last_any_year ON docgen.numbers (office, kind, seq)
+    WHERE register IS NULL AND seq IS NOT NULL;
