@@ -47,6 +47,8 @@ class Head(Strict):
 class Signatory(Head):
     """`[signatories.NAME]`: someone else who signs, chosen with `--signatory NAME`."""
 
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
     heading: list[str] = Field(default_factory=list)  # the head lines of a certificate they sign
     # The `[registers.NAME]` their documents are numbered in (not the workspace's own:
     # those numbers are given, never allocated); None: the workspace's own register.

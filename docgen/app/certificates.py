@@ -27,6 +27,7 @@ from docgen.domain.grading import Grade, Scheme, scheme_for
 from docgen.domain.numbering import format_number
 from docgen.errors import DocgenError, InputError, TrackerError
 from docgen.fsutil import sha256_file
+from docgen.i18n import _
 from docgen.indonesian import angka
 from docgen.render.certificate_pdf import (
     CertificateRenderer,
@@ -68,6 +69,7 @@ class IssueReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     combined: str | None = None
+    register: str | None = None  # the signatory's register; None: the workspace's own
 
     @property
     def ok(self) -> bool:
@@ -286,6 +288,40 @@ def _layout_problem(
     )
 
 
+def _given_numbers(
+    registry: Registry, plan: list[tuple[_Candidate, dict[str, Any] | None]], report: IssueReport
+) -> list[tuple[_Candidate, dict[str, Any] | None]]:
+    """The plan without the new rows whose number cannot be taken (error rows): a row
+    without `nomor` when the signatory's register is not the workspace's own, a `nomor`
+    already in the registry or given twice in the sheet."""
+    kept = []
+    seen: dict[str, int] = {}
+    for candidate, existing in plan:
+        row = candidate.row
+        error = None
+        if existing is None and report.register is not None and not row.nomor:
+            error = _(
+                "nomor: empty; the piagam {name} signs are numbered in the {register} register, "
+                "which this workspace does not allocate from: give each row its number"
+            ).format(name=report.signatory.get("name"), register=report.register)
+        elif existing is None and row.nomor:
+            held = registry.find(row.nomor)
+            if held is not None:
+                error = _("nomor: {number} is already in the registry ({purpose})").format(
+                    number=row.nomor, purpose=held.get("for") or "-"
+                )
+            elif row.nomor in seen:
+                error = _("nomor: {number} is given to row {other} too").format(
+                    number=row.nomor, other=seen[row.nomor]
+                )
+            seen.setdefault(row.nomor, row.row)
+        if error is not None:
+            report.errors.append({"row": row.row, "error": error})
+            continue
+        kept.append((candidate, existing))
+    return kept
+
+
 def _file_name(record: dict[str, Any]) -> str:
     """`0001-phg-pw24-2022-dinas-sosial-kota-kupang.pdf`: letters, digits and '-' only,
     so it can never leave its folder."""
@@ -335,6 +371,7 @@ def issue(
     renderer = renderer_for(source)  # a broken layout stops here, before any number is taken
 
     report = IssueReport(label, year, event, signed_on, minimum, scheme, warnings=warnings)
+    report.register = signer.register_name
     report.signatory = {
         "name": signer.name,
         "title": signer.title,
@@ -450,25 +487,45 @@ def _issue_in(
             f"in the registry: restore the original from a backup ({BACKUP_HINT}); nothing was "
             "issued"
         )
+    registry = Registry(session, config)
+    plan = _given_numbers(registry, plan, report)
+    if not plan:
+        return []
     fresh = [c for c, existing in plan if existing is None]
-    # Numbered in the register of the year the piagam is signed (DOMAIN.md); the
-    # assessment year is `{assessment_year}` and part of the idempotency key.
-    numbers = (
-        Registry(session, config).allocate_many(
-            "certificate",
-            report.signed_on,
-            [
-                Allocation(
-                    f"Piagam Penghargaan: {c.row.recipient}",
-                    {"certificate": c.row.recipient, "event": report.event, "year": report.year},
-                )
-                for c in fresh
-            ],
-            assessment_year=report.year,
+
+    def purpose(c: _Candidate) -> Allocation:
+        return Allocation(
+            f"Piagam Penghargaan: {c.row.recipient}",
+            {"certificate": c.row.recipient, "event": report.event, "year": report.year},
         )
-        if fresh
+
+    # Numbered in the register of the year the piagam is signed (DOMAIN.md); the
+    # assessment year is `{assessment_year}` and part of the idempotency key. A `nomor`
+    # given in the sheet is recorded (in the signatory's register) instead.
+    to_allocate = [c for c in fresh if not c.row.nomor]
+    allocated_numbers = iter(
+        registry.allocate_many(
+            "certificate", report.signed_on, [purpose(c) for c in to_allocate], assessment_year=report.year
+        )
+        if to_allocate
         else []
     )
+    numbers = []
+    for c in fresh:
+        if c.row.nomor:
+            wanted = purpose(c)
+            record, found = registry.record_given(
+                "certificate",
+                c.row.nomor,
+                report.signed_on,
+                wanted.purpose,
+                register=report.register,
+                ref=wanted.ref,
+            )
+            report.warnings.extend(f"{report.results}: row {c.row.row}: {w}" for w in found)
+            numbers.append(record)
+        else:
+            numbers.append(next(allocated_numbers))
     allocated = iter(numbers)
     year_dir = ws.inside(ws.outputs_dir / "certificates" / str(report.year), folder=True)
     for stale in (year_dir, year_dir / "print"):  # a killed batch's files (every issuer locks)
@@ -483,7 +540,7 @@ def _issue_in(
             records.append((dict(existing), False))
             continue
         number = next(allocated)
-        record = _new_record(config, report, scheme, candidate, number["number"], number["seq"])
+        record = _new_record(config, report, scheme, candidate, number["number"], number["seq"] or 0)
         record.update(recorded_at=recorded_at, user=user, secret_id=secret_id)
         record["file"] = f"{folder}/{_file_name(record)}"
         records.append((record, True))
@@ -543,7 +600,7 @@ def _issue_in(
                 TABLE, record["number"], {"sha256": record["sha256"], "sha256s": record["sha256s"]}
             )
     entries = []
-    for (candidate, _), (record, new) in zip(plan, records, strict=True):
+    for (candidate, _existing), (record, new) in zip(plan, records, strict=True):
         entries.append(
             {
                 "row": candidate.row.row,

@@ -27,12 +27,13 @@ from docgen.documents.reminder import reminder_context
 from docgen.domain.letters import FOLLOWUP, REMINDER, Planned, kind_of, plan_followups, plan_reminders
 from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
+from docgen.i18n import _
 from docgen.models import Agreement
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.base import Session, now_text
 from docgen.state.journal import Pending
-from docgen.state.registry import Registry
+from docgen.state.registry import Registry, require_given
 from docgen.workspace import Workspace
 
 TABLE = "letters"
@@ -52,8 +53,18 @@ class LetterRun:
     warnings: list[str] = field(default_factory=list)
 
 
-def output_path(ws: Workspace, year: int, seq: int, agreement_id: str, role: str) -> Path:
-    return ws.inside(ws.outputs_dir / "letters" / str(year) / f"{seq:03d}-{agreement_id}-{role}.docx")
+def output_path(
+    ws: Workspace, year: int, seq: int | None, agreement_id: str, role: str, number: str = ""
+) -> Path:
+    """`outputs/letters/<year>/<seq>-<id>-<role>.docx`; a given number of no known format
+    (no sequence) names the file by its text instead."""
+    if seq is not None:
+        head = f"{seq:03d}"
+    else:
+        from docgen.render.certificate_pdf import safe_name
+
+        head = safe_name(number, 40)
+    return ws.inside(ws.outputs_dir / "letters" / str(year) / f"{head}-{agreement_id}-{role}.docx")
 
 
 def _targets(
@@ -74,6 +85,7 @@ def followup(
     again: bool = False,
     signatory: str | None = None,
     without_superior: bool = False,
+    number: str | None = None,
 ) -> LetterRun:
     """`letter followup`: write the follow-up letters due as of `as_of`.
 
@@ -108,11 +120,18 @@ def followup(
         again=again,
         signatory=signatory,
         run=LetterRun(skipped=skipped),
+        number=number,
     )
 
 
 def reminder(
-    ws: Workspace, ids: list[str], *, as_of: date, days: int = REMINDER_DAYS, signatory: str | None = None
+    ws: Workspace,
+    ids: list[str],
+    *,
+    as_of: date,
+    days: int = REMINDER_DAYS,
+    signatory: str | None = None,
+    number: str | None = None,
 ) -> LetterRun:
     """`letter reminder`: a numbered pemberitahuan to each counterpart with items due within
     `days` that no earlier reminder named (every agreement when `ids` is empty)."""
@@ -132,6 +151,7 @@ def reminder(
         reminder_context,
         signatory=signatory,
         run=LetterRun(skipped=skipped),
+        number=number,
     )
 
 
@@ -178,13 +198,21 @@ def _issue(
     run: LetterRun,
     again: bool = False,
     signatory: str | None = None,
+    number: str | None = None,
 ) -> LetterRun:
+    """Plan, number, render and record the letters (`number`: the one new letter's number
+    as given, recorded in the signatory's register)."""
     from docgen.render.docx import prepared
     from docgen.render.pictures import write_docx_with_pictures
     from docgen.render.templates import template_label, template_path
 
     config = ws.config
     signer = config.signatory(signatory)
+    register = signer.register_name
+    given = " ".join(number.split()) if number is not None else None
+    if number is not None and not given:
+        raise InputError(_("--number: give the number the letter carries"))
+    require_given(register, given, _("letters signed by {name} are ").format(name=signer.name))
     path = template_path(ws.templates_dir, TEMPLATES[kind])
     template = prepared(path, template_label(path, ws.rel))
     template_sha = sha256_file(path)
@@ -201,7 +229,14 @@ def _issue(
         letters = session.records(TABLE)
         hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
         planned = plan(session, views)
-        if any(again or (p.existing is None and p.in_force is None) for p in planned):
+        new = [p for p in planned if again or (p.existing is None and p.in_force is None)]
+        if given and len(new) != 1:
+            raise InputError(
+                _("--number: gives the number of one letter; {count} are due: name one agreement").format(
+                    count=len(new)
+                )
+            )
+        if new and not given:
             warnings.extend(registry.backdated("letter", as_of))
         for p in planned:
             if p.existing is not None and not again:
@@ -210,13 +245,18 @@ def _issue(
             if p.in_force is not None and not again:
                 rows.append({**_row(p.in_force, new=False), "in_force": True, "overdue": p.item_ids})
                 continue
-            record = registry.allocate(
-                "letter",
-                as_of,
-                f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})",
-                ref={"letter": p.agreement.id, "party": p.party.role},
+            purpose = f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})"
+            ref = {"letter": p.agreement.id, "party": p.party.role}
+            if given:
+                record, found = registry.record_given(
+                    "letter", given, as_of, purpose, register=register, ref=ref
+                )
+                warnings.extend(found)
+            else:
+                record = registry.allocate("letter", as_of, purpose, ref=ref)
+            out = output_path(
+                ws, record["year"], record["seq"], p.agreement.id, p.party.role, record["number"]
             )
-            out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
             # Rendered from the stored form of the context: `letter render` gives these bytes.
             context = json.loads(json.dumps(context_of(config, p, record["number"], as_of, signer, hal_of)))
             # Put in place once the number is committed (state/journal.py).
@@ -251,7 +291,7 @@ def _issue(
 def _record(p: Planned, number: dict[str, Any], file: str, as_of: date, reply_days: int) -> dict[str, Any]:
     return {
         "number": number["number"],
-        "seq": number["seq"],
+        "seq": number["seq"] or 0,  # 0: a given number of no known format
         "year": number["year"],
         "type": p.kind,
         "agreement": p.agreement.id,

@@ -28,7 +28,7 @@ from docgen.indonesian import tanggal
 from docgen.models import Agreement, add_months, is_valid_id
 from docgen.state.base import Session
 from docgen.state.journal import Pending
-from docgen.state.registry import Registry
+from docgen.state.registry import Registry, require_given
 from docgen.workspace import Workspace
 from docgen.yaml_edit import YamlDocument, block, flow, sequence
 
@@ -112,10 +112,16 @@ class _FileEdit:
         return agreement
 
 
-def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None = None) -> Signed:
-    """`agreement sign`: take the office's agreement number and write it and the signing date
-    into the file."""
+def sign(
+    ws: Workspace, agreement_id: str, on: date, number_second: str | None = None, number: str | None = None
+) -> Signed:
+    """`agreement sign`: take the office's agreement number (or record `number`, given by
+    the register the first party numbers in) and write it and the signing date into the
+    file."""
     agreement, path = _load(ws, agreement_id, "signing")
+    register = agreement.first.register_name
+    given = _given(number)
+    require_given(register, given, f"{agreement.id}: ")
     label = ws.rel(path)
     if agreement.signed_on is not None:
         number = agreement.numbers.first or "no number"
@@ -130,10 +136,15 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
         edit.recheck(session)
         doc = YamlDocument(text, label)
         result = Signed(agreement.id, "", label, on)
-        registry = Registry(session, ws.config)
-        result.warnings.extend(registry.backdated("agreement", on))
-        record = registry.allocate(
-            "agreement", on, f"Penandatanganan {agreement.title}", ref={"agreement": agreement.id}
+        record = Registry(session, ws.config).take(
+            "agreement",
+            on,
+            f"Penandatanganan {agreement.title}",
+            given=given,
+            register=register,
+            ref={"agreement": agreement.id},
+            document=agreement.kind,
+            warnings=result.warnings,
         )
         result.number = record["number"]
         doc.set("signed_on", on, after=("place", "parent", "title"))
@@ -153,6 +164,15 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
     return result
 
 
+def _given(number: str | None) -> str | None:
+    if number is None:
+        return None
+    given = " ".join(number.split())
+    if not given:
+        raise InputError(_("--number: give the number the document carries"))
+    return given
+
+
 def _signing_warnings(ws: Workspace, agreement_id: str) -> list[str]:
     """What `check` now warns about this agreement (signed before its MoU, `...` left)."""
     cat = catalog(ws, only=[agreement_id])
@@ -160,9 +180,20 @@ def _signing_warnings(ws: Workspace, agreement_id: str) -> list[str]:
     return [str(p) for p in cat.warnings if p.file == label]
 
 
-def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: str | None = None) -> Signed:
-    """`agreement extend`: an adendum, signed on `on`, moving the end of the term to `to`."""
+def extend(
+    ws: Workspace,
+    agreement_id: str,
+    to: date,
+    on: date,
+    number_second: str | None = None,
+    number: str | None = None,
+) -> Signed:
+    """`agreement extend`: an adendum, signed on `on`, moving the end of the term to `to`
+    (its number allocated, or `number` as given by the first party's register)."""
     agreement, path = _load(ws, agreement_id, "extending it")
+    register = agreement.first.register_name
+    given = _given(number)
+    require_given(register, given, f"{agreement.id}: ")
     label = ws.rel(path)
     if agreement.signed_on is None:
         raise InputError(
@@ -200,13 +231,15 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
                 f"{agreement.id}: terminated on {terminated[agreement.id]['on']}; "
                 "a terminated agreement cannot be extended"
             )
-        registry = Registry(session, ws.config)
-        result.warnings.extend(registry.backdated("agreement", on))
-        record = registry.allocate(
+        record = Registry(session, ws.config).take(
             "agreement",
             on,
             f"Adendum {count} {agreement.title}",
+            given=given,
+            register=register,
             ref={"agreement": agreement.id, "amendment": count},
+            document="adendum",
+            warnings=result.warnings,
         )
         result.number = record["number"]
         entry: dict[str, Any] = {"number": record["number"]}

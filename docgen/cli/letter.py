@@ -15,9 +15,11 @@ from docgen.cli.common import (
     parse_day,
     print_table,
     say,
+    user_text,
     warn,
     workspace,
 )
+from docgen.i18n import _
 from docgen.indonesian import tanggal
 
 letter_app = command_group(
@@ -66,6 +68,19 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
         )
 
 
+GivenNumber = Annotated[
+    str | None,
+    typer.Option(
+        "--number",
+        metavar="TEXT",
+        help=_(
+            "The letter's number as given (the signatory's register, the e-office system); "
+            "recorded, not allocated. One letter only."
+        ),
+    ),
+]
+
+
 @letter_app.command()
 def followup(
     ctx: typer.Context,
@@ -89,6 +104,7 @@ def followup(
             help="Issue a second letter even to a party without `superior` (it then has no tembusan).",
         ),
     ] = False,
+    number: GivenNumber = None,
     json: Json = False,
 ) -> None:
     """One letter per agreement and counterpart party with overdue deliverables.
@@ -107,6 +123,7 @@ def followup(
         again=again,
         signatory=signatory,
         without_superior=without_superior,
+        number=user_text(number, "--number"),
     )
     _report(run, json, "no overdue deliverables of any counterpart: no letter to write")
 
@@ -124,6 +141,7 @@ def reminder(
     ] = 14,
     as_of: AsOf = None,
     signatory: Signatory = None,
+    number: GivenNumber = None,
     json: Json = False,
 ) -> None:
     """A numbered reminder (surat pemberitahuan) to each counterpart with deliverables due soon.
@@ -136,7 +154,14 @@ def reminder(
     """
     from docgen.app.letters import reminder as write_reminders
 
-    run = write_reminders(workspace(ctx), ids or [], as_of=parse_day(as_of), days=days, signatory=signatory)
+    run = write_reminders(
+        workspace(ctx),
+        ids or [],
+        as_of=parse_day(as_of),
+        days=days,
+        signatory=signatory,
+        number=user_text(number, "--number"),
+    )
     _report(run, json, f"no deliverable of any counterpart is due within {days} days: no reminder to write")
 
 

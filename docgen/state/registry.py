@@ -74,8 +74,34 @@ class Registry:
         *,
         year: int | None = None,
         ref: dict[str, Any] | None = None,
+        document: str | None = None,
     ) -> dict[str, Any]:
-        return self.allocate_many(kind, on, [Allocation(purpose, ref)], year=year)[0]
+        return self.allocate_many(kind, on, [Allocation(purpose, ref)], year=year, document=document)[0]
+
+    def take(
+        self,
+        kind: str,
+        on: date,
+        purpose: str,
+        *,
+        given: str | None,
+        register: str | None,
+        ref: dict[str, Any] | None = None,
+        document: str | None = None,
+        warnings: list[str],
+    ) -> dict[str, Any]:
+        """A document's number: `given` (recorded in `register`, its format checked), else
+        allocated from the own register; a register not the workspace's own never
+        allocates (the caller refuses a missing number first: `require_given`)."""
+        if given:
+            record, found = self.record_given(
+                kind, given, on, purpose, register=register, ref=ref, document=document
+            )
+            warnings.extend(found)
+            return record
+        require_given(register, None, "")
+        warnings.extend(self.backdated(kind, on))
+        return self.allocate(kind, on, purpose, ref=ref, document=document)
 
     def allocate_many(
         self,
@@ -198,4 +224,16 @@ class Registry:
         ]
         return sorted(
             rows, key=lambda r: (r["kind"], r["year"], r.get("register") or "", r["seq"] or 0, r["number"])
+        )
+
+
+def require_given(register: str | None, given: str | None, where: str) -> None:
+    """A document of a register that is not the workspace's own needs its number given:
+    refused with one line saying where it comes from."""
+    if register is not None and not given:
+        raise NumberingError(
+            _(
+                "{where}numbered in the {register} register, which this workspace does not "
+                "allocate from: give the number that register gave ({how})"
+            ).format(where=where, register=register, how=_("--number, or a nomor column in a result sheet"))
         )
