@@ -45,8 +45,8 @@ def test_example_letters_of_1_july_2022(example, cli):
     ) in text
     assert "Kepada Yth" not in text
     assert (
-        "Sehubungan dengan pelaksanaan Rencana Kerja Nomor ............. dan Nomor "
-        "............. tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik di "
+        "Sehubungan dengan pelaksanaan Rencana Kerja Nomor 01/RK/PW24/II/2022 dan Nomor "
+        "119/BO/II/2022 tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik di "
         "Lingkungan Pemerintah Provinsi Nusa Tenggara Timur Tahun 2022,"
     ) in text
     assert "tentang tentang" not in text
@@ -84,7 +84,7 @@ def test_example_second_letter_marks_what_it_did_not_follow_up(example, cli):
     text = " ".join(text_of(example / row["file"]).split())
     assert (
         "sampai dengan tanggal 1 Agustus 2022 bukti pelaksanaan 8 (delapan) keluaran dalam "
-        "Rencana Kerja Nomor ............. dan Nomor ............. tanggal 8 Februari 2022 "
+        "Rencana Kerja Nomor 01/RK/PW24/II/2022 dan Nomor 119/BO/II/2022 tanggal 8 Februari 2022 "
         "tentang Perbaikan Pelayanan Publik di Lingkungan Pemerintah Provinsi Nusa Tenggara "
         "Timur Tahun 2022 belum kami terima, yaitu 5 (lima) keluaran yang menjadi tanggung "
         "jawab Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) "
