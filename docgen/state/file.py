@@ -300,7 +300,9 @@ class FileSession(Session):
         """Schema 1 kept the registry in tracker.json: move it to tracker-numbers/."""
         legacy = self._legacy()
         if legacy:
-            self._numbers.insert(legacy)
+            from docgen.state.records import checked  # a broken record stops the move
+
+            self._numbers.insert(checked(self, NUMBERS, legacy))
             self._db("", self._tracker.path, self._tracker.path.name).drop_table(NUMBERS)
 
     def last_number(self, kind: str, year: int | None) -> Record | None:
