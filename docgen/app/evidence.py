@@ -59,12 +59,15 @@ class EvidenceCopier:
         self.created = created
         self.taken: set[Path] = set()
 
-    def copy(self, agreement_id: str, source: Path) -> dict[str, Any]:
+    def copy(self, agreement_id: str, source: Path, original: str | None = None) -> dict[str, Any]:
+        """Copy `source` in under its cleaned name (`original`, the name it had for its
+        user, when it is a temporary upload)."""
         folder = self.ws.agreements_dir / agreement_id / EVIDENCE_DIR
         self.ws.inside(folder, folder=True)
         remove_stale_temp_files(folder)  # a killed copy's (copies are made under the lock)
         digest = sha256_file(source)
-        name = evidence_name(source.name)
+        original = original or source.name
+        name = evidence_name(original)
         n = 1
         while True:
             target = folder / numbered(name, n)
@@ -74,7 +77,7 @@ class EvidenceCopier:
             if not target.exists():
                 break
             if target.is_file() and sha256_file(target) == digest:  # the same file again: reuse it
-                return self._record(target, digest, source)
+                return self._record(target, digest, original)
             n += 1
         self.taken.add(target)
         self.ws.inside(target)
@@ -86,10 +89,10 @@ class EvidenceCopier:
             ) from exc
         _copy_new(source, target)
         self.created.append(target)
-        return self._record(target, digest, source)
+        return self._record(target, digest, original)
 
-    def _record(self, target: Path, digest: str, source: Path) -> dict[str, Any]:
-        return {"file": self.ws.rel(target), "sha256": digest, "original": source.name}
+    def _record(self, target: Path, digest: str, original: str) -> dict[str, Any]:
+        return {"file": self.ws.rel(target), "sha256": digest, "original": original}
 
 
 def _copy_new(source: Path, target: Path) -> None:
