@@ -65,7 +65,7 @@ def problems(template: Catalog, catalog: Catalog) -> list[str]:
 
 def _translated(entry: Message) -> bool:
     strings = entry.string if isinstance(entry.string, (list, tuple)) else [entry.string]
-    return all(s.strip() for s in strings)
+    return all(s and s.strip() for s in strings)
 
 
 def _key(message: Message) -> str:

@@ -55,7 +55,8 @@ def test_the_catalogue_is_complete():
     translation, neither fuzzy nor empty: run `python scripts/catalogue.py` and translate."""
     template = catalogue_script.extract()
     assert len(template) > 40
-    assert catalogue_script.problems(template, catalogue_script.read("id")) == []
+    missing = catalogue_script.problems(template, catalogue_script.read("id"))
+    assert missing == [], "run python scripts/catalogue.py and translate the new msgids in docgen/locale/id"
 
 
 def test_a_missing_msgid_is_reported():
