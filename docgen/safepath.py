@@ -20,20 +20,7 @@ import time
 from pathlib import Path
 
 from docgen.errors import InputError
-
-# Names Windows reserves for devices, whatever the extension ("con.docx" is the console).
-RESERVED_NAMES = frozenset(
-    {
-        "con",
-        "prn",
-        "aux",
-        "nul",
-        *(f"com{i}" for i in range(10)),
-        *(f"lpt{i}" for i in range(10)),
-        "conin$",
-        "conout$",
-    }
-)
+from docgen.filenames import is_reserved_name
 
 
 class NotRegularFile(OSError):
@@ -41,11 +28,6 @@ class NotRegularFile(OSError):
 
     def __init__(self, path: Path, what: str) -> None:
         super().__init__(errno.EINVAL, f"not a regular file ({what})", str(path))
-
-
-def is_reserved_name(name: str) -> bool:
-    """A Windows device name (con, nul, aux, prn, com1, lpt1...), with or without extension."""
-    return name.split(".")[0].strip().rstrip(" ").lower() in RESERVED_NAMES
 
 
 def _label(root: Path, path: Path) -> str:
