@@ -33,6 +33,10 @@ class InputError(DocgenError):
     """A command-line value or input file is invalid."""
 
 
+class FileChangedError(InputError):
+    """A file docgen is rewriting was changed by someone else since docgen read it."""
+
+
 class TemplateError(DocgenError):
     """A template cannot be loaded or rendered."""
 

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from docgen.filenames import is_reserved_name
 from docgen.indonesian import parse_date
-from docgen.safepath import is_reserved_name
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"

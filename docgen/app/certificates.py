@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.app.common import discard, layout_source_of
+from docgen.app.layout import renderer_for
 from docgen.config import Config
 from docgen.domain.certificates import canonical_score, checksum, fold, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
@@ -31,10 +32,8 @@ from docgen.indonesian import angka
 from docgen.render.certificate_pdf import (
     CertificateRenderer,
     Job,
-    LayoutSource,
     Overflow,
     render_certificates,
-    renderer_for,
 )
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
@@ -390,7 +389,7 @@ def issue(
     def body(session: Session) -> list[dict[str, Any]]:
         discard(created)  # files of an attempt the database asked to run again
         del report.errors[errors:]
-        return _issue_in(ws, session, eligible, report, created, source, progress, user or current_user())
+        return _issue_in(ws, session, eligible, report, created, renderer, progress, user or current_user())
 
     try:
         entries = open_tracker(ws).transaction(body)
@@ -409,7 +408,7 @@ def _issue_in(
     eligible: list[_Candidate],
     report: IssueReport,
     created: list[Path],
-    source: LayoutSource,
+    renderer: CertificateRenderer,
     progress: Progress | None,
     user: str,
 ) -> list[dict[str, Any]]:
@@ -511,7 +510,7 @@ def _issue_in(
             tmp_of = dict(zip(writes, tmps, strict=True))
             jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
             shas = render_certificates(
-                source,
+                renderer,
                 jobs,
                 combined_tmp,
                 progress=progress,

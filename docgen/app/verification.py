@@ -24,10 +24,10 @@ from urllib.parse import urlsplit
 
 from docgen.app.certificates import TABLE, label_of
 from docgen.app.common import layout_source_of
+from docgen.app.layout import renderer_for
 from docgen.domain.certificates import checksum, parse_payload, payload
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
-from docgen.render.certificate_pdf import renderer_for
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
