@@ -14,8 +14,8 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help=_("The address to listen on."))] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help=_("The port to listen on."))] = 8000,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port to listen on.")] = 8000,
 ) -> None:
     """Serve the web face (dashboard, agreements, letters, certificates) and the public
     verification page at the path of [certificates] verify_url.

@@ -15,9 +15,9 @@ from docgen.i18n import _
 
 Role = Enum("Role", {r: r for r in ROLES}, type=str)  # type: ignore[misc]
 
-user_app = command_group(_("Web users (`docgen serve`): add, list, remove, change a password."))
+user_app = command_group("Web users (`docgen serve`): add, list, remove, change a password.")
 
-Name = Annotated[str, typer.Argument(metavar="NAME", help=_("The user name."))]
+Name = Annotated[str, typer.Argument(metavar="NAME", help="The user name.")]
 
 
 def read_password() -> str:
@@ -43,7 +43,7 @@ def read_password() -> str:
 def add(
     ctx: typer.Context,
     name: Name,
-    role: Annotated[Role, typer.Option("--role", help=_("What the user may do."))],
+    role: Annotated[Role, typer.Option("--role", help="What the user may do.")],
     json: Json = False,
 ) -> None:
     """Add a web user; the password is prompted (or read from standard input).
