@@ -68,6 +68,8 @@ class Office(Strict):
     website: str = ""
     email: str = ""
     logo: str = ""  # an image file in templates/
+    # The interface language of this office's docgen (i18n.choose_language reads it first).
+    language: Literal["id", "en"] = "id"
     head: Head
 
     @field_validator("letterhead")

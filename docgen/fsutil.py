@@ -21,7 +21,8 @@ from docgen.errors import FileChangedError, InputError
 from docgen.i18n import _
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new name in `folder` durable."""
     # Makes the rename itself durable on POSIX; Windows cannot open folders, and needs not.
     if os.name != "posix":
         return
@@ -74,7 +75,7 @@ def atomic_path(target: Path, *, private: bool = False) -> Iterator[Path]:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -126,7 +127,7 @@ def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
         for tmp, target in zip(tmps, targets, strict=True):
             os.replace(tmp, target)
         for folder in dict.fromkeys(t.parent for t in targets):
-            _fsync_dir(folder)
+            fsync_dir(folder)
     except BaseException:
         for tmp in tmps:
             tmp.unlink(missing_ok=True)
@@ -228,7 +229,7 @@ class Rewrite:
         self._unchanged(self.before)
         try:
             os.replace(self.tmp, self.target)
-            _fsync_dir(self.target.parent)
+            fsync_dir(self.target.parent)
         except OSError as exc:
             self.discard()
             raise InputError(
