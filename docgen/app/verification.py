@@ -14,6 +14,7 @@ import contextlib
 import hmac
 import io
 import logging
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from docgen.errors import DocgenError, InputError, NotFoundError, VerificationEr
 from docgen.fsutil import sha256_file
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
-from docgen.state.base import Session, current_user, now_text
+from docgen.state.base import Session, Tracker, current_user, now_text
 from docgen.state.registry import Registry
 from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
 from docgen.workspace import Workspace
@@ -112,16 +113,23 @@ def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
 
 
 def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
-    result = Verification(number)
     record = session.record(TABLE, number)
     registry = Registry(session, ws.config)
     if record is None:
+        result = Verification(number)
         registered = registry.find(number)
         if registered is not None and registered["kind"] != "certificate":
             result.reasons.append(f"{number} is a {registered['kind']} number, not a certificate")
         else:
             result.reasons.append(f"no certificate {number} in this workspace's registry")
         return result
+    return _lookup_in(registry, record)
+
+
+def _lookup_in(registry: Registry, record: dict[str, Any]) -> Verification:
+    """A certificate the tracker holds: genuine, revoked (or its number voided)."""
+    number = record["number"]
+    result = Verification(number)
     result.record = record
     result.genuine = True
     if record.get("revoked"):
@@ -332,46 +340,56 @@ def verify_public(ws: Workspace, target: str, address: str) -> PublicVerificatio
     """The public page's answer for `target` (the requested path and query, as sent), and
     that answer recorded in the verification log with the time and the client's address."""
     tracker = open_tracker(ws)
-    with tracker.read() as session:
-        result = _public_answer(ws, session, target)
-        claimed = result.number or _claimed_number(ws, session, target)
+    number, check = parse_payload(target, [verify_path(ws.config.certificates.verify_url)])
+    answers = _answers(ws, tracker)
+    expected, answer = answers.get(number, (None, PublicVerification(NOT_FOUND)))
+    if check is None or expected is None or not hmac.compare_digest(expected, check):
+        answer = PublicVerification(NOT_FOUND)
     tracker.log_verification(
         {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "number": claimed,
-            "outcome": result.outcome,
+            "number": number[:80],
+            "outcome": answer.outcome,
             "address": address,
         }
     )
-    return result
+    return answer
 
 
-def _patterns(ws: Workspace, session: Session) -> list[str]:
-    return [verify_path(url) for url in _known_urls(ws, session)]
+# The answers of the last tracker state a server saw: (workspace, tracker key) -> answers.
+_kept: dict[tuple[str, object], dict[str, tuple[str | None, PublicVerification]]] = {}
+_kept_lock = threading.Lock()
 
 
-def _claimed_number(ws: Workspace, session: Session, target: str) -> str:
-    """What an unanswered request named as the number (for the log), cut short."""
-    number, _check = parse_payload(target, _patterns(ws, session))
-    return number[:80]
+def _answers(ws: Workspace, tracker: Tracker) -> dict[str, tuple[str | None, PublicVerification]]:
+    """number -> (its expected proof or None, the answer when the proof matches), for every
+    certificate; kept while the tracker is unchanged (the file tracker's `snapshot_key`)."""
+    key = tracker.snapshot_key(history=False)
+    if key is not None:
+        with _kept_lock:
+            found = _kept.get((str(ws.root), key))
+        if found is not None:
+            return found
+    with tracker.read() as session:
+        registry = Registry(session, ws.config)
+        answers = {}
+        for record in session.records(TABLE):
+            found_record = _lookup_in(registry, record)
+            expected = _expected_checksum(ws, record, found_record)
+            answers[record["number"]] = (expected, _public_of(found_record, record, registry))
+    if key is not None:
+        with _kept_lock:
+            _kept.clear()  # one state per server: the previous one is stale
+            _kept[(str(ws.root), key)] = answers
+    return answers
 
 
-def _public_answer(ws: Workspace, session: Session, target: str) -> PublicVerification:
-    number, check = parse_payload(target, _patterns(ws, session))
-    if check is None:
-        return PublicVerification(NOT_FOUND)
-    found = _lookup(ws, session, number)
-    record = found.record
-    if record is None:
-        return PublicVerification(NOT_FOUND)
-    expected = _expected_checksum(ws, record, found)
-    if expected is None or not hmac.compare_digest(expected, check):
-        return PublicVerification(NOT_FOUND)
+def _public_of(found: Verification, record: dict[str, Any], registry: Registry) -> PublicVerification:
     signatory = record.get("signatory") or {}
     revoked_on = (record.get("revoked_at") or "")[:10] or None
     reason = record.get("revoked_reason")
     if not record.get("revoked") and found.revoked:  # its number was voided in the registry
-        registered = Registry(session, ws.config).find(number) or {}
+        registered = registry.find(record["number"]) or {}
         revoked_on = (registered.get("voided_at") or "")[:10] or None
         reason = registered.get("void_reason")
     return PublicVerification(
