@@ -618,7 +618,7 @@ def test_a_killed_cli_leaves_no_output_of_an_uncommitted_letter(example, shared)
         PostgresTracker(shared, office="PW24").init()
         with admin.transaction():
             # hold the office's write lock so the command stops inside its transaction
-            admin.execute("SELECT pg_advisory_xact_lock(%s, hashtext('PW24'))", (0x646F63,))
+            admin.execute("SELECT docgen.lock_office('PW24')")
             proc = subprocess.Popen(
                 [
                     sys.executable,
@@ -675,7 +675,7 @@ def test_a_writer_waits_for_the_office_lock_then_says_so(example, cli, shared, m
     pg.PostgresTracker(shared, office="PW24").init()
     monkeypatch.setattr(pg, "LOCK_TIMEOUT", 1)
     with psycopg.connect(shared, autocommit=True) as other, other.transaction():
-        other.execute("SELECT pg_advisory_xact_lock(%s, hashtext('PW24'))", (pg.LOCK_NAMESPACE,))
+        other.execute("SELECT docgen.lock_office('PW24')")
         line = one_line_error(cli(example, "number", "next", "letter"))
         assert "another docgen of office PW24 has held the tracker for 1 s" in line
         second = second_office(example, example.parent)  # another office is not held up

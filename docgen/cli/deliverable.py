@@ -214,7 +214,9 @@ def retract(
     """
     from docgen.app.deliverables import retract as retract_event
 
-    result = retract_event(workspace(ctx), agreement_id, deliverable_id, event, reason)
+    result = retract_event(
+        workspace(ctx), agreement_id, deliverable_id, event, user_text(reason, "--reason") or ""
+    )
     hidden = result["retracted"]
     say(
         f"{agreement_id} {deliverable_id}: event {hidden['id']} ({hidden['status']} on "

@@ -119,6 +119,10 @@ SHAPES: dict[str, dict[str, tuple[bool, Check, str]]] = {
         "output": (True, _text, "text"),
         "key": (False, _text_or_none, "text"),
     },
+    "certificate_keys": {
+        "keyid": (True, _text, "text"),
+        "public_key": (True, _text, "text"),
+    },
     "history": {
         "deliverable": (True, _text, "text"),
         "on": (True, _day, "a date YYYY-MM-DD"),
