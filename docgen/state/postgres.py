@@ -246,13 +246,23 @@ class PostgresSession(Session):
         conn = self._writable()
         field = TABLES[table]
         records = [dict(r) for r in records]
-        conn.execute(
-            sql.SQL("DELETE FROM {} WHERE office = %s AND {} = ANY(%s)").format(
-                self._table(table), sql.Identifier(field)
-            ),
-            (self.office, [str(r.get(field)) for r in records]),
+        # Replaced in place (office roles may update a record, never delete one).
+        present = set(self._keys(table))
+        replace = sql.SQL("UPDATE {} SET data = %s WHERE office = %s AND {} = %s").format(
+            self._table(table), sql.Identifier(field)
         )
-        self._insert(conn, table, records)
+        if table == "numbers":
+            replace = sql.SQL(
+                "UPDATE docgen.numbers SET data = %s, kind = %s, year = %s, seq = %s "
+                "WHERE office = %s AND number = %s"
+            )
+        for record in records:
+            key = record.get(field)
+            if key not in present:
+                continue
+            extra = (_text(record.get("kind")), _int(record.get("year")), _int(record.get("seq")))
+            conn.execute(replace, (Json(record), *(extra if table == "numbers" else ()), self.office, key))
+        self._insert(conn, table, [r for r in records if r.get(field) not in present])
 
     # -- history
     def history_ids(self) -> list[str]:
@@ -336,10 +346,7 @@ class PostgresSession(Session):
 
     def unpublish(self, keep: Sequence[str]) -> list[str]:
         conn = self._writable()
-        rows = conn.execute(
-            "DELETE FROM docgen.agreements WHERE office = %s AND NOT id = ANY(%s) RETURNING id",
-            (self.office, list(keep)),
-        ).fetchall()
+        rows = conn.execute("SELECT docgen.unpublish(%s, %s)", (self.office, list(keep))).fetchall()
         return sorted(row[0] for row in rows)
 
     def published(self) -> dict[str, list[Record]]:

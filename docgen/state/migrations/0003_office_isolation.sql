@@ -9,16 +9,19 @@
 --   letters, certificates or build records.
 -- * An office role gets exactly the privileges docgen needs (docgen.grant_office_rights);
 --   never TRUNCATE, REFERENCES or TRIGGER, which row-level security does not cover.
+-- * An office role has no DELETE and no table-wide UPDATE privilege (UPDATE on columns
+--   only): LOCK TABLE in any mode that would hold up other offices' writers needs one.
 -- * The writers of an office take a row lock on its row of docgen.office_locks through
---   docgen.lock_office, which only a role mapped to that office (or the owner) may call
---   and which no role can reach otherwise: nobody else can hold an office's lock.
+--   docgen.lock_office, which only a login mapped to that office (or the owner) may call:
+--   nobody else can hold an office's lock (an advisory lock anyone could take).
 -- * Public keys of certificate signatures (docgen.certificate_keys) are read by every
 --   office and never changed or removed: every office verifies every piagam.
 --
 -- The tables' owner (who runs `docgen tracker init` and `tracker grant`) is the
--- administrator and is not bound by the policies. No view or SECURITY DEFINER function
--- reads or writes office data on a caller's behalf, except lock_office, which checks
--- the caller's login (session_user) first.
+-- administrator and is not bound by the policies, except on the two tables its SECURITY
+-- DEFINER functions write for an office (lock_office, unpublish): there the policies are
+-- forced and ask about the session's login, so the owner acting for an office is held to
+-- that office's rows.
 
 CREATE TABLE docgen.office_locks (
     office text PRIMARY KEY
@@ -31,12 +34,29 @@ CREATE TABLE docgen.certificate_keys (
     data       json NOT NULL
 );
 
--- Whether `who` is a member of a role mapped to office `target`. SECURITY DEFINER so that
--- office roles need no access to the role map; it only answers yes or no.
-CREATE FUNCTION docgen.is_office_of(target text, who name) RETURNS boolean
+-- Whether the login of this session (session_user) may act for office `target`: it is a
+-- member of a role mapped to the office, or of the schema's owner. SECURITY DEFINER so that
+-- office roles need no access to the role map; it only answers yes or no. The policies ask
+-- it about session_user, not current_user: inside the owner's SECURITY DEFINER functions
+-- (lock_office, unpublish) the rules stay those of the office that called them.
+CREATE FUNCTION docgen.may_act(target text) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT EXISTS (SELECT 1 FROM docgen.office_roles r JOIN pg_catalog.pg_roles g ON g.rolname = r.role
-                   WHERE r.office = target AND pg_catalog.pg_has_role(who, g.oid, 'MEMBER'))
+    SELECT pg_catalog.pg_has_role(session_user,
+               (SELECT n.nspowner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'docgen'), 'MEMBER')
+        OR EXISTS (SELECT 1 FROM docgen.office_roles r JOIN pg_catalog.pg_roles g ON g.rolname = r.role
+                   WHERE r.office = target AND pg_catalog.pg_has_role(session_user, g.oid, 'MEMBER'))
+$$;
+
+CREATE FUNCTION docgen.require_office(target text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT docgen.may_act(target) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s may not write the records of office %s', session_user, target),
+            HINT = 'the owner of the database runs: docgen tracker grant OFFICE ROLE';
+    END IF;
+END
 $$;
 
 -- The office's writer lock: a row lock no other office can take (it has no privilege on
@@ -44,31 +64,36 @@ $$;
 CREATE FUNCTION docgen.lock_office(target text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF NOT (docgen.is_office_of(target, session_user)
-            OR pg_catalog.pg_has_role(session_user,
-                   (SELECT c.relowner FROM pg_catalog.pg_class c
-                    WHERE c.oid = 'docgen.office_locks'::pg_catalog.regclass), 'MEMBER')) THEN
-        RAISE EXCEPTION USING
-            ERRCODE = 'insufficient_privilege',
-            MESSAGE = format('role %s may not write the records of office %s', session_user, target),
-            HINT = 'the owner of the database runs: docgen tracker grant OFFICE ROLE';
-    END IF;
+    PERFORM docgen.require_office(target);
     INSERT INTO docgen.office_locks (office) VALUES (target) ON CONFLICT DO NOTHING;
     PERFORM 1 FROM docgen.office_locks WHERE office = target FOR UPDATE;
 END
 $$;
 
+-- Withdraw an office's published agreements except `keep`: office roles have no DELETE
+-- privilege (with it they could lock whole tables against every office).
+CREATE FUNCTION docgen.unpublish(target text, keep text[]) RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM docgen.require_office(target);
+    RETURN QUERY DELETE FROM docgen.agreements a WHERE a.office = target AND NOT a.id = ANY(keep)
+                 RETURNING a.id;
+END
+$$;
+
 -- The privileges of an office role, table by table: what docgen needs, nothing more.
+-- UPDATE is granted on columns only and DELETE, TRUNCATE never: LOCK TABLE in a mode
+-- that would hold up other offices' writers needs table-wide UPDATE, DELETE or TRUNCATE.
 CREATE FUNCTION docgen.office_privileges() RETURNS TABLE (tab text, privs text)
 LANGUAGE sql IMMUTABLE AS $$
     VALUES ('schema_version', 'SELECT'),
-           ('offices', 'SELECT, INSERT, UPDATE'),
-           ('agreements', 'SELECT, INSERT, UPDATE, DELETE'),
-           ('numbers', 'SELECT, INSERT, UPDATE'),
-           ('letters', 'SELECT, INSERT, UPDATE'),
-           ('certificates', 'SELECT, INSERT, UPDATE'),
-           ('terminations', 'SELECT, INSERT, UPDATE'),
-           ('builds', 'SELECT, INSERT, UPDATE, DELETE'),
+           ('offices', 'SELECT, INSERT, UPDATE (info, published_at)'),
+           ('agreements', 'SELECT, INSERT, UPDATE (data, published_at)'),
+           ('numbers', 'SELECT, INSERT, UPDATE (data, kind, year, seq)'),
+           ('letters', 'SELECT, INSERT, UPDATE (data)'),
+           ('certificates', 'SELECT, INSERT, UPDATE (data)'),
+           ('terminations', 'SELECT, INSERT, UPDATE (data)'),
+           ('builds', 'SELECT, INSERT, UPDATE (data)'),
            ('history', 'SELECT, INSERT'),
            ('certificate_keys', 'SELECT, INSERT')
 $$;
@@ -86,7 +111,7 @@ BEGIN
         EXECUTE format('GRANT %s ON docgen.%I TO %I', p.privs, p.tab, who);
     END LOOP;
     EXECUTE format('REVOKE ALL ON docgen.office_roles, docgen.office_locks FROM %I', who);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION docgen.lock_office(text), docgen.is_office_of(text, name) TO %I', who);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION docgen.lock_office(text), docgen.unpublish(text, text[]) TO %I', who);
 END
 $$;
 
@@ -99,7 +124,8 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION docgen.grant_office_rights(name), docgen.revoke_office_rights(name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION docgen.grant_office_rights(name), docgen.revoke_office_rights(name),
+    docgen.lock_office(text), docgen.unpublish(text, text[]) FROM PUBLIC;
 
 -- Take back what earlier setups granted by hand beyond that (docs of schema 2 granted
 -- INSERT, UPDATE and DELETE on every table, the role map and the schema version included,
@@ -115,7 +141,7 @@ BEGIN
         wanted := coalesce((SELECT p.privs FROM docgen.office_privileges() p WHERE p.tab = t.relname), '');
         FOR g IN SELECT DISTINCT a.grantee, a.privilege_type FROM aclexplode(t.relacl) a
                  WHERE a.grantee <> t.relowner LOOP
-            IF position(g.privilege_type IN wanted) = 0 THEN
+            IF g.privilege_type NOT IN ('SELECT', 'INSERT') OR position(g.privilege_type IN wanted) = 0 THEN
                 EXECUTE format('REVOKE %s ON docgen.%I FROM %s', g.privilege_type, t.relname,
                                CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.grantee::regrole::text) END);
             END IF;
@@ -148,15 +174,19 @@ $$;
 DROP FUNCTION docgen.may_write(text);
 
 ALTER TABLE docgen.certificate_keys ENABLE ROW LEVEL SECURITY;
-ALTER TABLE docgen.office_locks ENABLE ROW LEVEL SECURITY;  -- no policy: the owner's alone
+-- The owner's SECURITY DEFINER functions write these two on an office's behalf: the
+-- policies bind them too (FORCE), so a function can never act beyond its caller's office.
+ALTER TABLE docgen.office_locks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE docgen.office_locks FORCE ROW LEVEL SECURITY;
+ALTER TABLE docgen.agreements FORCE ROW LEVEL SECURITY;
 
 DO $$
 DECLARE
     t text;
-    own text := 'docgen.is_office_of(office, current_user)';
+    own text := 'docgen.may_act(office)';
 BEGIN
     FOREACH t IN ARRAY ARRAY['offices', 'numbers', 'letters', 'certificates', 'terminations',
-                             'builds', 'history', 'agreements', 'certificate_keys'] LOOP
+                             'builds', 'history', 'agreements', 'certificate_keys', 'office_locks'] LOOP
         EXECUTE format('CREATE POLICY insert_own ON docgen.%I FOR INSERT WITH CHECK (%s)', t, own);
         EXECUTE format('CREATE POLICY update_own ON docgen.%I FOR UPDATE USING (%s) WITH CHECK (%s)', t, own, own);
         EXECUTE format('CREATE POLICY delete_own ON docgen.%I FOR DELETE USING (%s)', t, own);
@@ -165,14 +195,14 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['offices', 'agreements', 'terminations', 'certificate_keys'] LOOP
         EXECUTE format('CREATE POLICY read_shared ON docgen.%I FOR SELECT USING (true)', t);
     END LOOP;
-    FOREACH t IN ARRAY ARRAY['numbers', 'letters', 'certificates', 'builds'] LOOP
+    FOREACH t IN ARRAY ARRAY['numbers', 'letters', 'certificates', 'builds', 'office_locks'] LOOP
         EXECUTE format('CREATE POLICY read_own ON docgen.%I FOR SELECT USING (%s)', t, own);
     END LOOP;
 END
 $$;
 -- The history of a published agreement is part of the national view; the rest is private.
 CREATE POLICY read_own ON docgen.history FOR SELECT USING (
-    docgen.is_office_of(office, current_user)
+    docgen.may_act(office)
     OR EXISTS (SELECT 1 FROM docgen.agreements a WHERE a.office = history.office AND a.id = history.agreement)
 );
 
