@@ -248,9 +248,9 @@ class PostgresSession(Session):
         records = [dict(r) for r in records]
         # Replaced in place (office roles may update a record, never delete one).
         present = set(self._keys(table))
-        replace = sql.SQL("UPDATE {} SET data = %s WHERE office = %s AND {} = %s").format(
-            self._table(table), sql.Identifier(field)
-        )
+        replace: sql.SQL | sql.Composed = sql.SQL(
+            "UPDATE {} SET data = %s WHERE office = %s AND {} = %s"
+        ).format(self._table(table), sql.Identifier(field))
         if table == "numbers":
             replace = sql.SQL(
                 "UPDATE docgen.numbers SET data = %s, kind = %s, year = %s, seq = %s "

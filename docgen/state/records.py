@@ -109,6 +109,8 @@ SHAPES: dict[str, dict[str, tuple[bool, Check, str]]] = {
         "sha256": (False, _text_or_none, "text"),
         "sha256s": (False, _texts, "a list of digests"),
         "secret_id": (False, _text_or_none, "text"),
+        "key_id": (False, _text_or_none, "text"),
+        "proof": (False, _text_or_none, "text"),
     },
     "terminations": {  # a cancellation has no date of its own
         "agreement": (True, _text, "text"),
