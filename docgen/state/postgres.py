@@ -246,14 +246,14 @@ class PostgresSession(Session):
         conn = self._writable()
         field = TABLES[table]
         records = [dict(r) for r in records]
-        # Replaced in place (office roles may update a record, never delete one).
+        # Replaced in place, moved to the end (office roles may update a record, never delete one).
         present = set(self._keys(table))
         replace: sql.SQL | sql.Composed = sql.SQL(
-            "UPDATE {} SET data = %s WHERE office = %s AND {} = %s"
+            "UPDATE {} SET data = %s, pos = DEFAULT WHERE office = %s AND {} = %s"
         ).format(self._table(table), sql.Identifier(field))
         if table == "numbers":
             replace = sql.SQL(
-                "UPDATE docgen.numbers SET data = %s, kind = %s, year = %s, seq = %s "
+                "UPDATE docgen.numbers SET data = %s, kind = %s, year = %s, seq = %s, pos = DEFAULT "
                 "WHERE office = %s AND number = %s"
             )
         for record in records:

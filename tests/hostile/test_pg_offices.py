@@ -351,3 +351,39 @@ def test_concurrent_writers_of_two_offices_number_without_a_gap(offices):
         worker.join()
     seqs = [n["seq"] for n in offices.ok("PW24", "number", "list", "--json").json() if n["kind"] == "letter"]
     assert sorted(seqs) == list(range(1, len(seqs) + 1))
+
+
+def test_an_office_role_replaces_its_records_without_delete(offices):
+    """`put` (build records) replaces a record in place: no DELETE privilege needed."""
+    from docgen.state.postgres import PostgresTracker
+
+    tracker = PostgresTracker(offices.url_of("PW24"), office="PW24")
+    with tracker.write() as s:
+        s.put("builds", [{"output": "a.docx", "key": "1"}, {"output": "b.docx", "key": "1"}])
+    with tracker.write() as s:
+        s.put("builds", [{"output": "a.docx", "key": "2"}])
+        s.put("numbers", [{**s.rows("numbers")[0], "for": "diganti"}])
+    with tracker.read() as s:
+        assert s.rows("builds") == [{"output": "b.docx", "key": "1"}, {"output": "a.docx", "key": "2"}]
+        assert s.rows("numbers")[-1]["for"] == "diganti"
+
+
+def test_every_office_reads_every_public_key_and_verifies_without_a_private_key(offices, tmp_path):
+    from docgen.state.postgres import PostgresTracker
+
+    with PostgresTracker(offices.url_of("PW10"), office="PW10").read() as s:
+        assert sorted(k["office"] for k in s.public_keys()) == ["PW10", "PW24"]
+    number = offices.certificate("PW24")
+    record = offices.ok("PW24", "certificate", "verify", number, "--json").json()
+    assert record["genuine"] is True
+    from pypdf import PdfReader
+
+    files = sorted((offices.workspaces["PW24"] / "outputs" / "certificates").rglob("0001-*.pdf"))
+    qr = str(PdfReader(files[0]).metadata["/Keywords"])
+    (offices.workspaces["PW24"] / ".docgen" / "certificate-key").unlink()  # a PC that only verifies
+    run = offices.run("PW24", "certificate", "verify", qr, "--json")
+    assert run.exit_code == 0 and run.json()["genuine"] is True, run.stderr
+    exported = offices.run(
+        "PW10", "certificate", "key", "export", "--out", str(tmp_path / "pw10.pem"), "--json"
+    )
+    assert exported.exit_code == 0 and exported.json()["keyid"] != qr.split(" ")[1].split(".")[0]

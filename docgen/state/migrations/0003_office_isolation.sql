@@ -89,11 +89,11 @@ LANGUAGE sql IMMUTABLE AS $$
     VALUES ('schema_version', 'SELECT'),
            ('offices', 'SELECT, INSERT, UPDATE (info, published_at)'),
            ('agreements', 'SELECT, INSERT, UPDATE (data, published_at)'),
-           ('numbers', 'SELECT, INSERT, UPDATE (data, kind, year, seq)'),
-           ('letters', 'SELECT, INSERT, UPDATE (data)'),
-           ('certificates', 'SELECT, INSERT, UPDATE (data)'),
-           ('terminations', 'SELECT, INSERT, UPDATE (data)'),
-           ('builds', 'SELECT, INSERT, UPDATE (data)'),
+           ('numbers', 'SELECT, INSERT, UPDATE (data, kind, year, seq, pos)'),
+           ('letters', 'SELECT, INSERT, UPDATE (data, pos)'),
+           ('certificates', 'SELECT, INSERT, UPDATE (data, pos)'),
+           ('terminations', 'SELECT, INSERT, UPDATE (data, pos)'),
+           ('builds', 'SELECT, INSERT, UPDATE (data, pos)'),
            ('history', 'SELECT, INSERT'),
            ('certificate_keys', 'SELECT, INSERT')
 $$;
