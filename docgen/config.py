@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,16 +11,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from docgen.errors import ConfigError, InputError
+from docgen.errors import InputError
 from docgen.i18n import _
-from docgen.usertext import bad_text
-from docgen.validation import dotted, problems_from, read_toml
 
 CONFIG_FILE = "docgen.toml"
 NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_code"})
@@ -73,6 +69,8 @@ class Office(Strict):
     website: str = ""
     email: str = ""
     logo: str = ""  # an image file in templates/
+    # The interface language of this office's docgen (i18n.choose_language reads it first).
+    language: Literal["id", "en"] = "id"
     head: Head
 
     @field_validator("letterhead")
@@ -289,37 +287,3 @@ class Config(Strict):
 def unknown_signatory(key: str, config: Config) -> str:
     known = ", ".join(sorted(config.signatories)) or "none yet"
     return f"no [signatories.{key}] in docgen.toml (known: {known})"
-
-
-def load_config(path: Path) -> Config:
-    """Read and validate docgen.toml; every problem is one line naming the field."""
-    label = path.name
-    raw = read_toml(path, label, ConfigError)
-    lines = [f"{label}: {dotted(loc)}: {message}" for loc, message in bad_text(raw)]
-    config = None
-    try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        lines += [str(p) for p in problems_from(exc, label)]
-    if lines or config is None:
-        raise ConfigError(lines[0], problems=lines)
-    return config
-
-
-def placeholder_fields(path: Path) -> list[str]:
-    """`check` lines for values `docgen init` left as placeholders (they contain TODO)."""
-    try:
-        raw = read_toml(path, path.name, ConfigError)
-    except ConfigError:
-        return []  # load_config reports these
-
-    def walk(value: object, loc: str) -> list[str]:
-        if isinstance(value, str) and "TODO" in value:
-            return [f"{path.name}: {loc}: placeholder still to be filled in"]
-        if isinstance(value, dict):
-            return [line for k, v in value.items() for line in walk(v, f"{loc}.{k}" if loc else k)]
-        if isinstance(value, list):
-            return [line for i, v in enumerate(value) for line in walk(v, f"{loc}.{i}")]
-        return []
-
-    return walk(raw, "")

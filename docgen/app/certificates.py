@@ -22,6 +22,7 @@ from typing import Any
 
 from docgen.app.certificate_keys import signing_key
 from docgen.app.common import discard, layout_source_of
+from docgen.app.layout import renderer_for
 from docgen.config import Config
 from docgen.domain.certificates import canonical_score, checksum, fold, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
@@ -34,10 +35,8 @@ from docgen.indonesian import angka
 from docgen.render.certificate_pdf import (
     CertificateRenderer,
     Job,
-    LayoutSource,
     Overflow,
     render_certificates,
-    renderer_for,
 )
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
@@ -393,7 +392,7 @@ def issue(
     def body(session: Session) -> list[dict[str, Any]]:
         discard(created)  # files of an attempt the database asked to run again
         del report.errors[errors:]
-        return _issue_in(ws, session, eligible, report, created, source, progress)
+        return _issue_in(ws, session, eligible, report, created, renderer, progress)
 
     try:
         entries = open_tracker(ws).transaction(body)
@@ -430,7 +429,7 @@ def _issue_in(
     eligible: list[_Candidate],
     report: IssueReport,
     created: list[Path],
-    source: LayoutSource,
+    renderer: CertificateRenderer,
     progress: Progress | None,
 ) -> list[dict[str, Any]]:
     config = ws.config
@@ -519,7 +518,7 @@ def _issue_in(
             tmp_of = dict(zip(writes, tmps, strict=True))
             jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
             shas = render_certificates(
-                source,
+                renderer,
                 jobs,
                 combined_tmp,
                 progress=progress,

@@ -8,7 +8,7 @@ from datetime import date
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import office_logo
 from docgen.app.tracker import publish_all
-from docgen.config import Config, placeholder_fields
+from docgen.config import Config
 from docgen.documents.samples import template_samples
 from docgen.errors import ConfigError, DocgenError, TemplateError, TrackerError
 from docgen.render.templates import (
@@ -19,7 +19,7 @@ from docgen.render.templates import (
     templates_in_use,
 )
 from docgen.state import open_tracker
-from docgen.workspace import Workspace
+from docgen.workspace import Workspace, placeholder_fields
 
 
 @dataclass
@@ -55,7 +55,7 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     report.warnings.extend(str(p) for p in catalog.warnings)
     report.errors.extend(check_templates(ws, config, catalog))
     from docgen.app.common import layout_source_of
-    from docgen.render.certificate_pdf import check_layout  # reportlab: only here
+    from docgen.app.layout import check_layout  # reportlab: only here
 
     try:
         report.errors.extend(check_layout(layout_source_of(ws)))

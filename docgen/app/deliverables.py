@@ -21,7 +21,7 @@ from typing import Any
 
 from docgen.app.agreements import Listing
 from docgen.app.common import agreement_views, catalog, discard, publish
-from docgen.app.evidence import EvidenceCopier
+from docgen.app.evidence import EvidenceCopier, recover_evidence, settle
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import (
     DELIVERABLE_STATUSES,
@@ -120,12 +120,15 @@ def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping
     user = current_user()
     recorded_at = now_text()
     created: list[Path] = []
+    markers: list[Path] = []
     digests = {path: sha256_file(source) for path, source in sources.items()}
 
     def body(session: Session) -> Recorded:
         discard(created)  # evidence of an attempt the database asked to run again
+        settle(markers)
         result = Recorded()
-        copier = EvidenceCopier(ws, created)
+        result.warnings.extend(recover_evidence(ws, session))
+        copier = EvidenceCopier(ws, created, markers)
         per_agreement: dict[str, list[dict[str, Any]]] = {}
         histories: dict[str, list[dict[str, Any]]] = {}
         last: dict[tuple[str, str], Mapping[str, Any]] = {}
@@ -162,10 +165,13 @@ def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping
         return result
 
     try:
-        return open_tracker(ws).transaction(body)
+        recorded = open_tracker(ws).transaction(body)
     except BaseException:
         discard(created)  # the tracker is untouched: leave no orphan evidence behind
+        settle(markers)
         raise
+    settle(markers)  # committed: the copies are recorded
+    return recorded
 
 
 def next_event_id(events: Iterable[Mapping[str, Any]]) -> int:

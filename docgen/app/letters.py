@@ -192,7 +192,9 @@ def _issue(
 
     def body(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
         discard(written)  # letters of an attempt the database asked to run again
-        remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))  # every writer locks
+        # A temporary file here is a killed writer's: every writer of this folder holds the
+        # tracker's write lock (the file tracker's .docgen/lock, or the office's advisory lock).
+        remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))
         rows: list[dict[str, Any]] = []
         warnings: list[str] = []
         registry = Registry(session, config)

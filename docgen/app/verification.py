@@ -27,13 +27,13 @@ from typing import Any, Literal
 from docgen.app.certificate_keys import public_key
 from docgen.app.certificates import TABLE, label_of
 from docgen.app.common import layout_source_of
+from docgen.app.layout import renderer_for
 from docgen.domain.certificates import checksum, parse_payload, payload
 from docgen.domain.signatures import is_proof, proof_key_id
 from docgen.domain.signatures import verify as verify_signature
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
 from docgen.i18n import _
-from docgen.render.certificate_pdf import renderer_for
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text

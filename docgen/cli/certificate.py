@@ -41,7 +41,7 @@ def issue(
         int | None,
         typer.Option(
             "--year",
-            metavar="YYYY",
+            metavar="YEAR",
             help="The assessment year: picks the grading scheme and the "
             "{assessment_year} of the numbers (default: the one year the file name states, else "
             "required).",
@@ -62,7 +62,7 @@ def issue(
         typer.Option(
             "--event",
             metavar="TEXT",
-            help="The assessment named on the certificate (default: \\[certificates] event in docgen.toml).",
+            help="The assessment named on the certificate (default: [certificates] event in docgen.toml).",
         ),
     ] = None,
     signed_on: Annotated[
@@ -78,8 +78,8 @@ def issue(
         typer.Option(
             "--signatory",
             metavar="NAME",
-            help="Who signs: a \\[signatories.NAME] of docgen.toml "
-            "(default: \\[certificates] signatory, else \\[office.head]).",
+            help="Who signs: a [signatories.NAME] of docgen.toml "
+            "(default: [certificates] signatory, else [office.head]).",
         ),
     ] = None,
     json: Json = False,

@@ -41,7 +41,7 @@ def iso_date(value: str | date) -> date:
 
 def date_option(name: str, help: str) -> Any:
     """An option holding an ISO date, parsed (and refused, exit 2) by the command line."""
-    return typer.Option(name, metavar="YYYY-MM-DD", parser=iso_date, help=help)
+    return typer.Option(name, metavar="DATE", parser=iso_date, help=help)
 
 
 AsOf = Annotated[date | None, date_option("--as-of", "Compute as of this date (default: today).")]
@@ -49,8 +49,13 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead
 
 
 def command_group(help: str) -> typer.Typer:
-    """A sub-command group; plain help (flags shown as flags, examples kept as written)."""
-    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+    """A sub-command group; plain help (flags shown as flags, examples kept as written), in
+    the interface language."""
+    from docgen.cli.labels import DocgenSubGroup, DocgenTyper
+
+    return DocgenTyper(
+        cls=DocgenSubGroup, help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False
+    )
 
 
 # C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the Unicode

@@ -31,7 +31,7 @@ Signatory = Annotated[
     typer.Option(
         "--signatory",
         metavar="NAME",
-        help="Who signs: a \\[signatories.NAME] of docgen.toml (default: \\[office.head]).",
+        help="Who signs: a [signatories.NAME] of docgen.toml (default: [office.head]).",
     ),
 ]
 
@@ -144,7 +144,7 @@ def reminder(
 def list_(
     ctx: typer.Context,
     year: Annotated[
-        int | None, typer.Option("--year", metavar="YYYY", help="Only the letters of this year.")
+        int | None, typer.Option("--year", metavar="YEAR", help="Only the letters of this year.")
     ] = None,
     json: Json = False,
 ) -> None:

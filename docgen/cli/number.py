@@ -61,7 +61,7 @@ def next_(
 def list_(
     ctx: typer.Context,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="YYYY", help="Only this year.")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="YEAR", help="Only this year.")] = None,
     json: Json = False,
 ) -> None:
     """The registry: every number given, with its date and purpose; void ones marked.

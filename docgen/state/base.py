@@ -130,10 +130,6 @@ class Session(ABC):
         """Withdraw this office's published agreements whose id is not in `keep`."""
         return []
 
-    def published(self) -> dict[str, list[Record]]:
-        """office -> its published agreements, for every office sharing the tracker."""
-        return {}
-
     def all_offices(self) -> dict[str, dict[str, Any]]:
         """office -> {"info": {...}, "agreements_json": [JSON text of each published
         agreement], "histories": {...}, "terminations": [...]}: read-only, for every office

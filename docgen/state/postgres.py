@@ -349,12 +349,6 @@ class PostgresSession(Session):
         rows = conn.execute("SELECT docgen.unpublish(%s, %s)", (self.office, list(keep))).fetchall()
         return sorted(row[0] for row in rows)
 
-    def published(self) -> dict[str, list[Record]]:
-        found: dict[str, list[Record]] = {}
-        for office, data in self._all("SELECT office, data FROM docgen.agreements ORDER BY office, id"):
-            found.setdefault(office, []).append(data)
-        return found
-
     def all_offices(self) -> dict[str, dict[str, Any]]:
         """Every office's published agreements as JSON text (`agreements_json`, for pydantic's
         own parser), with the histories of those agreements and the terminations."""
