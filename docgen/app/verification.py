@@ -21,8 +21,10 @@ import logging
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
+from urllib.parse import urlsplit
 
 from docgen.app.certificate_keys import public_key
 from docgen.app.certificates import TABLE, label_of
@@ -42,6 +44,7 @@ from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secr
 from docgen.workspace import Workspace
 
 MAX_PDF_BYTES = 20 << 20  # one certificate is about 30 kB
+LOG_LIMIT = 500  # verifications the admins' list shows
 
 
 @dataclass
@@ -141,55 +144,16 @@ MISMATCH = (
 )
 
 
-@dataclass(frozen=True)
-class ProofCheck:
-    """What a public verification page shows of a certificate number and its proof:
-    `status` genuine, revoked or unknown (no such certificate, or a proof that is not its
-    own: then nothing else is told), and the fields the certificate prints."""
-
-    status: Literal["genuine", "revoked", "unknown"]
-    number: str
-    recipient: str | None = None
-    unit: str | None = None
-    grade_text: str | None = None  # the grade sentence the certificate prints
-    event: str | None = None
-    year: int | None = None
-    signed_on: str | None = None  # ISO date of signing
-    signatory: str | None = None
-    signatory_title: str | None = None
-    revoked_on: str | None = None  # ISO date
-    revoked_reason: str | None = None
-
-
-def verify_proof(ws: Workspace, number: str, proof: str) -> ProofCheck:
+def verify_proof(ws: Workspace, number: str, proof: str) -> PublicVerification:
     """Is `proof` (what the QR code carries after the number, `{checksum}` of verify_url)
-    the proof of certificate `number`? Read-only; needs no private key or secret for a
-    certificate signed with a key."""
+    the proof of certificate `number`? genuine, revoked (with the date and reason) or
+    not_found, and what the certificate prints. Read-only, logs nothing; needs no private
+    key (nor, for a certificate signed with a key, the HMAC secret)."""
     number, proof = number.strip(), proof.strip()
     if not number or not proof:
-        return ProofCheck("unknown", number)
+        return PublicVerification(NOT_FOUND)
     with open_tracker(ws).read() as session:
-        result = _verify_number(ws, session, number, proof if is_proof(proof) else proof.upper())
-    record = result.record
-    if record is None or not result.genuine:
-        return ProofCheck("unknown", number)
-    signatory = record.get("signatory") or {}
-    return ProofCheck(
-        "revoked" if result.revoked else "genuine",
-        record["number"],
-        recipient=record["recipient"],
-        unit=record.get("unit") or None,
-        grade_text=record.get("grade_text"),
-        event=record.get("event"),
-        year=record.get("year"),
-        signed_on=record.get("issued_on"),
-        signatory=signatory.get("name") if isinstance(signatory, dict) else None,
-        signatory_title=signatory.get("title") if isinstance(signatory, dict) else None,
-        revoked_on=(record.get("revoked_at") or "")[:10] or None if result.revoked else None,
-        revoked_reason=(record.get("revoked_reason") or record.get("void_reason"))
-        if result.revoked
-        else None,
-    )
+        return _answer(ws, session, number, proof if is_proof(proof) else proof.upper())
 
 
 def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
@@ -337,8 +301,9 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     return result
 
 
-def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
-    """`certificate revoke`: verify reports it revoked from then on."""
+def revoke(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> dict[str, Any]:
+    """`certificate revoke`: verify reports it revoked from then on; `user` is who revokes
+    (default: the login name)."""
     number = number.strip()
     if not reason.strip():
         raise InputError("--reason: say why the certificate is revoked")
@@ -356,8 +321,141 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
             "revoked": True,
             "revoked_reason": " ".join(reason.split()),
             "revoked_at": now_text(),
-            "revoked_by": current_user(),
+            "revoked_by": user or current_user(),
         }
         return session.update(TABLE, number, changes)
 
     return open_tracker(ws).transaction(body)
+
+
+# --- the public verification page (`docgen serve`) ----------------------------------------
+
+GENUINE, REVOKED, NOT_FOUND = "genuine", "revoked", "not_found"
+
+
+@dataclass(frozen=True)
+class PublicVerification:
+    """What the public page may say of a certificate: ASLI with what is printed on it,
+    DICABUT with the date and reason, or TIDAK DITEMUKAN and nothing more (an unknown
+    number and a proof that does not match are one answer)."""
+
+    outcome: str  # GENUINE, REVOKED or NOT_FOUND
+    number: str | None = None
+    recipient: str | None = None
+    unit: str | None = None
+    score: str | None = None
+    grade_text: str | None = None
+    event: str | None = None
+    year: int | None = None
+    issued_on: str | None = None
+    place: str | None = None
+    signatory: str | None = None
+    signatory_title: str | None = None
+    revoked_on: str | None = None
+    revoked_reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.outcome == NOT_FOUND:
+            return {"outcome": NOT_FOUND}
+        return {
+            "outcome": self.outcome,
+            "number": self.number,
+            "recipient": self.recipient,
+            "unit": self.unit,
+            "score": self.score,
+            "grade_text": self.grade_text,
+            "event": self.event,
+            "year": self.year,
+            "issued_on": self.issued_on,
+            "place": self.place,
+            "signatory": self.signatory,
+            "signatory_title": self.signatory_title,
+            "revoked_on": self.revoked_on,
+            "revoked_reason": self.revoked_reason,
+        }
+
+
+def verify_path(verify_url: str) -> str:
+    """The path (and query pattern) of `verify_url` that the web face serves on its own host:
+    "https://x.go.id/verifikasi/{number}?c={checksum}" -> "/verifikasi/{number}?c={checksum}"."""
+    parts = urlsplit(verify_url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def verify_prefix(verify_url: str) -> str:
+    """The literal start of `verify_path` up to its first field: the addresses the web face
+    hands to `verify_public` ("/verifikasi/", or "/cek" for "/cek?n={number}...")."""
+    path = verify_path(verify_url)
+    return path.split("?", 1)[0].split("{", 1)[0] or "/"
+
+
+def verify_public(ws: Workspace, target: str, address: str) -> PublicVerification:
+    """The public page's answer for `target` (the requested path and query, as sent), and
+    that answer recorded in the verification log with the time and the client's address."""
+    tracker = open_tracker(ws)
+    with tracker.read() as session:
+        result = _public_answer(ws, session, target)
+        claimed = result.number or _claimed_number(ws, session, target)
+    tracker.log_verification(
+        {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "number": claimed,
+            "outcome": result.outcome,
+            "address": address,
+        }
+    )
+    return result
+
+
+def _patterns(ws: Workspace, session: Session) -> list[str]:
+    return [verify_path(url) for url in _known_urls(ws, session)]
+
+
+def _claimed_number(ws: Workspace, session: Session, target: str) -> str:
+    """What an unanswered request named as the number (for the log), cut short."""
+    number, _check = parse_payload(target, _patterns(ws, session))
+    return number[:80]
+
+
+def _public_answer(ws: Workspace, session: Session, target: str) -> PublicVerification:
+    number, check = parse_payload(target, _patterns(ws, session))
+    if check is None:
+        return PublicVerification(NOT_FOUND)
+    return _answer(ws, session, number, check)
+
+
+def _answer(ws: Workspace, session: Session, number: str, check: str) -> PublicVerification:
+    """The public answer for a number and its proof: a proof that does not check and an
+    unknown number are one answer, NOT_FOUND, which tells nothing more."""
+    found = _verify_number(ws, session, number, check)
+    record = found.record
+    if record is None or not found.genuine:
+        return PublicVerification(NOT_FOUND)
+    signatory = record.get("signatory") or {}
+    revoked_on = (record.get("revoked_at") or "")[:10] or None
+    reason = record.get("revoked_reason")
+    if not record.get("revoked") and found.revoked:  # its number was voided in the registry
+        registered = Registry(session, ws.config).find(number) or {}
+        revoked_on = (registered.get("voided_at") or "")[:10] or None
+        reason = registered.get("void_reason")
+    return PublicVerification(
+        REVOKED if found.revoked else GENUINE,
+        number=record["number"],
+        recipient=record["recipient"],
+        unit=record.get("unit") or None,
+        score=record.get("score_text"),
+        grade_text=record.get("grade_text") or None,
+        event=record.get("event"),
+        year=record.get("year"),
+        issued_on=record.get("issued_on"),
+        place=record.get("place") or None,
+        signatory=signatory.get("name"),
+        signatory_title=signatory.get("title"),
+        revoked_on=revoked_on if found.revoked else None,
+        revoked_reason=reason if found.revoked else None,
+    )
+
+
+def verification_log(ws: Workspace, limit: int = LOG_LIMIT) -> list[dict[str, Any]]:
+    """The latest answers of the public page, newest first: at, number, outcome, address."""
+    return open_tracker(ws).verification_log(limit)

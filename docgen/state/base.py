@@ -33,6 +33,7 @@ TABLES: dict[str, str] = {
     "terminations": "id",  # termination events (and their corrections)
     "builds": "output",  # source hashes of each rendered draft
     "certificate_keys": "keyid",  # public keys of the office's certificate signatures
+    "users": "name",  # web users: role and argon2id password hash (`docgen user`)
 }
 KEYS = "certificate_keys"
 # The deliverable history: per agreement, events identified by their "id".
@@ -165,6 +166,16 @@ class Tracker(ABC):
     @abstractmethod
     def init(self) -> dict[str, Any]:
         """Create or upgrade the schema; refuse one newer than this docgen."""
+
+    @abstractmethod
+    def log_verification(self, entry: Record) -> None:
+        """Append one answer of the public verification page (time, number, outcome,
+        client address) to the office's verification log: an append-only log kept apart
+        from the tables, so that a busy public page never rewrites the tracker."""
+
+    @abstractmethod
+    def verification_log(self, limit: int) -> list[Record]:
+        """The last `limit` entries of the verification log, newest first."""
 
     @abstractmethod
     def info(self) -> dict[str, Any]:

@@ -45,6 +45,7 @@ META = "_meta"
 HISTORY_DIR = "tracker-history"
 HISTORY_TABLE = "history"
 TRACKER_FILE = "tracker.json"
+VERIFICATION_LOG = "tracker-verifications.jsonl"  # one JSON line per public verification
 LOCK_TIMEOUT = 60.0
 _SHARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # (thread, lock path) of the write sessions open in this process: a read inside one
@@ -395,6 +396,41 @@ class FileTracker(Tracker):
             "counts": counts,
             "agreements_with_history": len(ids),
         }
+
+    def log_verification(self, entry: Record) -> None:
+        # One write of one line to a file opened for appending: no lock and no rewrite of
+        # tracker.json, so the public page stays fast; lines of concurrent writers never mix.
+        path = self.root / VERIFICATION_LOG
+        line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        try:
+            check_write(self.root, path)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
+        except (OSError, DocgenError) as exc:
+            reason = exc.message if isinstance(exc, DocgenError) else exc.strerror or str(exc)
+            raise TrackerError(f"{VERIFICATION_LOG}: cannot record the verification: {reason}") from exc
+
+    def verification_log(self, limit: int) -> list[Record]:
+        try:
+            raw = read_regular(self.root / VERIFICATION_LOG)
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise TrackerError(f"{VERIFICATION_LOG}: cannot read: {exc.strerror or exc}") from exc
+        entries: list[Record] = []
+        for line in reversed(raw.decode("utf-8", "replace").splitlines()):
+            if len(entries) >= limit:
+                break
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by a crash: the others still count
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries
 
     def _remove_stale_temp_files(self) -> None:
         """Temporary files of writers killed mid-write (safe: every writer holds the lock)."""

@@ -52,6 +52,7 @@ CONNECT_TIMEOUT = 10  # seconds
 ATTEMPTS = 5  # runs of a transaction body when the database asks for a retry
 LOCK_TIMEOUT = 60  # seconds a writer waits for its office's lock (as the file tracker)
 RETRYABLE = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
+OFFICE_RIGHTS = 3  # the schema that gives office roles their rights (docgen.grant_office_rights)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -594,6 +595,12 @@ class PostgresTracker(Tracker):
                             "INSERT INTO docgen.schema_version (version, docgen) VALUES (%s, %s)",
                             (version, __version__),
                         )
+                if before is not None and before >= OFFICE_RIGHTS and before < SCHEMA:
+                    # the offices' roles get their rights on the tables the upgrade added
+                    conn.execute(
+                        "SELECT docgen.grant_office_rights(r.role) FROM (SELECT DISTINCT o.role "
+                        "FROM docgen.office_roles o JOIN pg_catalog.pg_roles g ON g.rolname = o.role) r"
+                    )
             except pg_errors.InsufficientPrivilege as exc:
                 raise TrackerError(
                     f"{self.label}: cannot create or upgrade the docgen schema ({self._reason(exc)}); "
@@ -720,6 +727,20 @@ class PostgresTracker(Tracker):
     def _offices_of(conn: psycopg.Connection[Any], role: str) -> list[str]:
         rows = conn.execute("SELECT office FROM docgen.office_roles WHERE role = %s ORDER BY 1", (role,))
         return [str(row[0]) for row in rows.fetchall()]
+
+    def log_verification(self, entry: Record) -> None:
+        with self.write() as session:
+            session._writable().execute(
+                "INSERT INTO docgen.verifications (office, data) VALUES (%s, %s)", (self.office, Json(entry))
+            )
+
+    def verification_log(self, limit: int) -> list[Record]:
+        with self.read() as session:
+            rows = session._all(
+                "SELECT data FROM docgen.verifications WHERE office = %s ORDER BY pos DESC LIMIT %s",
+                (self.office, limit),
+            )
+        return [row[0] for row in rows]
 
     def info(self) -> dict[str, Any]:
         with self.read() as session:

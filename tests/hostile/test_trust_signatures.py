@@ -143,17 +143,17 @@ def test_the_typed_check_of_a_public_page(example, issued, cli):
     ws = find_workspace(example)
     number, proof = issued["qr"].rsplit(" ", 1)
     found = verify_proof(ws, number, proof)
-    assert found.status == "genuine"
-    assert (found.number, found.recipient, found.signed_on) == (number, issued["recipient"], "2023-02-16")
+    assert found.outcome == "genuine"
+    assert (found.number, found.recipient, found.issued_on) == (number, issued["recipient"], "2023-02-16")
     assert found.grade_text and found.signatory and found.revoked_on is None
     # a wrong proof or an unknown number tells nothing of the certificate
-    assert verify_proof(ws, number, proof[:-1] + ("A" if proof[-1] != "A" else "B")).recipient is None
-    assert verify_proof(ws, number, proof[:-1] + ("A" if proof[-1] != "A" else "B")).status == "unknown"
-    assert verify_proof(ws, "9999/PHG/PW24/II/2023", proof).status == "unknown"
-    assert verify_proof(ws, number, "").status == "unknown"
+    wrong = proof[:-1] + ("A" if proof[-1] != "A" else "B")
+    assert verify_proof(ws, number, wrong).to_json() == {"outcome": "not_found"}
+    assert verify_proof(ws, "9999/PHG/PW24/II/2023", proof).outcome == "not_found"
+    assert verify_proof(ws, number, "").outcome == "not_found"
     assert cli(example, "certificate", "revoke", number, "--reason", "nilai dikoreksi").exit_code == 0
     revoked = verify_proof(ws, number, proof)
-    assert revoked.status == "revoked" and revoked.revoked_reason == "nilai dikoreksi"
+    assert revoked.outcome == "revoked" and revoked.revoked_reason == "nilai dikoreksi"
     assert revoked.revoked_on is not None and revoked.recipient == issued["recipient"]
 
 

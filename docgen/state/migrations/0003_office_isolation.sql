@@ -95,7 +95,10 @@ LANGUAGE sql IMMUTABLE AS $$
            ('terminations', 'SELECT, INSERT, UPDATE (data, pos)'),
            ('builds', 'SELECT, INSERT, UPDATE (data, pos)'),
            ('history', 'SELECT, INSERT'),
-           ('certificate_keys', 'SELECT, INSERT')
+           ('certificate_keys', 'SELECT, INSERT'),
+           -- tables of later schemas (granted once they exist: `docgen tracker init`)
+           ('users', 'SELECT, INSERT, UPDATE (data, pos)'),
+           ('verifications', 'SELECT, INSERT')
 $$;
 
 -- Give `who` exactly the office privileges (run by the owner: `docgen tracker grant`,
@@ -107,6 +110,7 @@ DECLARE
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA docgen TO %I', who);
     FOR p IN SELECT * FROM docgen.office_privileges() LOOP
+        CONTINUE WHEN pg_catalog.to_regclass('docgen.' || quote_ident(p.tab)) IS NULL;
         EXECUTE format('REVOKE ALL ON docgen.%I FROM %I', p.tab, who);
         EXECUTE format('GRANT %s ON docgen.%I TO %I', p.privs, p.tab, who);
     END LOOP;
@@ -171,7 +175,11 @@ BEGIN
     END LOOP;
 END
 $$;
-DROP FUNCTION docgen.may_write(text);
+-- Kept for the policies of later schemas written against it: the same rule as may_act.
+CREATE OR REPLACE FUNCTION docgen.may_write(target text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT docgen.may_act(target)
+$$;
 
 ALTER TABLE docgen.certificate_keys ENABLE ROW LEVEL SECURITY;
 -- The owner's SECURITY DEFINER functions write these two on an office's behalf: the
