@@ -99,7 +99,10 @@ def verify(key: Ed25519PublicKey, proof: str, number: str, recipient: str, signe
     if keyid != key_id(key):
         return False
     try:
-        key.verify(unb64url(signature), message(number, recipient, signed_on))
+        raw = unb64url(signature)
+        if b64url(raw) != signature:  # one signature, one text: no spare bits set
+            return False
+        key.verify(raw, message(number, recipient, signed_on))
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from docgen.state.postgres import SCHEMA
 from tests.conftest import fresh_database
 
 psycopg = pytest.importorskip("psycopg")
@@ -173,6 +174,11 @@ ATTACKS = [
     "CREATE TABLE docgen.intruder (x int)",
     "CREATE OR REPLACE FUNCTION docgen.may_act(target text) RETURNS boolean LANGUAGE sql AS 'SELECT true'",
     "ALTER TABLE docgen.numbers OWNER TO current_user",
+    "UPDATE docgen.users SET data = '{}' WHERE office = 'PW24'",
+    "INSERT INTO docgen.users (office, name, data) VALUES ('PW24', 'penyusup', '{}')",
+    "DELETE FROM docgen.users",
+    "DELETE FROM docgen.verifications",
+    "UPDATE docgen.verifications SET data = '{}'",
     "LOCK TABLE docgen.numbers IN ACCESS EXCLUSIVE MODE",
     "LOCK TABLE docgen.history IN SHARE MODE",
     "LOCK TABLE docgen.agreements IN EXCLUSIVE MODE",
@@ -197,7 +203,7 @@ def test_an_office_role_cannot_touch_another_office_the_role_map_or_the_schema(o
     assert (
         offices.ok("PW24", "monitor", "--all-offices", "--as-of", "2022-07-01", "--json").json() == national
     )
-    assert offices.ok("PW24", "tracker", "info", "--json").json()["schema"] == 3
+    assert offices.ok("PW24", "tracker", "info", "--json").json()["schema"] == SCHEMA
     # PW24 numbers on without a gap
     nxt = offices.ok("PW24", "number", "next", "letter", "--on", "2022-07-03", "--json").json()
     assert nxt["number"] == "B/003/PW24/KM.01/VII/2022"
@@ -209,11 +215,10 @@ def test_an_office_role_reads_of_the_others_only_the_national_view(offices):
         def count(query: str) -> int:
             return conn.execute(query).fetchone()[0]
 
-        for table in ("numbers", "letters", "certificates", "builds"):
+        for table in ("numbers", "letters", "certificates", "builds", "users", "verifications"):
             assert count(f"SELECT count(*) FROM docgen.{table} WHERE office = 'PW24'") == 0, table
-            assert (
-                count(f"SELECT count(*) FROM docgen.{table} WHERE office = 'PW10'") > 0 or table == "builds"
-            )
+        for table in ("numbers", "letters", "certificates"):
+            assert count(f"SELECT count(*) FROM docgen.{table} WHERE office = 'PW10'") > 0, table
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT * FROM docgen.office_roles")
         # the national view: identity, published agreements, their history, terminations
