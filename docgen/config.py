@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from docgen.errors import InputError
+from docgen.i18n import _
 
 CONFIG_FILE = "docgen.toml"
 NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_code"})
@@ -173,6 +174,22 @@ class Numbering(Strict):
         except (ValueError, KeyError, IndexError) as exc:
             raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
         return fmt
+
+    @model_validator(mode="after")
+    def _year_when_yearly(self) -> Numbering:
+        """Numbers that start again each year must say their year, or the second year's
+        first number would be the first year's."""
+        if self.reset == "yearly":
+            for kind in ("letter", "certificate", "agreement"):
+                if "year" not in _format_fields(getattr(self, kind)):
+                    raise ValueError(
+                        _(
+                            "{kind}: {format!r} has no {{year}}, but numbers start again each "
+                            'year (reset = "yearly"): two documents would carry the same '
+                            'number; add {{year}} to the format or set reset = "never"'
+                        ).format(kind=kind, format=getattr(self, kind))
+                    )
+        return self
 
 
 class Grade(Strict):
