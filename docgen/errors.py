@@ -42,7 +42,8 @@ class TemplateError(DocgenError):
 
 
 class TrackerError(DocgenError):
-    """tracker.json is corrupt, from a newer docgen, or cannot be written."""
+    """The tracker (tracker.json and tracker-history/, or the PostgreSQL database) is
+    corrupt, from a newer docgen, unreachable, refuses a write, or cannot be written."""
 
 
 class NumberingError(DocgenError):

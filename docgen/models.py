@@ -250,12 +250,6 @@ class Agreement(Strict):
     def deliverables(self) -> list[Deliverable]:
         return [d for wi in self.work_items for d in wi.deliverables]
 
-    def work_item_of(self, deliverable_id: str) -> WorkItem | None:
-        for wi in self.work_items:
-            if any(d.id == deliverable_id for d in wi.deliverables):
-                return wi
-        return None
-
     def deliverable(self, deliverable_id: str) -> Deliverable | None:
         return next((d for d in self.deliverables if d.id == deliverable_id), None)
 

@@ -306,6 +306,7 @@ def issue(
     signed_on: date | None = None,
     signatory: str | None = None,
     progress: Progress | None = None,
+    user: str | None = None,
 ) -> IssueReport:
     """Issue a certificate for every good row at or above the minimum grade (SPEC §4).
 
@@ -388,7 +389,7 @@ def issue(
     def body(session: Session) -> list[dict[str, Any]]:
         discard(created)  # files of an attempt the database asked to run again
         del report.errors[errors:]
-        return _issue_in(ws, session, eligible, report, created, renderer, progress)
+        return _issue_in(ws, session, eligible, report, created, renderer, progress, user or current_user())
 
     try:
         entries = open_tracker(ws).transaction(body)
@@ -409,6 +410,7 @@ def _issue_in(
     created: list[Path],
     renderer: CertificateRenderer,
     progress: Progress | None,
+    user: str,
 ) -> list[dict[str, Any]]:
     config = ws.config
     active = {}
@@ -480,7 +482,6 @@ def _issue_in(
         remove_stale_temp_files(stale)
     folder = ws.rel(year_dir)
     recorded_at = now_text()
-    user = current_user()
     scheme = report.scheme or scheme_for(config, report.year)
     records: list[tuple[dict[str, Any], bool]] = []  # (record, new)
     for candidate, existing in plan:
