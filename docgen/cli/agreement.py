@@ -369,10 +369,19 @@ def history(ctx: typer.Context, agreement_id: AgreementId, json: Json = False) -
 @agreement_app.command("import")
 def import_(
     ctx: typer.Context,
-    xlsx: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help="The work-plan matrix (first sheet).")],
+    xlsx: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help="The work-plan matrix.")],
     agreement_id: Annotated[str, typer.Option("--id", metavar="ID", help="The new agreement's id.")],
     parent: Annotated[str, typer.Option("--parent", metavar="MOU", help="The MoU it implements.")],
     kind: Annotated[PlanKind, typer.Option("--kind", help="renja or pks.")] = PlanKind.renja,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            metavar="NAME",
+            help="The sheet holding the matrix (default: the first visible one; "
+            "a hidden sheet is read only when named).",
+        ),
+    ] = None,
 ) -> None:
     """Turn a work-plan matrix kept in Excel (No, Kegiatan, Keluaran, Batas Waktu,
     Penanggung Jawab, Bukti) into agreements/ID.yaml.
@@ -383,7 +392,7 @@ def import_(
     """
     from docgen.app.importing import import_work_plan
 
-    result = import_work_plan(workspace(ctx), xlsx, agreement_id, parent, kind.value)
+    result = import_work_plan(workspace(ctx), xlsx, agreement_id, parent, kind.value, sheet)
     say(
         _("created {file}: work items {items}, deliverables {deliverables}").format(
             file=result.file, items=result.work_items, deliverables=result.deliverables
