@@ -142,7 +142,7 @@ def _format_fields(fmt: str) -> set[str]:
         parts = list(string.Formatter().parse(fmt))
     except ValueError as exc:
         raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
-    for _, name, spec, _ in parts:
+    for _literal, name, spec, _conversion in parts:
         if name is None or not spec:
             continue
         if "{" in spec:
