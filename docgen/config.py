@@ -154,7 +154,7 @@ def _format_fields(fmt: str) -> set[str]:
         parts = list(string.Formatter().parse(fmt))
     except ValueError as exc:
         raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
-    for _lit, name, spec, _conv in parts:
+    for _literal, name, spec, _conversion in parts:
         if name is None or not spec:
             continue
         if "{" in spec:
@@ -186,6 +186,22 @@ class Numbering(Strict):
         except (ValueError, KeyError, IndexError) as exc:
             raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
         return fmt
+
+    @model_validator(mode="after")
+    def _year_when_yearly(self) -> Numbering:
+        """Numbers that start again each year must say their year, or the second year's
+        first number would be the first year's."""
+        if self.reset == "yearly":
+            for kind in ("letter", "certificate", "agreement"):
+                if "year" not in _format_fields(getattr(self, kind)):
+                    raise ValueError(
+                        _(
+                            "{kind}: {format!r} has no {{year}}, but numbers start again each "
+                            'year (reset = "yearly"): two documents would carry the same '
+                            'number; add {{year}} to the format or set reset = "never"'
+                        ).format(kind=kind, format=getattr(self, kind))
+                    )
+        return self
 
 
 class Grade(Strict):
