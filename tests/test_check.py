@@ -60,7 +60,7 @@ def test_clean_workspace_passes(workspace, cli):
     ws = workspace(files())
     run = cli(ws, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0, run.stderr
-    assert "ok: 2 agreement file(s)" in run.stderr
+    assert "ok: 2 agreement files" in run.stderr
     assert not (ws / "tracker.json").exists()
 
 
@@ -76,7 +76,7 @@ def test_example_workspace_is_clean(example, cli):
         "`docgen serve` answers at (docs/web.md)",
         "warning: agreements/ntt-renja-2022.yaml: parties.1.mandate: '...' still to be filled in, "
         "in a signed agreement (line 24)",
-        "ok: 2 agreement file(s), no errors, 2 warning(s)",
+        "ok: 2 agreement files, no errors, 2 warnings",
     ]
 
 

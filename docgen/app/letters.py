@@ -51,8 +51,14 @@ class LetterRun:
     warnings: list[str] = field(default_factory=list)
 
 
+# The addressee in a file name a person reads, in Indonesian whatever the interface language
+# (file names never depend on it). Letters already issued keep the name their record holds.
+ADDRESSEE_NAMES = {"first": "pihak-pertama", "second": "pihak-kedua"}
+
+
 def output_path(ws: Workspace, year: int, seq: int, agreement_id: str, role: str) -> Path:
-    return ws.inside(ws.outputs_dir / "letters" / str(year) / f"{seq:03d}-{agreement_id}-{role}.docx")
+    name = f"{seq:03d}-{agreement_id}-{ADDRESSEE_NAMES.get(role, role)}.docx"
+    return ws.inside(ws.outputs_dir / "letters" / str(year) / name)
 
 
 def _targets(

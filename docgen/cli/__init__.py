@@ -137,8 +137,10 @@ class DocgenGroup(Localized, TyperGroup):
             raise exc
         typer.echo(
             error_line(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(this is a bug in docgen; run again with --verbose for the traceback)"
+                _(
+                    "internal error: {error} "
+                    "(this is a bug in docgen; run again with --verbose for the traceback)"
+                ).format(error=f"{type(exc).__name__}: {exc}")
             ),
             err=True,
         )

@@ -32,8 +32,10 @@ TABLES: dict[str, str] = {
     "certificates": "number",  # certificates issued, revoked
     "terminations": "id",  # termination events (and their corrections)
     "builds": "output",  # source hashes of each rendered draft
+    "certificate_keys": "keyid",  # public keys of the office's certificate signatures
     "users": "name",  # web users: role and argon2id password hash (`docgen user`)
 }
+KEYS = "certificate_keys"
 # The deliverable history: per agreement, events identified by their "id".
 HISTORY_KEY = "id"
 
@@ -112,6 +114,11 @@ class Session(ABC):
     @abstractmethod
     def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
         """Append events (each with a unique "id") to one agreement's history."""
+
+    def public_keys(self) -> list[Record]:
+        """The certificate-signing public keys this tracker holds: on a shared tracker those
+        of every office (whoever verifies a piagam needs only them), else this office's."""
+        return self.rows(KEYS)
 
     # The national view: what offices sharing a tracker publish of their agreements.
     # A tracker that is not shared (the file tracker) publishes nothing and has no view.
