@@ -72,8 +72,8 @@ for i in range(int(sys.argv[2])):
 """
 
 
-def record(seq: int) -> dict[str, Any]:
-    month = 1 + (seq * 12) // 100_001
+def record(seq: int, count: int = 100_000) -> dict[str, Any]:
+    month = 1 + (seq * 12) // (count + 1)
     return {
         "kind": "letter",
         "number": f"B/{seq:03d}/{UNIT}/KM.01/{ROMAN[month - 1]}/{YEAR}",
@@ -107,7 +107,7 @@ def workspace(root: Path) -> Path:
 
 def fill_file(root: Path, count: int, code: Path) -> None:
     """`count` recorded letter numbers of 2022 in the layout `code`'s file tracker reads."""
-    records = [record(seq) for seq in range(1, count + 1)]
+    records = [record(seq, count) for seq in range(1, count + 1)]
     if code == REPO:
         from docgen.state.file import FileTracker
 
@@ -168,7 +168,7 @@ def fill_pg(url: str, count: int, code: Path) -> None:
         with cur.copy(f"COPY docgen.numbers ({columns}) FROM STDIN") as copy:
             buffer = io.StringIO()
             for seq in range(1, count + 1):
-                r = record(seq)
+                r = record(seq, count)
                 if new:
                     r = {**r, "register": None, "source": "recorded"}
                 row = [UNIT, r["number"], "letter", str(YEAR), str(seq), json.dumps(r)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,15 +11,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from docgen.errors import ConfigError, InputError
-from docgen.usertext import bad_text
-from docgen.validation import dotted, problems_from, read_toml
+from docgen.errors import InputError
+from docgen.i18n import _
 
 CONFIG_FILE = "docgen.toml"
 NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_code"})
@@ -80,6 +77,8 @@ class Office(Strict):
     website: str = ""
     email: str = ""
     logo: str = ""  # an image file in templates/
+    # The interface language of this office's docgen (i18n.choose_language reads it first).
+    language: Literal["id", "en"] = "id"
     head: Head
 
     @field_validator("letterhead")
@@ -139,6 +138,18 @@ class Certificates(Strict):
         unknown = _format_fields(value) - {"number", "checksum"}
         if unknown:
             raise ValueError(f"unknown field {{{sorted(unknown)[0]}}}; use {{number}} and {{checksum}}")
+        if value:
+            parts = list(string.Formatter().parse(value))
+            for name in ("number", "checksum"):
+                count = sum(1 for _lit, field, spec, conv in parts if field == name)
+                if count != 1:
+                    raise ValueError(
+                        _(
+                            "must hold {{number}} and {{checksum}} once each, not {{{name}}} {count} times"
+                        ).format(name=name, count=count)
+                    )
+                if any(field == name and (spec or conv) for _lit, field, spec, conv in parts):
+                    raise ValueError(_("{{{name}}} with a format spec; write it plainly").format(name=name))
         return value
 
 
@@ -151,14 +162,14 @@ def _format_fields(fmt: str) -> set[str]:
         parts = list(string.Formatter().parse(fmt))
     except ValueError as exc:
         raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
-    for _, name, spec, _ in parts:
+    for _literal, name, spec, _conversion in parts:
         if name is None or not spec:
             continue
         if "{" in spec:
             raise ValueError(f"{{{name}:{spec}}}: a field inside a format spec is not supported")
         if any(int(width) > MAX_WIDTH for width in re.findall(r"[0-9]+", spec)):
             raise ValueError(f"{{{name}:{spec}}}: widths and precisions of at most {MAX_WIDTH}")
-    return {name for _, name, _, _ in parts if name is not None}
+    return {name for _lit, name, _spec, _conv in parts if name is not None}
 
 
 def _checked_format(fmt: str, kind: str) -> str:
@@ -221,6 +232,22 @@ class Numbering(Formats):
     certificate: str = "{seq:04d}/PHG/{unit_code}/{month_roman}/{year}"
     agreement: str = "{seq:02d}/KB/{unit_code}/{month_roman}/{year}"
 
+    @model_validator(mode="after")
+    def _year_when_yearly(self) -> Numbering:
+        """Numbers that start again each year must say their year, or the second year's
+        first number would be the first year's."""
+        if self.reset == "yearly":
+            for kind in ("letter", "certificate", "agreement"):
+                if "year" not in _format_fields(getattr(self, kind)):
+                    raise ValueError(
+                        _(
+                            "{kind}: {format!r} has no {{year}}, but numbers start again each "
+                            'year (reset = "yearly"): two documents would carry the same '
+                            'number; add {{year}} to the format or set reset = "never"'
+                        ).format(kind=kind, format=getattr(self, kind))
+                    )
+        return self
+
 
 class Grade(Strict):
     grade: str = Field(min_length=1)
@@ -256,6 +283,18 @@ class GradingScheme(Strict):
         return self
 
 
+class Web(Strict):
+    """`[web]`: the limits of `docgen serve`."""
+
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)  # signed out after this idle time
+    verify_limit: int = Field(default=30, ge=1, le=1_000_000)  # verifications per client address...
+    verify_window_seconds: int = Field(default=60, ge=1, le=86_400)  # ...within this many seconds
+    login_attempts: int = Field(default=5, ge=1, le=1000)  # failed logins per name or address...
+    login_lockout_seconds: int = Field(default=300, ge=1, le=86_400)  # ...before this pause
+    upload_max_mb: float = Field(default=20, gt=0, le=1024)  # one uploaded file
+    upload_max_files: int = Field(default=5, ge=1, le=100)  # files in one form
+
+
 class TrackerSettings(Strict):
     url: str = ""  # a PostgreSQL URL; empty = the workspace's file tracker
 
@@ -284,6 +323,7 @@ class Config(Strict):
     office: Office
     signatories: dict[str, Signatory] = Field(default_factory=dict)
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
+    web: Web = Field(default_factory=Web)
     letters: Letters = Field(default_factory=Letters)
     reports: Reports = Field(default_factory=Reports)
     certificates: Certificates = Field(default_factory=Certificates)
@@ -333,37 +373,3 @@ def unknown_register(name: str, config: Config) -> str:
 def unknown_signatory(key: str, config: Config) -> str:
     known = ", ".join(sorted(config.signatories)) or "none yet"
     return f"no [signatories.{key}] in docgen.toml (known: {known})"
-
-
-def load_config(path: Path) -> Config:
-    """Read and validate docgen.toml; every problem is one line naming the field."""
-    label = path.name
-    raw = read_toml(path, label, ConfigError)
-    lines = [f"{label}: {dotted(loc)}: {message}" for loc, message in bad_text(raw)]
-    config = None
-    try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        lines += [str(p) for p in problems_from(exc, label)]
-    if lines or config is None:
-        raise ConfigError(lines[0], problems=lines)
-    return config
-
-
-def placeholder_fields(path: Path) -> list[str]:
-    """`check` lines for values `docgen init` left as placeholders (they contain TODO)."""
-    try:
-        raw = read_toml(path, path.name, ConfigError)
-    except ConfigError:
-        return []  # load_config reports these
-
-    def walk(value: object, loc: str) -> list[str]:
-        if isinstance(value, str) and "TODO" in value:
-            return [f"{path.name}: {loc}: placeholder still to be filled in"]
-        if isinstance(value, dict):
-            return [line for k, v in value.items() for line in walk(v, f"{loc}.{k}" if loc else k)]
-        if isinstance(value, list):
-            return [line for i, v in enumerate(value) for line in walk(v, f"{loc}.{i}")]
-        return []
-
-    return walk(raw, "")

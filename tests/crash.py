@@ -26,7 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 NUMBER = re.compile(
-    r"B/\d{3}/PW24/KM\.01/[IVX]+/\d{4}|\d{4}/PHG/PW24/[IVX]+/\d{4}|\d{2}/(?:KB|RK)/PW24/[IVX]+/\d{4}"
+    r"(?<![\w/.])(?:B/\d{3,}/PW24/KM\.01/[IVX]+/\d{4}|\d{4,}/PHG/PW24/[IVX]+/\d{4}|\d{2,}/(?:KB|RK)/PW24/[IVX]+/\d{4})"
 )
 COMMANDS = ("sign", "followup", "certificate", "next")
 RESULTS_HEAD = "instansi,unit,nilai\n"

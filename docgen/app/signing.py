@@ -11,6 +11,7 @@ again: a second `sign` of the same draft is refused, naming the number the first
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,8 +22,8 @@ from docgen.agreements import validate_file
 from docgen.app.common import catalog, finish_interrupted, journaled, publish
 from docgen.domain.amendments import as_amended
 from docgen.domain.terminations import in_force as termination_in_force
-from docgen.errors import AgreementError, InputError
-from docgen.fsutil import atomic_write_bytes
+from docgen.errors import AgreementError, FileChangedError, InputError
+from docgen.fsutil import Rewrite, TextStyle, atomic_write_bytes
 from docgen.i18n import _
 from docgen.indonesian import tanggal
 from docgen.models import Agreement, add_months, is_valid_id
@@ -71,11 +72,17 @@ def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]
 class _FileEdit:
     """An edit of one agreement file made inside a tracker transaction: `write(text)`
     validates the new text as agreements/<stem>.yaml and leaves it pending beside the
-    file, put in place once the number is committed (state/journal.py)."""
+    file (fsutil.Rewrite's reading: a link to its target inside the workspace, its
+    permissions, line endings and BOM kept), put in place once the number is committed
+    (state/journal.py); `recheck` refuses, under the tracker's lock, a file someone else
+    changed since it was read."""
 
     def __init__(self, ws: Workspace, path: Path, stem: str, command: str) -> None:
-        self.path, self.stem, self.label, self.command = path, stem, ws.rel(path), command
-        self.before = path.read_bytes()
+        self.stem, self.label, self.command = stem, ws.rel(path), command
+        self.rewrite = Rewrite(ws.root, path, self.label)
+        self.path = self.rewrite.target
+        self.before = self.rewrite.before
+        self.text = self.rewrite.text
 
     def recheck(self, session: Session) -> None:
         """Under the tracker's lock: refuse when another docgen signed or amended this
@@ -89,7 +96,11 @@ class _FileEdit:
                     id=self.stem, file=self.label, command=entry.get("command"), numbers=numbers
                 )
             )
-        if self.path.read_bytes() == self.before:
+        try:
+            unchanged = self.path.read_bytes() == self.before
+        except OSError:
+            unchanged = False
+        if unchanged:
             return
         now, _problems = validate_file(self.path, self.label, self.stem)
         if self.command == "agreement sign" and now is not None and now.signed_on is not None:
@@ -98,11 +109,17 @@ class _FileEdit:
                     id=self.stem, on=now.signed_on, number=now.numbers.first or "no number"
                 )
             )
-        raise AgreementError(f"{self.label}: changed while docgen was editing it; run the command again")
+        raise FileChangedError(
+            _(
+                "{label}: changed by someone else while docgen was rewriting it; "
+                "docgen left it as they saved it: run the command again"
+            ).format(label=self.label)
+        )
 
     def write(self, text: str, session: Session, pending: Pending, number: str) -> Agreement:
         tmp = pending.path(session, self.path)
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(self.rewrite.style.encode(text))
+        os.chmod(tmp, self.rewrite.mode)
         agreement, problems = validate_file(tmp, self.label, self.stem)
         if problems or agreement is None:
             head = f"{self.label}: the edited file would not be valid; nothing was changed"
@@ -130,7 +147,7 @@ def sign(
     if number_second is not None and not second:
         raise InputError("--number-second: give the other party's number of this agreement")
     edit = _FileEdit(ws, path, agreement.id, "agreement sign")
-    text = _SCAFFOLD_HINTS.sub("", edit.before.decode("utf-8-sig"))
+    text = _SCAFFOLD_HINTS.sub("", edit.text)
 
     def body(session: Session, pending: Pending) -> Signed:
         edit.recheck(session)
@@ -217,7 +234,7 @@ def extend(
         raise InputError(f"--to: {to} does not extend the term, which ends on {end}")
     count = len(agreement.amendments) + 1
     edit = _FileEdit(ws, path, agreement.id, "agreement extend")
-    text = edit.before.decode("utf-8-sig")
+    text = edit.text
 
     def body(session: Session, pending: Pending) -> Signed:
         edit.recheck(session)
@@ -278,7 +295,10 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
         raise InputError(f"{agreement.id}: a draft (not signed); there is nothing to renew yet")
     latest = as_amended(agreement, date.max)
     years = _term_years(latest)
-    doc = YamlDocument(path.read_bytes().decode("utf-8-sig"), ws.rel(path))
+    _check_renewable(agreement, latest, years)
+    source = path.read_bytes()
+    style = TextStyle.of(source)  # the new file is written as the old one is (CRLF, BOM)
+    doc = YamlDocument(style.decode(source), ws.rel(path))
     data = doc.data
     for key in ("signed_on", "numbers", "amendments", "renews"):
         doc.remove(key)
@@ -325,8 +345,24 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
     if text.startswith("#") and doc.original.startswith("#"):
         # The old file's own opening comment described the old agreement: drop it.
         text = _drop_old_header(text, doc.original)
-    atomic_write_bytes(target, text.encode("utf-8"))
+    atomic_write_bytes(target, style.encode(text))
     return ws.rel(target)
+
+
+def _check_renewable(agreement: Agreement, latest: Agreement, years: int) -> None:
+    """The renewal's dates, moved on by `years`, must exist (an agreement extended to
+    9999-12-31 has no next term to scaffold)."""
+    dates = [latest.ends_on, *(d.due for d in latest.deliverables)]
+    for day in (d for d in dates if d is not None):
+        try:
+            add_months(day, 12 * years)
+        except ValueError:
+            raise InputError(
+                _(
+                    "{id}: its term or a due date ({day}) moved on by {years} year(s) would "
+                    "be after 9999-12-31; there is no next term to renew it for"
+                ).format(id=agreement.id, day=day, years=years)
+            ) from None
 
 
 def _term_years(agreement: Agreement) -> int:

@@ -1,11 +1,15 @@
 """Use cases of `docgen certificate verify` and `revoke`: is a certificate genuine (by its
 number, what its QR code holds, or its PDF file), and marking one revoked.
 
-A certificate is genuine when the registry holds it and its checksum (HMAC of number,
-recipient, score and year with the workspace secret) matches; for a file, also when its
-QR payload and page text match the registry and its bytes are those issued. A checksum
+A certificate is genuine when the registry holds it and its proof checks: the Ed25519
+signature of its number, recipient and date of signing, with the office's public key
+the tracker holds (no private key needed); for a certificate issued before docgen signed
+with a key, the HMAC checksum with the workspace secret. For a file, also when its QR
+payload and page text match the registry and its bytes are those issued. A checksum
 made with another secret (a lost and replaced `.docgen/certificate-secret`) is told
 apart from an altered one.
+
+`verify_proof(ws, number, proof)` is the one check a public verification page makes.
 """
 
 from __future__ import annotations
@@ -14,26 +18,34 @@ import contextlib
 import hmac
 import io
 import logging
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from docgen.app.certificate_keys import public_key
 from docgen.app.certificates import TABLE, label_of
 from docgen.app.common import layout_source_of
+from docgen.app.layout import renderer_for
 from docgen.domain.certificates import checksum, parse_payload, payload
+from docgen.domain.signatures import is_proof, proof_key_id
+from docgen.domain.signatures import verify as verify_signature
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
-from docgen.render.certificate_pdf import renderer_for
+from docgen.i18n import _
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
-from docgen.state.base import Session, current_user, now_text
+from docgen.state.base import Session, Tracker, current_user, now_text
 from docgen.state.registry import Registry
 from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
 from docgen.workspace import Workspace
 
 MAX_PDF_BYTES = 20 << 20  # one certificate is about 30 kB
+LOG_LIMIT = 500  # verifications the admins' list shows
 
 
 @dataclass
@@ -96,16 +108,53 @@ def verify(ws: Workspace, target: str) -> Verification:
 
 def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
     number, check = parse_payload(target, _known_urls(ws, session))
+    return _verify_number(ws, session, number, check)
+
+
+def _verify_number(ws: Workspace, session: Session, number: str, check: str | None) -> Verification:
     result = _lookup(ws, session, number)
-    if result.record is not None and check is not None:
-        expected = _expected_checksum(ws, result.record, result)
-        if expected is not None and not hmac.compare_digest(expected, check):
+    if result.record is None or check is None:
+        return result
+    record = result.record
+    if record.get("proof"):  # signed with the office's key: only its public key is needed
+        keyid = proof_key_id(check)
+        key = public_key(session, keyid, session.office) if keyid else None
+        if keyid and key is None:
             result.genuine = False
             result.reasons.append(
-                "the checksum does not match this certificate: the code was "
-                "altered or belongs to another certificate"
+                _(
+                    "the tracker holds no public key {keyid} of office {office}: the code was "
+                    "altered or belongs to another office's certificate"
+                ).format(keyid=keyid, office=session.office)
             )
+        elif key is None or not verify_signature(
+            key, check, record["number"], record["recipient"], record["issued_on"]
+        ):
+            result.genuine = False
+            result.reasons.append(MISMATCH)
+        return result
+    expected = _expected_checksum(ws, record, result)
+    if expected is not None and (is_proof(check) or not hmac.compare_digest(expected, check)):
+        result.genuine = False
+        result.reasons.append(MISMATCH)
     return result
+
+
+MISMATCH = (
+    "the checksum does not match this certificate: the code was altered or belongs to another certificate"
+)
+
+
+def verify_proof(ws: Workspace, number: str, proof: str) -> PublicVerification:
+    """Is `proof` (what the QR code carries after the number, `{checksum}` of verify_url)
+    the proof of certificate `number`? genuine, revoked (with the date and reason) or
+    not_found, and what the certificate prints. Read-only, logs nothing; needs no private
+    key (nor, for a certificate signed with a key, the HMAC secret)."""
+    number, proof = number.strip(), proof.strip()
+    if not number or not proof:
+        return PublicVerification(NOT_FOUND)
+    with open_tracker(ws).read() as session:
+        return _answer(ws, session, number, proof if is_proof(proof) else proof.upper())
 
 
 def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
@@ -154,6 +203,22 @@ def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verificati
         )
         return None
     return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
+
+
+def _expected_proof(
+    ws: Workspace, session: Session, record: dict[str, Any], result: Verification
+) -> str | None:
+    """The proof the certificate's QR code must carry, once it checks; None when it
+    cannot be checked (the reason is in `result`)."""
+    proof = record.get("proof")
+    if not proof:
+        return _expected_checksum(ws, record, result)
+    checked = _verify_number(ws, session, record["number"], str(proof))
+    if not checked.genuine:
+        result.genuine = False
+        result.reasons.extend(r for r in checked.reasons if r not in result.reasons)
+        return None
+    return str(proof)
 
 
 @contextlib.contextmanager
@@ -209,7 +274,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     if record is None:
         return result
     problems = []
-    expected = _expected_checksum(ws, record, result)
+    expected = _expected_proof(ws, session, record, result)
     if expected is not None:
         wanted = payload(record["number"], expected, record.get("verify_url", ""))
         if keywords.strip() != wanted:
@@ -237,8 +302,9 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     return result
 
 
-def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
-    """`certificate revoke`: verify reports it revoked from then on."""
+def revoke(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> dict[str, Any]:
+    """`certificate revoke`: verify reports it revoked from then on; `user` is who revokes
+    (default: the login name)."""
     number = number.strip()
     if not reason.strip():
         raise InputError("--reason: say why the certificate is revoked")
@@ -256,8 +322,173 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
             "revoked": True,
             "revoked_reason": " ".join(reason.split()),
             "revoked_at": now_text(),
-            "revoked_by": current_user(),
+            "revoked_by": user or current_user(),
         }
         return session.update(TABLE, number, changes)
 
     return open_tracker(ws).transaction(body)
+
+
+# --- the public verification page (`docgen serve`) ----------------------------------------
+
+GENUINE, REVOKED, NOT_FOUND = "genuine", "revoked", "not_found"
+
+
+@dataclass(frozen=True)
+class PublicVerification:
+    """What the public page may say of a certificate: ASLI with what is printed on it,
+    DICABUT with the date and reason, or TIDAK DITEMUKAN and nothing more (an unknown
+    number and a proof that does not match are one answer)."""
+
+    outcome: str  # GENUINE, REVOKED or NOT_FOUND
+    number: str | None = None
+    recipient: str | None = None
+    unit: str | None = None
+    score: str | None = None
+    grade_text: str | None = None
+    event: str | None = None
+    year: int | None = None
+    issued_on: str | None = None
+    place: str | None = None
+    signatory: str | None = None
+    signatory_title: str | None = None
+    revoked_on: str | None = None
+    revoked_reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.outcome == NOT_FOUND:
+            return {"outcome": NOT_FOUND}
+        return {
+            "outcome": self.outcome,
+            "number": self.number,
+            "recipient": self.recipient,
+            "unit": self.unit,
+            "score": self.score,
+            "grade_text": self.grade_text,
+            "event": self.event,
+            "year": self.year,
+            "issued_on": self.issued_on,
+            "place": self.place,
+            "signatory": self.signatory,
+            "signatory_title": self.signatory_title,
+            "revoked_on": self.revoked_on,
+            "revoked_reason": self.revoked_reason,
+        }
+
+
+def verify_path(verify_url: str) -> str:
+    """The path (and query pattern) of `verify_url` that the web face serves on its own host:
+    "https://x.go.id/verifikasi/{number}?c={checksum}" -> "/verifikasi/{number}?c={checksum}"."""
+    parts = urlsplit(verify_url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def verify_prefix(verify_url: str) -> str:
+    """The literal start of `verify_path` up to its first field: the addresses the web face
+    hands to `verify_public` ("/verifikasi/", or "/cek" for "/cek?n={number}...")."""
+    path = verify_path(verify_url)
+    return path.split("?", 1)[0].split("{", 1)[0] or "/"
+
+
+def verify_public(ws: Workspace, target: str, address: str) -> PublicVerification:
+    """The public page's answer for `target` (the requested path and query, as sent), and
+    that answer recorded in the verification log with the time and the client's address."""
+    tracker = open_tracker(ws)
+    state = _state(ws, tracker)
+    number, check = parse_payload(target, state.patterns)
+    if check is None or number not in state.numbers:
+        answer = PublicVerification(NOT_FOUND)
+    else:
+        proof = check if is_proof(check) else check.upper()
+        with _kept_lock:
+            kept = state.answers.get((number, proof))
+        if kept is None:
+            with tracker.read() as session:
+                kept = _answer(ws, session, number, proof)
+            with _kept_lock:
+                if len(state.answers) > 4 * len(state.numbers) + 1000:
+                    state.answers.clear()  # wrong proofs of known numbers: forget them
+                state.answers[(number, proof)] = kept
+        answer = kept
+    tracker.log_verification(
+        {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "number": number[:80],
+            "outcome": answer.outcome,
+            "address": address,
+        }
+    )
+    return answer
+
+
+@dataclass
+class _PublicState:
+    """What the public page keeps of one tracker state: the addresses it parses, the
+    certificate numbers, and the answers already given for a (number, proof)."""
+
+    patterns: list[str]
+    numbers: frozenset[str]
+    answers: dict[tuple[str, str], PublicVerification] = field(default_factory=dict)
+
+
+_kept: dict[tuple[str, object], _PublicState] = {}
+_kept_lock = threading.Lock()
+
+
+def _state(ws: Workspace, tracker: Tracker) -> _PublicState:
+    """The public page's view of the tracker, kept while the file tracker is unchanged (its
+    `snapshot_key`): a busy page reads tracker.json once per change, not once per request.
+    A PostgreSQL tracker is asked every time."""
+    key = tracker.snapshot_key(history=False)
+    if key is not None:
+        with _kept_lock:
+            found = _kept.get((str(ws.root), key))
+        if found is not None:
+            return found
+    with tracker.read() as session:
+        state = _PublicState(
+            [verify_path(url) for url in _known_urls(ws, session)],
+            frozenset(r["number"] for r in session.records(TABLE)),
+        )
+    if key is not None:
+        with _kept_lock:
+            _kept.clear()  # one state per server: the previous one is stale
+            _kept[(str(ws.root), key)] = state
+    return state
+
+
+def _answer(ws: Workspace, session: Session, number: str, check: str) -> PublicVerification:
+    """The public answer for a number and its proof: a proof that does not check and an
+    unknown number are one answer, NOT_FOUND, which tells nothing more."""
+    found = _verify_number(ws, session, number, check)
+    record = found.record
+    if record is None or not found.genuine:
+        return PublicVerification(NOT_FOUND)
+    signatory = record.get("signatory") or {}
+    revoked_on = (record.get("revoked_at") or "")[:10] or None
+    reason = record.get("revoked_reason")
+    if not record.get("revoked") and found.revoked:  # its number was voided in the registry
+        registered = Registry(session, ws.config).find(number) or {}
+        revoked_on = (registered.get("voided_at") or "")[:10] or None
+        reason = registered.get("void_reason")
+    return PublicVerification(
+        REVOKED if found.revoked else GENUINE,
+        number=record["number"],
+        recipient=record["recipient"],
+        unit=record.get("unit") or None,
+        score=record.get("score_text"),
+        grade_text=record.get("grade_text") or None,
+        event=record.get("event"),
+        year=record.get("year"),
+        issued_on=record.get("issued_on"),
+        place=record.get("place") or None,
+        signatory=signatory.get("name"),
+        signatory_title=signatory.get("title"),
+        revoked_on=revoked_on if found.revoked else None,
+        revoked_reason=reason if found.revoked else None,
+    )
+
+
+def verification_log(ws: Workspace, limit: int = LOG_LIMIT) -> list[dict[str, Any]]:
+    """The latest answers of the public page, newest first: at, number, outcome, address."""
+    return open_tracker(ws).verification_log(limit)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from docgen.cli.common import (
+    WRAP,
     Json,
     command_group,
     date_option,
@@ -20,6 +21,7 @@ from docgen.cli.common import (
     say,
     user_text,
     warn,
+    word,
     workspace,
 )
 from docgen.errors import InputError
@@ -65,14 +67,14 @@ def next_(
         return
     say(result["number"])
     if dry_run:
-        info("(preview: no number was taken)")
+        info(_("(preview: no number was taken)"))
 
 
 @number_app.command("list")
 def list_(
     ctx: typer.Context,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="YYYY", help="Only this year.")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="YEAR", help="Only this year.")] = None,
     json: Json = False,
 ) -> None:
     """The registry: every number given, with its date and purpose; void ones marked.
@@ -87,17 +89,23 @@ def list_(
     if json:
         emit_json(records)
         return
+    registers = any(r["register"] for r in records)  # a column only when another register is in it
     print_table(
-        "Buku agenda (registry of numbers)",
-        ["number", "kind", "date", "for", "register", "void"],
+        _("Registry of numbers (buku agenda)"),
+        [
+            _("number"),
+            (_("kind"), WRAP),
+            _("date"),
+            (_("for"), WRAP),
+            *([_("register")] if registers else []),
+        ],
         [
             [
                 r["number"],
-                r["kind"],
+                word(r["kind"]),
                 r["on"],
-                r["for"],
-                r["register"] or "",
-                f"void: {r['void_reason']}" if r["void"] else "",
+                r["for"] + ("; " + _("VOID: {reason}").format(reason=r["void_reason"]) if r["void"] else ""),
+                *([r["register"] or ""] if registers else []),
             ]
             for r in records
         ],
@@ -182,4 +190,8 @@ def void(
     from docgen.app.numbers import void_number
 
     record = void_number(workspace(ctx), number, user_text(reason, "--reason") or "")
-    say(f"void  {record['number']}  ({record['void_reason']}); the number stays taken")
+    say(
+        _("void  {number}  ({reason}); the number stays taken").format(
+            number=record["number"], reason=record["void_reason"]
+        )
+    )

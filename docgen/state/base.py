@@ -34,7 +34,10 @@ TABLES: dict[str, str] = {
     "terminations": "id",  # termination events (and their corrections)
     "builds": "output",  # source hashes of each rendered draft
     "journal": "id",  # pending work: files to put in place once their numbers are committed
+    "certificate_keys": "keyid",  # public keys of the office's certificate signatures
+    "users": "name",  # web users: role and argon2id password hash (`docgen user`)
 }
+KEYS = "certificate_keys"
 # The deliverable history: per agreement, events identified by their "id".
 HISTORY_KEY = "id"
 
@@ -131,6 +134,11 @@ class Session(ABC):
     def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
         """Append events (each with a unique "id") to one agreement's history."""
 
+    def public_keys(self) -> list[Record]:
+        """The certificate-signing public keys this tracker holds: on a shared tracker those
+        of every office (whoever verifies a piagam needs only them), else this office's."""
+        return self.rows(KEYS)
+
     # The national view: what offices sharing a tracker publish of their agreements.
     # A tracker that is not shared (the file tracker) publishes nothing and has no view.
     def publish(self, agreements: Sequence[Record], office_info: Record | None = None) -> None:
@@ -141,10 +149,6 @@ class Session(ABC):
     def unpublish(self, keep: Sequence[str]) -> list[str]:
         """Withdraw this office's published agreements whose id is not in `keep`."""
         return []
-
-    def published(self) -> dict[str, list[Record]]:
-        """office -> its published agreements, for every office sharing the tracker."""
-        return {}
 
     def all_offices(self) -> dict[str, dict[str, Any]]:
         """office -> {"info": {...}, "agreements_json": [JSON text of each published
@@ -196,6 +200,23 @@ class Tracker(ABC):
     @abstractmethod
     def init(self) -> dict[str, Any]:
         """Create or upgrade the schema; refuse one newer than this docgen."""
+
+    def snapshot_key(self, *, history: bool = True) -> object | None:
+        """A value that changes whenever this office's records change (with `history`, its
+        deliverable histories too): a long-running reader (`docgen serve`) may keep what it
+        computed from the tracker while the key stays the same. None: no such value (the
+        database answers each read; nothing is kept)."""
+        return None
+
+    @abstractmethod
+    def log_verification(self, entry: Record) -> None:
+        """Append one answer of the public verification page (time, number, outcome,
+        client address) to the office's verification log: an append-only log kept apart
+        from the tables, so that a busy public page never rewrites the tracker."""
+
+    @abstractmethod
+    def verification_log(self, limit: int) -> list[Record]:
+        """The last `limit` entries of the verification log, newest first."""
 
     @abstractmethod
     def info(self) -> dict[str, Any]:

@@ -115,6 +115,8 @@ SHAPES: dict[str, dict[str, tuple[bool, Check, str]]] = {
         "sha256": (False, _text_or_none, "text"),
         "sha256s": (False, _texts, "a list of digests"),
         "secret_id": (False, _text_or_none, "text"),
+        "key_id": (False, _text_or_none, "text"),
+        "proof": (False, _text_or_none, "text"),
     },
     "terminations": {  # a cancellation has no date of its own
         "agreement": (True, _text, "text"),
@@ -124,6 +126,10 @@ SHAPES: dict[str, dict[str, tuple[bool, Check, str]]] = {
     "builds": {
         "output": (True, _text, "text"),
         "key": (False, _text_or_none, "text"),
+    },
+    "certificate_keys": {
+        "keyid": (True, _text, "text"),
+        "public_key": (True, _text, "text"),
     },
     "history": {
         "deliverable": (True, _text, "text"),

@@ -11,12 +11,23 @@ CREATE TABLE docgen.journal (
     PRIMARY KEY (office, id)
 );
 
+-- An office's pending work is its own (schema 3's isolation): read and written only by
+-- the office; its roles get SELECT, INSERT, DELETE (docgen.office_privileges).
 ALTER TABLE docgen.journal ENABLE ROW LEVEL SECURITY;
-CREATE POLICY read_all ON docgen.journal FOR SELECT USING (true);
-CREATE POLICY insert_own ON docgen.journal FOR INSERT WITH CHECK (docgen.may_write(office));
+CREATE POLICY read_own ON docgen.journal FOR SELECT USING (docgen.may_act(office));
+CREATE POLICY insert_own ON docgen.journal FOR INSERT WITH CHECK (docgen.may_act(office));
 CREATE POLICY update_own ON docgen.journal FOR UPDATE
-    USING (docgen.may_write(office)) WITH CHECK (docgen.may_write(office));
-CREATE POLICY delete_own ON docgen.journal FOR DELETE USING (docgen.may_write(office));
+    USING (docgen.may_act(office)) WITH CHECK (docgen.may_act(office));
+CREATE POLICY delete_own ON docgen.journal FOR DELETE USING (docgen.may_act(office));
+DO $$
+DECLARE
+    r name;
+BEGIN
+    FOR r IN SELECT DISTINCT o.role FROM docgen.office_roles o JOIN pg_roles g ON g.rolname = o.role LOOP
+        PERFORM docgen.grant_office_rights(r);
+    END LOOP;
+END
+$$;
 
 -- numbers: the register a number belongs to (NULL: the office's own) and whether docgen
 -- allocated it or recorded it as given (the agenda book, the central office). Only the
