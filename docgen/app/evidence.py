@@ -13,11 +13,11 @@ import shutil
 import stat
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 from docgen.errors import DocgenError
 from docgen.fsutil import fsync_dir, sha256_file, temporary_name
 from docgen.i18n import _
+from docgen.records import EvidenceFile
 from docgen.safepath import is_reserved_name, remove_stale_temp_files
 from docgen.state.base import Session, valid_agreement_id
 from docgen.workspace import Workspace
@@ -70,7 +70,7 @@ class EvidenceCopier:
         self.markers = markers if markers is not None else []
         self.taken: set[Path] = set()
 
-    def copy(self, agreement_id: str, source: Path) -> dict[str, Any]:
+    def copy(self, agreement_id: str, source: Path) -> EvidenceFile:
         folder = self.ws.agreements_dir / agreement_id / EVIDENCE_DIR
         self.ws.inside(folder, folder=True)
         remove_stale_temp_files(folder)  # a killed copy's (copies are made under the lock)
@@ -107,7 +107,7 @@ class EvidenceCopier:
         _copy_new(source, target, digest, self.created, self.markers)
         return self._record(target, digest, source)
 
-    def _record(self, target: Path, digest: str, source: Path) -> dict[str, Any]:
+    def _record(self, target: Path, digest: str, source: Path) -> EvidenceFile:
         return {"file": self.ws.rel(target), "sha256": digest, "original": source.name}
 
 

@@ -26,6 +26,7 @@ from docgen.app.layout import renderer_for
 from docgen.domain.certificates import checksum, parse_payload, payload
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
+from docgen.records import CertificateRecord
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
@@ -41,7 +42,7 @@ class Verification:
     number: str
     genuine: bool = False
     revoked: bool = False
-    record: dict[str, Any] | None = None
+    record: CertificateRecord | None = None
     reasons: list[str] = field(default_factory=list)
     file: str | None = None
     other_secret: bool = False  # signed with a secret other than this workspace's
@@ -51,7 +52,7 @@ class Verification:
         return self.genuine and not self.revoked
 
     def to_json(self) -> dict[str, Any]:
-        r = self.record or {}
+        r: CertificateRecord | dict[str, None] = self.record or {}
         return {
             "number": self.number,
             "genuine": self.genuine,
@@ -73,7 +74,7 @@ class Verification:
 
 def _known_urls(ws: Workspace, session: Session) -> list[str]:
     urls = [ws.config.certificates.verify_url]
-    urls += [r.get("verify_url", "") for r in session.records(TABLE)]
+    urls += [r.get("verify_url") or "" for r in session.records(TABLE)]
     return list(dict.fromkeys(u for u in urls if u))
 
 
@@ -133,7 +134,7 @@ def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     return result
 
 
-def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verification) -> str | None:
+def _expected_checksum(ws: Workspace, record: CertificateRecord, result: Verification) -> str | None:
     secret = read_secret(ws)
     if secret is None:
         result.genuine = False
@@ -211,7 +212,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     problems = []
     expected = _expected_checksum(ws, record, result)
     if expected is not None:
-        wanted = payload(record["number"], expected, record.get("verify_url", ""))
+        wanted = payload(record["number"], expected, record.get("verify_url") or "")
         if keywords.strip() != wanted:
             problems.append("its QR payload does not match the registry")
     try:
@@ -237,13 +238,13 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     return result
 
 
-def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
+def revoke(ws: Workspace, number: str, reason: str) -> CertificateRecord:
     """`certificate revoke`: verify reports it revoked from then on."""
     number = number.strip()
     if not reason.strip():
         raise InputError("--reason: say why the certificate is revoked")
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> CertificateRecord:
         doc = session.record(TABLE, number)
         if doc is None:
             raise NotFoundError(f"{number}: no certificate with this number in the registry")

@@ -112,8 +112,8 @@ def issue(
                 f"{state}  {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
                 f"{entry['grade']}  {entry['file']}"
             )
-        for entry in report.skipped:
-            say(f"skipped   row {entry['row']}  {entry['recipient']}: {entry['reason']}")
+        for skip in report.skipped:
+            say(f"skipped   row {skip['row']}  {skip['recipient']}: {skip['reason']}")
         if report.combined:
             say(f"print     {report.combined}")
     new = sum(1 for e in report.issued if e["new"])
@@ -150,7 +150,7 @@ def verify(
     from docgen.app.verification import verify as verify_certificate
 
     result = verify_certificate(ws, target)
-    record = result.record or {}
+    record = result.record
     if json:
         emit_json(result.to_json())
     elif record:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from docgen.app.deliverables import AgreementEvent
 from docgen.cli.common import (
     AsOf,
     Json,
@@ -142,14 +143,14 @@ def set_(
             f"({event['status']} on {tanggal(event['on'])}); nothing recorded"
         )
     for event in result.events:
-        files = ", ".join(e["file"] for e in event["evidence"])
+        files = ", ".join(e["file"] for e in event.get("evidence") or [])
         say(
             f"{agreement_id} {deliverable_id}: {event['status']} on {tanggal(day)}, event "
             f"{event['id']}" + (f" (evidence: {files})" if files else "")
         )
 
 
-def _history_status(e: dict[str, Any]) -> str:
+def _history_status(e: AgreementEvent) -> str:
     if e.get("kind") == "retraction":
         return f"retracts event {e['retracts']}"
     hidden = f" (retracted by {e['retracted_by']})" if e.get("retracted_by") else ""

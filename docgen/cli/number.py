@@ -48,9 +48,9 @@ def next_(
 
     purpose = user_text(for_, "--for") or ""
     result = next_number(workspace(ctx), kind.value, parse_day(on), purpose, dry_run=dry_run)
-    warn(result.pop("warnings", []))
+    warn(result["warnings"])
     if json:
-        emit_json(result)
+        emit_json({key: value for key, value in result.items() if key != "warnings"})
         return
     say(result["number"])
     if dry_run:
