@@ -209,6 +209,18 @@ class GradingScheme(Strict):
         return self
 
 
+class Web(Strict):
+    """`[web]`: the limits of `docgen serve`."""
+
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)  # signed out after this idle time
+    verify_limit: int = Field(default=30, ge=1, le=1_000_000)  # verifications per client address...
+    verify_window_seconds: int = Field(default=60, ge=1, le=86_400)  # ...within this many seconds
+    login_attempts: int = Field(default=5, ge=1, le=1000)  # failed logins per name or address...
+    login_lockout_seconds: int = Field(default=300, ge=1, le=86_400)  # ...before this pause
+    upload_max_mb: float = Field(default=20, gt=0, le=1024)  # one uploaded file
+    upload_max_files: int = Field(default=5, ge=1, le=100)  # files in one form
+
+
 class TrackerSettings(Strict):
     url: str = ""  # a PostgreSQL URL; empty = the workspace's file tracker
 
@@ -237,6 +249,7 @@ class Config(Strict):
     office: Office
     signatories: dict[str, Signatory] = Field(default_factory=dict)
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
+    web: Web = Field(default_factory=Web)
     letters: Letters = Field(default_factory=Letters)
     reports: Reports = Field(default_factory=Reports)
     certificates: Certificates = Field(default_factory=Certificates)

@@ -26,8 +26,34 @@ LOCALE = ROOT / "docgen" / "locale"
 TRANSLATED = ("id",)  # English is the msgids themselves
 
 
+def cli_help() -> list[tuple[str, str]]:
+    """(help text, where) of every command and parameter: help texts are plain English in
+    the code (docgen/cli/labels.py translates them when shown), so they are collected
+    from the command line itself rather than by Babel's extractor."""
+    import typer
+    import typer.main
+
+    sys.path.insert(0, str(ROOT))
+    from docgen.cli import app
+
+    found: list[tuple[str, str]] = []
+
+    def walk(command: object, name: str) -> None:
+        ctx = typer.Context(command)  # type: ignore[arg-type]
+        for obj in (command, *command.params):  # type: ignore[attr-defined]
+            if obj.help:
+                found.append((obj.help, name))
+        if hasattr(command, "list_commands"):
+            for sub in command.list_commands(ctx):
+                walk(command.get_command(ctx, sub), f"{name} {sub}")
+
+    walk(typer.main.get_command(app), "docgen")
+    return found
+
+
 def extract() -> Catalog:
-    """Every msgid in the code and templates (babel.cfg), as a template catalogue."""
+    """Every msgid in the code and templates (babel.cfg), and the help texts of the command
+    line, as a template catalogue."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as fh:
         method_map, options_map = parse_mapping_cfg(fh, str(ROOT / "babel.cfg"))
     template = Catalog(project="docgen", fuzzy=False)
@@ -35,6 +61,8 @@ def extract() -> Catalog:
         str(ROOT), method_map, options_map, strip_comment_tags=True
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for text, command in cli_help():
+        template.add(text, None, [(command, 0)], auto_comments=["help text"])
     return template
 
 

@@ -60,7 +60,7 @@ def test_clean_workspace_passes(workspace, cli):
     ws = workspace(files())
     run = cli(ws, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0, run.stderr
-    assert "ok: 2 agreement file(s)" in run.stderr
+    assert "ok: 2 agreement files" in run.stderr
     assert not (ws / "tracker.json").exists()
 
 
@@ -69,11 +69,29 @@ def test_example_workspace_is_clean(example, cli):
     assert run.exit_code == 0, run.stderr
     # The example Renja is signed but its mandate's number is not public: "..." is left, a
     # warning (never an error) so that it is filled in before the file is used for real.
+    # Its results/ sheet would be issued with QR codes that lead nowhere: no verify_url.
     assert run.stderr.strip().splitlines() == [
+        "warning: docgen.toml: certificates.verify_url is empty: the QR code of the certificates "
+        "issued from results/ will not lead to a verification page; set it to the address "
+        "`docgen serve` answers at (docs/web.md)",
         "warning: agreements/ntt-renja-2022.yaml: parties.1.mandate: '...' still to be filled in, "
         "in a signed agreement (line 24)",
-        "ok: 2 agreement file(s), no errors, 1 warning(s)",
+        "ok: 2 agreement files, no errors, 2 warnings",
     ]
+
+
+def test_verify_url_set_or_no_result_sheet_no_warning(example, cli):
+    text = (example / "docgen.toml").read_text(encoding="utf-8")
+    with_url = text.replace(
+        'signatory = "ketua"\n',
+        'signatory = "ketua"\nverify_url = "https://x.go.id/v/{number}?c={checksum}"\n',
+    )
+    (example / "docgen.toml").write_text(with_url, encoding="utf-8")
+    assert "verify_url" not in cli(example, "check", "--as-of", "2022-07-01").stderr
+    (example / "docgen.toml").write_text(text, encoding="utf-8")
+    for sheet in (example / "results").iterdir():
+        sheet.unlink()
+    assert "verify_url" not in cli(example, "check", "--as-of", "2022-07-01").stderr
 
 
 def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):

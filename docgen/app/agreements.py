@@ -196,6 +196,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                 kind,
                 letter["number"],
                 f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}",
+                letter.get("user"),
             )
         for t in session.records(TERMINATIONS):
             if t.get("agreement") != aid:

@@ -352,6 +352,7 @@ def issue(
     signed_on: date | None = None,
     signatory: str | None = None,
     progress: Progress | None = None,
+    user: str | None = None,
 ) -> IssueReport:
     """Issue a certificate for every good row at or above the minimum grade (SPEC §4).
 
@@ -434,7 +435,7 @@ def issue(
     def body(session: Session) -> list[Issued]:
         discard(created)  # files of an attempt the database asked to run again
         del report.errors[errors:]
-        return _issue_in(ws, session, eligible, report, created, renderer, progress)
+        return _issue_in(ws, session, eligible, report, created, renderer, progress, user or current_user())
 
     try:
         entries = open_tracker(ws).transaction(body)
@@ -455,6 +456,7 @@ def _issue_in(
     created: list[Path],
     renderer: CertificateRenderer,
     progress: Progress | None,
+    user: str,
 ) -> list[Issued]:
     config = ws.config
     active: dict[tuple[str, int, str], CertificateRecord] = {}
@@ -526,7 +528,6 @@ def _issue_in(
         remove_stale_temp_files(stale)
     folder = ws.rel(year_dir)
     recorded_at = now_text()
-    user = current_user()
     scheme = report.scheme or scheme_for(config, report.year)
     records: list[tuple[CertificateRecord, bool]] = []  # (record, new)
     for candidate, existing in plan:

@@ -8,9 +8,10 @@ from datetime import date
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import office_logo
 from docgen.app.tracker import publish_all
-from docgen.config import Config
+from docgen.config import CONFIG_FILE, Config
 from docgen.documents.samples import template_samples
 from docgen.errors import ConfigError, DocgenError, TemplateError, TrackerError
+from docgen.i18n import _
 from docgen.render.templates import (
     check_docx_template,
     template_label,
@@ -49,6 +50,7 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
         except DocgenError as exc:
             report.errors.extend(exc.problems)
         report.warnings.extend(letterhead_warnings(config))
+        report.warnings.extend(verify_url_warnings(ws, config))
     catalog = load_catalog(ws, as_of)
     report.agreements = len(catalog.files)
     report.errors.extend(str(p) for p in catalog.problems)
@@ -70,6 +72,25 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
             except TrackerError as exc:  # the files are valid all the same
                 report.warnings.append(f"not published to the shared tracker: {exc.message}")
     return report
+
+
+def verify_url_warnings(ws: Workspace, config: Config) -> list[str]:
+    """Certificates about to be issued (a result sheet in results/) without `verify_url`:
+    their QR code would hold only the number and a checksum, which nobody outside the
+    office can check (`docgen serve` answers at verify_url's address)."""
+    if config.certificates.verify_url:
+        return []
+    folder = ws.root / "results"
+    sheets = [p for p in folder.glob("*") if p.suffix.lower() in (".csv", ".xlsx")] if folder.is_dir() else []
+    if not sheets:
+        return []
+    return [
+        _(
+            "{file}: certificates.verify_url is empty: the QR code of the certificates issued from "
+            "results/ will not lead to a verification page; set it to the address `docgen serve` "
+            "answers at (docs/web.md)"
+        ).format(file=CONFIG_FILE)
+    ]
 
 
 # The kop's text column in the letter templates (15.5 cm less the logo's 2.5 cm and the

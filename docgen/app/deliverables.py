@@ -50,6 +50,7 @@ class Update:
     on: date
     note: str | None = None
     evidence: tuple[Path, ...] = ()
+    names: tuple[str, ...] = ()  # the evidence files' own names, when they differ (uploads)
 
 
 class AgreementEvent(Event, total=False):
@@ -105,18 +106,30 @@ def set_status(
     on: date,
     note: str | None = None,
     evidence: Sequence[Path] = (),
+    *,
+    user: str | None = None,
+    names: Sequence[str] | None = None,
 ) -> Recorded:
-    """`deliverable set`: record one update."""
+    """`deliverable set`: record one update. `user` is who records it (default: the login
+    name); `names` the evidence files' own names when they arrive under other names (the
+    web face's uploads), one per file."""
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
-    update = Update(agreement.id, deliverable_id, status, on, note, tuple(evidence))
-    return record_updates(ws, [update], {agreement.id: agreement})
+    update = Update(agreement.id, deliverable_id, status, on, note, tuple(evidence), tuple(names or ()))
+    return record_updates(ws, [update], {agreement.id: agreement}, user=user)
 
 
-def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping[str, Agreement]) -> Recorded:
+def record_updates(
+    ws: Workspace,
+    updates: Sequence[Update],
+    agreements: Mapping[str, Agreement],
+    *,
+    user: str | None = None,
+) -> Recorded:
     """Validate every update, then append them all in one tracker transaction.
 
     `agreements` maps the ids the updates name to their models. Any invalid update raises
-    InputError/NotFoundError listing every problem, and nothing is written.
+    InputError/NotFoundError listing every problem, and nothing is written. `user` is who
+    records them (default: the login name).
     """
     today = date.today()
     problems: list[str] = []
@@ -127,7 +140,7 @@ def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping
         error = NotFoundError if all("no such" in p for p in problems) else InputError
         raise error(problems[0], problems=problems)
 
-    user = current_user()
+    user = user or current_user()
     recorded_at = now_text()
     created: list[Path] = []
     markers: list[Path] = []
@@ -157,7 +170,10 @@ def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping
                 "on": u.on.isoformat(),
                 "status": u.status,
                 "note": note,
-                "evidence": [copier.copy(u.agreement, sources[p]) for p in u.evidence],
+                "evidence": [
+                    copier.copy(u.agreement, sources[p], name)
+                    for p, name in zip(u.evidence, u.names or [p.name for p in u.evidence], strict=True)
+                ],
                 "user": user,
                 "recorded_at": recorded_at,
             }
@@ -292,10 +308,16 @@ def _unknown(agreement: Agreement, deliverable_id: str) -> str:
 
 
 def retract(
-    ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str, reason: str
+    ws: Workspace,
+    agreement_id: str,
+    deliverable_id: str,
+    event_id: str,
+    reason: str,
+    *,
+    user: str | None = None,
 ) -> AgreementEvent:
     """`deliverable retract`: hide a mistaken event from the state with a retraction event
-    of its own; the history keeps both."""
+    of its own; the history keeps both. `user` is who retracts (default: the login name)."""
     if not reason.strip():
         raise InputError("--reason: say why the event is retracted")
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
@@ -333,7 +355,7 @@ def retract(
             "note": None,
             "reason": " ".join(reason.split()),
             "evidence": [],
-            "user": current_user(),
+            "user": user or current_user(),
             "recorded_at": recorded_at,
         }
         event["id"] = str(next_event_id(e.get("id") for e in events))

@@ -70,12 +70,15 @@ class EvidenceCopier:
         self.markers = markers if markers is not None else []
         self.taken: set[Path] = set()
 
-    def copy(self, agreement_id: str, source: Path) -> EvidenceFile:
+    def copy(self, agreement_id: str, source: Path, original: str | None = None) -> EvidenceFile:
+        """Copy `source` in under its cleaned name (`original`, the name it had for its
+        user, when it is a temporary upload)."""
         folder = self.ws.agreements_dir / agreement_id / EVIDENCE_DIR
         self.ws.inside(folder, folder=True)
         remove_stale_temp_files(folder)  # a killed copy's (copies are made under the lock)
         digest = sha256_file(source)
-        name = evidence_name(source.name)
+        original = original or source.name
+        name = evidence_name(original)
         n = 1
         while True:
             target = folder / numbered(name, n)
@@ -94,7 +97,7 @@ class EvidenceCopier:
                 ) from exc
             # The same file again: reuse it (a link or anything else is a taken name, never read).
             if stat.S_ISREG(st.st_mode) and sha256_file(target) == digest:
-                return self._record(target, digest, source)
+                return self._record(target, digest, original)
             n += 1
         self.taken.add(target)
         self.ws.inside(target)
@@ -105,10 +108,10 @@ class EvidenceCopier:
                 f"{self.ws.rel(folder)}: cannot create the evidence folder: {exc.strerror or exc}"
             ) from exc
         _copy_new(source, target, digest, self.created, self.markers)
-        return self._record(target, digest, source)
+        return self._record(target, digest, original)
 
-    def _record(self, target: Path, digest: str, source: Path) -> EvidenceFile:
-        return {"file": self.ws.rel(target), "sha256": digest, "original": source.name}
+    def _record(self, target: Path, digest: str, original: str) -> EvidenceFile:
+        return {"file": self.ws.rel(target), "sha256": digest, "original": original}
 
 
 def settle(markers: list[Path]) -> None:

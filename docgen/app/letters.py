@@ -31,7 +31,7 @@ from docgen.models import Agreement
 from docgen.records import LETTERS, LetterRecord, NumberRecord
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
-from docgen.state.base import Session, now_text
+from docgen.state.base import Session, current_user, now_text
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
@@ -114,8 +114,14 @@ class LetterRun:
     warnings: list[str] = field(default_factory=list)
 
 
+# The addressee in a file name a person reads, in Indonesian whatever the interface language
+# (file names never depend on it). Letters already issued keep the name their record holds.
+ADDRESSEE_NAMES = {"first": "pihak-pertama", "second": "pihak-kedua"}
+
+
 def output_path(ws: Workspace, year: int, seq: int, agreement_id: str, role: str) -> Path:
-    return ws.inside(ws.outputs_dir / "letters" / str(year) / f"{seq:03d}-{agreement_id}-{role}.docx")
+    name = f"{seq:03d}-{agreement_id}-{ADDRESSEE_NAMES.get(role, role)}.docx"
+    return ws.inside(ws.outputs_dir / "letters" / str(year) / name)
 
 
 def _targets(
@@ -136,6 +142,7 @@ def followup(
     again: bool = False,
     signatory: str | None = None,
     without_superior: bool = False,
+    user: str | None = None,
 ) -> LetterRun:
     """`letter followup`: write the follow-up letters due as of `as_of`.
 
@@ -170,6 +177,7 @@ def followup(
         again=again,
         signatory=signatory,
         run=LetterRun(skipped=skipped),
+        user=user,
     )
 
 
@@ -240,6 +248,7 @@ def _issue(
     run: LetterRun,
     again: bool = False,
     signatory: str | None = None,
+    user: str | None = None,
 ) -> LetterRun:
     from docgen.render.docx import prepared
     from docgen.render.pictures import write_docx_with_pictures
@@ -295,6 +304,7 @@ def _issue(
                     "logo_sha256": logo_sha,
                     "docgen": __version__,
                     "context": context,
+                    "user": user or current_user(),
                 }
             )
             hal_of[letter["number"]] = letter["hal"]
@@ -510,14 +520,16 @@ def mark_void(session: Session, registry_record: NumberRecord) -> LetterRecord |
     )
 
 
-def void_letter(ws: Workspace, number: str, reason: str) -> LetterInfo:
-    """`letter void`: the letter was not sent: not cited, not counted, its items owed again."""
+def void_letter(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> LetterInfo:
+    """`letter void`: the letter was not sent: not cited, not counted, its items owed again.
+    `user` is who voids it (default: the login name)."""
 
     def body(session: Session) -> tuple[NumberRecord, LetterRecord]:
         _find(session, number)
         record = Registry(session, ws.config).void(number.strip(), reason)
         letter = mark_void(session, record)
         assert letter is not None  # _find found it, in this same transaction
+        letter = session.update(TABLE, letter["number"], {"voided_by": user or current_user()})
         return record, letter
 
     record, letter = open_tracker(ws).transaction(body)

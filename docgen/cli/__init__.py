@@ -137,8 +137,10 @@ class DocgenGroup(Localized, TyperGroup):
             raise exc
         typer.echo(
             error_line(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(this is a bug in docgen; run again with --verbose for the traceback)"
+                _(
+                    "internal error: {error} "
+                    "(this is a bug in docgen; run again with --verbose for the traceback)"
+                ).format(error=f"{type(exc).__name__}: {exc}")
             ),
             err=True,
         )
@@ -295,6 +297,12 @@ def _tracker() -> typer.Typer:
     return tracker_app
 
 
+def _user() -> typer.Typer:
+    from docgen.cli.user import user_app
+
+    return user_app
+
+
 # The command groups, built on demand by DocgenGroup.get_command.
 GROUPS: dict[str, Callable[[], typer.Typer]] = {
     "agreement": _agreement,
@@ -303,6 +311,7 @@ GROUPS: dict[str, Callable[[], typer.Typer]] = {
     "number": _number,
     "certificate": _certificate,
     "tracker": _tracker,
+    "user": _user,
 }
 ORDER = [
     "init",
@@ -317,13 +326,15 @@ ORDER = [
     "certificate",
     "tracker",
     "sync",
+    "serve",
+    "user",
 ]
 
 
 def _register() -> None:
-    from docgen.cli import build, monitor, setup, tracker, watch
+    from docgen.cli import build, monitor, serve, setup, tracker, watch
 
-    for module in (setup, build, watch, monitor, tracker):
+    for module in (setup, build, watch, monitor, tracker, serve):
         module.register(app)
 
 

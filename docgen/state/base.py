@@ -174,6 +174,16 @@ class Tracker(ABC):
         """Create or upgrade the schema; refuse one newer than this docgen."""
 
     @abstractmethod
+    def log_verification(self, entry: Record) -> None:
+        """Append one answer of the public verification page (time, number, outcome,
+        client address) to the office's verification log: an append-only log kept apart
+        from the tables, so that a busy public page never rewrites the tracker."""
+
+    @abstractmethod
+    def verification_log(self, limit: int) -> list[Record]:
+        """The last `limit` entries of the verification log, newest first."""
+
+    @abstractmethod
     def info(self) -> dict[str, Any]:
         """backend, where, schema version, counts per table."""
 

@@ -549,6 +549,20 @@ class PostgresTracker(Tracker):
             "upgraded_from": before if before not in (None, after) else None,
         }
 
+    def log_verification(self, entry: Record) -> None:
+        with self.write() as session:
+            session._writable().execute(
+                "INSERT INTO docgen.verifications (office, data) VALUES (%s, %s)", (self.office, Json(entry))
+            )
+
+    def verification_log(self, limit: int) -> list[Record]:
+        with self.read() as session:
+            rows = session._all(
+                "SELECT data FROM docgen.verifications WHERE office = %s ORDER BY pos DESC LIMIT %s",
+                (self.office, limit),
+            )
+        return [row[0] for row in rows]
+
     def info(self) -> dict[str, Any]:
         with self.read() as session:
             counts = {t: len(session._keys(t)) for t in TABLES}
