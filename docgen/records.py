@@ -172,6 +172,8 @@ class CertificateRecord(TypedDict, total=False):
     sha256: str | None
     sha256s: Annotated[list[str], Shape(_texts, "a list of digests")]
     secret_id: str | None
+    key_id: str | None  # the office's signing key that signed it (Ed25519)
+    proof: str | None  # its signature, base64url
     seq: int
     unit: str | None
     grade_label: str | None
@@ -251,8 +253,27 @@ class UserRecord(TypedDict, total=False):
     removed_at: str
 
 
+class KeyRecord(TypedDict, total=False):
+    """A public key of an office's certificate signatures (table "certificate_keys", by
+    "keyid"); on a shared tracker every office reads every office's."""
+
+    keyid: Required[str]
+    public_key: Required[str]  # PEM SubjectPublicKeyInfo
+    office: str
+    created_at: str
+    user: str
+
+
 R = TypeVar(
-    "R", NumberRecord, LetterRecord, CertificateRecord, TerminationRecord, BuildRecord, UserRecord, Event
+    "R",
+    NumberRecord,
+    LetterRecord,
+    CertificateRecord,
+    TerminationRecord,
+    BuildRecord,
+    KeyRecord,
+    UserRecord,
+    Event,
 )
 
 
@@ -271,8 +292,9 @@ LETTERS: Table[LetterRecord] = Table("letters", "number", LetterRecord)
 CERTIFICATES: Table[CertificateRecord] = Table("certificates", "number", CertificateRecord)
 TERMINATIONS: Table[TerminationRecord] = Table("terminations", "id", TerminationRecord)
 BUILDS: Table[BuildRecord] = Table("builds", "output", BuildRecord)
+KEYS: Table[KeyRecord] = Table("certificate_keys", "keyid", KeyRecord)
 USERS: Table[UserRecord] = Table("users", "name", UserRecord)
 # The deliverable history: per agreement, not a table of the office, but checked alike.
 HISTORY: Table[Event] = Table("history", "id", Event)
 
-ALL: tuple[Table[Any], ...] = (NUMBERS, LETTERS, CERTIFICATES, TERMINATIONS, BUILDS, USERS)
+ALL: tuple[Table[Any], ...] = (NUMBERS, LETTERS, CERTIFICATES, TERMINATIONS, BUILDS, KEYS, USERS)

@@ -20,14 +20,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypedDict
 
+from docgen.app.certificate_keys import signing_key
 from docgen.app.common import discard, layout_source_of
 from docgen.app.layout import renderer_for
 from docgen.config import Config
 from docgen.domain.certificates import canonical_score, checksum, fold, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
 from docgen.domain.numbering import format_number
+from docgen.domain.signatures import PLACEHOLDER, sign
 from docgen.errors import DocgenError, InputError, TrackerError
 from docgen.fsutil import atomic_paths, sha256_file
+from docgen.i18n import _
 from docgen.indonesian import angka
 from docgen.records import CERTIFICATES, CertificateRecord, Signatory
 from docgen.render.certificate_pdf import (
@@ -42,7 +45,8 @@ from docgen.safepath import remove_stale_temp_files, safe_stem
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.state.registry import Allocation, Registry
-from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, new_secret, read_secret, save_secret
+from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
+from docgen.state.signing_key import save_key
 from docgen.workspace import Workspace
 
 TABLE = CERTIFICATES
@@ -301,7 +305,7 @@ class _LayoutCheck:
     def context(self, candidate: _Candidate) -> dict[str, Any]:
         record = _new_record(self.ws.config, self.report, self.scheme, candidate, self.number, 9999)
         if self.base is None:
-            self.base = _record_context(record, self.ws, "0" * 16)
+            self.base = _record_context(record, self.ws, PLACEHOLDER)
         return {**self.base, **_row_fields(record)}
 
     def problem(self, candidate: _Candidate) -> str | None:
@@ -448,6 +452,24 @@ def issue(
     return report
 
 
+def _proof_of(ws: Workspace, record: CertificateRecord) -> str:
+    """What the certificate's QR code carries after its number: its signature proof, or,
+    for a certificate issued before docgen signed with a key, its HMAC checksum (made
+    again with the workspace's secret, to print the certificate anew)."""
+    if record.get("proof"):
+        return str(record["proof"])
+    secret = read_secret(ws)
+    if secret is None or (record.get("secret_id") and record["secret_id"] != fingerprint(secret)):
+        raise TrackerError(
+            _(
+                "{number}: issued before certificates were signed with a key, its checksum needs "
+                "the secret that signed it, .docgen/{file}: restore it from a backup ({hint}); "
+                "nothing was issued"
+            ).format(number=record["number"], file=SECRET_FILE, hint=BACKUP_HINT)
+        )
+    return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
+
+
 def _issue_in(
     ws: Workspace,
     session: Session,
@@ -488,22 +510,8 @@ def _issue_in(
     if not plan:
         return []
 
-    # Certificates in force were signed with the secret: a lost one is restored, not
-    # replaced (once every one of them is revoked, a new secret may start afresh).
-    in_force = [r for r in issued if not r.get("revoked")]
-    secret = read_secret(ws)
-    fresh_secret = secret is None
-    if secret is None:  # saved only once the certificates are in place
-        secret = new_secret(len(in_force))
-    secret_id = fingerprint(secret)
-    known = {r["secret_id"] for r in in_force if r.get("secret_id")}
-    if known and secret_id not in known:
-        raise TrackerError(
-            f".docgen/{SECRET_FILE} is not the secret that signed the {len(in_force)} certificate(s) "
-            f"in the registry: restore the original from a backup ({BACKUP_HINT}); nothing was "
-            "issued"
-        )
     fresh = [c for c, existing in plan if existing is None]
+    signer = signing_key(ws, session) if fresh else None
     # Numbered in the register of the year the piagam is signed (DOMAIN.md); the
     # assessment year is `{assessment_year}` and part of the idempotency key.
     numbers = (
@@ -536,15 +544,16 @@ def _issue_in(
             continue
         number = next(allocated)
         record = _new_record(config, report, scheme, candidate, number["number"], number["seq"])
-        record.update({"recorded_at": recorded_at, "user": user, "secret_id": secret_id})
+        assert signer is not None
+        record.update({"recorded_at": recorded_at, "user": user, "key_id": signer.keyid})
+        record["proof"] = sign(signer.key, record["number"], record["recipient"], record["issued_on"])
         record["file"] = f"{folder}/{_file_name(record)}"
         records.append((record, True))
 
     contexts = []
     writes: list[int] = []  # indexes of records whose file is (re)written
     for index, (record, new) in enumerate(records):
-        check = checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
-        contexts.append(_record_context(record, ws, check))
+        contexts.append(_record_context(record, ws, _proof_of(ws, record)))
         if new or not _file_ok(ws, record):
             writes.append(index)
     stem = safe_stem(_safe(Path(report.results).stem))
@@ -569,8 +578,8 @@ def _issue_in(
             "close it if it is open and issue again (nothing was recorded)"
         ) from exc
     report.combined = ws.rel(combined_target)
-    if fresh_secret:
-        save_secret(ws, secret)
+    if signer is not None and signer.fresh:
+        save_key(ws, signer.key)
 
     inserts = []
     for index in writes:
@@ -593,7 +602,7 @@ def _issue_in(
                 TABLE, record["number"], {"sha256": record["sha256"], "sha256s": record["sha256s"]}
             )
     entries: list[Issued] = []
-    for (candidate, _), (record, new) in zip(plan, records, strict=True):
+    for (candidate, _existing), (record, new) in zip(plan, records, strict=True):
         entries.append(
             {
                 "row": candidate.row.row,

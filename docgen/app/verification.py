@@ -1,11 +1,15 @@
 """Use cases of `docgen certificate verify` and `revoke`: is a certificate genuine (by its
 number, what its QR code holds, or its PDF file), and marking one revoked.
 
-A certificate is genuine when the registry holds it and its checksum (HMAC of number,
-recipient, score and year with the workspace secret) matches; for a file, also when its
-QR payload and page text match the registry and its bytes are those issued. A checksum
+A certificate is genuine when the registry holds it and its proof checks: the Ed25519
+signature of its number, recipient and date of signing, with the office's public key
+the tracker holds (no private key needed); for a certificate issued before docgen signed
+with a key, the HMAC checksum with the workspace secret. For a file, also when its QR
+payload and page text match the registry and its bytes are those issued. A checksum
 made with another secret (a lost and replaced `.docgen/certificate-secret`) is told
 apart from an altered one.
+
+`verify_proof(ws, number, proof)` is the one check a public verification page makes.
 """
 
 from __future__ import annotations
@@ -22,12 +26,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from docgen.app.certificate_keys import public_key
 from docgen.app.certificates import TABLE, label_of
 from docgen.app.common import layout_source_of
 from docgen.app.layout import renderer_for
 from docgen.domain.certificates import checksum, parse_payload, payload
+from docgen.domain.signatures import is_proof, proof_key_id
+from docgen.domain.signatures import verify as verify_signature
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
+from docgen.i18n import _
 from docgen.records import CertificateRecord
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
@@ -100,16 +108,53 @@ def verify(ws: Workspace, target: str) -> Verification:
 
 def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
     number, check = parse_payload(target, _known_urls(ws, session))
+    return _verify_number(ws, session, number, check)
+
+
+def _verify_number(ws: Workspace, session: Session, number: str, check: str | None) -> Verification:
     result = _lookup(ws, session, number)
-    if result.record is not None and check is not None:
-        expected = _expected_checksum(ws, result.record, result)
-        if expected is not None and not hmac.compare_digest(expected, check):
+    if result.record is None or check is None:
+        return result
+    record = result.record
+    if record.get("proof"):  # signed with the office's key: only its public key is needed
+        keyid = proof_key_id(check)
+        key = public_key(session, keyid, session.office) if keyid else None
+        if keyid and key is None:
             result.genuine = False
             result.reasons.append(
-                "the checksum does not match this certificate: the code was "
-                "altered or belongs to another certificate"
+                _(
+                    "the tracker holds no public key {keyid} of office {office}: the code was "
+                    "altered or belongs to another office's certificate"
+                ).format(keyid=keyid, office=session.office)
             )
+        elif key is None or not verify_signature(
+            key, check, record["number"], record["recipient"], record["issued_on"]
+        ):
+            result.genuine = False
+            result.reasons.append(MISMATCH)
+        return result
+    expected = _expected_checksum(ws, record, result)
+    if expected is not None and (is_proof(check) or not hmac.compare_digest(expected, check)):
+        result.genuine = False
+        result.reasons.append(MISMATCH)
     return result
+
+
+MISMATCH = (
+    "the checksum does not match this certificate: the code was altered or belongs to another certificate"
+)
+
+
+def verify_proof(ws: Workspace, number: str, proof: str) -> PublicVerification:
+    """Is `proof` (what the QR code carries after the number, `{checksum}` of verify_url)
+    the proof of certificate `number`? genuine, revoked (with the date and reason) or
+    not_found, and what the certificate prints. Read-only, logs nothing; needs no private
+    key (nor, for a certificate signed with a key, the HMAC secret)."""
+    number, proof = number.strip(), proof.strip()
+    if not number or not proof:
+        return PublicVerification(NOT_FOUND)
+    with open_tracker(ws).read() as session:
+        return _answer(ws, session, number, proof if is_proof(proof) else proof.upper())
 
 
 def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
@@ -158,6 +203,22 @@ def _expected_checksum(ws: Workspace, record: CertificateRecord, result: Verific
         )
         return None
     return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
+
+
+def _expected_proof(
+    ws: Workspace, session: Session, record: CertificateRecord, result: Verification
+) -> str | None:
+    """The proof the certificate's QR code must carry, once it checks; None when it
+    cannot be checked (the reason is in `result`)."""
+    proof = record.get("proof")
+    if not proof:
+        return _expected_checksum(ws, record, result)
+    checked = _verify_number(ws, session, record["number"], str(proof))
+    if not checked.genuine:
+        result.genuine = False
+        result.reasons.extend(r for r in checked.reasons if r not in result.reasons)
+        return None
+    return str(proof)
 
 
 @contextlib.contextmanager
@@ -213,7 +274,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     if record is None:
         return result
     problems = []
-    expected = _expected_checksum(ws, record, result)
+    expected = _expected_proof(ws, session, record, result)
     if expected is not None:
         wanted = payload(record["number"], expected, record.get("verify_url") or "")
         if keywords.strip() != wanted:
@@ -361,12 +422,15 @@ def _public_answer(ws: Workspace, session: Session, target: str) -> PublicVerifi
     number, check = parse_payload(target, _patterns(ws, session))
     if check is None:
         return PublicVerification(NOT_FOUND)
-    found = _lookup(ws, session, number)
+    return _answer(ws, session, number, check)
+
+
+def _answer(ws: Workspace, session: Session, number: str, check: str) -> PublicVerification:
+    """The public answer for a number and its proof: a proof that does not check and an
+    unknown number are one answer, NOT_FOUND, which tells nothing more."""
+    found = _verify_number(ws, session, number, check)
     record = found.record
-    if record is None:
-        return PublicVerification(NOT_FOUND)
-    expected = _expected_checksum(ws, record, found)
-    if expected is None or not hmac.compare_digest(expected, check):
+    if record is None or not found.genuine:
         return PublicVerification(NOT_FOUND)
     signatory = record.get("signatory") or {}
     revoked_on = (record.get("revoked_at") or "")[:10] or None

@@ -251,7 +251,9 @@ def retract(
     """
     from docgen.app.deliverables import retract as retract_event
 
-    result = retract_event(workspace(ctx), agreement_id, deliverable_id, event, reason)
+    result = retract_event(
+        workspace(ctx), agreement_id, deliverable_id, event, user_text(reason, "--reason") or ""
+    )
     hidden = result["retracted"]
     say(
         _("{id} {did}: event {event} ({status} on {date}) retracted by event {by}").format(

@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from docgen.records import ALL, HISTORY, Event, R, Table
+from docgen.records import ALL, HISTORY, KEYS, Event, KeyRecord, R, Table
 from docgen.state.records import checked
 
 # A record as a backend stores it: a JSON object, its shape checked when it is read.
@@ -125,6 +125,11 @@ class Session(ABC):
 
     @abstractmethod
     def _raw_append(self, agreement_id: str, events: Sequence[Mapping[str, Any]]) -> None: ...
+
+    def public_keys(self) -> list[KeyRecord]:
+        """The certificate-signing public keys this tracker holds: on a shared tracker those
+        of every office (whoever verifies a piagam needs only them), else this office's."""
+        return self.records(KEYS)
 
     # The national view: what offices sharing a tracker publish of their agreements.
     # A tracker that is not shared (the file tracker) publishes nothing and has no view.
