@@ -18,6 +18,7 @@ import contextlib
 import hmac
 import io
 import logging
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from docgen.i18n import _
 from docgen.records import CertificateRecord
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
-from docgen.state.base import Session, current_user, now_text
+from docgen.state.base import Session, Tracker, current_user, now_text
 from docgen.state.registry import Registry
 from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
 from docgen.workspace import Workspace
@@ -394,35 +395,67 @@ def verify_public(ws: Workspace, target: str, address: str) -> PublicVerificatio
     """The public page's answer for `target` (the requested path and query, as sent), and
     that answer recorded in the verification log with the time and the client's address."""
     tracker = open_tracker(ws)
-    with tracker.read() as session:
-        result = _public_answer(ws, session, target)
-        claimed = result.number or _claimed_number(ws, session, target)
+    state = _state(ws, tracker)
+    number, check = parse_payload(target, state.patterns)
+    if check is None or number not in state.numbers:
+        answer = PublicVerification(NOT_FOUND)
+    else:
+        proof = check if is_proof(check) else check.upper()
+        with _kept_lock:
+            kept = state.answers.get((number, proof))
+        if kept is None:
+            with tracker.read() as session:
+                kept = _answer(ws, session, number, proof)
+            with _kept_lock:
+                if len(state.answers) > 4 * len(state.numbers) + 1000:
+                    state.answers.clear()  # wrong proofs of known numbers: forget them
+                state.answers[(number, proof)] = kept
+        answer = kept
     tracker.log_verification(
         {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "number": claimed,
-            "outcome": result.outcome,
+            "number": number[:80],
+            "outcome": answer.outcome,
             "address": address,
         }
     )
-    return result
+    return answer
 
 
-def _patterns(ws: Workspace, session: Session) -> list[str]:
-    return [verify_path(url) for url in _known_urls(ws, session)]
+@dataclass
+class _PublicState:
+    """What the public page keeps of one tracker state: the addresses it parses, the
+    certificate numbers, and the answers already given for a (number, proof)."""
+
+    patterns: list[str]
+    numbers: frozenset[str]
+    answers: dict[tuple[str, str], PublicVerification] = field(default_factory=dict)
 
 
-def _claimed_number(ws: Workspace, session: Session, target: str) -> str:
-    """What an unanswered request named as the number (for the log), cut short."""
-    number, _check = parse_payload(target, _patterns(ws, session))
-    return number[:80]
+_kept: dict[tuple[str, object], _PublicState] = {}
+_kept_lock = threading.Lock()
 
 
-def _public_answer(ws: Workspace, session: Session, target: str) -> PublicVerification:
-    number, check = parse_payload(target, _patterns(ws, session))
-    if check is None:
-        return PublicVerification(NOT_FOUND)
-    return _answer(ws, session, number, check)
+def _state(ws: Workspace, tracker: Tracker) -> _PublicState:
+    """The public page's view of the tracker, kept while the file tracker is unchanged (its
+    `snapshot_key`): a busy page reads tracker.json once per change, not once per request.
+    A PostgreSQL tracker is asked every time."""
+    key = tracker.snapshot_key(history=False)
+    if key is not None:
+        with _kept_lock:
+            found = _kept.get((str(ws.root), key))
+        if found is not None:
+            return found
+    with tracker.read() as session:
+        state = _PublicState(
+            [verify_path(url) for url in _known_urls(ws, session)],
+            frozenset(r["number"] for r in session.records(TABLE)),
+        )
+    if key is not None:
+        with _kept_lock:
+            _kept.clear()  # one state per server: the previous one is stale
+            _kept[(str(ws.root), key)] = state
+    return state
 
 
 def _answer(ws: Workspace, session: Session, number: str, check: str) -> PublicVerification:

@@ -178,6 +178,13 @@ class Tracker(ABC):
     def init(self) -> dict[str, Any]:
         """Create or upgrade the schema; refuse one newer than this docgen."""
 
+    def snapshot_key(self, *, history: bool = True) -> object | None:
+        """A value that changes whenever this office's records change (with `history`, its
+        deliverable histories too): a long-running reader (`docgen serve`) may keep what it
+        computed from the tracker while the key stays the same. None: no such value (the
+        database answers each read; nothing is kept)."""
+        return None
+
     @abstractmethod
     def log_verification(self, entry: Record) -> None:
         """Append one answer of the public verification page (time, number, outcome,

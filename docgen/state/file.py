@@ -31,7 +31,7 @@ from tinydb.table import Document, Table
 from docgen import __version__
 from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import DocgenError, TrackerError
-from docgen.fsutil import atomic_write_bytes
+from docgen.fsutil import atomic_write_bytes, stat_key
 from docgen.i18n import _
 from docgen.safepath import check_write, read_regular
 from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker
@@ -392,6 +392,14 @@ class FileTracker(Tracker):
             "counts": counts,
             "agreements_with_history": len(ids),
         }
+
+    def snapshot_key(self, *, history: bool = True) -> object | None:
+        # Every write replaces a file (a new inode) or creates one: the stats of tracker.json
+        # and of the history files say whether anything changed since.
+        paths = [self.path]
+        if history and self.history_dir.is_dir():
+            paths += sorted(self.history_dir.glob("*.json"))
+        return stat_key(paths)
 
     def log_verification(self, entry: Record) -> None:
         # One write of one line to a file opened for appending: no lock and no rewrite of
