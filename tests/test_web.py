@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from docgen.app import users
 from docgen.app.certificates import TABLE as CERTIFICATES
 from docgen.domain.certificates import payload
+from docgen.records import LETTERS
 from docgen.state import open_tracker
 from docgen.web.app import create_app
 from docgen.workspace import find_workspace
@@ -465,7 +466,7 @@ def test_letters_pages(site):
 
 def tracker_letter(root: Path, number: str) -> dict:
     with open_tracker(find_workspace(root)).read() as session:
-        return session.record("letters", number)
+        return session.record(LETTERS, number)
 
 
 def test_certificate_pages(site):
