@@ -14,6 +14,7 @@ from docgen.domain.obligations import GRACE_DAYS, AgreementView, views
 from docgen.domain.terminations import termination_dates
 from docgen.errors import ConfigError, TemplateError
 from docgen.models import Agreement
+from docgen.records import TERMINATIONS
 from docgen.safepath import read_regular, source_problem
 from docgen.state import open_tracker
 from docgen.state.base import Session
@@ -41,7 +42,7 @@ def agreement_views(
     by id; `grace_days` is the workspace's `[letters] grace_days`."""
     agreements = list(agreements)
     histories = session.events_of([a.id for a in agreements])
-    terminated = termination_dates(session.records("terminations"))
+    terminated = termination_dates(session.records(TERMINATIONS))
     return views(agreements, histories, terminated, as_of, grace_days)
 
 
@@ -133,7 +134,7 @@ def journaled(ws: Workspace, command: str, body: Callable[[Session, Pending], T]
         raise
     if pending.begun:
         pending.place()
-        tracker.transaction(lambda session: session.delete(journal.TABLE, pending.id))
+        tracker.transaction(lambda session: journal.close(session, pending.id))
     return result
 
 
@@ -143,6 +144,6 @@ def finish_interrupted(ws: Workspace) -> None:
 
     tracker = open_tracker(ws)
     with tracker.read() as session:
-        waiting = [e for e in session.rows(journal.TABLE) if e.get("root") == str(ws.root)]
+        waiting = [e for e in journal.entries(session) if e.get("root") == str(ws.root)]
     if waiting:
         tracker.transaction(lambda session: None)  # every writer finishes them first

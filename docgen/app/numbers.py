@@ -6,18 +6,58 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from docgen.config import NUMBER_KINDS, unknown_register
 from docgen.errors import InputError
 from docgen.i18n import _
+from docgen.records import NumberRecord, Reference
 from docgen.state import open_tracker
 from docgen.state.base import Session
-from docgen.state.registry import ALLOCATED, Registry
+from docgen.state.registry import ALLOCATED, Preview, Registry
 from docgen.usertext import problem as text_problem
 from docgen.workspace import Workspace
 
-PUBLIC = ("kind", "number", "seq", "year", "on", "for", "void", "void_reason", "ref", "register", "source")
+
+class NextNumber(Preview):
+    """The number `number next` took (or, with --dry-run, would take)."""
+
+    warnings: list[str]
+
+
+NumberInfo = TypedDict(
+    "NumberInfo",
+    {
+        "kind": str,
+        "number": str,
+        "seq": int | None,
+        "year": int,
+        "on": str,
+        "for": str | None,
+        "void": bool | None,
+        "void_reason": str | None,
+        "ref": Reference | None,
+        "register": str | None,  # None: the workspace's own register
+        "source": str,  # "allocated" or "recorded"
+    },
+)
+
+
+def _info(r: NumberRecord) -> NumberInfo:
+    """A number as `number list` shows it (and --json gives it)."""
+    return {
+        "kind": r["kind"],
+        "number": r["number"],
+        "seq": r["seq"],
+        "year": r["year"],
+        "on": r["on"],
+        "for": r.get("for"),
+        "void": r.get("void"),
+        "void_reason": r.get("void_reason"),
+        "ref": r.get("ref"),
+        "register": r.get("register"),
+        "source": r.get("source") or ALLOCATED,
+    }
 
 
 def _kind(kind: str) -> str:
@@ -28,7 +68,7 @@ def _kind(kind: str) -> str:
 
 def next_number(
     ws: Workspace, kind: str, on: date, purpose: str = "", *, dry_run: bool = False
-) -> dict[str, Any]:
+) -> NextNumber:
     """`number next`: allocate (or with `dry_run` preview) the next number of `kind`;
     `warnings` says when it is backdated (dated before a later number of its sequence)."""
     kind = _kind(kind)
@@ -38,28 +78,34 @@ def next_number(
             registry = Registry(session, ws.config)
             return {**registry.preview(kind, on), "warnings": registry.backdated(kind, on)}
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> NextNumber:
         registry = Registry(session, ws.config)
         warnings = registry.backdated(kind, on)
         record = registry.allocate(kind, on, purpose.strip())
-        return {**{k: record[k] for k in ("kind", "number", "seq", "year")}, "warnings": warnings}
+        return {
+            "kind": record["kind"],
+            "number": record["number"],
+            "seq": record["seq"] or 0,
+            "year": record["year"],
+            "warnings": warnings,
+        }
 
     return tracker.transaction(body)
 
 
-def list_numbers(ws: Workspace, kind: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+def list_numbers(ws: Workspace, kind: str | None = None, year: int | None = None) -> list[NumberInfo]:
     """`number list`: every number given, with its date and purpose."""
     with open_tracker(ws).read() as session:
         records = Registry(session, ws.config).records(_kind(kind) if kind else None, year)
-    return [{**{key: r.get(key) for key in PUBLIC}, "source": r.get("source") or ALLOCATED} for r in records]
+    return [_info(r) for r in records]
 
 
-def void_number(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
+def void_number(ws: Workspace, number: str, reason: str) -> NumberRecord:
     """`number void`: mark a number unused; it stays taken and is never given again.
     A letter's number voids the letter too (as `letter void` does)."""
     from docgen.app.letters import mark_void  # loads the letter machinery only here
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> NumberRecord:
         record = Registry(session, ws.config).void(number, reason)
         if record.get("kind") == "letter":
             mark_void(session, record)
@@ -100,7 +146,7 @@ def record_number(
         record, warnings = Registry(session, ws.config).record_given(
             kind, number, on, " ".join(purpose.split()), register=register
         )
-        return {**{k: record.get(k) for k in PUBLIC}, "warnings": warnings}
+        return {**_info(record), "warnings": warnings}
 
     return open_tracker(ws).transaction(body)
 
@@ -233,7 +279,7 @@ def import_numbers(ws: Workspace, path: Path, kind: str, register: str | None = 
                 )
                 continue
             record, found = registry.record_given(kind, number, on, subject, register=register)
-            recorded.append({k: record.get(k) for k in PUBLIC})
+            recorded.append(dict(_info(record)))
             warnings.extend(f"{label}: row {row}: {w}" for w in found)
         if errors:
             report.errors.extend(errors)

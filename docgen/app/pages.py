@@ -24,6 +24,7 @@ from docgen.domain.deliverable_state import retracted
 from docgen.errors import AgreementError, NotFoundError
 from docgen.fsutil import stat_key
 from docgen.i18n import _
+from docgen.records import LETTERS
 from docgen.state import open_tracker
 from docgen.state.base import valid_agreement_id
 from docgen.workspace import Workspace
@@ -121,7 +122,7 @@ def evidence_file(ws: Workspace, agreement_id: str, event_id: str, index: int) -
     with open_tracker(ws).read() as session:
         events = session.events(agreement_id)
     event = next((e for e in events if str(e.get("id")) == event_id), None)
-    files = (event or {}).get("evidence") or []
+    files = (event.get("evidence") if event else None) or []
     if not 0 <= index < len(files):
         raise NotFoundError(_("{id}: no such evidence file").format(id=agreement_id))
     rel = files[index]["file"]
@@ -139,7 +140,7 @@ def draft_file(ws: Workspace, agreement_id: str, kind: str) -> Download:
 def letter_file(ws: Workspace, number: str) -> Download:
     """The .docx of a letter issued, by its number."""
     with open_tracker(ws).read() as session:
-        letter = session.record("letters", number.strip())
+        letter = session.record(LETTERS, number.strip())
     if letter is None:
         raise NotFoundError(_("{number}: no such letter").format(number=number))
     rel = letter["file"]

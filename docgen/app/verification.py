@@ -37,6 +37,7 @@ from docgen.domain.signatures import verify as verify_signature
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
 from docgen.i18n import _
+from docgen.records import CertificateRecord
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
 from docgen.state.base import Session, Tracker, current_user, now_text
@@ -53,7 +54,7 @@ class Verification:
     number: str
     genuine: bool = False
     revoked: bool = False
-    record: dict[str, Any] | None = None
+    record: CertificateRecord | None = None
     reasons: list[str] = field(default_factory=list)
     file: str | None = None
     other_secret: bool = False  # signed with a secret other than this workspace's
@@ -63,7 +64,7 @@ class Verification:
         return self.genuine and not self.revoked
 
     def to_json(self) -> dict[str, Any]:
-        r = self.record or {}
+        r: CertificateRecord | dict[str, None] = self.record or {}
         return {
             "number": self.number,
             "genuine": self.genuine,
@@ -85,7 +86,7 @@ class Verification:
 
 def _known_urls(ws: Workspace, session: Session) -> list[str]:
     urls = [ws.config.certificates.verify_url]
-    urls += [r.get("verify_url", "") for r in session.records(TABLE)]
+    urls += [r.get("verify_url") or "" for r in session.records(TABLE)]
     return list(dict.fromkeys(u for u in urls if u))
 
 
@@ -182,7 +183,7 @@ def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     return result
 
 
-def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verification) -> str | None:
+def _expected_checksum(ws: Workspace, record: CertificateRecord, result: Verification) -> str | None:
     secret = read_secret(ws)
     if secret is None:
         result.genuine = False
@@ -206,7 +207,7 @@ def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verificati
 
 
 def _expected_proof(
-    ws: Workspace, session: Session, record: dict[str, Any], result: Verification
+    ws: Workspace, session: Session, record: CertificateRecord, result: Verification
 ) -> str | None:
     """The proof the certificate's QR code must carry, once it checks; None when it
     cannot be checked (the reason is in `result`)."""
@@ -276,7 +277,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     problems = []
     expected = _expected_proof(ws, session, record, result)
     if expected is not None:
-        wanted = payload(record["number"], expected, record.get("verify_url", ""))
+        wanted = payload(record["number"], expected, record.get("verify_url") or "")
         if keywords.strip() != wanted:
             problems.append("its QR payload does not match the registry")
     try:
@@ -302,14 +303,14 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     return result
 
 
-def revoke(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> dict[str, Any]:
+def revoke(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> CertificateRecord:
     """`certificate revoke`: verify reports it revoked from then on; `user` is who revokes
     (default: the login name)."""
     number = number.strip()
     if not reason.strip():
         raise InputError("--reason: say why the certificate is revoked")
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> CertificateRecord:
         doc = session.record(TABLE, number)
         if doc is None:
             raise NotFoundError(f"{number}: no certificate with this number in the registry")
@@ -468,9 +469,9 @@ def _answer(ws: Workspace, session: Session, number: str, check: str) -> PublicV
     revoked_on = (record.get("revoked_at") or "")[:10] or None
     reason = record.get("revoked_reason")
     if not record.get("revoked") and found.revoked:  # its number was voided in the registry
-        registered = Registry(session, ws.config).find(number) or {}
-        revoked_on = (registered.get("voided_at") or "")[:10] or None
-        reason = registered.get("void_reason")
+        registered = Registry(session, ws.config).find(number)
+        revoked_on = ((registered.get("voided_at") if registered else None) or "")[:10] or None
+        reason = registered.get("void_reason") if registered else None
     return PublicVerification(
         REVOKED if found.revoked else GENUINE,
         number=record["number"],

@@ -47,7 +47,7 @@ def format_number(
     if kind not in NUMBER_KINDS:
         raise NumberingError(f"unknown number kind {kind!r} (use {', '.join(NUMBER_KINDS)})")
     fmt = config.numbering.format_of(kind, document) or ""
-    fields = {
+    fields: dict[str, int | str] = {
         "seq": seq,
         "year": year if year is not None else on.year,
         "month": on.month,

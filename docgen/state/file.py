@@ -20,7 +20,7 @@ import re
 import stat
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from docgen import __version__
+from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import DocgenError, TrackerError
 from docgen.fsutil import atomic_write_bytes, stat_key
 from docgen.i18n import _
@@ -168,11 +169,6 @@ def _with_id(doc: Document, field: str) -> Record:
     return record
 
 
-def _next_id(records: list[Record]) -> int:
-    """Ids are "1", "2", ... in recording order (those of 0.1 records are their TinyDB ids)."""
-    return 1 + max((int(r["id"]) for r in records if str(r.get("id", "")).isdigit()), default=0)
-
-
 class PlainJSONStorage(AtomicJSONStorage):
     """One JSON object in a file of tracker-numbers/ (not TinyDB's layout), written as
     tracker.json is: atomically, at the commit."""
@@ -248,7 +244,7 @@ class NumberStore:
         entry = self.index().get("last", {}).get(f"{kind}|{'*' if year is None else year}")
         return dict(entry) if isinstance(entry, dict) else None
 
-    def insert(self, records: Sequence[Record]) -> None:
+    def insert(self, records: Sequence[Mapping[str, Any]]) -> None:
         index = self.index()
         pos = int(index.get("pos", 0))
         last = index.setdefault("last", {})
@@ -275,7 +271,7 @@ class NumberStore:
         assert self._index is not None
         self._index.write(index)
 
-    def update(self, number: str, changes: Record) -> Record | None:
+    def update(self, number: str, changes: Mapping[str, object]) -> Record | None:
         key = self.shard_of(number)
         shard = self._records(key)
         if number not in shard:
@@ -312,9 +308,10 @@ class FileSession(Session):
         """Schema 1 kept the registry in tracker.json: move it to tracker-numbers/."""
         legacy = self._legacy()
         if legacy:
+            from docgen.records import NUMBERS as NUMBER_RECORDS
             from docgen.state.records import checked  # a broken record stops the move
 
-            self._numbers.insert(checked(self, NUMBERS, legacy))
+            self._numbers.insert(checked(self.label_of(NUMBERS), NUMBER_RECORDS, legacy))
             self._db("", self._tracker.path, self._tracker.path.name).drop_table(NUMBERS)
 
     def last_number(self, kind: str, year: int | None) -> Record | None:
@@ -353,19 +350,19 @@ class FileSession(Session):
         return self._tracker.label
 
     # -- tables
-    def rows(self, table: str) -> list[Record]:
+    def _raw_rows(self, table: str) -> list[Record]:
         field = TABLES[table]
         found = [_with_id(doc, field) for doc in self._table(table).all()]
         return found + self._numbers.rows() if table == NUMBERS else found
 
-    def find(self, table: str, key: str) -> Record | None:
+    def _raw_find(self, table: str, key: str) -> Record | None:
         if table == NUMBERS:
             found = self._numbers.find(key)
             if found is not None:
                 return found
-        return super().find(table, key) if table != NUMBERS or self._legacy() else None
+        return super()._raw_find(table, key) if table != NUMBERS or self._legacy() else None
 
-    def insert(self, table: str, records: Sequence[Record]) -> None:
+    def _raw_insert(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         if table == NUMBERS:
             legacy = {r.get("number") for r in self._legacy()}
             for record in records:
@@ -377,10 +374,10 @@ class FileSession(Session):
             return
         field = TABLES[table]
         t = self._table(table)
-        existing = self.rows(table)
+        existing = self._raw_rows(table)
         taken = {r.get(field) for r in existing}
         docs = []
-        next_id = _next_id(existing) if field == "id" else 0
+        next_id = next_event_id(r.get("id") for r in existing) if field == "id" else 0
         for record in records:
             record = dict(record)
             if field == "id" and not record.get("id"):
@@ -394,7 +391,7 @@ class FileSession(Session):
             next_id += 1
         t.insert_multiple(docs)
 
-    def update(self, table: str, key: str, changes: Record) -> Record:
+    def _raw_update(self, table: str, key: str, changes: Mapping[str, object]) -> Record:
         if table == NUMBERS:
             changed = self._numbers.update(key, changes)
             if changed is not None:
@@ -407,7 +404,7 @@ class FileSession(Session):
                 return {**_with_id(doc, field), **changes}
         raise TrackerError(f"{self._tracker.label}: {table}: no record {key!r}")
 
-    def put(self, table: str, records: Sequence[Record]) -> None:
+    def _raw_put(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         field = TABLES[table]
         t = self._table(table)
         keys = {r[field] for r in records}
@@ -416,7 +413,7 @@ class FileSession(Session):
             t.remove(doc_ids=stale)
         t.insert_multiple([dict(r) for r in records])
 
-    def delete(self, table: str, key: str) -> None:
+    def _raw_delete(self, table: str, key: str) -> None:
         field = TABLES[table]
         t = self._table(table)
         gone = [doc.doc_id for doc in t.all() if _with_id(doc, field).get(field) == key]
@@ -430,7 +427,7 @@ class FileSession(Session):
             return []
         return sorted(p.stem for p in folder.glob("*.json") if _SHARD_ID.match(p.stem))
 
-    def history(self, agreement_id: str) -> list[Record]:
+    def _raw_history(self, agreement_id: str) -> list[Record]:
         if (
             agreement_id not in self._dbs
             and not (self._tracker.history_dir / f"{agreement_id}.json").exists()
@@ -440,11 +437,11 @@ class FileSession(Session):
             return []
         return [_with_id(doc, HISTORY_KEY) for doc in self._history(agreement_id).all()]
 
-    def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
+    def _raw_append(self, agreement_id: str, events: Sequence[Mapping[str, Any]]) -> None:
         table = self._history(agreement_id)
-        existing = self.history(agreement_id)
+        existing = self._raw_history(agreement_id)
         taken = {e["id"] for e in existing}
-        next_id = _next_id(existing)
+        next_id = next_event_id(e["id"] for e in existing)
         docs = []
         for event in events:
             event = dict(event)
@@ -625,9 +622,9 @@ class FileTracker(Tracker):
 
     def info(self) -> dict[str, Any]:
         with self.read() as session:
-            counts = {t: len(session.rows(t)) for t in TABLES}
+            counts = {t: len(session._raw_rows(t)) for t in TABLES}
             ids = session.history_ids()
-            counts["history"] = sum(len(session.history(a)) for a in ids)
+            counts["history"] = sum(len(session._raw_history(a)) for a in ids)
             meta = session._table(META).all()
         schema = meta[0].get("schema", SCHEMA) if meta else (SCHEMA if self.path.exists() else None)
         return {

@@ -100,8 +100,19 @@ def _inside(root: Path, rel: Any) -> Path | None:
     return root.joinpath(*parts)
 
 
+def entries(session: Session) -> list[dict[str, Any]]:
+    """The open journal entries of the session's office (unchecked JSON objects: what a
+    killed writer left is read as it is)."""
+    return session._raw_rows(TABLE)
+
+
+def close(session: Session, entry_id: str) -> None:
+    """Delete a finished entry."""
+    session._raw_delete(TABLE, entry_id)
+
+
 def open_tokens(session: Session) -> set[str]:
-    return {str(e.get("token")) for e in session.rows(TABLE)}
+    return {str(e.get("token")) for e in entries(session)}
 
 
 def remove_orphans(folder: Path, tokens: Iterable[str]) -> list[Path]:
@@ -194,7 +205,7 @@ class Pending:
             "files": files,
             **self.about,
         }
-        session.insert(TABLE, [entry])
+        session._raw_insert(TABLE, [entry])
         self.begun = True
 
     def place(self) -> None:
@@ -219,7 +230,7 @@ def recover(session: Session, root: Path) -> list[str]:
     """Finish the work of this workspace's commands that died after committing their
     numbers: put their pending files in place and close their entries. One line each."""
     lines = []
-    for entry in session.rows(TABLE):
+    for entry in entries(session):
         if entry.get("root") != str(root) or _alive(entry):
             continue
         placed = 0
@@ -235,7 +246,7 @@ def recover(session: Session, root: Path) -> list[str]:
                 placed += 1
         for folder in folders:
             _fsync_dir(folder)
-        session.delete(TABLE, str(entry["id"]))
+        close(session, str(entry["id"]))
         numbers = [str(n) for n in entry.get("numbers") or []]
         shown = ", ".join(numbers[:3]) + (", ..." if len(numbers) > 3 else "")
         lines.append(
@@ -249,4 +260,4 @@ def recover(session: Session, root: Path) -> list[str]:
 
 def pending_for(session: Session, **about: Any) -> list[dict[str, Any]]:
     """Open entries whose fields include `about` (e.g. agreement="x", command=...)."""
-    return [e for e in session.rows(TABLE) if all(e.get(k) == v for k, v in about.items())]
+    return [e for e in entries(session) if all(e.get(k) == v for k, v in about.items())]

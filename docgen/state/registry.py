@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from docgen.config import Config
 from docgen.domain.numbering import format_number, format_warning, formats, read_number
 from docgen.errors import NotFoundError, NumberingError
 from docgen.i18n import _
+from docgen.records import NUMBERS, NumberRecord, Reference
 from docgen.state.base import Session, now_text
 
-TABLE = "numbers"
+TABLE = NUMBERS
 ALLOCATED, RECORDED = "allocated", "recorded"
 
 
@@ -31,7 +32,16 @@ class Allocation:
     """What one allocation asks for: its purpose and the document it goes to."""
 
     purpose: str = ""
-    ref: dict[str, Any] | None = None
+    ref: Reference | None = None
+
+
+class Preview(TypedDict):
+    """The number the next allocation would get."""
+
+    kind: str
+    number: str
+    seq: int
+    year: int
 
 
 class Registry:
@@ -41,17 +51,20 @@ class Registry:
         self.session = session
         self.config = config
 
-    def _records(self) -> list[dict[str, Any]]:
+    def _records(self) -> list[NumberRecord]:
         return self.session.records(TABLE)
 
-    def _last(self, kind: str, year: int) -> dict[str, Any] | None:
-        return self.session.last_number(kind, year if self.config.numbering.reset == "yearly" else None)
+    def _last(self, kind: str, year: int) -> NumberRecord | None:
+        """The own register's highest sequence of `kind` in `year` (any year without a
+        yearly reset), from the backend's index."""
+        found = self.session.last_number(kind, year if self.config.numbering.reset == "yearly" else None)
+        return None if found is None else NumberRecord(**found)  # type: ignore[typeddict-item]
 
-    def preview(self, kind: str, on: date, year: int | None = None) -> dict[str, Any]:
+    def preview(self, kind: str, on: date, year: int | None = None) -> Preview:
         """The number the next allocation would get, without taking it."""
         year = year if year is not None else on.year
         last = self._last(kind, year)
-        seq = (last["seq"] if last else 0) + 1
+        seq = ((last["seq"] or 0) if last else 0) + 1
         number = format_number(self.config, kind, seq, on, year)
         return {"kind": kind, "number": number, "seq": seq, "year": year}
 
@@ -73,9 +86,9 @@ class Registry:
         purpose: str = "",
         *,
         year: int | None = None,
-        ref: dict[str, Any] | None = None,
+        ref: Reference | None = None,
         document: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> NumberRecord:
         return self.allocate_many(kind, on, [Allocation(purpose, ref)], year=year, document=document)[0]
 
     def take(
@@ -86,10 +99,10 @@ class Registry:
         *,
         given: str | None,
         register: str | None,
-        ref: dict[str, Any] | None = None,
+        ref: Reference | None = None,
         document: str | None = None,
         warnings: list[str],
-    ) -> dict[str, Any]:
+    ) -> NumberRecord:
         """A document's number: `given` (recorded in `register`, its format checked), else
         allocated from the own register; a register not the workspace's own never
         allocates (the caller refuses a missing number first: `require_given`)."""
@@ -112,7 +125,7 @@ class Registry:
         year: int | None = None,
         assessment_year: int | None = None,
         document: str | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[NumberRecord]:
         """Consecutive numbers for several documents, registered in one write.
 
         `year` is the sequence's year (default: that of `on`, the document's date);
@@ -120,16 +133,16 @@ class Registry:
         an agreement's kind (mou, renja, pks, adendum), whose format it takes."""
         year = year if year is not None else on.year
         recorded_at = now_text()
-        records = []
+        records: list[NumberRecord] = []
         existing: set[str] = set()
         last = self._last(kind, year)
-        seq = last["seq"] if last else 0
+        seq = (last["seq"] or 0) if last else 0
         for item in wanted:
             seq += 1
             number = format_number(
                 self.config, kind, seq, on, year, assessment_year=assessment_year, document=document
             )
-            if number in existing or self.session.find(TABLE, number) is not None:
+            if number in existing or self.session.record(TABLE, number) is not None:
                 raise NumberingError(
                     f"numbering.{kind}: the format gives {number!r}, a number already in the "
                     "registry; include {year} (and {seq}) in the format"
@@ -149,9 +162,10 @@ class Registry:
                     "recorded_at": recorded_at,
                     "register": None,
                     "source": ALLOCATED,
-                    **({"document": document} if document else {}),
                 }
             )
+            if document:
+                records[-1]["document"] = document
         self.session.insert(TABLE, records)
         return records
 
@@ -163,9 +177,9 @@ class Registry:
         purpose: str = "",
         *,
         register: str | None = None,
-        ref: dict[str, Any] | None = None,
+        ref: Reference | None = None,
         document: str | None = None,
-    ) -> tuple[dict[str, Any], list[str]]:
+    ) -> tuple[NumberRecord, list[str]]:
         """Record a number given outside docgen (the agenda book, the e-office system, the
         central office), in the own register or `register`; with the warnings to show (a
         number whose format is not its register's). A number already recorded is refused."""
@@ -182,7 +196,7 @@ class Registry:
             )
         parsed = read_number(self.config, kind, number, register)
         warnings = [w for w in [format_warning(self.config, kind, number, register, document)] if w]
-        record = {
+        record: NumberRecord = {
             "kind": kind,
             "number": number,
             "seq": parsed.seq if parsed is not None else None,
@@ -195,16 +209,17 @@ class Registry:
             "recorded_at": now_text(),
             "register": register,
             "source": RECORDED,
-            **({"document": document} if document else {}),
         }
+        if document:
+            record["document"] = document
         self.session.insert(TABLE, [record])
         return record, warnings
 
-    def find(self, number: str) -> dict[str, Any] | None:
+    def find(self, number: str) -> NumberRecord | None:
         found = self.session.record(TABLE, number.strip())
-        return None if found is None else dict(found)
+        return None if found is None else NumberRecord(**found)
 
-    def void(self, number: str, reason: str) -> dict[str, Any]:
+    def void(self, number: str, reason: str) -> NumberRecord:
         """Mark a number unused; it stays taken forever."""
         if not reason.strip():
             raise NumberingError("--reason: say why the number is voided")
@@ -216,9 +231,9 @@ class Registry:
         changes = {"void": True, "void_reason": " ".join(reason.split()), "voided_at": now_text()}
         return self.session.update(TABLE, record["number"], changes)
 
-    def records(self, kind: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+    def records(self, kind: str | None = None, year: int | None = None) -> list[NumberRecord]:
         rows = [
-            dict(r)
+            NumberRecord(**r)
             for r in self._records()
             if (kind is None or r["kind"] == kind) and (year is None or r["year"] == year)
         ]
