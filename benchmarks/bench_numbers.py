@@ -91,7 +91,9 @@ def record(seq: int, count: int = 100_000) -> dict[str, Any]:
 def baseline_tree(rev: str, dest: Path) -> Path:
     dest.mkdir(parents=True)
     archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", rev, "docgen"], capture_output=True, check=True
+        ["git", "-C", os.environ.get("DOCGEN_GIT_DIR", str(REPO)), "archive", rev, "docgen"],
+        capture_output=True,
+        check=True,
     )
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
     return dest
@@ -112,7 +114,7 @@ def fill_file(root: Path, count: int, code: Path) -> None:
         from docgen.state.file import FileTracker
 
         with FileTracker(root, UNIT).write() as session:
-            session.insert("numbers", records)
+            session._raw_insert("numbers", records)  # as a tracker copy writes them
     else:  # schema 1: the registry is a table of tracker.json
         data = {"numbers": {str(i): r for i, r in enumerate(records, 1)}, "_meta": {"1": {"schema": 1}}}
         (root / "tracker.json").write_text(json.dumps(data), encoding="utf-8")
