@@ -129,11 +129,11 @@ class Crasher:
 
     def journal(self) -> list[dict]:
         """The open journal entries (state/journal.py)."""
-        from docgen.state import open_tracker
+        from docgen.state import journal, open_tracker
 
         def entries(ws):
             with open_tracker(ws).read() as session:
-                return session.rows("journal")
+                return journal.entries(session)
 
         return self._in_process(entries)
 

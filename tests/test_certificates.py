@@ -60,7 +60,7 @@ def tracker(ws: Path) -> dict:
 
     state = json.loads((ws / "tracker.json").read_text(encoding="utf-8"))
     with FileTracker(ws).read() as session:
-        state["numbers"] = {str(i): r for i, r in enumerate(session.rows("numbers"), 1)}
+        state["numbers"] = {str(i): r for i, r in enumerate(session._raw_rows("numbers"), 1)}
     return state
 
 

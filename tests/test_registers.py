@@ -309,7 +309,7 @@ def test_tracker_copy_carries_register_and_source(cli, example, tmp_path):
     from docgen.state.file import FileTracker
 
     with FileTracker(Path(), path=target).read() as session:
-        rows = {r["number"]: r for r in session.rows("numbers")}
+        rows = {r["number"]: r for r in session._raw_rows("numbers")}
     assert (rows["X-1/PUSAT"]["register"], rows["X-1/PUSAT"]["source"]) == ("pusat", "recorded")
     assert (rows["B/001/PW24/KM.01/III/2022"]["register"], rows["B/001/PW24/KM.01/III/2022"]["source"]) == (
         None,
