@@ -153,6 +153,14 @@ def sign(
     def body(session: Session, pending: Pending) -> Signed:
         edit.recheck(session)
         doc = YamlDocument(text, label)
+        if doc.data.get("signed_on"):  # signed by another docgen between the check and the read
+            held = doc.data.get("numbers")
+            first = held.get("first") if isinstance(held, dict) else None
+            raise InputError(
+                _("{id}: already signed on {on} ({number}) by another docgen meanwhile").format(
+                    id=agreement.id, on=doc.data.get("signed_on"), number=first or "no number"
+                )
+            )
         result = Signed(agreement.id, "", label, on)
         record = Registry(session, ws.config).take(
             "agreement",
