@@ -15,7 +15,15 @@ from pydantic import ValidationError
 
 from docgen.app.common import agreement_views, catalog, office_logo
 from docgen.app.tracker import require_shared
-from docgen.domain.monitor import as_single_report, build_report, national_report, overdue_by_party
+from docgen.domain.monitor import (
+    NationalReport,
+    OverdueRow,
+    Report,
+    as_single_report,
+    build_report,
+    national_report,
+    overdue_by_party,
+)
 from docgen.domain.obligations import views
 from docgen.domain.terminations import termination_dates
 from docgen.errors import DocgenError, InputError
@@ -29,14 +37,15 @@ from docgen.workspace import Workspace
 
 @dataclass
 class Monitoring:
-    report: dict[str, Any]
+    report: Report | NationalReport
     skipped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def by_party(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        return overdue_by_party(self.report)
+    def by_party(self) -> list[tuple[str, list[OverdueRow]]]:
+        """The overdue items by who owes them (one office's report; none for the national view)."""
+        return [] if "offices" in self.report else overdue_by_party(self.report)
 
 
 def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path | None = None) -> Monitoring:
@@ -44,8 +53,9 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path |
     cat = catalog(ws, as_of)
     with open_tracker(ws).read() as session:
         views = agreement_views(session, cat.agreements.values(), as_of, ws.config.letters.grace_days)
-    result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped())
-    _write_files(result, _writers(ws, result.report, cat.agreements), pdf, xlsx)
+    report = build_report(views, as_of.isoformat())
+    result = Monitoring(report, cat.skipped())
+    _write_files(result, _writers(ws, report, cat.agreements), pdf, xlsx)
     return result
 
 
@@ -126,7 +136,7 @@ def _readable_records(office: str, data: dict[str, Any], warnings: list[str]) ->
 Writer = Callable[[Path], None]
 
 
-def _writers(ws: Workspace, report: dict[str, Any], agreements: Mapping[str, Agreement]) -> dict[str, Writer]:
+def _writers(ws: Workspace, report: Report, agreements: Mapping[str, Agreement]) -> dict[str, Writer]:
     """How to write the report as each option's file."""
 
     def pdf(target: Path) -> None:
