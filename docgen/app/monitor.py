@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from docgen.app.common import agreement_views, catalog, office_logo
 from docgen.app.tracker import require_shared
+from docgen.context import JSONObject
 from docgen.domain.monitor import (
     NationalReport,
     OverdueRow,
@@ -26,12 +27,14 @@ from docgen.domain.monitor import (
 )
 from docgen.domain.obligations import views
 from docgen.domain.terminations import termination_dates
-from docgen.errors import DocgenError, InputError
+from docgen.errors import DocgenError, InputError, TrackerError
 from docgen.fsutil import atomic_paths
 from docgen.i18n import _
 from docgen.models import Agreement
+from docgen.records import HISTORY, TERMINATIONS, Event, TerminationRecord
 from docgen.state import open_tracker
-from docgen.state.records import record_problem
+from docgen.state.base import OfficeData
+from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 
@@ -74,8 +77,10 @@ def monitor_all_offices(
     named: dict[str, Agreement] = {}  # OFFICE/ID -> the agreement, as the reports name them
     for office, data in offices.items():
         info = _readable_info(office, data["info"], warnings)
-        if info is None or not _readable_records(office, data, warnings):
+        records = _readable_records(office, data, warnings) if info is not None else None
+        if info is None or records is None:
             continue
+        terminations, histories = records
         agreements = []
         for number, text in enumerate(data["agreements_json"], start=1):
             try:
@@ -88,12 +93,12 @@ def monitor_all_offices(
         if not agreements and not info:
             continue  # an office that keeps records here but has published nothing
         named.update((f"{office}/{a.id}", a) for a in agreements)
-        terminated = termination_dates(data["terminations"])
+        terminated = termination_dates(terminations)
         groups.append(
             (
                 office,
                 info,
-                views(agreements, data["histories"], terminated, as_of, ws.config.letters.grace_days),
+                views(agreements, histories, terminated, as_of, ws.config.letters.grace_days),
             )
         )
     report = national_report(groups, as_of.isoformat())
@@ -102,7 +107,7 @@ def monitor_all_offices(
     return result
 
 
-def _readable_info(office: str, info: Any, warnings: list[str]) -> dict[str, Any] | None:
+def _readable_info(office: str, info: Any, warnings: list[str]) -> JSONObject | None:
     """An office's published identity as the national view uses it; None (and a warning
     line) when what it published is not an object of texts: one office's broken data
     leaves every other office in the view."""
@@ -118,19 +123,21 @@ def _readable_info(office: str, info: Any, warnings: list[str]) -> dict[str, Any
     return None
 
 
-def _readable_records(office: str, data: dict[str, Any], warnings: list[str]) -> bool:
-    """Whether an office's histories and terminations are shaped as docgen writes them;
-    if not, a warning line and the office is left out of the view."""
-    rows = [("terminations", r) for r in data["terminations"]]
-    rows += [("history", e) for events in data["histories"].values() for e in events]
-    if all(isinstance(r, dict) and record_problem(table, r) is None for table, r in rows):
-        return True
-    warnings.append(
-        _(
+def _readable_records(
+    office: str, data: OfficeData, warnings: list[str]
+) -> tuple[list[TerminationRecord], dict[str, list[Event]]] | None:
+    """An office's terminations and histories, checked as docgen writes them; if they are
+    not, a warning line and None: the office is left out of the view."""
+    try:
+        terminations = checked(office, TERMINATIONS, data["terminations"])
+        histories = {aid: checked(office, HISTORY, events) for aid, events in data["histories"].items()}
+    except TrackerError:
+        line = _(
             "{office}: its deliverable history or terminations cannot be read by this docgen; office skipped"
-        ).format(office=office)
-    )
-    return False
+        )
+        warnings.append(line.format(office=office))
+        return None
+    return terminations, histories
 
 
 Writer = Callable[[Path], None]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from docgen.config import Config
+from docgen.context import Context
 from docgen.documents.agreement import numbers_phrase, office_context, reference, split_title
 from docgen.domain.monitor import (
     AgreementRow,
@@ -160,7 +160,7 @@ def report_context(
     report: Report,
     agreements: Mapping[str, Agreement],
     config: Config,
-) -> dict[str, Any]:
+) -> Context:
     """Everything the laporan prints, as plain data (`report` is domain.monitor's)."""
     as_of = date.fromisoformat(report["as_of"])
     office = config.office
