@@ -17,11 +17,13 @@ from docgen.app.common import agreement_views, catalog, office_logo
 from docgen.app.tracker import require_shared
 from docgen.context import JSONObject
 from docgen.domain.monitor import (
+    DueSoonRow,
     NationalReport,
     OverdueRow,
     Report,
     as_single_report,
     build_report,
+    due_soon_by_party,
     national_report,
     overdue_by_party,
 )
@@ -49,6 +51,11 @@ class Monitoring:
     def by_party(self) -> list[tuple[str, list[OverdueRow]]]:
         """The overdue items by who owes them (one office's report; none for the national view)."""
         return [] if "offices" in self.report else overdue_by_party(self.report)
+
+    @property
+    def due_soon_by_party(self) -> list[tuple[str, list[DueSoonRow]]]:
+        """The deliverables due soon by who owes them (none for the national view)."""
+        return [] if "offices" in self.report else due_soon_by_party(self.report)
 
 
 def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path | None = None) -> Monitoring:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, TypeVar
 
 from docgen.domain.amendments import in_force
 from docgen.domain.deliverable_state import DeliverableState
@@ -67,6 +67,15 @@ class OverdueRow(ItemFields):
     evidence: str | None  # what the agreement names as evidence
 
 
+class DueSoonRow(ItemFields):
+    agreement_title: str
+    parties: list[str]  # who answers for it
+    days_left: int
+
+
+P = TypeVar("P", OverdueRow, DueSoonRow)
+
+
 class LapsedRow(ItemFields):
     agreement_title: str
     ended_on: str | None
@@ -110,6 +119,7 @@ class Report(TypedDict):
     as_of: str
     agreements: list[AgreementRow]
     overdue: list[OverdueRow]
+    due_soon: NotRequired[list[DueSoonRow]]  # one office's report
     expiring: list[ExpiringRow]
     lapsed: list[LapsedRow]
     summary: Summary
@@ -231,10 +241,22 @@ def build_report(views: Iterable[AgreementView], as_of_text: str) -> Report:
             )
     overdue.sort(key=lambda r: (r["agreement"], r["due"], r["id"]))
     expiring.sort(key=lambda r: (r["days_left"], r["id"]))
+    due_soon: list[DueSoonRow] = [
+        {
+            **item_fields(v, s),
+            "agreement_title": v.agreement.title,
+            "parties": v.responsible_orgs(s.work_item.responsible),
+            "days_left": (s.deliverable.due - v.as_of).days,
+        }
+        for v in views
+        for s in v.due_soon
+    ]
+    due_soon.sort(key=lambda r: (r["due"], r["agreement"], r["id"]))
     return {
         "as_of": as_of_text,
         "agreements": rows,
         "overdue": overdue,
+        "due_soon": due_soon,
         "expiring": expiring,
         "lapsed": lapsed,
         "summary": _summary(rows, overdue, expiring, lapsed),
@@ -262,16 +284,26 @@ def _summary(
     }
 
 
-def overdue_by_party(report: Report) -> list[tuple[str, list[OverdueRow]]]:
-    """The overdue list grouped by responsible organisation, most items first.
+def by_party(rows: Iterable[P]) -> list[tuple[str, list[P]]]:
+    """Rows about deliverables grouped by responsible organisation, most items first.
 
     A deliverable both parties answer for (`responsible: both`) is listed under each.
     """
-    groups: dict[str, list[OverdueRow]] = {}
-    for row in report["overdue"]:
+    groups: dict[str, list[P]] = {}
+    for row in rows:
         for org in row["parties"]:
             groups.setdefault(org, []).append(row)
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def overdue_by_party(report: Report) -> list[tuple[str, list[OverdueRow]]]:
+    """The overdue list grouped by responsible organisation, most items first."""
+    return by_party(report["overdue"])
+
+
+def due_soon_by_party(report: Report) -> list[tuple[str, list[DueSoonRow]]]:
+    """The deliverables due soon, grouped by responsible organisation, most items first."""
+    return by_party(report.get("due_soon", []))
 
 
 def national_report(
