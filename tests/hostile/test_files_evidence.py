@@ -139,6 +139,9 @@ def test_recovery_of_a_marked_copy(example, cli, tmp_path, recorded):
         folder.mkdir(parents=True)
         (folder / "notulen.pdf").write_bytes(source.read_bytes())
     (folder / ".notulen.pdf.pending").write_text(sha256_file(source) + "\n")
+    check = cli(example, "check")  # says so, changes nothing
+    assert f"warning: {EVIDENCE.as_posix()}/notulen.pdf: left by an interrupted" in check.stderr
+    assert (folder / ".notulen.pdf.pending").exists()
     run = cli(example, *_set("W1-D2"))
     assert run.exit_code == 0, run.stderr
     word = "its copy is complete" if recorded else "removed"

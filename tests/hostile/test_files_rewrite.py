@@ -69,6 +69,15 @@ def test_sign_and_extend_keep_permissions(workspace, cli):
     assert "amendments:" in path.read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give files away")
+def test_sign_keeps_the_owner(workspace, cli):
+    ws = workspace(files(renja_b=DRAFT))
+    path = _draft(ws)
+    os.chown(path, 1234, 2345)
+    assert _sign(cli, ws).exit_code == 0
+    assert (path.stat().st_uid, path.stat().st_gid) == (1234, 2345)
+
+
 def test_renew_writes_the_new_file_in_the_old_ones_style(workspace, cli):
     ws = workspace(files(renja_b=DRAFT))
     path = _draft(ws)
