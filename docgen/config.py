@@ -130,6 +130,18 @@ class Certificates(Strict):
         unknown = _format_fields(value) - {"number", "checksum"}
         if unknown:
             raise ValueError(f"unknown field {{{sorted(unknown)[0]}}}; use {{number}} and {{checksum}}")
+        if value:
+            parts = list(string.Formatter().parse(value))
+            for name in ("number", "checksum"):
+                count = sum(1 for _lit, field, spec, conv in parts if field == name)
+                if count != 1:
+                    raise ValueError(
+                        _(
+                            "must hold {{number}} and {{checksum}} once each, not {{{name}}} {count} times"
+                        ).format(name=name, count=count)
+                    )
+                if any(field == name and (spec or conv) for _lit, field, spec, conv in parts):
+                    raise ValueError(_("{{{name}}} with a format spec; write it plainly").format(name=name))
         return value
 
 
@@ -149,7 +161,7 @@ def _format_fields(fmt: str) -> set[str]:
             raise ValueError(f"{{{name}:{spec}}}: a field inside a format spec is not supported")
         if any(int(width) > MAX_WIDTH for width in re.findall(r"[0-9]+", spec)):
             raise ValueError(f"{{{name}:{spec}}}: widths and precisions of at most {MAX_WIDTH}")
-    return {name for _, name, _, _ in parts if name is not None}
+    return {name for _lit, name, _spec, _conv in parts if name is not None}
 
 
 class Numbering(Strict):

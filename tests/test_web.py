@@ -17,9 +17,9 @@ from starlette.testclient import TestClient
 
 from docgen.app import users
 from docgen.app.certificates import TABLE as CERTIFICATES
-from docgen.domain.certificates import checksum, payload
+from docgen.domain.certificates import payload
+from docgen.records import LETTERS
 from docgen.state import open_tracker
-from docgen.state.secret import read_secret
 from docgen.web.app import create_app
 from docgen.workspace import find_workspace
 from tests.conftest import tracker_history
@@ -76,9 +76,7 @@ def issue_certificates(root: Path) -> list[dict]:
 
 def qr_path(root: Path, record: dict) -> str:
     """The path and query of the certificate's QR address (on this server)."""
-    ws = find_workspace(root)
-    check = checksum(read_secret(ws), record["number"], record["recipient"], record["score"], record["year"])
-    url = payload(record["number"], check, record["verify_url"])
+    url = payload(record["number"], record["proof"], record["verify_url"])  # its signature
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
@@ -307,6 +305,12 @@ def test_dashboard_json_is_the_monitor_json(site, cli):
     assert page.json() == cli(site, "monitor", "--as-of", as_of, "--json").json()
     html = c.get(f"/?as_of={as_of}").text
     assert "<svg" in html and f'href="/agreements/{AID}"' in html
+    # the deliverables due soon, listed one by one (the report counts them per agreement)
+    report = page.json()
+    assert len(report["due_soon"]) == report["summary"]["due_soon"] > 0
+    for row in report["due_soon"]:
+        assert row["days_left"] >= 0 and row["parties"]
+        assert f'#d-{row["id"]}"' in html
     assert c.get("/?as_of=2022-02-30", headers=JSON).status_code == 400
 
 
@@ -462,7 +466,7 @@ def test_letters_pages(site):
 
 def tracker_letter(root: Path, number: str) -> dict:
     with open_tracker(find_workspace(root)).read() as session:
-        return session.record("letters", number)
+        return session.record(LETTERS, number)
 
 
 def test_certificate_pages(site):
@@ -586,3 +590,80 @@ def test_security_headers_everywhere(site):
         assert r.headers["x-frame-options"] == "DENY"
         assert "default-src 'none'" in r.headers["content-security-policy"]
     assert c.get("/nothing-here").status_code == 404
+
+
+def test_the_dashboard_follows_every_change(site, cli):
+    """The report is kept between views, but not across a change by another program."""
+    c = client(site)
+    sign_in(c, "vina")
+
+    def done() -> int:
+        rows = c.get("/?as_of=2022-07-01", headers=JSON).json()["agreements"]
+        return next(r["done"] for r in rows if r["id"] == AID)
+
+    before = done()
+    assert done() == before
+    assert cli(site, "deliverable", "set", AID, DID, "--status", "done", "--on", "2022-03-30").exit_code == 0
+    assert done() == before + 1
+    text = (site / "agreements" / f"{AID}.yaml").read_text(encoding="utf-8")
+    (site / "agreements" / f"{AID}.yaml").write_text(
+        text.replace(f"id: {DID}", "id: W1-DX"), encoding="utf-8"
+    )
+    assert done() == before  # W1-D1 is no longer a deliverable of the file
+
+
+def test_serve_warns_off_localhost_and_stops_cleanly_on_ctrl_c(example):
+    """`docgen serve --host 0.0.0.0` says in one line to put it behind HTTPS; Ctrl-C (SIGINT)
+    stops it with exit code 0; with no users, it says only verification answers."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "DOCGEN_LANG": "en"}
+    env.pop("DOCGEN_TRACKER_URL", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "docgen",
+            "-w",
+            str(example),
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+                time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0
+    lines = err.splitlines()
+    https = [line for line in lines if "HTTPS" in line]
+    assert len(https) == 1 and "0.0.0.0" in https[0]
+    assert any("only the verification page answers" in line for line in lines)
+    assert "Traceback" not in err

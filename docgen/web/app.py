@@ -479,9 +479,13 @@ async def dashboard(request: Request, session: WebSession) -> Response:
     return await _monitoring(
         request,
         session,
-        monitor_app.monitor,
+        pages.dashboard,
         "dashboard.html",
-        lambda result: {"by_party": result.by_party, "skipped": result.skipped},
+        lambda result: {
+            "by_party": result.by_party,
+            "due_soon_by_party": result.due_soon_by_party,
+            "skipped": result.skipped,
+        },
     )
 
 
