@@ -392,3 +392,19 @@ def test_every_office_reads_every_public_key_and_verifies_without_a_private_key(
         "PW10", "certificate", "key", "export", "--out", str(tmp_path / "pw10.pem"), "--json"
     )
     assert exported.exit_code == 0 and exported.json()["keyid"] != qr.split(" ")[1].split(".")[0]
+
+
+def test_a_table_lock_held_elsewhere_names_its_holder_not_the_office(offices, monkeypatch):
+    """Only the owner (a maintenance job) can lock a table against writers: the waiting
+    office's message says who holds it, never that another docgen of its own office does."""
+    import docgen.state.postgres as pg
+
+    monkeypatch.setattr(pg, "LOCK_TIMEOUT", 1)
+    owner = offices.owner.split("//", 1)[1].split("@", 1)[0]
+    with psycopg.connect(offices.owner, autocommit=True) as conn, conn.transaction():
+        conn.execute("LOCK TABLE docgen.numbers IN EXCLUSIVE MODE")
+        run = offices.run("PW24", "number", "next", "letter", "--on", "2022-07-03")
+        assert run.exit_code == 1 and "Traceback" not in run.stderr
+        assert "a table of the tracker was locked" in run.stderr and owner in run.stderr, run.stderr
+        assert "another docgen of office PW24" not in run.stderr
+    offices.ok("PW24", "number", "next", "letter", "--on", "2022-07-03")
