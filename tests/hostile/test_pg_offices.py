@@ -408,3 +408,29 @@ def test_a_table_lock_held_elsewhere_names_its_holder_not_the_office(offices, mo
         assert "a table of the tracker was locked" in run.stderr and owner in run.stderr, run.stderr
         assert "another docgen of office PW24" not in run.stderr
     offices.ok("PW24", "number", "next", "letter", "--on", "2022-07-03")
+
+
+def test_another_office_checks_a_piagam_with_the_shared_public_key(offices, tmp_path):
+    """PW10 exports PW24's public key from the shared tracker and checks PW24's piagam
+    as docs/certificates.md shows (the message NUMBER\\nRECIPIENT\\nSIGNED_ON)."""
+    import base64
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+    from pypdf import PdfReader
+
+    pem = tmp_path / "pw24.pem"
+    run = offices.run("PW10", "certificate", "key", "export", "--office", "PW24", "--out", str(pem), "--json")
+    assert run.exit_code == 0 and run.json()["office"] == "PW24", run.stderr
+    number = offices.certificate("PW24")
+    shown = offices.ok("PW24", "certificate", "verify", number, "--json").json()
+    files = sorted((offices.workspaces["PW24"] / "outputs" / "certificates").rglob("0001-*.pdf"))
+    qr_number, proof = str(PdfReader(files[0]).metadata["/Keywords"]).rsplit(" ", 1)
+    assert qr_number == number
+    key = load_pem_public_key(pem.read_bytes())
+    signature = base64.urlsafe_b64decode(proof.split(".")[1] + "==")
+    key.verify(signature, f"{number}\n{shown['recipient']}\n{shown['issued_on']}".encode())
+    with pytest.raises(InvalidSignature):
+        key.verify(signature, f"{number}\n{shown['recipient']}X\n{shown['issued_on']}".encode())
+    missing = offices.run("PW10", "certificate", "key", "export", "--office", "PW99", "--out", str(pem))
+    assert missing.exit_code == 1 and "PW99" in missing.stderr
