@@ -6,7 +6,6 @@ not break the national view."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 import uuid
@@ -18,26 +17,17 @@ import pytest
 
 from docgen.state.postgres import SCHEMA
 from tests.conftest import fresh_database
+from tests.test_tracker_postgres import second_office
 
 psycopg = pytest.importorskip("psycopg")
 
 RENJA = "ntt-renja-2022"
-RESULTS = "results/kepatuhan-2022-kota-kupang.csv"
+ISSUE = ("certificate", "issue", "results/kepatuhan-2022-kota-kupang.csv", "--year", "2022")
+ISSUE += ("--min-grade", "B", "--signed-on", "2023-02-16")
 
 
 def as_role(url: str, role: str) -> str:
     return url.replace("postgres@", f"{role}@", 1)
-
-
-def office_workspace(example: Path, tmp_path: Path, code: str) -> Path:
-    root = tmp_path / code
-    shutil.copytree(example, root)
-    config = root / "docgen.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace('unit_code = "PW24"', f'unit_code = "{code}"'),
-        encoding="utf-8",
-    )
-    return root
 
 
 @dataclass
@@ -94,7 +84,7 @@ def offices(example, tmp_path, cli, pg_admin_url, monkeypatch) -> Iterator[Offic
                 url,
                 as_role(url, owner),
                 roles,
-                {code: office_workspace(example, tmp_path, code) for code in roles},
+                {code: second_office(example, tmp_path, code) for code in roles},
                 cli,
                 monkeypatch,
             )
@@ -107,18 +97,7 @@ def offices(example, tmp_path, cli, pg_admin_url, monkeypatch) -> Iterator[Offic
                 o.ok(code, "deliverable", "set", RENJA, "W1-D1", "--status", "done", "--on", "2022-03-30")
                 o.ok(code, "letter", "followup", "--all", "--as-of", "2022-07-01")
                 o.ok(code, "number", "next", "letter", "--on", "2022-07-02", "--for", "rapat")
-                o.ok(
-                    code,
-                    "certificate",
-                    "issue",
-                    RESULTS,
-                    "--year",
-                    "2022",
-                    "--min-grade",
-                    "B",
-                    "--signed-on",
-                    "2023-02-16",
-                )
+                o.ok(code, *ISSUE)
                 o.ok(code, "sync")
             yield o
     finally:
