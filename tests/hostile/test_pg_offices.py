@@ -413,3 +413,59 @@ def test_another_office_checks_a_piagam_with_the_shared_public_key(offices, tmp_
         key.verify(signature, f"{number}\n{shown['recipient']}X\n{shown['issued_on']}".encode())
     missing = offices.run("PW10", "certificate", "key", "export", "--office", "PW99", "--out", str(pem))
     assert missing.exit_code == 1 and "PW99" in missing.stderr
+
+
+def test_upgrading_a_schema_2_setup_takes_back_what_was_granted_by_hand(
+    example, tmp_path, cli, pg_admin_url, monkeypatch
+):
+    """The setup the docs of schema 2 gave (a group role with INSERT, UPDATE, DELETE on
+    every table, default privileges, the role map filled by hand): after `tracker init`
+    the mapped roles write their own office only and nobody else writes the role map."""
+    from docgen.state.postgres import migrations
+
+    tag = uuid.uuid4().hex[:8]
+    group, pw24, pw10 = f"docgen_office_{tag}", f"docgen_pw24_{tag}", f"docgen_pw10_{tag}"
+    try:
+        with fresh_database(pg_admin_url) as url:
+            with psycopg.connect(url, autocommit=True) as admin, admin.transaction():
+                for version, _name, text in migrations()[:2]:
+                    admin.execute(text.encode())
+                    admin.execute(
+                        "INSERT INTO docgen.schema_version (version, docgen) VALUES (%s, 'old')", (version,)
+                    )
+                admin.execute(f"CREATE ROLE {group} NOLOGIN")
+                admin.execute(f"GRANT USAGE ON SCHEMA docgen TO {group}")
+                admin.execute(
+                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA docgen TO {group}"
+                )
+                admin.execute(
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA docgen "
+                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {group}"
+                )
+                for role in (pw24, pw10):
+                    admin.execute(f"CREATE ROLE {role} LOGIN IN ROLE {group}")
+                admin.execute(
+                    "INSERT INTO docgen.office_roles VALUES ('PW24', %s), ('PW10', %s)", (pw24, pw10)
+                )
+            monkeypatch.setenv("DOCGEN_TRACKER_URL", url)
+            assert cli(example, "tracker", "init").exit_code == 0
+            monkeypatch.setenv("DOCGEN_TRACKER_URL", as_role(url, pw24))
+            run = cli(example, "number", "next", "letter", "--on", "2022-06-01", "--json")
+            assert run.exit_code == 0, run.stderr
+            with psycopg.connect(as_role(url, pw10), autocommit=True) as conn:
+                for statement in (
+                    "INSERT INTO docgen.office_roles VALUES ('PW24', current_user)",
+                    "DELETE FROM docgen.office_roles",
+                    "INSERT INTO docgen.schema_version (version, docgen) VALUES (999, 'x')",
+                    "INSERT INTO docgen.office_locks VALUES ('PW24')",
+                    "INSERT INTO docgen.certificate_keys (office, keyid, data) VALUES ('PW24', 'x', '{}')",
+                    "DELETE FROM docgen.numbers",
+                    "LOCK TABLE docgen.numbers IN EXCLUSIVE MODE",
+                ):
+                    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                        conn.execute(statement)
+                assert conn.execute("SELECT count(*) FROM docgen.numbers").fetchone()[0] == 0
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+            for role in (pw24, pw10, group):
+                admin.execute(f"DROP ROLE IF EXISTS {role}")
