@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from docgen.app import users
 from docgen.app.certificates import TABLE as CERTIFICATES
 from docgen.domain.certificates import payload
+from docgen.records import LETTERS
 from docgen.state import open_tracker
 from docgen.web.app import create_app
 from docgen.workspace import find_workspace
@@ -459,7 +460,7 @@ def test_letters_pages(site):
 
 def tracker_letter(root: Path, number: str) -> dict:
     with open_tracker(find_workspace(root)).read() as session:
-        return session.record("letters", number)
+        return session.record(LETTERS, number)
 
 
 def test_certificate_pages(site):
@@ -583,3 +584,23 @@ def test_security_headers_everywhere(site):
         assert r.headers["x-frame-options"] == "DENY"
         assert "default-src 'none'" in r.headers["content-security-policy"]
     assert c.get("/nothing-here").status_code == 404
+
+
+def test_the_dashboard_follows_every_change(site, cli):
+    """The report is kept between views, but not across a change by another program."""
+    c = client(site)
+    sign_in(c, "vina")
+
+    def done() -> int:
+        rows = c.get("/?as_of=2022-07-01", headers=JSON).json()["agreements"]
+        return next(r["done"] for r in rows if r["id"] == AID)
+
+    before = done()
+    assert done() == before
+    assert cli(site, "deliverable", "set", AID, DID, "--status", "done", "--on", "2022-03-30").exit_code == 0
+    assert done() == before + 1
+    text = (site / "agreements" / f"{AID}.yaml").read_text(encoding="utf-8")
+    (site / "agreements" / f"{AID}.yaml").write_text(
+        text.replace(f"id: {DID}", "id: W1-DX"), encoding="utf-8"
+    )
+    assert done() == before  # W1-D1 is no longer a deliverable of the file

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from docgen.domain.signatures import key_id, load_public_pem, public_pem
 from docgen.errors import InputError, NotFoundError, TrackerError
 from docgen.fsutil import atomic_write_bytes
 from docgen.i18n import _
+from docgen.records import KEYS, KeyRecord
 from docgen.state import open_tracker
-from docgen.state.base import KEYS, Record, Session, current_user, now_text
+from docgen.state.base import Session, current_user, now_text
 from docgen.state.signing_key import BACKUP_HINT, LABEL, key_path, new_key, read_key, save_key
 from docgen.workspace import Workspace
 
@@ -25,14 +26,14 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 
-def _genuine(record: Record) -> Ed25519PublicKey | None:
+def _genuine(record: KeyRecord) -> Ed25519PublicKey | None:
     """The public key of a key record whose key id is that key's (else None: a record
     nobody can make verify a signature it did not make)."""
     key = load_public_pem(str(record.get("public_key") or ""))
     return key if key is not None and key_id(key) == record.get("keyid") else None
 
 
-def office_keys(session: Session, office: str | None = None) -> list[Record]:
+def office_keys(session: Session, office: str | None = None) -> list[KeyRecord]:
     """The key records of `office` (default: the session's), oldest first."""
     office = office or session.office
     return [r for r in session.public_keys() if r.get("office") == office and _genuine(r)]
@@ -46,7 +47,7 @@ def public_key(session: Session, keyid: str, office: str | None = None) -> Ed255
     return None
 
 
-def _key_record(session: Session, key: Ed25519PrivateKey) -> Record:
+def _key_record(session: Session, key: Ed25519PrivateKey) -> KeyRecord:
     public = key.public_key()
     return {
         "keyid": key_id(public),
@@ -104,17 +105,34 @@ def signing_key(ws: Workspace, session: Session) -> SigningKey:
     return SigningKey(key, keyid, False)
 
 
-def rotate(ws: Workspace) -> dict[str, Any]:
+class Rotated(TypedDict):
+    """The key `certificate key rotate` made, the keys it retired, where it recorded it."""
+
+    keyid: str
+    retired: list[str]
+    where: str
+    file: str
+
+
+class Exported(TypedDict):
+    office: str
+    keyid: str
+    file: str
+    keys: list[str]
+
+
+def rotate(ws: Workspace) -> Rotated:
     """`certificate key rotate`: a new signing key; the old public keys stay in the tracker
     (older certificates keep verifying), the old private key is kept beside the new one."""
     key = new_key()
     tracker = open_tracker(ws)
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> Rotated:
         known = office_keys(session)
         record = _key_record(session, key)
         session.insert(KEYS, [record])
-        return {"keyid": record["keyid"], "retired": [r["keyid"] for r in known], "where": tracker.label}
+        retired = [r["keyid"] for r in known]
+        return {"keyid": record["keyid"], "retired": retired, "where": tracker.label, "file": ""}
 
     old = read_key(ws)
     result = tracker.transaction(body)
@@ -126,7 +144,7 @@ def rotate(ws: Workspace) -> dict[str, Any]:
     return result
 
 
-def export(ws: Workspace, out: Path, keyid: str | None = None, office: str | None = None) -> dict[str, Any]:
+def export(ws: Workspace, out: Path, keyid: str | None = None, office: str | None = None) -> Exported:
     """`certificate key export --out FILE`: the office's current public key (or `keyid`),
     PEM SubjectPublicKeyInfo: what anyone needs to check the office's piagam. `office`:
     another office's, from a tracker the offices share."""

@@ -113,9 +113,9 @@ def issue(
                 f"{state:<9} {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
                 f"{entry['grade']}  {entry['file']}"
             )
-        for entry in report.skipped:
-            row = _("row {n}").format(n=entry["row"])
-            say(f"{_('skipped'):<9} {row}  {entry['recipient']}: {entry['reason']}")
+        for skip in report.skipped:
+            row = _("row {n}").format(n=skip["row"])
+            say(f"{_('skipped'):<9} {row}  {skip['recipient']}: {skip['reason']}")
         if report.combined:
             say(f"{_('print'):<9} {report.combined}")
     new = sum(1 for e in report.issued if e["new"])
@@ -152,7 +152,7 @@ def verify(
     from docgen.app.verification import verify as verify_certificate
 
     result = verify_certificate(ws, target)
-    record = result.record or {}
+    record = result.record
     if json:
         emit_json(result.to_json())
     elif record:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from docgen.app.deliverables import AgreementEvent
 from docgen.cli.common import (
     WRAP,
     AsOf,
@@ -160,7 +161,7 @@ def set_(
             )
         )
     for event in result.events:
-        files = ", ".join(e["file"] for e in event["evidence"])
+        files = ", ".join(e["file"] for e in event.get("evidence") or [])
         say(
             _("{id} {did}: {status} on {date}, event {event}").format(
                 id=agreement_id,
@@ -173,7 +174,7 @@ def set_(
         )
 
 
-def _history_status(e: dict[str, Any]) -> str:
+def _history_status(e: AgreementEvent) -> str:
     if e.get("kind") == "retraction":
         return _("retracts event {event}").format(event=e["retracts"])
     hidden = (

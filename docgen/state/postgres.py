@@ -26,7 +26,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from typing import Any, TypeVar
@@ -39,9 +39,12 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Json
 
 from docgen import __version__
+from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import TrackerError
 from docgen.i18n import _
+from docgen.records import KEYS, KeyRecord
 from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker, valid_agreement_id
+from docgen.state.records import checked
 
 T = TypeVar("T")
 
@@ -162,10 +165,10 @@ class PostgresSession(Session):
         )
         return json.loads(found[0][0]) if found else []
 
-    def rows(self, table: str) -> list[Record]:
+    def _raw_rows(self, table: str) -> list[Record]:
         return self._records(sql.SQL("FROM {} WHERE office = %s").format(self._table(table)), (self.office,))
 
-    def find(self, table: str, key: str) -> Record | None:
+    def _raw_find(self, table: str, key: str) -> Record | None:
         field = TABLES[table]
         query = sql.SQL("SELECT data FROM {} WHERE office = %s AND {} = %s").format(
             self._table(table), sql.Identifier(field)
@@ -179,17 +182,17 @@ class PostgresSession(Session):
         )
         return [row[0] for row in self._all(query, (self.office,))]
 
-    def insert(self, table: str, records: Sequence[Record]) -> None:
+    def _raw_insert(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         conn = self._writable()
         field = TABLES[table]
-        records = [dict(r) for r in records]
+        rows = [dict(r) for r in records]
         if field == "id":
-            next_id = _next_id(self._keys(table))
-            for record in records:
-                if not record.get("id"):
-                    record["id"] = str(next_id)
+            next_id = next_event_id(self._keys(table))
+            for row in rows:
+                if not row.get("id"):
+                    row["id"] = str(next_id)
                     next_id += 1
-        self._insert(conn, table, records)
+        self._insert(conn, table, rows)
 
     def _insert(self, conn: psycopg.Connection[Any], table: str, records: list[Record]) -> None:
         if not records:
@@ -225,7 +228,7 @@ class PostgresSession(Session):
             key = exc.diag.message_detail or "a key"
             raise TrackerError(f"{self._label}: {table}: {_one_line(key)}: already recorded") from None
 
-    def update(self, table: str, key: str, changes: Record) -> Record:
+    def _raw_update(self, table: str, key: str, changes: Mapping[str, object]) -> Record:
         conn = self._writable()
         field = TABLES[table]
         query = sql.SQL("SELECT data FROM {} WHERE office = %s AND {} = %s FOR UPDATE").format(
@@ -243,10 +246,10 @@ class PostgresSession(Session):
         )
         return record
 
-    def put(self, table: str, records: Sequence[Record]) -> None:
+    def _raw_put(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         conn = self._writable()
         field = TABLES[table]
-        records = [dict(r) for r in records]
+        rows = [dict(r) for r in records]
         # Replaced in place, moved to the end (office roles may update a record, never delete one).
         present = set(self._keys(table))
         replace: sql.SQL | sql.Composed = sql.SQL(
@@ -257,27 +260,27 @@ class PostgresSession(Session):
                 "UPDATE docgen.numbers SET data = %s, kind = %s, year = %s, seq = %s, pos = DEFAULT "
                 "WHERE office = %s AND number = %s"
             )
-        for record in records:
+        for record in rows:
             key = record.get(field)
             if key not in present:
                 continue
             extra = (_text(record.get("kind")), _int(record.get("year")), _int(record.get("seq")))
             conn.execute(replace, (Json(record), *(extra if table == "numbers" else ()), self.office, key))
-        self._insert(conn, table, [r for r in records if r.get(field) not in present])
+        self._insert(conn, table, [r for r in rows if r.get(field) not in present])
 
     # -- history
     def history_ids(self) -> list[str]:
         rows = self._all("SELECT DISTINCT agreement FROM docgen.history WHERE office = %s", (self.office,))
         return sorted(row[0] for row in rows)
 
-    def history(self, agreement_id: str) -> list[Record]:
+    def _raw_history(self, agreement_id: str) -> list[Record]:
         if not valid_agreement_id(agreement_id):
             raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
         return self._records(
             "FROM docgen.history WHERE office = %s AND agreement = %s", (self.office, agreement_id)
         )
 
-    def histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
+    def _raw_histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
         query = (
             "SELECT agreement, json_agg(data ORDER BY pos)::text FROM docgen.history "
             "WHERE office = %s {} GROUP BY agreement"
@@ -292,7 +295,7 @@ class PostgresSession(Session):
         order = sorted(found) if wanted is None else [i for i in wanted if i in found]
         return {aid: found[aid] for aid in order}
 
-    def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
+    def _raw_append(self, agreement_id: str, events: Sequence[Mapping[str, Any]]) -> None:
         conn = self._writable()
         if not valid_agreement_id(agreement_id):
             raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
@@ -304,7 +307,7 @@ class PostgresSession(Session):
             ).fetchall()
         ]
         seen = set(taken)
-        next_id = _next_id(taken)
+        next_id = next_event_id(taken)
         docs = []
         for event in events:
             event = dict(event)
@@ -323,8 +326,8 @@ class PostgresSession(Session):
                     "INSERT INTO docgen.history (office, agreement, id, data) VALUES (%s, %s, %s, %s)", docs
                 )
 
-    def public_keys(self) -> list[Record]:
-        return self._records("FROM docgen.certificate_keys", ())
+    def public_keys(self) -> list[KeyRecord]:
+        return checked(self._label, KEYS, self._records("FROM docgen.certificate_keys", ()))
 
     # -- the national view
     def publish(self, agreements: Sequence[Record], office_info: Record | None = None) -> None:
@@ -383,10 +386,6 @@ def _text(value: Any) -> str | None:
 
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _next_id(ids: Sequence[Any]) -> int:
-    return 1 + max((int(i) for i in ids if str(i).isdigit()), default=0)
 
 
 class PostgresTracker(Tracker):
