@@ -38,6 +38,10 @@ class Monitoring:
     def by_party(self) -> list[tuple[str, list[dict[str, Any]]]]:
         return overdue_by_party(self.report)
 
+    @property
+    def due_soon_by_party(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        return overdue_by_party(self.report, "due_soon")
+
 
 def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path | None = None) -> Monitoring:
     """`monitor`: per agreement status, progress, overdue, due soon; expiring; files."""

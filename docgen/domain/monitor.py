@@ -106,10 +106,22 @@ def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, A
             )
     overdue.sort(key=lambda r: (r["agreement"], r["due"], r["id"]))
     expiring.sort(key=lambda r: (r["days_left"], r["id"]))
+    due_soon = [
+        {
+            **item_fields(v, s),
+            "agreement_title": v.agreement.title,
+            "parties": v.responsible_orgs(s.work_item.responsible),
+            "days_left": (s.deliverable.due - v.as_of).days,
+        }
+        for v in views
+        for s in v.due_soon
+    ]
+    due_soon.sort(key=lambda r: (r["due"], r["agreement"], r["id"]))
     return {
         "as_of": as_of_text,
         "agreements": rows,
         "overdue": overdue,
+        "due_soon": due_soon,
         "expiring": expiring,
         "lapsed": lapsed,
         "summary": _summary(rows, overdue, expiring, lapsed),
@@ -137,13 +149,16 @@ def _summary(
     }
 
 
-def overdue_by_party(report: Mapping[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The overdue list grouped by responsible organisation, most items first.
+def overdue_by_party(
+    report: Mapping[str, Any], key: str = "overdue"
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The overdue list (or another list of the report's items: `due_soon`) grouped by
+    responsible organisation, most items first.
 
     A deliverable both parties answer for (`responsible: both`) is listed under each.
     """
     groups: dict[str, list[dict[str, Any]]] = {}
-    for row in report["overdue"]:
+    for row in report.get(key, []):
         for org in row["parties"]:
             groups.setdefault(org, []).append(row)
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
