@@ -7,6 +7,7 @@ from typing import Any
 
 from docgen.config import NUMBER_KINDS
 from docgen.errors import InputError
+from docgen.i18n import _
 from docgen.state import open_tracker
 from docgen.state.base import Session
 from docgen.state.registry import Registry
@@ -17,7 +18,9 @@ PUBLIC = ("kind", "number", "seq", "year", "on", "for", "void", "void_reason", "
 
 def _kind(kind: str) -> str:
     if kind not in NUMBER_KINDS:
-        raise InputError(f"KIND: {kind!r} is not one of {', '.join(NUMBER_KINDS)}")
+        raise InputError(
+            _("KIND: {kind!r} is not one of {items}").format(kind=kind, items=", ".join(NUMBER_KINDS))
+        )
     return kind
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.workspace import Workspace
 
 QUIET_SECONDS = 0.1
@@ -192,7 +193,9 @@ class Watcher:
                 {
                     "event": "deleted",
                     "agreement": aid,
-                    "message": f"agreements/{aid}.yaml was deleted; its last output is kept",
+                    "message": _("agreements/{aid}.yaml was deleted; its last output is kept").format(
+                        aid=aid
+                    ),
                 }
             )
         if errors:

@@ -27,6 +27,7 @@ from jinja2 import meta
 
 from docgen import __version__
 from docgen.errors import TemplateError
+from docgen.i18n import _
 from docgen.render.certificate_layout import (
     ENV,
     MM,
@@ -324,7 +325,7 @@ class CertificateRenderer:
             # Balance a centred paragraph: the narrowest width giving as few lines, so a
             # name breaks into two even lines instead of a full one and a stub.
             low, high = width / len(lines), width
-            for _ in range(10):
+            for _skip in range(10):
                 mid = (low + high) / 2
                 if len(words.wrap(size, mid)) > len(lines):
                     low = mid
@@ -344,7 +345,7 @@ class CertificateRenderer:
         texts = self.all_blocks.render(context).split(_SEPARATOR)
         if len(texts) != len(self.blocks):  # a block printed the separator itself
             texts = [template.render(context) for _, template in self.blocks]
-        for index, ((block, _), raw) in enumerate(zip(self.blocks, texts, strict=True)):
+        for index, ((block, _skip), raw) in enumerate(zip(self.blocks, texts, strict=True)):
             text = raw.strip()
             if not text:
                 continue
@@ -426,7 +427,7 @@ class CertificateRenderer:
             left, bottom, right, top = self._logo_box()
             boxes.append((bottom, top, left, right, "the logo"))
         boxes.sort(key=lambda b: b[0])
-        for i, (_, top, left, right, owner) in enumerate(boxes):
+        for i, (_skip, top, left, right, owner) in enumerate(boxes):
             for other in boxes[i + 1 :]:
                 if other[0] >= top - _MARGIN:
                     break  # sorted by bottom: no later box reaches down into this one
@@ -680,10 +681,12 @@ def render_certificates(
     except TemplateError:
         raise
     except OSError as exc:
-        raise TemplateError(f"cannot write a certificate: {exc}") from exc
+        raise TemplateError(_("cannot write a certificate: {exc}").format(exc=exc)) from exc
     except Exception as exc:
         raise TemplateError(
-            f"{source.label}: cannot draw a certificate: {type(exc).__name__}: {exc}"
+            _("{label}: cannot draw a certificate: {name}: {exc}").format(
+                label=source.label, name=type(exc).__name__, exc=exc
+            )
         ) from exc
 
 
@@ -706,7 +709,7 @@ def _render(
     shas = []
     stream: Iterable[Job] = jobs
     if progress is not None:
-        stream = progress(stream, len(jobs), "Piagam")
+        stream = progress(stream, len(jobs), _("Certificates"))
     for job in stream:
         sha, items = _write(renderer, job)
         shas.append(sha)

@@ -21,6 +21,8 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, TypeVar
 
+from docgen.i18n import _
+
 Record = dict[str, Any]
 T = TypeVar("T")
 _AGREEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -185,7 +187,9 @@ class Tracker(ABC):
             if not is_empty(session):
                 from docgen.errors import TrackerError
 
-                raise TrackerError(f"{self.label}: not empty; docgen copies only into an empty tracker")
+                raise TrackerError(
+                    _("{label}: not empty; docgen copies only into an empty tracker").format(label=self.label)
+                )
             for table in TABLES:
                 records = data.get("tables", {}).get(table, [])
                 if records:

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from docgen.errors import TrackerError
+from docgen.i18n import _
 from docgen.state.base import TABLES, Record, Session
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -155,8 +156,12 @@ def checked(
             key = record.get(TABLES.get(table, "id")) if isinstance(record, dict) else None
             which = f"record {key!r}" if isinstance(key, str) and key else f"record {index}"
             raise TrackerError(
-                f"{session.label_of(table, agreement_id)}: {table}: {which}: {problem}; not a valid "
-                "docgen tracker, docgen will not change it: restore it from a backup or correct "
-                "the record"
+                _(
+                    "{label_of}: {table}: {which}: {problem}; not a valid docgen tracker, "
+                    "docgen will not change it: restore it from a backup or correct the "
+                    "record"
+                ).format(
+                    label_of=session.label_of(table, agreement_id), table=table, which=which, problem=problem
+                )
             )
     return rows

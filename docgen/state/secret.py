@@ -17,6 +17,7 @@ from pathlib import Path
 
 from docgen.errors import DocgenError, TrackerError
 from docgen.fsutil import atomic_write_bytes
+from docgen.i18n import _
 from docgen.safepath import check_write, read_regular
 from docgen.workspace import Workspace
 
@@ -43,9 +44,12 @@ def new_secret(issued: int) -> bytes:
     the lost secret, which must be restored, not replaced."""
     if issued:
         raise TrackerError(
-            f"{LABEL} is missing, but the registry holds {issued} certificate(s) signed with it: "
-            f"restore it from a backup ({BACKUP_HINT}); docgen will not create a new one, "
-            "which would make every issued certificate fail verification"
+            _(
+                "{label} is missing, but the registry holds {issued} certificate(s) "
+                "signed with it: restore it from a backup ({backup_hint}); docgen will "
+                "not create a new one, which would make every issued certificate fail "
+                "verification"
+            ).format(label=LABEL, issued=issued, backup_hint=BACKUP_HINT)
         )
     return secrets.token_bytes(32)
 
@@ -57,10 +61,12 @@ def save_secret(ws: Workspace, secret: bytes) -> None:
         check_write(ws.root, path)
         atomic_write_bytes(path, (secret.hex() + "\n").encode("ascii"), private=True)
     except DocgenError as exc:
-        raise TrackerError(f"{exc.message}; no certificate was issued") from exc
+        raise TrackerError(_("{message}; no certificate was issued").format(message=exc.message)) from exc
     except OSError as exc:
         raise TrackerError(
-            f"{LABEL}: cannot create the certificate secret: {exc.strerror or exc}; no certificate was issued"
+            _("{label}: cannot create the certificate secret: {reason}; no certificate was issued").format(
+                label=LABEL, reason=exc.strerror or exc
+            )
         ) from exc
 
 
@@ -74,12 +80,15 @@ def read_secret(ws: Workspace) -> bytes | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise TrackerError(
-            f"{label}: cannot read the certificate secret ({getattr(exc, 'strerror', None) or exc})"
+            _("{label}: cannot read the certificate secret ({getattr})").format(
+                label=label, getattr=getattr(exc, "strerror", None) or exc
+            )
         ) from exc
     if not re.fullmatch(r"[0-9a-f]{64}", text):
         raise TrackerError(
-            f"{label}: not a docgen certificate secret; restore it "
-            f"from a backup ({BACKUP_HINT}); without it no issued certificate can "
-            "be verified"
+            _(
+                "{label}: not a docgen certificate secret; restore it from a backup "
+                "({backup_hint}); without it no issued certificate can be verified"
+            ).format(label=label, backup_hint=BACKUP_HINT)
         )
     return bytes.fromhex(text)
