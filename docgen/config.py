@@ -136,6 +136,18 @@ class Certificates(Strict):
                     value=sorted(unknown)[0]
                 )
             )
+        if value:
+            parts = list(string.Formatter().parse(value))
+            for name in ("number", "checksum"):
+                count = sum(1 for _lit, field, spec, conv in parts if field == name)
+                if count != 1:
+                    raise ValueError(
+                        _(
+                            "must hold {{number}} and {{checksum}} once each, not {{{name}}} {count} times"
+                        ).format(name=name, count=count)
+                    )
+                if any(field == name and (spec or conv) for _lit, field, spec, conv in parts):
+                    raise ValueError(_("{{{name}}} with a format spec; write it plainly").format(name=name))
         return value
 
 
@@ -167,7 +179,7 @@ def _format_fields(fmt: str) -> set[str]:
                     name=name, spec=spec, max_width=MAX_WIDTH
                 )
             )
-    return {name for _, name, _, _ in parts if name is not None}
+    return {name for _lit, name, _spec, _conv in parts if name is not None}
 
 
 class Numbering(Strict):
@@ -194,6 +206,22 @@ class Numbering(Strict):
         except (ValueError, KeyError, IndexError) as exc:
             raise ValueError(_("invalid format {fmt!r}: {exc}").format(fmt=fmt, exc=exc)) from exc
         return fmt
+
+    @model_validator(mode="after")
+    def _year_when_yearly(self) -> Numbering:
+        """Numbers that start again each year must say their year, or the second year's
+        first number would be the first year's."""
+        if self.reset == "yearly":
+            for kind in ("letter", "certificate", "agreement"):
+                if "year" not in _format_fields(getattr(self, kind)):
+                    raise ValueError(
+                        _(
+                            "{kind}: {format!r} has no {{year}}, but numbers start again each "
+                            'year (reset = "yearly"): two documents would carry the same '
+                            'number; add {{year}} to the format or set reset = "never"'
+                        ).format(kind=kind, format=getattr(self, kind))
+                    )
+        return self
 
 
 class Grade(Strict):

@@ -16,6 +16,7 @@ from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import InputError
 from docgen.i18n import _
 from docgen.models import Agreement
+from docgen.records import LETTERS, NUMBERS, TERMINATIONS, TerminationRecord
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.workspace import Workspace
@@ -47,7 +48,7 @@ def show_agreement(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, A
     with open_tracker(ws).read() as session:
         shown = details(agreement_view(session, agreement, as_of, ws.config.letters.grace_days))
         shown["terminations"] = [
-            e for e in session.records("terminations") if e.get("agreement") == agreement.id
+            e for e in session.records(TERMINATIONS) if e.get("agreement") == agreement.id
         ]
     shown["amendments"] = [
         {
@@ -96,7 +97,7 @@ def terminate(
     recorded_at = now_text()
 
     def body(session: Session) -> dict[str, Any]:
-        events = [e for e in session.records("terminations") if e.get("agreement") == agreement.id]
+        events = [e for e in session.records(TERMINATIONS) if e.get("agreement") == agreement.id]
         current = termination_in_force(events).get(agreement.id)
         result: dict[str, Any] = {"action": action, "previous": current, "event": None}
         if cancel:
@@ -120,7 +121,7 @@ def terminate(
                         id=agreement.id
                     )
                 )
-        event = {
+        event: TerminationRecord = {
             "agreement": agreement.id,
             "action": action,
             "on": None if cancel else on.isoformat() if on else None,
@@ -130,8 +131,8 @@ def terminate(
         }
         if current is not None:
             event["replaces"] = current.get("id")
-        session.insert("terminations", [event])
-        result["event"] = session.records("terminations")[-1]
+        session.insert(TERMINATIONS, [event])
+        result["event"] = session.records(TERMINATIONS)[-1]
         publish(session, ws.config, [agreement])
         return result
 
@@ -184,7 +185,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
         )
 
     with open_tracker(ws).read() as session:
-        for r in session.records("numbers"):
+        for r in session.records(NUMBERS):
             ref = r.get("ref") or {}
             if ref.get("agreement") == aid:
                 add(r["on"], r.get("recorded_at"), "number", r["number"], r.get("for") or "")
@@ -196,7 +197,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                     r["number"],
                     _("number voided: {get}").format(get=r.get("void_reason")),
                 )
-        for letter in session.records("letters"):
+        for letter in session.records(LETTERS):
             if letter.get("agreement") != aid:
                 continue
             kind = "reminder" if letter.get("type") == "reminder" else "letter"
@@ -210,22 +211,22 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                 f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}",
                 letter.get("user"),
             )
-        for e in session.records("terminations"):
-            if e.get("agreement") != aid:
+        for t in session.records(TERMINATIONS):
+            if t.get("agreement") != aid:
                 continue
-            action = e.get("action") or "terminate"
+            action = t.get("action") or "terminate"
             text = {
-                "terminate": _("terminated from {get}").format(get=e.get("on")),
-                "correct": _("termination corrected to {get}").format(get=e.get("on")),
+                "terminate": _("terminated from {get}").format(get=t.get("on")),
+                "correct": _("termination corrected to {get}").format(get=t.get("on")),
                 "cancel": "termination cancelled",
             }.get(action, action)
             add(
-                e.get("on") if action != "cancel" else None,
-                e.get("recorded_at"),
+                t.get("on") if action != "cancel" else None,
+                t.get("recorded_at"),
                 "termination",
-                str(e.get("id")),
-                f"{text}: {e.get('reason')}",
-                e.get("user"),
+                str(t.get("id")),
+                f"{text}: {t.get('reason')}",
+                t.get("user"),
             )
         events = session.events(aid)
         hidden = retracted(events)

@@ -15,6 +15,7 @@ from docgen.domain.terminations import termination_dates
 from docgen.errors import ConfigError, TemplateError
 from docgen.i18n import _
 from docgen.models import Agreement
+from docgen.records import TERMINATIONS
 from docgen.safepath import read_regular, source_problem
 from docgen.state.base import Session
 from docgen.workspace import Workspace
@@ -38,7 +39,7 @@ def agreement_views(
     by id; `grace_days` is the workspace's `[letters] grace_days`."""
     agreements = list(agreements)
     histories = session.events_of([a.id for a in agreements])
-    terminated = termination_dates(session.records("terminations"))
+    terminated = termination_dates(session.records(TERMINATIONS))
     return views(agreements, histories, terminated, as_of, grace_days)
 
 

@@ -29,8 +29,8 @@ def format_number(
         raise NumberingError(
             _("unknown number kind {kind!r} (use {items})").format(kind=kind, items=", ".join(NUMBER_KINDS))
         )
-    fmt = getattr(config.numbering, kind)
-    fields = {
+    fmt: str = getattr(config.numbering, kind)
+    fields: dict[str, int | str] = {
         "seq": seq,
         "year": year if year is not None else on.year,
         "month": on.month,
