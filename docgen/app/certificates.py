@@ -24,6 +24,7 @@ from docgen.app.certificate_keys import signing_key
 from docgen.app.common import discard, layout_source_of
 from docgen.app.layout import renderer_for
 from docgen.config import Config
+from docgen.context import Context
 from docgen.domain.certificates import canonical_score, checksum, fold, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
 from docgen.domain.numbering import format_number
@@ -235,7 +236,7 @@ def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> l
     return candidates
 
 
-def _row_fields(record: CertificateRecord) -> dict[str, Any]:
+def _row_fields(record: CertificateRecord) -> Context:
     """What a certificate prints of its own row: recipient, unit, score and grade."""
     return {
         "recipient": record["recipient"],
@@ -248,9 +249,9 @@ def _row_fields(record: CertificateRecord) -> dict[str, Any]:
     }
 
 
-def _record_context(record: CertificateRecord, ws: Workspace, check: str) -> dict[str, Any]:
+def _record_context(record: CertificateRecord, ws: Workspace, check: str) -> Context:
     office = ws.config.office.model_dump(exclude={"head"})
-    signatory: dict[str, Any] = dict(record.get("signatory") or {})
+    signatory: Context = dict(record.get("signatory") or {})
     # The head lines: the signatory's `heading`, else the office's letterhead (older
     # records did not store one).
     signatory["heading"] = "\n".join(signatory.get("heading") or ws.config.office.letterhead_lines)
@@ -320,9 +321,9 @@ class _LayoutCheck:
         self.number = format_number(
             ws.config, "certificate", 9999, report.signed_on, assessment_year=report.year
         )
-        self.base: dict[str, Any] | None = None
+        self.base: Context | None = None
 
-    def context(self, candidate: _Candidate) -> dict[str, Any]:
+    def context(self, candidate: _Candidate) -> Context:
         record = _new_record(self.ws.config, self.report, self.scheme, candidate, self.number, 9999)
         if self.base is None:
             self.base = _record_context(record, self.ws, PLACEHOLDER)

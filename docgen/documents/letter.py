@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from docgen.config import Config, Signatory
+from docgen.context import Context
 from docgen.documents.agreement import office_context, reference, split_title
 from docgen.domain.letters import Planned
 from docgen.indonesian import DOTS, bilangan, tanggal, terbilang
@@ -93,7 +94,7 @@ def letter_context(
     as_of: date,
     signatory: Signatory | None = None,
     earlier_hal: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> Context:
     """The context of one follow-up letter; `signatory` signs it (default: the office
     head); `earlier_hal` gives the Hal of each earlier letter by number."""
     a, party = p.agreement, p.party
@@ -211,10 +212,10 @@ def letter_context(
     }
 
 
-def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def grouped(rows: list[Context]) -> list[Context]:
     """The table's rows by work item: consecutive items of one work item share its merged
     cells."""
-    groups: list[dict[str, Any]] = []
+    groups: list[Context] = []
     for row in rows:
         if groups and groups[-1]["work_item"] == row["work_item"]:
             groups[-1]["rows"].append(row)

@@ -26,6 +26,7 @@ from typing import Any
 from jinja2 import meta
 
 from docgen import __version__
+from docgen.context import Context
 from docgen.errors import TemplateError
 from docgen.i18n import _
 from docgen.render.certificate_layout import (
@@ -338,7 +339,7 @@ class CertificateRenderer:
     def _width(line: str, font: str, size: float, spacing: float) -> float:
         return _unit_width(line, font) * size + spacing * max(len(line) - 1, 0)
 
-    def _placed(self, context: dict[str, Any]) -> list[_Placed]:
+    def _placed(self, context: Context) -> list[_Placed]:
         """Every text block that prints something, its lines fitted and placed."""
         placed = []
         last = None  # the previous block's last baseline, in points from the top
@@ -376,7 +377,7 @@ class CertificateRenderer:
             last = top + (len(fitted.lines) - 1) * step
         return placed
 
-    def _caption_lines(self, context: dict[str, Any]) -> list[TextLine]:
+    def _caption_lines(self, context: Context) -> list[TextLine]:
         q = self.layout.qr
         if self.caption is None:
             return []
@@ -398,7 +399,7 @@ class CertificateRenderer:
             if line.strip()
         ]
 
-    def overflow(self, context: dict[str, Any]) -> Overflow | None:
+    def overflow(self, context: Context) -> Overflow | None:
         """Why this certificate's text does not fit the layout, or None: a block needing
         more lines (or wider ones) than it may have even at its `min_size`, or a line
         running into a line of another block, the QR code or the logo. The block at fault
@@ -485,7 +486,7 @@ class CertificateRenderer:
                     break
         return "".join(missing)
 
-    def prepare(self, context: dict[str, Any]) -> list[Item]:
+    def prepare(self, context: Context) -> list[Item]:
         """Everything one certificate's page draws, ready to paint on any canvas made by
         `new_canvas`. Preparing is the costly part (Jinja, line fitting, the QR code);
         painting is a few canvas calls, so a certificate is prepared once for its own
@@ -564,7 +565,7 @@ class CertificateRenderer:
             canvas.setDateFormatter(lambda *_: stamp)
         return canvas
 
-    def single(self, context: dict[str, Any], items: list[Item]) -> bytes:
+    def single(self, context: Context, items: list[Item]) -> bytes:
         """One certificate as a PDF file's bytes, its QR payload in the keywords."""
         canvas = self.new_canvas(
             None,
@@ -647,7 +648,7 @@ class Job:
     """One certificate: its context and the (temporary) file to write it to, or None when
     it only needs a page in the combined file (its own file is already in place)."""
 
-    context: dict[str, Any]
+    context: Context
     path: Path | None
 
 
