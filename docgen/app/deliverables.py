@@ -24,11 +24,11 @@ from docgen.app.common import agreement_views, catalog, discard, publish
 from docgen.app.evidence import EvidenceCopier, recover_evidence, settle
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import (
-    DELIVERABLE_STATUSES,
     effective_events,
     is_retraction,
     next_event_id,
     retracted,
+    status_problem,
 )
 from docgen.domain.overview import checklist
 from docgen.errors import InputError, NotFoundError
@@ -83,12 +83,8 @@ def list_deliverables(
 ) -> Listing:
     """`deliverable list`: every deliverable of the valid agreements (or of one), filtered;
     with `xlsx`, also written to that workbook."""
-    if status is not None and status not in DELIVERABLE_STATUSES:
-        raise InputError(
-            _("--status: {status!r} is not one of {items}").format(
-                status=status, items=", ".join(DELIVERABLE_STATUSES)
-            )
-        )
+    if status is not None and (problem := status_problem(status)):
+        raise InputError(_("--status: {problem}").format(problem=problem))
     cat = catalog(ws, as_of, only=[agreement_id] if agreement_id else None)
     agreements = [cat.get(agreement_id)] if agreement_id else list(cat.agreements.values())
     with open_tracker(ws).read() as session:
@@ -225,12 +221,8 @@ def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path
     problems = []
     if _deliverable(agreement, u.deliverable) is None:
         problems.append(_unknown(agreement, u.deliverable))
-    if u.status not in DELIVERABLE_STATUSES:
-        problems.append(
-            _("{where}: --status: {status!r} is not one of {items}").format(
-                where=where, status=u.status, items=", ".join(DELIVERABLE_STATUSES)
-            )
-        )
+    if problem := status_problem(u.status):
+        problems.append(_("{where}: --status: {problem}").format(where=where, problem=problem))
     for path in u.evidence:
         if path in sources:
             continue
