@@ -16,6 +16,7 @@ from datetime import date
 from docgen.config import Config
 from docgen.context import Context
 from docgen.documents.agreement import numbers_phrase, office_context, reference, split_title
+from docgen.domain.deliverable_state import DELIVERABLE_LABELS
 from docgen.domain.monitor import (
     AgreementRow,
     ExpiringRow,
@@ -25,7 +26,7 @@ from docgen.domain.monitor import (
     Summary,
     overdue_by_party,
 )
-from docgen.domain.wording import DELIVERABLE_LABELS, STATUS_LABELS
+from docgen.domain.status import STATUS_LABELS
 from docgen.indonesian import DOTS, angka, bilangan, tanggal
 from docgen.models import Agreement
 

@@ -18,10 +18,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from docgen.config import Config
+from docgen.domain.deliverable_state import DELIVERABLE_LABELS
 from docgen.domain.monitor import Report
 from docgen.domain.obligations import ROLE_LABELS
 from docgen.domain.overview import DeliverableRow
-from docgen.domain.wording import DELIVERABLE_LABELS, STATUS_LABELS
+from docgen.domain.status import STATUS_LABELS
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
 
