@@ -8,9 +8,8 @@ ids unchanged, into an empty target whose schema it creates when there is none.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from docgen.agreements import Catalog
 from docgen.app.common import catalog, office_info
 from docgen.errors import InputError, TrackerError
 from docgen.i18n import _
@@ -18,6 +17,9 @@ from docgen.state import Session, Tracker, is_url, open_tracker, tracker_at
 from docgen.state.base import TABLES, Granted, Initialised, TrackerInfo
 from docgen.usertext import bad_char
 from docgen.workspace import Workspace
+
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.agreements import Catalog
 
 
 class Where(TypedDict):

@@ -53,6 +53,9 @@ _SHARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # (thread, lock path) of the write sessions open in this process: a read inside one
 # takes no shared lock (it would wait for itself).
 _WRITING: set[tuple[int, str]] = set()
+# How many read sessions each (thread, lock path) holds: a write inside one would wait
+# for its own shared lock (a bug, said at once rather than after LOCK_TIMEOUT).
+_READING: dict[tuple[int, str], int] = {}
 
 
 class AtomicJSONStorage(Storage):
@@ -349,14 +352,22 @@ class FileTracker(Tracker):
                             )
                         ) from None
                     time.sleep(0.02)
-            yield
+            _READING[key] = _READING.get(key, 0) + 1
+            try:
+                yield
+            finally:
+                _READING[key] -= 1
+                if not _READING[key]:
+                    del _READING[key]
         finally:
             os.close(fd)  # releases the lock
 
     @contextmanager
     def write(self) -> Iterator[FileSession]:
-        lock = self._lock()
         key = (threading.get_ident(), str(self.lock_path))
+        if key in _READING:
+            raise RuntimeError("a tracker write opened inside a read session of the same thread")
+        lock = self._lock()
         _WRITING.add(key)
         try:
             session = FileSession(self, self.office)

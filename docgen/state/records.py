@@ -10,6 +10,7 @@ fields present, every field present of its declared type (or its `Shape`).
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, NotRequired, Required, Union, cast, get_args, get_origin, get_type_hints
@@ -85,12 +86,15 @@ def _shape(record: Any) -> list[tuple[str, bool, Shape]]:
     return fields
 
 
-SHAPES: dict[str, list[tuple[str, bool, Shape]]] = {t.name: _shape(t.record) for t in (*ALL, HISTORY)}
+@functools.cache
+def shapes() -> dict[str, list[tuple[str, bool, Shape]]]:
+    """table -> how its records are checked, derived once, when a tracker is first read."""
+    return {t.name: _shape(t.record) for t in (*ALL, HISTORY)}
 
 
 def record_problem(table: str, record: Mapping[str, Any]) -> str | None:
     """What is wrong with one record of `table` ("seq: missing"), or None."""
-    for name, required, shape in SHAPES.get(table, []):
+    for name, required, shape in shapes().get(table, []):
         if name not in record:
             if required:
                 return f"{name}: missing"
