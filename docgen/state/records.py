@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, NotRequired, Required, Union, cast, get_args, get_origin, get_type_hints
 
 from docgen.errors import TrackerError
+from docgen.i18n import _
 from docgen.records import ALL, HISTORY, Check, R, Shape, Table
 
 
@@ -112,7 +113,10 @@ def checked(label: str, table: Table[R], rows: Sequence[Any]) -> list[R]:
             key = record.get(table.key) if isinstance(record, dict) else None
             which = f"record {key!r}" if isinstance(key, str) and key else f"record {index}"
             raise TrackerError(
-                f"{label}: {table.name}: {which}: {problem}; not a valid docgen tracker, docgen "
-                "will not change it: restore it from a backup or correct the record"
+                _(
+                    "{label}: {name}: {which}: {problem}; not a valid docgen tracker, "
+                    "docgen will not change it: restore it from a backup or correct the "
+                    "record"
+                ).format(label=label, name=table.name, which=which, problem=problem)
             )
     return cast(list[R], list(rows))
