@@ -74,7 +74,7 @@ def test_example_workspace_is_clean(example, cli):
         "warning: docgen.toml: certificates.verify_url is empty: the QR code of the certificates "
         "issued from results/ will not lead to a verification page; set it to the address "
         "`docgen serve` answers at (docs/web.md)",
-        "warning: agreements/ntt-renja-2022.yaml: parties.1.mandate: '...' still to be filled in, "
+        "warning: agreements/ntt-renja-2022.yaml: parties #2, mandate: '...' still to be filled in, "
         "in a signed agreement (line 24)",
         "ok: 2 agreement files, no errors, 2 warnings",
     ]
@@ -119,7 +119,7 @@ def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):
     assert run.exit_code == 0
     # an acronym or a name opening an item is right as typed: only "Pengelolaan" is named
     assert (
-        "warning: agreements/renja-a.yaml: scope.1: 1 item(s) of the Ruang Lingkup list start "
+        "warning: agreements/renja-a.yaml: scope #2: 1 item(s) of the Ruang Lingkup list start "
         "with a capital letter ('Pengelolaan pengaduan'): items of a running list start in "
         "lower case"
     ) in run.stderr
@@ -162,7 +162,7 @@ def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):
         (
             "bad-role",
             MOU.replace("id: mou-a", "id: bad-role").replace("role: second", "role: third"),
-            "agreements/bad-role.yaml: parties.1.role: Input should be",
+            "agreements/bad-role.yaml: parties #2, role: must be one of",
         ),
         (
             "one-party",
@@ -197,7 +197,7 @@ def test_renja_rules(workspace, cli):
     assert run.exit_code == 1
     err = run.stderr
     assert (
-        "agreements/dup.yaml: work_items.0.deliverables.1.id: deliverable id 'W1-D1' is used twice"
+        "agreements/dup.yaml: work_items #1, deliverables #2, id: deliverable id 'W1-D1' is used twice"
     ) in err
     assert "agreements/orphan.yaml: parent: no agreement 'nope'" in err
     assert "agreements/not-mou.yaml: parent: 'renja-a' is a renja, not an MoU" in err
@@ -211,7 +211,7 @@ def test_line_numbers_are_given(workspace, cli):
     ws = workspace(files(lines=bad))
     run = cli(ws, "check")
     line = next(x for x in run.stderr.splitlines() if x.startswith("agreements/lines.yaml"))
-    assert line.startswith("agreements/lines.yaml: work_items.0.deliverables.1.due: ")
+    assert line.startswith("agreements/lines.yaml: work_items #1, deliverables #2, due: ")
     assert line.endswith("(line 22)")
 
 
@@ -229,7 +229,7 @@ def test_warnings_do_not_fail(workspace, cli):
     run = cli(ws, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0
     assert (
-        "warning: agreements/renja-a.yaml: work_items.0.deliverables.0.due: W1-D1 is due "
+        "warning: agreements/renja-a.yaml: work_items #1, deliverables #1, due: W1-D1 is due "
         "(2022-01-31) before the agreement is signed (2022-02-08)"
     ) in run.stderr
 

@@ -25,6 +25,7 @@ from docgen.documents.adendum import adendum_context, output_stem
 from docgen.documents.agreement import build_context
 from docgen.errors import AgreementError, DocgenError
 from docgen.fsutil import sha256_file
+from docgen.i18n import _
 from docgen.records import BUILDS, BuildRecord
 from docgen.render.docx import RenderJob, render_many
 from docgen.render.libreoffice import find_soffice, to_pdf
@@ -97,7 +98,9 @@ def _sha(path: Path, cache: dict[Path, str], label: str) -> str:
         try:
             cache[path] = sha256_file(path)
         except OSError as exc:
-            raise DocgenError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+            raise DocgenError(
+                _("{label}: cannot read: {reason}").format(label=label, reason=exc.strerror or exc)
+            ) from exc
     return cache[path]
 
 
@@ -129,7 +132,9 @@ def _plan(
     sources = {ws.rel(yaml_path): _sha(yaml_path, hashes, ws.rel(yaml_path))}
     if agreement.parent:
         if agreement.parent not in catalog.agreements:
-            raise DocgenError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+            raise DocgenError(
+                _("parent {parent!r} has errors (run `docgen check`)").format(parent=agreement.parent)
+            )
         parent_path = catalog.files[agreement.parent]
         sources[ws.rel(parent_path)] = _sha(parent_path, hashes, ws.rel(parent_path))
     label = template_label(template, ws.rel)
@@ -204,7 +209,7 @@ def build(
     # Drafts render without the tracker lock: only a killed build's files are old enough.
     remove_stale_temp_files(ws.outputs_dir / OUTPUT_DIR, older_than=STALE_SECONDS)
     errors = render_many([job for _, job in to_render])
-    for (plan, _), error in zip(to_render, errors, strict=True):
+    for (plan, _skip), error in zip(to_render, errors, strict=True):
         if error is None:
             rendered.append(plan)
             report.built.append(ws.rel(plan.docx))
@@ -242,7 +247,9 @@ def draft_context(
     if agreement.parent:
         parent = catalog.agreements.get(agreement.parent)
         if parent is None:
-            raise AgreementError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+            raise AgreementError(
+                _("parent {parent!r} has errors (run `docgen check`)").format(parent=agreement.parent)
+            )
     if amendment is not None:
         return adendum_context(agreement, amendment, parent, ws.config)
     return build_context(agreement, parent, ws.config)
