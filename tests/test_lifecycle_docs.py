@@ -111,7 +111,7 @@ def test_the_walkthrough_runs_as_documented(example, cli):
     texts = {(e["kind"], e["ref"]): e["text"] for e in story}
     assert "(void: Alamat salah, tidak dikirim)" in texts[("letter", "B/002/PW24/KM.01/VII/2022")]
     assert "(retracted by event 3)" in texts[("deliverable", "2")]
-    assert "(surat ke-2)" in texts[("letter", "B/004/PW24/KM.01/VII/2022")]
+    assert "(letter no. 2)" in texts[("letter", "B/004/PW24/KM.01/VII/2022")]
     assert texts[("termination", "2")].startswith("termination corrected to 2023-02-06")
     table = cli(example, "agreement", "history", "ntt-renja-2022")
     assert table.exit_code == 0 and "retracted" in table.stdout

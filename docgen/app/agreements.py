@@ -203,14 +203,24 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
             if letter.get("agreement") != aid:
                 continue
             kind = "reminder" if letter.get("type") == "reminder" else "letter"
-            ordinal = f" (surat ke-{letter['ordinal']})" if letter.get("ordinal", 1) > 1 else ""
-            void = f" (void: {letter.get('void_reason')})" if letter.get("void") else ""
+            ordinal = (
+                " " + _("(letter no. {n})").format(n=letter["ordinal"])
+                if letter.get("ordinal", 1) > 1
+                else ""
+            )
+            void = (
+                " " + _("(void: {reason})").format(reason=letter.get("void_reason"))
+                if letter.get("void")
+                else ""
+            )
+            what = _("reminder") if kind == "reminder" else _("letter")
             add(
                 letter["on"],
                 letter.get("recorded_at"),
                 kind,
                 letter["number"],
-                f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}",
+                _("{what} to {org}").format(what=what, org=letter["org"])
+                + f"{ordinal}: {', '.join(letter['items'])}{void}",
                 letter.get("user"),
             )
         for t in session.records(TERMINATIONS):
@@ -220,7 +230,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
             text = {
                 "terminate": _("terminated from {get}").format(get=t.get("on")),
                 "correct": _("termination corrected to {get}").format(get=t.get("on")),
-                "cancel": "termination cancelled",
+                "cancel": _("termination cancelled"),
             }.get(action, action)
             add(
                 t.get("on") if action != "cancel" else None,
@@ -234,11 +244,13 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
         hidden = retracted(events)
         for e in events:
             if e.get("kind") == "retraction":
-                text = f"{e['deliverable']}: event {e['retracts']} retracted: {e.get('reason')}"
+                text = _("{deliverable}: event {event} retracted: {reason}").format(
+                    deliverable=e["deliverable"], event=e["retracts"], reason=e.get("reason")
+                )
             else:
                 text = f"{e['deliverable']}: {e['status']}" + (f" ({e['note']})" if e.get("note") else "")
                 if str(e.get("id")) in hidden:
-                    text += f" (retracted by event {hidden[str(e.get('id'))]})"
+                    text += " " + _("(retracted by event {event})").format(event=hidden[str(e.get("id"))])
             add(e["on"], e.get("recorded_at"), "deliverable", str(e.get("id")), text, e.get("user"))
     entries.sort(key=lambda x: (x["on"], x["recorded_at"] or ""))
     return entries

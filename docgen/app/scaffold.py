@@ -18,7 +18,8 @@ from docgen.models import is_valid_id
 from docgen.workspace import Workspace
 
 # ".docgen" without a slash: ignored whether a folder or a link (a link is refused, never committed).
-GITIGNORE_LINES = ("outputs/", ".docgen")
+# The verification page's log holds visitors' addresses: never shared with the workspace.
+GITIGNORE_LINES = ("outputs/", ".docgen", "tracker-verifications.jsonl")
 
 CONFIG_TEMPLATE = """\
 # docgen workspace configuration. Fill in every TODO, then run `docgen check`.

@@ -233,6 +233,10 @@ WORDS = {
     "letter": N_("letter"),
     "certificate": N_("certificate"),
     "agreement": N_("agreement"),
+    "number": N_("number"),
+    "void": N_("void"),
+    "termination": N_("termination"),
+    "deliverable": N_("deliverable"),
     "adendum": N_("adendum"),
 }
 
