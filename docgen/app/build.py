@@ -15,15 +15,17 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from docgen import __version__
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import publish
+from docgen.context import Context
 from docgen.documents.adendum import adendum_context, output_stem
 from docgen.documents.agreement import build_context
 from docgen.errors import AgreementError, DocgenError
 from docgen.fsutil import sha256_file
+from docgen.i18n import _
 from docgen.records import BUILDS, BuildRecord
 from docgen.render.docx import RenderJob, render_many
 from docgen.render.libreoffice import find_soffice, to_pdf
@@ -39,11 +41,25 @@ ADENDUM_TEMPLATE = "adendum"
 STALE_SECONDS = 60.0
 
 
+class Failed(TypedDict):
+    """A source whose draft could not be built: its first error line (and all of them)."""
+
+    source: str
+    error: str
+    problems: NotRequired[list[str]]
+
+
+class BuildJson(TypedDict):
+    built: list[str]
+    unchanged: list[str]
+    failed: list[Failed]
+
+
 @dataclass
 class BuildReport:
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -51,7 +67,7 @@ class BuildReport:
 
     def fail(self, source: str, problems: list[str], *, prefix: bool = True) -> None:
         lines = [p if p.startswith(source) or not prefix else f"{source}: {p}" for p in problems]
-        entry: dict[str, Any] = {"source": source, "error": lines[0]}
+        entry: Failed = {"source": source, "error": lines[0]}
         if len(lines) > 1:
             entry["problems"] = lines
         self.failed.append(entry)
@@ -60,7 +76,7 @@ class BuildReport:
     def error_lines(self) -> list[str]:
         return [line for f in self.failed for line in f.get("problems", [f["error"]])]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> BuildJson:
         return {"built": self.built, "unchanged": self.unchanged, "failed": self.failed}
 
 
@@ -82,7 +98,9 @@ def _sha(path: Path, cache: dict[Path, str], label: str) -> str:
         try:
             cache[path] = sha256_file(path)
         except OSError as exc:
-            raise DocgenError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+            raise DocgenError(
+                _("{label}: cannot read: {reason}").format(label=label, reason=exc.strerror or exc)
+            ) from exc
     return cache[path]
 
 
@@ -114,7 +132,9 @@ def _plan(
     sources = {ws.rel(yaml_path): _sha(yaml_path, hashes, ws.rel(yaml_path))}
     if agreement.parent:
         if agreement.parent not in catalog.agreements:
-            raise DocgenError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+            raise DocgenError(
+                _("parent {parent!r} has errors (run `docgen check`)").format(parent=agreement.parent)
+            )
         parent_path = catalog.files[agreement.parent]
         sources[ws.rel(parent_path)] = _sha(parent_path, hashes, ws.rel(parent_path))
     label = template_label(template, ws.rel)
@@ -189,7 +209,7 @@ def build(
     # Drafts render without the tracker lock: only a killed build's files are old enough.
     remove_stale_temp_files(ws.outputs_dir / OUTPUT_DIR, older_than=STALE_SECONDS)
     errors = render_many([job for _, job in to_render])
-    for (plan, _), error in zip(to_render, errors, strict=True):
+    for (plan, _skip), error in zip(to_render, errors, strict=True):
         if error is None:
             rendered.append(plan)
             report.built.append(ws.rel(plan.docx))
@@ -213,13 +233,13 @@ def build(
     return report
 
 
-def _context(ws: Workspace, catalog: Catalog, plan: _Plan) -> dict[str, Any]:
+def _context(ws: Workspace, catalog: Catalog, plan: _Plan) -> Context:
     return draft_context(ws, catalog, plan.agreement_id, plan.amendment)
 
 
 def draft_context(
     ws: Workspace, catalog: Catalog, agreement_id: str, amendment: int | None = None
-) -> dict[str, Any]:
+) -> Context:
     """The whole agreement (or one adendum of it), its parent, the office config and
     pre-formatted phrases: what its draft renders with."""
     agreement = catalog.get(agreement_id)
@@ -227,7 +247,9 @@ def draft_context(
     if agreement.parent:
         parent = catalog.agreements.get(agreement.parent)
         if parent is None:
-            raise AgreementError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+            raise AgreementError(
+                _("parent {parent!r} has errors (run `docgen check`)").format(parent=agreement.parent)
+            )
     if amendment is not None:
         return adendum_context(agreement, amendment, parent, ws.config)
     return build_context(agreement, parent, ws.config)

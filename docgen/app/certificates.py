@@ -24,8 +24,10 @@ from docgen.app.certificate_keys import signing_key
 from docgen.app.common import journaled, layout_source_of
 from docgen.app.layout import renderer_for
 from docgen.config import Config
-from docgen.domain.certificates import canonical_score, checksum, fold, payload
-from docgen.domain.grading import Grade, Scheme, scheme_for
+from docgen.context import Context
+from docgen.documents.certificate import certificate_context, row_fields
+from docgen.domain.certificates import certificate_key, checksum, conflicts, duplicates, in_force
+from docgen.domain.grading import Grade, Scheme, grade_row, scheme_for
 from docgen.domain.numbering import format_number
 from docgen.domain.signatures import PLACEHOLDER, sign
 from docgen.errors import DocgenError, InputError, TrackerError
@@ -161,92 +163,66 @@ def resolve_year(path: Path, year: int | None, warnings: list[str]) -> int:
     if year is None:
         if named is None:
             raise InputError(
-                f"--year: give the assessment year (the file name {path.name!r} does not state one year)"
+                _("--year: give the assessment year (the file name {name!r} does not state one year)").format(
+                    name=path.name
+                )
             )
         year = named
     elif named is not None and named != year:
-        warnings.append(f"--year {year}, but the file name {path.name!r} says {named}")
+        warnings.append(
+            _("--year {year}, but the file name {name!r} says {named}").format(
+                year=year, name=path.name, named=named
+            )
+        )
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputError(f"--year: {year} is not an assessment year ({MIN_YEAR}–{MAX_YEAR})")
+        raise InputError(
+            _("--year: {year} is not an assessment year ({min_year}–{max_year})").format(
+                year=year, min_year=MIN_YEAR, max_year=MAX_YEAR
+            )
+        )
     return year
 
 
 def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> list[_Candidate]:
-    by_key: dict[str, list[ResultRow]] = {}
-    for row in rows:
-        by_key.setdefault(fold(row.recipient), []).append(row)
+    """The rows that get a certificate, each with its grade (domain.grading.grade_row);
+    the others are error rows, a predikat that differs from the score's grade a warning."""
+    twice = duplicates((row.row, row.recipient) for row in rows)
     candidates = []
     for row in rows:
-        same = by_key[fold(row.recipient)]
-        if len(same) > 1:
-            where = ", ".join(str(r.row) for r in same)
+        if row.row in twice:
+            where = ", ".join(str(r) for r in twice[row.row])
             report.errors.append(
                 {
                     "row": row.row,
                     "error": (
-                        f"instansi: {row.recipient!r} appears more than once in the file (rows {where}); "
-                        "keep one row per recipient"
+                        _(
+                            "instansi: {recipient!r} appears more than once in the file (rows "
+                            "{where}); keep one row per recipient"
+                        ).format(recipient=row.recipient, where=where)
                     ),
                 }
             )
             continue
-        computed = scheme.grade_of(row.score)
-        grade = computed
-        if row.predikat:
-            given = scheme.find(row.predikat)
-            if given is None:
-                report.errors.append(
-                    {
-                        "row": row.row,
-                        "error": (
-                            f"predikat: {row.predikat!r} is not a grade of the {scheme.year} scheme "
-                            f"(use one of {scheme.names})"
-                        ),
-                    }
+        graded = grade_row(scheme, row.score, row.predikat)
+        if graded.grade is None:
+            report.errors.append({"row": row.row, "error": graded.problem or ""})
+            continue
+        if graded.differs is not None:
+            report.warnings.append(
+                _(
+                    "{results}: row {row}: predikat {grade} differs from the grade of nilai"
+                    " {angka} in the {year} scheme ({grade2}); the predikat is used"
+                ).format(
+                    results=report.results,
+                    row=row.row,
+                    grade=graded.grade.grade,
+                    angka=angka(row.score),
+                    year=scheme.year,
+                    grade2=graded.differs.grade,
                 )
-                continue
-            grade = given
-            if given != computed:
-                report.warnings.append(
-                    f"{report.results}: row {row.row}: predikat {given.grade} differs from the grade "
-                    f"of nilai {angka(row.score)} in the {scheme.year} scheme ({computed.grade}); "
-                    "the predikat is used"
-                )
-        candidates.append(_Candidate(row, grade))
+            )
+        candidates.append(_Candidate(row, graded.grade))
     return candidates
-
-
-def _row_fields(record: CertificateRecord) -> dict[str, Any]:
-    """What a certificate prints of its own row: recipient, unit, score and grade."""
-    return {
-        "recipient": record["recipient"],
-        "unit": record.get("unit", ""),
-        "score": record["score_text"],
-        "grade": record["grade"],
-        "grade_label": record.get("grade_label", ""),
-        "zone": record.get("zone", ""),
-        "grade_text": record.get("grade_text", ""),
-    }
-
-
-def _record_context(record: CertificateRecord, ws: Workspace, check: str) -> dict[str, Any]:
-    office = ws.config.office.model_dump(exclude={"head"})
-    signatory: dict[str, Any] = dict(record.get("signatory") or {})
-    # The head lines: the signatory's `heading`, else the office's letterhead (older
-    # records did not store one).
-    signatory["heading"] = "\n".join(signatory.get("heading") or ws.config.office.letterhead_lines)
-    return {
-        **_row_fields(record),
-        "number": record["number"],
-        "year": record["year"],
-        "event": record["event"],
-        "signed_on": date.fromisoformat(record["issued_on"]),
-        "place": record.get("place", ""),
-        "office": office,
-        "signatory": signatory,
-        "checksum": check,
-        "payload": payload(record["number"], check, record.get("verify_url") or ""),
-    }
 
 
 def _new_record(
@@ -259,7 +235,7 @@ def _new_record(
         "seq": seq,
         "year": report.year,
         "event": report.event,
-        "key": fold(row.recipient),
+        "key": certificate_key(row.recipient, report.year, report.event)[0],
         "recipient": row.recipient,
         "unit": row.unit,
         "score": float(row.score),
@@ -301,13 +277,13 @@ class _LayoutCheck:
         self.number = format_number(
             ws.config, "certificate", 9999, report.signed_on, assessment_year=report.year
         )
-        self.base: dict[str, Any] | None = None
+        self.base: Context | None = None
 
-    def context(self, candidate: _Candidate) -> dict[str, Any]:
+    def context(self, candidate: _Candidate) -> Context:
         record = _new_record(self.ws.config, self.report, self.scheme, candidate, self.number, 9999)
         if self.base is None:
-            self.base = _record_context(record, self.ws, PLACEHOLDER)
-        return {**self.base, **_row_fields(record)}
+            self.base = certificate_context(record, self.ws.config.office, PLACEHOLDER)
+        return {**self.base, **row_fields(record)}
 
     def problem(self, candidate: _Candidate) -> str | None:
         return _layout_problem(self.renderer, candidate, self.renderer.overflow(self.context(candidate)))
@@ -324,15 +300,19 @@ def _layout_problem(
     row = candidate.row
     for variable, value in (("recipient", row.recipient), ("unit", row.unit)):
         if variable in overflow.variables:
-            return (
-                f"{COLUMNS[variable]}: {value!r} does not fit the certificate layout "
-                f"({overflow.reason}); shorten it, or give its text more room in "
-                f"{renderer.source.label}"
+            return _(
+                "{value}: {value2!r} does not fit the certificate layout ({reason}); "
+                "shorten it, or give its text more room in {label}"
+            ).format(
+                value=COLUMNS[variable], value2=value, reason=overflow.reason, label=renderer.source.label
             )
-    return (
-        f"the certificate text does not fit the layout ({overflow.reason}); shorten "
-        f"{', '.join(sorted(COLUMNS.get(v, v) for v in overflow.variables))} or give it more "
-        f"room in {renderer.source.label}"
+    return _(
+        "the certificate text does not fit the layout ({reason}); shorten "
+        "{items} or give it more room in {label}"
+    ).format(
+        reason=overflow.reason,
+        items=", ".join(sorted(COLUMNS.get(v, v) for v in overflow.variables)),
+        label=renderer.source.label,
     )
 
 
@@ -408,11 +388,15 @@ def issue(
     year = resolve_year(results_path, year, warnings)
     signed_on = signed_on or date.today()
     if signed_on.year < year:
-        raise InputError(f"--signed-on: {signed_on.isoformat()} is before the assessment year {year}")
+        raise InputError(
+            _("--signed-on: {isoformat} is before the assessment year {year}").format(
+                isoformat=signed_on.isoformat(), year=year
+            )
+        )
     event = " ".join((event if event is not None else config.certificates.event).split())
     if not event:
         raise InputError(
-            '--event: empty (name the assessment, e.g. "Penilaian Kepatuhan Standar Pelayanan Publik")'
+            _('--event: empty (name the assessment, e.g. "Penilaian Kepatuhan Standar Pelayanan Publik")')
         )
     scheme = scheme_for(config, year)
     minimum = scheme.minimum(min_grade) if min_grade is not None else scheme.default_minimum()
@@ -439,7 +423,9 @@ def issue(
                     "recipient": row.recipient,
                     "score": float(row.score),
                     "grade": candidate.grade.grade,
-                    "reason": f"grade {candidate.grade.grade} is below the minimum {minimum.grade}",
+                    "reason": _("grade {grade} is below the minimum {minimum}").format(
+                        grade=candidate.grade.grade, minimum=minimum.grade
+                    ),
                 }
             )
             continue
@@ -457,8 +443,10 @@ def issue(
                 {
                     "row": row.row,
                     "error": (
-                        f"{column}: {missing!r} cannot be printed in the layout's fonts; name a TrueType "
-                        f"font that has it in {source.label} [fonts] and use it for this text"
+                        _(
+                            "{column}: {missing!r} cannot be printed in the layout's fonts; name a "
+                            "TrueType font that has it in {label} [fonts] and use it for this text"
+                        ).format(column=column, missing=missing, label=source.label)
                     ),
                 }
             )
@@ -511,27 +499,32 @@ def _issue_in(
     user: str,
 ) -> list[Issued]:
     config = ws.config
-    active: dict[tuple[str, int, str], CertificateRecord] = {}
     issued = session.records(TABLE)
-    for record in issued:
-        if not record.get("revoked"):
-            active[(record["key"], record["year"], fold(record["event"]))] = record
+    active = in_force(issued)
     plan: list[tuple[_Candidate, CertificateRecord | None]] = []
     for candidate in eligible:
         row = candidate.row
-        existing = active.get((fold(row.recipient), report.year, fold(report.event)))
-        if existing is not None and (
-            canonical_score(existing["score"]) != canonical_score(row.score)
-            or existing["grade"] != candidate.grade.grade
-        ):
+        existing = active.get(certificate_key(row.recipient, report.year, report.event))
+        if existing is not None and conflicts(existing, row.score, candidate.grade.grade):
             report.errors.append(
                 {
                     "row": row.row,
                     "error": (
-                        f"{row.recipient!r} already has certificate {existing['number']} for {report.year} "
-                        f"({report.event}) with nilai {existing['score_text']}, grade {existing['grade']}; "
-                        f"this row says {angka(row.score)}, grade {candidate.grade.grade}: revoke it first "
-                        f"(docgen certificate revoke {existing['number']} --reason ...), then issue again"
+                        _(
+                            "{recipient!r} already has certificate {number} for {year} ({event}) "
+                            "with nilai {score_text}, grade {grade}; this row says {angka}, grade "
+                            "{grade2}: revoke it first (docgen certificate revoke {number} --reason"
+                            " ...), then issue again"
+                        ).format(
+                            recipient=row.recipient,
+                            number=existing["number"],
+                            year=report.year,
+                            event=report.event,
+                            score_text=existing["score_text"],
+                            grade=existing["grade"],
+                            angka=angka(row.score),
+                            grade2=candidate.grade.grade,
+                        )
                     ),
                 }
             )
@@ -603,7 +596,7 @@ def _issue_in(
     contexts = []
     writes: list[int] = []  # indexes of records whose file is (re)written
     for index, (record, new) in enumerate(records):
-        contexts.append(_record_context(record, ws, _proof_of(ws, record)))
+        contexts.append(certificate_context(record, config.office, _proof_of(ws, record)))
         if new or not _file_ok(ws, record):
             writes.append(index)
     stem = safe_stem(_safe(Path(report.results).stem))
@@ -626,8 +619,10 @@ def _issue_in(
     except OSError as exc:  # e.g. a certificate open in a PDF viewer on Windows
         where = exc.filename or ws.rel(combined_target.parent)
         raise DocgenError(
-            f"{where}: cannot write the certificate: {exc.strerror or exc}; "
-            "close it if it is open and issue again (nothing was recorded)"
+            _(
+                "{where}: cannot write the certificate: {reason}; close it if it is "
+                "open and issue again (nothing was recorded)"
+            ).format(where=where, reason=exc.strerror or exc)
         ) from exc
     report.combined = ws.rel(combined_target)
     if signer is not None and signer.fresh:

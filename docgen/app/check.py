@@ -7,6 +7,7 @@ from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import finish_interrupted, office_logo
+from docgen.app.evidence import pending_evidence
 from docgen.app.tracker import publish_all
 from docgen.config import CONFIG_FILE, Config
 from docgen.documents.samples import template_samples
@@ -62,6 +63,7 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     report.agreements = len(catalog.files)
     report.errors.extend(str(p) for p in catalog.problems)
     report.warnings.extend(str(p) for p in catalog.warnings)
+    report.warnings.extend(pending_evidence(ws))
     report.errors.extend(check_templates(ws, config, catalog))
     from docgen.app.common import layout_source_of
     from docgen.app.layout import check_layout  # reportlab: only here
@@ -77,7 +79,9 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
                 done = tracker.transaction(lambda session: publish_all(session, ws, catalog))
                 report.published = done["published"]
             except TrackerError as exc:  # the files are valid all the same
-                report.warnings.append(f"not published to the shared tracker: {exc.message}")
+                report.warnings.append(
+                    _("not published to the shared tracker: {message}").format(message=exc.message)
+                )
     return report
 
 
@@ -117,9 +121,11 @@ def letterhead_warnings(config: Config) -> list[str]:
         if width > KOP_WIDTH_CM:
             where = f"office.letterhead.{index}" if config.office.letterhead else "office.name"
             found.append(
-                f"docgen.toml: {where}: {line!r} is too long for one line of the "
-                f"letterhead ({width:.1f} cm of {KOP_WIDTH_CM} cm at {size:g} pt): "
-                "split it into two lines in [office] letterhead"
+                _(
+                    "docgen.toml: {where}: {line!r} is too long for one line of the "
+                    "letterhead ({width:.1f} cm of {kop_width_cm} cm at {size:g} pt): split"
+                    " it into two lines in [office] letterhead"
+                ).format(where=where, line=line, width=width, kop_width_cm=KOP_WIDTH_CM, size=size)
             )
     return found
 
@@ -139,5 +145,9 @@ def check_templates(ws: Workspace, config: Config | None, catalog: Catalog | Non
             try:
                 template_path(ws.templates_dir, agreement.template_name)
             except TemplateError as exc:
-                problems.append(f"agreements/{catalog.files[agreement_id].name}: template: {exc.message}")
+                problems.append(
+                    _("agreements/{name}: template: {message}").format(
+                        name=catalog.files[agreement_id].name, message=exc.message
+                    )
+                )
     return problems

@@ -62,7 +62,9 @@ def _info(r: NumberRecord) -> NumberInfo:
 
 def _kind(kind: str) -> str:
     if kind not in NUMBER_KINDS:
-        raise InputError(f"KIND: {kind!r} is not one of {', '.join(NUMBER_KINDS)}")
+        raise InputError(
+            _("KIND: {kind!r} is not one of {items}").format(kind=kind, items=", ".join(NUMBER_KINDS))
+        )
     return kind
 
 

@@ -8,23 +8,47 @@ ids unchanged, into an empty target whose schema it creates when there is none.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from docgen.app.common import catalog, office_info
 from docgen.errors import InputError, TrackerError
 from docgen.i18n import _
 from docgen.state import Session, Tracker, is_url, open_tracker, tracker_at
-from docgen.state.base import TABLES
+from docgen.state.base import TABLES, Granted, Initialised, TrackerInfo
 from docgen.usertext import bad_char
 from docgen.workspace import Workspace
 
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.agreements import Catalog
 
-def init(ws: Workspace) -> dict[str, Any]:
+
+class Where(TypedDict):
+    backend: str
+    where: str
+
+
+Copied = TypedDict("Copied", {"from": Where, "to": Where, "office": str, "counts": dict[str, int]})
+
+
+class Published(TypedDict):
+    """What `sync` (and a passing `check`) published to the national view."""
+
+    office: str
+    published: list[str]
+    removed: list[str]
+    skipped: list[str]
+
+
+class Synced(Published):
+    where: str
+
+
+def init(ws: Workspace) -> Initialised:
     """`tracker init`: create or upgrade the schema of the workspace's tracker."""
     return open_tracker(ws).init()
 
 
-def info(ws: Workspace) -> dict[str, Any]:
+def info(ws: Workspace) -> TrackerInfo:
     """`tracker info`: backend, where (never a password), schema version, counts."""
     return open_tracker(ws).info()
 
@@ -41,13 +65,13 @@ def _office_roles(ws: Workspace, office: str, role: str, command: str) -> Any:
     return tracker
 
 
-def grant(ws: Workspace, office: str, role: str) -> dict[str, Any]:
+def grant(ws: Workspace, office: str, role: str) -> Granted:
     """`tracker grant UNIT_CODE ROLE`: the database role writes that office's records (and
     reads of the others only what the national view shows); run by the schema's owner."""
     return _office_roles(ws, office, role, "grant").grant(office, role)
 
 
-def revoke(ws: Workspace, office: str, role: str) -> dict[str, Any]:
+def revoke(ws: Workspace, office: str, role: str) -> Granted:
     """`tracker revoke UNIT_CODE ROLE`: take that office's rights back from the role."""
     return _office_roles(ws, office, role, "revoke").revoke(office, role)
 
@@ -56,27 +80,39 @@ def _where(tracker: Tracker) -> str:
     return str(getattr(tracker, "path", "")) or tracker.label
 
 
-def copy(ws: Workspace, to: str | None = None, from_: str | None = None) -> dict[str, Any]:
+def copy(ws: Workspace, to: str | None = None, from_: str | None = None) -> Copied:
     """`tracker copy --to|--from`: the whole tracker of this office into an empty one."""
     if (to is None) == (from_ is None):
-        raise InputError("give --to URL|FILE or --from URL|FILE (one of them)")
+        raise InputError(_("give --to URL|FILE or --from URL|FILE (one of them)"))
     option, named = ("--to", to) if to is not None else ("--from", from_)
     assert named is not None
     if not named.strip():
-        raise InputError(f"{option}: empty; give a PostgreSQL URL or a tracker.json path")
+        raise InputError(
+            _("{option}: empty; give a PostgreSQL URL or a tracker.json path").format(option=option)
+        )
     here = open_tracker(ws)
     other = tracker_at(named, ws.config.office.unit_code, option=option)
     if not is_url(named):
         path = Path(named).expanduser()
         if option == "--from" and not path.is_file():
-            raise InputError(f"--from {named}: no such file")
+            raise InputError(_("--from {named}: no such file").format(named=named))
         if option == "--to" and not path.parent.is_dir():
-            raise InputError(f"--to {named}: no such folder {path.parent}")
+            raise InputError(
+                _("--to {named}: no such folder {parent}").format(named=named, parent=path.parent)
+            )
         if path.is_dir():
-            raise InputError(f"{option} {named}: a folder; name the tracker file (…/tracker.json)")
+            raise InputError(
+                _("{option} {named}: a folder; name the tracker file (…/tracker.json)").format(
+                    option=option, named=named
+                )
+            )
     source, target = (here, other) if option == "--to" else (other, here)
     if _where(source) == _where(target) and source.backend == target.backend:
-        raise InputError(f"{option} {_where(other)}: that is this workspace's own tracker")
+        raise InputError(
+            _("{option} {where}: that is this workspace's own tracker").format(
+                option=option, where=_where(other)
+            )
+        )
     data = source.dump()
     target.load(data)
     counts = {t: len(data["tables"].get(t, [])) for t in TABLES}
@@ -93,12 +129,15 @@ def require_shared(tracker: Tracker, command: str) -> None:
     """The national view needs a tracker that offices share."""
     if not tracker.shared:
         raise TrackerError(
-            f"`docgen {command}` needs a shared tracker: set DOCGEN_TRACKER_URL or [tracker] url "
-            "in docgen.toml to a PostgreSQL database (this workspace uses its own tracker.json)"
+            _(
+                "`docgen {command}` needs a shared tracker: set DOCGEN_TRACKER_URL or "
+                "[tracker] url in docgen.toml to a PostgreSQL database (this workspace "
+                "uses its own tracker.json)"
+            ).format(command=command)
         )
 
 
-def sync(ws: Workspace) -> dict[str, Any]:
+def sync(ws: Workspace) -> Synced:
     """`sync`: publish every valid agreement of this office to the shared tracker and
     withdraw those whose file is gone (one transaction)."""
     tracker = open_tracker(ws)
@@ -107,7 +146,7 @@ def sync(ws: Workspace) -> dict[str, Any]:
     return {"where": tracker.label, **tracker.transaction(lambda s: publish_all(s, ws, cat))}
 
 
-def publish_all(session: Session, ws: Workspace, cat: Any) -> dict[str, Any]:
+def publish_all(session: Session, ws: Workspace, cat: Catalog) -> Published:
     """Publish the catalog's valid agreements; an agreement whose file now has errors stays
     published as it last was valid, one whose file is gone is withdrawn."""
     agreements = sorted(cat.agreements.values(), key=lambda a: a.id)

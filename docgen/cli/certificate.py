@@ -115,9 +115,11 @@ def issue(
             )
         for skip in report.skipped:
             row = _("row {n}").format(n=skip["row"])
-            say(f"{_('skipped'):<9} {row}  {skip['recipient']}: {skip['reason']}")
+            skipped = _("skipped")
+            say(f"{skipped:<9} {row}  {skip['recipient']}: {skip['reason']}")
         if report.combined:
-            say(f"{_('print'):<9} {report.combined}")
+            printed = _("print")
+            say(f"{printed:<9} {report.combined}")
     new = sum(1 for e in report.issued if e["new"])
     summary = _("{issued} issued ({new} new), {skipped} skipped, {errors} errors").format(
         issued=len(report.issued), new=new, skipped=len(report.skipped), errors=len(report.errors)
@@ -226,6 +228,14 @@ def key_export(
             "--key-id", metavar="KEYID", help="An older key of the office (default: the current one)."
         ),
     ] = None,
+    office: Annotated[
+        str | None,
+        typer.Option(
+            "--office",
+            metavar="UNIT_CODE",
+            help="Another office's key, from a tracker the offices share (default: this office's).",
+        ),
+    ] = None,
     json: Json = False,
 ) -> None:
     """Write the office's public key (PEM, SubjectPublicKeyInfo): with it anyone checks the
@@ -237,7 +247,7 @@ def key_export(
     """
     from docgen.app.certificate_keys import export
 
-    result = export(workspace(ctx), out, key_id)
+    result = export(workspace(ctx), out, key_id, office)
     if json:
         emit_json(result)
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from docgen.cli.common import (
 )
 from docgen.i18n import _, ngettext
 from docgen.indonesian import tanggal
+
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.domain.monitor import AgreementRow, NationalReport, OverdueRow, Report
 
 
 def monitor(
@@ -62,19 +65,20 @@ def monitor(
     warn(result.warnings)
     for path in result.written:
         info(_("wrote {path}").format(path=path))
+    report = result.report
     if json:
-        emit_json(result.report)
-    elif all_offices:
-        _print_national(result.report)
-    else:
-        _print(result.report, result.by_party)
+        emit_json(report)
+    elif "offices" not in report:  # one office's report (a national one has no "agreements")
+        _print(report, result.by_party)
+    elif "agreements" not in report:
+        _print_national(report)
 
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-def _agreements(title: str, rows: list[dict[str, Any]]) -> None:
+def _agreements(title: str, rows: list[AgreementRow]) -> None:
     print_table(
         title,
         [
@@ -104,7 +108,7 @@ def _agreements(title: str, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]]) -> None:
+def _print(report: Report, groups: list[tuple[str, list[OverdueRow]]]) -> None:
     s = report["summary"]
     _agreements(
         ngettext(
@@ -182,7 +186,7 @@ def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]
         )
 
 
-def _print_national(report: dict[str, Any]) -> None:
+def _print_national(report: NationalReport) -> None:
     s = report["summary"]
     say(
         _(

@@ -9,9 +9,8 @@ agreement's own context, so parties, letterhead and signatures read the same.
 
 from __future__ import annotations
 
-from typing import Any
-
 from docgen.config import Config
+from docgen.context import Context
 from docgen.documents.agreement import build_context, enumerate_items, reference, split_title, term_phrase
 from docgen.domain.amendments import changes
 from docgen.domain.wording import in_sentence
@@ -34,9 +33,7 @@ def output_stem(agreement_id: str, index: int) -> str:
     return f"{agreement_id}-adendum-{index + 1}"
 
 
-def adendum_context(
-    a: Agreement, index: int, parent: Agreement | None, config: Config | None
-) -> dict[str, Any]:
+def adendum_context(a: Agreement, index: int, parent: Agreement | None, config: Config | None) -> Context:
     """The context of amendment `index` (0-based) of agreement `a`."""
     am = a.amendments[index]
     change = changes(a, index)

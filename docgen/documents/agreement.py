@@ -7,9 +7,8 @@ template stays readable text and a user can edit it in Word without writing logi
 
 from __future__ import annotations
 
-from typing import Any
-
 from docgen.config import Config
+from docgen.context import Context
 from docgen.indonesian import DOTS, kalimat_pembuka, tanggal, terbilang
 from docgen.models import Agreement, Party
 
@@ -33,7 +32,7 @@ RECITALS = {
 }
 
 
-def office_context(config: Config) -> dict[str, Any]:
+def office_context(config: Config) -> Context:
     """`office` (with `head`), `letters` and `certificates` of docgen.toml, as plain dicts.
 
     `office` also holds the kop ready to print: `letterhead` (its lines, from `[office]
@@ -144,7 +143,7 @@ def term_phrase(a: Agreement, doc_name: str) -> str:
     )
 
 
-def _party(p: Party, config: Config | None) -> dict[str, Any]:
+def _party(p: Party, config: Config | None) -> Context:
     data = p.model_dump()
     office = config.office if config else None
     # The office's own address fills in when the party is the office itself.
@@ -157,7 +156,7 @@ def _party(p: Party, config: Config | None) -> dict[str, Any]:
     return data
 
 
-def _work_items(a: Agreement) -> list[dict[str, Any]]:
+def _work_items(a: Agreement) -> list[Context]:
     items = []
     for number, wi in enumerate(a.work_items, 1):
         deliverables = []
@@ -179,7 +178,7 @@ def _work_items(a: Agreement) -> list[dict[str, Any]]:
     return items
 
 
-def build_context(a: Agreement, parent: Agreement | None, config: Config | None) -> dict[str, Any]:
+def build_context(a: Agreement, parent: Agreement | None, config: Config | None) -> Context:
     """The context of one agreement draft (see `agreement_context`)."""
     doc_name, subject = split_title(a)
     first, second = _party(a.first, config), _party(a.second, config)
@@ -205,7 +204,7 @@ def build_context(a: Agreement, parent: Agreement | None, config: Config | None)
     )
     agreement = a.model_dump()
     agreement.update(end_date=a.end_date, template_name=a.template_name)
-    context: dict[str, Any] = {
+    context: Context = {
         **(office_context(config) if config else {}),
         "agreement": agreement,
         "parent": None,

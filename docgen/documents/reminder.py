@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from docgen.config import Config, Signatory
+from docgen.context import Context
 from docgen.documents.agreement import split_title
 from docgen.documents.letter import counted, grouped, letter_context
 from docgen.domain.letters import Planned
@@ -41,7 +41,7 @@ def reminder_context(
     as_of: date,
     signatory: Signatory | None = None,
     earlier_hal: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> Context:
     context = letter_context(config, p, number, as_of, signatory, earlier_hal)
     unit = p.party.addressee_org
     joint = sum(1 for s in p.items if s.work_item.responsible == "both")

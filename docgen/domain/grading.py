@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from docgen.config import Config
 from docgen.errors import InputError
+from docgen.i18n import _
 
 FIRST_CATEGORY_YEAR = 2022
 _PREFIXES = ("zona ", "kategori ", "predikat ", "kualifikasi ")
@@ -101,8 +102,10 @@ class Scheme:
             if zone:
                 return zone[-1]
             raise InputError(
-                f"--min-grade: {text!r} is not a grade of the {self.year} scheme "
-                f"(use one of {self.names}{self._zones_hint()})"
+                _(
+                    "--min-grade: {text!r} is not a grade of the {year} scheme (use one of "
+                    "{names}{zones_hint})"
+                ).format(text=text, year=self.year, names=self.names, zones_hint=self._zones_hint())
             )
         return grade
 
@@ -115,6 +118,35 @@ class Scheme:
     def _zones_hint(self) -> str:
         zones = list(dict.fromkeys(g.zone for g in self.grades if g.zone and not g.is_zone))
         return f", or a zone: {', '.join(zones)}" if zones else ""
+
+
+@dataclass(frozen=True)
+class Graded:
+    """The grade a result row gets: its `predikat` when it names one of the scheme's grades
+    (the assessment's own decision), else the grade of its score. `problem` is why the
+    row gets none (an unknown predikat); `differs` the computed grade, when a predikat
+    overrides a different one (a warning, not an error)."""
+
+    grade: Grade | None
+    problem: str | None = None
+    differs: Grade | None = None
+
+
+def grade_row(scheme: Scheme, score: Decimal, predikat: str | None) -> Graded:
+    """The grading rule of certificates (DOMAIN.md): the predikat given wins over the
+    grade of the score; a predikat that is no grade of the year's scheme is an error."""
+    computed = scheme.grade_of(score)
+    if not predikat:
+        return Graded(computed)
+    given = scheme.find(predikat)
+    if given is None:
+        return Graded(
+            None,
+            problem=_(
+                "predikat: {predikat!r} is not a grade of the {year} scheme (use one of {names})"
+            ).format(predikat=predikat, year=scheme.year, names=scheme.names),
+        )
+    return Graded(given, differs=computed if given != computed else None)
 
 
 def _fold(text: str) -> str:

@@ -45,7 +45,9 @@ def format_number(
     `on` for old records. A certificate's `{assessment_year}` is the year it rewards.
     """
     if kind not in NUMBER_KINDS:
-        raise NumberingError(f"unknown number kind {kind!r} (use {', '.join(NUMBER_KINDS)})")
+        raise NumberingError(
+            _("unknown number kind {kind!r} (use {items})").format(kind=kind, items=", ".join(NUMBER_KINDS))
+        )
     fmt = config.numbering.format_of(kind, document) or ""
     fields: dict[str, int | str] = {
         "seq": seq,

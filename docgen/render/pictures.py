@@ -13,10 +13,12 @@ import posixpath
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from docgen.context import Context
 from docgen.errors import DocgenError, TemplateError
 from docgen.fsutil import atomic_path
+from docgen.i18n import _
 
 if TYPE_CHECKING:
     from docgen.render.docx import PreparedTemplate
@@ -39,9 +41,9 @@ def image_size(data: bytes, label: str) -> tuple[int, int]:
             image.load()
             return image.size
     except UnidentifiedImageError as exc:
-        raise TemplateError(f"{label}: not an image (use a PNG or JPEG file)") from exc
+        raise TemplateError(_("{label}: not an image (use a PNG or JPEG file)").format(label=label)) from exc
     except (OSError, ValueError) as exc:
-        raise TemplateError(f"{label}: a damaged image ({exc})") from exc
+        raise TemplateError(_("{label}: a damaged image ({exc})").format(label=label, exc=exc)) from exc
 
 
 def _encoded(data: bytes, extension: str) -> bytes:
@@ -116,7 +118,7 @@ def replace_pictures(data: bytes, pictures: Mapping[str, tuple[bytes, str]]) -> 
 
 def write_docx_with_pictures(
     template: PreparedTemplate,
-    context: dict[str, Any],
+    context: Context,
     out_path: Path,
     pictures: Mapping[str, tuple[bytes, str]],
 ) -> None:
@@ -126,4 +128,6 @@ def write_docx_with_pictures(
         with atomic_path(out_path) as tmp:
             tmp.write_bytes(data)
     except OSError as exc:
-        raise DocgenError(f"{out_path}: cannot write: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("{out_path}: cannot write: {reason}").format(out_path=out_path, reason=exc.strerror or exc)
+        ) from exc

@@ -31,8 +31,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from docgen.context import Context
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
+from docgen.i18n import _
 from docgen.indonesian import angka
 
 BARS_PER_CHART = 20
@@ -150,7 +152,7 @@ def _table(
     return table
 
 
-def _charts(rows: list[dict[str, Any]]) -> list[Drawing]:
+def _charts(rows: list[Context]) -> list[Drawing]:
     """Horizontal bars of % done per agreement (labelled by its number in table A and
     its title), red where something is overdue."""
     shown = [r for r in rows if r["percent_value"] is not None]
@@ -214,7 +216,7 @@ def _heading(text: str, style: ParagraphStyle) -> list[Any]:
     return [CondPageBreak(3.5 * cm), Paragraph(escape(text), style)]
 
 
-def _kop(ctx: dict[str, Any], st: dict[str, ParagraphStyle], logo: Path | None) -> list[Any]:
+def _kop(ctx: Context, st: dict[str, ParagraphStyle], logo: Path | None) -> list[Any]:
     """The letterhead lines (each whole on its own line), address, contact, a rule."""
     office = ctx["office"]
     lines = office["letterhead"]
@@ -247,7 +249,7 @@ def _fit(width: float, height: float, box: float) -> tuple[float, float]:
     return width * scale, height * scale
 
 
-def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
+def build_story(ctx: Context, logo: Path | None = None) -> list[Any]:
     st = _styles()
     story = _kop(ctx, st, logo)
     story += [
@@ -388,7 +390,7 @@ def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
     return story
 
 
-def write_report_pdf(ctx: dict[str, Any], target: Path, logo: Path | None = None) -> None:
+def write_report_pdf(ctx: Context, target: Path, logo: Path | None = None) -> None:
     """Write the laporan to `target` (the path the user named), atomically."""
 
     def page_number(canvas: Any, doc: Any) -> None:
@@ -413,4 +415,6 @@ def write_report_pdf(ctx: dict[str, Any], target: Path, logo: Path | None = None
             )
             doc.build(build_story(ctx, logo), onLaterPages=page_number)
     except OSError as exc:
-        raise DocgenError(f"--pdf {target}: cannot write: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("--pdf {target}: cannot write: {reason}").format(target=target, reason=exc.strerror or exc)
+        ) from exc

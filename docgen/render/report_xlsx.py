@@ -8,7 +8,7 @@ they sort and sum; an "Info" sheet says what and as of when.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from docgen.config import Config
+from docgen.domain.deliverable_state import DELIVERABLE_LABELS
+from docgen.domain.monitor import Report
 from docgen.domain.obligations import ROLE_LABELS
-from docgen.domain.wording import DELIVERABLE_LABELS, STATUS_LABELS
+from docgen.domain.overview import DeliverableRow
+from docgen.domain.status import STATUS_LABELS
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
+from docgen.i18n import _
 
 DATE_FORMAT = "DD-MM-YYYY"
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -31,7 +35,9 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-Column = tuple[str, Callable[[dict[str, Any]], Any], float]
+# (heading, the cell's value from a row of the report, width); the rows are TypedDicts of
+# domain.monitor and domain.overview, one kind per sheet.
+Column = tuple[str, Callable[[Any], Any], float]
 
 
 def _label(labels: dict[str, str], key: str) -> str:
@@ -94,7 +100,7 @@ def as_text(cell: Any) -> None:
         cell.data_type = "s"
 
 
-def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[dict[str, Any]]) -> None:
+def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: Sequence[Mapping[str, Any]]) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append([name for name, _, _ in columns])
     for cell in sheet[1]:
@@ -103,7 +109,7 @@ def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[dic
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append([get(row) for _, get, _ in columns])
-    for i, (name, _, width) in enumerate(columns, start=1):
+    for i, (name, _skip, width) in enumerate(columns, start=1):
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = width
         for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
@@ -132,7 +138,7 @@ CHECKLIST: list[Column] = [
 ]
 
 
-def write_checklist_xlsx(rows: list[dict[str, Any]], config: Config, as_of: date, target: Path) -> None:
+def write_checklist_xlsx(rows: list[DeliverableRow], config: Config, as_of: date, target: Path) -> None:
     """The checklist of `deliverable list` as a workbook: an Info sheet and one row per
     deliverable, written to `target` atomically."""
     workbook = Workbook()
@@ -150,7 +156,9 @@ def write_checklist_xlsx(rows: list[dict[str, Any]], config: Config, as_of: date
         with atomic_path(target) as tmp:
             workbook.save(tmp)
     except OSError as exc:
-        raise DocgenError(f"--xlsx {target}: cannot write: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("--xlsx {target}: cannot write: {reason}").format(target=target, reason=exc.strerror or exc)
+        ) from exc
 
 
 def _info_sheet(workbook: Workbook, rows: list[tuple[str, Any]]) -> Any:
@@ -171,7 +179,7 @@ def _info_sheet(workbook: Workbook, rows: list[tuple[str, Any]]) -> Any:
     return info
 
 
-def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
+def build_workbook(report: Report, config: Config) -> Workbook:
     workbook = Workbook()
     s = report["summary"]
     info = _info_sheet(
@@ -209,11 +217,13 @@ def _as_text(sheet: Any) -> None:
                 cell.data_type = "s"
 
 
-def write_report_xlsx(report: dict[str, Any], config: Config, target: Path) -> None:
+def write_report_xlsx(report: Report, config: Config, target: Path) -> None:
     """Write the workbook to `target` (the path the user named), atomically."""
     workbook = build_workbook(report, config)
     try:
         with atomic_path(target) as tmp:
             workbook.save(tmp)
     except OSError as exc:
-        raise DocgenError(f"--xlsx {target}: cannot write: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("--xlsx {target}: cannot write: {reason}").format(target=target, reason=exc.strerror or exc)
+        ) from exc

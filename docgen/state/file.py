@@ -30,12 +30,13 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from docgen import __version__
+from docgen.context import JSONObject
 from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import DocgenError, TrackerError
 from docgen.fsutil import atomic_write_bytes, stat_key
 from docgen.i18n import _
 from docgen.safepath import check_write, read_regular
-from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker
+from docgen.state.base import HISTORY_KEY, TABLES, Initialised, Record, Session, Tracker, TrackerInfo
 
 try:
     import fcntl
@@ -56,6 +57,9 @@ _SHARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # (thread, lock path) of the write sessions open in this process: a read inside one
 # takes no shared lock (it would wait for itself).
 _WRITING: set[tuple[int, str]] = set()
+# How many read sessions each (thread, lock path) holds: a write inside one would wait
+# for its own shared lock (a bug, said at once rather than after LOCK_TIMEOUT).
+_READING: dict[tuple[int, str], int] = {}
 
 
 class AtomicJSONStorage(Storage):
@@ -64,15 +68,15 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: Path, label: str) -> None:
         self.path = path
         self.label = label
-        self._data: dict[str, Any] | None = None
+        self._data: JSONObject | None = None
         self.dirty = False
 
-    def read(self) -> dict[str, Any]:
+    def read(self) -> JSONObject:
         if self._data is None:
             self._data = self._load()
         return self._data
 
-    def write(self, data: dict[str, Any]) -> None:
+    def write(self, data: JSONObject) -> None:
         self._data = data
         self.dirty = True
 
@@ -87,17 +91,21 @@ class AtomicJSONStorage(Storage):
         try:
             check_write(root, self.path)
         except DocgenError as exc:
-            raise TrackerError(f"{exc.message}; nothing was recorded") from exc
+            raise TrackerError(_("{message}; nothing was recorded").format(message=exc.message)) from exc
         try:
             mode = os.stat(self.path).st_mode
         except FileNotFoundError:
             return
         except OSError as exc:
-            raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{label}: cannot write: {reason}").format(label=self.label, reason=exc.strerror or exc)
+            ) from exc
         if not mode & stat.S_IWUSR:
             raise TrackerError(
-                f"{self.label}: is read-only; docgen will not replace it (make it "
-                "writable to record changes); nothing was recorded"
+                _(
+                    "{label}: is read-only; docgen will not replace it (make it writable to"
+                    " record changes); nothing was recorded"
+                ).format(label=self.label)
             )
 
     def payload(self) -> bytes:
@@ -111,7 +119,9 @@ class AtomicJSONStorage(Storage):
         try:
             atomic_write_bytes(self.path, self.payload())
         except OSError as exc:
-            raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{label}: cannot write: {reason}").format(label=self.label, reason=exc.strerror or exc)
+            ) from exc
         self.dirty = False
 
     def prepare(self, token: str) -> Path:
@@ -129,34 +139,42 @@ class AtomicJSONStorage(Storage):
             raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
         return tmp
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self) -> JSONObject:
         try:
             raw = read_regular(self.path)
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            raise TrackerError(f"{self.label}: cannot read: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{label}: cannot read: {reason}").format(label=self.label, reason=exc.strerror or exc)
+            ) from exc
         if not raw.strip():
             return {}
         try:
             data = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise TrackerError(
-                f"{self.label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
-                "restore it from a backup or move it away"
+                _(
+                    "{label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
+                    "restore it from a backup or move it away"
+                ).format(label=self.label, exc=exc)
             ) from exc
         if not isinstance(data, dict) or not all(
             isinstance(t, dict)
             and all(isinstance(doc, dict) and str(key).isdigit() for key, doc in t.items())
             for t in data.values()
         ):
-            raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
-        meta: dict[str, Any] = next(iter(data.get(META, {}).values()), {})
+            raise TrackerError(
+                _("{label}: not a docgen tracker file; docgen will not overwrite it").format(label=self.label)
+            )
+        meta: JSONObject = next(iter(data.get(META, {}).values()), {})
         schema = meta.get("schema", SCHEMA)
         if not isinstance(schema, int) or isinstance(schema, bool) or schema > SCHEMA:
             raise TrackerError(
-                f"{self.label}: written by a newer docgen (schema {schema}, this one reads "
-                f"{SCHEMA}); upgrade docgen, the file is left untouched"
+                _(
+                    "{label}: written by a newer docgen (schema {schema}, this one reads "
+                    "{schema2}); upgrade docgen, the file is left untouched"
+                ).format(label=self.label, schema=schema, schema2=SCHEMA)
             )
         return data
 
@@ -333,13 +351,15 @@ class FileSession(Session):
 
     def _table(self, name: str) -> Table:
         if name not in TABLES and name != META:
-            raise TrackerError(f"unknown tracker table {name!r}")
+            raise TrackerError(_("unknown tracker table {name!r}").format(name=name))
         t = self._tracker
         return self._db("", t.path, t.path.name).table(name, cache_size=0)
 
     def _history(self, agreement_id: str) -> Table:
         if not _SHARD_ID.match(agreement_id):
-            raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+            raise TrackerError(
+                _("{agreement_id!r}: not a valid agreement id").format(agreement_id=agreement_id)
+            )
         path = self._tracker.history_dir / f"{agreement_id}.json"
         db = self._db(agreement_id, path, f"{HISTORY_DIR}/{path.name}")
         return db.table(HISTORY_TABLE, cache_size=0)
@@ -384,7 +404,9 @@ class FileSession(Session):
                 record["id"] = str(next_id)
             if record.get(field) in taken:
                 raise TrackerError(
-                    f"{self._tracker.label}: {table}: {record.get(field)!r} is already recorded"
+                    _("{label}: {table}: {get!r} is already recorded").format(
+                        label=self._tracker.label, table=table, get=record.get(field)
+                    )
                 )
             taken.add(record.get(field))
             docs.append(record)
@@ -402,7 +424,9 @@ class FileSession(Session):
             if _with_id(doc, field).get(field) == key:
                 t.update(dict(changes), doc_ids=[doc.doc_id])
                 return {**_with_id(doc, field), **changes}
-        raise TrackerError(f"{self._tracker.label}: {table}: no record {key!r}")
+        raise TrackerError(
+            _("{label}: {table}: no record {key!r}").format(label=self._tracker.label, table=table, key=key)
+        )
 
     def _raw_put(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         field = TABLES[table]
@@ -433,7 +457,9 @@ class FileSession(Session):
             and not (self._tracker.history_dir / f"{agreement_id}.json").exists()
         ):
             if not _SHARD_ID.match(agreement_id):
-                raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+                raise TrackerError(
+                    _("{agreement_id!r}: not a valid agreement id").format(agreement_id=agreement_id)
+                )
             return []
         return [_with_id(doc, HISTORY_KEY) for doc in self._history(agreement_id).all()]
 
@@ -449,7 +475,9 @@ class FileSession(Session):
                 event["id"] = str(next_id)
             if event["id"] in taken:
                 raise TrackerError(
-                    f"{self._tracker.label}: {agreement_id}: event {event['id']!r} is already recorded"
+                    _("{label}: {agreement_id}: event {id!r} is already recorded").format(
+                        label=self._tracker.label, agreement_id=agreement_id, id=event["id"]
+                    )
                 )
             taken.add(event["id"])
             docs.append(event)
@@ -562,14 +590,22 @@ class FileTracker(Tracker):
                             )
                         ) from None
                     time.sleep(0.02)
-            yield
+            _READING[key] = _READING.get(key, 0) + 1
+            try:
+                yield
+            finally:
+                _READING[key] -= 1
+                if not _READING[key]:
+                    del _READING[key]
         finally:
             os.close(fd)  # releases the lock
 
     @contextmanager
     def write(self) -> Iterator[FileSession]:
-        lock = self._lock()
         key = (threading.get_ident(), str(self.lock_path))
+        if key in _READING:
+            raise RuntimeError("a tracker write opened inside a read session of the same thread")
+        lock = self._lock()
         _WRITING.add(key)
         try:
             session = FileSession(self, self.office)
@@ -596,7 +632,7 @@ class FileTracker(Tracker):
             check_write(self.root, self.history_dir, folder=True)
             check_write(self.root, self.root / NUMBERS_DIR, folder=True)
         except DocgenError as exc:
-            raise TrackerError(f"{exc.message}; nothing was recorded") from exc
+            raise TrackerError(_("{message}; nothing was recorded").format(message=exc.message)) from exc
         AtomicJSONStorage(self.path, self.label).check_writable(self.root)
         try:
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -604,15 +640,19 @@ class FileTracker(Tracker):
             lock.acquire()
         except Timeout as exc:
             raise TrackerError(
-                f"another docgen has held .docgen/lock for {LOCK_TIMEOUT:.0f} s; try again"
+                _("another docgen has held .docgen/lock for {lock_timeout:.0f} s; try again").format(
+                    lock_timeout=LOCK_TIMEOUT
+                )
             ) from exc
         except OSError as exc:
             raise TrackerError(
-                f".docgen/lock: cannot take the tracker's lock: {exc.strerror or exc}; nothing was recorded"
+                _(".docgen/lock: cannot take the tracker's lock: {reason}; nothing was recorded").format(
+                    reason=exc.strerror or exc
+                )
             ) from exc
         return lock
 
-    def init(self) -> dict[str, Any]:
+    def init(self) -> Initialised:
         existed = self.path.exists()
         with self.write() as session:
             meta = session._table(META)
@@ -620,7 +660,7 @@ class FileTracker(Tracker):
                 meta.insert({"schema": SCHEMA, "docgen": __version__})
         return {"backend": self.backend, "where": str(self.path), "schema": SCHEMA, "created": not existed}
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> TrackerInfo:
         with self.read() as session:
             counts = {t: len(session._raw_rows(t)) for t in TABLES}
             ids = session.history_ids()
@@ -689,7 +729,11 @@ class FileTracker(Tracker):
                 os.close(fd)
         except (OSError, DocgenError) as exc:
             reason = exc.message if isinstance(exc, DocgenError) else exc.strerror or str(exc)
-            raise TrackerError(f"{VERIFICATION_LOG}: cannot record the verification: {reason}") from exc
+            raise TrackerError(
+                _("{verification_log}: cannot record the verification: {reason}").format(
+                    verification_log=VERIFICATION_LOG, reason=reason
+                )
+            ) from exc
 
     def verification_log(self, limit: int) -> list[Record]:
         try:
@@ -697,7 +741,11 @@ class FileTracker(Tracker):
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise TrackerError(f"{VERIFICATION_LOG}: cannot read: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{verification_log}: cannot read: {reason}").format(
+                    verification_log=VERIFICATION_LOG, reason=exc.strerror or exc
+                )
+            ) from exc
         entries: list[Record] = []
         for line in reversed(raw.decode("utf-8", "replace").splitlines()):
             if len(entries) >= limit:

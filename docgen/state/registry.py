@@ -75,8 +75,10 @@ class Registry:
         if last is None or last["on"] <= on.isoformat():
             return []
         return [
-            f"{kind} numbers: the next number is dated {on.isoformat()}, before "
-            f"{last['number']} of {last['on']}: the number is backdated"
+            _(
+                "{kind} numbers: the next number is dated {isoformat}, before {number} "
+                "of {on}: the number is backdated"
+            ).format(kind=kind, isoformat=on.isoformat(), number=last["number"], on=last["on"])
         ]
 
     def allocate(
@@ -144,8 +146,10 @@ class Registry:
             )
             if number in existing or self.session.record(TABLE, number) is not None:
                 raise NumberingError(
-                    f"numbering.{kind}: the format gives {number!r}, a number already in the "
-                    "registry; include {year} (and {seq}) in the format"
+                    _(
+                        "numbering.{kind}: the format gives {number!r}, a number already in the"
+                        " registry; include {{year}} (and {{seq}}) in the format"
+                    ).format(kind=kind, number=number)
                 )
             existing.add(number)
             records.append(
@@ -222,12 +226,16 @@ class Registry:
     def void(self, number: str, reason: str) -> NumberRecord:
         """Mark a number unused; it stays taken forever."""
         if not reason.strip():
-            raise NumberingError("--reason: say why the number is voided")
+            raise NumberingError(_("--reason: say why the number is voided"))
         record = self.find(number)
         if record is None:
-            raise NotFoundError(f"{number}: no such number in the registry")
+            raise NotFoundError(_("{number}: no such number in the registry").format(number=number))
         if record["void"]:
-            raise NumberingError(f"{number}: already void ({record['void_reason']})")
+            raise NumberingError(
+                _("{number}: already void ({void_reason})").format(
+                    number=number, void_reason=record["void_reason"]
+                )
+            )
         changes = {"void": True, "void_reason": " ".join(reason.split()), "voided_at": now_text()}
         return self.session.update(TABLE, record["number"], changes)
 
