@@ -144,8 +144,9 @@ def journaled(ws: Workspace, command: str, body: Callable[[Session, Pending], T]
     return result
 
 
-def finish_interrupted(ws: Workspace) -> None:
-    """`check`: finish (state/journal.py) what a killed command of this workspace left."""
+def finish_interrupted(ws: Workspace) -> bool:
+    """`check`: finish (state/journal.py) what a killed command of this workspace left;
+    whether there was any."""
     from docgen.state import journal
 
     tracker = open_tracker(ws)
@@ -153,3 +154,4 @@ def finish_interrupted(ws: Workspace) -> None:
         waiting = [e for e in journal.entries(session) if e.get("root") == str(ws.root)]
     if waiting:
         tracker.transaction(lambda session: None)  # every writer finishes them first
+    return bool(waiting)

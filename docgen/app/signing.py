@@ -53,7 +53,6 @@ class Signed:
 
 
 def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]:
-    finish_interrupted(ws)  # a killed sign's file is put in place before it is read
     cat = catalog(ws, only=[agreement_id])
     if agreement_id not in cat.files:
         cat.get(agreement_id)  # raises: no such agreement
@@ -125,6 +124,11 @@ class _FileEdit:
         tmp = pending.path(session, self.path)
         tmp.write_bytes(self.rewrite.style.encode(text))
         os.chmod(tmp, self.rewrite.mode)
+        if hasattr(os, "chown") and self.rewrite.owner != (os.getuid(), os.getgid()):
+            try:  # the owner is kept, as fsutil.Rewrite keeps it
+                os.chown(tmp, *self.rewrite.owner)
+            except OSError:
+                pass
         agreement, problems = validate_file(tmp, self.label, self.stem)
         if problems or agreement is None:
             head = _("{label}: the edited file would not be valid; nothing was changed").format(
@@ -158,6 +162,8 @@ def sign(
     if number_second is not None and not second:
         raise InputError(_("--number-second: give the other party's number of this agreement"))
     edit = _FileEdit(ws, path, agreement.id, "agreement sign")
+    if finish_interrupted(ws):  # a killed command's file was put in place: read it again
+        return sign(ws, agreement_id, on, number_second, number)
     text = _SCAFFOLD_HINTS.sub("", edit.text)
 
     def body(session: Session, pending: Pending) -> Signed:
@@ -267,6 +273,8 @@ def extend(
         raise InputError(_("--to: {to} does not extend the term, which ends on {end}").format(to=to, end=end))
     count = len(agreement.amendments) + 1
     edit = _FileEdit(ws, path, agreement.id, "agreement extend")
+    if finish_interrupted(ws):  # a killed command's file was put in place: read it again
+        return extend(ws, agreement_id, to, on, number_second, number)
     text = edit.text
 
     def body(session: Session, pending: Pending) -> Signed:
