@@ -362,7 +362,11 @@ class Config(Strict):
         for key, signatory in self.signatories.items():
             name = signatory.register_name
             if name is not None and name not in self.registers:
-                raise ValueError(f"signatories.{key}.register: {unknown_register(name, self)}")
+                raise ValueError(
+                    _("signatories.{key}.register: {unknown_register}").format(
+                        key=key, unknown_register=unknown_register(name, self)
+                    )
+                )
         for where, key in (
             ("reports.prepared_by", self.reports.prepared_by),
             ("certificates.signatory", self.certificates.signatory),

@@ -99,15 +99,23 @@ def sheet_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
     any columns: an agenda book for `number import`."""
     try:
         if not path.is_file():
-            raise InputError(f"{label}: no such file" if not path.exists() else f"{label}: not a file")
+            raise InputError(
+                _("{label}: no such file").format(label=label)
+                if not path.exists()
+                else _("{label}: not a file").format(label=label)
+            )
     except OSError as exc:
-        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+        raise InputError(
+            _("{label}: cannot read: {reason}").format(label=label, reason=exc.strerror)
+        ) from exc
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _csv_rows(path, label)
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_rows(path, label)
-    raise InputError(f"{label}: unknown file type {suffix or '(none)'}; give a .csv or .xlsx file")
+    raise InputError(
+        _("{label}: unknown file type {suffix}; give a .csv or .xlsx file").format(label=label, suffix=suffix)
+    )
 
 
 def _csv_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:

@@ -92,10 +92,8 @@ GivenNumber = Annotated[
     typer.Option(
         "--number",
         metavar="TEXT",
-        help=_(
-            "The letter's number as given (the signatory's register, the e-office system); "
-            "recorded, not allocated. One letter only."
-        ),
+        help="The letter's number as given (the signatory's register, the e-office system); "
+        "recorded, not allocated. One letter only.",
     ),
 ]
 
