@@ -22,8 +22,10 @@ from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import publish
 from docgen.documents.adendum import adendum_context, output_stem
 from docgen.documents.agreement import build_context
+from docgen.domain.legal import unknown_keys
 from docgen.errors import AgreementError, DocgenError
 from docgen.fsutil import sha256_file
+from docgen.legal import load_legal
 from docgen.render.docx import RenderJob, render_many
 from docgen.render.libreoffice import find_soffice, to_pdf
 from docgen.render.templates import template_label, template_path
@@ -119,6 +121,8 @@ def _plan(
     label = template_label(template, ws.rel)
     sources[label] = _sha(template, hashes, label)
     sources[ws.rel(ws.config_path)] = _sha(ws.config_path, hashes, ws.rel(ws.config_path))
+    for legal_file in sorted([*(ws.root / "legal").glob("*.yaml"), *(ws.root / "legal").glob("*.yml")]):
+        sources[ws.rel(legal_file)] = _sha(legal_file, hashes, ws.rel(legal_file))
     sources["docgen"] = __version__
     key = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
     out_dir = ws.outputs_dir / OUTPUT_DIR
@@ -227,9 +231,17 @@ def draft_context(
         parent = catalog.agreements.get(agreement.parent)
         if parent is None:
             raise AgreementError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+    legal, problems = load_legal(ws.root)
+    unknown = [
+        f"legal_basis.{index}: {key}: no such regulation in docgen's catalogue or legal/*.yaml"
+        for index, key in unknown_keys(agreement.legal_basis, legal)
+    ]
+    if problems or unknown:
+        lines = [*problems, *unknown]
+        raise AgreementError(lines[0], problems=lines)
     if amendment is not None:
-        return adendum_context(agreement, amendment, parent, ws.config)
-    return build_context(agreement, parent, ws.config)
+        return adendum_context(agreement, amendment, parent, ws.config, legal)
+    return build_context(agreement, parent, ws.config, legal)
 
 
 def _record(

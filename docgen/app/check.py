@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import office_logo
 from docgen.app.tracker import publish_all
-from docgen.config import Config, placeholder_fields
+from docgen.config import CONFIG_FILE, Config, placeholder_fields
 from docgen.documents.samples import template_samples
+from docgen.domain.legal import Regulation, unknown_keys, unverified_keys
+from docgen.domain.readiness import agreement_blanks, config_blanks
 from docgen.errors import ConfigError, DocgenError, TemplateError, TrackerError
+from docgen.i18n import _
+from docgen.legal import load_legal
 from docgen.render.templates import (
     check_docx_template,
     template_label,
@@ -19,6 +25,7 @@ from docgen.render.templates import (
     templates_in_use,
 )
 from docgen.state import open_tracker
+from docgen.validation import Problem, read_toml
 from docgen.workspace import Workspace
 
 
@@ -43,16 +50,30 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     except ConfigError as exc:
         report.errors.extend(exc.problems)
     report.errors.extend(placeholder_fields(ws.config_path))
+    logo_sha: str | None = None
     if config is not None:
         try:
-            office_logo(ws)
+            logo = office_logo(ws)
+            logo_sha = hashlib.sha256(logo[1]).hexdigest() if logo else None
         except DocgenError as exc:
             report.errors.extend(exc.problems)
         report.warnings.extend(letterhead_warnings(config))
+        configured = "certificates" in _raw_config(ws)
+        report.warnings.extend(
+            f"warning: {CONFIG_FILE}: {key}: {message}"
+            for key, message in config_blanks(config, logo_sha, configured)
+        )
     catalog = load_catalog(ws, as_of)
     report.agreements = len(catalog.files)
     report.errors.extend(str(p) for p in catalog.problems)
-    report.warnings.extend(str(p) for p in catalog.warnings)
+    legal, legal_problems = load_legal(ws.root)
+    report.errors.extend(legal_problems)
+    readiness = list(readiness_problems(catalog, legal))
+    covered = {(p.file, p.path) for p in readiness}
+    # A blank the readiness lines name is said once, in their words.
+    report.warnings.extend(str(p) for p in catalog.warnings if (p.file, p.path) not in covered)
+    report.errors.extend(str(p) for p in readiness if not p.warning)
+    report.warnings.extend(str(p) for p in readiness if p.warning)
     report.errors.extend(check_templates(ws, config, catalog))
     from docgen.app.common import layout_source_of
     from docgen.render.certificate_pdf import check_layout  # reportlab: only here
@@ -70,6 +91,40 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
             except TrackerError as exc:  # the files are valid all the same
                 report.warnings.append(f"not published to the shared tracker: {exc.message}")
     return report
+
+
+def _raw_config(ws: Workspace) -> dict[str, object]:
+    try:
+        return read_toml(ws.config_path, CONFIG_FILE, ConfigError)
+    except ConfigError:
+        return {}
+
+
+def readiness_problems(catalog: Catalog, legal: Mapping[str, Regulation]) -> Iterator[Problem]:
+    """Per agreement file: the blanks its documents would print (warnings), the
+    regulation keys no catalogue holds (errors) and those not yet verified (warnings)."""
+    for agreement_id, agreement in sorted(catalog.agreements.items()):
+        label = f"agreements/{catalog.files[agreement_id].name}"
+        for path, message in agreement_blanks(agreement):
+            yield Problem(label, path, message, warning=True)
+        for index, key in unknown_keys(agreement.legal_basis, legal):
+            yield Problem(
+                label,
+                f"legal_basis.{index}",
+                _(
+                    "{key}: no such regulation in docgen's catalogue or legal/*.yaml; "
+                    "add it to legal/*.yaml or write the citation out"
+                ).format(key=key),
+            )
+        for index, key in unverified_keys(agreement.legal_basis, legal):
+            yield Problem(
+                label,
+                f"legal_basis.{index}",
+                _("{key}: the catalogue marks this entry verified: false; check its citation").format(
+                    key=key
+                ),
+                warning=True,
+            )
 
 
 # The kop's text column in the letter templates (15.5 cm less the logo's 2.5 cm and the

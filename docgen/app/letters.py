@@ -25,8 +25,10 @@ from docgen.config import Config, Signatory
 from docgen.documents.letter import letter_context
 from docgen.documents.reminder import reminder_context
 from docgen.domain.letters import FOLLOWUP, REMINDER, Planned, kind_of, plan_followups, plan_reminders
+from docgen.domain.readiness import blank_numbers
 from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
+from docgen.i18n import _
 from docgen.models import Agreement
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
@@ -73,6 +75,7 @@ def followup(
     again: bool = False,
     signatory: str | None = None,
     without_superior: bool = False,
+    allow_blank_numbers: bool = False,
 ) -> LetterRun:
     """`letter followup`: write the follow-up letters due as of `as_of`.
 
@@ -93,6 +96,8 @@ def followup(
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
         planned = plan_followups(views, session.records(TABLE), reply_days)
+        if not allow_blank_numbers:
+            _refuse_blank_numbers(cat, planned, again)
         if not without_superior:
             _refuse_without_superior(cat, planned, again)
         return planned
@@ -111,16 +116,25 @@ def followup(
 
 
 def reminder(
-    ws: Workspace, ids: list[str], *, as_of: date, days: int = REMINDER_DAYS, signatory: str | None = None
+    ws: Workspace,
+    ids: list[str],
+    *,
+    as_of: date,
+    days: int = REMINDER_DAYS,
+    signatory: str | None = None,
+    allow_blank_numbers: bool = False,
 ) -> LetterRun:
     """`letter reminder`: a numbered pemberitahuan to each counterpart with items due within
     `days` that no earlier reminder named (every agreement when `ids` is empty)."""
     if days < 0:
         raise InputError(f"--days: {days} is negative; give the number of days ahead (e.g. 14)")
-    _, agreements, skipped = _targets(ws, ids, not ids, as_of)
+    cat, agreements, skipped = _targets(ws, ids, not ids, as_of)
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
-        return plan_reminders(views, session.records(TABLE), days)
+        planned = plan_reminders(views, session.records(TABLE), days)
+        if not allow_blank_numbers:
+            _refuse_blank_numbers(cat, planned, False)
+        return planned
 
     return _issue(
         ws,
@@ -132,6 +146,25 @@ def reminder(
         signatory=signatory,
         run=LetterRun(skipped=skipped),
     )
+
+
+def _refuse_blank_numbers(cat: Any, planned: list[Planned], again: bool) -> None:
+    """A letter cites the agreement by both numbers (DOMAIN.md): one line per agreement
+    whose numbers are blank, before any number is taken."""
+    lines = []
+    for p in planned:
+        waiting = (p.existing is not None or p.in_force is not None) and not again
+        missing = blank_numbers(p.agreement)
+        if waiting or not missing:
+            continue
+        line = _(
+            "agreements/{file}: numbers: the letter would cite the agreement by blank numbers "
+            "({fields}); fill them in, or pass --allow-blank-numbers to print dotted blanks"
+        ).format(file=cat.files[p.agreement.id].name, fields=", ".join(f"numbers.{m}" for m in missing))
+        if line not in lines:
+            lines.append(line)
+    if lines:
+        raise AgreementError(lines[0], problems=lines)
 
 
 def _refuse_without_superior(cat: Any, planned: list[Planned], again: bool) -> None:

@@ -26,6 +26,13 @@ letter_app = command_group(
 )
 
 Number = Annotated[str, typer.Argument(metavar="NUMBER", help="The letter's number, as registered.")]
+AllowBlankNumbers = Annotated[
+    bool,
+    typer.Option(
+        "--allow-blank-numbers",
+        help="Write the letter even when the agreement's numbers are blank (printed as dotted blanks).",
+    ),
+]
 Signatory = Annotated[
     str | None,
     typer.Option(
@@ -89,6 +96,7 @@ def followup(
             help="Issue a second letter even to a party without `superior` (it then has no tembusan).",
         ),
     ] = False,
+    allow_blank_numbers: AllowBlankNumbers = False,
     json: Json = False,
 ) -> None:
     """One letter per agreement and counterpart party with overdue deliverables.
@@ -107,6 +115,7 @@ def followup(
         again=again,
         signatory=signatory,
         without_superior=without_superior,
+        allow_blank_numbers=allow_blank_numbers,
     )
     _report(run, json, "no overdue deliverables of any counterpart: no letter to write")
 
@@ -124,6 +133,7 @@ def reminder(
     ] = 14,
     as_of: AsOf = None,
     signatory: Signatory = None,
+    allow_blank_numbers: AllowBlankNumbers = False,
     json: Json = False,
 ) -> None:
     """A numbered reminder (surat pemberitahuan) to each counterpart with deliverables due soon.
@@ -136,7 +146,14 @@ def reminder(
     """
     from docgen.app.letters import reminder as write_reminders
 
-    run = write_reminders(workspace(ctx), ids or [], as_of=parse_day(as_of), days=days, signatory=signatory)
+    run = write_reminders(
+        workspace(ctx),
+        ids or [],
+        as_of=parse_day(as_of),
+        days=days,
+        signatory=signatory,
+        allow_blank_numbers=allow_blank_numbers,
+    )
     _report(run, json, f"no deliverable of any counterpart is due within {days} days: no reminder to write")
 
 
