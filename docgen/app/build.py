@@ -19,7 +19,7 @@ from typing import Any
 
 from docgen import __version__
 from docgen.agreements import Catalog, load_catalog
-from docgen.app.common import publish
+from docgen.app.common import publish, signed_changes
 from docgen.documents.adendum import adendum_context, output_stem
 from docgen.documents.agreement import build_context
 from docgen.domain.legal import unknown_keys
@@ -45,6 +45,7 @@ class BuildReport:
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a signed agreement edited since
 
     @property
     def ok(self) -> bool:
@@ -157,6 +158,7 @@ def build(
     tracker = open_tracker(ws)
     with tracker.read() as session:
         records = {r.get("output"): r for r in session.records(TABLE)}
+        report.warnings.extend(signed_changes(session, catalog))
     hashes: dict[Path, str] = {}
     to_render: list[tuple[_Plan, RenderJob]] = []
     to_convert: list[_Plan] = []

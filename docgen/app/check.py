@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
-from docgen.app.common import office_logo
+from docgen.app.common import office_logo, signed_changes
 from docgen.app.tracker import publish_all
 from docgen.config import CONFIG_FILE, Config, placeholder_fields
 from docgen.documents.samples import template_samples
@@ -82,6 +82,11 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
         report.errors.extend(check_layout(layout_source_of(ws)))
     except TemplateError as exc:
         report.errors.extend(exc.problems)
+    try:
+        with open_tracker(ws).read() as session:
+            report.warnings.extend(signed_changes(session, catalog))
+    except DocgenError as exc:  # check still reports the files
+        report.warnings.append(f"warning: {exc.message}")
     if report.ok:
         tracker = open_tracker(ws)
         if tracker.shared:  # a check that passes publishes the office's agreements

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from docgen.app.common import agreement_views, catalog, office_logo
+from docgen.app.common import agreement_views, catalog, office_logo, signed_changes
 from docgen.app.tracker import require_shared
 from docgen.domain.monitor import as_single_report, build_report, national_report, overdue_by_party
 from docgen.domain.obligations import views
@@ -42,7 +42,8 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path |
     cat = catalog(ws, as_of)
     with open_tracker(ws).read() as session:
         views = agreement_views(session, cat.agreements.values(), as_of, ws.config.letters.grace_days)
-    result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped())
+        edited = signed_changes(session, cat)
+    result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped(), warnings=edited)
     _write_files(result, _writers(ws, result.report, cat.agreements), pdf, xlsx)
     return result
 

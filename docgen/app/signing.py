@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.agreements import validate_file
-from docgen.app.common import catalog, publish
+from docgen.app.common import catalog, publish, record_signature
 from docgen.domain.amendments import as_amended
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import AgreementError, InputError
@@ -126,7 +126,9 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
         else:
             wanted = {"first": record["number"], **({"second": second} if second else {})}
             doc.set("numbers", flow(wanted), after=("ends_on", "duration_months", "signed_on"))
-        publish(session, ws.config, [edit.write(doc.text())])
+        signed = edit.write(doc.text())
+        record_signature(session, signed)
+        publish(session, ws.config, [signed])
         return result
 
     result = _transaction(ws, edit, body)

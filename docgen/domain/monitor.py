@@ -184,9 +184,15 @@ def as_single_report(national: Mapping[str, Any]) -> dict[str, Any]:
     OFFICE/ID (for the PDF and xlsx renderers), with the summary of all offices."""
 
     def named(office: str, row: Mapping[str, Any], key: str) -> dict[str, Any]:
-        return {**row, "office": office, key: f"{office}/{row[key]}"}
+        return {
+            **row,
+            "office": office,
+            "office_name": names.get(office, office),
+            key: f"{office}/{row[key]}",
+        }
 
     groups = national["offices"]
+    names = {g["office"]: g.get("name") or g["office"] for g in groups}
     rows = [named(g["office"], r, "id") for g in groups for r in g["agreements"]]
     overdue = [named(g["office"], r, "agreement") for g in groups for r in g["overdue"]]
     expiring = sorted(

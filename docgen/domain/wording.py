@@ -18,7 +18,7 @@ STATUS_LABELS = {
 DELIVERABLE_LABELS = {
     "not_started": "belum ada laporan",
     "in_progress": "sedang berjalan",
-    "done": "selesai",
+    "done": "dilaporkan selesai",  # the office knows only what it was told
     "blocked": "terkendala",
     "dropped": "dibatalkan",
 }

@@ -32,6 +32,7 @@ TABLES: dict[str, str] = {
     "certificates": "number",  # certificates issued, revoked
     "terminations": "id",  # termination events (and their corrections)
     "builds": "output",  # source hashes of each rendered draft
+    "signatures": "agreement",  # the terms each agreement was signed with (agreement sign)
 }
 # The deliverable history: per agreement, events identified by their "id".
 HISTORY_KEY = "id"

@@ -36,6 +36,14 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _terms(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("parties"), list)
+        and isinstance(value.get("work_items"), list)
+    )
+
+
 def _flag(value: Any) -> bool:
     return isinstance(value, bool) or value is None
 
@@ -118,6 +126,11 @@ SHAPES: dict[str, dict[str, tuple[bool, Check, str]]] = {
     "builds": {
         "output": (True, _text, "text"),
         "key": (False, _text_or_none, "text"),
+    },
+    "signatures": {
+        "agreement": (True, _text, "text"),
+        "sha256": (True, _text, "text"),
+        "terms": (True, _terms, "the signed terms (a mapping)"),
     },
     "history": {
         "deliverable": (True, _text, "text"),
