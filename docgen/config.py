@@ -126,6 +126,7 @@ class CertificateKind(Strict):
     partner, an internship): what it says of each recipient."""
 
     wording: str = Field(min_length=1)  # "atas partisipasi aktif dalam {event}"; {event}, {year}
+    event: str = ""  # the default --event of this kind (else the kind's name)
 
     @field_validator("wording")
     @classmethod

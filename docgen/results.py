@@ -58,8 +58,9 @@ class Results:
     errors: list[RowError] = field(default_factory=list)
 
 
-def read_results(path: Path, label: str | None = None) -> Results:
-    """Rows and per-row errors of a .csv or .xlsx result sheet."""
+def read_results(path: Path, label: str | None = None, *, scored: bool = True) -> Results:
+    """Rows and per-row errors of a .csv or .xlsx result sheet; `scored=False`: a list of
+    recipients of a piagam not tied to a score (no nilai column; the rows' score is 0)."""
     label = label or path.name
     try:
         if not path.is_file():
@@ -77,7 +78,7 @@ def read_results(path: Path, label: str | None = None) -> Results:
         )
     else:
         raise InputError(f"{label}: unknown file type {suffix or '(none)'}; give a .csv or .xlsx file")
-    return _parse(table, path, label, strict_width=suffix == ".csv")
+    return _parse(table, path, label, strict_width=suffix == ".csv", scored=scored)
 
 
 def _csv_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
@@ -153,18 +154,20 @@ def _header(cell: Any) -> str:
     return " ".join(str(cell or "").replace("\ufeff", "").split()).casefold()
 
 
-def _parse(table: list[tuple[int, list[Any]]], path: Path, label: str, *, strict_width: bool) -> Results:
+def _parse(
+    table: list[tuple[int, list[Any]]], path: Path, label: str, *, strict_width: bool, scored: bool = True
+) -> Results:
+    required = REQUIRED if scored else ("instansi",)
     header_at = None
     for index, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
-        if set(REQUIRED) <= {_header(c) for c in cells}:
+        if set(required) <= {_header(c) for c in cells}:
             header_at = index
             break
     if header_at is None:
         first = next((cells for _, cells in table if any(_text(c) for c in cells)), [])
         found = ", ".join(repr(_text(c)) for c in first if _text(c)) or "nothing"
-        raise InputError(
-            f"{label}: no header row with the columns 'instansi' and 'nilai' (the first row holds {found})"
-        )
+        wanted = " and ".join(repr(c) for c in required)
+        raise InputError(f"{label}: no header row with the columns {wanted} (the first row holds {found})")
     header_row, header = table[header_at]
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
@@ -191,7 +194,7 @@ def _parse(table: list[tuple[int, list[Any]]], path: Path, label: str, *, strict
                 )
             )
             continue
-        results_row = _row(number, cells, columns)
+        results_row = _row(number, cells, columns, scored)
         if isinstance(results_row, RowError):
             results.errors.append(results_row)
         else:
@@ -216,7 +219,7 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFC", " ".join(str(value).split()))
 
 
-def _row(number: int, cells: list[Any], columns: dict[str, int]) -> ResultRow | RowError:
+def _row(number: int, cells: list[Any], columns: dict[str, int], scored: bool = True) -> ResultRow | RowError:
     recipient = _text(_cell(cells, columns, "instansi"))
     if not recipient:
         return RowError(number, "instansi: empty (the recipient's name is required)")
@@ -229,7 +232,7 @@ def _row(number: int, cells: list[Any], columns: dict[str, int]) -> ResultRow | 
             number, f"instansi: {len(recipient)} characters; a recipient's name has at most {MAX_NAME}"
         )
     try:
-        score = parse_score(_cell(cells, columns, "nilai"))
+        score = parse_score(_cell(cells, columns, "nilai")) if scored else Decimal(0)
     except ValueError as exc:
         return RowError(number, f"nilai: {exc}")
     return ResultRow(

@@ -456,7 +456,7 @@ def test_report_signed_by_the_preparer_for_the_head(full, cli, tmp_path):
     ) in text
     assert (
         "Kerja sama yang dipantau sebanyak 2 (dua) dan seluruhnya masih berlaku. Dari 4 (empat) "
-        "keluaran belum ada yang selesai (0,0%); 4 (empat) keluaran telah melewati batas "
+        "keluaran belum ada yang dilaporkan selesai (0,0%); 4 (empat) keluaran telah melewati batas "
         "waktu."
     ) in text
     assert (
@@ -478,11 +478,11 @@ def test_report_signed_by_the_preparer_for_the_head(full, cli, tmp_path):
         "Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur perlu segera "
         "diselesaikan."
     ) in text
-    last = next(p for p in pages if "Yosua Karbeka" in p)
-    assert "III. PENUTUP" in last and "Demikian laporan ini" in last
+    last = next(p for p in pages if "YOSUA KARBEKA" in p)
+    assert "IV. PENUTUP" in last and "Demikian laporan ini" in last
     assert last.endswith(
         "Kupang, 15 Agustus 2022 Kepala Keasistenan Pencegahan Maladministrasi, "
-        "Yosua Karbeka NIP 198001012010011001"
+        "YOSUA KARBEKA NIP 198001012010011001"
     )
     for word in ("renja-ntt", "mou-ntt", "W1-D1", "jatuh tempo", "terlambat"):
         assert word not in text, word

@@ -27,6 +27,7 @@ from docgen.domain.grading import Grade, Scheme, scheme_for
 from docgen.domain.numbering import format_number
 from docgen.errors import DocgenError, InputError, TrackerError
 from docgen.fsutil import atomic_paths, sha256_file
+from docgen.i18n import _
 from docgen.indonesian import angka
 from docgen.render.certificate_pdf import (
     CertificateRenderer,
@@ -68,6 +69,8 @@ class IssueReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     combined: str | None = None
+    kind: str | None = None  # a piagam not tied to a score: [certificates.kinds.NAME]
+    wording: str = ""  # what such a piagam says of its recipient
 
     @property
     def ok(self) -> bool:
@@ -177,6 +180,7 @@ def _row_fields(record: dict[str, Any]) -> dict[str, Any]:
         "grade_label": record.get("grade_label", ""),
         "zone": record.get("zone", ""),
         "grade_text": record.get("grade_text", ""),
+        "wording": record.get("wording", ""),
     }
 
 
@@ -205,7 +209,9 @@ def _new_record(
 ) -> dict[str, Any]:
     """What the registry records of a new certificate (and what it prints)."""
     row, grade = candidate.row, candidate.grade
+    scored = report.kind is None
     return {
+        **({} if scored else {"kind": report.kind, "wording": report.wording}),
         "number": number,
         "seq": seq,
         "year": report.year,
@@ -214,13 +220,14 @@ def _new_record(
         "recipient": row.recipient,
         "unit": row.unit,
         "score": float(row.score),
-        "score_text": angka(row.score),
-        "grade": grade.grade,
-        "grade_label": grade.label,
-        "zone": grade.zone,
-        "grade_text": scheme.text(grade),
+        "score_text": angka(row.score) if scored else "",
+        "grade": grade.grade if scored else "",
+        "grade_label": grade.label if scored else "",
+        "zone": grade.zone if scored else "",
+        "grade_text": scheme.text(grade) if scored else report.wording,
         "issued_on": report.signed_on.isoformat(),
-        "place": config.office.city,
+        # where the signatory signs (the Ketua in Jakarta), else the office's city
+        "place": report.signatory.get("city") or config.office.city,
         "signatory": dict(report.signatory),
         "verify_url": config.certificates.verify_url,
         "source": {"file": report.results, "row": row.row},
@@ -307,6 +314,7 @@ def issue(
     signed_on: date | None = None,
     signatory: str | None = None,
     progress: Progress | None = None,
+    kind: str | None = None,
 ) -> IssueReport:
     """Issue a certificate for every good row at or above the minimum grade (SPEC §4).
 
@@ -318,13 +326,24 @@ def issue(
     if not results_path.is_absolute() and not results_path.exists() and (ws.root / results_path).exists():
         results_path = ws.root / results_path  # `-w DIR` given from elsewhere: relative to DIR
     label = label_of(ws, results_path)
-    results = read_results(results_path, label)
+    kinds = config.certificates.kinds
+    if kind is not None and kind not in kinds:
+        known = ", ".join(sorted(kinds)) or "none yet"
+        raise InputError(
+            _("--kind: no [certificates.kinds.{kind}] in docgen.toml (known: {known})").format(
+                kind=kind, known=known
+            )
+        )
+    results = read_results(results_path, label, scored=kind is None)
     warnings: list[str] = []
-    year = resolve_year(results_path, year, warnings)
     signed_on = signed_on or date.today()
+    if kind is not None and year is None:
+        year = year_in_name(results_path) or signed_on.year
+    year = resolve_year(results_path, year, warnings)
     if signed_on.year < year:
         raise InputError(f"--signed-on: {signed_on.isoformat()} is before the assessment year {year}")
-    event = " ".join((event if event is not None else config.certificates.event).split())
+    default_event = config.certificates.event if kind is None else (kinds[kind].event or kind)
+    event = " ".join((event if event is not None else default_event).split())
     if not event:
         raise InputError(
             '--event: empty (name the assessment, e.g. "Penilaian Kepatuhan Standar Pelayanan Publik")'
@@ -334,19 +353,22 @@ def issue(
     source = layout_source_of(ws)
     renderer = renderer_for(source)  # a broken layout stops here, before any number is taken
 
-    report = IssueReport(label, year, event, signed_on, minimum, scheme, warnings=warnings)
+    report = IssueReport(label, year, event, signed_on, minimum, scheme, warnings=warnings, kind=kind)
+    if kind is not None:
+        report.wording = kinds[kind].wording.format(event=event, year=year)
     report.signatory = {
-        "name": signer.name,
+        "name": config.documents.signer_name(signer.name),
         "title": signer.title,
         "nip": signer.nip or "",
         "heading": signer.heading or config.office.letterhead_lines,
+        "city": signer.city or config.office.city,
     }
     report.errors.extend({"row": e.row, "error": e.error} for e in results.errors)
     eligible = []
     layout = _LayoutCheck(ws, renderer, report, scheme)
     for candidate in _grade_rows(results.rows, scheme, report):
         row = candidate.row
-        if candidate.grade.rank > minimum.rank:
+        if kind is None and candidate.grade.rank > minimum.rank:
             report.skipped.append(
                 {
                     "row": row.row,
@@ -421,9 +443,13 @@ def _issue_in(
     for candidate in eligible:
         row = candidate.row
         existing = active.get((fold(row.recipient), report.year, fold(report.event)))
-        if existing is not None and (
-            canonical_score(existing["score"]) != canonical_score(row.score)
-            or existing["grade"] != candidate.grade.grade
+        if (
+            existing is not None
+            and report.kind is None
+            and (
+                canonical_score(existing["score"]) != canonical_score(row.score)
+                or existing["grade"] != candidate.grade.grade
+            )
         ):
             report.errors.append(
                 {
@@ -547,7 +573,7 @@ def _issue_in(
                 TABLE, record["number"], {"sha256": record["sha256"], "sha256s": record["sha256s"]}
             )
     entries = []
-    for (candidate, _), (record, new) in zip(plan, records, strict=True):
+    for (candidate, _existing), (record, new) in zip(plan, records, strict=True):
         entries.append(
             {
                 "row": candidate.row.row,

@@ -57,6 +57,7 @@ CONTEXT_KEYS = frozenset(
         "grade",
         "grade_label",
         "zone",
+        "wording",
         "grade_text",
         "year",
         "event",
@@ -337,6 +338,7 @@ def sample_contexts() -> list[dict[str, Any]]:
         "grade_label": "Kualitas Tertinggi",
         "zone": "hijau",
         "grade_text": "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)",
+        "wording": "",
         "year": 2022,
         "event": "Penilaian Kepatuhan Standar Pelayanan Publik",
         "signed_on": date(2023, 2, 16),
@@ -353,6 +355,7 @@ def sample_contexts() -> list[dict[str, Any]]:
     }
     sparse = {
         **full,
+        "wording": "atas partisipasi aktif sebagai mitra kerja sama dalam Tahun 2022",
         "unit": "",
         "grade_label": "",
         "zone": "",
