@@ -37,8 +37,16 @@ def example_workspace(root: Path, plans: int = 0) -> Path:
 def installed_copy(dest: Path) -> Path:
     """The package copied and byte-compiled, as an installation has it (this sandbox sets
     PYTHONDONTWRITEBYTECODE, so the source tree would be recompiled on every run)."""
-    shutil.copytree(REPO / "docgen", dest / "docgen")
+    shutil.copytree(REPO / "docgen", dest / "docgen", ignore=shutil.ignore_patterns("*.mo", "*.pot"))
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(dest / "docgen")], check=True)
+    # the message catalogues compiled as the package build does (setup_build.py), sources left out
+    sys.path.insert(0, str(dest))
+    from docgen.i18n import compile_catalogue
+
+    for po in (dest / "docgen" / "locale").glob("*/LC_MESSAGES/*.po"):
+        compile_catalogue(po, po.with_suffix(".mo"))
+        po.unlink()
+    sys.path.remove(str(dest))
     return dest
 
 

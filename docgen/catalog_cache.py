@@ -5,22 +5,73 @@ Parsing YAML in Python costs about 5 ms per work plan of 50 deliverables, so a w
 as JSON, or its problems) is stored under the blake2b digest of its bytes and the digest of
 the docgen code that parses it; a file whose bytes or docgen changed is parsed again. The
 cache is only an accelerator: a missing, stale, corrupt or unwritable cache is ignored.
+
+The cache is trusted only if this user's docgen wrote it: its first line is an HMAC of
+the rest under a key kept outside the workspace (`~/.cache/docgen/cache-key`, or under
+$XDG_CACHE_HOME). A cache that came with a cloned repository or an archive, or that a
+person edited, does not verify and is ignored (else a crafted cache could describe an
+agreement as its files do not, and `monitor` report nothing overdue). It is never read
+or written through a link (a `.docgen` that is a symbolic link disables it).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
 from docgen import __version__
+from docgen.errors import DocgenError
 from docgen.models import Agreement
+from docgen.safepath import check_write, read_regular
 from docgen.validation import Problem
 
 CACHE_FILE = Path(".docgen") / "cache" / "agreements.json"
-FORMAT = 1
+FORMAT = 2
+MAX_BYTES = 256 << 20  # a cache larger than this is not docgen's
+KEY_FILE = Path("docgen") / "cache-key"
+
+
+def key_path() -> Path:
+    """Where this user's cache key lives: outside every workspace."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / KEY_FILE
+
+
+def _user_key() -> bytes | None:
+    """This user's key (made on first use, owner-only), or None when there can be none:
+    then nothing is cached."""
+    path = key_path()
+    for _attempt in range(2):
+        try:
+            key = bytes.fromhex(read_regular(path, limit=1024).decode("ascii").strip())
+            return key if len(key) >= 16 else None
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError):
+            return None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            continue  # another docgen made it just now: read it
+        except (OSError, RuntimeError):
+            return None
+        key = os.urandom(32)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key.hex() + "\n")
+        return key
+    return None
+
+
+def _mac(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
 # The modules whose code decides what a file parses to.
 _SOURCES = (
     "models.py",
@@ -50,12 +101,24 @@ class DiskCache:
     """The cache of one workspace, read once, written back only if something was parsed."""
 
     def __init__(self, root: Path) -> None:
+        self.root = root
         self.path = root / CACHE_FILE
         self.code = _fingerprint()
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
+        self.key: bytes | None = None
         try:
-            data = json.loads(self.path.read_bytes())
+            check_write(root, self.path)  # no link on the way, a regular file if present
+        except DocgenError:
+            return  # disabled: never read nor written
+        self.key = _user_key()
+        if self.key is None:
+            return
+        try:
+            mac, _newline, payload = read_regular(self.path, limit=MAX_BYTES).partition(b"\n")
+            if not hmac.compare_digest(mac.decode("ascii"), _mac(self.key, payload)):
+                return  # not written by this user's docgen: ignored, and replaced
+            data = json.loads(payload)
             if data.get("format") == FORMAT and data.get("code") == self.code:
                 self.entries = dict(data["files"])
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -85,7 +148,7 @@ class DiskCache:
     def save(self, names: set[str]) -> None:
         """Write back the entries of the files that exist (`names`), if anything changed."""
         stale = set(self.entries) - names
-        if not self.dirty and not stale:
+        if self.key is None or (not self.dirty and not stale):
             return
         for name in stale:
             del self.entries[name]
@@ -93,12 +156,13 @@ class DiskCache:
             {"format": FORMAT, "code": self.code, "files": self.entries},
             ensure_ascii=False,
             separators=(",", ":"),
-        )
+        ).encode("utf-8")
         try:
             from docgen.fsutil import atomic_write_bytes
 
-            atomic_write_bytes(self.path, payload.encode("utf-8"))
-        except OSError:
+            check_write(self.root, self.path)  # a link may have appeared meanwhile
+            atomic_write_bytes(self.path, _mac(self.key, payload).encode("ascii") + b"\n" + payload)
+        except (OSError, DocgenError):
             return  # a read-only workspace simply parses every time
         self.dirty = False
 

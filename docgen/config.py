@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,15 +11,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from docgen.errors import ConfigError, InputError
-from docgen.usertext import bad_text
-from docgen.validation import dotted, problems_from, read_toml
+from docgen.errors import InputError
 
 CONFIG_FILE = "docgen.toml"
 NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_code"})
@@ -73,6 +69,8 @@ class Office(Strict):
     website: str = ""
     email: str = ""
     logo: str = ""  # an image file in templates/
+    # The interface language of this office's docgen (i18n.choose_language reads it first).
+    language: Literal["id", "en"] = "id"
     head: Head
 
     @field_validator("letterhead")
@@ -229,6 +227,18 @@ class GradingScheme(Strict):
         return self
 
 
+class Web(Strict):
+    """`[web]`: the limits of `docgen serve`."""
+
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)  # signed out after this idle time
+    verify_limit: int = Field(default=30, ge=1, le=1_000_000)  # verifications per client address...
+    verify_window_seconds: int = Field(default=60, ge=1, le=86_400)  # ...within this many seconds
+    login_attempts: int = Field(default=5, ge=1, le=1000)  # failed logins per name or address...
+    login_lockout_seconds: int = Field(default=300, ge=1, le=86_400)  # ...before this pause
+    upload_max_mb: float = Field(default=20, gt=0, le=1024)  # one uploaded file
+    upload_max_files: int = Field(default=5, ge=1, le=100)  # files in one form
+
+
 class TrackerSettings(Strict):
     url: str = ""  # a PostgreSQL URL; empty = the workspace's file tracker
 
@@ -268,6 +278,7 @@ class Config(Strict):
     office: Office
     signatories: dict[str, Signatory] = Field(default_factory=dict)
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
+    web: Web = Field(default_factory=Web)
     letters: Letters = Field(default_factory=Letters)
     reports: Reports = Field(default_factory=Reports)
     certificates: Certificates = Field(default_factory=Certificates)
@@ -306,37 +317,3 @@ class Config(Strict):
 def unknown_signatory(key: str, config: Config) -> str:
     known = ", ".join(sorted(config.signatories)) or "none yet"
     return f"no [signatories.{key}] in docgen.toml (known: {known})"
-
-
-def load_config(path: Path) -> Config:
-    """Read and validate docgen.toml; every problem is one line naming the field."""
-    label = path.name
-    raw = read_toml(path, label, ConfigError)
-    lines = [f"{label}: {dotted(loc)}: {message}" for loc, message in bad_text(raw)]
-    config = None
-    try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        lines += [str(p) for p in problems_from(exc, label)]
-    if lines or config is None:
-        raise ConfigError(lines[0], problems=lines)
-    return config
-
-
-def placeholder_fields(path: Path) -> list[str]:
-    """`check` lines for values `docgen init` left as placeholders (they contain TODO)."""
-    try:
-        raw = read_toml(path, path.name, ConfigError)
-    except ConfigError:
-        return []  # load_config reports these
-
-    def walk(value: object, loc: str) -> list[str]:
-        if isinstance(value, str) and "TODO" in value:
-            return [f"{path.name}: {loc}: placeholder still to be filled in"]
-        if isinstance(value, dict):
-            return [line for k, v in value.items() for line in walk(v, f"{loc}.{k}" if loc else k)]
-        if isinstance(value, list):
-            return [line for i, v in enumerate(value) for line in walk(v, f"{loc}.{i}")]
-        return []
-
-    return walk(raw, "")

@@ -33,12 +33,17 @@ class InputError(DocgenError):
     """A command-line value or input file is invalid."""
 
 
+class FileChangedError(InputError):
+    """A file docgen is rewriting was changed by someone else since docgen read it."""
+
+
 class TemplateError(DocgenError):
     """A template cannot be loaded or rendered."""
 
 
 class TrackerError(DocgenError):
-    """tracker.json is corrupt, from a newer docgen, or cannot be written."""
+    """The tracker (tracker.json and tracker-history/, or the PostgreSQL database) is
+    corrupt, from a newer docgen, unreachable, refuses a write, or cannot be written."""
 
 
 class NumberingError(DocgenError):

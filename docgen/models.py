@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from docgen.filenames import is_reserved_name
 from docgen.indonesian import parse_date
-from docgen.safepath import is_reserved_name
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -249,12 +249,6 @@ class Agreement(Strict):
     @property
     def deliverables(self) -> list[Deliverable]:
         return [d for wi in self.work_items for d in wi.deliverables]
-
-    def work_item_of(self, deliverable_id: str) -> WorkItem | None:
-        for wi in self.work_items:
-            if any(d.id == deliverable_id for d in wi.deliverables):
-                return wi
-        return None
 
     def deliverable(self, deliverable_id: str) -> Deliverable | None:
         return next((d for d in self.deliverables if d.id == deliverable_id), None)

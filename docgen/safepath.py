@@ -14,25 +14,13 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import time
 from pathlib import Path
 
 from docgen.errors import InputError
-
-# Names Windows reserves for devices, whatever the extension ("con.docx" is the console).
-RESERVED_NAMES = frozenset(
-    {
-        "con",
-        "prn",
-        "aux",
-        "nul",
-        *(f"com{i}" for i in range(10)),
-        *(f"lpt{i}" for i in range(10)),
-        "conin$",
-        "conout$",
-    }
-)
+from docgen.filenames import is_reserved_name
 
 
 class NotRegularFile(OSError):
@@ -40,11 +28,6 @@ class NotRegularFile(OSError):
 
     def __init__(self, path: Path, what: str) -> None:
         super().__init__(errno.EINVAL, f"not a regular file ({what})", str(path))
-
-
-def is_reserved_name(name: str) -> bool:
-    """A Windows device name (con, nul, aux, prn, com1, lpt1...), with or without extension."""
-    return name.split(".")[0].strip().rstrip(" ").lower() in RESERVED_NAMES
 
 
 def _label(root: Path, path: Path) -> str:
@@ -157,14 +140,38 @@ def safe_stem(text: str) -> str:
 
 # What docgen's atomic writes leave behind when killed mid-write.
 TEMP_PATTERNS = (".*.tmp", ".*.copying")
+# fsutil.temporary_name: `.<name>.<pid>-<random>.tmp`, naming the process writing it.
+_WRITER = re.compile(r"\.(\d+)-[0-9a-f]+\.tmp$")
+# A temporary file of a running process is left alone, unless it is older than this (its
+# process id was reused after a crash, or it belongs to another machine's docgen).
+RUNNING_WRITER_SECONDS = 3600.0
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` runs (on this machine); this process counts as running: a
+    thread of it may be writing (docgen serve)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # cannot tell: rely on the age
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, another user's
+        return True
+    return True
 
 
 def remove_stale_temp_files(folder: Path, *, older_than: float = 0.0) -> list[Path]:
     """Remove the temporary files a killed docgen left in `folder`; returns them.
 
-    Call it holding the tracker lock where every writer of `folder` holds it too; elsewhere
-    give `older_than` (seconds), which a temporary file of a write going on now never
-    reaches (docgen renders in memory and writes a file in well under a second)."""
+    A temporary file whose name carries the id of a process still running is another
+    docgen's write going on now (`letter render` takes no lock) and is kept, unless it
+    is older than an hour. Call it holding the tracker lock where every writer of `folder`
+    holds it too; elsewhere give `older_than` (seconds), which a temporary file of a
+    write going on now never reaches (docgen renders in memory and writes a file in
+    well under a second)."""
     removed: list[Path] = []
     try:
         candidates = [p for pattern in TEMP_PATTERNS for p in folder.glob(pattern)]
@@ -174,7 +181,11 @@ def remove_stale_temp_files(folder: Path, *, older_than: float = 0.0) -> list[Pa
     for path in candidates:
         try:
             st = os.lstat(path)
-            if stat.S_ISREG(st.st_mode) and now - st.st_mtime >= older_than:
+            age = now - st.st_mtime
+            writer = _WRITER.search(path.name)
+            if writer and _running(int(writer.group(1))) and age < RUNNING_WRITER_SECONDS:
+                continue
+            if stat.S_ISREG(st.st_mode) and age >= older_than:
                 path.unlink()
                 removed.append(path)
         except OSError:

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from docgen.errors import DocgenError
-from docgen.safepath import read_regular
-
 _RULE_LINE = re.compile(r"^[A-Za-z_][\w.]*: ")
-MAX_TOML_BYTES = 1 << 20  # docgen.toml and the certificate layout are a few kilobytes
 
 
 @dataclass(frozen=True)
@@ -85,19 +79,3 @@ def _split(loc: tuple[int | str, ...], msg: str) -> list[tuple[tuple[int | str, 
 def _is_branch_tag(part: int | str) -> bool:
     # pydantic names union branches in locations, e.g. "function-before[...]" or "str".
     return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "date"})
-
-
-def read_toml(path: Path, label: str, error: type[DocgenError]) -> dict[str, Any]:
-    """A user's TOML file as data; unreadable, non-UTF-8 or invalid TOML is `error(label: ...)`."""
-    try:
-        return tomllib.loads(read_regular(path, MAX_TOML_BYTES).decode("utf-8-sig"))
-    except FileNotFoundError as exc:
-        raise error(f"{label}: not found") from exc
-    except OSError as exc:
-        raise error(f"{label}: cannot read: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise error(f"{label}: not a UTF-8 text file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise error(f"{label}: invalid TOML: {exc}") from exc
-    except RecursionError as exc:
-        raise error(f"{label}: invalid TOML: arrays or tables nested too deeply") from exc

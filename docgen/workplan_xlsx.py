@@ -23,23 +23,52 @@ title above it is fine) naming the columns in any of their usual spellings:
   across the table are skipped; the table ends at the first empty row.
 
 Every row that cannot be read is an error naming the row as the spreadsheet shows it.
+
+The sheet read is the first visible one (hidden sheets are never read unless named with
+`--sheet`); a chart sheet, a sheet whose part is missing from the file, control
+characters in a cell, and a workbook beyond the limits below are one clear error. The
+limits bound the time and memory any workbook costs (a few seconds) and the size of the
+file written: LIMITS.
 """
 
 from __future__ import annotations
 
 import calendar
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from docgen.errors import InputError, NotFoundError
+from docgen.i18n import _
 from docgen.indonesian import BULAN, parse_date
 from docgen.results import _text
+from docgen.usertext import problem
 
 HEADER_SEARCH_ROWS = 30
+# What a work-plan matrix may hold: far above any real one, low enough that any workbook
+# is read in seconds and the agreement file written stays small.
+MAX_FILE_BYTES = 20 << 20  # the .xlsx itself
+MAX_XML_BYTES = 4 << 20  # all its XML parts, uncompressed (what openpyxl parses)
+MAX_MERGED_CELLS = 100_000  # the cells of every merged range together (openpyxl makes each one)
+MAX_ROWS = 2_000  # rows of the table below its header
+MAX_COLUMNS = 64  # columns where the header is looked for
+MAX_CELL_CHARS = 2_000  # one cell's text
+MAX_TEXT_CHARS = 500_000  # the text of the whole table (bounds the file written)
+LIMITS = (
+    f"at most {MAX_FILE_BYTES >> 20} MB of file and {MAX_XML_BYTES >> 20} MB of XML, "
+    f"{MAX_MERGED_CELLS:,} merged cells, {MAX_ROWS:,} rows below the header, the header "
+    f"within the first {MAX_COLUMNS} columns, {MAX_CELL_CHARS:,} characters per cell and "
+    f"{MAX_TEXT_CHARS:,} in all"
+)
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]*)\"")
 FIELDS: dict[str, tuple[str, ...]] = {
     "work_item": (
         "kegiatan",
@@ -211,18 +240,42 @@ def _date(year: int, month: int, day: int, text: str) -> date:
         raise ValueError(f"{text!r} is not a valid date ({exc})") from None
 
 
+_FIRST = re.compile(r"(?:pihak )?(?:pertama|kesatu|i|1)")
+_SECOND = re.compile(r"(?:pihak )?(?:kedua|ii|2)")
+_BOTH = ("para pihak", "kedua belah pihak", "bersama", "semua pihak", "pihak pertama dan pihak kedua")
+_PARTS = re.compile(r"\s*(?:[/&,;+()]|\bdan\b|\band\b)\s*", re.IGNORECASE)
+
+
 def parse_responsible(value: Any, first_names: list[str], second_names: list[str]) -> str:
-    """first, second or both from PIHAK PERTAMA / PIHAK KEDUA / PARA PIHAK or a party's name."""
+    """first, second or both from PIHAK PERTAMA / PIHAK KEDUA / PARA PIHAK or a party's
+    name. Each part ("X dan Y", "X / Y", "X (Y)") must be a role word or a party's whole
+    name: a word that merely occurs in a name ("Dinas", "Provinsi") names no party."""
     text = _norm(value)
     if not text:
         raise ValueError("empty")
-    if "para pihak" in text or "kedua belah pihak" in text or text in ("bersama", "semua pihak"):
+    if text in _BOTH:
         return "both"
-    first = bool(re.search(r"\bpihak (pertama|i|1)\b", text))
-    second = bool(re.search(r"\bpihak (kedua|ii|2)\b", text))
-    if not (first or second):
-        first = any(n and (n in text or text in n) for n in first_names)
-        second = any(n and (n in text or text in n) for n in second_names)
+    first = second = False
+    roles = "pihak" in text.split()  # "Pihak I / II": a bare numeral continues the role words
+    for raw in _PARTS.split(str(value)):
+        part = _norm(raw)
+        if not part:
+            continue
+        if part in _BOTH:
+            first = second = True
+        elif (part.startswith("pihak ") or roles) and _FIRST.fullmatch(part):
+            first = True
+        elif (part.startswith("pihak ") or roles) and _SECOND.fullmatch(part):
+            second = True
+        elif part in first_names:
+            first = True
+        elif part in second_names:
+            second = True
+        else:
+            raise ValueError(
+                f"{_text(value)!r} names neither party (write PIHAK PERTAMA, PIHAK KEDUA or "
+                "PARA PIHAK, or a party's full name)"
+            )
     if first and second:
         return "both"
     if first:
@@ -232,34 +285,159 @@ def parse_responsible(value: Any, first_names: list[str], second_names: list[str
     raise ValueError(f"{_text(value)!r} names neither party (write PIHAK PERTAMA, PIHAK KEDUA or PARA PIHAK)")
 
 
-def read_work_plan(path: Path, label: str, first_names: list[str], second_names: list[str]) -> WorkPlan:
-    """The work items of the matrix in `path`; `*_names` are the parties' names (folded)."""
+def read_work_plan(
+    path: Path, label: str, first_names: list[str], second_names: list[str], sheet: str | None = None
+) -> WorkPlan:
+    """The work items of the matrix in `path` (its first visible sheet, or `sheet`);
+    `*_names` are the parties' names (folded)."""
     if not path.exists():
         raise NotFoundError(f"{label}: no such file")
     if not path.is_file():
         raise InputError(f"{label}: not a file")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"{label}: not an Excel workbook (.xlsx); save the matrix as .xlsx")
+    title = _inspect(path, label, sheet)
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, data_only=True)  # not read-only: merged cells are needed
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ElementTree.ParseError) as exc:
         raise InputError(f"{label}: not a readable .xlsx workbook ({exc})") from exc
     try:
+        if title not in workbook.sheetnames:
+            raise InputError(
+                _("{label}: the sheet {sheet!r} cannot be read").format(label=label, sheet=title)
+            )
         return _read(
-            workbook.worksheets[0], label, [_norm(n) for n in first_names], [_norm(n) for n in second_names]
+            workbook[title], label, [_norm(n) for n in first_names], [_norm(n) for n in second_names]
         )
     finally:
         workbook.close()
 
 
+def _inspect(path: Path, label: str, wanted: str | None) -> str:
+    """Before openpyxl reads a byte: the workbook is within the limits, its sheets' parts
+    are all there, and the sheet to read (named, else the first visible) is a worksheet.
+    Returns that sheet's name."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(
+            _("{label}: too large for a work-plan matrix ({limits})").format(label=label, limits=LIMITS)
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = _xml_parts(zf, label)
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{label}: not a readable .xlsx workbook ({exc})") from exc
+    sheets = _sheets(parts, label)
+    for name, _state, kind, part in sheets:
+        if part not in parts:
+            raise InputError(
+                _(
+                    "{label}: the sheet {sheet!r} is missing from the file (no part {part}); "
+                    "the workbook is damaged: open it in Excel and save it again"
+                ).format(label=label, sheet=name, part=part)
+            )
+        if kind == "worksheet":
+            _check_merges(parts[part], label, name)
+    if wanted is not None:
+        found = next((s for s in sheets if s[0] == wanted), None)
+        if found is None:
+            raise InputError(
+                _("--sheet: {label} has no sheet {sheet!r} (its sheets: {names})").format(
+                    label=label, sheet=wanted, names=", ".join(s[0] for s in sheets)
+                )
+            )
+    else:
+        found = next((s for s in sheets if s[1] == "visible"), None)
+        if found is None:
+            raise InputError(
+                _("{label}: no visible sheet; name the one to read with --sheet").format(label=label)
+            )
+    if found[2] != "worksheet":
+        raise InputError(
+            _(
+                "{label}: the sheet {sheet!r} is a chart, not a table; name the sheet holding "
+                "the matrix with --sheet"
+            ).format(label=label, sheet=found[0])
+        )
+    return found[0]
+
+
+def _xml_parts(zf: zipfile.ZipFile, label: str) -> dict[str, bytes]:
+    """Every XML part of the package (read with a budget: a size the zip declares may lie)."""
+    parts: dict[str, bytes] = {}
+    budget = MAX_XML_BYTES
+    for info in zf.infolist():
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        with zf.open(info) as fh:
+            data = fh.read(budget + 1)
+        budget -= len(data)
+        if budget < 0:
+            raise InputError(
+                _("{label}: too large for a work-plan matrix ({limits})").format(label=label, limits=LIMITS)
+            )
+        parts[info.filename] = data
+    return parts
+
+
+def _sheets(parts: dict[str, bytes], label: str) -> list[tuple[str, str, str, str]]:
+    """(name, state, "worksheet"/"chartsheet"/..., part) of each sheet, in workbook order."""
+    try:
+        package = ElementTree.fromstring(parts["_rels/.rels"])
+        book = next(
+            r.get("Target", "").lstrip("/")
+            for r in package.iter(f"{_NS_PKG}Relationship")
+            if r.get("Type", "").endswith("/officeDocument")
+        )
+        folder = posixpath.dirname(book)
+        rels_part = posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")
+        targets = {
+            r.get("Id"): (r.get("Type", "").rsplit("/", 1)[-1], r.get("Target", ""))
+            for r in ElementTree.fromstring(parts[rels_part]).iter(f"{_NS_PKG}Relationship")
+        }
+        found = []
+        for sheet in ElementTree.fromstring(parts[book]).iter(f"{_NS_MAIN}sheet"):
+            kind, target = targets[sheet.get(f"{_NS_REL}id")]
+            part = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+            found.append((sheet.get("name", ""), sheet.get("state", "visible"), kind, part))
+    except (KeyError, StopIteration, ElementTree.ParseError) as exc:
+        raise InputError(f"{label}: not a readable .xlsx workbook (no valid workbook part: {exc})") from exc
+    if not found:
+        raise InputError(f"{label}: not a readable .xlsx workbook (it has no sheet)")
+    return found
+
+
+def _check_merges(xml: bytes, label: str, sheet: str) -> None:
+    from openpyxl.utils.cell import range_boundaries
+
+    cells = 0
+    for match in _MERGE.finditer(xml):
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode("ascii"))
+        except (ValueError, TypeError, UnicodeDecodeError):
+            continue  # openpyxl reports it
+        cells += ((max_row or min_row or 1) - (min_row or 1) + 1) * (
+            (max_col or min_col or 1) - (min_col or 1) + 1
+        )
+        if cells > MAX_MERGED_CELLS:
+            raise InputError(
+                _(
+                    "{label}: sheet {sheet!r}: its merged cells cover more than {count:,} cells ({limits})"
+                ).format(label=label, sheet=sheet, count=MAX_MERGED_CELLS, limits=LIMITS)
+            )
+
+
 def _read(sheet: Any, label: str, first_names: list[str], second_names: list[str]) -> WorkPlan:
     merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-    for rng in sheet.merged_cells.ranges:
+    for rng in sheet.merged_cells.ranges:  # at most MAX_MERGED_CELLS cells (_inspect)
         box = (rng.min_row, rng.min_col, rng.max_row, rng.max_col)
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
+        for r in range(rng.min_row, min(rng.max_row, HEADER_SEARCH_ROWS + MAX_ROWS + 1) + 1):
+            for c in range(rng.min_col, min(rng.max_col, MAX_COLUMNS) + 1):
                 merged[(r, c)] = box
 
     def value(r: int, c: int) -> Any:
@@ -270,12 +448,26 @@ def _read(sheet: Any, label: str, first_names: list[str], second_names: list[str
     plan = WorkPlan()
     rows: list[Row] = []
     previous: Item | None = None
+    total = 0
     for r in range(header_row + 1, sheet.max_row + 1):
         cells = {key: value(r, c) for key, c in columns.items()}
         texts = {key: _text(v) for key, v in cells.items()}
         if not any(texts.values()):
-            if rows or plan.errors:
+            if rows or plan.errors or r - header_row >= MAX_ROWS:
                 break  # the table ends at its first empty row
+            continue
+        if r - header_row > MAX_ROWS:
+            raise InputError(
+                _("{label}: the table goes on below row {row} ({limits})").format(
+                    label=label, row=header_row + MAX_ROWS, limits=LIMITS
+                )
+            )
+        total += sum(len(t) for t in texts.values())
+        bad = _bad_cell(r, cells, texts, total)
+        if bad is not None:
+            plan.errors.append(bad)
+            if total > MAX_TEXT_CHARS:
+                break
             continue
         if all(re.fullmatch(r"\(?\d+\)?", t) for t in texts.values() if t):
             continue  # the row of column numbers under the header
@@ -297,10 +489,27 @@ def _read(sheet: Any, label: str, first_names: list[str], second_names: list[str
     return plan
 
 
+def _bad_cell(r: int, cells: dict[str, Any], texts: dict[str, str], total: int) -> str | None:
+    """Why row `r` cannot be imported as text: a control character, a cell too long, the
+    table's text over its limit; None when it can."""
+    if total > MAX_TEXT_CHARS:
+        return _("row {row}: the table holds more than {count:,} characters of text ({limits})").format(
+            row=r, count=MAX_TEXT_CHARS, limits=LIMITS
+        )
+    for key, raw in cells.items():
+        if isinstance(raw, str) and (message := problem(raw)):
+            return f"row {r}: {LABELS[key]}: {message}"
+        if len(texts[key]) > MAX_CELL_CHARS:
+            return _("row {row}: {column}: {count:,} characters; a cell holds at most {limit:,}").format(
+                row=r, column=LABELS[key], count=len(texts[key]), limit=MAX_CELL_CHARS
+            )
+    return None
+
+
 def _find_header(sheet: Any, value: Any, label: str) -> tuple[int, dict[str, int]]:
     for r in range(1, min(sheet.max_row, HEADER_SEARCH_ROWS) + 1):
         columns: dict[str, int] = {}
-        for c in range(1, sheet.max_column + 1):
+        for c in range(1, min(sheet.max_column, MAX_COLUMNS) + 1):
             key = _field_of(value(r, c))
             if key is not None and key not in columns:
                 columns[key] = c

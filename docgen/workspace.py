@@ -1,4 +1,5 @@
-"""Find the workspace folder and give every other module its paths and config."""
+"""Find the workspace folder, read and validate its docgen.toml (the pure model of that file
+is docgen.config), and give every other module its paths and config."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from docgen.config import CONFIG_FILE, Config, load_config
-from docgen.errors import WorkspaceError
+from pydantic import ValidationError
+
+from docgen.config import CONFIG_FILE, Config
+from docgen.errors import ConfigError, WorkspaceError
 from docgen.safepath import check_write
+from docgen.tomlfile import read_toml
+from docgen.usertext import bad_text
+from docgen.validation import dotted, problems_from
 
 ENV_VAR = "DOCGEN_WORKSPACE"
 
@@ -43,10 +49,6 @@ class Workspace:
     def state_dir(self) -> Path:
         """Local files never to share: the lock and the certificate secret."""
         return self.root / ".docgen"
-
-    @property
-    def tracker_path(self) -> Path:
-        return self.root / "tracker.json"
 
     def rel(self, path: Path) -> str:
         """A path relative to the workspace root, with `/`, as shown to users and in JSON."""
@@ -91,3 +93,37 @@ def _holds_config(folder: Path) -> bool:
         return (folder / CONFIG_FILE).is_file()
     except OSError as exc:  # a name too long, a folder docgen may not enter
         raise WorkspaceError(f"{folder}: cannot look for {CONFIG_FILE}: {exc.strerror or exc}") from exc
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate docgen.toml; every problem is one line naming the field."""
+    label = path.name
+    raw = read_toml(path, label, ConfigError)
+    lines = [f"{label}: {dotted(loc)}: {message}" for loc, message in bad_text(raw)]
+    config = None
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        lines += [str(p) for p in problems_from(exc, label)]
+    if lines or config is None:
+        raise ConfigError(lines[0], problems=lines)
+    return config
+
+
+def placeholder_fields(path: Path) -> list[str]:
+    """`check` lines for values `docgen init` left as placeholders (they contain TODO)."""
+    try:
+        raw = read_toml(path, path.name, ConfigError)
+    except ConfigError:
+        return []  # load_config reports these
+
+    def walk(value: object, loc: str) -> list[str]:
+        if isinstance(value, str) and "TODO" in value:
+            return [f"{path.name}: {loc}: placeholder still to be filled in"]
+        if isinstance(value, dict):
+            return [line for k, v in value.items() for line in walk(v, f"{loc}.{k}" if loc else k)]
+        if isinstance(value, list):
+            return [line for i, v in enumerate(value) for line in walk(v, f"{loc}.{i}")]
+        return []
+
+    return walk(raw, "")

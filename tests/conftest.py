@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,8 +17,22 @@ import pytest
 from typer.testing import CliRunner
 
 from docgen.cli import app
+from docgen.i18n import set_language
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The suite speaks English (docgen's msgids), whatever the default interface language:
+# tests asserting on message text read the English; tests of the Indonesian interface
+# (tests/test_i18n.py) ask for it with `--lang id`. Subprocesses inherit the variable.
+os.environ["DOCGEN_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language("en")
+
 
 CONFIG = """\
 [office]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pypdf import PdfReader
 
+from docgen.app.layout import renderer_for
 from docgen.render.certificate_layout import LayoutSource, default_layout_path, sample_contexts
-from docgen.render.certificate_pdf import renderer_for
 from tests.conftest import CONFIG
 
 SIGNED = ("--signed-on", "2023-02-16", "--year", "2022", "--json")

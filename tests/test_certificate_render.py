@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from docgen.app.layout import check_layout, renderer_for
 from docgen.render import qr
 from docgen.render.certificate_layout import LayoutSource, default_layout_path, sample_contexts
-from docgen.render.certificate_pdf import Job, Ops, Text, check_layout, render_certificates, renderer_for
+from docgen.render.certificate_pdf import Job, Ops, Text, render_certificates
 
 QR_BLOCK = re.compile(r"q 0 g ([\d.]+) 0 0 -[\d.]+ [\d.]+ [\d.]+ cm\n(.*?)\nf Q", re.S)
 
@@ -139,7 +140,7 @@ def test_a_certificate_renders_to_the_same_bytes_every_time(tmp_path):
     assert certificate(context) == certificate(dict(context))
     source = LayoutSource(default_layout_path(), "sertifikat.toml")
     jobs = [Job(context, tmp_path / "a.pdf"), Job({**context, "number": "0002/PHG/PW24/2022"}, None)]
-    shas = render_certificates(source, jobs, tmp_path / "all.pdf")
+    shas = render_certificates(renderer_for(source), jobs, tmp_path / "all.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == certificate(context)
     assert shas[1] == "" and len(PdfReader(tmp_path / "all.pdf").pages) == 2
 

@@ -62,7 +62,7 @@ def test_clean_workspace_passes(workspace, cli):
     ws = workspace(files())
     run = cli(ws, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0, run.stderr
-    assert "ok: 2 agreement file(s)" in run.stderr
+    assert "ok: 2 agreement files" in run.stderr
     assert not (ws / "tracker.json").exists()
 
 
@@ -70,19 +70,34 @@ def test_example_workspace_is_clean(example, cli):
     run = cli(example, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0, run.stderr
     # The example agreements are complete (both numbers, the mandate, the NIP); what is
-    # left is the office's own: its letterhead's contact lines, its logo, the address
-    # where a certificate is verified. Warnings, never errors.
+    # left is the office's own: the address where a certificate is verified, its
+    # letterhead's contact lines and its logo. Warnings, never errors.
     assert run.stderr.strip().splitlines() == [
+        "warning: docgen.toml: certificates.verify_url is empty: the QR code of the certificates "
+        "issued from results/ will not lead to a verification page; set it to the address "
+        "`docgen serve` answers at (docs/web.md)",
         *(
             f"warning: docgen.toml: office.{key}: empty: the letterhead of every letter lacks it"
             for key in ("postcode", "phone", "website", "email")
         ),
         "warning: docgen.toml: office.logo: templates/logo.png is docgen's placeholder logo: "
         "put the office's own image there",
-        "warning: docgen.toml: certificates.verify_url: empty: the QR code of each certificate "
-        "carries only its number and checksum, no address where anyone can verify it",
-        "ok: 2 agreement file(s), no errors, 6 warning(s)",
+        "ok: 2 agreement files, no errors, 6 warnings",
     ]
+
+
+def test_verify_url_set_or_no_result_sheet_no_warning(example, cli):
+    text = (example / "docgen.toml").read_text(encoding="utf-8")
+    with_url = text.replace(
+        'signatory = "ketua"\n',
+        'signatory = "ketua"\nverify_url = "https://x.go.id/v/{number}?c={checksum}"\n',
+    )
+    (example / "docgen.toml").write_text(with_url, encoding="utf-8")
+    assert "verify_url" not in cli(example, "check", "--as-of", "2022-07-01").stderr
+    (example / "docgen.toml").write_text(text, encoding="utf-8")
+    for sheet in (example / "results").iterdir():
+        sheet.unlink()
+    assert "verify_url" not in cli(example, "check", "--as-of", "2022-07-01").stderr
 
 
 def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):

@@ -159,7 +159,7 @@ def test_init_creates_workspace(tmp_path, cli):
     assert run.exit_code == 0, run.stderr
     for name in ("docgen.toml", "agreements", "templates", "outputs", ".gitignore"):
         assert (target / name).exists(), name
-    assert (target / ".gitignore").read_text().splitlines() == ["outputs/", ".docgen/"]
+    assert (target / ".gitignore").read_text().splitlines() == ["outputs/", ".docgen"]
     # the placeholders are what check flags
     check = cli(target, "check")
     assert check.exit_code == 1

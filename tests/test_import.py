@@ -61,7 +61,7 @@ def test_import_a_work_plan_matrix(example, cli, tmp_path):
     source = matrix(tmp_path / "Matriks Renja 2023.xlsx", ROWS, merges=("B5:B6", "A5:A6", "E5:E6"))
     run = cli(example, "agreement", "import", str(source), "--id", "ntt-renja-2023", "--parent", MOU)
     assert run.exit_code == 0, run.stderr
-    assert run.stdout.strip() == ("created agreements/ntt-renja-2023.yaml: 3 work item(s), 5 deliverable(s)")
+    assert run.stdout.strip() == ("created agreements/ntt-renja-2023.yaml: work items 3, deliverables 5")
     text = (example / "agreements" / "ntt-renja-2023.yaml").read_text(encoding="utf-8")
     assert "# Work items imported from Matriks Renja 2023.xlsx." in text
     assert 'org: "Pemerintah Provinsi Nusa Tenggara Timur"' in text  # from the parent MoU
@@ -137,7 +137,7 @@ def test_every_unreadable_row_is_an_error_and_nothing_is_written(example, cli, t
         "31-03-2022 or 2022-03-31)",
         f"{label}: row 4: Batas Waktu: '2023-02-30' is not a valid date (day is out of range for month)",
         f"{label}: row 5: Penanggung Jawab: 'Dinas Lain' names neither party (write PIHAK PERTAMA, "
-        "PIHAK KEDUA or PARA PIHAK)",
+        "PIHAK KEDUA or PARA PIHAK, or a party's full name)",
         f"{label}: row 6: Keluaran: empty, but a Batas Waktu is given",
         f"{label}: row 7: Batas Waktu: empty",
     ]

@@ -129,7 +129,7 @@ def test_render_recreates_the_same_bytes_whatever_changed_since(ws, cli):
         renja.read_text(encoding="utf-8").replace("Koordinasi", "Koordinasi baru"), encoding="utf-8"
     )
     listed = cli(ws, "letter", "list").stdout
-    assert "(missing)" in listed
+    assert "file missing" in listed
     run = cli(ws, "letter", "render", first["number"])
     assert run.exit_code == 0, run.stderr
     assert run.stdout.startswith(f"wrote      {first['number']}  {first['file']}")
@@ -176,7 +176,7 @@ def test_no_letters_for_agreements_ended_long_ago(example, cli):
     assert "Lapsed: open items of agreements that ended long ago (13)" in table
     assert "overdue 1" not in table
     listing = cli(example, "deliverable", "list", "--as-of", "2026-11-23").stdout
-    assert "not_started (lapsed)" in listing and "overdue" not in listing
+    assert "not started (lapsed)" in listing and "overdue" not in listing
 
 
 def test_grace_days_is_configurable(example, cli):

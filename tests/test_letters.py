@@ -32,7 +32,7 @@ def test_example_letters_of_1_july_2022(example, cli):
     assert (row["agreement"], row["party"], row["new"]) == (NTT, "second", True)
     assert row["org"] == "Pemerintah Provinsi Nusa Tenggara Timur"  # the legal party
     assert row["unit"] == "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur"
-    assert row["file"] == "outputs/letters/2022/001-ntt-renja-2022-second.docx"
+    assert row["file"] == "outputs/letters/2022/001-ntt-renja-2022-pihak-kedua.docx"
     # W1/W2 are `both`: they count for the counterpart; W4-D1 is done
     assert row["items"] == ["W1-D1", "W1-D2", "W2-D1", "W3-D1", "W5-D1", "W6-D1"]
     text = text_of(example / row["file"])

@@ -35,7 +35,9 @@ def no_parsing(monkeypatch):
 
 
 def cache_file(ws) -> dict:
-    return json.loads((ws.root / ".docgen" / "cache" / "agreements.json").read_text(encoding="utf-8"))
+    """The cache's JSON (below its first line, the HMAC that makes it trusted)."""
+    text = (ws.root / ".docgen" / "cache" / "agreements.json").read_text(encoding="utf-8")
+    return json.loads(text.partition("\n")[2])
 
 
 def test_second_run_reads_the_cache(ws, monkeypatch):

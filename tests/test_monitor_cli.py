@@ -522,7 +522,7 @@ def test_long_lists_print_as_aligned_text(example, cli, monkeypatch):
     assert set(lines[header + 1]) == {"-", " "}
     assert re.match(
         r"ntt-renja-2022  W1-D1  Rapat koordinasi triwulan I \(with the other party\) "
-        r"+2022-03-31 +92  not_started$",
+        r"+2022-03-31 +92  not started$",
         lines[header + 2],
     )
     assert "┃" in out  # the short tables stay rich tables

@@ -39,6 +39,9 @@ def test_wheel_ships_the_templates(tmp_path: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"docgen/templates/{name}" for name in DEFAULTS} <= names
     assert "docgen/cli/__init__.py" in names
+    # the Indonesian catalogue, compiled by the build (setup_build.py), not committed
+    assert "docgen/locale/id/LC_MESSAGES/docgen.mo" in names
+    assert not any(name.endswith(".po") for name in names)
 
 
 def test_init_copies_the_defaults(tmp_path, cli):

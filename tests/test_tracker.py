@@ -314,8 +314,6 @@ def test_stale_temp_files_are_removed_under_the_lock(tmp_path):
     assert not any(p.exists() for p in stale) and other.exists()
 
 
-def test_tracker_path_of_workspace_is_the_trackers(example):
-    from docgen.workspace import Workspace
-
-    assert Workspace(example).tracker_path == Tracker(example).path
+def test_the_file_tracker_lives_in_the_workspace(example):
+    assert Tracker(example).path == example / "tracker.json"
     assert Path(Tracker(example).history_dir).name == "tracker-history"

@@ -195,6 +195,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                 kind,
                 letter["number"],
                 f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}",
+                letter.get("user"),
             )
         for e in session.records("terminations"):
             if e.get("agreement") != aid:

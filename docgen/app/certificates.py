@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.app.common import discard, layout_source_of
+from docgen.app.layout import renderer_for
 from docgen.config import Config
 from docgen.domain.certificates import canonical_score, checksum, fold, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
@@ -32,10 +33,8 @@ from docgen.indonesian import angka
 from docgen.render.certificate_pdf import (
     CertificateRenderer,
     Job,
-    LayoutSource,
     Overflow,
     render_certificates,
-    renderer_for,
 )
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
@@ -315,6 +314,7 @@ def issue(
     signatory: str | None = None,
     progress: Progress | None = None,
     kind: str | None = None,
+    user: str | None = None,
 ) -> IssueReport:
     """Issue a certificate for every good row at or above the minimum grade (SPEC §4).
 
@@ -411,7 +411,7 @@ def issue(
     def body(session: Session) -> list[dict[str, Any]]:
         discard(created)  # files of an attempt the database asked to run again
         del report.errors[errors:]
-        return _issue_in(ws, session, eligible, report, created, source, progress)
+        return _issue_in(ws, session, eligible, report, created, renderer, progress, user or current_user())
 
     try:
         entries = open_tracker(ws).transaction(body)
@@ -430,8 +430,9 @@ def _issue_in(
     eligible: list[_Candidate],
     report: IssueReport,
     created: list[Path],
-    source: LayoutSource,
+    renderer: CertificateRenderer,
     progress: Progress | None,
+    user: str,
 ) -> list[dict[str, Any]]:
     config = ws.config
     active = {}
@@ -507,7 +508,6 @@ def _issue_in(
         remove_stale_temp_files(stale)
     folder = ws.rel(year_dir)
     recorded_at = now_text()
-    user = current_user()
     scheme = report.scheme or scheme_for(config, report.year)
     records: list[tuple[dict[str, Any], bool]] = []  # (record, new)
     for candidate, existing in plan:
@@ -536,7 +536,7 @@ def _issue_in(
             tmp_of = dict(zip(writes, tmps, strict=True))
             jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
             shas = render_certificates(
-                source,
+                renderer,
                 jobs,
                 combined_tmp,
                 progress=progress,

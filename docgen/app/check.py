@@ -10,7 +10,7 @@ from datetime import date
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import office_logo, signed_changes
 from docgen.app.tracker import publish_all
-from docgen.config import CONFIG_FILE, Config, placeholder_fields
+from docgen.config import CONFIG_FILE, Config
 from docgen.documents.samples import template_samples
 from docgen.domain.legal import Regulation, unknown_keys, unverified_keys
 from docgen.domain.readiness import agreement_blanks, config_blanks
@@ -25,8 +25,8 @@ from docgen.render.templates import (
     templates_in_use,
 )
 from docgen.state import open_tracker
-from docgen.validation import Problem, read_toml
-from docgen.workspace import Workspace
+from docgen.validation import Problem
+from docgen.workspace import Workspace, placeholder_fields
 
 
 @dataclass
@@ -58,10 +58,9 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
         except DocgenError as exc:
             report.errors.extend(exc.problems)
         report.warnings.extend(letterhead_warnings(config))
-        configured = "certificates" in _raw_config(ws)
+        report.warnings.extend(verify_url_warnings(ws, config))
         report.warnings.extend(
-            f"warning: {CONFIG_FILE}: {key}: {message}"
-            for key, message in config_blanks(config, logo_sha, configured)
+            f"warning: {CONFIG_FILE}: {key}: {message}" for key, message in config_blanks(config, logo_sha)
         )
     catalog = load_catalog(ws, as_of)
     report.agreements = len(catalog.files)
@@ -76,7 +75,7 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     report.warnings.extend(str(p) for p in readiness if p.warning)
     report.errors.extend(check_templates(ws, config, catalog))
     from docgen.app.common import layout_source_of
-    from docgen.render.certificate_pdf import check_layout  # reportlab: only here
+    from docgen.app.layout import check_layout  # reportlab: only here
 
     try:
         report.errors.extend(check_layout(layout_source_of(ws)))
@@ -98,11 +97,23 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     return report
 
 
-def _raw_config(ws: Workspace) -> dict[str, object]:
-    try:
-        return read_toml(ws.config_path, CONFIG_FILE, ConfigError)
-    except ConfigError:
-        return {}
+def verify_url_warnings(ws: Workspace, config: Config) -> list[str]:
+    """Certificates about to be issued (a result sheet in results/) without `verify_url`:
+    their QR code would hold only the number and a checksum, which nobody outside the
+    office can check (`docgen serve` answers at verify_url's address)."""
+    if config.certificates.verify_url:
+        return []
+    folder = ws.root / "results"
+    sheets = [p for p in folder.glob("*") if p.suffix.lower() in (".csv", ".xlsx")] if folder.is_dir() else []
+    if not sheets:
+        return []
+    return [
+        _(
+            "{file}: certificates.verify_url is empty: the QR code of the certificates issued from "
+            "results/ will not lead to a verification page; set it to the address `docgen serve` "
+            "answers at (docs/web.md)"
+        ).format(file=CONFIG_FILE)
+    ]
 
 
 def readiness_problems(catalog: Catalog, legal: Mapping[str, Regulation]) -> Iterator[Problem]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from docgen.app.agreements import Listing
 from docgen.app.common import agreement_views, catalog, discard, publish
-from docgen.app.evidence import EvidenceCopier
+from docgen.app.evidence import EvidenceCopier, recover_evidence, settle
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import (
     DELIVERABLE_STATUSES,
@@ -48,6 +48,7 @@ class Update:
     on: date
     note: str | None = None
     evidence: tuple[Path, ...] = ()
+    names: tuple[str, ...] = ()  # the evidence files' own names, when they differ (uploads)
 
 
 @dataclass
@@ -95,18 +96,30 @@ def set_status(
     on: date,
     note: str | None = None,
     evidence: Sequence[Path] = (),
+    *,
+    user: str | None = None,
+    names: Sequence[str] | None = None,
 ) -> Recorded:
-    """`deliverable set`: record one update."""
+    """`deliverable set`: record one update. `user` is who records it (default: the login
+    name); `names` the evidence files' own names when they arrive under other names (the
+    web face's uploads), one per file."""
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
-    update = Update(agreement.id, deliverable_id, status, on, note, tuple(evidence))
-    return record_updates(ws, [update], {agreement.id: agreement})
+    update = Update(agreement.id, deliverable_id, status, on, note, tuple(evidence), tuple(names or ()))
+    return record_updates(ws, [update], {agreement.id: agreement}, user=user)
 
 
-def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping[str, Agreement]) -> Recorded:
+def record_updates(
+    ws: Workspace,
+    updates: Sequence[Update],
+    agreements: Mapping[str, Agreement],
+    *,
+    user: str | None = None,
+) -> Recorded:
     """Validate every update, then append them all in one tracker transaction.
 
     `agreements` maps the ids the updates name to their models. Any invalid update raises
-    InputError/NotFoundError listing every problem, and nothing is written.
+    InputError/NotFoundError listing every problem, and nothing is written. `user` is who
+    records them (default: the login name).
     """
     today = date.today()
     problems: list[str] = []
@@ -117,15 +130,18 @@ def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping
         error = NotFoundError if all("no such" in p for p in problems) else InputError
         raise error(problems[0], problems=problems)
 
-    user = current_user()
+    user = user or current_user()
     recorded_at = now_text()
     created: list[Path] = []
+    markers: list[Path] = []
     digests = {path: sha256_file(source) for path, source in sources.items()}
 
     def body(session: Session) -> Recorded:
         discard(created)  # evidence of an attempt the database asked to run again
+        settle(markers)
         result = Recorded()
-        copier = EvidenceCopier(ws, created)
+        result.warnings.extend(recover_evidence(ws, session))
+        copier = EvidenceCopier(ws, created, markers)
         per_agreement: dict[str, list[dict[str, Any]]] = {}
         histories: dict[str, list[dict[str, Any]]] = {}
         last: dict[tuple[str, str], Mapping[str, Any]] = {}
@@ -144,7 +160,10 @@ def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping
                 "on": u.on.isoformat(),
                 "status": u.status,
                 "note": note,
-                "evidence": [copier.copy(u.agreement, sources[p]) for p in u.evidence],
+                "evidence": [
+                    copier.copy(u.agreement, sources[p], name)
+                    for p, name in zip(u.evidence, u.names or [p.name for p in u.evidence], strict=True)
+                ],
                 "user": user,
                 "recorded_at": recorded_at,
             }
@@ -162,10 +181,13 @@ def record_updates(ws: Workspace, updates: Sequence[Update], agreements: Mapping
         return result
 
     try:
-        return open_tracker(ws).transaction(body)
+        recorded = open_tracker(ws).transaction(body)
     except BaseException:
         discard(created)  # the tracker is untouched: leave no orphan evidence behind
+        settle(markers)
         raise
+    settle(markers)  # committed: the copies are recorded
+    return recorded
 
 
 def next_event_id(events: Iterable[Mapping[str, Any]]) -> int:
@@ -284,10 +306,16 @@ def _unknown(agreement: Agreement, deliverable_id: str) -> str:
 
 
 def retract(
-    ws: Workspace, agreement_id: str, deliverable_id: str, event_id: str, reason: str
+    ws: Workspace,
+    agreement_id: str,
+    deliverable_id: str,
+    event_id: str,
+    reason: str,
+    *,
+    user: str | None = None,
 ) -> dict[str, Any]:
     """`deliverable retract`: hide a mistaken event from the state with a retraction event
-    of its own; the history keeps both."""
+    of its own; the history keeps both. `user` is who retracts (default: the login name)."""
     if not reason.strip():
         raise InputError("--reason: say why the event is retracted")
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
@@ -325,7 +353,7 @@ def retract(
             "note": None,
             "reason": " ".join(reason.split()),
             "evidence": [],
-            "user": current_user(),
+            "user": user or current_user(),
             "recorded_at": recorded_at,
         }
         event["id"] = str(next_event_id(events))

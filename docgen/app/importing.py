@@ -21,10 +21,16 @@ class Imported:
 
 
 def import_work_plan(
-    ws: Workspace, xlsx: Path, agreement_id: str, parent_id: str, kind: str = "renja"
+    ws: Workspace,
+    xlsx: Path,
+    agreement_id: str,
+    parent_id: str,
+    kind: str = "renja",
+    sheet: str | None = None,
 ) -> Imported:
-    """Read the matrix, then scaffold agreements/ID.yaml as `agreement new` does, with the
-    work items read. Any unreadable row is an error naming it, and nothing is written."""
+    """Read the matrix (its first visible sheet, or `sheet`), then scaffold
+    agreements/ID.yaml as `agreement new` does, with the work items read. Any unreadable
+    row is an error naming it, and nothing is written."""
     if not is_valid_id(agreement_id):
         raise InputError(
             f"--id: {agreement_id!r} is not a valid id (lowercase letters, digits "
@@ -39,8 +45,9 @@ def import_work_plan(
     if parent.kind != "mou":
         raise InputError(f"--parent: {parent_id!r} is a {parent.kind}, not an MoU")
     office = ws.config.office
+    second = [parent.second.org, getattr(parent.second, "unit", None) or ""]
     plan = read_work_plan(
-        xlsx, str(xlsx), [office.name, office.short or "", "ombudsman"], [parent.second.org]
+        xlsx, str(xlsx), [office.name, office.short or "", "ombudsman"], second, sheet=sheet
     )
     if plan.errors:
         raise InputError(plan.errors[0], problems=plan.errors)

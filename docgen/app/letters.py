@@ -32,7 +32,7 @@ from docgen.i18n import _
 from docgen.models import Agreement
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
-from docgen.state.base import Session, now_text
+from docgen.state.base import Session, current_user, now_text
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
@@ -53,8 +53,14 @@ class LetterRun:
     warnings: list[str] = field(default_factory=list)
 
 
+# The addressee in a file name a person reads, in Indonesian whatever the interface language
+# (file names never depend on it). Letters already issued keep the name their record holds.
+ADDRESSEE_NAMES = {"first": "pihak-pertama", "second": "pihak-kedua"}
+
+
 def output_path(ws: Workspace, year: int, seq: int, agreement_id: str, role: str) -> Path:
-    return ws.inside(ws.outputs_dir / "letters" / str(year) / f"{seq:03d}-{agreement_id}-{role}.docx")
+    name = f"{seq:03d}-{agreement_id}-{ADDRESSEE_NAMES.get(role, role)}.docx"
+    return ws.inside(ws.outputs_dir / "letters" / str(year) / name)
 
 
 def _targets(
@@ -76,6 +82,7 @@ def followup(
     signatory: str | None = None,
     without_superior: bool = False,
     allow_blank_numbers: bool = False,
+    user: str | None = None,
 ) -> LetterRun:
     """`letter followup`: write the follow-up letters due as of `as_of`.
 
@@ -112,6 +119,7 @@ def followup(
         again=again,
         signatory=signatory,
         run=LetterRun(skipped=skipped),
+        user=user,
     )
 
 
@@ -210,6 +218,7 @@ def _issue(
     run: LetterRun,
     again: bool = False,
     signatory: str | None = None,
+    user: str | None = None,
 ) -> LetterRun:
     from docgen.render.docx import prepared
     from docgen.render.pictures import write_docx_with_pictures
@@ -225,7 +234,9 @@ def _issue(
 
     def body(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
         discard(written)  # letters of an attempt the database asked to run again
-        remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))  # every writer locks
+        # A temporary file here is a killed writer's: every writer of this folder holds the
+        # tracker's write lock (the file tracker's .docgen/lock, or the office's advisory lock).
+        remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))
         rows: list[dict[str, Any]] = []
         warnings: list[str] = []
         registry = Registry(session, config)
@@ -262,6 +273,7 @@ def _issue(
                 logo_sha256=logo_sha,
                 docgen=__version__,
                 context=context,
+                user=user or current_user(),
             )
             hal_of[letter["number"]] = letter["hal"]
             session.insert(TABLE, [letter])
@@ -488,13 +500,17 @@ def mark_void(session: Session, registry_record: dict[str, Any]) -> dict[str, An
     )
 
 
-def void_letter(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
-    """`letter void`: the letter was not sent: not cited, not counted, its items owed again."""
+def void_letter(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> dict[str, Any]:
+    """`letter void`: the letter was not sent: not cited, not counted, its items owed again.
+    `user` is who voids it (default: the login name)."""
 
     def body(session: Session) -> tuple[dict[str, Any], dict[str, Any] | None]:
         _find(session, number)
         record = Registry(session, ws.config).void(number.strip(), reason)
-        return record, mark_void(session, record)
+        letter = mark_void(session, record)
+        if letter is not None:
+            letter = session.update(TABLE, letter["number"], {"voided_by": user or current_user()})
+        return record, letter
 
     record, letter = open_tracker(ws).transaction(body)
     return {**_public(ws, letter or {}), "voided_at": record.get("voided_at")}

@@ -16,7 +16,8 @@ from docgen.fsutil import atomic_write_bytes
 from docgen.models import is_valid_id
 from docgen.workspace import Workspace
 
-GITIGNORE_LINES = ("outputs/", ".docgen/")
+# ".docgen" without a slash: ignored whether a folder or a link (a link is refused, never committed).
+GITIGNORE_LINES = ("outputs/", ".docgen")
 
 CONFIG_TEMPLATE = """\
 # docgen workspace configuration. Fill in every TODO, then run `docgen check`.

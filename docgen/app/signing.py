@@ -21,7 +21,8 @@ from docgen.app.common import catalog, publish, record_signature
 from docgen.domain.amendments import as_amended
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import AgreementError, InputError
-from docgen.fsutil import atomic_path, atomic_write_bytes
+from docgen.fsutil import Rewrite, TextStyle, atomic_write_bytes
+from docgen.i18n import _
 from docgen.indonesian import tanggal
 from docgen.models import Agreement, add_months, is_valid_id
 from docgen.state import open_tracker
@@ -67,30 +68,28 @@ def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]
 
 class _FileEdit:
     """An edit of one agreement file made inside a tracker transaction: `write(text)`
-    validates the new text as agreements/<stem>.yaml and puts it in place; `undo()` puts
-    the old file back (before a retry the database asks for, or when the command fails)."""
+    validates the new text as agreements/<stem>.yaml and puts it in place (fsutil.Rewrite:
+    permissions, line endings, BOM and links kept; a file someone else changed meanwhile
+    is refused, never overwritten); `undo()` puts the old file back (before a retry the
+    database asks for, or when the command fails)."""
 
     def __init__(self, ws: Workspace, path: Path, stem: str) -> None:
-        self.path, self.stem, self.label = path, stem, ws.rel(path)
-        self.before = path.read_bytes()
-        self.written = False
+        self.stem, self.label = stem, ws.rel(path)
+        self.rewrite = Rewrite(ws.root, path, self.label)
+        self.text = self.rewrite.text
 
     def write(self, text: str) -> Agreement:
-        if self.path.read_bytes() != self.before:
-            raise AgreementError(f"{self.label}: changed while docgen was editing it; run the command again")
-        with atomic_path(self.path) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-            agreement, problems = validate_file(tmp, self.label, self.stem)
-            if problems or agreement is None:
-                head = f"{self.label}: the edited file would not be valid; nothing was changed"
-                raise AgreementError(head, problems=[head, *(str(p) for p in problems)])
-        self.written = True
+        tmp = self.rewrite.prepare(text)
+        agreement, problems = validate_file(tmp, self.label, self.stem)
+        if problems or agreement is None:
+            self.rewrite.discard()
+            head = f"{self.label}: the edited file would not be valid; nothing was changed"
+            raise AgreementError(head, problems=[head, *(str(p) for p in problems)])
+        self.rewrite.commit()
         return agreement
 
     def undo(self) -> None:
-        if self.written:
-            atomic_write_bytes(self.path, self.before)
-            self.written = False
+        self.rewrite.undo()
 
 
 def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None = None) -> Signed:
@@ -105,7 +104,7 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
     if number_second is not None and not second:
         raise InputError("--number-second: give the other party's number of this agreement")
     edit = _FileEdit(ws, path, agreement.id)
-    text = _SCAFFOLD_HINTS.sub("", edit.before.decode("utf-8-sig"))
+    text = _SCAFFOLD_HINTS.sub("", edit.text)
 
     def body(session: Session) -> Signed:
         edit.undo()  # an attempt the database asked to run again
@@ -178,7 +177,7 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
         raise InputError(f"--to: {to} does not extend the term, which ends on {end}")
     count = len(agreement.amendments) + 1
     edit = _FileEdit(ws, path, agreement.id)
-    text = edit.before.decode("utf-8-sig")
+    text = edit.text
 
     def body(session: Session) -> Signed:
         edit.undo()  # an attempt the database asked to run again
@@ -237,7 +236,10 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
         raise InputError(f"{agreement.id}: a draft (not signed); there is nothing to renew yet")
     latest = as_amended(agreement, date.max)
     years = _term_years(latest)
-    doc = YamlDocument(path.read_bytes().decode("utf-8-sig"), ws.rel(path))
+    _check_renewable(agreement, latest, years)
+    source = path.read_bytes()
+    style = TextStyle.of(source)  # the new file is written as the old one is (CRLF, BOM)
+    doc = YamlDocument(style.decode(source), ws.rel(path))
     data = doc.data
     for key in ("signed_on", "numbers", "amendments", "renews"):
         doc.remove(key)
@@ -284,8 +286,24 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
     if text.startswith("#") and doc.original.startswith("#"):
         # The old file's own opening comment described the old agreement: drop it.
         text = _drop_old_header(text, doc.original)
-    atomic_write_bytes(target, text.encode("utf-8"))
+    atomic_write_bytes(target, style.encode(text))
     return ws.rel(target)
+
+
+def _check_renewable(agreement: Agreement, latest: Agreement, years: int) -> None:
+    """The renewal's dates, moved on by `years`, must exist (an agreement extended to
+    9999-12-31 has no next term to scaffold)."""
+    dates = [latest.ends_on, *(d.due for d in latest.deliverables)]
+    for day in (d for d in dates if d is not None):
+        try:
+            add_months(day, 12 * years)
+        except ValueError:
+            raise InputError(
+                _(
+                    "{id}: its term or a due date ({day}) moved on by {years} year(s) would "
+                    "be after 9999-12-31; there is no next term to renew it for"
+                ).format(id=agreement.id, day=day, years=years)
+            ) from None
 
 
 def _term_years(agreement: Agreement) -> int:

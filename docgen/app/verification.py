@@ -17,15 +17,17 @@ import logging
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from docgen.app.certificates import TABLE, label_of
 from docgen.app.common import layout_source_of
+from docgen.app.layout import renderer_for
 from docgen.domain.certificates import checksum, parse_payload, payload
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
-from docgen.render.certificate_pdf import renderer_for
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
@@ -34,6 +36,7 @@ from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secr
 from docgen.workspace import Workspace
 
 MAX_PDF_BYTES = 20 << 20  # one certificate is about 30 kB
+LOG_LIMIT = 500  # verifications the admins' list shows
 
 
 @dataclass
@@ -237,8 +240,9 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     return result
 
 
-def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
-    """`certificate revoke`: verify reports it revoked from then on."""
+def revoke(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> dict[str, Any]:
+    """`certificate revoke`: verify reports it revoked from then on; `user` is who revokes
+    (default: the login name)."""
     number = number.strip()
     if not reason.strip():
         raise InputError("--reason: say why the certificate is revoked")
@@ -256,8 +260,138 @@ def revoke(ws: Workspace, number: str, reason: str) -> dict[str, Any]:
             "revoked": True,
             "revoked_reason": " ".join(reason.split()),
             "revoked_at": now_text(),
-            "revoked_by": current_user(),
+            "revoked_by": user or current_user(),
         }
         return session.update(TABLE, number, changes)
 
     return open_tracker(ws).transaction(body)
+
+
+# --- the public verification page (`docgen serve`) ----------------------------------------
+
+GENUINE, REVOKED, NOT_FOUND = "genuine", "revoked", "not_found"
+
+
+@dataclass(frozen=True)
+class PublicVerification:
+    """What the public page may say of a certificate: ASLI with what is printed on it,
+    DICABUT with the date and reason, or TIDAK DITEMUKAN and nothing more (an unknown
+    number and a proof that does not match are one answer)."""
+
+    outcome: str  # GENUINE, REVOKED or NOT_FOUND
+    number: str | None = None
+    recipient: str | None = None
+    unit: str | None = None
+    score: str | None = None
+    grade_text: str | None = None
+    event: str | None = None
+    year: int | None = None
+    issued_on: str | None = None
+    place: str | None = None
+    signatory: str | None = None
+    signatory_title: str | None = None
+    revoked_on: str | None = None
+    revoked_reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.outcome == NOT_FOUND:
+            return {"outcome": NOT_FOUND}
+        return {
+            "outcome": self.outcome,
+            "number": self.number,
+            "recipient": self.recipient,
+            "unit": self.unit,
+            "score": self.score,
+            "grade_text": self.grade_text,
+            "event": self.event,
+            "year": self.year,
+            "issued_on": self.issued_on,
+            "place": self.place,
+            "signatory": self.signatory,
+            "signatory_title": self.signatory_title,
+            "revoked_on": self.revoked_on,
+            "revoked_reason": self.revoked_reason,
+        }
+
+
+def verify_path(verify_url: str) -> str:
+    """The path (and query pattern) of `verify_url` that the web face serves on its own host:
+    "https://x.go.id/verifikasi/{number}?c={checksum}" -> "/verifikasi/{number}?c={checksum}"."""
+    parts = urlsplit(verify_url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def verify_prefix(verify_url: str) -> str:
+    """The literal start of `verify_path` up to its first field: the addresses the web face
+    hands to `verify_public` ("/verifikasi/", or "/cek" for "/cek?n={number}...")."""
+    path = verify_path(verify_url)
+    return path.split("?", 1)[0].split("{", 1)[0] or "/"
+
+
+def verify_public(ws: Workspace, target: str, address: str) -> PublicVerification:
+    """The public page's answer for `target` (the requested path and query, as sent), and
+    that answer recorded in the verification log with the time and the client's address."""
+    tracker = open_tracker(ws)
+    with tracker.read() as session:
+        result = _public_answer(ws, session, target)
+        claimed = result.number or _claimed_number(ws, session, target)
+    tracker.log_verification(
+        {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "number": claimed,
+            "outcome": result.outcome,
+            "address": address,
+        }
+    )
+    return result
+
+
+def _patterns(ws: Workspace, session: Session) -> list[str]:
+    return [verify_path(url) for url in _known_urls(ws, session)]
+
+
+def _claimed_number(ws: Workspace, session: Session, target: str) -> str:
+    """What an unanswered request named as the number (for the log), cut short."""
+    number, _check = parse_payload(target, _patterns(ws, session))
+    return number[:80]
+
+
+def _public_answer(ws: Workspace, session: Session, target: str) -> PublicVerification:
+    number, check = parse_payload(target, _patterns(ws, session))
+    if check is None:
+        return PublicVerification(NOT_FOUND)
+    found = _lookup(ws, session, number)
+    record = found.record
+    if record is None:
+        return PublicVerification(NOT_FOUND)
+    expected = _expected_checksum(ws, record, found)
+    if expected is None or not hmac.compare_digest(expected, check):
+        return PublicVerification(NOT_FOUND)
+    signatory = record.get("signatory") or {}
+    revoked_on = (record.get("revoked_at") or "")[:10] or None
+    reason = record.get("revoked_reason")
+    if not record.get("revoked") and found.revoked:  # its number was voided in the registry
+        registered = Registry(session, ws.config).find(number) or {}
+        revoked_on = (registered.get("voided_at") or "")[:10] or None
+        reason = registered.get("void_reason")
+    return PublicVerification(
+        REVOKED if found.revoked else GENUINE,
+        number=record["number"],
+        recipient=record["recipient"],
+        unit=record.get("unit") or None,
+        score=record.get("score_text"),
+        grade_text=record.get("grade_text") or None,
+        event=record.get("event"),
+        year=record.get("year"),
+        issued_on=record.get("issued_on"),
+        place=record.get("place") or None,
+        signatory=signatory.get("name"),
+        signatory_title=signatory.get("title"),
+        revoked_on=revoked_on if found.revoked else None,
+        revoked_reason=reason if found.revoked else None,
+    )
+
+
+def verification_log(ws: Workspace, limit: int = LOG_LIMIT) -> list[dict[str, Any]]:
+    """The latest answers of the public page, newest first: at, number, outcome, address."""
+    return open_tracker(ws).verification_log(limit)

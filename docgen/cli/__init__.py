@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +18,9 @@ from typer.core import TyperGroup
 
 from docgen import __version__
 from docgen.cli.common import AppState, error_line
+from docgen.cli.labels import DocgenContext, DocgenTyper, Localized, show_abort, show_usage_error
 from docgen.errors import DocgenError
+from docgen.i18n import LANGUAGES, _, choose_language, set_language
 
 # What a user can cause on a file system: a read-only folder, a full disk, a name too long,
 # a link loop... reported as one line naming the path (exit 1), never as a bug.
@@ -50,7 +52,7 @@ USER_ERRNOS = frozenset(
 )
 
 
-class DocgenGroup(TyperGroup):
+class DocgenGroup(Localized, TyperGroup):
     """Turns DocgenError into its message lines on stderr and exit 1, without a traceback.
 
     Every line is one line of readable length, control characters shown; library warnings
@@ -58,7 +60,37 @@ class DocgenGroup(TyperGroup):
 
     The command groups (`agreement`, `letter`...) are built when first named: a command
     pays for its own group's options, not for the forty others (start-up time).
+
+    The interface language is chosen first, from the arguments, the environment and the
+    workspace (i18n.choose_language), before any help text is shown.
     """
+
+    context_class = DocgenContext
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        set_language(choose_language(argv))
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, False, windows_expand_args, **kwargs)
+        try:
+            code = super().main(argv, prog_name, complete_var, False, windows_expand_args, **kwargs)
+        except typer.Abort:
+            show_abort()
+            sys.exit(1)
+        except typer.TyperException as exc:
+            if not hasattr(exc, "format_message"):
+                raise
+            show_usage_error(exc)
+            sys.exit(getattr(exc, "exit_code", 2))
+        sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx: Any) -> list[str]:
         present = set(super().list_commands(ctx))
@@ -105,8 +137,10 @@ class DocgenGroup(TyperGroup):
             raise exc
         typer.echo(
             error_line(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(this is a bug in docgen; run again with --verbose for the traceback)"
+                _(
+                    "internal error: {error} "
+                    "(this is a bug in docgen; run again with --verbose for the traceback)"
+                ).format(error=f"{type(exc).__name__}: {exc}")
             ),
             err=True,
         )
@@ -169,7 +203,7 @@ def _verbose(ctx: Any) -> bool:
     return isinstance(obj, AppState) and obj.verbose
 
 
-app = typer.Typer(
+app = DocgenTyper(
     cls=DocgenGroup,
     name="docgen",
     help="Cooperation agreements, deliverables, follow-up letters and certificates "
@@ -188,6 +222,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _language(value: str | None) -> str | None:
+    # main() already chose the language from the arguments; this refuses an unknown one.
+    if value is not None and value not in LANGUAGES:
+        raise typer.BadParameter(_("choose one of: {choices}").format(choices=", ".join(LANGUAGES)))
+    return value
+
+
 @app.callback()
 def main_callback(
     ctx: typer.Context,
@@ -202,6 +243,17 @@ def main_callback(
         ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show tracebacks of bugs.")] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="id|en",
+            callback=_language,
+            is_eager=True,
+            help="The interface language: id (Bahasa Indonesia, the default) or en "
+            "(default: $DOCGEN_LANG, else [office] language in docgen.toml).",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -245,6 +297,12 @@ def _tracker() -> typer.Typer:
     return tracker_app
 
 
+def _user() -> typer.Typer:
+    from docgen.cli.user import user_app
+
+    return user_app
+
+
 # The command groups, built on demand by DocgenGroup.get_command.
 GROUPS: dict[str, Callable[[], typer.Typer]] = {
     "agreement": _agreement,
@@ -253,6 +311,7 @@ GROUPS: dict[str, Callable[[], typer.Typer]] = {
     "number": _number,
     "certificate": _certificate,
     "tracker": _tracker,
+    "user": _user,
 }
 ORDER = [
     "init",
@@ -267,13 +326,15 @@ ORDER = [
     "certificate",
     "tracker",
     "sync",
+    "serve",
+    "user",
 ]
 
 
 def _register() -> None:
-    from docgen.cli import build, monitor, setup, tracker, watch
+    from docgen.cli import build, monitor, serve, setup, tracker, watch
 
-    for module in (setup, build, watch, monitor, tracker):
+    for module in (setup, build, watch, monitor, tracker, serve):
         module.register(app)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from docgen.cli.common import (
+    WRAP,
     AsOf,
     Json,
     command_group,
@@ -19,10 +20,13 @@ from docgen.cli.common import (
     parse_day,
     print_table,
     say,
+    skipped,
     user_text,
     warn,
+    word,
     workspace,
 )
+from docgen.i18n import _
 from docgen.indonesian import tanggal
 
 agreement_app = command_group("List, show, scaffold, sign, extend, renew, terminate and import agreements.")
@@ -59,18 +63,25 @@ def list_(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
     ws = workspace(ctx)
     day = parse_day(as_of)
     listing = list_agreements(ws, day)
-    warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in listing.skipped)
+    skipped(listing.skipped)
     if json:
         emit_json(listing.rows)
         return
     print_table(
-        f"Agreements as of {tanggal(day)}",
-        ["id", "kind", "status", "parties", "done", "ends"],
+        _("Agreements as of {date}").format(date=tanggal(day)),
+        [
+            _("id"),
+            (_("kind"), WRAP),
+            (_("status"), WRAP),
+            (_("parties"), WRAP),
+            (_("done"), "right"),
+            _("ends"),
+        ],
         [
             [
                 r["id"],
-                r["kind"],
-                r["status"],
+                word(r["kind"]),
+                word(r["status"]),
                 "\n".join(r["parties"]),
                 f"{r['done']}/{r['total']}",
                 r["ends_on"] or "-",
@@ -101,44 +112,75 @@ def show(ctx: typer.Context, agreement_id: AgreementId, as_of: AsOf = None, json
 def _print_details(d: dict[str, Any]) -> None:
     say(d["title"], style="bold")
     say(
-        f"{d['id']} ({d['kind']}), status: {d['status']}"
-        + (f", parent: {d['parent']}" if d["parent"] else "")
-        + (f", renews: {d['renews']}" if d.get("renews") else "")
+        _("{id} ({kind}), status: {status}").format(
+            id=d["id"], kind=word(d["kind"]), status=word(d["status"])
+        )
+        + (", " + _("parent: {id}").format(id=d["parent"]) if d["parent"] else "")
+        + (", " + _("renews: {id}").format(id=d["renews"]) if d.get("renews") else "")
     )
     numbers = ", ".join(n for n in (d["numbers"]["first"], d["numbers"]["second"]) if n)
     say(
-        f"signed: {d['signed_on'] or 'not yet (draft)'}"
+        _("signed: {date}").format(date=d["signed_on"] or _("not yet (draft)"))
         + (f" ({numbers})" if numbers else "")
-        + f", ends: {d['ends_on'] or '-'}"
+        + ", "
+        + _("ends: {date}").format(date=d["ends_on"] or "-")
     )
     for p in d["parties"]:
         say(f"{p['role_name']}: {p['org']} ({p['signatory']['name']}, {p['signatory']['title']})")
     for am in d.get("amendments", []):
-        state = "in force" if am["in_force"] else ("from " + am["on"] if am["on"] else "draft")
-        say(f"adendum: {am['title']} ({am['number'] or 'no number'}, {am['on'] or 'not signed'}; {state})")
+        if am["in_force"]:
+            state = _("in force")
+        else:
+            state = _("from {date}").format(date=am["on"]) if am["on"] else word("draft")
+        say(
+            _("adendum: {title} ({number}, {on}; {state})").format(
+                title=am["title"],
+                number=am["number"] or _("no number"),
+                on=am["on"] or _("not signed"),
+                state=state,
+            )
+        )
     for e in d.get("terminations", []):
         what = {
-            "terminate": "terminated",
-            "correct": "termination corrected to",
-            "cancel": "termination cancelled",
-        }.get(e.get("action") or "terminate", "terminated")
+            "terminate": _("terminated"),
+            "correct": _("termination corrected to"),
+            "cancel": _("termination cancelled"),
+        }.get(e.get("action") or "terminate", _("terminated"))
         say(
             f"{what}{' ' + e['on'] if e.get('on') else ''}: {e['reason']} "
             f"({e.get('user', '?')}, {e.get('recorded_at', '?')})"
         )
     pct = "-" if d["percent"] is None else f"{d['percent']}%"
-    say(f"progress: {d['done']}/{d['total']} done ({pct}), overdue: {d['overdue']}")
+    say(
+        _("progress: {done}/{total} done ({pct}), overdue: {overdue}").format(
+            done=d["done"], total=d["total"], pct=pct, overdue=d["overdue"]
+        )
+    )
     if d["deliverables"]:
         print_table(
             None,
-            ["id", "title", "due", "responsible", "status", "updated"],
+            [
+                _("id"),
+                (_("title"), WRAP),
+                _("due"),
+                (_("responsible"), WRAP),
+                (_("status"), WRAP),
+                _("updated"),
+            ],
             [
                 [
                     x["id"],
                     x["title"],
                     x["due"],
-                    x["responsible"],
-                    x["status"] + (" (overdue)" if x["overdue"] else " (lapsed)" if x.get("lapsed") else ""),
+                    word(x["responsible"]),
+                    word(x["status"])
+                    + (
+                        " " + _("(overdue)")
+                        if x["overdue"]
+                        else " " + _("(lapsed)")
+                        if x.get("lapsed")
+                        else ""
+                    ),
                     x["updated_on"] or "-",
                 ]
                 for x in d["deliverables"]
@@ -164,8 +206,8 @@ def new(
     from docgen.app.agreements import new_agreement
 
     path = new_agreement(workspace(ctx), agreement_id, kind.value, parent)
-    say(f"created {path}")
-    info("fill in every TODO, then run `docgen check`")
+    say(_("created {path}").format(path=path))
+    info(_("fill in every TODO, then run `docgen check`"))
 
 
 @agreement_app.command()
@@ -187,7 +229,11 @@ def sign(
     result = sign_agreement(workspace(ctx), agreement_id, on, number_second)
     warn(result.warnings)
     say(result.number)
-    info(f"{agreement_id}: signed on {tanggal(on)}; {result.file} updated")
+    info(
+        _("{id}: signed on {date}; {file} updated").format(
+            id=agreement_id, date=tanggal(on), file=result.file
+        )
+    )
 
 
 @agreement_app.command()
@@ -210,7 +256,11 @@ def extend(
     result = extend_agreement(workspace(ctx), agreement_id, to, on, number_second)
     warn(result.warnings)
     say(result.number)
-    info(f"{agreement_id}: extended to {tanggal(to)} by the adendum of {tanggal(on)}; {result.file} updated")
+    info(
+        _("{id}: extended to {to} by the adendum of {on}; {file} updated").format(
+            id=agreement_id, to=tanggal(to), on=tanggal(on), file=result.file
+        )
+    )
 
 
 @agreement_app.command()
@@ -229,8 +279,8 @@ def renew(
     from docgen.app.signing import renew as renew_agreement
 
     path = renew_agreement(workspace(ctx), agreement_id, new_id)
-    say(f"created {path}")
-    info("review its title, signatories, term and due dates, then run `docgen check`")
+    say(_("created {path}").format(path=path))
+    info(_("review its title, signatories, term and due dates, then run `docgen check`"))
 
 
 @agreement_app.command()
@@ -258,24 +308,37 @@ def terminate(
     from docgen.app.agreements import terminate as record_termination
 
     if cancel and (on is not None or correct):
-        raise typer.BadParameter("--cancel takes only --reason", param_hint="--cancel")
+        raise typer.BadParameter(_("--cancel takes only --reason"), param_hint="--cancel")
     if not cancel and on is None:
-        raise typer.BadParameter("give the termination date (or --cancel)", param_hint="--on")
+        raise typer.BadParameter(_("give the termination date (or --cancel)"), param_hint="--on")
     result = record_termination(
         workspace(ctx), agreement_id, on, user_text(reason, "--reason") or "", correct=correct, cancel=cancel
     )
     event, previous = result["event"], result["previous"]
     if event is None:
-        say(f"{agreement_id}: already terminated on {tanggal(previous['on'])}; nothing recorded")
+        say(
+            _("{id}: already terminated on {date}; nothing recorded").format(
+                id=agreement_id, date=tanggal(previous["on"])
+            )
+        )
     elif cancel:
-        say(f"{agreement_id}: termination of {tanggal(previous['on'])} cancelled (event {event['id']})")
+        say(
+            _("{id}: termination of {date} cancelled (event {event})").format(
+                id=agreement_id, date=tanggal(previous["on"]), event=event["id"]
+            )
+        )
     elif correct:
         say(
-            f"{agreement_id}: termination corrected from {tanggal(previous['on'])} to "
-            f"{tanggal(event['on'])} (event {event['id']})"
+            _("{id}: termination corrected from {before} to {date} (event {event})").format(
+                id=agreement_id, before=tanggal(previous["on"]), date=tanggal(event["on"]), event=event["id"]
+            )
         )
     else:
-        say(f"{agreement_id}: terminated on {tanggal(event['on'])} (event {event['id']})")
+        say(
+            _("{id}: terminated on {date} (event {event})").format(
+                id=agreement_id, date=tanggal(event["on"]), event=event["id"]
+            )
+        )
 
 
 @agreement_app.command()
@@ -295,21 +358,30 @@ def history(ctx: typer.Context, agreement_id: AgreementId, json: Json = False) -
         emit_json(entries)
         return
     print_table(
-        f"{agreement_id}: history",
-        ["on", "what", "ref", "detail", "recorded at"],
+        _("{id}: history").format(id=agreement_id),
+        [_("on"), (_("what"), WRAP), _("ref"), (_("detail"), WRAP), (_("recorded at"), WRAP)],
         [[e["on"], e["kind"], e["ref"], e["text"], e["recorded_at"] or ""] for e in entries],
     )
     if not entries:
-        info(f"{agreement_id}: nothing recorded in the tracker yet")
+        info(_("{id}: nothing recorded in the tracker yet").format(id=agreement_id))
 
 
 @agreement_app.command("import")
 def import_(
     ctx: typer.Context,
-    xlsx: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help="The work-plan matrix (first sheet).")],
+    xlsx: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help="The work-plan matrix.")],
     agreement_id: Annotated[str, typer.Option("--id", metavar="ID", help="The new agreement's id.")],
     parent: Annotated[str, typer.Option("--parent", metavar="MOU", help="The MoU it implements.")],
     kind: Annotated[PlanKind, typer.Option("--kind", help="renja or pks.")] = PlanKind.renja,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            metavar="NAME",
+            help="The sheet holding the matrix (default: the first visible one; "
+            "a hidden sheet is read only when named).",
+        ),
+    ] = None,
 ) -> None:
     """Turn a work-plan matrix kept in Excel (No, Kegiatan, Keluaran, Batas Waktu,
     Penanggung Jawab, Bukti) into agreements/ID.yaml.
@@ -320,6 +392,10 @@ def import_(
     """
     from docgen.app.importing import import_work_plan
 
-    result = import_work_plan(workspace(ctx), xlsx, agreement_id, parent, kind.value)
-    say(f"created {result.file}: {result.work_items} work item(s), {result.deliverables} deliverable(s)")
-    info("fill in every TODO (title, term, the second party's signatory), then run `docgen check`")
+    result = import_work_plan(workspace(ctx), xlsx, agreement_id, parent, kind.value, sheet)
+    say(
+        _("created {file}: work items {items}, deliverables {deliverables}").format(
+            file=result.file, items=result.work_items, deliverables=result.deliverables
+        )
+    )
+    info(_("fill in every TODO (title, term, the second party's signatory), then run `docgen check`"))

@@ -8,6 +8,7 @@ import typer
 
 from docgen.cli.common import Json, emit_json, info, say, warn, workspace
 from docgen.errors import DocgenError
+from docgen.i18n import _
 
 
 def build(
@@ -40,17 +41,23 @@ def build(
         emit_json(report.to_json())
     else:
         for path in report.built:
-            say(f"built      {path}")
+            say(f"{_('built'):<10} {path}")
         for path in report.unchanged:
-            say(f"unchanged  {path}")
+            say(f"{_('unchanged'):<10} {path}")
         if report.ok:
-            info(f"{len(report.built)} built, {len(report.unchanged)} unchanged")
+            info(
+                _("{built} built, {unchanged} unchanged").format(
+                    built=len(report.built), unchanged=len(report.unchanged)
+                )
+            )
     if not report.ok:
         lines = report.error_lines
         if not json:
             lines = [
                 *lines,
-                f"{len(report.built)} built, {len(report.unchanged)} unchanged, {len(report.failed)} failed",
+                _("{built} built, {unchanged} unchanged, {failed} failed").format(
+                    built=len(report.built), unchanged=len(report.unchanged), failed=len(report.failed)
+                ),
             ]
         raise DocgenError(lines[0], problems=lines)
 

@@ -21,6 +21,7 @@ from docgen.cli.common import (
     workspace,
 )
 from docgen.errors import DocgenError, VerificationError
+from docgen.i18n import _
 
 certificate_app = command_group("Issue, verify and revoke certificates of appreciation (Piagam Penghargaan).")
 
@@ -40,7 +41,7 @@ def issue(
         int | None,
         typer.Option(
             "--year",
-            metavar="YYYY",
+            metavar="YEAR",
             help="The assessment year: picks the grading scheme and the "
             "{assessment_year} of the numbers (default: the one year the file name states, else "
             "required).",
@@ -61,7 +62,7 @@ def issue(
         typer.Option(
             "--event",
             metavar="TEXT",
-            help="The assessment named on the certificate (default: \\[certificates] event in docgen.toml).",
+            help="The assessment named on the certificate (default: [certificates] event in docgen.toml).",
         ),
     ] = None,
     signed_on: Annotated[
@@ -77,8 +78,8 @@ def issue(
         typer.Option(
             "--signatory",
             metavar="NAME",
-            help="Who signs: a \\[signatories.NAME] of docgen.toml "
-            "(default: \\[certificates] signatory, else \\[office.head]).",
+            help="Who signs: a [signatories.NAME] of docgen.toml "
+            "(default: [certificates] signatory, else [office.head]).",
         ),
     ] = None,
     kind: Annotated[
@@ -117,18 +118,19 @@ def issue(
         emit_json(report.to_json())
     else:
         for entry in report.issued:
-            state = "new     " if entry["new"] else "existing"
+            state = _("new") if entry["new"] else _("existing")
             say(
-                f"{state}  {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
+                f"{state:<9} {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
                 f"{entry['grade']}  {entry['file']}"
             )
         for entry in report.skipped:
-            say(f"skipped   row {entry['row']}  {entry['recipient']}: {entry['reason']}")
+            row = _("row {n}").format(n=entry["row"])
+            say(f"{_('skipped'):<9} {row}  {entry['recipient']}: {entry['reason']}")
         if report.combined:
-            say(f"print     {report.combined}")
+            say(f"{_('print'):<9} {report.combined}")
     new = sum(1 for e in report.issued if e["new"])
-    summary = (
-        f"{len(report.issued)} issued ({new} new), {len(report.skipped)} skipped, {len(report.errors)} errors"
+    summary = _("{issued} issued ({new} new), {skipped} skipped, {errors} errors").format(
+        issued=len(report.issued), new=new, skipped=len(report.skipped), errors=len(report.errors)
     )
     if not report.ok:
         lines = report.error_lines + ([] if json else [summary])
@@ -165,22 +167,30 @@ def verify(
         emit_json(result.to_json())
     elif record:
         verdict = (
-            "REVOKED"
+            _("REVOKED")
             if result.genuine and result.revoked
-            else ("GENUINE" if result.genuine else "NOT GENUINE")
+            else (_("GENUINE") if result.genuine else _("NOT GENUINE"))
         )
         say(f"{verdict}  {result.number}")
-        say(f"  recipient  {record['recipient']}")
-        say(
-            f"  awarded    {record['grade_text']}, nilai {record['score_text']}, "
-            f"{record['event']} Tahun {record['year']}"
-        )
-        say(f"  issued on  {record['issued_on']}")
+        fields = [
+            (_("recipient"), record["recipient"]),
+            (
+                _("awarded"),
+                f"{record['grade_text']}, nilai {record['score_text']}, "
+                f"{record['event']} Tahun {record['year']}",
+            ),
+            (_("issued on"), record["issued_on"]),
+        ]
         if result.file:
-            say(f"  file       {result.file}")
+            fields.append((_("file"), str(result.file)))
+        width = max(len(label) for label, _value in fields)
+        for label, value in fields:
+            say(f"  {label:<{width}}  {value}")
     if not result.valid:
         what = result.file or result.number
-        lines = [f"{what}: {reason}" for reason in result.reasons] or [f"{what}: not genuine"]
+        lines = [f"{what}: {reason}" for reason in result.reasons] or [
+            _("{what}: not genuine").format(what=what)
+        ]
         raise VerificationError(lines[0], problems=lines)
 
 
@@ -200,4 +210,11 @@ def revoke(
     from docgen.app.verification import revoke as revoke_certificate
 
     record = revoke_certificate(ws, number, user_text(reason, "--reason") or "")
-    say(f"revoked {record['number']} ({record['recipient']}, {record['year']}): {record['revoked_reason']}")
+    say(
+        _("revoked {number} ({recipient}, {year}): {reason}").format(
+            number=record["number"],
+            recipient=record["recipient"],
+            year=record["year"],
+            reason=record["revoked_reason"],
+        )
+    )

@@ -8,6 +8,7 @@ so an org named "Biro [/] Organisasi" prints as typed and cannot break the outpu
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from docgen.errors import InputError
+from docgen.i18n import N_, _
 from docgen.usertext import bad_char, describe
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ def iso_date(value: str | date) -> date:
 
 def date_option(name: str, help: str) -> Any:
     """An option holding an ISO date, parsed (and refused, exit 2) by the command line."""
-    return typer.Option(name, metavar="YYYY-MM-DD", parser=iso_date, help=help)
+    return typer.Option(name, metavar="DATE", parser=iso_date, help=help)
 
 
 AsOf = Annotated[date | None, date_option("--as-of", "Compute as of this date (default: today).")]
@@ -49,8 +51,13 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead
 
 
 def command_group(help: str) -> typer.Typer:
-    """A sub-command group; plain help (flags shown as flags, examples kept as written)."""
-    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+    """A sub-command group; plain help (flags shown as flags, examples kept as written), in
+    the interface language."""
+    from docgen.cli.labels import DocgenSubGroup, DocgenTyper
+
+    return DocgenTyper(
+        cls=DocgenSubGroup, help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False
+    )
 
 
 # C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the Unicode
@@ -88,10 +95,12 @@ def user_text(value: str | None, option: str) -> str | None:
     if char is not None:
         if "\udc80" <= char <= "\udcff":
             raise InputError(
-                f"{option}: not valid UTF-8 text (byte 0x{ord(char) - 0xDC00:02X}); "
-                "set your terminal to UTF-8 and type it again"
+                _(
+                    "{option}: not valid UTF-8 text (byte 0x{byte}); "
+                    "set your terminal to UTF-8 and type it again"
+                ).format(option=option, byte=f"{ord(char) - 0xDC00:02X}")
             )
-        raise InputError(f"{option}: contains {describe(char)}; remove it")
+        raise InputError(_("{option}: contains {what}; remove it").format(option=option, what=describe(char)))
     return value
 
 
@@ -100,15 +109,18 @@ class _Console:
     commands printing no table need not pay."""
 
     _console: Any = None
+    _width: int | None = None
 
     def __getattr__(self, name: str) -> Any:
-        if self._console is None:
+        # Piped or redirected output has no width to respect: keep rows whole for grep
+        # (unless COLUMNS says how wide).
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() else (None if sys.stdout.isatty() else 200)
+        if self._console is None or width != type(self)._width:
             from rich.console import Console
 
-            # Piped or redirected output has no width to respect: keep rows whole for grep.
-            type(self)._console = Console(
-                highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 200
-            )
+            type(self)._console = Console(highlight=False, markup=False, emoji=False, width=width)
+            type(self)._width = width
         return getattr(self._console, name)
 
 
@@ -187,9 +199,48 @@ def _err(text: str) -> None:
 
 
 def warn(lines: Iterable[object]) -> None:
+    """Warnings on stderr, each prefixed `warning:` (`peringatan:`)."""
+    prefix = _("warning: ")
     for line in lines:
         text = str(line)
-        _err(text if text.startswith("warning: ") else f"warning: {text}")
+        text = text.removeprefix("warning: ").removeprefix(prefix)
+        _err(prefix + text)
+
+
+def skipped(paths: Iterable[object]) -> None:
+    """Warn of the agreement files a command left out because they have errors."""
+    warn(_("{path}: skipped, it has errors (run `docgen check`)").format(path=path) for path in paths)
+
+
+# Status words as a person reads them; the data (--json) keeps the codes.
+WORDS = {
+    "not_started": N_("not started"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "blocked": N_("blocked"),
+    "dropped": N_("dropped"),
+    "draft": N_("draft"),
+    "pending": N_("pending"),
+    "active": N_("active"),
+    "expiring": N_("expiring"),
+    "expired": N_("expired"),
+    "terminated": N_("terminated"),
+    "first": N_("first party"),
+    "second": N_("second party"),
+    "both": N_("both parties"),
+    "followup": N_("follow-up"),
+    "reminder": N_("reminder"),
+    "letter": N_("letter"),
+    "certificate": N_("certificate"),
+    "agreement": N_("agreement"),
+    "adendum": N_("adendum"),
+}
+
+
+def word(code: object) -> str:
+    """A status, role or kind code in the interface language (unknown codes as they are)."""
+    text = str(code)
+    return _(WORDS[text]) if text in WORDS else text
 
 
 def info(message: str) -> None:
@@ -207,6 +258,9 @@ def say(text: object, style: str = "") -> None:
     console.print(Text(literal(text), style=style), soft_wrap=True)
 
 
+WRAP = "wrap"  # the justification of a column of text that may wrap (left-aligned)
+
+
 def print_table(
     title: str | None,
     columns: Sequence[str | tuple[str, str]],
@@ -215,7 +269,11 @@ def print_table(
     alert: str | None = None,
 ) -> None:
     """A table on stdout, every cell printed literally; `alert` names a column whose
-    non-zero cells are shown in red. Very long tables are aligned plain text."""
+    non-zero cells are shown in red. Very long tables are aligned plain text.
+
+    Columns are kept whole (identifiers, numbers, dates: what a person types again), except
+    those given as (name, WRAP): long text that wraps, nothing cut, when the terminal is
+    narrow."""
     from rich.text import Text
 
     cols = [(c, "left") if isinstance(c, str) else c for c in columns]
@@ -224,29 +282,34 @@ def print_table(
         from rich.table import Table
 
         table = Table(title=Text(literal(title)) if title else None)
-        for name, justify in cols:
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for i, (name, justify) in enumerate(cols):
+            if justify == WRAP:
+                longest_word = max((len(w) for row in cells for w in row[i].split()), default=0)
+                table.add_column(name, justify="left", overflow="fold", min_width=min(longest_word, 12))
+            else:
+                widest = max((len(line) for row in cells for line in row[i].splitlines()), default=0)
+                table.add_column(name, justify=justify, no_wrap=True, min_width=widest)  # type: ignore[arg-type]
         for row in cells:
             table.add_row(
                 *(
                     Text(cell, style="bold red" if name == alert and cell not in ("0", "") else "")
-                    for cell, (name, _) in zip(row, cols, strict=True)
+                    for cell, (name, _j) in zip(row, cols, strict=True)
                 )
             )
         console.print(table)
         return
-    widths = [max(len(name), *(len(row[i]) for row in cells)) for i, (name, _) in enumerate(cols)]
+    widths = [max(len(name), *(len(row[i]) for row in cells)) for i, (name, _j) in enumerate(cols)]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(
             c.rjust(w) if j == "right" else c.ljust(w)
-            for c, w, (_, j) in zip(values, widths, cols, strict=True)
+            for c, w, (_n, j) in zip(values, widths, cols, strict=True)
         ).rstrip()
 
     if title:
         console.print(Text(literal(title), style="bold"))
     text = "\n".join(
-        [line([name for name, _ in cols]), line(["-" * w for w in widths]), *(line(row) for row in cells)]
+        [line([name for name, _j in cols]), line(["-" * w for w in widths]), *(line(row) for row in cells)]
     )
     console.out(text, highlight=False)
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from docgen.cli.common import (
+    WRAP,
     AsOf,
     Json,
     command_group,
@@ -19,11 +20,14 @@ from docgen.cli.common import (
     parse_day,
     print_table,
     say,
+    skipped,
     user_text,
     warn,
+    word,
     workspace,
 )
 from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
+from docgen.i18n import _, ngettext
 from docgen.indonesian import tanggal
 
 Status = Enum("Status", {s: s for s in DELIVERABLE_STATUSES}, type=str)  # type: ignore[misc]
@@ -38,8 +42,9 @@ DeliverableId = Annotated[str, typer.Argument(metavar="DID", help="The deliverab
 
 def _state(r: dict[str, Any]) -> str:
     if r.get("lapsed"):
-        return f"{r['status']} (lapsed)"
-    return r["status"] + (f" (overdue {r['days_overdue']} d)" if r["overdue"] else "")
+        return word(r["status"]) + " " + _("(lapsed)")
+    overdue = ngettext("(overdue {n} day)", "(overdue {n} days)", r["days_overdue"] or 0)
+    return word(r["status"]) + (" " + overdue.format(n=r["days_overdue"]) if r["overdue"] else "")
 
 
 @deliverable_app.command("list")
@@ -69,22 +74,30 @@ def list_(
     listing = list_deliverables(
         workspace(ctx), day, agreement_id, status.value if status else None, overdue, xlsx=xlsx
     )
-    warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in listing.skipped)
+    skipped(listing.skipped)
     for path in listing.written:
-        info(f"wrote {path}")
+        info(_("wrote {path}").format(path=path))
     if json:
         emit_json(listing.rows)
         return
     print_table(
-        f"Deliverables as of {tanggal(day)}",
-        ["agreement", "id", "title", "due", "responsible", "status", "updated"],
+        _("Deliverables as of {date}").format(date=tanggal(day)),
+        [
+            _("agreement"),
+            _("id"),
+            (_("title"), WRAP),
+            _("due"),
+            (_("responsible"), WRAP),
+            (_("status"), WRAP),
+            _("updated"),
+        ],
         [
             [
                 r["agreement"],
                 r["id"],
                 r["title"],
                 r["due"],
-                r["responsible"],
+                word(r["responsible"]),
                 _state(r),
                 r["updated_on"] or "-",
             ]
@@ -92,7 +105,7 @@ def list_(
         ],
     )
     if not listing.rows:
-        info("no deliverables match")
+        info(_("no deliverables match"))
 
 
 @deliverable_app.command("set")
@@ -138,22 +151,35 @@ def set_(
     warn(result.warnings)
     for event in result.unchanged:
         say(
-            f"{agreement_id} {deliverable_id}: already recorded as event {event['id']} "
-            f"({event['status']} on {tanggal(event['on'])}); nothing recorded"
+            _("{id} {did}: already recorded as event {event} ({status} on {date}); nothing recorded").format(
+                id=agreement_id,
+                did=deliverable_id,
+                event=event["id"],
+                status=word(event["status"]),
+                date=tanggal(event["on"]),
+            )
         )
     for event in result.events:
         files = ", ".join(e["file"] for e in event["evidence"])
         say(
-            f"{agreement_id} {deliverable_id}: {event['status']} on {tanggal(day)}, event "
-            f"{event['id']}" + (f" (evidence: {files})" if files else "")
+            _("{id} {did}: {status} on {date}, event {event}").format(
+                id=agreement_id,
+                did=deliverable_id,
+                status=word(event["status"]),
+                date=tanggal(day),
+                event=event["id"],
+            )
+            + (" " + _("(evidence: {files})").format(files=files) if files else "")
         )
 
 
 def _history_status(e: dict[str, Any]) -> str:
     if e.get("kind") == "retraction":
-        return f"retracts event {e['retracts']}"
-    hidden = f" (retracted by {e['retracted_by']})" if e.get("retracted_by") else ""
-    return f"{e['status']}{hidden}"
+        return _("retracts event {event}").format(event=e["retracts"])
+    hidden = (
+        " " + _("(retracted by {event})").format(event=e["retracted_by"]) if e.get("retracted_by") else ""
+    )
+    return f"{word(e['status'])}{hidden}"
 
 
 @deliverable_app.command("history")
@@ -178,7 +204,15 @@ def history(
         return
     print_table(
         f"{agreement_id} {deliverable_id}",
-        ["event", "on", "status", "note", "evidence", "user", "recorded at"],
+        [
+            _("event"),
+            _("on"),
+            (_("status"), WRAP),
+            (_("note"), WRAP),
+            (_("evidence"), WRAP),
+            (_("user"), WRAP),
+            (_("recorded at"), WRAP),
+        ],
         [
             [
                 e["id"],
@@ -193,7 +227,9 @@ def history(
         ],
     )
     if not events:
-        info(f"{agreement_id} {deliverable_id}: no updates recorded yet (not_started)")
+        info(
+            _("{id} {did}: no updates recorded yet (not started)").format(id=agreement_id, did=deliverable_id)
+        )
 
 
 @deliverable_app.command("retract")
@@ -217,6 +253,12 @@ def retract(
     result = retract_event(workspace(ctx), agreement_id, deliverable_id, event, reason)
     hidden = result["retracted"]
     say(
-        f"{agreement_id} {deliverable_id}: event {hidden['id']} ({hidden['status']} on "
-        f"{tanggal(hidden['on'])}) retracted by event {result['id']}"
+        _("{id} {did}: event {event} ({status} on {date}) retracted by event {by}").format(
+            id=agreement_id,
+            did=deliverable_id,
+            event=hidden["id"],
+            status=word(hidden["status"]),
+            date=tanggal(hidden["on"]),
+            by=result["id"],
+        )
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from docgen.cli.common import (
+    WRAP,
     AsOf,
     Json,
     command_group,
@@ -15,9 +16,12 @@ from docgen.cli.common import (
     parse_day,
     print_table,
     say,
+    skipped,
     warn,
+    word,
     workspace,
 )
+from docgen.i18n import _, ngettext
 from docgen.indonesian import tanggal
 
 letter_app = command_group(
@@ -38,14 +42,14 @@ Signatory = Annotated[
     typer.Option(
         "--signatory",
         metavar="NAME",
-        help="Who signs: a \\[signatories.NAME] of docgen.toml (default: \\[office.head]).",
+        help="Who signs: a [signatories.NAME] of docgen.toml (default: [office.head]).",
     ),
 ]
 
 
 def _report(run: Any, json: bool, nothing: str) -> None:
     """What `followup` or `reminder` did: JSON, or one line per letter."""
-    warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in run.skipped)
+    skipped(run.skipped)
     warn(run.warnings)
     if json:
         emit_json(run.rows)
@@ -59,17 +63,33 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         if r.get("in_force"):
             say(
-                f"in force  {r['number']}  {r['agreement']} -> {r['unit'] or r['org']}: reply due by "
-                f"{tanggal(r['reply_by'])}; no new letter before then  {r['file']}"
+                _(
+                    "in force  {number}  {agreement} -> {to}: reply due by {date}; "
+                    "no new letter before then  {file}"
+                ).format(
+                    number=r["number"],
+                    agreement=r["agreement"],
+                    to=r["unit"] or r["org"],
+                    date=tanggal(r["reply_by"]),
+                    file=r["file"],
+                )
             )
             continue
-        state = "new     " if r["new"] else "existing"
-        second = f" (surat ke-{r['ordinal']}, cites {', '.join(r['cites'])})" if r["ordinal"] > 1 else ""
-        again = " (file re-created)" if r.get("rendered") else ""
-        due = " due soon" if r["type"] == "reminder" else ""
+        state = _("new") if r["new"] else _("existing")
+        second = (
+            " " + _("(letter no. {n}, cites {cites})").format(n=r["ordinal"], cites=", ".join(r["cites"]))
+            if r["ordinal"] > 1
+            else ""
+        )
+        again = " " + _("(file re-created)") if r.get("rendered") else ""
+        items = (
+            ngettext("{n} item due soon", "{n} items due soon", len(r["items"]))
+            if r["type"] == "reminder"
+            else ngettext("{n} item", "{n} items", len(r["items"]))
+        ).format(n=len(r["items"]))
         say(
-            f"{state}  {r['number']}  {r['agreement']} -> {r['unit'] or r['org']}: "
-            f"{len(r['items'])} item(s){due}{second}  {r['file']}{again}"
+            f"{state:<9} {r['number']}  {r['agreement']} -> {r['unit'] or r['org']}: "
+            f"{items}{second}  {r['file']}{again}"
         )
 
 
@@ -117,7 +137,7 @@ def followup(
         without_superior=without_superior,
         allow_blank_numbers=allow_blank_numbers,
     )
-    _report(run, json, "no overdue deliverables of any counterpart: no letter to write")
+    _report(run, json, _("no overdue deliverables of any counterpart: no letter to write"))
 
 
 @letter_app.command()
@@ -154,14 +174,20 @@ def reminder(
         signatory=signatory,
         allow_blank_numbers=allow_blank_numbers,
     )
-    _report(run, json, f"no deliverable of any counterpart is due within {days} days: no reminder to write")
+    _report(
+        run,
+        json,
+        _("no deliverable of any counterpart is due within {days} days: no reminder to write").format(
+            days=days
+        ),
+    )
 
 
 @letter_app.command("list")
 def list_(
     ctx: typer.Context,
     year: Annotated[
-        int | None, typer.Option("--year", metavar="YYYY", help="Only the letters of this year.")
+        int | None, typer.Option("--year", metavar="YEAR", help="Only the letters of this year.")
     ] = None,
     json: Json = False,
 ) -> None:
@@ -177,25 +203,26 @@ def list_(
     if json:
         emit_json(rows)
         return
+    # The file is in `letter show` and --json: at 80 columns the numbers stay whole.
     print_table(
-        "Letters",
-        ["number", "type", "date", "agreement", "to", "items", "file", "void"],
+        _("Letters"),
+        [_("number"), _("date"), _("agreement"), (_("letter"), WRAP)],
         [
             [
                 r["number"],
-                r["type"],
                 r["on"],
                 r["agreement"],
-                r["party"],
-                ", ".join(r["items"]),
-                r["file"] + ("" if r["file_exists"] else " (missing)"),
-                f"void: {r['void_reason']}" if r["void"] else "",
+                _("{type} to the {party}: {items}").format(
+                    type=word(r["type"]), party=word(r["party"]), items=", ".join(r["items"])
+                )
+                + ("" if r["file_exists"] else "; " + _("file missing"))
+                + ("; " + _("VOID: {reason}").format(reason=r["void_reason"]) if r["void"] else ""),
             ]
             for r in rows
         ],
     )
     if not rows:
-        info("no letters issued" + (f" in {year}" if year else ""))
+        info(_("no letters issued in {year}").format(year=year) if year else _("no letters issued"))
 
 
 @letter_app.command()
@@ -212,20 +239,23 @@ def show(ctx: typer.Context, number: Number, json: Json = False) -> None:
     if json:
         emit_json(letter)
         return
-    say(f"{letter['number']}  ({letter['type']}, {tanggal(letter['on'])})", style="bold")
+    say(f"{letter['number']}  ({word(letter['type'])}, {tanggal(letter['on'])})", style="bold")
     if letter["void"]:
-        say(f"VOID: {letter['void_reason']}")
-    say(f"agreement  {letter['agreement']} ({letter['party']})")
-    say(f"to         {letter['addressee'] or '-'}, {letter['unit'] or letter['org']}")
-    say(f"hal        {letter['hal'] or '-'}")
+        say(_("VOID: {reason}").format(reason=letter["void_reason"]))
+    fields = [
+        (_("agreement"), f"{letter['agreement']} ({word(letter['party'])})"),
+        (_("to"), f"{letter['addressee'] or '-'}, {letter['unit'] or letter['org']}"),
+        (_("subject"), letter["hal"] or "-"),
+    ]
     if letter["cites"]:
-        say(f"cites      {', '.join(letter['cites'])}")
+        fields.append((_("cites"), ", ".join(letter["cites"])))
     if letter["reply_by"]:
-        say(f"reply by   {tanggal(letter['reply_by'])}")
-    say(
-        f"file       {letter['file']}"
-        + ("" if letter["file_exists"] else " (missing: `docgen letter render` re-creates it)")
-    )
+        fields.append((_("reply by"), tanggal(letter["reply_by"])))
+    missing = " " + _("(missing: `docgen letter render` re-creates it)")
+    fields.append((_("file"), letter["file"] + ("" if letter["file_exists"] else missing)))
+    width = max(len(label) for label, _value in fields)
+    for label, value in fields:
+        say(f"{label:<{width}}  {value}")
     for item in letter["items_detail"] or [
         {"id": i, "deliverable": "", "due": "", "note": ""} for i in letter["items"]
     ]:
@@ -244,7 +274,7 @@ def render(ctx: typer.Context, number: Number) -> None:
 
     result = render_letter(workspace(ctx), number)
     warn(result.warnings)
-    say(f"{'wrote    ' if result.changed else 'unchanged'}  {result.number}  {result.file}")
+    say(f"{_('wrote') if result.changed else _('unchanged'):<10} {result.number}  {result.file}")
 
 
 @letter_app.command()
@@ -262,4 +292,8 @@ def void(
     from docgen.app.letters import void_letter
 
     letter = void_letter(workspace(ctx), number, reason)
-    say(f"void  {letter['number']}  ({letter['void_reason']}); the number stays taken")
+    say(
+        _("void  {number}  ({reason}); the number stays taken").format(
+            number=letter["number"], reason=letter["void_reason"]
+        )
+    )

@@ -7,7 +7,21 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import AsOf, Json, emit_json, info, parse_day, print_table, say, warn, workspace
+from docgen.cli.common import (
+    WRAP,
+    AsOf,
+    Json,
+    emit_json,
+    info,
+    parse_day,
+    print_table,
+    say,
+    skipped,
+    warn,
+    word,
+    workspace,
+)
+from docgen.i18n import _, ngettext
 from docgen.indonesian import tanggal
 
 
@@ -44,10 +58,10 @@ def monitor(
 
     run = monitor_all_offices if all_offices else run_monitor
     result = run(workspace(ctx), parse_day(as_of), pdf=pdf, xlsx=xlsx)
-    warn(f"{path}: skipped, it has errors (run `docgen check`)" for path in result.skipped)
+    skipped(result.skipped)
     warn(result.warnings)
     for path in result.written:
-        info(f"wrote {path}")
+        info(_("wrote {path}").format(path=path))
     if json:
         emit_json(result.report)
     elif all_offices:
@@ -64,19 +78,19 @@ def _agreements(title: str, rows: list[dict[str, Any]]) -> None:
     print_table(
         title,
         [
-            "agreement",
-            "status",
-            ("done", "right"),
+            _("agreement"),
+            (_("status"), WRAP),
+            (_("done"), "right"),
             ("%", "right"),
-            ("overdue", "right"),
-            ("due soon", "right"),
-            "next due",
-            "ends",
+            (_("overdue"), "right"),
+            (_("due soon"), "right"),
+            _("next due"),
+            _("ends"),
         ],
         [
             [
                 r["id"],
-                r["status"],
+                word(r["status"]),
                 f"{r['done']}/{r['total']}",
                 _pct(r["percent"]),
                 str(r["overdue"]),
@@ -86,65 +100,82 @@ def _agreements(title: str, rows: list[dict[str, Any]]) -> None:
             ]
             for r in rows
         ],
-        alert="overdue",
+        alert=_("overdue"),
     )
 
 
 def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]]) -> None:
     s = report["summary"]
     _agreements(
-        f"Monitoring as of {tanggal(report['as_of'])}: {s['agreements']} agreement(s), "
-        f"{s['done']}/{s['total']} deliverables done ({_pct(s['percent'])})",
+        ngettext(
+            "Monitoring as of {date}: {n} agreement, {done}/{total} deliverables done ({pct})",
+            "Monitoring as of {date}: {n} agreements, {done}/{total} deliverables done ({pct})",
+            s["agreements"],
+        ).format(
+            date=tanggal(report["as_of"]),
+            n=s["agreements"],
+            done=s["done"],
+            total=s["total"],
+            pct=_pct(s["percent"]),
+        ),
         report["agreements"],
     )
     if report["expiring"]:
         print_table(
-            "Expiring within 90 days",
-            ["agreement", "ends on", ("days left", "right"), "renewed by", "title"],
+            _("Expiring within 90 days"),
+            [_("agreement"), _("ends on"), (_("days left"), "right"), _("renewed by"), (_("title"), WRAP)],
             [
                 [
                     e["id"],
                     e["ends_on"],
                     str(e["days_left"]),
-                    "\n".join(f"{r['id']} ({r['status']})" for r in e["renewed_by"]) or "-",
+                    "\n".join(f"{r['id']} ({word(r['status'])})" for r in e["renewed_by"]) or "-",
                     e["title"],
                 ]
                 for e in report["expiring"]
             ],
         )
     else:
-        say("No agreement expires within 90 days.")
+        say(_("No agreement expires within 90 days."))
     if not groups:
-        say("No overdue deliverables.")
+        say(_("No overdue deliverables."))
     for org, rows in groups:
         print_table(
-            f"Overdue, responsible: {org} ({len(rows)})",
-            ["agreement", "id", "title", "due", ("days", "right"), "status"],
+            _("Overdue, responsible: {org} ({n})").format(org=org, n=len(rows)),
+            [
+                _("agreement"),
+                _("id"),
+                (_("title"), WRAP),
+                _("due"),
+                (_("days"), "right"),
+                (_("status"), WRAP),
+            ],
             [
                 [
                     r["agreement"],
                     r["id"],
-                    r["title"] + (" (with the other party)" if r["responsible"] == "both" else ""),
+                    r["title"] + (" " + _("(with the other party)") if r["responsible"] == "both" else ""),
                     r["due"],
                     str(r["days_overdue"]),
-                    r["status"],
+                    word(r["status"]),
                 ]
                 for r in rows
             ],
         )
     if report["lapsed"]:
         print_table(
-            f"Lapsed: open items of agreements that ended long ago ({len(report['lapsed'])}); "
-            "close them (done or dropped)",
-            ["agreement", "id", "title", "due", "status", "ended"],
+            _(
+                "Lapsed: open items of agreements that ended long ago ({n}); close them (done or dropped)"
+            ).format(n=len(report["lapsed"])),
+            [_("agreement"), _("id"), (_("title"), WRAP), _("due"), (_("status"), WRAP), (_("ended"), WRAP)],
             [
                 [
                     r["agreement"],
                     r["id"],
                     r["title"],
                     r["due"],
-                    r["status"],
-                    f"{r['ended_on']} ({r['agreement_status']})",
+                    word(r["status"]),
+                    f"{r['ended_on']} ({word(r['agreement_status'])})",
                 ]
                 for r in report["lapsed"]
             ],
@@ -154,30 +185,32 @@ def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]
 def _print_national(report: dict[str, Any]) -> None:
     s = report["summary"]
     say(
-        f"National view as of {tanggal(report['as_of'])}: {s['offices']} office(s), "
-        f"{s['agreements']} agreement(s), {s['done']}/{s['total']} deliverables done "
-        f"({_pct(s['percent'])}), {s['overdue']} overdue, {s['expiring']} expiring within 90 days"
+        _(
+            "National view as of {date}: offices {offices}, agreements {agreements}, "
+            "{done}/{total} deliverables done ({pct}), {overdue} overdue, {expiring} expiring within 90 days"
+        ).format(date=tanggal(report["as_of"]), pct=_pct(s["percent"]), **s)
     )
     if not report["offices"]:
-        say("No office has published its agreements yet (`docgen sync`).")
+        say(_("No office has published its agreements yet (`docgen sync`)."))
     for group in report["offices"]:
         g = group["summary"]
         _agreements(
-            f"{group['office']} {group['name']}: {g['agreements']} agreement(s), "
-            f"{g['done']}/{g['total']} done ({_pct(g['percent'])}), {g['overdue']} overdue",
+            _(
+                "{office} {name}: agreements {agreements}, {done}/{total} done ({pct}), {overdue} overdue"
+            ).format(office=group["office"], name=group["name"], pct=_pct(g["percent"]), **g),
             group["agreements"],
         )
     if report["expiring"]:
         print_table(
-            "Expiring within 90 days",
-            ["office", "agreement", "ends on", ("days left", "right")],
+            _("Expiring within 90 days"),
+            [_("office"), _("agreement"), _("ends on"), (_("days left"), "right")],
             [[e["office"], e["id"], e["ends_on"], str(e["days_left"])] for e in report["expiring"]],
         )
     overdue = [(g["office"], r) for g in report["offices"] for r in g["overdue"]]
     if overdue:
         print_table(
-            f"Overdue deliverables ({len(overdue)})",
-            ["office", "agreement", "id", "due", ("days", "right"), "responsible"],
+            _("Overdue deliverables ({n})").format(n=len(overdue)),
+            [_("office"), _("agreement"), _("id"), _("due"), (_("days"), "right"), (_("responsible"), WRAP)],
             [
                 [office, r["agreement"], r["id"], r["due"], str(r["days_overdue"]), ", ".join(r["parties"])]
                 for office, r in overdue

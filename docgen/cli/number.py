@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from docgen.cli.common import (
+    WRAP,
     Json,
     command_group,
     date_option,
@@ -19,8 +20,10 @@ from docgen.cli.common import (
     say,
     user_text,
     warn,
+    word,
     workspace,
 )
+from docgen.i18n import _
 
 # config.NUMBER_KINDS, spelt out: importing config (pydantic) would slow every command's start.
 NUMBER_KINDS = ("letter", "certificate", "agreement")
@@ -54,14 +57,14 @@ def next_(
         return
     say(result["number"])
     if dry_run:
-        info("(preview: no number was taken)")
+        info(_("(preview: no number was taken)"))
 
 
 @number_app.command("list")
 def list_(
     ctx: typer.Context,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="YYYY", help="Only this year.")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="YEAR", help="Only this year.")] = None,
     json: Json = False,
 ) -> None:
     """The registry: every number given, with its date and purpose; void ones marked.
@@ -77,10 +80,15 @@ def list_(
         emit_json(records)
         return
     print_table(
-        "Buku agenda (registry of numbers)",
-        ["number", "kind", "date", "for", "void"],
+        _("Registry of numbers (buku agenda)"),
+        [_("number"), (_("kind"), WRAP), _("date"), (_("for"), WRAP)],
         [
-            [r["number"], r["kind"], r["on"], r["for"], f"void: {r['void_reason']}" if r["void"] else ""]
+            [
+                r["number"],
+                word(r["kind"]),
+                r["on"],
+                r["for"] + ("; " + _("VOID: {reason}").format(reason=r["void_reason"]) if r["void"] else ""),
+            ]
             for r in records
         ],
     )
@@ -102,4 +110,8 @@ def void(
     from docgen.app.numbers import void_number
 
     record = void_number(workspace(ctx), number, user_text(reason, "--reason") or "")
-    say(f"void  {record['number']}  ({record['void_reason']}); the number stays taken")
+    say(
+        _("void  {number}  ({reason}); the number stays taken").format(
+            number=record["number"], reason=record["void_reason"]
+        )
+    )

@@ -9,6 +9,7 @@ import typer
 
 from docgen.cli.common import AsOf, Json, emit_json, find, info, parse_day, say, warn
 from docgen.errors import DocgenError
+from docgen.i18n import _, ngettext
 
 
 def init(
@@ -24,10 +25,11 @@ def init(
 
     created = init_workspace(directory)
     for path in created:
-        say(f"created {path}")
+        say(_("created {path}").format(path=path))
     info(
-        f"Workspace ready in {directory.resolve()}: fill in the TODOs of docgen.toml, "
-        "then `docgen agreement new`."
+        _("Workspace ready in {path}: fill in the TODOs of docgen.toml, then `docgen agreement new`.").format(
+            path=directory.resolve()
+        )
     )
 
 
@@ -57,10 +59,17 @@ def check(ctx: typer.Context, as_of: AsOf = None, json: Json = False) -> None:
         raise DocgenError(report.errors[0], problems=report.errors)
     if not json:
         info(
-            f"ok: {report.agreements} agreement file(s), no errors"
-            + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
+            ngettext(
+                "ok: {n} agreement file, no errors", "ok: {n} agreement files, no errors", report.agreements
+            ).format(n=report.agreements)
             + (
-                f"; published {len(report.published)} to the shared tracker"
+                ", "
+                + ngettext("{n} warning", "{n} warnings", len(report.warnings)).format(n=len(report.warnings))
+                if report.warnings
+                else ""
+            )
+            + (
+                "; " + _("published {n} to the shared tracker").format(n=len(report.published))
                 if report.published is not None
                 else ""
             )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from docgen.cli.common import Json, command_group, emit_json, info, print_table, say, warn, workspace
+from docgen.i18n import _
 
 tracker_app = command_group("The tracker's backend: create or upgrade it, describe it, copy it.")
 
@@ -26,13 +27,17 @@ def init(ctx: typer.Context, json: Json = False) -> None:
         emit_json(result)
         return
     done = (
-        "created"
+        _("created")
         if result.get("created")
-        else f"upgraded from version {result['upgraded_from']}"
+        else _("upgraded from version {version}").format(version=result["upgraded_from"])
         if result.get("upgraded_from")
-        else "up to date"
+        else _("up to date")
     )
-    say(f"{result['where']}: tracker schema version {result['schema']} ({done})")
+    say(
+        _("{where}: tracker schema version {schema} ({done})").format(
+            where=result["where"], schema=result["schema"], done=done
+        )
+    )
 
 
 @tracker_app.command("info")
@@ -50,20 +55,25 @@ def info_(ctx: typer.Context, json: Json = False) -> None:
         emit_json(result)
         return
     schema = result["schema"]
-    say(f"backend: {result['backend']}")
-    say(f"where:   {result['where']}")
+    shown = _("none yet (the first write or `docgen tracker init` creates it)") if schema is None else schema
+    fields = [(_("backend"), result["backend"]), (_("where"), result["where"])]
     if result.get("office"):
-        say(f"office:  {result['office']}")
-    shown = "none yet (the first write or `docgen tracker init` creates it)" if schema is None else schema
-    say(f"schema:  {shown} (this docgen: {result['docgen_schema']})")
+        fields.append((_("office"), result["office"]))
+    fields.append(
+        (_("schema"), _("{schema} (this docgen: {ours})").format(schema=shown, ours=result["docgen_schema"]))
+    )
+    width = max(len(label) for label, _value in fields) + 1
+    for label, value in fields:
+        say(f"{label + ':':<{width}} {value}")
     if "offices" in result:
         say(
-            f"offices sharing it: {', '.join(result['offices']) or 'none yet'}; "
-            f"published agreements of this office: {result['published']}"
+            _("offices sharing it: {offices}; published agreements of this office: {n}").format(
+                offices=", ".join(result["offices"]) or _("none yet"), n=result["published"]
+            )
         )
     print_table(
         None,
-        ["table", ("records", "right")],
+        [_("table"), (_("records"), "right")],
         [[name, str(count)] for name, count in result["counts"].items()],
     )
 
@@ -71,10 +81,21 @@ def info_(ctx: typer.Context, json: Json = False) -> None:
 def _copied(result: dict[str, Any]) -> None:
     counts = result["counts"]
     info(
-        f"copied the tracker of office {result['office']} from {result['from']['where']} to "
-        f"{result['to']['where']}: {counts['numbers']} number(s), {counts['letters']} letter(s), "
-        f"{counts['certificates']} certificate(s), {counts['terminations']} termination(s), "
-        f"{counts['builds']} build record(s), {counts['history']} history event(s)"
+        _(
+            "copied the tracker of office {office} from {source} to {target}: numbers {numbers}, "
+            "letters {letters}, certificates {certificates}, terminations {terminations}, "
+            "build records {builds}, history events {history}"
+        ).format(
+            office=result["office"],
+            source=result["from"]["where"],
+            target=result["to"]["where"],
+            numbers=counts["numbers"],
+            letters=counts["letters"],
+            certificates=counts["certificates"],
+            terminations=counts["terminations"],
+            builds=counts["builds"],
+            history=counts["history"],
+        )
     )
 
 
@@ -122,14 +143,22 @@ def sync(ctx: typer.Context, json: Json = False) -> None:
     from docgen.app.tracker import sync as run_sync
 
     result = run_sync(workspace(ctx))
-    warn(f"{path}: not published anew, it has errors (run `docgen check`)" for path in result["skipped"])
+    warn(
+        _("{path}: not published anew, it has errors (run `docgen check`)").format(path=path)
+        for path in result["skipped"]
+    )
     if json:
         emit_json(result)
         return
     info(
-        f"{result['where']}: published {len(result['published'])} agreement(s) of office "
-        f"{result['office']}"
-        + (f"; withdrew {', '.join(result['removed'])} (file gone)" if result["removed"] else "")
+        _("{where}: published agreements of office {office}: {n}").format(
+            where=result["where"], office=result["office"], n=len(result["published"])
+        )
+        + (
+            "; " + _("withdrew {ids} (file gone)").format(ids=", ".join(result["removed"]))
+            if result["removed"]
+            else ""
+        )
     )
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from docgen.cli.common import find, literal
+from docgen.i18n import _
 
 
 def _printer(json_log: bool):
@@ -20,7 +21,7 @@ def _printer(json_log: bool):
             return
         kind = event["event"]
         if kind == "watching":
-            typer.echo(f"watching {event['root']} (Ctrl-C to stop)", err=True)
+            typer.echo(_("watching {root} (Ctrl-C to stop)").format(root=event["root"]), err=True)
         elif kind == "error":
             for line in event["errors"]:
                 typer.echo(literal(line), err=True)
@@ -28,11 +29,16 @@ def _printer(json_log: bool):
             typer.echo(literal(event["message"]), err=True)
         elif kind == "build":
             for path in event["built"]:
-                typer.echo(f"built {literal(path)}")
+                typer.echo(_("built {path}").format(path=literal(path)))
             for failure in event["failed"]:
-                typer.echo(literal(f"failed {failure['source']}: {failure['error']}"), err=True)
+                typer.echo(
+                    literal(
+                        _("failed {source}: {error}").format(source=failure["source"], error=failure["error"])
+                    ),
+                    err=True,
+                )
             if not event["built"] and not event["failed"]:
-                typer.echo(f"unchanged ({len(event['unchanged'])} output(s) up to date)")
+                typer.echo(_("unchanged (outputs up to date: {n})").format(n=len(event["unchanged"])))
         sys.stdout.flush()
 
     return report
@@ -61,7 +67,7 @@ def watch(
         watcher.run()
     except KeyboardInterrupt:
         pass
-    typer.echo("stopped", err=True)
+    typer.echo(_("stopped"), err=True)
 
 
 def register(app: typer.Typer) -> None:

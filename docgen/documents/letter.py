@@ -172,8 +172,7 @@ def letter_context(
             "Untuk koordinasi lebih lanjut, Saudara dapat menghubungi "
             f"{contact.name}" + (f" ({how})" if how else "") + "."
         )
-    copies = [party.superior] if ordinal > 1 and party.superior else []
-    tembusan = [f"{i}. {c}" for i, c in enumerate(copies, 1)] if len(copies) > 1 else copies
+    tembusan = [party.superior] if ordinal > 1 and party.superior else []
     # A later letter may list items that fell due after the earlier ones: it does not
     # claim to follow them up (nor to escalate them); their note says they are new.
     named = {item for r in p.earlier for item in r.get("items", ())}

@@ -76,10 +76,9 @@ def agreement_blanks(agreement: Agreement) -> Iterator[tuple[str, str]]:
             )
 
 
-def config_blanks(
-    config: Config, logo_sha256: str | None, certificates_configured: bool
-) -> Iterator[tuple[str, str]]:
-    """(key in docgen.toml, message) for the letterhead and certificate settings left blank."""
+def config_blanks(config: Config, logo_sha256: str | None) -> Iterator[tuple[str, str]]:
+    """(key in docgen.toml, message) for the letterhead's settings left blank (a missing
+    `[certificates] verify_url` is app/check.py's verify_url_warnings)."""
     office = config.office
     for name in LETTERHEAD_FIELDS:
         if not getattr(office, name):
@@ -89,13 +88,5 @@ def config_blanks(
             "office.logo",
             _("templates/{name} is docgen's placeholder logo: put the office's own image there").format(
                 name=office.logo
-            ),
-        )
-    if certificates_configured and not config.certificates.verify_url:
-        yield (
-            "certificates.verify_url",
-            _(
-                "empty: the QR code of each certificate carries only its number and checksum, "
-                "no address where anyone can verify it"
             ),
         )

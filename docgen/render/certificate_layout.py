@@ -26,7 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from docgen.errors import TemplateError
 from docgen.indonesian import FILTERS
 from docgen.render.environment import BoundedEnvironment
-from docgen.validation import problems_from, read_toml
+from docgen.validation import problems_from
 
 LAYOUT_FILE = "sertifikat.toml"
 MM = 72 / 25.4
@@ -232,10 +232,11 @@ def _jinja() -> SandboxedEnvironment:
 ENV = _jinja()
 
 
-def read_layout(source: LayoutSource) -> Layout:
-    """The validated layout; every problem is a line naming the file (TemplateError)."""
+def validate_layout(raw: dict[str, Any], source: LayoutSource) -> Layout:
+    """The layout read from `source` (its TOML as data: reading the file is the loader's
+    job, docgen.app.layout), validated; every problem is a line naming the file
+    (TemplateError). Fonts and the logo it names are checked beside the file."""
     label = source.label
-    raw = read_toml(source.path, label, TemplateError)
     try:
         layout = Layout.model_validate(raw)
     except ValidationError as exc:

@@ -38,7 +38,6 @@ from docgen.render.certificate_layout import (
     _image,
     _register_font,
     layout_source,
-    read_layout,
     sample_contexts,
 )
 from docgen.render.qr import qr_ops
@@ -48,11 +47,10 @@ __all__ = [
     "Job",
     "LayoutSource",
     "Overflow",
-    "check_layout",
     "layout_source",
     "render_certificates",
-    "renderer_for",
     "safe_name",
+    "sample_problems",
 ]
 
 
@@ -624,23 +622,10 @@ def _draw_text(canvas: Any, text: Text) -> None:
         canvas.addLiteral(rules)
 
 
-_RENDERERS: dict[tuple[Path, int, int], CertificateRenderer] = {}
-
-
-def renderer_for(source: LayoutSource) -> CertificateRenderer:
-    """The renderer of a layout file, cached while the file is unchanged."""
-    stat = source.path.stat()
-    key = (source.path, stat.st_mtime_ns, stat.st_size)
-    if key not in _RENDERERS:
-        _RENDERERS.clear()
-        _RENDERERS[key] = CertificateRenderer(read_layout(source), source)
-    return _RENDERERS[key]
-
-
-def check_layout(source: LayoutSource) -> list[str]:
-    """`docgen check` lines for the certificate layout, each naming the file."""
+def sample_problems(renderer: CertificateRenderer) -> list[str]:
+    """`docgen check` lines for a layout: the sample certificates must fit and draw."""
+    source = renderer.source
     try:
-        renderer = CertificateRenderer(read_layout(source), source)
         for context in sample_contexts():
             overflow = renderer.overflow(context)
             if overflow is not None:  # a layout too tight for an ordinary certificate
@@ -676,7 +661,7 @@ def _write(renderer: CertificateRenderer, job: Job) -> tuple[str, list[Item]]:
 
 
 def render_certificates(
-    source: LayoutSource,
+    renderer: CertificateRenderer,
     jobs: Sequence[Job],
     combined: Path | None,
     *,
@@ -686,10 +671,10 @@ def render_certificates(
     """Write every job's PDF and, if `combined` is given, one file with a page per job.
 
     Returns the sha256 of each job's file, in order ("" for a job without a file). Files
-    are written to the paths given (temporary ones: the caller renames them once the
-    registry is committed).
+    are written to the paths given, as they are: the caller chooses temporary paths and
+    puts them in place (fsutil.atomic_paths).
     """
-    renderer = renderer_for(source)
+    source = renderer.source
     try:
         return _render(renderer, jobs, combined, combined_title, progress)
     except TemplateError:

@@ -1,5 +1,21 @@
 """Render .docx templates: docxtpl's result, with the per-template work done once.
 
+A declared fork (STYLE.md 16) of docxtpl's render pipeline, following docxtpl 0.20
+(0.20.2 when recorded; pyproject.toml pins docxtpl>=0.20,<0.21) and python-docx 1.1-1.2
+(python-docx>=1.1.2,<1.3). The upstream code it follows, whose sources' digests are in
+`UPSTREAM` (tests/test_forks.py fails when an installed version differs):
+
+- `docxtpl.template.DocxTemplate.render`: the order of the steps (body: build_xml,
+  fix_tables, fix_docpr_ids, map_tree; headers and footers: build_headers_footers_xml,
+  map_headers_footers_xml; render_properties; render_footnotes);
+- `DocxTemplate.build_xml`, `build_headers_footers_xml`, `get_headers_footers`,
+  `map_tree`, `map_headers_footers_xml`, `fix_docpr_ids`, `render_xml_part` (rebuilt
+  here: `_compiled`, `PreparedTemplate._xml`, `_main_part_xml`) and `render_properties`;
+- `DocxTemplate.patch_xml`, `fix_tables`, `resolve_listing`: called as they are
+  (tests/private_api.toml lists them);
+- `DocxTemplate.save` (python-docx writes the package), and python-docx's
+  `docx.opc.oxml.serialize_part_xml` (`_serialised`).
+
 `DocxTemplate(path).render(context, env, autoescape=True)` + `save` repeats, for every
 document, work that depends on the template alone: python-docx opens the package,
 docxtpl patches the XML of the body and of every header and footer into Jinja source,
@@ -8,8 +24,7 @@ does that once, with docxtpl's own methods (`patch_xml`, then per document
 `resolve_listing` and `fix_tables`, in docxtpl's order), and keeps the untouched zip
 members as they are. tests/test_docx_oracle.py checks, for every shipped template and
 generated contexts, that every rendered part (word/document.xml, headers, footers,
-docProps/core.xml) is byte-identical to plain docxtpl's; docxtpl is pinned in
-pyproject.toml to the versions that check passed on.
+docProps/core.xml) is byte-identical to plain docxtpl's.
 
 Plain docxtpl renders instead (`render_docxtpl`) when the prepared path would not be
 docxtpl's result: a context holding docxtpl objects (InlineImage and Subdoc belong to
@@ -94,6 +109,25 @@ _DOCXTPL_UNDERSCORE = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
 # As python-docx parses (so templates behave as in docxtpl), never resolving entities:
 # a template must not pull local files into a document.
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+# The upstream code this fork follows: qualified name -> sha256 of inspect.getsource()
+# (its first 16 hex digits).
+UPSTREAM = {
+    "docxtpl.template.DocxTemplate.render": "6ea018943e2fe4ab",
+    "docxtpl.template.DocxTemplate.build_xml": "210792ef9e97b524",
+    "docxtpl.template.DocxTemplate.build_headers_footers_xml": "ab0cb4a4c1587483",
+    "docxtpl.template.DocxTemplate.get_headers_footers": "76198a38d79c4b60",
+    "docxtpl.template.DocxTemplate.map_tree": "d01401c73b6e2fb6",
+    "docxtpl.template.DocxTemplate.map_headers_footers_xml": "9737c6b04fb77448",
+    "docxtpl.template.DocxTemplate.fix_docpr_ids": "3a606189fb525cb9",
+    "docxtpl.template.DocxTemplate.render_xml_part": "b762e42956e6709c",
+    "docxtpl.template.DocxTemplate.render_properties": "41396f7eb8af1c43",
+    "docxtpl.template.DocxTemplate.patch_xml": "59341311e906ccb2",
+    "docxtpl.template.DocxTemplate.fix_tables": "da467aabccf452e4",
+    "docxtpl.template.DocxTemplate.resolve_listing": "20441608d64f33fd",
+    "docxtpl.template.DocxTemplate.save": "39f64a3b0c2eefce",
+    "docx.opc.oxml.serialize_part_xml": "5125e634e015de78",
+}
 
 # docxtpl's XML patching, table fixing and listing resolution, used as plain functions.
 _DOCXTPL = DocxTemplate(io.BytesIO())

@@ -13,6 +13,10 @@ into Python internals; `BoundedEnvironment` adds, per render:
 - the rendered text is capped at MAX_OUTPUT characters.
 
 Each refusal is a SecurityError, which the renderers report as the template's error.
+The loop guard, the `~` check and the namespace hook into Jinja's compiler and runtime:
+that part is the declared fork render/jinja_fork.py; everything here is Jinja's public API
+(sandbox hooks `call`, `call_binop`, `intercepted_binops`; filters; globals), except
+`concat`, which the fork's header describes.
 """
 
 from __future__ import annotations
@@ -25,19 +29,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
-from jinja2 import StrictUndefined, nodes
-from jinja2.compiler import CodeGenerator, Frame
+from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import Namespace
 
 from docgen.indonesian import FILTERS
+from docgen.render.jinja_fork import LOOP_GUARD, GuardedCodeGenerator, guarded_namespace
 
 MAX_ITERATIONS = 1_000_000  # loop iterations per render (a work plan needs thousands)
 MAX_SECONDS = 10.0  # per render (a large work plan renders in milliseconds)
 MAX_VALUE = 5_000_000  # characters or items of any value a template computes
 MAX_OUTPUT = 20_000_000  # characters of one rendered part (document.xml, a header...)
-_LOOP_GUARD = "docgen_loop_guard_"
 # Numbers in a %-format or str.format spec ("%3000000000d", "{:>3000000000}").
 _FORMAT_WIDTH = re.compile(r"[0-9]{5,}")
 
@@ -120,35 +122,6 @@ def _concat(parts: Iterable[str]) -> str:
             _BUDGET.reset(token)
 
 
-class _GuardedCodeGenerator(CodeGenerator):
-    """Jinja's code generator, with every `for` loop's iterable passed through the loop
-    guard and every `~` result checked for size."""
-
-    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
-        for loop in list(node.find_all(nodes.For)):
-            loop.iter = nodes.Call(
-                nodes.Name(_LOOP_GUARD, "load", lineno=loop.lineno),
-                [loop.iter],
-                [],
-                None,
-                None,
-                lineno=loop.lineno,
-            )
-        super().visit_Template(node, frame)
-
-    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
-        self.write("environment.checked_size(")
-        super().visit_Concat(node, frame)
-        self.write(")")
-
-
-class _BoundedNamespace(Namespace):
-    """`namespace()`, whose attributes cannot grow past MAX_VALUE (a loop doubling one)."""
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        super().__setitem__(name, _check_size(value, f"namespace attribute {name!r}"))
-
-
 # Filters whose numeric arguments set the size of their result.
 _AMPLIFYING = frozenset({"center", "indent", "wordwrap", "truncate", "format", "batch", "slice"})
 
@@ -203,16 +176,20 @@ _OPERATORS = {
 }
 
 
+# `namespace()`, whose attributes cannot grow past MAX_VALUE (a loop doubling one).
+_BoundedNamespace = guarded_namespace(_check_size)
+
+
 class BoundedEnvironment(SandboxedEnvironment):
     """A SandboxedEnvironment whose renders end in bounded time and size (module doc)."""
 
-    code_generator_class = _GuardedCodeGenerator
+    code_generator_class = GuardedCodeGenerator
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     concat = staticmethod(_concat)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.globals[_LOOP_GUARD] = _loop_guard
+        self.globals[LOOP_GUARD] = _loop_guard
         self.globals["namespace"] = _BoundedNamespace
         self.globals.pop("lipsum", None)  # lipsum(3000000000) loops in Python, unguarded
         self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}

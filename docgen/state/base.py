@@ -33,6 +33,7 @@ TABLES: dict[str, str] = {
     "terminations": "id",  # termination events (and their corrections)
     "builds": "output",  # source hashes of each rendered draft
     "signatures": "agreement",  # the terms each agreement was signed with (agreement sign)
+    "users": "name",  # web users: role and argon2id password hash (`docgen user`)
 }
 # The deliverable history: per agreement, events identified by their "id".
 HISTORY_KEY = "id"
@@ -124,10 +125,6 @@ class Session(ABC):
         """Withdraw this office's published agreements whose id is not in `keep`."""
         return []
 
-    def published(self) -> dict[str, list[Record]]:
-        """office -> its published agreements, for every office sharing the tracker."""
-        return {}
-
     def all_offices(self) -> dict[str, dict[str, Any]]:
         """office -> {"info": {...}, "agreements_json": [JSON text of each published
         agreement], "histories": {...}, "terminations": [...]}: read-only, for every office
@@ -163,6 +160,16 @@ class Tracker(ABC):
     @abstractmethod
     def init(self) -> dict[str, Any]:
         """Create or upgrade the schema; refuse one newer than this docgen."""
+
+    @abstractmethod
+    def log_verification(self, entry: Record) -> None:
+        """Append one answer of the public verification page (time, number, outcome,
+        client address) to the office's verification log: an append-only log kept apart
+        from the tables, so that a busy public page never rewrites the tracker."""
+
+    @abstractmethod
+    def verification_log(self, limit: int) -> list[Record]:
+        """The last `limit` entries of the verification log, newest first."""
 
     @abstractmethod
     def info(self) -> dict[str, Any]:

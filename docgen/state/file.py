@@ -17,6 +17,8 @@ import json
 import os
 import re
 import stat
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,16 +31,26 @@ from tinydb.table import Document, Table
 from docgen import __version__
 from docgen.errors import DocgenError, TrackerError
 from docgen.fsutil import atomic_write_bytes
+from docgen.i18n import _
 from docgen.safepath import check_write, read_regular
 from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: reads take no lock
+    fcntl = None  # type: ignore[assignment]
 
 SCHEMA = 1
 META = "_meta"
 HISTORY_DIR = "tracker-history"
 HISTORY_TABLE = "history"
 TRACKER_FILE = "tracker.json"
+VERIFICATION_LOG = "tracker-verifications.jsonl"  # one JSON line per public verification
 LOCK_TIMEOUT = 60.0
 _SHARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# (thread, lock path) of the write sessions open in this process: a read inside one
+# takes no shared lock (it would wait for itself).
+_WRITING: set[tuple[int, str]] = set()
 
 
 class AtomicJSONStorage(Storage):
@@ -281,12 +293,50 @@ class FileTracker(Tracker):
 
     @contextmanager
     def read(self) -> Iterator[FileSession]:
-        # Files are replaced atomically, never half-written: a read needs no lock.
-        yield FileSession(self, self.office)
+        """A snapshot: the files are read lazily, so the session holds `.docgen/lock`
+        shared (readers together, never while a writer commits); creates nothing."""
+        with self._shared_lock():
+            yield FileSession(self, self.office)
+
+    @contextmanager
+    def _shared_lock(self) -> Iterator[None]:
+        """`.docgen/lock` held shared (flock), where it exists and is not reached through
+        a link; on Windows, or before any writer made the lock, a read takes none."""
+        key = (threading.get_ident(), str(self.lock_path))
+        fd = None
+        if fcntl is not None and key not in _WRITING:  # a read inside this thread's write
+            try:
+                if stat.S_ISDIR(os.lstat(self.lock_path.parent).st_mode):
+                    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+                    fd = os.open(self.lock_path, flags)
+            except OSError:
+                fd = None  # no lock yet, or a link: never followed
+        if fd is None:
+            yield
+            return
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TrackerError(
+                            _("another docgen has held .docgen/lock for {seconds} s; try again").format(
+                                seconds=f"{LOCK_TIMEOUT:.0f}"
+                            )
+                        ) from None
+                    time.sleep(0.02)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     @contextmanager
     def write(self) -> Iterator[FileSession]:
         lock = self._lock()
+        key = (threading.get_ident(), str(self.lock_path))
+        _WRITING.add(key)
         try:
             session = FileSession(self, self.office)
             # tracker.json carries the schema of the whole tracker: a newer or corrupt one
@@ -296,6 +346,7 @@ class FileTracker(Tracker):
             yield session
             session._commit()
         finally:
+            _WRITING.discard(key)
             lock.release()
 
     def _lock(self) -> Any:
@@ -345,6 +396,41 @@ class FileTracker(Tracker):
             "counts": counts,
             "agreements_with_history": len(ids),
         }
+
+    def log_verification(self, entry: Record) -> None:
+        # One write of one line to a file opened for appending: no lock and no rewrite of
+        # tracker.json, so the public page stays fast; lines of concurrent writers never mix.
+        path = self.root / VERIFICATION_LOG
+        line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        try:
+            check_write(self.root, path)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
+        except (OSError, DocgenError) as exc:
+            reason = exc.message if isinstance(exc, DocgenError) else exc.strerror or str(exc)
+            raise TrackerError(f"{VERIFICATION_LOG}: cannot record the verification: {reason}") from exc
+
+    def verification_log(self, limit: int) -> list[Record]:
+        try:
+            raw = read_regular(self.root / VERIFICATION_LOG)
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise TrackerError(f"{VERIFICATION_LOG}: cannot read: {exc.strerror or exc}") from exc
+        entries: list[Record] = []
+        for line in reversed(raw.decode("utf-8", "replace").splitlines()):
+            if len(entries) >= limit:
+                break
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by a crash: the others still count
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries
 
     def _remove_stale_temp_files(self) -> None:
         """Temporary files of writers killed mid-write (safe: every writer holds the lock)."""

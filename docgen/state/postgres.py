@@ -317,12 +317,6 @@ class PostgresSession(Session):
         ).fetchall()
         return sorted(row[0] for row in rows)
 
-    def published(self) -> dict[str, list[Record]]:
-        found: dict[str, list[Record]] = {}
-        for office, data in self._all("SELECT office, data FROM docgen.agreements ORDER BY office, id"):
-            found.setdefault(office, []).append(data)
-        return found
-
     def all_offices(self) -> dict[str, dict[str, Any]]:
         """Every office's published agreements as JSON text (`agreements_json`, for pydantic's
         own parser), with the histories of those agreements and the terminations."""
@@ -557,6 +551,20 @@ class PostgresTracker(Tracker):
             "created": before is None,
             "upgraded_from": before if before not in (None, after) else None,
         }
+
+    def log_verification(self, entry: Record) -> None:
+        with self.write() as session:
+            session._writable().execute(
+                "INSERT INTO docgen.verifications (office, data) VALUES (%s, %s)", (self.office, Json(entry))
+            )
+
+    def verification_log(self, limit: int) -> list[Record]:
+        with self.read() as session:
+            rows = session._all(
+                "SELECT data FROM docgen.verifications WHERE office = %s ORDER BY pos DESC LIMIT %s",
+                (self.office, limit),
+            )
+        return [row[0] for row in rows]
 
     def info(self) -> dict[str, Any]:
         with self.read() as session:

@@ -1,0 +1,169 @@
+"""What the web face (`docgen serve`) shows that no single command prints: an agreement's
+page (its state, every deliverable's history, its documents and the problems of its
+file), the certificates issued, and the files it hands out.
+
+Files are found from tracker records and agreement ids, never from a path a browser
+sends: each function returns a path inside the workspace or raises NotFoundError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from docgen.app.agreements import show_agreement
+from docgen.app.certificates import TABLE as CERTIFICATES
+from docgen.app.common import catalog
+from docgen.app.letters import list_letters
+from docgen.domain.amendments import as_amended
+from docgen.domain.deliverable_state import retracted
+from docgen.errors import AgreementError, NotFoundError
+from docgen.i18n import _
+from docgen.state import open_tracker
+from docgen.state.base import valid_agreement_id
+from docgen.workspace import Workspace
+
+DRAFT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    path: Path
+    name: str  # the name the browser saves it under
+    media_type: str
+
+
+def agreement_page(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, Any]:
+    """`agreement show` with, per deliverable, its whole history (who recorded what, when,
+    with which evidence; retracted events marked), the agreement's drafts and letters,
+    and the problems and warnings `check` reports for its file."""
+    cat = catalog(ws, as_of, only=[agreement_id])
+    if agreement_id not in cat.agreements:
+        try:
+            cat.get(agreement_id)
+        except AgreementError as exc:  # a broken file: its problems are the page
+            return {"id": agreement_id, "valid": False, "problems": exc.problems, "warnings": []}
+    shown = show_agreement(ws, agreement_id, as_of)
+    with open_tracker(ws).read() as session:
+        events = session.events(agreement_id)
+    hidden = retracted(events)
+    by_deliverable: dict[str, list[dict[str, Any]]] = {}
+    for index, event in enumerate(sorted(events, key=lambda e: e["on"])):
+        entry = {**event, "order": index}
+        if str(event["id"]) in hidden:
+            entry["retracted_by"] = hidden[str(event["id"])]
+        by_deliverable.setdefault(event["deliverable"], []).append(entry)
+    for row in shown["deliverables"]:
+        row["history"] = by_deliverable.get(row["id"], [])
+    current = as_amended(cat.agreements[agreement_id], as_of)
+    shown["work_items"] = [wi.model_dump(mode="json", exclude={"deliverables"}) for wi in current.work_items]
+    shown["valid"] = True
+    shown["problems"] = [str(p) for p in cat.problems_of(agreement_id)]
+    label = f"agreements/{cat.files[agreement_id].name}" if agreement_id in cat.files else None
+    shown["warnings"] = [str(p) for p in cat.warnings if p.file == label]
+    shown["drafts"] = [
+        {"type": ext, "file": ws.rel(path)}
+        for ext in DRAFT_TYPES
+        if (path := ws.outputs_dir / "agreements" / f"{agreement_id}.{ext}").is_file()
+    ]
+    shown["letters"] = [r for r in list_letters(ws) if r["agreement"] == agreement_id]
+    return shown
+
+
+def _inside(ws: Workspace, rel: str) -> Path:
+    path = ws.inside(ws.root / rel)
+    if not path.is_file():
+        raise NotFoundError(_("{file}: the file is no longer there").format(file=rel))
+    return path
+
+
+def evidence_file(ws: Workspace, agreement_id: str, event_id: str, index: int) -> Download:
+    """The `index`-th evidence file of event `event_id` of an agreement's history."""
+    if not valid_agreement_id(agreement_id):
+        raise NotFoundError(_("{id}: no such agreement").format(id=agreement_id))
+    with open_tracker(ws).read() as session:
+        events = session.events(agreement_id)
+    event = next((e for e in events if str(e.get("id")) == event_id), None)
+    files = (event or {}).get("evidence") or []
+    if not 0 <= index < len(files):
+        raise NotFoundError(_("{id}: no such evidence file").format(id=agreement_id))
+    rel = files[index]["file"]
+    return Download(_inside(ws, rel), Path(rel).name, "application/octet-stream")
+
+
+def draft_file(ws: Workspace, agreement_id: str, kind: str) -> Download:
+    """The rendered draft of an agreement (`docgen build`): kind "docx" or "pdf"."""
+    if not valid_agreement_id(agreement_id) or kind not in DRAFT_TYPES:
+        raise NotFoundError(_("{id}: no such draft").format(id=agreement_id))
+    rel = f"outputs/agreements/{agreement_id}.{kind}"
+    return Download(_inside(ws, rel), f"{agreement_id}.{kind}", DRAFT_TYPES[kind])
+
+
+def letter_file(ws: Workspace, number: str) -> Download:
+    """The .docx of a letter issued, by its number."""
+    with open_tracker(ws).read() as session:
+        letter = session.record("letters", number.strip())
+    if letter is None:
+        raise NotFoundError(_("{number}: no such letter").format(number=number))
+    rel = letter["file"]
+    return Download(_inside(ws, rel), Path(rel).name, DRAFT_TYPES["docx"])
+
+
+def list_certificates(ws: Workspace, year: int | None = None) -> dict[str, Any]:
+    """The certificates issued (of one assessment year), by number, with the years that
+    have any and the print files (one combined PDF per batch) of the year shown."""
+    with open_tracker(ws).read() as session:
+        records = session.records(CERTIFICATES)
+    years = sorted({r["year"] for r in records}, reverse=True)
+    if year is None and years:
+        year = years[0]
+    rows = [
+        {
+            "number": r["number"],
+            "recipient": r["recipient"],
+            "unit": r.get("unit") or "",
+            "score": r["score"],
+            "score_text": r["score_text"],
+            "grade": r["grade"],
+            "event": r["event"],
+            "year": r["year"],
+            "issued_on": r["issued_on"],
+            "file": r["file"],
+            "revoked": bool(r.get("revoked")),
+            "revoked_on": (r.get("revoked_at") or "")[:10] or None,
+            "revoked_reason": r.get("revoked_reason"),
+            "revoked_by": r.get("revoked_by"),
+            "user": r.get("user"),
+        }
+        for r in records
+        if r["year"] == year
+    ]
+    folder = ws.outputs_dir / "certificates" / str(year) / "print"
+    prints = sorted(p.name for p in folder.glob("*.pdf")) if year is not None and folder.is_dir() else []
+    return {"year": year, "years": years, "certificates": rows, "print_files": prints}
+
+
+def certificate_file(ws: Workspace, number: str) -> Download:
+    """The PDF of one certificate, by its number."""
+    with open_tracker(ws).read() as session:
+        record = session.record(CERTIFICATES, number.strip())
+    if record is None:
+        raise NotFoundError(_("{number}: no such certificate").format(number=number))
+    rel = record["file"]
+    return Download(_inside(ws, rel), Path(rel).name, DRAFT_TYPES["pdf"])
+
+
+def print_file(ws: Workspace, year: str, name: str) -> Download:
+    """A combined print file of a year, by its name as `list_certificates` lists it."""
+    if not year.isdigit():
+        raise NotFoundError(_("{name}: no such print file").format(name=name))
+    listed = list_certificates(ws, int(year))["print_files"]
+    if name not in listed:
+        raise NotFoundError(_("{name}: no such print file").format(name=name))
+    rel = f"outputs/certificates/{year}/print/{name}"
+    return Download(_inside(ws, rel), name, DRAFT_TYPES["pdf"])
