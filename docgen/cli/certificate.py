@@ -87,7 +87,7 @@ def issue(
         typer.Option(
             "--kind",
             metavar="NAME",
-            help="A piagam not tied to a score: its wording is \\[certificates.kinds.NAME] of "
+            help="A piagam not tied to a score: its wording is [certificates.kinds.NAME] of "
             "docgen.toml; RESULTS then needs only the instansi column (no nilai).",
         ),
     ] = None,
