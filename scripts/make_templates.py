@@ -286,7 +286,9 @@ def kop(doc) -> None:
     template holds a placeholder picture named LOGO_NAME that docgen replaces); without,
     the lines centred on the page. A thick rule below."""
     tag(doc, "{%p if office.logo %}")
-    t = table(doc, [LOGO_SIZE + 0.3, 15.5 - LOGO_SIZE - 0.3], 1, borders=False)
+    # the logo cell: the picture plus both cell paddings (0.19 cm each) and room to spare,
+    # so that no layout clips the picture (at 2.5 cm LibreOffice cut its right edge)
+    t = table(doc, [LOGO_SIZE + 0.6, 15.5 - LOGO_SIZE - 0.6], 1, borders=False)
     logo_cell, text_cell = t.rows[0].cells
     for cell in (logo_cell, text_cell):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER

@@ -143,9 +143,9 @@ def readiness_problems(catalog: Catalog, legal: Mapping[str, Regulation]) -> Ite
             )
 
 
-# The kop's text column in the letter templates (15.5 cm less the logo's 2.5 cm and the
+# The kop's text column in the letter templates (15.5 cm less the logo's 2.8 cm and the
 # cell padding) and its sizes: 14 pt for the first line, 12 pt for the others, bold.
-KOP_WIDTH_CM = 12.6
+KOP_WIDTH_CM = 12.3
 KOP_SIZES = (14.0, 12.0)
 
 
