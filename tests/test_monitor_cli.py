@@ -233,7 +233,11 @@ def test_xlsx(example, cli, tmp_path):
     assert book.sheetnames == ["Info", "Kerja Sama", "Terlambat", "Segera Berakhir", "Untuk Ditutup"]
     info = dict(book["Info"].iter_rows(values_only=True))
     assert info["Keadaan per"] == dt.datetime(2026, 11, 23)
-    assert (info["Keluaran dilaporkan selesai"], info["Jumlah keluaran"], info["Keluaran lewat batas waktu"]) == (
+    assert (
+        info["Keluaran dilaporkan selesai"],
+        info["Jumlah keluaran"],
+        info["Keluaran lewat batas waktu"],
+    ) == (
         1,
         13,
         12,
