@@ -44,7 +44,7 @@ def items_table(doc) -> None:
     """No, Kegiatan, Keluaran, Batas Waktu, Keterangan: one row per overdue item, the
     work item's own number in the agreement and the activity merged down its items; "tanggung
     jawab bersama" in the Keterangan; the date on one line ("30 September 2022")."""
-    t = table(doc, [1.0, 3.9, 3.6, 3.6, 3.4], 6, borders=True)
+    t = table(doc, [1.0, 3.4, 3.3, 3.6, 4.2], 6, borders=True)
     row_flags(t.rows[0], header=True)
     for cell, text in zip(t.rows[0].cells, ("No", "Kegiatan", "Keluaran", "Batas Waktu",
                                             "Keterangan"), strict=True):
