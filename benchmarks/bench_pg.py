@@ -98,7 +98,7 @@ def bench_allocation(url: str) -> tuple[float, int]:
         from docgen.state import open_tracker
 
         with open_tracker(Workspace(root)).read() as session:
-            seqs = sorted(r["seq"] for r in session.rows("numbers"))
+            seqs = sorted(r["seq"] for r in session._raw_rows("numbers"))
         if seqs != list(range(1, 1001)):
             sys.exit("allocation gave duplicates or gaps")
         return elapsed, len(seqs)
@@ -154,7 +154,7 @@ def populate_national(url: str) -> None:
                             events.append({"deliverable": d["id"], "on": "2022-04-01",
                                            "status": "blocked", "note": "menunggu", "evidence": [],
                                            "user": "bench", "recorded_at": "2022-04-01T09:00:00+08:00"})
-                session.append_history(plan["id"], events)
+                session._raw_append(plan["id"], events)
 
         PostgresTracker(url, office=office).transaction(body)
 

@@ -1,6 +1,6 @@
 """Run every benchmark (or the ones named) with its default arguments, one after another.
 
-    python benchmarks/run_all.py [certificates render startup qr tracker watch pg]
+    python benchmarks/run_all.py [certificates render startup qr tracker watch pg web]
 
 Each runs in a fresh process of this Python, so none inherits another's imports or
 caches. Figures belong in benchmarks/README.md.
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["certificates", "render", "startup", "qr", "tracker", "watch", "pg"]
+ORDER = ["certificates", "render", "startup", "qr", "tracker", "watch", "pg", "web"]
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from docgen.errors import InputError
+from docgen.i18n import _
 
 CONFIG_FILE = "docgen.toml"
 NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_code"})
@@ -147,6 +148,18 @@ class Certificates(Strict):
         unknown = _format_fields(value) - {"number", "checksum"}
         if unknown:
             raise ValueError(f"unknown field {{{sorted(unknown)[0]}}}; use {{number}} and {{checksum}}")
+        if value:
+            parts = list(string.Formatter().parse(value))
+            for name in ("number", "checksum"):
+                count = sum(1 for _lit, field, spec, conv in parts if field == name)
+                if count != 1:
+                    raise ValueError(
+                        _(
+                            "must hold {{number}} and {{checksum}} once each, not {{{name}}} {count} times"
+                        ).format(name=name, count=count)
+                    )
+                if any(field == name and (spec or conv) for _lit, field, spec, conv in parts):
+                    raise ValueError(_("{{{name}}} with a format spec; write it plainly").format(name=name))
         return value
 
 
@@ -159,14 +172,14 @@ def _format_fields(fmt: str) -> set[str]:
         parts = list(string.Formatter().parse(fmt))
     except ValueError as exc:
         raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
-    for _, name, spec, _ in parts:
+    for _literal, name, spec, _conversion in parts:
         if name is None or not spec:
             continue
         if "{" in spec:
             raise ValueError(f"{{{name}:{spec}}}: a field inside a format spec is not supported")
         if any(int(width) > MAX_WIDTH for width in re.findall(r"[0-9]+", spec)):
             raise ValueError(f"{{{name}:{spec}}}: widths and precisions of at most {MAX_WIDTH}")
-    return {name for _, name, _, _ in parts if name is not None}
+    return {name for _lit, name, _spec, _conv in parts if name is not None}
 
 
 class Numbering(Strict):
@@ -191,6 +204,22 @@ class Numbering(Strict):
         except (ValueError, KeyError, IndexError) as exc:
             raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
         return fmt
+
+    @model_validator(mode="after")
+    def _year_when_yearly(self) -> Numbering:
+        """Numbers that start again each year must say their year, or the second year's
+        first number would be the first year's."""
+        if self.reset == "yearly":
+            for kind in ("letter", "certificate", "agreement"):
+                if "year" not in _format_fields(getattr(self, kind)):
+                    raise ValueError(
+                        _(
+                            "{kind}: {format!r} has no {{year}}, but numbers start again each "
+                            'year (reset = "yearly"): two documents would carry the same '
+                            'number; add {{year}} to the format or set reset = "never"'
+                        ).format(kind=kind, format=getattr(self, kind))
+                    )
+        return self
 
 
 class Grade(Strict):

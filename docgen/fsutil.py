@@ -293,3 +293,17 @@ def _rewritable(root: Path, path: Path, label: str) -> Path:
             )
         )
     return target
+
+
+def stat_key(paths: list[Path]) -> tuple[tuple[object, ...], ...]:
+    """What changes whenever one of `paths` is written, replaced, created or removed: each
+    one's name, modification time, size and inode (None for one that is missing)."""
+    key: list[tuple[object, ...]] = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            key.append((path.name, None))
+            continue
+        key.append((path.name, st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(key)

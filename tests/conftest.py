@@ -110,7 +110,7 @@ def tracker_rows(root: Path, table: str) -> list[dict]:
     from docgen.state.file import FileTracker
 
     with FileTracker(root).read() as session:
-        return session.rows(table)
+        return session._raw_rows(table)
 
 
 def tracker_history(root: Path, agreement_id: str | None = None):
@@ -118,7 +118,7 @@ def tracker_history(root: Path, agreement_id: str | None = None):
     from docgen.state.file import FileTracker
 
     with FileTracker(root).read() as session:
-        return session.history(agreement_id) if agreement_id else session.histories()
+        return session._raw_history(agreement_id) if agreement_id else session._raw_histories()
 
 
 # --- PostgreSQL: a real server (see tests/pg_server.py), a fresh database per test ----------

@@ -3,10 +3,9 @@ pypdf, the QR code rebuilt from the page, the tracker and the secret on disk."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
-import hmac
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -37,13 +36,21 @@ def qr_of(path: Path, page: int = 0) -> list[bytes]:
     return drawn_matrix(PdfReader(path).pages[page].get_contents().get_data().decode("latin-1"))
 
 
-def secret(ws: Path) -> bytes:
-    return bytes.fromhex((ws / ".docgen" / "certificate-secret").read_text().strip())
+KEY = Path(".docgen") / "certificate-key"
 
 
-def expected_checksum(ws: Path, number: str, recipient: str, score: str, year: int) -> str:
-    message = "\x1f".join((number, recipient, score, str(year))).encode()
-    return hmac.new(secret(ws), message, hashlib.sha256).hexdigest()[:16].upper()
+def expected_proof(ws: Path, number: str, recipient: str, signed_on: str) -> str:
+    """The proof as docs/certificates.md defines it, made here with `cryptography` from the
+    workspace's private key: KEYID "." base64url(Ed25519(NUMBER\nRECIPIENT\nSIGNED_ON))."""
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key((ws / KEY).read_bytes(), password=None)
+    der = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    keyid = base64.urlsafe_b64encode(hashlib.sha256(der).digest()).decode()[:8]
+    signature = key.sign(f"{number}\n{recipient}\n{signed_on}".encode())
+    return keyid + "." + base64.urlsafe_b64encode(signature).decode().rstrip("=")
 
 
 def tracker(ws: Path) -> dict:
@@ -134,18 +141,23 @@ def test_registry_records_and_secret(cli, example):
     )
     sha = hashlib.sha256((example / first["file"]).read_bytes()).hexdigest()
     assert first["sha256"] == sha
-    key = (example / ".docgen" / "certificate-secret").read_text().strip()
-    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    key = (example / KEY).read_text()
+    assert key.startswith("-----BEGIN PRIVATE KEY-----")
+    body = "".join(key.splitlines()[1:-1])
     for place in ((example / "tracker.json").read_text(), run.stdout, run.stderr):
-        assert key not in place
-    if hasattr(Path, "stat"):
-        assert (example / ".docgen" / "certificate-secret").stat().st_mode & 0o077 == 0
+        assert body not in place
+    assert (example / KEY).stat().st_mode & 0o077 == 0
+    assert not (example / ".docgen" / "certificate-secret").exists()  # new certificates need none
+    # the public key is in the tracker, and the record names it
+    (keyrow,) = state["certificate_keys"].values()
+    assert keyrow["public_key"].startswith("-----BEGIN PUBLIC KEY-----")
+    assert first["key_id"] == keyrow["keyid"] and first["proof"].startswith(keyrow["keyid"] + ".")
 
 
-def test_qr_code_carries_number_and_hmac(cli, example):
+def test_qr_code_carries_number_and_signature(cli, example):
     _, out = issue_json(cli, example, *ISSUE)
     entry = out["issued"][1]
-    check = expected_checksum(example, entry["number"], entry["recipient"], "91.40", 2022)
+    check = expected_proof(example, entry["number"], entry["recipient"], out["signed_on"])
     payload = f"{entry['number']} {check}"
     pdf = example / entry["file"]
     assert PdfReader(pdf).metadata["/Keywords"] == payload
@@ -154,9 +166,10 @@ def test_qr_code_carries_number_and_hmac(cli, example):
     assert qr_of(example / out["combined"], 1) == wanted
     # The scanned text can be pasted into verify; a wrong checksum is caught.
     assert cli(example, "certificate", "verify", payload).exit_code == 0
-    forged = cli(example, "certificate", "verify", f"{entry['number']} {'0' * 16}", "--json")
-    assert forged.exit_code == 1 and forged.json()["genuine"] is False
-    assert "checksum does not match" in forged.stderr
+    for wrong in ("0" * 16, check[:-2] + ("AA" if not check.endswith("AA") else "BA")):
+        forged = cli(example, "certificate", "verify", f"{entry['number']} {wrong}", "--json")
+        assert forged.exit_code == 1 and forged.json()["genuine"] is False
+        assert "checksum does not match" in forged.stderr
 
 
 def test_verify_url_fills_the_qr_code(cli, workspace):
@@ -165,7 +178,7 @@ def test_verify_url_fills_the_qr_code(cli, workspace):
     run, out = issue_json(cli, ws, "certificate", "issue", "hasil-2022.csv", "--signed-on", "2023-02-16")
     assert run.exit_code == 0, run.stderr
     entry = out["issued"][0]
-    check = expected_checksum(ws, entry["number"], entry["recipient"], "90.00", 2022)
+    check = expected_proof(ws, entry["number"], entry["recipient"], out["signed_on"])
     url = f"https://ombudsman.go.id/cek?n=0001%2FPHG%2FPW24%2FII%2F2023&c={check}"
     pdf = ws / entry["file"]
     assert PdfReader(pdf).metadata["/Keywords"] == url
@@ -322,11 +335,13 @@ def test_tampered_files_are_not_genuine(cli, example, tmp_path):
     assert run.exit_code == 1 and "not a readable PDF" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_verify_without_the_secret_cannot_confirm_the_file(cli, example):
+def test_verify_without_the_private_key_confirms_the_file(cli, example):
+    """Verifying needs only the public key in the tracker: a PC holding no private key."""
     _, out = issue_json(cli, example, *ISSUE)
-    (example / ".docgen" / "certificate-secret").unlink()
-    run = cli(example, "certificate", "verify", str(example / out["issued"][0]["file"]))
-    assert run.exit_code == 1 and "certificate-secret is missing" in run.stderr
+    (example / KEY).unlink()
+    run = cli(example, "certificate", "verify", str(example / out["issued"][0]["file"]), "--json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["genuine"] is True and run.json()["valid"] is True
 
 
 # --- bad input -----------------------------------------------------------------------------

@@ -27,9 +27,9 @@ WRITER = textwrap.dedent("""
     tracker = FileTracker(root)
     for i in range(count):
         with tracker.write() as state:
-            state.append_history("renja", [{"deliverable": name, "on": "2022-01-01",
+            state._raw_append("renja", [{"deliverable": name, "on": "2022-01-01",
                                             "status": "done", "n": i}])
-            state.insert("numbers", [{"number": f"{name}-{i}", "writer": name, "n": i}])
+            state._raw_insert("numbers", [{"number": f"{name}-{i}", "writer": name, "n": i}])
         print(f"ack {i}", flush=True)
 """)
 
@@ -57,8 +57,8 @@ def test_two_processes_lose_no_update(tmp_path):
     for proc in procs:
         assert proc.wait(timeout=120) == 0
     with Tracker(tmp_path).read() as state:
-        events = state.history("renja")
-        numbers = state.rows("numbers")
+        events = state._raw_history("renja")
+        numbers = state._raw_rows("numbers")
     assert len(events) == 400 and len({e["id"] for e in events}) == 400
     for name in "ab":
         assert sorted(e["n"] for e in events if e["deliverable"] == name) == list(range(200))
@@ -70,7 +70,7 @@ def test_two_cli_writers_lose_no_deliverable_update(example):
     for proc in procs:
         assert proc.wait(timeout=120) == 0
     with Tracker(example).read() as state:
-        events = state.history("ntt-renja-2022")
+        events = state._raw_history("ntt-renja-2022")
     assert len(events) == 400
     for did in ("W1-D1", "W2-D1"):
         assert [e["note"] for e in events if e["deliverable"] == did] == [f"{did} {i}" for i in range(200)]
@@ -96,8 +96,8 @@ def test_sigkill_never_loses_an_acknowledged_update(tmp_path):
             if x.startswith("ack ") and x.strip().split()[1].isdigit()
         )
         with Tracker(tmp_path).read() as state:  # always loads
-            stored = {(e["deliverable"], e["n"]) for e in state.history("renja")}
-            numbers = {(e["writer"], e["n"]) for e in state.rows("numbers")}
+            stored = {(e["deliverable"], e["n"]) for e in state._raw_history("renja")}
+            numbers = {(e["writer"], e["n"]) for e in state._raw_rows("numbers")}
         assert acknowledged <= stored
         assert acknowledged <= numbers
         # This writer's transactions change two files, replaced one after the other: a kill
@@ -172,16 +172,16 @@ def test_history_file_from_a_newer_docgen(example, cli):
 def test_failed_transaction_writes_nothing(tmp_path):
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
-        state.insert("numbers", [{"number": "1"}])
-        state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
+        state._raw_insert("numbers", [{"number": "1"}])
+        state._raw_append("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
     before = [
         (tmp_path / "tracker.json").read_bytes(),
         (tmp_path / "tracker-history" / "a.json").read_bytes(),
     ]
     with pytest.raises(RuntimeError), tracker.write() as state:
-        state.insert("numbers", [{"number": "2"}])
-        state.append_history("a", [{"deliverable": "D", "on": "2022-01-02", "status": "done"}])
-        state.append_history("b", [{"deliverable": "D", "on": "2022-01-02", "status": "done"}])
+        state._raw_insert("numbers", [{"number": "2"}])
+        state._raw_append("a", [{"deliverable": "D", "on": "2022-01-02", "status": "done"}])
+        state._raw_append("b", [{"deliverable": "D", "on": "2022-01-02", "status": "done"}])
         raise RuntimeError("boom")
     assert [
         (tmp_path / "tracker.json").read_bytes(),
@@ -194,15 +194,15 @@ def test_failed_transaction_writes_nothing(tmp_path):
 def test_only_changed_files_are_rewritten(tmp_path):
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
-        state.insert("numbers", [{"number": "1"}])
-        state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
+        state._raw_insert("numbers", [{"number": "1"}])
+        state._raw_append("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
     paths = [tmp_path / "tracker.json", tmp_path / "tracker-history" / "a.json"]
     stamps = [p.stat().st_mtime_ns for p in paths]
     inodes = [p.stat().st_ino for p in paths]
     time.sleep(0.01)
     with tracker.write() as state:
-        state.append_history("b", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
-        assert len(state.history("a")) == 1  # reading does not dirty a file
+        state._raw_append("b", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
+        assert len(state._raw_history("a")) == 1  # reading does not dirty a file
     assert [p.stat().st_mtime_ns for p in paths] == stamps
     assert [p.stat().st_ino for p in paths] == inodes
     with Tracker(tmp_path).read() as state:
@@ -211,33 +211,33 @@ def test_only_changed_files_are_rewritten(tmp_path):
 
 def test_reading_creates_nothing(tmp_path):
     with Tracker(tmp_path).read() as state:
-        assert state.rows("numbers") == []
-        assert state.history("x") == [] and state.history_ids() == [] and state.histories() == {}
+        assert state._raw_rows("numbers") == []
+        assert state._raw_history("x") == [] and state.history_ids() == [] and state._raw_histories() == {}
     assert list(tmp_path.iterdir()) == []
 
 
 def test_all_history_and_stray_files(tmp_path):
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
-        state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}] * 3)
+        state._raw_append("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}] * 3)
     (tmp_path / "tracker-history" / "Notes.JSON.json").write_text("{}")
     (tmp_path / "tracker-history" / "README.txt").write_text("hi")
     with tracker.read() as state:
         assert state.history_ids() == ["a"]
-        assert {k: [e["id"] for e in v] for k, v in state.histories().items()} == {"a": ["1", "2", "3"]}
+        assert {k: [e["id"] for e in v] for k, v in state._raw_histories().items()} == {"a": ["1", "2", "3"]}
 
 
 @pytest.mark.parametrize("bad", ["../escape", "A", "", "a/b", "-x", "a.json"])
 def test_invalid_history_id_is_refused(tmp_path, bad):
     with pytest.raises(TrackerError, match="not a valid agreement id"):
         with Tracker(tmp_path).read() as state:
-            state.history(bad)
+            state._raw_history(bad)
 
 
 def test_dates_round_trip_as_iso_text(tmp_path):
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
-        state.insert("terminations", [{"agreement": "a", "on": "2022-09-01"}])
+        state._raw_insert("terminations", [{"agreement": "a", "on": "2022-09-01"}])
     raw = json.loads((tmp_path / "tracker.json").read_text(encoding="utf-8"))
     assert raw["terminations"]["1"] == {"agreement": "a", "on": "2022-09-01", "id": "1"}
     assert raw["_meta"]["1"]["schema"] == docgen.state.file.SCHEMA
@@ -248,7 +248,7 @@ HOLDER = textwrap.dedent("""
     from pathlib import Path
     from docgen.state.file import FileTracker
     with FileTracker(Path(sys.argv[1])).write() as state:
-        state.insert("numbers", [{"number": "1", "by": "holder"}])
+        state._raw_insert("numbers", [{"number": "1", "by": "holder"}])
         print("locked", flush=True)
         time.sleep(float(sys.argv[2]))
 """)
@@ -259,11 +259,11 @@ def test_a_writer_waits_for_the_lock(tmp_path):
     assert holder.stdout.readline() == "locked\n"
     with Tracker(tmp_path).write() as state:
         # The holder committed before we got the lock: we see its record.
-        assert [r["by"] for r in state.rows("numbers")] == ["holder"]
-        state.insert("numbers", [{"number": "2", "by": "me"}])
+        assert [r["by"] for r in state._raw_rows("numbers")] == ["holder"]
+        state._raw_insert("numbers", [{"number": "2", "by": "me"}])
     assert holder.wait(timeout=30) == 0
     with Tracker(tmp_path).read() as state:
-        assert [r["by"] for r in state.rows("numbers")] == ["holder", "me"]
+        assert [r["by"] for r in state._raw_rows("numbers")] == ["holder", "me"]
 
 
 def test_lock_timeout_is_a_clear_error(tmp_path, monkeypatch):
@@ -282,9 +282,9 @@ def test_lock_timeout_is_a_clear_error(tmp_path, monkeypatch):
     # The lock dies with its process: the next writer gets it at once.
     monkeypatch.setattr(docgen.state.file, "LOCK_TIMEOUT", 5)
     with Tracker(tmp_path).write() as state:
-        state.insert("numbers", [{"number": "2", "by": "me"}])
+        state._raw_insert("numbers", [{"number": "2", "by": "me"}])
     with Tracker(tmp_path).read() as state:
-        assert [r["by"] for r in state.rows("numbers")] == ["me"]
+        assert [r["by"] for r in state._raw_rows("numbers")] == ["me"]
 
 
 def test_unwritable_tracker_is_a_tracker_error(tmp_path):
@@ -299,7 +299,7 @@ def test_unwritable_tracker_is_a_tracker_error(tmp_path):
         pytest.raises(TrackerError, match=r"tracker-history/a\.json: cannot"),
         Tracker(tmp_path).write() as state,
     ):
-        state.append_history("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
+        state._raw_append("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
 
 
 def test_stale_temp_files_are_removed_under_the_lock(tmp_path):

@@ -68,9 +68,9 @@ WRITER = OPEN + textwrap.dedent("""
     tracker = open_office(root, "PW24")
     for i in range(count):
         with tracker.write() as state:
-            state.append_history("renja", [{"deliverable": name, "on": "2022-01-01",
+            state._raw_append("renja", [{"deliverable": name, "on": "2022-01-01",
                                             "status": "done", "n": i}])
-            state.insert("numbers", [{"number": f"{name}-{i}-{half}", "writer": name, "n": i}
+            state._raw_insert("numbers", [{"number": f"{name}-{i}-{half}", "writer": name, "n": i}
                                      for half in "ab"])
         print(f"ack {i}", flush=True)
 """)
@@ -88,9 +88,9 @@ def _python(code: str, *args: object, **kw) -> subprocess.Popen:
 def test_a_new_tracker_reads_empty_and_reading_creates_nothing(backend):
     tracker = backend.tracker()
     with tracker.read() as s:
-        assert all(s.rows(t) == [] for t in TABLES)
-        assert s.history_ids() == [] and s.histories() == {} and s.history("renja") == []
-        assert s.find("numbers", "x") is None
+        assert all(s._raw_rows(t) == [] for t in TABLES)
+        assert s.history_ids() == [] and s._raw_histories() == {} and s._raw_history("renja") == []
+        assert s._raw_find("numbers", "x") is None
     if backend.name == "file":
         assert not (backend.root() / "tracker.json").exists()
     else:
@@ -112,111 +112,113 @@ def test_records_keep_their_order_their_keys_and_their_text(backend):
         for i in (3, 1, 2)
     ]
     with tracker.write() as s:
-        s.insert("numbers", records[:1])
-        s.insert("numbers", records[1:])
+        s._raw_insert("numbers", records[:1])
+        s._raw_insert("numbers", records[1:])
     with tracker.read() as s:
-        rows = s.rows("numbers")
+        rows = s._raw_rows("numbers")
         assert rows == records
         assert [list(r) for r in rows] == [list(r) for r in records]  # key order too
-        assert s.find("numbers", "B/1") == records[1]
+        assert s._raw_find("numbers", "B/1") == records[1]
 
 
 def test_insert_refuses_a_key_already_recorded(backend):
     tracker = backend.tracker()
     with tracker.write() as s:
-        s.insert("letters", [{"number": "L1", "on": "2022-01-01"}])
+        s._raw_insert("letters", [{"number": "L1", "on": "2022-01-01"}])
     with pytest.raises(TrackerError, match="already recorded"), tracker.write() as s:
-        s.insert("letters", [{"number": "L2"}, {"number": "L1"}])
+        s._raw_insert("letters", [{"number": "L2"}, {"number": "L1"}])
     with tracker.read() as s:
-        assert [r["number"] for r in s.rows("letters")] == ["L1"]
+        assert [r["number"] for r in s._raw_rows("letters")] == ["L1"]
 
 
 def test_update_and_put(backend):
     tracker = backend.tracker()
     with tracker.write() as s:
-        s.insert("certificates", [{"number": "C1", "revoked": False}, {"number": "C2", "revoked": False}])
-        s.put("builds", [{"output": "a.docx", "key": "1"}, {"output": "b.docx", "key": "1"}])
+        s._raw_insert(
+            "certificates", [{"number": "C1", "revoked": False}, {"number": "C2", "revoked": False}]
+        )
+        s._raw_put("builds", [{"output": "a.docx", "key": "1"}, {"output": "b.docx", "key": "1"}])
     with tracker.write() as s:
-        changed = s.update("certificates", "C1", {"revoked": True, "revoked_reason": "salah"})
+        changed = s._raw_update("certificates", "C1", {"revoked": True, "revoked_reason": "salah"})
         assert changed == {"number": "C1", "revoked": True, "revoked_reason": "salah"}
-        s.put("builds", [{"output": "a.docx", "key": "2"}])
+        s._raw_put("builds", [{"output": "a.docx", "key": "2"}])
         with pytest.raises(TrackerError, match="no record"):
-            s.update("certificates", "C9", {"revoked": True})
+            s._raw_update("certificates", "C9", {"revoked": True})
     with tracker.read() as s:
-        assert s.find("certificates", "C1")["revoked"] is True
-        assert s.find("certificates", "C2")["revoked"] is False
-        assert s.rows("builds") == [{"output": "b.docx", "key": "1"}, {"output": "a.docx", "key": "2"}]
+        assert s._raw_find("certificates", "C1")["revoked"] is True
+        assert s._raw_find("certificates", "C2")["revoked"] is False
+        assert s._raw_rows("builds") == [{"output": "b.docx", "key": "1"}, {"output": "a.docx", "key": "2"}]
 
 
 def test_ids_are_given_in_recording_order(backend):
     tracker = backend.tracker()
     with tracker.write() as s:
-        s.insert("terminations", [{"agreement": "a", "on": "2022-05-01"}])
-        s.append_history("renja", [{"deliverable": "D1"}, {"deliverable": "D2"}])
+        s._raw_insert("terminations", [{"agreement": "a", "on": "2022-05-01"}])
+        s._raw_append("renja", [{"deliverable": "D1"}, {"deliverable": "D2"}])
     with tracker.write() as s:
-        s.insert("terminations", [{"agreement": "b", "on": "2022-06-01"}])
-        s.append_history("renja", [{"deliverable": "D3"}])
-        s.append_history("mou", [{"deliverable": "X", "id": "7"}])
+        s._raw_insert("terminations", [{"agreement": "b", "on": "2022-06-01"}])
+        s._raw_append("renja", [{"deliverable": "D3"}])
+        s._raw_append("mou", [{"deliverable": "X", "id": "7"}])
         with pytest.raises(TrackerError, match="already recorded"):
-            s.append_history("mou", [{"deliverable": "Y", "id": "7"}])
+            s._raw_append("mou", [{"deliverable": "Y", "id": "7"}])
     with tracker.read() as s:
-        assert [t["id"] for t in s.rows("terminations")] == ["1", "2"]
-        assert [(e["id"], e["deliverable"]) for e in s.history("renja")] == [
+        assert [t["id"] for t in s._raw_rows("terminations")] == ["1", "2"]
+        assert [(e["id"], e["deliverable"]) for e in s._raw_history("renja")] == [
             ("1", "D1"),
             ("2", "D2"),
             ("3", "D3"),
         ]
         assert s.history_ids() == ["mou", "renja"]
-        assert list(s.histories(["renja", "nothing", "mou"])) == ["renja", "mou"]
-        assert list(s.histories()) == ["mou", "renja"]
+        assert list(s._raw_histories(["renja", "nothing", "mou"])) == ["renja", "mou"]
+        assert list(s._raw_histories()) == ["mou", "renja"]
 
 
 @pytest.mark.parametrize("bad", ["../x", "A", "", "a/b", "-a"])
 def test_invalid_agreement_ids_are_refused(backend, bad):
     with pytest.raises(TrackerError, match="not a valid agreement id"), backend.tracker().write() as s:
-        s.append_history(bad, [{"deliverable": "D1"}])
+        s._raw_append(bad, [{"deliverable": "D1"}])
 
 
 def test_a_failed_transaction_writes_nothing(backend):
     tracker = backend.tracker()
     with tracker.write() as s:
-        s.insert("numbers", [{"number": "N1"}])
+        s._raw_insert("numbers", [{"number": "N1"}])
     with pytest.raises(RuntimeError), tracker.write() as s:
-        s.insert("numbers", [{"number": "N2"}])
-        s.append_history("renja", [{"deliverable": "D1"}])
+        s._raw_insert("numbers", [{"number": "N2"}])
+        s._raw_append("renja", [{"deliverable": "D1"}])
         raise RuntimeError("boom")
     with tracker.read() as s:
-        assert [r["number"] for r in s.rows("numbers")] == ["N1"]
+        assert [r["number"] for r in s._raw_rows("numbers")] == ["N1"]
         assert s.history_ids() == []
 
 
 def test_transaction_returns_what_its_body_returns(backend):
     tracker = backend.tracker()
-    assert tracker.transaction(lambda s: s.insert("numbers", [{"number": "N1"}]) or "ok") == "ok"
+    assert tracker.transaction(lambda s: s._raw_insert("numbers", [{"number": "N1"}]) or "ok") == "ok"
     with tracker.read() as s:
-        assert s.rows("numbers") == [{"number": "N1"}]
+        assert s._raw_rows("numbers") == [{"number": "N1"}]
 
 
 def test_offices_are_apart(backend):
     a, b = backend.tracker("PW24"), backend.tracker("PW10")
     for tracker, office in ((a, "PW24"), (b, "PW10")):
         with tracker.write() as s:
-            s.insert("numbers", [{"number": "B/1/2022", "office": office}])
-            s.insert("terminations", [{"agreement": "x", "office": office}])
-            s.append_history("renja", [{"deliverable": "D1", "office": office}])
+            s._raw_insert("numbers", [{"number": "B/1/2022", "office": office}])
+            s._raw_insert("terminations", [{"agreement": "x", "office": office}])
+            s._raw_append("renja", [{"deliverable": "D1", "office": office}])
     for tracker, office in ((a, "PW24"), (b, "PW10")):
         with tracker.read() as s:
-            assert s.rows("numbers") == [{"number": "B/1/2022", "office": office}]
-            assert s.rows("terminations") == [{"agreement": "x", "office": office, "id": "1"}]
-            assert s.history("renja") == [{"deliverable": "D1", "office": office, "id": "1"}]
+            assert s._raw_rows("numbers") == [{"number": "B/1/2022", "office": office}]
+            assert s._raw_rows("terminations") == [{"agreement": "x", "office": office, "id": "1"}]
+            assert s._raw_history("renja") == [{"deliverable": "D1", "office": office, "id": "1"}]
 
 
 def test_dump_and_load_round_trip(backend):
     source = backend.tracker("PW24")
     with source.write() as s:
-        s.insert("numbers", [{"number": "B/1", "kind": "letter", "seq": 1, "year": 2022}])
-        s.insert("terminations", [{"agreement": "a", "on": "2022-01-01"}])
-        s.append_history("renja", [{"deliverable": "D1", "status": "done"}, {"deliverable": "D2"}])
+        s._raw_insert("numbers", [{"number": "B/1", "kind": "letter", "seq": 1, "year": 2022}])
+        s._raw_insert("terminations", [{"agreement": "a", "on": "2022-01-01"}])
+        s._raw_append("renja", [{"deliverable": "D1", "status": "done"}, {"deliverable": "D2"}])
     dump = source.dump()
     target = backend.tracker("PW10")
     target.load(dump)
@@ -237,7 +239,7 @@ def test_two_offices_two_processes_each_allocate_without_duplicate_or_gap(backen
         assert proc.wait(timeout=180) == 0
     for office in offices:
         with backend.tracker(office).read() as s:
-            numbers = s.rows("numbers")
+            numbers = s._raw_rows("numbers")
         assert len(numbers) == 200
         assert sorted(n["seq"] for n in numbers) == list(range(1, 201))
         assert len({n["number"] for n in numbers}) == 200
@@ -274,8 +276,8 @@ def test_sigkill_never_loses_an_acknowledged_write_nor_leaves_half_of_one(backen
         proc.wait(timeout=30)
         acked += len(lines)
         with backend.tracker().read() as s:
-            events = s.history("renja")
-            numbers = s.rows("numbers")
+            events = s._raw_history("renja")
+            numbers = s._raw_rows("numbers")
         # every acknowledged write is there, and each file or database transaction is
         # whole: both halves of its numbers, or neither
         assert len(events) >= acked

@@ -17,9 +17,9 @@ from starlette.testclient import TestClient
 
 from docgen.app import users
 from docgen.app.certificates import TABLE as CERTIFICATES
-from docgen.domain.certificates import checksum, payload
+from docgen.domain.certificates import payload
+from docgen.records import LETTERS
 from docgen.state import open_tracker
-from docgen.state.secret import read_secret
 from docgen.web.app import create_app
 from docgen.workspace import find_workspace
 from tests.conftest import tracker_history
@@ -76,9 +76,7 @@ def issue_certificates(root: Path) -> list[dict]:
 
 def qr_path(root: Path, record: dict) -> str:
     """The path and query of the certificate's QR address (on this server)."""
-    ws = find_workspace(root)
-    check = checksum(read_secret(ws), record["number"], record["recipient"], record["score"], record["year"])
-    url = payload(record["number"], check, record["verify_url"])
+    url = payload(record["number"], record["proof"], record["verify_url"])  # its signature
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
@@ -462,7 +460,7 @@ def test_letters_pages(site):
 
 def tracker_letter(root: Path, number: str) -> dict:
     with open_tracker(find_workspace(root)).read() as session:
-        return session.record("letters", number)
+        return session.record(LETTERS, number)
 
 
 def test_certificate_pages(site):
@@ -586,3 +584,23 @@ def test_security_headers_everywhere(site):
         assert r.headers["x-frame-options"] == "DENY"
         assert "default-src 'none'" in r.headers["content-security-policy"]
     assert c.get("/nothing-here").status_code == 404
+
+
+def test_the_dashboard_follows_every_change(site, cli):
+    """The report is kept between views, but not across a change by another program."""
+    c = client(site)
+    sign_in(c, "vina")
+
+    def done() -> int:
+        rows = c.get("/?as_of=2022-07-01", headers=JSON).json()["agreements"]
+        return next(r["done"] for r in rows if r["id"] == AID)
+
+    before = done()
+    assert done() == before
+    assert cli(site, "deliverable", "set", AID, DID, "--status", "done", "--on", "2022-03-30").exit_code == 0
+    assert done() == before + 1
+    text = (site / "agreements" / f"{AID}.yaml").read_text(encoding="utf-8")
+    (site / "agreements" / f"{AID}.yaml").write_text(
+        text.replace(f"id: {DID}", "id: W1-DX"), encoding="utf-8"
+    )
+    assert done() == before  # W1-D1 is no longer a deliverable of the file

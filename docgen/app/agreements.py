@@ -15,6 +15,7 @@ from docgen.domain.overview import details, list_row
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import InputError
 from docgen.models import Agreement
+from docgen.records import LETTERS, NUMBERS, TERMINATIONS, TerminationRecord
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.workspace import Workspace
@@ -46,7 +47,7 @@ def show_agreement(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, A
     with open_tracker(ws).read() as session:
         shown = details(agreement_view(session, agreement, as_of, ws.config.letters.grace_days))
         shown["terminations"] = [
-            e for e in session.records("terminations") if e.get("agreement") == agreement.id
+            e for e in session.records(TERMINATIONS) if e.get("agreement") == agreement.id
         ]
     shown["amendments"] = [
         {
@@ -95,7 +96,7 @@ def terminate(
     recorded_at = now_text()
 
     def body(session: Session) -> dict[str, Any]:
-        events = [e for e in session.records("terminations") if e.get("agreement") == agreement.id]
+        events = [e for e in session.records(TERMINATIONS) if e.get("agreement") == agreement.id]
         current = termination_in_force(events).get(agreement.id)
         result: dict[str, Any] = {"action": action, "previous": current, "event": None}
         if cancel:
@@ -115,7 +116,7 @@ def terminate(
                 raise InputError(
                     f"{agreement.id}: no termination in force to correct; record one without --correct"
                 )
-        event = {
+        event: TerminationRecord = {
             "agreement": agreement.id,
             "action": action,
             "on": None if cancel else on.isoformat() if on else None,
@@ -125,8 +126,8 @@ def terminate(
         }
         if current is not None:
             event["replaces"] = current.get("id")
-        session.insert("terminations", [event])
-        result["event"] = session.records("terminations")[-1]
+        session.insert(TERMINATIONS, [event])
+        result["event"] = session.records(TERMINATIONS)[-1]
         publish(session, ws.config, [agreement])
         return result
 
@@ -171,7 +172,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
         )
 
     with open_tracker(ws).read() as session:
-        for r in session.records("numbers"):
+        for r in session.records(NUMBERS):
             ref = r.get("ref") or {}
             if ref.get("agreement") == aid:
                 add(r["on"], r.get("recorded_at"), "number", r["number"], r.get("for") or "")
@@ -183,7 +184,7 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                     r["number"],
                     f"number voided: {r.get('void_reason')}",
                 )
-        for letter in session.records("letters"):
+        for letter in session.records(LETTERS):
             if letter.get("agreement") != aid:
                 continue
             kind = "reminder" if letter.get("type") == "reminder" else "letter"
@@ -197,22 +198,22 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                 f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}",
                 letter.get("user"),
             )
-        for e in session.records("terminations"):
-            if e.get("agreement") != aid:
+        for t in session.records(TERMINATIONS):
+            if t.get("agreement") != aid:
                 continue
-            action = e.get("action") or "terminate"
+            action = t.get("action") or "terminate"
             text = {
-                "terminate": f"terminated from {e.get('on')}",
-                "correct": f"termination corrected to {e.get('on')}",
+                "terminate": f"terminated from {t.get('on')}",
+                "correct": f"termination corrected to {t.get('on')}",
                 "cancel": "termination cancelled",
             }.get(action, action)
             add(
-                e.get("on") if action != "cancel" else None,
-                e.get("recorded_at"),
+                t.get("on") if action != "cancel" else None,
+                t.get("recorded_at"),
                 "termination",
-                str(e.get("id")),
-                f"{text}: {e.get('reason')}",
-                e.get("user"),
+                str(t.get("id")),
+                f"{text}: {t.get('reason')}",
+                t.get("user"),
             )
         events = session.events(aid)
         hidden = retracted(events)

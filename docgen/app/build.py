@@ -26,6 +26,7 @@ from docgen.domain.legal import unknown_keys
 from docgen.errors import AgreementError, DocgenError
 from docgen.fsutil import sha256_file
 from docgen.legal import load_legal
+from docgen.records import BUILDS, BuildRecord
 from docgen.render.docx import RenderJob, render_many
 from docgen.render.libreoffice import find_soffice, to_pdf
 from docgen.render.templates import template_label, template_path
@@ -34,7 +35,7 @@ from docgen.state import open_tracker
 from docgen.state.base import Session
 from docgen.workspace import Workspace
 
-TABLE = "builds"
+TABLE = BUILDS
 OUTPUT_DIR = "agreements"
 ADENDUM_TEMPLATE = "adendum"
 STALE_SECONDS = 60.0
@@ -172,7 +173,7 @@ def build(
             report.fail(source, exc.problems, prefix=path is not None)
             continue
         for plan in plans:
-            record = records.get(ws.rel(plan.docx)) or {}
+            record = records.get(ws.rel(plan.docx)) or BuildRecord(output="")
             docx_fresh = not force and record.get("key") == plan.key and plan.docx.is_file()
             pdf_fresh = docx_fresh and record.get("pdf_key") == plan.key and plan.pdf.is_file()
             if docx_fresh:
@@ -255,7 +256,7 @@ def _record(
     now = datetime.now(UTC).isoformat(timespec="seconds")
 
     def body(session: Session) -> None:
-        new = []
+        new: list[BuildRecord] = []
         for plan in rendered:
             new.append(
                 {

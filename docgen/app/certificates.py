@@ -18,18 +18,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
+from docgen.app.certificate_keys import signing_key
 from docgen.app.common import discard, layout_source_of
 from docgen.app.layout import renderer_for
 from docgen.config import Config
 from docgen.domain.certificates import canonical_score, checksum, fold, payload
 from docgen.domain.grading import Grade, Scheme, scheme_for
 from docgen.domain.numbering import format_number
+from docgen.domain.signatures import PLACEHOLDER, sign
 from docgen.errors import DocgenError, InputError, TrackerError
 from docgen.fsutil import atomic_paths, sha256_file
 from docgen.i18n import _
 from docgen.indonesian import angka
+from docgen.records import CERTIFICATES, CertificateRecord, Signatory
 from docgen.render.certificate_pdf import (
     CertificateRenderer,
     Job,
@@ -42,16 +45,61 @@ from docgen.safepath import remove_stale_temp_files, safe_stem
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.state.registry import Allocation, Registry
-from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, new_secret, read_secret, save_secret
+from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
+from docgen.state.signing_key import save_key
 from docgen.workspace import Workspace
 
-TABLE = "certificates"
+TABLE = CERTIFICATES
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 
 
 # --- issuing -------------------------------------------------------------------------------
+
+
+class RowError(TypedDict):
+    """A row of the results file that gets no certificate, and why (one line)."""
+
+    row: int
+    error: str
+
+
+class Skipped(TypedDict):
+    """A row whose grade is below the minimum."""
+
+    row: int
+    recipient: str
+    score: float
+    grade: str
+    reason: str
+
+
+class Issued(TypedDict):
+    """A certificate `certificate issue` issued, or found already issued."""
+
+    row: int
+    number: str
+    recipient: str
+    score: float
+    score_text: str
+    grade: str
+    grade_text: str | None
+    file: str
+    new: bool
+
+
+class IssueJson(TypedDict):
+    issued: list[Issued]
+    skipped: list[Skipped]
+    errors: list[RowError]
+    combined: str | None
+    year: int
+    event: str
+    signed_on: str
+    min_grade: str
+    signatory: str | None
+    warnings: list[str]
 
 
 @dataclass
@@ -62,10 +110,10 @@ class IssueReport:
     signed_on: date
     min_grade: Grade
     scheme: Scheme | None = None
-    signatory: dict[str, Any] = field(default_factory=dict)
-    issued: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    signatory: Signatory = field(default_factory=lambda: Signatory())
+    issued: list[Issued] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     combined: str | None = None
     kind: str | None = None  # a piagam not tied to a score: [certificates.kinds.NAME]
@@ -79,7 +127,7 @@ class IssueReport:
     def error_lines(self) -> list[str]:
         return [f"{self.results}: row {e['row']}: {e['error']}" for e in self.errors]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> IssueJson:
         return {
             "issued": self.issued,
             "skipped": self.skipped,
@@ -169,7 +217,7 @@ def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> l
     return candidates
 
 
-def _row_fields(record: dict[str, Any]) -> dict[str, Any]:
+def _row_fields(record: CertificateRecord) -> dict[str, Any]:
     """What a certificate prints of its own row: recipient, unit, score and grade."""
     return {
         "recipient": record["recipient"],
@@ -183,9 +231,9 @@ def _row_fields(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[str, Any]:
+def _record_context(record: CertificateRecord, ws: Workspace, check: str) -> dict[str, Any]:
     office = ws.config.office.model_dump(exclude={"head"})
-    signatory = dict(record.get("signatory") or {})
+    signatory: dict[str, Any] = dict(record.get("signatory") or {})
     # The head lines: the signatory's `heading`, else the office's letterhead (older
     # records did not store one).
     signatory["heading"] = "\n".join(signatory.get("heading") or ws.config.office.letterhead_lines)
@@ -199,18 +247,17 @@ def _record_context(record: dict[str, Any], ws: Workspace, check: str) -> dict[s
         "office": office,
         "signatory": signatory,
         "checksum": check,
-        "payload": payload(record["number"], check, record.get("verify_url", "")),
+        "payload": payload(record["number"], check, record.get("verify_url") or ""),
     }
 
 
 def _new_record(
     config: Config, report: IssueReport, scheme: Scheme, candidate: _Candidate, number: str, seq: int
-) -> dict[str, Any]:
+) -> CertificateRecord:
     """What the registry records of a new certificate (and what it prints)."""
     row, grade = candidate.row, candidate.grade
     scored = report.kind is None
-    return {
-        **({} if scored else {"kind": report.kind, "wording": report.wording}),
+    record: CertificateRecord = {
         "number": number,
         "seq": seq,
         "year": report.year,
@@ -225,15 +272,20 @@ def _new_record(
         "zone": grade.zone if scored else "",
         "grade_text": scheme.text(grade) if scored else report.wording,
         "issued_on": report.signed_on.isoformat(),
+        "file": "",  # its path, once its number is known
         # where the signatory signs (the Ketua in Jakarta), else the office's city
         "place": report.signatory.get("city") or config.office.city,
-        "signatory": dict(report.signatory),
+        "signatory": Signatory(**report.signatory),
         "verify_url": config.certificates.verify_url,
         "source": {"file": report.results, "row": row.row},
         "revoked": False,
         "revoked_reason": None,
         "revoked_at": None,
     }
+    if report.kind is not None:
+        record["kind"] = report.kind
+        record["wording"] = report.wording
+    return record
 
 
 # The result-sheet column behind each variable a certificate prints from a row.
@@ -262,7 +314,7 @@ class _LayoutCheck:
     def context(self, candidate: _Candidate) -> dict[str, Any]:
         record = _new_record(self.ws.config, self.report, self.scheme, candidate, self.number, 9999)
         if self.base is None:
-            self.base = _record_context(record, self.ws, "0" * 16)
+            self.base = _record_context(record, self.ws, PLACEHOLDER)
         return {**self.base, **_row_fields(record)}
 
     def problem(self, candidate: _Candidate) -> str | None:
@@ -292,13 +344,13 @@ def _layout_problem(
     )
 
 
-def _file_name(record: dict[str, Any]) -> str:
+def _file_name(record: CertificateRecord) -> str:
     """`0001-phg-pw24-2022-dinas-sosial-kota-kupang.pdf`: letters, digits and '-' only,
     so it can never leave its folder."""
     return f"{_safe(record['number'], 40)}-{_safe(record['recipient'])}.pdf"
 
 
-def _file_ok(ws: Workspace, record: dict[str, Any]) -> bool:
+def _file_ok(ws: Workspace, record: CertificateRecord) -> bool:
     path = ws.root / record["file"]
     return path.is_file() and sha256_file(path) in record.get("sha256s", [record.get("sha256")])
 
@@ -408,7 +460,7 @@ def issue(
     created: list[Path] = []
     errors = len(report.errors)
 
-    def body(session: Session) -> list[dict[str, Any]]:
+    def body(session: Session) -> list[Issued]:
         discard(created)  # files of an attempt the database asked to run again
         del report.errors[errors:]
         return _issue_in(ws, session, eligible, report, created, renderer, progress, user or current_user())
@@ -424,6 +476,24 @@ def issue(
     return report
 
 
+def _proof_of(ws: Workspace, record: CertificateRecord) -> str:
+    """What the certificate's QR code carries after its number: its signature proof, or,
+    for a certificate issued before docgen signed with a key, its HMAC checksum (made
+    again with the workspace's secret, to print the certificate anew)."""
+    if record.get("proof"):
+        return str(record["proof"])
+    secret = read_secret(ws)
+    if secret is None or (record.get("secret_id") and record["secret_id"] != fingerprint(secret)):
+        raise TrackerError(
+            _(
+                "{number}: issued before certificates were signed with a key, its checksum needs "
+                "the secret that signed it, .docgen/{file}: restore it from a backup ({hint}); "
+                "nothing was issued"
+            ).format(number=record["number"], file=SECRET_FILE, hint=BACKUP_HINT)
+        )
+    return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
+
+
 def _issue_in(
     ws: Workspace,
     session: Session,
@@ -433,14 +503,14 @@ def _issue_in(
     renderer: CertificateRenderer,
     progress: Progress | None,
     user: str,
-) -> list[dict[str, Any]]:
+) -> list[Issued]:
     config = ws.config
-    active = {}
+    active: dict[tuple[str, int, str], CertificateRecord] = {}
     issued = session.records(TABLE)
     for record in issued:
         if not record.get("revoked"):
             active[(record["key"], record["year"], fold(record["event"]))] = record
-    plan: list[tuple[_Candidate, dict[str, Any] | None]] = []
+    plan: list[tuple[_Candidate, CertificateRecord | None]] = []
     for candidate in eligible:
         row = candidate.row
         existing = active.get((fold(row.recipient), report.year, fold(report.event)))
@@ -468,22 +538,8 @@ def _issue_in(
     if not plan:
         return []
 
-    # Certificates in force were signed with the secret: a lost one is restored, not
-    # replaced (once every one of them is revoked, a new secret may start afresh).
-    in_force = [r for r in issued if not r.get("revoked")]
-    secret = read_secret(ws)
-    fresh_secret = secret is None
-    if secret is None:  # saved only once the certificates are in place
-        secret = new_secret(len(in_force))
-    secret_id = fingerprint(secret)
-    known = {r["secret_id"] for r in in_force if r.get("secret_id")}
-    if known and secret_id not in known:
-        raise TrackerError(
-            f".docgen/{SECRET_FILE} is not the secret that signed the {len(in_force)} certificate(s) "
-            f"in the registry: restore the original from a backup ({BACKUP_HINT}); nothing was "
-            "issued"
-        )
     fresh = [c for c, existing in plan if existing is None]
+    signer = signing_key(ws, session) if fresh else None
     # Numbered in the register of the year the piagam is signed (DOMAIN.md); the
     # assessment year is `{assessment_year}` and part of the idempotency key.
     numbers = (
@@ -509,22 +565,23 @@ def _issue_in(
     folder = ws.rel(year_dir)
     recorded_at = now_text()
     scheme = report.scheme or scheme_for(config, report.year)
-    records: list[tuple[dict[str, Any], bool]] = []  # (record, new)
+    records: list[tuple[CertificateRecord, bool]] = []  # (record, new)
     for candidate, existing in plan:
         if existing is not None:
-            records.append((dict(existing), False))
+            records.append((CertificateRecord(**existing), False))
             continue
         number = next(allocated)
         record = _new_record(config, report, scheme, candidate, number["number"], number["seq"])
-        record.update(recorded_at=recorded_at, user=user, secret_id=secret_id)
+        assert signer is not None
+        record.update({"recorded_at": recorded_at, "user": user, "key_id": signer.keyid})
+        record["proof"] = sign(signer.key, record["number"], record["recipient"], record["issued_on"])
         record["file"] = f"{folder}/{_file_name(record)}"
         records.append((record, True))
 
     contexts = []
     writes: list[int] = []  # indexes of records whose file is (re)written
     for index, (record, new) in enumerate(records):
-        check = checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
-        contexts.append(_record_context(record, ws, check))
+        contexts.append(_record_context(record, ws, _proof_of(ws, record)))
         if new or not _file_ok(ws, record):
             writes.append(index)
     stem = safe_stem(_safe(Path(report.results).stem))
@@ -549,8 +606,8 @@ def _issue_in(
             "close it if it is open and issue again (nothing was recorded)"
         ) from exc
     report.combined = ws.rel(combined_target)
-    if fresh_secret:
-        save_secret(ws, secret)
+    if signer is not None and signer.fresh:
+        save_key(ws, signer.key)
 
     inserts = []
     for index in writes:
@@ -561,7 +618,7 @@ def _issue_in(
             record["sha256s"] = [sha]
             inserts.append(record)
         else:
-            digests: list[str] = record.get("sha256s") or [record.get("sha256")]
+            digests = record.get("sha256s") or [d for d in [record.get("sha256")] if d]
             record["sha256"] = sha
             record["sha256s"] = [*digests, sha] if sha not in digests else digests
     if inserts:
@@ -572,7 +629,7 @@ def _issue_in(
             session.update(
                 TABLE, record["number"], {"sha256": record["sha256"], "sha256s": record["sha256s"]}
             )
-    entries = []
+    entries: list[Issued] = []
     for (candidate, _existing), (record, new) in zip(plan, records, strict=True):
         entries.append(
             {
@@ -582,7 +639,7 @@ def _issue_in(
                 "score": record["score"],
                 "score_text": record["score_text"],
                 "grade": record["grade"],
-                "grade_text": record["grade_text"],
+                "grade_text": record.get("grade_text"),
                 "file": record["file"],
                 "new": new,
             }

@@ -16,6 +16,7 @@ from docgen.domain.terminations import termination_dates
 from docgen.errors import ConfigError, TemplateError
 from docgen.i18n import _
 from docgen.models import Agreement
+from docgen.records import SIGNATURES, TERMINATIONS, SignatureRecord
 from docgen.safepath import read_regular, source_problem
 from docgen.state.base import Session
 from docgen.workspace import Workspace
@@ -42,21 +43,18 @@ def agreement_views(
     signed = signatures(session)
     agreements = [as_signed(a, signed.get(a.id)) for a in agreements]
     histories = session.events_of([a.id for a in agreements])
-    terminated = termination_dates(session.records("terminations"))
+    terminated = termination_dates(session.records(TERMINATIONS))
     return views(agreements, histories, terminated, as_of, grace_days)
 
 
-SIGNATURES = "signatures"
-
-
-def signatures(session: Session) -> dict[str, dict[str, Any]]:
+def signatures(session: Session) -> dict[str, SignatureRecord]:
     """Agreement id -> the record of the terms it was signed with."""
     return {r["agreement"]: r for r in session.records(SIGNATURES)}
 
 
 def record_signature(session: Session, agreement: Agreement) -> None:
     """Keep what `agreement` is signed with (in the transaction that signs it)."""
-    session.put(SIGNATURES, [signature_record(agreement)])
+    session.put(SIGNATURES, [SignatureRecord(**signature_record(agreement))])  # type: ignore[typeddict-item]
 
 
 def signed_changes(session: Session, cat: Catalog) -> list[str]:

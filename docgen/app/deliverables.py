@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Required
 
 from docgen.app.agreements import Listing
 from docgen.app.common import agreement_views, catalog, discard, publish
@@ -27,12 +27,14 @@ from docgen.domain.deliverable_state import (
     DELIVERABLE_STATUSES,
     effective_events,
     is_retraction,
+    next_event_id,
     retracted,
 )
 from docgen.domain.overview import checklist
 from docgen.errors import InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.models import Agreement
+from docgen.records import Event
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.workspace import Workspace
@@ -51,13 +53,21 @@ class Update:
     names: tuple[str, ...] = ()  # the evidence files' own names, when they differ (uploads)
 
 
+class AgreementEvent(Event, total=False):
+    """An event with the id of the agreement whose history holds it."""
+
+    agreement: Required[str]
+    retracted_by: str  # `deliverable history`: the retraction that hides it
+    retracted: Event  # `deliverable retract`: the event it hides
+
+
 @dataclass
 class Recorded:
     """What a batch recorded: the events (with their agreement id and event id), the updates
     that repeated the last recorded event (`unchanged`: that event), and warnings to show."""
 
-    events: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[dict[str, Any]] = field(default_factory=list)
+    events: list[AgreementEvent] = field(default_factory=list)
+    unchanged: list[AgreementEvent] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -142,9 +152,9 @@ def record_updates(
         result = Recorded()
         result.warnings.extend(recover_evidence(ws, session))
         copier = EvidenceCopier(ws, created, markers)
-        per_agreement: dict[str, list[dict[str, Any]]] = {}
-        histories: dict[str, list[dict[str, Any]]] = {}
-        last: dict[tuple[str, str], Mapping[str, Any]] = {}
+        per_agreement: dict[str, list[Event]] = {}
+        histories: dict[str, list[Event]] = {}
+        last: dict[tuple[str, str], Event] = {}
         for u in updates:
             if u.agreement not in histories:
                 histories[u.agreement] = session.events(u.agreement)
@@ -155,7 +165,7 @@ def record_updates(
             if previous is not None and _same(previous, u, note, digests):
                 result.unchanged.append({"agreement": u.agreement, **previous})
                 continue
-            event = {
+            event: Event = {
                 "deliverable": u.deliverable,
                 "on": u.on.isoformat(),
                 "status": u.status,
@@ -172,7 +182,7 @@ def record_updates(
         for agreement_id, events in per_agreement.items():
             earlier = histories[agreement_id]
             result.warnings.extend(_warnings(agreements[agreement_id], earlier, events, today))
-            first = next_event_id(earlier)
+            first = next_event_id(e.get("id") for e in earlier)
             for offset, event in enumerate(events):
                 event["id"] = str(first + offset)
             session.append_history(agreement_id, events)
@@ -190,12 +200,7 @@ def record_updates(
     return recorded
 
 
-def next_event_id(events: Iterable[Mapping[str, Any]]) -> int:
-    """Events are numbered "1", "2", ... per agreement in recording order (state/base.py)."""
-    return 1 + max((int(e["id"]) for e in events if str(e.get("id", "")).isdigit()), default=0)
-
-
-def _same(previous: Mapping[str, Any], u: Update, note: str | None, digests: Mapping[Path, str]) -> bool:
+def _same(previous: Event, u: Update, note: str | None, digests: Mapping[Path, str]) -> bool:
     """Whether an update repeats a recorded event: same status, date, note and evidence."""
     return (
         previous.get("status") == u.status
@@ -232,9 +237,7 @@ def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path
     return problems
 
 
-def _warnings(
-    agreement: Agreement, earlier: Iterable[Mapping[str, Any]], new: list[dict[str, Any]], today: date
-) -> list[str]:
+def _warnings(agreement: Agreement, earlier: Iterable[Event], new: list[Event], today: date) -> list[str]:
     """`done` without the evidence the agreement names (in this or an earlier update),
     `done` before the agreement was signed, future dates."""
     warnings = []
@@ -268,7 +271,7 @@ def _warnings(
     return warnings
 
 
-def history(ws: Workspace, agreement_id: str, deliverable_id: str) -> list[dict[str, Any]]:
+def history(ws: Workspace, agreement_id: str, deliverable_id: str) -> list[AgreementEvent]:
     """`deliverable history`: every event of one deliverable, in the order that decides
     its state (by `on`, then as recorded); a retracted event carries `retracted_by`."""
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
@@ -279,14 +282,13 @@ def history(ws: Workspace, agreement_id: str, deliverable_id: str) -> list[dict[
         raise NotFoundError(_unknown(agreement, deliverable_id))
     hidden = retracted(events)
     events.sort(key=lambda e: e["on"])  # stable: equal dates keep their recording order
-    return [
-        {
-            "agreement": agreement.id,
-            **e,
-            **({"retracted_by": hidden[str(e["id"])]} if str(e["id"]) in hidden else {}),
-        }
-        for e in events
-    ]
+    shown: list[AgreementEvent] = []
+    for e in events:
+        row: AgreementEvent = {"agreement": agreement.id, **e}
+        if str(e.get("id")) in hidden:
+            row["retracted_by"] = hidden[str(e.get("id"))]
+        shown.append(row)
+    return shown
 
 
 def _deliverable(agreement: Agreement, deliverable_id: str) -> Any:
@@ -313,7 +315,7 @@ def retract(
     reason: str,
     *,
     user: str | None = None,
-) -> dict[str, Any]:
+) -> AgreementEvent:
     """`deliverable retract`: hide a mistaken event from the state with a retraction event
     of its own; the history keeps both. `user` is who retracts (default: the login name)."""
     if not reason.strip():
@@ -323,7 +325,7 @@ def retract(
     where = f"{agreement.id} {deliverable_id}"
     recorded_at = now_text()
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> AgreementEvent:
         events = session.events(agreement.id)
         mine = [e for e in events if e.get("deliverable") == deliverable_id]
         if not mine and _deliverable(agreement, deliverable_id) is None:
@@ -344,7 +346,7 @@ def retract(
         hidden = retracted(events)
         if event_id in hidden:
             raise InputError(f"{where}: event {event_id} is already retracted (by event {hidden[event_id]})")
-        event: dict[str, Any] = {
+        event: Event = {
             "deliverable": deliverable_id,
             "kind": "retraction",
             "retracts": event_id,
@@ -356,9 +358,9 @@ def retract(
             "user": user or current_user(),
             "recorded_at": recorded_at,
         }
-        event["id"] = str(next_event_id(events))
+        event["id"] = str(next_event_id(e.get("id") for e in events))
         session.append_history(agreement.id, [event])
         publish(session, ws.config, [agreement])
-        return {"agreement": agreement.id, **event, "retracted": dict(target)}
+        return {"agreement": agreement.id, **event, "retracted": target}
 
     return open_tracker(ws).transaction(body)

@@ -13,11 +13,11 @@ import shutil
 import stat
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 from docgen.errors import DocgenError
 from docgen.fsutil import fsync_dir, sha256_file, temporary_name
 from docgen.i18n import _
+from docgen.records import EvidenceFile
 from docgen.safepath import is_reserved_name, remove_stale_temp_files
 from docgen.state.base import Session, valid_agreement_id
 from docgen.workspace import Workspace
@@ -70,7 +70,7 @@ class EvidenceCopier:
         self.markers = markers if markers is not None else []
         self.taken: set[Path] = set()
 
-    def copy(self, agreement_id: str, source: Path, original: str | None = None) -> dict[str, Any]:
+    def copy(self, agreement_id: str, source: Path, original: str | None = None) -> EvidenceFile:
         """Copy `source` in under its cleaned name (`original`, the name it had for its
         user, when it is a temporary upload)."""
         folder = self.ws.agreements_dir / agreement_id / EVIDENCE_DIR
@@ -110,7 +110,7 @@ class EvidenceCopier:
         _copy_new(source, target, digest, self.created, self.markers)
         return self._record(target, digest, original)
 
-    def _record(self, target: Path, digest: str, original: str) -> dict[str, Any]:
+    def _record(self, target: Path, digest: str, original: str) -> EvidenceFile:
         return {"file": self.ws.rel(target), "sha256": digest, "original": original}
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from docgen import __version__
 from docgen.app.common import agreement_views, catalog, discard, office_logo, publish
@@ -30,13 +30,14 @@ from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.i18n import _
 from docgen.models import Agreement
+from docgen.records import LETTERS, LetterRecord, NumberRecord
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.state.registry import Registry
 from docgen.workspace import Workspace
 
-TABLE = "letters"
+TABLE = LETTERS
 TEMPLATES = {FOLLOWUP: "surat-tindak-lanjut", REMINDER: "surat-pemberitahuan"}
 PURPOSES = {FOLLOWUP: "Surat tindak lanjut", REMINDER: "Surat pemberitahuan"}
 REMINDER_DAYS = 14
@@ -44,11 +45,73 @@ REMINDER_DAYS = 14
 ContextFn = Callable[[Config, Planned, str, date, Signatory, dict[str, str]], dict[str, Any]]
 
 
+class LetterRow(TypedDict):
+    """One letter `followup` or `reminder` wrote, found already written, or found in force."""
+
+    number: str
+    type: str
+    agreement: str
+    party: str
+    org: str | None
+    unit: str | None
+    file: str
+    items: list[str]
+    new: bool
+    on: str
+    ordinal: int
+    cites: list[str]
+    reply_by: str | None
+    in_force: bool
+    overdue: NotRequired[list[str]]  # a letter in force: the items overdue now
+    rendered: NotRequired[bool]  # an existing letter whose deleted file was re-created
+
+
+class LetterInfo(TypedDict):
+    """A letter as `letter list`, `letter show` and `letter void` report it."""
+
+    number: str
+    type: str
+    on: str
+    agreement: str
+    party: str
+    org: str | None
+    unit: str | None
+    hal: str | None
+    items: list[str]
+    ordinal: int
+    cites: list[str]
+    reply_by: str | None
+    signatory: str | None
+    file: str
+    void: bool
+    void_reason: str | None
+    year: int
+    seq: int
+    file_exists: bool
+    voided_at: NotRequired[str | None]
+
+
+class ItemDetail(TypedDict):
+    id: str | None
+    deliverable: str | None
+    due: str | None
+    note: str | None
+
+
+class LetterDetail(LetterInfo):
+    """`letter show`: the letter, its addressee and the items it names."""
+
+    addressee: str | None
+    items_detail: list[ItemDetail]
+    recorded_at: str | None
+    renderable: bool
+
+
 @dataclass
 class LetterRun:
     """What `followup` or `reminder` did: one row per letter, files skipped, warnings."""
 
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[LetterRow] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -232,12 +295,12 @@ def _issue(
     pictures, logo_sha = _pictures(ws)
     written: list[Path] = []
 
-    def body(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
+    def body(session: Session) -> tuple[list[LetterRow], list[str]]:
         discard(written)  # letters of an attempt the database asked to run again
         # A temporary file here is a killed writer's: every writer of this folder holds the
         # tracker's write lock (the file tracker's .docgen/lock, or the office's advisory lock).
         remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))
-        rows: list[dict[str, Any]] = []
+        rows: list[LetterRow] = []
         warnings: list[str] = []
         registry = Registry(session, config)
         views = agreement_views(session, agreements, as_of, config.letters.grace_days)
@@ -266,14 +329,16 @@ def _issue(
             written.append(out)
             letter = _record(p, record, ws.rel(out), as_of, config.letters.reply_days)
             letter.update(
-                hal=context["letter"]["hal"],
-                signatory=signer.name,
-                template=TEMPLATES[kind],
-                template_sha256=template_sha,
-                logo_sha256=logo_sha,
-                docgen=__version__,
-                context=context,
-                user=user or current_user(),
+                {
+                    "hal": context["letter"]["hal"],
+                    "signatory": signer.name,
+                    "template": TEMPLATES[kind],
+                    "template_sha256": template_sha,
+                    "logo_sha256": logo_sha,
+                    "docgen": __version__,
+                    "context": context,
+                    "user": user or current_user(),
+                }
             )
             hal_of[letter["number"]] = letter["hal"]
             session.insert(TABLE, [letter])
@@ -291,7 +356,7 @@ def _issue(
     return run
 
 
-def _record(p: Planned, number: dict[str, Any], file: str, as_of: date, reply_days: int) -> dict[str, Any]:
+def _record(p: Planned, number: NumberRecord, file: str, as_of: date, reply_days: int) -> LetterRecord:
     return {
         "number": number["number"],
         "seq": number["seq"],
@@ -313,20 +378,20 @@ def _record(p: Planned, number: dict[str, Any], file: str, as_of: date, reply_da
     }
 
 
-def _cites(letter: dict[str, Any]) -> list[str]:
+def _cites(letter: LetterRecord) -> list[str]:
     cites = letter.get("cites")
     if isinstance(cites, str):  # docgen 0.1 kept only the first letter cited
         return [cites]
     return list(cites or [])
 
 
-def _row(letter: dict[str, Any], *, new: bool) -> dict[str, Any]:
+def _row(letter: LetterRecord, *, new: bool) -> LetterRow:
     return {
         "number": letter["number"],
         "type": kind_of(letter),
         "agreement": letter["agreement"],
         "party": letter["party"],
-        "org": letter["org"],
+        "org": letter.get("org"),
         "unit": letter.get("unit"),
         "file": letter["file"],
         "items": list(letter["items"]),
@@ -339,9 +404,7 @@ def _row(letter: dict[str, Any], *, new: bool) -> dict[str, Any]:
     }
 
 
-def _restore(
-    ws: Workspace, letter: dict[str, Any], warnings: list[str], written: list[Path]
-) -> dict[str, Any]:
+def _restore(ws: Workspace, letter: LetterRecord, warnings: list[str], written: list[Path]) -> LetterRow:
     """The existing letter, its file re-created if it was deleted."""
     row = _row(letter, new=False)
     out = ws.inside(ws.root / letter["file"])
@@ -352,7 +415,7 @@ def _restore(
     return row
 
 
-def _render(ws: Workspace, letter: dict[str, Any], out: Path, warnings: list[str]) -> None:
+def _render(ws: Workspace, letter: LetterRecord, out: Path, warnings: list[str]) -> None:
     from docgen.render.docx import prepared
     from docgen.render.pictures import write_docx_with_pictures
     from docgen.render.templates import template_label, template_path
@@ -380,41 +443,32 @@ def _render(ws: Workspace, letter: dict[str, Any], out: Path, warnings: list[str
 
 # --- the list, one letter, re-rendering, voiding ---------------------------------------------
 
-PUBLIC = (
-    "number",
-    "type",
-    "on",
-    "agreement",
-    "party",
-    "org",
-    "unit",
-    "hal",
-    "items",
-    "ordinal",
-    "cites",
-    "reply_by",
-    "signatory",
-    "file",
-    "void",
-    "void_reason",
-)
+
+def _public(ws: Workspace, letter: LetterRecord) -> LetterInfo:
+    return {
+        "number": letter["number"],
+        "type": kind_of(letter),
+        "on": letter["on"],
+        "agreement": letter["agreement"],
+        "party": letter["party"],
+        "org": letter.get("org"),
+        "unit": letter.get("unit"),
+        "hal": letter.get("hal"),
+        "items": letter["items"],
+        "ordinal": letter.get("ordinal", 1),
+        "cites": _cites(letter),
+        "reply_by": letter.get("reply_by"),
+        "signatory": letter.get("signatory"),
+        "file": letter["file"],
+        "void": bool(letter.get("void")),
+        "void_reason": letter.get("void_reason"),
+        "year": letter["year"],
+        "seq": letter["seq"],
+        "file_exists": (ws.root / letter["file"]).is_file(),
+    }
 
 
-def _public(ws: Workspace, letter: dict[str, Any]) -> dict[str, Any]:
-    row = {key: letter.get(key) for key in PUBLIC}
-    row.update(
-        type=kind_of(letter),
-        cites=_cites(letter),
-        void=bool(letter.get("void")),
-        ordinal=letter.get("ordinal", 1),
-        year=letter["year"],
-        seq=letter["seq"],
-        file_exists=(ws.root / letter["file"]).is_file(),
-    )
-    return row
-
-
-def list_letters(ws: Workspace, year: int | None = None) -> list[dict[str, Any]]:
+def list_letters(ws: Workspace, year: int | None = None) -> list[LetterInfo]:
     """`letter list`: every letter issued (voided ones marked), oldest first."""
     with open_tracker(ws).read() as session:
         letters = session.records(TABLE)
@@ -422,23 +476,23 @@ def list_letters(ws: Workspace, year: int | None = None) -> list[dict[str, Any]]
     return sorted(rows, key=lambda r: (r["year"], r["seq"]))
 
 
-def _find(session: Session, number: str) -> dict[str, Any]:
+def _find(session: Session, number: str) -> LetterRecord:
     letter = session.record(TABLE, number.strip())
     if letter is None:
         raise NotFoundError(f"{number}: no such letter (see `docgen letter list`)")
     return letter
 
 
-def show_letter(ws: Workspace, number: str) -> dict[str, Any]:
+def show_letter(ws: Workspace, number: str) -> LetterDetail:
     """`letter show`: one letter: its record, subject, addressee and items."""
     with open_tracker(ws).read() as session:
         letter = _find(session, number)
-    row = _public(ws, letter)
     context = letter.get("context") or {}
-    row.update(
-        hal=letter.get("hal") or context.get("letter", {}).get("hal"),
-        addressee=context.get("addressee", {}).get("title"),
-        items_detail=[
+    return {
+        **_public(ws, letter),
+        "hal": letter.get("hal") or context.get("letter", {}).get("hal"),
+        "addressee": context.get("addressee", {}).get("title"),
+        "items_detail": [
             {
                 "id": i.get("id"),
                 "deliverable": i.get("deliverable"),
@@ -447,11 +501,10 @@ def show_letter(ws: Workspace, number: str) -> dict[str, Any]:
             }
             for i in context.get("items", [])
         ],
-        recorded_at=letter.get("recorded_at"),
-        voided_at=letter.get("voided_at"),
-        renderable=letter.get("context") is not None,
-    )
-    return row
+        "recorded_at": letter.get("recorded_at"),
+        "voided_at": letter.get("voided_at"),
+        "renderable": letter.get("context") is not None,
+    }
 
 
 @dataclass
@@ -484,10 +537,10 @@ def render_letter(ws: Workspace, number: str) -> Rendered:
     return result
 
 
-def mark_void(session: Session, registry_record: dict[str, Any]) -> dict[str, Any] | None:
+def mark_void(session: Session, registry_record: NumberRecord) -> LetterRecord | None:
     """After its number was voided: the letter record says so too (None: no such letter)."""
     number = registry_record["number"]
-    if session.find(TABLE, number) is None:
+    if session.record(TABLE, number) is None:
         return None
     return session.update(
         TABLE,
@@ -500,17 +553,17 @@ def mark_void(session: Session, registry_record: dict[str, Any]) -> dict[str, An
     )
 
 
-def void_letter(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> dict[str, Any]:
+def void_letter(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> LetterInfo:
     """`letter void`: the letter was not sent: not cited, not counted, its items owed again.
     `user` is who voids it (default: the login name)."""
 
-    def body(session: Session) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    def body(session: Session) -> tuple[NumberRecord, LetterRecord]:
         _find(session, number)
         record = Registry(session, ws.config).void(number.strip(), reason)
         letter = mark_void(session, record)
-        if letter is not None:
-            letter = session.update(TABLE, letter["number"], {"voided_by": user or current_user()})
+        assert letter is not None  # _find found it, in this same transaction
+        letter = session.update(TABLE, letter["number"], {"voided_by": user or current_user()})
         return record, letter
 
     record, letter = open_tracker(ws).transaction(body)
-    return {**_public(ws, letter or {}), "voided_at": record.get("voided_at")}
+    return {**_public(ws, letter), "voided_at": record.get("voided_at")}

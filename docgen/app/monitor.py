@@ -20,8 +20,10 @@ from docgen.domain.obligations import views
 from docgen.domain.terminations import termination_dates
 from docgen.errors import DocgenError, InputError
 from docgen.fsutil import atomic_paths
+from docgen.i18n import _
 from docgen.models import Agreement
 from docgen.state import open_tracker
+from docgen.state.records import record_problem
 from docgen.workspace import Workspace
 
 
@@ -62,6 +64,9 @@ def monitor_all_offices(
     groups = []
     named: dict[str, Agreement] = {}  # OFFICE/ID -> the agreement, as the reports name them
     for office, data in offices.items():
+        info = _readable_info(office, data["info"], warnings)
+        if info is None or not _readable_records(office, data, warnings):
+            continue
         agreements = []
         for number, text in enumerate(data["agreements_json"], start=1):
             try:
@@ -71,14 +76,14 @@ def monitor_all_offices(
                     f"{office}: published agreement no. {number} cannot be read by "
                     f"this docgen ({exc.error_count()} problem(s)); skipped"
                 )
-        if not agreements and not data["info"]:
+        if not agreements and not info:
             continue  # an office that keeps records here but has published nothing
         named.update((f"{office}/{a.id}", a) for a in agreements)
         terminated = termination_dates(data["terminations"])
         groups.append(
             (
                 office,
-                data["info"],
+                info,
                 views(agreements, data["histories"], terminated, as_of, ws.config.letters.grace_days),
             )
         )
@@ -86,6 +91,37 @@ def monitor_all_offices(
     result = Monitoring(report, warnings=warnings)
     _write_files(result, _writers(ws, as_single_report(report), named), pdf, xlsx)
     return result
+
+
+def _readable_info(office: str, info: Any, warnings: list[str]) -> dict[str, Any] | None:
+    """An office's published identity as the national view uses it; None (and a warning
+    line) when what it published is not an object of texts: one office's broken data
+    leaves every other office in the view."""
+    if isinstance(info, dict) and all(
+        isinstance(info.get(key), str | None) for key in ("name", "short", "unit_code", "city")
+    ):
+        return info
+    warnings.append(
+        _("{office}: its published office details cannot be read by this docgen; office skipped").format(
+            office=office
+        )
+    )
+    return None
+
+
+def _readable_records(office: str, data: dict[str, Any], warnings: list[str]) -> bool:
+    """Whether an office's histories and terminations are shaped as docgen writes them;
+    if not, a warning line and the office is left out of the view."""
+    rows = [("terminations", r) for r in data["terminations"]]
+    rows += [("history", e) for events in data["histories"].values() for e in events]
+    if all(isinstance(r, dict) and record_problem(table, r) is None for table, r in rows):
+        return True
+    warnings.append(
+        _(
+            "{office}: its deliverable history or terminations cannot be read by this docgen; office skipped"
+        ).format(office=office)
+    )
+    return False
 
 
 Writer = Callable[[Path], None]

@@ -8,6 +8,7 @@ sends: each function returns a path inside the workspace or raises NotFoundError
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,13 +18,20 @@ from docgen.app.agreements import show_agreement
 from docgen.app.certificates import TABLE as CERTIFICATES
 from docgen.app.common import catalog
 from docgen.app.letters import list_letters
+from docgen.app.monitor import Monitoring, monitor
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import retracted
 from docgen.errors import AgreementError, NotFoundError
+from docgen.fsutil import stat_key
 from docgen.i18n import _
+from docgen.records import LETTERS
 from docgen.state import open_tracker
 from docgen.state.base import valid_agreement_id
 from docgen.workspace import Workspace
+
+KEEP = 8  # dashboards kept (one per date asked for), while their inputs are unchanged
+_kept: dict[tuple[object, ...], Monitoring] = {}
+_kept_lock = threading.Lock()
 
 DRAFT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -36,6 +44,31 @@ class Download:
     path: Path
     name: str  # the name the browser saves it under
     media_type: str
+
+
+def dashboard(ws: Workspace, as_of: date) -> Monitoring:
+    """`monitor` as of a date, for the web face: the report is kept while its inputs
+    (docgen.toml, the agreement files, the file tracker) are unchanged, so that the many
+    views of one state cost one computation. A PostgreSQL tracker is read every time."""
+    tracker_key = open_tracker(ws).snapshot_key()
+    if tracker_key is None:
+        return monitor(ws, as_of)
+    key = (str(ws.root), as_of, tracker_key, _files_key(ws))
+    with _kept_lock:
+        found = _kept.get(key)
+    if found is not None:
+        return found
+    result = monitor(ws, as_of)
+    with _kept_lock:
+        if len(_kept) >= KEEP:
+            _kept.clear()
+        _kept[key] = result
+    return result
+
+
+def _files_key(ws: Workspace) -> tuple[object, ...]:
+    """What changes whenever docgen.toml or an agreement file changes."""
+    return stat_key([ws.config_path, *sorted(ws.agreements_dir.glob("*.yaml"))])
 
 
 def agreement_page(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, Any]:
@@ -89,7 +122,7 @@ def evidence_file(ws: Workspace, agreement_id: str, event_id: str, index: int) -
     with open_tracker(ws).read() as session:
         events = session.events(agreement_id)
     event = next((e for e in events if str(e.get("id")) == event_id), None)
-    files = (event or {}).get("evidence") or []
+    files = (event.get("evidence") if event else None) or []
     if not 0 <= index < len(files):
         raise NotFoundError(_("{id}: no such evidence file").format(id=agreement_id))
     rel = files[index]["file"]
@@ -107,7 +140,7 @@ def draft_file(ws: Workspace, agreement_id: str, kind: str) -> Download:
 def letter_file(ws: Workspace, number: str) -> Download:
     """The .docx of a letter issued, by its number."""
     with open_tracker(ws).read() as session:
-        letter = session.record("letters", number.strip())
+        letter = session.record(LETTERS, number.strip())
     if letter is None:
         raise NotFoundError(_("{number}: no such letter").format(number=number))
     rel = letter["file"]

@@ -25,6 +25,7 @@ from docgen.fsutil import Rewrite, TextStyle, atomic_write_bytes
 from docgen.i18n import _
 from docgen.indonesian import tanggal
 from docgen.models import Agreement, add_months, is_valid_id
+from docgen.records import TERMINATIONS
 from docgen.state import open_tracker
 from docgen.state.base import Session
 from docgen.state.registry import Registry
@@ -184,9 +185,9 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
         doc = YamlDocument(text, label)
         result = Signed(agreement.id, "", label, on, ends_on=to)
         terminated = termination_in_force(
-            e for e in session.records("terminations") if e.get("agreement") == agreement.id
+            e for e in session.records(TERMINATIONS) if e.get("agreement") == agreement.id
         )
-        if agreement.id in terminated and terminated[agreement.id]["on"] <= on.isoformat():
+        if agreement.id in terminated and str(terminated[agreement.id]["on"]) <= on.isoformat():
             raise InputError(
                 f"{agreement.id}: terminated on {terminated[agreement.id]['on']}; "
                 "a terminated agreement cannot be extended"

@@ -12,8 +12,10 @@ from typing import Any
 
 from docgen.app.common import catalog, office_info
 from docgen.errors import InputError, TrackerError
+from docgen.i18n import _
 from docgen.state import Session, Tracker, is_url, open_tracker, tracker_at
 from docgen.state.base import TABLES
+from docgen.usertext import bad_char
 from docgen.workspace import Workspace
 
 
@@ -25,6 +27,29 @@ def init(ws: Workspace) -> dict[str, Any]:
 def info(ws: Workspace) -> dict[str, Any]:
     """`tracker info`: backend, where (never a password), schema version, counts."""
     return open_tracker(ws).info()
+
+
+def _office_roles(ws: Workspace, office: str, role: str, command: str) -> Any:
+    """The shared tracker whose roles `tracker grant|revoke` change, the arguments checked."""
+    tracker = open_tracker(ws)
+    require_shared(tracker, f"tracker {command}")
+    for what, value in (("UNIT_CODE", office), ("ROLE", role)):
+        if not value.strip() or bad_char(value) or len(value) > 63 or value != value.strip():
+            raise InputError(
+                _("{what}: {value!r} is not a unit code or role name").format(what=what, value=value)
+            )
+    return tracker
+
+
+def grant(ws: Workspace, office: str, role: str) -> dict[str, Any]:
+    """`tracker grant UNIT_CODE ROLE`: the database role writes that office's records (and
+    reads of the others only what the national view shows); run by the schema's owner."""
+    return _office_roles(ws, office, role, "grant").grant(office, role)
+
+
+def revoke(ws: Workspace, office: str, role: str) -> dict[str, Any]:
+    """`tracker revoke UNIT_CODE ROLE`: take that office's rights back from the role."""
+    return _office_roles(ws, office, role, "revoke").revoke(office, role)
 
 
 def _where(tracker: Tracker) -> str:

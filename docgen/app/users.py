@@ -8,7 +8,7 @@ cannot sign in until it is added again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -16,11 +16,12 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from docgen.domain.users import name_problem, password_problem, role_problem
 from docgen.errors import InputError, NotFoundError
 from docgen.i18n import _
+from docgen.records import USERS, UserRecord
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.workspace import Workspace
 
-TABLE = "users"
+TABLE = USERS
 _hasher = PasswordHasher()  # argon2id with argon2-cffi's current parameters
 # Checked when a name is unknown, so that an unknown name takes as long as a wrong password.
 _DUMMY = _hasher.hash("docgen: no such user")
@@ -46,7 +47,18 @@ def _check(name: str, role: str | None = None, password: str | None = None) -> N
         raise InputError(problems[0], problems=problems)
 
 
-def _public(record: dict[str, Any]) -> dict[str, Any]:
+class UserInfo(TypedDict):
+    """A user as `user list` and the web face show it (never its hash)."""
+
+    name: str
+    role: str | None
+    active: bool
+    created_at: str | None
+    created_by: str | None
+    password_changed_at: str | None
+
+
+def _public(record: UserRecord) -> UserInfo:
     return {
         "name": record["name"],
         "role": record.get("role"),
@@ -57,12 +69,13 @@ def _public(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def add_user(ws: Workspace, name: str, role: str, password: str, *, by: str | None = None) -> dict[str, Any]:
+def add_user(ws: Workspace, name: str, role: str, password: str, *, by: str | None = None) -> UserInfo:
     """`user add`: a new user (or a removed one again) with a role and a password."""
     _check(name, role, password)
     digest = _hasher.hash(password)
     now = now_text()
-    fields = {
+    fields: UserRecord = {
+        "name": name,
         "role": role,
         "hash": digest,
         "created_at": now,
@@ -70,8 +83,8 @@ def add_user(ws: Workspace, name: str, role: str, password: str, *, by: str | No
         "password_changed_at": now,
     }
 
-    def body(session: Session) -> dict[str, Any]:
-        found = session.find(TABLE, name)
+    def body(session: Session) -> UserRecord:
+        found = session.record(TABLE, name)
         if found is not None and found.get("hash"):
             raise InputError(
                 _("{name}: already a user (change the password with `docgen user passwd {name}`)").format(
@@ -80,48 +93,47 @@ def add_user(ws: Workspace, name: str, role: str, password: str, *, by: str | No
             )
         if found is not None:
             return session.update(TABLE, name, fields)
-        record = {"name": name, **fields}
-        session.insert(TABLE, [record])
-        return record
+        session.insert(TABLE, [fields])
+        return fields
 
     return _public(open_tracker(ws).transaction(body))
 
 
-def list_users(ws: Workspace) -> list[dict[str, Any]]:
+def list_users(ws: Workspace) -> list[UserInfo]:
     """`user list`: the active users, by name (never their hashes)."""
     with open_tracker(ws).read() as session:
-        rows = session.rows(TABLE)
+        rows = session.records(TABLE)
     return sorted((_public(r) for r in rows if r.get("hash")), key=lambda r: r["name"])
 
 
 def has_users(ws: Workspace) -> bool:
     with open_tracker(ws).read() as session:
-        return any(r.get("hash") for r in session.rows(TABLE))
+        return any(r.get("hash") for r in session.records(TABLE))
 
 
-def _active(session: Session, name: str) -> dict[str, Any]:
-    found = session.find(TABLE, name)
+def _active(session: Session, name: str) -> UserRecord:
+    found = session.record(TABLE, name)
     if found is None or not found.get("hash"):
         raise NotFoundError(_("{name}: no such user (see `docgen user list`)").format(name=name))
     return found
 
 
-def remove_user(ws: Workspace, name: str) -> dict[str, Any]:
+def remove_user(ws: Workspace, name: str) -> UserInfo:
     """`user remove`: the user can no longer sign in; its name stays in the histories."""
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> UserRecord:
         _active(session, name)
         return session.update(TABLE, name, {"hash": None, "removed_at": now_text()})
 
     return _public(open_tracker(ws).transaction(body))
 
 
-def set_password(ws: Workspace, name: str, password: str) -> dict[str, Any]:
+def set_password(ws: Workspace, name: str, password: str) -> UserInfo:
     """`user passwd`: a new password for an existing user."""
     _check(name, password=password)
     digest = _hasher.hash(password)
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> UserRecord:
         _active(session, name)
         return session.update(TABLE, name, {"hash": digest, "password_changed_at": now_text()})
 
@@ -134,7 +146,7 @@ def authenticate(ws: Workspace, name: str, password: str) -> User | None:
     record = None
     if name_problem(name) is None and len(password) <= 1024:
         with open_tracker(ws).read() as session:
-            record = session.find(TABLE, name)
+            record = session.record(TABLE, name)
     digest = record.get("hash") if record else None
     try:
         _hasher.verify(digest or _DUMMY, password[:1024])
@@ -149,5 +161,5 @@ def user_role(ws: Workspace, name: str) -> str | None:
     """The current role of an active user (None once removed): a session checks it on
     every request, so that a removal or a new role applies at once."""
     with open_tracker(ws).read() as session:
-        record = session.find(TABLE, name)
+        record = session.record(TABLE, name)
     return str(record.get("role")) if record and record.get("hash") else None

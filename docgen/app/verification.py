@@ -1,11 +1,15 @@
 """Use cases of `docgen certificate verify` and `revoke`: is a certificate genuine (by its
 number, what its QR code holds, or its PDF file), and marking one revoked.
 
-A certificate is genuine when the registry holds it and its checksum (HMAC of number,
-recipient, score and year with the workspace secret) matches; for a file, also when its
-QR payload and page text match the registry and its bytes are those issued. A checksum
+A certificate is genuine when the registry holds it and its proof checks: the Ed25519
+signature of its number, recipient and date of signing, with the office's public key
+the tracker holds (no private key needed); for a certificate issued before docgen signed
+with a key, the HMAC checksum with the workspace secret. For a file, also when its QR
+payload and page text match the registry and its bytes are those issued. A checksum
 made with another secret (a lost and replaced `.docgen/certificate-secret`) is told
 apart from an altered one.
+
+`verify_proof(ws, number, proof)` is the one check a public verification page makes.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import contextlib
 import hmac
 import io
 import logging
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,15 +27,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from docgen.app.certificate_keys import public_key
 from docgen.app.certificates import TABLE, label_of
 from docgen.app.common import layout_source_of
 from docgen.app.layout import renderer_for
 from docgen.domain.certificates import checksum, parse_payload, payload
+from docgen.domain.signatures import is_proof, proof_key_id
+from docgen.domain.signatures import verify as verify_signature
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
+from docgen.i18n import _
+from docgen.records import CertificateRecord
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
-from docgen.state.base import Session, current_user, now_text
+from docgen.state.base import Session, Tracker, current_user, now_text
 from docgen.state.registry import Registry
 from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
 from docgen.workspace import Workspace
@@ -44,7 +54,7 @@ class Verification:
     number: str
     genuine: bool = False
     revoked: bool = False
-    record: dict[str, Any] | None = None
+    record: CertificateRecord | None = None
     reasons: list[str] = field(default_factory=list)
     file: str | None = None
     other_secret: bool = False  # signed with a secret other than this workspace's
@@ -54,7 +64,7 @@ class Verification:
         return self.genuine and not self.revoked
 
     def to_json(self) -> dict[str, Any]:
-        r = self.record or {}
+        r: CertificateRecord | dict[str, None] = self.record or {}
         return {
             "number": self.number,
             "genuine": self.genuine,
@@ -76,7 +86,7 @@ class Verification:
 
 def _known_urls(ws: Workspace, session: Session) -> list[str]:
     urls = [ws.config.certificates.verify_url]
-    urls += [r.get("verify_url", "") for r in session.records(TABLE)]
+    urls += [r.get("verify_url") or "" for r in session.records(TABLE)]
     return list(dict.fromkeys(u for u in urls if u))
 
 
@@ -99,16 +109,53 @@ def verify(ws: Workspace, target: str) -> Verification:
 
 def _verify_text(ws: Workspace, session: Session, target: str) -> Verification:
     number, check = parse_payload(target, _known_urls(ws, session))
+    return _verify_number(ws, session, number, check)
+
+
+def _verify_number(ws: Workspace, session: Session, number: str, check: str | None) -> Verification:
     result = _lookup(ws, session, number)
-    if result.record is not None and check is not None:
-        expected = _expected_checksum(ws, result.record, result)
-        if expected is not None and not hmac.compare_digest(expected, check):
+    if result.record is None or check is None:
+        return result
+    record = result.record
+    if record.get("proof"):  # signed with the office's key: only its public key is needed
+        keyid = proof_key_id(check)
+        key = public_key(session, keyid, session.office) if keyid else None
+        if keyid and key is None:
             result.genuine = False
             result.reasons.append(
-                "the checksum does not match this certificate: the code was "
-                "altered or belongs to another certificate"
+                _(
+                    "the tracker holds no public key {keyid} of office {office}: the code was "
+                    "altered or belongs to another office's certificate"
+                ).format(keyid=keyid, office=session.office)
             )
+        elif key is None or not verify_signature(
+            key, check, record["number"], record["recipient"], record["issued_on"]
+        ):
+            result.genuine = False
+            result.reasons.append(MISMATCH)
+        return result
+    expected = _expected_checksum(ws, record, result)
+    if expected is not None and (is_proof(check) or not hmac.compare_digest(expected, check)):
+        result.genuine = False
+        result.reasons.append(MISMATCH)
     return result
+
+
+MISMATCH = (
+    "the checksum does not match this certificate: the code was altered or belongs to another certificate"
+)
+
+
+def verify_proof(ws: Workspace, number: str, proof: str) -> PublicVerification:
+    """Is `proof` (what the QR code carries after the number, `{checksum}` of verify_url)
+    the proof of certificate `number`? genuine, revoked (with the date and reason) or
+    not_found, and what the certificate prints. Read-only, logs nothing; needs no private
+    key (nor, for a certificate signed with a key, the HMAC secret)."""
+    number, proof = number.strip(), proof.strip()
+    if not number or not proof:
+        return PublicVerification(NOT_FOUND)
+    with open_tracker(ws).read() as session:
+        return _answer(ws, session, number, proof if is_proof(proof) else proof.upper())
 
 
 def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
@@ -136,7 +183,7 @@ def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     return result
 
 
-def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verification) -> str | None:
+def _expected_checksum(ws: Workspace, record: CertificateRecord, result: Verification) -> str | None:
     secret = read_secret(ws)
     if secret is None:
         result.genuine = False
@@ -157,6 +204,22 @@ def _expected_checksum(ws: Workspace, record: dict[str, Any], result: Verificati
         )
         return None
     return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
+
+
+def _expected_proof(
+    ws: Workspace, session: Session, record: CertificateRecord, result: Verification
+) -> str | None:
+    """The proof the certificate's QR code must carry, once it checks; None when it
+    cannot be checked (the reason is in `result`)."""
+    proof = record.get("proof")
+    if not proof:
+        return _expected_checksum(ws, record, result)
+    checked = _verify_number(ws, session, record["number"], str(proof))
+    if not checked.genuine:
+        result.genuine = False
+        result.reasons.extend(r for r in checked.reasons if r not in result.reasons)
+        return None
+    return str(proof)
 
 
 @contextlib.contextmanager
@@ -212,9 +275,9 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     if record is None:
         return result
     problems = []
-    expected = _expected_checksum(ws, record, result)
+    expected = _expected_proof(ws, session, record, result)
     if expected is not None:
-        wanted = payload(record["number"], expected, record.get("verify_url", ""))
+        wanted = payload(record["number"], expected, record.get("verify_url") or "")
         if keywords.strip() != wanted:
             problems.append("its QR payload does not match the registry")
     try:
@@ -240,14 +303,14 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     return result
 
 
-def revoke(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> dict[str, Any]:
+def revoke(ws: Workspace, number: str, reason: str, *, user: str | None = None) -> CertificateRecord:
     """`certificate revoke`: verify reports it revoked from then on; `user` is who revokes
     (default: the login name)."""
     number = number.strip()
     if not reason.strip():
         raise InputError("--reason: say why the certificate is revoked")
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> CertificateRecord:
         doc = session.record(TABLE, number)
         if doc is None:
             raise NotFoundError(f"{number}: no certificate with this number in the registry")
@@ -332,48 +395,83 @@ def verify_public(ws: Workspace, target: str, address: str) -> PublicVerificatio
     """The public page's answer for `target` (the requested path and query, as sent), and
     that answer recorded in the verification log with the time and the client's address."""
     tracker = open_tracker(ws)
-    with tracker.read() as session:
-        result = _public_answer(ws, session, target)
-        claimed = result.number or _claimed_number(ws, session, target)
+    state = _state(ws, tracker)
+    number, check = parse_payload(target, state.patterns)
+    if check is None or number not in state.numbers:
+        answer = PublicVerification(NOT_FOUND)
+    else:
+        proof = check if is_proof(check) else check.upper()
+        with _kept_lock:
+            kept = state.answers.get((number, proof))
+        if kept is None:
+            with tracker.read() as session:
+                kept = _answer(ws, session, number, proof)
+            with _kept_lock:
+                if len(state.answers) > 4 * len(state.numbers) + 1000:
+                    state.answers.clear()  # wrong proofs of known numbers: forget them
+                state.answers[(number, proof)] = kept
+        answer = kept
     tracker.log_verification(
         {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "number": claimed,
-            "outcome": result.outcome,
+            "number": number[:80],
+            "outcome": answer.outcome,
             "address": address,
         }
     )
-    return result
+    return answer
 
 
-def _patterns(ws: Workspace, session: Session) -> list[str]:
-    return [verify_path(url) for url in _known_urls(ws, session)]
+@dataclass
+class _PublicState:
+    """What the public page keeps of one tracker state: the addresses it parses, the
+    certificate numbers, and the answers already given for a (number, proof)."""
+
+    patterns: list[str]
+    numbers: frozenset[str]
+    answers: dict[tuple[str, str], PublicVerification] = field(default_factory=dict)
 
 
-def _claimed_number(ws: Workspace, session: Session, target: str) -> str:
-    """What an unanswered request named as the number (for the log), cut short."""
-    number, _check = parse_payload(target, _patterns(ws, session))
-    return number[:80]
+_kept: dict[tuple[str, object], _PublicState] = {}
+_kept_lock = threading.Lock()
 
 
-def _public_answer(ws: Workspace, session: Session, target: str) -> PublicVerification:
-    number, check = parse_payload(target, _patterns(ws, session))
-    if check is None:
-        return PublicVerification(NOT_FOUND)
-    found = _lookup(ws, session, number)
+def _state(ws: Workspace, tracker: Tracker) -> _PublicState:
+    """The public page's view of the tracker, kept while the file tracker is unchanged (its
+    `snapshot_key`): a busy page reads tracker.json once per change, not once per request.
+    A PostgreSQL tracker is asked every time."""
+    key = tracker.snapshot_key(history=False)
+    if key is not None:
+        with _kept_lock:
+            found = _kept.get((str(ws.root), key))
+        if found is not None:
+            return found
+    with tracker.read() as session:
+        state = _PublicState(
+            [verify_path(url) for url in _known_urls(ws, session)],
+            frozenset(r["number"] for r in session.records(TABLE)),
+        )
+    if key is not None:
+        with _kept_lock:
+            _kept.clear()  # one state per server: the previous one is stale
+            _kept[(str(ws.root), key)] = state
+    return state
+
+
+def _answer(ws: Workspace, session: Session, number: str, check: str) -> PublicVerification:
+    """The public answer for a number and its proof: a proof that does not check and an
+    unknown number are one answer, NOT_FOUND, which tells nothing more."""
+    found = _verify_number(ws, session, number, check)
     record = found.record
-    if record is None:
-        return PublicVerification(NOT_FOUND)
-    expected = _expected_checksum(ws, record, found)
-    if expected is None or not hmac.compare_digest(expected, check):
+    if record is None or not found.genuine:
         return PublicVerification(NOT_FOUND)
     signatory = record.get("signatory") or {}
     revoked_on = (record.get("revoked_at") or "")[:10] or None
     reason = record.get("revoked_reason")
     if not record.get("revoked") and found.revoked:  # its number was voided in the registry
-        registered = Registry(session, ws.config).find(number) or {}
-        revoked_on = (registered.get("voided_at") or "")[:10] or None
-        reason = registered.get("void_reason")
+        registered = Registry(session, ws.config).find(number)
+        revoked_on = ((registered.get("voided_at") if registered else None) or "")[:10] or None
+        reason = registered.get("void_reason") if registered else None
     return PublicVerification(
         REVOKED if found.revoked else GENUINE,
         number=record["number"],

@@ -8,6 +8,7 @@ builder as `docgen build`, restricted to the agreements the change affects.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -59,8 +60,8 @@ class ChangeCollector:
         for raw in paths:
             if not raw:
                 continue
-            path = Path(raw.decode() if isinstance(raw, bytes) else raw).resolve()
-            if _editor_noise(path.name):
+            path = _located(os.fsdecode(raw))
+            if path is None or _editor_noise(path.name):
                 continue
             with self._lock:
                 if path == self.config_path:
@@ -74,11 +75,29 @@ class ChangeCollector:
                 self.last_event = time.monotonic()
                 self.pending.set()
 
+    def record_failure(self) -> None:
+        """An event that could not be classified: rebuild what may have changed (all)."""
+        with self._lock:
+            self._changes.config = True
+            self.last_event = time.monotonic()
+            self.pending.set()
+
     def drain(self) -> Changes:
         with self._lock:
             changes, self._changes = self._changes, Changes()
             self.pending.clear()
         return changes
+
+
+def _located(raw: str) -> Path | None:
+    """Where a changed file lies: its folder resolved, the file itself never followed (a
+    link loop or a link to elsewhere is a changed name like any other); None when even
+    its folder cannot be resolved."""
+    path = Path(os.path.abspath(raw))
+    try:
+        return path.parent.resolve() / path.name
+    except (OSError, RuntimeError):  # a loop in a folder on the way
+        return None
 
 
 def affected(catalog: Catalog, changes: Changes) -> set[str]:
@@ -128,7 +147,10 @@ class Watcher:
             def on_any_event(self, event: FileSystemEvent) -> None:
                 if event.event_type in ("opened", "closed_no_write") or event.is_directory:
                     return
-                collector.record(event.src_path, getattr(event, "dest_path", None))
+                try:
+                    collector.record(event.src_path, getattr(event, "dest_path", None))
+                except Exception:  # noqa: BLE001 - an error here would stop every later event
+                    collector.record_failure()
 
         observer = observer_class(timeout=0.2) if self.poll else observer_class()
         handler = Handler()

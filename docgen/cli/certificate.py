@@ -1,4 +1,4 @@
-"""`docgen certificate issue | verify | revoke`: numbered, verifiable Piagam Penghargaan."""
+"""`docgen certificate issue | verify | revoke | key`: numbered, verifiable Piagam Penghargaan."""
 
 from __future__ import annotations
 
@@ -123,9 +123,9 @@ def issue(
                 f"{state:<9} {entry['number']}  {entry['recipient']}  {entry['score_text']}  "
                 f"{entry['grade']}  {entry['file']}"
             )
-        for entry in report.skipped:
-            row = _("row {n}").format(n=entry["row"])
-            say(f"{_('skipped'):<9} {row}  {entry['recipient']}: {entry['reason']}")
+        for skip in report.skipped:
+            row = _("row {n}").format(n=skip["row"])
+            say(f"{_('skipped'):<9} {row}  {skip['recipient']}: {skip['reason']}")
         if report.combined:
             say(f"{_('print'):<9} {report.combined}")
     new = sum(1 for e in report.issued if e["new"])
@@ -162,7 +162,7 @@ def verify(
     from docgen.app.verification import verify as verify_certificate
 
     result = verify_certificate(ws, target)
-    record = result.record or {}
+    record = result.record
     if json:
         emit_json(result.to_json())
     elif record:
@@ -218,3 +218,59 @@ def revoke(
             reason=record["revoked_reason"],
         )
     )
+
+
+key_app = command_group(
+    "The office's certificate signing key: export its public key, start a new one (docs/certificates.md)."
+)
+certificate_app.add_typer(key_app, name="key")
+
+
+@key_app.command("export")
+def key_export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", metavar="FILE", help="Where to write the public key (PEM).")],
+    key_id: Annotated[
+        str | None,
+        typer.Option(
+            "--key-id", metavar="KEYID", help="An older key of the office (default: the current one)."
+        ),
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Write the office's public key (PEM, SubjectPublicKeyInfo): with it anyone checks the
+    office's piagam with any Ed25519 library. Needs no private key.
+
+    \b
+    Example:
+      docgen certificate key export --out ombudsman-pw24.pem
+    """
+    from docgen.app.certificate_keys import export
+
+    result = export(workspace(ctx), out, key_id)
+    if json:
+        emit_json(result)
+    else:
+        info(_("{file}: public key {keyid}").format(file=result["file"], keyid=result["keyid"]))
+
+
+@key_app.command("rotate")
+def key_rotate(ctx: typer.Context, json: Json = False) -> None:
+    """Start a new signing key: new certificates are signed with it, those signed with an
+    older key keep verifying (its public key stays in the tracker).
+
+    \b
+    Example:
+      docgen certificate key rotate
+    """
+    from docgen.app.certificate_keys import rotate
+
+    result = rotate(workspace(ctx))
+    if json:
+        emit_json(result)
+    else:
+        info(
+            _("{file}: new signing key {keyid}; back it up (docs/certificates.md)").format(
+                file=result["file"], keyid=result["keyid"]
+            )
+        )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from docgen.app.deliverables import AgreementEvent
 from docgen.cli.common import (
     WRAP,
     AsOf,
@@ -160,7 +161,7 @@ def set_(
             )
         )
     for event in result.events:
-        files = ", ".join(e["file"] for e in event["evidence"])
+        files = ", ".join(e["file"] for e in event.get("evidence") or [])
         say(
             _("{id} {did}: {status} on {date}, event {event}").format(
                 id=agreement_id,
@@ -173,7 +174,7 @@ def set_(
         )
 
 
-def _history_status(e: dict[str, Any]) -> str:
+def _history_status(e: AgreementEvent) -> str:
     if e.get("kind") == "retraction":
         return _("retracts event {event}").format(event=e["retracts"])
     hidden = (
@@ -250,7 +251,9 @@ def retract(
     """
     from docgen.app.deliverables import retract as retract_event
 
-    result = retract_event(workspace(ctx), agreement_id, deliverable_id, event, reason)
+    result = retract_event(
+        workspace(ctx), agreement_id, deliverable_id, event, user_text(reason, "--reason") or ""
+    )
     hidden = result["retracted"]
     say(
         _("{id} {did}: event {event} ({status} on {date}) retracted by event {by}").format(

@@ -51,9 +51,9 @@ def next_(
 
     purpose = user_text(for_, "--for") or ""
     result = next_number(workspace(ctx), kind.value, parse_day(on), purpose, dry_run=dry_run)
-    warn(result.pop("warnings", []))
+    warn(result["warnings"])
     if json:
-        emit_json(result)
+        emit_json({key: value for key, value in result.items() if key != "warnings"})
         return
     say(result["number"])
     if dry_run:
@@ -87,7 +87,8 @@ def list_(
                 r["number"],
                 word(r["kind"]),
                 r["on"],
-                r["for"] + ("; " + _("VOID: {reason}").format(reason=r["void_reason"]) if r["void"] else ""),
+                (r["for"] or "")
+                + ("; " + _("VOID: {reason}").format(reason=r["void_reason"]) if r["void"] else ""),
             ]
             for r in records
         ],

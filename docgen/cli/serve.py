@@ -47,8 +47,16 @@ def serve(
             root=ws.root, host=host, port=port
         )
     )
+    # X-Forwarded-Proto/-For are trusted from a reverse proxy on 127.0.0.1 only (uvicorn's
+    # default): behind it, cookies get Secure and rate limits see the real client addresses.
     config = uvicorn.Config(
-        application, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
+        application,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
     )
     server = uvicorn.Server(config)
     try:

@@ -9,7 +9,9 @@ import typer
 from docgen.cli.common import Json, command_group, emit_json, info, print_table, say, warn, workspace
 from docgen.i18n import _
 
-tracker_app = command_group("The tracker's backend: create or upgrade it, describe it, copy it.")
+tracker_app = command_group(
+    "The tracker's backend: create or upgrade it, describe it, copy it, give offices' roles their rights."
+)
 
 
 @tracker_app.command("init")
@@ -131,6 +133,65 @@ def copy(
         emit_json(result)
     else:
         _copied(result)
+
+
+Office = Annotated[str, typer.Argument(metavar="UNIT_CODE", help="The office's [office] unit_code.")]
+Role = Annotated[str, typer.Argument(metavar="ROLE", help="An existing database role (a login).")]
+
+
+@tracker_app.command("grant")
+def grant(ctx: typer.Context, office: Office, role: Role, json: Json = False) -> None:
+    """Give a database role an office's rights: it writes that office's records and reads
+    of the others only what the national view shows. Run by the database's owner.
+
+    \b
+    Example:
+      docgen tracker grant PW24 docgen_pw24
+    """
+    from docgen.app.tracker import grant as run_grant
+
+    result = run_grant(workspace(ctx), office, role)
+    if json:
+        emit_json(result)
+        return
+    info(
+        _(
+            "{where}: role {role} now writes the records of office {office} (offices of the role: {offices})"
+        ).format(
+            where=result["where"],
+            role=result["role"],
+            office=result["office"],
+            offices=", ".join(result["offices"]),
+        )
+    )
+
+
+@tracker_app.command("revoke")
+def revoke(ctx: typer.Context, office: Office, role: Role, json: Json = False) -> None:
+    """Take an office's rights back from a database role (a role left with no office
+    loses every privilege on the docgen schema). Run by the database's owner.
+
+    \b
+    Example:
+      docgen tracker revoke PW24 docgen_pw24
+    """
+    from docgen.app.tracker import revoke as run_revoke
+
+    result = run_revoke(workspace(ctx), office, role)
+    if json:
+        emit_json(result)
+        return
+    rest = ", ".join(result["offices"])
+    info(
+        _("{where}: role {role} no longer writes the records of office {office}").format(
+            where=result["where"], role=result["role"], office=result["office"]
+        )
+        + (
+            _(" (it still writes those of {offices})").format(offices=rest)
+            if rest
+            else _(" (it has no office left)")
+        )
+    )
 
 
 def sync(ctx: typer.Context, json: Json = False) -> None:

@@ -18,6 +18,7 @@ from docgen.documents.reminder import reminder_context
 from docgen.domain.deliverable_state import deliverable_states
 from docgen.domain.letters import Planned
 from docgen.models import Agreement
+from docgen.records import LetterRecord
 
 SAMPLE_CONFIG = {
     "office": {
@@ -168,12 +169,16 @@ def letter_samples(config: Config | None = None) -> list[dict[str, Any]]:
     states = deliverable_states(agreement, [], date(2030, 1, 1))
     first = Planned(agreement, agreement.second, states, [], None)
     earlier = [
-        {
-            "number": "B/001/PW00/KM.01/I/2030",
-            "on": "2029-12-01",
-            "seq": 1,
-            "items": [s.deliverable.id for s in states],
-        }
+        LetterRecord(
+            number="B/001/PW00/KM.01/I/2030",
+            on="2029-12-01",
+            seq=1,
+            year=2029,
+            agreement=agreement.id,
+            party="second",
+            file="outputs/letters/2029/001-renja-second.docx",
+            items=[s.deliverable.id for s in states],
+        )
     ]
     second = Planned(agreement, agreement.second, states, earlier, None)
     bare_states = deliverable_states(bare, [], date(2030, 1, 1))

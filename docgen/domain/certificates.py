@@ -1,8 +1,10 @@
 """Certificate keys, checksums and QR payloads. Pure.
 
-Each certificate carries a checksum: HMAC-SHA256 over (number, recipient, score, year)
-with the workspace secret, cut to 16 hex digits. Its QR code holds "NUMBER CHECKSUM"
-(or `[certificates] verify_url` filled with them), and so do the PDF's keywords.
+Each certificate carries a proof: its Ed25519 signature with the office's key
+(domain/signatures.py); one issued before docgen signed with a key carries a checksum,
+HMAC-SHA256 over (number, recipient, score, year) with the workspace secret, cut to 16
+hex digits. Its QR code holds "NUMBER PROOF" (or `[certificates] verify_url` filled with
+them as {number} and {checksum}), and so do the PDF's keywords.
 The idempotency key is the recipient folded for case and spaces, the year and the event.
 """
 
@@ -15,6 +17,8 @@ import string
 from collections.abc import Iterable
 from decimal import Decimal
 from urllib.parse import quote, unquote
+
+from docgen.domain.signatures import is_proof
 
 CHECKSUM_CHARS = 16  # 64 bits of the HMAC, upper-case hex: fits a small QR code
 
@@ -51,11 +55,17 @@ def parse_payload(text: str, verify_urls: Iterable[str] = ()) -> tuple[str, str 
         )
         match = re.fullmatch(pattern, text)
         if match:
-            return unquote(match["number"]), match["checksum"].upper()
+            return unquote(match["number"]), _proof(match["checksum"])
     head, _, tail = text.rpartition(" ")
-    if head and re.fullmatch(f"[0-9A-Fa-f]{{{CHECKSUM_CHARS}}}", tail):
-        return head.strip(), tail.upper()
+    if head and (re.fullmatch(f"[0-9A-Fa-f]{{{CHECKSUM_CHARS}}}", tail) or is_proof(tail)):
+        return head.strip(), _proof(tail)
     return text, None
+
+
+def _proof(text: str) -> str:
+    """A signature proof as it is (base64url is case-sensitive); an HMAC checksum in
+    upper case."""
+    return text if is_proof(text) else text.upper()
 
 
 def _format_parts(fmt: str) -> list[tuple[str, str | None, str | None, str | None]]:

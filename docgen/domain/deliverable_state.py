@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from docgen.records import Event
 
 if TYPE_CHECKING:  # the command line reads DELIVERABLE_STATUSES without loading pydantic
     from docgen.models import Agreement, Deliverable, WorkItem
@@ -22,7 +24,7 @@ class DeliverableState:
     deliverable: Deliverable
     status: str
     updated_on: date | None
-    event: Mapping[str, Any] | None
+    event: Event | None
 
     def is_overdue(self, as_of: date) -> bool:
         return self.status not in CLOSED and self.deliverable.due < as_of
@@ -46,31 +48,38 @@ class Progress:
         return None if self.total == 0 else round(self.done / self.total * 100, 1)
 
 
-def is_retraction(event: Mapping[str, Any]) -> bool:
+def next_event_id(ids: Iterable[object]) -> int:
+    """The id of the next event (or termination): events are numbered "1", "2", ... in
+    recording order (per agreement; terminations per office); records of docgen 0.1, which
+    carry none, count by their position (the backends give them that id)."""
+    return 1 + max((int(text) for text in map(str, ids) if text.isdigit()), default=0)
+
+
+def is_retraction(event: Event) -> bool:
     """A retraction event hides the event it names (`retracts`) from every state."""
     return event.get("kind") == "retraction"
 
 
-def retracted(events: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+def retracted(events: Iterable[Event]) -> dict[str, str]:
     """Event id -> the id of the retraction that hides it."""
     return {str(e["retracts"]): str(e.get("id", "")) for e in events if is_retraction(e)}
 
 
-def effective_events(events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def effective_events(events: Iterable[Event]) -> list[Event]:
     """The status updates that count: neither a retraction nor retracted (recording order)."""
     events = list(events)
     hidden = retracted(events)
     return [e for e in events if not is_retraction(e) and str(e.get("id", "")) not in hidden]
 
 
-def latest_events(events: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, Mapping[str, Any]]:
+def latest_events(events: Iterable[Event], as_of: date) -> dict[str, Event]:
     """Per deliverable, the last event whose `on` is on or before `as_of` (ties: last recorded).
 
     `events` must be in recording order (the history table's order); retracted events
     and the retractions themselves do not count.
     """
     cutoff = as_of.isoformat()
-    latest: dict[str, Mapping[str, Any]] = {}
+    latest: dict[str, Event] = {}
     for event in effective_events(events):
         if event["on"] > cutoff:
             continue
@@ -80,9 +89,7 @@ def latest_events(events: Iterable[Mapping[str, Any]], as_of: date) -> dict[str,
     return latest
 
 
-def deliverable_states(
-    agreement: Agreement, events: Iterable[Mapping[str, Any]], as_of: date
-) -> list[DeliverableState]:
+def deliverable_states(agreement: Agreement, events: Iterable[Event], as_of: date) -> list[DeliverableState]:
     latest = latest_events(events, as_of)
     states = []
     for wi in agreement.work_items:
@@ -93,7 +100,7 @@ def deliverable_states(
                     agreement,
                     wi,
                     d,
-                    event["status"] if event else "not_started",
+                    (event["status"] or "not_started") if event else "not_started",
                     date.fromisoformat(event["on"]) if event else None,
                     event,
                 )

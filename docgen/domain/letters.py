@@ -19,14 +19,14 @@ Voided letters were never sent: they are not cited, not counted, and not in forc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from docgen.domain.deliverable_state import CLOSED, DeliverableState
 from docgen.domain.obligations import AgreementView, owed_by
 from docgen.models import Agreement, Party
+from docgen.records import LetterRecord
 
 FOLLOWUP = "followup"
 REMINDER = "reminder"
@@ -39,9 +39,9 @@ class Planned:
     agreement: Agreement
     party: Party
     items: list[DeliverableState]
-    earlier: list[dict[str, Any]]  # earlier letters to this party about these items, oldest first
-    existing: dict[str, Any] | None  # the same letter, already issued on this date
-    in_force: dict[str, Any] | None = None  # a letter whose reply deadline has not passed
+    earlier: list[LetterRecord]  # earlier letters to this party about these items, oldest first
+    existing: LetterRecord | None  # the same letter, already issued on this date
+    in_force: LetterRecord | None = None  # a letter whose reply deadline has not passed
     kind: str = FOLLOWUP
 
     @property
@@ -59,17 +59,17 @@ def counterparts(agreement: Agreement) -> list[Party]:
     return [p for p in agreement.parties if p.kind != "ombudsman"]
 
 
-def kind_of(record: Mapping[str, Any]) -> str:
+def kind_of(record: LetterRecord) -> str:
     """A letter record's kind; records of docgen 0.1 are follow-up letters."""
     return str(record.get("type") or FOLLOWUP)
 
 
-def sent(letters: Iterable[Mapping[str, Any]], kind: str) -> list[dict[str, Any]]:
+def sent(letters: Iterable[LetterRecord], kind: str) -> list[LetterRecord]:
     """The letters of `kind` that count: every one not voided."""
-    return [dict(r) for r in letters if kind_of(r) == kind and not r.get("void")]
+    return [r for r in letters if kind_of(r) == kind and not r.get("void")]
 
 
-def reply_by(record: Mapping[str, Any], reply_days: int) -> str:
+def reply_by(record: LetterRecord, reply_days: int) -> str:
     """The reply deadline of a letter (ISO); records of docgen 0.1 carry none."""
     if record.get("reply_by"):
         return str(record["reply_by"])
@@ -77,7 +77,7 @@ def reply_by(record: Mapping[str, Any], reply_days: int) -> str:
 
 
 def plan_followups(
-    views: Iterable[AgreementView], letters: Iterable[Mapping[str, Any]], reply_days: int = 14
+    views: Iterable[AgreementView], letters: Iterable[LetterRecord], reply_days: int = 14
 ) -> list[Planned]:
     """The follow-up letters due for these agreements, given the letters already issued."""
     records = sent(letters, FOLLOWUP)
@@ -122,7 +122,7 @@ def due_within(v: AgreementView, role: str, days: int) -> list[DeliverableState]
 
 
 def plan_reminders(
-    views: Iterable[AgreementView], letters: Iterable[Mapping[str, Any]], days: int
+    views: Iterable[AgreementView], letters: Iterable[LetterRecord], days: int
 ) -> list[Planned]:
     """The reminders due: per agreement and counterpart, the items due within `days` that
     no earlier reminder named. A reminder already naming all of them is `existing`."""

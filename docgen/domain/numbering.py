@@ -26,8 +26,8 @@ def format_number(
     """
     if kind not in NUMBER_KINDS:
         raise NumberingError(f"unknown number kind {kind!r} (use {', '.join(NUMBER_KINDS)})")
-    fmt = getattr(config.numbering, kind)
-    fields = {
+    fmt: str = getattr(config.numbering, kind)
+    fields: dict[str, int | str] = {
         "seq": seq,
         "year": year if year is not None else on.year,
         "month": on.month,

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
 
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import (
@@ -27,6 +26,7 @@ from docgen.domain.deliverable_state import (
 )
 from docgen.domain.status import agreement_status, days_left
 from docgen.models import Agreement
+from docgen.records import Event
 
 OWING = frozenset({"active", "expiring", "expired"})
 GRACE_DAYS = 30  # [letters] grace_days
@@ -118,7 +118,7 @@ class AgreementView:
 
 def view(
     agreement: Agreement,
-    events: Iterable[Mapping[str, Any]],
+    events: Iterable[Event],
     as_of: date,
     terminated_on: date | None = None,
     grace_days: int = GRACE_DAYS,
@@ -132,7 +132,7 @@ def view(
 
 def views(
     agreements: Iterable[Agreement],
-    histories: Mapping[str, Iterable[Mapping[str, Any]]],
+    histories: Mapping[str, Iterable[Event]],
     terminated: Mapping[str, date],
     as_of: date,
     grace_days: int = GRACE_DAYS,

@@ -23,7 +23,7 @@ def deliverable_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
         "overdue": overdue,
         "lapsed": v.is_lapsed(s),
         "days_overdue": s.days_overdue(v.as_of) if overdue else 0,
-        "evidence": [e["file"] for e in (s.event or {}).get("evidence") or []],
+        "evidence": [e["file"] for e in (s.event.get("evidence") if s.event else None) or []],
     }
 
 

@@ -11,29 +11,34 @@ the earlier date wins, as it did then.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+
+from docgen.records import TerminationRecord
 
 
-def action(event: Mapping[str, Any]) -> str:
+def action(event: TerminationRecord) -> str:
     return str(event.get("action") or "terminate")
 
 
-def in_force(events: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+def in_force(events: Iterable[TerminationRecord]) -> dict[str, TerminationRecord]:
     """Per agreement, the event whose date is the termination in force (absent: none)."""
-    current: dict[str, Mapping[str, Any]] = {}
+    current: dict[str, TerminationRecord] = {}
     for event in events:
-        aid = event["agreement"]
+        aid, on = event["agreement"], event["on"]
         kind = action(event)
         if kind == "cancel":
             current.pop(aid, None)
-        elif kind == "correct" or aid not in current or event["on"] < current[aid]["on"]:
+        elif on is not None and (kind == "correct" or aid not in current or on < str(current[aid]["on"])):
             current[aid] = event
     return current
 
 
-def termination_dates(records: Iterable[Mapping[str, Any]]) -> dict[str, date]:
+def termination_dates(records: Iterable[TerminationRecord]) -> dict[str, date]:
     """Per agreement, the date it is terminated on, from the termination events in
     recording order."""
-    return {aid: date.fromisoformat(event["on"]) for aid, event in in_force(records).items()}
+    return {
+        aid: date.fromisoformat(on)
+        for aid, event in in_force(records).items()
+        if (on := event["on"]) is not None
+    }

@@ -7,8 +7,9 @@ per agreement, the append-only history of its deliverables. Two backends impleme
 
 Every use goes through a session: `tracker.read()` gives a consistent read-only view,
 `tracker.write()` one transaction that is committed only if its block succeeds (a
-failed command leaves the tracker exactly as it was). Records are plain dicts of JSON
-values (dates as ISO text); each table has a key field that is unique within an office.
+failed command leaves the tracker exactly as it was). Records are JSON objects (dates as
+ISO text), one TypedDict per kind (state/records.py); each table has a key field that is
+unique within an office.
 """
 
 from __future__ import annotations
@@ -16,31 +17,34 @@ from __future__ import annotations
 import getpass
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, TypeVar
 
+from docgen.records import ALL, HISTORY, KEYS, Event, KeyRecord, R, Table
+from docgen.state.records import checked
+
+# A record as a backend stores it: a JSON object, its shape checked when it is read.
 Record = dict[str, Any]
 T = TypeVar("T")
 _AGREEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-# table -> the field that identifies a record within an office
-TABLES: dict[str, str] = {
-    "numbers": "number",  # the registry of official numbers (buku agenda)
-    "letters": "number",  # letters issued, with the items they cover
-    "certificates": "number",  # certificates issued, revoked
-    "terminations": "id",  # termination events (and their corrections)
-    "builds": "output",  # source hashes of each rendered draft
-    "signatures": "agreement",  # the terms each agreement was signed with (agreement sign)
-    "users": "name",  # web users: role and argon2id password hash (`docgen user`)
-}
+# table name -> the field that identifies a record within an office (state/records.py)
+TABLES: dict[str, str] = {table.name: table.key for table in ALL}
 # The deliverable history: per agreement, events identified by their "id".
-HISTORY_KEY = "id"
+HISTORY_KEY = HISTORY.key
 
 
 class Session(ABC):
-    """One transaction's view of one office's tracker."""
+    """One transaction's view of one office's tracker.
+
+    Readers get records checked and typed (`records(LETTERS)` is a `list[LetterRecord]`;
+    a record a person broke is a TrackerError naming it, never a KeyError later); writers
+    give records of the table's type. The backends implement the `_raw_*` methods, which
+    see plain JSON objects by table name: only state/ uses them (copying a tracker,
+    counting its records).
+    """
 
     office: str
     shared: bool = False  # what it publishes is seen by other offices (the national view)
@@ -49,70 +53,83 @@ class Session(ABC):
         """How messages name where the records of `table` (or one agreement's history) live."""
         return "the tracker"
 
-    @abstractmethod
-    def rows(self, table: str) -> list[Record]:
-        """Every record of `table`, in the order they were inserted (copies)."""
+    # -- what readers and writers use
+    def records(self, table: Table[R]) -> list[R]:
+        """Every record of `table`, in the order they were inserted (copies), checked."""
+        return checked(self.label_of(table.name), table, self._raw_rows(table.name))
 
-    def records(self, table: str) -> list[Record]:
-        """`rows(table)`, each checked to be shaped as docgen writes it: a record a person
-        broke is a TrackerError naming it (state/records.py), never a KeyError later."""
-        from docgen.state.records import checked
+    def record(self, table: Table[R], key: str) -> R | None:
+        """The record of `table` with that key, checked; None when there is none."""
+        found = self._raw_find(table.name, key)
+        return None if found is None else checked(self.label_of(table.name), table, [found])[0]
 
-        return checked(self, table, self.rows(table))
-
-    def find(self, table: str, key: str) -> Record | None:
-        field = TABLES[table]
-        return next((r for r in self.rows(table) if r.get(field) == key), None)
-
-    @abstractmethod
-    def insert(self, table: str, records: Sequence[Record]) -> None:
+    def insert(self, table: Table[R], records: Sequence[R]) -> None:
         """Append records; a key already present is an error (TrackerError)."""
+        self._raw_insert(table.name, records)
 
-    @abstractmethod
-    def update(self, table: str, key: str, changes: Record) -> Record:
+    def update(self, table: Table[R], key: str, changes: Mapping[str, object]) -> R:
         """Change fields of the record with that key; returns the record as changed."""
+        return checked(self.label_of(table.name), table, [self._raw_update(table.name, key, changes)])[0]
 
-    @abstractmethod
-    def put(self, table: str, records: Sequence[Record]) -> None:
+    def put(self, table: Table[R], records: Sequence[R]) -> None:
         """Insert, or replace the records whose key is already present (build records)."""
+        self._raw_put(table.name, records)
+
+    def events(self, agreement_id: str) -> list[Event]:
+        """The events of one agreement in recording order (empty when it has none), checked."""
+        return checked(self.label_of("history", agreement_id), HISTORY, self._raw_history(agreement_id))
+
+    def events_of(self, ids: Iterable[str]) -> dict[str, list[Event]]:
+        """The events of several agreements (those that have a history), checked."""
+        return {
+            aid: checked(self.label_of("history", aid), HISTORY, events)
+            for aid, events in self._raw_histories(ids).items()
+        }
+
+    def append_history(self, agreement_id: str, events: Sequence[Event]) -> None:
+        """Append events (each given a unique "id" when it has none) to one agreement's history."""
+        self._raw_append(agreement_id, events)
 
     @abstractmethod
     def history_ids(self) -> list[str]:
         """The agreements that have a history, sorted."""
 
+    # -- what backends implement (plain JSON objects, by table name)
     @abstractmethod
-    def history(self, agreement_id: str) -> list[Record]:
-        """The events of one agreement in recording order (empty when it has none)."""
+    def _raw_rows(self, table: str) -> list[Record]:
+        """Every record of `table`, in the order they were inserted (copies), unchecked."""
 
-    def record(self, table: str, key: str) -> Record | None:
-        """`find(table, key)`, checked as `records` checks a table's."""
-        from docgen.state.records import checked
+    def _raw_find(self, table: str, key: str) -> Record | None:
+        field = TABLES[table]
+        return next((r for r in self._raw_rows(table) if r.get(field) == key), None)
 
-        found = self.find(table, key)
-        return None if found is None else checked(self, table, [found])[0]
+    @abstractmethod
+    def _raw_insert(self, table: str, records: Sequence[Mapping[str, Any]]) -> None: ...
 
-    def events(self, agreement_id: str) -> list[Record]:
-        """`history(agreement_id)`, each event checked as `records` checks a table's."""
-        from docgen.state.records import checked
+    @abstractmethod
+    def _raw_update(self, table: str, key: str, changes: Mapping[str, object]) -> Record: ...
 
-        return checked(self, "history", self.history(agreement_id), agreement_id)
+    @abstractmethod
+    def _raw_put(self, table: str, records: Sequence[Mapping[str, Any]]) -> None: ...
 
-    def events_of(self, ids: Iterable[str]) -> dict[str, list[Record]]:
-        """`histories(ids)`, each event checked as `records` checks a table's."""
-        from docgen.state.records import checked
+    @abstractmethod
+    def _raw_history(self, agreement_id: str) -> list[Record]:
+        """The events of one agreement in recording order (empty when it has none), unchecked."""
 
-        return {aid: checked(self, "history", events, aid) for aid, events in self.histories(ids).items()}
-
-    def histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
-        """The events of several agreements (all of them when `ids` is None)."""
+    def _raw_histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
+        """The events of several agreements (all of them when `ids` is None), unchecked."""
         known = self.history_ids()
         have = set(known)
         wanted = known if ids is None else [i for i in dict.fromkeys(ids) if i in have]
-        return {aid: self.history(aid) for aid in wanted}
+        return {aid: self._raw_history(aid) for aid in wanted}
 
     @abstractmethod
-    def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
-        """Append events (each with a unique "id") to one agreement's history."""
+    def _raw_append(self, agreement_id: str, events: Sequence[Mapping[str, Any]]) -> None: ...
+
+    def public_keys(self) -> list[KeyRecord]:
+        """The certificate-signing public keys this tracker holds: on a shared tracker those
+        of every office (whoever verifies a piagam needs only them), else this office's."""
+        return self.records(KEYS)
 
     # The national view: what offices sharing a tracker publish of their agreements.
     # A tracker that is not shared (the file tracker) publishes nothing and has no view.
@@ -161,6 +178,13 @@ class Tracker(ABC):
     def init(self) -> dict[str, Any]:
         """Create or upgrade the schema; refuse one newer than this docgen."""
 
+    def snapshot_key(self, *, history: bool = True) -> object | None:
+        """A value that changes whenever this office's records change (with `history`, its
+        deliverable histories too): a long-running reader (`docgen serve`) may keep what it
+        computed from the tracker while the key stays the same. None: no such value (the
+        database answers each read; nothing is kept)."""
+        return None
+
     @abstractmethod
     def log_verification(self, entry: Record) -> None:
         """Append one answer of the public verification page (time, number, outcome,
@@ -178,7 +202,10 @@ class Tracker(ABC):
     def dump(self) -> dict[str, Any]:
         """This office's whole tracker as data: {"tables": {...}, "history": {...}}."""
         with self.read() as session:
-            return {"tables": {t: session.rows(t) for t in TABLES}, "history": session.histories()}
+            return {
+                "tables": {t: session._raw_rows(t) for t in TABLES},
+                "history": session._raw_histories(),
+            }
 
     def load(self, data: dict[str, Any]) -> None:
         """Write a dump into this (empty) tracker, in one transaction."""
@@ -190,10 +217,10 @@ class Tracker(ABC):
             for table in TABLES:
                 records = data.get("tables", {}).get(table, [])
                 if records:
-                    session.insert(table, records)
+                    session._raw_insert(table, records)
             for agreement_id, events in sorted(data.get("history", {}).items()):
                 if events:
-                    session.append_history(agreement_id, events)
+                    session._raw_append(agreement_id, events)
 
 
 def valid_agreement_id(agreement_id: str) -> bool:
@@ -202,7 +229,7 @@ def valid_agreement_id(agreement_id: str) -> bool:
 
 
 def is_empty(session: Session) -> bool:
-    return not session.history_ids() and not any(session.rows(t) for t in TABLES)
+    return not session.history_ids() and not any(session._raw_rows(t) for t in TABLES)
 
 
 def current_user() -> str:

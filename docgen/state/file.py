@@ -19,7 +19,7 @@ import re
 import stat
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,9 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from docgen import __version__
+from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import DocgenError, TrackerError
-from docgen.fsutil import atomic_write_bytes
+from docgen.fsutil import atomic_write_bytes, stat_key
 from docgen.i18n import _
 from docgen.safepath import check_write, read_regular
 from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker
@@ -147,11 +148,6 @@ def _with_id(doc: Document, field: str) -> Record:
     return record
 
 
-def _next_id(records: list[Record]) -> int:
-    """Ids are "1", "2", ... in recording order (those of 0.1 records are their TinyDB ids)."""
-    return 1 + max((int(r["id"]) for r in records if str(r.get("id", "")).isdigit()), default=0)
-
-
 class FileSession(Session):
     """The tables of tracker.json and the history files, as read at the session's start."""
 
@@ -186,17 +182,17 @@ class FileSession(Session):
         return self._tracker.label
 
     # -- tables
-    def rows(self, table: str) -> list[Record]:
+    def _raw_rows(self, table: str) -> list[Record]:
         field = TABLES[table]
         return [_with_id(doc, field) for doc in self._table(table).all()]
 
-    def insert(self, table: str, records: Sequence[Record]) -> None:
+    def _raw_insert(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         field = TABLES[table]
         t = self._table(table)
-        existing = self.rows(table)
+        existing = self._raw_rows(table)
         taken = {r.get(field) for r in existing}
         docs = []
-        next_id = _next_id(existing) if field == "id" else 0
+        next_id = next_event_id(r.get("id") for r in existing) if field == "id" else 0
         for record in records:
             record = dict(record)
             if field == "id" and not record.get("id"):
@@ -210,7 +206,7 @@ class FileSession(Session):
             next_id += 1
         t.insert_multiple(docs)
 
-    def update(self, table: str, key: str, changes: Record) -> Record:
+    def _raw_update(self, table: str, key: str, changes: Mapping[str, object]) -> Record:
         field = TABLES[table]
         t = self._table(table)
         for doc in t.all():
@@ -219,7 +215,7 @@ class FileSession(Session):
                 return {**_with_id(doc, field), **changes}
         raise TrackerError(f"{self._tracker.label}: {table}: no record {key!r}")
 
-    def put(self, table: str, records: Sequence[Record]) -> None:
+    def _raw_put(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         field = TABLES[table]
         t = self._table(table)
         keys = {r[field] for r in records}
@@ -235,7 +231,7 @@ class FileSession(Session):
             return []
         return sorted(p.stem for p in folder.glob("*.json") if _SHARD_ID.match(p.stem))
 
-    def history(self, agreement_id: str) -> list[Record]:
+    def _raw_history(self, agreement_id: str) -> list[Record]:
         if (
             agreement_id not in self._dbs
             and not (self._tracker.history_dir / f"{agreement_id}.json").exists()
@@ -245,11 +241,11 @@ class FileSession(Session):
             return []
         return [_with_id(doc, HISTORY_KEY) for doc in self._history(agreement_id).all()]
 
-    def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
+    def _raw_append(self, agreement_id: str, events: Sequence[Mapping[str, Any]]) -> None:
         table = self._history(agreement_id)
-        existing = self.history(agreement_id)
+        existing = self._raw_history(agreement_id)
         taken = {e["id"] for e in existing}
-        next_id = _next_id(existing)
+        next_id = next_event_id(e["id"] for e in existing)
         docs = []
         for event in events:
             event = dict(event)
@@ -383,9 +379,9 @@ class FileTracker(Tracker):
 
     def info(self) -> dict[str, Any]:
         with self.read() as session:
-            counts = {t: len(session.rows(t)) for t in TABLES}
+            counts = {t: len(session._raw_rows(t)) for t in TABLES}
             ids = session.history_ids()
-            counts["history"] = sum(len(session.history(a)) for a in ids)
+            counts["history"] = sum(len(session._raw_history(a)) for a in ids)
             meta = session._table(META).all()
         schema = meta[0].get("schema", SCHEMA) if meta else (SCHEMA if self.path.exists() else None)
         return {
@@ -396,6 +392,14 @@ class FileTracker(Tracker):
             "counts": counts,
             "agreements_with_history": len(ids),
         }
+
+    def snapshot_key(self, *, history: bool = True) -> object | None:
+        # Every write replaces a file (a new inode) or creates one: the stats of tracker.json
+        # and of the history files say whether anything changed since.
+        paths = [self.path]
+        if history and self.history_dir.is_dir():
+            paths += sorted(self.history_dir.glob("*.json"))
+        return stat_key(paths)
 
     def log_verification(self, entry: Record) -> None:
         # One write of one line to a file opened for appending: no lock and no rewrite of

@@ -5,10 +5,11 @@ and writes only its own office's rows, except the national view (`all_offices`),
 reads every office's and writes nothing.
 
 Transactions: `read()` is a REPEATABLE READ READ ONLY transaction (one consistent
-snapshot); `write()` a READ COMMITTED transaction that first takes a transaction-scoped
-advisory lock of its office, so the writers of one office run one after the other
-(number allocation reads the last number and inserts the next: no duplicate, no gap)
-while other offices' writers are not held up. The unique constraints of the schema are
+snapshot); `write()` a READ COMMITTED transaction that first locks its office's row of
+`docgen.office_locks` (through `docgen.lock_office`, which only the office's roles and
+the owner may call: no other office can hold it), so the writers of one office run one
+after the other (number allocation reads the last number and inserts the next: no
+duplicate, no gap) while other offices' writers are not held up. The unique constraints of the schema are
 the safety net. A killed process or a lost connection rolls its transaction back.
 `transaction(body)` runs a body again when the database asks for it (serialization
 failure, deadlock).
@@ -25,10 +26,11 @@ import os
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -37,8 +39,12 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Json
 
 from docgen import __version__
+from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import TrackerError
+from docgen.i18n import _
+from docgen.records import KEYS, KeyRecord
 from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker, valid_agreement_id
+from docgen.state.records import checked
 
 T = TypeVar("T")
 
@@ -49,6 +55,7 @@ CONNECT_TIMEOUT = 10  # seconds
 ATTEMPTS = 5  # runs of a transaction body when the database asks for a retry
 LOCK_TIMEOUT = 60  # seconds a writer waits for its office's lock (as the file tracker)
 RETRYABLE = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
+OFFICE_RIGHTS = 3  # the schema that gives office roles their rights (docgen.grant_office_rights)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -72,11 +79,28 @@ def _params(url: str, source: str) -> dict[str, Any]:
     try:
         return conninfo_to_dict(url)
     except psycopg.Error as exc:
-        # libpq's message quotes no value of the URL; say which setting holds it.
+        # libpq quotes the part it could not parse (a password with "%" or a space, the
+        # whole URL after a malformed host): say what is wrong, never what it quoted.
+        reason = _QUOTED.sub('"…"', _one_line(str(exc)))
+        for secret in _password_texts(url):
+            reason = reason.replace(secret, "***")
         raise TrackerError(
-            f"{source}: not a PostgreSQL URL ({_one_line(str(exc))}); "
-            "expected e.g. postgresql://user@host/database"
+            _(
+                "{source}: not a PostgreSQL URL ({reason}); expected e.g. postgresql://user@host/database"
+            ).format(source=source, reason=reason)
         ) from None
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _password_texts(url: str) -> list[str]:
+    """What may be the password in a connection string libpq could not parse: the text
+    between "user:" and "@" of a URL, or a `password=` value (and their decoded forms)."""
+    found = re.findall(r"^\s*[a-z]+://[^/@:]*:(.*)@", url, re.I | re.S)
+    found += [m.strip("'") for m in re.findall(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", url, re.I)]
+    found += [unquote(f) for f in found]
+    return sorted({f for f in found if f}, key=len, reverse=True)
 
 
 def server_label(url: str, source: str = "the tracker URL") -> str:
@@ -85,6 +109,8 @@ def server_label(url: str, source: str = "the tracker URL") -> str:
     if p.get("service") and not p.get("host"):
         return f"postgresql service {p['service']}"
     host = str(p.get("host") or os.environ.get("PGHOST") or "localhost")
+    if ":" in host and not host.startswith("/"):
+        host = f"[{host}]"  # an IPv6 address, as a URL writes it
     socket = ""
     if host.startswith("/"):
         host, socket = "localhost", f" (socket in {p['host'] if p.get('host') else host})"
@@ -139,10 +165,10 @@ class PostgresSession(Session):
         )
         return json.loads(found[0][0]) if found else []
 
-    def rows(self, table: str) -> list[Record]:
+    def _raw_rows(self, table: str) -> list[Record]:
         return self._records(sql.SQL("FROM {} WHERE office = %s").format(self._table(table)), (self.office,))
 
-    def find(self, table: str, key: str) -> Record | None:
+    def _raw_find(self, table: str, key: str) -> Record | None:
         field = TABLES[table]
         query = sql.SQL("SELECT data FROM {} WHERE office = %s AND {} = %s").format(
             self._table(table), sql.Identifier(field)
@@ -156,17 +182,17 @@ class PostgresSession(Session):
         )
         return [row[0] for row in self._all(query, (self.office,))]
 
-    def insert(self, table: str, records: Sequence[Record]) -> None:
+    def _raw_insert(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         conn = self._writable()
         field = TABLES[table]
-        records = [dict(r) for r in records]
+        rows = [dict(r) for r in records]
         if field == "id":
-            next_id = _next_id(self._keys(table))
-            for record in records:
-                if not record.get("id"):
-                    record["id"] = str(next_id)
+            next_id = next_event_id(self._keys(table))
+            for row in rows:
+                if not row.get("id"):
+                    row["id"] = str(next_id)
                     next_id += 1
-        self._insert(conn, table, records)
+        self._insert(conn, table, rows)
 
     def _insert(self, conn: psycopg.Connection[Any], table: str, records: list[Record]) -> None:
         if not records:
@@ -202,7 +228,7 @@ class PostgresSession(Session):
             key = exc.diag.message_detail or "a key"
             raise TrackerError(f"{self._label}: {table}: {_one_line(key)}: already recorded") from None
 
-    def update(self, table: str, key: str, changes: Record) -> Record:
+    def _raw_update(self, table: str, key: str, changes: Mapping[str, object]) -> Record:
         conn = self._writable()
         field = TABLES[table]
         query = sql.SQL("SELECT data FROM {} WHERE office = %s AND {} = %s FOR UPDATE").format(
@@ -220,31 +246,41 @@ class PostgresSession(Session):
         )
         return record
 
-    def put(self, table: str, records: Sequence[Record]) -> None:
+    def _raw_put(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         conn = self._writable()
         field = TABLES[table]
-        records = [dict(r) for r in records]
-        conn.execute(
-            sql.SQL("DELETE FROM {} WHERE office = %s AND {} = ANY(%s)").format(
-                self._table(table), sql.Identifier(field)
-            ),
-            (self.office, [str(r.get(field)) for r in records]),
-        )
-        self._insert(conn, table, records)
+        rows = [dict(r) for r in records]
+        # Replaced in place, moved to the end (office roles may update a record, never delete one).
+        present = set(self._keys(table))
+        replace: sql.SQL | sql.Composed = sql.SQL(
+            "UPDATE {} SET data = %s, pos = DEFAULT WHERE office = %s AND {} = %s"
+        ).format(self._table(table), sql.Identifier(field))
+        if table == "numbers":
+            replace = sql.SQL(
+                "UPDATE docgen.numbers SET data = %s, kind = %s, year = %s, seq = %s, pos = DEFAULT "
+                "WHERE office = %s AND number = %s"
+            )
+        for record in rows:
+            key = record.get(field)
+            if key not in present:
+                continue
+            extra = (_text(record.get("kind")), _int(record.get("year")), _int(record.get("seq")))
+            conn.execute(replace, (Json(record), *(extra if table == "numbers" else ()), self.office, key))
+        self._insert(conn, table, [r for r in rows if r.get(field) not in present])
 
     # -- history
     def history_ids(self) -> list[str]:
         rows = self._all("SELECT DISTINCT agreement FROM docgen.history WHERE office = %s", (self.office,))
         return sorted(row[0] for row in rows)
 
-    def history(self, agreement_id: str) -> list[Record]:
+    def _raw_history(self, agreement_id: str) -> list[Record]:
         if not valid_agreement_id(agreement_id):
             raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
         return self._records(
             "FROM docgen.history WHERE office = %s AND agreement = %s", (self.office, agreement_id)
         )
 
-    def histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
+    def _raw_histories(self, ids: Iterable[str] | None = None) -> dict[str, list[Record]]:
         query = (
             "SELECT agreement, json_agg(data ORDER BY pos)::text FROM docgen.history "
             "WHERE office = %s {} GROUP BY agreement"
@@ -259,7 +295,7 @@ class PostgresSession(Session):
         order = sorted(found) if wanted is None else [i for i in wanted if i in found]
         return {aid: found[aid] for aid in order}
 
-    def append_history(self, agreement_id: str, events: Sequence[Record]) -> None:
+    def _raw_append(self, agreement_id: str, events: Sequence[Mapping[str, Any]]) -> None:
         conn = self._writable()
         if not valid_agreement_id(agreement_id):
             raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
@@ -271,7 +307,7 @@ class PostgresSession(Session):
             ).fetchall()
         ]
         seen = set(taken)
-        next_id = _next_id(taken)
+        next_id = next_event_id(taken)
         docs = []
         for event in events:
             event = dict(event)
@@ -289,6 +325,9 @@ class PostgresSession(Session):
                 cur.executemany(
                     "INSERT INTO docgen.history (office, agreement, id, data) VALUES (%s, %s, %s, %s)", docs
                 )
+
+    def public_keys(self) -> list[KeyRecord]:
+        return checked(self._label, KEYS, self._records("FROM docgen.certificate_keys", ()))
 
     # -- the national view
     def publish(self, agreements: Sequence[Record], office_info: Record | None = None) -> None:
@@ -311,10 +350,7 @@ class PostgresSession(Session):
 
     def unpublish(self, keep: Sequence[str]) -> list[str]:
         conn = self._writable()
-        rows = conn.execute(
-            "DELETE FROM docgen.agreements WHERE office = %s AND NOT id = ANY(%s) RETURNING id",
-            (self.office, list(keep)),
-        ).fetchall()
+        rows = conn.execute("SELECT docgen.unpublish(%s, %s)", (self.office, list(keep))).fetchall()
         return sorted(row[0] for row in rows)
 
     def all_offices(self) -> dict[str, dict[str, Any]]:
@@ -352,10 +388,6 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _next_id(ids: Sequence[Any]) -> int:
-    return 1 + max((int(i) for i in ids if str(i).isdigit()), default=0)
-
-
 class PostgresTracker(Tracker):
     backend = "postgresql"
     shared = True
@@ -363,6 +395,7 @@ class PostgresTracker(Tracker):
     def __init__(self, url: str, office: str, *, source: str = "the tracker URL") -> None:
         self.url = url
         self.office = office
+        self._locked = False  # the office's lock is held: a lock timeout is someone else's
         self.label = server_label(url, source)
         self._secrets = _secrets(url, source)
 
@@ -393,10 +426,24 @@ class PostgresTracker(Tracker):
                 f"writers ({reason}) after {ATTEMPTS} attempts; nothing was "
                 "recorded, try again"
             )
-        if isinstance(exc, pg_errors.LockNotAvailable):
+        if isinstance(exc, pg_errors.LockNotAvailable) and not self._locked:
             return TrackerError(
                 f"{self.label}: another docgen of office {self.office} has held the "
                 f"tracker for {LOCK_TIMEOUT} s; try again"
+            )
+        if isinstance(exc, pg_errors.LockNotAvailable):  # a table lock, not an office's
+            holders = self._lock_holders()
+            return TrackerError(
+                _(
+                    "{label}: a table of the tracker was locked for {seconds} s by another "
+                    "connection{holders} (not a docgen of office {office}); nothing was recorded: "
+                    "ask the database's administrator"
+                ).format(
+                    label=self.label,
+                    seconds=LOCK_TIMEOUT,
+                    holders=_(" (role {roles})").format(roles=", ".join(holders)) if holders else "",
+                    office=self.office,
+                )
             )
         if isinstance(exc, pg_errors.InsufficientPrivilege):
             return TrackerError(
@@ -414,10 +461,28 @@ class PostgresTracker(Tracker):
             )
         return TrackerError(f"{self.label}: {reason}")
 
+    def _lock_holders(self) -> list[str]:
+        """The roles holding a lock on a docgen table that blocks writers (any mode above
+        ROW EXCLUSIVE): who to ask, when a write waited too long."""
+        try:
+            with psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
+                rows = conn.execute(
+                    "SELECT DISTINCT a.usename::text FROM pg_catalog.pg_locks l "
+                    "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+                    "JOIN pg_catalog.pg_class c ON c.oid = l.relation "
+                    "WHERE l.granted AND c.relnamespace = 'docgen'::regnamespace AND l.mode IN "
+                    "('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock') "
+                    "ORDER BY 1"
+                ).fetchall()
+        except psycopg.Error:
+            return []
+        return [str(row[0]) for row in rows if row[0]]
+
     @contextmanager
     def _session(self, *, write: bool) -> Iterator[PostgresSession]:
         """One transaction; raw psycopg errors pass through (callers map or retry them)."""
         conn = self._connect()
+        self._locked = False
         try:
             version = self._probe(conn)
             self._check_schema(version)
@@ -431,9 +496,8 @@ class PostgresTracker(Tracker):
                         conn.execute(
                             sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{LOCK_TIMEOUT}s"))
                         )
-                        conn.execute(
-                            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, self.office)
-                        )
+                        conn.execute("SELECT docgen.lock_office(%s)", (self.office,))
+                        self._locked = True
                         yield PostgresSession(conn, self.office, self.label)
                         done = True
                 except psycopg.OperationalError as exc:
@@ -530,6 +594,12 @@ class PostgresTracker(Tracker):
                             "INSERT INTO docgen.schema_version (version, docgen) VALUES (%s, %s)",
                             (version, __version__),
                         )
+                if before is not None and before >= OFFICE_RIGHTS and before < SCHEMA:
+                    # the offices' roles get their rights on the tables the upgrade added
+                    conn.execute(
+                        "SELECT docgen.grant_office_rights(r.role) FROM (SELECT DISTINCT o.role "
+                        "FROM docgen.office_roles o JOIN pg_catalog.pg_roles g ON g.rolname = o.role) r"
+                    )
             except pg_errors.InsufficientPrivilege as exc:
                 raise TrackerError(
                     f"{self.label}: cannot create or upgrade the docgen schema ({self._reason(exc)}); "
@@ -551,6 +621,111 @@ class PostgresTracker(Tracker):
             "created": before is None,
             "upgraded_from": before if before not in (None, after) else None,
         }
+
+    # -- the offices' roles (run by the owner)
+    def _owner_connection(self) -> psycopg.Connection[Any]:
+        """A connection of the schema's owner to an up-to-date schema, else TrackerError."""
+        conn = self._connect()
+        try:
+            version = self._probe(conn)
+            self._check_schema(version)
+            if version is None or version < SCHEMA:
+                raise TrackerError(
+                    _("{label}: the tracker schema is {found}; run `docgen tracker init` first").format(
+                        label=self.label, found=version if version is not None else _("missing")
+                    )
+                )
+            row = conn.execute(
+                "SELECT pg_catalog.pg_has_role(current_user, c.relowner, 'MEMBER'), current_user::text "
+                "FROM pg_catalog.pg_class c WHERE c.oid = 'docgen.office_roles'::regclass"
+            ).fetchone()
+            if not row or not row[0]:
+                raise TrackerError(
+                    _(
+                        "{label}: only the owner of the docgen schema (who ran `docgen tracker init`) "
+                        "may grant or revoke an office's rights; role {role} is not"
+                    ).format(label=self.label, role=row[1] if row else "?")
+                )
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def grant(self, office: str, role: str) -> dict[str, Any]:
+        """Map `role` (an existing role) to `office`: from then on it writes that office's
+        records, and reads of the others only what the national view shows."""
+        with self._mapped():
+            conn = self._owner_connection()
+            try:
+                with conn.transaction():
+                    if (
+                        conn.execute(
+                            "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %s", (role,)
+                        ).fetchone()
+                        is None
+                    ):
+                        raise TrackerError(
+                            _(
+                                "{label}: no role {role!r} on this server; create it first "
+                                "(CREATE ROLE ... LOGIN, see docs/tracker-postgresql.md)"
+                            ).format(label=self.label, role=role)
+                        )
+                    added = conn.execute(
+                        "INSERT INTO docgen.office_roles (office, role) VALUES (%s, %s) "
+                        "ON CONFLICT DO NOTHING RETURNING 1",
+                        (office, role),
+                    ).fetchone()
+                    conn.execute("SELECT docgen.grant_office_rights(%s)", (role,))
+                    try:
+                        with conn.transaction():
+                            conn.execute(
+                                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                                    sql.Identifier(conn.info.dbname), sql.Identifier(role)
+                                )
+                            )
+                    except pg_errors.InsufficientPrivilege:
+                        pass  # the database's owner grants CONNECT (PUBLIC has it by default)
+                    offices = self._offices_of(conn, role)
+            finally:
+                conn.close()
+        return {
+            "where": self.label,
+            "office": office,
+            "role": role,
+            "new": added is not None,
+            "offices": offices,
+        }
+
+    def revoke(self, office: str, role: str) -> dict[str, Any]:
+        """Unmap `role` from `office`; a role left with no office loses every privilege."""
+        with self._mapped():
+            conn = self._owner_connection()
+            try:
+                with conn.transaction():
+                    removed = conn.execute(
+                        "DELETE FROM docgen.office_roles WHERE office = %s AND role = %s RETURNING 1",
+                        (office, role),
+                    ).fetchone()
+                    if removed is None:
+                        raise TrackerError(
+                            _("{label}: role {role!r} holds no rights of office {office}").format(
+                                label=self.label, role=role, office=office
+                            )
+                        )
+                    offices = self._offices_of(conn, role)
+                    exists = conn.execute(
+                        "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %s", (role,)
+                    ).fetchone()
+                    if not offices and exists:
+                        conn.execute("SELECT docgen.revoke_office_rights(%s)", (role,))
+            finally:
+                conn.close()
+        return {"where": self.label, "office": office, "role": role, "offices": offices}
+
+    @staticmethod
+    def _offices_of(conn: psycopg.Connection[Any], role: str) -> list[str]:
+        rows = conn.execute("SELECT office FROM docgen.office_roles WHERE role = %s ORDER BY 1", (role,))
+        return [str(row[0]) for row in rows.fetchall()]
 
     def log_verification(self, entry: Record) -> None:
         with self.write() as session:
@@ -599,4 +774,5 @@ class PostgresTracker(Tracker):
 def _secrets(url: str, source: str) -> list[str]:
     """Password text that must never be shown: the URL's and PGPASSWORD's."""
     found = [str(_params(url, source).get("password") or ""), os.environ.get("PGPASSWORD", "")]
+    found += _password_texts(url)
     return sorted({s for s in found if s}, key=len, reverse=True)

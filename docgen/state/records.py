@@ -1,175 +1,114 @@
-"""The shape of the records a tracker holds, checked when it is read.
+"""The tracker's shape check: every record read is checked against its definition.
 
 A tracker is written only by docgen, but it is a file people copy, merge and edit by hand.
 A record without its `seq` or with an `on` date of 2022-02-30 would otherwise surface as
 a KeyError or ValueError deep inside a command; instead the whole tracker is reported as
 not a valid docgen tracker, naming the table, the record and the field, and nothing is
-written.
+written. What is checked is derived from the TypedDicts of docgen/records.py: required
+fields present, every field present of its declared type (or its `Shape`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from datetime import date
-from typing import Any
+import types
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, NotRequired, Required, Union, cast, get_args, get_origin, get_type_hints
 
 from docgen.errors import TrackerError
-from docgen.state.base import TABLES, Record, Session
-
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+from docgen.records import ALL, HISTORY, Check, R, Shape, Table
 
 
-def _text(value: Any) -> bool:
-    return isinstance(value, str)
+def _accepts(kind: Any) -> Check:
+    """A check of a value against a field type: str, int, float, bool, None, a list, a
+    dict or a TypedDict (a JSON object), a union of those."""
+    origin = get_origin(kind)
+    if origin is Annotated:
+        return _accepts(get_args(kind)[0])
+    if origin in (Union, types.UnionType):
+        checks = [_accepts(arg) for arg in get_args(kind)]
+        return lambda v: any(check(v) for check in checks)
+    if kind is type(None):
+        return lambda v: v is None
+    if kind is Any:
+        return lambda v: True
+    if kind is bool:
+        return lambda v: isinstance(v, bool)
+    if kind is int:
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
+    if kind is float:  # JSON has one kind of number
+        return lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+    if kind is str:
+        return lambda v: isinstance(v, str)
+    if origin is list:
+        (item,) = get_args(kind)
+        each = _accepts(item)
+        return lambda v: isinstance(v, list) and all(each(x) for x in v)
+    if origin is dict or isinstance(kind, type) and issubclass(kind, dict):
+        return lambda v: isinstance(v, dict)  # a JSON object: its fields are its readers' concern
+    raise TypeError(f"no shape check for {kind!r}")
 
 
-def _text_or_none(value: Any) -> bool:
-    return value is None or isinstance(value, str)
+def _what(kind: Any) -> str:
+    if get_origin(kind) in (Union, types.UnionType):
+        return " or ".join(_what(a) for a in get_args(kind) if a is not type(None))
+    return {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+    }.get(kind, "a list" if get_origin(kind) is list else "a table")
 
 
-def _int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _unwrap(kind: Any) -> Any:
+    while get_origin(kind) in (Required, NotRequired):
+        kind = get_args(kind)[0]
+    return kind
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _shape(record: Any) -> list[tuple[str, bool, Shape]]:
+    """(field, required, how it is checked) of a TypedDict, in the order of its definition."""
+    hints = get_type_hints(record, include_extras=True)
+    fields = []
+    for name, raw in hints.items():
+        # (Required read from the annotation: with postponed annotations, Python 3.11's
+        # TypedDict does not see it and counts every field of a total=False class optional.)
+        required = get_origin(raw) is Required or (record.__total__ and get_origin(raw) is not NotRequired)
+        kind = _unwrap(raw)
+        explicit = None
+        if get_origin(kind) is Annotated:
+            explicit = next((m for m in kind.__metadata__ if isinstance(m, Shape)), None)
+        if explicit is None:
+            plain = get_args(kind)[0] if get_origin(kind) is Annotated else kind
+            explicit = Shape(_accepts(plain), _what(plain))
+        fields.append((name, required, explicit))
+    return fields
 
 
-def _terms(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and isinstance(value.get("parties"), list)
-        and isinstance(value.get("work_items"), list)
-    )
-
-
-def _flag(value: Any) -> bool:
-    return isinstance(value, bool) or value is None
-
-
-def _day(value: Any) -> bool:
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _day_or_none(value: Any) -> bool:
-    return value is None or _day(value)
-
-
-def _texts(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _evidence(value: Any) -> bool:
-    return value is None or (
-        isinstance(value, list)
-        and all(
-            isinstance(v, dict) and isinstance(v.get("file"), str) and isinstance(v.get("sha256"), str)
-            for v in value
-        )
-    )
-
-
-Check = Callable[[Any], bool]
-# table -> field -> (required, check, what a valid value is)
-SHAPES: dict[str, dict[str, tuple[bool, Check, str]]] = {
-    "numbers": {
-        "kind": (True, _text, "text"),
-        "number": (True, _text, "text"),
-        "seq": (True, _int, "a whole number"),
-        "year": (True, _int, "a whole number"),
-        "on": (True, _day, "a date YYYY-MM-DD"),
-        "for": (False, _text_or_none, "text"),
-        "void": (False, _flag, "true or false"),
-        "void_reason": (False, _text_or_none, "text"),
-    },
-    "letters": {
-        "number": (True, _text, "text"),
-        "agreement": (True, _text, "text"),
-        "party": (True, _text, "text"),
-        "on": (True, _day, "a date YYYY-MM-DD"),
-        "items": (True, _texts, "a list of deliverable ids"),
-        "seq": (True, _int, "a whole number"),
-        "year": (True, _int, "a whole number"),
-        "file": (True, _text, "text"),
-        "org": (False, _text_or_none, "text"),
-        "ordinal": (False, _int, "a whole number"),
-    },
-    "certificates": {
-        "number": (True, _text, "text"),
-        "key": (True, _text, "text"),
-        "recipient": (True, _text, "text"),
-        "year": (True, _int, "a whole number"),
-        "event": (True, _text, "text"),
-        "score": (True, _number, "a number"),
-        "score_text": (True, _text, "text"),
-        "grade": (True, _text, "text"),
-        "issued_on": (True, _day, "a date YYYY-MM-DD"),
-        "file": (True, _text, "text"),
-        "grade_text": (False, _text_or_none, "text"),
-        "revoked": (False, _flag, "true or false"),
-        "sha256": (False, _text_or_none, "text"),
-        "sha256s": (False, _texts, "a list of digests"),
-        "secret_id": (False, _text_or_none, "text"),
-    },
-    "terminations": {  # a cancellation has no date of its own
-        "agreement": (True, _text, "text"),
-        "on": (True, _day_or_none, "a date YYYY-MM-DD"),
-        "reason": (False, _text_or_none, "text"),
-    },
-    "builds": {
-        "output": (True, _text, "text"),
-        "key": (False, _text_or_none, "text"),
-    },
-    "signatures": {
-        "agreement": (True, _text, "text"),
-        "sha256": (True, _text, "text"),
-        "terms": (True, _terms, "the signed terms (a mapping)"),
-    },
-    "history": {
-        "deliverable": (True, _text, "text"),
-        "on": (True, _day, "a date YYYY-MM-DD"),
-        "status": (True, _text_or_none, "text"),  # a retraction has none
-        "note": (False, _text_or_none, "text"),
-        "evidence": (False, _evidence, "a list of evidence files"),
-    },
-}
+SHAPES: dict[str, list[tuple[str, bool, Shape]]] = {t.name: _shape(t.record) for t in (*ALL, HISTORY)}
 
 
 def record_problem(table: str, record: Mapping[str, Any]) -> str | None:
     """What is wrong with one record of `table` ("seq: missing"), or None."""
-    shape = SHAPES.get(table)
-    if shape is None:
-        return None
-    for name, (required, check, what) in shape.items():
+    for name, required, shape in SHAPES.get(table, []):
         if name not in record:
             if required:
                 return f"{name}: missing"
             continue
-        if not check(record[name]):
-            return f"{name}: {record[name]!r:.60} is not {what}"
+        if not shape.check(record[name]):
+            return f"{name}: {record[name]!r:.60} is not {shape.what}"
     return None
 
 
-def checked(
-    session: Session, table: str, rows: list[Record], agreement_id: str | None = None
-) -> list[Record]:
-    """`rows` of `table` as read from `session`, or TrackerError naming the first record
-    that is not shaped as docgen writes it (history rows: pass their agreement's id)."""
+def checked(label: str, table: Table[R], rows: Sequence[Any]) -> list[R]:
+    """`rows` of `table` as read from the tracker `label` names, typed, or TrackerError
+    naming the first record that is not shaped as docgen writes it."""
     for index, record in enumerate(rows, 1):
-        problem = record_problem(table, record) if isinstance(record, dict) else "not a record"
+        problem = record_problem(table.name, record) if isinstance(record, dict) else "not a record"
         if problem is not None:
-            key = record.get(TABLES.get(table, "id")) if isinstance(record, dict) else None
+            key = record.get(table.key) if isinstance(record, dict) else None
             which = f"record {key!r}" if isinstance(key, str) and key else f"record {index}"
             raise TrackerError(
-                f"{session.label_of(table, agreement_id)}: {table}: {which}: {problem}; not a valid "
-                "docgen tracker, docgen will not change it: restore it from a backup or correct "
-                "the record"
+                f"{label}: {table.name}: {which}: {problem}; not a valid docgen tracker, docgen "
+                "will not change it: restore it from a backup or correct the record"
             )
-    return rows
+    return cast(list[R], list(rows))

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from docgen.config import Config
 from docgen.domain.numbering import format_number
 from docgen.errors import NotFoundError, NumberingError
+from docgen.records import NUMBERS, NumberRecord, Reference
 from docgen.state.base import Session, now_text
 
-TABLE = "numbers"
+TABLE = NUMBERS
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,16 @@ class Allocation:
     """What one allocation asks for: its purpose and the document it goes to."""
 
     purpose: str = ""
-    ref: dict[str, Any] | None = None
+    ref: Reference | None = None
+
+
+class Preview(TypedDict):
+    """The number the next allocation would get."""
+
+    kind: str
+    number: str
+    seq: int
+    year: int
 
 
 class Registry:
@@ -34,9 +44,9 @@ class Registry:
     def __init__(self, session: Session, config: Config) -> None:
         self.session = session
         self.config = config
-        self._rows: list[dict[str, Any]] | None = None
+        self._rows: list[NumberRecord] | None = None
 
-    def _records(self) -> list[dict[str, Any]]:
+    def _records(self) -> list[NumberRecord]:
         if self._rows is None:
             self._rows = self.session.records(TABLE)
         return self._rows
@@ -44,12 +54,12 @@ class Registry:
     def _sequence_year(self, year: int) -> int:
         return year if self.config.numbering.reset == "yearly" else 0
 
-    def _last(self, kind: str, year: int) -> dict[str, Any] | None:
+    def _last(self, kind: str, year: int) -> NumberRecord | None:
         key = self._sequence_year(year)
         same = [r for r in self._records() if r["kind"] == kind and self._sequence_year(r["year"]) == key]
         return max(same, key=lambda r: r["seq"], default=None)
 
-    def preview(self, kind: str, on: date, year: int | None = None) -> dict[str, Any]:
+    def preview(self, kind: str, on: date, year: int | None = None) -> Preview:
         """The number the next allocation would get, without taking it."""
         year = year if year is not None else on.year
         last = self._last(kind, year)
@@ -75,8 +85,8 @@ class Registry:
         purpose: str = "",
         *,
         year: int | None = None,
-        ref: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
+        ref: Reference | None = None,
+    ) -> NumberRecord:
         return self.allocate_many(kind, on, [Allocation(purpose, ref)], year=year)[0]
 
     def allocate_many(
@@ -87,7 +97,7 @@ class Registry:
         *,
         year: int | None = None,
         assessment_year: int | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[NumberRecord]:
         """Consecutive numbers for several documents, registered in one write.
 
         `year` is the sequence's year (default: that of `on`, the document's date);
@@ -95,7 +105,7 @@ class Registry:
         year = year if year is not None else on.year
         existing = {r["number"] for r in self._records()}
         recorded_at = now_text()
-        records = []
+        records: list[NumberRecord] = []
         last = self._last(kind, year)
         seq = last["seq"] if last else 0
         for item in wanted:
@@ -125,11 +135,11 @@ class Registry:
         self._records().extend(records)
         return records
 
-    def find(self, number: str) -> dict[str, Any] | None:
+    def find(self, number: str) -> NumberRecord | None:
         wanted = number.strip()
-        return next((dict(r) for r in self._records() if r["number"] == wanted), None)
+        return next((NumberRecord(**r) for r in self._records() if r["number"] == wanted), None)
 
-    def void(self, number: str, reason: str) -> dict[str, Any]:
+    def void(self, number: str, reason: str) -> NumberRecord:
         """Mark a number unused; it stays taken forever."""
         if not reason.strip():
             raise NumberingError("--reason: say why the number is voided")
@@ -142,9 +152,9 @@ class Registry:
         self._rows = None
         return self.session.update(TABLE, record["number"], changes)
 
-    def records(self, kind: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+    def records(self, kind: str | None = None, year: int | None = None) -> list[NumberRecord]:
         rows = [
-            dict(r)
+            NumberRecord(**r)
             for r in self._records()
             if (kind is None or r["kind"] == kind) and (year is None or r["year"] == year)
         ]

@@ -1,5 +1,7 @@
-"""The workspace's certificate secret, `.docgen/certificate-secret`: never printed, never
-stored in the tracker, owner-only on disk. Without it no issued certificate can be verified.
+"""The workspace's certificate secret, `.docgen/certificate-secret`, of the certificates an
+earlier docgen issued with an HMAC checksum (new ones are signed with the office's key,
+state/signing_key.py): never printed, never stored in the tracker, owner-only on disk.
+Without it those certificates cannot be verified.
 
 Each certificate record carries the secret's fingerprint (an HMAC of a fixed text, which
 reveals nothing of the secret), so that a replaced secret is recognised as such: verify
@@ -12,16 +14,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from pathlib import Path
 
-from docgen.errors import DocgenError, TrackerError
-from docgen.fsutil import atomic_write_bytes
-from docgen.safepath import check_write, read_regular
+from docgen.errors import TrackerError
+from docgen.safepath import read_regular
 from docgen.workspace import Workspace
 
 SECRET_FILE = "certificate-secret"
-BACKUP_HINT = "see docs/certificates-secret.md"
+BACKUP_HINT = "see docs/certificates-secret.md"  # certificates issued before the key
 _FINGERPRINT_TEXT = b"docgen certificate secret fingerprint"
 
 
@@ -35,33 +35,6 @@ def fingerprint(secret: bytes) -> str:
 
 
 LABEL = f".docgen/{SECRET_FILE}"
-
-
-def new_secret(issued: int) -> bytes:
-    """A new secret, to be saved with `save_secret` once the first certificates are made;
-    refused while the registry holds `issued` certificates in force: they were signed with
-    the lost secret, which must be restored, not replaced."""
-    if issued:
-        raise TrackerError(
-            f"{LABEL} is missing, but the registry holds {issued} certificate(s) signed with it: "
-            f"restore it from a backup ({BACKUP_HINT}); docgen will not create a new one, "
-            "which would make every issued certificate fail verification"
-        )
-    return secrets.token_bytes(32)
-
-
-def save_secret(ws: Workspace, secret: bytes) -> None:
-    """Write a new secret, owner-only (under the caller's tracker lock)."""
-    path = _secret_path(ws)
-    try:
-        check_write(ws.root, path)
-        atomic_write_bytes(path, (secret.hex() + "\n").encode("ascii"), private=True)
-    except DocgenError as exc:
-        raise TrackerError(f"{exc.message}; no certificate was issued") from exc
-    except OSError as exc:
-        raise TrackerError(
-            f"{LABEL}: cannot create the certificate secret: {exc.strerror or exc}; no certificate was issued"
-        ) from exc
 
 
 def read_secret(ws: Workspace) -> bytes | None:

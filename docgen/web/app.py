@@ -479,7 +479,7 @@ async def dashboard(request: Request, session: WebSession) -> Response:
     return await _monitoring(
         request,
         session,
-        monitor_app.monitor,
+        pages.dashboard,
         "dashboard.html",
         lambda result: {"by_party": result.by_party, "skipped": result.skipped},
     )

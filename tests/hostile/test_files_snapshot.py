@@ -22,44 +22,44 @@ def test_a_read_session_does_not_see_a_write_committed_during_it(example):
 
     def writer() -> None:
         with tracker.write() as session:
-            session.append_history(RENJA, [dict(EVENT)])
-            session.insert("builds", [{"output": "outputs/x.docx", "key": "k"}])
+            session._raw_append(RENJA, [dict(EVENT)])
+            session._raw_insert("builds", [{"output": "outputs/x.docx", "key": "k"}])
         committed.set()
 
     with tracker.read() as session:
-        assert session.rows("builds") == []
+        assert session._raw_rows("builds") == []
         thread = threading.Thread(target=writer)
         thread.start()
         # The writer waits for the readers: what this session reads next is as it began.
         assert not committed.wait(1.0), "a write was committed during a read session"
-        assert session.history(RENJA) == []
-        assert session.rows("builds") == []
+        assert session._raw_history(RENJA) == []
+        assert session._raw_rows("builds") == []
     thread.join(timeout=60)
     assert committed.is_set()
     with tracker.read() as session:
-        assert [e["deliverable"] for e in session.history(RENJA)] == ["W1-D1"]
-        assert len(session.rows("builds")) == 1
+        assert [e["deliverable"] for e in session._raw_history(RENJA)] == ["W1-D1"]
+        assert len(session._raw_rows("builds")) == 1
 
 
 def test_readers_do_not_wait_for_each_other(example):
     tracker = FileTracker(example)
     tracker.init()
     with tracker.read() as first, tracker.read() as second:
-        assert first.rows("numbers") == second.rows("numbers") == []
+        assert first._raw_rows("numbers") == second._raw_rows("numbers") == []
 
 
 def test_a_read_inside_a_write_of_the_same_thread_does_not_wait_for_itself(example):
     tracker = FileTracker(example)
     tracker.init()
     with tracker.write() as session:
-        session.insert("builds", [{"output": "outputs/y.docx", "key": "k"}])
+        session._raw_insert("builds", [{"output": "outputs/y.docx", "key": "k"}])
         with tracker.read() as reading:
-            assert reading.rows("builds") == []  # not committed yet
+            assert reading._raw_rows("builds") == []  # not committed yet
 
 
 def test_a_reader_never_creates_the_lock(example):
     with FileTracker(example).read() as session:
-        assert session.rows("numbers") == []
+        assert session._raw_rows("numbers") == []
     assert not (example / ".docgen").exists()
 
 
