@@ -46,26 +46,39 @@ def _user_key() -> bytes | None:
     """This user's key (made on first use, owner-only), or None when there can be none:
     then nothing is cached."""
     path = key_path()
-    for _attempt in range(2):
-        try:
-            key = bytes.fromhex(read_regular(path, limit=1024).decode("ascii").strip())
-            return key if len(key) >= 16 else None
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError):
-            return None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        except FileExistsError:
-            continue  # another docgen made it just now: read it
-        except (OSError, RuntimeError):
-            return None
-        key = os.urandom(32)
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
+        return None
+    # Made whole beside it, then linked into place: another docgen reading it at that
+    # moment finds it complete or absent, and two making it at once agree on the first.
+    key = os.urandom(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(6).hex()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(key.hex() + "\n")
-        return key
-    return None
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(tmp, path)
+    except FileExistsError:
+        try:
+            return _read_key(path)
+        except (OSError, ValueError):
+            return None
+    except (OSError, RuntimeError):
+        return None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key
+
+
+def _read_key(path: Path) -> bytes | None:
+    key = bytes.fromhex(read_regular(path, limit=1024).decode("ascii").strip())
+    return key if len(key) >= 16 else None
 
 
 def _mac(key: bytes, payload: bytes) -> str:

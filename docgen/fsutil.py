@@ -179,7 +179,8 @@ class Rewrite:
         self.target = _rewritable(root, path, label)
         try:
             self.before = self.target.read_bytes()
-            self.mode = stat.S_IMODE(os.stat(self.target).st_mode)
+            st = os.stat(self.target)
+            self.mode, self.owner = stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid)
         except OSError as exc:
             raise InputError(
                 _("{label}: cannot read: {reason}").format(label=label, reason=exc.strerror or exc)
@@ -216,6 +217,7 @@ class Rewrite:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            _keep_owner(tmp, self.owner)
             os.chmod(tmp, self.mode)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -246,6 +248,7 @@ class Rewrite:
         self._unchanged(written)
         with atomic_path(self.target, private=True) as tmp:
             tmp.write_bytes(self.before)
+            _keep_owner(tmp, self.owner)
             os.chmod(tmp, self.mode)
 
     def discard(self) -> None:
@@ -266,6 +269,17 @@ class Rewrite:
                     "docgen left it as they saved it: run the command again"
                 ).format(label=self.label)
             )
+
+
+def _keep_owner(path: Path, owner: tuple[int, int]) -> None:
+    """The new file keeps the old one's owner and group where this user may give them
+    (root may; anyone may keep their own); elsewhere it is this user's, as any new file."""
+    st = os.stat(path)
+    if (st.st_uid, st.st_gid) != owner and hasattr(os, "chown"):
+        try:
+            os.chown(path, *owner)
+        except OSError:
+            pass
 
 
 def _rewritable(root: Path, path: Path, label: str) -> Path:

@@ -28,6 +28,8 @@ from typing import (
     TypeVar,
 )
 
+from docgen.context import Context
+
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 Check = Callable[[Any], bool]
 
@@ -135,7 +137,7 @@ class LetterRecord(TypedDict, total=False):
     template_sha256: str
     logo_sha256: str | None
     docgen: str
-    context: dict[str, Any]  # the render context, as JSON: free-form by design
+    context: Context  # the render context, as JSON: free-form by design
 
 
 class Signatory(TypedDict, total=False):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
 
+from docgen.context import JSONObject
 from docgen.errors import DocgenError
 from docgen.safepath import read_regular
 
 MAX_TOML_BYTES = 1 << 20  # docgen.toml and the certificate layout are a few kilobytes
 
 
-def read_toml(path: Path, label: str, error: type[DocgenError]) -> dict[str, Any]:
+def read_toml(path: Path, label: str, error: type[DocgenError]) -> JSONObject:
     """A user's TOML file as data; unreadable, non-UTF-8 or invalid TOML is `error(label: ...)`."""
     try:
         return tomllib.loads(read_regular(path, MAX_TOML_BYTES).decode("utf-8-sig"))

@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from docgen.context import JSONObject
 from docgen.errors import AgreementError
 
 # (mapping, sequence, offset): "key:\n  - item" is (2, 4, 2), "key:\n- item" is (2, 2, 0).
@@ -89,14 +90,14 @@ def _dump(y: YAML, data: Any) -> str:
     return out.getvalue()
 
 
-def flow(mapping: dict[str, Any]) -> CommentedMap:
+def flow(mapping: JSONObject) -> CommentedMap:
     """A mapping written on one line, `{first: ..., second: ...}`."""
     result = CommentedMap(mapping)
     result.fa.set_flow_style()
     return result
 
 
-def block(mapping: dict[str, Any]) -> CommentedMap:
+def block(mapping: JSONObject) -> CommentedMap:
     return CommentedMap(mapping)
 
 

@@ -245,6 +245,7 @@ def test_empty_workspace():
         "as_of": "2022-07-01",
         "agreements": [],
         "overdue": [],
+        "due_soon": [],
         "expiring": [],
         "lapsed": [],
         "summary": {

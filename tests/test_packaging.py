@@ -78,4 +78,4 @@ def test_outputs_are_readable_and_the_secret_is_private(example, cli):
         *(example / "outputs/certificates/2022").glob("*.pdf"),
     ]:
         assert stat.S_IMODE(path.stat().st_mode) == expected, path
-    assert stat.S_IMODE((example / ".docgen/certificate-secret").stat().st_mode) == 0o600
+    assert stat.S_IMODE((example / ".docgen/certificate-key").stat().st_mode) == 0o600

@@ -305,6 +305,12 @@ def test_dashboard_json_is_the_monitor_json(site, cli):
     assert page.json() == cli(site, "monitor", "--as-of", as_of, "--json").json()
     html = c.get(f"/?as_of={as_of}").text
     assert "<svg" in html and f'href="/agreements/{AID}"' in html
+    # the deliverables due soon, listed one by one (the report counts them per agreement)
+    report = page.json()
+    assert len(report["due_soon"]) == report["summary"]["due_soon"] > 0
+    for row in report["due_soon"]:
+        assert row["days_left"] >= 0 and row["parties"]
+        assert f'#d-{row["id"]}"' in html
     assert c.get("/?as_of=2022-02-30", headers=JSON).status_code == 400
 
 
@@ -604,3 +610,60 @@ def test_the_dashboard_follows_every_change(site, cli):
         text.replace(f"id: {DID}", "id: W1-DX"), encoding="utf-8"
     )
     assert done() == before  # W1-D1 is no longer a deliverable of the file
+
+
+def test_serve_warns_off_localhost_and_stops_cleanly_on_ctrl_c(example):
+    """`docgen serve --host 0.0.0.0` says in one line to put it behind HTTPS; Ctrl-C (SIGINT)
+    stops it with exit code 0; with no users, it says only verification answers."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "DOCGEN_LANG": "en"}
+    env.pop("DOCGEN_TRACKER_URL", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "docgen",
+            "-w",
+            str(example),
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+                time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0
+    lines = err.splitlines()
+    https = [line for line in lines if "HTTPS" in line]
+    assert len(https) == 1 and "0.0.0.0" in https[0]
+    assert any("only the verification page answers" in line for line in lines)
+    assert "Traceback" not in err

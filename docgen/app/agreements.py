@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from docgen.app import scaffold
 from docgen.app.common import agreement_view, agreement_views, catalog, publish
@@ -20,12 +20,14 @@ from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
 from docgen.workspace import Workspace
 
+Row = TypeVar("Row")
+
 
 @dataclass
-class Listing:
+class Listing(Generic[Row]):
     """Rows for a table, and the files left out because they hold errors."""
 
-    rows: list[dict[str, Any]]
+    rows: list[Row]
     skipped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
 

@@ -15,11 +15,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from docgen import __version__
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import publish, signed_changes
+from docgen.context import Context
 from docgen.documents.adendum import adendum_context, output_stem
 from docgen.documents.agreement import build_context
 from docgen.domain.legal import unknown_keys
@@ -41,11 +42,25 @@ ADENDUM_TEMPLATE = "adendum"
 STALE_SECONDS = 60.0
 
 
+class Failed(TypedDict):
+    """A source whose draft could not be built: its first error line (and all of them)."""
+
+    source: str
+    error: str
+    problems: NotRequired[list[str]]
+
+
+class BuildJson(TypedDict):
+    built: list[str]
+    unchanged: list[str]
+    failed: list[Failed]
+
+
 @dataclass
 class BuildReport:
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. a signed agreement edited since
 
     @property
@@ -54,7 +69,7 @@ class BuildReport:
 
     def fail(self, source: str, problems: list[str], *, prefix: bool = True) -> None:
         lines = [p if p.startswith(source) or not prefix else f"{source}: {p}" for p in problems]
-        entry: dict[str, Any] = {"source": source, "error": lines[0]}
+        entry: Failed = {"source": source, "error": lines[0]}
         if len(lines) > 1:
             entry["problems"] = lines
         self.failed.append(entry)
@@ -63,7 +78,7 @@ class BuildReport:
     def error_lines(self) -> list[str]:
         return [line for f in self.failed for line in f.get("problems", [f["error"]])]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> BuildJson:
         return {"built": self.built, "unchanged": self.unchanged, "failed": self.failed}
 
 
@@ -219,13 +234,13 @@ def build(
     return report
 
 
-def _context(ws: Workspace, catalog: Catalog, plan: _Plan) -> dict[str, Any]:
+def _context(ws: Workspace, catalog: Catalog, plan: _Plan) -> Context:
     return draft_context(ws, catalog, plan.agreement_id, plan.amendment)
 
 
 def draft_context(
     ws: Workspace, catalog: Catalog, agreement_id: str, amendment: int | None = None
-) -> dict[str, Any]:
+) -> Context:
     """The whole agreement (or one adendum of it), its parent, the office config and
     pre-formatted phrases: what its draft renders with."""
     agreement = catalog.get(agreement_id)

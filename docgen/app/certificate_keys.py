@@ -33,9 +33,10 @@ def _genuine(record: KeyRecord) -> Ed25519PublicKey | None:
     return key if key is not None and key_id(key) == record.get("keyid") else None
 
 
-def office_keys(session: Session) -> list[KeyRecord]:
-    """The session's office's key records, oldest first."""
-    return [r for r in session.public_keys() if r.get("office") == session.office and _genuine(r)]
+def office_keys(session: Session, office: str | None = None) -> list[KeyRecord]:
+    """The key records of `office` (default: the session's), oldest first."""
+    office = office or session.office
+    return [r for r in session.public_keys() if r.get("office") == office and _genuine(r)]
 
 
 def public_key(session: Session, keyid: str, office: str | None = None) -> Ed25519PublicKey | None:
@@ -114,6 +115,7 @@ class Rotated(TypedDict):
 
 
 class Exported(TypedDict):
+    office: str
     keyid: str
     file: str
     keys: list[str]
@@ -142,23 +144,25 @@ def rotate(ws: Workspace) -> Rotated:
     return result
 
 
-def export(ws: Workspace, out: Path, keyid: str | None = None) -> Exported:
+def export(ws: Workspace, out: Path, keyid: str | None = None, office: str | None = None) -> Exported:
     """`certificate key export --out FILE`: the office's current public key (or `keyid`),
-    PEM SubjectPublicKeyInfo: what anyone needs to check the office's piagam."""
+    PEM SubjectPublicKeyInfo: what anyone needs to check the office's piagam. `office`:
+    another office's, from a tracker the offices share."""
+    office = office or ws.config.office.unit_code
     with open_tracker(ws).read() as session:
-        known = office_keys(session)
+        known = office_keys(session, office)
     if not known:
         raise NotFoundError(
             _(
                 "office {office} has no certificate signing key yet: it is made at the first "
                 "`docgen certificate issue` (or `docgen certificate key rotate`)"
-            ).format(office=ws.config.office.unit_code)
+            ).format(office=office)
         )
     chosen = known[-1] if keyid is None else next((r for r in known if r["keyid"] == keyid), None)
     if chosen is None:
         raise InputError(
             _("--key-id {keyid}: not a key of office {office} (its keys: {keys})").format(
-                keyid=keyid, office=ws.config.office.unit_code, keys=", ".join(r["keyid"] for r in known)
+                keyid=keyid, office=office, keys=", ".join(r["keyid"] for r in known)
             )
         )
     if out.is_dir():
@@ -169,4 +173,4 @@ def export(ws: Workspace, out: Path, keyid: str | None = None) -> Exported:
         raise InputError(
             _("--out {out}: cannot write: {reason}").format(out=out, reason=exc.strerror or exc)
         ) from exc
-    return {"keyid": chosen["keyid"], "file": str(out), "keys": [r["keyid"] for r in known]}
+    return {"office": office, "keyid": chosen["keyid"], "file": str(out), "keys": [r["keyid"] for r in known]}

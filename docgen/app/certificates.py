@@ -24,8 +24,10 @@ from docgen.app.certificate_keys import signing_key
 from docgen.app.common import discard, layout_source_of
 from docgen.app.layout import renderer_for
 from docgen.config import Config
-from docgen.domain.certificates import canonical_score, checksum, fold, payload
-from docgen.domain.grading import Grade, Scheme, scheme_for
+from docgen.context import Context
+from docgen.documents.certificate import certificate_context, row_fields
+from docgen.domain.certificates import certificate_key, checksum, conflicts, duplicates, in_force
+from docgen.domain.grading import Grade, Scheme, grade_row, scheme_for
 from docgen.domain.numbering import format_number
 from docgen.domain.signatures import PLACEHOLDER, sign
 from docgen.errors import DocgenError, InputError, TrackerError
@@ -173,14 +175,13 @@ def resolve_year(path: Path, year: int | None, warnings: list[str]) -> int:
 
 
 def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> list[_Candidate]:
-    by_key: dict[str, list[ResultRow]] = {}
-    for row in rows:
-        by_key.setdefault(fold(row.recipient), []).append(row)
+    """The rows that get a certificate, each with its grade (domain.grading.grade_row);
+    the others are error rows, a predikat that differs from the score's grade a warning."""
+    twice = duplicates((row.row, row.recipient) for row in rows)
     candidates = []
     for row in rows:
-        same = by_key[fold(row.recipient)]
-        if len(same) > 1:
-            where = ", ".join(str(r.row) for r in same)
+        if row.row in twice:
+            where = ", ".join(str(r) for r in twice[row.row])
             report.errors.append(
                 {
                     "row": row.row,
@@ -191,64 +192,18 @@ def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> l
                 }
             )
             continue
-        computed = scheme.grade_of(row.score)
-        grade = computed
-        if row.predikat:
-            given = scheme.find(row.predikat)
-            if given is None:
-                report.errors.append(
-                    {
-                        "row": row.row,
-                        "error": (
-                            f"predikat: {row.predikat!r} is not a grade of the {scheme.year} scheme "
-                            f"(use one of {scheme.names})"
-                        ),
-                    }
-                )
-                continue
-            grade = given
-            if given != computed:
-                report.warnings.append(
-                    f"{report.results}: row {row.row}: predikat {given.grade} differs from the grade "
-                    f"of nilai {angka(row.score)} in the {scheme.year} scheme ({computed.grade}); "
-                    "the predikat is used"
-                )
-        candidates.append(_Candidate(row, grade))
+        graded = grade_row(scheme, row.score, row.predikat)
+        if graded.grade is None:
+            report.errors.append({"row": row.row, "error": graded.problem or ""})
+            continue
+        if graded.differs is not None:
+            report.warnings.append(
+                f"{report.results}: row {row.row}: predikat {graded.grade.grade} differs from the grade "
+                f"of nilai {angka(row.score)} in the {scheme.year} scheme ({graded.differs.grade}); "
+                "the predikat is used"
+            )
+        candidates.append(_Candidate(row, graded.grade))
     return candidates
-
-
-def _row_fields(record: CertificateRecord) -> dict[str, Any]:
-    """What a certificate prints of its own row: recipient, unit, score and grade."""
-    return {
-        "recipient": record["recipient"],
-        "unit": record.get("unit", ""),
-        "score": record["score_text"],
-        "grade": record["grade"],
-        "grade_label": record.get("grade_label", ""),
-        "zone": record.get("zone", ""),
-        "grade_text": record.get("grade_text", ""),
-        "wording": record.get("wording", ""),
-    }
-
-
-def _record_context(record: CertificateRecord, ws: Workspace, check: str) -> dict[str, Any]:
-    office = ws.config.office.model_dump(exclude={"head"})
-    signatory: dict[str, Any] = dict(record.get("signatory") or {})
-    # The head lines: the signatory's `heading`, else the office's letterhead (older
-    # records did not store one).
-    signatory["heading"] = "\n".join(signatory.get("heading") or ws.config.office.letterhead_lines)
-    return {
-        **_row_fields(record),
-        "number": record["number"],
-        "year": record["year"],
-        "event": record["event"],
-        "signed_on": date.fromisoformat(record["issued_on"]),
-        "place": record.get("place", ""),
-        "office": office,
-        "signatory": signatory,
-        "checksum": check,
-        "payload": payload(record["number"], check, record.get("verify_url") or ""),
-    }
 
 
 def _new_record(
@@ -262,7 +217,7 @@ def _new_record(
         "seq": seq,
         "year": report.year,
         "event": report.event,
-        "key": fold(row.recipient),
+        "key": certificate_key(row.recipient, report.year, report.event)[0],
         "recipient": row.recipient,
         "unit": row.unit,
         "score": float(row.score),
@@ -309,13 +264,13 @@ class _LayoutCheck:
         self.number = format_number(
             ws.config, "certificate", 9999, report.signed_on, assessment_year=report.year
         )
-        self.base: dict[str, Any] | None = None
+        self.base: Context | None = None
 
-    def context(self, candidate: _Candidate) -> dict[str, Any]:
+    def context(self, candidate: _Candidate) -> Context:
         record = _new_record(self.ws.config, self.report, self.scheme, candidate, self.number, 9999)
         if self.base is None:
-            self.base = _record_context(record, self.ws, PLACEHOLDER)
-        return {**self.base, **_row_fields(record)}
+            self.base = certificate_context(record, self.ws.config.office, PLACEHOLDER)
+        return {**self.base, **row_fields(record)}
 
     def problem(self, candidate: _Candidate) -> str | None:
         return _layout_problem(self.renderer, candidate, self.renderer.overflow(self.context(candidate)))
@@ -505,22 +460,16 @@ def _issue_in(
     user: str,
 ) -> list[Issued]:
     config = ws.config
-    active: dict[tuple[str, int, str], CertificateRecord] = {}
     issued = session.records(TABLE)
-    for record in issued:
-        if not record.get("revoked"):
-            active[(record["key"], record["year"], fold(record["event"]))] = record
+    active = in_force(issued)
     plan: list[tuple[_Candidate, CertificateRecord | None]] = []
     for candidate in eligible:
         row = candidate.row
-        existing = active.get((fold(row.recipient), report.year, fold(report.event)))
+        existing = active.get(certificate_key(row.recipient, report.year, report.event))
         if (
             existing is not None
             and report.kind is None
-            and (
-                canonical_score(existing["score"]) != canonical_score(row.score)
-                or existing["grade"] != candidate.grade.grade
-            )
+            and conflicts(existing, row.score, candidate.grade.grade)
         ):
             report.errors.append(
                 {
@@ -581,7 +530,7 @@ def _issue_in(
     contexts = []
     writes: list[int] = []  # indexes of records whose file is (re)written
     for index, (record, new) in enumerate(records):
-        contexts.append(_record_context(record, ws, _proof_of(ws, record)))
+        contexts.append(certificate_context(record, config.office, _proof_of(ws, record)))
         if new or not _file_ok(ws, record):
             writes.append(index)
     stem = safe_stem(_safe(Path(report.results).stem))

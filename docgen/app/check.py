@@ -9,6 +9,7 @@ from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.app.common import office_logo, signed_changes
+from docgen.app.evidence import pending_evidence
 from docgen.app.tracker import publish_all
 from docgen.config import CONFIG_FILE, Config
 from docgen.documents.samples import template_samples
@@ -73,6 +74,7 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     report.warnings.extend(str(p) for p in catalog.warnings if (p.file, p.path) not in covered)
     report.errors.extend(str(p) for p in readiness if not p.warning)
     report.warnings.extend(str(p) for p in readiness if p.warning)
+    report.warnings.extend(pending_evidence(ws))
     report.errors.extend(check_templates(ws, config, catalog))
     from docgen.app.common import layout_source_of
     from docgen.app.layout import check_layout  # reportlab: only here

@@ -24,11 +24,11 @@ from docgen.app.common import agreement_views, catalog, discard, publish
 from docgen.app.evidence import EvidenceCopier, recover_evidence, settle
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import (
-    DELIVERABLE_STATUSES,
     effective_events,
     is_retraction,
     next_event_id,
     retracted,
+    status_problem,
 )
 from docgen.domain.overview import checklist
 from docgen.errors import InputError, NotFoundError
@@ -82,8 +82,8 @@ def list_deliverables(
 ) -> Listing:
     """`deliverable list`: every deliverable of the valid agreements (or of one), filtered;
     with `xlsx`, also written to that workbook."""
-    if status is not None and status not in DELIVERABLE_STATUSES:
-        raise InputError(f"--status: {status!r} is not one of {', '.join(DELIVERABLE_STATUSES)}")
+    if status is not None and (problem := status_problem(status)):
+        raise InputError(f"--status: {problem}")
     cat = catalog(ws, as_of, only=[agreement_id] if agreement_id else None)
     agreements = [cat.get(agreement_id)] if agreement_id else list(cat.agreements.values())
     with open_tracker(ws).read() as session:
@@ -218,8 +218,8 @@ def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path
     problems = []
     if _deliverable(agreement, u.deliverable) is None:
         problems.append(_unknown(agreement, u.deliverable))
-    if u.status not in DELIVERABLE_STATUSES:
-        problems.append(f"{where}: --status: {u.status!r} is not one of {', '.join(DELIVERABLE_STATUSES)}")
+    if problem := status_problem(u.status):
+        problems.append(f"{where}: --status: {problem}")
     for path in u.evidence:
         if path in sources:
             continue

@@ -220,3 +220,19 @@ def _ours(target: Path, digest: str) -> bool:
     except OSError:
         return False
     return stat.S_ISREG(st.st_mode) and sha256_file(target) == digest
+
+
+def pending_evidence(ws: Workspace) -> list[str]:
+    """What `check` says of copies a killed `deliverable set` left (it changes nothing:
+    the next `deliverable set` keeps or removes them)."""
+    try:
+        markers = sorted(ws.agreements_dir.glob(f"*/{EVIDENCE_DIR}/.*{PENDING}"))
+    except OSError:
+        return []
+    return [
+        _(
+            "{file}: left by an interrupted `deliverable set`; the next `deliverable set` "
+            "keeps it if the tracker recorded it, else removes it"
+        ).format(file=ws.rel(m.parent) + "/" + m.name[1 : -len(PENDING)])
+        for m in markers
+    ]

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
@@ -24,7 +24,15 @@ from docgen.app.common import agreement_views, catalog, discard, office_logo, pu
 from docgen.config import Config, Signatory
 from docgen.documents.letter import letter_context
 from docgen.documents.reminder import reminder_context
-from docgen.domain.letters import FOLLOWUP, REMINDER, Planned, kind_of, plan_followups, plan_reminders
+from docgen.domain.letters import (
+    FOLLOWUP,
+    REMINDER,
+    Planned,
+    kind_of,
+    plan_followups,
+    plan_reminders,
+    reply_deadline,
+)
 from docgen.domain.readiness import blank_numbers
 from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
@@ -244,7 +252,7 @@ def _refuse_without_superior(cat: Any, planned: list[Planned], again: bool) -> N
     lines = []
     for p in planned:
         waiting = (p.existing is not None or p.in_force is not None) and not again
-        if p.ordinal < 2 or p.party.superior or waiting:
+        if not p.needs_superior or p.party.superior or waiting:
             continue
         index = p.agreement.parties.index(p.party)
         lines.append(
@@ -371,7 +379,7 @@ def _record(p: Planned, number: NumberRecord, file: str, as_of: date, reply_days
         "file": file,
         "ordinal": p.ordinal if p.kind == FOLLOWUP else 1,
         "cites": [r["number"] for r in p.earlier],
-        "reply_by": (as_of + timedelta(days=reply_days)).isoformat() if p.kind == FOLLOWUP else None,
+        "reply_by": reply_deadline(as_of, reply_days).isoformat() if p.kind == FOLLOWUP else None,
         "void": False,
         "void_reason": None,
         "recorded_at": now_text(),

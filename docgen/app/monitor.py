@@ -15,28 +15,47 @@ from pydantic import ValidationError
 
 from docgen.app.common import agreement_views, catalog, office_logo, signed_changes
 from docgen.app.tracker import require_shared
-from docgen.domain.monitor import as_single_report, build_report, national_report, overdue_by_party
+from docgen.context import JSONObject
+from docgen.domain.monitor import (
+    DueSoonRow,
+    NationalReport,
+    OverdueRow,
+    Report,
+    as_single_report,
+    build_report,
+    due_soon_by_party,
+    national_report,
+    overdue_by_party,
+)
 from docgen.domain.obligations import views
 from docgen.domain.terminations import termination_dates
-from docgen.errors import DocgenError, InputError
+from docgen.errors import DocgenError, InputError, TrackerError
 from docgen.fsutil import atomic_paths
 from docgen.i18n import _
 from docgen.models import Agreement
+from docgen.records import HISTORY, TERMINATIONS, Event, TerminationRecord
 from docgen.state import open_tracker
-from docgen.state.records import record_problem
+from docgen.state.base import OfficeData
+from docgen.state.records import checked
 from docgen.workspace import Workspace
 
 
 @dataclass
 class Monitoring:
-    report: dict[str, Any]
+    report: Report | NationalReport
     skipped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def by_party(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        return overdue_by_party(self.report)
+    def by_party(self) -> list[tuple[str, list[OverdueRow]]]:
+        """The overdue items by who owes them (one office's report; none for the national view)."""
+        return [] if "offices" in self.report else overdue_by_party(self.report)
+
+    @property
+    def due_soon_by_party(self) -> list[tuple[str, list[DueSoonRow]]]:
+        """The deliverables due soon by who owes them (none for the national view)."""
+        return [] if "offices" in self.report else due_soon_by_party(self.report)
 
 
 def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path | None = None) -> Monitoring:
@@ -45,8 +64,9 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path |
     with open_tracker(ws).read() as session:
         views = agreement_views(session, cat.agreements.values(), as_of, ws.config.letters.grace_days)
         edited = signed_changes(session, cat)
-    result = Monitoring(build_report(views, as_of.isoformat()), cat.skipped(), warnings=edited)
-    _write_files(result, _writers(ws, result.report, cat.agreements), pdf, xlsx)
+    report = build_report(views, as_of.isoformat())
+    result = Monitoring(report, cat.skipped(), warnings=edited)
+    _write_files(result, _writers(ws, report, cat.agreements), pdf, xlsx)
     return result
 
 
@@ -65,8 +85,10 @@ def monitor_all_offices(
     named: dict[str, Agreement] = {}  # OFFICE/ID -> the agreement, as the reports name them
     for office, data in offices.items():
         info = _readable_info(office, data["info"], warnings)
-        if info is None or not _readable_records(office, data, warnings):
+        records = _readable_records(office, data, warnings) if info is not None else None
+        if info is None or records is None:
             continue
+        terminations, histories = records
         agreements = []
         for number, text in enumerate(data["agreements_json"], start=1):
             try:
@@ -79,12 +101,12 @@ def monitor_all_offices(
         if not agreements and not info:
             continue  # an office that keeps records here but has published nothing
         named.update((f"{office}/{a.id}", a) for a in agreements)
-        terminated = termination_dates(data["terminations"])
+        terminated = termination_dates(terminations)
         groups.append(
             (
                 office,
                 info,
-                views(agreements, data["histories"], terminated, as_of, ws.config.letters.grace_days),
+                views(agreements, histories, terminated, as_of, ws.config.letters.grace_days),
             )
         )
     report = national_report(groups, as_of.isoformat())
@@ -93,7 +115,7 @@ def monitor_all_offices(
     return result
 
 
-def _readable_info(office: str, info: Any, warnings: list[str]) -> dict[str, Any] | None:
+def _readable_info(office: str, info: Any, warnings: list[str]) -> JSONObject | None:
     """An office's published identity as the national view uses it; None (and a warning
     line) when what it published is not an object of texts: one office's broken data
     leaves every other office in the view."""
@@ -109,25 +131,27 @@ def _readable_info(office: str, info: Any, warnings: list[str]) -> dict[str, Any
     return None
 
 
-def _readable_records(office: str, data: dict[str, Any], warnings: list[str]) -> bool:
-    """Whether an office's histories and terminations are shaped as docgen writes them;
-    if not, a warning line and the office is left out of the view."""
-    rows = [("terminations", r) for r in data["terminations"]]
-    rows += [("history", e) for events in data["histories"].values() for e in events]
-    if all(isinstance(r, dict) and record_problem(table, r) is None for table, r in rows):
-        return True
-    warnings.append(
-        _(
+def _readable_records(
+    office: str, data: OfficeData, warnings: list[str]
+) -> tuple[list[TerminationRecord], dict[str, list[Event]]] | None:
+    """An office's terminations and histories, checked as docgen writes them; if they are
+    not, a warning line and None: the office is left out of the view."""
+    try:
+        terminations = checked(office, TERMINATIONS, data["terminations"])
+        histories = {aid: checked(office, HISTORY, events) for aid, events in data["histories"].items()}
+    except TrackerError:
+        line = _(
             "{office}: its deliverable history or terminations cannot be read by this docgen; office skipped"
-        ).format(office=office)
-    )
-    return False
+        )
+        warnings.append(line.format(office=office))
+        return None
+    return terminations, histories
 
 
 Writer = Callable[[Path], None]
 
 
-def _writers(ws: Workspace, report: dict[str, Any], agreements: Mapping[str, Agreement]) -> dict[str, Writer]:
+def _writers(ws: Workspace, report: Report, agreements: Mapping[str, Agreement]) -> dict[str, Writer]:
     """How to write the report as each option's file."""
 
     def pdf(target: Path) -> None:

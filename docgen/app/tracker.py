@@ -8,23 +8,45 @@ ids unchanged, into an empty target whose schema it creates when there is none.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
+from docgen.agreements import Catalog
 from docgen.app.common import catalog, office_info
 from docgen.errors import InputError, TrackerError
 from docgen.i18n import _
 from docgen.state import Session, Tracker, is_url, open_tracker, tracker_at
-from docgen.state.base import TABLES
+from docgen.state.base import TABLES, Granted, Initialised, TrackerInfo
 from docgen.usertext import bad_char
 from docgen.workspace import Workspace
 
 
-def init(ws: Workspace) -> dict[str, Any]:
+class Where(TypedDict):
+    backend: str
+    where: str
+
+
+Copied = TypedDict("Copied", {"from": Where, "to": Where, "office": str, "counts": dict[str, int]})
+
+
+class Published(TypedDict):
+    """What `sync` (and a passing `check`) published to the national view."""
+
+    office: str
+    published: list[str]
+    removed: list[str]
+    skipped: list[str]
+
+
+class Synced(Published):
+    where: str
+
+
+def init(ws: Workspace) -> Initialised:
     """`tracker init`: create or upgrade the schema of the workspace's tracker."""
     return open_tracker(ws).init()
 
 
-def info(ws: Workspace) -> dict[str, Any]:
+def info(ws: Workspace) -> TrackerInfo:
     """`tracker info`: backend, where (never a password), schema version, counts."""
     return open_tracker(ws).info()
 
@@ -41,13 +63,13 @@ def _office_roles(ws: Workspace, office: str, role: str, command: str) -> Any:
     return tracker
 
 
-def grant(ws: Workspace, office: str, role: str) -> dict[str, Any]:
+def grant(ws: Workspace, office: str, role: str) -> Granted:
     """`tracker grant UNIT_CODE ROLE`: the database role writes that office's records (and
     reads of the others only what the national view shows); run by the schema's owner."""
     return _office_roles(ws, office, role, "grant").grant(office, role)
 
 
-def revoke(ws: Workspace, office: str, role: str) -> dict[str, Any]:
+def revoke(ws: Workspace, office: str, role: str) -> Granted:
     """`tracker revoke UNIT_CODE ROLE`: take that office's rights back from the role."""
     return _office_roles(ws, office, role, "revoke").revoke(office, role)
 
@@ -56,7 +78,7 @@ def _where(tracker: Tracker) -> str:
     return str(getattr(tracker, "path", "")) or tracker.label
 
 
-def copy(ws: Workspace, to: str | None = None, from_: str | None = None) -> dict[str, Any]:
+def copy(ws: Workspace, to: str | None = None, from_: str | None = None) -> Copied:
     """`tracker copy --to|--from`: the whole tracker of this office into an empty one."""
     if (to is None) == (from_ is None):
         raise InputError("give --to URL|FILE or --from URL|FILE (one of them)")
@@ -98,7 +120,7 @@ def require_shared(tracker: Tracker, command: str) -> None:
         )
 
 
-def sync(ws: Workspace) -> dict[str, Any]:
+def sync(ws: Workspace) -> Synced:
     """`sync`: publish every valid agreement of this office to the shared tracker and
     withdraw those whose file is gone (one transaction)."""
     tracker = open_tracker(ws)
@@ -107,7 +129,7 @@ def sync(ws: Workspace) -> dict[str, Any]:
     return {"where": tracker.label, **tracker.transaction(lambda s: publish_all(s, ws, cat))}
 
 
-def publish_all(session: Session, ws: Workspace, cat: Any) -> dict[str, Any]:
+def publish_all(session: Session, ws: Workspace, cat: Catalog) -> Published:
     """Publish the catalog's valid agreements; an agreement whose file now has errors stays
     published as it last was valid, one whose file is gone is withdrawn."""
     agreements = sorted(cat.agreements.values(), key=lambda a: a.id)

@@ -236,6 +236,14 @@ def key_export(
             "--key-id", metavar="KEYID", help="An older key of the office (default: the current one)."
         ),
     ] = None,
+    office: Annotated[
+        str | None,
+        typer.Option(
+            "--office",
+            metavar="UNIT_CODE",
+            help="Another office's key, from a tracker the offices share (default: this office's).",
+        ),
+    ] = None,
     json: Json = False,
 ) -> None:
     """Write the office's public key (PEM, SubjectPublicKeyInfo): with it anyone checks the
@@ -247,7 +255,7 @@ def key_export(
     """
     from docgen.app.certificate_keys import export
 
-    result = export(workspace(ctx), out, key_id)
+    result = export(workspace(ctx), out, key_id, office)
     if json:
         emit_json(result)
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -21,6 +21,7 @@ from docgen.cli.common import (
     word,
     workspace,
 )
+from docgen.domain.monitor import AgreementRow, NationalReport, OverdueRow, Report
 from docgen.i18n import _, ngettext
 from docgen.indonesian import tanggal
 
@@ -62,19 +63,20 @@ def monitor(
     warn(result.warnings)
     for path in result.written:
         info(_("wrote {path}").format(path=path))
+    report = result.report
     if json:
-        emit_json(result.report)
-    elif all_offices:
-        _print_national(result.report)
-    else:
-        _print(result.report, result.by_party)
+        emit_json(report)
+    elif "offices" not in report:  # one office's report (a national one has no "agreements")
+        _print(report, result.by_party)
+    elif "agreements" not in report:
+        _print_national(report)
 
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-def _agreements(title: str, rows: list[dict[str, Any]]) -> None:
+def _agreements(title: str, rows: list[AgreementRow]) -> None:
     print_table(
         title,
         [
@@ -104,7 +106,7 @@ def _agreements(title: str, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]]) -> None:
+def _print(report: Report, groups: list[tuple[str, list[OverdueRow]]]) -> None:
     s = report["summary"]
     _agreements(
         ngettext(
@@ -182,7 +184,7 @@ def _print(report: dict[str, Any], groups: list[tuple[str, list[dict[str, Any]]]
         )
 
 
-def _print_national(report: dict[str, Any]) -> None:
+def _print_national(report: NationalReport) -> None:
     s = report["summary"]
     say(
         _(

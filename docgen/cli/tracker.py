@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from docgen.app.tracker import Copied
 from docgen.cli.common import Json, command_group, emit_json, info, print_table, say, warn, workspace
 from docgen.i18n import _
 
@@ -80,7 +81,7 @@ def info_(ctx: typer.Context, json: Json = False) -> None:
     )
 
 
-def _copied(result: dict[str, Any]) -> None:
+def _copied(result: Copied) -> None:
     counts = result["counts"]
     info(
         _(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from docgen.config import Config
+from docgen.context import Context
 from docgen.documents.agreement import build_context, enumerate_items, reference, split_title, term_phrase
 from docgen.domain.amendments import changes
 from docgen.domain.legal import Regulation
@@ -64,7 +65,7 @@ def adendum_context(
     parent: Agreement | None,
     config: Config | None,
     legal: Mapping[str, Regulation] | None = None,
-) -> dict[str, Any]:
+) -> Context:
     """The context of amendment `index` (0-based) of agreement `a`.
 
     DOMAIN.md: the title cites the agreement by both numbers ("PERUBAHAN ATAS RENCANA

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from docgen.config import Config
+from docgen.context import Context
 from docgen.documents.layout import name_lines
 from docgen.domain.legal import Regulation, cite
 from docgen.indonesian import DOTS, kalimat_pembuka, tanggal, terbilang
@@ -37,7 +37,7 @@ RECITALS = {
 }
 
 
-def office_context(config: Config) -> dict[str, Any]:
+def office_context(config: Config) -> Context:
     """`office` (with `head`), `letters` and `certificates` of docgen.toml, as plain dicts.
 
     `office` also holds the kop ready to print: `letterhead` (its lines, from `[office]
@@ -160,7 +160,7 @@ def signer_name(name: str, config: Config | None) -> str:
     return config.documents.signer_name(name) if config else name.upper()
 
 
-def _party(p: Party, config: Config | None) -> dict[str, Any]:
+def _party(p: Party, config: Config | None) -> Context:
     data = p.model_dump()
     # Lines broken between names only ("OMBUDSMAN REPUBLIK INDONESIA" / "PERWAKILAN ...").
     data["org_title"] = "\n".join(name_lines(p.org.upper(), TITLE_WIDTH_CM))
@@ -179,7 +179,7 @@ def _party(p: Party, config: Config | None) -> dict[str, Any]:
     return data
 
 
-def _work_items(a: Agreement) -> list[dict[str, Any]]:
+def _work_items(a: Agreement) -> list[Context]:
     items = []
     for number, wi in enumerate(a.work_items, 1):
         deliverables = []
@@ -206,7 +206,7 @@ def build_context(
     parent: Agreement | None,
     config: Config | None,
     legal: Mapping[str, Regulation] | None = None,
-) -> dict[str, Any]:
+) -> Context:
     """The context of one agreement draft; `legal` is the regulation catalogue that
     `legal_basis` keys name (cited as in force on the signing date, or today for a draft)."""
     doc_name, subject = split_title(a)
@@ -233,7 +233,7 @@ def build_context(
     )
     agreement = a.model_dump()
     agreement.update(end_date=a.end_date, template_name=a.template_name)
-    context: dict[str, Any] = {
+    context: Context = {
         **(office_context(config) if config else {}),
         "agreement": agreement,
         "parent": None,

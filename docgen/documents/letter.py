@@ -11,13 +11,14 @@ copied to the signatory's superior.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from docgen.config import Config, Signatory
+from docgen.context import Context
 from docgen.documents.agreement import office_context, reference, signer_name, split_title
 from docgen.documents.layout import name_lines
-from docgen.domain.letters import Planned
+from docgen.domain.letters import Planned, reply_deadline
 from docgen.indonesian import DOTS, bilangan, tanggal, terbilang
 from docgen.models import Agreement
 
@@ -113,12 +114,12 @@ def letter_context(
     as_of: date,
     signatory: Signatory | None = None,
     earlier_hal: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> Context:
     """The context of one follow-up letter; `signatory` signs it (default: the office
     head); `earlier_hal` gives the Hal of each earlier letter by number."""
     a, party = p.agreement, p.party
     signatory = signatory or config.signatory(None)
-    reply_by = as_of + timedelta(days=config.letters.reply_days)
+    reply_by = reply_deadline(as_of, config.letters.reply_days)
     ordinal = p.ordinal
     unit = party.addressee_org
     # Responsibility is the legal party's (the Pemerintah Provinsi), never its unit's.
@@ -172,7 +173,7 @@ def letter_context(
             "Untuk koordinasi lebih lanjut, Saudara dapat menghubungi "
             f"{contact.name}" + (f" ({how})" if how else "") + "."
         )
-    tembusan = [party.superior] if ordinal > 1 and party.superior else []
+    tembusan = p.copied_to
     # A later letter may list items that fell due after the earlier ones: it does not
     # claim to follow them up (nor to escalate them); their note says they are new.
     named = {item for r in p.earlier for item in r.get("items", ())}
@@ -245,10 +246,10 @@ def letter_context(
     }
 
 
-def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def grouped(rows: list[Context]) -> list[Context]:
     """The table's rows by work item: consecutive items of one work item share its merged
     cells, numbered as the agreement numbers the work item (never its internal id)."""
-    groups: list[dict[str, Any]] = []
+    groups: list[Context] = []
     for row in rows:
         if groups and groups[-1]["work_item"] == row["work_item"]:
             groups[-1]["rows"].append(row)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from docgen.config import Config, Signatory
+from docgen.context import Context
 from docgen.documents.agreement import split_title
 from docgen.documents.letter import JOINT, counted, grouped, item_numbers, letter_context
 from docgen.domain.letters import Planned
@@ -39,7 +39,7 @@ def reminder_context(
     as_of: date,
     signatory: Signatory | None = None,
     earlier_hal: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> Context:
     # A reminder lists its items by due date.
     p = replace(p, items=sorted(p.items, key=lambda s: s.deliverable.due))
     context = letter_context(config, p, number, as_of, signatory, earlier_hal)

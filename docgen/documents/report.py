@@ -12,13 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from docgen.config import Config
+from docgen.context import Context
 from docgen.documents.agreement import numbers_phrase, office_context, reference, split_title
 from docgen.documents.layout import name_lines
-from docgen.domain.monitor import overdue_by_party
-from docgen.domain.wording import DELIVERABLE_LABELS, STATUS_LABELS
+from docgen.domain.deliverable_state import DELIVERABLE_LABELS
+from docgen.domain.monitor import (
+    AgreementRow,
+    ExpiringRow,
+    LapsedRow,
+    OverdueRow,
+    Report,
+    Summary,
+    overdue_by_party,
+)
+from docgen.domain.status import STATUS_LABELS
 from docgen.indonesian import DOTS, angka, bilangan, tanggal
 from docgen.models import Agreement
 
@@ -58,7 +67,7 @@ def agreements_sentence(by_status: Mapping[str, int], count: int) -> str:
     )
 
 
-def deliverables_sentence(s: Mapping[str, Any]) -> str:
+def deliverables_sentence(s: Summary | AgreementRow) -> str:
     total, done = s["total"], s["done"]
     if total == 0:
         return "Kerja sama tersebut belum memuat keluaran yang dipantau."
@@ -84,7 +93,7 @@ def deliverables_sentence(s: Mapping[str, Any]) -> str:
     return f"{head}; {late}{soon}."
 
 
-def lapsed_sentence(lapsed: list[Mapping[str, Any]]) -> str:
+def lapsed_sentence(lapsed: list[LapsedRow]) -> str:
     """Open items of agreements that ended long ago: no longer counted late, to be closed."""
     if not lapsed:
         return ""
@@ -96,7 +105,7 @@ def lapsed_sentence(lapsed: list[Mapping[str, Any]]) -> str:
     )
 
 
-def expiring_sentence(expiring: list[dict[str, Any]]) -> str:
+def expiring_sentence(expiring: list[ExpiringRow]) -> str:
     if not expiring:
         return f"Tidak ada kerja sama yang berakhir dalam {bilangan(90)} hari ke depan."
     return (
@@ -105,9 +114,7 @@ def expiring_sentence(expiring: list[dict[str, Any]]) -> str:
     )
 
 
-def overdue_advice(
-    overdue: list[Mapping[str, Any]], agreements: Mapping[str, Agreement], office_name: str
-) -> str:
+def overdue_advice(overdue: list[OverdueRow], agreements: Mapping[str, Agreement], office_name: str) -> str:
     """What the overdue items call for, by who owes them: the evidence of the partner's
     own items is asked for; the joint ones (the office owes them too) are coordinated;
     the office's own are carried out. Asking "the party responsible" for all of them
@@ -143,19 +150,18 @@ def overdue_advice(
     return head + _series(parts) + "."
 
 
-def _agreement_name(a: Agreement | None, row: Mapping[str, Any]) -> dict[str, str]:
+def _agreement_name(a: Agreement | None, title: str, office: str = "") -> dict[str, str]:
     """Title, "Nomor ... dan Nomor ..., tanggal ..." (dotted blanks where unknown), and in
     the national view the office whose agreement it is."""
-    office = str(row.get("office_name") or "")
     if a is None:  # not expected: the report is built from the same agreements
-        return {"title": row["title"], "numbers": "", "label": row["title"], "office": office}
+        return {"title": title, "numbers": "", "label": title, "office": office}
     name, _ = split_title(a)
     signed = tanggal(a.signed_on) if a.signed_on else DOTS
     numbers = f"{numbers_phrase(a)}, tanggal {signed}"
     return {"title": a.title, "numbers": numbers, "label": name, "office": office}
 
 
-def conclusions(s: Mapping[str, Any], report: Mapping[str, Any]) -> list[str]:
+def conclusions(s: Summary, report: Report) -> list[str]:
     """Kesimpulan: what the figures say, in sentences."""
     found = []
     total, done = s["total"], s["done"]
@@ -185,7 +191,7 @@ def conclusions(s: Mapping[str, Any], report: Mapping[str, Any]) -> list[str]:
 
 
 def suggestions(
-    s: Mapping[str, Any], report: Mapping[str, Any], agreements: Mapping[str, Agreement], office_name: str
+    s: Summary, report: Report, agreements: Mapping[str, Agreement], office_name: str
 ) -> list[str]:
     """Saran: what the figures call for."""
     found = []
@@ -210,10 +216,10 @@ def suggestions(
 
 
 def report_context(
-    report: Mapping[str, Any],
+    report: Report,
     agreements: Mapping[str, Agreement],
     config: Config,
-) -> dict[str, Any]:
+) -> Context:
     """Everything the laporan prints, as plain data (`report` is domain.monitor's)."""
     as_of = date.fromisoformat(report["as_of"])
     office = config.office
@@ -223,7 +229,7 @@ def report_context(
     s = report["summary"]
     rows = []
     for no, r in enumerate(report["agreements"], 1):
-        names = _agreement_name(agreements.get(r["id"]), r)
+        names = _agreement_name(agreements.get(r["id"]), r["title"], r.get("office_name", ""))
         rows.append(
             {
                 "no": no,
@@ -250,7 +256,7 @@ def report_context(
     expiring = [
         {
             "no": i,
-            **_agreement_name(agreements.get(e["id"]), e),
+            **_agreement_name(agreements.get(e["id"]), e["title"]),
             "ends_on": tanggal(e["ends_on"]),
             "days_left": e["days_left"],
         }
@@ -258,11 +264,11 @@ def report_context(
     ]
     groups = []
     for org, items in overdue_by_party(report):
-        by_agreement: dict[str, list[dict[str, Any]]] = {}
-        for r in items:
-            by_agreement.setdefault(r["agreement"], []).append(r)
+        by_agreement: dict[str, list[OverdueRow]] = {}
+        for item in items:
+            by_agreement.setdefault(item["agreement"], []).append(item)
         for agreement_id, its in by_agreement.items():
-            names = _agreement_name(agreements.get(agreement_id), {"title": its[0]["agreement_title"]})
+            names = _agreement_name(agreements.get(agreement_id), its[0]["agreement_title"])
             groups.append(
                 {
                     "party": org,
@@ -339,9 +345,7 @@ def report_context(
         "lapsed": [
             {
                 "no": i,
-                "agreement": _agreement_name(agreements.get(r["agreement"]), {"title": r["agreement_title"]})[
-                    "title"
-                ],
+                "agreement": _agreement_name(agreements.get(r["agreement"]), r["agreement_title"])["title"],
                 "deliverable": r["title"],
                 "due": tanggal(r["due"]),
                 "ended_on": tanggal(r["ended_on"]) if r.get("ended_on") else "-",

@@ -8,9 +8,9 @@ and a bare draft, and a first and a second letter, so that both sides of the usu
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from docgen.config import Config
+from docgen.context import Context, JSONObject
 from docgen.documents.adendum import adendum_context
 from docgen.documents.agreement import build_context
 from docgen.documents.letter import letter_context
@@ -111,7 +111,7 @@ _RENJA = {
 }
 
 
-def _bare(data: dict[str, Any]) -> dict[str, Any]:
+def _bare(data: JSONObject) -> JSONObject:
     """A draft with only the required fields."""
     keep = {"id", "kind", "title", "parent"} | ({"work_items"} if data["kind"] != "mou" else set())
     parties = [
@@ -130,7 +130,7 @@ def sample_config(config: Config | None = None) -> Config:
     return config or Config.model_validate(SAMPLE_CONFIG)
 
 
-def agreement_samples(kind: str = "renja", config: Config | None = None) -> list[dict[str, Any]]:
+def agreement_samples(kind: str = "renja", config: Config | None = None) -> list[Context]:
     """Contexts of a full and a bare sample agreement of `kind` ("mou" or "renja"/"pks")."""
     config = sample_config(config)
     parent = Agreement.model_validate(_MOU)
@@ -145,7 +145,7 @@ def agreement_samples(kind: str = "renja", config: Config | None = None) -> list
     ]
 
 
-def letter_samples(config: Config | None = None) -> list[dict[str, Any]]:
+def letter_samples(config: Config | None = None) -> list[Context]:
     """A first and a second follow-up letter; one with the office's logo, one without
     (and a bare party: no unit, address or superior), so both sides of each `if` render."""
     cfg = sample_config(config)
@@ -190,7 +190,7 @@ def letter_samples(config: Config | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def reminder_samples(config: Config | None = None) -> list[dict[str, Any]]:
+def reminder_samples(config: Config | None = None) -> list[Context]:
     """A reminder of two items due soon."""
     cfg = sample_config(config)
     agreement = Agreement.model_validate(_RENJA)
@@ -199,7 +199,7 @@ def reminder_samples(config: Config | None = None) -> list[dict[str, Any]]:
     return [reminder_context(cfg, planned, "B/003/PW00/KM.01/III/2022", date(2022, 3, 20))]
 
 
-def adendum_samples(config: Config | None = None) -> list[dict[str, Any]]:
+def adendum_samples(config: Config | None = None) -> list[Context]:
     """A signed adendum changing the term and the work items, and a bare draft one."""
     cfg = sample_config(config)
     parent = Agreement.model_validate(_MOU)
@@ -236,7 +236,7 @@ SAMPLES = {
 }
 
 
-def template_samples(name: str, config: Config | None) -> list[dict[str, Any]]:
+def template_samples(name: str, config: Config | None) -> list[Context]:
     """The contexts `docgen check` renders the template `name` with."""
     factory = SAMPLES.get(name)
     return factory(config) if factory else agreement_samples("renja", config)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from urllib.parse import quote, unquote
 
 from docgen.domain.signatures import is_proof
+from docgen.records import CertificateRecord
 
 CHECKSUM_CHARS = 16  # 64 bits of the HMAC, upper-case hex: fits a small QR code
 
@@ -26,6 +27,36 @@ CHECKSUM_CHARS = 16  # 64 bits of the HMAC, upper-case hex: fits a small QR code
 def fold(text: str) -> str:
     """Case- and space-folded: "Dinas  Sosial " and "dinas sosial" are one recipient."""
     return " ".join(str(text).split()).casefold()
+
+
+Key = tuple[str, int, str]
+
+
+def certificate_key(recipient: str, year: int, event: str) -> Key:
+    """The idempotency key: one certificate in force per recipient, assessment year and
+    event; issuing the same results again finds it instead of taking a new number."""
+    return (fold(recipient), year, fold(event))
+
+
+def in_force(records: Iterable[CertificateRecord]) -> dict[Key, CertificateRecord]:
+    """The certificates in force (not revoked), by idempotency key."""
+    return {(r["key"], r["year"], fold(r["event"])): r for r in records if not r.get("revoked")}
+
+
+def conflicts(existing: CertificateRecord, score: Decimal | float | str, grade: str) -> bool:
+    """Whether a row disagrees with the certificate in force for its key (another score or
+    grade): it is revoked first, never silently re-issued with other figures."""
+    return canonical_score(existing["score"]) != canonical_score(score) or existing["grade"] != grade
+
+
+def duplicates(recipients: Iterable[tuple[int, str]]) -> dict[int, list[int]]:
+    """Rows naming a recipient another row names too (folded): row -> every such row.
+    A results file gives one row per recipient."""
+    by_key: dict[str, list[int]] = {}
+    rows = list(recipients)
+    for row, recipient in rows:
+        by_key.setdefault(fold(recipient), []).append(row)
+    return {row: by_key[fold(r)] for row, r in rows if len(by_key[fold(r)]) > 1}
 
 
 def canonical_score(score: Decimal | float | str) -> str:

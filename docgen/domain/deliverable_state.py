@@ -12,7 +12,26 @@ from docgen.records import Event
 if TYPE_CHECKING:  # the command line reads DELIVERABLE_STATUSES without loading pydantic
     from docgen.models import Agreement, Deliverable, WorkItem
 
-DELIVERABLE_STATUSES = ("not_started", "in_progress", "done", "blocked", "dropped")
+# Every status a deliverable can be reported in, and the words the reports use for it
+# (DOMAIN.md): the office knows a deliverable only through what it was told, so without
+# any report it is "belum ada laporan" (not "belum dimulai"); dates owed are "batas waktu".
+DELIVERABLE_LABELS = {
+    "not_started": "belum ada laporan",
+    "in_progress": "sedang berjalan",
+    "done": "dilaporkan selesai",  # the office knows only what it was told
+    "blocked": "terkendala",
+    "dropped": "dibatalkan",
+}
+DELIVERABLE_STATUSES = tuple(DELIVERABLE_LABELS)
+
+
+def status_problem(status: str) -> str | None:
+    """Why `status` is not a deliverable status (a message naming the valid ones), or None."""
+    if status in DELIVERABLE_LABELS:
+        return None
+    return f"{status!r} is not one of {', '.join(DELIVERABLE_STATUSES)}"
+
+
 CLOSED = frozenset({"done", "dropped"})
 DUE_SOON_DAYS = 30
 

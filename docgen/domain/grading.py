@@ -117,6 +117,34 @@ class Scheme:
         return f", or a zone: {', '.join(zones)}" if zones else ""
 
 
+@dataclass(frozen=True)
+class Graded:
+    """The grade a result row gets: its `predikat` when it names one of the scheme's grades
+    (the assessment's own decision), else the grade of its score. `problem` is why the
+    row gets none (an unknown predikat); `differs` the computed grade, when a predikat
+    overrides a different one (a warning, not an error)."""
+
+    grade: Grade | None
+    problem: str | None = None
+    differs: Grade | None = None
+
+
+def grade_row(scheme: Scheme, score: Decimal, predikat: str | None) -> Graded:
+    """The grading rule of certificates (DOMAIN.md): the predikat given wins over the
+    grade of the score; a predikat that is no grade of the year's scheme is an error."""
+    computed = scheme.grade_of(score)
+    if not predikat:
+        return Graded(computed)
+    given = scheme.find(predikat)
+    if given is None:
+        return Graded(
+            None,
+            problem=f"predikat: {predikat!r} is not a grade of the {scheme.year} scheme "
+            f"(use one of {scheme.names})",
+        )
+    return Graded(given, differs=computed if given != computed else None)
+
+
 def _fold(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 

@@ -54,6 +54,17 @@ class Planned:
         counts = [sum(1 for letter in self.earlier if item in letter["items"]) for item in self.item_ids]
         return 1 + max(counts, default=0)
 
+    @property
+    def copied_to(self) -> list[str]:
+        """The tembusan: a second (third...) letter goes in copy to the superior of the
+        party's signatory (DOMAIN.md), when the agreement names one."""
+        return [self.party.superior] if self.needs_superior and self.party.superior else []
+
+    @property
+    def needs_superior(self) -> bool:
+        """Whether this letter is one the party's superior must be copied on."""
+        return self.ordinal > 1
+
 
 def counterparts(agreement: Agreement) -> list[Party]:
     return [p for p in agreement.parties if p.kind != "ombudsman"]
@@ -69,11 +80,18 @@ def sent(letters: Iterable[LetterRecord], kind: str) -> list[LetterRecord]:
     return [r for r in letters if kind_of(r) == kind and not r.get("void")]
 
 
+def reply_deadline(on: date, reply_days: int) -> date:
+    """The date by which a follow-up letter dated `on` asks for the evidence: `[letters]
+    reply_days` later. The one rule: the letter's text, its record and the letters of
+    docgen 0.1 (which recorded none) all use it."""
+    return on + timedelta(days=reply_days)
+
+
 def reply_by(record: LetterRecord, reply_days: int) -> str:
     """The reply deadline of a letter (ISO); records of docgen 0.1 carry none."""
     if record.get("reply_by"):
         return str(record["reply_by"])
-    return (date.fromisoformat(record["on"]) + timedelta(days=reply_days)).isoformat()
+    return reply_deadline(date.fromisoformat(record["on"]), reply_days).isoformat()
 
 
 def plan_followups(

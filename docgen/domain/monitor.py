@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from datetime import date
+from typing import NotRequired, TypedDict, TypeVar
 
 from docgen.domain.amendments import in_force
 from docgen.domain.deliverable_state import DeliverableState
@@ -15,11 +16,146 @@ from docgen.domain.obligations import AgreementView
 from docgen.domain.status import STATUSES
 
 
-def iso(value: Any) -> str | None:
+class ItemFields(TypedDict):
+    """Which deliverable a row is about, when it is due, who owes it, its status."""
+
+    agreement: str
+    work_item: str
+    id: str
+    title: str
+    due: str
+    responsible: str
+    status: str
+
+
+class RenewalRef(TypedDict):
+    id: str
+    status: str
+
+
+class AgreementRow(TypedDict):
+    """One agreement of the report (and of `agreement list`)."""
+
+    id: str
+    kind: str
+    title: str
+    status: str
+    numbers: list[str]
+    signed_on: str | None
+    parties: list[str]
+    done: int
+    total: int
+    percent: float | None
+    overdue: int
+    due_soon: int
+    next_due: str | None
+    ends_on: str | None
+    terminated_on: str | None
+    lapsed: int
+    amendments: int
+    renews: str | None
+    renewed_by: NotRequired[list[RenewalRef]]
+    parent: NotRequired[str | None]  # `agreement list`
+    office: NotRequired[str]  # the national view
+    office_name: NotRequired[str]  # ... and the name it published
+
+
+class OverdueRow(ItemFields):
+    agreement_title: str
+    work_item_title: str
+    parties: list[str]  # who answers for it
+    days_overdue: int
+    evidence: str | None  # what the agreement names as evidence
+
+
+class DueSoonRow(ItemFields):
+    agreement_title: str
+    parties: list[str]  # who answers for it
+    days_left: int
+
+
+P = TypeVar("P", OverdueRow, DueSoonRow)
+
+
+class LapsedRow(ItemFields):
+    agreement_title: str
+    ended_on: str | None
+    agreement_status: str
+    days_since_end: int | None
+
+
+class ExpiringRow(TypedDict):
+    id: str
+    title: str
+    ends_on: str
+    days_left: int
+    renewed_by: list[RenewalRef]
+    office: NotRequired[str]
+
+
+class NamedOverdueRow(OverdueRow):
+    office: str  # the national view: the office, and OFFICE/ID as the agreement
+
+
+class NamedLapsedRow(LapsedRow):
+    office: str
+
+
+class Summary(TypedDict):
+    agreements: int
+    by_status: dict[str, int]
+    done: int
+    total: int
+    percent: float | None
+    overdue: int
+    due_soon: int
+    expiring: int
+    lapsed: int
+    offices: NotRequired[int]  # the national view
+
+
+class Report(TypedDict):
+    """`docgen monitor --json`: one office's report (or the national one, flattened)."""
+
+    as_of: str
+    agreements: list[AgreementRow]
+    overdue: list[OverdueRow]
+    due_soon: NotRequired[list[DueSoonRow]]  # one office's report
+    expiring: list[ExpiringRow]
+    lapsed: list[LapsedRow]
+    summary: Summary
+
+
+class OfficeReport(TypedDict):
+    """One office's part of the national view."""
+
+    office: str
+    name: str
+    short: str | None
+    summary: Summary
+    agreements: list[AgreementRow]
+    overdue: list[OverdueRow]
+    expiring: list[ExpiringRow]
+    lapsed: list[LapsedRow]
+
+
+class Offices(TypedDict):
+    as_of: str
+    offices: list[OfficeReport]
+
+
+class NationalReport(Offices):
+    """`docgen monitor --national --json`."""
+
+    summary: Summary
+    expiring: list[ExpiringRow]
+
+
+def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def item_fields(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
+def item_fields(v: AgreementView, s: DeliverableState) -> ItemFields:
     """What every row about one deliverable says of it: which it is, when due, who owes it."""
     return {
         "agreement": v.agreement.id,
@@ -32,7 +168,7 @@ def item_fields(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
     }
 
 
-def agreement_row(v: AgreementView) -> dict[str, Any]:
+def agreement_row(v: AgreementView) -> AgreementRow:
     a = v.agreement
     return {
         "id": a.id,
@@ -56,7 +192,7 @@ def agreement_row(v: AgreementView) -> dict[str, Any]:
     }
 
 
-def lapsed_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
+def lapsed_row(v: AgreementView, s: DeliverableState) -> LapsedRow:
     ended = v.ended_on
     return {
         **item_fields(v, s),
@@ -67,14 +203,14 @@ def lapsed_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
     }
 
 
-def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, Any]:
+def build_report(views: Iterable[AgreementView], as_of_text: str) -> Report:
     """The monitoring report (SPEC section 3, `monitor`), plus a summary."""
     views = sorted(views, key=lambda v: v.agreement.id)
-    rows: list[dict[str, Any]] = []
-    overdue: list[dict[str, Any]] = []
-    expiring: list[dict[str, Any]] = []
-    lapsed: list[dict[str, Any]] = []
-    renewals: dict[str, list[dict[str, Any]]] = {}
+    rows: list[AgreementRow] = []
+    overdue: list[OverdueRow] = []
+    expiring: list[ExpiringRow] = []
+    lapsed: list[LapsedRow] = []
+    renewals: dict[str, list[RenewalRef]] = {}
     for v in views:
         if v.agreement.renews:
             renewals.setdefault(v.agreement.renews, []).append({"id": v.agreement.id, "status": v.status})
@@ -106,10 +242,22 @@ def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, A
             )
     overdue.sort(key=lambda r: (r["agreement"], r["due"], r["id"]))
     expiring.sort(key=lambda r: (r["days_left"], r["id"]))
+    due_soon: list[DueSoonRow] = [
+        {
+            **item_fields(v, s),
+            "agreement_title": v.agreement.title,
+            "parties": v.responsible_orgs(s.work_item.responsible),
+            "days_left": (s.deliverable.due - v.as_of).days,
+        }
+        for v in views
+        for s in v.due_soon
+    ]
+    due_soon.sort(key=lambda r: (r["due"], r["agreement"], r["id"]))
     return {
         "as_of": as_of_text,
         "agreements": rows,
         "overdue": overdue,
+        "due_soon": due_soon,
         "expiring": expiring,
         "lapsed": lapsed,
         "summary": _summary(rows, overdue, expiring, lapsed),
@@ -117,11 +265,11 @@ def build_report(views: Iterable[AgreementView], as_of_text: str) -> dict[str, A
 
 
 def _summary(
-    rows: list[dict[str, Any]],
-    overdue: list[dict[str, Any]],
-    expiring: list[dict[str, Any]],
-    lapsed: list[dict[str, Any]],
-) -> dict[str, Any]:
+    rows: list[AgreementRow],
+    overdue: list[OverdueRow],
+    expiring: list[ExpiringRow],
+    lapsed: list[LapsedRow],
+) -> Summary:
     done = sum(r["done"] for r in rows)
     total = sum(r["total"] for r in rows)
     return {
@@ -137,34 +285,44 @@ def _summary(
     }
 
 
-def overdue_by_party(report: Mapping[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The overdue list grouped by responsible organisation, most items first.
+def by_party(rows: Iterable[P]) -> list[tuple[str, list[P]]]:
+    """Rows about deliverables grouped by responsible organisation, most items first.
 
     A deliverable both parties answer for (`responsible: both`) is listed under each.
     """
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in report["overdue"]:
+    groups: dict[str, list[P]] = {}
+    for row in rows:
         for org in row["parties"]:
             groups.setdefault(org, []).append(row)
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
+def overdue_by_party(report: Report) -> list[tuple[str, list[OverdueRow]]]:
+    """The overdue list grouped by responsible organisation, most items first."""
+    return by_party(report["overdue"])
+
+
+def due_soon_by_party(report: Report) -> list[tuple[str, list[DueSoonRow]]]:
+    """The deliverables due soon, grouped by responsible organisation, most items first."""
+    return by_party(report.get("due_soon", []))
+
+
 def national_report(
-    offices: Iterable[tuple[str, Mapping[str, Any], Iterable[AgreementView]]], as_of_text: str
-) -> dict[str, Any]:
+    offices: Iterable[tuple[str, Mapping[str, str | None], Iterable[AgreementView]]], as_of_text: str
+) -> NationalReport:
     """The national view: the monitoring report of every office, grouped by office
     (`offices`, each with its agreements, overdue items, expiring agreements and summary),
     the expiring agreements of all offices soonest first, and a summary of the whole.
 
     `offices` gives (unit_code, its published identity, the views of its agreements).
     """
-    groups: list[dict[str, Any]] = []
+    groups: list[OfficeReport] = []
     for office, info, office_views in sorted(offices, key=lambda o: o[0]):
         report = build_report(office_views, as_of_text)
         groups.append(
             {
                 "office": office,
-                "name": info.get("name") or office,
+                "name": str(info.get("name") or office),
                 "short": info.get("short"),
                 "summary": report["summary"],
                 "agreements": report["agreements"],
@@ -174,32 +332,43 @@ def national_report(
             }
         )
     flat = as_single_report({"as_of": as_of_text, "offices": groups})
-    expiring = [{"office": g["office"], **r} for g in groups for r in g["expiring"]]
+    expiring: list[ExpiringRow] = [{**r, "office": g["office"]} for g in groups for r in g["expiring"]]
     expiring.sort(key=lambda r: (r["days_left"], r["office"], r["id"]))
     return {"as_of": as_of_text, "summary": flat["summary"], "offices": groups, "expiring": expiring}
 
 
-def as_single_report(national: Mapping[str, Any]) -> dict[str, Any]:
+def as_single_report(national: Offices) -> Report:
     """The national view in the shape of one office's report, each agreement named
     OFFICE/ID (for the PDF and xlsx renderers), with the summary of all offices."""
-
-    def named(office: str, row: Mapping[str, Any], key: str) -> dict[str, Any]:
-        return {
-            **row,
-            "office": office,
-            "office_name": names.get(office, office),
-            key: f"{office}/{row[key]}",
-        }
-
     groups = national["offices"]
-    names = {g["office"]: g.get("name") or g["office"] for g in groups}
-    rows = [named(g["office"], r, "id") for g in groups for r in g["agreements"]]
-    overdue = [named(g["office"], r, "agreement") for g in groups for r in g["overdue"]]
-    expiring = sorted(
-        (named(g["office"], r, "id") for g in groups for r in g["expiring"]),
+    rows: list[AgreementRow] = [
+        {
+            **r,
+            "office": g["office"],
+            "office_name": g.get("name") or g["office"],
+            "id": f"{g['office']}/{r['id']}",
+        }
+        for g in groups
+        for r in g["agreements"]
+    ]
+    overdue: list[OverdueRow] = [
+        NamedOverdueRow(**{**r, "office": g["office"], "agreement": f"{g['office']}/{r['agreement']}"})
+        for g in groups
+        for r in g["overdue"]
+    ]
+    expiring: list[ExpiringRow] = sorted(
+        (
+            {**r, "office": g["office"], "id": f"{g['office']}/{r['id']}"}
+            for g in groups
+            for r in g["expiring"]
+        ),
         key=lambda r: (r["days_left"], r["id"]),
     )
-    lapsed = [named(g["office"], r, "agreement") for g in groups for r in g.get("lapsed", [])]
+    lapsed: list[LapsedRow] = [
+        NamedLapsedRow(**{**r, "office": g["office"], "agreement": f"{g['office']}/{r['agreement']}"})
+        for g in groups
+        for r in g.get("lapsed", [])
+    ]
     summary = _summary(rows, overdue, expiring, lapsed)
     summary["offices"] = len(groups)
     return {

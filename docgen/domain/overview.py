@@ -6,16 +6,26 @@ from collections.abc import Iterable
 from typing import Any
 
 from docgen.domain.deliverable_state import DeliverableState
-from docgen.domain.monitor import agreement_row, iso, item_fields
+from docgen.domain.monitor import AgreementRow, ItemFields, agreement_row, iso, item_fields
 from docgen.domain.obligations import AgreementView
 
 
-def list_row(v: AgreementView) -> dict[str, Any]:
+class DeliverableRow(ItemFields):
+    """One deliverable of `deliverable list` (and of `agreement show`)."""
+
+    updated_on: str | None
+    overdue: bool
+    lapsed: bool
+    days_overdue: int
+    evidence: list[str] | str | None  # the files recorded (`agreement show`: what is expected)
+
+
+def list_row(v: AgreementView) -> AgreementRow:
     row = agreement_row(v)
     return {**row, "parent": v.agreement.parent}
 
 
-def deliverable_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
+def deliverable_row(v: AgreementView, s: DeliverableState) -> DeliverableRow:
     overdue = v.is_overdue(s)
     return {
         **item_fields(v, s),
@@ -27,7 +37,7 @@ def deliverable_row(v: AgreementView, s: DeliverableState) -> dict[str, Any]:
     }
 
 
-def checklist(views: Iterable[AgreementView]) -> list[dict[str, Any]]:
+def checklist(views: Iterable[AgreementView]) -> list[DeliverableRow]:
     """One row per deliverable: the `deliverable list` table."""
     return [deliverable_row(v, s) for v in views for s in v.states]
 

@@ -7,7 +7,17 @@ from datetime import date
 from docgen.models import Agreement
 
 EXPIRING_DAYS = 90
-STATUSES = ("draft", "pending", "active", "expiring", "expired", "terminated")
+# Every status an agreement can have, and the word the laporan and the workbook use for it
+# (DOMAIN.md, "Monitoring reports"): one table, so that a status cannot lack its word.
+STATUS_LABELS = {
+    "draft": "Draf",
+    "pending": "Belum berlaku",
+    "active": "Berlaku",
+    "expiring": "Segera berakhir",
+    "expired": "Berakhir",
+    "terminated": "Diakhiri",
+}
+STATUSES = tuple(STATUS_LABELS)
 
 
 def days_left(agreement: Agreement, as_of: date) -> int | None:

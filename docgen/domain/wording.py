@@ -1,27 +1,10 @@
-"""The Indonesian words reports use for statuses (DOMAIN.md, "Monitoring reports").
+"""How titles read inside a sentence of a document (DOMAIN.md).
 
-The office knows a deliverable only through what it was told: without any report it is
-"belum ada laporan" (not "belum dimulai"); dates owed are "batas waktu", never the finance
-term "jatuh tempo".
+The words reports use for the statuses are defined with the statuses themselves:
+domain.status.STATUS_LABELS, domain.deliverable_state.DELIVERABLE_LABELS.
 """
 
 from __future__ import annotations
-
-STATUS_LABELS = {
-    "draft": "Draf",
-    "pending": "Belum berlaku",
-    "active": "Berlaku",
-    "expiring": "Segera berakhir",
-    "expired": "Berakhir",
-    "terminated": "Diakhiri",
-}
-DELIVERABLE_LABELS = {
-    "not_started": "belum ada laporan",
-    "in_progress": "sedang berjalan",
-    "done": "dilaporkan selesai",  # the office knows only what it was told
-    "blocked": "terkendala",
-    "dropped": "dibatalkan",
-}
 
 
 def in_sentence(title: str) -> str:

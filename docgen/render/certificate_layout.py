@@ -23,6 +23,7 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from docgen.context import Context, JSONObject
 from docgen.errors import TemplateError
 from docgen.indonesian import FILTERS
 from docgen.render.environment import BoundedEnvironment
@@ -232,7 +233,7 @@ def _jinja() -> SandboxedEnvironment:
 ENV = _jinja()
 
 
-def validate_layout(raw: dict[str, Any], source: LayoutSource) -> Layout:
+def validate_layout(raw: JSONObject, source: LayoutSource) -> Layout:
     """The layout read from `source` (its TOML as data: reading the file is the loader's
     job, docgen.app.layout), validated; every problem is a line naming the file
     (TemplateError). Fonts and the logo it names are checked beside the file."""
@@ -321,16 +322,16 @@ def _jinja_problems(layout: Layout, label: str) -> list[str]:
     return problems
 
 
-def sample_contexts() -> list[dict[str, Any]]:
+def sample_contexts() -> list[Context]:
     """What `docgen check` renders the text blocks with: a full and a sparse certificate."""
-    office: dict[str, Any] = {
+    office: Context = {
         "name": "Ombudsman Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur",
         "short": "Ombudsman RI Perwakilan NTT",
         "unit_code": "PW24",
         "city": "Kupang",
         "address": "Jl. Polisi Militer No. 3, Kupang",
     }
-    full: dict[str, Any] = {
+    full: Context = {
         "number": "0001/PHG/PW24/II/2023",
         "recipient": "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Kupang",
         "unit": "Pemerintah Kota Kupang",

@@ -70,6 +70,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
+from docgen.context import Context
 from docgen.errors import DocgenError, TemplateError
 from docgen.fsutil import atomic_path
 from docgen.render.environment import jinja_env
@@ -294,7 +295,7 @@ class PreparedTemplate:
         """The Jinja source of each templated part (for `docgen check`)."""
         return {p.name: p.source for p in self.parts}
 
-    def render(self, context: dict[str, Any]) -> bytes:
+    def render(self, context: Context) -> bytes:
         """A complete .docx for `context`; a template error names the template."""
         if self.plain or _docxtpl_objects(context):
             return render_docxtpl(self.path, context, self.label)
@@ -324,7 +325,7 @@ class PreparedTemplate:
                 zf.writestr(_copy_info(self.infos[member]), data)
         return buffer.getvalue()
 
-    def _call(self, template: Template, context: dict[str, Any], source: str, where: str = "") -> str:
+    def _call(self, template: Template, context: Context, source: str, where: str = "") -> str:
         try:
             return template.render(context)
         except Exception as exc:  # anything raised while running the template is the template's
@@ -333,7 +334,7 @@ class PreparedTemplate:
                 f"{self.label}: {where}{paragraph_excerpt(source, lineno)}{_error_message(exc)}"
             ) from exc
 
-    def _xml(self, part: _Part, context: dict[str, Any]) -> str:
+    def _xml(self, part: _Part, context: Context) -> str:
         """docxtpl's render_xml_part on a compiled template: render, then its post-processing."""
         xml = self._call(part.template, context, part.source)
         xml = _JOINED_PARAGRAPH.sub(r"<w:p\1", xml)
@@ -356,7 +357,7 @@ class PreparedTemplate:
         return _serialised(root)
 
 
-def render_docxtpl(path: Path, context: dict[str, Any], label: str | None = None) -> bytes:
+def render_docxtpl(path: Path, context: Context, label: str | None = None) -> bytes:
     """Plain docxtpl: `DocxTemplate(path).render(context, docx_env(), autoescape=True)`,
     saved, with the document properties rendered as this module's docstring says.
 
@@ -494,7 +495,7 @@ def prepared(path: Path, label: str | None = None) -> PreparedTemplate:
     return template
 
 
-def write_docx(template: PreparedTemplate, context: dict[str, Any], out_path: Path) -> None:
+def write_docx(template: PreparedTemplate, context: Context, out_path: Path) -> None:
     """Render and write atomically: a failure leaves any previous file as it was."""
     data = template.render(context)
     try:
@@ -507,7 +508,7 @@ def write_docx(template: PreparedTemplate, context: dict[str, Any], out_path: Pa
 @dataclass(frozen=True)
 class RenderJob:
     template: Path
-    context: dict[str, Any]
+    context: Context
     out: Path
     label: str | None = None
 

@@ -13,8 +13,9 @@ import posixpath
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from docgen.context import Context
 from docgen.errors import DocgenError, TemplateError
 from docgen.fsutil import atomic_path
 
@@ -116,7 +117,7 @@ def replace_pictures(data: bytes, pictures: Mapping[str, tuple[bytes, str]]) -> 
 
 def write_docx_with_pictures(
     template: PreparedTemplate,
-    context: dict[str, Any],
+    context: Context,
     out_path: Path,
     pictures: Mapping[str, tuple[bytes, str]],
 ) -> None:

@@ -32,6 +32,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from docgen.context import Context
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
 from docgen.indonesian import angka
@@ -152,7 +153,7 @@ def _table(
     return table
 
 
-def _charts(rows: list[dict[str, Any]]) -> list[Drawing]:
+def _charts(rows: list[Context]) -> list[Drawing]:
     """Horizontal bars of % done per agreement (labelled by its number in table A and
     its title), red where something is overdue."""
     shown = rows  # every agreement; one without deliverables says so instead of a percentage
@@ -230,7 +231,7 @@ def _heading(text: str, style: ParagraphStyle) -> list[Any]:
     return [CondPageBreak(3.5 * cm), Paragraph(escape(text), style)]
 
 
-def _kop(ctx: dict[str, Any], st: dict[str, ParagraphStyle], logo: Path | None) -> list[Any]:
+def _kop(ctx: Context, st: dict[str, ParagraphStyle], logo: Path | None) -> list[Any]:
     """The letterhead lines (each whole on its own line), address, contact, a rule."""
     office = ctx["office"]
     lines = office["letterhead"]
@@ -263,7 +264,7 @@ def _fit(width: float, height: float, box: float) -> tuple[float, float]:
     return width * scale, height * scale
 
 
-def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
+def build_story(ctx: Context, logo: Path | None = None) -> list[Any]:
     st = _styles()
     story = _kop(ctx, st, logo)
     story += [
@@ -415,7 +416,7 @@ def build_story(ctx: dict[str, Any], logo: Path | None = None) -> list[Any]:
     return story
 
 
-def write_report_pdf(ctx: dict[str, Any], target: Path, logo: Path | None = None) -> None:
+def write_report_pdf(ctx: Context, target: Path, logo: Path | None = None) -> None:
     """Write the laporan to `target` (the path the user named), atomically."""
 
     def page_number(canvas: Any, doc: Any) -> None:

@@ -8,7 +8,7 @@ they sort and sum; an "Info" sheet says what and as of when.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from docgen.config import Config
+from docgen.domain.deliverable_state import DELIVERABLE_LABELS
+from docgen.domain.monitor import Report
 from docgen.domain.obligations import ROLE_LABELS
-from docgen.domain.wording import DELIVERABLE_LABELS, STATUS_LABELS
+from docgen.domain.overview import DeliverableRow
+from docgen.domain.status import STATUS_LABELS
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
 
@@ -31,7 +34,9 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-Column = tuple[str, Callable[[dict[str, Any]], Any], float]
+# (heading, the cell's value from a row of the report, width); the rows are TypedDicts of
+# domain.monitor and domain.overview, one kind per sheet.
+Column = tuple[str, Callable[[Any], Any], float]
 
 
 def _label(labels: dict[str, str], key: str) -> str:
@@ -94,7 +99,7 @@ def as_text(cell: Any) -> None:
         cell.data_type = "s"
 
 
-def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[dict[str, Any]]) -> None:
+def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: Sequence[Mapping[str, Any]]) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append([name for name, _, _ in columns])
     for cell in sheet[1]:
@@ -132,7 +137,7 @@ CHECKLIST: list[Column] = [
 ]
 
 
-def write_checklist_xlsx(rows: list[dict[str, Any]], config: Config, as_of: date, target: Path) -> None:
+def write_checklist_xlsx(rows: list[DeliverableRow], config: Config, as_of: date, target: Path) -> None:
     """The checklist of `deliverable list` as a workbook: an Info sheet and one row per
     deliverable, written to `target` atomically."""
     workbook = Workbook()
@@ -171,7 +176,7 @@ def _info_sheet(workbook: Workbook, rows: list[tuple[str, Any]]) -> Any:
     return info
 
 
-def build_workbook(report: dict[str, Any], config: Config) -> Workbook:
+def build_workbook(report: Report, config: Config) -> Workbook:
     workbook = Workbook()
     s = report["summary"]
     info = _info_sheet(
@@ -209,7 +214,7 @@ def _as_text(sheet: Any) -> None:
                 cell.data_type = "s"
 
 
-def write_report_xlsx(report: dict[str, Any], config: Config, target: Path) -> None:
+def write_report_xlsx(report: Report, config: Config, target: Path) -> None:
     """Write the workbook to `target` (the path the user named), atomically."""
     workbook = build_workbook(report, config)
     try:

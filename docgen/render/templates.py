@@ -9,11 +9,11 @@ import zipfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from jinja2 import meta, nodes
 from lxml import etree
 
+from docgen.context import Context
 from docgen.errors import TemplateError
 from docgen.render.docx import W_NS, PreparedTemplate, paragraph_excerpt
 from docgen.render.environment import jinja_env
@@ -21,8 +21,6 @@ from docgen.safepath import source_problem
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 LEFTOVER_RE = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
-
-Context = dict[str, Any]
 
 
 def defaults_dir() -> Path:

@@ -20,13 +20,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NotRequired, TypedDict, TypeVar
 
+from docgen.context import JSONObject
 from docgen.records import ALL, HISTORY, KEYS, Event, KeyRecord, R, Table
 from docgen.state.records import checked
 
 # A record as a backend stores it: a JSON object, its shape checked when it is read.
-Record = dict[str, Any]
+Record = JSONObject
 T = TypeVar("T")
 _AGREEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -34,6 +35,58 @@ _AGREEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TABLES: dict[str, str] = {table.name: table.key for table in ALL}
 # The deliverable history: per agreement, events identified by their "id".
 HISTORY_KEY = HISTORY.key
+
+
+class Initialised(TypedDict):
+    """`tracker init`: the backend, where, the schema version, whether it was created."""
+
+    backend: str
+    where: str
+    schema: int
+    created: bool
+    upgraded_from: NotRequired[int | None]
+
+
+class TrackerInfo(TypedDict):
+    """`tracker info`: the backend, where, schema versions, records per table."""
+
+    backend: str
+    where: str
+    schema: int | None
+    docgen_schema: int
+    counts: dict[str, int]
+    agreements_with_history: int
+    office: NotRequired[str]
+    published: NotRequired[int]
+    offices: NotRequired[list[str]]
+
+
+class Granted(TypedDict):
+    """`tracker grant | revoke`: an office's database role, and the offices it may write."""
+
+    where: str
+    office: str
+    role: str
+    offices: list[str]
+    new: NotRequired[bool]
+
+
+class OfficeData(TypedDict):
+    """What the national view reads of one office: its published identity and agreements
+    (JSON text, for pydantic's own parser), their histories and its terminations, as
+    stored (the use case checks them before it uses them)."""
+
+    info: JSONObject
+    agreements_json: list[str]
+    histories: dict[str, list[Record]]
+    terminations: list[Record]
+
+
+class Dump(TypedDict):
+    """A whole tracker of one office as data (`tracker copy`)."""
+
+    tables: dict[str, list[Record]]
+    history: dict[str, list[Record]]
 
 
 class Session(ABC):
@@ -142,7 +195,7 @@ class Session(ABC):
         """Withdraw this office's published agreements whose id is not in `keep`."""
         return []
 
-    def all_offices(self) -> dict[str, dict[str, Any]]:
+    def all_offices(self) -> dict[str, OfficeData]:
         """office -> {"info": {...}, "agreements_json": [JSON text of each published
         agreement], "histories": {...}, "terminations": [...]}: read-only, for every office
         sharing the tracker."""
@@ -175,7 +228,7 @@ class Tracker(ABC):
             return body(session)
 
     @abstractmethod
-    def init(self) -> dict[str, Any]:
+    def init(self) -> Initialised:
         """Create or upgrade the schema; refuse one newer than this docgen."""
 
     def snapshot_key(self, *, history: bool = True) -> object | None:
@@ -196,10 +249,10 @@ class Tracker(ABC):
         """The last `limit` entries of the verification log, newest first."""
 
     @abstractmethod
-    def info(self) -> dict[str, Any]:
+    def info(self) -> TrackerInfo:
         """backend, where, schema version, counts per table."""
 
-    def dump(self) -> dict[str, Any]:
+    def dump(self) -> Dump:
         """This office's whole tracker as data: {"tables": {...}, "history": {...}}."""
         with self.read() as session:
             return {
@@ -207,7 +260,7 @@ class Tracker(ABC):
                 "history": session._raw_histories(),
             }
 
-    def load(self, data: dict[str, Any]) -> None:
+    def load(self, data: Dump) -> None:
         """Write a dump into this (empty) tracker, in one transaction."""
         with self.write() as session:
             if not is_empty(session):

@@ -29,12 +29,13 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from docgen import __version__
+from docgen.context import JSONObject
 from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import DocgenError, TrackerError
 from docgen.fsutil import atomic_write_bytes, stat_key
 from docgen.i18n import _
 from docgen.safepath import check_write, read_regular
-from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker
+from docgen.state.base import HISTORY_KEY, TABLES, Initialised, Record, Session, Tracker, TrackerInfo
 
 try:
     import fcntl
@@ -60,15 +61,15 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: Path, label: str) -> None:
         self.path = path
         self.label = label
-        self._data: dict[str, Any] | None = None
+        self._data: JSONObject | None = None
         self.dirty = False
 
-    def read(self) -> dict[str, Any]:
+    def read(self) -> JSONObject:
         if self._data is None:
             self._data = self._load()
         return self._data
 
-    def write(self, data: dict[str, Any]) -> None:
+    def write(self, data: JSONObject) -> None:
         self._data = data
         self.dirty = True
 
@@ -108,7 +109,7 @@ class AtomicJSONStorage(Storage):
             raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
         self.dirty = False
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self) -> JSONObject:
         try:
             raw = read_regular(self.path)
         except FileNotFoundError:
@@ -130,7 +131,7 @@ class AtomicJSONStorage(Storage):
             for t in data.values()
         ):
             raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
-        meta: dict[str, Any] = next(iter(data.get(META, {}).values()), {})
+        meta: JSONObject = next(iter(data.get(META, {}).values()), {})
         schema = meta.get("schema", SCHEMA)
         if not isinstance(schema, int) or isinstance(schema, bool) or schema > SCHEMA:
             raise TrackerError(
@@ -369,7 +370,7 @@ class FileTracker(Tracker):
             ) from exc
         return lock
 
-    def init(self) -> dict[str, Any]:
+    def init(self) -> Initialised:
         existed = self.path.exists()
         with self.write() as session:
             meta = session._table(META)
@@ -377,7 +378,7 @@ class FileTracker(Tracker):
                 meta.insert({"schema": SCHEMA, "docgen": __version__})
         return {"backend": self.backend, "where": str(self.path), "schema": SCHEMA, "created": not existed}
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> TrackerInfo:
         with self.read() as session:
             counts = {t: len(session._raw_rows(t)) for t in TABLES}
             ids = session.history_ids()

@@ -39,11 +39,23 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Json
 
 from docgen import __version__
+from docgen.context import JSONObject
 from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import TrackerError
 from docgen.i18n import _
 from docgen.records import KEYS, KeyRecord
-from docgen.state.base import HISTORY_KEY, TABLES, Record, Session, Tracker, valid_agreement_id
+from docgen.state.base import (
+    HISTORY_KEY,
+    TABLES,
+    Granted,
+    Initialised,
+    OfficeData,
+    Record,
+    Session,
+    Tracker,
+    TrackerInfo,
+    valid_agreement_id,
+)
 from docgen.state.records import checked
 
 T = TypeVar("T")
@@ -75,7 +87,7 @@ SCHEMA = migrations()[-1][0]
 # --- naming the server without its password -------------------------------------------------
 
 
-def _params(url: str, source: str) -> dict[str, Any]:
+def _params(url: str, source: str) -> JSONObject:
     try:
         return conninfo_to_dict(url)
     except psycopg.Error as exc:
@@ -353,12 +365,12 @@ class PostgresSession(Session):
         rows = conn.execute("SELECT docgen.unpublish(%s, %s)", (self.office, list(keep))).fetchall()
         return sorted(row[0] for row in rows)
 
-    def all_offices(self) -> dict[str, dict[str, Any]]:
+    def all_offices(self) -> dict[str, OfficeData]:
         """Every office's published agreements as JSON text (`agreements_json`, for pydantic's
         own parser), with the histories of those agreements and the terminations."""
-        offices: dict[str, dict[str, Any]] = {}
+        offices: dict[str, OfficeData] = {}
 
-        def entry(office: str) -> dict[str, Any]:
+        def entry(office: str) -> OfficeData:
             return offices.setdefault(
                 office, {"info": {}, "agreements_json": [], "histories": {}, "terminations": []}
             )
@@ -607,7 +619,7 @@ class PostgresTracker(Tracker):
                 ) from None
         return before, SCHEMA
 
-    def init(self) -> dict[str, Any]:
+    def init(self) -> Initialised:
         with self._mapped():
             conn = self._connect()
             try:
@@ -651,7 +663,7 @@ class PostgresTracker(Tracker):
             raise
         return conn
 
-    def grant(self, office: str, role: str) -> dict[str, Any]:
+    def grant(self, office: str, role: str) -> Granted:
         """Map `role` (an existing role) to `office`: from then on it writes that office's
         records, and reads of the others only what the national view shows."""
         with self._mapped():
@@ -696,7 +708,7 @@ class PostgresTracker(Tracker):
             "offices": offices,
         }
 
-    def revoke(self, office: str, role: str) -> dict[str, Any]:
+    def revoke(self, office: str, role: str) -> Granted:
         """Unmap `role` from `office`; a role left with no office loses every privilege."""
         with self._mapped():
             conn = self._owner_connection()
@@ -741,7 +753,7 @@ class PostgresTracker(Tracker):
             )
         return [row[0] for row in rows]
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> TrackerInfo:
         with self.read() as session:
             counts = {t: len(session._keys(t)) for t in TABLES}
             conn = session._conn

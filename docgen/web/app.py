@@ -481,7 +481,11 @@ async def dashboard(request: Request, session: WebSession) -> Response:
         session,
         pages.dashboard,
         "dashboard.html",
-        lambda result: {"by_party": result.by_party, "skipped": result.skipped},
+        lambda result: {
+            "by_party": result.by_party,
+            "due_soon_by_party": result.due_soon_by_party,
+            "skipped": result.skipped,
+        },
     )
 
 

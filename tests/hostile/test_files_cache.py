@@ -123,3 +123,12 @@ def test_gitignore_ignores_docgen_as_a_folder_or_a_link(cli, tmp_path, outside, 
     (root / ".docgen" / "lock").write_text("")
     folder = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", ".docgen/lock"])
     assert folder.returncode == 0, "a .docgen folder is ignored"
+
+
+def test_without_a_place_for_the_key_nothing_is_cached(example, cli, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    first = _overdue(cli, example)
+    assert not (example / CACHE).exists()
+    assert _overdue(cli, example) == first

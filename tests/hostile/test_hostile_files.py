@@ -158,9 +158,9 @@ def test_fifos_where_docgen_reads_its_files(example, cli):
     assert lines == ["tracker.json: cannot read: not a regular file (a FIFO)"]
     (example / "tracker.json").unlink()
     (example / ".docgen").mkdir()
-    os.mkfifo(example / ".docgen" / "certificate-secret")
+    os.mkfifo(example / ".docgen" / "certificate-key")
     lines = assert_clean_failure(cli(example, *ISSUE))
-    assert lines[0].startswith(".docgen/certificate-secret: cannot read the certificate secret"), lines
+    assert lines[0].startswith(".docgen/certificate-key: cannot read the certificate signing key"), lines
     os.mkfifo(example / "templates" / "mou.docx")
     lines = assert_clean_failure(cli(example, "build", MOU))
     assert any("templates/mou.docx: is a FIFO, not a regular file" in line for line in lines), lines

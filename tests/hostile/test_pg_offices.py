@@ -6,7 +6,6 @@ not break the national view."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 import uuid
@@ -18,26 +17,17 @@ import pytest
 
 from docgen.state.postgres import SCHEMA
 from tests.conftest import fresh_database
+from tests.test_tracker_postgres import second_office
 
 psycopg = pytest.importorskip("psycopg")
 
 RENJA = "ntt-renja-2022"
-RESULTS = "results/kepatuhan-2022-kota-kupang.csv"
+ISSUE = ("certificate", "issue", "results/kepatuhan-2022-kota-kupang.csv", "--year", "2022")
+ISSUE += ("--min-grade", "B", "--signed-on", "2023-02-16")
 
 
 def as_role(url: str, role: str) -> str:
     return url.replace("postgres@", f"{role}@", 1)
-
-
-def office_workspace(example: Path, tmp_path: Path, code: str) -> Path:
-    root = tmp_path / code
-    shutil.copytree(example, root)
-    config = root / "docgen.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace('unit_code = "PW24"', f'unit_code = "{code}"'),
-        encoding="utf-8",
-    )
-    return root
 
 
 @dataclass
@@ -94,7 +84,7 @@ def offices(example, tmp_path, cli, pg_admin_url, monkeypatch) -> Iterator[Offic
                 url,
                 as_role(url, owner),
                 roles,
-                {code: office_workspace(example, tmp_path, code) for code in roles},
+                {code: second_office(example, tmp_path, code) for code in roles},
                 cli,
                 monkeypatch,
             )
@@ -107,18 +97,7 @@ def offices(example, tmp_path, cli, pg_admin_url, monkeypatch) -> Iterator[Offic
                 o.ok(code, "deliverable", "set", RENJA, "W1-D1", "--status", "done", "--on", "2022-03-30")
                 o.ok(code, "letter", "followup", "--all", "--as-of", "2022-07-01")
                 o.ok(code, "number", "next", "letter", "--on", "2022-07-02", "--for", "rapat")
-                o.ok(
-                    code,
-                    "certificate",
-                    "issue",
-                    RESULTS,
-                    "--year",
-                    "2022",
-                    "--min-grade",
-                    "B",
-                    "--signed-on",
-                    "2023-02-16",
-                )
+                o.ok(code, *ISSUE)
                 o.ok(code, "sync")
             yield o
     finally:
@@ -392,3 +371,101 @@ def test_every_office_reads_every_public_key_and_verifies_without_a_private_key(
         "PW10", "certificate", "key", "export", "--out", str(tmp_path / "pw10.pem"), "--json"
     )
     assert exported.exit_code == 0 and exported.json()["keyid"] != qr.split(" ")[1].split(".")[0]
+
+
+def test_a_table_lock_held_elsewhere_names_its_holder_not_the_office(offices, monkeypatch):
+    """Only the owner (a maintenance job) can lock a table against writers: the waiting
+    office's message says who holds it, never that another docgen of its own office does."""
+    import docgen.state.postgres as pg
+
+    monkeypatch.setattr(pg, "LOCK_TIMEOUT", 1)
+    owner = offices.owner.split("//", 1)[1].split("@", 1)[0]
+    with psycopg.connect(offices.owner, autocommit=True) as conn, conn.transaction():
+        conn.execute("LOCK TABLE docgen.numbers IN EXCLUSIVE MODE")
+        run = offices.run("PW24", "number", "next", "letter", "--on", "2022-07-03")
+        assert run.exit_code == 1 and "Traceback" not in run.stderr
+        assert "a table of the tracker was locked" in run.stderr and owner in run.stderr, run.stderr
+        assert "another docgen of office PW24" not in run.stderr
+    offices.ok("PW24", "number", "next", "letter", "--on", "2022-07-03")
+
+
+def test_another_office_checks_a_piagam_with_the_shared_public_key(offices, tmp_path):
+    """PW10 exports PW24's public key from the shared tracker and checks PW24's piagam
+    as docs/certificates.md shows (the message NUMBER\\nRECIPIENT\\nSIGNED_ON)."""
+    import base64
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+    from pypdf import PdfReader
+
+    pem = tmp_path / "pw24.pem"
+    run = offices.run("PW10", "certificate", "key", "export", "--office", "PW24", "--out", str(pem), "--json")
+    assert run.exit_code == 0 and run.json()["office"] == "PW24", run.stderr
+    number = offices.certificate("PW24")
+    shown = offices.ok("PW24", "certificate", "verify", number, "--json").json()
+    files = sorted((offices.workspaces["PW24"] / "outputs" / "certificates").rglob("0001-*.pdf"))
+    qr_number, proof = str(PdfReader(files[0]).metadata["/Keywords"]).rsplit(" ", 1)
+    assert qr_number == number
+    key = load_pem_public_key(pem.read_bytes())
+    signature = base64.urlsafe_b64decode(proof.split(".")[1] + "==")
+    key.verify(signature, f"{number}\n{shown['recipient']}\n{shown['issued_on']}".encode())
+    with pytest.raises(InvalidSignature):
+        key.verify(signature, f"{number}\n{shown['recipient']}X\n{shown['issued_on']}".encode())
+    missing = offices.run("PW10", "certificate", "key", "export", "--office", "PW99", "--out", str(pem))
+    assert missing.exit_code == 1 and "PW99" in missing.stderr
+
+
+def test_upgrading_a_schema_2_setup_takes_back_what_was_granted_by_hand(
+    example, tmp_path, cli, pg_admin_url, monkeypatch
+):
+    """The setup the docs of schema 2 gave (a group role with INSERT, UPDATE, DELETE on
+    every table, default privileges, the role map filled by hand): after `tracker init`
+    the mapped roles write their own office only and nobody else writes the role map."""
+    from docgen.state.postgres import migrations
+
+    tag = uuid.uuid4().hex[:8]
+    group, pw24, pw10 = f"docgen_office_{tag}", f"docgen_pw24_{tag}", f"docgen_pw10_{tag}"
+    try:
+        with fresh_database(pg_admin_url) as url:
+            with psycopg.connect(url, autocommit=True) as admin, admin.transaction():
+                for version, _name, text in migrations()[:2]:
+                    admin.execute(text.encode())
+                    admin.execute(
+                        "INSERT INTO docgen.schema_version (version, docgen) VALUES (%s, 'old')", (version,)
+                    )
+                admin.execute(f"CREATE ROLE {group} NOLOGIN")
+                admin.execute(f"GRANT USAGE ON SCHEMA docgen TO {group}")
+                admin.execute(
+                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA docgen TO {group}"
+                )
+                admin.execute(
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA docgen "
+                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {group}"
+                )
+                for role in (pw24, pw10):
+                    admin.execute(f"CREATE ROLE {role} LOGIN IN ROLE {group}")
+                admin.execute(
+                    "INSERT INTO docgen.office_roles VALUES ('PW24', %s), ('PW10', %s)", (pw24, pw10)
+                )
+            monkeypatch.setenv("DOCGEN_TRACKER_URL", url)
+            assert cli(example, "tracker", "init").exit_code == 0
+            monkeypatch.setenv("DOCGEN_TRACKER_URL", as_role(url, pw24))
+            run = cli(example, "number", "next", "letter", "--on", "2022-06-01", "--json")
+            assert run.exit_code == 0, run.stderr
+            with psycopg.connect(as_role(url, pw10), autocommit=True) as conn:
+                for statement in (
+                    "INSERT INTO docgen.office_roles VALUES ('PW24', current_user)",
+                    "DELETE FROM docgen.office_roles",
+                    "INSERT INTO docgen.schema_version (version, docgen) VALUES (999, 'x')",
+                    "INSERT INTO docgen.office_locks VALUES ('PW24')",
+                    "INSERT INTO docgen.certificate_keys (office, keyid, data) VALUES ('PW24', 'x', '{}')",
+                    "DELETE FROM docgen.numbers",
+                    "LOCK TABLE docgen.numbers IN EXCLUSIVE MODE",
+                ):
+                    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                        conn.execute(statement)
+                assert conn.execute("SELECT count(*) FROM docgen.numbers").fetchone()[0] == 0
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+            for role in (pw24, pw10, group):
+                admin.execute(f"DROP ROLE IF EXISTS {role}")
