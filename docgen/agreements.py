@@ -18,6 +18,7 @@ from docgen.domain.amendments import as_amended
 from docgen.domain.status import agreement_status, days_left
 from docgen.domain.wording import in_sentence
 from docgen.errors import AgreementError, DocgenError, NotFoundError
+from docgen.i18n import _, language
 from docgen.models import PLACEHOLDER, Agreement, is_valid_id
 from docgen.safepath import read_regular, source_problem
 from docgen.usertext import bad_text
@@ -68,15 +69,17 @@ def parse_yaml(path: Path, label: str, raw: bytes | None = None) -> ParsedFile:
         try:
             raw = read_source(path)
         except OSError as exc:
-            return ParsedFile(None, {}, [Problem(label, "", f"cannot read: {exc.strerror or exc}")])
+            return ParsedFile(
+                None, {}, [Problem(label, "", _("cannot read: {reason}").format(reason=exc.strerror or exc))]
+            )
     try:
         if b"\x00" in raw:
             raise UnicodeDecodeError("utf-8", raw, 0, 1, "NUL byte")
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return ParsedFile(None, {}, [Problem(label, "", "not a UTF-8 text file (binary?)")])
+        return ParsedFile(None, {}, [Problem(label, "", _("not a UTF-8 text file (binary?)"))])
     if not text.strip():
-        return ParsedFile(None, {}, [Problem(label, "", "the file is empty")])
+        return ParsedFile(None, {}, [Problem(label, "", _("the file is empty"))])
     alias = _first_alias(text) if ("&" in text or "*" in text) else None
     if alias is not None:
         return ParsedFile(
@@ -86,8 +89,10 @@ def parse_yaml(path: Path, label: str, raw: bytes | None = None) -> ParsedFile:
                 Problem(
                     label,
                     "",
-                    "YAML anchors and aliases (&name, *name) are "
-                    "not allowed in agreement files; write the value out",
+                    _(
+                        "YAML anchors and aliases (&name, *name) are not allowed in agreement "
+                        "files; write the value out"
+                    ),
                     alias,
                 )
             ],
@@ -101,16 +106,16 @@ def parse_yaml(path: Path, label: str, raw: bytes | None = None) -> ParsedFile:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return ParsedFile(None, {}, [Problem(label, "", f"invalid YAML: {what}", line)])
+        return ParsedFile(None, {}, [Problem(label, "", _("invalid YAML: {what}").format(what=what), line)])
     except (RecursionError, MemoryError):
-        return ParsedFile(None, {}, [Problem(label, "", "invalid YAML: nested too deeply")])
+        return ParsedFile(None, {}, [Problem(label, "", _("invalid YAML: nested too deeply"))])
     finally:
         loader.dispose()
     lines: dict[Loc, int] = {}
     problems: list[Problem] = []
     _map_lines(node, (), lines, problems, label)
     if not isinstance(data, dict):
-        problems.append(Problem(label, "", "expected a mapping of fields (id: ..., kind: ...)", 1))
+        problems.append(Problem(label, "", _("expected a mapping of fields (id: ..., kind: ...)"), 1))
         return ParsedFile(None, lines, problems)
     return ParsedFile(data, lines, problems)
 
@@ -138,7 +143,7 @@ def _map_lines(
             lines[(*loc, key)] = key_node.start_mark.line + 1
             if key in seen:
                 problems.append(
-                    Problem(label, dotted((*loc, key)), "field given twice", key_node.start_mark.line + 1)
+                    Problem(label, dotted((*loc, key)), _("field given twice"), key_node.start_mark.line + 1)
                 )
             seen.add(key)
             _map_lines(value_node, (*loc, key), lines, problems, label)
@@ -186,10 +191,16 @@ class Catalog:
         if agreement_id in self.files:
             mine = [str(p) for p in self.problems_of(agreement_id)]
             raise AgreementError(
-                f"{agreement_id}: agreements/{self.files[agreement_id].name} has errors (run `docgen check`)",
+                _("{agreement_id}: agreements/{name} has errors (run `docgen check`)").format(
+                    agreement_id=agreement_id, name=self.files[agreement_id].name
+                ),
                 problems=mine or None,
             )
-        raise NotFoundError(f"{agreement_id}: no such agreement (no agreements/{agreement_id}.yaml)")
+        raise NotFoundError(
+            _("{agreement_id}: no such agreement (no agreements/{agreement_id}.yaml)").format(
+                agreement_id=agreement_id
+            )
+        )
 
     def children(self, agreement_id: str) -> list[Agreement]:
         return [a for a in self.agreements.values() if a.parent == agreement_id]
@@ -229,7 +240,9 @@ def load_catalog(ws: Workspace, as_of: date | None = None, only: Iterable[str] |
                 Problem(
                     label,
                     "",
-                    f"another file already holds id {stem!r} (agreements/{first}); keep one of them",
+                    _("another file already holds id {stem!r} (agreements/{first}); keep one of them").format(
+                        stem=stem, first=first
+                    ),
                 )
             )
             if stem not in twice:
@@ -237,7 +250,9 @@ def load_catalog(ws: Workspace, as_of: date | None = None, only: Iterable[str] |
                     Problem(
                         f"agreements/{first}",
                         "",
-                        f"agreements/{path.name} holds the same id {stem!r}; keep one of them",
+                        _("agreements/{name} holds the same id {stem!r}; keep one of them").format(
+                            name=path.name, stem=stem
+                        ),
                     )
                 )
             catalog.extra.append(label)
@@ -292,9 +307,10 @@ def _load_cached(
     try:
         raw = read_source(path)
     except OSError as exc:
-        problems.append(Problem(label, "", f"cannot read: {exc.strerror or exc}"))
+        problems.append(Problem(label, "", _("cannot read: {reason}").format(reason=exc.strerror or exc)))
         return None
-    key = hashlib.blake2b(raw, digest_size=16).digest()
+    # the problems are text in the interface language: one entry per language
+    key = hashlib.blake2b(raw, digest_size=16, person=language().encode()).digest()
     cached = _CACHE.get(path)
     if cached is None or cached[0] != key:
         # Across runs, .docgen/cache/ keeps what each file gave (see catalog_cache.py).
@@ -330,14 +346,16 @@ def _load_one(
     for loc, message in bad_text(parsed.data):
         found.append(Problem(label, dotted(loc), message, line_of(loc)))
     for loc in _placeholders(parsed.data):
-        found.append(Problem(label, dotted(loc), "placeholder still to be filled in", line_of(loc)))
+        found.append(Problem(label, dotted(loc), _("placeholder still to be filled in"), line_of(loc)))
     file_id = parsed.data.get("id")
     if isinstance(file_id, str) and file_id != stem:
         found.append(
             Problem(
                 label,
                 "id",
-                f"id {file_id!r} differs from the file name (expected {stem!r})",
+                _("id {file_id!r} differs from the file name (expected {stem!r})").format(
+                    file_id=file_id, stem=stem
+                ),
                 line_of(("id",)),
             )
         )
@@ -346,9 +364,11 @@ def _load_one(
             Problem(
                 label,
                 "",
-                "the file name is not a valid agreement id "
-                "(lowercase letters, digits and '-', starting with a letter or digit, "
-                "not a Windows device name such as con or nul)",
+                _(
+                    "the file name is not a valid agreement id (lowercase letters, digits "
+                    "and '-', starting with a letter or digit, not a Windows device name "
+                    "such as con or nul)"
+                ),
             )
         )
     agreement = None
@@ -365,7 +385,7 @@ def _load_one(
             Problem(
                 label,
                 dotted(loc),
-                "'...' still to be filled in, in a signed agreement",
+                _("'...' still to be filled in, in a signed agreement"),
                 line_of(loc),
                 warning=True,
             )
@@ -394,7 +414,7 @@ def _cross_check(catalog: Catalog) -> None:
                 Problem(
                     f"agreements/{catalog.files[agreement_id].name}",
                     "renews",
-                    f"no agreement {agreement.renews!r} (agreements/{agreement.renews}.yaml)",
+                    _("no agreement {renews!r} (agreements/{renews}.yaml)").format(renews=agreement.renews),
                 )
             )
             del catalog.agreements[agreement_id]
@@ -421,12 +441,19 @@ def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Itera
                     yield Problem(
                         label,
                         loc,
-                        f"{d.id} is due ({d.due}) before the agreement is signed ({a.signed_on})",
+                        _("{id} is due ({due}) before the agreement is signed ({signed_on})").format(
+                            id=d.id, due=d.due, signed_on=a.signed_on
+                        ),
                         warning=True,
                     )
                 if end and d.due > end:
                     yield Problem(
-                        label, loc, f"{d.id} is due ({d.due}) after the term ends ({end})", warning=True
+                        label,
+                        loc,
+                        _("{id} is due ({due}) after the term ends ({end})").format(
+                            id=d.id, due=d.due, end=end
+                        ),
+                        warning=True,
                     )
         if a.signed_on is not None:
             for index, party in enumerate(a.parties):
@@ -434,9 +461,10 @@ def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Itera
                     yield Problem(
                         label,
                         f"parties.{index}.address",
-                        f"{party.role_name} "
-                        f"({party.org}) has no address: the signed agreement shows a "
-                        'dotted blank after "berkedudukan di"',
+                        _(
+                            "{role_name} ({org}) has no address: the signed agreement shows a "
+                            'dotted blank after "berkedudukan di"'
+                        ).format(role_name=party.role_name, org=party.org),
                         warning=True,
                     )
         for index, basis in enumerate(a.legal_basis):
@@ -444,9 +472,10 @@ def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Itera
                 yield Problem(
                     label,
                     f"legal_basis.{index}",
-                    "an agreement is not a peraturan "
-                    "perundang-undangan: cite the MoU through `parent` (the recitals "
-                    "cite it), not under the legal basis",
+                    _(
+                        "an agreement is not a peraturan perundang-undangan: cite the MoU "
+                        "through `parent` (the recitals cite it), not under the legal basis"
+                    ),
                     warning=True,
                 )
         yield from _scope_warning(a, label)
@@ -454,7 +483,9 @@ def _warnings(catalog: Catalog, as_of: date, office: str | None = None) -> Itera
             yield Problem(
                 label,
                 "ends_on" if a.ends_on else "duration_months",
-                f"the agreement expires on {end} ({days_left(a, as_of)} days left)",
+                _("the agreement expires on {end} ({days_left} days left)").format(
+                    end=end, days_left=days_left(a, as_of)
+                ),
                 warning=True,
             )
         yield from _lifecycle_warnings(catalog, original, label)
@@ -474,19 +505,21 @@ def _scope_warning(a: Agreement, label: str) -> Iterator[Problem]:
         yield Problem(
             label,
             f"scope.{capitals[0]}",
-            f"{len(capitals)} item(s) of the Ruang "
-            f"Lingkup list start with a capital letter ({example!r}): items of a "
-            "running list start in lower case",
+            _(
+                "{n} item(s) of the Ruang Lingkup list start with a capital letter "
+                "({example!r}): items of a running list start in lower case"
+            ).format(n=len(capitals), example=example),
             warning=True,
         )
     else:
         yield Problem(
             label,
             "scope",
-            f"the Ruang Lingkup list is made of the work items' titles, "
-            f"{len(capitals)} of which start with a capital letter ({example!r}): items of "
-            "a running list start in lower case; write `scope:` with the items as they "
-            "should read",
+            _(
+                "the Ruang Lingkup list is made of the work items' titles, {n} of which"
+                " start with a capital letter ({example!r}): items of a running list "
+                "start in lower case; write `scope:` with the items as they should read"
+            ).format(n=len(capitals), example=example),
             warning=True,
         )
 
@@ -499,14 +532,18 @@ def _lifecycle_warnings(catalog: Catalog, a: Agreement, label: str) -> Iterator[
             yield Problem(
                 label,
                 "signed_on",
-                f"signed ({a.signed_on}) while its MoU {parent.id} is still a draft (no signed_on)",
+                _("signed ({signed_on}) while its MoU {id} is still a draft (no signed_on)").format(
+                    signed_on=a.signed_on, id=parent.id
+                ),
                 warning=True,
             )
         elif a.signed_on < parent.signed_on:
             yield Problem(
                 label,
                 "signed_on",
-                f"signed ({a.signed_on}) before its MoU {parent.id} ({parent.signed_on})",
+                _("signed ({signed_on}) before its MoU {id} ({signed_on2})").format(
+                    signed_on=a.signed_on, id=parent.id, signed_on2=parent.signed_on
+                ),
                 warning=True,
             )
         end = as_amended(a, date.max).end_date
@@ -515,7 +552,8 @@ def _lifecycle_warnings(catalog: Catalog, a: Agreement, label: str) -> Iterator[
             yield Problem(
                 label,
                 "ends_on" if a.ends_on or not a.duration_months else "duration_months",
-                f"runs {'open-ended' if end is None else f'until {end}'}, past the term of "
-                f"its MoU {parent.id} (until {parent_end})",
+                _("runs {value}, past the term of its MoU {id} (until {parent_end})").format(
+                    value="open-ended" if end is None else f"until {end}", id=parent.id, parent_end=parent_end
+                ),
                 warning=True,
             )

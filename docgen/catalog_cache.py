@@ -26,6 +26,7 @@ from typing import Any
 
 from docgen import __version__
 from docgen.errors import DocgenError
+from docgen.i18n import catalogue, language
 from docgen.models import Agreement
 from docgen.safepath import check_write, read_regular
 from docgen.validation import Problem
@@ -107,6 +108,14 @@ def _fingerprint() -> str:
             digest.update((here / name).read_bytes())
         except OSError:  # pragma: no cover - a frozen install: the version alone decides
             pass
+    # The problems are cached as text: in the interface language, as its catalogue says.
+    lang = language()
+    digest.update(lang.encode())
+    try:
+        stat = catalogue(lang).with_suffix(".mo").stat()
+        digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    except OSError:
+        pass
     return digest.hexdigest()
 
 

@@ -54,7 +54,7 @@ class Signatory(Head):
 def _clean_lines(value: list[str]) -> list[str]:
     lines = [" ".join(line.split()) for line in value]
     if any(not line for line in lines):
-        raise ValueError("an empty line; remove it")
+        raise ValueError(_("an empty line; remove it"))
     return lines
 
 
@@ -84,7 +84,9 @@ class Office(Strict):
     def _inside_templates(cls, value: str) -> str:
         parts = value.replace("\\", "/").split("/")
         if value and (value.startswith("/") or ":" in value or ".." in parts):
-            raise ValueError(f'{value!r}: name an image file inside templates/, e.g. "logo.png"')
+            raise ValueError(
+                _('{value!r}: name an image file inside templates/, e.g. "logo.png"').format(value=value)
+            )
         return value
 
     @property
@@ -147,7 +149,11 @@ class Certificates(Strict):
     def _url_fields(cls, value: str) -> str:
         unknown = _format_fields(value) - {"number", "checksum"}
         if unknown:
-            raise ValueError(f"unknown field {{{sorted(unknown)[0]}}}; use {{number}} and {{checksum}}")
+            raise ValueError(
+                _("unknown field {{{value}}}; use {{number}} and {{checksum}}").format(
+                    value=sorted(unknown)[0]
+                )
+            )
         if value:
             parts = list(string.Formatter().parse(value))
             for name in ("number", "checksum"):
@@ -167,18 +173,30 @@ def _format_fields(fmt: str) -> set[str]:
     """The fields a format names; a format that cannot be used, or whose widths would make
     a number of any length ("{seq:0999999999d}"), raises ValueError."""
     if len(fmt) > MAX_FORMAT:
-        raise ValueError(f"the format is {len(fmt)} characters long; at most {MAX_FORMAT}")
+        raise ValueError(
+            _("the format is {n} characters long; at most {max_format}").format(
+                n=len(fmt), max_format=MAX_FORMAT
+            )
+        )
     try:
         parts = list(string.Formatter().parse(fmt))
     except ValueError as exc:
-        raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
+        raise ValueError(_("invalid format {fmt!r}: {exc}").format(fmt=fmt, exc=exc)) from exc
     for _literal, name, spec, _conversion in parts:
         if name is None or not spec:
             continue
         if "{" in spec:
-            raise ValueError(f"{{{name}:{spec}}}: a field inside a format spec is not supported")
+            raise ValueError(
+                _("{{{name}:{spec}}}: a field inside a format spec is not supported").format(
+                    name=name, spec=spec
+                )
+            )
         if any(int(width) > MAX_WIDTH for width in re.findall(r"[0-9]+", spec)):
-            raise ValueError(f"{{{name}:{spec}}}: widths and precisions of at most {MAX_WIDTH}")
+            raise ValueError(
+                _("{{{name}:{spec}}}: widths and precisions of at most {max_width}").format(
+                    name=name, spec=spec, max_width=MAX_WIDTH
+                )
+            )
     return {name for _lit, name, _spec, _conv in parts if name is not None}
 
 
@@ -196,13 +214,15 @@ class Numbering(Strict):
         unknown = fields - allowed
         if unknown:
             known = ", ".join(sorted(allowed))
-            raise ValueError(f"unknown field {{{sorted(unknown)[0]}}} (known: {known})")
+            raise ValueError(
+                _("unknown field {{{value}}} (known: {known})").format(value=sorted(unknown)[0], known=known)
+            )
         if "seq" not in fields:
-            raise ValueError("the format must contain {seq}")
+            raise ValueError(_("the format must contain {seq}"))
         try:
             fmt.format(seq=1, year=2022, month=1, month_roman="I", day=1, unit_code="X", assessment_year=2021)
         except (ValueError, KeyError, IndexError) as exc:
-            raise ValueError(f"invalid format {fmt!r}: {exc}") from exc
+            raise ValueError(_("invalid format {fmt!r}: {exc}").format(fmt=fmt, exc=exc)) from exc
         return fmt
 
     @model_validator(mode="after")
@@ -240,19 +260,23 @@ class GradingScheme(Strict):
     def _wording_fields(cls, value: str) -> str:
         unknown = _format_fields(value) - {"grade", "label", "zone"}
         if unknown:
-            raise ValueError(f"unknown field {{{sorted(unknown)[0]}}}; use {{grade}}, {{label}} and {{zone}}")
+            raise ValueError(
+                _("unknown field {{{value}}}; use {{grade}}, {{label}} and {{zone}}").format(
+                    value=sorted(unknown)[0]
+                )
+            )
         return value
 
     @model_validator(mode="after")
     def _descending(self) -> GradingScheme:
         mins = [g.min for g in self.grades]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-            raise ValueError("grades must be listed highest first, each with a lower min")
+            raise ValueError(_("grades must be listed highest first, each with a lower min"))
         if mins[-1] != 0:
-            raise ValueError("the last grade must have min = 0 so that every score gets a grade")
+            raise ValueError(_("the last grade must have min = 0 so that every score gets a grade"))
         names = [g.grade.casefold() for g in self.grades]
         if len(set(names)) != len(names):
-            raise ValueError("grade names must be unique")
+            raise ValueError(_("grade names must be unique"))
         return self
 
 
@@ -276,8 +300,10 @@ class TrackerSettings(Strict):
     def _no_password(cls, url: str) -> str:
         if url_has_password(url):
             raise ValueError(
-                "holds a password; docgen.toml is shared and copied around: remove it "
-                "and let libpq supply it (PGPASSWORD, ~/.pgpass, a service file)"
+                _(
+                    "holds a password; docgen.toml is shared and copied around: remove it "
+                    "and let libpq supply it (PGPASSWORD, ~/.pgpass, a service file)"
+                )
             )
         return url
 
@@ -331,7 +357,9 @@ class Config(Strict):
             head = self.office.head
             return Signatory(name=head.name, title=head.title, nip=head.nip, city=self.office.city)
         if key not in self.signatories:
-            raise InputError(f"--signatory: {unknown_signatory(key, self)}")
+            raise InputError(
+                _("--signatory: {unknown_signatory}").format(unknown_signatory=unknown_signatory(key, self))
+            )
         return self.signatories[key]
 
     @field_validator("grading")
@@ -339,7 +367,7 @@ class Config(Strict):
     def _year_keys(cls, value: dict[str, GradingScheme]) -> dict[str, GradingScheme]:
         for key in value:
             if not (key.isdigit() and len(key) == 4):
-                raise ValueError(f"[grading.{key}]: the key must be a year such as 2022")
+                raise ValueError(_("[grading.{key}]: the key must be a year such as 2022").format(key=key))
         return value
 
 

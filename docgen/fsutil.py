@@ -59,7 +59,7 @@ def _temporary(target: Path, private: bool) -> Path:
         except FileExistsError:
             continue
         return tmp
-    raise FileExistsError(f"no free temporary name beside {target}")
+    raise FileExistsError(_("no free temporary name beside {target}").format(target=target))
 
 
 @contextlib.contextmanager

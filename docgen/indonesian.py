@@ -11,6 +11,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
+from docgen.i18n import _
+
 DOTS = "............."
 
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -43,18 +45,18 @@ _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 def _to_decimal(x: Any) -> Decimal:
     # bool is an int subclass: True would silently become "satu".
     if isinstance(x, bool) or not isinstance(x, int | float | Decimal | str):
-        raise ValueError(f"{x!r} is not a number")
+        raise ValueError(_("{x!r} is not a number").format(x=x))
     if isinstance(x, str):
         s = x.strip()
         if not _NUMBER_RE.fullmatch(s):
-            raise ValueError(f"{x!r} is not a number (expected e.g. 81.54 or 81,54)")
+            raise ValueError(_("{x!r} is not a number (expected e.g. 81.54 or 81,54)").format(x=x))
         if "," in s or s.count(".") > 1:
             s = s.replace(".", "").replace(",", ".")
         return Decimal(s)
     # repr() of a float is the shortest string that round-trips: 0.1 -> "0.1".
     d = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
     if not d.is_finite():
-        raise ValueError(f"{x!r} is not a finite number")
+        raise ValueError(_("{x!r} is not a finite number").format(x=x))
     return d
 
 
@@ -83,7 +85,7 @@ def _integer_words(n: int) -> str:
     if n == 0:
         return "nol"
     if n >= _LIMIT:
-        raise ValueError(f"{n} is too large to spell (the limit is {_LIMIT - 1})")
+        raise ValueError(_("{n} is too large to spell (the limit is {value})").format(n=n, value=_LIMIT - 1))
     words: list[str] = []
     for power in range(len(_SCALES) - 1, -1, -1):
         group = n // 1000**power % 1000
@@ -105,7 +107,7 @@ def terbilang(n: int | float | Decimal | str) -> str:
     dropped, so 81.0 and 81.50 read like 81 and 81.5.
     """
     d = _to_decimal(n)
-    whole, _, fraction = format(abs(d), "f").partition(".")
+    whole, _skip, fraction = format(abs(d), "f").partition(".")
     fraction = fraction.rstrip("0")
     words = _integer_words(int(whole))
     if fraction:
@@ -117,11 +119,11 @@ def parse_date(s: str) -> date:
     """Parse a strict ISO date (YYYY-MM-DD)."""
     match = _ISO_DATE_RE.fullmatch(s.strip()) if isinstance(s, str) else None
     if not match:
-        raise ValueError(f"{s!r} is not a date in YYYY-MM-DD form")
+        raise ValueError(_("{s!r} is not a date in YYYY-MM-DD form").format(s=s))
     try:
         return date(*map(int, match.groups()))
     except ValueError as exc:
-        raise ValueError(f"{s!r} is not a valid date ({exc})") from None
+        raise ValueError(_("{s!r} is not a valid date ({exc})").format(s=s, exc=exc)) from None
 
 
 def _to_date(d: date | str) -> date:
@@ -129,7 +131,7 @@ def _to_date(d: date | str) -> date:
         return d
     if isinstance(d, str):
         return parse_date(d)
-    raise ValueError(f"{d!r} is not a date")
+    raise ValueError(_("{d!r} is not a date").format(d=d))
 
 
 def tanggal(d: date | str | None) -> str:
@@ -160,7 +162,7 @@ def bulan_romawi(x: date | int | str) -> str:
         x = int(x)
     if isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 12:
         return ROMAWI[x - 1]
-    raise ValueError(f"{x!r} is not a date or a month number from 1 to 12")
+    raise ValueError(_("{x!r} is not a date or a month number from 1 to 12").format(x=x))
 
 
 def tanggal_terbilang(d: date | str | None) -> str:
@@ -196,7 +198,7 @@ def _round(x: int | float | Decimal | str, decimals: int) -> Decimal:
 def angka(x: int | float | Decimal | str, decimals: int = 2) -> str:
     """Indonesian decimal notation, rounding half up: 1234.5 -> "1.234,50"."""
     if decimals < 0:
-        raise ValueError(f"decimals must be 0 or more, not {decimals}")
+        raise ValueError(_("decimals must be 0 or more, not {decimals}").format(decimals=decimals))
     q = _round(x, decimals)
     if q == 0:
         q = abs(q)  # no "-0,00"

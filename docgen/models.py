@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from docgen.filenames import is_reserved_name
+from docgen.i18n import _
 from docgen.indonesian import parse_date
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -24,7 +25,7 @@ def _iso_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected a date in YYYY-MM-DD form, got {value!r}")
+        raise ValueError(_("expected a date in YYYY-MM-DD form, got {value!r}").format(value=value))
     return parse_date(value.strip())
 
 
@@ -134,30 +135,44 @@ def amendment_problems(agreement: Agreement) -> Iterator[str]:
     for i, am in enumerate(agreement.amendments):
         where = f"amendments.{i}"
         if am.ends_on is not None and am.duration_months is not None:
-            yield f"{where}.ends_on: give either duration_months or ends_on, not both"
+            yield _("{where}.ends_on: give either duration_months or ends_on, not both").format(where=where)
         if am.on is not None:
             if agreement.signed_on and am.on < agreement.signed_on:
-                yield f"{where}.on: {am.on} is before the agreement was signed ({agreement.signed_on})"
+                yield _("{where}.on: {on} is before the agreement was signed ({signed_on})").format(
+                    where=where, on=am.on, signed_on=agreement.signed_on
+                )
             if last is not None and am.on < last:
-                yield f"{where}.on: amendments are listed in the order of their dates ({am.on} after {last})"
+                yield _(
+                    "{where}.on: amendments are listed in the order of their dates ({on} after {last})"
+                ).format(where=where, on=am.on, last=last)
             last = am.on
             if am.ends_on is not None and am.ends_on < am.on:
-                yield f"{where}.ends_on: the new term ends ({am.ends_on}) before the amendment ({am.on})"
+                yield _("{where}.ends_on: the new term ends ({ends_on}) before the amendment ({on})").format(
+                    where=where, ends_on=am.ends_on, on=am.on
+                )
         for j, wi in enumerate(am.work_items):
             at = f"{where}.work_items.{j}"
             if wi.id not in work:
                 for name in ("title", "responsible"):
                     if getattr(wi, name) is None:
-                        yield f"{at}.{name}: required for a new work item ({wi.id})"
+                        yield _("{at}.{name}: required for a new work item ({id})").format(
+                            at=at, name=name, id=wi.id
+                        )
                 work[wi.id] = set()
             for k, d in enumerate(wi.deliverables):
                 known = owner.get(d.id)
                 if known is not None and known != wi.id:
-                    yield (f"{at}.deliverables.{k}.id: deliverable {d.id!r} belongs to work item {known!r}")
+                    yield (
+                        _(
+                            "{at}.deliverables.{k}.id: deliverable {id!r} belongs to work item {known!r}"
+                        ).format(at=at, k=k, id=d.id, known=known)
+                    )
                 elif known is None:
                     for name in ("title", "due"):
                         if getattr(d, name) is None:
-                            yield f"{at}.deliverables.{k}.{name}: required for a new deliverable ({d.id})"
+                            yield _(
+                                "{at}.deliverables.{k}.{name}: required for a new deliverable ({id})"
+                            ).format(at=at, k=k, name=name, id=d.id)
                     owner[d.id] = wi.id
                     work[wi.id].add(d.id)
 
@@ -185,7 +200,7 @@ class Agreement(Strict):
     def _lifecycle_rules(self) -> Agreement:
         problems = list(amendment_problems(self))
         if self.renews is not None and self.renews == self.id:
-            problems.append("renews: an agreement cannot renew itself")
+            problems.append(_("renews: an agreement cannot renew itself"))
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -202,37 +217,45 @@ class Agreement(Strict):
         roles = [p.role for p in self.parties]
         if sorted(roles) != sorted(ROLES):
             yield (
-                "parties: exactly two parties are needed, one with role 'first' and one "
-                f"with role 'second' (found {', '.join(roles) or 'none'})"
+                _(
+                    "parties: exactly two parties are needed, one with role 'first' and one"
+                    " with role 'second' (found {items})"
+                ).format(items=", ".join(roles) or "-")
             )
         if self.duration_months is not None and self.ends_on is not None:
-            yield "ends_on: give either duration_months or ends_on, not both"
+            yield _("ends_on: give either duration_months or ends_on, not both")
         if self.signed_on and self.ends_on and self.ends_on < self.signed_on:
-            yield f"ends_on: the term ends ({self.ends_on}) before signed_on ({self.signed_on})"
+            yield _("ends_on: the term ends ({ends_on}) before signed_on ({signed_on})").format(
+                ends_on=self.ends_on, signed_on=self.signed_on
+            )
         if self.signed_on and self.duration_months and self.ends_on is None:
             try:
                 add_months(self.signed_on, self.duration_months)
             except (ValueError, OverflowError):
                 yield (
-                    f"duration_months: a term of {self.duration_months} months from "
-                    f"{self.signed_on} runs past 9999-12-31, the last date docgen handles"
+                    _(
+                        "duration_months: a term of {duration_months} months from {signed_on} "
+                        "runs past 9999-12-31, the last date docgen handles"
+                    ).format(duration_months=self.duration_months, signed_on=self.signed_on)
                 )
         if self.kind == "mou" and self.parent:
-            yield "parent: an MoU implements no other agreement; remove parent"
+            yield _("parent: an MoU implements no other agreement; remove parent")
         if self.kind != "mou":
             if not self.parent:
-                yield f"parent: a {self.kind} needs the id of the MoU it implements"
+                yield _("parent: a {kind} needs the id of the MoU it implements").format(kind=self.kind)
             if not self.work_items:
-                yield f"work_items: a {self.kind} needs at least one work item"
+                yield _("work_items: a {kind} needs at least one work item").format(kind=self.kind)
         work_ids: set[str] = set()
         deliverable_ids: set[str] = set()
         for i, wi in enumerate(self.work_items):
             if wi.id in work_ids:
-                yield f"work_items.{i}.id: work item id {wi.id!r} is used twice"
+                yield _("work_items.{i}.id: work item id {id!r} is used twice").format(i=i, id=wi.id)
             work_ids.add(wi.id)
             for j, d in enumerate(wi.deliverables):
                 if d.id in deliverable_ids:
-                    yield f"work_items.{i}.deliverables.{j}.id: deliverable id {d.id!r} is used twice"
+                    yield _("work_items.{i}.deliverables.{j}.id: deliverable id {id!r} is used twice").format(
+                        i=i, j=j, id=d.id
+                    )
                 deliverable_ids.add(d.id)
 
     def party(self, role: str) -> Party:

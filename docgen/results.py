@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import InputError
+from docgen.i18n import _
 from docgen.safepath import read_regular
 from docgen.usertext import problem
 
@@ -64,9 +65,15 @@ def read_results(path: Path, label: str | None = None, *, scored: bool = True) -
     label = label or path.name
     try:
         if not path.is_file():
-            raise InputError(f"{label}: no such file" if not path.exists() else f"{label}: not a file")
+            raise InputError(
+                _("{label}: no such file").format(label=label)
+                if not path.exists()
+                else _("{label}: not a file").format(label=label)
+            )
     except OSError as exc:  # a name too long, a folder docgen may not enter
-        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+        raise InputError(
+            _("{label}: cannot read: {reason}").format(label=label, reason=exc.strerror or exc)
+        ) from exc
     suffix = path.suffix.lower()
     if suffix == ".csv":
         table = _csv_rows(path, label)
@@ -74,10 +81,16 @@ def read_results(path: Path, label: str | None = None, *, scored: bool = True) -
         table = _xlsx_rows(path, label)
     elif suffix in (".xls", ".ods", ".numbers"):
         raise InputError(
-            f"{label}: {suffix} files cannot be read; save the sheet as .xlsx or as CSV UTF-8 (.csv)"
+            _(
+                "{label}: {suffix} files cannot be read; save the sheet as .xlsx or as CSV UTF-8 (.csv)"
+            ).format(label=label, suffix=suffix)
         )
     else:
-        raise InputError(f"{label}: unknown file type {suffix or '(none)'}; give a .csv or .xlsx file")
+        raise InputError(
+            _("{label}: unknown file type {suffix}; give a .csv or .xlsx file").format(
+                label=label, suffix=suffix or "(none)"
+            )
+        )
     return _parse(table, path, label, strict_width=suffix == ".csv", scored=scored)
 
 
@@ -85,13 +98,17 @@ def _csv_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except OSError as exc:
-        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+        raise InputError(
+            _("{label}: cannot read: {reason}").format(label=label, reason=exc.strerror or exc)
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            f'{label}: line {line}: not UTF-8 text; in Excel save it as "CSV UTF-8 (Comma delimited)"'
+            _(
+                '{label}: line {line}: not UTF-8 text; in Excel save it as "CSV UTF-8 (Comma delimited)"'
+            ).format(label=label, line=line)
         ) from exc
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -99,7 +116,9 @@ def _csv_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
         # A record is a spreadsheet row even when a quoted cell spans several lines.
         return [(number, cells) for number, cells in enumerate(reader, start=1)]
     except csv.Error as exc:
-        raise InputError(f"{label}: row {reader.line_num}: {exc}") from exc
+        raise InputError(
+            _("{label}: row {line_num}: {exc}").format(label=label, line_num=reader.line_num, exc=exc)
+        ) from exc
 
 
 def _delimiter(text: str) -> str:
@@ -120,27 +139,41 @@ def _xlsx_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
 
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"{label}: too large for a result sheet (at most {MAX_FILE_BYTES:,} bytes)")
+            raise InputError(
+                _("{label}: too large for a result sheet (at most {max_file_bytes:,} bytes)").format(
+                    label=label, max_file_bytes=MAX_FILE_BYTES
+                )
+            )
         workbook = load_workbook(path, read_only=True, data_only=True)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises anything on a broken file
-        raise InputError(f"{label}: not a readable .xlsx workbook ({_reason(exc)})") from exc
+        raise InputError(
+            _("{label}: not a readable .xlsx workbook ({reason})").format(label=label, reason=_reason(exc))
+        ) from exc
     try:
         if not workbook.worksheets:
-            raise InputError(f"{label}: not a readable .xlsx workbook (it holds no sheet)")
+            raise InputError(
+                _("{label}: not a readable .xlsx workbook (it holds no sheet)").format(label=label)
+            )
         sheet = workbook.worksheets[0]
         # values_only rows come one per sheet row from row 1, blank rows included.
         rows = []
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
-                raise InputError(f"{label}: more than {MAX_ROWS:,} rows; split the sheet")
+                raise InputError(
+                    _("{label}: more than {max_rows:,} rows; split the sheet").format(
+                        label=label, max_rows=MAX_ROWS
+                    )
+                )
             rows.append((number, list(cells)))
         return rows
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a sheet part missing or malformed
-        raise InputError(f"{label}: not a readable .xlsx workbook ({_reason(exc)})") from exc
+        raise InputError(
+            _("{label}: not a readable .xlsx workbook ({reason})").format(label=label, reason=_reason(exc))
+        ) from exc
     finally:
         workbook.close()
 
@@ -159,22 +192,36 @@ def _parse(
 ) -> Results:
     required = REQUIRED if scored else ("instansi",)
     header_at = None
-    for index, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
+    for index, (_skip, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
         if set(required) <= {_header(c) for c in cells}:
             header_at = index
             break
     if header_at is None:
         first = next((cells for _, cells in table if any(_text(c) for c in cells)), [])
         found = ", ".join(repr(_text(c)) for c in first if _text(c)) or "nothing"
-        wanted = " and ".join(repr(c) for c in required)
-        raise InputError(f"{label}: no header row with the columns {wanted} (the first row holds {found})")
+        if scored:
+            raise InputError(
+                _(
+                    "{label}: no header row with the columns 'instansi' and 'nilai' "
+                    "(the first row holds {found})"
+                ).format(label=label, found=found)
+            )
+        raise InputError(
+            _("{label}: no header row with the column 'instansi' (the first row holds {found})").format(
+                label=label, found=found
+            )
+        )
     header_row, header = table[header_at]
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
         name = _header(cell)
         if name in REQUIRED + OPTIONAL:
             if name in columns:
-                raise InputError(f"{label}: row {header_row}: column '{name}' appears twice")
+                raise InputError(
+                    _("{label}: row {header_row}: column '{name}' appears twice").format(
+                        label=label, header_row=header_row, name=name
+                    )
+                )
             columns[name] = index
     results = Results(path, label)
     for number, cells in table[header_at + 1 :]:
@@ -187,9 +234,11 @@ def _parse(
                 RowError(
                     number,
                     (
-                        f"{width} cells but the header has {len(header)} columns; "
-                        'a decimal comma in a comma-separated file must be quoted ("90,54"), '
-                        "or use ; as the separator"
+                        _(
+                            "{width} cells but the header has {n} columns; a decimal comma in a "
+                            'comma-separated file must be quoted ("90,54"), or use ; as the '
+                            "separator"
+                        ).format(width=width, n=len(header))
                     ),
                 )
             )
@@ -200,7 +249,11 @@ def _parse(
         else:
             results.rows.append(results_row)
     if not results.rows and not results.errors:
-        raise InputError(f"{label}: no data rows below the header (row {header_row})")
+        raise InputError(
+            _("{label}: no data rows below the header (row {header_row})").format(
+                label=label, header_row=header_row
+            )
+        )
     return results
 
 
@@ -229,7 +282,10 @@ def _row(number: int, cells: list[Any], columns: dict[str, int], scored: bool = 
             return RowError(number, f"{name}: {message}")
     if len(recipient) > MAX_NAME:
         return RowError(
-            number, f"instansi: {len(recipient)} characters; a recipient's name has at most {MAX_NAME}"
+            number,
+            _("instansi: {n} characters; a recipient's name has at most {max_name}").format(
+                n=len(recipient), max_name=MAX_NAME
+            ),
         )
     try:
         score = parse_score(_cell(cells, columns, "nilai")) if scored else Decimal(0)
@@ -248,24 +304,26 @@ def parse_score(value: Any) -> Decimal:
     """A score 0..100 from a cell: 90.54, "90,54", "90.54", rounded half up to two
     decimals (the precision of the published results, and of the printed certificate)."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValueError("empty (a score from 0 to 100 is required)")
+        raise ValueError(_("empty (a score from 0 to 100 is required)"))
     if isinstance(value, bool) or isinstance(value, datetime | date):
-        raise ValueError(f"{_text(value)!r} is not a number")
+        raise ValueError(_("{text!r} is not a number").format(text=_text(value)))
     if isinstance(value, int | float | Decimal):
         try:
             # repr() of a float is its shortest exact text: 90.54 stays 90.54.
             score = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         except InvalidOperation as exc:
-            raise ValueError(f"{value!r} is not a number") from exc
+            raise ValueError(_("{value!r} is not a number").format(value=value)) from exc
         if not score.is_finite():
-            raise ValueError(f"{value!r} is not a number")
+            raise ValueError(_("{value!r} is not a number").format(value=value))
     else:
         text = str(value).strip().replace("\u00a0", "")
         if not _SCORE_RE.fullmatch(text):
-            raise ValueError(f"{str(value).strip()!r} is not a number (write it like 90,54 or 90.54)")
+            raise ValueError(
+                _("{strip!r} is not a number (write it like 90,54 or 90.54)").format(strip=str(value).strip())
+            )
         score = Decimal(text.replace(",", "."))
     if not Decimal(0) <= score <= Decimal(100):
-        raise ValueError(f"{_shown(score)} is out of range (a score is from 0 to 100)")
+        raise ValueError(_("{shown} is out of range (a score is from 0 to 100)").format(shown=_shown(score)))
     return score.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from docgen.errors import InputError
 from docgen.filenames import is_reserved_name
+from docgen.i18n import _
 
 
 class NotRegularFile(OSError):
@@ -66,31 +67,43 @@ def check_write(root: Path, target: Path, *, folder: bool = False) -> Path:
     try:
         rel = path.relative_to(root)
     except ValueError:
-        raise InputError(f"{target}: refusing to write outside the workspace") from None
+        raise InputError(
+            _("{target}: refusing to write outside the workspace").format(target=target)
+        ) from None
     current = root
     for index, part in enumerate(rel.parts):
         current = current / part
         shown = _label(root, current)
         if is_reserved_name(part):
             raise InputError(
-                f"{shown}: {part!r} is a device name on Windows; docgen never writes a file of that name"
+                _(
+                    "{shown}: {part!r} is a device name on Windows; docgen never writes a file of that name"
+                ).format(shown=shown, part=part)
             )
         try:
             st = os.lstat(current)
         except FileNotFoundError:
             break
         except OSError as exc:
-            raise InputError(f"{shown}: cannot write here: {exc.strerror or exc}") from exc
+            raise InputError(
+                _("{shown}: cannot write here: {reason}").format(shown=shown, reason=exc.strerror or exc)
+            ) from exc
         if _is_link(current, st):
             raise InputError(
-                f"{shown}: is a symbolic link; docgen does not write through links "
-                "inside the workspace (replace it with a real folder or file)"
+                _(
+                    "{shown}: is a symbolic link; docgen does not write through links "
+                    "inside the workspace (replace it with a real folder or file)"
+                ).format(shown=shown)
             )
         last = index == len(rel.parts) - 1
         if last and not folder and not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{shown}: exists and is {_kind(st.st_mode)}, not a file docgen can replace")
+            raise InputError(
+                _("{shown}: exists and is {kind}, not a file docgen can replace").format(
+                    shown=shown, kind=_kind(st.st_mode)
+                )
+            )
         if (folder or not last) and not stat.S_ISDIR(st.st_mode):
-            raise InputError(f"{shown}: is not a folder")
+            raise InputError(_("{shown}: is not a folder").format(shown=shown))
     return target
 
 

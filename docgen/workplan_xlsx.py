@@ -202,7 +202,7 @@ def parse_due(value: Any) -> date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 20000 <= value <= 80000:  # an Excel date serial left as a number
             return date(1899, 12, 30) + timedelta(days=int(value))
-        raise ValueError(f"{_text(value)!r} is not a date")
+        raise ValueError(_("{text!r} is not a date").format(text=_text(value)))
     text = _text(value)
     if not text:
         raise ValueError("empty")
@@ -227,17 +227,23 @@ def parse_due(value: Any) -> date:
         kind, part, year = match.group(1), _ROMAN[match.group(2)], int(match.group(3))
         months = 6 if kind in ("semester", "smt") else 3
         if part * months > 12:
-            raise ValueError(f"{text!r}: there is no {match.group(1)} {match.group(2)}")
+            raise ValueError(
+                _("{text!r}: there is no {group} {group2}").format(
+                    text=text, group=match.group(1), group2=match.group(2)
+                )
+            )
         month = part * months
         return date(year, month, calendar.monthrange(year, month)[1])
-    raise ValueError(f"{text!r} is not a date (write it like 31 Maret 2022, 31-03-2022 or 2022-03-31)")
+    raise ValueError(
+        _("{text!r} is not a date (write it like 31 Maret 2022, 31-03-2022 or 2022-03-31)").format(text=text)
+    )
 
 
 def _date(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a valid date ({exc})") from None
+        raise ValueError(_("{text!r} is not a valid date ({exc})").format(text=text, exc=exc)) from None
 
 
 _FIRST = re.compile(r"(?:pihak )?(?:pertama|kesatu|i|1)")
@@ -273,8 +279,10 @@ def parse_responsible(value: Any, first_names: list[str], second_names: list[str
             second = True
         else:
             raise ValueError(
-                f"{_text(value)!r} names neither party (write PIHAK PERTAMA, PIHAK KEDUA or "
-                "PARA PIHAK, or a party's full name)"
+                _(
+                    "{text!r} names neither party (write PIHAK PERTAMA, PIHAK KEDUA or PARA"
+                    " PIHAK, or a party's full name)"
+                ).format(text=_text(value))
             )
     if first and second:
         return "both"
@@ -282,7 +290,11 @@ def parse_responsible(value: Any, first_names: list[str], second_names: list[str
         return "first"
     if second:
         return "second"
-    raise ValueError(f"{_text(value)!r} names neither party (write PIHAK PERTAMA, PIHAK KEDUA or PARA PIHAK)")
+    raise ValueError(
+        _("{text!r} names neither party (write PIHAK PERTAMA, PIHAK KEDUA or PARA PIHAK)").format(
+            text=_text(value)
+        )
+    )
 
 
 def read_work_plan(
@@ -291,18 +303,22 @@ def read_work_plan(
     """The work items of the matrix in `path` (its first visible sheet, or `sheet`);
     `*_names` are the parties' names (folded)."""
     if not path.exists():
-        raise NotFoundError(f"{label}: no such file")
+        raise NotFoundError(_("{label}: no such file").format(label=label))
     if not path.is_file():
-        raise InputError(f"{label}: not a file")
+        raise InputError(_("{label}: not a file").format(label=label))
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(f"{label}: not an Excel workbook (.xlsx); save the matrix as .xlsx")
+        raise InputError(
+            _("{label}: not an Excel workbook (.xlsx); save the matrix as .xlsx").format(label=label)
+        )
     title = _inspect(path, label, sheet)
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, data_only=True)  # not read-only: merged cells are needed
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ElementTree.ParseError) as exc:
-        raise InputError(f"{label}: not a readable .xlsx workbook ({exc})") from exc
+        raise InputError(
+            _("{label}: not a readable .xlsx workbook ({exc})").format(label=label, exc=exc)
+        ) from exc
     try:
         if title not in workbook.sheetnames:
             raise InputError(
@@ -327,7 +343,9 @@ def _inspect(path: Path, label: str, wanted: str | None) -> str:
         with zipfile.ZipFile(path) as zf:
             parts = _xml_parts(zf, label)
     except zipfile.BadZipFile as exc:
-        raise InputError(f"{label}: not a readable .xlsx workbook ({exc})") from exc
+        raise InputError(
+            _("{label}: not a readable .xlsx workbook ({exc})").format(label=label, exc=exc)
+        ) from exc
     sheets = _sheets(parts, label)
     for name, _state, kind, part in sheets:
         if part not in parts:
@@ -406,9 +424,13 @@ def _sheets(parts: dict[str, bytes], label: str) -> list[tuple[str, str, str, st
             )
             found.append((sheet.get("name", ""), sheet.get("state", "visible"), kind, part))
     except (KeyError, StopIteration, ElementTree.ParseError) as exc:
-        raise InputError(f"{label}: not a readable .xlsx workbook (no valid workbook part: {exc})") from exc
+        raise InputError(
+            _("{label}: not a readable .xlsx workbook (no valid workbook part: {exc})").format(
+                label=label, exc=exc
+            )
+        ) from exc
     if not found:
-        raise InputError(f"{label}: not a readable .xlsx workbook (it has no sheet)")
+        raise InputError(_("{label}: not a readable .xlsx workbook (it has no sheet)").format(label=label))
     return found
 
 
@@ -476,14 +498,22 @@ def _read(sheet: Any, label: str, first_names: list[str], second_names: list[str
             continue  # a heading merged across the whole table
         item = _work_item(r, texts, columns, merged, previous)
         if item is None:
-            plan.errors.append(f"row {r}: {LABELS['work_item']}: empty, and no work item above it")
+            plan.errors.append(
+                _("row {r}: {work_item}: empty, and no work item above it").format(
+                    r=r, work_item=LABELS["work_item"]
+                )
+            )
             continue
         previous = item
         row = _row(r, cells, texts, item, first_names, second_names, plan.errors)
         if row is not None:
             rows.append(row)
     if not rows and not plan.errors:
-        raise InputError(f"{label}: no rows below the header (row {header_row})")
+        raise InputError(
+            _("{label}: no rows below the header (row {header_row})").format(
+                label=label, header_row=header_row
+            )
+        )
     plan.work_items = _group(rows, plan.errors)
     plan.errors = [f"{label}: {e}" for e in plan.errors]
     return plan
@@ -517,13 +547,19 @@ def _find_header(sheet: Any, value: Any, label: str) -> tuple[int, dict[str, int
             missing = [LABELS[k] for k in REQUIRED if k not in columns]
             if missing:
                 raise InputError(
-                    f"{label}: row {r}: no {' or '.join(missing)} column "
-                    f"(the header names {', '.join(LABELS[k] for k in columns)})"
+                    _("{label}: row {r}: no {items} column (the header names {items2})").format(
+                        label=label,
+                        r=r,
+                        items=" or ".join(missing),
+                        items2=", ".join(LABELS[k] for k in columns),
+                    )
                 )
             return r, columns
     raise InputError(
-        f"{label}: no header row with the columns Kegiatan, Keluaran, Batas Waktu "
-        f"and Penanggung Jawab in the first {HEADER_SEARCH_ROWS} rows"
+        _(
+            "{label}: no header row with the columns Kegiatan, Keluaran, Batas "
+            "Waktu and Penanggung Jawab in the first {header_search_rows} rows"
+        ).format(label=label, header_search_rows=HEADER_SEARCH_ROWS)
     )
 
 
@@ -573,7 +609,11 @@ def _row(
     )
     if row.deliverable is None:
         if texts.get("due"):
-            errors.append(f"{where}: {LABELS['deliverable']}: empty, but a Batas Waktu is given")
+            errors.append(
+                _("{where}: {deliverable}: empty, but a Batas Waktu is given").format(
+                    where=where, deliverable=LABELS["deliverable"]
+                )
+            )
             return None
         return row  # a work item without deliverables (yet)
     try:
@@ -596,9 +636,16 @@ def _group(rows: list[Row], errors: list[str]) -> list[dict[str, Any]]:
                 item["responsible"] = row.responsible
             elif item["responsible"] != row.responsible:
                 errors.append(
-                    f"row {row.row}: {LABELS['responsible']}: {row.responsible}, but the "
-                    f"work item of row {item['row']} is {item['responsible']}: one "
-                    "responsible party per work item"
+                    _(
+                        "row {row}: {responsible}: {responsible2}, but the work item of row "
+                        "{row2} is {responsible3}: one responsible party per work item"
+                    ).format(
+                        row=row.row,
+                        responsible=LABELS["responsible"],
+                        responsible2=row.responsible,
+                        row2=item["row"],
+                        responsible3=item["responsible"],
+                    )
                 )
         if row.deliverable is not None:
             item["deliverables"].append(
@@ -607,6 +654,8 @@ def _group(rows: list[Row], errors: list[str]) -> list[dict[str, Any]]:
     for item in items.values():
         if item["responsible"] is None:
             errors.append(
-                f"row {item['row']}: {LABELS['responsible']}: empty for the work item {item['title']!r}"
+                _("row {row}: {responsible}: empty for the work item {title!r}").format(
+                    row=item["row"], responsible=LABELS["responsible"], title=item["title"]
+                )
             )
     return list(items.values())

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from docgen.config import CONFIG_FILE, Config
 from docgen.errors import ConfigError, WorkspaceError
+from docgen.i18n import _
 from docgen.safepath import check_write
 from docgen.tomlfile import read_toml
 from docgen.usertext import bad_text
@@ -71,20 +72,28 @@ def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Wor
     if explicit is not None:
         root = explicit.expanduser()
         if not _holds_config(root):
-            raise WorkspaceError(f"{root}: not a docgen workspace (no {CONFIG_FILE})")
+            raise WorkspaceError(
+                _("{root}: not a docgen workspace (no {config_file})").format(
+                    root=root, config_file=CONFIG_FILE
+                )
+            )
         try:
             return Workspace(root.resolve(strict=True))
         except (OSError, RuntimeError) as exc:
             raise WorkspaceError(
-                f"{root}: cannot use this folder: {getattr(exc, 'strerror', None) or exc}"
+                _("{root}: cannot use this folder: {getattr}").format(
+                    root=root, getattr=getattr(exc, "strerror", None) or exc
+                )
             ) from exc
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if _holds_config(folder):
             return Workspace(folder)
     raise WorkspaceError(
-        f"no docgen workspace here ({CONFIG_FILE} not found in {start} or its parents); "
-        "run `docgen init` or pass --workspace DIR"
+        _(
+            "no docgen workspace here ({config_file} not found in {start} or its "
+            "parents); run `docgen init` or pass --workspace DIR"
+        ).format(config_file=CONFIG_FILE, start=start)
     )
 
 
@@ -92,7 +101,11 @@ def _holds_config(folder: Path) -> bool:
     try:
         return (folder / CONFIG_FILE).is_file()
     except OSError as exc:  # a name too long, a folder docgen may not enter
-        raise WorkspaceError(f"{folder}: cannot look for {CONFIG_FILE}: {exc.strerror or exc}") from exc
+        raise WorkspaceError(
+            _("{folder}: cannot look for {config_file}: {reason}").format(
+                folder=folder, config_file=CONFIG_FILE, reason=exc.strerror or exc
+            )
+        ) from exc
 
 
 def load_config(path: Path) -> Config:
@@ -119,7 +132,7 @@ def placeholder_fields(path: Path) -> list[str]:
 
     def walk(value: object, loc: str) -> list[str]:
         if isinstance(value, str) and "TODO" in value:
-            return [f"{path.name}: {loc}: placeholder still to be filled in"]
+            return [_("{name}: {loc}: placeholder still to be filled in").format(name=path.name, loc=loc)]
         if isinstance(value, dict):
             return [line for k, v in value.items() for line in walk(v, f"{loc}.{k}" if loc else k)]
         if isinstance(value, list):

@@ -19,6 +19,7 @@ from ruamel.yaml.error import YAMLError
 
 from docgen.context import JSONObject
 from docgen.errors import AgreementError
+from docgen.i18n import _
 
 # (mapping, sequence, offset): "key:\n  - item" is (2, 4, 2), "key:\n- item" is (2, 2, 0).
 _LAYOUTS = [(2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (3, 3, 0), (4, 2, 0)]
@@ -48,9 +49,13 @@ class YamlDocument:
             try:
                 data = y.load(text)
             except YAMLError as exc:
-                raise AgreementError(f"{label}: invalid YAML: {str(exc).splitlines()[0]}") from exc
+                raise AgreementError(
+                    _("{label}: invalid YAML: {value}").format(label=label, value=str(exc).splitlines()[0])
+                ) from exc
             if not isinstance(data, CommentedMap):
-                raise AgreementError(f"{label}: expected a mapping of fields (id: ..., kind: ...)")
+                raise AgreementError(
+                    _("{label}: expected a mapping of fields (id: ..., kind: ...)").format(label=label)
+                )
             first = first or (y, data)
             if _dump(y, data) == text:
                 self.yaml, self.data, self.exact = y, data, True
@@ -64,7 +69,7 @@ class YamlDocument:
         try:
             return cls(path.read_bytes().decode("utf-8-sig"), label)
         except (OSError, UnicodeDecodeError) as exc:
-            raise AgreementError(f"{label}: cannot read: {exc}") from exc
+            raise AgreementError(_("{label}: cannot read: {exc}").format(label=label, exc=exc)) from exc
 
     def text(self) -> str:
         return _dump(self.yaml, self.data)

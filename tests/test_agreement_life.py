@@ -232,29 +232,29 @@ def test_the_agreement_as_amended_on_the_date(workspace, cli):
     [
         (
             "  - {title: X, on: 2022-01-01}\n",
-            "amendments.0.on: 2022-01-01 is before the agreement was signed",
+            "amendments #1, on: 2022-01-01 is before the agreement was signed",
         ),
         (
             "  - {title: X, on: 2022-05-01, ends_on: 2022-04-01}\n",
-            "amendments.0.ends_on: the new term ends (2022-04-01) before the amendment (2022-05-01)",
+            "amendments #1, ends_on: the new term ends (2022-04-01) before the amendment (2022-05-01)",
         ),
         (
             "  - {title: X, on: 2022-05-01, ends_on: 2022-12-01, duration_months: 3}\n",
-            "amendments.0.ends_on: give either duration_months or ends_on, not both",
+            "amendments #1, ends_on: give either duration_months or ends_on, not both",
         ),
         (
             "  - {title: X, on: 2022-05-01, work_items: [{id: W9, deliverables: []}]}\n",
-            "amendments.0.work_items.0.title: required for a new work item (W9)",
+            "amendments #1, work_items #1, title: required for a new work item (W9)",
         ),
         (
             "  - {title: X, on: 2022-05-01, work_items: [{id: W1, deliverables: [{id: W1-D9}]}]}\n",
-            "amendments.0.work_items.0.deliverables.0.title: required for a new deliverable (W1-D9)",
+            "amendments #1, work_items #1, deliverables #1, title: required for a new deliverable (W1-D9)",
         ),
         (
             "  - {title: X, on: 2022-05-01}\n  - {title: Y, on: 2022-04-01}\n",
-            "amendments.1.on: amendments are listed in the order of their dates",
+            "amendments #2, on: amendments are listed in the order of their dates",
         ),
-        ("  - {title: X, on: 2022-05-01, typo: 1}\n", "amendments.0.typo: unknown field"),
+        ("  - {title: X, on: 2022-05-01, typo: 1}\n", "amendments #1, typo: unknown field"),
     ],
 )
 def test_invalid_amendments_are_check_errors(workspace, cli, amendment, message):

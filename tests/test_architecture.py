@@ -160,3 +160,16 @@ def test_no_import_by_string(name, path):
 )
 def test_a_planted_string_import_is_refused(snippet):
     assert string_imports(snippet)
+
+
+def test_the_command_line_starts_without_the_use_cases():
+    """Start-up time (benchmarks/bench_startup.py): building the command line imports no
+    use case, no agreement model and no monitoring report; a type that a CLI module
+    names only in annotations is imported under TYPE_CHECKING."""
+    code = "import sys, docgen.cli; print(' '.join(m for m in sys.modules if m.startswith('docgen.')))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    heavy = [m for m in loaded if m.startswith(("docgen.app", "docgen.models", "docgen.agreements"))]
+    assert "docgen.cli" in loaded and not heavy and "docgen.domain.monitor" not in loaded

@@ -119,7 +119,7 @@ def test_one_failure_does_not_stop_the_others(workspace, cli):
     [failed] = data["failed"]
     assert failed["source"] == "agreements/broken.yaml"
     assert failed["error"].startswith(
-        "agreements/broken.yaml: work_items.0.deliverables.1.due: '2022-06-31' is not a valid date"
+        "agreements/broken.yaml: work_items #1, deliverables #2, due: '2022-06-31' is not a valid date"
     )
     assert run.stderr.splitlines()[0] == failed["error"]
     assert not (ws / OUT / "broken.docx").exists()

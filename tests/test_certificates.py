@@ -622,7 +622,7 @@ def test_issue_reports_its_progress_once_per_certificate(workspace):
 
     report = issue(Workspace(ws), ws / "hasil-2022.csv", progress=progress)
     assert len(report.issued) == 45 and not report.errors
-    assert seen[0] == (45, "Piagam") and len(seen) == 46
+    assert seen[0] == (45, "Certificates") and len(seen) == 46
     assert len(PdfReader(ws / report.combined).pages) == 45
 
 

@@ -125,7 +125,7 @@ def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):
     assert run.exit_code == 0
     # an acronym or a name opening an item is right as typed: only "Pengelolaan" is named
     assert (
-        "warning: agreements/renja-a.yaml: scope.1: 1 item(s) of the Ruang Lingkup list start "
+        "warning: agreements/renja-a.yaml: scope #2: 1 item(s) of the Ruang Lingkup list start "
         "with a capital letter ('Pengelolaan pengaduan'): items of a running list start in "
         "lower case"
     ) in run.stderr
@@ -168,7 +168,7 @@ def test_a_scope_item_in_capitals_is_a_warning(workspace, cli):
         (
             "bad-role",
             MOU.replace("id: mou-a", "id: bad-role").replace("role: second", "role: third"),
-            "agreements/bad-role.yaml: parties.1.role: Input should be",
+            "agreements/bad-role.yaml: parties #2, role: must be one of",
         ),
         (
             "one-party",
@@ -203,7 +203,7 @@ def test_renja_rules(workspace, cli):
     assert run.exit_code == 1
     err = run.stderr
     assert (
-        "agreements/dup.yaml: work_items.0.deliverables.1.id: deliverable id 'W1-D1' is used twice"
+        "agreements/dup.yaml: work_items #1, deliverables #2, id: deliverable id 'W1-D1' is used twice"
     ) in err
     assert "agreements/orphan.yaml: parent: no agreement 'nope'" in err
     assert "agreements/not-mou.yaml: parent: 'renja-a' is a renja, not an MoU" in err
@@ -217,7 +217,7 @@ def test_line_numbers_are_given(workspace, cli):
     ws = workspace(files(lines=bad))
     run = cli(ws, "check")
     line = next(x for x in run.stderr.splitlines() if x.startswith("agreements/lines.yaml"))
-    assert line.startswith("agreements/lines.yaml: work_items.0.deliverables.1.due: ")
+    assert line.startswith("agreements/lines.yaml: work_items #1, deliverables #2, due: ")
     assert line.endswith("(line 23)")
 
 
@@ -235,7 +235,7 @@ def test_warnings_do_not_fail(workspace, cli):
     run = cli(ws, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0
     assert (
-        "warning: agreements/renja-a.yaml: work_items.0.deliverables.0.due: W1-D1 is due "
+        "warning: agreements/renja-a.yaml: work_items #1, deliverables #1, due: W1-D1 is due "
         "(2022-01-31) before the agreement is signed (2022-02-08)"
     ) in run.stderr
 

@@ -159,7 +159,11 @@ def test_init_creates_workspace(tmp_path, cli):
     assert run.exit_code == 0, run.stderr
     for name in ("docgen.toml", "agreements", "templates", "outputs", ".gitignore"):
         assert (target / name).exists(), name
-    assert (target / ".gitignore").read_text().splitlines() == ["outputs/", ".docgen"]
+    assert (target / ".gitignore").read_text().splitlines() == [
+        "outputs/",
+        ".docgen",
+        "tracker-verifications.jsonl",
+    ]
     # the placeholders are what check flags
     check = cli(target, "check")
     assert check.exit_code == 1

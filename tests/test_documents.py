@@ -158,7 +158,7 @@ def test_draft_party_without_address_shows_a_dotted_blank(full, cli):
         assert check.exit_code == 0
         # a signed agreement without an address: a warning naming the field; a draft: none
         assert (
-            "warning: agreements/renja-tanpa-alamat.yaml: parties.1.address: PIHAK KEDUA "
+            "warning: agreements/renja-tanpa-alamat.yaml: parties #2, address: PIHAK KEDUA "
             "(Pemerintah Provinsi Nusa Tenggara Timur) has no address"
         ) in check.stderr
         assert "renja-draf.yaml: parties" not in check.stderr
@@ -187,7 +187,7 @@ def test_an_mou_under_legal_basis_is_a_warning(full, cli):
         run = cli(full, "check", "--as-of", "2022-07-01")
         assert run.exit_code == 0
         assert (
-            "warning: agreements/renja-ntt.yaml: legal_basis.1: an agreement is not a peraturan "
+            "warning: agreements/renja-ntt.yaml: legal_basis #2: an agreement is not a peraturan "
             "perundang-undangan"
         ) in run.stderr
     finally:

@@ -186,3 +186,186 @@ def test_the_command_list_is_not_cut():
     for lang in ("id", "en"):
         _code, text = invoke("--lang", lang, "--help", env={"COLUMNS": "80"})
         assert "..." not in text.split("\n\n", 3)[-1] and "…" not in text, text
+
+
+# --- issue 21's "done when", on the example workspace ----------------------------------
+
+QUICK_START = [
+    ["check"],
+    ["build"],
+    ["monitor", "--as-of", "2022-07-01"],
+    ["letter", "followup", "--all", "--as-of", "2022-07-01"],
+    [
+        "certificate",
+        "issue",
+        "results/kepatuhan-2022-kota-kupang.csv",
+        "--year",
+        "2022",
+        "--min-grade",
+        "B",
+        "--signed-on",
+        "2023-02-16",
+    ],
+]
+# Words of docgen's English interface that must not show in its Indonesian one (paths,
+# names from the agreement files and identifiers aside).
+ENGLISH_WORDS = re.compile(
+    r"\b(warning|built|unchanged|new|existing|wrote|items?|agreements?|deliverables?|done|due|"
+    r"overdue|issued|skipped|errors?|expires|title|Monitoring|responsible|other party|row|grade|"
+    r"below|minimum|left|days|ends|next|soon|print|the|of|and|with|within)\b"
+)
+
+
+def _without_names(text: str) -> str:
+    # file paths, and the data a person typed (organisation and deliverable names)
+    text = re.sub(r"\S*/\S*|\S+\.(docx|pdf|yaml|toml|csv)\b", " ", text)
+    return text
+
+
+def test_the_quick_start_speaks_indonesian_on_an_english_system(example):
+    env = {k: v for k, v in os.environ.items() if k != "DOCGEN_LANG"}
+    env.update(LANG="en_US.UTF-8", LC_ALL="en_US.UTF-8", PYTHONPATH=str(REPO), COLUMNS="100")
+    shown = []
+    for args in QUICK_START:
+        run = subprocess.run(
+            [sys.executable, "-m", "docgen", *args], cwd=example, env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, (args, run.stderr)
+        shown.append(run.stdout + run.stderr)
+    text = "\n".join(shown)
+    assert "peringatan:" in text and "dibangun" in text and "Pemantauan per 1 Juli 2022" in text
+    english = sorted({m.group(0) for m in ENGLISH_WORDS.finditer(_without_names(text))})
+    assert english == [], text
+
+
+def test_monitor_speaks_english_when_asked(example, cli):
+    run = cli(example, "--lang", "en", "monitor", "--as-of", "2022-07-01")
+    assert "Monitoring as of 1 Juli 2022: 2 agreements, 0/13 deliverables done" in run.stdout
+    assert "Overdue, responsible:" in run.stdout and "(with the other party)" in run.stdout
+    assert "Pemantauan" not in run.stdout and "terlambat" not in run.stdout
+
+
+def test_json_is_the_same_in_both_languages(example, cli):
+    for args in (["monitor", "--as-of", "2022-07-01", "--json"], ["check", "--json"]):
+        english = cli(example, "--lang", "en", *args)
+        indonesian = cli(example, "--lang", "id", *args)
+        assert (english.exit_code, english.stdout) == (indonesian.exit_code, indonesian.stdout)
+
+
+def _whole(run, values) -> list[str]:
+    """The values not shown whole on one line of the output."""
+    lines = (run.stdout + run.stderr).splitlines()
+    return [v for v in values if not any(v in line for line in lines)]
+
+
+def test_tables_show_identifiers_whole_at_80_columns(example, cli):
+    cli(example, "deliverable", "set", "ntt-renja-2022", "W4-D1", "--status", "done", "--on", "2022-03-25")
+    assert cli(example, "letter", "reminder", "--as-of", "2022-03-17").exit_code == 0
+    assert cli(example, "letter", "followup", "--all", "--as-of", "2022-07-01").exit_code == 0
+    cli(
+        example,
+        "number",
+        "next",
+        "letter",
+        "--for",
+        "Undangan rapat koordinasi triwulan",
+        "--on",
+        "2022-07-04",
+    )
+    letters = cli(example, "letter", "list", "--json").json()
+    numbers = cli(example, "number", "list", "--json").json()
+    assert len(letters) == 2 and len(numbers) == 3
+    env = {"COLUMNS": "80"}
+    for lang in ("id", "en"):
+        listed = CliRunner().invoke(app, ["-w", str(example), "--lang", lang, "letter", "list"], env=env)
+        assert not _whole(listed, [x for r in letters for x in (r["number"], r["on"], r["agreement"])])
+        assert max(len(line) for line in listed.stdout.splitlines()) <= 80
+        registry = CliRunner().invoke(app, ["-w", str(example), "--lang", lang, "number", "list"], env=env)
+        assert not _whole(registry, [x for r in numbers for x in (r["number"], r["on"])])
+        monitor = CliRunner().invoke(
+            app, ["-w", str(example), "--lang", lang, "monitor", "--as-of", "2022-07-01"], env=env
+        )
+        report = cli(example, "monitor", "--as-of", "2022-07-01", "--json").json()
+        ids = [r["id"] for r in report["agreements"]] + [r["ends_on"] for r in report["agreements"]]
+        ids += [r["due"] for r in report["overdue"]]
+        assert not _whole(monitor, ids)
+        checklist = CliRunner().invoke(
+            app, ["-w", str(example), "--lang", lang, "deliverable", "list", "--as-of", "2022-07-01"], env=env
+        )
+        rows = cli(example, "deliverable", "list", "--as-of", "2022-07-01", "--json").json()
+        assert not _whole(checklist, [x for r in rows for x in (r["agreement"], r["id"], r["due"])])
+        assert max(len(line) for line in checklist.stdout.splitlines()) <= 80
+
+
+def test_letter_files_name_the_addressee_in_indonesian_and_old_names_still_render(example, cli):
+    (row,) = cli(example, "letter", "followup", "--all", "--as-of", "2022-07-01", "--json").json()
+    assert row["file"] == "outputs/letters/2022/001-ntt-renja-2022-pihak-kedua.docx"
+    assert (example / row["file"]).is_file()
+    # a letter issued by an earlier docgen, under the name it had then
+    tracker = example / "tracker.json"
+    tracker.write_text(
+        tracker.read_text(encoding="utf-8").replace("-pihak-kedua.docx", "-second.docx"), encoding="utf-8"
+    )
+    run = cli(example, "letter", "render", row["number"])
+    assert run.exit_code == 0, run.stderr
+    assert (example / "outputs/letters/2022/001-ntt-renja-2022-second.docx").is_file()
+    assert cli(example, "letter", "show", row["number"], "--json").json()["file"].endswith("-second.docx")
+
+
+# --- validation messages ----------------------------------------------------------------
+
+RENJA = REPO / "agreements" / "ntt-renja-2022.yaml"
+
+
+def _check(example, lang: str) -> str:
+    run = CliRunner().invoke(app, ["-w", str(example), "--lang", lang, "check"])
+    assert run.exit_code == 1, run.stdout + run.stderr
+    return run.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "indonesian", "english"),
+    [
+        (
+            ("  - role: second", "  - role: kedua"),
+            "pihak ke-2, role: harus salah satu dari 'first', 'second' (bukan 'kedua') (baris 18)",
+            "parties #2, role: must be one of 'first', 'second' (not 'kedua') (line 18)",
+        ),
+        (
+            ("due: 2022-03-31, evidence: notulen rapat}", "due: 2022-13-31, evidence: notulen rapat}"),
+            "work_items ke-1, deliverables ke-1, due: '2022-13-31' bukan tanggal yang sah",
+            "work_items #1, deliverables #1, due: '2022-13-31' is not a valid date",
+        ),
+        (
+            ("kind: renja", "kind: renja\nwarna: biru"),
+            "warna: isian tidak dikenal (periksa ejaannya)",
+            "warna: unknown field (check its spelling)",
+        ),
+        (
+            ("  - role: second", "  - role: [second]"),
+            "pihak ke-2, role: harus salah satu dari",
+            "parties #2, role: must be one of",
+        ),
+        (
+            ("title: Rapat koordinasi triwulan I,", "title: [Rapat, koordinasi],"),
+            "work_items ke-1, deliverables ke-1, title: harus berupa teks",
+            "work_items #1, deliverables #1, title: must be text",
+        ),
+        (
+            ("  - role: second\n", "  -\n"),
+            "pihak ke-2, role: isian wajib belum ada",
+            "parties #2, role: required field is missing",
+        ),
+    ],
+    ids=["choice", "date", "unknown", "type-list", "type-text", "missing"],
+)
+def test_validation_messages_count_from_one_in_both_languages(example, change, indonesian, english):
+    path = example / "agreements" / "ntt-renja-2022.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert change[0] in text
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    shown = _check(example, "id")
+    assert f"agreements/ntt-renja-2022.yaml: {indonesian}" in shown, shown
+    assert "peringatan:" in shown or "kesalahan" in shown or shown
+    shown = _check(example, "en")
+    assert f"agreements/ntt-renja-2022.yaml: {english}" in shown, shown

@@ -141,7 +141,7 @@ def test_bad_edit_keeps_watching_and_output(example, watching):
     event = watch.wait_for(lambda e: e["event"] == "error")
     assert any(
         line.startswith(
-            "agreements/ntt-renja-2022.yaml: work_items.0.deliverables.0.due: "
+            "agreements/ntt-renja-2022.yaml: work_items #1, deliverables #1, due: "
             "'2022-02-30' is not a valid date"
         )
         for line in event["errors"]

@@ -14,6 +14,7 @@ from docgen.domain.deliverable_state import retracted
 from docgen.domain.overview import details, list_row
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import InputError
+from docgen.i18n import _
 from docgen.models import Agreement
 from docgen.records import LETTERS, NUMBERS, TERMINATIONS, TerminationRecord
 from docgen.state import open_tracker
@@ -85,9 +86,9 @@ def terminate(
     "previous": the termination in force before, "action"}.
     """
     if cancel and (correct or on is not None):
-        raise InputError("--cancel takes only --reason (not --on or --correct)")
+        raise InputError(_("--cancel takes only --reason (not --on or --correct)"))
     if not cancel and on is None:
-        raise InputError("--on: give the termination date (or --cancel to withdraw one)")
+        raise InputError(_("--on: give the termination date (or --cancel to withdraw one)"))
     if not reason.strip():
         raise InputError(
             "--reason: say why"
@@ -103,7 +104,7 @@ def terminate(
         result: dict[str, Any] = {"action": action, "previous": current, "event": None}
         if cancel:
             if current is None:
-                raise InputError(f"{agreement.id}: no termination in force to cancel")
+                raise InputError(_("{id}: no termination in force to cancel").format(id=agreement.id))
         else:
             assert on is not None
             _check_term(agreement, on)
@@ -111,12 +112,16 @@ def terminate(
                 return result  # already so: nothing to record
             if current is not None and not correct:
                 raise InputError(
-                    f"{agreement.id}: already terminated on {current['on']}; to record "
-                    "another date, give --correct (or --cancel to withdraw it)"
+                    _(
+                        "{id}: already terminated on {on}; to record another date, give "
+                        "--correct (or --cancel to withdraw it)"
+                    ).format(id=agreement.id, on=current["on"])
                 )
             if current is None and correct:
                 raise InputError(
-                    f"{agreement.id}: no termination in force to correct; record one without --correct"
+                    _("{id}: no termination in force to correct; record one without --correct").format(
+                        id=agreement.id
+                    )
                 )
         event: TerminationRecord = {
             "agreement": agreement.id,
@@ -140,14 +145,22 @@ def _check_term(agreement: Agreement, on: date) -> None:
     """A termination needs a signed agreement and a date within its term (as amended)."""
     if agreement.signed_on is None:
         raise InputError(
-            f"{agreement.id}: a draft (not signed) cannot be terminated; delete or keep the file instead"
+            _("{id}: a draft (not signed) cannot be terminated; delete or keep the file instead").format(
+                id=agreement.id
+            )
         )
     if on < agreement.signed_on:
-        raise InputError(f"--on: {on} is before the agreement was signed ({agreement.signed_on})")
+        raise InputError(
+            _("--on: {on} is before the agreement was signed ({signed_on})").format(
+                on=on, signed_on=agreement.signed_on
+            )
+        )
     end = as_amended(agreement, on).end_date
     if end is not None and on > end:
         raise InputError(
-            f"--on: {on} is after the term ended ({end}); an expired agreement needs no termination"
+            _("--on: {on} is after the term ended ({end}); an expired agreement needs no termination").format(
+                on=on, end=end
+            )
         )
 
 
@@ -184,20 +197,30 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                     r.get("voided_at"),
                     "void",
                     r["number"],
-                    f"number voided: {r.get('void_reason')}",
+                    _("number voided: {get}").format(get=r.get("void_reason")),
                 )
         for letter in session.records(LETTERS):
             if letter.get("agreement") != aid:
                 continue
             kind = "reminder" if letter.get("type") == "reminder" else "letter"
-            ordinal = f" (surat ke-{letter['ordinal']})" if letter.get("ordinal", 1) > 1 else ""
-            void = f" (void: {letter.get('void_reason')})" if letter.get("void") else ""
+            ordinal = (
+                " " + _("(letter no. {n})").format(n=letter["ordinal"])
+                if letter.get("ordinal", 1) > 1
+                else ""
+            )
+            void = (
+                " " + _("(void: {reason})").format(reason=letter.get("void_reason"))
+                if letter.get("void")
+                else ""
+            )
+            what = _("reminder") if kind == "reminder" else _("letter")
             add(
                 letter["on"],
                 letter.get("recorded_at"),
                 kind,
                 letter["number"],
-                f"{kind} to {letter['org']}{ordinal}: {', '.join(letter['items'])}{void}",
+                _("{what} to {org}").format(what=what, org=letter["org"])
+                + f"{ordinal}: {', '.join(letter['items'])}{void}",
                 letter.get("user"),
             )
         for t in session.records(TERMINATIONS):
@@ -205,9 +228,9 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
                 continue
             action = t.get("action") or "terminate"
             text = {
-                "terminate": f"terminated from {t.get('on')}",
-                "correct": f"termination corrected to {t.get('on')}",
-                "cancel": "termination cancelled",
+                "terminate": _("terminated from {get}").format(get=t.get("on")),
+                "correct": _("termination corrected to {get}").format(get=t.get("on")),
+                "cancel": _("termination cancelled"),
             }.get(action, action)
             add(
                 t.get("on") if action != "cancel" else None,
@@ -221,11 +244,13 @@ def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
         hidden = retracted(events)
         for e in events:
             if e.get("kind") == "retraction":
-                text = f"{e['deliverable']}: event {e['retracts']} retracted: {e.get('reason')}"
+                text = _("{deliverable}: event {event} retracted: {reason}").format(
+                    deliverable=e["deliverable"], event=e["retracts"], reason=e.get("reason")
+                )
             else:
                 text = f"{e['deliverable']}: {e['status']}" + (f" ({e['note']})" if e.get("note") else "")
                 if str(e.get("id")) in hidden:
-                    text += f" (retracted by event {hidden[str(e.get('id'))]})"
+                    text += " " + _("(retracted by event {event})").format(event=hidden[str(e.get("id"))])
             add(e["on"], e.get("recorded_at"), "deliverable", str(e.get("id")), text, e.get("user"))
     entries.sort(key=lambda x: (x["on"], x["recorded_at"] or ""))
     return entries

@@ -26,6 +26,7 @@ from docgen.documents.agreement import build_context
 from docgen.domain.legal import unknown_keys
 from docgen.errors import AgreementError, DocgenError
 from docgen.fsutil import sha256_file
+from docgen.i18n import _
 from docgen.legal import load_legal
 from docgen.records import BUILDS, BuildRecord
 from docgen.render.docx import RenderJob, render_many
@@ -100,7 +101,9 @@ def _sha(path: Path, cache: dict[Path, str], label: str) -> str:
         try:
             cache[path] = sha256_file(path)
         except OSError as exc:
-            raise DocgenError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+            raise DocgenError(
+                _("{label}: cannot read: {reason}").format(label=label, reason=exc.strerror or exc)
+            ) from exc
     return cache[path]
 
 
@@ -132,7 +135,9 @@ def _plan(
     sources = {ws.rel(yaml_path): _sha(yaml_path, hashes, ws.rel(yaml_path))}
     if agreement.parent:
         if agreement.parent not in catalog.agreements:
-            raise DocgenError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+            raise DocgenError(
+                _("parent {parent!r} has errors (run `docgen check`)").format(parent=agreement.parent)
+            )
         parent_path = catalog.files[agreement.parent]
         sources[ws.rel(parent_path)] = _sha(parent_path, hashes, ws.rel(parent_path))
     label = template_label(template, ws.rel)
@@ -210,7 +215,7 @@ def build(
     # Drafts render without the tracker lock: only a killed build's files are old enough.
     remove_stale_temp_files(ws.outputs_dir / OUTPUT_DIR, older_than=STALE_SECONDS)
     errors = render_many([job for _, job in to_render])
-    for (plan, _), error in zip(to_render, errors, strict=True):
+    for (plan, _skip), error in zip(to_render, errors, strict=True):
         if error is None:
             rendered.append(plan)
             report.built.append(ws.rel(plan.docx))
@@ -248,7 +253,9 @@ def draft_context(
     if agreement.parent:
         parent = catalog.agreements.get(agreement.parent)
         if parent is None:
-            raise AgreementError(f"parent {agreement.parent!r} has errors (run `docgen check`)")
+            raise AgreementError(
+                _("parent {parent!r} has errors (run `docgen check`)").format(parent=agreement.parent)
+            )
     legal, problems = load_legal(ws.root)
     unknown = [
         f"legal_basis.{index}: {key}: no such regulation in docgen's catalogue or legal/*.yaml"

@@ -164,13 +164,23 @@ def resolve_year(path: Path, year: int | None, warnings: list[str]) -> int:
     if year is None:
         if named is None:
             raise InputError(
-                f"--year: give the assessment year (the file name {path.name!r} does not state one year)"
+                _("--year: give the assessment year (the file name {name!r} does not state one year)").format(
+                    name=path.name
+                )
             )
         year = named
     elif named is not None and named != year:
-        warnings.append(f"--year {year}, but the file name {path.name!r} says {named}")
+        warnings.append(
+            _("--year {year}, but the file name {name!r} says {named}").format(
+                year=year, name=path.name, named=named
+            )
+        )
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputError(f"--year: {year} is not an assessment year ({MIN_YEAR}–{MAX_YEAR})")
+        raise InputError(
+            _("--year: {year} is not an assessment year ({min_year}–{max_year})").format(
+                year=year, min_year=MIN_YEAR, max_year=MAX_YEAR
+            )
+        )
     return year
 
 
@@ -186,8 +196,10 @@ def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> l
                 {
                     "row": row.row,
                     "error": (
-                        f"instansi: {row.recipient!r} appears more than once in the file (rows {where}); "
-                        "keep one row per recipient"
+                        _(
+                            "instansi: {recipient!r} appears more than once in the file (rows "
+                            "{where}); keep one row per recipient"
+                        ).format(recipient=row.recipient, where=where)
                     ),
                 }
             )
@@ -198,9 +210,17 @@ def _grade_rows(rows: list[ResultRow], scheme: Scheme, report: IssueReport) -> l
             continue
         if graded.differs is not None:
             report.warnings.append(
-                f"{report.results}: row {row.row}: predikat {graded.grade.grade} differs from the grade "
-                f"of nilai {angka(row.score)} in the {scheme.year} scheme ({graded.differs.grade}); "
-                "the predikat is used"
+                _(
+                    "{results}: row {row}: predikat {grade} differs from the grade of nilai"
+                    " {angka} in the {year} scheme ({grade2}); the predikat is used"
+                ).format(
+                    results=report.results,
+                    row=row.row,
+                    grade=graded.grade.grade,
+                    angka=angka(row.score),
+                    year=scheme.year,
+                    grade2=graded.differs.grade,
+                )
             )
         candidates.append(_Candidate(row, graded.grade))
     return candidates
@@ -287,15 +307,19 @@ def _layout_problem(
     row = candidate.row
     for variable, value in (("recipient", row.recipient), ("unit", row.unit)):
         if variable in overflow.variables:
-            return (
-                f"{COLUMNS[variable]}: {value!r} does not fit the certificate layout "
-                f"({overflow.reason}); shorten it, or give its text more room in "
-                f"{renderer.source.label}"
+            return _(
+                "{value}: {value2!r} does not fit the certificate layout ({reason}); "
+                "shorten it, or give its text more room in {label}"
+            ).format(
+                value=COLUMNS[variable], value2=value, reason=overflow.reason, label=renderer.source.label
             )
-    return (
-        f"the certificate text does not fit the layout ({overflow.reason}); shorten "
-        f"{', '.join(sorted(COLUMNS.get(v, v) for v in overflow.variables))} or give it more "
-        f"room in {renderer.source.label}"
+    return _(
+        "the certificate text does not fit the layout ({reason}); shorten "
+        "{items} or give it more room in {label}"
+    ).format(
+        reason=overflow.reason,
+        items=", ".join(sorted(COLUMNS.get(v, v) for v in overflow.variables)),
+        label=renderer.source.label,
     )
 
 
@@ -348,12 +372,16 @@ def issue(
         year = year_in_name(results_path) or signed_on.year
     year = resolve_year(results_path, year, warnings)
     if signed_on.year < year:
-        raise InputError(f"--signed-on: {signed_on.isoformat()} is before the assessment year {year}")
+        raise InputError(
+            _("--signed-on: {isoformat} is before the assessment year {year}").format(
+                isoformat=signed_on.isoformat(), year=year
+            )
+        )
     default_event = config.certificates.event if kind is None else (kinds[kind].event or kind)
     event = " ".join((event if event is not None else default_event).split())
     if not event:
         raise InputError(
-            '--event: empty (name the assessment, e.g. "Penilaian Kepatuhan Standar Pelayanan Publik")'
+            _('--event: empty (name the assessment, e.g. "Penilaian Kepatuhan Standar Pelayanan Publik")')
         )
     scheme = scheme_for(config, year)
     minimum = scheme.minimum(min_grade) if min_grade is not None else scheme.default_minimum()
@@ -382,7 +410,9 @@ def issue(
                     "recipient": row.recipient,
                     "score": float(row.score),
                     "grade": candidate.grade.grade,
-                    "reason": f"grade {candidate.grade.grade} is below the minimum {minimum.grade}",
+                    "reason": _("grade {grade} is below the minimum {minimum}").format(
+                        grade=candidate.grade.grade, minimum=minimum.grade
+                    ),
                 }
             )
             continue
@@ -400,8 +430,10 @@ def issue(
                 {
                     "row": row.row,
                     "error": (
-                        f"{column}: {missing!r} cannot be printed in the layout's fonts; name a TrueType "
-                        f"font that has it in {source.label} [fonts] and use it for this text"
+                        _(
+                            "{column}: {missing!r} cannot be printed in the layout's fonts; name a "
+                            "TrueType font that has it in {label} [fonts] and use it for this text"
+                        ).format(column=column, missing=missing, label=source.label)
                     ),
                 }
             )
@@ -475,10 +507,21 @@ def _issue_in(
                 {
                     "row": row.row,
                     "error": (
-                        f"{row.recipient!r} already has certificate {existing['number']} for {report.year} "
-                        f"({report.event}) with nilai {existing['score_text']}, grade {existing['grade']}; "
-                        f"this row says {angka(row.score)}, grade {candidate.grade.grade}: revoke it first "
-                        f"(docgen certificate revoke {existing['number']} --reason ...), then issue again"
+                        _(
+                            "{recipient!r} already has certificate {number} for {year} ({event}) "
+                            "with nilai {score_text}, grade {grade}; this row says {angka}, grade "
+                            "{grade2}: revoke it first (docgen certificate revoke {number} --reason"
+                            " ...), then issue again"
+                        ).format(
+                            recipient=row.recipient,
+                            number=existing["number"],
+                            year=report.year,
+                            event=report.event,
+                            score_text=existing["score_text"],
+                            grade=existing["grade"],
+                            angka=angka(row.score),
+                            grade2=candidate.grade.grade,
+                        )
                     ),
                 }
             )
@@ -551,8 +594,10 @@ def _issue_in(
     except OSError as exc:  # e.g. a certificate open in a PDF viewer on Windows
         where = exc.filename or ws.rel(combined_target.parent)
         raise DocgenError(
-            f"{where}: cannot write the certificate: {exc.strerror or exc}; "
-            "close it if it is open and issue again (nothing was recorded)"
+            _(
+                "{where}: cannot write the certificate: {reason}; close it if it is "
+                "open and issue again (nothing was recorded)"
+            ).format(where=where, reason=exc.strerror or exc)
         ) from exc
     report.combined = ws.rel(combined_target)
     if signer is not None and signer.fresh:

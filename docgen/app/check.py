@@ -95,7 +95,9 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
                 done = tracker.transaction(lambda session: publish_all(session, ws, catalog))
                 report.published = done["published"]
             except TrackerError as exc:  # the files are valid all the same
-                report.warnings.append(f"not published to the shared tracker: {exc.message}")
+                report.warnings.append(
+                    _("not published to the shared tracker: {message}").format(message=exc.message)
+                )
     return report
 
 
@@ -162,9 +164,11 @@ def letterhead_warnings(config: Config) -> list[str]:
         if width > KOP_WIDTH_CM:
             where = f"office.letterhead.{index}" if config.office.letterhead else "office.name"
             found.append(
-                f"docgen.toml: {where}: {line!r} is too long for one line of the "
-                f"letterhead ({width:.1f} cm of {KOP_WIDTH_CM} cm at {size:g} pt): "
-                "split it into two lines in [office] letterhead"
+                _(
+                    "docgen.toml: {where}: {line!r} is too long for one line of the "
+                    "letterhead ({width:.1f} cm of {kop_width_cm} cm at {size:g} pt): split"
+                    " it into two lines in [office] letterhead"
+                ).format(where=where, line=line, width=width, kop_width_cm=KOP_WIDTH_CM, size=size)
             )
     return found
 
@@ -184,5 +188,9 @@ def check_templates(ws: Workspace, config: Config | None, catalog: Catalog | Non
             try:
                 template_path(ws.templates_dir, agreement.template_name)
             except TemplateError as exc:
-                problems.append(f"agreements/{catalog.files[agreement_id].name}: template: {exc.message}")
+                problems.append(
+                    _("agreements/{name}: template: {message}").format(
+                        name=catalog.files[agreement_id].name, message=exc.message
+                    )
+                )
     return problems

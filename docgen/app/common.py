@@ -93,7 +93,9 @@ def layout_source_of(ws: Workspace) -> LayoutSource:
     if os.path.lexists(own):
         problem = source_problem(ws.root, own)
         if problem is not None:
-            raise TemplateError(f"templates/{LAYOUT_FILE}: {problem}")
+            raise TemplateError(
+                _("templates/{layout_file}: {problem}").format(layout_file=LAYOUT_FILE, problem=problem)
+            )
     return layout_source(ws.templates_dir, ws.rel)
 
 
@@ -128,13 +130,16 @@ def office_logo(ws: Workspace) -> tuple[Path, bytes] | None:
     label = f"{CONFIG_FILE}: office.logo"
     outside = source_problem(ws.root, path) if os.path.lexists(path) else None
     if outside is not None:
-        raise ConfigError(f"{label}: templates/{name} {outside}")
+        raise ConfigError(
+            _("{label}: templates/{name} {outside}").format(label=label, name=name, outside=outside)
+        )
     try:
         data = read_regular(path, MAX_IMAGE_BYTES)
     except OSError as exc:
         raise ConfigError(
-            f"{label}: cannot read templates/{name} ({exc.strerror or exc}); "
-            "put the image there or leave logo empty"
+            _(
+                "{label}: cannot read templates/{name} ({reason}); put the image there or leave logo empty"
+            ).format(label=label, name=name, reason=exc.strerror or exc)
         ) from exc
     from docgen.render.pictures import image_size
 

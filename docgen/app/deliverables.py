@@ -33,6 +33,7 @@ from docgen.domain.deliverable_state import (
 from docgen.domain.overview import checklist
 from docgen.errors import InputError, NotFoundError
 from docgen.fsutil import sha256_file
+from docgen.i18n import _
 from docgen.models import Agreement
 from docgen.records import Event
 from docgen.state import open_tracker
@@ -83,7 +84,7 @@ def list_deliverables(
     """`deliverable list`: every deliverable of the valid agreements (or of one), filtered;
     with `xlsx`, also written to that workbook."""
     if status is not None and (problem := status_problem(status)):
-        raise InputError(f"--status: {problem}")
+        raise InputError(_("--status: {problem}").format(problem=problem))
     cat = catalog(ws, as_of, only=[agreement_id] if agreement_id else None)
     agreements = [cat.get(agreement_id)] if agreement_id else list(cat.agreements.values())
     with open_tracker(ws).read() as session:
@@ -214,24 +215,30 @@ def _problems(u: Update, agreements: Mapping[str, Agreement], sources: dict[Path
     where = f"{u.agreement} {u.deliverable}"
     agreement = agreements.get(u.agreement)
     if agreement is None:
-        return [f"{u.agreement}: no such agreement (no agreements/{u.agreement}.yaml)"]
+        return [
+            _("{agreement}: no such agreement (no agreements/{agreement}.yaml)").format(agreement=u.agreement)
+        ]
     problems = []
     if _deliverable(agreement, u.deliverable) is None:
         problems.append(_unknown(agreement, u.deliverable))
     if problem := status_problem(u.status):
-        problems.append(f"{where}: --status: {problem}")
+        problems.append(_("{where}: --status: {problem}").format(where=where, problem=problem))
     for path in u.evidence:
         if path in sources:
             continue
         try:
             resolved = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            problems.append(f"{where}: --evidence {path}: no such file")
+            problems.append(_("{where}: --evidence {path}: no such file").format(where=where, path=path))
             continue
         if not resolved.is_file():
-            problems.append(f"{where}: --evidence {path}: not a file")
+            problems.append(_("{where}: --evidence {path}: not a file").format(where=where, path=path))
         elif not os.access(resolved, os.R_OK):
-            problems.append(f"{where}: --evidence {path}: cannot be read (permission denied)")
+            problems.append(
+                _("{where}: --evidence {path}: cannot be read (permission denied)").format(
+                    where=where, path=path
+                )
+            )
         else:
             sources[path] = resolved
     return problems
@@ -250,23 +257,29 @@ def _warnings(agreement: Agreement, earlier: Iterable[Event], new: list[Event], 
         expected = deliverable.evidence if deliverable else None
         if event["status"] == "done" and expected and did not in with_evidence:
             warnings.append(
-                f"{agreement.id} {did}: marked done without evidence "
-                f"(expected: {expected}); add it with --evidence FILE"
+                _(
+                    "{id} {did}: marked done without evidence (expected: {expected}); add "
+                    "it with --evidence FILE"
+                ).format(id=agreement.id, did=did, expected=expected)
             )
         signed = agreement.signed_on
         if event["status"] == "done" and signed is None:
             warnings.append(
-                f"{agreement.id} {did}: marked done while the agreement is still a draft (not signed)"
+                _("{id} {did}: marked done while the agreement is still a draft (not signed)").format(
+                    id=agreement.id, did=did
+                )
             )
         elif event["status"] == "done" and signed is not None and event["on"] < signed.isoformat():
             warnings.append(
-                f"{agreement.id} {did}: marked done on {event['on']}, before the "
-                f"agreement was signed ({signed})"
+                _("{id} {did}: marked done on {on}, before the agreement was signed ({signed})").format(
+                    id=agreement.id, did=did, on=event["on"], signed=signed
+                )
             )
         if event["on"] > today.isoformat():
             warnings.append(
-                f"{agreement.id} {did}: recorded on {event['on']}, a future date; "
-                "it counts only from that date"
+                _("{id} {did}: recorded on {on}, a future date; it counts only from that date").format(
+                    id=agreement.id, did=did, on=event["on"]
+                )
             )
     return warnings
 
@@ -301,10 +314,9 @@ def _deliverable(agreement: Agreement, deliverable_id: str) -> Any:
 
 def _unknown(agreement: Agreement, deliverable_id: str) -> str:
     known = ", ".join(d.id for d in as_amended(agreement, date.max).deliverables) or "none"
-    return (
-        f"{agreement.id} {deliverable_id}: no such deliverable in "
-        f"agreements/{agreement.id}.yaml (deliverables: {known})"
-    )
+    return _(
+        "{id} {deliverable_id}: no such deliverable in agreements/{id}.yaml (deliverables: {known})"
+    ).format(id=agreement.id, deliverable_id=deliverable_id, known=known)
 
 
 def retract(
@@ -319,7 +331,7 @@ def retract(
     """`deliverable retract`: hide a mistaken event from the state with a retraction event
     of its own; the history keeps both. `user` is who retracts (default: the login name)."""
     if not reason.strip():
-        raise InputError("--reason: say why the event is retracted")
+        raise InputError(_("--reason: say why the event is retracted"))
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     event_id = event_id.strip().lstrip("#")
     where = f"{agreement.id} {deliverable_id}"
@@ -334,18 +346,35 @@ def retract(
         if target is None:
             ids = ", ".join(str(e["id"]) for e in mine) or "none"
             raise NotFoundError(
-                f"{where}: no event {event_id!r} (its events: {ids}; see "
-                f"`docgen deliverable history {agreement.id} {deliverable_id}`)"
+                _(
+                    "{where}: no event {event_id!r} (its events: {ids}; see `docgen "
+                    "deliverable history {id} {deliverable_id}`)"
+                ).format(
+                    where=where, event_id=event_id, ids=ids, id=agreement.id, deliverable_id=deliverable_id
+                )
             )
         if target.get("deliverable") != deliverable_id:
             raise InputError(
-                f"{where}: event {event_id} is about {target.get('deliverable')}, not {deliverable_id}"
+                _("{where}: event {event_id} is about {get}, not {deliverable_id}").format(
+                    where=where,
+                    event_id=event_id,
+                    get=target.get("deliverable"),
+                    deliverable_id=deliverable_id,
+                )
             )
         if is_retraction(target):
-            raise InputError(f"{where}: event {event_id} is itself a retraction; it cannot be retracted")
+            raise InputError(
+                _("{where}: event {event_id} is itself a retraction; it cannot be retracted").format(
+                    where=where, event_id=event_id
+                )
+            )
         hidden = retracted(events)
         if event_id in hidden:
-            raise InputError(f"{where}: event {event_id} is already retracted (by event {hidden[event_id]})")
+            raise InputError(
+                _("{where}: event {event_id} is already retracted (by event {value})").format(
+                    where=where, event_id=event_id, value=hidden[event_id]
+                )
+            )
         event: Event = {
             "deliverable": deliverable_id,
             "kind": "retraction",

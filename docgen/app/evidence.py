@@ -105,7 +105,9 @@ class EvidenceCopier:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DocgenError(
-                f"{self.ws.rel(folder)}: cannot create the evidence folder: {exc.strerror or exc}"
+                _("{rel}: cannot create the evidence folder: {reason}").format(
+                    rel=self.ws.rel(folder), reason=exc.strerror or exc
+                )
             ) from exc
         _copy_new(source, target, digest, self.created, self.markers)
         return self._record(target, digest, original)
@@ -148,7 +150,9 @@ def _copy_new(source: Path, target: Path, digest: str, created: list[Path], mark
         fsync_dir(target.parent)
     except OSError as exc:
         where = exc.filename if exc.filename and Path(exc.filename) != tmp else target
-        raise DocgenError(f"{where}: cannot copy evidence: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("{where}: cannot copy evidence: {reason}").format(where=where, reason=exc.strerror or exc)
+        ) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -159,11 +163,13 @@ def _place(tmp: Path, target: Path) -> None:
         os.link(tmp, target)  # fails if the name is taken: nothing is ever replaced
         return
     except FileExistsError:
-        raise DocgenError(f"{target}: appeared while copying evidence; try again") from None
+        raise DocgenError(
+            _("{target}: appeared while copying evidence; try again").format(target=target)
+        ) from None
     except OSError:
         pass  # a file system without hard links (FAT, some network shares)
     if os.path.lexists(target):  # only another program can have taken it: docgen holds the lock
-        raise DocgenError(f"{target}: appeared while copying evidence; try again")
+        raise DocgenError(_("{target}: appeared while copying evidence; try again").format(target=target))
     os.replace(tmp, target)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from docgen.app import scaffold
 from docgen.app.common import catalog
 from docgen.errors import InputError
+from docgen.i18n import _
 from docgen.models import is_valid_id
 from docgen.workplan_xlsx import read_work_plan
 from docgen.workspace import Workspace
@@ -33,17 +34,23 @@ def import_work_plan(
     row is an error naming it, and nothing is written."""
     if not is_valid_id(agreement_id):
         raise InputError(
-            f"--id: {agreement_id!r} is not a valid id (lowercase letters, digits "
-            "and '-', starting with a letter or digit, at most 80 characters)"
+            _(
+                "--id: {agreement_id!r} is not a valid id (lowercase letters, digits "
+                "and '-', starting with a letter or digit, at most 80 characters)"
+            ).format(agreement_id=agreement_id)
         )
     cat = catalog(ws, only=[parent_id])
     if agreement_id in cat.files:
         raise InputError(
-            f"--id: agreements/{cat.files[agreement_id].name} already exists; nothing was changed"
+            _("--id: agreements/{name} already exists; nothing was changed").format(
+                name=cat.files[agreement_id].name
+            )
         )
     parent = cat.get(parent_id)
     if parent.kind != "mou":
-        raise InputError(f"--parent: {parent_id!r} is a {parent.kind}, not an MoU")
+        raise InputError(
+            _("--parent: {parent_id!r} is a {kind}, not an MoU").format(parent_id=parent_id, kind=parent.kind)
+        )
     office = ws.config.office
     second = [parent.second.org, getattr(parent.second, "unit", None) or ""]
     plan = read_work_plan(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docgen.errors import TemplateError
+from docgen.i18n import _
 from docgen.render.certificate_layout import Layout, LayoutSource, validate_layout
 from docgen.render.certificate_pdf import CertificateRenderer, sample_problems
 from docgen.tomlfile import read_toml
@@ -40,5 +41,9 @@ def check_layout(source: LayoutSource) -> list[str]:
     except TemplateError as exc:
         return exc.problems
     except Exception as exc:  # reportlab's own errors, e.g. a font file it cannot use
-        return [f"{source.label}: cannot draw a sample certificate: {str(exc).splitlines()[0]}"]
+        return [
+            _("{label}: cannot draw a sample certificate: {value}").format(
+                label=source.label, value=str(exc).splitlines()[0]
+            )
+        ]
     return sample_problems(renderer)

@@ -161,14 +161,16 @@ def followup(
     copied to the party's `superior`: without one it is refused (nothing is issued)
     unless `without_superior`."""
     if ids and all_:
-        raise InputError("give agreement ids or --all, not both")
+        raise InputError(_("give agreement ids or --all, not both"))
     if not ids and not all_:
-        raise InputError("name the agreements to write letters for, or pass --all")
+        raise InputError(_("name the agreements to write letters for, or pass --all"))
     reply_days = ws.config.letters.reply_days
     if (date.max - as_of).days < reply_days:
         raise InputError(
-            f"--as-of: {as_of.isoformat()}: the reply deadline {reply_days} days later "
-            "([letters] reply_days) would be past 9999-12-31"
+            _(
+                "--as-of: {isoformat}: the reply deadline {reply_days} days later "
+                "([letters] reply_days) would be past 9999-12-31"
+            ).format(isoformat=as_of.isoformat(), reply_days=reply_days)
         )
     cat, agreements, skipped = _targets(ws, ids, all_, as_of)
 
@@ -206,7 +208,9 @@ def reminder(
     """`letter reminder`: a numbered pemberitahuan to each counterpart with items due within
     `days` that no earlier reminder named (every agreement when `ids` is empty)."""
     if days < 0:
-        raise InputError(f"--days: {days} is negative; give the number of days ahead (e.g. 14)")
+        raise InputError(
+            _("--days: {days} is negative; give the number of days ahead (e.g. 14)").format(days=days)
+        )
     cat, agreements, skipped = _targets(ws, ids, not ids, as_of)
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
@@ -256,10 +260,11 @@ def _refuse_without_superior(cat: Any, planned: list[Planned], again: bool) -> N
             continue
         index = p.agreement.parties.index(p.party)
         lines.append(
-            f"agreements/{cat.files[p.agreement.id].name}: parties.{index}.superior: "
-            f"a second letter to {p.party.addressee_org} is copied to the superior of "
-            f'its signatory; fill in superior (e.g. "Sekretaris Daerah ...") or pass '
-            "--without-superior"
+            _(
+                "agreements/{name}: parties.{index}.superior: a second letter to "
+                "{addressee_org} is copied to the superior of its signatory; fill in "
+                'superior (e.g. "Sekretaris Daerah ...") or pass --without-superior'
+            ).format(name=cat.files[p.agreement.id].name, index=index, addressee_org=p.party.addressee_org)
         )
     if lines:
         raise AgreementError(lines[0], problems=lines)
@@ -432,19 +437,25 @@ def _render(ws: Workspace, letter: LetterRecord, out: Path, warnings: list[str])
     path = template_path(ws.templates_dir, name)
     if letter.get("template_sha256") and sha256_file(path) != letter["template_sha256"]:
         warnings.append(
-            f"{letter['number']}: {template_label(path, ws.rel)} changed since the letter "
-            "was issued; the re-created file follows the current template"
+            _(
+                "{number}: {template_label} changed since the letter was issued; the "
+                "re-created file follows the current template"
+            ).format(number=letter["number"], template_label=template_label(path, ws.rel))
         )
     if letter.get("docgen") and letter["docgen"] != __version__:
         warnings.append(
-            f"{letter['number']}: issued by docgen {letter['docgen']}, re-created by "
-            f"{__version__}; the file may differ in its bytes"
+            _(
+                "{number}: issued by docgen {docgen}, re-created by {version}; the file"
+                " may differ in its bytes"
+            ).format(number=letter["number"], docgen=letter["docgen"], version=__version__)
         )
     pictures, logo_sha = _pictures(ws)
     if logo_sha != letter.get("logo_sha256", logo_sha):
         warnings.append(
-            f"{letter['number']}: the letterhead's logo changed since the letter was "
-            "issued; the re-created file shows the current one"
+            _(
+                "{number}: the letterhead's logo changed since the letter was issued; "
+                "the re-created file shows the current one"
+            ).format(number=letter["number"])
         )
     write_docx_with_pictures(prepared(path, template_label(path, ws.rel)), letter["context"], out, pictures)
 
@@ -487,7 +498,7 @@ def list_letters(ws: Workspace, year: int | None = None) -> list[LetterInfo]:
 def _find(session: Session, number: str) -> LetterRecord:
     letter = session.record(TABLE, number.strip())
     if letter is None:
-        raise NotFoundError(f"{number}: no such letter (see `docgen letter list`)")
+        raise NotFoundError(_("{number}: no such letter (see `docgen letter list`)").format(number=number))
     return letter
 
 
@@ -529,16 +540,19 @@ def render_letter(ws: Workspace, number: str) -> Rendered:
         letter = _find(session, number)
     if letter.get("context") is None:
         raise InputError(
-            f"{letter['number']}: issued by docgen 0.1, which did not keep the "
-            "letter's contents; it cannot be re-created"
+            _(
+                "{number}: issued by docgen 0.1, which did not keep the letter's "
+                "contents; it cannot be re-created"
+            ).format(number=letter["number"])
         )
     out = ws.inside(ws.root / letter["file"])
     before = hashlib.sha256(out.read_bytes()).hexdigest() if out.is_file() else None
     result = Rendered(letter["number"], letter["file"], True)
     if letter.get("void"):
         result.warnings.append(
-            f"{letter['number']}: void ({letter.get('void_reason')}); "
-            "re-created for the record only, not to be sent"
+            _("{number}: void ({get}); re-created for the record only, not to be sent").format(
+                number=letter["number"], get=letter.get("void_reason")
+            )
         )
     _render(ws, letter, out, result.warnings)
     result.changed = before != sha256_file(out)

@@ -95,8 +95,10 @@ def monitor_all_offices(
                 agreements.append(Agreement.model_validate_json(text))
             except ValidationError as exc:
                 warnings.append(
-                    f"{office}: published agreement no. {number} cannot be read by "
-                    f"this docgen ({exc.error_count()} problem(s)); skipped"
+                    _(
+                        "{office}: published agreement no. {number} cannot be read by this "
+                        "docgen ({error_count} problem(s)); skipped"
+                    ).format(office=office, number=number, error_count=exc.error_count())
                 )
         if not agreements and not info:
             continue  # an office that keeps records here but has published nothing
@@ -184,21 +186,33 @@ def _write_files(result: Monitoring, writers: dict[str, Writer], pdf: Path | Non
             except DocgenError:
                 raise
             except Exception as exc:  # noqa: BLE001 - reportlab/openpyxl on data they cannot lay out
-                raise DocgenError(f"{option} {target}: cannot make the report: {_reason(exc)}") from exc
+                raise DocgenError(
+                    _("{option} {target}: cannot make the report: {reason}").format(
+                        option=option, target=target, reason=_reason(exc)
+                    )
+                ) from exc
             made.append(part)
         targets = [path for _, path in files]
         if len({os.path.abspath(t) for t in targets}) < len(targets):
-            raise InputError("--pdf and --xlsx name the same file; name two files")
+            raise InputError(_("--pdf and --xlsx name the same file; name two files"))
         try:
             for option, target in files:
                 if target.is_dir():
-                    raise DocgenError(f"{option} {target}: cannot write: it is a folder; name a file")
+                    raise DocgenError(
+                        _("{option} {target}: cannot write: it is a folder; name a file").format(
+                            option=option, target=target
+                        )
+                    )
             with atomic_paths(targets) as tmps:
                 for part, tmp in zip(made, tmps, strict=True):
                     shutil.copyfile(part, tmp)
         except OSError as exc:
             option, target = _named(files, exc.filename)
-            raise DocgenError(f"{option} {target}: cannot write: {exc.strerror or exc}") from exc
+            raise DocgenError(
+                _("{option} {target}: cannot write: {reason}").format(
+                    option=option, target=target, reason=exc.strerror or exc
+                )
+            ) from exc
     result.written.extend(targets)
 
 

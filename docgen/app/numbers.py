@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from docgen.config import NUMBER_KINDS
 from docgen.errors import InputError
+from docgen.i18n import _
 from docgen.records import NumberRecord, Reference
 from docgen.state import open_tracker
 from docgen.state.base import Session
@@ -53,7 +54,9 @@ def _info(r: NumberRecord) -> NumberInfo:
 
 def _kind(kind: str) -> str:
     if kind not in NUMBER_KINDS:
-        raise InputError(f"KIND: {kind!r} is not one of {', '.join(NUMBER_KINDS)}")
+        raise InputError(
+            _("KIND: {kind!r} is not one of {items}").format(kind=kind, items=", ".join(NUMBER_KINDS))
+        )
     return kind
 
 

@@ -13,11 +13,13 @@ from docgen.agreements import Catalog
 from docgen.config import CLOSING, CONFIG_FILE
 from docgen.errors import InputError, WorkspaceError
 from docgen.fsutil import atomic_write_bytes
+from docgen.i18n import _
 from docgen.models import is_valid_id
 from docgen.workspace import Workspace
 
 # ".docgen" without a slash: ignored whether a folder or a link (a link is refused, never committed).
-GITIGNORE_LINES = ("outputs/", ".docgen")
+# The verification page's log holds visitors' addresses: never shared with the workspace.
+GITIGNORE_LINES = ("outputs/", ".docgen", "tracker-verifications.jsonl")
 
 CONFIG_TEMPLATE = """\
 # docgen workspace configuration. Fill in every TODO, then run `docgen check`.
@@ -81,17 +83,21 @@ def init_workspace(target: Path) -> list[Path]:
     except OSError as exc:
         where = exc.filename or target
         raise WorkspaceError(
-            f"{os.fsdecode(where)}: cannot create the workspace: {exc.strerror or exc}"
+            _("{path}: cannot create the workspace: {reason}").format(
+                path=os.fsdecode(where), reason=exc.strerror or exc
+            )
         ) from exc
 
 
 def _init(target: Path) -> list[Path]:
     if (target / CONFIG_FILE).exists():
         raise WorkspaceError(
-            f"{target}: already a docgen workspace ({CONFIG_FILE} exists); nothing was changed"
+            _("{target}: already a docgen workspace ({config_file} exists); nothing was changed").format(
+                target=target, config_file=CONFIG_FILE
+            )
         )
     if target.exists() and not target.is_dir():
-        raise WorkspaceError(f"{target}: exists and is not a folder")
+        raise WorkspaceError(_("{target}: exists and is not a folder").format(target=target))
     created: list[Path] = []
     for sub in ("agreements", "templates", "outputs"):
         folder = target / sub
@@ -134,25 +140,32 @@ def new_agreement(
     placeholder work item, `source` naming where they come from."""
     if not is_valid_id(agreement_id):
         raise InputError(
-            f"{agreement_id!r}: not a valid id (lowercase letters, digits and '-', "
-            "starting with a letter or digit, at most 80 characters)"
+            _(
+                "{agreement_id!r}: not a valid id (lowercase letters, digits and '-', "
+                "starting with a letter or digit, at most 80 characters)"
+            ).format(agreement_id=agreement_id)
         )
     if kind not in ("mou", "renja", "pks"):
-        raise InputError(f"--kind: {kind!r} is not one of mou, renja, pks")
+        raise InputError(_("--kind: {kind!r} is not one of mou, renja, pks").format(kind=kind))
     if agreement_id in catalog.files:
         raise InputError(
-            f"{agreement_id}: agreements/{catalog.files[agreement_id].name} "
-            "already exists; nothing was changed"
+            _("{agreement_id}: agreements/{name} already exists; nothing was changed").format(
+                agreement_id=agreement_id, name=catalog.files[agreement_id].name
+            )
         )
     parent = None
     if kind == "mou" and parent_id:
-        raise InputError("--parent: an MoU implements no other agreement")
+        raise InputError(_("--parent: an MoU implements no other agreement"))
     if kind != "mou":
         if not parent_id:
-            raise InputError(f"--parent: a {kind} needs the id of the MoU it implements")
+            raise InputError(_("--parent: a {kind} needs the id of the MoU it implements").format(kind=kind))
         parent = catalog.get(parent_id)
         if parent.kind != "mou":
-            raise InputError(f"--parent: {parent_id!r} is a {parent.kind}, not an MoU")
+            raise InputError(
+                _("--parent: {parent_id!r} is a {kind}, not an MoU").format(
+                    parent_id=parent_id, kind=parent.kind
+                )
+            )
     office = ws.config.office
     second_org = parent.second.org if parent else "TODO nama instansi PIHAK KEDUA"
     second_kind = parent.second.kind if parent else "pemda"
@@ -222,7 +235,9 @@ def new_agreement(
     try:
         atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
     except OSError as exc:
-        raise InputError(f"{ws.rel(path)}: cannot write: {exc.strerror or exc}") from exc
+        raise InputError(
+            _("{rel}: cannot write: {reason}").format(rel=ws.rel(path), reason=exc.strerror or exc)
+        ) from exc
     return path
 
 

@@ -58,9 +58,13 @@ def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]
     problems = [str(p) for p in cat.problems_of(agreement_id)]
     if problems:
         raise AgreementError(
-            f"{agreement_id}: agreements/{path.name} has errors; fix them before {what} (run `docgen check`)",
+            _(
+                "{agreement_id}: agreements/{name} has errors; fix them before {what} (run `docgen check`)"
+            ).format(agreement_id=agreement_id, name=path.name, what=what),
             problems=[
-                f"{agreement_id}: agreements/{path.name} has errors; fix them before {what}",
+                _("{agreement_id}: agreements/{name} has errors; fix them before {what}").format(
+                    agreement_id=agreement_id, name=path.name, what=what
+                ),
                 *problems,
             ],
         )
@@ -84,7 +88,9 @@ class _FileEdit:
         agreement, problems = validate_file(tmp, self.label, self.stem)
         if problems or agreement is None:
             self.rewrite.discard()
-            head = f"{self.label}: the edited file would not be valid; nothing was changed"
+            head = _("{label}: the edited file would not be valid; nothing was changed").format(
+                label=self.label
+            )
             raise AgreementError(head, problems=[head, *(str(p) for p in problems)])
         self.rewrite.commit()
         return agreement
@@ -100,10 +106,14 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
     label = ws.rel(path)
     if agreement.signed_on is not None:
         number = agreement.numbers.first or "no number"
-        raise InputError(f"{agreement.id}: already signed on {agreement.signed_on} ({number})")
+        raise InputError(
+            _("{id}: already signed on {signed_on} ({number})").format(
+                id=agreement.id, signed_on=agreement.signed_on, number=number
+            )
+        )
     second = " ".join(number_second.split()) if number_second else None
     if number_second is not None and not second:
-        raise InputError("--number-second: give the other party's number of this agreement")
+        raise InputError(_("--number-second: give the other party's number of this agreement"))
     edit = _FileEdit(ws, path, agreement.id)
     text = _SCAFFOLD_HINTS.sub("", edit.text)
 
@@ -158,24 +168,38 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
     label = ws.rel(path)
     if agreement.signed_on is None:
         raise InputError(
-            f"{agreement.id}: a draft (not signed); change its term in the file instead of extending it"
+            _("{id}: a draft (not signed); change its term in the file instead of extending it").format(
+                id=agreement.id
+            )
         )
     if on < agreement.signed_on:
-        raise InputError(f"--on: {on} is before the agreement was signed ({agreement.signed_on})")
+        raise InputError(
+            _("--on: {on} is before the agreement was signed ({signed_on})").format(
+                on=on, signed_on=agreement.signed_on
+            )
+        )
     dated = [am.on for am in agreement.amendments if am.on is not None]
     if dated and on < max(dated):
-        raise InputError(f"--on: {on} is before the last adendum ({max(dated)}); adenda follow one another")
+        raise InputError(
+            _("--on: {on} is before the last adendum ({max}); adenda follow one another").format(
+                on=on, max=max(dated)
+            )
+        )
     current = as_amended(agreement, on)
     end = current.end_date
     if end is None:
-        raise InputError(f"{agreement.id}: open-ended (no ends_on or duration_months); nothing to extend")
+        raise InputError(
+            _("{id}: open-ended (no ends_on or duration_months); nothing to extend").format(id=agreement.id)
+        )
     if on > end:
         raise InputError(
-            f"--on: {on} is after the term ended ({end}); an ended agreement is "
-            f"renewed, not extended (docgen agreement renew {agreement.id} NEW_ID)"
+            _(
+                "--on: {on} is after the term ended ({end}); an ended agreement is "
+                "renewed, not extended (docgen agreement renew {id} NEW_ID)"
+            ).format(on=on, end=end, id=agreement.id)
         )
     if to <= end:
-        raise InputError(f"--to: {to} does not extend the term, which ends on {end}")
+        raise InputError(_("--to: {to} does not extend the term, which ends on {end}").format(to=to, end=end))
     count = len(agreement.amendments) + 1
     edit = _FileEdit(ws, path, agreement.id)
     text = edit.text
@@ -189,8 +213,9 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
         )
         if agreement.id in terminated and str(terminated[agreement.id]["on"]) <= on.isoformat():
             raise InputError(
-                f"{agreement.id}: terminated on {terminated[agreement.id]['on']}; "
-                "a terminated agreement cannot be extended"
+                _("{id}: terminated on {on}; a terminated agreement cannot be extended").format(
+                    id=agreement.id, on=terminated[agreement.id]["on"]
+                )
             )
         registry = Registry(session, ws.config)
         result.warnings.extend(registry.backdated("agreement", on))
@@ -226,15 +251,23 @@ def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:
     path."""
     if not is_valid_id(new_id):
         raise InputError(
-            f"{new_id!r}: not a valid id (lowercase letters, digits and '-', "
-            "starting with a letter or digit, at most 80 characters)"
+            _(
+                "{new_id!r}: not a valid id (lowercase letters, digits and '-', "
+                "starting with a letter or digit, at most 80 characters)"
+            ).format(new_id=new_id)
         )
     agreement, path = _load(ws, agreement_id, "renewing it")
     cat = catalog(ws, only=[])
     if new_id in cat.files:
-        raise InputError(f"{new_id}: agreements/{cat.files[new_id].name} already exists; nothing was changed")
+        raise InputError(
+            _("{new_id}: agreements/{name} already exists; nothing was changed").format(
+                new_id=new_id, name=cat.files[new_id].name
+            )
+        )
     if agreement.signed_on is None:
-        raise InputError(f"{agreement.id}: a draft (not signed); there is nothing to renew yet")
+        raise InputError(
+            _("{id}: a draft (not signed); there is nothing to renew yet").format(id=agreement.id)
+        )
     latest = as_amended(agreement, date.max)
     years = _term_years(latest)
     _check_renewable(agreement, latest, years)

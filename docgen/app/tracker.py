@@ -8,9 +8,8 @@ ids unchanged, into an empty target whose schema it creates when there is none.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from docgen.agreements import Catalog
 from docgen.app.common import catalog, office_info
 from docgen.errors import InputError, TrackerError
 from docgen.i18n import _
@@ -18,6 +17,9 @@ from docgen.state import Session, Tracker, is_url, open_tracker, tracker_at
 from docgen.state.base import TABLES, Granted, Initialised, TrackerInfo
 from docgen.usertext import bad_char
 from docgen.workspace import Workspace
+
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.agreements import Catalog
 
 
 class Where(TypedDict):
@@ -81,24 +83,36 @@ def _where(tracker: Tracker) -> str:
 def copy(ws: Workspace, to: str | None = None, from_: str | None = None) -> Copied:
     """`tracker copy --to|--from`: the whole tracker of this office into an empty one."""
     if (to is None) == (from_ is None):
-        raise InputError("give --to URL|FILE or --from URL|FILE (one of them)")
+        raise InputError(_("give --to URL|FILE or --from URL|FILE (one of them)"))
     option, named = ("--to", to) if to is not None else ("--from", from_)
     assert named is not None
     if not named.strip():
-        raise InputError(f"{option}: empty; give a PostgreSQL URL or a tracker.json path")
+        raise InputError(
+            _("{option}: empty; give a PostgreSQL URL or a tracker.json path").format(option=option)
+        )
     here = open_tracker(ws)
     other = tracker_at(named, ws.config.office.unit_code, option=option)
     if not is_url(named):
         path = Path(named).expanduser()
         if option == "--from" and not path.is_file():
-            raise InputError(f"--from {named}: no such file")
+            raise InputError(_("--from {named}: no such file").format(named=named))
         if option == "--to" and not path.parent.is_dir():
-            raise InputError(f"--to {named}: no such folder {path.parent}")
+            raise InputError(
+                _("--to {named}: no such folder {parent}").format(named=named, parent=path.parent)
+            )
         if path.is_dir():
-            raise InputError(f"{option} {named}: a folder; name the tracker file (…/tracker.json)")
+            raise InputError(
+                _("{option} {named}: a folder; name the tracker file (…/tracker.json)").format(
+                    option=option, named=named
+                )
+            )
     source, target = (here, other) if option == "--to" else (other, here)
     if _where(source) == _where(target) and source.backend == target.backend:
-        raise InputError(f"{option} {_where(other)}: that is this workspace's own tracker")
+        raise InputError(
+            _("{option} {where}: that is this workspace's own tracker").format(
+                option=option, where=_where(other)
+            )
+        )
     data = source.dump()
     target.load(data)
     counts = {t: len(data["tables"].get(t, [])) for t in TABLES}
@@ -115,8 +129,11 @@ def require_shared(tracker: Tracker, command: str) -> None:
     """The national view needs a tracker that offices share."""
     if not tracker.shared:
         raise TrackerError(
-            f"`docgen {command}` needs a shared tracker: set DOCGEN_TRACKER_URL or [tracker] url "
-            "in docgen.toml to a PostgreSQL database (this workspace uses its own tracker.json)"
+            _(
+                "`docgen {command}` needs a shared tracker: set DOCGEN_TRACKER_URL or "
+                "[tracker] url in docgen.toml to a PostgreSQL database (this workspace "
+                "uses its own tracker.json)"
+            ).format(command=command)
         )
 
 

@@ -100,9 +100,11 @@ def verify(ws: Workspace, target: str) -> Verification:
                 if not path.is_absolute() and not path.exists() and (ws.root / path).exists():
                     path = ws.root / path
                 if not path.is_file():
-                    raise InputError(f"{target}: no such file")
+                    raise InputError(_("{target}: no such file").format(target=target))
             except OSError as exc:  # a name too long, a link loop
-                raise InputError(f"{target}: cannot read: {exc.strerror or exc}") from exc
+                raise InputError(
+                    _("{target}: cannot read: {reason}").format(target=target, reason=exc.strerror or exc)
+                ) from exc
             return _verify_file(ws, session, path)
         return _verify_text(ws, session, target)
 
@@ -167,7 +169,9 @@ def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
         if registered is not None and registered["kind"] != "certificate":
             result.reasons.append(f"{number} is a {registered['kind']} number, not a certificate")
         else:
-            result.reasons.append(f"no certificate {number} in this workspace's registry")
+            result.reasons.append(
+                _("no certificate {number} in this workspace's registry").format(number=number)
+            )
         return result
     result.record = record
     result.genuine = True
@@ -179,7 +183,9 @@ def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     registered = registry.find(number)
     if registered is not None and registered.get("void"):
         result.revoked = True
-        result.reasons.append(f"its number was voided in the registry: {registered.get('void_reason')}")
+        result.reasons.append(
+            _("its number was voided in the registry: {get}").format(get=registered.get("void_reason"))
+        )
     return result
 
 
@@ -188,9 +194,11 @@ def _expected_checksum(ws: Workspace, record: CertificateRecord, result: Verific
     if secret is None:
         result.genuine = False
         result.reasons.append(
-            f"cannot check the checksum: .docgen/{SECRET_FILE} is missing (the "
-            f"workspace that issued the certificate holds it; restore it from a "
-            f"backup, {BACKUP_HINT})"
+            _(
+                "cannot check the checksum: .docgen/{secret_file} is missing (the "
+                "workspace that issued the certificate holds it; restore it from a "
+                "backup, {backup_hint})"
+            ).format(secret_file=SECRET_FILE, backup_hint=BACKUP_HINT)
         )
         return None
     signed_with = record.get("secret_id")
@@ -198,9 +206,11 @@ def _expected_checksum(ws: Workspace, record: CertificateRecord, result: Verific
         result.genuine = False
         result.other_secret = True
         result.reasons.append(
-            f"cannot check the checksum: the certificate was signed with another "
-            f"secret than this workspace's .docgen/{SECRET_FILE} (it was replaced); "
-            f"restore the original from a backup ({BACKUP_HINT}) and verify again"
+            _(
+                "cannot check the checksum: the certificate was signed with another "
+                "secret than this workspace's .docgen/{secret_file} (it was replaced); "
+                "restore the original from a backup ({backup_hint}) and verify again"
+            ).format(secret_file=SECRET_FILE, backup_hint=BACKUP_HINT)
         )
         return None
     return checksum(secret, record["number"], record["recipient"], record["score"], record["year"])
@@ -247,7 +257,11 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     shown = label_of(ws, path)
     try:
         if path.stat().st_size > MAX_PDF_BYTES:
-            raise InputError(f"{shown}: {path.stat().st_size:,} bytes, too large for one certificate")
+            raise InputError(
+                _("{shown}: {st_size:,} bytes, too large for one certificate").format(
+                    shown=shown, st_size=path.stat().st_size
+                )
+            )
         with _quiet_pypdf():
             reader = PdfReader(io.BytesIO(read_regular(path, MAX_PDF_BYTES)))
             pages = len(reader.pages)
@@ -257,11 +271,15 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises anything on a broken file
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise InputError(f"{shown}: not a readable PDF file ({reason})") from exc
+        raise InputError(
+            _("{shown}: not a readable PDF file ({reason})").format(shown=shown, reason=reason)
+        ) from exc
     if pages != 1:
         raise InputError(
-            f"{shown}: {pages} pages; verify one certificate file (outputs/certificates/"
-            "<year>/...), not a combined print file"
+            _(
+                "{shown}: {pages} pages; verify one certificate file "
+                "(outputs/certificates/<year>/...), not a combined print file"
+            ).format(shown=shown, pages=pages)
         )
     if not keywords.strip():
         result = Verification("")
@@ -279,7 +297,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     if expected is not None:
         wanted = payload(record["number"], expected, record.get("verify_url") or "")
         if keywords.strip() != wanted:
-            problems.append("its QR payload does not match the registry")
+            problems.append(_("its QR payload does not match the registry"))
     try:
         printed = renderer_for(layout_source_of(ws)).printed
     except DocgenError:  # the layout was broken since: check everything the default prints
@@ -294,9 +312,9 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
         if what in printed and _page_text(value) not in text
     ]
     if missing:
-        problems.append(f"its text does not show the {', '.join(missing)} as issued")
+        problems.append(_("its text does not show the {items} as issued").format(items=", ".join(missing)))
     if sha256_file(path) not in record.get("sha256s", [record.get("sha256")]):
-        problems.append("the file differs from the one issued: it was modified after issue")
+        problems.append(_("the file differs from the one issued: it was modified after issue"))
     if problems:
         result.genuine = False
         result.reasons[:0] = problems
@@ -308,16 +326,19 @@ def revoke(ws: Workspace, number: str, reason: str, *, user: str | None = None) 
     (default: the login name)."""
     number = number.strip()
     if not reason.strip():
-        raise InputError("--reason: say why the certificate is revoked")
+        raise InputError(_("--reason: say why the certificate is revoked"))
 
     def body(session: Session) -> CertificateRecord:
         doc = session.record(TABLE, number)
         if doc is None:
-            raise NotFoundError(f"{number}: no certificate with this number in the registry")
+            raise NotFoundError(
+                _("{number}: no certificate with this number in the registry").format(number=number)
+            )
         if doc.get("revoked"):
             raise VerificationError(
-                f"{number}: already revoked on {(doc.get('revoked_at') or '')[:10]} "
-                f"({doc.get('revoked_reason')})"
+                _("{number}: already revoked on {value} ({get})").format(
+                    number=number, value=(doc.get("revoked_at") or "")[:10], get=doc.get("revoked_reason")
+                )
             )
         changes = {
             "revoked": True,

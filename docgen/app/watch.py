@@ -18,6 +18,7 @@ from typing import Any
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.workspace import Workspace
 
 QUIET_SECONDS = 0.1
@@ -214,7 +215,9 @@ class Watcher:
                 {
                     "event": "deleted",
                     "agreement": aid,
-                    "message": f"agreements/{aid}.yaml was deleted; its last output is kept",
+                    "message": _("agreements/{aid}.yaml was deleted; its last output is kept").format(
+                        aid=aid
+                    ),
                 }
             )
         if errors:

@@ -77,7 +77,12 @@ class DocgenGroup(Localized, TyperGroup):
         **kwargs: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        set_language(choose_language(argv))
+        # A machine reads --json (and --json-log): its values, messages included, are the
+        # same whatever the language, so the English msgids.
+        machine = any(
+            arg in ("--json", "--json-log") for arg in argv[: argv.index("--") if "--" in argv else None]
+        )
+        set_language("en" if machine else choose_language(argv))
         if not standalone_mode:
             return super().main(argv, prog_name, complete_var, False, windows_expand_args, **kwargs)
         try:

@@ -360,7 +360,7 @@ def history(ctx: typer.Context, agreement_id: AgreementId, json: Json = False) -
     print_table(
         _("{id}: history").format(id=agreement_id),
         [_("on"), (_("what"), WRAP), _("ref"), (_("detail"), WRAP), (_("recorded at"), WRAP)],
-        [[e["on"], e["kind"], e["ref"], e["text"], e["recorded_at"] or ""] for e in entries],
+        [[e["on"], word(e["kind"]), e["ref"], e["text"], e["recorded_at"] or ""] for e in entries],
     )
     if not entries:
         info(_("{id}: nothing recorded in the tracker yet").format(id=agreement_id))

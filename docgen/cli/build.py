@@ -40,10 +40,11 @@ def build(
     if json:
         emit_json(report.to_json())
     else:
+        built, unchanged = _("built"), _("unchanged")
         for path in report.built:
-            say(f"{_('built'):<10} {path}")
+            say(f"{built:<10} {path}")
         for path in report.unchanged:
-            say(f"{_('unchanged'):<10} {path}")
+            say(f"{unchanged:<10} {path}")
         if report.ok:
             info(
                 _("{built} built, {unchanged} unchanged").format(

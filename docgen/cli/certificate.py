@@ -125,9 +125,11 @@ def issue(
             )
         for skip in report.skipped:
             row = _("row {n}").format(n=skip["row"])
-            say(f"{_('skipped'):<9} {row}  {skip['recipient']}: {skip['reason']}")
+            skipped = _("skipped")
+            say(f"{skipped:<9} {row}  {skip['recipient']}: {skip['reason']}")
         if report.combined:
-            say(f"{_('print'):<9} {report.combined}")
+            printed = _("print")
+            say(f"{printed:<9} {report.combined}")
     new = sum(1 for e in report.issued if e["new"])
     summary = _("{issued} issued ({new} new), {skipped} skipped, {errors} errors").format(
         issued=len(report.issued), new=new, skipped=len(report.skipped), errors=len(report.errors)

@@ -233,6 +233,10 @@ WORDS = {
     "letter": N_("letter"),
     "certificate": N_("certificate"),
     "agreement": N_("agreement"),
+    "number": N_("number"),
+    "void": N_("void"),
+    "termination": N_("termination"),
+    "deliverable": N_("deliverable"),
     "adendum": N_("adendum"),
 }
 
@@ -279,24 +283,11 @@ def print_table(
     cols = [(c, "left") if isinstance(c, str) else c for c in columns]
     cells = [[literal(cell) for cell in row] for row in rows]
     if len(cells) <= RICH_ROWS:
-        from rich.table import Table
-
-        table = Table(title=Text(literal(title)) if title else None)
-        for i, (name, justify) in enumerate(cols):
-            if justify == WRAP:
-                longest_word = max((len(w) for row in cells for w in row[i].split()), default=0)
-                table.add_column(name, justify="left", overflow="fold", min_width=min(longest_word, 12))
-            else:
-                widest = max((len(line) for row in cells for line in row[i].splitlines()), default=0)
-                table.add_column(name, justify=justify, no_wrap=True, min_width=widest)  # type: ignore[arg-type]
-        for row in cells:
-            table.add_row(
-                *(
-                    Text(cell, style="bold red" if name == alert and cell not in ("0", "") else "")
-                    for cell, (name, _j) in zip(row, cols, strict=True)
-                )
-            )
-        console.print(table)
+        # a narrow terminal: no rules between columns, one space, so that identifiers,
+        # numbers and dates still fit whole
+        needed = sum(_min_width(name, j, [row[i] for row in cells]) for i, (name, j) in enumerate(cols))
+        compact = needed + 3 * len(cols) + 1 > console.width
+        console.print(_rich_table(title, cols, cells, alert, compact=compact))
         return
     widths = [max(len(name), *(len(row[i]) for row in cells)) for i, (name, _j) in enumerate(cols)]
 
@@ -312,6 +303,47 @@ def print_table(
         [line([name for name, _j in cols]), line(["-" * w for w in widths]), *(line(row) for row in cells)]
     )
     console.out(text, highlight=False)
+
+
+def _min_width(heading: str, justify: str, column: list[str]) -> int:
+    words = [len(w) for w in heading.split()]
+    if justify == WRAP:
+        words.append(min(max((len(w) for cell in column for w in cell.split()), default=0), 12))
+    else:
+        words += [len(line) for cell in column for line in cell.splitlines()]
+    return max(words, default=0)
+
+
+def _rich_table(
+    title: str | None, cols: list[tuple[str, str]], cells: list[list[str]], alert: str | None, compact: bool
+) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    style: dict[str, Any] = {}
+    if compact:
+        style = {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False, "padding": (0, 0)}
+    table = Table(title=Text(literal(title)) if title else None, **style)
+    for i, (name, justify) in enumerate(cols):
+        # a column of text wraps; any other is as wide as its widest value (its heading one
+        # word a line when narrow)
+        wraps = justify == WRAP
+        table.add_column(
+            name if wraps or not compact else "\n".join(name.split()),
+            justify="left" if wraps else justify,  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=not wraps,
+            min_width=_min_width(name, justify, [row[i] for row in cells]),
+        )
+    for row in cells:
+        table.add_row(
+            *(
+                Text(cell, style="bold red" if name == alert and cell not in ("0", "") else "")
+                for cell, (name, _j) in zip(row, cols, strict=True)
+            )
+        )
+    return table
 
 
 def track(items: Iterable[T], total: int, label: str) -> Iterator[T]:

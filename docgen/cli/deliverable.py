@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from docgen.app.deliverables import AgreementEvent
 from docgen.cli.common import (
     WRAP,
     AsOf,
@@ -30,6 +29,9 @@ from docgen.cli.common import (
 from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
 from docgen.i18n import _, ngettext
 from docgen.indonesian import tanggal
+
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.app.deliverables import AgreementEvent
 
 Status = Enum("Status", {s: s for s in DELIVERABLE_STATUSES}, type=str)  # type: ignore[misc]
 

@@ -274,7 +274,8 @@ def render(ctx: typer.Context, number: Number) -> None:
 
     result = render_letter(workspace(ctx), number)
     warn(result.warnings)
-    say(f"{_('wrote') if result.changed else _('unchanged'):<10} {result.number}  {result.file}")
+    state = _("wrote") if result.changed else _("unchanged")
+    say(f"{state:<10} {result.number}  {result.file}")
 
 
 @letter_app.command()

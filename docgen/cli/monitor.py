@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,9 +21,11 @@ from docgen.cli.common import (
     word,
     workspace,
 )
-from docgen.domain.monitor import AgreementRow, NationalReport, OverdueRow, Report
 from docgen.i18n import _, ngettext
 from docgen.indonesian import tanggal
+
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.domain.monitor import AgreementRow, NationalReport, OverdueRow, Report
 
 
 def monitor(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from docgen.app.tracker import Copied
 from docgen.cli.common import Json, command_group, emit_json, info, print_table, say, warn, workspace
 from docgen.i18n import _
+
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.app.tracker import Copied
 
 tracker_app = command_group(
     "The tracker's backend: create or upgrade it, describe it, copy it, give offices' roles their rights."

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from docgen.i18n import _
 from docgen.records import Event
 
 if TYPE_CHECKING:  # the command line reads DELIVERABLE_STATUSES without loading pydantic
@@ -29,7 +30,7 @@ def status_problem(status: str) -> str | None:
     """Why `status` is not a deliverable status (a message naming the valid ones), or None."""
     if status in DELIVERABLE_LABELS:
         return None
-    return f"{status!r} is not one of {', '.join(DELIVERABLE_STATUSES)}"
+    return _("{status!r} is not one of {items}").format(status=status, items=", ".join(DELIVERABLE_STATUSES))
 
 
 CLOSED = frozenset({"done", "dropped"})

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from docgen.config import Config
 from docgen.errors import InputError
+from docgen.i18n import _
 
 FIRST_CATEGORY_YEAR = 2022
 _PREFIXES = ("zona ", "kategori ", "predikat ", "kualifikasi ")
@@ -101,8 +102,10 @@ class Scheme:
             if zone:
                 return zone[-1]
             raise InputError(
-                f"--min-grade: {text!r} is not a grade of the {self.year} scheme "
-                f"(use one of {self.names}{self._zones_hint()})"
+                _(
+                    "--min-grade: {text!r} is not a grade of the {year} scheme (use one of "
+                    "{names}{zones_hint})"
+                ).format(text=text, year=self.year, names=self.names, zones_hint=self._zones_hint())
             )
         return grade
 
@@ -139,8 +142,9 @@ def grade_row(scheme: Scheme, score: Decimal, predikat: str | None) -> Graded:
     if given is None:
         return Graded(
             None,
-            problem=f"predikat: {predikat!r} is not a grade of the {scheme.year} scheme "
-            f"(use one of {scheme.names})",
+            problem=_(
+                "predikat: {predikat!r} is not a grade of the {year} scheme (use one of {names})"
+            ).format(predikat=predikat, year=scheme.year, names=scheme.names),
         )
     return Graded(given, differs=computed if given != computed else None)
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from docgen.config import NUMBER_KINDS, Config
 from docgen.errors import NumberingError
+from docgen.i18n import _
 from docgen.indonesian import bulan_romawi
 
 
@@ -25,7 +26,9 @@ def format_number(
     `on` for old records. A certificate's `{assessment_year}` is the year it rewards.
     """
     if kind not in NUMBER_KINDS:
-        raise NumberingError(f"unknown number kind {kind!r} (use {', '.join(NUMBER_KINDS)})")
+        raise NumberingError(
+            _("unknown number kind {kind!r} (use {items})").format(kind=kind, items=", ".join(NUMBER_KINDS))
+        )
     fmt: str = getattr(config.numbering, kind)
     fields: dict[str, int | str] = {
         "seq": seq,

@@ -18,6 +18,7 @@ from functools import cached_property
 from jinja2 import meta
 
 from docgen.context import Context
+from docgen.i18n import _
 from docgen.render.certificate_layout import (
     ENV,
     MM,
@@ -200,11 +201,13 @@ class CertificateFitter:
 
         def overflow(lines: list[str], at: float) -> str | None:
             if block.max_lines and len(lines) > block.max_lines:
-                return f"needs {len(lines)} lines at {at:g} pt, the layout allows {block.max_lines}"
+                return _("needs {n} lines at {at:g} pt, the layout allows {max_lines}").format(
+                    n=len(lines), at=at, max_lines=block.max_lines
+                )
             widest = max(self._width(line, block.font, at, block.letter_spacing) for line in lines)
             if block.width and widest > width + 0.5:
-                return (
-                    f"a line is {widest / MM:.0f} mm wide at {at:g} pt, the layout allows {block.width:g} mm"
+                return _("a line is {value:.0f} mm wide at {at:g} pt, the layout allows {width:g} mm").format(
+                    value=widest / MM, at=at, width=block.width
                 )
             return None
 
@@ -217,7 +220,7 @@ class CertificateFitter:
             # Balance a centred paragraph: the narrowest width giving as few lines, so a
             # name breaks into two even lines instead of a full one and a stub.
             low, high = width / len(lines), width
-            for _ in range(10):
+            for _skip in range(10):
                 mid = (low + high) / 2
                 if len(words.wrap(size, mid)) > len(lines):
                     low = mid
@@ -237,7 +240,7 @@ class CertificateFitter:
         texts = self.all_blocks.render(context).split(_SEPARATOR)
         if len(texts) != len(self.blocks):  # a block printed the separator itself
             texts = [template.render(context) for _, template in self.blocks]
-        for index, ((block, _), raw) in enumerate(zip(self.blocks, texts, strict=True)):
+        for index, ((block, _skip), raw) in enumerate(zip(self.blocks, texts, strict=True)):
             text = raw.strip()
             if not text:
                 continue
@@ -319,7 +322,7 @@ class CertificateFitter:
             left, bottom, right, top = self._logo_box()
             boxes.append((bottom, top, left, right, "the logo"))
         boxes.sort(key=lambda b: b[0])
-        for i, (_, top, left, right, owner) in enumerate(boxes):
+        for i, (_skip, top, left, right, owner) in enumerate(boxes):
             for other in boxes[i + 1 :]:
                 if other[0] >= top - _MARGIN:
                     break  # sorted by bottom: no later box reaches down into this one
@@ -336,12 +339,19 @@ class CertificateFitter:
         later = blocks[-1]
         other = next(x for x in (a, b) if x != later)
         name = self._name(other) if isinstance(other, int) else other
-        return Overflow(self.block_variables[later], f"{self._name(later)} runs into {name}")
+        return Overflow(
+            self.block_variables[later],
+            _("{name} runs into {name2}").format(name=self._name(later), name2=name),
+        )
 
     def _name(self, index: int) -> str:
         names = sorted(self.block_variables[index])
         text = self.layout.text[index].text
-        return f"the text of {', '.join(names)}" if names else f"the text {text[:30]!r}"
+        return (
+            _("the text of {items}").format(items=", ".join(names))
+            if names
+            else _("the text {value!r}").format(value=text[:30])
+        )
 
     def _logo_box(self) -> tuple[float, float, float, float]:
         logo = self.layout.logo

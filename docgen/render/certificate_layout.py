@@ -25,6 +25,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from docgen.context import Context, JSONObject
 from docgen.errors import TemplateError
+from docgen.i18n import _
 from docgen.indonesian import FILTERS
 from docgen.render.environment import BoundedEnvironment
 from docgen.validation import problems_from
@@ -79,7 +80,7 @@ class _Strict(BaseModel):
 
 def _color(value: str) -> str:
     if not _COLOR.match(value):
-        raise ValueError(f'{value!r} is not a colour like "#1F3A68"')
+        raise ValueError(_('{value!r} is not a colour like "#1F3A68"').format(value=value))
     return value
 
 
@@ -160,9 +161,9 @@ class TextBlock(_Strict):
     @model_validator(mode="after")
     def _position(self) -> TextBlock:
         if self.y is not None and self.dy is not None:
-            raise ValueError("give y (from the top) or dy (below the previous block), not both")
+            raise ValueError(_("give y (from the top) or dy (below the previous block), not both"))
         if self.min_size is not None and self.min_size > self.size:
-            raise ValueError("min_size must not exceed size")
+            raise ValueError(_("min_size must not exceed size"))
         return self
 
 
@@ -180,17 +181,24 @@ class Layout(_Strict):
         for name in self.fonts:
             if name in STANDARD_FONTS or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name):
                 raise ValueError(
-                    f"fonts.{name}: choose another name (letters, digits, - and _; not a standard PDF font)"
+                    _(
+                        "fonts.{name}: choose another name (letters, digits, - and _; not a "
+                        "standard PDF font)"
+                    ).format(name=name)
                 )
         known = STANDARD_FONTS | set(self.fonts)
         for index, block in enumerate(self.text):
             if block.font not in known:
                 raise ValueError(
-                    f"text.{index}.font: unknown font {block.font!r} (a standard PDF "
-                    "font such as Times-Roman, or one named in [fonts])"
+                    _(
+                        "text.{index}.font: unknown font {font!r} (a standard PDF font such as "
+                        "Times-Roman, or one named in [fonts])"
+                    ).format(index=index, font=block.font)
                 )
         if self.qr.caption_font not in known:
-            raise ValueError(f"qr.caption_font: unknown font {self.qr.caption_font!r}")
+            raise ValueError(
+                _("qr.caption_font: unknown font {caption_font!r}").format(caption_font=self.qr.caption_font)
+            )
         return self
 
 
@@ -257,12 +265,16 @@ def _file_problems(layout: Layout, source: LayoutSource) -> list[str]:
     for where, file in wanted:
         if not (source.folder / file).resolve().is_relative_to(source.folder.resolve()):
             problems.append(
-                f"{source.label}: {where}: {file!r} is outside the layout's folder; "
-                "put the file beside the layout"
+                _(
+                    "{label}: {where}: {file!r} is outside the layout's folder; put the "
+                    "file beside the layout"
+                ).format(label=source.label, where=where, file=file)
             )
         elif not (source.folder / file).is_file():
             problems.append(
-                f"{source.label}: {where}: no file {file!r} (paths are relative to the layout's folder)"
+                _("{label}: {where}: no file {file!r} (paths are relative to the layout's folder)").format(
+                    label=source.label, where=where, file=file
+                )
             )
     if problems:
         return problems
@@ -270,12 +282,20 @@ def _file_problems(layout: Layout, source: LayoutSource) -> list[str]:
         try:
             _register_font(name, source.folder / file)
         except Exception as exc:  # reportlab raises its own TTFError and plain errors
-            problems.append(f"{source.label}: fonts.{name}: cannot use {file!r} as a TrueType font ({exc})")
+            problems.append(
+                _("{label}: fonts.{name}: cannot use {file!r} as a TrueType font ({exc})").format(
+                    label=source.label, name=name, file=file, exc=exc
+                )
+            )
     if layout.logo:
         try:
             _image(source.folder / layout.logo.file)
         except Exception as exc:
-            problems.append(f"{source.label}: logo.file: cannot read image {layout.logo.file!r} ({exc})")
+            problems.append(
+                _("{label}: logo.file: cannot read image {file!r} ({exc})").format(
+                    label=source.label, file=layout.logo.file, exc=exc
+                )
+            )
     return problems
 
 
@@ -292,7 +312,11 @@ def _jinja_problems(layout: Layout, label: str) -> list[str]:
         try:
             ast = ENV.parse(source)
         except TemplateSyntaxError as exc:
-            problems.append(f"{label}: {where}: Jinja syntax error: {exc.message}")
+            problems.append(
+                _("{label}: {where}: Jinja syntax error: {message}").format(
+                    label=label, where=where, message=exc.message
+                )
+            )
             continue
         names = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"}
         try:  # the precise set (minus loop and set variables), when the template compiles
@@ -301,14 +325,24 @@ def _jinja_problems(layout: Layout, label: str) -> list[str]:
             pass  # an unknown filter or test, reported below
         for name in sorted(names - CONTEXT_KEYS):
             problems.append(
-                f"{label}: {where}: unknown variable {name!r} (known: {', '.join(sorted(CONTEXT_KEYS))})"
+                _("{label}: {where}: unknown variable {name!r} (known: {items})").format(
+                    label=label, where=where, name=name, items=", ".join(sorted(CONTEXT_KEYS))
+                )
             )
         for flt in ast.find_all(nodes.Filter):
             if flt.name not in ENV.filters:
-                problems.append(f"{label}: {where}: unknown filter {flt.name!r}")
+                problems.append(
+                    _("{label}: {where}: unknown filter {name!r}").format(
+                        label=label, where=where, name=flt.name
+                    )
+                )
         for test in ast.find_all(nodes.Test):
             if test.name not in ENV.tests:
-                problems.append(f"{label}: {where}: unknown test {test.name!r}")
+                problems.append(
+                    _("{label}: {where}: unknown test {name!r}").format(
+                        label=label, where=where, name=test.name
+                    )
+                )
     if problems:
         return problems
     # Attributes (office.nmae) and filter misuse only show when rendering: use samples.

@@ -24,6 +24,7 @@ from typing import Any
 from docgen import __version__
 from docgen.context import Context
 from docgen.errors import TemplateError
+from docgen.i18n import _
 from docgen.render.certificate_fit import CertificateFitter, Overflow, TextLine, _rgb
 from docgen.render.certificate_layout import (
     MM,
@@ -269,12 +270,20 @@ def sample_problems(renderer: CertificateRenderer) -> list[str]:
         for context in sample_contexts():
             overflow = renderer.overflow(context)
             if overflow is not None:  # a layout too tight for an ordinary certificate
-                return [f"{source.label}: a sample certificate does not fit: {overflow.reason}"]
+                return [
+                    _("{label}: a sample certificate does not fit: {reason}").format(
+                        label=source.label, reason=overflow.reason
+                    )
+                ]
             renderer.single(context, renderer.prepare(context))
     except TemplateError as exc:
         return exc.problems
     except Exception as exc:  # reportlab's own errors, e.g. a character a font lacks
-        return [f"{source.label}: cannot draw a sample certificate: {str(exc).splitlines()[0]}"]
+        return [
+            _("{label}: cannot draw a sample certificate: {value}").format(
+                label=source.label, value=str(exc).splitlines()[0]
+            )
+        ]
     return []
 
 
@@ -317,10 +326,12 @@ def render_certificates(
     except TemplateError:
         raise
     except OSError as exc:
-        raise TemplateError(f"cannot write a certificate: {exc}") from exc
+        raise TemplateError(_("cannot write a certificate: {exc}").format(exc=exc)) from exc
     except Exception as exc:
         raise TemplateError(
-            f"{source.label}: cannot draw a certificate: {type(exc).__name__}: {exc}"
+            _("{label}: cannot draw a certificate: {name}: {exc}").format(
+                label=source.label, name=type(exc).__name__, exc=exc
+            )
         ) from exc
 
 
@@ -343,7 +354,7 @@ def _render(
     shas = []
     stream: Iterable[Job] = jobs
     if progress is not None:
-        stream = progress(stream, len(jobs), "Piagam")
+        stream = progress(stream, len(jobs), _("Certificates"))
     for job in stream:
         sha, items = _write(renderer, job)
         shas.append(sha)

@@ -73,6 +73,7 @@ from markupsafe import Markup, escape
 from docgen.context import Context
 from docgen.errors import DocgenError, TemplateError
 from docgen.fsutil import atomic_path
+from docgen.i18n import _
 from docgen.render.environment import jinja_env
 
 try:  # docxtpl leaves Subdoc out when docxcompose is missing
@@ -240,9 +241,9 @@ class PreparedTemplate:
                 infos = {i.filename: i for i in zf.infolist()}
                 members = {name: zf.read(name) for name in infos}
         except FileNotFoundError as exc:
-            raise TemplateError(f"{label}: not found") from exc
+            raise TemplateError(_("{label}: not found").format(label=label)) from exc
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise TemplateError(f"{label}: not a .docx file ({exc})") from exc
+            raise TemplateError(_("{label}: not a .docx file ({exc})").format(label=label, exc=exc)) from exc
         try:
             return cls._prepare(path, label, infos, members)
         except JinjaTemplateError as exc:
@@ -250,7 +251,9 @@ class PreparedTemplate:
             where = paragraph_excerpt(getattr(exc, "source", "") or "", getattr(exc, "lineno", None))
             raise TemplateError(f"{label}: {kind}{where}{_error_message(exc)}") from exc
         except (etree.XMLSyntaxError, KeyError, ValueError) as exc:
-            raise TemplateError(f"{label}: not a valid Word document ({exc})") from exc
+            raise TemplateError(
+                _("{label}: not a valid Word document ({exc})").format(label=label, exc=exc)
+            ) from exc
 
     @classmethod
     def _prepare(
@@ -260,7 +263,7 @@ class PreparedTemplate:
         root = etree.fromstring(members[main], _PARSER)
         body = root.find(f"{{{W_NS}}}body")
         if body is None:
-            raise ValueError(f"{main} has no <w:body>")
+            raise ValueError(_("{main} has no <w:body>").format(main=main))
         parts = [_compiled(main, etree.tostring(body, encoding="unicode"))]
         for name in _related(members, main, RENDERED_RELS):
             parts.append(
@@ -307,7 +310,11 @@ class PreparedTemplate:
             try:  # docxtpl hands the XML to python-docx, which parses and writes it again
                 element = etree.fromstring(xml.encode("utf-8"), _PARSER)
             except etree.XMLSyntaxError as exc:
-                raise TemplateError(f"{self.label}: {part.name}: rendered XML is invalid ({exc})") from exc
+                raise TemplateError(
+                    _("{label}: {name}: rendered XML is invalid ({exc})").format(
+                        label=self.label, name=part.name, exc=exc
+                    )
+                ) from exc
             outputs[part.name] = _serialised(element)
         name, core_xml, fields = self.core
         core = etree.fromstring(core_xml, _PARSER)
@@ -316,7 +323,9 @@ class PreparedTemplate:
             try:
                 core.find(tag).text = text
             except ValueError as exc:  # a character XML cannot hold
-                raise TemplateError(f"{self.label}: document properties: {exc}") from exc
+                raise TemplateError(
+                    _("{label}: document properties: {exc}").format(label=self.label, exc=exc)
+                ) from exc
         outputs[name] = _serialised(core)
         buffer = io.BytesIO(self.base)
         buffer.seek(0, io.SEEK_END)
@@ -348,7 +357,9 @@ class PreparedTemplate:
         try:
             tree = _DOCXTPL.fix_tables(body_xml)  # parses, recovering, as docxtpl does
         except Exception as exc:
-            raise TemplateError(f"{self.label}: the rendered document is not valid XML ({exc})") from exc
+            raise TemplateError(
+                _("{label}: the rendered document is not valid XML ({exc})").format(label=self.label, exc=exc)
+            ) from exc
         # docxtpl renumbers drawings from 1001 so that copies made by loops do not collide.
         for number, element in enumerate(tree.iter(f"{{{WP_NS}}}docPr"), 1001):
             element.attrib["id"] = str(number)
@@ -366,7 +377,11 @@ def render_docxtpl(path: Path, context: Context, label: str | None = None) -> by
     label = label or path.name
     bound = {id(o.tpl): o.tpl for o in _docxtpl_objects(context) if isinstance(o, InlineImage | Subdoc)}
     if len(bound) > 1:
-        raise TemplateError(f"{label}: the context's images and subdocuments belong to different templates")
+        raise TemplateError(
+            _("{label}: the context's images and subdocuments belong to different templates").format(
+                label=label
+            )
+        )
     template = next(iter(bound.values())) if bound else DocxTemplate(path)
     try:
         document = template.get_docx()
@@ -440,7 +455,7 @@ def _main_part(members: dict[str, bytes]) -> str:
                 return name
     if "word/document.xml" in members:
         return "word/document.xml"
-    raise ValueError("no main document part (word/document.xml)")
+    raise ValueError(_("no main document part (word/document.xml)"))
 
 
 def _core_part(members: dict[str, bytes]) -> str | None:
@@ -458,7 +473,7 @@ def _content_types(members: dict[str, bytes]) -> set[str]:
 
 
 def _related(members: dict[str, bytes], part: str, types: set[str]) -> list[str]:
-    folder, _, base = part.rpartition("/")
+    folder, _skip, base = part.rpartition("/")
     names = []
     for rel_type, target in _rels(members, f"{folder}/_rels/{base}.rels"):
         if rel_type in types:
@@ -482,7 +497,9 @@ def prepared(path: Path, label: str | None = None) -> PreparedTemplate:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise TemplateError(f"{label or path.name}: cannot read: {exc.strerror}") from exc
+        raise TemplateError(
+            _("{label}: cannot read: {reason}").format(label=label or path.name, reason=exc.strerror or exc)
+        ) from exc
     key = (str(path.resolve()), label or path.name)
     stamp = (stat.st_mtime_ns, stat.st_size)
     with _CACHE_LOCK:
@@ -502,7 +519,9 @@ def write_docx(template: PreparedTemplate, context: Context, out_path: Path) -> 
         with atomic_path(out_path) as tmp:
             tmp.write_bytes(data)
     except OSError as exc:
-        raise DocgenError(f"{out_path}: cannot write: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("{out_path}: cannot write: {reason}").format(out_path=out_path, reason=exc.strerror or exc)
+        ) from exc
 
 
 @dataclass(frozen=True)

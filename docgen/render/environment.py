@@ -33,6 +33,7 @@ from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from docgen.i18n import _
 from docgen.indonesian import FILTERS
 from docgen.render.jinja_fork import LOOP_GUARD, GuardedCodeGenerator, guarded_namespace
 
@@ -52,16 +53,26 @@ class _Budget:
     def tick(self) -> None:
         self.iterations -= 1
         if self.iterations < 0:
-            raise SecurityError(f"the template loops more than {MAX_ITERATIONS:,} times")
+            raise SecurityError(
+                _("the template loops more than {max_iterations:,} times").format(
+                    max_iterations=MAX_ITERATIONS
+                )
+            )
         if not self.iterations % 4096 and time.monotonic() > self.deadline:
-            raise SecurityError(f"the template takes longer than {MAX_SECONDS:.0f} s to render")
+            raise SecurityError(
+                _("the template takes longer than {max_seconds:.0f} s to render").format(
+                    max_seconds=MAX_SECONDS
+                )
+            )
 
 
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("docgen_budget", default=None)
 
 
 def _too_large(what: str) -> SecurityError:
-    return SecurityError(f"{what} would be larger than {MAX_VALUE:,} characters")
+    return SecurityError(
+        _("{what} would be larger than {max_value:,} characters").format(what=what, max_value=MAX_VALUE)
+    )
 
 
 def _size(value: Any) -> int:
@@ -114,7 +125,11 @@ def _concat(parts: Iterable[str]) -> str:
         for part in parts:
             size += len(part)
             if size > MAX_OUTPUT:
-                raise SecurityError(f"the template's output is larger than {MAX_OUTPUT:,} characters")
+                raise SecurityError(
+                    _("the template's output is larger than {max_output:,} characters").format(
+                        max_output=MAX_OUTPUT
+                    )
+                )
             out.append(part)
         return "".join(out)
     finally:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from docgen.errors import ConversionError
 from docgen.fsutil import atomic_path
+from docgen.i18n import _
 
 ENV_VAR = "DOCGEN_SOFFICE"
 BASE_TIMEOUT = 120.0
@@ -49,7 +50,9 @@ def find_soffice() -> Path:
         path = Path(explicit).expanduser()
         if path.is_file():
             return path
-        raise ConversionError(f"${ENV_VAR} is {explicit!r}, which is not a file")
+        raise ConversionError(
+            _("${env_var} is {explicit!r}, which is not a file").format(env_var=ENV_VAR, explicit=explicit)
+        )
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
@@ -58,9 +61,12 @@ def find_soffice() -> Path:
         if path.is_file():
             return path
     raise ConversionError(
-        "LibreOffice (soffice) not found, so no PDF can be made: install LibreOffice "
-        "(https://www.libreoffice.org/download/), put soffice on PATH or set $DOCGEN_SOFFICE "
-        "to its full path; the .docx drafts do not need it"
+        _(
+            "LibreOffice (soffice) not found, so no PDF can be made: install "
+            "LibreOffice (https://www.libreoffice.org/download/), put soffice on "
+            "PATH or set $DOCGEN_SOFFICE to its full path; the .docx drafts do not "
+            "need it"
+        )
     )
 
 
@@ -99,9 +105,15 @@ def to_pdf(docx_paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | str]:
                 command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
             )
         except subprocess.TimeoutExpired as exc:
-            raise ConversionError(f"LibreOffice did not finish converting within {timeout:.0f} s") from exc
+            raise ConversionError(
+                _("LibreOffice did not finish converting within {timeout:.0f} s").format(timeout=timeout)
+            ) from exc
         except OSError as exc:
-            raise ConversionError(f"{soffice}: cannot run LibreOffice: {exc.strerror or exc}") from exc
+            raise ConversionError(
+                _("{soffice}: cannot run LibreOffice: {reason}").format(
+                    soffice=soffice, reason=exc.strerror or exc
+                )
+            ) from exc
         detail = (proc.stderr or proc.stdout or "").strip().splitlines()
         why = detail[-1] if detail else f"exit code {proc.returncode}"
         reason = f"LibreOffice could not convert it ({why})"

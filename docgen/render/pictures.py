@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from docgen.context import Context
 from docgen.errors import DocgenError, TemplateError
 from docgen.fsutil import atomic_path
+from docgen.i18n import _
 
 if TYPE_CHECKING:
     from docgen.render.docx import PreparedTemplate
@@ -40,9 +41,9 @@ def image_size(data: bytes, label: str) -> tuple[int, int]:
             image.load()
             return image.size
     except UnidentifiedImageError as exc:
-        raise TemplateError(f"{label}: not an image (use a PNG or JPEG file)") from exc
+        raise TemplateError(_("{label}: not an image (use a PNG or JPEG file)").format(label=label)) from exc
     except (OSError, ValueError) as exc:
-        raise TemplateError(f"{label}: a damaged image ({exc})") from exc
+        raise TemplateError(_("{label}: a damaged image ({exc})").format(label=label, exc=exc)) from exc
 
 
 def _encoded(data: bytes, extension: str) -> bytes:
@@ -127,4 +128,6 @@ def write_docx_with_pictures(
         with atomic_path(out_path) as tmp:
             tmp.write_bytes(data)
     except OSError as exc:
-        raise DocgenError(f"{out_path}: cannot write: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("{out_path}: cannot write: {reason}").format(out_path=out_path, reason=exc.strerror or exc)
+        ) from exc

@@ -35,6 +35,7 @@ from reportlab.platypus import (
 from docgen.context import Context
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
+from docgen.i18n import _
 from docgen.indonesian import angka
 
 BARS_PER_CHART = 20
@@ -441,4 +442,6 @@ def write_report_pdf(ctx: Context, target: Path, logo: Path | None = None) -> No
             )
             doc.build(build_story(ctx, logo), onLaterPages=page_number)
     except OSError as exc:
-        raise DocgenError(f"--pdf {target}: cannot write: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("--pdf {target}: cannot write: {reason}").format(target=target, reason=exc.strerror or exc)
+        ) from exc

@@ -25,6 +25,7 @@ from docgen.domain.overview import DeliverableRow
 from docgen.domain.status import STATUS_LABELS
 from docgen.errors import DocgenError
 from docgen.fsutil import atomic_path
+from docgen.i18n import _
 
 DATE_FORMAT = "DD-MM-YYYY"
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -108,7 +109,7 @@ def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: Sequence
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append([get(row) for _, get, _ in columns])
-    for i, (name, _, width) in enumerate(columns, start=1):
+    for i, (name, _skip, width) in enumerate(columns, start=1):
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = width
         for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
@@ -155,7 +156,9 @@ def write_checklist_xlsx(rows: list[DeliverableRow], config: Config, as_of: date
         with atomic_path(target) as tmp:
             workbook.save(tmp)
     except OSError as exc:
-        raise DocgenError(f"--xlsx {target}: cannot write: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("--xlsx {target}: cannot write: {reason}").format(target=target, reason=exc.strerror or exc)
+        ) from exc
 
 
 def _info_sheet(workbook: Workbook, rows: list[tuple[str, Any]]) -> Any:
@@ -221,4 +224,6 @@ def write_report_xlsx(report: Report, config: Config, target: Path) -> None:
         with atomic_path(target) as tmp:
             workbook.save(tmp)
     except OSError as exc:
-        raise DocgenError(f"--xlsx {target}: cannot write: {exc.strerror or exc}") from exc
+        raise DocgenError(
+            _("--xlsx {target}: cannot write: {reason}").format(target=target, reason=exc.strerror or exc)
+        ) from exc

@@ -15,6 +15,7 @@ from lxml import etree
 
 from docgen.context import Context
 from docgen.errors import TemplateError
+from docgen.i18n import _
 from docgen.render.docx import W_NS, PreparedTemplate, paragraph_excerpt
 from docgen.render.environment import jinja_env
 from docgen.safepath import source_problem
@@ -33,20 +34,25 @@ def template_path(templates_dir: Path, name: str) -> Path:
     stem = name[:-5] if name.lower().endswith(".docx") else name
     if not NAME_RE.fullmatch(stem) or ".." in stem:
         raise TemplateError(
-            f"template {name!r}: not a valid template name (letters, digits, '.', '_' and '-' only)"
+            _("template {name!r}: not a valid template name (letters, digits, '.', '_' and '-' only)").format(
+                name=name
+            )
         )
     own = templates_dir / f"{stem}.docx"
     if os.path.lexists(own):
         # The workspace's own, read only if it stays inside the workspace and cannot block.
         problem = source_problem(templates_dir.parent, own)
         if problem is not None:
-            raise TemplateError(f"templates/{stem}.docx: {problem}")
+            raise TemplateError(_("templates/{stem}.docx: {problem}").format(stem=stem, problem=problem))
         return own
     default = defaults_dir() / f"{stem}.docx"
     if default.is_file():
         return default
     raise TemplateError(
-        f"template {stem!r}: no templates/{stem}.docx in the workspace and no default template of that name"
+        _(
+            "template {stem!r}: no templates/{stem}.docx in the workspace and no "
+            "default template of that name"
+        ).format(stem=stem)
     )
 
 
@@ -74,18 +80,31 @@ def _static_problems(template: PreparedTemplate, names: set[str]) -> list[str]:
                 first_line.setdefault(node.name, node.lineno)
         for var in sorted(unknown):
             problems.append(
-                f"{template.label}: {paragraph_excerpt(source, first_line.get(var))}unknown "
-                f"variable {var!r} (the context has no such value)"
+                _(
+                    "{label}: {paragraph_excerpt}unknown variable {var!r} (the context has no such value)"
+                ).format(
+                    label=template.label,
+                    paragraph_excerpt=paragraph_excerpt(source, first_line.get(var)),
+                    var=var,
+                )
             )
         for flt in ast.find_all(nodes.Filter):
             if flt.name not in env.filters:
                 problems.append(
-                    f"{template.label}: {paragraph_excerpt(source, flt.lineno)}unknown filter {flt.name!r}"
+                    _("{label}: {paragraph_excerpt}unknown filter {name!r}").format(
+                        label=template.label,
+                        paragraph_excerpt=paragraph_excerpt(source, flt.lineno),
+                        name=flt.name,
+                    )
                 )
         for test in ast.find_all(nodes.Test):
             if test.name not in env.tests:
                 problems.append(
-                    f"{template.label}: {paragraph_excerpt(source, test.lineno)}unknown test {test.name!r}"
+                    _("{label}: {paragraph_excerpt}unknown test {name!r}").format(
+                        label=template.label,
+                        paragraph_excerpt=paragraph_excerpt(source, test.lineno),
+                        name=test.name,
+                    )
                 )
     return problems
 
@@ -117,9 +136,10 @@ def check_docx_template(
                     if LEFTOVER_RE.search(text):
                         shown = text if len(text) <= 70 else text[:67] + "..."
                         problems.append(
-                            f"{template.label}: paragraph {shown!r}: a template tag "
-                            "is split across Word runs or mistyped and would print "
-                            "as text; retype the tag in one go"
+                            _(
+                                "{label}: paragraph {shown!r}: a template tag is split across Word runs"
+                                " or mistyped and would print as text; retype the tag in one go"
+                            ).format(label=template.label, shown=shown)
                         )
     return list(dict.fromkeys(problems))
 

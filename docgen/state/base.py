@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any, NotRequired, TypedDict, TypeVar
 
 from docgen.context import JSONObject
+from docgen.i18n import _
 from docgen.records import ALL, HISTORY, KEYS, Event, KeyRecord, R, Table
 from docgen.state.records import checked
 
@@ -266,7 +267,9 @@ class Tracker(ABC):
             if not is_empty(session):
                 from docgen.errors import TrackerError
 
-                raise TrackerError(f"{self.label}: not empty; docgen copies only into an empty tracker")
+                raise TrackerError(
+                    _("{label}: not empty; docgen copies only into an empty tracker").format(label=self.label)
+                )
             for table in TABLES:
                 records = data.get("tables", {}).get(table, [])
                 if records:

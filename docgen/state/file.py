@@ -53,6 +53,9 @@ _SHARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # (thread, lock path) of the write sessions open in this process: a read inside one
 # takes no shared lock (it would wait for itself).
 _WRITING: set[tuple[int, str]] = set()
+# How many read sessions each (thread, lock path) holds: a write inside one would wait
+# for its own shared lock (a bug, said at once rather than after LOCK_TIMEOUT).
+_READING: dict[tuple[int, str], int] = {}
 
 
 class AtomicJSONStorage(Storage):
@@ -84,17 +87,21 @@ class AtomicJSONStorage(Storage):
         try:
             check_write(root, self.path)
         except DocgenError as exc:
-            raise TrackerError(f"{exc.message}; nothing was recorded") from exc
+            raise TrackerError(_("{message}; nothing was recorded").format(message=exc.message)) from exc
         try:
             mode = os.stat(self.path).st_mode
         except FileNotFoundError:
             return
         except OSError as exc:
-            raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{label}: cannot write: {reason}").format(label=self.label, reason=exc.strerror or exc)
+            ) from exc
         if not mode & stat.S_IWUSR:
             raise TrackerError(
-                f"{self.label}: is read-only; docgen will not replace it (make it "
-                "writable to record changes); nothing was recorded"
+                _(
+                    "{label}: is read-only; docgen will not replace it (make it writable to"
+                    " record changes); nothing was recorded"
+                ).format(label=self.label)
             )
 
     def commit(self) -> None:
@@ -106,7 +113,9 @@ class AtomicJSONStorage(Storage):
         try:
             atomic_write_bytes(self.path, payload.encode("utf-8"))
         except OSError as exc:
-            raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{label}: cannot write: {reason}").format(label=self.label, reason=exc.strerror or exc)
+            ) from exc
         self.dirty = False
 
     def _load(self) -> JSONObject:
@@ -115,28 +124,36 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            raise TrackerError(f"{self.label}: cannot read: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{label}: cannot read: {reason}").format(label=self.label, reason=exc.strerror or exc)
+            ) from exc
         if not raw.strip():
             return {}
         try:
             data = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise TrackerError(
-                f"{self.label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
-                "restore it from a backup or move it away"
+                _(
+                    "{label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
+                    "restore it from a backup or move it away"
+                ).format(label=self.label, exc=exc)
             ) from exc
         if not isinstance(data, dict) or not all(
             isinstance(t, dict)
             and all(isinstance(doc, dict) and str(key).isdigit() for key, doc in t.items())
             for t in data.values()
         ):
-            raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
+            raise TrackerError(
+                _("{label}: not a docgen tracker file; docgen will not overwrite it").format(label=self.label)
+            )
         meta: JSONObject = next(iter(data.get(META, {}).values()), {})
         schema = meta.get("schema", SCHEMA)
         if not isinstance(schema, int) or isinstance(schema, bool) or schema > SCHEMA:
             raise TrackerError(
-                f"{self.label}: written by a newer docgen (schema {schema}, this one reads "
-                f"{SCHEMA}); upgrade docgen, the file is left untouched"
+                _(
+                    "{label}: written by a newer docgen (schema {schema}, this one reads "
+                    "{schema2}); upgrade docgen, the file is left untouched"
+                ).format(label=self.label, schema=schema, schema2=SCHEMA)
             )
         return data
 
@@ -166,13 +183,15 @@ class FileSession(Session):
 
     def _table(self, name: str) -> Table:
         if name not in TABLES and name != META:
-            raise TrackerError(f"unknown tracker table {name!r}")
+            raise TrackerError(_("unknown tracker table {name!r}").format(name=name))
         t = self._tracker
         return self._db("", t.path, t.path.name).table(name, cache_size=0)
 
     def _history(self, agreement_id: str) -> Table:
         if not _SHARD_ID.match(agreement_id):
-            raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+            raise TrackerError(
+                _("{agreement_id!r}: not a valid agreement id").format(agreement_id=agreement_id)
+            )
         path = self._tracker.history_dir / f"{agreement_id}.json"
         db = self._db(agreement_id, path, f"{HISTORY_DIR}/{path.name}")
         return db.table(HISTORY_TABLE, cache_size=0)
@@ -200,7 +219,9 @@ class FileSession(Session):
                 record["id"] = str(next_id)
             if record.get(field) in taken:
                 raise TrackerError(
-                    f"{self._tracker.label}: {table}: {record.get(field)!r} is already recorded"
+                    _("{label}: {table}: {get!r} is already recorded").format(
+                        label=self._tracker.label, table=table, get=record.get(field)
+                    )
                 )
             taken.add(record.get(field))
             docs.append(record)
@@ -214,7 +235,9 @@ class FileSession(Session):
             if _with_id(doc, field).get(field) == key:
                 t.update(dict(changes), doc_ids=[doc.doc_id])
                 return {**_with_id(doc, field), **changes}
-        raise TrackerError(f"{self._tracker.label}: {table}: no record {key!r}")
+        raise TrackerError(
+            _("{label}: {table}: no record {key!r}").format(label=self._tracker.label, table=table, key=key)
+        )
 
     def _raw_put(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         field = TABLES[table]
@@ -238,7 +261,9 @@ class FileSession(Session):
             and not (self._tracker.history_dir / f"{agreement_id}.json").exists()
         ):
             if not _SHARD_ID.match(agreement_id):
-                raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+                raise TrackerError(
+                    _("{agreement_id!r}: not a valid agreement id").format(agreement_id=agreement_id)
+                )
             return []
         return [_with_id(doc, HISTORY_KEY) for doc in self._history(agreement_id).all()]
 
@@ -254,7 +279,9 @@ class FileSession(Session):
                 event["id"] = str(next_id)
             if event["id"] in taken:
                 raise TrackerError(
-                    f"{self._tracker.label}: {agreement_id}: event {event['id']!r} is already recorded"
+                    _("{label}: {agreement_id}: event {id!r} is already recorded").format(
+                        label=self._tracker.label, agreement_id=agreement_id, id=event["id"]
+                    )
                 )
             taken.add(event["id"])
             docs.append(event)
@@ -325,14 +352,22 @@ class FileTracker(Tracker):
                             )
                         ) from None
                     time.sleep(0.02)
-            yield
+            _READING[key] = _READING.get(key, 0) + 1
+            try:
+                yield
+            finally:
+                _READING[key] -= 1
+                if not _READING[key]:
+                    del _READING[key]
         finally:
             os.close(fd)  # releases the lock
 
     @contextmanager
     def write(self) -> Iterator[FileSession]:
-        lock = self._lock()
         key = (threading.get_ident(), str(self.lock_path))
+        if key in _READING:
+            raise RuntimeError("a tracker write opened inside a read session of the same thread")
+        lock = self._lock()
         _WRITING.add(key)
         try:
             session = FileSession(self, self.office)
@@ -354,7 +389,7 @@ class FileTracker(Tracker):
             check_write(self.root, self.lock_path)
             check_write(self.root, self.history_dir, folder=True)
         except DocgenError as exc:
-            raise TrackerError(f"{exc.message}; nothing was recorded") from exc
+            raise TrackerError(_("{message}; nothing was recorded").format(message=exc.message)) from exc
         AtomicJSONStorage(self.path, self.label).check_writable(self.root)
         try:
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -362,11 +397,15 @@ class FileTracker(Tracker):
             lock.acquire()
         except Timeout as exc:
             raise TrackerError(
-                f"another docgen has held .docgen/lock for {LOCK_TIMEOUT:.0f} s; try again"
+                _("another docgen has held .docgen/lock for {lock_timeout:.0f} s; try again").format(
+                    lock_timeout=LOCK_TIMEOUT
+                )
             ) from exc
         except OSError as exc:
             raise TrackerError(
-                f".docgen/lock: cannot take the tracker's lock: {exc.strerror or exc}; nothing was recorded"
+                _(".docgen/lock: cannot take the tracker's lock: {reason}; nothing was recorded").format(
+                    reason=exc.strerror or exc
+                )
             ) from exc
         return lock
 
@@ -416,7 +455,11 @@ class FileTracker(Tracker):
                 os.close(fd)
         except (OSError, DocgenError) as exc:
             reason = exc.message if isinstance(exc, DocgenError) else exc.strerror or str(exc)
-            raise TrackerError(f"{VERIFICATION_LOG}: cannot record the verification: {reason}") from exc
+            raise TrackerError(
+                _("{verification_log}: cannot record the verification: {reason}").format(
+                    verification_log=VERIFICATION_LOG, reason=reason
+                )
+            ) from exc
 
     def verification_log(self, limit: int) -> list[Record]:
         try:
@@ -424,7 +467,11 @@ class FileTracker(Tracker):
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise TrackerError(f"{VERIFICATION_LOG}: cannot read: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{verification_log}: cannot read: {reason}").format(
+                    verification_log=VERIFICATION_LOG, reason=exc.strerror or exc
+                )
+            ) from exc
         entries: list[Record] = []
         for line in reversed(raw.decode("utf-8", "replace").splitlines()):
             if len(entries) >= limit:

@@ -156,13 +156,13 @@ class PostgresSession(Session):
 
     def _writable(self) -> psycopg.Connection[Any]:
         if self._conn is None:
-            raise TrackerError(f"{self._label}: read-only session")
+            raise TrackerError(_("{label}: read-only session").format(label=self._label))
         return self._conn
 
     @staticmethod
     def _table(table: str) -> sql.Identifier:
         if table not in TABLES:
-            raise TrackerError(f"unknown tracker table {table!r}")
+            raise TrackerError(_("unknown tracker table {table!r}").format(table=table))
         return sql.Identifier(SCHEMA_NAME, table)
 
     # -- tables
@@ -212,7 +212,11 @@ class PostgresSession(Session):
         field = TABLES[table]
         for record in records:
             if not isinstance(record.get(field), str):
-                raise TrackerError(f"{self._label}: {table}: a record without a text {field!r}")
+                raise TrackerError(
+                    _("{label}: {table}: a record without a text {field!r}").format(
+                        label=self._label, table=table, field=field
+                    )
+                )
         if table == "numbers":
             query = sql.SQL(
                 "INSERT INTO {} (office, number, kind, year, seq, data) VALUES (%s, %s, %s, %s, %s, %s)"
@@ -238,7 +242,11 @@ class PostgresSession(Session):
                 cur.executemany(query, params)
         except pg_errors.UniqueViolation as exc:  # the transaction is lost: say which record
             key = exc.diag.message_detail or "a key"
-            raise TrackerError(f"{self._label}: {table}: {_one_line(key)}: already recorded") from None
+            raise TrackerError(
+                _("{label}: {table}: {one_line}: already recorded").format(
+                    label=self._label, table=table, one_line=_one_line(key)
+                )
+            ) from None
 
     def _raw_update(self, table: str, key: str, changes: Mapping[str, object]) -> Record:
         conn = self._writable()
@@ -248,7 +256,9 @@ class PostgresSession(Session):
         )
         found = conn.execute(query, (self.office, key)).fetchone()
         if found is None:
-            raise TrackerError(f"{self._label}: {table}: no record {key!r}")
+            raise TrackerError(
+                _("{label}: {table}: no record {key!r}").format(label=self._label, table=table, key=key)
+            )
         record = {**found[0], **changes}
         conn.execute(
             sql.SQL("UPDATE {} SET data = %s WHERE office = %s AND {} = %s").format(
@@ -287,7 +297,9 @@ class PostgresSession(Session):
 
     def _raw_history(self, agreement_id: str) -> list[Record]:
         if not valid_agreement_id(agreement_id):
-            raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+            raise TrackerError(
+                _("{agreement_id!r}: not a valid agreement id").format(agreement_id=agreement_id)
+            )
         return self._records(
             "FROM docgen.history WHERE office = %s AND agreement = %s", (self.office, agreement_id)
         )
@@ -310,7 +322,9 @@ class PostgresSession(Session):
     def _raw_append(self, agreement_id: str, events: Sequence[Mapping[str, Any]]) -> None:
         conn = self._writable()
         if not valid_agreement_id(agreement_id):
-            raise TrackerError(f"{agreement_id!r}: not a valid agreement id")
+            raise TrackerError(
+                _("{agreement_id!r}: not a valid agreement id").format(agreement_id=agreement_id)
+            )
         taken = [
             row[0]
             for row in conn.execute(
@@ -328,7 +342,9 @@ class PostgresSession(Session):
                 next_id += 1
             if event[HISTORY_KEY] in seen:
                 raise TrackerError(
-                    f"{self._label}: {agreement_id}: event {event[HISTORY_KEY]!r} is already recorded"
+                    _("{label}: {agreement_id}: event {value!r} is already recorded").format(
+                        label=self._label, agreement_id=agreement_id, value=event[HISTORY_KEY]
+                    )
                 )
             seen.add(event[HISTORY_KEY])
             docs.append((self.office, agreement_id, str(event[HISTORY_KEY]), Json(event)))
@@ -419,7 +435,9 @@ class PostgresTracker(Tracker):
             )
         except psycopg.Error as exc:
             raise TrackerError(
-                f"{self.label}: cannot connect to the tracker database: {self._reason(exc)}"
+                _("{label}: cannot connect to the tracker database: {reason}").format(
+                    label=self.label, reason=self._reason(exc)
+                )
             ) from None
 
     def _reason(self, exc: BaseException) -> str:
@@ -434,14 +452,17 @@ class PostgresTracker(Tracker):
         reason = self._reason(exc)
         if isinstance(exc, RETRYABLE):
             return TrackerError(
-                f"{self.label}: the database kept reporting conflicts with other "
-                f"writers ({reason}) after {ATTEMPTS} attempts; nothing was "
-                "recorded, try again"
+                _(
+                    "{label}: the database kept reporting conflicts with other writers "
+                    "({reason}) after {attempts} attempts; nothing was recorded, try again"
+                ).format(label=self.label, reason=reason, attempts=ATTEMPTS)
             )
         if isinstance(exc, pg_errors.LockNotAvailable) and not self._locked:
             return TrackerError(
-                f"{self.label}: another docgen of office {self.office} has held the "
-                f"tracker for {LOCK_TIMEOUT} s; try again"
+                _(
+                    "{label}: another docgen of office {office} has held the tracker for "
+                    "{lock_timeout} s; try again"
+                ).format(label=self.label, office=self.office, lock_timeout=LOCK_TIMEOUT)
             )
         if isinstance(exc, pg_errors.LockNotAvailable):  # a table lock, not an office's
             holders = self._lock_holders()
@@ -459,17 +480,22 @@ class PostgresTracker(Tracker):
             )
         if isinstance(exc, pg_errors.InsufficientPrivilege):
             return TrackerError(
-                f"{self.label}: permission denied ({reason}): this URL's database role "
-                f"may not write the records of office {self.office}"
+                _(
+                    "{label}: permission denied ({reason}): this URL's database role may "
+                    "not write the records of office {office}"
+                ).format(label=self.label, reason=reason, office=self.office)
             )
         if isinstance(exc, pg_errors.UniqueViolation):
             return TrackerError(
-                f"{self.label}: already recorded by another writer ({reason}); "
-                "nothing was recorded, try again"
+                _(
+                    "{label}: already recorded by another writer ({reason}); nothing was recorded, try again"
+                ).format(label=self.label, reason=reason)
             )
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
             return TrackerError(
-                f"{self.label}: lost the connection to the tracker database ({reason}); nothing was recorded"
+                _(
+                    "{label}: lost the connection to the tracker database ({reason}); nothing was recorded"
+                ).format(label=self.label, reason=reason)
             )
         return TrackerError(f"{self.label}: {reason}")
 
@@ -516,9 +542,10 @@ class PostgresTracker(Tracker):
                     if not done:
                         raise
                     raise TrackerError(
-                        f"{self.label}: lost the connection while committing ({self._reason(exc)}); "
-                        "the command may or may not have been recorded: check before repeating "
-                        "it"
+                        _(
+                            "{label}: lost the connection while committing ({reason}); the command "
+                            "may or may not have been recorded: check before repeating it"
+                        ).format(label=self.label, reason=self._reason(exc))
                     ) from None
             else:
                 conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -586,9 +613,10 @@ class PostgresTracker(Tracker):
     def _check_schema(self, version: int | None) -> None:
         if version is not None and version > SCHEMA:
             raise TrackerError(
-                f"{self.label}: the tracker schema is version {version}, newer than "
-                f"this docgen's ({SCHEMA}); upgrade docgen, the database is left "
-                "untouched"
+                _(
+                    "{label}: the tracker schema is version {version}, newer than this "
+                    "docgen's ({schema}); upgrade docgen, the database is left untouched"
+                ).format(label=self.label, version=version, schema=SCHEMA)
             )
 
     def _migrate(self, conn: psycopg.Connection[Any]) -> tuple[int | None, int]:
@@ -614,8 +642,10 @@ class PostgresTracker(Tracker):
                     )
             except pg_errors.InsufficientPrivilege as exc:
                 raise TrackerError(
-                    f"{self.label}: cannot create or upgrade the docgen schema ({self._reason(exc)}); "
-                    "run `docgen tracker init` as the database's owner"
+                    _(
+                        "{label}: cannot create or upgrade the docgen schema ({reason}); run "
+                        "`docgen tracker init` as the database's owner"
+                    ).format(label=self.label, reason=self._reason(exc))
                 ) from None
         return before, SCHEMA
 

@@ -10,11 +10,13 @@ fields present, every field present of its declared type (or its `Shape`).
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, NotRequired, Required, Union, cast, get_args, get_origin, get_type_hints
 
 from docgen.errors import TrackerError
+from docgen.i18n import _
 from docgen.records import ALL, HISTORY, Check, R, Shape, Table
 
 
@@ -84,12 +86,15 @@ def _shape(record: Any) -> list[tuple[str, bool, Shape]]:
     return fields
 
 
-SHAPES: dict[str, list[tuple[str, bool, Shape]]] = {t.name: _shape(t.record) for t in (*ALL, HISTORY)}
+@functools.cache
+def shapes() -> dict[str, list[tuple[str, bool, Shape]]]:
+    """table -> how its records are checked, derived once, when a tracker is first read."""
+    return {t.name: _shape(t.record) for t in (*ALL, HISTORY)}
 
 
 def record_problem(table: str, record: Mapping[str, Any]) -> str | None:
     """What is wrong with one record of `table` ("seq: missing"), or None."""
-    for name, required, shape in SHAPES.get(table, []):
+    for name, required, shape in shapes().get(table, []):
         if name not in record:
             if required:
                 return f"{name}: missing"
@@ -108,7 +113,10 @@ def checked(label: str, table: Table[R], rows: Sequence[Any]) -> list[R]:
             key = record.get(table.key) if isinstance(record, dict) else None
             which = f"record {key!r}" if isinstance(key, str) and key else f"record {index}"
             raise TrackerError(
-                f"{label}: {table.name}: {which}: {problem}; not a valid docgen tracker, docgen "
-                "will not change it: restore it from a backup or correct the record"
+                _(
+                    "{label}: {name}: {which}: {problem}; not a valid docgen tracker, "
+                    "docgen will not change it: restore it from a backup or correct the "
+                    "record"
+                ).format(label=label, name=table.name, which=which, problem=problem)
             )
     return cast(list[R], list(rows))

@@ -15,6 +15,7 @@ from typing import TypedDict
 from docgen.config import Config
 from docgen.domain.numbering import format_number
 from docgen.errors import NotFoundError, NumberingError
+from docgen.i18n import _
 from docgen.records import NUMBERS, NumberRecord, Reference
 from docgen.state.base import Session, now_text
 
@@ -74,8 +75,10 @@ class Registry:
         if last is None or last["on"] <= on.isoformat():
             return []
         return [
-            f"{kind} numbers: the next number is dated {on.isoformat()}, before "
-            f"{last['number']} of {last['on']}: the number is backdated"
+            _(
+                "{kind} numbers: the next number is dated {isoformat}, before {number} "
+                "of {on}: the number is backdated"
+            ).format(kind=kind, isoformat=on.isoformat(), number=last["number"], on=last["on"])
         ]
 
     def allocate(
@@ -113,8 +116,10 @@ class Registry:
             number = format_number(self.config, kind, seq, on, year, assessment_year=assessment_year)
             if number in existing:
                 raise NumberingError(
-                    f"numbering.{kind}: the format gives {number!r}, a number already in the "
-                    "registry; include {year} (and {seq}) in the format"
+                    _(
+                        "numbering.{kind}: the format gives {number!r}, a number already in the"
+                        " registry; include {{year}} (and {{seq}}) in the format"
+                    ).format(kind=kind, number=number)
                 )
             existing.add(number)
             records.append(
@@ -142,12 +147,16 @@ class Registry:
     def void(self, number: str, reason: str) -> NumberRecord:
         """Mark a number unused; it stays taken forever."""
         if not reason.strip():
-            raise NumberingError("--reason: say why the number is voided")
+            raise NumberingError(_("--reason: say why the number is voided"))
         record = self.find(number)
         if record is None:
-            raise NotFoundError(f"{number}: no such number in the registry")
+            raise NotFoundError(_("{number}: no such number in the registry").format(number=number))
         if record["void"]:
-            raise NumberingError(f"{number}: already void ({record['void_reason']})")
+            raise NumberingError(
+                _("{number}: already void ({void_reason})").format(
+                    number=number, void_reason=record["void_reason"]
+                )
+            )
         changes = {"void": True, "void_reason": " ".join(reason.split()), "voided_at": now_text()}
         self._rows = None
         return self.session.update(TABLE, record["number"], changes)

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from docgen.errors import TrackerError
+from docgen.i18n import _
 from docgen.safepath import read_regular
 from docgen.workspace import Workspace
 
@@ -47,12 +48,15 @@ def read_secret(ws: Workspace) -> bytes | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise TrackerError(
-            f"{label}: cannot read the certificate secret ({getattr(exc, 'strerror', None) or exc})"
+            _("{label}: cannot read the certificate secret ({getattr})").format(
+                label=label, getattr=getattr(exc, "strerror", None) or exc
+            )
         ) from exc
     if not re.fullmatch(r"[0-9a-f]{64}", text):
         raise TrackerError(
-            f"{label}: not a docgen certificate secret; restore it "
-            f"from a backup ({BACKUP_HINT}); without it no issued certificate can "
-            "be verified"
+            _(
+                "{label}: not a docgen certificate secret; restore it from a backup "
+                "({backup_hint}); without it no issued certificate can be verified"
+            ).format(label=label, backup_hint=BACKUP_HINT)
         )
     return bytes.fromhex(text)

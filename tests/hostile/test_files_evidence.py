@@ -58,7 +58,7 @@ def _evidence_state(root: Path, tracker) -> tuple[set[str], dict[str, str]]:
     folder = root / EVIDENCE
     present = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
     with tracker.read() as session:
-        events = session.history(RENJA)
+        events = session._raw_history(RENJA)
     recorded = {
         e["file"].rsplit("/", 1)[-1]: e["sha256"] for event in events for e in event.get("evidence") or []
     }

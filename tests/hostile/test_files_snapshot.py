@@ -9,6 +9,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 from docgen.state.file import FileTracker
 from tests.hostile.conftest import RENJA
 
@@ -55,6 +57,16 @@ def test_a_read_inside_a_write_of_the_same_thread_does_not_wait_for_itself(examp
         session._raw_insert("builds", [{"output": "outputs/y.docx", "key": "k"}])
         with tracker.read() as reading:
             assert reading._raw_rows("builds") == []  # not committed yet
+
+
+def test_a_write_inside_a_read_of_the_same_thread_is_a_bug_said_at_once(example):
+    tracker = FileTracker(example)
+    tracker.init()
+    with tracker.read(), pytest.raises(RuntimeError, match="inside a read session"):
+        with tracker.write():
+            pass
+    with tracker.write() as session:  # and afterwards all is well
+        session._raw_insert("builds", [{"output": "outputs/z.docx", "key": "k"}])
 
 
 def test_a_reader_never_creates_the_lock(example):

@@ -87,7 +87,7 @@ def test_control_characters_are_field_errors(example, cli):
         lines = assert_clean_failure(cli(example, "agreement", "show", RENJA))
         assert len(lines) == 1, lines
         assert lines[0].startswith(
-            f"agreements/{RENJA}.yaml: work_items.0.deliverables.0.title: contains {code}"
+            f"agreements/{RENJA}.yaml: work_items #1, deliverables #1, title: contains {code}"
         ), lines
         assert lines[0].endswith(
             "which text may not hold (only newline and tab among the control "
@@ -128,7 +128,7 @@ def test_duration_months_true_is_a_type_error(example, cli, edit):
     edit(path, "duration_months: 60", "duration_months: true")
     lines = assert_clean_failure(cli(example, "agreement", "show", MOU))
     line = line_of(path.read_text(encoding="utf-8"), "duration_months")
-    assert lines == [f"agreements/{MOU}.yaml: duration_months: Input should be a valid integer (line {line})"]
+    assert lines == [f"agreements/{MOU}.yaml: duration_months: must be a whole number (line {line})"]
 
 
 def test_a_duplicate_id_in_a_yml_file_is_reported_by_every_command(example, cli):

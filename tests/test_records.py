@@ -1,0 +1,66 @@
+"""One definition per kind of tracker record (docgen/records.py): the shape check is derived
+from it, and a key typo in a reader or a writer is a mypy error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from docgen.records import ALL, HISTORY, LETTERS
+from docgen.state.records import record_problem, shapes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_table_is_checked_from_its_typeddict():
+    derived = shapes()
+    assert set(derived) == {t.name for t in (*ALL, HISTORY)}
+    letters = {name: required for name, required, _ in derived[LETTERS.name]}
+    assert [n for n, required in letters.items() if required] == [
+        "number", "agreement", "party", "on", "items", "seq", "year", "file",
+    ]  # fmt: skip
+    assert letters["cites"] is False  # optional, and typed str | list[str] (docgen 0.1)
+
+
+def test_the_check_refuses_what_the_type_refuses():
+    good = {"deliverable": "W1-D1", "on": "2022-03-01", "status": "done"}
+    assert record_problem("history", good) is None
+    assert record_problem("history", {**good, "on": "2022-02-30"}) == (
+        "on: '2022-02-30' is not a date YYYY-MM-DD"
+    )
+    assert record_problem("history", {"on": "2022-03-01", "status": None}) == "deliverable: missing"
+    assert record_problem("history", {**good, "note": 3}) == "note: 3 is not text"
+    assert record_problem("history", {**good, "evidence": [{"file": "x"}]}) == (
+        "evidence: [{'file': 'x'}] is not a list of evidence files"
+    )
+
+
+TYPO = """
+from docgen.records import LETTERS, LetterRecord
+from docgen.state.base import Session
+
+
+def reader(session: Session) -> list[str]:
+    return [letter["nubmer"] for letter in session.records(LETTERS)]
+
+
+def writer(session: Session) -> None:
+    letter: LetterRecord = {
+        "number": "B/1", "agreement": "a", "party": "second", "on": "2022-07-01",
+        "items": [], "seq": 1, "year": 2022, "fiel": "x.docx",
+    }
+    session.insert(LETTERS, [letter])
+"""
+
+
+def test_a_key_typo_in_a_reader_or_a_writer_is_a_mypy_error(tmp_path):
+    (tmp_path / "planted.py").write_text(TYPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", str(tmp_path / ".mypy"),
+         "--config-file", str(ROOT / "pyproject.toml"), str(tmp_path / "planted.py")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout
+    assert 'TypedDict "LetterRecord" has no key "nubmer"' in result.stdout
+    assert '"fiel"' in result.stdout and 'Missing key "file"' in result.stdout
