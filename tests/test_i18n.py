@@ -328,8 +328,8 @@ def _check(example, lang: str) -> str:
     [
         (
             ("  - role: second", "  - role: kedua"),
-            "pihak ke-2, role: harus salah satu dari 'first', 'second' (bukan 'kedua') (baris 18)",
-            "parties #2, role: must be one of 'first', 'second' (not 'kedua') (line 18)",
+            "pihak ke-2, role: harus salah satu dari 'first', 'second' (bukan 'kedua') (baris 19)",
+            "parties #2, role: must be one of 'first', 'second' (not 'kedua') (line 19)",
         ),
         (
             ("due: 2022-03-31, evidence: notulen rapat}", "due: 2022-13-31, evidence: notulen rapat}"),
