@@ -273,8 +273,47 @@ def load_catalog(ws: Workspace, as_of: date | None = None, only: Iterable[str] |
     for stem in twice:  # which of the two is meant? neither, until one is removed
         catalog.agreements.pop(stem, None)
     _cross_check(catalog)
+    catalog.problems.extend(_register_problems(catalog, ws))
     catalog.warnings.extend(_warnings(catalog, as_of or date.today(), _office_with_address(ws)))
     return catalog
+
+
+def _register_problems(catalog: Catalog, ws: Workspace) -> list[Problem]:
+    """`register:` names a `[registers.NAME]`, and only on the first party (whose office
+    gives the agreement its number)."""
+    from docgen.i18n import _
+
+    try:
+        registers = ws.config.registers
+    except DocgenError:
+        return []  # `check` reports the config itself
+    found = []
+    for agreement_id, agreement in sorted(catalog.agreements.items()):
+        label = f"agreements/{catalog.files[agreement_id].name}"
+        for index, party in enumerate(agreement.parties):
+            name = party.register_name
+            if name is None:
+                continue
+            if index != 0:
+                found.append(
+                    Problem(
+                        label,
+                        f"parties.{index}.register",
+                        _("only the first party's number comes from a register"),
+                    )
+                )
+            elif name not in registers:
+                known = ", ".join(sorted(registers)) or "-"
+                found.append(
+                    Problem(
+                        label,
+                        f"parties.{index}.register",
+                        _("no [registers.{name}] in docgen.toml (known: {known})").format(
+                            name=name, known=known
+                        ),
+                    )
+                )
+    return found
 
 
 def _office_with_address(ws: Workspace) -> str | None:

@@ -24,6 +24,8 @@ NUMBER_FIELDS = frozenset({"seq", "year", "month", "month_roman", "day", "unit_c
 # Fields only some kinds have: a certificate also knows the assessment it rewards.
 EXTRA_FIELDS = {"certificate": frozenset({"assessment_year"})}
 NUMBER_KINDS = ("letter", "certificate", "agreement")
+# Formats per kind of agreement document, each falling back to `agreement`.
+AGREEMENT_DOCUMENTS = ("mou", "renja", "pks", "adendum")
 MAX_FORMAT = 200  # characters of a numbering format or verify_url
 MAX_WIDTH = 40  # of one field in it: "{seq:04d}" is 4
 CLOSING = "Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami ucapkan terima kasih."
@@ -42,8 +44,13 @@ class Head(Strict):
 class Signatory(Head):
     """`[signatories.NAME]`: someone else who signs, chosen with `--signatory NAME`."""
 
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
     heading: list[str] = Field(default_factory=list)  # the head lines of a certificate they sign
-    city: str = ""  # where they sign (the place above a piagam's signature); default: [office] city
+    # The `[registers.NAME]` their documents are numbered in (not the workspace's own:
+    # those numbers are given, never allocated); None: the workspace's own register.
+    register_name: str | None = Field(default=None, alias="register")
+    city: str | None = None  # the place above their signature; default: [office] city
 
     @field_validator("heading")
     @classmethod
@@ -200,38 +207,75 @@ def _format_fields(fmt: str) -> set[str]:
     return {name for _lit, name, _spec, _conv in parts if name is not None}
 
 
-class Numbering(Strict):
+def _checked_format(fmt: str, kind: str) -> str:
+    allowed = NUMBER_FIELDS | EXTRA_FIELDS.get(kind, frozenset())
+    fields = _format_fields(fmt)
+    unknown = fields - allowed
+    if unknown:
+        known = ", ".join(sorted(allowed))
+        raise ValueError(
+            _("unknown field {{{value}}} (known: {known})").format(value=sorted(unknown)[0], known=known)
+        )
+    if "seq" not in fields:
+        raise ValueError(_("the format must contain {seq}"))
+    try:
+        fmt.format(seq=1, year=2022, month=1, month_roman="I", day=1, unit_code="X", assessment_year=2021)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise ValueError(_("invalid format {fmt!r}: {exc}").format(fmt=fmt, exc=exc)) from exc
+    return fmt
+
+
+class Formats(Strict):
+    """Number formats per kind; `mou`, `renja`, `pks` and `adendum` fall back to `agreement`."""
+
+    letter: str | None = None
+    certificate: str | None = None
+    agreement: str | None = None
+    mou: str | None = None
+    renja: str | None = None
+    pks: str | None = None
+    adendum: str | None = None
+    reset: Literal["yearly", "never"] = "yearly"
+
+    @field_validator("letter", "certificate", "agreement", "mou", "renja", "pks", "adendum")
+    @classmethod
+    def _known_fields(cls, fmt: str | None, info: ValidationInfo) -> str | None:
+        return None if fmt is None else _checked_format(fmt, str(info.field_name))
+
+    def format_of(self, kind: str, document: str | None = None) -> str | None:
+        """The format of registry kind `kind` for a document of kind `document` (an
+        agreement's mou/renja/pks/adendum: its own format, else `agreement`'s)."""
+        if kind == "agreement" and document in AGREEMENT_DOCUMENTS:
+            own = getattr(self, str(document))
+            if own is not None:
+                return str(own)
+        value = getattr(self, kind, None)
+        return None if value is None else str(value)
+
+    def formats_of(self, kind: str) -> list[str]:
+        """Every format numbers of `kind` may have (for reading a sequence back out)."""
+        names = (kind, *AGREEMENT_DOCUMENTS) if kind == "agreement" else (kind,)
+        found = [getattr(self, n) for n in names if getattr(self, n, None)]
+        return list(dict.fromkeys(str(f) for f in found))
+
+
+class Register(Formats):
+    """`[registers.NAME]`: a register that is not the workspace's own (e.g. `pusat`, the
+    central office's books); formats only for the kinds it numbers."""
+
+
+class Numbering(Formats):
     letter: str = "B/{seq:03d}/{unit_code}/KM.01/{month_roman}/{year}"
     certificate: str = "{seq:04d}/PHG/{unit_code}/{month_roman}/{year}"
     agreement: str = "{seq:02d}/KB/{unit_code}/{month_roman}/{year}"
-    reset: Literal["yearly", "never"] = "yearly"
-
-    @field_validator("letter", "certificate", "agreement")
-    @classmethod
-    def _known_fields(cls, fmt: str, info: ValidationInfo) -> str:
-        allowed = NUMBER_FIELDS | EXTRA_FIELDS.get(str(info.field_name), frozenset())
-        fields = _format_fields(fmt)
-        unknown = fields - allowed
-        if unknown:
-            known = ", ".join(sorted(allowed))
-            raise ValueError(
-                _("unknown field {{{value}}} (known: {known})").format(value=sorted(unknown)[0], known=known)
-            )
-        if "seq" not in fields:
-            raise ValueError(_("the format must contain {seq}"))
-        try:
-            fmt.format(seq=1, year=2022, month=1, month_roman="I", day=1, unit_code="X", assessment_year=2021)
-        except (ValueError, KeyError, IndexError) as exc:
-            raise ValueError(_("invalid format {fmt!r}: {exc}").format(fmt=fmt, exc=exc)) from exc
-        return fmt
 
     @model_validator(mode="after")
     def _year_when_yearly(self) -> Numbering:
         """Numbers that start again each year must say their year, or the second year's
         first number would be the first year's."""
         if self.reset == "yearly":
-            for kind in ("letter", "certificate", "agreement"):
-                if "year" not in _format_fields(getattr(self, kind)):
+            for kind in ("letter", "certificate", "agreement", *AGREEMENT_DOCUMENTS):
+                if getattr(self, kind) is not None and "year" not in _format_fields(getattr(self, kind)):
                     raise ValueError(
                         _(
                             "{kind}: {format!r} has no {{year}}, but numbers start again each "
@@ -338,11 +382,16 @@ class Config(Strict):
     reports: Reports = Field(default_factory=Reports)
     certificates: Certificates = Field(default_factory=Certificates)
     numbering: Numbering = Field(default_factory=Numbering)
+    registers: dict[str, Register] = Field(default_factory=dict)
     grading: dict[str, GradingScheme] = Field(default_factory=dict)
     documents: Documents = Field(default_factory=Documents)
 
     @model_validator(mode="after")
     def _signatory_keys(self) -> Config:
+        for key, signatory in self.signatories.items():
+            name = signatory.register_name
+            if name is not None and name not in self.registers:
+                raise ValueError(f"signatories.{key}.register: {unknown_register(name, self)}")
         for where, key in (
             ("reports.prepared_by", self.reports.prepared_by),
             ("certificates.signatory", self.certificates.signatory),
@@ -369,6 +418,13 @@ class Config(Strict):
             if not (key.isdigit() and len(key) == 4):
                 raise ValueError(_("[grading.{key}]: the key must be a year such as 2022").format(key=key))
         return value
+
+
+def unknown_register(name: str, config: Config) -> str:
+    from docgen.i18n import _
+
+    known = ", ".join(sorted(config.registers)) or _("none yet")
+    return _("no [registers.{name}] in docgen.toml (known: {known})").format(name=name, known=known)
 
 
 def unknown_signatory(key: str, config: Config) -> str:

@@ -51,6 +51,8 @@ class Contact(Strict):
 
 
 class Party(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, populate_by_name=True)
+
     role: Literal["first", "second"]
     org: Text  # the legal party (Pemerintah Provinsi ..., a university), never a unit of it
     kind: Literal["ombudsman", "pemda", "university", "agency", "other"]
@@ -60,6 +62,9 @@ class Party(Strict):
     signatory: Signatory
     superior: str | None = None
     contact: Contact | None = None
+    # `register: NAME` on the first party: the agreement is numbered in `[registers.NAME]`
+    # (its number is given with --number, never allocated here); none: the workspace's own.
+    register_name: str | None = Field(default=None, alias="register")
 
     @property
     def role_name(self) -> str:

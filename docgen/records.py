@@ -93,7 +93,8 @@ NumberRecord = TypedDict(
     {
         "kind": Required[str],  # letter, certificate, agreement
         "number": Required[str],
-        "seq": Required[int],
+        # none: a number recorded as given whose format docgen cannot read a sequence from
+        "seq": Required[int | None],
         "year": Required[int],  # the sequence's year
         "on": Required[Day],  # the document's date
         "for": str | None,  # its purpose, as the registry lists it
@@ -102,9 +103,36 @@ NumberRecord = TypedDict(
         "ref": Reference,
         "recorded_at": str,
         "voided_at": str | None,
+        "register": str | None,  # a [registers.NAME]; None: the workspace's own
+        "source": str,  # "allocated" by docgen, or "recorded" as given (docs/numbering.md)
+        "document": str,  # an agreement's kind: mou, renja, pks, adendum
     },
     total=False,
 )
+
+
+class PendingFile(TypedDict, total=False):
+    """One file of a journal entry: written beside its target, renamed after the commit."""
+
+    pending: Required[str]  # relative to the workspace, with "/"
+    target: Required[str]
+    sha256: str
+
+
+class JournalRecord(TypedDict, total=False):
+    """Pending work (state/journal.py): the files a command puts in place once the numbers
+    they print are committed; table "journal", by "id"."""
+
+    id: Required[str]
+    command: Required[str]
+    root: Required[str]  # the workspace, as an absolute path
+    host: str
+    pid: int
+    token: Required[str]  # in the pending files' names
+    at: str
+    numbers: list[str]
+    files: Required[list[PendingFile]]
+    agreement: str  # sign, extend: the agreement whose file it rewrites
 
 
 class LetterRecord(TypedDict, total=False):
@@ -289,6 +317,7 @@ R = TypeVar(
     KeyRecord,
     UserRecord,
     SignatureRecord,
+    JournalRecord,
     Event,
 )
 
@@ -311,7 +340,18 @@ BUILDS: Table[BuildRecord] = Table("builds", "output", BuildRecord)
 KEYS: Table[KeyRecord] = Table("certificate_keys", "keyid", KeyRecord)
 USERS: Table[UserRecord] = Table("users", "name", UserRecord)
 SIGNATURES: Table[SignatureRecord] = Table("signatures", "agreement", SignatureRecord)
+JOURNAL: Table[JournalRecord] = Table("journal", "id", JournalRecord)
 # The deliverable history: per agreement, not a table of the office, but checked alike.
 HISTORY: Table[Event] = Table("history", "id", Event)
 
-ALL: tuple[Table[Any], ...] = (NUMBERS, LETTERS, CERTIFICATES, TERMINATIONS, BUILDS, KEYS, USERS, SIGNATURES)
+ALL: tuple[Table[Any], ...] = (
+    NUMBERS,
+    LETTERS,
+    CERTIFICATES,
+    TERMINATIONS,
+    BUILDS,
+    KEYS,
+    USERS,
+    SIGNATURES,
+    JOURNAL,
+)

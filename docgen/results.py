@@ -30,7 +30,7 @@ MAX_FILE_BYTES = 50 << 20  # a sheet of ten thousand rows is about 1 MB
 MAX_ROWS = 100_000
 MAX_NAME = 500  # characters of a recipient's name (the longest agency: ~150)
 REQUIRED = ("instansi", "nilai")
-OPTIONAL = ("unit", "predikat")
+OPTIONAL = ("unit", "predikat", "nomor")  # nomor: a number given by another register
 HEADER_SEARCH_ROWS = 10  # a title or a blank line may sit above the header
 _SCORE_RE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 TWO_PLACES = Decimal("0.01")
@@ -43,6 +43,7 @@ class ResultRow:
     score: Decimal  # rounded to two decimals, 0..100
     unit: str = ""
     predikat: str = ""
+    nomor: str = ""  # the certificate's number, when it is given (docs/numbering.md)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,22 @@ def read_results(path: Path, label: str | None = None, *, scored: bool = True) -
             )
         )
     return _parse(table, path, label, strict_width=suffix == ".csv", scored=scored)
+
+
+def sheet_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
+    """(row as a spreadsheet numbers it, cells) of a .csv or .xlsx file (its first sheet),
+    any columns: an agenda book for `number import`."""
+    try:
+        if not path.is_file():
+            raise InputError(f"{label}: no such file" if not path.exists() else f"{label}: not a file")
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv_rows(path, label)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path, label)
+    raise InputError(f"{label}: unknown file type {suffix or '(none)'}; give a .csv or .xlsx file")
 
 
 def _csv_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
@@ -276,7 +293,7 @@ def _row(number: int, cells: list[Any], columns: dict[str, int], scored: bool = 
     recipient = _text(_cell(cells, columns, "instansi"))
     if not recipient:
         return RowError(number, "instansi: empty (the recipient's name is required)")
-    for name in ("instansi", "unit", "predikat"):
+    for name in ("instansi", "unit", "predikat", "nomor"):
         message = problem(_text(_cell(cells, columns, name)))
         if message:
             return RowError(number, f"{name}: {message}")
@@ -297,6 +314,7 @@ def _row(number: int, cells: list[Any], columns: dict[str, int], scored: bool = 
         score,
         _text(_cell(cells, columns, "unit")),
         _text(_cell(cells, columns, "predikat")),
+        _text(_cell(cells, columns, "nomor")),
     )
 
 

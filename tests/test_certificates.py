@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,20 @@ def expected_proof(ws: Path, number: str, recipient: str, signed_on: str) -> str
 
 
 def tracker(ws: Path) -> dict:
-    return json.loads((ws / "tracker.json").read_text(encoding="utf-8"))
+    """tracker.json, and the registry (tracker-numbers/) as its "numbers" table."""
+    from docgen.state.file import FileTracker
+
+    state = json.loads((ws / "tracker.json").read_text(encoding="utf-8"))
+    with FileTracker(ws).read() as session:
+        state["numbers"] = {str(i): r for i, r in enumerate(session._raw_rows("numbers"), 1)}
+    return state
+
+
+def registry_files(ws: Path) -> dict[str, bytes]:
+    """The tracker's files, to compare before and after a command that must change nothing."""
+    return {p.relative_to(ws).as_posix(): p.read_bytes() for p in sorted(ws.glob("tracker*.json"))} | {
+        p.relative_to(ws).as_posix(): p.read_bytes() for p in sorted(ws.glob("tracker-numbers/*.json"))
+    }
 
 
 def issue_json(cli, ws, *args):
@@ -69,7 +83,7 @@ def test_kupang_five_certificates_issued_and_verified(cli, example):
     run, out = issue_json(cli, example, *ISSUE)
     assert run.exit_code == 0, run.stderr
     assert [e["recipient"] for e in out["issued"]] == KUPANG
-    assert [e["number"] for e in out["issued"]] == [f"000{i}/PHG/PW24/II/2023" for i in range(1, 6)]
+    assert [e["number"] for e in out["issued"]] == [f"000{i}/PHG/II/2023" for i in range(1, 6)]
     assert [e["grade"] for e in out["issued"]] == ["B", "A", "A", "B", "B"]
     assert all(e["new"] for e in out["issued"])
     assert [(s["row"], s["recipient"]) for s in out["skipped"]] == [
@@ -87,7 +101,7 @@ def test_kupang_five_certificates_issued_and_verified(cli, example):
     assert text.startswith("OMBUDSMAN REPUBLIK INDONESIA PIAGAM PENGHARGAAN")
     for part in (
         "PIAGAM PENGHARGAAN",
-        "Nomor: 0002/PHG/PW24/II/2023",
+        "Nomor: 0002/PHG/II/2023",
         "diberikan kepada",
         "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KOTA KUPANG "
         "PEMERINTAH KOTA KUPANG atas capaian",
@@ -131,7 +145,7 @@ def test_registry_records_and_secret(cli, example):
     assert all(r["kind"] == "certificate" and r["year"] == 2023 for r in state["numbers"].values())
     assert all(r["year"] == 2022 for r in state["certificates"].values())
     records = {r["number"]: r for r in state["certificates"].values()}
-    first = records["0001/PHG/PW24/II/2023"]
+    first = records["0001/PHG/II/2023"]
     assert (first["recipient"], first["score"], first["grade"], first["event"], first["issued_on"]) == (
         "Dinas Kesehatan Kota Kupang",
         83.12,
@@ -218,7 +232,7 @@ def test_reissue_folds_case_and_spaces_and_restores_a_deleted_file(cli, example)
     )
     assert run.exit_code == 0, run.stderr
     assert [(e["number"], e["recipient"], e["new"]) for e in out["issued"]] == [
-        ("0004/PHG/PW24/II/2023", "Dinas Sosial Kota Kupang", False)
+        ("0004/PHG/II/2023", "Dinas Sosial Kota Kupang", False)
     ]
     assert target.read_bytes() == original  # same layout, same bytes: still verifies
     assert cli(example, "certificate", "verify", str(target)).exit_code == 0
@@ -228,7 +242,8 @@ def test_reissue_folds_case_and_spaces_and_restores_a_deleted_file(cli, example)
 def test_same_recipient_with_another_score_is_an_error_row(cli, example):
     issue_json(cli, example, *ISSUE)
     (example / "results" / "koreksi-2022.csv").write_text(
-        "instansi;nilai\nDinas Sosial Kota Kupang;85,00\nRSUD Prof. Dr. W. Z. Johannes Kupang;90,00\n",
+        "instansi;nilai;nomor\nDinas Sosial Kota Kupang;85,00;\n"
+        "RSUD Prof. Dr. W. Z. Johannes Kupang;90,00;0006/PHG/II/2023\n",
         encoding="utf-8",
     )
     run, out = issue_json(
@@ -236,27 +251,34 @@ def test_same_recipient_with_another_score_is_an_error_row(cli, example):
     )
     assert run.exit_code == 1
     assert [e["recipient"] for e in out["issued"]] == ["RSUD Prof. Dr. W. Z. Johannes Kupang"]
-    assert out["issued"][0]["number"] == "0006/PHG/PW24/II/2023"
+    assert out["issued"][0]["number"] == "0006/PHG/II/2023"
     assert out["errors"][0]["row"] == 2
-    assert "already has certificate 0004/PHG/PW24/II/2023" in out["errors"][0]["error"]
+    assert "already has certificate 0004/PHG/II/2023" in out["errors"][0]["error"]
     assert "results/koreksi-2022.csv: row 2: " in run.stderr and "revoke it first" in run.stderr
 
 
 def test_another_event_is_another_certificate(cli, example):
     issue_json(cli, example, *ISSUE)
-    run, out = issue_json(cli, example, *ISSUE, "--event", "Penilaian Maladministrasi Pelayanan Publik")
+    sheet = example / RESULTS
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    renumbered = [lines[0]] + [
+        re.sub(r"000([1-5])/", lambda m: f"{int(m[1]) + 5:04d}/", x) for x in lines[1:]
+    ]
+    sheet.write_text("\n".join(renumbered) + "\n", encoding="utf-8")
+    again = (*ISSUE[:2], str(sheet), *ISSUE[3:])  # the workspace's copy, not the repository's
+    run, out = issue_json(cli, example, *again, "--event", "Penilaian Maladministrasi Pelayanan Publik")
     assert run.exit_code == 0
-    assert [e["number"] for e in out["issued"]] == [f"{i:04d}/PHG/PW24/II/2023" for i in range(6, 11)]
+    assert [e["number"] for e in out["issued"]] == [f"{i:04d}/PHG/II/2023" for i in range(6, 11)]
     text = text_of(example / out["issued"][0]["file"])
     assert "dalam Penilaian Maladministrasi Pelayanan Publik Tahun 2022" in text
 
 
 def test_revoke_then_verify_then_reissue(cli, example):
     issue_json(cli, example, *ISSUE)
-    number = "0002/PHG/PW24/II/2023"
+    number = "0002/PHG/II/2023"
     run = cli(example, "certificate", "revoke", number, "--reason", "nilai dikoreksi oleh Keputusan Ketua")
     assert run.exit_code == 0, run.stderr
-    assert "revoked 0002/PHG/PW24/II/2023" in run.stdout
+    assert "revoked 0002/PHG/II/2023" in run.stdout
     verify = cli(example, "certificate", "verify", number, "--json")
     assert verify.exit_code == 1
     got = verify.json()
@@ -266,17 +288,20 @@ def test_revoke_then_verify_then_reissue(cli, example):
     pdf = next((example / "outputs/certificates/2022").glob("0002-*.pdf"))
     assert cli(example, "certificate", "verify", str(pdf)).exit_code == 1
     human = cli(example, "certificate", "verify", number)
-    assert human.stdout.startswith("REVOKED  0002/PHG/PW24/II/2023")
+    assert human.stdout.startswith("REVOKED  0002/PHG/II/2023")
 
     again = cli(example, "certificate", "revoke", number, "--reason", "lagi")
     assert again.exit_code == 1 and "already revoked" in again.stderr
     assert cli(example, "certificate", "revoke", "9999/PHG/PW24/II/2023", "--reason", "x").exit_code == 1
     assert cli(example, "certificate", "revoke", number, "--reason", "  ").exit_code == 1
 
-    run, out = issue_json(cli, example, *ISSUE)
+    # The central office gives the new piagam a new number: a number is never given twice.
+    sheet = example / RESULTS
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("0002/PHG/II/2023", "0006/PHG/II/2023"))
+    run, out = issue_json(cli, example, *ISSUE[:2], str(sheet), *ISSUE[3:])
     reissued = {e["recipient"]: (e["number"], e["new"]) for e in out["issued"]}
-    assert reissued[KUPANG[1]] == ("0006/PHG/PW24/II/2023", True)
-    assert reissued[KUPANG[0]] == ("0001/PHG/PW24/II/2023", False)
+    assert reissued[KUPANG[1]] == ("0006/PHG/II/2023", True)
+    assert reissued[KUPANG[0]] == ("0001/PHG/II/2023", False)
 
 
 def test_verify_unknown_and_foreign_numbers(cli, example):
@@ -309,7 +334,7 @@ def test_tampered_files_are_not_genuine(cli, example, tmp_path):
     reader = PdfReader(original)
     writer = PdfWriter()
     writer.append(reader)
-    writer.add_metadata({NameObject("/Keywords"): TextStringObject("0002/PHG/PW24/II/2023 0123456789ABCDEF")})
+    writer.add_metadata({NameObject("/Keywords"): TextStringObject("0002/PHG/II/2023 0123456789ABCDEF")})
     writer.write(forged)
     run = cli(example, "certificate", "verify", str(forged), "--json")
     assert run.exit_code == 1
@@ -498,7 +523,7 @@ def test_broken_layout_stops_before_any_number(cli, workspace):
 
 def test_a_failed_render_leaves_tracker_and_outputs_untouched(cli, example, monkeypatch):
     issue_json(cli, example, *ISSUE)
-    before = (example / "tracker.json").read_bytes()
+    before = registry_files(example)
     listing = sorted(p.name for p in (example / "outputs/certificates/2022").rglob("*"))
     import docgen.app.certificates as certificates
 
@@ -509,10 +534,12 @@ def test_a_failed_render_leaves_tracker_and_outputs_untouched(cli, example, monk
         raise OSError("disk full")  # ...then the run fails before the commit
 
     monkeypatch.setattr(certificates, "render_certificates", crash)
-    (example / "results" / "baru-2022.csv").write_text("instansi,nilai\nDinas Baru,95\n", encoding="utf-8")
+    (example / "results" / "baru-2022.csv").write_text(
+        "instansi,nilai,nomor\nDinas Baru,95,0006/PHG/II/2023\n", encoding="utf-8"
+    )
     run = cli(example, "certificate", "issue", "results/baru-2022.csv", "--signed-on", "2023-02-16")
     assert run.exit_code == 1 and "disk full" in run.stderr
-    assert (example / "tracker.json").read_bytes() == before
+    assert registry_files(example) == before
     assert sorted(p.name for p in (example / "outputs/certificates/2022").rglob("*")) == listing
 
 
@@ -628,36 +655,47 @@ def test_issue_reports_its_progress_once_per_certificate(workspace):
 
 def test_a_certificate_that_cannot_be_put_in_place_records_nothing(cli, example):
     folder = example / "outputs/certificates/2022"
-    blocked = folder / "0002-phg-pw24-ii-2023-dinas-penanaman-modal-dan-pelayanan-terpadu-satu-pintu-kota.pdf"
+    blocked = folder / "0002-phg-ii-2023-dinas-penanaman-modal-dan-pelayanan-terpadu-satu-pintu-kota.pdf"
     blocked.mkdir(parents=True)  # a folder where the PDF goes
     run = cli(example, *ISSUE)
     assert run.exit_code == 1
     assert run.stderr.splitlines() == [
         f"{ws_rel(blocked, example)}: exists and is a folder, not a file docgen can replace"
     ]
-    assert not (example / "tracker.json").exists()
+    assert not (example / "tracker.json").exists() and not (example / "tracker-numbers").exists()
     assert sorted(p.name for p in folder.rglob("*")) == [blocked.name]  # no PDF left
 
 
-def test_a_failed_rename_records_nothing_and_leaves_no_pdf(cli, example, monkeypatch):
-    # A PDF open in a viewer on Windows cannot be replaced: the rename fails half-way.
-    import docgen.fsutil
+def test_a_failed_rename_is_finished_by_docgen_check(cli, example, monkeypatch):
+    # A PDF open in a viewer on Windows cannot be replaced: the numbers are committed
+    # before the files are put in place (state/journal.py), so the rename fails after
+    # them; the command says so and the next `docgen check` finishes the work.
+    import socket
 
-    real = docgen.fsutil.os.replace
+    import docgen.state.journal as journal
+
+    real = journal.os.replace
 
     def replace(src, dst):
         if "0003-" in str(dst):
             raise PermissionError(13, "Permission denied", str(dst))
         return real(src, dst)
 
-    monkeypatch.setattr(docgen.fsutil.os, "replace", replace)
+    monkeypatch.setattr(journal.os, "replace", replace)
     run = cli(example, *ISSUE)
     assert run.exit_code == 1
     (line,) = run.stderr.splitlines()
-    assert "0003-phg-pw24-ii-2023" in line and "cannot write the certificate: Permission denied" in line
-    assert "nothing was recorded" in line
-    assert not (example / "tracker.json").exists()
-    assert not list((example / "outputs/certificates").rglob("*.pdf"))  # the renamed ones removed
+    assert "0003-phg-ii-2023" in line and "Permission denied" in line and "docgen check" in line
+    monkeypatch.setattr(journal.os, "replace", real)
+    # As another process would (this one closes its own entries).
+    other = socket.gethostname() + "-other"
+    monkeypatch.setattr(journal.socket, "gethostname", lambda: other)
+    run = cli(example, "check")
+    assert "finished `docgen certificate issue`" in run.stderr
+    numbers = {r["number"] for r in json.loads(cli(example, "number", "list", "--json").stdout)}
+    pdfs = sorted((example / "outputs/certificates/2022").glob("*.pdf"))
+    assert len(pdfs) == len(numbers) and all(p.name[:4] in {n[:4] for n in numbers} for p in pdfs)
+    assert not list(example.rglob("*.docgen-pending"))
 
 
 def ws_rel(path, root):

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+import docgen.state.file
+
 RENJA = "ntt-renja-2022"
 
 
@@ -72,7 +74,7 @@ def test_history_file_holds_iso_dates_and_the_event_shape(example, cli):
     (event,) = data["history"].values()
     assert set(event) == {"id", "deliverable", "on", "status", "note", "evidence", "user", "recorded_at"}
     assert event["on"] == "2022-03-01" and event["note"] is None and event["evidence"] == []
-    assert data["_meta"]["1"]["schema"] == 1
+    assert data["_meta"]["1"]["schema"] == docgen.state.file.SCHEMA
     assert not (example / "tracker.json").exists()  # an update rewrites only its history file
 
 

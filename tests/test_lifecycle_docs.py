@@ -122,7 +122,7 @@ def test_the_walkthrough_runs_as_documented(example, cli):
     assert renja.count("  - number: ") == 2
     renewal = (example / "agreements" / "ntt-renja-2023.yaml").read_text(encoding="utf-8")
     assert "renews: ntt-renja-2022" in renewal and "signed_on: 2023-02-06" in renewal
-    assert "numbers: {first: 02/KB/PW24/II/2023, second: 061/BO/II/2023}" in renewal
+    assert "numbers: {first: 02/RK/PW24/II/2023, second: 061/BO/II/2023}" in renewal
     letters = {r["number"]: r for r in tracker_rows(example, "letters")}
     assert letters["B/002/PW24/KM.01/VII/2022"]["void"] is True
     assert letters["B/004/PW24/KM.01/VII/2022"]["cites"] == ["B/003/PW24/KM.01/VII/2022"]

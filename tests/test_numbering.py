@@ -72,10 +72,12 @@ def test_format_without_year_colliding_is_refused(tmp_path):
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
         Registry(state, cfg).allocate("letter", date(2022, 5, 1))
-    before = (tmp_path / "tracker.json").read_bytes()
+    files = sorted(p for p in tmp_path.rglob("*.json"))
+    before = [p.read_bytes() for p in files]
     with pytest.raises(NumberingError, match="already in the registry"), tracker.write() as state:
         Registry(state, cfg).allocate("letter", date(2023, 5, 1))
-    assert (tmp_path / "tracker.json").read_bytes() == before
+    assert sorted(p for p in tmp_path.rglob("*.json")) == files
+    assert [p.read_bytes() for p in files] == before
 
 
 ALLOCATOR = textwrap.dedent("""

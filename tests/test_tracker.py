@@ -118,7 +118,7 @@ def test_sigkill_never_loses_an_acknowledged_update(tmp_path):
         (b'{"numbers": {"1": 5}}', "tracker.json: not a docgen tracker file"),
         (
             json.dumps({"_meta": {"1": {"schema": 99, "docgen": "9.0"}}}).encode(),
-            "tracker.json: written by a newer docgen (schema 99, this one reads 1); upgrade docgen, "
+            "tracker.json: written by a newer docgen (schema 99, this one reads 2); upgrade docgen, "
             "the file is left untouched",
         ),
     ],
@@ -161,11 +161,11 @@ def test_corrupt_history_file_is_reported(example, cli):
 def test_history_file_from_a_newer_docgen(example, cli):
     history = example / "tracker-history" / "ntt-renja-2022.json"
     history.parent.mkdir()
-    content = json.dumps({"history": {}, "_meta": {"1": {"schema": 2}}}).encode()
+    content = json.dumps({"history": {}, "_meta": {"1": {"schema": 99}}}).encode()
     history.write_bytes(content)
     run = cli(example, "deliverable", "set", "ntt-renja-2022", "W1-D1", "--status", "done")
     assert run.exit_code == 1
-    assert "tracker-history/ntt-renja-2022.json: written by a newer docgen (schema 2" in run.stderr
+    assert "tracker-history/ntt-renja-2022.json: written by a newer docgen (schema 99" in run.stderr
     assert history.read_bytes() == content
 
 

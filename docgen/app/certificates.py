@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from docgen.app.certificate_keys import signing_key
-from docgen.app.common import discard, layout_source_of
+from docgen.app.common import journaled, layout_source_of
 from docgen.app.layout import renderer_for
 from docgen.config import Config
 from docgen.context import Context
@@ -31,7 +31,7 @@ from docgen.domain.grading import Grade, Scheme, grade_row, scheme_for
 from docgen.domain.numbering import format_number
 from docgen.domain.signatures import PLACEHOLDER, sign
 from docgen.errors import DocgenError, InputError, TrackerError
-from docgen.fsutil import atomic_paths, sha256_file
+from docgen.fsutil import sha256_file
 from docgen.i18n import _
 from docgen.indonesian import angka
 from docgen.records import CERTIFICATES, CertificateRecord, Signatory
@@ -44,8 +44,8 @@ from docgen.render.certificate_pdf import (
 from docgen.render.certificate_pdf import safe_name as _safe
 from docgen.results import ResultRow, read_results, year_in_name
 from docgen.safepath import remove_stale_temp_files, safe_stem
-from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
+from docgen.state.journal import Pending
 from docgen.state.registry import Allocation, Registry
 from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
 from docgen.state.signing_key import save_key
@@ -120,6 +120,7 @@ class IssueReport:
     combined: str | None = None
     kind: str | None = None  # a piagam not tied to a score: [certificates.kinds.NAME]
     wording: str = ""  # what such a piagam says of its recipient
+    register: str | None = None  # the signatory's register; None: the workspace's own
 
     @property
     def ok(self) -> bool:
@@ -323,6 +324,40 @@ def _layout_problem(
     )
 
 
+def _given_numbers(
+    registry: Registry, plan: list[tuple[_Candidate, CertificateRecord | None]], report: IssueReport
+) -> list[tuple[_Candidate, CertificateRecord | None]]:
+    """The plan without the new rows whose number cannot be taken (error rows): a row
+    without `nomor` when the signatory's register is not the workspace's own, a `nomor`
+    already in the registry or given twice in the sheet."""
+    kept = []
+    seen: dict[str, int] = {}
+    for candidate, existing in plan:
+        row = candidate.row
+        error = None
+        if existing is None and report.register is not None and not row.nomor:
+            error = _(
+                "nomor: empty; the piagam {name} signs are numbered in the {register} register, "
+                "which this workspace does not allocate from: give each row its number"
+            ).format(name=report.signatory.get("name"), register=report.register)
+        elif existing is None and row.nomor:
+            held = registry.find(row.nomor)
+            if held is not None:
+                error = _("nomor: {number} is already in the registry ({purpose})").format(
+                    number=row.nomor, purpose=held.get("for") or "-"
+                )
+            elif row.nomor in seen:
+                error = _("nomor: {number} is given to row {other} too").format(
+                    number=row.nomor, other=seen[row.nomor]
+                )
+            seen.setdefault(row.nomor, row.row)
+        if error is not None:
+            report.errors.append({"row": row.row, "error": error})
+            continue
+        kept.append((candidate, existing))
+    return kept
+
+
 def _file_name(record: CertificateRecord) -> str:
     """`0001-phg-pw24-2022-dinas-sosial-kota-kupang.pdf`: letters, digits and '-' only,
     so it can never leave its folder."""
@@ -389,6 +424,7 @@ def issue(
     renderer = renderer_for(source)  # a broken layout stops here, before any number is taken
 
     report = IssueReport(label, year, event, signed_on, minimum, scheme, warnings=warnings, kind=kind)
+    report.register = signer.register_name
     if kind is not None:
         report.wording = kinds[kind].wording.format(event=event, year=year)
     report.signatory = {
@@ -444,19 +480,13 @@ def issue(
             continue
         eligible.append(candidate)
 
-    created: list[Path] = []
     errors = len(report.errors)
 
-    def body(session: Session) -> list[Issued]:
-        discard(created)  # files of an attempt the database asked to run again
-        del report.errors[errors:]
-        return _issue_in(ws, session, eligible, report, created, renderer, progress, user or current_user())
+    def body(session: Session, pending: Pending) -> list[Issued]:
+        del report.errors[errors:]  # an attempt the database asked to run again
+        return _issue_in(ws, session, eligible, report, pending, renderer, progress, user or current_user())
 
-    try:
-        entries = open_tracker(ws).transaction(body)
-    except BaseException:
-        discard(created)  # new files carrying numbers that were never committed
-        raise
+    entries = journaled(ws, "certificate issue", body)
     report.issued = entries
     report.errors.sort(key=lambda e: e["row"])
     report.skipped.sort(key=lambda e: e["row"])
@@ -486,7 +516,7 @@ def _issue_in(
     session: Session,
     eligible: list[_Candidate],
     report: IssueReport,
-    created: list[Path],
+    pending: Pending,
     renderer: CertificateRenderer,
     progress: Progress | None,
     user: str,
@@ -530,26 +560,46 @@ def _issue_in(
     if not plan:
         return []
 
+    registry = Registry(session, config)
+    plan = _given_numbers(registry, plan, report)
+    if not plan:
+        return []
     fresh = [c for c, existing in plan if existing is None]
     signer = signing_key(ws, session) if fresh else None
-    # Numbered in the register of the year the piagam is signed (DOMAIN.md); the
-    # assessment year is `{assessment_year}` and part of the idempotency key.
-    numbers = (
-        Registry(session, config).allocate_many(
-            "certificate",
-            report.signed_on,
-            [
-                Allocation(
-                    f"Piagam Penghargaan: {c.row.recipient}",
-                    {"certificate": c.row.recipient, "event": report.event, "year": report.year},
-                )
-                for c in fresh
-            ],
-            assessment_year=report.year,
+
+    def purpose(c: _Candidate) -> Allocation:
+        return Allocation(
+            f"Piagam Penghargaan: {c.row.recipient}",
+            {"certificate": c.row.recipient, "event": report.event, "year": report.year},
         )
-        if fresh
+
+    # Numbered in the register of the year the piagam is signed (DOMAIN.md); the
+    # assessment year is `{assessment_year}` and part of the idempotency key. A `nomor`
+    # given in the sheet is recorded (in the signatory's register) instead.
+    to_allocate = [c for c in fresh if not c.row.nomor]
+    allocated_numbers = iter(
+        registry.allocate_many(
+            "certificate", report.signed_on, [purpose(c) for c in to_allocate], assessment_year=report.year
+        )
+        if to_allocate
         else []
     )
+    numbers = []
+    for c in fresh:
+        if c.row.nomor:
+            wanted = purpose(c)
+            given, found = registry.record_given(
+                "certificate",
+                c.row.nomor,
+                report.signed_on,
+                wanted.purpose,
+                register=report.register,
+                ref=wanted.ref,
+            )
+            report.warnings.extend(f"{report.results}: row {c.row.row}: {w}" for w in found)
+            numbers.append(given)
+        else:
+            numbers.append(next(allocated_numbers))
     allocated = iter(numbers)
     year_dir = ws.inside(ws.outputs_dir / "certificates" / str(report.year), folder=True)
     for stale in (year_dir, year_dir / "print"):  # a killed batch's files (every issuer locks)
@@ -563,7 +613,7 @@ def _issue_in(
             records.append((CertificateRecord(**existing), False))
             continue
         number = next(allocated)
-        record = _new_record(config, report, scheme, candidate, number["number"], number["seq"])
+        record = _new_record(config, report, scheme, candidate, number["number"], number["seq"] or 0)
         assert signer is not None
         record.update({"recorded_at": recorded_at, "user": user, "key_id": signer.keyid})
         record["proof"] = sign(signer.key, record["number"], record["recipient"], record["issued_on"])
@@ -579,18 +629,20 @@ def _issue_in(
     stem = safe_stem(_safe(Path(report.results).stem))
     combined_target = ws.inside(ws.outputs_dir / "certificates" / str(report.year) / "print" / f"{stem}.pdf")
     targets = [ws.inside(ws.root / records[i][0]["file"]) for i in writes] + [combined_target]
-    created.extend(t for t in targets if not t.exists())
+    # Written beside their targets and put in place once the numbers are committed
+    # (state/journal.py): a failure or a kill leaves every existing file as it was.
+    *tmps, combined_tmp = [pending.path(session, target) for target in targets]
+    pending.numbers.extend(record["number"] for record, new in records if new)
     try:
-        with atomic_paths(targets) as (*tmps, combined_tmp):
-            tmp_of = dict(zip(writes, tmps, strict=True))
-            jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
-            shas = render_certificates(
-                renderer,
-                jobs,
-                combined_tmp,
-                progress=progress,
-                combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}",
-            )
+        tmp_of = dict(zip(writes, tmps, strict=True))
+        jobs = [Job(context, tmp_of.get(index)) for index, context in enumerate(contexts)]
+        shas = render_certificates(
+            renderer,
+            jobs,
+            combined_tmp,
+            progress=progress,
+            combined_title=f"Piagam Penghargaan {report.event} Tahun {report.year}",
+        )
     except OSError as exc:  # e.g. a certificate open in a PDF viewer on Windows
         where = exc.filename or ws.rel(combined_target.parent)
         raise DocgenError(

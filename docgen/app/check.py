@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
-from docgen.app.common import office_logo, signed_changes
+from docgen.app.common import finish_interrupted, office_logo, signed_changes
 from docgen.app.evidence import pending_evidence
 from docgen.app.tracker import publish_all
 from docgen.config import CONFIG_FILE, Config
@@ -63,6 +63,13 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
         report.warnings.extend(
             f"warning: {CONFIG_FILE}: {key}: {message}" for key, message in config_blanks(config, logo_sha)
         )
+        try:
+            finish_interrupted(ws)  # a killed command's files, put in place (state/journal.py)
+        except DocgenError as exc:  # e.g. a database role that may only read
+            report.warnings.extend(
+                _("could not look for interrupted work to finish: {reason}").format(reason=line)
+                for line in exc.problems
+            )
     catalog = load_catalog(ws, as_of)
     report.agreements = len(catalog.files)
     report.errors.extend(str(p) for p in catalog.problems)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.config import CONFIG_FILE, Config
@@ -18,11 +18,15 @@ from docgen.i18n import _
 from docgen.models import Agreement
 from docgen.records import SIGNATURES, TERMINATIONS, SignatureRecord
 from docgen.safepath import read_regular, source_problem
+from docgen.state import open_tracker
 from docgen.state.base import Session
 from docgen.workspace import Workspace
 
 if TYPE_CHECKING:
     from docgen.render.certificate_layout import LayoutSource
+    from docgen.state.journal import Pending
+
+T = TypeVar("T")
 
 LAYOUT_FILE = "sertifikat.toml"
 MAX_IMAGE_BYTES = 20 << 20  # a logo is tens of kilobytes
@@ -148,3 +152,40 @@ def office_logo(ws: Workspace) -> tuple[Path, bytes] | None:
     except TemplateError as exc:
         raise ConfigError(exc.message) from exc
     return path, data
+
+
+def journaled(ws: Workspace, command: str, body: Callable[[Session, Pending], T]) -> T:
+    """Run `body` in one tracker transaction whose files are put in place only once its
+    numbers are committed (state/journal.py): `body` writes each file to
+    `pending.path(session, target)` and lists the numbers they print in `pending.numbers`."""
+    from docgen.state import journal
+
+    tracker = open_tracker(ws)
+    pending = journal.Pending(ws.root, command)
+
+    def attempt(session: Session) -> T:
+        pending.discard()  # an attempt the database asked to run again
+        result = body(session, pending)
+        pending.begin(session)
+        return result
+
+    try:
+        result = tracker.transaction(attempt)
+    except BaseException:
+        pending.discard()  # nothing was committed: no file carries an unregistered number
+        raise
+    if pending.begun:
+        pending.place()
+        tracker.transaction(lambda session: journal.close(session, pending.id))
+    return result
+
+
+def finish_interrupted(ws: Workspace) -> None:
+    """`check`: finish (state/journal.py) what a killed command of this workspace left."""
+    from docgen.state import journal
+
+    tracker = open_tracker(ws)
+    with tracker.read() as session:
+        waiting = [e for e in journal.entries(session) if e.get("root") == str(ws.root)]
+    if waiting:
+        tracker.transaction(lambda session: None)  # every writer finishes them first

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 from docgen import __version__
-from docgen.app.common import agreement_views, catalog, discard, office_logo, publish
+from docgen.app.common import agreement_views, catalog, discard, journaled, office_logo, publish
 from docgen.config import Config, Signatory
 from docgen.documents.letter import letter_context
 from docgen.documents.reminder import reminder_context
@@ -38,11 +38,12 @@ from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.i18n import _
 from docgen.models import Agreement
-from docgen.records import LETTERS, LetterRecord, NumberRecord
+from docgen.records import LETTERS, LetterRecord, NumberRecord, Reference
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
-from docgen.state.registry import Registry
+from docgen.state.journal import Pending
+from docgen.state.registry import Registry, require_given
 from docgen.workspace import Workspace
 
 TABLE = LETTERS
@@ -129,8 +130,18 @@ class LetterRun:
 ADDRESSEE_NAMES = {"first": "pihak-pertama", "second": "pihak-kedua"}
 
 
-def output_path(ws: Workspace, year: int, seq: int, agreement_id: str, role: str) -> Path:
-    name = f"{seq:03d}-{agreement_id}-{ADDRESSEE_NAMES.get(role, role)}.docx"
+def output_path(
+    ws: Workspace, year: int, seq: int | None, agreement_id: str, role: str, number: str = ""
+) -> Path:
+    """`outputs/letters/<year>/<seq>-<id>-<addressee>.docx`; a given number of no known
+    format (no sequence) names the file by its text instead."""
+    if seq is not None:
+        head = f"{seq:03d}"
+    else:
+        from docgen.render.certificate_pdf import safe_name
+
+        head = safe_name(number, 40)
+    name = f"{head}-{agreement_id}-{ADDRESSEE_NAMES.get(role, role)}.docx"
     return ws.inside(ws.outputs_dir / "letters" / str(year) / name)
 
 
@@ -153,6 +164,7 @@ def followup(
     signatory: str | None = None,
     without_superior: bool = False,
     allow_blank_numbers: bool = False,
+    number: str | None = None,
     user: str | None = None,
 ) -> LetterRun:
     """`letter followup`: write the follow-up letters due as of `as_of`.
@@ -192,6 +204,7 @@ def followup(
         again=again,
         signatory=signatory,
         run=LetterRun(skipped=skipped),
+        number=number,
         user=user,
     )
 
@@ -204,6 +217,7 @@ def reminder(
     days: int = REMINDER_DAYS,
     signatory: str | None = None,
     allow_blank_numbers: bool = False,
+    number: str | None = None,
 ) -> LetterRun:
     """`letter reminder`: a numbered pemberitahuan to each counterpart with items due within
     `days` that no earlier reminder named (every agreement when `ids` is empty)."""
@@ -228,6 +242,7 @@ def reminder(
         reminder_context,
         signatory=signatory,
         run=LetterRun(skipped=skipped),
+        number=number,
     )
 
 
@@ -294,21 +309,29 @@ def _issue(
     run: LetterRun,
     again: bool = False,
     signatory: str | None = None,
+    number: str | None = None,
     user: str | None = None,
 ) -> LetterRun:
+    """Plan, number, render and record the letters (`number`: the one new letter's number
+    as given, recorded in the signatory's register)."""
     from docgen.render.docx import prepared
     from docgen.render.pictures import write_docx_with_pictures
     from docgen.render.templates import template_label, template_path
 
     config = ws.config
     signer = config.signatory(signatory)
+    register = signer.register_name
+    given = " ".join(number.split()) if number is not None else None
+    if number is not None and not given:
+        raise InputError(_("--number: give the number the letter carries"))
+    require_given(register, given, _("letters signed by {name} are ").format(name=signer.name))
     path = template_path(ws.templates_dir, TEMPLATES[kind])
     template = prepared(path, template_label(path, ws.rel))
     template_sha = sha256_file(path)
     pictures, logo_sha = _pictures(ws)
-    written: list[Path] = []
+    written: list[Path] = []  # letters re-created at their recorded path
 
-    def body(session: Session) -> tuple[list[LetterRow], list[str]]:
+    def body(session: Session, pending: Pending) -> tuple[list[LetterRow], list[str]]:
         discard(written)  # letters of an attempt the database asked to run again
         # A temporary file here is a killed writer's: every writer of this folder holds the
         # tracker's write lock (the file tracker's .docgen/lock, or the office's advisory lock).
@@ -320,7 +343,14 @@ def _issue(
         letters = session.records(TABLE)
         hal_of = {r["number"]: r["hal"] for r in letters if r.get("hal")}
         planned = plan(session, views)
-        if any(again or (p.existing is None and p.in_force is None) for p in planned):
+        new = [p for p in planned if again or (p.existing is None and p.in_force is None)]
+        if given and len(new) != 1:
+            raise InputError(
+                _("--number: gives the number of one letter; {count} are due: name one agreement").format(
+                    count=len(new)
+                )
+            )
+        if new and not given:
             warnings.extend(registry.backdated("letter", as_of))
         for p in planned:
             if p.existing is not None and not again:
@@ -329,17 +359,23 @@ def _issue(
             if p.in_force is not None and not again:
                 rows.append({**_row(p.in_force, new=False), "in_force": True, "overdue": p.item_ids})
                 continue
-            record = registry.allocate(
-                "letter",
-                as_of,
-                f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})",
-                ref={"letter": p.agreement.id, "party": p.party.role},
+            purpose = f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})"
+            ref: Reference = {"letter": p.agreement.id, "party": p.party.role}
+            if given:
+                record, found = registry.record_given(
+                    "letter", given, as_of, purpose, register=register, ref=ref
+                )
+                warnings.extend(found)
+            else:
+                record = registry.allocate("letter", as_of, purpose, ref=ref)
+            out = output_path(
+                ws, record["year"], record["seq"], p.agreement.id, p.party.role, record["number"]
             )
-            out = output_path(ws, record["year"], record["seq"], p.agreement.id, p.party.role)
             # Rendered from the stored form of the context: `letter render` gives these bytes.
             context = json.loads(json.dumps(context_of(config, p, record["number"], as_of, signer, hal_of)))
-            write_docx_with_pictures(template, context, out, pictures)
-            written.append(out)
+            # Put in place once the number is committed (state/journal.py).
+            write_docx_with_pictures(template, context, pending.path(session, out), pictures)
+            pending.numbers.append(record["number"])
             letter = _record(p, record, ws.rel(out), as_of, config.letters.reply_days)
             letter.update(
                 {
@@ -360,9 +396,9 @@ def _issue(
         return rows, warnings
 
     try:
-        rows, warnings = open_tracker(ws).transaction(body)
+        rows, warnings = journaled(ws, f"letter {kind}", body)
     except BaseException:
-        discard(written)  # no number was taken: leave no letter carrying one
+        discard(written)
         raise
     run.rows.extend(rows)
     run.warnings.extend(warnings)
@@ -372,7 +408,7 @@ def _issue(
 def _record(p: Planned, number: NumberRecord, file: str, as_of: date, reply_days: int) -> LetterRecord:
     return {
         "number": number["number"],
-        "seq": number["seq"],
+        "seq": number["seq"] or 0,  # 0: a given number of no known format
         "year": number["year"],
         "type": p.kind,
         "agreement": p.agreement.id,

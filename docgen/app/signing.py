@@ -1,34 +1,36 @@
 """Use cases that write an agreement's life into its file: sign, extend (an adendum), renew.
 
 Signing and extending take the office's number from the registry and write it into the
-agreement file in one transaction: the file is edited in place (comments and layout
-kept, see yaml_edit.py), validated as `docgen check` would, and replaced atomically
-before the registry is committed; if the commit fails, the file is put back as it was.
-So a failure takes no number and leaves the file untouched.
+agreement file: the file is edited (comments and layout kept, see yaml_edit.py),
+validated as `docgen check` would, and written beside the old one; the number is
+committed with a journal entry naming that file, and only then is it renamed into place
+(state/journal.py). A failure takes no number and leaves the file untouched; a kill after
+the commit is finished by the next command. Under the tracker's lock the file is read
+again: a second `sign` of the same draft is refused, naming the number the first took.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from docgen.agreements import validate_file
-from docgen.app.common import catalog, publish, record_signature
+from docgen.app.common import catalog, finish_interrupted, journaled, publish, record_signature
 from docgen.domain.amendments import as_amended
 from docgen.domain.terminations import in_force as termination_in_force
-from docgen.errors import AgreementError, InputError
+from docgen.errors import AgreementError, FileChangedError, InputError
 from docgen.fsutil import Rewrite, TextStyle, atomic_write_bytes
 from docgen.i18n import _
 from docgen.indonesian import tanggal
 from docgen.models import Agreement, add_months, is_valid_id
 from docgen.records import TERMINATIONS
-from docgen.state import open_tracker
 from docgen.state.base import Session
-from docgen.state.registry import Registry
+from docgen.state.journal import Pending
+from docgen.state.registry import Registry, require_given
 from docgen.workspace import Workspace
 from docgen.yaml_edit import YamlDocument, block, flow, sequence
 
@@ -51,6 +53,7 @@ class Signed:
 
 
 def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]:
+    finish_interrupted(ws)  # a killed sign's file is put in place before it is read
     cat = catalog(ws, only=[agreement_id])
     if agreement_id not in cat.files:
         cat.get(agreement_id)  # raises: no such agreement
@@ -73,36 +76,76 @@ def _load(ws: Workspace, agreement_id: str, what: str) -> tuple[Agreement, Path]
 
 class _FileEdit:
     """An edit of one agreement file made inside a tracker transaction: `write(text)`
-    validates the new text as agreements/<stem>.yaml and puts it in place (fsutil.Rewrite:
-    permissions, line endings, BOM and links kept; a file someone else changed meanwhile
-    is refused, never overwritten); `undo()` puts the old file back (before a retry the
-    database asks for, or when the command fails)."""
+    validates the new text as agreements/<stem>.yaml and leaves it pending beside the
+    file (fsutil.Rewrite's reading: a link to its target inside the workspace, its
+    permissions, line endings and BOM kept), put in place once the number is committed
+    (state/journal.py); `recheck` refuses, under the tracker's lock, a file someone else
+    changed since it was read."""
 
-    def __init__(self, ws: Workspace, path: Path, stem: str) -> None:
-        self.stem, self.label = stem, ws.rel(path)
+    def __init__(self, ws: Workspace, path: Path, stem: str, command: str) -> None:
+        self.stem, self.label, self.command = stem, ws.rel(path), command
         self.rewrite = Rewrite(ws.root, path, self.label)
+        self.path = self.rewrite.target
+        self.before = self.rewrite.before
         self.text = self.rewrite.text
 
-    def write(self, text: str) -> Agreement:
-        tmp = self.rewrite.prepare(text)
+    def recheck(self, session: Session) -> None:
+        """Under the tracker's lock: refuse when another docgen signed or amended this
+        agreement since it was read (naming its number), or anyone changed the file."""
+        from docgen.state.journal import pending_for
+
+        for entry in pending_for(session, agreement=self.stem):
+            numbers = ", ".join(str(n) for n in entry.get("numbers") or []) or "?"
+            raise InputError(
+                _("{id}: another docgen is writing {file} right now (`docgen {command}`, {numbers})").format(
+                    id=self.stem, file=self.label, command=entry.get("command"), numbers=numbers
+                )
+            )
+        try:
+            unchanged = self.path.read_bytes() == self.before
+        except OSError:
+            unchanged = False
+        if unchanged:
+            return
+        now, _problems = validate_file(self.path, self.label, self.stem)
+        if self.command == "agreement sign" and now is not None and now.signed_on is not None:
+            raise InputError(
+                _("{id}: already signed on {on} ({number}) by another docgen meanwhile").format(
+                    id=self.stem, on=now.signed_on, number=now.numbers.first or "no number"
+                )
+            )
+        raise FileChangedError(
+            _(
+                "{label}: changed by someone else while docgen was rewriting it; "
+                "docgen left it as they saved it: run the command again"
+            ).format(label=self.label)
+        )
+
+    def write(self, text: str, session: Session, pending: Pending, number: str) -> Agreement:
+        tmp = pending.path(session, self.path)
+        tmp.write_bytes(self.rewrite.style.encode(text))
+        os.chmod(tmp, self.rewrite.mode)
         agreement, problems = validate_file(tmp, self.label, self.stem)
         if problems or agreement is None:
-            self.rewrite.discard()
             head = _("{label}: the edited file would not be valid; nothing was changed").format(
                 label=self.label
             )
             raise AgreementError(head, problems=[head, *(str(p) for p in problems)])
-        self.rewrite.commit()
+        pending.numbers.append(number)
+        pending.about = {"agreement": self.stem}
         return agreement
 
-    def undo(self) -> None:
-        self.rewrite.undo()
 
-
-def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None = None) -> Signed:
-    """`agreement sign`: take the office's agreement number and write it and the signing date
-    into the file."""
+def sign(
+    ws: Workspace, agreement_id: str, on: date, number_second: str | None = None, number: str | None = None
+) -> Signed:
+    """`agreement sign`: take the office's agreement number (or record `number`, given by
+    the register the first party numbers in) and write it and the signing date into the
+    file."""
     agreement, path = _load(ws, agreement_id, "signing")
+    register = agreement.first.register_name
+    given = _given(number)
+    require_given(register, given, f"{agreement.id}: ")
     label = ws.rel(path)
     if agreement.signed_on is not None:
         number = agreement.numbers.first or "no number"
@@ -114,17 +157,30 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
     second = " ".join(number_second.split()) if number_second else None
     if number_second is not None and not second:
         raise InputError(_("--number-second: give the other party's number of this agreement"))
-    edit = _FileEdit(ws, path, agreement.id)
+    edit = _FileEdit(ws, path, agreement.id, "agreement sign")
     text = _SCAFFOLD_HINTS.sub("", edit.text)
 
-    def body(session: Session) -> Signed:
-        edit.undo()  # an attempt the database asked to run again
+    def body(session: Session, pending: Pending) -> Signed:
+        edit.recheck(session)
         doc = YamlDocument(text, label)
+        if doc.data.get("signed_on"):  # signed by another docgen between the check and the read
+            held = doc.data.get("numbers")
+            first = held.get("first") if isinstance(held, dict) else None
+            raise InputError(
+                _("{id}: already signed on {on} ({number}) by another docgen meanwhile").format(
+                    id=agreement.id, on=doc.data.get("signed_on"), number=first or "no number"
+                )
+            )
         result = Signed(agreement.id, "", label, on)
-        registry = Registry(session, ws.config)
-        result.warnings.extend(registry.backdated("agreement", on))
-        record = registry.allocate(
-            "agreement", on, f"Penandatanganan {agreement.title}", ref={"agreement": agreement.id}
+        record = Registry(session, ws.config).take(
+            "agreement",
+            on,
+            f"Penandatanganan {agreement.title}",
+            given=given,
+            register=register,
+            ref={"agreement": agreement.id},
+            document=agreement.kind,
+            warnings=result.warnings,
         )
         result.number = record["number"]
         doc.set("signed_on", on, after=("place", "parent", "title"))
@@ -136,23 +192,23 @@ def sign(ws: Workspace, agreement_id: str, on: date, number_second: str | None =
         else:
             wanted = {"first": record["number"], **({"second": second} if second else {})}
             doc.set("numbers", flow(wanted), after=("ends_on", "duration_months", "signed_on"))
-        signed = edit.write(doc.text())
+        signed = edit.write(doc.text(), session, pending, result.number)
         record_signature(session, signed)
         publish(session, ws.config, [signed])
         return result
 
-    result = _transaction(ws, edit, body)
+    result = journaled(ws, edit.command, body)
     result.warnings.extend(_signing_warnings(ws, agreement.id))
     return result
 
 
-def _transaction(ws: Workspace, edit: _FileEdit, body: Callable[[Session], Signed]) -> Signed:
-    """The tracker transaction of a file edit: if it fails, the file comes back too."""
-    try:
-        return open_tracker(ws).transaction(body)
-    except BaseException:
-        edit.undo()
-        raise
+def _given(number: str | None) -> str | None:
+    if number is None:
+        return None
+    given = " ".join(number.split())
+    if not given:
+        raise InputError(_("--number: give the number the document carries"))
+    return given
 
 
 def _signing_warnings(ws: Workspace, agreement_id: str) -> list[str]:
@@ -162,9 +218,20 @@ def _signing_warnings(ws: Workspace, agreement_id: str) -> list[str]:
     return [str(p) for p in cat.warnings if p.file == label]
 
 
-def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: str | None = None) -> Signed:
-    """`agreement extend`: an adendum, signed on `on`, moving the end of the term to `to`."""
+def extend(
+    ws: Workspace,
+    agreement_id: str,
+    to: date,
+    on: date,
+    number_second: str | None = None,
+    number: str | None = None,
+) -> Signed:
+    """`agreement extend`: an adendum, signed on `on`, moving the end of the term to `to`
+    (its number allocated, or `number` as given by the first party's register)."""
     agreement, path = _load(ws, agreement_id, "extending it")
+    register = agreement.first.register_name
+    given = _given(number)
+    require_given(register, given, f"{agreement.id}: ")
     label = ws.rel(path)
     if agreement.signed_on is None:
         raise InputError(
@@ -201,11 +268,11 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
     if to <= end:
         raise InputError(_("--to: {to} does not extend the term, which ends on {end}").format(to=to, end=end))
     count = len(agreement.amendments) + 1
-    edit = _FileEdit(ws, path, agreement.id)
+    edit = _FileEdit(ws, path, agreement.id, "agreement extend")
     text = edit.text
 
-    def body(session: Session) -> Signed:
-        edit.undo()  # an attempt the database asked to run again
+    def body(session: Session, pending: Pending) -> Signed:
+        edit.recheck(session)
         doc = YamlDocument(text, label)
         result = Signed(agreement.id, "", label, on, ends_on=to)
         terminated = termination_in_force(
@@ -217,13 +284,15 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
                     id=agreement.id, on=terminated[agreement.id]["on"]
                 )
             )
-        registry = Registry(session, ws.config)
-        result.warnings.extend(registry.backdated("agreement", on))
-        record = registry.allocate(
+        record = Registry(session, ws.config).take(
             "agreement",
             on,
             f"Adendum {count} {agreement.title}",
+            given=given,
+            register=register,
             ref={"agreement": agreement.id, "amendment": count},
+            document="adendum",
+            warnings=result.warnings,
         )
         result.number = record["number"]
         entry: dict[str, Any] = {"number": record["number"]}
@@ -237,10 +306,10 @@ def extend(ws: Workspace, agreement_id: str, to: date, on: date, number_second: 
             doc.set("amendments", sequence([block(entry)]))
         else:
             amendments.append(block(entry))
-        publish(session, ws.config, [edit.write(doc.text())])
+        publish(session, ws.config, [edit.write(doc.text(), session, pending, result.number)])
         return result
 
-    return _transaction(ws, edit, body)
+    return journaled(ws, edit.command, body)
 
 
 def renew(ws: Workspace, agreement_id: str, new_id: str) -> str:

@@ -48,6 +48,17 @@ NumberSecond = Annotated[
     str | None,
     typer.Option("--number-second", metavar="TEXT", help="The other party's number of the document."),
 ]
+NumberGiven = Annotated[
+    str | None,
+    typer.Option(
+        "--number",
+        metavar="TEXT",
+        help=_(
+            "The first party's number as given (required when the first party numbers in "
+            "another register); recorded, not allocated."
+        ),
+    ),
+]
 
 
 @agreement_app.command("list")
@@ -216,6 +227,7 @@ def sign(
     agreement_id: AgreementId,
     on: Annotated[date, date_option("--on", "The date it was signed.")],
     number_second: NumberSecond = None,
+    number: NumberGiven = None,
 ) -> None:
     """Sign a draft: take the office's agreement number from the registry and write it and
     the date into the file (signed_on, numbers), keeping its comments and layout.
@@ -226,7 +238,7 @@ def sign(
     """
     from docgen.app.signing import sign as sign_agreement
 
-    result = sign_agreement(workspace(ctx), agreement_id, on, number_second)
+    result = sign_agreement(workspace(ctx), agreement_id, on, number_second, user_text(number, "--number"))
     warn(result.warnings)
     say(result.number)
     info(
@@ -243,6 +255,7 @@ def extend(
     to: Annotated[date, date_option("--to", "The new last day of the term.")],
     on: Annotated[date, date_option("--on", "The date the adendum is signed.")],
     number_second: NumberSecond = None,
+    number: NumberGiven = None,
 ) -> None:
     """Extend the term by an adendum: numbered from the registry, written to the file's
     `amendments:`; `docgen build` renders its draft.
@@ -253,7 +266,9 @@ def extend(
     """
     from docgen.app.signing import extend as extend_agreement
 
-    result = extend_agreement(workspace(ctx), agreement_id, to, on, number_second)
+    result = extend_agreement(
+        workspace(ctx), agreement_id, to, on, number_second, user_text(number, "--number")
+    )
     warn(result.warnings)
     say(result.number)
     info(

@@ -17,6 +17,7 @@ from docgen.cli.common import (
     print_table,
     say,
     skipped,
+    user_text,
     warn,
     word,
     workspace,
@@ -93,6 +94,19 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
         )
 
 
+GivenNumber = Annotated[
+    str | None,
+    typer.Option(
+        "--number",
+        metavar="TEXT",
+        help=_(
+            "The letter's number as given (the signatory's register, the e-office system); "
+            "recorded, not allocated. One letter only."
+        ),
+    ),
+]
+
+
 @letter_app.command()
 def followup(
     ctx: typer.Context,
@@ -117,6 +131,7 @@ def followup(
         ),
     ] = False,
     allow_blank_numbers: AllowBlankNumbers = False,
+    number: GivenNumber = None,
     json: Json = False,
 ) -> None:
     """One letter per agreement and counterpart party with overdue deliverables.
@@ -136,6 +151,7 @@ def followup(
         signatory=signatory,
         without_superior=without_superior,
         allow_blank_numbers=allow_blank_numbers,
+        number=user_text(number, "--number"),
     )
     _report(run, json, _("no overdue deliverables of any counterpart: no letter to write"))
 
@@ -154,6 +170,7 @@ def reminder(
     as_of: AsOf = None,
     signatory: Signatory = None,
     allow_blank_numbers: AllowBlankNumbers = False,
+    number: GivenNumber = None,
     json: Json = False,
 ) -> None:
     """A numbered reminder (surat pemberitahuan) to each counterpart with deliverables due soon.
@@ -173,6 +190,7 @@ def reminder(
         days=days,
         signatory=signatory,
         allow_blank_numbers=allow_blank_numbers,
+        number=user_text(number, "--number"),
     )
     _report(
         run,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,13 +24,22 @@ from docgen.cli.common import (
     word,
     workspace,
 )
+from docgen.errors import InputError
 from docgen.i18n import _
 
 # config.NUMBER_KINDS, spelt out: importing config (pydantic) would slow every command's start.
 NUMBER_KINDS = ("letter", "certificate", "agreement")
 Kind = Enum("Kind", {k: k for k in NUMBER_KINDS}, type=str)  # type: ignore[misc]
 
-number_app = command_group("Allocate, list and void official numbers.")
+number_app = command_group("Allocate, record, import, list and void official numbers.")
+Register = Annotated[
+    str | None,
+    typer.Option(
+        "--register",
+        metavar="NAME",
+        help=_("A [registers.NAME] that is not the workspace's own (default: its own register)."),
+    ),
+]
 
 
 @number_app.command("next")
@@ -79,9 +89,16 @@ def list_(
     if json:
         emit_json(records)
         return
+    registers = any(r["register"] for r in records)  # a column only when another register is in it
     print_table(
         _("Registry of numbers (buku agenda)"),
-        [_("number"), (_("kind"), WRAP), _("date"), (_("for"), WRAP)],
+        [
+            _("number"),
+            (_("kind"), WRAP),
+            _("date"),
+            (_("for"), WRAP),
+            *([_("register")] if registers else []),
+        ],
         [
             [
                 r["number"],
@@ -89,10 +106,73 @@ def list_(
                 r["on"],
                 (r["for"] or "")
                 + ("; " + _("VOID: {reason}").format(reason=r["void_reason"]) if r["void"] else ""),
+                *([r["register"] or ""] if registers else []),
             ]
             for r in records
         ],
     )
+
+
+@number_app.command("record")
+def record(
+    ctx: typer.Context,
+    kind: Annotated[Kind, typer.Argument(metavar="KIND", help="letter, certificate or agreement.")],
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help=_("The number, as it was given."))],
+    on: Annotated[date, date_option("--on", "The date of the document it was given to.")],
+    for_: Annotated[str, typer.Option("--for", metavar="TEXT", help=_("What it was given to."))],
+    register: Register = None,
+    json: Json = False,
+) -> None:
+    """Record a number given outside docgen (the agenda book, the e-office system, the
+    central office); the workspace's own sequence continues after it.
+
+    \b
+    Example:
+      docgen number record letter B/045/PW24/KM.01/III/2022 --on 2022-03-14 --for "Undangan rapat"
+    """
+    from docgen.app.numbers import record_number
+
+    result = record_number(
+        workspace(ctx),
+        kind.value,
+        user_text(number, "NUMBER") or "",
+        on,
+        user_text(for_, "--for") or "",
+        register,
+    )
+    warn(result.pop("warnings", []))
+    if json:
+        emit_json(result)
+        return
+    where = f" ({_('register')} {result['register']})" if result["register"] else ""
+    say(_("recorded  {number}{where}").format(number=result["number"], where=where))
+
+
+@number_app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("An agenda book: .xlsx or .csv."))],
+    kind: Annotated[Kind, typer.Option("--kind", help=_("What kind of numbers it holds."))],
+    register: Register = None,
+    json: Json = False,
+) -> None:
+    """Record every number of an agenda book (columns Nomor, Tanggal, Hal or Perihal; or
+    number, date, subject); a wrong row, or a number already recorded, records nothing.
+
+    \b
+    Example:
+      docgen number import buku-agenda-2022.xlsx --kind letter
+    """
+    from docgen.app.numbers import import_numbers
+
+    report = import_numbers(workspace(ctx), file, kind.value, register)
+    warn(report.warnings)
+    if report.errors:
+        raise InputError(report.errors[0], problems=[*report.errors, _("nothing was recorded")])
+    if json:
+        emit_json(report.recorded)
+        return
+    say(_("recorded {count} number(s) from {file}").format(count=len(report.recorded), file=report.file))
 
 
 @number_app.command("void")

@@ -52,7 +52,10 @@ def open_tracker(ws: Workspace) -> Tracker:
         from docgen.state.postgres import PostgresTracker
 
         source = URL_VAR if os.environ.get(URL_VAR, "").strip() else "docgen.toml: tracker.url"
-        return PostgresTracker(url, office=office, source=source)
-    from docgen.state.file import FileTracker
+        tracker: Tracker = PostgresTracker(url, office=office, source=source)
+    else:
+        from docgen.state.file import FileTracker
 
-    return FileTracker(ws.root, office)
+        tracker = FileTracker(ws.root, office)
+    tracker.workspace = ws.root
+    return tracker

@@ -20,6 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NotRequired, TypedDict, TypeVar
 
 from docgen.context import JSONObject
@@ -167,6 +168,23 @@ class Session(ABC):
     def _raw_put(self, table: str, records: Sequence[Mapping[str, Any]]) -> None: ...
 
     @abstractmethod
+    def _raw_delete(self, table: str, key: str) -> None:
+        """Remove the record with that key (a closed journal entry); none: nothing."""
+
+    def last_number(self, kind: str, year: int | None) -> Record | None:
+        """The registry record of the workspace's own register (no `register`) of `kind`
+        with the highest `seq` in `year` (None: in any year), unchecked; backends answer it
+        from an index, without reading the registry."""
+        best: Record | None = None
+        for r in self._raw_rows("numbers"):
+            seq = r.get("seq")
+            if r.get("kind") != kind or r.get("register") is not None or not isinstance(seq, int):
+                continue
+            if (year is None or r.get("year") == year) and (best is None or seq > best["seq"]):
+                best = r
+        return best
+
+    @abstractmethod
     def _raw_history(self, agreement_id: str) -> list[Record]:
         """The events of one agreement in recording order (empty when it has none), unchecked."""
 
@@ -209,6 +227,21 @@ class Tracker(ABC):
     backend: str  # "file" or "postgresql"
     label: str  # how messages name it: "tracker.json", "postgresql://host:5432/docgen"
     shared: bool = False  # several offices can use it (the national view)
+    # The workspace whose interrupted work (state/journal.py) a writer finishes first;
+    # None for a tracker named on the command line (`tracker copy`).
+    workspace: Path | None = None
+
+    def finish_interrupted(self, session: Session) -> bool:
+        """Put in place the files of commands of this workspace that died after committing
+        their numbers (one line each); whether there were any."""
+        if self.workspace is None:
+            return False
+        from docgen.state import journal
+
+        lines = journal.recover(session, self.workspace)
+        for line in lines:
+            journal.notice(line)
+        return bool(lines)
 
     @abstractmethod
     def read(self) -> AbstractContextManager[Session]:

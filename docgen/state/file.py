@@ -13,6 +13,7 @@ succeeds, replaces each changed file with a fully written and fsynced temporary 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -42,8 +43,11 @@ try:
 except ImportError:  # pragma: no cover - Windows: reads take no lock
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA = 1
+SCHEMA = 2  # 2: the registry in tracker-numbers/ (1: in tracker.json, moved at the first write)
 META = "_meta"
+NUMBERS = "numbers"
+NUMBERS_DIR = "tracker-numbers"
+NUMBERS_INDEX = "index.json"
 HISTORY_DIR = "tracker-history"
 HISTORY_TABLE = "history"
 TRACKER_FILE = "tracker.json"
@@ -104,19 +108,36 @@ class AtomicJSONStorage(Storage):
                 ).format(label=self.label)
             )
 
+    def payload(self) -> bytes:
+        data = dict(self._data or {})
+        data[META] = {"1": {"schema": SCHEMA, "docgen": __version__}}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
     def commit(self) -> None:
         if not self.dirty or self._data is None:
             return
-        data = dict(self._data)
-        data[META] = {"1": {"schema": SCHEMA, "docgen": __version__}}
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         try:
-            atomic_write_bytes(self.path, payload.encode("utf-8"))
+            atomic_write_bytes(self.path, self.payload())
         except OSError as exc:
             raise TrackerError(
                 _("{label}: cannot write: {reason}").format(label=self.label, reason=exc.strerror or exc)
             ) from exc
         self.dirty = False
+
+    def prepare(self, token: str) -> Path:
+        """The new content, whole and fsynced, in a temporary file beside the file (one
+        step of a commit that replaces several files: FileSession._commit)."""
+        tmp = self.path.with_name(f".{self.path.name}.{token}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(self.payload())
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
+        return tmp
 
     def _load(self) -> JSONObject:
         try:
@@ -166,13 +187,160 @@ def _with_id(doc: Document, field: str) -> Record:
     return record
 
 
+class PlainJSONStorage(AtomicJSONStorage):
+    """One JSON object in a file of tracker-numbers/ (not TinyDB's layout), written as
+    tracker.json is: atomically, at the commit."""
+
+    def payload(self) -> bytes:
+        return json.dumps(self._data or {}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            raw = read_regular(self.path)
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise TrackerError(f"{self.label}: cannot read: {exc.strerror or exc}") from exc
+        try:
+            data = json.loads(raw) if raw.strip() else {}
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise TrackerError(
+                f"{self.label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
+                "restore it from a backup or move it away"
+            ) from exc
+        if not isinstance(data, dict) or not all(isinstance(v, dict | int) for v in data.values()):
+            raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
+        return data
+
+
+class NumberStore:
+    """The registry (table "numbers") in `tracker-numbers/`: records in 256 files chosen by
+    a hash of the number, and `index.json` holding, per kind and year, the own register's
+    number with the highest sequence. Allocating reads and rewrites the index and one
+    small file, never the whole registry; listing reads them all."""
+
+    def __init__(self, tracker: FileTracker) -> None:
+        self.tracker = tracker
+        self.dir = tracker.root / NUMBERS_DIR
+        self._shards: dict[str, AtomicJSONStorage] = {}
+        self._index: AtomicJSONStorage | None = None
+
+    @staticmethod
+    def shard_of(number: str) -> str:
+        return hashlib.sha256(number.encode("utf-8")).hexdigest()[:2]
+
+    def _storage(self, name: str) -> AtomicJSONStorage:
+        storage = PlainJSONStorage(self.dir / name, f"{NUMBERS_DIR}/{name}")
+        storage.read()
+        return storage
+
+    def index(self) -> dict[str, Any]:
+        if self._index is None:
+            self._index = self._storage(NUMBERS_INDEX)
+        return self._index.read()
+
+    def shard(self, key: str) -> dict[str, Any]:
+        if key not in self._shards:
+            self._shards[key] = self._storage(f"{key}.json")
+        return self._shards[key].read()
+
+    def _records(self, key: str) -> dict[str, Record]:
+        return self.shard(key).setdefault(NUMBERS, {})
+
+    def find(self, number: str) -> Record | None:
+        found = self._records(self.shard_of(number)).get(number)
+        return None if found is None else _public(found)
+
+    def rows(self) -> list[Record]:
+        if not self.dir.is_dir():
+            return []
+        keys = sorted(p.stem for p in self.dir.glob("??.json") if re.match(r"^[0-9a-f]{2}$", p.stem))
+        found = [r for key in keys for r in self._records(key).values()]
+        return [_public(r) for r in sorted(found, key=lambda r: r.get("_pos", 0))]
+
+    def last(self, kind: str, year: int | None) -> Record | None:
+        entry = self.index().get("last", {}).get(f"{kind}|{'*' if year is None else year}")
+        return dict(entry) if isinstance(entry, dict) else None
+
+    def insert(self, records: Sequence[Mapping[str, Any]]) -> None:
+        index = self.index()
+        pos = int(index.get("pos", 0))
+        last = index.setdefault("last", {})
+        for record in records:
+            number = record.get("number")
+            if not isinstance(number, str):
+                raise TrackerError(f"{self.tracker.label}: numbers: a record without a text 'number'")
+            key = self.shard_of(number)
+            shard = self._records(key)
+            if number in shard:
+                raise TrackerError(f"{self.tracker.label}: numbers: {number!r} is already recorded")
+            pos += 1
+            shard[number] = {**record, "_pos": pos}
+            self._shards[key].write(self.shard(key))
+            seq = record.get("seq")
+            if record.get("register") is None and isinstance(seq, int) and not isinstance(seq, bool):
+                for which in (str(record.get("year")), "*"):
+                    name = f"{record.get('kind')}|{which}"
+                    held = last.get(name)
+                    if not isinstance(held, dict) or held.get("seq", 0) < seq:
+                        last[name] = {"number": number, "seq": seq, "on": record.get("on")}
+                        last[name]["year"] = record.get("year")
+        index["pos"] = pos
+        assert self._index is not None
+        self._index.write(index)
+
+    def update(self, number: str, changes: Mapping[str, object]) -> Record | None:
+        key = self.shard_of(number)
+        shard = self._records(key)
+        if number not in shard:
+            return None
+        shard[number] = {**shard[number], **changes}
+        self._shards[key].write(self.shard(key))
+        return _public(shard[number])
+
+    def storages(self) -> list[AtomicJSONStorage]:
+        """The index first: a kill between it and a record leaves a gap, never a
+        sequence given twice."""
+        return [s for s in [self._index, *self._shards.values()] if s is not None]
+
+
+def _public(record: Record) -> Record:
+    return {k: v for k, v in record.items() if k != "_pos"}
+
+
 class FileSession(Session):
     """The tables of tracker.json and the history files, as read at the session's start."""
 
     def __init__(self, tracker: FileTracker, office: str) -> None:
         self._tracker = tracker
         self._dbs: dict[str, TinyDB] = {}
+        self._numbers = NumberStore(tracker)
         self.office = office
+
+    # -- the registry: tracker-numbers/ (and, until the first write moves them, the
+    # numbers a schema-1 tracker.json holds)
+    def _legacy(self) -> list[Record]:
+        return [dict(doc) for doc in self._table(NUMBERS).all()]
+
+    def move_legacy_numbers(self) -> None:
+        """Schema 1 kept the registry in tracker.json: move it to tracker-numbers/."""
+        legacy = self._legacy()
+        if legacy:
+            from docgen.records import NUMBERS as NUMBER_RECORDS
+            from docgen.state.records import checked  # a broken record stops the move
+
+            self._numbers.insert(checked(self.label_of(NUMBERS), NUMBER_RECORDS, legacy))
+            self._db("", self._tracker.path, self._tracker.path.name).drop_table(NUMBERS)
+
+    def last_number(self, kind: str, year: int | None) -> Record | None:
+        best = self._numbers.last(kind, year)
+        for r in self._legacy():
+            seq = r.get("seq")
+            if r.get("kind") != kind or r.get("register") is not None or not isinstance(seq, int):
+                continue
+            if (year is None or r.get("year") == year) and (best is None or seq > best["seq"]):
+                best = r
+        return best
 
     def _db(self, key: str, path: Path, label: str) -> TinyDB:
         if key not in self._dbs:
@@ -204,9 +372,26 @@ class FileSession(Session):
     # -- tables
     def _raw_rows(self, table: str) -> list[Record]:
         field = TABLES[table]
-        return [_with_id(doc, field) for doc in self._table(table).all()]
+        found = [_with_id(doc, field) for doc in self._table(table).all()]
+        return found + self._numbers.rows() if table == NUMBERS else found
+
+    def _raw_find(self, table: str, key: str) -> Record | None:
+        if table == NUMBERS:
+            found = self._numbers.find(key)
+            if found is not None:
+                return found
+        return super()._raw_find(table, key) if table != NUMBERS or self._legacy() else None
 
     def _raw_insert(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
+        if table == NUMBERS:
+            legacy = {r.get("number") for r in self._legacy()}
+            for record in records:
+                if record.get("number") in legacy:
+                    raise TrackerError(
+                        f"{self._tracker.label}: {table}: {record.get('number')!r} is already recorded"
+                    )
+            self._numbers.insert(records)
+            return
         field = TABLES[table]
         t = self._table(table)
         existing = self._raw_rows(table)
@@ -229,6 +414,10 @@ class FileSession(Session):
         t.insert_multiple(docs)
 
     def _raw_update(self, table: str, key: str, changes: Mapping[str, object]) -> Record:
+        if table == NUMBERS:
+            changed = self._numbers.update(key, changes)
+            if changed is not None:
+                return changed
         field = TABLES[table]
         t = self._table(table)
         for doc in t.all():
@@ -247,6 +436,13 @@ class FileSession(Session):
         if stale:
             t.remove(doc_ids=stale)
         t.insert_multiple([dict(r) for r in records])
+
+    def _raw_delete(self, table: str, key: str) -> None:
+        field = TABLES[table]
+        t = self._table(table)
+        gone = [doc.doc_id for doc in t.all() if _with_id(doc, field).get(field) == key]
+        if gone:
+            t.remove(doc_ids=gone)
 
     # -- history
     def history_ids(self) -> list[str]:
@@ -290,16 +486,57 @@ class FileSession(Session):
 
     def _commit(self) -> None:
         # Every file checked before any is replaced: a refusal leaves all of them as they were.
+        numbers = self._numbers.storages()
+        if any(store.pending for store in numbers):
+            # tracker.json's _meta says where the registry is: an older docgen refuses.
+            meta = self._table(META).all()
+            if not meta or meta[0].get("schema") != SCHEMA:
+                self._table(META).truncate()
+                self._table(META).insert({"schema": SCHEMA, "docgen": __version__})
+        for store in numbers:
+            if store.pending:
+                store.check_writable(self._tracker.root)
         for key in sorted(self._dbs):
             storage = self._dbs[key].storage
             assert isinstance(storage, AtomicJSONStorage)
             if storage.pending:
                 storage.check_writable(self._tracker.root)
-        # tracker.json first: it holds the registry, the record that must never go back.
-        for key in sorted(self._dbs):
-            storage = self._dbs[key].storage
-            assert isinstance(storage, AtomicJSONStorage)
-            storage.commit()
+        # One file: replaced atomically. Several: each written whole beside its file, then
+        # a commit record naming them all (the moment the transaction is committed), then
+        # the renames; a writer killed among them is finished by the next (`redo_commit`).
+        pending = [store for store in numbers if store.pending] + [
+            storage
+            for key in sorted(self._dbs)
+            if isinstance(storage := self._dbs[key].storage, AtomicJSONStorage) and storage.pending
+        ]
+        if len(pending) == 1:
+            pending[0].commit()
+            return
+        if not pending:
+            return
+        token = os.urandom(6).hex()
+        moves: list[tuple[Path, Path]] = []
+        try:
+            for storage in pending:
+                moves.append((storage.prepare(token), storage.path))
+        except BaseException:
+            for tmp, _target in moves:
+                tmp.unlink(missing_ok=True)
+            raise
+        root = self._tracker.root
+        record = [
+            [tmp.relative_to(root).as_posix(), target.relative_to(root).as_posix()] for tmp, target in moves
+        ]
+        commit = self._tracker.commit_path
+        try:
+            atomic_write_bytes(commit, json.dumps(record).encode("utf-8"))
+        except OSError as exc:
+            for tmp, _target in moves:
+                tmp.unlink(missing_ok=True)
+            raise TrackerError(f"{commit.name}: cannot write: {exc.strerror or exc}") from exc
+        self._tracker.redo_commit()
+        for storage in pending:
+            storage.dirty = False
 
 
 class FileTracker(Tracker):
@@ -313,6 +550,7 @@ class FileTracker(Tracker):
         self.path = path if path is not None else root / TRACKER_FILE
         self.history_dir = self.root / HISTORY_DIR
         self.lock_path = self.root / ".docgen" / "lock"
+        self.commit_path = self.root / f".{self.path.name}.commit"
         self.label = TRACKER_FILE if path is None else str(path)
 
     @contextmanager
@@ -373,8 +611,12 @@ class FileTracker(Tracker):
             session = FileSession(self, self.office)
             # tracker.json carries the schema of the whole tracker: a newer or corrupt one
             # stops every write, even one that touches only a history file.
+            self.redo_commit()
             session._table(META)
             self._remove_stale_temp_files()
+            session.move_legacy_numbers()
+            if self.finish_interrupted(session):
+                session._commit()  # finished work stays recorded even if this command fails
             yield session
             session._commit()
         finally:
@@ -388,6 +630,7 @@ class FileTracker(Tracker):
         try:
             check_write(self.root, self.lock_path)
             check_write(self.root, self.history_dir, folder=True)
+            check_write(self.root, self.root / NUMBERS_DIR, folder=True)
         except DocgenError as exc:
             raise TrackerError(_("{message}; nothing was recorded").format(message=exc.message)) from exc
         AtomicJSONStorage(self.path, self.label).check_writable(self.root)
@@ -433,10 +676,41 @@ class FileTracker(Tracker):
             "agreements_with_history": len(ids),
         }
 
+    def redo_commit(self) -> None:
+        """Finish a commit of several files (FileSession._commit): rename what its record
+        names and is still there, then remove the record. Holding the lock."""
+        try:
+            moves = json.loads(read_regular(self.commit_path))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as exc:
+            raise TrackerError(
+                f"{self.commit_path.name}: cannot read: {exc}; restore it or remove it"
+            ) from exc
+        folders = set()
+        for tmp_rel, target_rel in moves:
+            tmp, target = self.root / tmp_rel, self.root / target_rel
+            if ".." in Path(tmp_rel).parts or ".." in Path(target_rel).parts or tmp.parent != target.parent:
+                continue
+            if tmp.is_file() and not tmp.is_symlink():
+                os.replace(tmp, target)
+                folders.add(target.parent)
+        for folder in folders:
+            if os.name == "posix":
+                fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        self.commit_path.unlink()
+
     def snapshot_key(self, *, history: bool = True) -> object | None:
         # Every write replaces a file (a new inode) or creates one: the stats of tracker.json
         # and of the history files say whether anything changed since.
         paths = [self.path]
+        numbers = self.root / NUMBERS_DIR
+        if numbers.is_dir():  # the registry: a void rewrites one of its files
+            paths += sorted(numbers.glob("*.json"))
         if history and self.history_dir.is_dir():
             paths += sorted(self.history_dir.glob("*.json"))
         return stat_key(paths)
@@ -486,9 +760,13 @@ class FileTracker(Tracker):
 
     def _remove_stale_temp_files(self) -> None:
         """Temporary files of writers killed mid-write (safe: every writer holds the lock)."""
-        stale = [*self.root.glob(f".{self.path.name}.*.tmp")]
-        if self.history_dir.is_dir():
-            stale += self.history_dir.glob(".*.json.*.tmp")
+        stale = [
+            *self.root.glob(f".{self.path.name}.*.tmp"),
+            *self.root.glob(f".{self.commit_path.name}.*.tmp"),
+        ]
+        for folder in (self.history_dir, self.root / NUMBERS_DIR):
+            if folder.is_dir():
+                stale += folder.glob(".*.json.*.tmp")
         for path in stale:
             try:
                 path.unlink()

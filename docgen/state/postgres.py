@@ -188,6 +188,15 @@ class PostgresSession(Session):
         found = self._all(query, (self.office, key))
         return found[0][0] if found else None
 
+    def last_number(self, kind: str, year: int | None) -> Record | None:
+        where = "" if year is None else "AND year = %s"
+        found = self._all(
+            "SELECT data FROM docgen.numbers WHERE office = %s AND kind = %s AND register IS NULL "
+            f"AND seq IS NOT NULL {where} ORDER BY seq DESC LIMIT 1",
+            (self.office, kind) if year is None else (self.office, kind, year),
+        )
+        return found[0][0] if found else None
+
     def _keys(self, table: str) -> list[str]:
         query = sql.SQL("SELECT {} FROM {} WHERE office = %s").format(
             sql.Identifier(TABLES[table]), self._table(table)
@@ -219,7 +228,8 @@ class PostgresSession(Session):
                 )
         if table == "numbers":
             query = sql.SQL(
-                "INSERT INTO {} (office, number, kind, year, seq, data) VALUES (%s, %s, %s, %s, %s, %s)"
+                "INSERT INTO {} (office, number, kind, year, seq, register, source, data) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
             ).format(self._table(table))
             params: list[tuple[Any, ...]] = [
                 (
@@ -228,6 +238,8 @@ class PostgresSession(Session):
                     _text(r.get("kind")),
                     _int(r.get("year")),
                     _int(r.get("seq")),
+                    _text(r.get("register")),
+                    _text(r.get("source")) or "allocated",
                     Json(r),
                 )
                 for r in records
@@ -289,6 +301,14 @@ class PostgresSession(Session):
             extra = (_text(record.get("kind")), _int(record.get("year")), _int(record.get("seq")))
             conn.execute(replace, (Json(record), *(extra if table == "numbers" else ()), self.office, key))
         self._insert(conn, table, [r for r in rows if r.get(field) not in present])
+
+    def _raw_delete(self, table: str, key: str) -> None:
+        self._writable().execute(
+            sql.SQL("DELETE FROM {} WHERE office = %s AND {} = %s").format(
+                self._table(table), sql.Identifier(TABLES[table])
+            ),
+            (self.office, key),
+        )
 
     # -- history
     def history_ids(self) -> list[str]:
@@ -536,7 +556,9 @@ class PostgresTracker(Tracker):
                         )
                         conn.execute("SELECT docgen.lock_office(%s)", (self.office,))
                         self._locked = True
-                        yield PostgresSession(conn, self.office, self.label)
+                        session = PostgresSession(conn, self.office, self.label)
+                        self.finish_interrupted(session)
+                        yield session
                         done = True
                 except psycopg.OperationalError as exc:
                     if not done:

@@ -59,6 +59,17 @@ def assert_no_bug(run) -> None:
 
 
 @pytest.fixture
+def example(example: Path) -> Path:
+    """The example workspace with its piagam signed by the office head: these tests issue
+    sheets of their own, numbered from the workspace's register (the Ketua's are given
+    their numbers from Ombudsman RI's register: tests/test_registers.py)."""
+    config = example / "docgen.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r'(?m)^signatory = "ketua"\n', "", text), encoding="utf-8")
+    return example
+
+
+@pytest.fixture
 def outside(tmp_path: Path) -> Path:
     """A folder outside the workspace that links may point at: nothing may appear in it."""
     folder = tmp_path / "outside"

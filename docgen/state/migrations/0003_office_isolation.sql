@@ -97,6 +97,7 @@ LANGUAGE sql IMMUTABLE AS $$
            ('history', 'SELECT, INSERT'),
            ('certificate_keys', 'SELECT, INSERT'),
            -- tables of later schemas (granted once they exist: `docgen tracker init`)
+           ('journal', 'SELECT, INSERT, DELETE'),
            ('users', 'SELECT, INSERT, UPDATE (data, pos)'),
            ('verifications', 'SELECT, INSERT')
 $$;

@@ -29,6 +29,7 @@ LANGUAGE sql IMMUTABLE AS $$
            ('builds', 'SELECT, INSERT, UPDATE (data, pos)'),
            ('history', 'SELECT, INSERT'),
            ('certificate_keys', 'SELECT, INSERT'),
+           ('journal', 'SELECT, INSERT, DELETE'),
            ('users', 'SELECT, INSERT, UPDATE (data, pos)'),
            ('verifications', 'SELECT, INSERT'),
            ('signatures', 'SELECT, INSERT, UPDATE (data, pos)')
