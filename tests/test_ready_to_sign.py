@@ -334,7 +334,10 @@ def test_a_piagam_of_a_kind_not_tied_to_a_score(example, cli):
         encoding="utf-8",
     )
     sheet = example / "results" / "magang.csv"
-    sheet.write_text("instansi,unit\nMaria Goreti Lake,Universitas Nusa Cendana\n", encoding="utf-8")
+    # the Ketua signs: the number is Ombudsman RI's, given in the sheet (register pusat)
+    sheet.write_text(
+        "instansi,unit,nomor\nMaria Goreti Lake,Universitas Nusa Cendana,0007/PHG/II/2023\n", encoding="utf-8"
+    )
     run = cli(
         example,
         "certificate",
