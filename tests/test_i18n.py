@@ -329,7 +329,7 @@ def _check(example, lang: str) -> str:
         (
             ("  - role: second", "  - role: kedua"),
             "pihak ke-2, role: harus salah satu dari 'first', 'second' (bukan 'kedua') (baris 19)",
-            "parties #2, role: must be one of 'first', 'second' (not 'kedua')",
+            "parties #2, role: must be one of 'first', 'second' (not 'kedua') (line 19)",
         ),
         (
             ("due: 2022-03-31, evidence: notulen rapat}", "due: 2022-13-31, evidence: notulen rapat}"),
