@@ -129,10 +129,29 @@ class Reports(Strict):
     prepared_by: str = ""  # a [signatories] key: who signs the monitoring report
 
 
+class CertificateKind(Strict):
+    """`[certificates.kinds.NAME]`: a piagam not tied to a score (appreciation of a
+    partner, an internship): what it says of each recipient."""
+
+    wording: str = Field(min_length=1)  # "atas partisipasi aktif dalam {event}"; {event}, {year}
+    event: str = ""  # the default --event of this kind (else the kind's name)
+
+    @field_validator("wording")
+    @classmethod
+    def _wording_fields(cls, value: str) -> str:
+        unknown = _format_fields(value) - {"event", "year"}
+        if unknown:
+            raise ValueError(
+                _("unknown field {{{value}}}; use {{event}} and {{year}}").format(value=sorted(unknown)[0])
+            )
+        return value
+
+
 class Certificates(Strict):
     event: str = "Penilaian Kepatuhan Standar Pelayanan Publik"
     verify_url: str = ""
     signatory: str = ""  # a [signatories] key; default: [office.head]
+    kinds: dict[str, CertificateKind] = Field(default_factory=dict)  # `certificate issue --kind NAME`
 
     @field_validator("verify_url")
     @classmethod
@@ -345,6 +364,17 @@ def url_has_password(url: str) -> bool:
     return bool(re.search(r"(^|\s)password\s*=", text, re.I))
 
 
+class Documents(Strict):
+    """`[documents]`: how every document writes what it prints."""
+
+    # The signer's name under every signature: "upper" (MOKHAMMAD NAJIH, as in the
+    # agreements) or "as_written" (as docgen.toml and the agreement files give it).
+    signer_name_case: Literal["upper", "as_written"] = "upper"
+
+    def signer_name(self, name: str) -> str:
+        return name.upper() if self.signer_name_case == "upper" else name
+
+
 class Config(Strict):
     office: Office
     signatories: dict[str, Signatory] = Field(default_factory=dict)
@@ -356,13 +386,18 @@ class Config(Strict):
     numbering: Numbering = Field(default_factory=Numbering)
     registers: dict[str, Register] = Field(default_factory=dict)
     grading: dict[str, GradingScheme] = Field(default_factory=dict)
+    documents: Documents = Field(default_factory=Documents)
 
     @model_validator(mode="after")
     def _signatory_keys(self) -> Config:
         for key, signatory in self.signatories.items():
             name = signatory.register_name
             if name is not None and name not in self.registers:
-                raise ValueError(f"signatories.{key}.register: {unknown_register(name, self)}")
+                raise ValueError(
+                    _("signatories.{key}.register: {unknown_register}").format(
+                        key=key, unknown_register=unknown_register(name, self)
+                    )
+                )
         for where, key in (
             ("reports.prepared_by", self.reports.prepared_by),
             ("certificates.signatory", self.certificates.signatory),
@@ -375,7 +410,7 @@ class Config(Strict):
         """The `[signatories.KEY]` entry; None or "" is the office head (heading: none)."""
         if not key:
             head = self.office.head
-            return Signatory(name=head.name, title=head.title, nip=head.nip)
+            return Signatory(name=head.name, title=head.title, nip=head.nip, city=self.office.city)
         if key not in self.signatories:
             raise InputError(
                 _("--signatory: {unknown_signatory}").format(unknown_signatory=unknown_signatory(key, self))

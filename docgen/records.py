@@ -175,6 +175,7 @@ class Signatory(TypedDict, total=False):
     title: str
     nip: str | None
     heading: list[str] | str | None
+    city: str  # where they sign: the place above the signature
 
 
 class ResultSource(TypedDict):
@@ -217,6 +218,8 @@ class CertificateRecord(TypedDict, total=False):
     revoked_by: str | None
     recorded_at: str
     user: str
+    kind: str  # a piagam not tied to a score: its [certificates.kinds.NAME]
+    wording: str  # what such a piagam says of its recipient
 
 
 class TerminationRecord(TypedDict, total=False):
@@ -283,6 +286,16 @@ class UserRecord(TypedDict, total=False):
     removed_at: str
 
 
+class SignatureRecord(TypedDict, total=False):
+    """What an agreement was signed with (table "signatures", by "agreement"): written by
+    `agreement sign` (domain/signed_terms.py)."""
+
+    agreement: Required[str]
+    sha256: Required[str]  # of the terms, in canonical JSON
+    terms: Required[dict[str, Any]]  # parties, term, subject, work items and deliverables
+    signed_on: str | None
+
+
 class KeyRecord(TypedDict, total=False):
     """A public key of an office's certificate signatures (table "certificate_keys", by
     "keyid"); on a shared tracker every office reads every office's."""
@@ -303,6 +316,7 @@ R = TypeVar(
     BuildRecord,
     KeyRecord,
     UserRecord,
+    SignatureRecord,
     JournalRecord,
     Event,
 )
@@ -325,8 +339,19 @@ TERMINATIONS: Table[TerminationRecord] = Table("terminations", "id", Termination
 BUILDS: Table[BuildRecord] = Table("builds", "output", BuildRecord)
 KEYS: Table[KeyRecord] = Table("certificate_keys", "keyid", KeyRecord)
 USERS: Table[UserRecord] = Table("users", "name", UserRecord)
+SIGNATURES: Table[SignatureRecord] = Table("signatures", "agreement", SignatureRecord)
 JOURNAL: Table[JournalRecord] = Table("journal", "id", JournalRecord)
 # The deliverable history: per agreement, not a table of the office, but checked alike.
 HISTORY: Table[Event] = Table("history", "id", Event)
 
-ALL: tuple[Table[Any], ...] = (NUMBERS, LETTERS, CERTIFICATES, TERMINATIONS, BUILDS, KEYS, USERS, JOURNAL)
+ALL: tuple[Table[Any], ...] = (
+    NUMBERS,
+    LETTERS,
+    CERTIFICATES,
+    TERMINATIONS,
+    BUILDS,
+    KEYS,
+    USERS,
+    SIGNATURES,
+    JOURNAL,
+)

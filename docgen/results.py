@@ -60,8 +60,9 @@ class Results:
     errors: list[RowError] = field(default_factory=list)
 
 
-def read_results(path: Path, label: str | None = None) -> Results:
-    """Rows and per-row errors of a .csv or .xlsx result sheet."""
+def read_results(path: Path, label: str | None = None, *, scored: bool = True) -> Results:
+    """Rows and per-row errors of a .csv or .xlsx result sheet; `scored=False`: a list of
+    recipients of a piagam not tied to a score (no nilai column; the rows' score is 0)."""
     label = label or path.name
     try:
         if not path.is_file():
@@ -91,7 +92,7 @@ def read_results(path: Path, label: str | None = None) -> Results:
                 label=label, suffix=suffix or "(none)"
             )
         )
-    return _parse(table, path, label, strict_width=suffix == ".csv")
+    return _parse(table, path, label, strict_width=suffix == ".csv", scored=scored)
 
 
 def sheet_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
@@ -99,15 +100,23 @@ def sheet_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
     any columns: an agenda book for `number import`."""
     try:
         if not path.is_file():
-            raise InputError(f"{label}: no such file" if not path.exists() else f"{label}: not a file")
+            raise InputError(
+                _("{label}: no such file").format(label=label)
+                if not path.exists()
+                else _("{label}: not a file").format(label=label)
+            )
     except OSError as exc:
-        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+        raise InputError(
+            _("{label}: cannot read: {reason}").format(label=label, reason=exc.strerror)
+        ) from exc
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _csv_rows(path, label)
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_rows(path, label)
-    raise InputError(f"{label}: unknown file type {suffix or '(none)'}; give a .csv or .xlsx file")
+    raise InputError(
+        _("{label}: unknown file type {suffix}; give a .csv or .xlsx file").format(label=label, suffix=suffix)
+    )
 
 
 def _csv_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
@@ -203,19 +212,29 @@ def _header(cell: Any) -> str:
     return " ".join(str(cell or "").replace("\ufeff", "").split()).casefold()
 
 
-def _parse(table: list[tuple[int, list[Any]]], path: Path, label: str, *, strict_width: bool) -> Results:
+def _parse(
+    table: list[tuple[int, list[Any]]], path: Path, label: str, *, strict_width: bool, scored: bool = True
+) -> Results:
+    required = REQUIRED if scored else ("instansi",)
     header_at = None
     for index, (_skip, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
-        if set(REQUIRED) <= {_header(c) for c in cells}:
+        if set(required) <= {_header(c) for c in cells}:
             header_at = index
             break
     if header_at is None:
         first = next((cells for _, cells in table if any(_text(c) for c in cells)), [])
         found = ", ".join(repr(_text(c)) for c in first if _text(c)) or "nothing"
+        if scored:
+            raise InputError(
+                _(
+                    "{label}: no header row with the columns 'instansi' and 'nilai' "
+                    "(the first row holds {found})"
+                ).format(label=label, found=found)
+            )
         raise InputError(
-            _(
-                "{label}: no header row with the columns 'instansi' and 'nilai' (the first row holds {found})"
-            ).format(label=label, found=found)
+            _("{label}: no header row with the column 'instansi' (the first row holds {found})").format(
+                label=label, found=found
+            )
         )
     header_row, header = table[header_at]
     columns: dict[str, int] = {}
@@ -249,7 +268,7 @@ def _parse(table: list[tuple[int, list[Any]]], path: Path, label: str, *, strict
                 )
             )
             continue
-        results_row = _row(number, cells, columns)
+        results_row = _row(number, cells, columns, scored)
         if isinstance(results_row, RowError):
             results.errors.append(results_row)
         else:
@@ -278,7 +297,7 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFC", " ".join(str(value).split()))
 
 
-def _row(number: int, cells: list[Any], columns: dict[str, int]) -> ResultRow | RowError:
+def _row(number: int, cells: list[Any], columns: dict[str, int], scored: bool = True) -> ResultRow | RowError:
     recipient = _text(_cell(cells, columns, "instansi"))
     if not recipient:
         return RowError(number, "instansi: empty (the recipient's name is required)")
@@ -294,7 +313,7 @@ def _row(number: int, cells: list[Any], columns: dict[str, int]) -> ResultRow | 
             ),
         )
     try:
-        score = parse_score(_cell(cells, columns, "nilai"))
+        score = parse_score(_cell(cells, columns, "nilai")) if scored else Decimal(0)
     except ValueError as exc:
         return RowError(number, f"nilai: {exc}")
     return ResultRow(

@@ -38,15 +38,14 @@ NAME = "adendum.docx"
 
 def title_block(doc) -> None:
     for text in ("ADENDUM {{ adendum.ordinal | upper }}", "{{ doc_type }}", "ANTARA",
-                 "{{ first.org | upper }}", "DAN", "{{ second.org | upper }}"):
+                 "{{ first.org_title }}", "DAN", "{{ second.org_title }}"):
         para(doc, text, align="center", bold=True, after=0, keep=True)
     blank(doc, 12)
     para(doc, "NOMOR: {{ numbers.first }}", align="center", after=0, keep=True)
     para(doc, "NOMOR: {{ numbers.second }}", align="center", after=0, keep=True)
     blank(doc, 12)
     para(doc, "TENTANG", align="center", bold=True, after=0, keep=True)
-    para(doc, "PERUBAHAN ATAS {{ doc_type }} TENTANG {{ subject | upper }}", align="center",
-         bold=True, after=18)
+    para(doc, "{{ adendum.title_text }}", align="center", bold=True, after=18)
 
 
 def recitals(doc) -> None:
@@ -59,11 +58,23 @@ def recitals(doc) -> None:
 
 def articles(doc) -> None:
     pasal(doc, 1, "PERUBAHAN")
-    para(doc, "Dengan Adendum ini, {{ doc_name }} diubah sebagai berikut:")
-    listing(doc, "c in changes")
-    tag(doc, "{%p if work_items %}")
-    work_items_table(doc, first=("Kode", "{{ wi.id }}"), widths=(1.6, 4.2, 4.2, 2.7, 2.8))
+    # Each change names the Pasal and ayat it amends and restates it (DOMAIN.md); numbered
+    # "1.", "2." only when there are several; the table of work items restated whole, its
+    # rows numbered as the agreement numbers them.
+    tag(doc, "{%p if changes | length > 1 %}")
+    para(doc, "Beberapa ketentuan dalam {{ doc_name }} diubah sebagai berikut:")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p for c in changes %}")
+    tag(doc, "{%p if c.label %}")
+    para(doc, "{{ c.label }}\t{{ c.intro }}", hanging=0.8, keep=True)
+    tag(doc, "{%p else %}")
+    para(doc, "{{ c.intro }}", keep=True)
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ c.ayat }}\t{{ c.text }}", indent=0.8, hanging=1.0)
+    tag(doc, "{%p if c.table %}")
+    work_items_table(doc)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
     pasal(doc, 2, "KETENTUAN LAIN")
     para(doc, "Ketentuan lain dalam {{ adendum.reference }} yang tidak diubah dengan Adendum ini "
          "dinyatakan tetap berlaku.")

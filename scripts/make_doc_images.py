@@ -20,7 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "images"
 QUICK_START = [
     ["check"], ["build"], ["monitor", "--as-of", "2022-07-01", "--pdf", "{ws}/laporan.pdf"],
+    ["letter", "reminder", "--as-of", "2022-03-20"],
     ["letter", "followup", "--all", "--as-of", "2022-07-01"],
+    ["agreement", "extend", "ntt-renja-2022", "--to", "2023-03-31", "--on", "2022-12-15",
+     "--number-second", "250/BO/XII/2022"],
+    ["build"],
     ["certificate", "issue", "results/kepatuhan-2022-kota-kupang.csv", "--year", "2022",
      "--min-grade", "B", "--signed-on", "2023-02-16"],
 ]
@@ -53,9 +57,12 @@ def main(argv: list[str] | None = None) -> None:
         for command in QUICK_START:
             docgen(ws, *(part.format(ws=ws) for part in command))
         outputs = ws / "outputs"
+        letters = sorted((outputs / "letters").rglob("*.docx"))
         drafts = {"kesepakatan-bersama": outputs / "agreements" / "ntt-mou-2021.docx",
                   "rencana-kerja": outputs / "agreements" / "ntt-renja-2022.docx",
-                  "surat-tindak-lanjut": next((outputs / "letters").rglob("*.docx"))}
+                  "adendum": outputs / "agreements" / "ntt-renja-2022-adendum-1.docx",
+                  "surat-pemberitahuan": letters[0],
+                  "surat-tindak-lanjut": letters[1]}
         converted = to_pdf(list(drafts.values()), Path(tmp) / "pdf")
         pdfs = {name: converted[path] for name, path in drafts.items()}
         pdfs["laporan-pemantauan"] = ws / "laporan.pdf"

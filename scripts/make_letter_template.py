@@ -27,6 +27,7 @@ from make_templates import (  # noqa: E402
     kop,
     letter_fields,
     new_document,
+    no_wrap,
     para,
     place_and_date,
     row_flags,
@@ -41,8 +42,9 @@ from make_templates import (  # noqa: E402
 
 def items_table(doc) -> None:
     """No, Kegiatan, Keluaran, Batas Waktu, Keterangan: one row per overdue item, the
-    number and the activity merged down the items of one work item."""
-    t = table(doc, [1.1, 4.4, 4.1, 2.5, 3.4], 6, borders=True)
+    work item's own number in the agreement and the activity merged down its items; "tanggung
+    jawab bersama" in the Keterangan; the date on one line ("30 September 2022")."""
+    t = table(doc, [1.0, 3.4, 3.3, 3.6, 4.2], 6, borders=True)
     row_flags(t.rows[0], header=True)
     for cell, text in zip(t.rows[0].cells, ("No", "Kegiatan", "Keluaran", "Batas Waktu",
                                             "Keterangan"), strict=True):
@@ -53,10 +55,10 @@ def items_table(doc) -> None:
     cells = t.rows[3].cells
     row_flags(t.rows[3])
     cell_text(cells[0], "{% vm %}{{ g.no }}.", align="center", size=10)
-    cell_text(cells[1], "{% vm %}{{ g.work_item }}{% if g.joint %} (tanggung jawab bersama)"
-              "{% endif %}", size=10)
+    cell_text(cells[1], "{% vm %}{{ g.work_item }}", size=10)
     cell_text(cells[2], "{{ item.deliverable }}", size=10)
     cell_text(cells[3], "{{ item.due_text }}", align="center", size=10)
+    no_wrap(cells[3])
     cell_text(cells[4], "{{ item.note }}", size=10)
     cell_text(t.rows[4].cells[0], "{%tr endfor %}")
     cell_text(t.rows[5].cells[0], "{%tr endfor %}")

@@ -201,6 +201,11 @@ def shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
+def no_wrap(cell: _Cell) -> None:
+    """The cell's text on one line (a date such as "30 September 2022")."""
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
 def row_flags(row, *, header: bool = False) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     cant_split = OxmlElement("w:cantSplit")
@@ -281,7 +286,9 @@ def kop(doc) -> None:
     template holds a placeholder picture named LOGO_NAME that docgen replaces); without,
     the lines centred on the page. A thick rule below."""
     tag(doc, "{%p if office.logo %}")
-    t = table(doc, [LOGO_SIZE + 0.3, 15.5 - LOGO_SIZE - 0.3], 1, borders=False)
+    # the logo cell: the picture plus both cell paddings (0.19 cm each) and room to spare,
+    # so that no layout clips the picture (at 2.5 cm LibreOffice cut its right edge)
+    t = table(doc, [LOGO_SIZE + 0.6, 15.5 - LOGO_SIZE - 0.6], 1, borders=False)
     logo_cell, text_cell = t.rows[0].cells
     for cell in (logo_cell, text_cell):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -334,7 +341,7 @@ def signature_block(doc, who: str = "signatory", indent: float = 8.0) -> None:
     """Right half: "JOB TITLE," / space / full name / "NIP ...". Paragraphs that keep
     with the next, so the closing sentence, the signature and the tembusan stay on one
     page (no page holds only a signature or only a tembusan)."""
-    para(doc, f"{{{{ {who}.title }}}},", align="left", indent=indent, after=0, keep=True)
+    para(doc, f"{{{{ {who}.title_block }}}}", align="left", indent=indent, after=0, keep=True)
     for _ in range(3):
         para(doc, "", align="left", indent=indent, after=0, keep=True)
     para(doc, f"{{{{ {who}.name }}}}", align="left", indent=indent, after=0, keep=True, bold=True)
@@ -358,7 +365,7 @@ def tembusan(doc, var: str = "tembusan") -> None:
 # ---------------------------------------------------------------- the agreement
 
 def title_block(doc) -> None:
-    for text in ("{{ doc_type }}", "ANTARA", "{{ first.org | upper }}", "DAN", "{{ second.org | upper }}"):
+    for text in ("{{ doc_type }}", "ANTARA", "{{ first.org_title }}", "DAN", "{{ second.org_title }}"):
         para(doc, text, align="center", bold=True, after=0, keep=True)
     blank(doc, 12)
     para(doc, "NOMOR: {{ numbers.first }}", align="center", after=0, keep=True)
@@ -370,18 +377,21 @@ def title_block(doc) -> None:
 
 def komparisi(doc) -> None:
     para(doc, "{{ opening }}", before=6)
-    t = table(doc, [0.9, 4.6, 0.5, 9.5], 2, borders=False)
+    # The name column holds a full name in bold capitals on one line ("VIKTOR BUNGTILU
+    # LAISKODAT" is 6.5 cm); the text beside it is left-aligned: justified in a column
+    # this narrow it would open gaps between words.
+    t = table(doc, [0.8, 7.0, 0.4, 7.3], 2, borders=False)
     for i, (no, role, name) in enumerate((("1.", "first", "PIHAK PERTAMA"), ("2.", "second", "PIHAK KEDUA"))):
         cells = t.rows[i].cells
         cell_text(cells[0], no, after=6)
-        cell_text(cells[1], f"{{{{ {role}.signatory.name | upper }}}}", bold=True, after=6)
+        cell_text(cells[1], f"{{{{ {role}.signatory.name_text }}}}", bold=True, after=6)
         cell_text(cells[2], ":", after=6)
         cell_text(cells[3], [
             (f"{{{{ {role}.signatory.title }}}}, berkedudukan di {{{{ {role}.address_text }}}}, "
              f"dalam hal ini bertindak untuk dan atas nama {{{{ {role}.org }}}}"
              f"{{% if {role}.mandate %}} berdasarkan {{{{ {role}.mandate }}}}{{% endif %}}, "
              "selanjutnya disebut ", False),
-            (name, True), (".", False)], align="justify", after=6)
+            (name, True), (".", False)], align="left", after=6)
     para(doc, [("PIHAK PERTAMA", True), (" dan ", False), ("PIHAK KEDUA", True),
                (" secara bersama-sama disebut ", False), ("PARA PIHAK", True),
                (" dan masing-masing disebut ", False), ("PIHAK", True), (".", False)], before=6)
@@ -467,11 +477,15 @@ def articles_after(doc, *, notice: str, monev: str) -> None:
          keep=True, after=18)
 
 
+# 11 pt: a column of 7.75 cm holds "OMBUDSMAN REPUBLIK INDONESIA" in bold capitals on one
+# line (at 12 pt it is 7.6 cm, more than the column less its padding). The title's lines
+# come broken between names (docgen.documents.layout).
+SIGNATURE_SIZE = 11
 SIGNATURE_LINES = [  # (text, bold): the conventional block, the job title once
     ("{0},", True),
-    ("{{{{ {1}.signatory.title | upper }}}},", True),
+    ("{{{{ {1}.signatory.title_block }}}}", True),
     ("", False),
-    ("{{{{ {1}.signatory.name | upper }}}}", True),
+    ("{{{{ {1}.signatory.name_text }}}}", True),
     # the rank, then the NIP, right under the name: a signatory without a rank has the NIP
     # there, not after an empty line
     ("{{% if {1}.signatory.rank %}}{{{{ {1}.signatory.rank }}}}{{% elif {1}.signatory.nip %}}"
@@ -491,7 +505,8 @@ def signatures(doc) -> None:
         last = index == len(SIGNATURE_LINES) - 1
         for cell, role, name in zip(row.cells, ("first", "second"), ("PIHAK PERTAMA", "PIHAK KEDUA"),
                                     strict=True):
-            cell_text(cell, text.format(name, role), align="center", bold=bold, keep=not last)
+            cell_text(cell, text.format(name, role), align="center", bold=bold, keep=not last,
+                      size=SIGNATURE_SIZE)
     row_height(t.rows[2], 2.5)
 
 
@@ -508,7 +523,7 @@ def pelaksanaan_mou(doc) -> None:
 
 
 def work_items_table(doc, *, first: tuple[str, str] = ("No", "{{ wi.no }}."),
-                     widths: tuple[float, ...] = (1.1, 4.4, 4.3, 2.8, 2.9)) -> None:
+                     widths: tuple[float, ...] = (1.1, 4.0, 3.8, 3.7, 2.9)) -> None:
     """The table of `work_items`: (first column), Kegiatan, Keluaran, Batas Waktu,
     Penanggung Jawab, a row per deliverable, the work item merged down its rows. The
     first column is wide enough for its bold heading "No" on one line (at 0.9 cm
@@ -527,6 +542,7 @@ def work_items_table(doc, *, first: tuple[str, str] = ("No", "{{ wi.no }}."),
     cell_text(cells[1], "{% vm %}{{ wi.title }}", size=10)
     cell_text(cells[2], "{{ d.title }}{% if d.evidence %} (bukti: {{ d.evidence }}){% endif %}", size=10)
     cell_text(cells[3], "{{ d.due_text }}", align="center", size=10)
+    no_wrap(cells[3])
     cell_text(cells[4], "{% vm %}{{ wi.responsible_label }}", align="center", size=10)
     cell_text(t.rows[4].cells[0], "{%tr endfor %}")
     cell_text(t.rows[5].cells[0], "{%tr endfor %}")

@@ -3,6 +3,7 @@ lifecycle warnings of `check`."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -283,9 +284,19 @@ def test_adendum_draft_in_domain_form(workspace, cli):
         "ADENDUM PERTAMA\nRENCANA KERJA\nANTARA\nOMBUDSMAN RI PERWAKILAN NTT\nDAN\nBIRO ORGANISASI",
         "NOMOR: 09/KB/PW24/XII/2022",
         "Pada hari ini, Kamis, tanggal lima belas, bulan Desember, tahun dua ribu dua puluh dua (15-12-2022)",
-        "bahwa PARA PIHAK telah menandatangani Rencana Kerja Nomor ............. dan Nomor "
-        "............. tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik;",
-        "sampai dengan tanggal 30 Juni 2023.\u201d",
+        "bahwa PARA PIHAK telah menandatangani Rencana Kerja Nomor 01/RK/PW24/II/2022 dan Nomor "
+        "119/BO/II/2022 tanggal 8 Februari 2022 tentang Perbaikan Pelayanan Publik;",
+        # the title cites the agreement by both numbers
+        "TENTANG\nPERUBAHAN ATAS RENCANA KERJA NOMOR 01/RK/PW24/II/2022 DAN NOMOR 119/BO/II/2022 "
+        "TENTANG PERBAIKAN PELAYANAN PUBLIK",
+        # each change names its Pasal and ayat and restates it, numbered as there are two
+        "Beberapa ketentuan dalam Rencana Kerja diubah sebagai berikut:\n"
+        "1.\tKetentuan Pasal 3 ayat (1) diubah sehingga berbunyi sebagai berikut:\n"
+        "(1)\tKegiatan, keluaran, batas waktu, dan penanggung jawab pelaksanaan Rencana Kerja ini "
+        "adalah sebagai berikut:",
+        "2.\tKetentuan Pasal 6 ayat (1) diubah sehingga berbunyi sebagai berikut:\n"
+        "(1)\tRencana Kerja ini berlaku sejak tanggal ditandatangani oleh PARA PIHAK sampai dengan "
+        "tanggal 30 Juni 2023.",
         "Pasal 1\nPERUBAHAN",
         "Pasal 2\nKETENTUAN LAIN",
         "Pasal 3\nPENUTUP",
@@ -296,9 +307,16 @@ def test_adendum_draft_in_domain_form(workspace, cli):
     ):
         assert expected in text, expected
     assert "addendum" not in text.casefold().replace("adendum", "")
+    # no internal id in a signed document: the work items are numbered as in the agreement
+    assert not re.search(r"\bW\d", text), re.findall(r".*\bW\d.*", text)
     draft = text_of(ws / "outputs/agreements/renja-a-adendum-2.docx")
     assert "ADENDUM KEDUA" in draft and "NOMOR: ...." in draft
-    assert "sebagaimana telah diubah dengan Adendum Pertama Nomor 09/KB/PW24/XII/2022" in draft
+    assert "PERUBAHAN KEDUA ATAS RENCANA KERJA NOMOR 01/RK/PW24/II/2022 DAN NOMOR" in draft
+    # a later adendum cites the earlier ones by both numbers
+    assert (
+        "sebagaimana telah diubah dengan Adendum Pertama Nomor 09/KB/PW24/XII/2022 dan Nomor "
+        "............. tanggal 15 Desember 2022"
+    ) in draft
     again = cli(ws, "build", "renja-a", "--json").json()
     assert again["built"] == [] and len(again["unchanged"]) == 3
 
@@ -315,8 +333,8 @@ def test_adendum_serial_commas_and_the_subject_mid_sentence(workspace, cli):
     ) in first
     assert "bulan dan tahun" not in first
     assert (
-        "Ketentuan mengenai kegiatan, keluaran, batas waktu, dan penanggung jawab "
-        "pelaksanaan Rencana Kerja diubah"
+        "Kegiatan, keluaran, batas waktu, dan penanggung jawab pelaksanaan Rencana Kerja ini "
+        "adalah sebagai berikut:"
     ) in first
     assert (
         "sepakat melakukan perubahan atas Rencana Kerja tersebut mengenai perpanjangan "

@@ -107,7 +107,8 @@ def test_kupang_five_certificates_issued_and_verified(cli, example):
         "PEMERINTAH KOTA KUPANG atas capaian",
         "atas capaian Opini Kualitas Tertinggi (Kategori A, Zona Hijau) dalam Penilaian "
         "Kepatuhan Standar Pelayanan Publik Tahun 2022 dengan nilai 91,40",
-        "Kupang, 16 Februari 2023",
+        # where the Ketua signs ([signatories.ketua] city), not the office's city
+        "Jakarta, 16 Februari 2023",
         "Ketua Ombudsman Republik Indonesia,",
         "MOKHAMMAD NAJIH",
     ):

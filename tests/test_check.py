@@ -11,6 +11,7 @@ title: Kesepakatan Bersama tentang Pelayanan Publik
 place: Kupang
 signed_on: 2021-12-20
 duration_months: 60
+numbers: {first: 30/ORI-MOU/XII/2021, second: HK.130/45/XII/2021}
 parties:
   - role: first
     org: Ombudsman Republik Indonesia
@@ -29,6 +30,7 @@ title: Rencana Kerja Perbaikan Pelayanan Publik
 parent: mou-a
 signed_on: 2022-02-08
 ends_on: 2022-12-31
+numbers: {first: 01/RK/PW24/II/2022, second: 119/BO/II/2022}
 parties:
   - role: first
     org: Ombudsman RI Perwakilan NTT
@@ -67,13 +69,20 @@ def test_clean_workspace_passes(workspace, cli):
 def test_example_workspace_is_clean(example, cli):
     run = cli(example, "check", "--as-of", "2022-07-01")
     assert run.exit_code == 0, run.stderr
-    # The example agreements carry their (illustrative) numbers, mandate and NIP; its
-    # results/ sheet would be issued with QR codes that lead nowhere: no verify_url.
+    # The example agreements are complete (both numbers, the mandate, the NIP); what is
+    # left is the office's own: the address where a certificate is verified, its
+    # letterhead's contact lines and its logo. Warnings, never errors.
     assert run.stderr.strip().splitlines() == [
         "warning: docgen.toml: certificates.verify_url is empty: the QR code of the certificates "
         "issued from results/ will not lead to a verification page; set it to the address "
         "`docgen serve` answers at (docs/web.md)",
-        "ok: 2 agreement files, no errors, 1 warning",
+        *(
+            f"warning: docgen.toml: office.{key}: empty: the letterhead of every letter lacks it"
+            for key in ("postcode", "phone", "website", "email")
+        ),
+        "warning: docgen.toml: office.logo: templates/logo.png is docgen's placeholder logo: "
+        "put the office's own image there",
+        "ok: 2 agreement files, no errors, 6 warnings",
     ]
 
 
@@ -209,7 +218,7 @@ def test_line_numbers_are_given(workspace, cli):
     run = cli(ws, "check")
     line = next(x for x in run.stderr.splitlines() if x.startswith("agreements/lines.yaml"))
     assert line.startswith("agreements/lines.yaml: work_items #1, deliverables #2, due: ")
-    assert line.endswith("(line 22)")
+    assert line.endswith("(line 23)")
 
 
 @pytest.mark.parametrize("bad_id", ["../x", "with space", "Upper", "-lead"])

@@ -328,8 +328,8 @@ def _check(example, lang: str) -> str:
     [
         (
             ("  - role: second", "  - role: kedua"),
-            "pihak ke-2, role: harus salah satu dari 'first', 'second' (bukan 'kedua') (baris 18)",
-            "parties #2, role: must be one of 'first', 'second' (not 'kedua') (line 18)",
+            "pihak ke-2, role: harus salah satu dari 'first', 'second' (bukan 'kedua') (baris 19)",
+            "parties #2, role: must be one of 'first', 'second' (not 'kedua') (line 19)",
         ),
         (
             ("due: 2022-03-31, evidence: notulen rapat}", "due: 2022-13-31, evidence: notulen rapat}"),
@@ -366,6 +366,7 @@ def test_validation_messages_count_from_one_in_both_languages(example, change, i
     path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
     shown = _check(example, "id")
     assert f"agreements/ntt-renja-2022.yaml: {indonesian}" in shown, shown
+    assert re.search(r"\(baris \d+\)", shown), shown
     assert "peringatan:" in shown or "kesalahan" in shown or shown
     shown = _check(example, "en")
     assert f"agreements/ntt-renja-2022.yaml: {english}" in shown, shown

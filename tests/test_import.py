@@ -238,6 +238,6 @@ def test_checklist_as_xlsx_keeps_text_as_text(example, cli, tmp_path):
     assert rows[0][:5] == ("Kerja Sama", "Kegiatan", "ID Keluaran", "Keluaran", "Batas Waktu")
     assert len(rows) == 14 and rows[1][4] == dt.datetime(2022, 3, 31)
     cells = {r[2]: r for r in rows[1:]}
-    assert cells["W1-D1"][6].casefold() in ("selesai", "done")
+    assert cells["W1-D1"][6].casefold() in ("dilaporkan selesai", "done")
     formula = next(c for c in book["Keluaran"]["D"] if str(c.value).startswith("=HYPERLINK"))
     assert formula.data_type == "s"  # a string cell, never a formula

@@ -216,8 +216,8 @@ def test_reminder_for_items_due_soon(ws, cli):
     text = text_of(ws / row["file"])
     assert "Pemberitahuan Batas Waktu Pelaksanaan Rencana Kerja Tahun 2022" in text
     assert "Yth.\tKepala Biro Organisasi" in text and "31 Maret 2022" in text
-    assert "Koordinasi (tanggung jawab bersama)" in text
-    assert "batas waktu 11 (sebelas) hari lagi" in text
+    assert "Koordinasi\n" in text and "(tanggung jawab bersama)" not in text
+    assert "tanggung jawab bersama; batas waktu 11 (sebelas) hari lagi" in text
     assert "1 (satu) keluaran yang menjadi tanggung jawab bersama yang akan mencapai batas" in text
     assert "terlambat" not in text
     # the same day, or later within the window: not reminded again

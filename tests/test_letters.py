@@ -52,21 +52,39 @@ def test_example_letters_of_1_july_2022(example, cli):
     assert "tentang tentang" not in text
     assert (
         "terdapat 6 (enam) keluaran yang telah melewati batas waktunya dan belum kami terima "
-        "bukti pelaksanaannya, yaitu 3 (tiga) keluaran yang menjadi tanggung jawab Biro "
-        "Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) keluaran yang "
-        "menjadi tanggung jawab bersama, sebagai berikut:"
+        "bukti pelaksanaannya, yaitu 3 (tiga) keluaran yang menjadi tanggung jawab Pemerintah "
+        "Provinsi Nusa Tenggara Timur dan 3 (tiga) keluaran yang menjadi tanggung jawab bersama, "
+        "sebagai berikut:"
     ) in text
+    # responsibility is the legal party's, never its unit's
+    assert "tanggung jawab Biro" not in text
     assert "tanggung jawab bersama yang telah melewati" not in text
     assert "Penetapan pejabat penghubung" not in text  # done
     assert "Penunjukan administrator SP4N-LAPOR! pada setiap OPD" in text
-    assert "31 Maret 2022" in text and "belum ada bukti pelaksanaan (lewat 92 hari)" in text
-    assert "belum dilaksanakan" not in text and "terlambat" not in text
-    assert "(tanggung jawab bersama)" in text
+    assert "31 Maret 2022" in text
+    # periods in words; "tanggung jawab bersama" in the Keterangan column
+    assert (
+        "tanggung jawab bersama; belum ada bukti pelaksanaan (melewati batas waktu 92 "
+        "(sembilan puluh dua) hari)"
+    ) in text
+    # W3-D1 was reported in progress: described as such
+    assert (
+        "sedang dalam proses; bukti penyelesaian belum kami terima (melewati batas waktu 31 "
+        "(tiga puluh satu) hari)"
+    ) in text
+    assert "belum dilaksanakan" not in text and "terlambat" not in text and "lewat " not in text
+    assert "(tanggung jawab bersama)" not in text
+    # the rows carry the agreement's own item numbers (W3 is the third work item), no ids
+    doc = Document(str(example / row["file"]))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "No")
+    numbers = [r.cells[0].text for r in table.rows[1:]]
+    assert list(dict.fromkeys(numbers)) == ["1.", "2.", "3.", "5.", "6."]
+    assert "W1" not in text and "W3-D1" not in text
     assert "paling lambat tanggal 15 Juli 2022" in text  # reply_days = 14
     assert (
         "Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami ucapkan terima kasih."
     ) in text
-    assert "Darius Beda Daton" in text
+    assert "DARIUS BEDA DATON" in text  # one form of the signer's name: capitals
     assert "Tembusan" not in text and "Arsip" not in text
     logbook = cli(example, "number", "list", "--kind", "letter", "--json").json()
     assert [r["number"] for r in logbook] == ["B/001/PW24/KM.01/VII/2022"]
@@ -87,15 +105,15 @@ def test_example_second_letter_marks_what_it_did_not_follow_up(example, cli):
         "Rencana Kerja Nomor 01/RK/PW24/II/2022 dan Nomor 119/BO/II/2022 tanggal 8 Februari 2022 "
         "tentang Perbaikan Pelayanan Publik di Lingkungan Pemerintah Provinsi Nusa Tenggara "
         "Timur Tahun 2022 belum kami terima, yaitu 5 (lima) keluaran yang menjadi tanggung "
-        "jawab Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 3 (tiga) "
+        "jawab Pemerintah Provinsi Nusa Tenggara Timur dan 3 (tiga) "
         "keluaran yang menjadi tanggung jawab bersama, sebagai berikut:"
     ) in text
     assert (
         "Laporan tindak lanjut pengaduan semester I 31 Juli 2022 belum ada bukti pelaksanaan "
-        "(lewat 1 hari); baru disampaikan dalam surat ini"
+        "(melewati batas waktu 1 (satu) hari); baru disampaikan dalam surat ini"
     ) in text
     assert text.count("baru disampaikan dalam surat ini") == 1  # the other seven were followed up
-    assert "(lewat 123 hari)" in text
+    assert "(melewati batas waktu 123 (seratus dua puluh tiga) hari)" in text
 
 
 def test_example_reminder_counts_all_items_due(example, cli):
@@ -103,8 +121,8 @@ def test_example_reminder_counts_all_items_due(example, cli):
     text = " ".join(text_of(example / row["file"]).split())
     assert (
         "sampai dengan tanggal 31 Maret 2022 terdapat 2 (dua) keluaran yang akan mencapai batas "
-        "waktunya, yaitu 1 (satu) keluaran yang menjadi tanggung jawab Biro Organisasi "
-        "Sekretariat Daerah Provinsi Nusa Tenggara Timur dan 1 (satu) keluaran yang menjadi "
+        "waktunya, yaitu 1 (satu) keluaran yang menjadi tanggung jawab Pemerintah Provinsi "
+        "Nusa Tenggara Timur dan 1 (satu) keluaran yang menjadi "
         "tanggung jawab bersama, sebagai berikut:"
     ) in text
     assert "tanggung jawab bersama yang akan mencapai" not in text

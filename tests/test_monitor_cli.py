@@ -62,7 +62,7 @@ def test_done_when_w1_d1_marked_done_with_a_pdf(example, cli, tmp_path):
     assert run.exit_code == 0, run.stderr
     text = flat(pdf_text(report))
     assert "LAPORAN TENTANG PEMANTAUAN PELAKSANAAN KERJA SAMA KEADAAN PER 1 JULI 2022" in text
-    assert "Grafik Persentase Keluaran Selesai" in text and "7,7%" in text
+    assert "Grafik Persentase Keluaran yang Dilaporkan Selesai" in text and "7,7%" in text
     late = text.split("D. Keluaran yang Telah Melewati Batas Waktu")[1]
     assert "Rapat koordinasi triwulan I " not in late  # done, with its notulen
 
@@ -130,22 +130,32 @@ def test_pdf_report_content(example, cli, tmp_path):
     for expected in (
         "OMBUDSMAN REPUBLIK INDONESIA PERWAKILAN PROVINSI NUSA TENGGARA TIMUR",
         "Jalan Polisi Militer Nomor 3, Kupang",
-        # a laporan: pendahuluan, isi, penutup
-        "I. PENDAHULUAN",
+        # a laporan: pendahuluan (umum, maksud dan tujuan, ruang lingkup, dasar), isi,
+        # kesimpulan dan saran, penutup
+        "I. PENDAHULUAN A. Umum",
+        "B. Maksud dan Tujuan",
+        "C. Ruang Lingkup Laporan ini meliputi 2 (dua) kerja sama yang dipantau",
+        "D. Dasar 1. Kesepakatan Bersama Nomor 30/ORI-MOU/XII/2021",
         "II. HASIL PEMANTAUAN",
-        "III. PENUTUP",
-        # agreements by title and number (dotted blanks: not known yet), never by file id
-        "Rencana Kerja Nomor ............. dan Nomor ............. tanggal 8 Februari 2022 tentang "
+        "III. KESIMPULAN DAN SARAN A. Kesimpulan 1. Keluaran yang dilaporkan selesai sebanyak 1 "
+        "(satu) dari 13 (tiga belas) (7,7%). 2. Sebanyak 6 (enam) keluaran telah melewati batas "
+        "waktu",
+        "B. Saran 1. Terhadap 6 (enam) keluaran",
+        "IV. PENUTUP",
+        # agreements by title and both numbers, never by file id
+        "Rencana Kerja Nomor 01/RK/PW24/II/2022 dan Nomor 119/BO/II/2022 tanggal 8 Februari 2022 tentang "
         "Perbaikan Pelayanan Publik di Lingkungan Pemerintah Provinsi Nusa Tenggara Timur Tahun 2022",
         # the summary in sentences, numbers in words (DOMAIN.md)
         "Kerja sama yang dipantau sebanyak 2 (dua) dan seluruhnya masih berlaku. Dari 13 (tiga "
-        "belas) keluaran, 1 (satu) telah selesai (7,7%); 6 (enam) keluaran telah melewati batas "
+        "belas) keluaran, 1 (satu) telah dilaporkan selesai (7,7%); 6 (enam) keluaran telah melewati batas "
         "waktu dan 1 (satu) keluaran mencapai batas waktunya dalam 30 (tiga puluh) hari ke depan.",
         "A. Capaian per Kerja Sama",
         "Berlaku",
         "1 dari 13",
         "31 Juli 2022",
-        "B. Grafik Persentase Keluaran Selesai",
+        "B. Grafik Persentase Keluaran yang Dilaporkan Selesai",
+        # every agreement named whole in the chart, wrapped, never cut ("...")
+        "tanpa keluaran",
         "ada keluaran yang melewati batas waktu",
         "C. Kerja Sama yang Berakhir dalam 90 Hari",
         "Tidak ada kerja sama yang berakhir",
@@ -157,9 +167,11 @@ def test_pdf_report_content(example, cli, tmp_path):
         "belum ada laporan",
         "tanggung jawab bersama",
         "Kupang, 1 Juli 2022",
-        "Darius Beda Daton",
+        "DARIUS BEDA DATON",
     ):
         assert expected in text, expected
+    assert "…" not in text
+    assert " selesai" not in text.replace("dilaporkan selesai", "").replace("Dilaporkan Selesai", "")
     for word in (
         "ntt-renja-2022",
         "ntt-mou-2021",
@@ -174,23 +186,23 @@ def test_pdf_report_content(example, cli, tmp_path):
     # page numbers: none on page 1, "- 2 -" at the top of page 2
     assert "- 1 -" not in pages[0] and pages[1].startswith("- 2 -")
     # the closing sentence and the signature share a page
-    last = next(p for p in pages if "Darius Beda Daton" in p)
+    last = next(p for p in pages if "DARIUS BEDA DATON" in p)
     assert "Demikian laporan ini" in last
     # signed by the head himself: the laporan is not addressed to him ("menyampaikan kepada
     # Kepala Perwakilan ...", signed by that Kepala Perwakilan)
     assert (
         "Laporan ini disusun untuk menyampaikan keadaan pelaksanaan kerja sama Ombudsman "
         "Republik Indonesia Perwakilan Provinsi Nusa Tenggara Timur sampai dengan tanggal 1 "
-        "Juli 2022, yang meliputi capaian keluaran"
+        "Juli 2022, sebagai bahan pertimbangan tindak lanjut."
     ) in text
     assert "menyampaikan kepada" not in text
     # the joint items are coordinated with the partner, not asked of "the party responsible"
     # (the office owes them too)
     assert (
-        "III. PENUTUP Terhadap 6 (enam) keluaran yang telah melewati batas waktu, bukti "
+        "B. Saran 1. Terhadap 6 (enam) keluaran yang telah melewati batas waktu, bukti "
         "pelaksanaan 3 (tiga) keluaran yang menjadi tanggung jawab mitra kerja sama perlu "
         "diminta dan 3 (tiga) keluaran yang menjadi tanggung jawab bersama perlu "
-        "dikoordinasikan pelaksanaannya dengan mitra kerja sama. Demikian laporan ini"
+        "dikoordinasikan pelaksanaannya dengan mitra kerja sama."
     ) in text
 
 
@@ -221,7 +233,11 @@ def test_xlsx(example, cli, tmp_path):
     assert book.sheetnames == ["Info", "Kerja Sama", "Terlambat", "Segera Berakhir", "Untuk Ditutup"]
     info = dict(book["Info"].iter_rows(values_only=True))
     assert info["Keadaan per"] == dt.datetime(2026, 11, 23)
-    assert (info["Keluaran selesai"], info["Jumlah keluaran"], info["Keluaran lewat batas waktu"]) == (
+    assert (
+        info["Keluaran dilaporkan selesai"],
+        info["Jumlah keluaran"],
+        info["Keluaran lewat batas waktu"],
+    ) == (
         1,
         13,
         12,

@@ -134,7 +134,7 @@ def test_letter_closing_signature_and_tembusan_share_a_page(layouts):
     crossed = []
     for n in LETTER_ITEMS:
         pages = layouts[f"surat-{n:02d}"]
-        name = page_of(pages, "Darius Beda Daton")
+        name = page_of(pages, "DARIUS BEDA DATON")
         assert page_of(pages, CLOSING) == name, f"{n} items: the signature left the closing"
         assert page_of(pages, "Tembusan:") == name, f"{n} items: the tembusan left the signature"
         assert "Sekretaris Daerah Provinsi Nusa Tenggara Timur" in pages[name]

@@ -11,6 +11,7 @@ import pytest
 from docxtpl import DocxTemplate
 
 from docgen.agreements import load_catalog
+from docgen.app.build import draft_context
 from docgen.documents.agreement import build_context, enumerate_items, letter_label
 from docgen.documents.samples import agreement_samples
 from docgen.errors import TemplateError
@@ -59,8 +60,7 @@ def render_example(agreement_id: str) -> bytes:
     ws = Workspace(REPO)
     catalog = load_catalog(ws)
     agreement = catalog.get(agreement_id)
-    parent = catalog.get(agreement.parent) if agreement.parent else None
-    context = build_context(agreement, parent, ws.config)
+    context = draft_context(ws, catalog, agreement_id)  # as `docgen build` makes it
     return PreparedTemplate.load(template_path(ws.templates_dir, agreement.template_name)).render(context)
 
 
@@ -88,11 +88,11 @@ def test_renja_title_block(renja):
     assert text[start : start + 5] == [
         "RENCANA KERJA",
         "ANTARA",
-        "OMBUDSMAN REPUBLIK INDONESIA PERWAKILAN PROVINSI NUSA TENGGARA TIMUR",
+        "OMBUDSMAN REPUBLIK INDONESIA\nPERWAKILAN PROVINSI NUSA TENGGARA TIMUR",
         "DAN",
         "PEMERINTAH PROVINSI NUSA TENGGARA TIMUR",
-    ]  # the legal party, never the Biro
-    assert text.count("NOMOR: " + "." * 26) == 2  # no numbers yet: dotted blanks
+    ]  # the legal party, never the Biro; broken between names, never inside one
+    assert "NOMOR: 01/RK/PW24/II/2022" in text and "NOMOR: 119/BO/II/2022" in text
     assert "TENTANG" in text
     assert (
         "PERBAIKAN PELAYANAN PUBLIK DI LINGKUNGAN PEMERINTAH PROVINSI NUSA TENGGARA TIMUR TAHUN 2022"
@@ -113,7 +113,7 @@ def test_renja_parties_and_signatories(renja):
         "Kepala Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur, berkedudukan di "
         "Jalan El Tari Nomor 52, Kupang, dalam hal ini bertindak untuk dan atas nama Pemerintah "
         "Provinsi Nusa Tenggara Timur berdasarkan Surat Kuasa Gubernur Nusa Tenggara Timur Nomor "
-        "... tanggal ..., selanjutnya disebut PIHAK KEDUA."
+        "BO.130/12/II/2022 tanggal 3 Februari 2022, selanjutnya disebut PIHAK KEDUA."
     )
     text = paragraphs(renja)
     assert (
@@ -123,13 +123,15 @@ def test_renja_parties_and_signatories(renja):
     signatures = rows(renja, 2)
     # "PIHAK PERTAMA, / JOB TITLE, / (space) / NAME": the job title once, not the institution too
     assert signatures[0] == ["PIHAK PERTAMA,", "PIHAK KEDUA,"]
+    # the title broken between names only (explicit line breaks), never inside one
     assert signatures[1] == [
-        "KEPALA PERWAKILAN OMBUDSMAN REPUBLIK INDONESIA PROVINSI NUSA TENGGARA TIMUR,",
-        "KEPALA BIRO ORGANISASI SEKRETARIAT DAERAH PROVINSI NUSA TENGGARA TIMUR,",
+        "KEPALA PERWAKILAN\nOMBUDSMAN REPUBLIK INDONESIA\nPROVINSI NUSA TENGGARA TIMUR,",
+        "KEPALA BIRO ORGANISASI\nSEKRETARIAT DAERAH\nPROVINSI NUSA TENGGARA TIMUR,",
     ]
     assert signatures[2] == ["", ""]
     assert signatures[3] == ["DARIUS BEDA DATON", "FLOURI RITA WUISAN"]
-    assert signatures[4:] == [["", ""], ["", ""]]  # no rank, no NIP given: nothing, never "None"
+    # the civil servant under a mandate: rank, then NIP; the office head gave neither
+    assert signatures[4:] == [["", "Pembina Tingkat I (IV/b)"], ["", "NIP 197001011995032001"]]
 
 
 def test_renja_scope_is_a_running_list_in_lower_case(renja):
@@ -195,10 +197,10 @@ def test_renja_articles(renja):
         "Demikian Rencana Kerja ini dibuat dalam rangkap 2 (dua) asli, bermeterai cukup, "
         "masing-masing mempunyai kekuatan hukum yang sama"
     ) in joined
-    # the MoU it implements is cited by its own parties, numbers (dotted: unknown), date, subject
+    # the MoU it implements is cited by its own parties, both numbers, date, subject
     assert (
         "c.\tbahwa Ombudsman Republik Indonesia dan Pemerintah Provinsi Nusa Tenggara Timur telah "
-        "menandatangani Kesepakatan Bersama Nomor ............. dan Nomor ............. tanggal "
+        "menandatangani Kesepakatan Bersama Nomor 30/ORI-MOU/XII/2021 dan Nomor HK.130/45/XII/2021 tanggal "
         "20 Desember 2021 tentang Peningkatan Kualitas Penyelenggaraan Pelayanan Publik dan "
         "Pencegahan Maladministrasi di Provinsi Nusa Tenggara Timur, yang perlu ditindaklanjuti "
         "dengan Rencana Kerja yang memuat kegiatan, keluaran, batas waktu, dan penanggung jawab "
@@ -206,11 +208,17 @@ def test_renja_articles(renja):
     ) in text
     assert "PARA PIHAK telah menandatangani" not in joined
     assert "1.\tUndang-Undang Nomor 37 Tahun 2008 tentang Ombudsman Republik Indonesia;" in text
+    # catalogue keys, cited as in force on the signing date (8 February 2022)
     assert (
-        "3.\tPeraturan Pemerintah Nomor 21 Tahun 2011 tentang Perwakilan Ombudsman Republik "
-        "Indonesia di Daerah sebagaimana telah diubah dengan Peraturan Pemerintah Nomor 48 Tahun "
-        "2017;"
+        "3.\tUndang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah sebagaimana telah "
+        "beberapa kali diubah, terakhir dengan Undang-Undang Nomor 1 Tahun 2022 tentang Hubungan "
+        "Keuangan antara Pemerintah Pusat dan Pemerintahan Daerah;"
     ) in text
+    assert (
+        "4.\tPeraturan Pemerintah Nomor 21 Tahun 2011 tentang Pembentukan, Susunan, dan Tata Kerja "
+        "Perwakilan Ombudsman Republik Indonesia di Daerah;"
+    ) in text
+    assert "5.\tPeraturan Pemerintah Nomor 28 Tahun 2018 tentang Kerja Sama Daerah." in text
     legal = text[text.index(next(t for t in text if "peraturan perundang-undangan sebagai" in t)) :]
     assert not any("Kesepakatan Bersama" in t for t in legal[:6])  # the MoU is not legislation
     # drafting words (UU 12/2011, EYD V)

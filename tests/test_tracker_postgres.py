@@ -139,6 +139,16 @@ def test_two_offices_work_in_one_database(example, tmp_path, cli, shared):
     )
     assert files.exit_code == 0, files.stderr
     assert (tmp_path / "national.pdf").stat().st_size > 0
+    # the national laporan names each agreement's office (in its Dasar and its tables)
+    from pypdf import PdfReader
+
+    from docgen.workspace import load_config
+
+    pages = PdfReader(tmp_path / "national.pdf").pages
+    laporan = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+    for ws in (a, b):
+        office = load_config(ws / "docgen.toml").office.name
+        assert f"Tahun 2022 ({office})" in laporan, office
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / "national.xlsx")["Kerja Sama"]

@@ -19,13 +19,15 @@ from typing import NotRequired, TypedDict
 
 from docgen import __version__
 from docgen.agreements import Catalog, load_catalog
-from docgen.app.common import publish
+from docgen.app.common import publish, signed_changes
 from docgen.context import Context
 from docgen.documents.adendum import adendum_context, output_stem
 from docgen.documents.agreement import build_context
+from docgen.domain.legal import unknown_keys
 from docgen.errors import AgreementError, DocgenError
 from docgen.fsutil import sha256_file
 from docgen.i18n import _
+from docgen.legal import load_legal
 from docgen.records import BUILDS, BuildRecord
 from docgen.render.docx import RenderJob, render_many
 from docgen.render.libreoffice import find_soffice, to_pdf
@@ -60,6 +62,7 @@ class BuildReport:
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[Failed] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a signed agreement edited since
 
     @property
     def ok(self) -> bool:
@@ -140,6 +143,8 @@ def _plan(
     label = template_label(template, ws.rel)
     sources[label] = _sha(template, hashes, label)
     sources[ws.rel(ws.config_path)] = _sha(ws.config_path, hashes, ws.rel(ws.config_path))
+    for legal_file in sorted([*(ws.root / "legal").glob("*.yaml"), *(ws.root / "legal").glob("*.yml")]):
+        sources[ws.rel(legal_file)] = _sha(legal_file, hashes, ws.rel(legal_file))
     sources["docgen"] = __version__
     key = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
     out_dir = ws.outputs_dir / OUTPUT_DIR
@@ -174,6 +179,7 @@ def build(
     tracker = open_tracker(ws)
     with tracker.read() as session:
         records = {r.get("output"): r for r in session.records(TABLE)}
+        report.warnings.extend(signed_changes(session, catalog))
     hashes: dict[Path, str] = {}
     to_render: list[tuple[_Plan, RenderJob]] = []
     to_convert: list[_Plan] = []
@@ -250,9 +256,17 @@ def draft_context(
             raise AgreementError(
                 _("parent {parent!r} has errors (run `docgen check`)").format(parent=agreement.parent)
             )
+    legal, problems = load_legal(ws.root)
+    unknown = [
+        f"legal_basis.{index}: {key}: no such regulation in docgen's catalogue or legal/*.yaml"
+        for index, key in unknown_keys(agreement.legal_basis, legal)
+    ]
+    if problems or unknown:
+        lines = [*problems, *unknown]
+        raise AgreementError(lines[0], problems=lines)
     if amendment is not None:
-        return adendum_context(agreement, amendment, parent, ws.config)
-    return build_context(agreement, parent, ws.config)
+        return adendum_context(agreement, amendment, parent, ws.config, legal)
+    return build_context(agreement, parent, ws.config, legal)
 
 
 def _record(

@@ -118,6 +118,8 @@ class IssueReport:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     combined: str | None = None
+    kind: str | None = None  # a piagam not tied to a score: [certificates.kinds.NAME]
+    wording: str = ""  # what such a piagam says of its recipient
     register: str | None = None  # the signatory's register; None: the workspace's own
 
     @property
@@ -230,7 +232,8 @@ def _new_record(
 ) -> CertificateRecord:
     """What the registry records of a new certificate (and what it prints)."""
     row, grade = candidate.row, candidate.grade
-    return {
+    scored = report.kind is None
+    record: CertificateRecord = {
         "number": number,
         "seq": seq,
         "year": report.year,
@@ -239,14 +242,15 @@ def _new_record(
         "recipient": row.recipient,
         "unit": row.unit,
         "score": float(row.score),
-        "score_text": angka(row.score),
-        "grade": grade.grade,
-        "grade_label": grade.label,
-        "zone": grade.zone,
-        "grade_text": scheme.text(grade),
+        "score_text": angka(row.score) if scored else "",
+        "grade": grade.grade if scored else "",
+        "grade_label": grade.label if scored else "",
+        "zone": grade.zone if scored else "",
+        "grade_text": scheme.text(grade) if scored else report.wording,
         "issued_on": report.signed_on.isoformat(),
         "file": "",  # its path, once its number is known
-        "place": config.office.city,
+        # where the signatory signs (the Ketua in Jakarta), else the office's city
+        "place": report.signatory.get("city") or config.office.city,
         "signatory": Signatory(**report.signatory),
         "verify_url": config.certificates.verify_url,
         "source": {"file": report.results, "row": row.row},
@@ -254,6 +258,10 @@ def _new_record(
         "revoked_reason": None,
         "revoked_at": None,
     }
+    if report.kind is not None:
+        record["kind"] = report.kind
+        record["wording"] = report.wording
+    return record
 
 
 # The result-sheet column behind each variable a certificate prints from a row.
@@ -371,6 +379,7 @@ def issue(
     signed_on: date | None = None,
     signatory: str | None = None,
     progress: Progress | None = None,
+    kind: str | None = None,
     user: str | None = None,
 ) -> IssueReport:
     """Issue a certificate for every good row at or above the minimum grade (SPEC §4).
@@ -383,17 +392,28 @@ def issue(
     if not results_path.is_absolute() and not results_path.exists() and (ws.root / results_path).exists():
         results_path = ws.root / results_path  # `-w DIR` given from elsewhere: relative to DIR
     label = label_of(ws, results_path)
-    results = read_results(results_path, label)
+    kinds = config.certificates.kinds
+    if kind is not None and kind not in kinds:
+        known = ", ".join(sorted(kinds)) or "none yet"
+        raise InputError(
+            _("--kind: no [certificates.kinds.{kind}] in docgen.toml (known: {known})").format(
+                kind=kind, known=known
+            )
+        )
+    results = read_results(results_path, label, scored=kind is None)
     warnings: list[str] = []
-    year = resolve_year(results_path, year, warnings)
     signed_on = signed_on or date.today()
+    if kind is not None and year is None:
+        year = year_in_name(results_path) or signed_on.year
+    year = resolve_year(results_path, year, warnings)
     if signed_on.year < year:
         raise InputError(
             _("--signed-on: {isoformat} is before the assessment year {year}").format(
                 isoformat=signed_on.isoformat(), year=year
             )
         )
-    event = " ".join((event if event is not None else config.certificates.event).split())
+    default_event = config.certificates.event if kind is None else (kinds[kind].event or kind)
+    event = " ".join((event if event is not None else default_event).split())
     if not event:
         raise InputError(
             _('--event: empty (name the assessment, e.g. "Penilaian Kepatuhan Standar Pelayanan Publik")')
@@ -403,20 +423,23 @@ def issue(
     source = layout_source_of(ws)
     renderer = renderer_for(source)  # a broken layout stops here, before any number is taken
 
-    report = IssueReport(label, year, event, signed_on, minimum, scheme, warnings=warnings)
+    report = IssueReport(label, year, event, signed_on, minimum, scheme, warnings=warnings, kind=kind)
     report.register = signer.register_name
+    if kind is not None:
+        report.wording = kinds[kind].wording.format(event=event, year=year)
     report.signatory = {
-        "name": signer.name,
+        "name": config.documents.signer_name(signer.name),
         "title": signer.title,
         "nip": signer.nip or "",
         "heading": signer.heading or config.office.letterhead_lines,
+        "city": signer.city or config.office.city,
     }
     report.errors.extend({"row": e.row, "error": e.error} for e in results.errors)
     eligible = []
     layout = _LayoutCheck(ws, renderer, report, scheme)
     for candidate in _grade_rows(results.rows, scheme, report):
         row = candidate.row
-        if candidate.grade.rank > minimum.rank:
+        if kind is None and candidate.grade.rank > minimum.rank:
             report.skipped.append(
                 {
                     "row": row.row,
@@ -505,7 +528,11 @@ def _issue_in(
     for candidate in eligible:
         row = candidate.row
         existing = active.get(certificate_key(row.recipient, report.year, report.event))
-        if existing is not None and conflicts(existing, row.score, candidate.grade.grade):
+        if (
+            existing is not None
+            and report.kind is None
+            and conflicts(existing, row.score, candidate.grade.grade)
+        ):
             report.errors.append(
                 {
                     "row": row.row,

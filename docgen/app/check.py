@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from docgen.agreements import Catalog, load_catalog
-from docgen.app.common import finish_interrupted, office_logo
+from docgen.app.common import finish_interrupted, office_logo, signed_changes
 from docgen.app.evidence import pending_evidence
 from docgen.app.tracker import publish_all
 from docgen.config import CONFIG_FILE, Config
 from docgen.documents.samples import template_samples
+from docgen.domain.legal import Regulation, unknown_keys, unverified_keys
+from docgen.domain.readiness import agreement_blanks, config_blanks
 from docgen.errors import ConfigError, DocgenError, TemplateError, TrackerError
 from docgen.i18n import _
+from docgen.legal import load_legal
 from docgen.render.templates import (
     check_docx_template,
     template_label,
@@ -21,6 +26,7 @@ from docgen.render.templates import (
     templates_in_use,
 )
 from docgen.state import open_tracker
+from docgen.validation import Problem
 from docgen.workspace import Workspace, placeholder_fields
 
 
@@ -45,13 +51,18 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     except ConfigError as exc:
         report.errors.extend(exc.problems)
     report.errors.extend(placeholder_fields(ws.config_path))
+    logo_sha: str | None = None
     if config is not None:
         try:
-            office_logo(ws)
+            logo = office_logo(ws)
+            logo_sha = hashlib.sha256(logo[1]).hexdigest() if logo else None
         except DocgenError as exc:
             report.errors.extend(exc.problems)
         report.warnings.extend(letterhead_warnings(config))
         report.warnings.extend(verify_url_warnings(ws, config))
+        report.warnings.extend(
+            f"warning: {CONFIG_FILE}: {key}: {message}" for key, message in config_blanks(config, logo_sha)
+        )
         try:
             finish_interrupted(ws)  # a killed command's files, put in place (state/journal.py)
         except DocgenError as exc:  # e.g. a database role that may only read
@@ -62,7 +73,14 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
     catalog = load_catalog(ws, as_of)
     report.agreements = len(catalog.files)
     report.errors.extend(str(p) for p in catalog.problems)
-    report.warnings.extend(str(p) for p in catalog.warnings)
+    legal, legal_problems = load_legal(ws.root)
+    report.errors.extend(legal_problems)
+    readiness = list(readiness_problems(catalog, legal))
+    covered = {(p.file, p.path) for p in readiness}
+    # A blank the readiness lines name is said once, in their words.
+    report.warnings.extend(str(p) for p in catalog.warnings if (p.file, p.path) not in covered)
+    report.errors.extend(str(p) for p in readiness if not p.warning)
+    report.warnings.extend(str(p) for p in readiness if p.warning)
     report.warnings.extend(pending_evidence(ws))
     report.errors.extend(check_templates(ws, config, catalog))
     from docgen.app.common import layout_source_of
@@ -72,6 +90,11 @@ def check(ws: Workspace, as_of: date) -> CheckReport:
         report.errors.extend(check_layout(layout_source_of(ws)))
     except TemplateError as exc:
         report.errors.extend(exc.problems)
+    try:
+        with open_tracker(ws).read() as session:
+            report.warnings.extend(signed_changes(session, catalog))
+    except DocgenError as exc:  # check still reports the files
+        report.warnings.append(_("warning: {message}").format(message=exc.message))
     if report.ok:
         tracker = open_tracker(ws)
         if tracker.shared:  # a check that passes publishes the office's agreements
@@ -104,9 +127,36 @@ def verify_url_warnings(ws: Workspace, config: Config) -> list[str]:
     ]
 
 
-# The kop's text column in the letter templates (15.5 cm less the logo's 2.5 cm and the
+def readiness_problems(catalog: Catalog, legal: Mapping[str, Regulation]) -> Iterator[Problem]:
+    """Per agreement file: the blanks its documents would print (warnings), the
+    regulation keys no catalogue holds (errors) and those not yet verified (warnings)."""
+    for agreement_id, agreement in sorted(catalog.agreements.items()):
+        label = f"agreements/{catalog.files[agreement_id].name}"
+        for path, message in agreement_blanks(agreement):
+            yield Problem(label, path, message, warning=True)
+        for index, key in unknown_keys(agreement.legal_basis, legal):
+            yield Problem(
+                label,
+                f"legal_basis.{index}",
+                _(
+                    "{key}: no such regulation in docgen's catalogue or legal/*.yaml; "
+                    "add it to legal/*.yaml or write the citation out"
+                ).format(key=key),
+            )
+        for index, key in unverified_keys(agreement.legal_basis, legal):
+            yield Problem(
+                label,
+                f"legal_basis.{index}",
+                _("{key}: the catalogue marks this entry verified: false; check its citation").format(
+                    key=key
+                ),
+                warning=True,
+            )
+
+
+# The kop's text column in the letter templates (15.5 cm less the logo's 2.8 cm and the
 # cell padding) and its sizes: 14 pt for the first line, 12 pt for the others, bold.
-KOP_WIDTH_CM = 12.6
+KOP_WIDTH_CM = 12.3
 KOP_SIZES = (14.0, 12.0)
 
 

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from docgen.agreements import Catalog, load_catalog
 from docgen.config import CONFIG_FILE, Config
 from docgen.domain.obligations import GRACE_DAYS, AgreementView, views
+from docgen.domain.signed_terms import as_signed, changed_fields, signature_record
 from docgen.domain.terminations import termination_dates
 from docgen.errors import ConfigError, TemplateError
 from docgen.i18n import _
 from docgen.models import Agreement
-from docgen.records import TERMINATIONS
+from docgen.records import SIGNATURES, TERMINATIONS, SignatureRecord
 from docgen.safepath import read_regular, source_problem
 from docgen.state import open_tracker
 from docgen.state.base import Session
@@ -41,10 +42,45 @@ def agreement_views(
 ) -> list[AgreementView]:
     """Each agreement (as amended) with its history and termination, as of `as_of`, sorted
     by id; `grace_days` is the workspace's `[letters] grace_days`."""
-    agreements = list(agreements)
+    # A signed agreement is judged by the terms it was signed with until an adendum changes
+    # them, whatever was edited in its file since (domain/signed_terms.py).
+    signed = signatures(session)
+    agreements = [as_signed(a, signed.get(a.id)) for a in agreements]
     histories = session.events_of([a.id for a in agreements])
     terminated = termination_dates(session.records(TERMINATIONS))
     return views(agreements, histories, terminated, as_of, grace_days)
+
+
+def signatures(session: Session) -> dict[str, SignatureRecord]:
+    """Agreement id -> the record of the terms it was signed with."""
+    return {r["agreement"]: r for r in session.records(SIGNATURES)}
+
+
+def record_signature(session: Session, agreement: Agreement) -> None:
+    """Keep what `agreement` is signed with (in the transaction that signs it)."""
+    session.put(SIGNATURES, [SignatureRecord(**signature_record(agreement))])  # type: ignore[typeddict-item]
+
+
+def signed_changes(session: Session, cat: Catalog) -> list[str]:
+    """Warning lines for each term of a signed agreement's file that differs from what was
+    signed, naming the field (work items and deliverables by id)."""
+    signed = signatures(session)
+    lines = []
+    for agreement_id, agreement in sorted(cat.agreements.items()):
+        record = signed.get(agreement_id)
+        if record is None:
+            continue
+        label = f"agreements/{cat.files[agreement_id].name}"
+        for field, before, after in changed_fields(record, agreement):
+            lines.append(
+                "warning: "
+                + _(
+                    "{file}: {field}: changed since the agreement was signed ({before} -> {after}); "
+                    "a signed agreement is changed by an adendum (amendments:, docgen agreement "
+                    "extend): until then docgen keeps to the signed terms"
+                ).format(file=label, field=field, before=before, after=after)
+            )
+    return lines
 
 
 def agreement_view(

@@ -33,6 +33,7 @@ from docgen.domain.letters import (
     plan_reminders,
     reply_deadline,
 )
+from docgen.domain.readiness import blank_numbers
 from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.i18n import _
@@ -162,6 +163,7 @@ def followup(
     again: bool = False,
     signatory: str | None = None,
     without_superior: bool = False,
+    allow_blank_numbers: bool = False,
     number: str | None = None,
     user: str | None = None,
 ) -> LetterRun:
@@ -186,6 +188,8 @@ def followup(
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
         planned = plan_followups(views, session.records(TABLE), reply_days)
+        if not allow_blank_numbers:
+            _refuse_blank_numbers(cat, planned, again)
         if not without_superior:
             _refuse_without_superior(cat, planned, again)
         return planned
@@ -212,6 +216,7 @@ def reminder(
     as_of: date,
     days: int = REMINDER_DAYS,
     signatory: str | None = None,
+    allow_blank_numbers: bool = False,
     number: str | None = None,
 ) -> LetterRun:
     """`letter reminder`: a numbered pemberitahuan to each counterpart with items due within
@@ -220,10 +225,13 @@ def reminder(
         raise InputError(
             _("--days: {days} is negative; give the number of days ahead (e.g. 14)").format(days=days)
         )
-    _skip, agreements, skipped = _targets(ws, ids, not ids, as_of)
+    cat, agreements, skipped = _targets(ws, ids, not ids, as_of)
 
     def plan(session: Session, views: list[Any]) -> list[Planned]:
-        return plan_reminders(views, session.records(TABLE), days)
+        planned = plan_reminders(views, session.records(TABLE), days)
+        if not allow_blank_numbers:
+            _refuse_blank_numbers(cat, planned, False)
+        return planned
 
     return _issue(
         ws,
@@ -236,6 +244,25 @@ def reminder(
         run=LetterRun(skipped=skipped),
         number=number,
     )
+
+
+def _refuse_blank_numbers(cat: Any, planned: list[Planned], again: bool) -> None:
+    """A letter cites the agreement by both numbers (DOMAIN.md): one line per agreement
+    whose numbers are blank, before any number is taken."""
+    lines = []
+    for p in planned:
+        waiting = (p.existing is not None or p.in_force is not None) and not again
+        missing = blank_numbers(p.agreement)
+        if waiting or not missing:
+            continue
+        line = _(
+            "agreements/{file}: numbers: the letter would cite the agreement by blank numbers "
+            "({fields}); fill them in, or pass --allow-blank-numbers to print dotted blanks"
+        ).format(file=cat.files[p.agreement.id].name, fields=", ".join(f"numbers.{m}" for m in missing))
+        if line not in lines:
+            lines.append(line)
+    if lines:
+        raise AgreementError(lines[0], problems=lines)
 
 
 def _refuse_without_superior(cat: Any, planned: list[Planned], again: bool) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from docgen.app.common import agreement_views, catalog, office_logo
+from docgen.app.common import agreement_views, catalog, office_logo, signed_changes
 from docgen.app.tracker import require_shared
 from docgen.context import JSONObject
 from docgen.domain.monitor import (
@@ -63,8 +63,9 @@ def monitor(ws: Workspace, as_of: date, *, pdf: Path | None = None, xlsx: Path |
     cat = catalog(ws, as_of)
     with open_tracker(ws).read() as session:
         views = agreement_views(session, cat.agreements.values(), as_of, ws.config.letters.grace_days)
+        edited = signed_changes(session, cat)
     report = build_report(views, as_of.isoformat())
-    result = Monitoring(report, cat.skipped())
+    result = Monitoring(report, cat.skipped(), warnings=edited)
     _write_files(result, _writers(ws, report, cat.agreements), pdf, xlsx)
     return result
 

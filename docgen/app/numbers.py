@@ -129,7 +129,9 @@ def _register(ws: Workspace, register: str | None) -> str | None:
     if register is None:
         return None
     if register not in ws.config.registers:
-        raise InputError(f"--register: {unknown_register(register, ws.config)}")
+        raise InputError(
+            _("--register: {unknown_register}").format(unknown_register=unknown_register(register, ws.config))
+        )
     return register
 
 
@@ -241,7 +243,9 @@ def import_numbers(ws: Workspace, path: Path, kind: str, register: str | None = 
             report.errors.append(_("{file}: row {row}: Nomor: empty").format(file=label, row=row))
             continue
         if problem:
-            report.errors.append(f"{label}: row {row}: {problem}")
+            report.errors.append(
+                _("{label}: row {row}: {problem}").format(label=label, row=row, problem=problem)
+            )
             continue
         try:
             on = _day(cell("date"))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.agreements import validate_file
-from docgen.app.common import catalog, finish_interrupted, journaled, publish
+from docgen.app.common import catalog, finish_interrupted, journaled, publish, record_signature
 from docgen.domain.amendments import as_amended
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import AgreementError, FileChangedError, InputError
@@ -198,7 +198,9 @@ def sign(
         else:
             wanted = {"first": record["number"], **({"second": second} if second else {})}
             doc.set("numbers", flow(wanted), after=("ends_on", "duration_months", "signed_on"))
-        publish(session, ws.config, [edit.write(doc.text(), session, pending, result.number)])
+        signed = edit.write(doc.text(), session, pending, result.number)
+        record_signature(session, signed)
+        publish(session, ws.config, [signed])
         return result
 
     result = journaled(ws, edit.command, body)

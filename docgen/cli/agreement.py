@@ -53,10 +53,8 @@ NumberGiven = Annotated[
     typer.Option(
         "--number",
         metavar="TEXT",
-        help=_(
-            "The first party's number as given (required when the first party numbers in "
-            "another register); recorded, not allocated."
-        ),
+        help="The first party's number as given (required when the first party numbers in "
+        "another register); recorded, not allocated.",
     ),
 ]
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli.common import Json, emit_json, info, say, workspace
+from docgen.cli.common import Json, emit_json, info, say, warn, workspace
 from docgen.errors import DocgenError
 from docgen.i18n import _
 
@@ -36,6 +36,7 @@ def build(
 
     ws = workspace(ctx)
     report = build_drafts(ws, ids or None, force=force, pdf=pdf)
+    warn(report.warnings)
     if json:
         emit_json(report.to_json())
     else:

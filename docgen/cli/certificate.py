@@ -82,6 +82,15 @@ def issue(
             "(default: [certificates] signatory, else [office.head]).",
         ),
     ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            metavar="NAME",
+            help="A piagam not tied to a score: its wording is [certificates.kinds.NAME] of "
+            "docgen.toml; RESULTS then needs only the instansi column (no nilai).",
+        ),
+    ] = None,
     json: Json = False,
 ) -> None:
     """Issue a numbered certificate to every agency at or above --min-grade in RESULTS.
@@ -102,6 +111,7 @@ def issue(
         signed_on=signed_on,
         signatory=signatory,
         progress=track,
+        kind=kind,
     )
     warn(report.warnings)
     if json:

@@ -31,6 +31,13 @@ letter_app = command_group(
 )
 
 Number = Annotated[str, typer.Argument(metavar="NUMBER", help="The letter's number, as registered.")]
+AllowBlankNumbers = Annotated[
+    bool,
+    typer.Option(
+        "--allow-blank-numbers",
+        help="Write the letter even when the agreement's numbers are blank (printed as dotted blanks).",
+    ),
+]
 Signatory = Annotated[
     str | None,
     typer.Option(
@@ -92,10 +99,8 @@ GivenNumber = Annotated[
     typer.Option(
         "--number",
         metavar="TEXT",
-        help=_(
-            "The letter's number as given (the signatory's register, the e-office system); "
-            "recorded, not allocated. One letter only."
-        ),
+        help="The letter's number as given (the signatory's register, the e-office system); "
+        "recorded, not allocated. One letter only.",
     ),
 ]
 
@@ -123,6 +128,7 @@ def followup(
             help="Issue a second letter even to a party without `superior` (it then has no tembusan).",
         ),
     ] = False,
+    allow_blank_numbers: AllowBlankNumbers = False,
     number: GivenNumber = None,
     json: Json = False,
 ) -> None:
@@ -142,6 +148,7 @@ def followup(
         again=again,
         signatory=signatory,
         without_superior=without_superior,
+        allow_blank_numbers=allow_blank_numbers,
         number=user_text(number, "--number"),
     )
     _report(run, json, _("no overdue deliverables of any counterpart: no letter to write"))
@@ -160,6 +167,7 @@ def reminder(
     ] = 14,
     as_of: AsOf = None,
     signatory: Signatory = None,
+    allow_blank_numbers: AllowBlankNumbers = False,
     number: GivenNumber = None,
     json: Json = False,
 ) -> None:
@@ -179,6 +187,7 @@ def reminder(
         as_of=parse_day(as_of),
         days=days,
         signatory=signatory,
+        allow_blank_numbers=allow_blank_numbers,
         number=user_text(number, "--number"),
     )
     _report(

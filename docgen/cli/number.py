@@ -37,7 +37,7 @@ Register = Annotated[
     typer.Option(
         "--register",
         metavar="NAME",
-        help=_("A [registers.NAME] that is not the workspace's own (default: its own register)."),
+        help="A [registers.NAME] that is not the workspace's own (default: its own register).",
     ),
 ]
 
@@ -117,9 +117,9 @@ def list_(
 def record(
     ctx: typer.Context,
     kind: Annotated[Kind, typer.Argument(metavar="KIND", help="letter, certificate or agreement.")],
-    number: Annotated[str, typer.Argument(metavar="NUMBER", help=_("The number, as it was given."))],
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="The number, as it was given.")],
     on: Annotated[date, date_option("--on", "The date of the document it was given to.")],
-    for_: Annotated[str, typer.Option("--for", metavar="TEXT", help=_("What it was given to."))],
+    for_: Annotated[str, typer.Option("--for", metavar="TEXT", help="What it was given to.")],
     register: Register = None,
     json: Json = False,
 ) -> None:
@@ -151,8 +151,8 @@ def record(
 @number_app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("An agenda book: .xlsx or .csv."))],
-    kind: Annotated[Kind, typer.Option("--kind", help=_("What kind of numbers it holds."))],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="An agenda book: .xlsx or .csv.")],
+    kind: Annotated[Kind, typer.Option("--kind", help="What kind of numbers it holds.")],
     register: Register = None,
     json: Json = False,
 ) -> None:

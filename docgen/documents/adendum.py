@@ -9,10 +9,14 @@ agreement's own context, so parties, letterhead and signatures read the same.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from docgen.config import Config
 from docgen.context import Context
 from docgen.documents.agreement import build_context, enumerate_items, reference, split_title, term_phrase
 from docgen.domain.amendments import changes
+from docgen.domain.legal import Regulation
 from docgen.domain.wording import in_sentence
 from docgen.indonesian import DOTS, kalimat_pembuka, tanggal, terbilang
 from docgen.models import Agreement
@@ -33,8 +37,43 @@ def output_stem(agreement_id: str, index: int) -> str:
     return f"{agreement_id}-adendum-{index + 1}"
 
 
-def adendum_context(a: Agreement, index: int, parent: Agreement | None, config: Config | None) -> Context:
-    """The context of amendment `index` (0-based) of agreement `a`."""
+# Where the default templates hold what an adendum changes: the term is Pasal 6 ayat (1)
+# (Jangka Waktu) of an MoU and of a Rencana Kerja; the work items, Pasal 3 ayat (1).
+TERM_ARTICLE = ("6", "(1)")
+WORK_ITEMS_ARTICLE = ("3", "(1)")
+
+
+def both_numbers(first: str | None, second: str | None) -> str:
+    """ "Nomor X dan Nomor Y", a dotted blank where a number is unknown."""
+    return f"Nomor {first or DOTS} dan Nomor {second or DOTS}"
+
+
+def earlier_adenda(a: Agreement, index: int) -> str:
+    """ "Adendum Pertama Nomor X dan Nomor Y tanggal 1 Juli 2022 dan ...": each adendum
+    before `index`, by both numbers."""
+    parts = [
+        f"{adendum_name(i + 1)} {both_numbers(e.number, e.number_second)}"
+        + (f" tanggal {tanggal(e.on)}" if e.on else "")
+        for i, e in enumerate(a.amendments[:index])
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " dan " + parts[-1] if parts else ""
+
+
+def adendum_context(
+    a: Agreement,
+    index: int,
+    parent: Agreement | None,
+    config: Config | None,
+    legal: Mapping[str, Regulation] | None = None,
+) -> Context:
+    """The context of amendment `index` (0-based) of agreement `a`.
+
+    DOMAIN.md: the title cites the agreement by both numbers ("PERUBAHAN ATAS RENCANA
+    KERJA NOMOR ... DAN NOMOR ... TENTANG ..."); the recitals cite the earlier adenda by
+    both numbers; each change names the Pasal and ayat it amends and restates it
+    ("Ketentuan Pasal 6 ayat (1) diubah sehingga berbunyi sebagai berikut:"), numbered
+    only when there are several; the table numbers the work items as the agreement does
+    (never by their internal ids)."""
     am = a.amendments[index]
     change = changes(a, index)
     before, after = change["before"], change["after"]
@@ -43,14 +82,9 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None, config: 
     name = adendum_name(index + 1)
     base = before.model_copy(update={"amendments": []})
     cited = reference(base)
-    earlier = [
-        f"{adendum_name(i + 1)}"
-        + (f" Nomor {e.number}" if e.number else "")
-        + (f" tanggal {tanggal(e.on)}" if e.on else "")
-        for i, e in enumerate(a.amendments[:index])
-    ]
+    earlier = earlier_adenda(a, index)
     if earlier:
-        cited += ", sebagaimana telah diubah dengan " + " dan ".join(earlier)
+        cited += ", sebagaimana telah diubah dengan " + earlier
     what = in_sentence(am.title)
     recitals = [
         f"bahwa PARA PIHAK telah menandatangani {cited}",
@@ -58,20 +92,35 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None, config: 
         f"dan dituangkan dalam adendum yang merupakan bagian yang tidak terpisahkan dari {doc_name}",
         f"bahwa PARA PIHAK sepakat melakukan perubahan atas {doc_name} tersebut mengenai {what}",
     ]
-    items: list[str] = []
+    items: list[dict[str, Any]] = []
+    if change["work_items"]:
+        pasal, ayat = WORK_ITEMS_ARTICLE
+        items.append(
+            {
+                "intro": f"Ketentuan Pasal {pasal} ayat {ayat} diubah sehingga berbunyi sebagai berikut:",
+                "ayat": ayat,
+                "text": f"Kegiatan, keluaran, batas waktu, dan penanggung jawab pelaksanaan {doc_name} "
+                "ini adalah sebagai berikut:",
+                "table": True,
+            }
+        )
     if change["term"]:
+        pasal, ayat = TERM_ARTICLE
         items.append(
-            f"Ketentuan mengenai jangka waktu diubah sehingga berbunyi sebagai berikut: "
-            f"\u201c{term_phrase(after, doc_name)}\u201d"
+            {
+                "intro": f"Ketentuan Pasal {pasal} ayat {ayat} diubah sehingga berbunyi sebagai berikut:",
+                "ayat": ayat,
+                "text": term_phrase(after, doc_name),
+                "table": False,
+            }
         )
-    touched = change["work_items"]
-    if touched:
-        items.append(
-            f"Ketentuan mengenai kegiatan, keluaran, batas waktu, dan penanggung jawab "
-            f"pelaksanaan {doc_name} diubah dan/atau ditambah sehingga kegiatan berikut "
-            "berbunyi sebagaimana tercantum dalam tabel di bawah ini."
-        )
-    context = build_context(after.model_copy(update={"work_items": touched}), parent, config)
+    items.sort(key=lambda c: int(c["intro"].split()[2]))  # in the order of the articles
+    for number, item in enumerate(items, 1):
+        item["label"] = f"{number}." if len(items) > 1 else ""
+    ordinal_text = "" if index == 0 else f"{ordinal(index + 1).upper()} "
+    cites = both_numbers(before.numbers.first, before.numbers.second)
+    title = f"PERUBAHAN {ordinal_text}ATAS {doc_name} {cites} TENTANG {subject}".upper()
+    context = build_context(after, parent, config, legal)
     context.update(
         {
             "adendum": {
@@ -79,6 +128,7 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None, config: 
                 "ordinal": ordinal(index + 1),
                 "index": index + 1,
                 "title": am.title,
+                "title_text": title,
                 "on": am.on,
                 "on_text": tanggal(am.on) if am.on else DOTS,
                 "reference": cited,
@@ -89,8 +139,7 @@ def adendum_context(a: Agreement, index: int, parent: Agreement | None, config: 
             "signed_on_text": tanggal(am.on) if am.on else DOTS,
             "opening": kalimat_pembuka(am.on, a.place),
             "recitals": enumerate_items(recitals, last_and=False),
-            # Whole sentences (one quotes the new text): numbered, not re-punctuated.
-            "changes": [{"label": f"{i}.", "text": text} for i, text in enumerate(items, 1)],
+            "changes": items,
             "term": term_phrase(after, doc_name),
             "ends_on_text": tanggal(after.end_date) if after.end_date else DOTS,
         }

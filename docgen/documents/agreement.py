@@ -7,8 +7,13 @@ template stays readable text and a user can edit it in Word without writing logi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 from docgen.config import Config
 from docgen.context import Context
+from docgen.documents.layout import name_lines
+from docgen.domain.legal import Regulation, cite
 from docgen.indonesian import DOTS, kalimat_pembuka, tanggal, terbilang
 from docgen.models import Agreement, Party
 
@@ -143,8 +148,26 @@ def term_phrase(a: Agreement, doc_name: str) -> str:
     )
 
 
+# Column widths (cm) of the default templates: the title block spans the text width, each
+# signature column half of it; a signature block's title is bold 12 pt capitals.
+TITLE_WIDTH_CM = 15.5
+SIGNATURE_COLUMN_CM = 7.75
+SIGNATURE_SIZE = 11
+
+
+def signer_name(name: str, config: Config | None) -> str:
+    """The one form of a signer's name in every document ([documents] signer_name_case)."""
+    return config.documents.signer_name(name) if config else name.upper()
+
+
 def _party(p: Party, config: Config | None) -> Context:
     data = p.model_dump()
+    # Lines broken between names only ("OMBUDSMAN REPUBLIK INDONESIA" / "PERWAKILAN ...").
+    data["org_title"] = "\n".join(name_lines(p.org.upper(), TITLE_WIDTH_CM))
+    data["signatory"]["title_block"] = "\n".join(
+        name_lines(p.signatory.title.upper() + ",", SIGNATURE_COLUMN_CM, SIGNATURE_SIZE)
+    )
+    data["signatory"]["name_text"] = signer_name(p.signatory.name, config)
     office = config.office if config else None
     # The office's own address fills in when the party is the office itself.
     if not data["address"] and office is not None and p.org == office.name:
@@ -178,8 +201,14 @@ def _work_items(a: Agreement) -> list[Context]:
     return items
 
 
-def build_context(a: Agreement, parent: Agreement | None, config: Config | None) -> Context:
-    """The context of one agreement draft (see `agreement_context`)."""
+def build_context(
+    a: Agreement,
+    parent: Agreement | None,
+    config: Config | None,
+    legal: Mapping[str, Regulation] | None = None,
+) -> Context:
+    """The context of one agreement draft; `legal` is the regulation catalogue that
+    `legal_basis` keys name (cited as in force on the signing date, or today for a draft)."""
     doc_name, subject = split_title(a)
     first, second = _party(a.first, config), _party(a.second, config)
     recitals = [first["recital"], second["recital"]]
@@ -223,7 +252,9 @@ def build_context(a: Agreement, parent: Agreement | None, config: Config | None)
         "term": term_phrase(a, doc_name),
         "purpose": purpose,
         "recitals": enumerate_items(recitals, last_and=False),
-        "legal_basis": enumerate_items(list(a.legal_basis), lettered=False, last_and=False),
+        "legal_basis": enumerate_items(
+            cite(a.legal_basis, legal or {}, a.signed_on or date.today()), lettered=False, last_and=False
+        ),
         "scope": enumerate_items(scope),
         "work_items": work_items,
         "deliverables": [d for wi in work_items for d in wi["deliverables"]],

@@ -27,6 +27,7 @@ def row_fields(record: CertificateRecord) -> Context:
         "grade_label": record.get("grade_label", ""),
         "zone": record.get("zone", ""),
         "grade_text": record.get("grade_text", ""),
+        "wording": record.get("wording", ""),  # a piagam of a kind not tied to a score
     }
 
 

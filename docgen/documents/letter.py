@@ -16,12 +16,32 @@ from typing import Any
 
 from docgen.config import Config, Signatory
 from docgen.context import Context
-from docgen.documents.agreement import office_context, reference, split_title
+from docgen.documents.agreement import office_context, reference, signer_name, split_title
+from docgen.documents.layout import name_lines
 from docgen.domain.letters import Planned, reply_deadline
 from docgen.indonesian import DOTS, bilangan, tanggal, terbilang
+from docgen.models import Agreement
 
+LETTER_SIGNATURE_CM = 7.5  # the signature block's column: the text width less its 8 cm indent
 JOINT = "tanggung jawab bersama"
 NEW_ITEM = "baru disampaikan dalam surat ini"
+# What the office knows of an overdue item: only what it was told (DOMAIN.md).
+NO_EVIDENCE = "belum ada bukti pelaksanaan"
+IN_PROGRESS = "sedang dalam proses; bukti penyelesaian belum kami terima"
+BLOCKED = "dilaporkan terkendala; bukti penyelesaian belum kami terima"
+
+
+def late_note(status: str, days: int) -> str:
+    """The Keterangan of an overdue item: "belum ada bukti pelaksanaan (melewati batas
+    waktu 92 (sembilan puluh dua) hari)"; an item reported in progress is "sedang dalam
+    proses; bukti penyelesaian belum kami terima (...)"."""
+    what = {"in_progress": IN_PROGRESS, "blocked": BLOCKED}.get(status, NO_EVIDENCE)
+    return f"{what} (melewati batas waktu {bilangan(days)} hari)" if days else what
+
+
+def item_numbers(a: Agreement) -> dict[str, int]:
+    """Each work item's own number in the agreement (its row "3." in the table of Pasal 3)."""
+    return {wi.id: number for number, wi in enumerate(a.work_items, 1)}
 
 
 def ordinal_word(n: int) -> str:
@@ -59,23 +79,23 @@ def earlier_letters(earlier: Sequence[Mapping[str, Any]], hal_of: Mapping[str, s
     return f"surat kami {joined}"
 
 
-def _breakdown(own: int, joint: int, unit: str) -> str:
+def _breakdown(own: int, joint: int, party: str) -> str:
     return (
-        f"yaitu {bilangan(own)} keluaran yang menjadi tanggung jawab {unit} dan "
+        f"yaitu {bilangan(own)} keluaran yang menjadi tanggung jawab {party} dan "
         f"{bilangan(joint)} keluaran yang menjadi {JOINT}"
     )
 
 
-def _items_phrase(own: int, joint: int, unit: str) -> str:
+def _items_phrase(own: int, joint: int, party: str) -> str:
     """How many items, the addressee's own counted apart from the joint ones."""
     if own and joint:
-        return f"{bilangan(own + joint)} keluaran, {_breakdown(own, joint, unit)}"
+        return f"{bilangan(own + joint)} keluaran, {_breakdown(own, joint, party)}"
     if joint:
         return f"{bilangan(joint)} keluaran yang menjadi {JOINT}"
-    return f"{bilangan(own)} keluaran yang menjadi tanggung jawab {unit}"
+    return f"{bilangan(own)} keluaran yang menjadi tanggung jawab {party}"
 
 
-def counted(own: int, joint: int, unit: str, predicate: str) -> str:
+def counted(own: int, joint: int, party: str, predicate: str) -> str:
     """The items and what is said of them, the predicate attached to the total: "7 (tujuh)
     keluaran <predicate>, yaitu 4 (empat) keluaran yang menjadi tanggung jawab X dan 3
     (tiga) keluaran yang menjadi tanggung jawab bersama". Put after the breakdown ("...
@@ -83,8 +103,8 @@ def counted(own: int, joint: int, unit: str, predicate: str) -> str:
     waktunya"), the predicate read as if it held of the joint items only. Items of one
     kind: "2 (dua) keluaran yang menjadi tanggung jawab bersama <predicate>"."""
     if own and joint:
-        return f"{bilangan(own + joint)} keluaran {predicate}, {_breakdown(own, joint, unit)}"
-    return f"{_items_phrase(own, joint, unit)} {predicate}"
+        return f"{bilangan(own + joint)} keluaran {predicate}, {_breakdown(own, joint, party)}"
+    return f"{_items_phrase(own, joint, party)} {predicate}"
 
 
 def letter_context(
@@ -102,12 +122,14 @@ def letter_context(
     reply_by = reply_deadline(as_of, config.letters.reply_days)
     ordinal = p.ordinal
     unit = party.addressee_org
+    # Responsibility is the legal party's (the Pemerintah Provinsi), never its unit's.
+    owner = party.org
     joint = sum(1 for s in p.items if s.work_item.responsible == "both")
     own = len(p.items) - joint
     cited = reference(a)
     if not p.earlier:
         items = counted(
-            own, joint, unit, "yang telah melewati batas waktunya dan belum kami terima bukti pelaksanaannya"
+            own, joint, owner, "yang telah melewati batas waktunya dan belum kami terima bukti pelaksanaannya"
         )
         opening = (
             f"Sehubungan dengan pelaksanaan {cited}, bersama ini kami sampaikan bahwa "
@@ -120,7 +142,7 @@ def letter_context(
             r["number"]: known.get(r["number"]) or hal(p, date.fromisoformat(r["on"]), r.get("ordinal", 1))
             for r in p.earlier
         }
-        items = counted(own, joint, unit, f"dalam {cited} belum kami terima")
+        items = counted(own, joint, owner, f"dalam {cited} belum kami terima")
         opening = (
             f"Menindaklanjuti {earlier_letters(p.earlier, hal_of)}, dengan ini kami "
             f"sampaikan bahwa sampai dengan tanggal {tanggal(as_of)} bukti pelaksanaan "
@@ -155,26 +177,37 @@ def letter_context(
     # A later letter may list items that fell due after the earlier ones: it does not
     # claim to follow them up (nor to escalate them); their note says they are new.
     named = {item for r in p.earlier for item in r.get("items", ())}
+    numbers = item_numbers(a)
     rows = []
     for i, s in enumerate(p.items, 1):
         days = s.days_overdue(as_of)
         new = bool(p.earlier) and s.deliverable.id not in named
+        joint_item = s.work_item.responsible == "both"
+        note = late_note(s.status, days)
         rows.append(
             {
                 "no": i,
+                "item_no": numbers.get(s.work_item.id, i),
                 "id": s.deliverable.id,
+                "work_item_id": s.work_item.id,
                 "work_item": s.work_item.title,
                 "deliverable": s.deliverable.title,
                 "due_text": tanggal(s.deliverable.due),
                 "days_late": days,
-                "joint": s.work_item.responsible == "both",
+                "status": s.status,
+                "joint": joint_item,
                 "new": new,
-                "note": f"belum ada bukti pelaksanaan (lewat {days} hari)" + (f"; {NEW_ITEM}" if new else ""),
+                "note": "; ".join(
+                    x for x in (JOINT if joint_item else "", note, NEW_ITEM if new else "") if x
+                ),
             }
         )
+    signer = signatory.model_dump()
+    signer["name"] = signer_name(signatory.name, config)
+    signer["title_block"] = "\n".join(name_lines(signatory.title + ",", LETTER_SIGNATURE_CM, bold=False))
     return {
         **office_context(config),
-        "signatory": signatory.model_dump(),
+        "signatory": signer,
         "agreement": {
             "id": a.id,
             "title": a.title,
@@ -186,6 +219,7 @@ def letter_context(
             "title": party.signatory.title,
             "org": party.org,
             "unit": unit,
+            "owner": owner,
             "address": party.address or "",
             "address_lines": address_lines(party.address),
             "role": party.role,
@@ -214,13 +248,18 @@ def letter_context(
 
 def grouped(rows: list[Context]) -> list[Context]:
     """The table's rows by work item: consecutive items of one work item share its merged
-    cells."""
+    cells, numbered as the agreement numbers the work item (never its internal id)."""
     groups: list[Context] = []
     for row in rows:
         if groups and groups[-1]["work_item"] == row["work_item"]:
             groups[-1]["rows"].append(row)
         else:
             groups.append(
-                {"no": len(groups) + 1, "work_item": row["work_item"], "joint": row["joint"], "rows": [row]}
+                {
+                    "no": row.get("item_no", len(groups) + 1),
+                    "work_item": row["work_item"],
+                    "joint": row["joint"],
+                    "rows": [row],
+                }
             )
     return groups

@@ -8,22 +8,20 @@ subject, opening, request and table notes: nothing is late yet, the items fall d
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 
 from docgen.config import Config, Signatory
 from docgen.context import Context
 from docgen.documents.agreement import split_title
-from docgen.documents.letter import counted, grouped, letter_context
+from docgen.documents.letter import JOINT, counted, grouped, item_numbers, letter_context
 from docgen.domain.letters import Planned
-from docgen.indonesian import tanggal, terbilang
+from docgen.indonesian import bilangan, tanggal
 
 
-def _note(days_left: int) -> str:
-    return (
-        "batas waktu hari ini"
-        if days_left == 0
-        else f"batas waktu {days_left} ({terbilang(days_left)}) hari lagi"
-    )
+def _note(days_left: int, joint: bool) -> str:
+    note = "batas waktu hari ini" if days_left == 0 else f"batas waktu {bilangan(days_left)} hari lagi"
+    return f"{JOINT}; {note}" if joint else note
 
 
 def reminder_hal(p: Planned, as_of: date) -> str:
@@ -42,8 +40,10 @@ def reminder_context(
     signatory: Signatory | None = None,
     earlier_hal: Mapping[str, str] | None = None,
 ) -> Context:
+    # A reminder lists its items by due date.
+    p = replace(p, items=sorted(p.items, key=lambda s: s.deliverable.due))
     context = letter_context(config, p, number, as_of, signatory, earlier_hal)
-    unit = p.party.addressee_org
+    owner = p.party.org
     joint = sum(1 for s in p.items if s.work_item.responsible == "both")
     last_due = max(s.deliverable.due for s in p.items)
     context["letter"].update(
@@ -52,7 +52,7 @@ def reminder_context(
             "opening": (
                 f"Sehubungan dengan pelaksanaan {context['agreement']['reference']}, bersama "
                 f"ini kami sampaikan bahwa sampai dengan tanggal {tanggal(last_due)} terdapat "
-                f"{counted(len(p.items) - joint, joint, unit, 'yang akan mencapai batas waktunya')}"
+                f"{counted(len(p.items) - joint, joint, owner, 'yang akan mencapai batas waktunya')}"
                 ", sebagai berikut:"
             ),
             "request": (
@@ -65,17 +65,21 @@ def reminder_context(
             "first_number": "",
         }
     )
+    numbers = item_numbers(p.agreement)
     rows = [
         {
             "no": i,
+            "item_no": numbers.get(s.work_item.id, i),
             "id": s.deliverable.id,
+            "work_item_id": s.work_item.id,
             "work_item": s.work_item.title,
             "deliverable": s.deliverable.title,
             "due_text": tanggal(s.deliverable.due),
             "days_late": 0,
             "days_left": (s.deliverable.due - as_of).days,
             "joint": s.work_item.responsible == "both",
-            "note": _note((s.deliverable.due - as_of).days),
+            "status": s.status,
+            "note": _note((s.deliverable.due - as_of).days, s.work_item.responsible == "both"),
         }
         for i, s in enumerate(p.items, 1)
     ]

@@ -16,6 +16,7 @@ from datetime import date
 from docgen.config import Config
 from docgen.context import Context
 from docgen.documents.agreement import numbers_phrase, office_context, reference, split_title
+from docgen.documents.layout import name_lines
 from docgen.domain.deliverable_state import DELIVERABLE_LABELS
 from docgen.domain.monitor import (
     AgreementRow,
@@ -30,6 +31,7 @@ from docgen.domain.status import STATUS_LABELS
 from docgen.indonesian import DOTS, angka, bilangan, tanggal
 from docgen.models import Agreement
 
+SIGNATURE_CM = 8.0  # the signature's column: half the text width (16 cm)
 _STATUS_PHRASES = (  # (statuses, how a sentence says them), in the order sentences list them
     (("active", "expiring"), "masih berlaku"),
     (("pending",), "belum berlaku"),
@@ -70,12 +72,13 @@ def deliverables_sentence(s: Summary | AgreementRow) -> str:
     if total == 0:
         return "Kerja sama tersebut belum memuat keluaran yang dipantau."
     if done == 0:
-        head = f"Dari {bilangan(total)} keluaran belum ada yang selesai ({percent_text(0.0)})"
+        head = f"Dari {bilangan(total)} keluaran belum ada yang dilaporkan selesai ({percent_text(0.0)})"
     elif done == total:
-        head = f"Dari {bilangan(total)} keluaran seluruhnya telah selesai ({percent_text(100.0)})"
+        head = f"Dari {bilangan(total)} keluaran seluruhnya telah dilaporkan selesai ({percent_text(100.0)})"
     else:
         head = (
-            f"Dari {bilangan(total)} keluaran, {bilangan(done)} telah selesai ({percent_text(s['percent'])})"
+            f"Dari {bilangan(total)} keluaran, {bilangan(done)} telah dilaporkan selesai "
+            f"({percent_text(s['percent'])})"
         )
     late = (
         f"{bilangan(s['overdue'])} keluaran telah melewati batas waktu"
@@ -147,14 +150,69 @@ def overdue_advice(overdue: list[OverdueRow], agreements: Mapping[str, Agreement
     return head + _series(parts) + "."
 
 
-def _agreement_name(a: Agreement | None, title: str) -> dict[str, str]:
-    """Title, and "Nomor ... dan Nomor ..., tanggal ..." (dotted blanks where unknown)."""
+def _agreement_name(a: Agreement | None, title: str, office: str = "") -> dict[str, str]:
+    """Title, "Nomor ... dan Nomor ..., tanggal ..." (dotted blanks where unknown), and in
+    the national view the office whose agreement it is."""
     if a is None:  # not expected: the report is built from the same agreements
-        return {"title": title, "numbers": "", "label": title}
+        return {"title": title, "numbers": "", "label": title, "office": office}
     name, _ = split_title(a)
     signed = tanggal(a.signed_on) if a.signed_on else DOTS
     numbers = f"{numbers_phrase(a)}, tanggal {signed}"
-    return {"title": a.title, "numbers": numbers, "label": name}
+    return {"title": a.title, "numbers": numbers, "label": name, "office": office}
+
+
+def conclusions(s: Summary, report: Report) -> list[str]:
+    """Kesimpulan: what the figures say, in sentences."""
+    found = []
+    total, done = s["total"], s["done"]
+    if total and done < total:
+        found.append(
+            f"Keluaran yang dilaporkan selesai sebanyak {bilangan(done)} dari {bilangan(total)} "
+            f"({percent_text(s['percent'])})."
+        )
+    elif total:
+        found.append(f"Seluruh {bilangan(total)} keluaran telah dilaporkan selesai.")
+    if s["overdue"]:
+        found.append(
+            f"Sebanyak {bilangan(s['overdue'])} keluaran telah melewati batas waktu tanpa bukti "
+            "pelaksanaan yang kami terima."
+        )
+    if report["expiring"]:
+        found.append(
+            f"Sebanyak {bilangan(len(report['expiring']))} kerja sama akan berakhir dalam "
+            f"{bilangan(90)} hari ke depan."
+        )
+    if report.get("lapsed"):
+        found.append(
+            f"Sebanyak {bilangan(len(report['lapsed']))} keluaran pada kerja sama yang telah berakhir "
+            "belum ditutup."
+        )
+    return found or ["Pelaksanaan kerja sama berjalan sesuai dengan batas waktu yang disepakati."]
+
+
+def suggestions(
+    s: Summary, report: Report, agreements: Mapping[str, Agreement], office_name: str
+) -> list[str]:
+    """Saran: what the figures call for."""
+    found = []
+    if s["overdue"]:
+        found.append(overdue_advice(report["overdue"], agreements, office_name))
+    if s["due_soon"]:
+        found.append(
+            f"Mitra kerja sama perlu diingatkan atas {bilangan(s['due_soon'])} keluaran yang mencapai "
+            f"batas waktunya dalam {bilangan(30)} hari ke depan."
+        )
+    if report["expiring"]:
+        found.append(
+            "Perlu diputuskan perpanjangan atau pengakhiran kerja sama yang akan berakhir, "
+            "berdasarkan hasil evaluasi pelaksanaannya."
+        )
+    if report.get("lapsed"):
+        found.append(
+            "Keluaran pada kerja sama yang telah berakhir perlu ditutup (dilaporkan selesai atau "
+            "dibatalkan) agar tidak lagi tercatat sebagai kewajiban."
+        )
+    return found or ["Pemantauan dilanjutkan secara berkala sesuai dengan batas waktu setiap keluaran."]
 
 
 def report_context(
@@ -171,7 +229,7 @@ def report_context(
     s = report["summary"]
     rows = []
     for no, r in enumerate(report["agreements"], 1):
-        names = _agreement_name(agreements.get(r["id"]), r["title"])
+        names = _agreement_name(agreements.get(r["id"]), r["title"], r.get("office_name", ""))
         rows.append(
             {
                 "no": no,
@@ -190,7 +248,8 @@ def report_context(
                 "next_due": tanggal(r["next_due"]) if r["next_due"] else "-",
                 "ends_on": tanggal(r["ends_on"]) if r["ends_on"] else "-",
                 "percent_value": r["percent"],
-                "chart_label": f"{no}. {_short(names['title'])}",
+                "chart_label": f"{no}. {names['title']}"
+                + (f" ({names['office']})" if names["office"] else ""),
             }
         )
     number_of = {r["id"]: row["no"] for r, row in zip(report["agreements"], rows, strict=True)}
@@ -231,14 +290,27 @@ def report_context(
                 }
             )
     office_name = office.name
+    national = any(r.get("office_name") for r in report["agreements"])
     # Addressed to the head only when someone else signs it: the head does not report to
     # himself.
     to_head = f" kepada {head.title}" if by_preparer else ""
+    whose = "kantor-kantor perwakilan Ombudsman Republik Indonesia" if national else office_name
+    subject = "Kantor-kantor perwakilan Ombudsman Republik Indonesia" if national else office_name
+    general = (
+        f"{subject} melaksanakan kerja sama dengan pemerintah daerah, "
+        "perguruan tinggi, dan instansi penyelenggara pelayanan publik berdasarkan kesepakatan "
+        "bersama, rencana kerja, dan perjanjian kerja sama yang memuat kegiatan, keluaran, batas "
+        "waktu, dan penanggung jawab pelaksanaannya. Pelaksanaan kerja sama tersebut dipantau dan "
+        "dievaluasi secara berkala berdasarkan laporan dan bukti pelaksanaan yang diterima."
+    )
     purpose = (
         f"Laporan ini disusun untuk menyampaikan{to_head} keadaan pelaksanaan kerja sama "
-        f"{office_name} sampai dengan tanggal {tanggal(as_of)}, yang meliputi capaian "
-        "keluaran setiap kerja sama, keluaran yang telah melewati batas waktu, dan kerja "
-        "sama yang segera berakhir, sebagai bahan tindak lanjut."
+        f"{whose} sampai dengan tanggal {tanggal(as_of)}, sebagai bahan pertimbangan tindak lanjut."
+    )
+    scope = (
+        f"Laporan ini meliputi {bilangan(s['agreements'])} kerja sama yang dipantau, dengan capaian "
+        "keluaran setiap kerja sama, keluaran yang telah melewati batas waktu menurut penanggung "
+        f"jawabnya, dan kerja sama yang berakhir dalam {bilangan(90)} hari ke depan."
     )
     if by_preparer:
         closing = (
@@ -247,8 +319,6 @@ def report_context(
         )
     else:
         closing = "Demikian laporan ini disusun sebagai bahan tindak lanjut pelaksanaan kerja sama."
-    if s["overdue"]:
-        closing = f"{overdue_advice(report['overdue'], agreements, office_name)} {closing}"
     return {
         **office_context(config),
         "as_of": as_of.isoformat(),
@@ -257,10 +327,15 @@ def report_context(
         "subject": "PEMANTAUAN PELAKSANAAN KERJA SAMA",
         "period": f"KEADAAN PER {tanggal(as_of).upper()}",
         "basis": [
-            reference(a) if (a := agreements.get(r["id"])) is not None else r["title"]
+            (reference(a) if (a := agreements.get(r["id"])) is not None else r["title"])
+            + (f" ({r['office_name']})" if r.get("office_name") else "")
             for r in report["agreements"]
         ],
+        "general": general,
         "purpose": purpose,
+        "scope": scope,
+        "conclusions": conclusions(s, report),
+        "suggestions": suggestions(s, report, agreements, office_name),
         "summary": [
             agreements_sentence(s["by_status"], s["agreements"]),
             deliverables_sentence(s),
@@ -283,12 +358,12 @@ def report_context(
         "overdue_groups": groups,
         "closing": closing,
         "place_date": f"{office.city}, {tanggal(as_of)}",
-        "signatory": {"title": preparer.title, "name": preparer.name, "nip": preparer.nip or ""},
+        "signatory": {
+            "title": preparer.title,
+            "title_lines": name_lines(preparer.title + ",", SIGNATURE_CM, 11, bold=False),
+            "name": config.documents.signer_name(preparer.name),
+            "nip": preparer.nip or "",
+        },
         "prepared_by": by_preparer,
         "head": {"title": head.title, "name": head.name},
     }
-
-
-def _short(title: str, limit: int = 60) -> str:
-    title = " ".join(title.split())
-    return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + " …"

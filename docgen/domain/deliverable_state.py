@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the command line reads DELIVERABLE_STATUSES without loading
 DELIVERABLE_LABELS = {
     "not_started": "belum ada laporan",
     "in_progress": "sedang berjalan",
-    "done": "selesai",
+    "done": "dilaporkan selesai",  # the office knows only what it was told
     "blocked": "terkendala",
     "dropped": "dibatalkan",
 }

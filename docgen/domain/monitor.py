@@ -57,6 +57,7 @@ class AgreementRow(TypedDict):
     renewed_by: NotRequired[list[RenewalRef]]
     parent: NotRequired[str | None]  # `agreement list`
     office: NotRequired[str]  # the national view
+    office_name: NotRequired[str]  # ... and the name it published
 
 
 class OverdueRow(ItemFields):
@@ -341,7 +342,12 @@ def as_single_report(national: Offices) -> Report:
     OFFICE/ID (for the PDF and xlsx renderers), with the summary of all offices."""
     groups = national["offices"]
     rows: list[AgreementRow] = [
-        {**r, "office": g["office"], "id": f"{g['office']}/{r['id']}"}
+        {
+            **r,
+            "office": g["office"],
+            "office_name": g.get("name") or g["office"],
+            "id": f"{g['office']}/{r['id']}",
+        }
         for g in groups
         for r in g["agreements"]
     ]

@@ -59,6 +59,7 @@ CONTEXT_KEYS = frozenset(
         "grade",
         "grade_label",
         "zone",
+        "wording",
         "grade_text",
         "year",
         "event",
@@ -373,6 +374,7 @@ def sample_contexts() -> list[Context]:
         "grade_label": "Kualitas Tertinggi",
         "zone": "hijau",
         "grade_text": "Opini Kualitas Tertinggi (Kategori A, Zona Hijau)",
+        "wording": "",
         "year": 2022,
         "event": "Penilaian Kepatuhan Standar Pelayanan Publik",
         "signed_on": date(2023, 2, 16),
@@ -389,6 +391,7 @@ def sample_contexts() -> list[Context]:
     }
     sparse = {
         **full,
+        "wording": "atas partisipasi aktif sebagai mitra kerja sama dalam Tahun 2022",
         "unit": "",
         "grade_label": "",
         "zone": "",

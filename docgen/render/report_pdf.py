@@ -1,9 +1,10 @@
 """The monitoring report as a laporan in PDF (reportlab), A4 portrait.
 
 Input is the context of `docgen.documents.report.report_context`: the kop, the title,
-I. Pendahuluan (what is monitored and why), II. Hasil Pemantauan (the summary in
-sentences, then the tables and the chart), III. Penutup, and the signature of whoever
-prepared it. Page numbers as in every naskah dinas: none on the first page, "- 2 -" at
+I. Pendahuluan (A. Umum, B. Maksud dan Tujuan, C. Ruang Lingkup, D. Dasar), II. Hasil
+Pemantauan (the summary in sentences, then the tables and the chart, every title whole),
+III. Kesimpulan dan Saran (drawn from the figures), IV. Penutup, and the signature of
+whoever prepared it. Page numbers as in every naskah dinas: none on the first page, "- 2 -" at
 the top centre from the second. The PDF standard fonts (they cover Indonesian).
 """
 
@@ -38,6 +39,7 @@ from docgen.i18n import _
 from docgen.indonesian import angka
 
 BARS_PER_CHART = 20
+CHART_SIZE = 7  # pt: the chart's labels
 BLUE = colors.HexColor("#1f5f99")
 RED = colors.HexColor("#c0392b")
 HEADER_BG = colors.HexColor("#dde6f0")
@@ -155,22 +157,36 @@ def _table(
 def _charts(rows: list[Context]) -> list[Drawing]:
     """Horizontal bars of % done per agreement (labelled by its number in table A and
     its title), red where something is overdue."""
-    shown = [r for r in rows if r["percent_value"] is not None]
+    shown = rows  # every agreement; one without deliverables says so instead of a percentage
     drawings = []
     width = WIDTH - 0.6 * cm
     for start in range(0, len(shown), BARS_PER_CHART):
         chunk = shown[start : start + BARS_PER_CHART]
-        label_width = min(width * 0.5, 30 + 4.2 * max(len(r["chart_label"]) for r in chunk))
-        height = 18 * len(chunk) + 55
+        # Every title whole, wrapped onto as many lines as it needs (never cut short).
+        label_width = width * 0.45
+        labels = {
+            id(r): _wrapped(r["chart_label"], (label_width - 8) * CELL_SIZE / CHART_SIZE) for r in chunk
+        }
+        lines = max(label.count("\n") + 1 for label in labels.values())
+        slot = max(18.0, CHART_SIZE * 1.2 * lines + 6)
+        height = slot * len(chunk) + 45
         drawing = Drawing(width, height)
         chart = HorizontalBarChart()
         chart.x, chart.y = label_width, 35
         chart.width, chart.height = width - label_width - 30, height - 45
         ordered = list(reversed(chunk))  # the chart draws its first category at the bottom
-        chart.data = [[r["percent_value"] for r in ordered]]
-        chart.categoryAxis.categoryNames = [r["chart_label"] for r in ordered]
+        chart.data = [[r["percent_value"] or 0 for r in ordered]]
+        chart.barLabelArray = [
+            [
+                angka(r["percent_value"], 1) + "%" if r["percent_value"] is not None else "tanpa keluaran"
+                for r in ordered
+            ]
+        ]
+        chart.categoryAxis.categoryNames = [labels[id(r)] for r in ordered]
+        chart.categoryAxis.labels.leading = CHART_SIZE * 1.2
+        chart.categoryAxis.labels.textAnchor = "end"
         chart.categoryAxis.labels.fontName = "Helvetica"
-        chart.categoryAxis.labels.fontSize = 7
+        chart.categoryAxis.labels.fontSize = CHART_SIZE
         chart.categoryAxis.labels.boxAnchor = "e"
         chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
         chart.valueAxis.labels.fontName = "Helvetica"
@@ -184,7 +200,7 @@ def _charts(rows: list[Context]) -> list[Drawing]:
         for i, r in enumerate(ordered):
             if r["overdue"]:
                 chart.bars[(0, i)].fillColor = RED
-        chart.barLabelFormat = lambda v: angka(v, 1) + "%"
+        chart.barLabelFormat = "values"  # the texts of barLabelArray
         chart.barLabels.fontName = "Helvetica"
         chart.barLabels.fontSize = 7
         chart.barLabels.boxAnchor = "w"
@@ -262,16 +278,17 @@ def build_story(ctx: Context, logo: Path | None = None) -> list[Any]:
     ]
 
     story += _heading("I. PENDAHULUAN", st["h"])
-    story.append(Paragraph("A. Dasar", st["h2"]))
+    story += [Paragraph("A. Umum", st["h2"]), Paragraph(escape(ctx["general"]), st["body"])]
+    story += [Paragraph("B. Maksud dan Tujuan", st["h2"]), Paragraph(escape(ctx["purpose"]), st["body"])]
+    story += [Paragraph("C. Ruang Lingkup", st["h2"]), Paragraph(escape(ctx["scope"]), st["body"])]
+    story.append(Paragraph("D. Dasar", st["h2"]))
     if ctx["basis"]:
-        story.append(Paragraph("Kerja sama yang dipantau:", st["body"]))
         last = len(ctx["basis"])
         for i, text in enumerate(ctx["basis"], 1):
             end = "." if i == last else ";"
             story.append(Paragraph(f"{i}.&nbsp;&nbsp;{escape(text)}{end}", st["item"]))
     else:
         story.append(Paragraph("Belum ada kerja sama yang dipantau.", st["body"]))
-    story += [Paragraph("B. Maksud dan Tujuan", st["h2"]), Paragraph(escape(ctx["purpose"]), st["body"])]
 
     story += _heading("II. HASIL PEMANTAUAN", st["h"])
     story.append(Paragraph(escape(" ".join(ctx["summary"])), st["body"]))
@@ -279,7 +296,11 @@ def build_story(ctx: Context, logo: Path | None = None) -> list[Any]:
     rows = [
         [
             r["no"],
-            Paragraph(f"<b>{escape(r['title'])}</b><br/>{escape(r['numbers'])}", st["cell"]),
+            Paragraph(
+                f"<b>{escape(r['title'])}</b><br/>{escape(r['numbers'])}"
+                + (f"<br/><i>{escape(r['office'])}</i>" if r.get("office") else ""),
+                st["cell"],
+            ),
             r["status"],
             r["done_text"],
             r["overdue"],
@@ -295,7 +316,7 @@ def build_story(ctx: Context, logo: Path | None = None) -> list[Any]:
                 "No",
                 "Kerja sama",
                 "Status",
-                "Keluaran selesai",
+                "Keluaran dilaporkan selesai",
                 "Lewat batas waktu",
                 "Batas waktu dalam 30 hari",
                 "Batas waktu terdekat",
@@ -308,7 +329,7 @@ def build_story(ctx: Context, logo: Path | None = None) -> list[Any]:
     )
 
     story.append(CondPageBreak(6 * cm))
-    story += _heading("B. Grafik Persentase Keluaran Selesai", st["h2"])
+    story += _heading("B. Grafik Persentase Keluaran yang Dilaporkan Selesai", st["h2"])
     charts = _charts(ctx["agreements"])
     story.extend(charts or [Paragraph("Belum ada kerja sama yang memuat keluaran.", st["body"])])
 
@@ -366,17 +387,23 @@ def build_story(ctx: Context, logo: Path | None = None) -> list[Any]:
     signer = ctx["signatory"]
     signature = [
         Paragraph(escape(ctx["place_date"]), st["sign"]),
-        Paragraph(escape(signer["title"]) + ",", st["sign"]),
+        # the title broken between names only (documents.layout), never inside one
+        Paragraph("<br/>".join(escape(line) for line in signer["title_lines"]), st["sign"]),
         Spacer(1, 1.8 * cm),
         Paragraph(f"<b>{escape(signer['name'])}</b>", st["sign"]),
     ]
     if signer["nip"]:
         signature.append(Paragraph(f"NIP {escape(signer['nip'])}", st["sign"]))
+    story += _heading("III. KESIMPULAN DAN SARAN", st["h"])
+    for label, items in (("A. Kesimpulan", ctx["conclusions"]), ("B. Saran", ctx["suggestions"])):
+        story.append(Paragraph(label, st["h2"]))
+        for i, text in enumerate(items, 1):
+            story.append(Paragraph(f"{i}.&nbsp;&nbsp;{escape(text)}", st["item"]))
     # The heading, the closing sentence and the signature on one page, never a signature alone.
     story.append(
         KeepTogether(
             [
-                Paragraph("III. PENUTUP", st["h"]),
+                Paragraph("IV. PENUTUP", st["h"]),
                 Paragraph(escape(ctx["closing"]), st["body"]),
                 Spacer(1, 0.6 * cm),
                 Table(

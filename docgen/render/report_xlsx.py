@@ -189,7 +189,7 @@ def build_workbook(report: Report, config: Config) -> Workbook:
             ("Kantor", config.office.name),
             ("Keadaan per", _day(report["as_of"])),
             ("Jumlah kerja sama", s["agreements"]),
-            ("Keluaran selesai", s["done"]),
+            ("Keluaran dilaporkan selesai", s["done"]),
             ("Jumlah keluaran", s["total"]),
             ("Capaian (%)", s["percent"]),
             ("Keluaran lewat batas waktu", s["overdue"]),

@@ -136,7 +136,9 @@ class AtomicJSONStorage(Storage):
                 os.fsync(fh.fileno())
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise TrackerError(f"{self.label}: cannot write: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{label}: cannot write: {reason}").format(label=self.label, reason=exc.strerror)
+            ) from exc
         return tmp
 
     def _load(self) -> JSONObject:
@@ -200,16 +202,22 @@ class PlainJSONStorage(AtomicJSONStorage):
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            raise TrackerError(f"{self.label}: cannot read: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{label}: cannot read: {reason}").format(label=self.label, reason=exc.strerror)
+            ) from exc
         try:
             data = json.loads(raw) if raw.strip() else {}
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise TrackerError(
-                f"{self.label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
-                "restore it from a backup or move it away"
+                _(
+                    "{label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
+                    "restore it from a backup or move it away"
+                ).format(label=self.label, exc=exc)
             ) from exc
         if not isinstance(data, dict) or not all(isinstance(v, dict | int) for v in data.values()):
-            raise TrackerError(f"{self.label}: not a docgen tracker file; docgen will not overwrite it")
+            raise TrackerError(
+                _("{label}: not a docgen tracker file; docgen will not overwrite it").format(label=self.label)
+            )
         return data
 
 
@@ -269,11 +277,17 @@ class NumberStore:
         for record in records:
             number = record.get("number")
             if not isinstance(number, str):
-                raise TrackerError(f"{self.tracker.label}: numbers: a record without a text 'number'")
+                raise TrackerError(
+                    _("{label}: numbers: a record without a text 'number'").format(label=self.tracker.label)
+                )
             key = self.shard_of(number)
             shard = self._records(key)
             if number in shard:
-                raise TrackerError(f"{self.tracker.label}: numbers: {number!r} is already recorded")
+                raise TrackerError(
+                    _("{label}: numbers: {number!r} is already recorded").format(
+                        label=self.tracker.label, number=number
+                    )
+                )
             pos += 1
             shard[number] = {**record, "_pos": pos}
             self._shards[key].write(self.shard(key))
@@ -388,7 +402,9 @@ class FileSession(Session):
             for record in records:
                 if record.get("number") in legacy:
                     raise TrackerError(
-                        f"{self._tracker.label}: {table}: {record.get('number')!r} is already recorded"
+                        _("{label}: {table}: {get!r} is already recorded").format(
+                            label=self._tracker.label, table=table, get=record.get("number")
+                        )
                     )
             self._numbers.insert(records)
             return
@@ -533,7 +549,9 @@ class FileSession(Session):
         except OSError as exc:
             for tmp, _target in moves:
                 tmp.unlink(missing_ok=True)
-            raise TrackerError(f"{commit.name}: cannot write: {exc.strerror or exc}") from exc
+            raise TrackerError(
+                _("{name}: cannot write: {reason}").format(name=commit.name, reason=exc.strerror)
+            ) from exc
         self._tracker.redo_commit()
         for storage in pending:
             storage.dirty = False
@@ -685,7 +703,9 @@ class FileTracker(Tracker):
             return
         except (OSError, ValueError) as exc:
             raise TrackerError(
-                f"{self.commit_path.name}: cannot read: {exc}; restore it or remove it"
+                _("{name}: cannot read: {exc}; restore it or remove it").format(
+                    name=self.commit_path.name, exc=exc
+                )
             ) from exc
         folders = set()
         for tmp_rel, target_rel in moves:
