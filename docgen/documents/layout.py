@@ -22,7 +22,7 @@ CELL_PADDING_CM = 0.4
 
 
 def width_cm(text: str, size: float = 12, bold: bool = True) -> float:
-    return stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", size) / 72 * 2.54
+    return float(stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", size)) / 72 * 2.54
 
 
 def _breaks(words: list[str]) -> list[int]:

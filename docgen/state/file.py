@@ -253,7 +253,8 @@ class NumberStore:
         return self._shards[key].read()
 
     def _records(self, key: str) -> dict[str, Record]:
-        return self.shard(key).setdefault(NUMBERS, {})
+        records: dict[str, Record] = self.shard(key).setdefault(NUMBERS, {})
+        return records
 
     def find(self, number: str) -> Record | None:
         found = self._records(self.shard_of(number)).get(number)
