@@ -9,7 +9,7 @@ import pytest
 
 from tests.crash import crash
 
-KILLS = {"sign": 15, "followup": 15, "certificate": 15, "next": 8}
+KILLS = {"sign": 10, "followup": 10, "certificate": 10, "next": 6}
 
 
 @pytest.mark.parametrize("command", sorted(KILLS))

@@ -152,6 +152,8 @@ def sign(
     require_given(register, given, f"{agreement.id}: ")
     label = ws.rel(path)
     if agreement.signed_on is not None:
+        # a sign killed between its file's rename and its journal's close: finish it too
+        finish_interrupted(ws)
         number = agreement.numbers.first or "no number"
         raise InputError(
             _("{id}: already signed on {signed_on} ({number})").format(
