@@ -42,7 +42,10 @@ MM = 72 / 25.4
 
 def make_workspace(root: Path, n: int) -> Path:
     root.mkdir(parents=True)
-    (root / "docgen.toml").write_bytes((REPO / "docgen.toml").read_bytes())
+    # The office's own piagam (the example's Ketua signs in the pusat register, whose
+    # numbers are given, not allocated): numbered from this workspace's registry.
+    config = (REPO / "docgen.toml").read_text(encoding="utf-8")
+    (root / "docgen.toml").write_text(config.replace('signatory = "ketua"', ""), encoding="utf-8")
     for sub in ("agreements", "templates", "outputs", "results"):
         (root / sub).mkdir()
     lines = ["instansi;unit;nilai"]
