@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from docgen.errors import TrackerError
-from docgen.fsutil import sha256_file
+from docgen.fsutil import fsync_dir, sha256_file
 from docgen.i18n import _
 from docgen.state.base import Session, now_text
 
@@ -56,16 +56,6 @@ notice: Callable[[str], None] = _say
 def _fsync(path: Path) -> None:
     with open(path, "rb+") as fh:
         os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _alive(entry: dict[str, Any]) -> bool:
@@ -184,7 +174,7 @@ class Pending:
         else:
             _fsync(tmps[0])
         for folder in dict.fromkeys(t.parent for t in tmps):
-            _fsync_dir(folder)
+            fsync_dir(folder)
         files = [
             {
                 "pending": tmp.relative_to(self.root).as_posix(),
@@ -223,7 +213,7 @@ class Pending:
                     ).format(file=target, reason=exc.strerror or exc)
                 ) from exc
         for folder in dict.fromkeys(t.parent for _tmp, t in self.moves):
-            _fsync_dir(folder)
+            fsync_dir(folder)
 
 
 def recover(session: Session, root: Path) -> list[str]:
@@ -245,7 +235,7 @@ def recover(session: Session, root: Path) -> list[str]:
                 folders.add(target.parent)
                 placed += 1
         for folder in folders:
-            _fsync_dir(folder)
+            fsync_dir(folder)
         close(session, str(entry["id"]))
         numbers = [str(n) for n in entry.get("numbers") or []]
         shown = ", ".join(numbers[:3]) + (", ..." if len(numbers) > 3 else "")
