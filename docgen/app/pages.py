@@ -143,8 +143,7 @@ def letter_file(ws: Workspace, number: str) -> Download:
         letter = session.record(LETTERS, number.strip())
     if letter is None:
         raise NotFoundError(_("{number}: no such letter").format(number=number))
-    rel = letter["file"]
-    return Download(_inside(ws, rel), Path(rel).name, DRAFT_TYPES["docx"])
+    return _recorded_file(ws, letter["file"], "docx")
 
 
 def list_certificates(ws: Workspace, year: int | None = None) -> dict[str, Any]:
@@ -187,8 +186,13 @@ def certificate_file(ws: Workspace, number: str) -> Download:
         record = session.record(CERTIFICATES, number.strip())
     if record is None:
         raise NotFoundError(_("{number}: no such certificate").format(number=number))
-    rel = record["file"]
-    return Download(_inside(ws, rel), Path(rel).name, DRAFT_TYPES["pdf"])
+    return _recorded_file(ws, record["file"], "pdf")
+
+
+def _recorded_file(ws: Workspace, rel: str, kind: str) -> Download:
+    """The file a tracker record names (a path relative to the workspace, never followed
+    outside it), served under its own name."""
+    return Download(_inside(ws, rel), Path(rel).name, DRAFT_TYPES[kind])
 
 
 def print_file(ws: Workspace, year: str, name: str) -> Download:
