@@ -209,6 +209,31 @@ def test_only_changed_files_are_rewritten(tmp_path):
         assert state.history_ids() == ["a", "b"]
 
 
+def test_a_read_never_sees_half_of_a_commit_whose_writer_died_among_its_renames(tmp_path, monkeypatch):
+    """The commit record names every file; a writer killed after renaming one of them
+    leaves the others beside their targets. The next read finishes the commit first."""
+    tracker = Tracker(tmp_path)
+    renames = []
+    real_replace = os.replace
+
+    def replace_once(src, dst):
+        if renames:
+            raise KeyboardInterrupt  # the writer dies here, its record and files left behind
+        renames.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(docgen.state.file.os, "replace", replace_once)
+    with pytest.raises(KeyboardInterrupt), tracker.write() as state:
+        state._raw_append("a", [{"deliverable": "D", "on": "2022-01-01", "status": "done"}])
+        state._raw_insert("numbers", [{"number": f"B/{n}/2022"} for n in range(5)])  # several shards
+    monkeypatch.setattr(docgen.state.file.os, "replace", real_replace)
+    assert len(renames) == 1 and tracker.commit_path.exists()
+    with tracker.read() as state:
+        assert [r["number"] for r in state._raw_rows("numbers")] == [f"B/{n}/2022" for n in range(5)]
+        assert len(state._raw_history("a")) == 1
+    assert not tracker.commit_path.exists() and not list(tmp_path.rglob("*.tmp"))
+
+
 def test_reading_creates_nothing(tmp_path):
     with Tracker(tmp_path).read() as state:
         assert state._raw_rows("numbers") == []

@@ -575,9 +575,32 @@ class FileTracker(Tracker):
     @contextmanager
     def read(self) -> Iterator[FileSession]:
         """A snapshot: the files are read lazily, so the session holds `.docgen/lock`
-        shared (readers together, never while a writer commits); creates nothing."""
-        with self._shared_lock():
-            yield FileSession(self, self.office)
+        shared (readers together, never while a writer commits); creates nothing, except
+        that it first finishes a commit of several files whose writer was killed among
+        its renames (a read must never see half of a transaction)."""
+        key = (threading.get_ident(), str(self.lock_path))
+        nested = key in _WRITING or key in _READING  # the outer session finished it
+        while True:
+            with self._shared_lock():
+                if nested or not os.path.lexists(self.commit_path):
+                    yield FileSession(self, self.office)
+                    return
+            self._finish_commit()
+
+    def _finish_commit(self) -> None:
+        """A killed writer's commit record, finished under the writers' lock."""
+        try:
+            lock = self._lock()
+        except TrackerError as exc:
+            raise TrackerError(
+                _("{name}: a write was interrupted and cannot be finished here: {message}").format(
+                    name=self.commit_path.name, message=exc.message
+                )
+            ) from exc
+        try:
+            self.redo_commit()
+        finally:
+            lock.release()
 
     @contextmanager
     def _shared_lock(self) -> Iterator[None]:
