@@ -19,12 +19,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
 from docgen import __version__
+from docgen.cachekey import mac as sign, user_key
 from docgen.errors import DocgenError
 from docgen.i18n import catalogue, language
 from docgen.models import Agreement
@@ -34,56 +34,6 @@ from docgen.validation import Problem
 CACHE_FILE = Path(".docgen") / "cache" / "agreements.json"
 FORMAT = 2
 MAX_BYTES = 256 << 20  # a cache larger than this is not docgen's
-KEY_FILE = Path("docgen") / "cache-key"
-
-
-def key_path() -> Path:
-    """Where this user's cache key lives: outside every workspace."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / KEY_FILE
-
-
-def _user_key() -> bytes | None:
-    """This user's key (made on first use, owner-only), or None when there can be none:
-    then nothing is cached."""
-    path = key_path()
-    try:
-        return _read_key(path)
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError):
-        return None
-    # Made whole beside it, then linked into place: another docgen reading it at that
-    # moment finds it complete or absent, and two making it at once agree on the first.
-    key = os.urandom(32)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(6).hex()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(key.hex() + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.link(tmp, path)
-    except FileExistsError:
-        try:
-            return _read_key(path)
-        except (OSError, ValueError):
-            return None
-    except (OSError, RuntimeError):
-        return None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return key
-
-
-def _read_key(path: Path) -> bytes | None:
-    key = bytes.fromhex(read_regular(path, limit=1024).decode("ascii").strip())
-    return key if len(key) >= 16 else None
-
-
-def _mac(key: bytes, payload: bytes) -> str:
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
 # The modules whose code decides what a file parses to.
@@ -133,12 +83,12 @@ class DiskCache:
             check_write(root, self.path)  # no link on the way, a regular file if present
         except DocgenError:
             return  # disabled: never read nor written
-        self.key = _user_key()
+        self.key = user_key()
         if self.key is None:
             return
         try:
             mac, _newline, payload = read_regular(self.path, limit=MAX_BYTES).partition(b"\n")
-            if not hmac.compare_digest(mac.decode("ascii"), _mac(self.key, payload)):
+            if not hmac.compare_digest(mac.decode("ascii"), sign(self.key, payload)):
                 return  # not written by this user's docgen: ignored, and replaced
             data = json.loads(payload)
             if data.get("format") == FORMAT and data.get("code") == self.code:
@@ -183,7 +133,7 @@ class DiskCache:
             from docgen.fsutil import atomic_write_bytes
 
             check_write(self.root, self.path)  # a link may have appeared meanwhile
-            atomic_write_bytes(self.path, _mac(self.key, payload).encode("ascii") + b"\n" + payload)
+            atomic_write_bytes(self.path, sign(self.key, payload).encode("ascii") + b"\n" + payload)
         except (OSError, DocgenError):
             return  # a read-only workspace simply parses every time
         self.dirty = False

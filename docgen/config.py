@@ -32,7 +32,9 @@ CLOSING = "Demikian kami sampaikan. Atas perhatian dan kerja sama Saudara, kami 
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Validators are built at the first validation, not at import: most runs take the
+    # model validated before from .docgen/cache (config_cache) and never build them.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Head(Strict):
@@ -44,7 +46,9 @@ class Head(Strict):
 class Signatory(Head):
     """`[signatories.NAME]`: someone else who signs, chosen with `--signatory NAME`."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, populate_by_name=True, defer_build=True
+    )
 
     heading: list[str] = Field(default_factory=list)  # the head lines of a certificate they sign
     # The `[registers.NAME]` their documents are numbered in (not the workspace's own:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from docgen import config_cache
 from docgen.config import CONFIG_FILE, Config
 from docgen.errors import ConfigError, WorkspaceError
 from docgen.i18n import _
 from docgen.safepath import check_write
-from docgen.tomlfile import read_toml
+from docgen.tomlfile import parse_toml, read_bytes, read_toml
 from docgen.usertext import bad_text
 from docgen.validation import dotted, problems_from
 
@@ -111,7 +112,12 @@ def _holds_config(folder: Path) -> bool:
 def load_config(path: Path) -> Config:
     """Read and validate docgen.toml; every problem is one line naming the field."""
     label = path.name
-    raw = read_toml(path, label, ConfigError)
+    data = read_bytes(path, label, ConfigError)
+    key = config_cache.digest(data)
+    kept = config_cache.load(path.parent, key)  # validated before, by this user's docgen
+    if kept is not None:
+        return kept
+    raw = parse_toml(data, label, ConfigError)
     lines = [f"{label}: {dotted(loc)}: {message}" for loc, message in bad_text(raw)]
     config = None
     try:
@@ -120,6 +126,7 @@ def load_config(path: Path) -> Config:
         lines += [str(p) for p in problems_from(exc, label)]
     if lines or config is None:
         raise ConfigError(lines[0], problems=lines)
+    config_cache.save(path.parent, key, config)
     return config
 
 

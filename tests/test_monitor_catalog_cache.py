@@ -106,7 +106,7 @@ def test_an_unwritable_cache_is_no_error(ws):
 
 def test_commands_about_one_agreement_skip_the_cache(ws):
     assert load_catalog(ws, only=[RENJA]).get(RENJA).id == RENJA
-    assert not (ws.root / ".docgen" / "cache").exists()
+    assert not (ws.root / ".docgen" / "cache" / "agreements.json").exists()
 
 
 def test_monitor_output_is_the_same_cold_and_warm(example, cli):

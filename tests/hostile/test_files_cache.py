@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import docgen.agreements as agreements
+import docgen.cachekey as cachekey
 import docgen.catalog_cache as catalog_cache
 from tests.conftest import REPO
 from tests.hostile.conftest import RENJA, files_in
@@ -59,7 +60,7 @@ def test_a_cache_shipped_with_a_clone_is_not_trusted(example, cli, tmp_path, mon
     truth = _overdue(cli, example)
     assert dict(truth)[RENJA], "the example has overdue deliverables on that day"
     # The attacker's own docgen wrote a cache, crafted it, and signed it with their key.
-    attacker_key = bytes.fromhex(catalog_cache.key_path().read_text().strip())
+    attacker_key = bytes.fromhex(cachekey.key_path().read_text().strip())
     shipped = _crafted(example, attacker_key)
     # Trusted by the attacker's own docgen (so the craft is a real one)...
     (example / CACHE).write_bytes(shipped)

@@ -157,7 +157,7 @@ def test_fifos_where_docgen_reads_its_files(example, cli):
     lines = assert_clean_failure(cli(example, "number", "list"))
     assert lines == ["tracker.json: cannot read: not a regular file (a FIFO)"]
     (example / "tracker.json").unlink()
-    (example / ".docgen").mkdir()
+    (example / ".docgen").mkdir(exist_ok=True)
     os.mkfifo(example / ".docgen" / "certificate-key")
     lines = assert_clean_failure(cli(example, *ISSUE))
     assert lines[0].startswith(".docgen/certificate-key: cannot read the certificate signing key"), lines
