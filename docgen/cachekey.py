@@ -9,6 +9,7 @@ import hmac
 import os
 from pathlib import Path
 
+from docgen import __version__
 from docgen.safepath import read_regular
 
 KEY_FILE = Path("docgen") / "cache-key"
@@ -61,3 +62,16 @@ def _read_key(path: Path) -> bytes | None:
 
 def mac(key: bytes, payload: bytes) -> str:
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def code_digest(sources: tuple[str, ...]) -> hashlib.blake2b:
+    """A digest of this docgen's version and of the modules (file names in docgen/) whose
+    code decides what a cache holds; the caller adds what else decides it."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    here = Path(__file__).parent
+    for name in sources:
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:  # pragma: no cover - a frozen install: the version alone decides
+            pass
+    return digest

@@ -16,15 +16,14 @@ or written through a link (a `.docgen` that is a symbolic link disables it).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
-from docgen import __version__
-from docgen.cachekey import mac as sign, user_key
+from docgen.cachekey import code_digest, user_key
+from docgen.cachekey import mac as sign
 from docgen.errors import DocgenError
 from docgen.i18n import catalogue, language
 from docgen.models import Agreement
@@ -51,13 +50,7 @@ Entry = tuple[bytes, Agreement | None, list[Problem]]
 
 
 def _fingerprint() -> str:
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    here = Path(__file__).parent
-    for name in _SOURCES:
-        try:
-            digest.update((here / name).read_bytes())
-        except OSError:  # pragma: no cover - a frozen install: the version alone decides
-            pass
+    digest = code_digest(_SOURCES)
     # The problems are cached as text: in the interface language, as its catalogue says.
     lang = language()
     digest.update(lang.encode())

@@ -15,13 +15,11 @@ link. A missing, stale, corrupt or unwritable cache only costs the validation.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import pickle
 from pathlib import Path
 
-from docgen import __version__
-from docgen.cachekey import mac, user_key
+from docgen.cachekey import code_digest, mac, user_key
 from docgen.config import Config
 from docgen.errors import DocgenError
 from docgen.safepath import check_write, read_regular
@@ -33,13 +31,7 @@ _SOURCES = ("config.py", "config_cache.py", "workspace.py", "tomlfile.py", "user
 
 
 def digest(toml: bytes) -> str:
-    found = hashlib.blake2b(__version__.encode(), digest_size=16)
-    here = Path(__file__).parent
-    for name in _SOURCES:
-        try:
-            found.update((here / name).read_bytes())
-        except OSError:  # pragma: no cover - a frozen install: the version alone decides
-            pass
+    found = code_digest(_SOURCES)
     found.update(toml)
     return found.hexdigest()
 
