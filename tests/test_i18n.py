@@ -272,9 +272,15 @@ def test_tables_show_identifiers_whole_at_80_columns(example, cli):
         "--on",
         "2022-07-04",
     )
+    assert cli(example, *QUICK_START[-1]).exit_code == 0  # certificate issue
+    assert (
+        cli(example, "certificate", "revoke", "0004/PHG/II/2023", "--reason", "nilai dikoreksi").exit_code
+        == 0
+    )
     letters = cli(example, "letter", "list", "--json").json()
     numbers = cli(example, "number", "list", "--json").json()
-    assert len(letters) == 2 and len(numbers) == 3
+    certificates = cli(example, "certificate", "list", "--json").json()
+    assert len(letters) == 2 and len(numbers) == 3 + 5 and len(certificates) == 5
     env = {"COLUMNS": "80"}
     for lang in ("id", "en"):
         listed = CliRunner().invoke(app, ["-w", str(example), "--lang", lang, "letter", "list"], env=env)
@@ -295,6 +301,13 @@ def test_tables_show_identifiers_whole_at_80_columns(example, cli):
         rows = cli(example, "deliverable", "list", "--as-of", "2022-07-01", "--json").json()
         assert not _whole(checklist, [x for r in rows for x in (r["agreement"], r["id"], r["due"])])
         assert max(len(line) for line in checklist.stdout.splitlines()) <= 80
+        listed = CliRunner().invoke(app, ["-w", str(example), "--lang", lang, "certificate", "list"], env=env)
+        dates = [r["revoked_on"] for r in certificates if r["revoked_on"]]
+        assert dates and not _whole(
+            listed, [x for r in certificates for x in (r["number"], r["issued_on"])] + dates
+        )
+        assert max(len(line) for line in listed.stdout.splitlines()) <= 80
+        assert "outputs/certificates/2022" in listed.stderr  # where the files are, when they are left out
 
 
 def test_letter_files_name_the_addressee_in_indonesian_and_old_names_still_render(example, cli):

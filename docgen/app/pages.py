@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.app.agreements import show_agreement
+from docgen.app.certificate_list import list_certificates as certificate_rows
 from docgen.app.certificates import TABLE as CERTIFICATES
 from docgen.app.common import catalog
 from docgen.app.letters import list_letters
@@ -147,37 +148,21 @@ def letter_file(ws: Workspace, number: str) -> Download:
 
 
 def list_certificates(ws: Workspace, year: int | None = None) -> dict[str, Any]:
-    """The certificates issued (of one assessment year), by number, with the years that
-    have any and the print files (one combined PDF per batch) of the year shown."""
-    with open_tracker(ws).read() as session:
-        records = session.records(CERTIFICATES)
-    years = sorted({r["year"] for r in records}, reverse=True)
+    """The certificates issued of one assessment year (`certificate list --year`'s rows;
+    by default the latest year), with the years that have any and the print files (one
+    combined PDF per batch) of the year shown."""
+    rows = certificate_rows(ws)
+    years = sorted({r["year"] for r in rows}, reverse=True)
     if year is None and years:
         year = years[0]
-    rows = [
-        {
-            "number": r["number"],
-            "recipient": r["recipient"],
-            "unit": r.get("unit") or "",
-            "score": r["score"],
-            "score_text": r["score_text"],
-            "grade": r["grade"],
-            "event": r["event"],
-            "year": r["year"],
-            "issued_on": r["issued_on"],
-            "file": r["file"],
-            "revoked": bool(r.get("revoked")),
-            "revoked_on": (r.get("revoked_at") or "")[:10] or None,
-            "revoked_reason": r.get("revoked_reason"),
-            "revoked_by": r.get("revoked_by"),
-            "user": r.get("user"),
-        }
-        for r in records
-        if r["year"] == year
-    ]
     folder = ws.outputs_dir / "certificates" / str(year) / "print"
     prints = sorted(p.name for p in folder.glob("*.pdf")) if year is not None and folder.is_dir() else []
-    return {"year": year, "years": years, "certificates": rows, "print_files": prints}
+    return {
+        "year": year,
+        "years": years,
+        "certificates": [r for r in rows if r["year"] == year],
+        "print_files": prints,
+    }
 
 
 def certificate_file(ws: Workspace, number: str) -> Download:

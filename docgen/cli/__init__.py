@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from docgen import __version__
 from docgen.cli.common import AppState, error_line
 from docgen.cli.labels import DocgenContext, DocgenTyper, Localized, show_abort, show_usage_error
+from docgen.cli.lazy import LazyCommands, lazy_group
 from docgen.errors import DocgenError
 from docgen.i18n import LANGUAGES, _, choose_language, set_language
 
@@ -52,14 +53,15 @@ USER_ERRNOS = frozenset(
 )
 
 
-class DocgenGroup(Localized, TyperGroup):
+class DocgenGroup(Localized, LazyCommands, TyperGroup):
     """Turns DocgenError into its message lines on stderr and exit 1, without a traceback.
 
     Every line is one line of readable length, control characters shown; library warnings
     and log records are not printed (they would break that rule), except with --verbose.
 
-    The command groups (`agreement`, `letter`...) are built when first named: a command
-    pays for its own group's options, not for the forty others (start-up time).
+    The command groups (`agreement`, `letter`...) and the commands are built when first
+    named (cli/lazy.py): a command pays for its own options, not for the forty others
+    (start-up time).
 
     The interface language is chosen first, from the arguments, the environment and the
     workspace (i18n.choose_language), before any help text is shown.
@@ -103,7 +105,7 @@ class DocgenGroup(Localized, TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands and cmd_name in GROUPS:
-            group = typer.main.get_command(GROUPS[cmd_name]())
+            group = lazy_group(GROUPS[cmd_name]())
             group.name = cmd_name
             self.add_command(group, cmd_name)
         return super().get_command(ctx, cmd_name)
@@ -347,4 +349,5 @@ _register()
 
 
 def main() -> None:
-    app()
+    """`docgen`: the root group built with its own options, each command when named."""
+    lazy_group(app)()

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
 from typing import Annotated
 
 import typer
 
 from docgen.cli.common import (
+    OPTIONAL,
+    WRAP,
     Json,
     command_group,
     date_option,
     emit_json,
     info,
+    print_table,
     say,
     track,
     user_text,
@@ -220,6 +224,87 @@ def revoke(
             reason=record["revoked_reason"],
         )
     )
+
+
+class CertificateStatus(StrEnum):
+    valid = "valid"
+    revoked = "revoked"
+
+
+@certificate_app.command("list")
+def list_(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", metavar="YEAR", help="Only the certificates of this assessment year."),
+    ] = None,
+    status: Annotated[
+        CertificateStatus | None,
+        typer.Option("--status", help="Only the valid ones, or only the revoked ones."),
+    ] = None,
+    event: Annotated[
+        str | None,
+        typer.Option(
+            "--event", metavar="TEXT", help="Only those of an assessment or event whose name holds TEXT."
+        ),
+    ] = None,
+    recipient: Annotated[
+        str | None,
+        typer.Option("--recipient", metavar="TEXT", help="Only those whose recipient's name holds TEXT."),
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Every certificate issued, in the order they were signed; revoked ones marked.
+
+    \b
+    Example:
+      docgen certificate list --year 2022 --status valid
+    """
+    from docgen.app.certificate_list import list_certificates
+
+    rows = list_certificates(
+        workspace(ctx),
+        year,
+        status=status.value if status else None,
+        event=user_text(event, "--event"),
+        recipient=user_text(recipient, "--recipient"),
+    )
+    if json:
+        emit_json(rows)
+        return
+    if not rows:
+        filtered = year is not None or status or event or recipient
+        info(_("no certificate matches") if filtered else _("no certificates issued"))
+        return
+    whole = print_table(
+        _("Certificates"),
+        [
+            _("number"),
+            (_("recipient"), WRAP),
+            (_("assessment"), WRAP),
+            _("year"),
+            _("grade"),
+            _("issued"),
+            _("status"),
+            (_("file"), OPTIONAL),
+        ],
+        [
+            [
+                r["number"],
+                r["recipient"] + (f" ({r['unit']})" if r["unit"] else ""),
+                r["event"],
+                r["year"],
+                r["kind"] or r["grade"],
+                r["issued_on"],
+                _("revoked") + "\n" + (r["revoked_on"] or "") if r["revoked"] else _("valid"),
+                r["file"] + ("" if r["file_exists"] else " (" + _("file missing") + ")"),
+            ]
+            for r in rows
+        ],
+    )
+    if not whole:
+        folders = sorted({str(PurePosixPath(r["file"]).parent) for r in rows})
+        info(_("files: in {folders} (`--json` names each)").format(folders=", ".join(folders)))
 
 
 key_app = command_group(

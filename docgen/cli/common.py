@@ -263,6 +263,7 @@ def say(text: object, style: str = "") -> None:
 
 
 WRAP = "wrap"  # the justification of a column of text that may wrap (left-aligned)
+OPTIONAL = "optional"  # text that wraps, left out when the whole columns leave it no room
 
 
 def print_table(
@@ -271,24 +272,33 @@ def print_table(
     rows: Sequence[Sequence[object]],
     *,
     alert: str | None = None,
-) -> None:
+) -> bool:
     """A table on stdout, every cell printed literally; `alert` names a column whose
     non-zero cells are shown in red. Very long tables are aligned plain text.
 
     Columns are kept whole (identifiers, numbers, dates: what a person types again), except
     those given as (name, WRAP): long text that wraps, nothing cut, when the terminal is
-    narrow."""
+    narrow; a column given as (name, OPTIONAL) wraps too, and is left out when the
+    terminal cannot hold it beside the others: False then (say where its values are shown)."""
     from rich.text import Text
 
     cols = [(c, "left") if isinstance(c, str) else c for c in columns]
     cells = [[literal(cell) for cell in row] for row in rows]
+    whole = True
     if len(cells) <= RICH_ROWS:
         # a narrow terminal: no rules between columns, one space, so that identifiers,
-        # numbers and dates still fit whole
-        needed = sum(_min_width(name, j, [row[i] for row in cells]) for i, (name, j) in enumerate(cols))
-        compact = needed + 3 * len(cols) + 1 > console.width
+        # numbers and dates still fit whole; narrower still, without the OPTIONAL columns
+        widths = [_min_width(name, j, [row[i] for row in cells]) for i, (name, j) in enumerate(cols)]
+        compact = sum(widths) + 3 * len(cols) + 1 > console.width
+        if compact and sum(widths) + len(cols) - 1 > console.width:
+            kept = [i for i, (_n, j) in enumerate(cols) if j != OPTIONAL]
+            whole = len(kept) == len(cols)
+            cols = [cols[i] for i in kept]
+            cells = [[row[i] for i in kept] for row in cells]
+    cols = [(n, WRAP if j == OPTIONAL else j) for n, j in cols]
+    if len(cells) <= RICH_ROWS:
         console.print(_rich_table(title, cols, cells, alert, compact=compact))
-        return
+        return whole
     widths = [max(len(name), *(len(row[i]) for row in cells)) for i, (name, _j) in enumerate(cols)]
 
     def line(values: Sequence[str]) -> str:
@@ -303,11 +313,12 @@ def print_table(
         [line([name for name, _j in cols]), line(["-" * w for w in widths]), *(line(row) for row in cells)]
     )
     console.out(text, highlight=False)
+    return True
 
 
 def _min_width(heading: str, justify: str, column: list[str]) -> int:
     words = [len(w) for w in heading.split()]
-    if justify == WRAP:
+    if justify in (WRAP, OPTIONAL):
         words.append(min(max((len(w) for cell in column for w in cell.split()), default=0), 12))
     else:
         words += [len(line) for cell in column for line in cell.splitlines()]

@@ -21,6 +21,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from docgen.cli.lazy import LazyCommands
 from docgen.i18n import N_, _
 
 # Typer's labels, and the metavars a person reads ("TANGGAL", "BERKAS", "TEKS").
@@ -167,7 +168,7 @@ class DocgenCommand(Localized, TyperCommand):
     context_class = DocgenContext
 
 
-class DocgenSubGroup(Localized, TyperGroup):
+class DocgenSubGroup(Localized, LazyCommands, TyperGroup):
     context_class = DocgenContext
 
 
