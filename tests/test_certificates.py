@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from pypdf import PdfReader
 
 from tests.conftest import CONFIG
-from tests.test_certificate_render import drawn_matrix, segno_matrix
+from tests.test_certificate_render import drawn_matrix, symbol_matrix
 
 KUPANG = [
     "Dinas Kesehatan Kota Kupang",
@@ -175,7 +175,7 @@ def test_qr_code_carries_number_and_signature(cli, example):
     payload = f"{entry['number']} {check}"
     pdf = example / entry["file"]
     assert PdfReader(pdf).metadata["/Keywords"] == payload
-    wanted = segno_matrix(payload)
+    wanted = symbol_matrix(payload)
     assert qr_of(pdf) == wanted
     assert qr_of(example / out["combined"], 1) == wanted
     # The scanned text can be pasted into verify; a wrong checksum is caught.
@@ -196,7 +196,7 @@ def test_verify_url_fills_the_qr_code(cli, workspace):
     url = f"https://ombudsman.go.id/cek?n=0001%2FPHG%2FPW24%2FII%2F2023&c={check}"
     pdf = ws / entry["file"]
     assert PdfReader(pdf).metadata["/Keywords"] == url
-    assert qr_of(pdf) == segno_matrix(url)
+    assert qr_of(pdf) == symbol_matrix(url)
     assert cli(ws, "certificate", "verify", url).exit_code == 0
     assert cli(ws, "certificate", "verify", str(pdf)).exit_code == 0
 
