@@ -18,7 +18,7 @@ from docgen.domain.amendments import as_amended
 from docgen.domain.status import agreement_status, days_left
 from docgen.domain.wording import in_sentence
 from docgen.errors import AgreementError, DocgenError, NotFoundError
-from docgen.i18n import _, language
+from docgen.i18n import N_, _, language
 from docgen.models import PLACEHOLDER, Agreement, is_valid_id
 from docgen.safepath import read_regular, source_problem
 from docgen.usertext import bad_text
@@ -56,6 +56,47 @@ class ParsedFile:
     data: Any
     lines: dict[Loc, int]
     problems: list[Problem]
+
+
+# PyYAML's own words for what it could not read, as a person fixes them (others as they are)
+_YAML_PROBLEMS = [
+    (re.compile(pattern), msgid)
+    for pattern, msgid in (
+        (r"(?:did not find expected|expected the) node content.*", N_("a value is missing or misplaced")),
+        (r"found character '\\t' that cannot start any token", N_("a tab: indent with spaces")),
+        (
+            r"found character that cannot start any token",
+            N_("a character that cannot start a value (a tab: indent with spaces; else quote the value)"),
+        ),
+        (
+            r"found character (?P<char>.+) that cannot start any token",
+            N_("{char} cannot start a value (quote it)"),
+        ),
+        (r"mapping values are not allowed (?:here|in this context)", N_("a ':' where no field can start")),
+        (r"could not find expected ':'", N_("a field without ':'")),
+        (
+            r"expected <block end>, but found .*|did not find expected key",
+            N_("the indentation does not line up"),
+        ),
+        (r"did not find expected '-' indicator", N_("the indentation of a list does not line up")),
+        (r"found unexpected end of stream", N_("the file ends inside a quoted text or brackets")),
+        (r"found undefined alias(?: (?P<name>.+))?", N_("an alias (*name) with no anchor (&name)")),
+        (r"found unknown escape character.*", N_("an unknown escape in double quotes (use single quotes)")),
+        (
+            r"(?:expected|did not find expected) ',' or '(?P<close>[\]}])'.*",
+            N_("brackets not closed by '{close}'"),
+        ),
+    )
+]
+
+
+def yaml_problem(problem: str) -> str:
+    """What PyYAML found wrong, in the interface language."""
+    for pattern, msgid in _YAML_PROBLEMS:
+        match = pattern.fullmatch(problem)
+        if match:
+            return _(msgid).format(**{k: v for k, v in match.groupdict().items() if v})
+    return problem
 
 
 def read_source(path: Path) -> bytes:
@@ -105,7 +146,7 @@ def parse_yaml(path: Path, label: str, raw: bytes | None = None) -> ParsedFile:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        what = yaml_problem(getattr(exc, "problem", None) or str(exc).splitlines()[0])
         return ParsedFile(None, {}, [Problem(label, "", _("invalid YAML: {what}").format(what=what), line)])
     except (RecursionError, MemoryError):
         return ParsedFile(None, {}, [Problem(label, "", _("invalid YAML: nested too deeply"))])

@@ -120,10 +120,25 @@ def parse_date(s: str) -> date:
     match = _ISO_DATE_RE.fullmatch(s.strip()) if isinstance(s, str) else None
     if not match:
         raise ValueError(_("{s!r} is not a date in YYYY-MM-DD form").format(s=s))
+    return valid_date(*map(int, match.groups()), shown=s)
+
+
+def valid_date(year: int, month: int, day: int, *, shown: str) -> date:
+    """The date, or a ValueError saying (in the interface language) what is wrong with it."""
     try:
-        return date(*map(int, match.groups()))
-    except ValueError as exc:
-        raise ValueError(_("{s!r} is not a valid date ({exc})").format(s=s, exc=exc)) from None
+        return date(year, month, day)
+    except ValueError:
+        pass
+    if not 1 <= month <= 12:
+        problem = _("there is no month {month}").format(month=month)
+    elif not 1 <= year <= 9999:
+        problem = _("there is no year {year}").format(year=year)
+    else:
+        import calendar  # only on this error: a light start for every command
+
+        days = calendar.monthrange(year, month)[1]
+        problem = _("{month} {year} has {days} days").format(month=BULAN[month - 1], year=year, days=days)
+    raise ValueError(_("{s!r} is not a valid date ({problem})").format(s=shown, problem=problem))
 
 
 def _to_date(d: date | str) -> date:

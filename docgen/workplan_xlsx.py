@@ -45,7 +45,7 @@ from xml.etree import ElementTree
 
 from docgen.errors import InputError, NotFoundError
 from docgen.i18n import _
-from docgen.indonesian import BULAN, parse_date
+from docgen.indonesian import BULAN, parse_date, valid_date
 from docgen.results import _text
 from docgen.usertext import problem
 
@@ -240,10 +240,7 @@ def parse_due(value: Any) -> date:
 
 
 def _date(year: int, month: int, day: int, text: str) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(_("{text!r} is not a valid date ({exc})").format(text=text, exc=exc)) from None
+    return valid_date(year, month, day, shown=text)
 
 
 _FIRST = re.compile(r"(?:pihak )?(?:pertama|kesatu|i|1)")

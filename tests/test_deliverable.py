@@ -401,7 +401,7 @@ def test_history_errors_and_empty(example, cli):
     run = cli(example, "deliverable", "history", RENJA, "W1-D1", "--json")
     assert run.exit_code == 0 and run.json() == []
     run = cli(example, "deliverable", "history", RENJA, "W1-D1")
-    assert "no updates recorded yet" in run.stderr
+    assert "no report recorded yet" in run.stderr and run.stdout == ""
 
 
 def test_history_of_a_deliverable_removed_from_the_file(example, cli):

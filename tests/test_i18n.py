@@ -245,6 +245,59 @@ def test_monitor_speaks_english_when_asked(example, cli):
     assert "Pemantauan" not in run.stdout and "terlambat" not in run.stdout
 
 
+# English fragments once composed into the Indonesian output (issue 21): English words of
+# messages, Python's and PyYAML's and pydantic's own, and English number forms.
+ENGLISH_FRAGMENTS = re.compile(
+    r"\b(revoked|valid|report|started|out of range|month must|Input should|integer|not a certificate|"
+    r"second|first|found|expected|allowed|node|number|score|grade|issued|event)\b|\d\.\d%|jatuh tempo|"
+    r"belum dimulai"
+)
+
+
+def test_no_english_fragment_in_the_indonesian_interface(example, cli):
+    cli(example, "deliverable", "set", "ntt-renja-2022", "W4-D1", "--status", "done", "--on", "2022-03-25")
+    env = {"COLUMNS": "80"}
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(app, ["-w", str(example), "--lang", "id", *args], env=env)
+        return result.stdout + result.stderr
+
+    shown = [
+        run("monitor", "--as-of", "2022-07-01"),
+        run("agreement", "show", "ntt-renja-2022", "--as-of", "2022-07-01"),
+        run("deliverable", "list", "--as-of", "2022-07-01"),
+        run("deliverable", "history", "ntt-renja-2022", "W4-D1"),
+        run("deliverable", "history", "ntt-renja-2022", "W1-D3"),
+        run("letter", "followup", "--all", "--as-of", "2022-07-01"),
+        run("letter", "reminder", "--as-of", "2022-07-20"),
+        run("number", "list"),
+        run(*QUICK_START[-1]),
+        run("certificate", "revoke", "0004/PHG/II/2023", "--reason", "dikoreksi"),
+        run("certificate", "verify", "0004/PHG/II/2023"),
+        run("certificate", "verify", "B/001/PW24/KM.01/VII/2022"),
+        run("certificate", "list"),
+        run("monitor", "--as-of", "2022-02-30"),
+        run("letter", "reminder", "--days", "1.5"),
+        run("letter", "reminder", "--days", "-1"),
+    ]
+    renja = example / "agreements" / "ntt-renja-2022.yaml"
+    text = renja.read_text(encoding="utf-8")
+    renja.write_text(text.replace("due: 2022-03-31", "due: 2022-02-30", 1), encoding="utf-8")
+    shown.append(run("check"))
+    renja.write_text(text.replace("kind: renja", "kind: [renja"), encoding="utf-8")
+    shown.append(run("check"))
+    output = "\n".join(shown)
+    # (what the user typed and the data stay as they are: paths, names, reasons)
+    english = sorted({m.group(0) for m in ENGLISH_FRAGMENTS.finditer(_without_names(output))})
+    assert english == [], output
+    assert "(7,7%)" in output and "dicabut pada" in output and "belum ada laporan" in output
+    assert "bukan tanggal yang sah (Februari 2022 hanya 28 hari)" in output
+    assert "YAML tidak sah: tanda kurung tidak ditutup dengan ']' (baris 5)" in output
+    # responsibility is the party's, never its unit's (DOMAIN.md)
+    assert "penanggung jawab: Pemerintah Provinsi Nusa Tenggara Timur (6)" in output
+    assert "Ombudsman Republik Indonesia Perwakilan Provinsi" in output
+
+
 def test_json_is_the_same_in_both_languages(example, cli):
     for args in (["monitor", "--as-of", "2022-07-01", "--json"], ["check", "--json"]):
         english = cli(example, "--lang", "en", *args)

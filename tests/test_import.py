@@ -135,7 +135,7 @@ def test_every_unreadable_row_is_an_error_and_nothing_is_written(example, cli, t
     assert run.stderr.splitlines() == [
         f"{label}: row 3: Batas Waktu: 'akhir tahun' is not a date (write it like 31 Maret 2022, "
         "31-03-2022 or 2022-03-31)",
-        f"{label}: row 4: Batas Waktu: '2023-02-30' is not a valid date (day is out of range for month)",
+        f"{label}: row 4: Batas Waktu: '2023-02-30' is not a valid date (Februari 2023 has 28 days)",
         f"{label}: row 5: Penanggung Jawab: 'Dinas Lain' names neither party (write PIHAK PERTAMA, "
         "PIHAK KEDUA or PARA PIHAK, or a party's full name)",
         f"{label}: row 6: Keluaran: empty, but a Batas Waktu is given",

@@ -284,8 +284,8 @@ def test_opening_sentence_of_an_unsigned_draft() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("2022-02-30", "'2022-02-30' is not a valid date (day is out of range for month)"),
-        ("2022-13-01", "'2022-13-01' is not a valid date (month must be in 1..12)"),
+        ("2022-02-30", "'2022-02-30' is not a valid date (Februari 2022 has 28 days)"),
+        ("2022-13-01", "'2022-13-01' is not a valid date (there is no month 13)"),
         ("2022/02/01", "'2022/02/01' is not a date in YYYY-MM-DD form"),
         ("2022-2-8", "'2022-2-8' is not a date in YYYY-MM-DD form"),
         ("20220208", "'20220208' is not a date in YYYY-MM-DD form"),

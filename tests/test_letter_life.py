@@ -176,7 +176,7 @@ def test_no_letters_for_agreements_ended_long_ago(example, cli):
     assert "Lapsed: open items of agreements that ended long ago (13)" in table
     assert "overdue 1" not in table
     listing = cli(example, "deliverable", "list", "--as-of", "2026-11-23").stdout
-    assert "not started (lapsed)" in listing and "overdue" not in listing
+    assert "no report yet (lapsed)" in listing and "overdue" not in listing
 
 
 def test_grace_days_is_configurable(example, cli):

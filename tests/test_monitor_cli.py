@@ -101,8 +101,8 @@ def test_terminal_tables(example, cli):
     assert "Monitoring as of 1 Juli 2022" in out and "1/13 deliverables done (7.7%)" in out
     assert re.search(r"ntt-renja-2022 .*active .*1/13 .*7\.7% .*6 .*1 .*2022-07-31", out)
     assert "No agreement expires within 90 days." in out
-    unit = "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur"  # carries the work
-    assert f"Overdue, responsible: {unit} (6)" in out
+    # the party answers for it (DOMAIN.md), not its unit that carries the work
+    assert "Overdue, responsible: Pemerintah Provinsi Nusa Tenggara Timur (6)" in out
     assert (
         "Overdue, responsible: Ombudsman Republik Indonesia Perwakilan Provinsi Nusa "
         "Tenggara Timur (2)" in out
@@ -160,7 +160,7 @@ def test_pdf_report_content(example, cli, tmp_path):
         "C. Kerja Sama yang Berakhir dalam 90 Hari",
         "Tidak ada kerja sama yang berakhir",
         "D. Keluaran yang Telah Melewati Batas Waktu menurut Penanggung Jawab",
-        "Biro Organisasi Sekretariat Daerah Provinsi Nusa Tenggara Timur: 6 (enam) keluaran",
+        "Pemerintah Provinsi Nusa Tenggara Timur: 6 (enam) keluaran",
         "Bimbingan teknis penyusunan Standar Pelayanan",
         "30 April 2022",
         "62 hari",
@@ -512,21 +512,18 @@ def test_long_lists_print_as_aligned_text(example, cli, monkeypatch):
     path = example / "agreements" / f"{RENJA}.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace(
-            "unit: Biro Organisasi Sekretariat", "unit: Biro [Setda] Organisasi Sekretariat"
+            "org: Pemerintah Provinsi Nusa", "org: Pemerintah [Provinsi] Nusa"
         ),
         encoding="utf-8",
     )
     out = cli(example, "monitor", "--as-of", "2022-07-01").stdout
-    assert (
-        "Overdue, responsible: Biro [Setda] Organisasi Sekretariat Daerah Provinsi Nusa "
-        "Tenggara Timur (7)" in out
-    )
+    assert "Overdue, responsible: Pemerintah [Provinsi] Nusa Tenggara Timur (7)" in out
     lines = out.splitlines()
     header = lines.index(next(x for x in lines if x.startswith("agreement       id     title")))
     assert set(lines[header + 1]) == {"-", " "}
     assert re.match(
         r"ntt-renja-2022  W1-D1  Rapat koordinasi triwulan I \(with the other party\) "
-        r"+2022-03-31 +92  not started$",
+        r"+2022-03-31 +92  no report yet$",
         lines[header + 2],
     )
     assert "┃" in out  # the short tables stay rich tables

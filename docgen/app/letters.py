@@ -37,7 +37,7 @@ from docgen.domain.readiness import blank_numbers
 from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.i18n import _
-from docgen.models import Agreement
+from docgen.models import ROLE_NAMES, Agreement
 from docgen.records import LETTERS, LetterRecord, NumberRecord, Reference
 from docgen.safepath import remove_stale_temp_files
 from docgen.state import open_tracker
@@ -359,7 +359,8 @@ def _issue(
             if p.in_force is not None and not again:
                 rows.append({**_row(p.in_force, new=False), "in_force": True, "overdue": p.item_ids})
                 continue
-            purpose = f"{PURPOSES[kind]} {p.agreement.id} ({p.party.role})"
+            # the registry's record, in Indonesian whatever the interface language
+            purpose = f"{PURPOSES[kind]} {p.agreement.id} ({ROLE_NAMES[p.party.role].lower()})"
             ref: Reference = {"letter": p.agreement.id, "party": p.party.role}
             if given:
                 record, found = registry.record_given(

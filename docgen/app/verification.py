@@ -36,7 +36,7 @@ from docgen.domain.signatures import is_proof, proof_key_id
 from docgen.domain.signatures import verify as verify_signature
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
-from docgen.i18n import _
+from docgen.i18n import N_, _
 from docgen.records import CertificateRecord
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
@@ -45,6 +45,7 @@ from docgen.state.registry import Registry
 from docgen.state.secret import BACKUP_HINT, SECRET_FILE, fingerprint, read_secret
 from docgen.workspace import Workspace
 
+KINDS = {"letter": N_("letter"), "agreement": N_("agreement"), "certificate": N_("certificate")}
 MAX_PDF_BYTES = 20 << 20  # one certificate is about 30 kB
 LOG_LIMIT = 500  # verifications the admins' list shows
 
@@ -167,7 +168,11 @@ def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     if record is None:
         registered = registry.find(number)
         if registered is not None and registered["kind"] != "certificate":
-            result.reasons.append(f"{number} is a {registered['kind']} number, not a certificate")
+            result.reasons.append(
+                _("the number of a {kind}, not of a certificate").format(
+                    kind=_(KINDS.get(registered["kind"], registered["kind"]))
+                )
+            )
         else:
             result.reasons.append(
                 _("no certificate {number} in this workspace's registry").format(number=number)
@@ -178,7 +183,9 @@ def _lookup(ws: Workspace, session: Session, number: str) -> Verification:
     if record.get("revoked"):
         result.revoked = True
         result.reasons.append(
-            f"revoked on {(record.get('revoked_at') or '')[:10]}: {record.get('revoked_reason')}"
+            _("revoked on {date}: {reason}").format(
+                date=(record.get("revoked_at") or "")[:10], reason=record.get("revoked_reason")
+            )
         )
     registered = registry.find(number)
     if registered is not None and registered.get("void"):

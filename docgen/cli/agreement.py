@@ -18,9 +18,11 @@ from docgen.cli.common import (
     emit_json,
     info,
     parse_day,
+    percent,
     print_table,
     say,
     skipped,
+    state_word,
     user_text,
     warn,
     word,
@@ -159,7 +161,7 @@ def _print_details(d: dict[str, Any]) -> None:
             f"{what}{' ' + e['on'] if e.get('on') else ''}: {e['reason']} "
             f"({e.get('user', '?')}, {e.get('recorded_at', '?')})"
         )
-    pct = "-" if d["percent"] is None else f"{d['percent']}%"
+    pct = percent(d["percent"])
     say(
         _("progress: {done}/{total} done ({pct}), overdue: {overdue}").format(
             done=d["done"], total=d["total"], pct=pct, overdue=d["overdue"]
@@ -182,7 +184,7 @@ def _print_details(d: dict[str, Any]) -> None:
                     x["title"],
                     x["due"],
                     word(x["responsible"]),
-                    word(x["status"])
+                    state_word(x["status"])
                     + (
                         " " + _("(overdue)")
                         if x["overdue"]

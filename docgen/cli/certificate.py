@@ -182,8 +182,16 @@ def verify(
             (_("recipient"), record["recipient"]),
             (
                 _("awarded"),
-                f"{record['grade_text']}, nilai {record['score_text']}, "
-                f"{record['event']} Tahun {record['year']}",
+                (
+                    _("{grade}, score {score}, {event} {year}")
+                    if record["score_text"]
+                    else _("{grade}, {event} {year}")
+                ).format(
+                    grade=record.get("grade_text") or record["grade"],
+                    score=record["score_text"],
+                    event=record["event"],
+                    year=record["year"],
+                ),
             ),
             (_("issued on"), record["issued_on"]),
         ]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from docgen.errors import InputError
-from docgen.i18n import N_, _
+from docgen.i18n import N_, _, language
 from docgen.usertext import bad_char, describe
 
 if TYPE_CHECKING:
@@ -245,6 +245,20 @@ def word(code: object) -> str:
     """A status, role or kind code in the interface language (unknown codes as they are)."""
     text = str(code)
     return _(WORDS[text]) if text in WORDS else text
+
+
+def state_word(status: str) -> str:
+    """A deliverable's state in a table: with no report, the office cannot say it has not
+    started, only that nothing was reported (DOMAIN.md: "belum ada laporan")."""
+    return _("no report yet") if status == "not_started" else word(status)
+
+
+def percent(value: float | None) -> str:
+    """`7,7%` in Indonesian (a decimal comma), `7.7%` in English; "-" when there is none."""
+    if value is None:
+        return "-"
+    text = f"{value:.1f}%"
+    return text.replace(".", ",") if language() == "id" else text
 
 
 def info(message: str) -> None:

@@ -21,6 +21,7 @@ from docgen.cli.common import (
     print_table,
     say,
     skipped,
+    state_word,
     user_text,
     warn,
     word,
@@ -45,9 +46,9 @@ DeliverableId = Annotated[str, typer.Argument(metavar="DID", help="The deliverab
 
 def _state(r: dict[str, Any]) -> str:
     if r.get("lapsed"):
-        return word(r["status"]) + " " + _("(lapsed)")
+        return state_word(r["status"]) + " " + _("(lapsed)")
     overdue = ngettext("(overdue {n} day)", "(overdue {n} days)", r["days_overdue"] or 0)
-    return word(r["status"]) + (" " + overdue.format(n=r["days_overdue"]) if r["overdue"] else "")
+    return state_word(r["status"]) + (" " + overdue.format(n=r["days_overdue"]) if r["overdue"] else "")
 
 
 @deliverable_app.command("list")
@@ -205,6 +206,9 @@ def history(
     if json:
         emit_json(events)
         return
+    if not events:
+        info(_("{id} {did}: no report recorded yet").format(id=agreement_id, did=deliverable_id))
+        return
     print_table(
         f"{agreement_id} {deliverable_id}",
         [
@@ -214,7 +218,7 @@ def history(
             (_("note"), WRAP),
             (_("evidence"), WRAP),
             (_("user"), WRAP),
-            (_("recorded at"), WRAP),
+            _("recorded at"),  # a date and a time, each whole on its line
         ],
         [
             [
@@ -224,15 +228,11 @@ def history(
                 e.get("reason") or e.get("note") or "",
                 "\n".join(f"{x['file']} (sha256 {x['sha256'][:12]}…)" for x in e.get("evidence") or []),
                 e.get("user") or "",
-                e.get("recorded_at") or "",
+                (e.get("recorded_at") or "").replace("T", "\n", 1),
             ]
             for e in events
         ],
     )
-    if not events:
-        info(
-            _("{id} {did}: no updates recorded yet (not started)").format(id=agreement_id, did=deliverable_id)
-        )
 
 
 @deliverable_app.command("retract")

@@ -207,6 +207,13 @@ _USAGE_MESSAGES: list[tuple[re.Pattern[str], str]] = [
         (r"'(?P<value>.*)' is not a valid integer\.", N_("'{value}' is not a whole number.")),
         (r"'(?P<value>.*)' is not a valid float\.", N_("'{value}' is not a number.")),
         (r"(?P<value>.*) is not a valid boolean\.", N_("'{value}' is not yes or no.")),
+        # Typer 0.29 converts numbers with pydantic, whose messages name no value
+        (r"Input should be a valid integer(?:,.*)?", N_("must be a whole number")),
+        (r"Input should be a valid number(?:,.*)?", N_("must be a number")),
+        (r"Input should be greater than or equal to (?P<n>\S+)", N_("must be at least {n}")),
+        (r"Input should be less than or equal to (?P<n>\S+)", N_("must be at most {n}")),
+        (r"Input should be greater than (?P<n>\S+)", N_("must be more than {n}")),
+        (r"Input should be less than (?P<n>\S+)", N_("must be less than {n}")),
     )
 ]
 

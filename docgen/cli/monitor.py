@@ -14,9 +14,11 @@ from docgen.cli.common import (
     emit_json,
     info,
     parse_day,
+    percent,
     print_table,
     say,
     skipped,
+    state_word,
     warn,
     word,
     workspace,
@@ -74,10 +76,6 @@ def monitor(
         _print_national(report)
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}%"
-
-
 def _agreements(title: str, rows: list[AgreementRow]) -> None:
     print_table(
         title,
@@ -96,7 +94,7 @@ def _agreements(title: str, rows: list[AgreementRow]) -> None:
                 r["id"],
                 word(r["status"]),
                 f"{r['done']}/{r['total']}",
-                _pct(r["percent"]),
+                percent(r["percent"]),
                 str(r["overdue"]),
                 str(r["due_soon"]),
                 r["next_due"] or "-",
@@ -120,7 +118,7 @@ def _print(report: Report, groups: list[tuple[str, list[OverdueRow]]]) -> None:
             n=s["agreements"],
             done=s["done"],
             total=s["total"],
-            pct=_pct(s["percent"]),
+            pct=percent(s["percent"]),
         ),
         report["agreements"],
     )
@@ -161,7 +159,7 @@ def _print(report: Report, groups: list[tuple[str, list[OverdueRow]]]) -> None:
                     r["title"] + (" " + _("(with the other party)") if r["responsible"] == "both" else ""),
                     r["due"],
                     str(r["days_overdue"]),
-                    word(r["status"]),
+                    state_word(r["status"]),
                 ]
                 for r in rows
             ],
@@ -178,7 +176,7 @@ def _print(report: Report, groups: list[tuple[str, list[OverdueRow]]]) -> None:
                     r["id"],
                     r["title"],
                     r["due"],
-                    word(r["status"]),
+                    state_word(r["status"]),
                     f"{r['ended_on']} ({word(r['agreement_status'])})",
                 ]
                 for r in report["lapsed"]
@@ -192,7 +190,7 @@ def _print_national(report: NationalReport) -> None:
         _(
             "National view as of {date}: offices {offices}, agreements {agreements}, "
             "{done}/{total} deliverables done ({pct}), {overdue} overdue, {expiring} expiring within 90 days"
-        ).format(date=tanggal(report["as_of"]), pct=_pct(s["percent"]), **s)
+        ).format(date=tanggal(report["as_of"]), pct=percent(s["percent"]), **s)
     )
     if not report["offices"]:
         say(_("No office has published its agreements yet (`docgen sync`)."))
@@ -201,7 +199,7 @@ def _print_national(report: NationalReport) -> None:
         _agreements(
             _(
                 "{office} {name}: agreements {agreements}, {done}/{total} done ({pct}), {overdue} overdue"
-            ).format(office=group["office"], name=group["name"], pct=_pct(g["percent"]), **g),
+            ).format(office=group["office"], name=group["name"], pct=percent(g["percent"]), **g),
             group["agreements"],
         )
     if report["expiring"]:

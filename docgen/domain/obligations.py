@@ -111,9 +111,10 @@ class AgreementView:
         return [s for s in self.overdue if owed_by(s.work_item.responsible, role)]
 
     def responsible_orgs(self, responsible: str) -> list[str]:
-        """Who carries the work: each responsible party's working unit, else the party."""
+        """Who answers for the work: each responsible party, the legal party (the Pemerintah
+        Provinsi), never its working unit (DOMAIN.md), which only receives the letters."""
         roles = ("first", "second") if responsible == "both" else (responsible,)
-        return [self.agreement.party(role).addressee_org for role in roles]
+        return [self.agreement.party(role).org for role in roles]
 
 
 def view(
