@@ -30,13 +30,12 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from docgen.errors import TrackerError
-from docgen.fsutil import fsync_dir, sha256_file
+from docgen.fsutil import fsync_all, fsync_dir, sha256_file
 from docgen.i18n import _
 from docgen.state.base import Session, now_text
 
@@ -51,11 +50,6 @@ def _say(line: str) -> None:
 
 # How the one-line notice of finished work reaches the user (the CLI prints it on stderr).
 notice: Callable[[str], None] = _say
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as fh:
-        os.fsync(fh.fileno())
 
 
 def _alive(entry: dict[str, Any]) -> bool:
@@ -168,13 +162,7 @@ class Pending:
         if not self.moves:
             return
         tmps = [tmp for tmp, _target in self.moves]
-        if len(tmps) > 1:
-            with ThreadPoolExecutor(max_workers=min(8, len(tmps))) as pool:
-                list(pool.map(_fsync, tmps))
-        else:
-            _fsync(tmps[0])
-        for folder in dict.fromkeys(t.parent for t in tmps):
-            fsync_dir(folder)
+        fsync_all(tmps, [t.parent for t in tmps])  # at once: the disk commits them together
         files = [
             {
                 "pending": tmp.relative_to(self.root).as_posix(),
@@ -212,8 +200,7 @@ class Pending:
                         "the file if it is open, then run `docgen check` to finish"
                     ).format(file=target, reason=exc.strerror or exc)
                 ) from exc
-        for folder in dict.fromkeys(t.parent for _tmp, t in self.moves):
-            fsync_dir(folder)
+        fsync_all(folders=[t.parent for _tmp, t in self.moves])
 
 
 def recover(session: Session, root: Path) -> list[str]:
