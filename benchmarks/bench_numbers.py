@@ -93,7 +93,17 @@ def record(seq: int, count: int = 100_000) -> dict[str, Any]:
 def baseline_tree(rev: str, dest: Path) -> Path:
     dest.mkdir(parents=True)
     archive = subprocess.run(
-        ["git", "-C", os.environ.get("DOCGEN_GIT_DIR", str(REPO)), "archive", rev, "docgen"],
+        # its docgen.toml too: an older docgen refuses keys added since
+        [
+            "git",
+            "-C",
+            os.environ.get("DOCGEN_GIT_DIR", str(REPO)),
+            "archive",
+            rev,
+            "docgen",
+            "docgen.toml",
+            "templates",
+        ],
         capture_output=True,
         check=True,
     )
@@ -101,10 +111,11 @@ def baseline_tree(rev: str, dest: Path) -> Path:
     return dest
 
 
-def workspace(root: Path) -> Path:
+def workspace(root: Path, code: Path = REPO) -> Path:
+    """A workspace with `code`'s docgen.toml and templates."""
     root.mkdir(parents=True)
-    shutil.copy(REPO / "docgen.toml", root / "docgen.toml")
-    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(code / "docgen.toml", root / "docgen.toml")
+    shutil.copytree(code / "templates", root / "templates")
     (root / "agreements").mkdir()
     return root
 
@@ -239,7 +250,7 @@ def main() -> None:
 
         figures: dict[str, dict[str, float]] = {}
         for name, code in codes.items():
-            small, large = workspace(tmp / name / "small"), workspace(tmp / name / "large")
+            small, large = workspace(tmp / name / "small", code), workspace(tmp / name / "large", code)
             fill_file(small, 10, code)
             fill_file(large, 100_000, code)
             run(code, ["-m", "docgen", "--workspace", str(small), "number", "list", "--json"])  # warm caches
@@ -247,7 +258,7 @@ def main() -> None:
             f["cmd10"], f["cmd10_cpu"] = command_median(code, small, args.runs)
             f["cmd100k"], f["cmd100k_cpu"] = command_median(code, large, args.runs)
             f["alloc100k"], f["alloc100k_cpu"] = allocation_median(code, large, 30 if layout(code)[0] else 5)
-            f["conc_file"], f["conc_file_cpu"] = concurrent(code, workspace(tmp / name / "concurrent"))
+            f["conc_file"], f["conc_file_cpu"] = concurrent(code, workspace(tmp / name / "concurrent", code))
 
         def row(label: str, key: str, unit: str = "ms", scale: float = 1000.0) -> None:
             print(f"{label:52s}" + "".join(f"{figures[n][key] * scale:18.1f} {unit:>3s}" for n in codes))
@@ -275,14 +286,14 @@ def main() -> None:
                     f = figures[name]
                     with fresh_database(admin) as url:
                         fill_pg(url, 1_000_000, code)
-                        root = workspace(tmp / name / "pg")
+                        root = workspace(tmp / name / "pg", code)
                         env = {"DOCGEN_TRACKER_URL": url}
                         f["alloc_pg"], f["alloc_pg_cpu"] = allocation_median(
                             code, root, 30 if layout(code)[1] else 1, env
                         )
                     with fresh_database(admin) as url:
                         f["conc_pg"], f["conc_pg_cpu"] = concurrent(
-                            code, workspace(tmp / name / "pg-concurrent"), {"DOCGEN_TRACKER_URL": url}
+                            code, workspace(tmp / name / "pg-concurrent", code), {"DOCGEN_TRACKER_URL": url}
                         )
             row("one allocation, PostgreSQL, 1,000,000 (median)", "alloc_pg")
             row("  CPU time of docgen's process", "alloc_pg_cpu")
