@@ -155,7 +155,11 @@ def fill_file(root: Path, count: int, code: Path) -> None:
 
 def run(code: Path, args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, **(env or {}), "PYTHONPATH": str(code)}
-    return subprocess.run([sys.executable, *args], env=full, capture_output=True, text=True, check=True)
+    # cwd=code: `python -m docgen` and `-c` import from the current folder first, so run
+    # from the repository they would all be this docgen, whatever PYTHONPATH says
+    return subprocess.run(
+        [sys.executable, *args], env=full, cwd=code, capture_output=True, text=True, check=True
+    )
 
 
 def _children_cpu() -> float:
@@ -189,7 +193,8 @@ def concurrent(code: Path, root: Path, env: dict[str, str] | None = None) -> tup
     full = {**os.environ, **(env or {}), "PYTHONPATH": str(code)}
     start, start_cpu = time.perf_counter(), _children_cpu()
     procs = [
-        subprocess.Popen([sys.executable, "-c", CONCURRENT, str(root), "250"], env=full) for _ in range(4)
+        subprocess.Popen([sys.executable, "-c", CONCURRENT, str(root), "250"], env=full, cwd=code)
+        for _ in range(4)
     ]
     if any(p.wait() != 0 for p in procs):
         sys.exit("an allocating process failed")
