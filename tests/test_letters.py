@@ -137,6 +137,19 @@ def test_same_day_is_reported_not_reissued(example, cli):
     assert len(cli(example, "number", "list", "--json").json()) == 2
 
 
+def test_a_run_that_issues_nothing_still_removes_what_a_killed_run_left(example, cli):
+    # A followup killed before its commit leaves its letter as a pending file no journal
+    # entry names (state/journal.py); the next followup removes it even when every letter
+    # is already in force and it writes none (tests/crash.py runs exactly that).
+    first = cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01", "--json").json()
+    folder = example / "outputs" / "letters" / "2022"
+    orphan = folder / ".002-killed.docx.99999x0badf00d.docgen-pending"
+    orphan.write_bytes(b"a letter whose number was never committed")
+    again = cli(example, "letter", "followup", NTT, "--as-of", "2022-07-01", "--json").json()
+    assert again[0]["new"] is False and again[0]["number"] == first[0]["number"]
+    assert not orphan.exists()
+
+
 def test_second_letter_escalates(workspace, cli):
     renja = RENJA.replace(
         "    signatory: {name: Flouri Rita Wuisan, title: Kepala Biro Organisasi}",

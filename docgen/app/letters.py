@@ -336,6 +336,7 @@ def _issue(
         # A temporary file here is a killed writer's: every writer of this folder holds the
         # tracker's write lock (the file tracker's .docgen/lock, or the office's advisory lock).
         remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))
+        pending.sweep(session, ws.outputs_dir / "letters" / str(as_of.year))  # even if no letter is due
         rows: list[LetterRow] = []
         warnings: list[str] = []
         registry = Registry(session, config)

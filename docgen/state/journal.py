@@ -147,6 +147,14 @@ class Pending:
         self.moves.append((tmp, target))
         return tmp
 
+    def sweep(self, session: Session, folder: Path) -> None:
+        """Remove the pending files a command that died before its commit left in `folder`,
+        also when this command writes nothing there (`path` does it for the folders it
+        writes to)."""
+        if folder not in self._cleaned and folder.is_dir():
+            remove_orphans(folder, open_tokens(session))
+            self._cleaned.add(folder)
+
     def discard(self) -> None:
         """Remove the pending files (an attempt the database runs again, or a failure
         before the commit)."""
