@@ -313,6 +313,7 @@ def print_table(
     if len(cells) <= RICH_ROWS:
         console.print(_rich_table(title, cols, cells, alert, compact=compact))
         return whole
+    cells = [[cell.replace("\n", " ") for cell in row] for row in cells]  # one line a row
     widths = [max(len(name), *(len(row[i]) for row in cells)) for i, (name, _j) in enumerate(cols)]
 
     def line(values: Sequence[str]) -> str:
