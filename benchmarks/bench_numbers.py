@@ -109,14 +109,34 @@ def workspace(root: Path) -> Path:
     return root
 
 
-def fill_file(root: Path, count: int, code: Path) -> None:
-    """`count` recorded letter numbers of 2022 in the layout `code`'s file tracker reads."""
-    records = [record(seq, count) for seq in range(1, count + 1)]
-    if code == REPO:
-        from docgen.state.file import FileTracker
+def layout(code: Path) -> tuple[bool, bool]:
+    """What `code`'s trackers hold: the registry in tracker-numbers/ with its index (else a
+    table of tracker.json, read whole), and numbers with `register`/`source` (schema 4)."""
+    indexed = "NUMBERS_DIR" in (code / "docgen" / "state" / "file.py").read_text(encoding="utf-8")
+    registers = (code / "docgen" / "state" / "migrations" / "0004_journal_registers.sql").is_file()
+    return indexed, registers
 
-        with FileTracker(root, UNIT).write() as session:
-            session._raw_insert("numbers", records)  # as a tracker copy writes them
+
+FILL = """
+import json, sys
+from pathlib import Path
+from docgen.state.file import FileTracker
+with FileTracker(Path(sys.argv[1]), sys.argv[2]).write() as session:
+    session._raw_insert("numbers", json.loads(Path(sys.argv[3]).read_text()))  # as a tracker copy does
+"""
+
+
+def fill_file(root: Path, count: int, code: Path) -> None:
+    """`count` recorded letter numbers of 2022 in the layout `code`'s file tracker reads,
+    written by `code` itself where it has the registry's index."""
+    indexed, registers = layout(code)
+    extra = {"register": None, "source": "recorded"} if registers else {}
+    records = [{**record(seq, count), **extra} for seq in range(1, count + 1)]
+    if indexed:
+        batch = root / "fill.json"
+        batch.write_text(json.dumps(records), encoding="utf-8")
+        run(code, ["-c", FILL, str(root), UNIT, str(batch)])
+        batch.unlink()
     else:  # schema 1: the registry is a table of tracker.json
         data = {"numbers": {str(i): r for i, r in enumerate(records, 1)}, "_meta": {"1": {"schema": 1}}}
         (root / "tracker.json").write_text(json.dumps(data), encoding="utf-8")
@@ -153,15 +173,16 @@ def allocation_median(
     return float(out["median"]), float(out["cpu"])
 
 
-def concurrent(code: Path, root: Path, env: dict[str, str] | None = None) -> float:
+def concurrent(code: Path, root: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time of 4 processes allocating 250 numbers each at once, and their CPU time."""
     full = {**os.environ, **(env or {}), "PYTHONPATH": str(code)}
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), _children_cpu()
     procs = [
         subprocess.Popen([sys.executable, "-c", CONCURRENT, str(root), "250"], env=full) for _ in range(4)
     ]
     if any(p.wait() != 0 for p in procs):
         sys.exit("an allocating process failed")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - start_cpu
 
 
 def fill_pg(url: str, count: int, code: Path) -> None:
@@ -176,7 +197,7 @@ def fill_pg(url: str, count: int, code: Path) -> None:
             f"PostgresTracker({url!r}, office={UNIT!r}).init()",
         ],
     )
-    new = code == REPO
+    new = layout(code)[1]
     columns = "office, number, kind, year, seq, data" + (", register, source" if new else "")
     with psycopg.connect(url, autocommit=True) as conn, conn.cursor() as cur:
         with cur.copy(f"COPY docgen.numbers ({columns}) FROM STDIN") as copy:
@@ -193,19 +214,27 @@ def fill_pg(url: str, count: int, code: Path) -> None:
                     copy.write(buffer.getvalue())
                     buffer = io.StringIO()
             copy.write(buffer.getvalue())
-        cur.execute("ANALYZE docgen.numbers")
+        # As an office's registry is, not freshly loaded: autovacuum would otherwise visit the
+        # million rows while allocations are timed.
+        cur.execute("VACUUM (ANALYZE) docgen.numbers")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--baseline", default=BASELINE, help="the git revision to compare with")
+    parser.add_argument(
+        "--baseline",
+        action="append",
+        help=f"a git revision to compare with (repeat for several; default {BASELINE})",
+    )
     parser.add_argument("--runs", type=int, default=7, help="runs of each command")
     parser.add_argument("--skip-pg", action="store_true", help="the file tracker only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        base = baseline_tree(args.baseline, tmp / "baseline")
-        codes = {"this docgen": REPO, f"baseline {args.baseline}": base}
+        codes = {"this docgen": REPO}
+        for rev in args.baseline or [BASELINE]:
+            codes[f"baseline {rev}"] = baseline_tree(rev, tmp / f"baseline-{rev}")
+        print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"{'':52s}" + "".join(f"{name:>22s}" for name in codes))
 
         figures: dict[str, dict[str, float]] = {}
@@ -217,8 +246,8 @@ def main() -> None:
             f = figures.setdefault(name, {})
             f["cmd10"], f["cmd10_cpu"] = command_median(code, small, args.runs)
             f["cmd100k"], f["cmd100k_cpu"] = command_median(code, large, args.runs)
-            f["alloc100k"], f["alloc100k_cpu"] = allocation_median(code, large, 30 if code == REPO else 5)
-            f["conc_file"] = concurrent(code, workspace(tmp / name / "concurrent"))
+            f["alloc100k"], f["alloc100k_cpu"] = allocation_median(code, large, 30 if layout(code)[0] else 5)
+            f["conc_file"], f["conc_file_cpu"] = concurrent(code, workspace(tmp / name / "concurrent"))
 
         def row(label: str, key: str, unit: str = "ms", scale: float = 1000.0) -> None:
             print(f"{label:52s}" + "".join(f"{figures[n][key] * scale:18.1f} {unit:>3s}" for n in codes))
@@ -235,6 +264,7 @@ def main() -> None:
         row("one allocation, file tracker, 100,000 (median)", "alloc100k")
         row("  CPU time", "alloc100k_cpu")
         row("4 x 250 allocations at once, file tracker", "conc_file", "s", 1.0)
+        row("  CPU time of the 4 processes", "conc_file_cpu", "s", 1.0)
 
         if not args.skip_pg:
             from tests.conftest import fresh_database
@@ -248,15 +278,17 @@ def main() -> None:
                         root = workspace(tmp / name / "pg")
                         env = {"DOCGEN_TRACKER_URL": url}
                         f["alloc_pg"], f["alloc_pg_cpu"] = allocation_median(
-                            code, root, 30 if code == REPO else 1, env
+                            code, root, 30 if layout(code)[1] else 1, env
                         )
                     with fresh_database(admin) as url:
-                        f["conc_pg"] = concurrent(
+                        f["conc_pg"], f["conc_pg_cpu"] = concurrent(
                             code, workspace(tmp / name / "pg-concurrent"), {"DOCGEN_TRACKER_URL": url}
                         )
             row("one allocation, PostgreSQL, 1,000,000 (median)", "alloc_pg")
             row("  CPU time of docgen's process", "alloc_pg_cpu")
             row("4 x 250 allocations at once, PostgreSQL", "conc_pg", "s", 1.0)
+            row("  CPU time of the 4 processes", "conc_pg_cpu", "s", 1.0)
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -234,6 +234,71 @@ def test_a_read_never_sees_half_of_a_commit_whose_writer_died_among_its_renames(
     assert not tracker.commit_path.exists() and not list(tmp_path.rglob("*.tmp"))
 
 
+DIES_AT_RENAME = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    import docgen.state.file
+    from docgen.state.file import FileTracker
+    root, die_at = Path(sys.argv[1]), int(sys.argv[2])
+    with FileTracker(root).write() as state:  # one number first: the files exist
+        state._raw_insert("numbers", [{"number": "first"}])
+    real_replace, calls = os.replace, []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if len(calls) == die_at:
+            os._exit(9)  # killed here: no cleanup runs
+        real_replace(src, dst)
+
+    docgen.state.file.os.replace = replace
+    with FileTracker(root).write() as state:
+        state._raw_insert("numbers", [{"number": f"B/{n}/2022", "seq": n, "year": 2022} for n in range(5)])
+""")
+
+
+@pytest.mark.parametrize("die_at", [1, 2, 4])
+def test_a_number_commit_killed_at_any_rename_is_all_or_nothing(tmp_path, die_at):
+    """A commit of tracker-numbers/ alone has index.json for its commit record: killed
+    before the index's rename (1) it never happened; after it (2: no registry file
+    renamed yet, 4: two of five), every reader and writer sees all five numbers."""
+    proc = _python(DIES_AT_RENAME, tmp_path, die_at)
+    assert proc.wait(timeout=60) == 9
+    assert not Tracker(tmp_path).commit_path.exists()  # no separate commit record
+    expected = ["first"] if die_at == 1 else ["first", *(f"B/{n}/2022" for n in range(5))]
+    with Tracker(tmp_path).read() as state:
+        assert [r["number"] for r in state._raw_rows("numbers")] == expected
+        assert (state.last_number("letter", 2022) or {}).get("seq") is None
+    with Tracker(tmp_path).write() as state:  # the next writer: removes what the dead one left
+        assert [r["number"] for r in state._raw_rows("numbers")] == expected
+        state._raw_insert("numbers", [{"number": "next"}])
+    assert not list(tmp_path.rglob("*.tmp"))
+    with Tracker(tmp_path).read() as state:
+        assert [r["number"] for r in state._raw_rows("numbers")] == [*expected, "next"]
+
+
+def test_allocating_a_number_writes_two_files_and_fsyncs_four_times(tmp_path, monkeypatch):
+    """`number next` changes index.json and one registry file: they are fsynced with their
+    folder at once, the index renamed and the folder fsynced (the commit), the registry
+    file renamed; tracker.json and a separate commit record are not written."""
+    tracker = Tracker(tmp_path)
+    with tracker.write() as state:
+        state._raw_insert("numbers", [{"number": "B/1/2022", "kind": "letter", "seq": 1, "year": 2022}])
+    synced, renamed = [], []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    monkeypatch.setattr(
+        os, "replace", lambda src, dst: renamed.append(Path(dst).name) or real_replace(src, dst)
+    )
+    tracker_json = (tmp_path / "tracker.json").stat()
+    with tracker.write() as state:
+        state._raw_insert("numbers", [{"number": "B/2/2022", "kind": "letter", "seq": 2, "year": 2022}])
+    assert len(synced) == 4
+    assert renamed == ["index.json", f"{docgen.state.file.NumberStore.shard_of('B/2/2022')}.json"]
+    assert (tmp_path / "tracker.json").stat().st_ino == tracker_json.st_ino
+    with tracker.read() as state:
+        assert state.last_number("letter", 2022)["seq"] == 2
+
+
 def test_reading_creates_nothing(tmp_path):
     with Tracker(tmp_path).read() as state:
         assert state._raw_rows("numbers") == []

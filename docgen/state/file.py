@@ -33,7 +33,7 @@ from docgen import __version__
 from docgen.context import JSONObject
 from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import DocgenError, TrackerError
-from docgen.fsutil import atomic_write_bytes, stat_key
+from docgen.fsutil import atomic_write_bytes, fsync_all, fsync_dir, stat_key
 from docgen.i18n import _
 from docgen.safepath import check_write, read_regular
 from docgen.state.base import HISTORY_KEY, TABLES, Initialised, Record, Session, Tracker, TrackerInfo
@@ -48,6 +48,9 @@ META = "_meta"
 NUMBERS = "numbers"
 NUMBERS_DIR = "tracker-numbers"
 NUMBERS_INDEX = "index.json"
+COMMIT = "commit"  # index.json's record of the last commit of tracker-numbers/ (NumberStore.commit)
+_SHARD_FILE = re.compile(r"^[0-9a-f]{2}\.json$")
+_TOKEN = re.compile(r"^[0-9a-f]{12}$")
 HISTORY_DIR = "tracker-history"
 HISTORY_TABLE = "history"
 TRACKER_FILE = "tracker.json"
@@ -124,16 +127,14 @@ class AtomicJSONStorage(Storage):
             ) from exc
         self.dirty = False
 
-    def prepare(self, token: str) -> Path:
-        """The new content, whole and fsynced, in a temporary file beside the file (one
-        step of a commit that replaces several files: FileSession._commit)."""
-        tmp = self.path.with_name(f".{self.path.name}.{token}.tmp")
+    def write_temp(self, token: str) -> Path:
+        """The new content, whole, in a temporary file beside the file (one step of a
+        commit that replaces several files: FileSession._commit, which fsyncs them)."""
+        tmp = temporary_path(self.path, token)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as fh:
                 fh.write(self.payload())
-                fh.flush()
-                os.fsync(fh.fileno())
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise TrackerError(
@@ -179,6 +180,11 @@ class AtomicJSONStorage(Storage):
                 ).format(label=self.label, schema=schema, schema2=SCHEMA)
             )
         return data
+
+
+def temporary_path(path: Path, token: str) -> Path:
+    """`.NAME.<token>.tmp` beside `path`: a file of a commit in progress."""
+    return path.with_name(f".{path.name}.{token}.tmp")
 
 
 def _with_id(doc: Document, field: str) -> Record:
@@ -314,9 +320,53 @@ class NumberStore:
         return _public(shard[number])
 
     def storages(self) -> list[AtomicJSONStorage]:
-        """The index first: a kill between it and a record leaves a gap, never a
-        sequence given twice."""
         return [s for s in [self._index, *self._shards.values()] if s is not None]
+
+    def forget_commit(self) -> None:
+        """Drop the last commit's record from the index (the index is rewritten by a commit
+        that has a record of its own: FileSession._commit)."""
+        if self._index is not None and self._index.pending:
+            self.index().pop(COMMIT, None)
+
+    def commit(self) -> None:
+        """Commit the changed files of tracker-numbers/ with index.json as the commit record
+        (docs/tracker.md): each changed registry file is written whole beside itself, the
+        new index names them (`commit`: a token and the file names), all of them and the
+        folder are fsynced together, then the index is renamed into place and the folder
+        fsynced (the moment of the commit), then the registry files are renamed. A kill
+        before the index's rename leaves the old index and temporary files that the next
+        writer removes; after it, the next reader or writer renames what the index names
+        and is still beside its file (`FileTracker.redo_numbers`). The renames are made
+        durable by the folder's fsync of the next commit (before its index replaces this
+        one), or by that redo."""
+        shards = [s for s in self._shards.values() if s.pending]
+        index = self.index()  # read before it is written: the commit record goes in it
+        assert self._index is not None
+        token = os.urandom(6).hex()
+        index[COMMIT] = {"token": token, "files": [s.path.name for s in shards]}
+        self._index.write(index)
+        written: list[Path] = []
+        try:
+            for storage in [*shards, self._index]:
+                written.append(storage.write_temp(token))
+            # The folder too: the temporary files' names, and the previous commit's renames,
+            # are durable before the index that names them (or forgets them) replaces it.
+            fsync_all(written, [self.dir])
+            os.replace(written[-1], self._index.path)
+        except BaseException:
+            for tmp in written:
+                tmp.unlink(missing_ok=True)
+            raise
+        try:
+            fsync_dir(self.dir)  # committed
+            for storage, tmp in zip(shards, written, strict=False):
+                os.replace(tmp, storage.path)
+        except OSError as exc:
+            raise TrackerError(
+                _("{label}: cannot write: {reason}").format(label=NUMBERS_DIR, reason=exc.strerror or exc)
+            ) from exc
+        for storage in [*shards, self._index]:
+            storage.dirty = False
 
 
 def _public(record: Record) -> Record:
@@ -503,57 +553,65 @@ class FileSession(Session):
 
     def _commit(self) -> None:
         # Every file checked before any is replaced: a refusal leaves all of them as they were.
-        numbers = self._numbers.storages()
-        if any(store.pending for store in numbers):
+        numbers = [store for store in self._numbers.storages() if store.pending]
+        if numbers:
             # tracker.json's _meta says where the registry is: an older docgen refuses.
             meta = self._table(META).all()
             if not meta or meta[0].get("schema") != SCHEMA:
                 self._table(META).truncate()
                 self._table(META).insert({"schema": SCHEMA, "docgen": __version__})
-        for store in numbers:
-            if store.pending:
-                store.check_writable(self._tracker.root)
-        for key in sorted(self._dbs):
-            storage = self._dbs[key].storage
-            assert isinstance(storage, AtomicJSONStorage)
-            if storage.pending:
-                storage.check_writable(self._tracker.root)
-        # One file: replaced atomically. Several: each written whole beside its file, then
-        # a commit record naming them all (the moment the transaction is committed), then
-        # the renames; a writer killed among them is finished by the next (`redo_commit`).
-        pending = [store for store in numbers if store.pending] + [
+        others = [
             storage
             for key in sorted(self._dbs)
             if isinstance(storage := self._dbs[key].storage, AtomicJSONStorage) and storage.pending
         ]
-        if len(pending) == 1:
+        if numbers and not others:
+            # Only tracker-numbers/: index.json is the commit record (NumberStore.commit).
+            self._numbers.index()
+            for store in self._numbers.storages():
+                if store.pending or store.path.name == NUMBERS_INDEX:
+                    store.check_writable(self._tracker.root)
+            self._numbers.commit()
+            return
+        for store in [*numbers, *others]:
+            store.check_writable(self._tracker.root)
+        pending = [*numbers, *others]
+        if len(pending) == 1:  # one file (tracker.json, a history file): replaced atomically
             pending[0].commit()
             return
         if not pending:
             return
+        # Several folders: each file written whole beside itself, then a commit record naming
+        # them all (the moment the transaction is committed), then the renames; a writer
+        # killed among them is finished by the next reader or writer (`redo_commit`).
+        self._numbers.forget_commit()
         token = os.urandom(6).hex()
+        root = self._tracker.root
+        commit = self._tracker.commit_path
+        record_tmp = temporary_path(commit, token)
         moves: list[tuple[Path, Path]] = []
         try:
             for storage in pending:
-                moves.append((storage.prepare(token), storage.path))
-        except BaseException:
-            for tmp, _target in moves:
-                tmp.unlink(missing_ok=True)
-            raise
-        root = self._tracker.root
-        record = [
-            [tmp.relative_to(root).as_posix(), target.relative_to(root).as_posix()] for tmp, target in moves
-        ]
-        commit = self._tracker.commit_path
-        try:
-            atomic_write_bytes(commit, json.dumps(record).encode("utf-8"))
+                moves.append((storage.write_temp(token), storage.path))
+            record = [
+                [tmp.relative_to(root).as_posix(), dst.relative_to(root).as_posix()] for tmp, dst in moves
+            ]
+            record_tmp.write_bytes(json.dumps(record).encode("utf-8"))
+            # Every file whole, and its name in its folder, before the record that names it.
+            fsync_all([tmp for tmp, _dst in moves] + [record_tmp], [tmp.parent for tmp, _dst in moves])
+            os.replace(record_tmp, commit)
+            fsync_dir(root)  # committed
         except OSError as exc:
-            for tmp, _target in moves:
+            for tmp in [record_tmp, *(tmp for tmp, _dst in moves)]:
                 tmp.unlink(missing_ok=True)
             raise TrackerError(
-                _("{name}: cannot write: {reason}").format(name=commit.name, reason=exc.strerror)
+                _("{name}: cannot write: {reason}").format(name=commit.name, reason=exc.strerror or exc)
             ) from exc
-        self._tracker.redo_commit()
+        except BaseException:
+            for tmp in [record_tmp, *(tmp for tmp, _dst in moves)]:
+                tmp.unlink(missing_ok=True)
+            raise
+        self._tracker.redo_record()
         for storage in pending:
             storage.dirty = False
 
@@ -582,7 +640,7 @@ class FileTracker(Tracker):
         nested = key in _WRITING or key in _READING  # the outer session finished it
         while True:
             with self._shared_lock():
-                if nested or not os.path.lexists(self.commit_path):
+                if nested or not (os.path.lexists(self.commit_path) or self._numbers_moves()):
                     yield FileSession(self, self.office)
                     return
             self._finish_commit()
@@ -719,8 +777,43 @@ class FileTracker(Tracker):
         }
 
     def redo_commit(self) -> None:
-        """Finish a commit of several files (FileSession._commit): rename what its record
-        names and is still there, then remove the record. Holding the lock."""
+        """Finish a commit whose writer was killed among its renames. Holding the lock."""
+        self.redo_numbers()
+        self.redo_record()
+
+    def _numbers_moves(self) -> list[tuple[Path, Path]]:
+        """The renames of the last commit of tracker-numbers/ not yet done: the files its
+        index names (NumberStore.commit) still beside their targets."""
+        folder = self.root / NUMBERS_DIR
+        try:
+            commit = json.loads(read_regular(folder / NUMBERS_INDEX)).get(COMMIT)
+        except (OSError, ValueError, AttributeError):
+            return []  # no index, or one the session will report as it reads it
+        if not isinstance(commit, dict) or not isinstance(commit.get("files"), list):
+            return []
+        token = commit.get("token")
+        if not isinstance(token, str) or not _TOKEN.match(token):
+            return []
+        moves = []
+        for name in commit["files"]:
+            if isinstance(name, str) and _SHARD_FILE.match(name):
+                tmp = temporary_path(folder / name, token)
+                if os.path.isfile(tmp) and not os.path.islink(tmp):
+                    moves.append((tmp, folder / name))
+        return moves
+
+    def redo_numbers(self) -> None:
+        """Finish the last commit of tracker-numbers/: rename the files its index names
+        that are still beside their targets. Holding the lock."""
+        moves = self._numbers_moves()
+        for tmp, target in moves:
+            os.replace(tmp, target)
+        if moves:
+            fsync_dir(self.root / NUMBERS_DIR)
+
+    def redo_record(self) -> None:
+        """Finish a commit of files in several folders (FileSession._commit): rename what
+        its record names and is still there, then remove the record. Holding the lock."""
         try:
             moves = json.loads(read_regular(self.commit_path))
         except FileNotFoundError:
@@ -739,13 +832,7 @@ class FileTracker(Tracker):
             if tmp.is_file() and not tmp.is_symlink():
                 os.replace(tmp, target)
                 folders.add(target.parent)
-        for folder in folders:
-            if os.name == "posix":
-                fd = os.open(folder, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+        fsync_all(folders=sorted(folders))
         self.commit_path.unlink()
 
     def snapshot_key(self, *, history: bool = True) -> object | None:
