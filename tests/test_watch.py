@@ -35,6 +35,9 @@ class WatchProcess:
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            # Ctrl-C as a terminal sends it, even when pytest itself runs where SIGINT is
+            # ignored (a background job of a shell), which a child would inherit.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.events: queue.Queue[dict] = queue.Queue()
         self.seen: list[dict] = []
@@ -74,7 +77,7 @@ class WatchProcess:
 
     def interrupt(self) -> int:
         self.proc.send_signal(signal.SIGINT)
-        return self.proc.wait(timeout=60)  # a loaded CI machine: the exit, not its speed, is tested
+        return self.proc.wait(timeout=15)
 
     def kill(self) -> None:
         if self.proc.poll() is None:
