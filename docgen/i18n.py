@@ -120,6 +120,47 @@ def ordinal(name: str, position: int) -> str:
 LIST_NAMES = {N_("parties")}
 
 
+# Status words as a person reads them; the data (--json) keeps the codes.
+WORDS = {
+    "not_started": N_("not started"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "blocked": N_("blocked"),
+    "dropped": N_("dropped"),
+    "draft": N_("draft"),
+    "pending": N_("pending"),
+    "active": N_("active"),
+    "expiring": N_("expiring"),
+    "expired": N_("expired"),
+    "terminated": N_("terminated"),
+    "first": N_("first party"),
+    "second": N_("second party"),
+    "both": N_("both parties"),
+    "followup": N_("follow-up"),
+    "reminder": N_("reminder"),
+    "letter": N_("letter"),
+    "certificate": N_("certificate"),
+    "agreement": N_("agreement"),
+    "number": N_("number"),
+    "void": N_("void"),
+    "termination": N_("termination"),
+    "deliverable": N_("deliverable"),
+    "adendum": N_("adendum"),
+}
+
+
+def word(code: object) -> str:
+    """A status, role or kind code in the interface language (unknown codes as they are)."""
+    text = str(code)
+    return _(WORDS[text]) if text in WORDS else text
+
+
+def state_word(status: str) -> str:
+    """A deliverable's state in a table: with no report, the office cannot say it has not
+    started, only that nothing was reported (DOMAIN.md: "belum ada laporan")."""
+    return _("no report yet") if status == "not_started" else word(status)
+
+
 # --- choosing the language before the command line is built ---------------------------
 
 _OFFICE = re.compile(r"^\s*\[\s*office\s*\]\s*(#.*)?$")

@@ -25,6 +25,10 @@ REPO = Path(__file__).resolve().parents[1]
 # tests asserting on message text read the English; tests of the Indonesian interface
 # (tests/test_i18n.py) ask for it with `--lang id`. Subprocesses inherit the variable.
 os.environ["DOCGEN_LANG"] = "en"
+# Tables are as wide as COLUMNS says; pytest-xdist's workers set COLUMNS=80 and LINES=24.
+# Tests read output as a pipe gives it (no width) unless they set COLUMNS themselves.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
 
 
 @pytest.fixture(autouse=True)

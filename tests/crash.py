@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,10 @@ REPO = Path(__file__).resolve().parents[1]
 NUMBER = re.compile(
     r"(?<![\w/.])(?:B/\d{3,}/PW24/KM\.01/[IVX]+/\d{4}|\d{4,}/PHG/PW24/[IVX]+/\d{4}|\d{2,}/(?:KB|RK)/PW24/[IVX]+/\d{4})"
 )
-COMMANDS = ("sign", "followup", "certificate", "next")
+COMMANDS = ("sign", "followup", "certificate", "certificates", "next")
+# "certificates": a sheet of BATCH new recipients each round, so that `certificate issue` renders
+# with a second process (render/fork.py), which must die with the killed command.
+BATCH = 66
 RESULTS_HEAD = "instansi,unit,nilai\n"
 
 
@@ -71,6 +75,7 @@ class Crasher:
         self.backend = backend
         self.duration: dict[str, float] = {}
         self.sheet_rows = 0
+        self.read: dict[str, set[str]] = {}  # the numbers each file (by digest) prints
 
     # -- running docgen
     def argv(self, command: str, i: str, *, rerun: bool = False) -> list[str]:
@@ -89,7 +94,7 @@ class Crasher:
                 "--without-superior",
                 *again,
             ]
-        if command == "certificate":
+        if command in ("certificate", "certificates"):
             return [
                 *base,
                 "certificate",
@@ -112,13 +117,15 @@ class Crasher:
             (self.root / "agreements" / f"draft-{i}.yaml").write_text(text, encoding="utf-8")
         elif command == "certificate":  # the same sheet, two more rows each round
             self.sheet_rows += 2
-            rows = [
-                f"Dinas Nomor {n} Kota Kupang,Pemerintah Kota Kupang,{80 + n % 19}.5\n"
-                for n in range(1, self.sheet_rows + 1)
-            ]
-            (self.root / "results" / "kepatuhan-2022-crash.csv").write_text(
-                RESULTS_HEAD + "".join(rows), encoding="utf-8"
-            )
+            self._sheet(f"Dinas Nomor {n} Kota Kupang" for n in range(1, self.sheet_rows + 1))
+        elif command == "certificates":  # a sheet of BATCH new recipients each round
+            self._sheet(f"Dinas Nomor {n} Ronde {i} Kota Kupang" for n in range(1, BATCH + 1))
+
+    def _sheet(self, recipients: Iterable[str]) -> None:
+        rows = [f"{name},Pemerintah Kota Kupang,{80 + n % 19}.5\n" for n, name in enumerate(recipients, 1)]
+        (self.root / "results" / "kepatuhan-2022-crash.csv").write_text(
+            RESULTS_HEAD + "".join(rows), encoding="utf-8"
+        )
 
     # -- the registry and the files
     def registry(self) -> list[dict]:
@@ -151,10 +158,15 @@ class Crasher:
             else:
                 os.environ["DOCGEN_TRACKER_URL"] = saved
 
-    def snapshot(self) -> dict[str, str]:
+    def snapshot(self, *, pending: bool = False) -> dict[str, str]:
+        """The workspace's files and their digests (with `pending`, .docgen's too)."""
         found = {}
         for path in sorted(self.root.rglob("*")):
-            if path.is_file() and ".docgen" not in path.parts and path.name not in ("tracker.json",):
+            if (
+                path.is_file()
+                and (pending or ".docgen" not in path.parts)
+                and path.name not in ("tracker.json",)
+            ):
                 if "tracker-history" in path.parts:
                     continue
                 found[path.relative_to(self.root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -197,7 +209,9 @@ class Crasher:
             if baseline.get(rel) == sha and not rel.startswith("outputs/"):
                 continue  # not written by docgen
             try:
-                found = self.printed(path)
+                if sha not in self.read:  # a file unchanged since an earlier round: read once
+                    self.read[sha] = self.printed(path)
+                found = self.read[sha]
             except Exception as exc:  # a half-written file is a finding, not a crash of the test
                 problems.append(f"{rel}: unreadable ({type(exc).__name__})")
                 continue
@@ -252,6 +266,11 @@ class Crasher:
             child.send_signal(signal.SIGKILL)
         stdout, _stderr = child.communicate()
         outcome.kills += 1
+        if command == "certificates":  # no writer outlives the command it belonged to
+            written = self.snapshot(pending=True)
+            time.sleep(0.3)
+            if self.snapshot(pending=True) != written:
+                outcome.violations.append(f"round {i}: files still written after the command was killed")
         after_numbers = {r["number"] for r in self.registry()}
         new = after_numbers - before_numbers
         problems: list[str] = []

@@ -85,3 +85,17 @@ def test_list_of_an_empty_register(example, cli):
     run = cli(example, "certificate", "list")
     assert run.exit_code == 0 and run.stdout == "" and "no certificates issued" in run.stderr
     assert cli(example, "certificate", "list", "--json").json() == []
+
+
+def test_a_long_list_prints_one_line_a_certificate(example, cli, monkeypatch):
+    import docgen.cli.common
+
+    _issue_and_revoke(cli, example)
+    monkeypatch.setattr(docgen.cli.common, "RICH_ROWS", 3)  # 5 rows: aligned plain text
+    run = CliRunner().invoke(app, ["-w", str(example), "certificate", "list"], env={"COLUMNS": "80"})
+    rows = cli(example, "certificate", "list", "--json").json()
+    lines = run.stdout.splitlines()
+    for row in rows:
+        (line,) = [x for x in lines if x.startswith(row["number"])]
+        assert row["issued_on"] in line and line.rstrip().endswith(row["file"])
+        assert ("revoked " + row["revoked_on"] if row["revoked"] else "valid") in line

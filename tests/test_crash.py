@@ -9,7 +9,7 @@ import pytest
 
 from tests.crash import crash
 
-KILLS = {"sign": 10, "followup": 10, "certificate": 10, "next": 6}
+KILLS = {"sign": 10, "followup": 10, "certificate": 10, "certificates": 3, "next": 6}
 
 
 @pytest.mark.parametrize("command", sorted(KILLS))

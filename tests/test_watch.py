@@ -35,6 +35,9 @@ class WatchProcess:
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            # Ctrl-C as a terminal sends it, even when pytest itself runs where SIGINT is
+            # ignored (a background job of a shell), which a child would inherit.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.events: queue.Queue[dict] = queue.Queue()
         self.seen: list[dict] = []

@@ -667,3 +667,25 @@ def test_serve_warns_off_localhost_and_stops_cleanly_on_ctrl_c(example):
     assert len(https) == 1 and "0.0.0.0" in https[0]
     assert any("only the verification page answers" in line for line in lines)
     assert "Traceback" not in err
+
+
+def test_pages_name_statuses_in_words_of_the_interface_language(site):
+    """The codes of the data (`not_started`, `active`, `second`) stay in forms and JSON; the
+    pages show the words: "belum ada laporan" where nothing was reported (DOMAIN.md)."""
+    from docgen.i18n import set_language
+
+    c = client(site)
+    sign_in(c, "edi")
+    english = c.get(f"/agreements/{AID}?as_of=2022-07-01").text
+    assert "no report yet" in english and ">not_started<" not in english
+    assert 'value="not_started"' in english and ">not started</option>" in english
+    set_language("id")
+    try:
+        page = c.get(f"/agreements/{AID}?as_of=2022-07-01").text
+        dashboard = c.get("/?as_of=2022-07-01").text
+    finally:
+        set_language("en")
+    assert "belum ada laporan" in page and "kedua pihak" in page and "<strong>berlaku</strong>" in page
+    assert "<td>berlaku</td>" in dashboard and "<td>active</td>" not in dashboard
+    # responsibility is the party's, not its unit's
+    assert "<h3>Pemerintah Provinsi Nusa Tenggara Timur <small>" in dashboard

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from docgen.errors import InputError
-from docgen.i18n import N_, _, language
+from docgen.i18n import _, language
+from docgen.i18n import state_word as state_word  # the command modules take them from here
+from docgen.i18n import word as word
 from docgen.usertext import bad_char, describe
 
 if TYPE_CHECKING:
@@ -212,47 +214,6 @@ def skipped(paths: Iterable[object]) -> None:
     warn(_("{path}: skipped, it has errors (run `docgen check`)").format(path=path) for path in paths)
 
 
-# Status words as a person reads them; the data (--json) keeps the codes.
-WORDS = {
-    "not_started": N_("not started"),
-    "in_progress": N_("in progress"),
-    "done": N_("done"),
-    "blocked": N_("blocked"),
-    "dropped": N_("dropped"),
-    "draft": N_("draft"),
-    "pending": N_("pending"),
-    "active": N_("active"),
-    "expiring": N_("expiring"),
-    "expired": N_("expired"),
-    "terminated": N_("terminated"),
-    "first": N_("first party"),
-    "second": N_("second party"),
-    "both": N_("both parties"),
-    "followup": N_("follow-up"),
-    "reminder": N_("reminder"),
-    "letter": N_("letter"),
-    "certificate": N_("certificate"),
-    "agreement": N_("agreement"),
-    "number": N_("number"),
-    "void": N_("void"),
-    "termination": N_("termination"),
-    "deliverable": N_("deliverable"),
-    "adendum": N_("adendum"),
-}
-
-
-def word(code: object) -> str:
-    """A status, role or kind code in the interface language (unknown codes as they are)."""
-    text = str(code)
-    return _(WORDS[text]) if text in WORDS else text
-
-
-def state_word(status: str) -> str:
-    """A deliverable's state in a table: with no report, the office cannot say it has not
-    started, only that nothing was reported (DOMAIN.md: "belum ada laporan")."""
-    return _("no report yet") if status == "not_started" else word(status)
-
-
 def percent(value: float | None) -> str:
     """`7,7%` in Indonesian (a decimal comma), `7.7%` in English; "-" when there is none."""
     if value is None:
@@ -313,6 +274,7 @@ def print_table(
     if len(cells) <= RICH_ROWS:
         console.print(_rich_table(title, cols, cells, alert, compact=compact))
         return whole
+    cells = [[cell.replace("\n", " ") for cell in row] for row in cells]  # one line a row
     widths = [max(len(name), *(len(row[i]) for row in cells)) for i, (name, _j) in enumerate(cols)]
 
     def line(values: Sequence[str]) -> str:

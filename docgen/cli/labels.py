@@ -44,6 +44,7 @@ METAVARS = {
         N_("COMMAND"),
         N_("OPTIONS"),
         N_("EVENT"),
+        N_("KIND"),
     )
 }
 _TYPE_SUFFIX = re.compile(r" <([^<>]*)>$")

@@ -23,9 +23,10 @@ def qr_matrix(payload: str) -> Sequence[bytes]:
     # The UTF-8 bytes, in byte mode without ECI: what a phone reads as text (docgen's
     # payloads are ASCII: the number is quoted, the proof base64url).
     code = zxingcpp.create_barcode(payload.encode("utf-8"), zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = memoryview(code.to_image(scale=1, add_quiet_zones=False))
-    n = image.shape[0] if image.shape else 0
-    data = image.tobytes().translate(_DARK)
+    image = code.to_image(scale=1, add_quiet_zones=False)
+    n = int(image.shape[0])
+    # The buffer protocol (numpy.asarray(image) in its README), which its stub leaves out.
+    data = bytes(image).translate(_DARK)  # type: ignore[call-overload]  # n rows of n bytes
     return [data[i * n : (i + 1) * n] for i in range(n)]
 
 

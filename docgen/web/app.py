@@ -37,7 +37,7 @@ from docgen.app.evidence import evidence_name
 from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
 from docgen.domain.users import may
 from docgen.errors import DocgenError, InputError, NotFoundError
-from docgen.i18n import _, ngettext
+from docgen.i18n import _, ngettext, state_word, word
 from docgen.indonesian import tanggal
 from docgen.web.security import (
     ANON_COOKIE,
@@ -115,6 +115,8 @@ class Web:
         env.autoescape = True
         env.globals.update(_=_, ngettext=ngettext, statuses=DELIVERABLE_STATUSES, may=may)
         env.filters["tanggal"] = _tanggal
+        env.filters["word"] = word  # a status, role or kind code as a person reads it
+        env.filters["state_word"] = state_word
         env.filters["q"] = lambda text: quote(str(text), safe="")
         verify_url = ws.config.certificates.verify_url
         self.verify_prefix = verification_app.verify_prefix(verify_url) if verify_url else None

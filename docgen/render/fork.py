@@ -1,0 +1,118 @@
+"""A second process that renders part of a batch (Linux, two cores or more).
+
+reportlab draws in pure Python, so a thousand certificates keep one core busy for
+seconds while others idle. `Helper` forks this process once the renderer is warm: the
+child inherits the prepared renderer (nothing is pickled), runs `work` over its share of
+the items, writes each file itself and sends back one small JSON line of results.
+
+Safety, because the files it writes are the pending files of a number-giving command
+(state/journal.py):
+- the child dies with its parent (PR_SET_PDEATHSIG, then a check that the parent is
+  still the one that forked it), so a killed docgen never leaves a writer behind;
+- it never returns into docgen's code: it ends with os._exit, so no atexit handler,
+  buffered output, tracker connection or lock of the parent is touched twice;
+- any failure of the parent kills and reaps it before the error goes on.
+Elsewhere (Windows, macOS, one core, DOCGEN_ONE_PROCESS set) everything runs in this
+process, with the same results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+_PR_SET_PDEATHSIG = 1
+
+
+def available() -> bool:
+    """Whether a second process can help: Linux, two cores or more, not switched off."""
+    return (
+        sys.platform.startswith("linux")
+        and (os.cpu_count() or 1) >= 2
+        and not os.environ.get("DOCGEN_ONE_PROCESS")
+        and _prctl() is not None
+    )
+
+
+def _prctl() -> Any:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+class Helper:
+    """`work(item)` for each item, in a forked child; `results()` waits for them."""
+
+    def __init__(self, work: Callable[[Any], str], items: Sequence[Any]) -> None:
+        prctl = _prctl()
+        parent = os.getpid()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            _child(work, items, write, parent, prctl)
+        os.close(write)
+        self.pid: int | None = pid
+        self.fd = read
+
+    def results(self) -> list[str]:
+        """The child's results, in order; its failure raised here as it was raised there."""
+        with os.fdopen(self.fd, "rb") as fh:
+            data = fh.read()
+        assert self.pid is not None
+        _pid, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        try:
+            answer = json.loads(data)
+        except ValueError:
+            answer = {"error": ["RuntimeError", f"the second renderer stopped (status {status})"]}
+        if "error" in answer:
+            kind, message, *where = answer["error"]
+            if kind == "OSError":
+                raise OSError(where[0], message, where[1])
+            raise RuntimeError(f"{kind}: {message}")
+        results: list[str] = answer["results"]
+        return results
+
+    def stop(self) -> None:
+        """Kill and reap the child (the parent is failing)."""
+        if self.pid is None:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        self.pid = None
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+def _child(work: Callable[[Any], str], items: Sequence[Any], fd: int, parent: int, prctl: Any) -> None:
+    code = 0
+    try:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the line above
+            os._exit(1)
+        answer: dict[str, Any] = {"results": [work(item) for item in items]}
+    except OSError as exc:
+        answer = {"error": ["OSError", exc.strerror or str(exc), exc.errno, exc.filename]}
+        code = 1
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        answer = {"error": [type(exc).__name__, str(exc)]}
+        code = 1
+    try:
+        data = memoryview(json.dumps(answer).encode("utf-8"))
+        while data:
+            data = data[os.write(fd, data) :]
+    finally:
+        os._exit(code)
