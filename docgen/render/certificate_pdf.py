@@ -356,38 +356,34 @@ def _render(
             author=str(first["office"].get("name") or ""),
             on=first.get("signed_on"),
         )
-    # A second process (render/fork.py) writes the own files of the last `share` jobs
-    # while this one writes the others and paints every page of the combined file: about
-    # as much work each (a page costs about as much to prepare as to write on its own).
+    # With a second process (render/fork.py), the certificates' own files are shared out:
+    # it takes them from the last, this process from the first (painting every page of
+    # the combined file as well), until they meet.
     files = [index for index, job in enumerate(jobs) if job.path is not None]
-    share = 0
-    if len(files) >= FORK_FROM and fork.available():
-        share = len(files) * 4 // 5 if canvas is not None else len(files) // 2
-    theirs = set(files[len(files) - share :]) if share else set()
     helper = None
-    if theirs:
+    if len(files) >= FORK_FROM and fork.available():
         renderer.prepare(jobs[0].context)  # warm: fonts, templates, imports, before the fork
-        helper = fork.Helper(lambda job: _write(renderer, job)[0], [jobs[i] for i in sorted(theirs)])
+        helper = fork.Helper(lambda job: _write(renderer, job)[0], [jobs[i] for i in files])
     try:
-        shas = []
+        shas = [""] * len(jobs)
+        position = {index: rank for rank, index in enumerate(files)}
         stream: Iterable[tuple[int, Job]] = enumerate(jobs)
         if progress is not None:
             stream = progress(stream, len(jobs), _("Certificates"))
         for index, job in stream:
-            if index in theirs:
-                shas.append("")
+            rank = position.get(index)
+            if rank is not None and helper is not None and not helper.claim(rank):
                 items = renderer.prepare(job.context) if canvas is not None else []
             else:
-                sha, items = _write(renderer, job)
-                shas.append(sha)
+                shas[index], items = _write(renderer, job)
             if canvas is not None:
                 renderer.paint(canvas, items)
                 canvas.showPage()
         if canvas is not None:
             canvas.save()
         if helper is not None:
-            for index, sha in zip(sorted(theirs), helper.results(), strict=True):
-                shas[index] = sha
+            for rank, sha in helper.results().items():
+                shas[files[rank]] = sha
         return shas
     finally:
         if helper is not None:

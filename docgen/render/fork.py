@@ -2,8 +2,10 @@
 
 reportlab draws in pure Python, so a thousand certificates keep one core busy for
 seconds while others idle. `Helper` forks this process once the renderer is warm: the
-child inherits the prepared renderer (nothing is pickled), runs `work` over its share of
-the items, writes each file itself and sends back one small JSON line of results.
+child inherits the prepared renderer (nothing is pickled) and takes items from the back
+of the list while this process takes them from the front, until they meet (however busy
+each core is, neither waits long for the other); it writes each file itself and sends
+back one small JSON object of results.
 
 Safety, because the files it writes are the pending files of a number-giving command
 (state/journal.py):
@@ -48,22 +50,39 @@ def _prctl() -> Any:
 
 
 class Helper:
-    """`work(item)` for each item, in a forked child; `results()` waits for them."""
+    """`work(item)` over a list shared with a forked child: this process takes items from
+    the front (`claim`), the child from the back, each as fast as its core allows, until
+    they meet; `results()` waits for the child's and returns them by index."""
 
     def __init__(self, work: Callable[[Any], str], items: Sequence[Any]) -> None:
+        from multiprocessing import Value  # shared memory and a semaphore, inherited by fork
+
         prctl = _prctl()
         parent = os.getpid()
+        # [front, back): the items nobody took yet; the lock makes each take one step.
+        self.bounds = Value("q", 0, lock=True), Value("q", len(items), lock=False)
+        self.lock = self.bounds[0].get_lock()
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read)
-            _child(work, items, write, parent, prctl)
+            _child(work, items, self.bounds, self.lock, write, parent, prctl)
         os.close(write)
         self.pid: int | None = pid
         self.fd = read
 
-    def results(self) -> list[str]:
-        """The child's results, in order; its failure raised here as it was raised there."""
+    def claim(self, index: int) -> bool:
+        """Whether this process takes item `index` (the items are claimed in order): False
+        once the child has taken it."""
+        front, back = self.bounds
+        with self.lock:
+            if index < back.value:
+                front.value = index + 1
+                return True
+            return False
+
+    def results(self) -> dict[int, str]:
+        """The child's results by index; its failure raised here as it was raised there."""
         with os.fdopen(self.fd, "rb") as fh:
             data = fh.read()
         assert self.pid is not None
@@ -78,8 +97,7 @@ class Helper:
             if kind == "OSError":
                 raise OSError(where[0], message, where[1])
             raise RuntimeError(f"{kind}: {message}")
-        results: list[str] = answer["results"]
-        return results
+        return {int(index): result for index, result in answer["results"].items()}
 
     def stop(self) -> None:
         """Kill and reap the child (the parent is failing)."""
@@ -97,13 +115,24 @@ class Helper:
             pass
 
 
-def _child(work: Callable[[Any], str], items: Sequence[Any], fd: int, parent: int, prctl: Any) -> None:
+def _child(
+    work: Callable[[Any], str], items: Sequence[Any], bounds: Any, lock: Any, fd: int, parent: int, prctl: Any
+) -> None:
     code = 0
+    results: dict[int, str] = {}
     try:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != parent:  # the parent died before the line above
             os._exit(1)
-        answer: dict[str, Any] = {"results": [work(item) for item in items]}
+        front, back = bounds
+        while True:
+            with lock:
+                if back.value <= front.value:
+                    break
+                back.value -= 1
+                index = back.value
+            results[index] = work(items[index])
+        answer: dict[str, Any] = {"results": results}
     except OSError as exc:
         answer = {"error": ["OSError", exc.strerror or str(exc), exc.errno, exc.filename]}
         code = 1
