@@ -347,47 +347,72 @@ def _render(
     title: str,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None,
 ) -> list[str]:
-    canvas = None
-    if combined is not None and jobs:
-        first = jobs[0].context
-        canvas = renderer.new_canvas(
-            str(combined),
-            title=title,
-            author=str(first["office"].get("name") or ""),
-            on=first.get("signed_on"),
-        )
-    # With a second process (render/fork.py), the certificates' own files are shared out:
-    # it takes them from the last, this process from the first (painting every page of
-    # the combined file as well), until they meet.
     files = [index for index, job in enumerate(jobs) if job.path is not None]
-    helper = None
     if len(files) >= FORK_FROM and fork.available():
-        renderer.prepare(jobs[0].context)  # warm: fonts, templates, imports, before the fork
-        helper = fork.Helper(lambda job: _write(renderer, job)[0], [jobs[i] for i in files])
+        return _render_in_two(renderer, jobs, files, combined, title, progress)
+    canvas = _combined_canvas(renderer, jobs, combined, title)
+    shas = []
+    stream: Iterable[Job] = jobs
+    if progress is not None:
+        stream = progress(stream, len(jobs), _("Certificates"))
+    for job in stream:
+        sha, items = _write(renderer, job)
+        shas.append(sha)
+        if canvas is not None:
+            renderer.paint(canvas, items)
+            canvas.showPage()
+    if canvas is not None:
+        canvas.save()
+    return shas
+
+
+def _combined_canvas(
+    renderer: CertificateRenderer, jobs: Sequence[Job], combined: Path | None, title: str
+) -> Any:
+    if combined is None or not jobs:
+        return None
+    first = jobs[0].context
+    return renderer.new_canvas(
+        str(combined), title=title, author=str(first["office"].get("name") or ""), on=first.get("signed_on")
+    )
+
+
+def _render_in_two(
+    renderer: CertificateRenderer,
+    jobs: Sequence[Job],
+    files: list[int],
+    combined: Path | None,
+    title: str,
+    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None,
+) -> list[str]:
+    """With a second process (render/fork.py): it paints the combined file, then takes
+    certificates' own files from the last, while this process writes them from the
+    first, until they meet. Painting every page costs about as much as writing every
+    page's own file, so both finish at about the same time."""
+
+    def combined_file() -> None:
+        canvas = _combined_canvas(renderer, jobs, combined, title)
+        if canvas is not None:
+            for job in jobs:
+                renderer.paint(canvas, renderer.prepare(job.context))
+                canvas.showPage()
+            canvas.save()
+
+    renderer.prepare(jobs[0].context)  # warm: fonts, templates, imports, before the fork
+    helper = fork.Helper(lambda job: _write(renderer, job)[0], [jobs[i] for i in files], combined_file)
     try:
         shas = [""] * len(jobs)
-        position = {index: rank for rank, index in enumerate(files)}
-        stream: Iterable[tuple[int, Job]] = enumerate(jobs)
+        stream: Iterable[int] = range(len(files))
         if progress is not None:
-            stream = progress(stream, len(jobs), _("Certificates"))
-        for index, job in stream:
-            rank = position.get(index)
-            if rank is not None and helper is not None and not helper.claim(rank):
-                items = renderer.prepare(job.context) if canvas is not None else []
-            else:
-                shas[index], items = _write(renderer, job)
-            if canvas is not None:
-                renderer.paint(canvas, items)
-                canvas.showPage()
-        if canvas is not None:
-            canvas.save()
-        if helper is not None:
-            for rank, sha in helper.results().items():
-                shas[files[rank]] = sha
+            stream = progress(stream, len(files), _("Certificates"))
+        for rank in stream:
+            if helper.claim(rank):
+                shas[files[rank]] = _write(renderer, jobs[files[rank]])[0]
+        for rank, sha in helper.results().items():
+            shas[files[rank]] = sha
         return shas
     finally:
-        if helper is not None:
-            helper.stop()
+        helper.stop()
 
 
 def safe_name(text: str, limit: int = 60) -> str:

@@ -20,6 +20,7 @@ process, with the same results.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -52,9 +53,12 @@ def _prctl() -> Any:
 class Helper:
     """`work(item)` over a list shared with a forked child: this process takes items from
     the front (`claim`), the child from the back, each as fast as its core allows, until
-    they meet; `results()` waits for the child's and returns them by index."""
+    they meet; `results()` waits for the child's and returns them by index. The child
+    first runs `first()`, if given (a job only it does, such as a file of all pages)."""
 
-    def __init__(self, work: Callable[[Any], str], items: Sequence[Any]) -> None:
+    def __init__(
+        self, work: Callable[[Any], str], items: Sequence[Any], first: Callable[[], None] | None = None
+    ) -> None:
         from multiprocessing import Value  # shared memory and a semaphore, inherited by fork
 
         prctl = _prctl()
@@ -63,10 +67,15 @@ class Helper:
         self.bounds = Value("q", 0, lock=True), Value("q", len(items), lock=False)
         self.lock = self.bounds[0].get_lock()
         read, write = os.pipe()
+        # The objects that exist now are left out of the child's garbage collections: a
+        # collection touches every object it scans, and each page it touches is copied
+        # (copy-on-write) before the child can go on (gc.freeze's documented use).
+        gc.freeze()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read)
-            _child(work, items, self.bounds, self.lock, write, parent, prctl)
+            _child(work, items, first, self.bounds, self.lock, write, parent, prctl)
+        gc.unfreeze()
         os.close(write)
         self.pid: int | None = pid
         self.fd = read
@@ -116,7 +125,14 @@ class Helper:
 
 
 def _child(
-    work: Callable[[Any], str], items: Sequence[Any], bounds: Any, lock: Any, fd: int, parent: int, prctl: Any
+    work: Callable[[Any], str],
+    items: Sequence[Any],
+    first: Callable[[], None] | None,
+    bounds: Any,
+    lock: Any,
+    fd: int,
+    parent: int,
+    prctl: Any,
 ) -> None:
     code = 0
     results: dict[int, str] = {}
@@ -124,6 +140,8 @@ def _child(
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != parent:  # the parent died before the line above
             os._exit(1)
+        if first is not None:
+            first()
         front, back = bounds
         while True:
             with lock:
