@@ -742,3 +742,52 @@ def test_lifecycle_on_the_shared_tracker(example, cli, shared):
     status = {r["id"]: r["status"] for r in ok("agreement", "list", "--as-of", "2023-02-10", "--json").json()}
     assert status == {"ntt-mou-2021": "active", RENJA: "terminated", "ntt-renja-2023": "active"}
     assert not (example / "tracker.json").exists()
+
+
+def test_a_process_reuses_its_connection_and_drops_a_failed_one(pg_url, monkeypatch):
+    from docgen.state import postgres
+    from docgen.state.postgres import PostgresTracker
+
+    connects = []
+    real = PostgresTracker._connect
+
+    def counted(self):
+        connects.append(1)
+        return real(self)
+
+    monkeypatch.setattr(PostgresTracker, "_connect", counted)
+    monkeypatch.setattr(postgres, "_IDLE", {})
+    tracker = PostgresTracker(pg_url, "PW24")
+    tracker.init()
+    connects.clear()
+    with tracker.write() as s:
+        s._raw_insert(
+            "numbers", [{"number": "B/1/2022", "kind": "letter", "seq": 1, "year": 2022, "on": "2022-01-01"}]
+        )
+    with tracker.read() as s:  # a read on the connection the write left idle...
+        assert [r["number"] for r in s._raw_rows("numbers")] == ["B/1/2022"]
+    with tracker.write() as s:  # ...and a write after the read: not read-only any more
+        s._raw_insert(
+            "numbers", [{"number": "B/2/2022", "kind": "letter", "seq": 2, "year": 2022, "on": "2022-01-02"}]
+        )
+    assert connects == [1], "one connection for the three transactions"
+    with pytest.raises(RuntimeError), tracker.write() as s:
+        s._raw_insert(
+            "numbers", [{"number": "B/3/2022", "kind": "letter", "seq": 3, "year": 2022, "on": "2022-01-03"}]
+        )
+        raise RuntimeError("boom")
+    with tracker.read() as s:  # the failed transaction's connection was closed, not kept
+        assert [r["number"] for r in s._raw_rows("numbers")] == ["B/1/2022", "B/2/2022"]
+    assert connects == [1, 1]
+    # The server ends the kept connection (a restart, an idle timeout): the next
+    # transaction connects again instead of failing.
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    with tracker.read() as s:
+        assert len(s._raw_rows("numbers")) == 2
+    assert connects == [1, 1, 1]

@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.pq import TransactionStatus
 from psycopg.types.json import Json
 
 from docgen import __version__
@@ -436,6 +438,46 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+# Connections a finished transaction left idle, per URL, for the next one in this
+# process; at most a few, each checked before use. A forked child (render/fork.py) never
+# uses them: it ends with os._exit, and a process that is not their owner drops them.
+_IDLE: dict[str, list[tuple[int, psycopg.Connection[Any]]]] = {}
+_IDLE_LOCK = threading.Lock()
+IDLE_MAX = 4  # connections kept per URL
+IDLE_URLS = 4  # URLs whose connections are kept
+
+
+def _take_idle(url: str) -> psycopg.Connection[Any] | None:
+    with _IDLE_LOCK:
+        idle = _IDLE.get(url, [])
+        while idle:
+            pid, conn = idle.pop()
+            if (
+                pid == os.getpid()
+                and not conn.closed
+                and conn.info.transaction_status == TransactionStatus.IDLE
+            ):
+                return conn
+    return None
+
+
+def _give_back(url: str, conn: psycopg.Connection[Any]) -> bool:
+    """Keep `conn` for the next transaction; False when it cannot be kept (close it)."""
+    if conn.closed or conn.info.transaction_status != TransactionStatus.IDLE:
+        return False
+    with _IDLE_LOCK:
+        idle = _IDLE.pop(url, [])
+        _IDLE[url] = idle  # the most recently used URL last
+        if len(idle) >= IDLE_MAX:
+            return False
+        idle.append((os.getpid(), conn))
+        while len(_IDLE) > IDLE_URLS:  # a process that met many databases keeps the last few
+            for _pid, old in _IDLE.pop(next(iter(_IDLE))):
+                if _pid == os.getpid():
+                    old.close()
+    return True
+
+
 class PostgresTracker(Tracker):
     backend = "postgresql"
     shared = True
@@ -538,14 +580,30 @@ class PostgresTracker(Tracker):
 
     @contextmanager
     def _session(self, *, write: bool) -> Iterator[PostgresSession]:
-        """One transaction; raw psycopg errors pass through (callers map or retry them)."""
-        conn = self._connect()
+        """One transaction; raw psycopg errors pass through (callers map or retry them).
+        The connection is taken from this process's idle ones (`_IDLE`) and given back
+        when the transaction ended cleanly: a process that runs many transactions (the
+        web face, a batch) connects once, not once per transaction."""
+        conn = _take_idle(self.url)
+        version: int | None = None
+        if conn is not None:
+            try:  # a kept connection the server may have ended meanwhile (a restart, a timeout)
+                version = self._probe(conn)
+            except psycopg.Error:
+                conn.close()
+                conn = None
+        if conn is None:
+            conn = self._connect()
+            version = -1
         self._locked = False
+        clean = False
         try:
-            version = self._probe(conn)
+            if version == -1:
+                version = self._probe(conn)
             self._check_schema(version)
             if write:
                 conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+                conn.read_only = False  # a connection an earlier read used
                 if version is None or version < SCHEMA:
                     self._migrate(conn)  # like the file tracker: the first write creates it
                 done = False
@@ -560,6 +618,7 @@ class PostgresTracker(Tracker):
                         self.finish_interrupted(session)
                         yield session
                         done = True
+                    clean = True
                 except psycopg.OperationalError as exc:
                     if not done:
                         raise
@@ -574,8 +633,10 @@ class PostgresTracker(Tracker):
                 conn.read_only = True
                 with conn.transaction():
                     yield PostgresSession(conn if version else None, self.office, self.label)
+                clean = True
         finally:
-            conn.close()
+            if not (clean and _give_back(self.url, conn)):
+                conn.close()
 
     @contextmanager
     def _mapped(self) -> Iterator[None]:
