@@ -71,3 +71,14 @@ def test_a_failure_in_the_second_process_is_raised_naming_the_file(tmp_path, mon
     jobs[-1] = Job(jobs[-1].context, tmp_path / "missing" / "last.pdf")  # the child's share
     with pytest.raises(TemplateError, match="missing/last.pdf"):
         render_certificates(renderer, jobs, folder / "all.pdf")
+
+
+def test_no_process_to_spare_draws_them_all_here(tmp_path, monkeypatch):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(fork.os, "fork", refused)
+    n = FORK_FROM + 2
+    alone = render(tmp_path, "alone", n, monkeypatch, one_process=False)
+    one = render(tmp_path, "one", n, monkeypatch, one_process=True)
+    assert alone == one

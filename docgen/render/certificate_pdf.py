@@ -349,7 +349,10 @@ def _render(
 ) -> list[str]:
     files = [index for index, job in enumerate(jobs) if job.path is not None]
     if len(files) >= FORK_FROM and fork.available():
-        return _render_in_two(renderer, jobs, files, combined, title, progress)
+        try:
+            return _render_in_two(renderer, jobs, files, combined, title, progress)
+        except fork.NoProcess:
+            pass  # the system has no process to spare: draw them all here
     canvas = _combined_canvas(renderer, jobs, combined, title)
     shas = []
     stream: Iterable[Job] = jobs
@@ -399,7 +402,10 @@ def _render_in_two(
             canvas.save()
 
     renderer.prepare(jobs[0].context)  # warm: fonts, templates, imports, before the fork
-    helper = fork.Helper(lambda job: _write(renderer, job)[0], [jobs[i] for i in files], combined_file)
+    try:
+        helper = fork.Helper(lambda job: _write(renderer, job)[0], [jobs[i] for i in files], combined_file)
+    except OSError as exc:
+        raise fork.NoProcess from exc
     try:
         shas = [""] * len(jobs)
         stream: Iterable[int] = range(len(files))

@@ -50,6 +50,10 @@ def _prctl() -> Any:
         return None
 
 
+class NoProcess(Exception):
+    """The system could not start the second process: do the work in this one."""
+
+
 class Helper:
     """`work(item)` over a list shared with a forked child: this process takes items from
     the front (`claim`), the child from the back, each as fast as its core allows, until
@@ -71,7 +75,13 @@ class Helper:
         # collection touches every object it scans, and each page it touches is copied
         # (copy-on-write) before the child can go on (gc.freeze's documented use).
         gc.freeze()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (EAGAIN, ENOMEM): the caller does it alone
+            gc.unfreeze()
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:  # the child: never returns
             os.close(read)
             _child(work, items, first, self.bounds, self.lock, write, parent, prctl)
