@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import hmac
 import pickle
+import sys
 from pathlib import Path
+
+from pydantic.version import VERSION as PYDANTIC_VERSION
 
 from docgen.cachekey import code_digest, mac, user_key
 from docgen.config import Config
@@ -32,6 +35,8 @@ _SOURCES = ("config.py", "config_cache.py", "workspace.py", "tomlfile.py", "user
 
 def digest(toml: bytes) -> str:
     found = code_digest(_SOURCES)
+    # the pickle is pydantic's and Python's own: another version of either validates again
+    found.update(f"{PYDANTIC_VERSION}|{sys.version_info[:2]}".encode())
     found.update(toml)
     return found.hexdigest()
 
