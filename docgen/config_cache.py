@@ -54,9 +54,7 @@ def load(root: Path, toml_digest: str) -> Config | None:
         if not hmac.compare_digest(tag, mac(key, payload).encode("ascii")):
             return None  # not written by this user's docgen: ignored, and replaced
         kept, config = pickle.loads(payload)
-    except (OSError, DocgenError, ValueError, pickle.UnpicklingError, EOFError, TypeError):
-        return None
-    except Exception:  # noqa: BLE001 - a pickle of an older model: validate instead
+    except Exception:  # noqa: BLE001 - unreadable, a link, or a pickle of an older model: validate instead
         return None
     return config if kept == toml_digest and isinstance(config, Config) else None
 
