@@ -91,6 +91,20 @@ class Dump(TypedDict):
     history: dict[str, list[Record]]
 
 
+def highest_own(
+    records: Iterable[Record], kind: str, year: int | None, best: Record | None = None
+) -> Record | None:
+    """Of `records` (and `best`), the own register's (no `register`) number record of
+    `kind` with the highest `seq` in `year` (None: in any year)."""
+    for r in records:
+        seq = r.get("seq")
+        if r.get("kind") != kind or r.get("register") is not None or not isinstance(seq, int):
+            continue
+        if (year is None or r.get("year") == year) and (best is None or seq > best["seq"]):
+            best = r
+    return best
+
+
 class Session(ABC):
     """One transaction's view of one office's tracker.
 
@@ -175,14 +189,7 @@ class Session(ABC):
         """The registry record of the workspace's own register (no `register`) of `kind`
         with the highest `seq` in `year` (None: in any year), unchecked; backends answer it
         from an index, without reading the registry."""
-        best: Record | None = None
-        for r in self._raw_rows("numbers"):
-            seq = r.get("seq")
-            if r.get("kind") != kind or r.get("register") is not None or not isinstance(seq, int):
-                continue
-            if (year is None or r.get("year") == year) and (best is None or seq > best["seq"]):
-                best = r
-        return best
+        return highest_own(self._raw_rows("numbers"), kind, year)
 
     @abstractmethod
     def _raw_history(self, agreement_id: str) -> list[Record]:

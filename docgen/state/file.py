@@ -36,7 +36,16 @@ from docgen.errors import DocgenError, TrackerError
 from docgen.fsutil import atomic_write_bytes, fsync_all, fsync_dir, stat_key
 from docgen.i18n import _
 from docgen.safepath import check_write, read_regular
-from docgen.state.base import HISTORY_KEY, TABLES, Initialised, Record, Session, Tracker, TrackerInfo
+from docgen.state.base import (
+    HISTORY_KEY,
+    TABLES,
+    Initialised,
+    Record,
+    Session,
+    Tracker,
+    TrackerInfo,
+    highest_own,
+)
 
 try:
     import fcntl
@@ -142,7 +151,9 @@ class AtomicJSONStorage(Storage):
             ) from exc
         return tmp
 
-    def _load(self) -> JSONObject:
+    def _read_json(self) -> Any:
+        """The file's JSON ({} when it is missing or blank); unreadable or not JSON is a
+        TrackerError naming it."""
         try:
             raw = read_regular(self.path)
         except FileNotFoundError:
@@ -151,10 +162,8 @@ class AtomicJSONStorage(Storage):
             raise TrackerError(
                 _("{label}: cannot read: {reason}").format(label=self.label, reason=exc.strerror or exc)
             ) from exc
-        if not raw.strip():
-            return {}
         try:
-            data = json.loads(raw)
+            return json.loads(raw) if raw.strip() else {}
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise TrackerError(
                 _(
@@ -162,6 +171,9 @@ class AtomicJSONStorage(Storage):
                     "restore it from a backup or move it away"
                 ).format(label=self.label, exc=exc)
             ) from exc
+
+    def _load(self) -> JSONObject:
+        data = self._read_json()
         if not isinstance(data, dict) or not all(
             isinstance(t, dict)
             and all(isinstance(doc, dict) and str(key).isdigit() for key, doc in t.items())
@@ -203,23 +215,7 @@ class PlainJSONStorage(AtomicJSONStorage):
         return json.dumps(self._data or {}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def _load(self) -> dict[str, Any]:
-        try:
-            raw = read_regular(self.path)
-        except FileNotFoundError:
-            return {}
-        except OSError as exc:
-            raise TrackerError(
-                _("{label}: cannot read: {reason}").format(label=self.label, reason=exc.strerror)
-            ) from exc
-        try:
-            data = json.loads(raw) if raw.strip() else {}
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise TrackerError(
-                _(
-                    "{label}: corrupt tracker file ({exc}); docgen will not overwrite it: "
-                    "restore it from a backup or move it away"
-                ).format(label=self.label, exc=exc)
-            ) from exc
+        data = self._read_json()
         if not isinstance(data, dict) or not all(isinstance(v, dict | int) for v in data.values()):
             raise TrackerError(
                 _("{label}: not a docgen tracker file; docgen will not overwrite it").format(label=self.label)
@@ -398,14 +394,7 @@ class FileSession(Session):
             self._db("", self._tracker.path, self._tracker.path.name).drop_table(NUMBERS)
 
     def last_number(self, kind: str, year: int | None) -> Record | None:
-        best = self._numbers.last(kind, year)
-        for r in self._legacy():
-            seq = r.get("seq")
-            if r.get("kind") != kind or r.get("register") is not None or not isinstance(seq, int):
-                continue
-            if (year is None or r.get("year") == year) and (best is None or seq > best["seq"]):
-                best = r
-        return best
+        return highest_own(self._legacy(), kind, year, self._numbers.last(kind, year))
 
     def _db(self, key: str, path: Path, label: str) -> TinyDB:
         if key not in self._dbs:
