@@ -64,6 +64,13 @@ def read_results(path: Path, label: str | None = None, *, scored: bool = True) -
     """Rows and per-row errors of a .csv or .xlsx result sheet; `scored=False`: a list of
     recipients of a piagam not tied to a score (no nilai column; the rows' score is 0)."""
     label = label or path.name
+    table = sheet_rows(path, label)
+    return _parse(table, path, label, strict_width=path.suffix.lower() == ".csv", scored=scored)
+
+
+def sheet_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
+    """(row as a spreadsheet numbers it, cells) of a .csv or .xlsx file (its first sheet),
+    any columns: an agenda book for `number import`, or a result sheet."""
     try:
         if not path.is_file():
             raise InputError(
@@ -77,45 +84,19 @@ def read_results(path: Path, label: str | None = None, *, scored: bool = True) -
         ) from exc
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table = _csv_rows(path, label)
-    elif suffix in (".xlsx", ".xlsm"):
-        table = _xlsx_rows(path, label)
-    elif suffix in (".xls", ".ods", ".numbers"):
+        return _csv_rows(path, label)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path, label)
+    if suffix in (".xls", ".ods", ".numbers"):
         raise InputError(
             _(
                 "{label}: {suffix} files cannot be read; save the sheet as .xlsx or as CSV UTF-8 (.csv)"
             ).format(label=label, suffix=suffix)
         )
-    else:
-        raise InputError(
-            _("{label}: unknown file type {suffix}; give a .csv or .xlsx file").format(
-                label=label, suffix=suffix or "(none)"
-            )
-        )
-    return _parse(table, path, label, strict_width=suffix == ".csv", scored=scored)
-
-
-def sheet_rows(path: Path, label: str) -> list[tuple[int, list[Any]]]:
-    """(row as a spreadsheet numbers it, cells) of a .csv or .xlsx file (its first sheet),
-    any columns: an agenda book for `number import`."""
-    try:
-        if not path.is_file():
-            raise InputError(
-                _("{label}: no such file").format(label=label)
-                if not path.exists()
-                else _("{label}: not a file").format(label=label)
-            )
-    except OSError as exc:
-        raise InputError(
-            _("{label}: cannot read: {reason}").format(label=label, reason=exc.strerror)
-        ) from exc
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _csv_rows(path, label)
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path, label)
     raise InputError(
-        _("{label}: unknown file type {suffix}; give a .csv or .xlsx file").format(label=label, suffix=suffix)
+        _("{label}: unknown file type {suffix}; give a .csv or .xlsx file").format(
+            label=label, suffix=suffix or "(none)"
+        )
     )
 
 
