@@ -30,7 +30,9 @@ def contexts(n: int) -> list[dict]:
     ]
 
 
-def render(tmp_path, name: str, n: int, monkeypatch, *, one_process: bool) -> tuple[list[str], bytes]:
+def render(
+    tmp_path, name: str, n: int, monkeypatch, *, one_process: bool, without_file: frozenset[int] = frozenset()
+) -> tuple[list[str], bytes]:
     if one_process:
         monkeypatch.setenv("DOCGEN_ONE_PROCESS", "1")
     else:
@@ -38,10 +40,13 @@ def render(tmp_path, name: str, n: int, monkeypatch, *, one_process: bool) -> tu
     folder = tmp_path / name
     folder.mkdir()
     renderer = renderer_for(LayoutSource(default_layout_path(), "sertifikat.toml"))
-    jobs = [Job(c, folder / f"{i}.pdf") for i, c in enumerate(contexts(n))]
+    jobs = [Job(c, None if i in without_file else folder / f"{i}.pdf") for i, c in enumerate(contexts(n))]
     shas = render_certificates(renderer, jobs, folder / "all.pdf")
     for job, sha in zip(jobs, shas, strict=True):
-        assert hashlib.sha256(job.path.read_bytes()).hexdigest() == sha
+        if job.path is None:
+            assert sha == ""
+        else:
+            assert hashlib.sha256(job.path.read_bytes()).hexdigest() == sha
     return shas, (folder / "all.pdf").read_bytes()
 
 
@@ -60,6 +65,22 @@ def test_two_processes_write_the_same_files_as_one(tmp_path, monkeypatch):
     one = render(tmp_path, "one", n, monkeypatch, one_process=True)
     assert forks == [1]
     assert two == one
+
+
+def test_pages_without_a_file_of_their_own_are_in_the_print_file_in_order(tmp_path, monkeypatch):
+    # Certificates already issued whose file is in place get only their page (Job.path
+    # None): at the front, where this process works, and at the back, the child's share.
+    n = FORK_FROM + 40
+    skip = frozenset({0, 1, 2, 30, n - 3, n - 2, n - 1})
+    two = render(tmp_path, "two", n, monkeypatch, one_process=False, without_file=skip)
+    one = render(tmp_path, "one", n, monkeypatch, one_process=True, without_file=skip)
+    assert two == one
+    from pypdf import PdfReader
+
+    pages = PdfReader(tmp_path / "two" / "all.pdf").pages
+    assert len(pages) == n
+    for i in (0, 30, n // 2, n - 1):  # each page is its own certificate, in the jobs' order
+        assert f"{i + 1:04d}/PHG/PW24/II/2023" in pages[i].extract_text()
 
 
 def test_a_failure_in_the_second_process_is_raised_naming_the_file(tmp_path, monkeypatch):
@@ -82,3 +103,29 @@ def test_no_process_to_spare_draws_them_all_here(tmp_path, monkeypatch):
     alone = render(tmp_path, "alone", n, monkeypatch, one_process=False)
     one = render(tmp_path, "one", n, monkeypatch, one_process=True)
     assert alone == one
+
+
+def test_a_failure_in_this_process_stops_the_second(tmp_path, monkeypatch):
+    # The child may be waiting for a page from this process when it fails: it is killed
+    # and reaped before the error goes on, never left behind.
+    monkeypatch.delenv("DOCGEN_ONE_PROCESS", raising=False)
+    renderer = renderer_for(LayoutSource(default_layout_path(), "sertifikat.toml"))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    started = []
+    real_fork = os.fork
+
+    def counted():
+        pid = real_fork()
+        if pid:
+            started.append(pid)
+        return pid
+
+    monkeypatch.setattr(fork.os, "fork", counted)
+    jobs = [Job(c, folder / f"{i}.pdf") for i, c in enumerate(contexts(FORK_FROM + 6))]
+    jobs[1] = Job(jobs[1].context, tmp_path / "missing" / "second.pdf")  # this process's share
+    with pytest.raises(TemplateError, match="missing/second.pdf"):
+        render_certificates(renderer, jobs, folder / "all.pdf")
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):  # reaped: no such child any more
+        os.waitpid(started[0], os.WNOHANG)

@@ -41,18 +41,6 @@ __all__ = [
     "Job",
     "LayoutSource",
     "Overflow",
-    "TextLine",
-    "layout_source",
-    "render_certificates",
-    "safe_name",
-    "sample_problems",
-]
-
-__all__ = [
-    "CertificateRenderer",
-    "Job",
-    "LayoutSource",
-    "Overflow",
     "layout_source",
     "render_certificates",
     "safe_name",
@@ -191,9 +179,10 @@ class CertificateRenderer(CertificateFitter):
 
         # invariant: the same certificate renders to the same bytes (its sha256 is recorded);
         # the document date is then the date of signing, not 2000-01-01.
-        # pageCompression=0: reportlab follows zlib with an ASCII85 pass, in pure Python
-        # unless rl_accel is installed, which only a process-wide setting turns off; the
-        # page streams (a few kilobytes of operators) stay uncompressed instead.
+        # pageCompression=0: the page streams (about 10 KB of operators, most of them the QR
+        # code's) stay uncompressed: compressed (zlib, then reportlab's ASCII85 pass, which
+        # only a process-wide setting turns off) a print file of 1,000 is 3.7 MB instead of
+        # 9.7 MB, and issuing them takes 8% longer (benchmarks/README.md).
         canvas = Canvas(target, pagesize=(self.page_w, self.page_h), invariant=1, pageCompression=0)
         canvas.setTitle(title)
         canvas.setSubject(subject)
@@ -347,13 +336,12 @@ def _render(
     title: str,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None,
 ) -> list[str]:
-    files = [index for index, job in enumerate(jobs) if job.path is not None]
-    if len(files) >= FORK_FROM and fork.available():
+    if len(jobs) >= FORK_FROM and fork.available():
         try:
-            return _render_in_two(renderer, jobs, files, combined, title, progress)
+            return _render_in_two(renderer, jobs, combined, title, progress)
         except fork.NoProcess:
             pass  # the system has no process to spare: draw them all here
-    canvas = _combined_canvas(renderer, jobs, combined, title)
+    pages = _Pages(renderer, jobs, combined, title)
     shas = []
     stream: Iterable[Job] = jobs
     if progress is not None:
@@ -361,61 +349,66 @@ def _render(
     for job in stream:
         sha, items = _write(renderer, job)
         shas.append(sha)
-        if canvas is not None:
-            renderer.paint(canvas, items)
-            canvas.showPage()
-    if canvas is not None:
-        canvas.save()
+        pages.take(items)
+    pages.close()
     return shas
 
 
-def _combined_canvas(
-    renderer: CertificateRenderer, jobs: Sequence[Job], combined: Path | None, title: str
-) -> Any:
-    if combined is None or not jobs:
-        return None
-    first = jobs[0].context
-    return renderer.new_canvas(
-        str(combined), title=title, author=str(first["office"].get("name") or ""), on=first.get("signed_on")
-    )
+class _Pages:
+    """The combined print file: a page per certificate, in order (a fork.Sink)."""
+
+    def __init__(
+        self, renderer: CertificateRenderer, jobs: Sequence[Job], combined: Path | None, title: str
+    ) -> None:
+        self.renderer = renderer
+        self.canvas = None
+        if combined is not None and jobs:
+            first = jobs[0].context
+            self.canvas = renderer.new_canvas(
+                str(combined),
+                title=title,
+                author=str(first["office"].get("name") or ""),
+                on=first.get("signed_on"),
+            )
+
+    def take(self, items: list[Item]) -> None:
+        if self.canvas is not None:
+            self.renderer.paint(self.canvas, items)
+            self.canvas.showPage()
+
+    def close(self) -> None:
+        if self.canvas is not None:
+            self.canvas.save()
 
 
 def _render_in_two(
     renderer: CertificateRenderer,
     jobs: Sequence[Job],
-    files: list[int],
     combined: Path | None,
     title: str,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None,
 ) -> list[str]:
-    """With a second process (render/fork.py): it paints the combined file, then takes
-    certificates' own files from the last, while this process writes them from the
-    first, until they meet. Painting every page costs about as much as writing every
-    page's own file, so both finish at about the same time."""
-
-    def combined_file() -> None:
-        canvas = _combined_canvas(renderer, jobs, combined, title)
-        if canvas is not None:
-            for job in jobs:
-                renderer.paint(canvas, renderer.prepare(job.context))
-                canvas.showPage()
-            canvas.save()
-
+    """With a second process (render/fork.py): this process prepares and writes
+    certificates from the first, the child from the last, until they meet; the child
+    also paints the combined file, from the pages this process prepared (passed to it
+    through a pipe) and its own, so that no page is prepared twice."""
     renderer.prepare(jobs[0].context)  # warm: fonts, templates, imports, before the fork
+    sink = (lambda: _Pages(renderer, jobs, combined, title)) if combined is not None else None
     try:
-        helper = fork.Helper(lambda job: _write(renderer, job)[0], [jobs[i] for i in files], combined_file)
+        helper = fork.Helper(lambda job: _write(renderer, job), jobs, sink)
     except OSError as exc:
         raise fork.NoProcess from exc
     try:
         shas = [""] * len(jobs)
-        stream: Iterable[int] = range(len(files))
+        stream: Iterable[int] = range(len(jobs))
         if progress is not None:
-            stream = progress(stream, len(files), _("Certificates"))
-        for rank in stream:
-            if helper.claim(rank):
-                shas[files[rank]] = _write(renderer, jobs[files[rank]])[0]
-        for rank, sha in helper.results().items():
-            shas[files[rank]] = sha
+            stream = progress(stream, len(jobs), _("Certificates"))
+        for index in stream:
+            if helper.claim(index):
+                shas[index], items = _write(renderer, jobs[index])
+                helper.share(index, items)
+        for index, sha in helper.results().items():
+            shas[index] = sha
         return shas
     finally:
         helper.stop()
