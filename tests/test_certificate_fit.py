@@ -3,10 +3,15 @@ text, the QR code or the signature; a name that cannot fit is an error row namin
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from pypdf import PdfReader
 
 from docgen.app.layout import renderer_for
+from docgen.render import fork
 from docgen.render.certificate_layout import LayoutSource, default_layout_path, sample_contexts
+from docgen.render.certificate_pdf import FORK_FROM
 from tests.conftest import CONFIG
 
 SIGNED = ("--signed-on", "2023-02-16", "--year", "2022", "--json")
@@ -68,6 +73,36 @@ def test_a_name_that_cannot_fit_is_an_error_row_and_takes_no_number(cli, workspa
     assert [e["number"] for e in issued] == ["0001/PHG/PW24/II/2023", "0002/PHG/PW24/II/2023"]
     page = " ".join(PdfReader(ws / issued[0]["file"]).pages[0].extract_text().split())
     assert LONG_BUT_FITS.upper() in page
+
+
+@pytest.mark.parametrize("one_process", [False, True], ids=["two-processes", "one-process"])
+def test_in_a_large_batch_each_row_that_cannot_fit_is_an_error_row(cli, workspace, monkeypatch, one_process):
+    # FORK_FROM rows or more are laid out by two processes (render/certificate_pdf.py
+    # overflows): this one from the first row, the second from the last.
+    if one_process:
+        monkeypatch.setenv("DOCGEN_ONE_PROCESS", "1")
+    else:
+        monkeypatch.delenv("DOCGEN_ONE_PROCESS", raising=False)
+    forks = []
+    real_fork = os.fork
+
+    def counted():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(fork.os, "fork", counted)
+    n = FORK_FROM + 10
+    names = [f"Dinas Nomor {i} Kota Kupang" for i in range(n)]
+    names[3] = names[n - 4] = TOO_LONG
+    names[n - 4] = TOO_LONG.replace("Johannes", "Johannes Kupang")
+    _, run = issue(cli, workspace, "".join(f"{name};;91\n" for name in names))
+    assert run.exit_code == 1
+    result = run.json()
+    assert [e["row"] for e in result["errors"]] == [5, n - 2]  # the header is row 1
+    assert all("does not fit the certificate layout (needs 3 lines" in e["error"] for e in result["errors"])
+    assert len(result["issued"]) == n - 2
+    # laid out, then drawn, by two processes where they can be
+    assert len(forks) == (0 if one_process or not fork.available() else 2)
 
 
 def test_a_unit_that_cannot_fit_is_named(cli, workspace):

@@ -129,3 +129,25 @@ def test_a_failure_in_this_process_stops_the_second(tmp_path, monkeypatch):
     assert len(started) == 1
     with pytest.raises(ChildProcessError):  # reaped: no such child any more
         os.waitpid(started[0], os.WNOHANG)
+
+
+def test_a_layout_error_in_the_second_process_is_raised_here_as_it_is(monkeypatch):
+    # `overflows` (the layout check before numbers are taken): an error the layout raises
+    # for a row of the child's share reaches the caller as the same error, not a stand-in.
+    from docgen.render.certificate_pdf import overflows
+
+    monkeypatch.delenv("DOCGEN_ONE_PROCESS", raising=False)
+    renderer = renderer_for(LayoutSource(default_layout_path(), "sertifikat.toml"))
+    batch = contexts(FORK_FROM + 6)
+    real = renderer.overflow
+
+    def overflow(context):
+        if context["recipient"] == batch[-1]["recipient"]:
+            raise TemplateError("sertifikat.toml: text: value too long")
+        return real(context)
+
+    monkeypatch.setattr(renderer, "overflow", overflow)
+    with pytest.raises(TemplateError) as raised:
+        overflows(renderer, batch)
+    assert raised.value.problems == ["sertifikat.toml: text: value too long"]
+    assert overflows(renderer, batch[:-1]) == [None] * (len(batch) - 1)

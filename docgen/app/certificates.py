@@ -39,6 +39,7 @@ from docgen.render.certificate_pdf import (
     CertificateRenderer,
     Job,
     Overflow,
+    overflows,
     render_certificates,
 )
 from docgen.render.certificate_pdf import safe_name as _safe
@@ -293,8 +294,11 @@ class _LayoutCheck:
             self.base = certificate_context(record, self.ws.config.office, PLACEHOLDER)
         return {**self.base, **row_fields(record)}
 
-    def problem(self, candidate: _Candidate) -> str | None:
-        return _layout_problem(self.renderer, candidate, self.renderer.overflow(self.context(candidate)))
+    def problems(self, candidates: list[_Candidate]) -> list[str | None]:
+        """Each row's error line, None where its certificate fits (a large batch is laid
+        out by two processes: render.certificate_pdf.overflows)."""
+        found = overflows(self.renderer, [self.context(c) for c in candidates])
+        return [_layout_problem(self.renderer, c, o) for c, o in zip(candidates, found, strict=True)]
 
 
 def _layout_problem(
@@ -435,7 +439,7 @@ def issue(
         "city": signer.city or config.office.city,
     }
     report.errors.extend({"row": e.row, "error": e.error} for e in results.errors)
-    eligible = []
+    printable, eligible = [], []
     layout = _LayoutCheck(ws, renderer, report, scheme)
     for candidate in _grade_rows(results.rows, scheme, report):
         row = candidate.row
@@ -474,11 +478,12 @@ def issue(
                 }
             )
             continue
-        misfit = layout.problem(candidate)
+        printable.append(candidate)
+    for candidate, misfit in zip(printable, layout.problems(printable), strict=True):
         if misfit is not None:
-            report.errors.append({"row": row.row, "error": misfit})
-            continue
-        eligible.append(candidate)
+            report.errors.append({"row": candidate.row.row, "error": misfit})
+        else:
+            eligible.append(candidate)
 
     errors = len(report.errors)
 

@@ -13,6 +13,7 @@ certificate_fit.py; this module paints what it placed.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ __all__ = [
     "LayoutSource",
     "Overflow",
     "layout_source",
+    "overflows",
     "render_certificates",
     "safe_name",
     "sample_problems",
@@ -394,24 +396,43 @@ def _render_in_two(
     through a pipe) and its own, so that no page is prepared twice."""
     renderer.prepare(jobs[0].context)  # warm: fonts, templates, imports, before the fork
     sink = (lambda: _Pages(renderer, jobs, combined, title)) if combined is not None else None
+    order: Iterable[int] = range(len(jobs))
+    if progress is not None:
+        order = progress(order, len(jobs), _("Certificates"))
+    return fork.map_in_two(lambda job: _write(renderer, job), jobs, sink, order)
+
+
+def overflows(renderer: CertificateRenderer, contexts: Sequence[Context]) -> list[Overflow | None]:
+    """`renderer.overflow` of every context: in two processes (render/fork.py) for a batch
+    of FORK_FROM or more, each answer sent back as JSON."""
+    if len(contexts) < FORK_FROM or not fork.available():
+        return [renderer.overflow(context) for context in contexts]
+
+    def work(context: Context) -> tuple[str, None]:
+        try:
+            overflow = renderer.overflow(context)
+        except Exception:  # noqa: BLE001 - raised again below, in this process, as it is
+            return _FAILED, None
+        return (json.dumps([sorted(overflow.variables), overflow.reason]) if overflow else ""), None
+
+    renderer.overflow(contexts[0])  # warm, before the fork
     try:
-        helper = fork.Helper(lambda job: _write(renderer, job), jobs, sink)
-    except OSError as exc:
-        raise fork.NoProcess from exc
-    try:
-        shas = [""] * len(jobs)
-        stream: Iterable[int] = range(len(jobs))
-        if progress is not None:
-            stream = progress(stream, len(jobs), _("Certificates"))
-        for index in stream:
-            if helper.claim(index):
-                shas[index], items = _write(renderer, jobs[index])
-                helper.share(index, items)
-        for index, sha in helper.results().items():
-            shas[index] = sha
-        return shas
-    finally:
-        helper.stop()
+        answers = fork.map_in_two(work, contexts)
+    except fork.NoProcess:
+        return [renderer.overflow(context) for context in contexts]
+    found: list[Overflow | None] = []
+    for context, answer in zip(contexts, answers, strict=True):
+        if answer == _FAILED:  # the same error here, for the caller to catch as it would
+            found.append(renderer.overflow(context))
+        elif answer:
+            variables, reason = json.loads(answer)
+            found.append(Overflow(frozenset(variables), reason))
+        else:
+            found.append(None)
+    return found
+
+
+_FAILED = "!"  # an answer of `overflows`' second process: the layout raised an error
 
 
 def safe_name(text: str, limit: int = 60) -> str:

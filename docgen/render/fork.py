@@ -30,7 +30,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 _PR_SET_PDEATHSIG = 1
@@ -172,6 +172,32 @@ class Helper:
             os.close(self.fd)
         except OSError:
             pass
+
+
+def map_in_two(
+    work: Work,
+    items: Sequence[Any],
+    sink: Callable[[], Sink] | None = None,
+    order: Iterable[int] | None = None,
+) -> list[str]:
+    """`work(item)`'s result for every item, the items shared with a second process (see
+    `Helper`); `order` is `range(len(items))`, perhaps wrapped in a progress bar. Raises
+    NoProcess when the system has no process to spare: the caller does it alone."""
+    try:
+        helper = Helper(work, items, sink)
+    except OSError as exc:
+        raise NoProcess from exc
+    try:
+        results = [""] * len(items)
+        for index in order if order is not None else range(len(items)):
+            if helper.claim(index):
+                results[index], extra = work(items[index])
+                helper.share(index, extra)
+        for index, result in helper.results().items():
+            results[index] = result
+        return results
+    finally:
+        helper.stop()
 
 
 class _Child:
