@@ -109,6 +109,25 @@ def cli() -> Callable[..., Run]:
     return run
 
 
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the second processes render/fork.py starts (os.fork counted, not
+    replaced)."""
+    from docgen.render import fork
+
+    started: list[int] = []
+    real_fork = os.fork
+
+    def counted() -> int:
+        pid = real_fork()
+        if pid:
+            started.append(pid)
+        return pid
+
+    monkeypatch.setattr(fork.os, "fork", counted)
+    return started
+
+
 def tracker_rows(root: Path, table: str) -> list[dict]:
     """The records of one table of the workspace's file tracker."""
     from docgen.state.file import FileTracker

@@ -3,8 +3,6 @@ text, the QR code or the signature; a name that cannot fit is an error row namin
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from pypdf import PdfReader
 
@@ -76,21 +74,15 @@ def test_a_name_that_cannot_fit_is_an_error_row_and_takes_no_number(cli, workspa
 
 
 @pytest.mark.parametrize("one_process", [False, True], ids=["two-processes", "one-process"])
-def test_in_a_large_batch_each_row_that_cannot_fit_is_an_error_row(cli, workspace, monkeypatch, one_process):
+def test_in_a_large_batch_each_row_that_cannot_fit_is_an_error_row(
+    cli, workspace, monkeypatch, forks, one_process
+):
     # FORK_FROM rows or more are laid out by two processes (render/certificate_pdf.py
     # overflows): this one from the first row, the second from the last.
     if one_process:
         monkeypatch.setenv("DOCGEN_ONE_PROCESS", "1")
     else:
         monkeypatch.delenv("DOCGEN_ONE_PROCESS", raising=False)
-    forks = []
-    real_fork = os.fork
-
-    def counted():
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(fork.os, "fork", counted)
     n = FORK_FROM + 10
     names = [f"Dinas Nomor {i} Kota Kupang" for i in range(n)]
     names[3] = names[n - 4] = TOO_LONG

@@ -50,20 +50,12 @@ def render(
     return shas, (folder / "all.pdf").read_bytes()
 
 
-def test_two_processes_write_the_same_files_as_one(tmp_path, monkeypatch):
-    forks = []
-    real_fork = os.fork
-
-    def counted():
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(fork.os, "fork", counted)
+def test_two_processes_write_the_same_files_as_one(tmp_path, monkeypatch, forks):
     n = FORK_FROM + 6
     two = render(tmp_path, "two", n, monkeypatch, one_process=False)
-    assert forks == [1], "the batch was not shared with a second process"
+    assert len(forks) == 1, "the batch was not shared with a second process"
     one = render(tmp_path, "one", n, monkeypatch, one_process=True)
-    assert forks == [1]
+    assert len(forks) == 1
     assert two == one
 
 
@@ -105,30 +97,20 @@ def test_no_process_to_spare_draws_them_all_here(tmp_path, monkeypatch):
     assert alone == one
 
 
-def test_a_failure_in_this_process_stops_the_second(tmp_path, monkeypatch):
+def test_a_failure_in_this_process_stops_the_second(tmp_path, monkeypatch, forks):
     # The child may be waiting for a page from this process when it fails: it is killed
     # and reaped before the error goes on, never left behind.
     monkeypatch.delenv("DOCGEN_ONE_PROCESS", raising=False)
     renderer = renderer_for(LayoutSource(default_layout_path(), "sertifikat.toml"))
     folder = tmp_path / "out"
     folder.mkdir()
-    started = []
-    real_fork = os.fork
-
-    def counted():
-        pid = real_fork()
-        if pid:
-            started.append(pid)
-        return pid
-
-    monkeypatch.setattr(fork.os, "fork", counted)
     jobs = [Job(c, folder / f"{i}.pdf") for i, c in enumerate(contexts(FORK_FROM + 6))]
     jobs[1] = Job(jobs[1].context, tmp_path / "missing" / "second.pdf")  # this process's share
     with pytest.raises(TemplateError, match="missing/second.pdf"):
         render_certificates(renderer, jobs, folder / "all.pdf")
-    assert len(started) == 1
+    assert len(forks) == 1
     with pytest.raises(ChildProcessError):  # reaped: no such child any more
-        os.waitpid(started[0], os.WNOHANG)
+        os.waitpid(forks[0], os.WNOHANG)
 
 
 def test_a_layout_error_in_the_second_process_is_raised_here_as_it_is(monkeypatch):
