@@ -469,6 +469,39 @@ def tracker_letter(root: Path, number: str) -> dict:
         return session.record(LETTERS, number)
 
 
+def test_a_large_batch_is_issued_from_the_web_with_a_second_process(site, forks, monkeypatch):
+    # The web face issues through the same use case, inside the server's worker thread:
+    # a batch of FORK_FROM or more is laid out and drawn by a forked second process there
+    # too (render/fork.py), and every certificate and page comes back.
+    from pypdf import PdfReader
+
+    from docgen.render import fork
+    from docgen.render.certificate_pdf import FORK_FROM
+
+    monkeypatch.delenv("DOCGEN_ONE_PROCESS", raising=False)
+    n = FORK_FROM + 6
+    sheet = "instansi;unit;nilai;nomor\n" + "".join(  # the Ketua's numbers are given (pusat)
+        f"Dinas Nomor {i} Kota Kupang;;9{i % 10},5;{i + 101:04d}/PHG/II/2023\n" for i in range(n)
+    )
+    c = client(site)
+    token = sign_in(c, "edi")
+    r = c.post(
+        "/certificates/issue",
+        data={"csrf": token, "year": "2022"},
+        files={"sheet": ("besar-2022.csv", sheet.encode(), "text/csv")},
+        headers=JSON,
+    )
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert len(report["issued"]) == n and not report["errors"]
+    assert len({e["number"] for e in report["issued"]}) == n
+    assert len(forks) == (2 if fork.available() else 0)
+    pages = PdfReader(site / report["combined"]).pages
+    assert len(pages) == n
+    last = report["issued"][-1]
+    assert last["number"] in pages[-1].extract_text()
+
+
 def test_certificate_pages(site):
     c = client(site)
     token = sign_in(c, "edi")
