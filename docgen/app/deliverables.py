@@ -30,7 +30,7 @@ from docgen.domain.deliverable_state import (
     retracted,
     status_problem,
 )
-from docgen.domain.overview import checklist
+from docgen.domain.overview import DeliverableRow, checklist
 from docgen.errors import InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.i18n import _
@@ -80,7 +80,7 @@ def list_deliverables(
     overdue: bool = False,
     *,
     xlsx: Path | None = None,
-) -> Listing:
+) -> Listing[DeliverableRow]:
     """`deliverable list`: every deliverable of the valid agreements (or of one), filtered;
     with `xlsx`, also written to that workbook."""
     if status is not None and (problem := status_problem(status)):
