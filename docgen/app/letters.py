@@ -22,6 +22,7 @@ from typing import Any, NotRequired, TypedDict
 from docgen import __version__
 from docgen.app.common import agreement_views, catalog, discard, journaled, office_logo, publish
 from docgen.config import Config, Signatory
+from docgen.context import Context
 from docgen.documents.letter import letter_context
 from docgen.documents.reminder import reminder_context
 from docgen.domain.letters import (
@@ -51,7 +52,7 @@ TEMPLATES = {FOLLOWUP: "surat-tindak-lanjut", REMINDER: "surat-pemberitahuan"}
 PURPOSES = {FOLLOWUP: "Surat tindak lanjut", REMINDER: "Surat pemberitahuan"}
 REMINDER_DAYS = 14
 
-ContextFn = Callable[[Config, Planned, str, date, Signatory, dict[str, str]], dict[str, Any]]
+ContextFn = Callable[[Config, Planned, str, date, Signatory, dict[str, str]], Context]
 
 
 class LetterRow(TypedDict):
