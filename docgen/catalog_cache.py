@@ -20,10 +20,10 @@ import hmac
 import json
 from dataclasses import astuple
 from pathlib import Path
-from typing import Any
 
 from docgen.cachekey import code_digest, user_key
 from docgen.cachekey import mac as sign
+from docgen.context import JSONObject
 from docgen.errors import DocgenError
 from docgen.i18n import catalogue, language
 from docgen.models import Agreement
@@ -69,7 +69,7 @@ class DiskCache:
         self.root = root
         self.path = root / CACHE_FILE
         self.code = _fingerprint()
-        self.entries: dict[str, dict[str, Any]] = {}
+        self.entries: dict[str, JSONObject] = {}  # file name -> its entry, as read: checked by `get`
         self.dirty = False
         self.key: bytes | None = None
         try:

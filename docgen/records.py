@@ -286,14 +286,78 @@ class UserRecord(TypedDict, total=False):
     removed_at: str
 
 
+class SignedSignatory(TypedDict):
+    name: str
+    title: str
+
+
+class SignedParty(TypedDict):
+    """A party as signed: who it is and who signed for it (not its address or contact)."""
+
+    role: str
+    org: str
+    kind: str
+    unit: str | None
+    signatory: SignedSignatory
+
+
+class SignedDeliverable(TypedDict):
+    id: str
+    title: str
+    due: Day
+    evidence: str | None
+
+
+class SignedWorkItem(TypedDict):
+    id: str
+    title: str
+    responsible: str
+    deliverables: list[SignedDeliverable]
+
+
+class SignedTerms(TypedDict):
+    """The terms of an agreement as signed (domain/signed_terms.py), as JSON."""
+
+    title: str
+    signed_on: Day | None
+    ends_on: Day | None
+    duration_months: int | None
+    legal_basis: list[str]
+    purpose: str | None
+    scope: list[str]
+    parties: list[SignedParty]
+    work_items: list[SignedWorkItem]
+
+
 class SignatureRecord(TypedDict, total=False):
     """What an agreement was signed with (table "signatures", by "agreement"): written by
     `agreement sign` (domain/signed_terms.py)."""
 
     agreement: Required[str]
     sha256: Required[str]  # of the terms, in canonical JSON
-    terms: Required[dict[str, Any]]  # parties, term, subject, work items and deliverables
+    terms: Required[SignedTerms]  # parties, term, subject, work items and deliverables
     signed_on: str | None
+
+
+class OfficeInfo(TypedDict):
+    """How an office names itself in the national view: what it publishes to a shared
+    tracker (read back unchecked, as any office may have written it)."""
+
+    unit_code: str
+    name: str
+    short: str | None
+    city: str
+
+
+class VerificationEntry(TypedDict):
+    """One answer of the public verification page, in the office's verification log (an
+    append-only log kept apart from the tables): when (UTC), the number asked for, the
+    outcome, the client's address."""
+
+    at: str
+    number: str
+    outcome: str
+    address: str
 
 
 class KeyRecord(TypedDict, total=False):

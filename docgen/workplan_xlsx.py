@@ -37,10 +37,11 @@ import calendar
 import posixpath
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from xml.etree import ElementTree
 
 from docgen.errors import InputError, NotFoundError
@@ -168,11 +169,28 @@ class Row:
     evidence: str | None = None
 
 
+class PlannedDeliverable(TypedDict):
+    title: str
+    due: date
+    evidence: str | None
+    row: int  # of the sheet
+
+
+class PlannedWork(TypedDict):
+    """A work item of the matrix: its title, who is responsible (None: the matrix does not
+    say, an error), the row it starts on, its deliverables."""
+
+    title: str
+    responsible: str | None
+    row: int
+    deliverables: list[PlannedDeliverable]
+
+
 @dataclass
 class WorkPlan:
-    """The work items read, in order: each {title, responsible, deliverables: [...]}."""
+    """The work items read, in order."""
 
-    work_items: list[dict[str, Any]] = field(default_factory=list)
+    work_items: list[PlannedWork] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -516,7 +534,7 @@ def _read(sheet: Any, label: str, first_names: list[str], second_names: list[str
     return plan
 
 
-def _bad_cell(r: int, cells: dict[str, Any], texts: dict[str, str], total: int) -> str | None:
+def _bad_cell(r: int, cells: Mapping[str, object], texts: dict[str, str], total: int) -> str | None:
     """Why row `r` cannot be imported as text: a control character, a cell too long, the
     table's text over its limit; None when it can."""
     if total > MAX_TEXT_CHARS:
@@ -585,7 +603,7 @@ def _work_item(
 
 def _row(
     r: int,
-    cells: dict[str, Any],
+    cells: Mapping[str, object],
     texts: dict[str, str],
     item: Item,
     first_names: list[str],
@@ -621,8 +639,8 @@ def _row(
     return row
 
 
-def _group(rows: list[Row], errors: list[str]) -> list[dict[str, Any]]:
-    items: dict[tuple[Any, ...], dict[str, Any]] = {}
+def _group(rows: list[Row], errors: list[str]) -> list[PlannedWork]:
+    items: dict[tuple[Any, ...], PlannedWork] = {}
     for row in rows:
         item = items.setdefault(
             row.work_item_key,
@@ -644,7 +662,7 @@ def _group(rows: list[Row], errors: list[str]) -> list[dict[str, Any]]:
                         responsible3=item["responsible"],
                     )
                 )
-        if row.deliverable is not None:
+        if row.deliverable is not None and row.due is not None:  # (_row gives a deliverable its date)
             item["deliverables"].append(
                 {"title": row.deliverable, "due": row.due, "evidence": row.evidence, "row": row.row}
             )

@@ -10,6 +10,7 @@ dumps back byte for byte, so that the only lines that change are the ones edited
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from docgen.context import JSONObject
 from docgen.errors import AgreementError
 from docgen.i18n import _
 
@@ -95,14 +95,14 @@ def _dump(y: YAML, data: Any) -> str:
     return out.getvalue()
 
 
-def flow(mapping: JSONObject) -> CommentedMap:
+def flow(mapping: Mapping[str, object]) -> CommentedMap:
     """A mapping written on one line, `{first: ..., second: ...}`."""
     result = CommentedMap(mapping)
     result.fa.set_flow_style()
     return result
 
 
-def block(mapping: JSONObject) -> CommentedMap:
+def block(mapping: Mapping[str, object]) -> CommentedMap:
     return CommentedMap(mapping)
 
 

@@ -54,13 +54,18 @@ def writer(session: Session) -> None:
 """
 
 
-def test_a_key_typo_in_a_reader_or_a_writer_is_a_mypy_error(tmp_path):
-    (tmp_path / "planted.py").write_text(TYPO)
-    result = subprocess.run(
+def planted_mypy(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
+    """mypy, as CI runs it, on a module `source` planted beside the package."""
+    (tmp_path / "planted.py").write_text(source)
+    return subprocess.run(
         [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", str(tmp_path / ".mypy"),
          "--config-file", str(ROOT / "pyproject.toml"), str(tmp_path / "planted.py")],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
+
+
+def test_a_key_typo_in_a_reader_or_a_writer_is_a_mypy_error(tmp_path):
+    result = planted_mypy(tmp_path, TYPO)
     assert result.returncode == 1, result.stdout
     assert 'TypedDict "LetterRecord" has no key "nubmer"' in result.stdout
     assert '"fiel"' in result.stdout and 'Missing key "file"' in result.stdout

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypedDict, TypeVar
 
 from docgen.app import scaffold
 from docgen.app.common import agreement_view, agreement_views, catalog, publish
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import retracted
-from docgen.domain.overview import details, list_row
+from docgen.domain.monitor import AgreementRow
+from docgen.domain.overview import AgreementDetails, DeliverableRow, details, list_row
 from docgen.domain.terminations import in_force as termination_in_force
 from docgen.errors import InputError
 from docgen.i18n import _
@@ -33,7 +34,7 @@ class Listing(Generic[Row]):
     written: list[Path] = field(default_factory=list)
 
 
-def list_agreements(ws: Workspace, as_of: date) -> Listing:
+def list_agreements(ws: Workspace, as_of: date) -> Listing[AgreementRow]:
     """`agreement list`: every valid agreement with its status and progress."""
     cat = catalog(ws, as_of)
     with open_tracker(ws).read() as session:
@@ -44,23 +45,34 @@ def list_agreements(ws: Workspace, as_of: date) -> Listing:
     return Listing(rows, cat.skipped())
 
 
-def show_agreement(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, Any]:
+class Terminated(TypedDict):
+    """What `agreement terminate` did (terminate, correct or cancel), the termination in
+    force before it, and the event it recorded (None: it was so already)."""
+
+    action: str
+    previous: TerminationRecord | None
+    event: TerminationRecord | None
+
+
+class HistoryEntry(TypedDict):
+    """One line of `agreement history`: when, what kind of record, its number or id, what
+    it says, who recorded it and when."""
+
+    on: str
+    kind: str  # number, void, letter, reminder, termination, deliverable
+    ref: str
+    text: str
+    user: str | None
+    recorded_at: str | None
+
+
+def show_agreement(ws: Workspace, agreement_id: str, as_of: date) -> AgreementDetails[DeliverableRow]:
     """`agreement show`: one agreement in full with the state of its deliverables."""
     agreement = catalog(ws, as_of, only=[agreement_id]).get(agreement_id)
     with open_tracker(ws).read() as session:
-        shown = details(agreement_view(session, agreement, as_of, ws.config.letters.grace_days))
-        shown["terminations"] = [
-            e for e in session.records(TERMINATIONS) if e.get("agreement") == agreement.id
-        ]
-    shown["amendments"] = [
-        {
-            **am.model_dump(mode="json", exclude={"work_items"}),
-            "in_force": am.on is not None and am.on <= as_of,
-            "work_items": [wi.id for wi in am.work_items],
-        }
-        for am in agreement.amendments
-    ]
-    return shown
+        view = agreement_view(session, agreement, as_of, ws.config.letters.grace_days)
+        terminations = [e for e in session.records(TERMINATIONS) if e.get("agreement") == agreement.id]
+    return details(view, terminations)
 
 
 def new_agreement(ws: Workspace, agreement_id: str, kind: str, parent: str | None) -> str:
@@ -77,13 +89,13 @@ def terminate(
     *,
     correct: bool = False,
     cancel: bool = False,
-) -> dict[str, Any]:
+) -> Terminated:
     """`agreement terminate`: record that an agreement ends early, from `on`; with
     `correct`, move a recorded termination to another date; with `cancel`, withdraw it.
     Every call is an event of its own: the tracker keeps them all.
 
-    Returns {"event": the event recorded (None when nothing needed recording),
-    "previous": the termination in force before, "action"}.
+    Returns the action, the termination in force before (`previous`) and the event
+    recorded (None when nothing needed recording).
     """
     if cancel and (correct or on is not None):
         raise InputError(_("--cancel takes only --reason (not --on or --correct)"))
@@ -98,10 +110,10 @@ def terminate(
     action = "cancel" if cancel else "correct" if correct else "terminate"
     recorded_at = now_text()
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> Terminated:
         events = [e for e in session.records(TERMINATIONS) if e.get("agreement") == agreement.id]
         current = termination_in_force(events).get(agreement.id)
-        result: dict[str, Any] = {"action": action, "previous": current, "event": None}
+        result: Terminated = {"action": action, "previous": current, "event": None}
         if cancel:
             if current is None:
                 raise InputError(_("{id}: no termination in force to cancel").format(id=agreement.id))
@@ -164,13 +176,13 @@ def _check_term(agreement: Agreement, on: date) -> None:
         )
 
 
-def agreement_history(ws: Workspace, agreement_id: str) -> list[dict[str, Any]]:
+def agreement_history(ws: Workspace, agreement_id: str) -> list[HistoryEntry]:
     """`agreement history`: everything the tracker recorded about an agreement, in date order:
     the numbers taken for it (signing, adenda), letters issued and voided, termination
     events, deliverable updates and their retractions."""
     agreement = catalog(ws, only=[agreement_id]).get(agreement_id)
     aid = agreement.id
-    entries: list[dict[str, Any]] = []
+    entries: list[HistoryEntry] = []
 
     def add(
         on: str | None, recorded_at: str | None, kind: str, ref: str, text: str, user: str | None = None

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.config import CONFIG_FILE, Config
@@ -16,7 +16,7 @@ from docgen.domain.terminations import termination_dates
 from docgen.errors import ConfigError, TemplateError
 from docgen.i18n import _
 from docgen.models import Agreement
-from docgen.records import SIGNATURES, TERMINATIONS, SignatureRecord
+from docgen.records import SIGNATURES, TERMINATIONS, OfficeInfo, SignatureRecord
 from docgen.safepath import read_regular, source_problem
 from docgen.state import open_tracker
 from docgen.state.base import Session
@@ -58,7 +58,7 @@ def signatures(session: Session) -> dict[str, SignatureRecord]:
 
 def record_signature(session: Session, agreement: Agreement) -> None:
     """Keep what `agreement` is signed with (in the transaction that signs it)."""
-    session.put(SIGNATURES, [SignatureRecord(**signature_record(agreement))])  # type: ignore[typeddict-item]
+    session.put(SIGNATURES, [signature_record(agreement)])
 
 
 def signed_changes(session: Session, cat: Catalog) -> list[str]:
@@ -103,7 +103,7 @@ def layout_source_of(ws: Workspace) -> LayoutSource:
     return layout_source(ws.templates_dir, ws.rel)
 
 
-def office_info(config: Config) -> dict[str, Any]:
+def office_info(config: Config) -> OfficeInfo:
     """How the national view names this office."""
     office = config.office
     return {"unit_code": office.unit_code, "name": office.name, "short": office.short, "city": office.city}

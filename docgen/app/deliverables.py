@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Required
+from typing import Required
 
 from docgen.app.agreements import Listing
 from docgen.app.common import agreement_views, catalog, discard, publish
@@ -30,11 +30,11 @@ from docgen.domain.deliverable_state import (
     retracted,
     status_problem,
 )
-from docgen.domain.overview import checklist
+from docgen.domain.overview import DeliverableRow, checklist
 from docgen.errors import InputError, NotFoundError
 from docgen.fsutil import sha256_file
 from docgen.i18n import _
-from docgen.models import Agreement
+from docgen.models import Agreement, Deliverable
 from docgen.records import Event
 from docgen.state import open_tracker
 from docgen.state.base import Session, current_user, now_text
@@ -80,7 +80,7 @@ def list_deliverables(
     overdue: bool = False,
     *,
     xlsx: Path | None = None,
-) -> Listing:
+) -> Listing[DeliverableRow]:
     """`deliverable list`: every deliverable of the valid agreements (or of one), filtered;
     with `xlsx`, also written to that workbook."""
     if status is not None and (problem := status_problem(status)):
@@ -304,7 +304,7 @@ def history(ws: Workspace, agreement_id: str, deliverable_id: str) -> list[Agree
     return shown
 
 
-def _deliverable(agreement: Agreement, deliverable_id: str) -> Any:
+def _deliverable(agreement: Agreement, deliverable_id: str) -> Deliverable | None:
     """The deliverable, also one an amendment adds (whatever the date)."""
     found = agreement.deliverable(deliverable_id)
     if found is None and agreement.amendments:

@@ -17,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import NotRequired, TypedDict
 
 from docgen import __version__
+from docgen.agreements import Catalog
 from docgen.app.common import agreement_views, catalog, discard, journaled, office_logo, publish
 from docgen.config import Config, Signatory
+from docgen.context import Context
 from docgen.documents.letter import letter_context
 from docgen.documents.reminder import reminder_context
 from docgen.domain.letters import (
@@ -33,6 +35,7 @@ from docgen.domain.letters import (
     plan_reminders,
     reply_deadline,
 )
+from docgen.domain.obligations import AgreementView
 from docgen.domain.readiness import blank_numbers
 from docgen.errors import AgreementError, InputError, NotFoundError
 from docgen.fsutil import sha256_file
@@ -51,7 +54,7 @@ TEMPLATES = {FOLLOWUP: "surat-tindak-lanjut", REMINDER: "surat-pemberitahuan"}
 PURPOSES = {FOLLOWUP: "Surat tindak lanjut", REMINDER: "Surat pemberitahuan"}
 REMINDER_DAYS = 14
 
-ContextFn = Callable[[Config, Planned, str, date, Signatory, dict[str, str]], dict[str, Any]]
+ContextFn = Callable[[Config, Planned, str, date, Signatory, dict[str, str]], Context]
 
 
 class LetterRow(TypedDict):
@@ -147,7 +150,7 @@ def output_path(
 
 def _targets(
     ws: Workspace, ids: list[str], all_: bool, as_of: date
-) -> tuple[Any, list[Agreement], list[str]]:
+) -> tuple[Catalog, list[Agreement], list[str]]:
     cat = catalog(ws, as_of, only=None if all_ else ids)
     targets = list(dict.fromkeys(ids)) if ids else sorted(cat.agreements)
     agreements = [cat.get(agreement_id) for agreement_id in targets]  # unknown ids: error first
@@ -186,7 +189,7 @@ def followup(
         )
     cat, agreements, skipped = _targets(ws, ids, all_, as_of)
 
-    def plan(session: Session, views: list[Any]) -> list[Planned]:
+    def plan(session: Session, views: list[AgreementView]) -> list[Planned]:
         planned = plan_followups(views, session.records(TABLE), reply_days)
         if not allow_blank_numbers:
             _refuse_blank_numbers(cat, planned, again)
@@ -227,7 +230,7 @@ def reminder(
         )
     cat, agreements, skipped = _targets(ws, ids, not ids, as_of)
 
-    def plan(session: Session, views: list[Any]) -> list[Planned]:
+    def plan(session: Session, views: list[AgreementView]) -> list[Planned]:
         planned = plan_reminders(views, session.records(TABLE), days)
         if not allow_blank_numbers:
             _refuse_blank_numbers(cat, planned, False)
@@ -246,7 +249,7 @@ def reminder(
     )
 
 
-def _refuse_blank_numbers(cat: Any, planned: list[Planned], again: bool) -> None:
+def _refuse_blank_numbers(cat: Catalog, planned: list[Planned], again: bool) -> None:
     """A letter cites the agreement by both numbers (DOMAIN.md): one line per agreement
     whose numbers are blank, before any number is taken."""
     lines = []
@@ -265,7 +268,7 @@ def _refuse_blank_numbers(cat: Any, planned: list[Planned], again: bool) -> None
         raise AgreementError(lines[0], problems=lines)
 
 
-def _refuse_without_superior(cat: Any, planned: list[Planned], again: bool) -> None:
+def _refuse_without_superior(cat: Catalog, planned: list[Planned], again: bool) -> None:
     """A second letter is copied to the signatory's superior (DOMAIN.md): one line per
     party that has none, naming the field to fill, before any number is taken."""
     lines = []
@@ -303,7 +306,7 @@ def _issue(
     kind: str,
     agreements: list[Agreement],
     as_of: date,
-    plan: Callable[[Session, list[Any]], list[Planned]],
+    plan: Callable[[Session, list[AgreementView]], list[Planned]],
     context_of: ContextFn,
     *,
     run: LetterRun,

@@ -9,13 +9,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from docgen.app.common import agreement_views, catalog, office_logo, signed_changes
 from docgen.app.tracker import require_shared
-from docgen.context import JSONObject
 from docgen.domain.monitor import (
     DueSoonRow,
     NationalReport,
@@ -117,14 +115,16 @@ def monitor_all_offices(
     return result
 
 
-def _readable_info(office: str, info: Any, warnings: list[str]) -> JSONObject | None:
-    """An office's published identity as the national view uses it; None (and a warning
-    line) when what it published is not an object of texts: one office's broken data
-    leaves every other office in the view."""
-    if isinstance(info, dict) and all(
-        isinstance(info.get(key), str | None) for key in ("name", "short", "unit_code", "city")
-    ):
-        return info
+_INFO_FIELDS = ("name", "short", "unit_code", "city")
+
+
+def _readable_info(office: str, info: object, warnings: list[str]) -> dict[str, str | None] | None:
+    """An office's published identity as the national view uses it: the fields of its
+    OfficeInfo it published, each a text or None; None (and a warning line) when what it
+    published is not an object of texts: one office's broken data leaves every other
+    office in the view."""
+    if isinstance(info, dict) and all(isinstance(info.get(key), str | None) for key in _INFO_FIELDS):
+        return {key: info[key] for key in _INFO_FIELDS if key in info}
     warnings.append(
         _("{office}: its published office details cannot be read by this docgen; office skipped").format(
             office=office

@@ -43,6 +43,15 @@ NumberInfo = TypedDict(
 )
 
 
+@dataclass
+class RecordedNumber:
+    """`number record`: the number as recorded (as `number list` shows it), and warnings
+    (a number not in its register's format)."""
+
+    number: NumberInfo
+    warnings: list[str]
+
+
 def _info(r: NumberRecord) -> NumberInfo:
     """A number as `number list` shows it (and --json gives it)."""
     return {
@@ -137,7 +146,7 @@ def _register(ws: Workspace, register: str | None) -> str | None:
 
 def record_number(
     ws: Workspace, kind: str, number: str, on: date, purpose: str, register: str | None = None
-) -> dict[str, Any]:
+) -> RecordedNumber:
     """`number record`: a number given outside docgen (the agenda book, the e-office system,
     the central office), recorded in the own register or `register`; the own sequence
     continues after it. `warnings`: a number not in its register's format."""
@@ -146,11 +155,11 @@ def record_number(
     if not purpose.strip():
         raise InputError(_("--for: say what the number was given to"))
 
-    def body(session: Session) -> dict[str, Any]:
+    def body(session: Session) -> RecordedNumber:
         record, warnings = Registry(session, ws.config).record_given(
             kind, number, on, " ".join(purpose.split()), register=register
         )
-        return {**_info(record), "warnings": warnings}
+        return RecordedNumber(_info(record), warnings)
 
     return open_tracker(ws).transaction(body)
 
@@ -204,7 +213,7 @@ class Imported:
     """What `number import` recorded (all of the book, or nothing: `errors`)."""
 
     file: str
-    recorded: list[dict[str, Any]] = field(default_factory=list)
+    recorded: list[NumberInfo] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -270,10 +279,10 @@ def import_numbers(ws: Workspace, path: Path, kind: str, register: str | None = 
     if report.errors:
         return report
 
-    def body(session: Session) -> list[dict[str, Any]]:
+    def body(session: Session) -> list[NumberInfo]:
         registry = Registry(session, ws.config)
         errors: list[str] = []
-        recorded: list[dict[str, Any]] = []
+        recorded: list[NumberInfo] = []
         warnings: list[str] = []
         for row, number, on, subject in wanted:
             held = registry.find(number)
@@ -285,7 +294,7 @@ def import_numbers(ws: Workspace, path: Path, kind: str, register: str | None = 
                 )
                 continue
             record, found = registry.record_given(kind, number, on, subject, register=register)
-            recorded.append(dict(_info(record)))
+            recorded.append(_info(record))
             warnings.extend(f"{label}: row {row}: {w}" for w in found)
         if errors:
             report.errors.extend(errors)

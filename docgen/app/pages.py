@@ -12,20 +12,22 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Literal, Required, TypedDict
 
 from docgen.app.agreements import show_agreement
+from docgen.app.certificate_list import CertificateRow
 from docgen.app.certificate_list import list_certificates as certificate_rows
 from docgen.app.certificates import TABLE as CERTIFICATES
 from docgen.app.common import catalog
-from docgen.app.letters import list_letters
+from docgen.app.letters import LetterInfo, list_letters
 from docgen.app.monitor import Monitoring, monitor
 from docgen.domain.amendments import as_amended
 from docgen.domain.deliverable_state import retracted
+from docgen.domain.overview import AgreementDetails, DeliverableRow
 from docgen.errors import AgreementError, NotFoundError
 from docgen.fsutil import stat_key
 from docgen.i18n import _
-from docgen.records import LETTERS
+from docgen.records import LETTERS, Event
 from docgen.state import open_tracker
 from docgen.state.base import valid_agreement_id
 from docgen.workspace import Workspace
@@ -72,7 +74,53 @@ def _files_key(ws: Workspace) -> tuple[object, ...]:
     return stat_key([ws.config_path, *sorted(ws.agreements_dir.glob("*.yaml"))])
 
 
-def agreement_page(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, Any]:
+class HistoryEvent(Event, total=False):
+    """An event of a deliverable's history as the agreement page lists it: its place in
+    date order, and the event that retracted it, if any."""
+
+    order: Required[int]
+    retracted_by: str
+
+
+class PageDeliverable(DeliverableRow):
+    """A deliverable of the agreement page: `agreement show`'s row and its whole history."""
+
+    history: list[HistoryEvent]
+
+
+class WorkItemSummary(TypedDict):
+    id: str
+    title: str
+    responsible: str
+
+
+class Draft(TypedDict):
+    type: str  # docx, pdf
+    file: str
+
+
+class AgreementPage(AgreementDetails[PageDeliverable]):
+    """The agreement page of a valid file: `agreement show`, each deliverable's history,
+    the work items as amended, the file's problems and warnings, its drafts and letters."""
+
+    work_items: list[WorkItemSummary]
+    valid: Literal[True]
+    problems: list[str]
+    warnings: list[str]
+    drafts: list[Draft]
+    letters: list[LetterInfo]
+
+
+class BrokenPage(TypedDict):
+    """The agreement page of a file with errors: its problems."""
+
+    id: str
+    valid: Literal[False]
+    problems: list[str]
+    warnings: list[str]
+
+
+def agreement_page(ws: Workspace, agreement_id: str, as_of: date) -> AgreementPage | BrokenPage:
     """`agreement show` with, per deliverable, its whole history (who recorded what, when,
     with which evidence; retracted events marked), the agreement's drafts and letters,
     and the problems and warnings `check` reports for its file."""
@@ -86,27 +134,32 @@ def agreement_page(ws: Workspace, agreement_id: str, as_of: date) -> dict[str, A
     with open_tracker(ws).read() as session:
         events = session.events(agreement_id)
     hidden = retracted(events)
-    by_deliverable: dict[str, list[dict[str, Any]]] = {}
+    by_deliverable: dict[str, list[HistoryEvent]] = {}
     for index, event in enumerate(sorted(events, key=lambda e: e["on"])):
-        entry = {**event, "order": index}
+        entry: HistoryEvent = {**event, "order": index}
         if str(event["id"]) in hidden:
             entry["retracted_by"] = hidden[str(event["id"])]
         by_deliverable.setdefault(event["deliverable"], []).append(entry)
-    for row in shown["deliverables"]:
-        row["history"] = by_deliverable.get(row["id"], [])
     current = as_amended(cat.agreements[agreement_id], as_of)
-    shown["work_items"] = [wi.model_dump(mode="json", exclude={"deliverables"}) for wi in current.work_items]
-    shown["valid"] = True
-    shown["problems"] = [str(p) for p in cat.problems_of(agreement_id)]
     label = f"agreements/{cat.files[agreement_id].name}" if agreement_id in cat.files else None
-    shown["warnings"] = [str(p) for p in cat.warnings if p.file == label]
-    shown["drafts"] = [
-        {"type": ext, "file": ws.rel(path)}
-        for ext in DRAFT_TYPES
-        if (path := ws.outputs_dir / "agreements" / f"{agreement_id}.{ext}").is_file()
-    ]
-    shown["letters"] = [r for r in list_letters(ws) if r["agreement"] == agreement_id]
-    return shown
+    return {
+        **shown,
+        "deliverables": [
+            {**row, "history": by_deliverable.get(row["id"], [])} for row in shown["deliverables"]
+        ],
+        "work_items": [
+            {"id": wi.id, "title": wi.title, "responsible": wi.responsible} for wi in current.work_items
+        ],
+        "valid": True,
+        "problems": [str(p) for p in cat.problems_of(agreement_id)],
+        "warnings": [str(p) for p in cat.warnings if p.file == label],
+        "drafts": [
+            {"type": ext, "file": ws.rel(path)}
+            for ext in DRAFT_TYPES
+            if (path := ws.outputs_dir / "agreements" / f"{agreement_id}.{ext}").is_file()
+        ],
+        "letters": [r for r in list_letters(ws) if r["agreement"] == agreement_id],
+    }
 
 
 def _inside(ws: Workspace, rel: str) -> Path:
@@ -147,7 +200,17 @@ def letter_file(ws: Workspace, number: str) -> Download:
     return _recorded_file(ws, letter["file"], "docx")
 
 
-def list_certificates(ws: Workspace, year: int | None = None) -> dict[str, Any]:
+class CertificatePage(TypedDict):
+    """The certificates of one assessment year, the years that have any, and the year's
+    print files."""
+
+    year: int | None
+    years: list[int]
+    certificates: list[CertificateRow]
+    print_files: list[str]
+
+
+def list_certificates(ws: Workspace, year: int | None = None) -> CertificatePage:
     """The certificates issued of one assessment year (`certificate list --year`'s rows;
     by default the latest year), with the years that have any and the print files (one
     combined PDF per batch) of the year shown."""

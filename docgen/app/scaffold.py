@@ -7,7 +7,7 @@ import os
 import shutil
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docgen.agreements import Catalog
 from docgen.config import CLOSING, CONFIG_FILE
@@ -16,6 +16,9 @@ from docgen.fsutil import atomic_write_bytes
 from docgen.i18n import _
 from docgen.models import is_valid_id
 from docgen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from docgen.workplan_xlsx import PlannedWork
 
 # ".docgen" without a slash: ignored whether a folder or a link (a link is refused, never committed).
 # The verification page's log holds visitors' addresses: never shared with the workspace.
@@ -132,7 +135,7 @@ def new_agreement(
     agreement_id: str,
     kind: str,
     parent_id: str | None,
-    work_items: list[dict[str, Any]] | None = None,
+    work_items: list[PlannedWork] | None = None,
     source: str | None = None,
 ) -> Path:
     """Scaffold agreements/<id>.yaml with TODO placeholders that `check` flags; with
@@ -241,7 +244,7 @@ def new_agreement(
     return path
 
 
-def _work_item_lines(work_items: list[dict[str, Any]]) -> list[str]:
+def _work_item_lines(work_items: list[PlannedWork]) -> list[str]:
     lines = []
     for i, wi in enumerate(work_items, 1):
         lines += [

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from docgen.agreements import validate_file
 from docgen.app.common import catalog, finish_interrupted, journaled, publish, record_signature
@@ -305,7 +304,7 @@ def extend(
             warnings=result.warnings,
         )
         result.number = record["number"]
-        entry: dict[str, Any] = {"number": record["number"]}
+        entry: dict[str, str | date] = {"number": record["number"]}  # the adendum, as the file lists it
         if number_second and number_second.strip():
             entry["number_second"] = " ".join(number_second.split())
         entry.update(

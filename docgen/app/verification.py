@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from docgen.app.certificate_keys import public_key
@@ -37,7 +37,7 @@ from docgen.domain.signatures import verify as verify_signature
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
 from docgen.fsutil import sha256_file
 from docgen.i18n import N_, _
-from docgen.records import CertificateRecord
+from docgen.records import CertificateRecord, VerificationEntry
 from docgen.safepath import read_regular
 from docgen.state import open_tracker
 from docgen.state.base import Session, Tracker, current_user, now_text
@@ -48,6 +48,27 @@ from docgen.workspace import Workspace
 KINDS = {"letter": N_("letter"), "agreement": N_("agreement"), "certificate": N_("certificate")}
 MAX_PDF_BYTES = 20 << 20  # one certificate is about 30 kB
 LOG_LIMIT = 500  # verifications the admins' list shows
+
+
+class VerificationJson(TypedDict):
+    """`certificate verify --json`: the verdict, what the registry holds of the certificate
+    (None: not found), and the reasons it is not genuine."""
+
+    number: str
+    genuine: bool
+    revoked: bool
+    valid: bool
+    recipient: str | None
+    year: int | None
+    grade: str | None
+    score: float | None
+    event: str | None
+    issued_on: str | None
+    revoked_on: str | None
+    revoked_reason: str | None
+    file: str | None
+    reasons: list[str]
+    other_secret: bool
 
 
 @dataclass
@@ -64,7 +85,7 @@ class Verification:
     def valid(self) -> bool:
         return self.genuine and not self.revoked
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> VerificationJson:
         r: CertificateRecord | dict[str, None] = self.record or {}
         return {
             "number": self.number,
@@ -363,6 +384,29 @@ def revoke(ws: Workspace, number: str, reason: str, *, user: str | None = None) 
 GENUINE, REVOKED, NOT_FOUND = "genuine", "revoked", "not_found"
 
 
+class NotFoundJson(TypedDict):
+    outcome: str  # NOT_FOUND
+
+
+class PublicJson(TypedDict):
+    """The public page's answer for a certificate it found (GENUINE or REVOKED)."""
+
+    outcome: str
+    number: str | None
+    recipient: str | None
+    unit: str | None
+    score: str | None
+    grade_text: str | None
+    event: str | None
+    year: int | None
+    issued_on: str | None
+    place: str | None
+    signatory: str | None
+    signatory_title: str | None
+    revoked_on: str | None
+    revoked_reason: str | None
+
+
 @dataclass(frozen=True)
 class PublicVerification:
     """What the public page may say of a certificate: ASLI with what is printed on it,
@@ -384,7 +428,7 @@ class PublicVerification:
     revoked_on: str | None = None
     revoked_reason: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> NotFoundJson | PublicJson:
         if self.outcome == NOT_FOUND:
             return {"outcome": NOT_FOUND}
         return {
@@ -518,6 +562,6 @@ def _answer(ws: Workspace, session: Session, number: str, check: str) -> PublicV
     )
 
 
-def verification_log(ws: Workspace, limit: int = LOG_LIMIT) -> list[dict[str, Any]]:
+def verification_log(ws: Workspace, limit: int = LOG_LIMIT) -> list[VerificationEntry]:
     """The latest answers of the public page, newest first: at, number, outcome, address."""
     return open_tracker(ws).verification_log(limit)

@@ -14,12 +14,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from docgen.agreements import Catalog, load_catalog
 from docgen.errors import DocgenError
 from docgen.i18n import _
 from docgen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from docgen.app.build import Failed
 
 QUIET_SECONDS = 0.1
 AGREEMENT_SUFFIXES = {".yaml", ".yml"}
@@ -116,7 +119,37 @@ def affected(catalog: Catalog, changes: Changes) -> set[str]:
     return ids
 
 
-Report = Callable[[dict[str, Any]], None]
+class Watching(TypedDict):
+    event: Literal["watching"]
+    root: str
+
+
+class WatchError(TypedDict):
+    """What stopped a rebuild: a broken docgen.toml or agreement file, an unreadable tracker."""
+
+    event: Literal["error"]
+    errors: list[str]
+
+
+class Deleted(TypedDict):
+    event: Literal["deleted"]
+    agreement: str
+    message: str
+
+
+class Rebuilt(TypedDict):
+    """A rebuild: how long it took, and `docgen build`'s report."""
+
+    event: Literal["build"]
+    seconds: float
+    built: list[str]
+    unchanged: list[str]
+    failed: list[Failed]
+
+
+# What the watch reports (`--json-log` prints each as one JSON line).
+WatchEvent = Watching | WatchError | Deleted | Rebuilt
+Report = Callable[[WatchEvent], None]
 
 
 class Watcher:

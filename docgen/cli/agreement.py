@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,6 +30,9 @@ from docgen.cli.common import (
 )
 from docgen.i18n import _
 from docgen.indonesian import tanggal
+
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.domain.overview import AgreementDetails, DeliverableRow
 
 agreement_app = command_group("List, show, scaffold, sign, extend, renew, terminate and import agreements.")
 
@@ -120,7 +123,7 @@ def show(ctx: typer.Context, agreement_id: AgreementId, as_of: AsOf = None, json
     _print_details(details)
 
 
-def _print_details(d: dict[str, Any]) -> None:
+def _print_details(d: AgreementDetails[DeliverableRow]) -> None:
     say(d["title"], style="bold")
     say(
         _("{id} ({kind}), status: {status}").format(
@@ -157,8 +160,9 @@ def _print_details(d: dict[str, Any]) -> None:
             "correct": _("termination corrected to"),
             "cancel": _("termination cancelled"),
         }.get(e.get("action") or "terminate", _("terminated"))
+        on = e.get("on")
         say(
-            f"{what}{' ' + e['on'] if e.get('on') else ''}: {e['reason']} "
+            f"{what}{' ' + on if on else ''}: {e['reason']} "
             f"({e.get('user', '?')}, {e.get('recorded_at', '?')})"
         )
     pct = percent(d["percent"])
@@ -330,22 +334,19 @@ def terminate(
         workspace(ctx), agreement_id, on, user_text(reason, "--reason") or "", correct=correct, cancel=cancel
     )
     event, previous = result["event"], result["previous"]
+    before = tanggal(previous["on"]) if previous is not None else ""  # none only when terminating
     if event is None:
-        say(
-            _("{id}: already terminated on {date}; nothing recorded").format(
-                id=agreement_id, date=tanggal(previous["on"])
-            )
-        )
+        say(_("{id}: already terminated on {date}; nothing recorded").format(id=agreement_id, date=before))
     elif cancel:
         say(
             _("{id}: termination of {date} cancelled (event {event})").format(
-                id=agreement_id, date=tanggal(previous["on"]), event=event["id"]
+                id=agreement_id, date=before, event=event["id"]
             )
         )
     elif correct:
         say(
             _("{id}: termination corrected from {before} to {date} (event {event})").format(
-                id=agreement_id, before=tanggal(previous["on"]), date=tanggal(event["on"]), event=event["id"]
+                id=agreement_id, before=before, date=tanggal(event["on"]), event=event["id"]
             )
         )
     else:

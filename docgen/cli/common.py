@@ -308,10 +308,11 @@ def _rich_table(
     from rich.table import Table
     from rich.text import Text
 
-    style: dict[str, Any] = {}
+    heading = Text(literal(title)) if title else None
     if compact:
-        style = {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False, "padding": (0, 0)}
-    table = Table(title=Text(literal(title)) if title else None, **style)
+        table = Table(title=heading, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0))
+    else:
+        table = Table(title=heading)
     for i, (name, justify) in enumerate(cols):
         # a column of text wraps; any other is as wide as its widest value (its heading one
         # word a line when narrow)

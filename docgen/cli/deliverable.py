@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -33,6 +33,7 @@ from docgen.indonesian import tanggal
 
 if TYPE_CHECKING:  # the command line starts without loading the use cases
     from docgen.app.deliverables import AgreementEvent
+    from docgen.domain.overview import DeliverableRow
 
 Status = Enum("Status", {s: s for s in DELIVERABLE_STATUSES}, type=str)  # type: ignore[misc]
 
@@ -44,7 +45,7 @@ AgreementId = Annotated[str, typer.Argument(metavar="ID", help="The agreement id
 DeliverableId = Annotated[str, typer.Argument(metavar="DID", help="The deliverable id.")]
 
 
-def _state(r: dict[str, Any]) -> str:
+def _state(r: DeliverableRow) -> str:
     if r.get("lapsed"):
         return state_word(r["status"]) + " " + _("(lapsed)")
     overdue = ngettext("(overdue {n} day)", "(overdue {n} days)", r["days_overdue"] or 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,9 @@ from docgen.cli.common import (
 )
 from docgen.i18n import _, ngettext
 from docgen.indonesian import tanggal
+
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.app.letters import LetterRow, LetterRun
 
 letter_app = command_group(
     "Letters: follow-ups of overdue commitments, reminders before the "
@@ -48,7 +51,7 @@ Signatory = Annotated[
 ]
 
 
-def _report(run: Any, json: bool, nothing: str) -> None:
+def _report(run: LetterRun, json: bool, nothing: str) -> None:
     """What `followup` or `reminder` did: JSON, or one line per letter."""
     skipped(run.skipped)
     warn(run.warnings)
@@ -60,7 +63,7 @@ def _report(run: Any, json: bool, nothing: str) -> None:
         info(nothing)
 
 
-def _print_rows(rows: list[dict[str, Any]]) -> None:
+def _print_rows(rows: list[LetterRow]) -> None:
     for r in rows:
         if r.get("in_force"):
             say(

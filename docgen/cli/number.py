@@ -140,12 +140,13 @@ def record(
         user_text(for_, "--for") or "",
         register,
     )
-    warn(result.pop("warnings", []))
+    warn(result.warnings)
+    recorded = result.number
     if json:
-        emit_json(result)
+        emit_json(recorded)
         return
-    where = f" ({_('register')} {result['register']})" if result["register"] else ""
-    say(_("recorded  {number}{where}").format(number=result["number"], where=where))
+    where = f" ({_('register')} {recorded['register']})" if recorded["register"] else ""
+    say(_("recorded  {number}{where}").format(number=recorded["number"], where=where))
 
 
 @number_app.command("import")

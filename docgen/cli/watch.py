@@ -5,29 +5,31 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from docgen.cli.common import find, literal
 from docgen.i18n import _
 
+if TYPE_CHECKING:  # the command line starts without loading the use cases
+    from docgen.app.watch import Report, WatchEvent
 
-def _printer(json_log: bool):
-    def report(event: dict[str, Any]) -> None:
+
+def _printer(json_log: bool) -> Report:
+    def report(event: WatchEvent) -> None:
         if json_log:
             sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
             sys.stdout.flush()
             return
-        kind = event["event"]
-        if kind == "watching":
+        if event["event"] == "watching":
             typer.echo(_("watching {root} (Ctrl-C to stop)").format(root=event["root"]), err=True)
-        elif kind == "error":
+        elif event["event"] == "error":
             for line in event["errors"]:
                 typer.echo(literal(line), err=True)
-        elif kind == "deleted":
+        elif event["event"] == "deleted":
             typer.echo(literal(event["message"]), err=True)
-        elif kind == "build":
+        elif event["event"] == "build":
             for path in event["built"]:
                 typer.echo(_("built {path}").format(path=literal(path)))
             for failure in event["failed"]:

@@ -10,7 +10,7 @@ agreement's own context, so parties, letterhead and signatures read the same.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TypedDict
 
 from docgen.config import Config
 from docgen.context import Context
@@ -41,6 +41,18 @@ def output_stem(agreement_id: str, index: int) -> str:
 # (Jangka Waktu) of an MoU and of a Rencana Kerja; the work items, Pasal 3 ayat (1).
 TERM_ARTICLE = ("6", "(1)")
 WORK_ITEMS_ARTICLE = ("3", "(1)")
+
+
+class ChangedArticle(TypedDict):
+    """One change of an adendum (`changes` of its context): the sentence that opens it, the
+    ayat it restates, its new text (`table`: followed by the table of work items), and its
+    label when the adendum makes several."""
+
+    intro: str
+    ayat: str
+    text: str
+    table: bool
+    label: str
 
 
 def both_numbers(first: str | None, second: str | None) -> str:
@@ -77,7 +89,6 @@ def adendum_context(
     am = a.amendments[index]
     change = changes(a, index)
     before, after = change["before"], change["after"]
-    assert isinstance(before, Agreement) and isinstance(after, Agreement)
     doc_name, subject = split_title(a)
     name = adendum_name(index + 1)
     base = before.model_copy(update={"amendments": []})
@@ -92,7 +103,7 @@ def adendum_context(
         f"dan dituangkan dalam adendum yang merupakan bagian yang tidak terpisahkan dari {doc_name}",
         f"bahwa PARA PIHAK sepakat melakukan perubahan atas {doc_name} tersebut mengenai {what}",
     ]
-    items: list[dict[str, Any]] = []
+    items: list[ChangedArticle] = []
     if change["work_items"]:
         pasal, ayat = WORK_ITEMS_ARTICLE
         items.append(
@@ -102,6 +113,7 @@ def adendum_context(
                 "text": f"Kegiatan, keluaran, batas waktu, dan penanggung jawab pelaksanaan {doc_name} "
                 "ini adalah sebagai berikut:",
                 "table": True,
+                "label": "",
             }
         )
     if change["term"]:
@@ -112,6 +124,7 @@ def adendum_context(
                 "ayat": ayat,
                 "text": term_phrase(after, doc_name),
                 "table": False,
+                "label": "",
             }
         )
     items.sort(key=lambda c: int(c["intro"].split()[2]))  # in the order of the articles

@@ -10,6 +10,7 @@ deliverables it lists are changed (same id) or added (new id).
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 from docgen.models import Agreement, Amendment, Deliverable, WorkItem, WorkItemChange
 
@@ -74,7 +75,18 @@ def _apply(work_items: list[WorkItem], change: WorkItemChange) -> list[WorkItem]
     return [*work_items[:index], changed, *work_items[index + 1 :]]
 
 
-def changes(agreement: Agreement, index: int) -> dict[str, object]:
+class AmendmentChange(TypedDict):
+    """What an amendment changes: the agreement before and after it, whether it changes
+    the term, the work items it adds or changes (as they read afterwards), those it adds."""
+
+    before: Agreement
+    after: Agreement
+    term: bool
+    work_items: list[WorkItem]
+    added: list[str]
+
+
+def changes(agreement: Agreement, index: int) -> AmendmentChange:
     """What amendment `index` changes, against the agreement as it read before it: the new
     term and the work items it adds or changes, each as it reads afterwards."""
     am = agreement.amendments[index]

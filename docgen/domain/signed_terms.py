@@ -17,28 +17,54 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any
+from datetime import date
+from typing import Any, Final
 
 from docgen.models import Agreement, Party, WorkItem
+from docgen.records import SignatureRecord, SignedTerms, SignedWorkItem
 
-TERM_FIELDS = ("title", "signed_on", "ends_on", "duration_months", "legal_basis", "purpose", "scope")
-PARTY_FIELDS = ("role", "org", "kind", "unit")
-SIGNATORY_FIELDS = ("name", "title")
+TERM_FIELDS: Final = ("title", "signed_on", "ends_on", "duration_months", "legal_basis", "purpose", "scope")
+SIGNATORY_FIELDS: Final = ("name", "title")
 
 
-def terms_of(agreement: Agreement) -> dict[str, Any]:
-    """The signed terms of `agreement`, as plain JSON data."""
-    data = agreement.model_dump(mode="json")
-    terms: dict[str, Any] = {key: data[key] for key in TERM_FIELDS}
-    terms["parties"] = [
-        {
-            **{key: party[key] for key in PARTY_FIELDS},
-            "signatory": {key: party["signatory"][key] for key in SIGNATORY_FIELDS},
-        }
-        for party in data["parties"]
-    ]
-    terms["work_items"] = data["work_items"]
-    return terms
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def terms_of(agreement: Agreement) -> SignedTerms:
+    """The signed terms of `agreement`, as plain JSON data (as its model dumps them)."""
+    a = agreement
+    return {
+        "title": a.title,
+        "signed_on": _day(a.signed_on),
+        "ends_on": _day(a.ends_on),
+        "duration_months": a.duration_months,
+        "legal_basis": list(a.legal_basis),
+        "purpose": a.purpose,
+        "scope": list(a.scope),
+        "parties": [
+            {
+                "role": p.role,
+                "org": p.org,
+                "kind": p.kind,
+                "unit": p.unit,
+                "signatory": {"name": p.signatory.name, "title": p.signatory.title},
+            }
+            for p in a.parties
+        ],
+        "work_items": [
+            {
+                "id": wi.id,
+                "title": wi.title,
+                "responsible": wi.responsible,
+                "deliverables": [
+                    {"id": d.id, "title": d.title, "due": d.due.isoformat(), "evidence": d.evidence}
+                    for d in wi.deliverables
+                ],
+            }
+            for wi in a.work_items
+        ],
+    }
 
 
 def fingerprint(terms: Mapping[str, Any]) -> str:
@@ -47,25 +73,25 @@ def fingerprint(terms: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def signature_record(agreement: Agreement) -> dict[str, Any]:
+def signature_record(agreement: Agreement) -> SignatureRecord:
     """The tracker record `agreement sign` writes (table "signatures")."""
     terms = terms_of(agreement)
     return {
         "agreement": agreement.id,
-        "signed_on": agreement.signed_on.isoformat() if agreement.signed_on else None,
+        "signed_on": _day(agreement.signed_on),
         "sha256": fingerprint(terms),
         "terms": terms,
     }
 
 
-def _value(value: Any) -> str:
+def _value(value: object) -> str:
     if value is None or value == []:
         return "-"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def changed_fields(record: Mapping[str, Any], agreement: Agreement) -> Iterator[tuple[str, str, str]]:
+def changed_fields(record: SignatureRecord, agreement: Agreement) -> Iterator[tuple[str, str, str]]:
     """(field, as signed, now) for every term of the file that differs from what was
     signed; work items and deliverables named by their ids."""
     signed, now = record["terms"], terms_of(agreement)
@@ -89,7 +115,7 @@ def changed_fields(record: Mapping[str, Any], agreement: Agreement) -> Iterator[
 
 
 def _work_item_changes(
-    signed: list[dict[str, Any]], now: list[dict[str, Any]]
+    signed: list[SignedWorkItem], now: list[SignedWorkItem]
 ) -> Iterator[tuple[str, str, str]]:
     before = {wi["id"]: wi for wi in signed}
     after = {wi["id"]: wi for wi in now}
@@ -120,7 +146,7 @@ def _work_item_changes(
                         )
 
 
-def as_signed(agreement: Agreement, record: Mapping[str, Any] | None) -> Agreement:
+def as_signed(agreement: Agreement, record: SignatureRecord | None) -> Agreement:
     """The agreement with its terms as signed (its amendments, numbers and details as the
     file has them); the agreement itself without a record or when nothing changed."""
     if record is None or fingerprint(terms_of(agreement)) == record.get("sha256"):
@@ -137,9 +163,10 @@ def as_signed(agreement: Agreement, record: Mapping[str, Any] | None) -> Agreeme
         parties.append(
             Party.model_validate({**party.model_dump(), **fields, "signatory": signatory.model_dump()})
         )
-    update: dict[str, Any] = {
+    data = {
+        **agreement.model_dump(),
+        **{key: terms[key] for key in TERM_FIELDS},
         "parties": parties,
         "work_items": [WorkItem.model_validate(wi) for wi in terms["work_items"]],
     }
-    data = {**agreement.model_dump(), **{key: terms[key] for key in TERM_FIELDS}, **update}
     return Agreement.model_validate(data)

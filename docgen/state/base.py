@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict, TypeVar
+from typing import Any, NotRequired, TypedDict, TypeGuard, TypeVar
 
 from docgen.context import JSONObject
 from docgen.i18n import _
-from docgen.records import ALL, HISTORY, KEYS, Event, KeyRecord, R, Table
+from docgen.records import ALL, HISTORY, KEYS, Event, KeyRecord, OfficeInfo, R, Table, VerificationEntry
 from docgen.state.records import checked
 
 # A record as a backend stores it: a JSON object, its shape checked when it is read.
@@ -212,7 +212,7 @@ class Session(ABC):
 
     # The national view: what offices sharing a tracker publish of their agreements.
     # A tracker that is not shared (the file tracker) publishes nothing and has no view.
-    def publish(self, agreements: Sequence[Record], office_info: Record | None = None) -> None:
+    def publish(self, agreements: Sequence[Record], office_info: OfficeInfo | None = None) -> None:
         """Record this office's validated agreements (model dumps, by "id") and its
         identity (name, short name) for the national view."""
         return None
@@ -280,14 +280,15 @@ class Tracker(ABC):
         return None
 
     @abstractmethod
-    def log_verification(self, entry: Record) -> None:
+    def log_verification(self, entry: VerificationEntry) -> None:
         """Append one answer of the public verification page (time, number, outcome,
         client address) to the office's verification log: an append-only log kept apart
         from the tables, so that a busy public page never rewrites the tracker."""
 
     @abstractmethod
-    def verification_log(self, limit: int) -> list[Record]:
-        """The last `limit` entries of the verification log, newest first."""
+    def verification_log(self, limit: int) -> list[VerificationEntry]:
+        """The last `limit` entries of the verification log, newest first (an entry
+        not shaped as docgen writes it is left out, as a line cut by a crash is)."""
 
     @abstractmethod
     def info(self) -> TrackerInfo:
@@ -317,6 +318,13 @@ class Tracker(ABC):
             for agreement_id, events in sorted(data.get("history", {}).items()):
                 if events:
                     session._raw_append(agreement_id, events)
+
+
+def is_log_entry(entry: object) -> TypeGuard[VerificationEntry]:
+    """Whether `entry`, read from a verification log, is shaped as docgen writes one."""
+    return isinstance(entry, dict) and all(
+        isinstance(entry.get(name), str) for name in VerificationEntry.__required_keys__
+    )
 
 
 def valid_agreement_id(agreement_id: str) -> bool:

@@ -35,6 +35,7 @@ from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import DocgenError, TrackerError
 from docgen.fsutil import atomic_write_bytes, fsync_all, fsync_dir, stat_key
 from docgen.i18n import _
+from docgen.records import VerificationEntry
 from docgen.safepath import check_write, read_regular
 from docgen.state.base import (
     HISTORY_KEY,
@@ -45,6 +46,7 @@ from docgen.state.base import (
     Tracker,
     TrackerInfo,
     highest_own,
+    is_log_entry,
 )
 
 try:
@@ -214,7 +216,7 @@ class PlainJSONStorage(AtomicJSONStorage):
     def payload(self) -> bytes:
         return json.dumps(self._data or {}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self) -> JSONObject:
         data = self._read_json()
         if not isinstance(data, dict) or not all(isinstance(v, dict | int) for v in data.values()):
             raise TrackerError(
@@ -244,12 +246,12 @@ class NumberStore:
         storage.read()
         return storage
 
-    def index(self) -> dict[str, Any]:
+    def index(self) -> JSONObject:
         if self._index is None:
             self._index = self._storage(NUMBERS_INDEX)
         return self._index.read()
 
-    def shard(self, key: str) -> dict[str, Any]:
+    def shard(self, key: str) -> JSONObject:
         if key not in self._shards:
             self._shards[key] = self._storage(f"{key}.json")
         return self._shards[key].read()
@@ -835,7 +837,7 @@ class FileTracker(Tracker):
             paths += sorted(self.history_dir.glob("*.json"))
         return stat_key(paths)
 
-    def log_verification(self, entry: Record) -> None:
+    def log_verification(self, entry: VerificationEntry) -> None:
         # One write of one line to a file opened for appending: no lock and no rewrite of
         # tracker.json, so the public page stays fast; lines of concurrent writers never mix.
         path = self.root / VERIFICATION_LOG
@@ -855,7 +857,7 @@ class FileTracker(Tracker):
                 )
             ) from exc
 
-    def verification_log(self, limit: int) -> list[Record]:
+    def verification_log(self, limit: int) -> list[VerificationEntry]:
         try:
             raw = read_regular(self.root / VERIFICATION_LOG)
         except FileNotFoundError:
@@ -866,7 +868,7 @@ class FileTracker(Tracker):
                     verification_log=VERIFICATION_LOG, reason=exc.strerror or exc
                 )
             ) from exc
-        entries: list[Record] = []
+        entries: list[VerificationEntry] = []
         for line in reversed(raw.decode("utf-8", "replace").splitlines()):
             if len(entries) >= limit:
                 break
@@ -874,7 +876,7 @@ class FileTracker(Tracker):
                 entry = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a line cut by a crash: the others still count
-            if isinstance(entry, dict):
+            if is_log_entry(entry):
                 entries.append(entry)
         return entries
 

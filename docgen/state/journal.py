@@ -37,7 +37,7 @@ from typing import Any
 from docgen.errors import TrackerError
 from docgen.fsutil import fsync_all, fsync_dir, sha256_file
 from docgen.i18n import _
-from docgen.state.base import Session, now_text
+from docgen.state.base import Record, Session, now_text
 
 TABLE = "journal"
 SUFFIX = ".docgen-pending"
@@ -52,7 +52,7 @@ def _say(line: str) -> None:
 notice: Callable[[str], None] = _say
 
 
-def _alive(entry: dict[str, Any]) -> bool:
+def _alive(entry: Record) -> bool:
     """Whether the process that wrote `entry` may still be putting its files in place."""
     pid = entry.get("pid")
     if entry.get("host") != socket.gethostname() or not isinstance(pid, int):
@@ -84,7 +84,7 @@ def _inside(root: Path, rel: Any) -> Path | None:
     return root.joinpath(*parts)
 
 
-def entries(session: Session) -> list[dict[str, Any]]:
+def entries(session: Session) -> list[Record]:
     """The open journal entries of the session's office (unchecked JSON objects: what a
     killed writer left is read as it is)."""
     return session._raw_rows(TABLE)
@@ -132,7 +132,7 @@ class Pending:
         self._cleaned: set[Path] = set()
         self.begun = False
         self.numbers: list[str] = []  # the numbers the files print
-        self.about: dict[str, Any] = {}  # what the entry says it is about (agreement=ID)
+        self.about: dict[str, str] = {}  # what the entry says it is about (agreement=ID)
 
     def path(self, session: Session, target: Path) -> Path:
         """Where to write what will become `target` (an orphan of a dead command in the
@@ -243,6 +243,6 @@ def recover(session: Session, root: Path) -> list[str]:
     return lines
 
 
-def pending_for(session: Session, **about: Any) -> list[dict[str, Any]]:
+def pending_for(session: Session, **about: str) -> list[Record]:
     """Open entries whose fields include `about` (e.g. agreement="x", command=...)."""
     return [e for e in entries(session) if all(e.get(k) == v for k, v in about.items())]

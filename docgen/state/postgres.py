@@ -45,7 +45,7 @@ from docgen.context import JSONObject
 from docgen.domain.deliverable_state import next_event_id
 from docgen.errors import TrackerError
 from docgen.i18n import _
-from docgen.records import KEYS, KeyRecord
+from docgen.records import KEYS, KeyRecord, OfficeInfo, VerificationEntry
 from docgen.state.base import (
     HISTORY_KEY,
     TABLES,
@@ -56,6 +56,7 @@ from docgen.state.base import (
     Session,
     Tracker,
     TrackerInfo,
+    is_log_entry,
     valid_agreement_id,
 )
 from docgen.state.records import checked
@@ -380,7 +381,7 @@ class PostgresSession(Session):
         return checked(self._label, KEYS, self._records("FROM docgen.certificate_keys", ()))
 
     # -- the national view
-    def publish(self, agreements: Sequence[Record], office_info: Record | None = None) -> None:
+    def publish(self, agreements: Sequence[Record], office_info: OfficeInfo | None = None) -> None:
         conn = self._writable()
         if office_info is not None:
             conn.execute(
@@ -852,19 +853,19 @@ class PostgresTracker(Tracker):
         rows = conn.execute("SELECT office FROM docgen.office_roles WHERE role = %s ORDER BY 1", (role,))
         return [str(row[0]) for row in rows.fetchall()]
 
-    def log_verification(self, entry: Record) -> None:
+    def log_verification(self, entry: VerificationEntry) -> None:
         with self.write() as session:
             session._writable().execute(
                 "INSERT INTO docgen.verifications (office, data) VALUES (%s, %s)", (self.office, Json(entry))
             )
 
-    def verification_log(self, limit: int) -> list[Record]:
+    def verification_log(self, limit: int) -> list[VerificationEntry]:
         with self.read() as session:
             rows = session._all(
                 "SELECT data FROM docgen.verifications WHERE office = %s ORDER BY pos DESC LIMIT %s",
                 (self.office, limit),
             )
-        return [row[0] for row in rows]
+        return [row[0] for row in rows if is_log_entry(row[0])]
 
     def info(self) -> TrackerInfo:
         with self.read() as session:

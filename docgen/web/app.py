@@ -34,6 +34,7 @@ from docgen.app import monitor as monitor_app
 from docgen.app import pages, users
 from docgen.app import verification as verification_app
 from docgen.app.evidence import evidence_name
+from docgen.context import Context
 from docgen.domain.deliverable_state import DELIVERABLE_STATUSES
 from docgen.domain.users import may
 from docgen.errors import DocgenError, InputError, NotFoundError
@@ -266,7 +267,7 @@ def render(
     session: WebSession | None,
     template: str,
     data: Any,
-    extra: dict[str, Any] | None = None,
+    extra: Context | None = None,
     status: int = 200,
 ) -> Response:
     """`data` as JSON (the CLI's --json shape) when asked, else the page."""
@@ -465,7 +466,7 @@ async def _monitoring(
     session: WebSession,
     fn: Callable[..., monitor_app.Monitoring],
     template: str,
-    extra: Callable[[monitor_app.Monitoring], dict[str, Any]],
+    extra: Callable[[monitor_app.Monitoring], Context],
 ) -> Response:
     """A monitoring report as of `?as_of=` (default today): this office's or the national one."""
     try:
