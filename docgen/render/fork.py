@@ -31,7 +31,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 _PR_SET_PDEATHSIG = 1
 
@@ -145,7 +145,7 @@ class Helper:
         _pid, status = os.waitpid(self.pid, 0)
         self.pid = None
         try:
-            answer = json.loads(data)
+            answer: _Answer = json.loads(data)
         except ValueError:
             answer = {"error": ["RuntimeError", f"the second renderer stopped (status {status})"]}
         if "error" in answer:
@@ -200,6 +200,14 @@ def map_in_two(
         helper.stop()
 
 
+class _Answer(TypedDict, total=False):
+    """What the child sends back, as JSON: its results by index, or the error it failed
+    with (the exception's class name and message; an OSError's errno and file too)."""
+
+    results: dict[int, str]  # keys are text once through JSON
+    error: list[str | int | None]
+
+
 class _Child:
     """The forked process's side: items from the back, and the sink fed in order."""
 
@@ -225,7 +233,7 @@ class _Child:
             if self.sink is not None:
                 self._feed(block=True)
                 self.sink.close()
-            answer: dict[str, Any] = {"results": self.results}
+            answer: _Answer = {"results": self.results}
         except OSError as exc:
             answer = {"error": ["OSError", exc.strerror or str(exc), exc.errno, exc.filename]}
             code = 1
