@@ -13,10 +13,13 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where threads are started: not every command needs them
+    from concurrent.futures import ThreadPoolExecutor
 
 from docgen.errors import FileChangedError, InputError
 from docgen.i18n import _
@@ -122,6 +125,8 @@ def _fsync_pool() -> ThreadPoolExecutor:
     costs more than the fsyncs on a busy machine); a forked child makes its own."""
     global _POOL
     if _POOL is None or _POOL[0] != os.getpid():
+        from concurrent.futures import ThreadPoolExecutor
+
         _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=8, thread_name_prefix="docgen-fsync"))
     return _POOL[1]
 
@@ -145,12 +150,7 @@ def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
             _create(tmp, private=False)
             tmps.append(tmp)
         yield tmps
-        if len(tmps) > 1:
-            with ThreadPoolExecutor(max_workers=min(8, len(tmps))) as pool:
-                list(pool.map(_fsync_file, tmps))
-        else:
-            for tmp in tmps:
-                _fsync_file(tmp)
+        fsync_all(tmps)
         for tmp, target in zip(tmps, targets, strict=True):
             os.replace(tmp, target)
         for folder in dict.fromkeys(t.parent for t in targets):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from docgen.context import JSONObject
@@ -27,6 +26,8 @@ def read_bytes(path: Path, label: str, error: type[DocgenError]) -> bytes:
 
 def parse_toml(data: bytes, label: str, error: type[DocgenError]) -> JSONObject:
     """TOML text as data; non-UTF-8 or invalid TOML is `error(label: ...)`."""
+    import tomllib  # here: a command whose docgen.toml is cached never parses TOML (start-up)
+
     try:
         return tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

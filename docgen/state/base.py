@@ -14,7 +14,6 @@ unique within an office.
 
 from __future__ import annotations
 
-import getpass
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -338,6 +337,8 @@ def is_empty(session: Session) -> bool:
 
 def current_user() -> str:
     """Who records an event: the login name, "unknown" where there is none."""
+    import getpass  # here: only writers ask (getpass imports termios: start-up time)
+
     try:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):  # no login name (some containers, services)
