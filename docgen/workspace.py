@@ -52,10 +52,14 @@ class Workspace:
         """Local files never to share: the lock and the certificate secret."""
         return self.root / ".docgen"
 
+    @cached_property
+    def _real_root(self) -> Path:
+        return self.root.resolve()  # once: `rel` is called for every file a command names
+
     def rel(self, path: Path) -> str:
         """A path relative to the workspace root, with `/`, as shown to users and in JSON."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self._real_root).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -106,6 +106,7 @@ DOCXTPL_TYPES = (InlineImage, Subdoc, RichText, RichTextParagraph, Listing)
 _NEW_PARAGRAPH = re.compile(r"<w:p([ >])")
 _JOINED_PARAGRAPH = re.compile(r"\n<w:p([ >])")
 _LISTING_CHARS = ("\n", "\t", "\a", "\f")
+_LISTING_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", flags=re.DOTALL)  # resolve_listing's
 # An underscore docxtpl would take for part of {_{, }_}, {_% or %_}.
 _DOCXTPL_UNDERSCORE = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
 # As python-docx parses (so templates behave as in docxtpl), never resolving entities:
@@ -349,7 +350,7 @@ class PreparedTemplate:
         xml = _JOINED_PARAGRAPH.sub(r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(char in xml for char in _LISTING_CHARS):  # else resolve_listing changes nothing
-            xml = _DOCXTPL.resolve_listing(xml)
+            xml = _resolve_listing(xml)
         return xml
 
     def _main_part_xml(self, body_xml: str) -> bytes:
@@ -366,6 +367,21 @@ class PreparedTemplate:
         root = copy.deepcopy(self.root)
         root.replace(root[self.body_index], tree)
         return _serialised(root)
+
+
+def _resolve_listing(xml: str) -> str:
+    """docxtpl's `resolve_listing`, run on the paragraphs that hold a listing character
+    (a value's line break or tab) only. It rewrites each paragraph its regex matches on
+    its own (`<w:p ...>...</w:p>`, through the first `</w:p>`) and changes nothing in one
+    without such a character, so calling it on each such match alone, matched with the
+    same regex, gives the same XML: 0.3 ms instead of 3 for a Renja of a few hundred
+    paragraphs (tests/test_docx_oracle.py compares the output with docxtpl's)."""
+
+    def paragraph(match: re.Match[str]) -> str:
+        text = match.group(0)
+        return _DOCXTPL.resolve_listing(text) if any(c in text for c in _LISTING_CHARS) else text
+
+    return _LISTING_PARAGRAPH.sub(paragraph, xml)
 
 
 def render_docxtpl(path: Path, context: Context, label: str | None = None) -> bytes:
