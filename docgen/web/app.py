@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote, urlencode
 
 from starlette.applications import Starlette
@@ -51,6 +51,9 @@ from docgen.web.security import (
     token,
 )
 from docgen.workspace import Workspace
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 HERE = Path(__file__).resolve().parent
 FORM_FIELDS = 50  # fields of one form (multipart), files aside
@@ -345,7 +348,8 @@ def download(result: pages.Download, *, attachment: bool = True) -> Response:
     )
 
 
-async def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+async def call(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """A use case run off the event loop, its typed result returned as it is."""
     return await run_in_threadpool(fn, *args, **kwargs)
 
 
