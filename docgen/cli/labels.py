@@ -11,6 +11,7 @@ range is pinned in pyproject.toml; tests/test_i18n.py fails when one shows in En
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import sys
@@ -182,46 +183,49 @@ class DocgenTyper(typer.Typer):
 
 # --- usage errors ---------------------------------------------------------------------
 
-# Typer's usage messages (English, formatted by Typer) and their msgids.
-_USAGE_MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(pattern, re.S), msgid)
-    for pattern, msgid in (
-        (r"No such option: (?P<name>.+?)(?: \(Possible options: (?P<options>.*)\))?", ""),
-        (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
-        (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
-        (r"Missing parameter: (?P<name>.+)", N_("Missing argument {name}.")),
-        (r"Invalid value for (?P<name>.+?): (?P<message>.*)", N_("Invalid value for {name}: {message}")),
-        (r"Invalid value: (?P<message>.*)", N_("Invalid value: {message}")),
-        (
-            r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)",
-            N_("Unexpected extra arguments ({args})"),
-        ),
-        (r"No such command '(?P<name>.*)'\.", N_("No such command '{name}'.")),
-        (r"Missing command\.", N_("Missing command.")),
-        (r"Option '(?P<name>.*)' requires an argument\.", N_("Option '{name}' requires an argument.")),
-        (
-            r"Option '(?P<name>.*)' requires (?P<n>\d+) arguments\.",
-            N_("Option '{name}' requires {n} arguments."),
-        ),
-        (r"Option '(?P<name>.*)' does not take a value\.", N_("Option '{name}' does not take a value.")),
-        (r"'(?P<value>.*)' is not one of (?P<choices>.*)\.", N_("'{value}' is not one of {choices}.")),
-        (r"'(?P<value>.*)' is not a valid integer\.", N_("'{value}' is not a whole number.")),
-        (r"'(?P<value>.*)' is not a valid float\.", N_("'{value}' is not a number.")),
-        (r"(?P<value>.*) is not a valid boolean\.", N_("'{value}' is not yes or no.")),
-        # Typer 0.29 converts numbers with pydantic, whose messages name no value
-        (r"Input should be a valid integer(?:,.*)?", N_("must be a whole number")),
-        (r"Input should be a valid number(?:,.*)?", N_("must be a number")),
-        (r"Input should be greater than or equal to (?P<n>\S+)", N_("must be at least {n}")),
-        (r"Input should be less than or equal to (?P<n>\S+)", N_("must be at most {n}")),
-        (r"Input should be greater than (?P<n>\S+)", N_("must be more than {n}")),
-        (r"Input should be less than (?P<n>\S+)", N_("must be less than {n}")),
-    )
-]
+# Typer's usage messages (English, formatted by Typer) and their msgids; compiled at the
+# first usage error (`_usage_messages`), not at every start.
+_USAGE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"No such option: (?P<name>.+?)(?: \(Possible options: (?P<options>.*)\))?", ""),
+    (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
+    (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
+    (r"Missing parameter: (?P<name>.+)", N_("Missing argument {name}.")),
+    (r"Invalid value for (?P<name>.+?): (?P<message>.*)", N_("Invalid value for {name}: {message}")),
+    (r"Invalid value: (?P<message>.*)", N_("Invalid value: {message}")),
+    (
+        r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)",
+        N_("Unexpected extra arguments ({args})"),
+    ),
+    (r"No such command '(?P<name>.*)'\.", N_("No such command '{name}'.")),
+    (r"Missing command\.", N_("Missing command.")),
+    (r"Option '(?P<name>.*)' requires an argument\.", N_("Option '{name}' requires an argument.")),
+    (
+        r"Option '(?P<name>.*)' requires (?P<n>\d+) arguments\.",
+        N_("Option '{name}' requires {n} arguments."),
+    ),
+    (r"Option '(?P<name>.*)' does not take a value\.", N_("Option '{name}' does not take a value.")),
+    (r"'(?P<value>.*)' is not one of (?P<choices>.*)\.", N_("'{value}' is not one of {choices}.")),
+    (r"'(?P<value>.*)' is not a valid integer\.", N_("'{value}' is not a whole number.")),
+    (r"'(?P<value>.*)' is not a valid float\.", N_("'{value}' is not a number.")),
+    (r"(?P<value>.*) is not a valid boolean\.", N_("'{value}' is not yes or no.")),
+    # Typer 0.29 converts numbers with pydantic, whose messages name no value
+    (r"Input should be a valid integer(?:,.*)?", N_("must be a whole number")),
+    (r"Input should be a valid number(?:,.*)?", N_("must be a number")),
+    (r"Input should be greater than or equal to (?P<n>\S+)", N_("must be at least {n}")),
+    (r"Input should be less than or equal to (?P<n>\S+)", N_("must be at most {n}")),
+    (r"Input should be greater than (?P<n>\S+)", N_("must be more than {n}")),
+    (r"Input should be less than (?P<n>\S+)", N_("must be less than {n}")),
+)
+
+
+@functools.cache
+def _usage_messages() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(pattern, re.S), msgid) for pattern, msgid in _USAGE_MESSAGES]
 
 
 def usage_message(message: str) -> str:
     """One of Typer's usage messages in the interface language (unknown ones as they are)."""
-    for pattern, msgid in _USAGE_MESSAGES:
+    for pattern, msgid in _usage_messages():
         match = pattern.fullmatch(message)
         if not match:
             continue
