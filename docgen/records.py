@@ -395,6 +395,11 @@ class Table(Generic[R]):
     key: str
     record: Any  # the TypedDict class (a type object mypy does not let us name as type[R])
 
+    @property
+    def fields(self) -> frozenset[str]:
+        """Every field its TypedDict declares."""
+        return frozenset(self.record.__required_keys__ | self.record.__optional_keys__)
+
 
 NUMBERS: Table[NumberRecord] = Table("numbers", "number", NumberRecord)
 LETTERS: Table[LetterRecord] = Table("letters", "number", LetterRecord)

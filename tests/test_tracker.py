@@ -143,6 +143,86 @@ def test_bad_tracker_is_reported_and_untouched(example, cli, content, message):
     assert not (example / "tracker-history").exists()
 
 
+def _index(root: Path) -> dict:
+    return json.loads((root / "tracker-numbers" / "index.json").read_text(encoding="utf-8"))
+
+
+def _numbers_given(root: Path, cli, n: int) -> list[str]:
+    return [
+        json.loads(cli(root, "number", "next", "letter", "--on", "2022-03-01", "--json").stdout)["number"]
+        for _ in range(n)
+    ]
+
+
+def test_a_lost_registry_index_is_made_again_from_the_registry(example, cli):
+    # index.json holds each register's last number so that allocating reads one small
+    # file; lost (deleted, left out of a copy), it is made again, never started afresh:
+    # that would give the registry's numbers again.
+    given = _numbers_given(example, cli, 3)
+    before = _index(example)
+    (example / "tracker-numbers" / "index.json").unlink()
+    preview = cli(example, "number", "next", "letter", "--on", "2022-03-01", "--dry-run")
+    assert preview.exit_code == 0 and preview.stdout.split()[0] == "B/004/PW24/KM.01/III/2022"
+    (fourth,) = _numbers_given(example, cli, 1)
+    assert fourth not in given and fourth.startswith("B/004/")
+    after = _index(example)
+    assert after["last"]["letter|2022"]["seq"] == 4 and after["pos"] == before["pos"] + 1
+
+
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        (
+            lambda entry: entry.pop("on"),
+            "tracker-numbers/: numbers: record 'B/002/PW24/KM.01/III/2022': on: missing",
+        ),
+        (
+            lambda entry: entry.update(seq="2"),
+            "tracker-numbers/: numbers: record 'B/002/PW24/KM.01/III/2022': seq:",
+        ),
+    ],
+)
+def test_a_broken_registry_index_entry_is_named_and_nothing_is_given(example, cli, spoil, message):
+    _numbers_given(example, cli, 2)
+    index = _index(example)
+    spoil(index["last"]["letter|2022"])
+    path = example / "tracker-numbers" / "index.json"
+    path.write_text(json.dumps(index), encoding="utf-8")
+    content = path.read_bytes()
+    run = cli(example, "--lang", "en", "number", "next", "letter", "--on", "2022-03-01")
+    assert run.exit_code == 1 and run.stderr.startswith(message), run.stderr
+    assert len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr
+    assert path.read_bytes() == content
+
+
+def test_a_registry_index_entry_that_is_not_a_record_is_named(example, cli):
+    _numbers_given(example, cli, 1)
+    index = _index(example)
+    index["last"]["letter|2022"] = "B/009"
+    path = example / "tracker-numbers" / "index.json"
+    path.write_text(json.dumps(index), encoding="utf-8")
+    run = cli(example, "--lang", "en", "number", "next", "letter", "--on", "2022-03-01")
+    assert run.exit_code == 1
+    assert run.stderr.startswith(
+        "tracker-numbers/index.json: last: 'letter|2022' is not a record of the registry"
+    )
+
+
+def test_an_update_naming_a_field_its_record_does_not_have_is_refused(tmp_path):
+    # A partial record mypy cannot check: a key typo is an error before anything is written.
+    from docgen.records import LETTERS
+
+    tracker = Tracker(tmp_path)
+    letter = {"number": "B/001", "kind": "followup", "agreement": "a", "on": "2022-03-01"}
+    with tracker.write() as session:
+        session.insert(LETTERS, [letter])
+    before = (tmp_path / "tracker.json").read_bytes()
+    with pytest.raises(ValueError, match="letters: LetterRecord has no field voided_byy"):
+        with tracker.write() as session:
+            session.update(LETTERS, "B/001", {"voided_byy": "B/002"})
+    assert (tmp_path / "tracker.json").read_bytes() == before
+
+
 def test_corrupt_history_file_is_reported(example, cli):
     history = example / "tracker-history" / "ntt-renja-2022.json"
     history.parent.mkdir()
@@ -282,7 +362,9 @@ def test_allocating_a_number_writes_two_files_and_fsyncs_four_times(tmp_path, mo
     file renamed; tracker.json and a separate commit record are not written."""
     tracker = Tracker(tmp_path)
     with tracker.write() as state:
-        state._raw_insert("numbers", [{"number": "B/1/2022", "kind": "letter", "seq": 1, "year": 2022}])
+        state._raw_insert(
+            "numbers", [{"number": "B/1/2022", "kind": "letter", "seq": 1, "year": 2022, "on": "2022-03-01"}]
+        )
     synced, renamed = [], []
     real_fsync, real_replace = os.fsync, os.replace
     monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
@@ -291,7 +373,9 @@ def test_allocating_a_number_writes_two_files_and_fsyncs_four_times(tmp_path, mo
     )
     tracker_json = (tmp_path / "tracker.json").stat()
     with tracker.write() as state:
-        state._raw_insert("numbers", [{"number": "B/2/2022", "kind": "letter", "seq": 2, "year": 2022}])
+        state._raw_insert(
+            "numbers", [{"number": "B/2/2022", "kind": "letter", "seq": 2, "year": 2022, "on": "2022-03-02"}]
+        )
     assert len(synced) == 4
     assert renamed == ["index.json", f"{docgen.state.file.NumberStore.shard_of('B/2/2022')}.json"]
     assert (tmp_path / "tracker.json").stat().st_ino == tracker_json.st_ino

@@ -24,7 +24,19 @@ from typing import Any, NotRequired, TypedDict, TypeGuard, TypeVar
 
 from docgen.context import JSONObject
 from docgen.i18n import _
-from docgen.records import ALL, HISTORY, KEYS, Event, KeyRecord, OfficeInfo, R, Table, VerificationEntry
+from docgen.records import (
+    ALL,
+    HISTORY,
+    KEYS,
+    NUMBERS,
+    Event,
+    KeyRecord,
+    NumberRecord,
+    OfficeInfo,
+    R,
+    Table,
+    VerificationEntry,
+)
 from docgen.state.records import checked
 
 # A record as a backend stores it: a JSON object, its shape checked when it is read.
@@ -136,7 +148,12 @@ class Session(ABC):
         self._raw_insert(table.name, records)
 
     def update(self, table: Table[R], key: str, changes: Mapping[str, object]) -> R:
-        """Change fields of the record with that key; returns the record as changed."""
+        """Change fields of the record with that key; returns the record as changed. A
+        field its TypedDict does not declare is a bug (a key typo), refused before anything
+        is written: `changes` is a partial record, which mypy cannot check."""
+        unknown = sorted(set(changes) - table.fields)
+        if unknown:
+            raise ValueError(f"{table.name}: {table.record.__name__} has no field {', '.join(unknown)}")
         return checked(self.label_of(table.name), table, [self._raw_update(table.name, key, changes)])[0]
 
     def put(self, table: Table[R], records: Sequence[R]) -> None:
@@ -184,11 +201,16 @@ class Session(ABC):
     def _raw_delete(self, table: str, key: str) -> None:
         """Remove the record with that key (a closed journal entry); none: nothing."""
 
-    def last_number(self, kind: str, year: int | None) -> Record | None:
+    def last_number(self, kind: str, year: int | None) -> NumberRecord | None:
         """The registry record of the workspace's own register (no `register`) of `kind`
-        with the highest `seq` in `year` (None: in any year), unchecked; backends answer it
-        from an index, without reading the registry."""
-        return highest_own(self._raw_rows("numbers"), kind, year)
+        with the highest `seq` in `year` (None: in any year), checked."""
+        found = self._raw_last_number(kind, year)
+        return None if found is None else checked(self.label_of(NUMBERS.name), NUMBERS, [found])[0]
+
+    def _raw_last_number(self, kind: str, year: int | None) -> Record | None:
+        """`last_number`, unchecked; backends answer it from an index, without reading the
+        registry."""
+        return highest_own(self._raw_rows(NUMBERS.name), kind, year)
 
     @abstractmethod
     def _raw_history(self, agreement_id: str) -> list[Record]:

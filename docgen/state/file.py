@@ -249,7 +249,23 @@ class NumberStore:
     def index(self) -> JSONObject:
         if self._index is None:
             self._index = self._storage(NUMBERS_INDEX)
+            if not self._index.read() and self._shard_keys():
+                # index.json lost (deleted, not copied): made again from the registry files,
+                # never started afresh, which would give the registry's numbers again
+                self._index.write(self._rebuilt_index())
         return self._index.read()
+
+    def _rebuilt_index(self) -> JSONObject:
+        records = [r for key in self._shard_keys() for r in self._records(key).values()]
+        last: JSONObject = {}
+        for record in sorted(records, key=lambda r: r.get("_pos", 0)):
+            _note_last(last, record)
+        return {"last": last, "pos": max((int(r.get("_pos", 0)) for r in records), default=0)}
+
+    def _shard_keys(self) -> list[str]:
+        if not self.dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.dir.glob("??.json") if re.match(r"^[0-9a-f]{2}$", p.stem))
 
     def shard(self, key: str) -> JSONObject:
         if key not in self._shards:
@@ -265,15 +281,23 @@ class NumberStore:
         return None if found is None else _public(found)
 
     def rows(self) -> list[Record]:
-        if not self.dir.is_dir():
-            return []
-        keys = sorted(p.stem for p in self.dir.glob("??.json") if re.match(r"^[0-9a-f]{2}$", p.stem))
-        found = [r for key in keys for r in self._records(key).values()]
+        found = [r for key in self._shard_keys() for r in self._records(key).values()]
         return [_public(r) for r in sorted(found, key=lambda r: r.get("_pos", 0))]
 
     def last(self, kind: str, year: int | None) -> Record | None:
-        entry = self.index().get("last", {}).get(f"{kind}|{'*' if year is None else year}")
-        return dict(entry) if isinstance(entry, dict) else None
+        name = f"{kind}|{'*' if year is None else year}"
+        entry = self.index().get("last", {}).get(name)
+        if entry is None:
+            return None
+        if not isinstance(entry, dict):
+            raise TrackerError(
+                _(
+                    "{label}: last: {name!r} is not a record of the registry; restore the file "
+                    "from a backup, or remove it: docgen makes it again from the registry"
+                ).format(label=f"{NUMBERS_DIR}/{NUMBERS_INDEX}", name=name)
+            )
+        # the index keeps what allocating needs (number, seq, year, on) under "kind|year"
+        return {**entry, "kind": kind}
 
     def insert(self, records: Sequence[Mapping[str, Any]]) -> None:
         index = self.index()
@@ -296,14 +320,7 @@ class NumberStore:
             pos += 1
             shard[number] = {**record, "_pos": pos}
             self._shards[key].write(self.shard(key))
-            seq = record.get("seq")
-            if record.get("register") is None and isinstance(seq, int) and not isinstance(seq, bool):
-                for which in (str(record.get("year")), "*"):
-                    name = f"{record.get('kind')}|{which}"
-                    held = last.get(name)
-                    if not isinstance(held, dict) or held.get("seq", 0) < seq:
-                        last[name] = {"number": number, "seq": seq, "on": record.get("on")}
-                        last[name]["year"] = record.get("year")
+            _note_last(last, record)
         index["pos"] = pos
         assert self._index is not None
         self._index.write(index)
@@ -367,6 +384,20 @@ class NumberStore:
             storage.dirty = False
 
 
+def _note_last(last: JSONObject, record: Mapping[str, Any]) -> None:
+    """Keep in the index's `last` a registry record of the own register (no `register`)
+    if its sequence is the highest of its kind in its year and in all years."""
+    seq = record.get("seq")
+    if record.get("register") is not None or not isinstance(seq, int) or isinstance(seq, bool):
+        return
+    for which in (str(record.get("year")), "*"):
+        name = f"{record.get('kind')}|{which}"
+        held = last.get(name)
+        if not isinstance(held, dict) or held.get("seq", 0) < seq:
+            last[name] = {"number": record.get("number"), "seq": seq, "on": record.get("on")}
+            last[name]["year"] = record.get("year")
+
+
 def _public(record: Record) -> Record:
     return {k: v for k, v in record.items() if k != "_pos"}
 
@@ -395,7 +426,7 @@ class FileSession(Session):
             self._numbers.insert(checked(self.label_of(NUMBERS), NUMBER_RECORDS, legacy))
             self._db("", self._tracker.path, self._tracker.path.name).drop_table(NUMBERS)
 
-    def last_number(self, kind: str, year: int | None) -> Record | None:
+    def _raw_last_number(self, kind: str, year: int | None) -> Record | None:
         return highest_own(self._legacy(), kind, year, self._numbers.last(kind, year))
 
     def _db(self, key: str, path: Path, label: str) -> TinyDB:
@@ -423,6 +454,8 @@ class FileSession(Session):
     def label_of(self, table: str, agreement_id: str | None = None) -> str:
         if agreement_id is not None:
             return f"{HISTORY_DIR}/{agreement_id}.json"
+        if table == NUMBERS and not self._legacy():
+            return f"{NUMBERS_DIR}/"  # the registry's files (index.json, ??.json)
         return self._tracker.label
 
     # -- tables

@@ -191,7 +191,7 @@ class PostgresSession(Session):
         found = self._all(query, (self.office, key))
         return found[0][0] if found else None
 
-    def last_number(self, kind: str, year: int | None) -> Record | None:
+    def _raw_last_number(self, kind: str, year: int | None) -> Record | None:
         where = "" if year is None else "AND year = %s"
         found = self._all(
             "SELECT data FROM docgen.numbers WHERE office = %s AND kind = %s AND register IS NULL "

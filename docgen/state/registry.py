@@ -57,8 +57,7 @@ class Registry:
     def _last(self, kind: str, year: int) -> NumberRecord | None:
         """The own register's highest sequence of `kind` in `year` (any year without a
         yearly reset), from the backend's index."""
-        found = self.session.last_number(kind, year if self.config.numbering.reset == "yearly" else None)
-        return None if found is None else NumberRecord(**found)  # type: ignore[typeddict-item]
+        return self.session.last_number(kind, year if self.config.numbering.reset == "yearly" else None)
 
     def preview(self, kind: str, on: date, year: int | None = None) -> Preview:
         """The number the next allocation would get, without taking it."""
