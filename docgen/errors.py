@@ -42,8 +42,9 @@ class TemplateError(DocgenError):
 
 
 class TrackerError(DocgenError):
-    """The tracker (tracker.json and tracker-history/, or the PostgreSQL database) is
-    corrupt, from a newer docgen, unreachable, refuses a write, or cannot be written."""
+    """The tracker (tracker.json, tracker-numbers/ and tracker-history/, or the PostgreSQL
+    database) is corrupt, from a newer docgen, unreachable, refuses a write, or cannot be
+    written."""
 
 
 class NumberingError(DocgenError):

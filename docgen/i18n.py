@@ -120,22 +120,34 @@ def ordinal(name: str, position: int) -> str:
 LIST_NAMES = {N_("parties")}
 
 
-# Status words as a person reads them; the data (--json) keeps the codes.
-WORDS = {
+# Status words as a person reads them; the data (--json) keeps the codes. The codes are
+# those of domain/ (DELIVERABLE_STATUSES, STATUSES, the roles of ROLE_LABELS), which this
+# module, below domain/ in the layers, cannot import: tests/test_i18n.py checks that each
+# table names exactly the codes of its list, in its order.
+DELIVERABLE_STATUS_WORDS = {
     "not_started": N_("not started"),
     "in_progress": N_("in progress"),
     "done": N_("done"),
     "blocked": N_("blocked"),
     "dropped": N_("dropped"),
+}
+AGREEMENT_STATUS_WORDS = {
     "draft": N_("draft"),
     "pending": N_("pending"),
     "active": N_("active"),
     "expiring": N_("expiring"),
     "expired": N_("expired"),
     "terminated": N_("terminated"),
+}
+ROLE_WORDS = {
     "first": N_("first party"),
     "second": N_("second party"),
     "both": N_("both parties"),
+}
+WORDS = {
+    **DELIVERABLE_STATUS_WORDS,
+    **AGREEMENT_STATUS_WORDS,
+    **ROLE_WORDS,
     "followup": N_("follow-up"),
     "reminder": N_("reminder"),
     "letter": N_("letter"),

@@ -349,6 +349,16 @@ class OfficeInfo(TypedDict):
     city: str
 
 
+class PublishedOffice(TypedDict, total=False):
+    """An OfficeInfo as the national view reads it back: each field the office published,
+    a text or None (app/monitor.py checks that much; any docgen may have written it)."""
+
+    unit_code: str | None
+    name: str | None
+    short: str | None
+    city: str | None
+
+
 class VerificationEntry(TypedDict):
     """One answer of the public verification page, in the office's verification log (an
     append-only log kept apart from the tables): when (UTC), the number asked for, the

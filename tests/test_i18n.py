@@ -50,6 +50,21 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
+def test_the_status_words_name_exactly_the_codes_of_domain():
+    """i18n sits below domain/ in the layers, so its tables of words repeat the codes:
+    each must list exactly the codes of its list, in its order (a new status has a word)."""
+    from docgen.domain.deliverable_state import DELIVERABLE_LABELS, DELIVERABLE_STATUSES
+    from docgen.domain.obligations import ROLE_LABELS
+    from docgen.domain.status import STATUS_LABELS, STATUSES
+    from docgen.i18n import AGREEMENT_STATUS_WORDS, DELIVERABLE_STATUS_WORDS, ROLE_WORDS, WORDS
+
+    assert tuple(DELIVERABLE_STATUS_WORDS) == DELIVERABLE_STATUSES == tuple(DELIVERABLE_LABELS)
+    assert tuple(AGREEMENT_STATUS_WORDS) == STATUSES == tuple(STATUS_LABELS)
+    assert tuple(ROLE_WORDS) == tuple(ROLE_LABELS)
+    for table in (DELIVERABLE_STATUS_WORDS, AGREEMENT_STATUS_WORDS, ROLE_WORDS):
+        assert WORDS.items() >= table.items()
+
+
 def test_the_catalogue_is_complete():
     """Every msgid extracted from the code (and the web pages) has an Indonesian
     translation, neither fuzzy nor empty: run `python scripts/catalogue.py` and translate."""

@@ -3,6 +3,7 @@ from it, and a key typo in a reader or a writer is a mypy error."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,18 +55,49 @@ def writer(session: Session) -> None:
 """
 
 
-def planted_mypy(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
-    """mypy, as CI runs it, on a module `source` planted beside the package."""
-    (tmp_path / "planted.py").write_text(source)
+def planted_mypy(tmp_path: Path, source: str, **modules: str) -> subprocess.CompletedProcess[str]:
+    """mypy, as CI runs it, on a module `source` planted beside the package (and on each
+    of `modules`, planted as NAME.py)."""
+    paths = []
+    for name, text in {"planted": source, **modules}.items():
+        (tmp_path / f"{name}.py").write_text(text)
+        paths.append(str(tmp_path / f"{name}.py"))
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", str(tmp_path / ".mypy"),
-         "--config-file", str(ROOT / "pyproject.toml"), str(tmp_path / "planted.py")],
+         "--config-file", str(ROOT / "pyproject.toml"), *paths],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
 
 
+def with_typo(module: str, right: str, wrong: str) -> str:
+    """The source of docgen/`module` with `right`, found once, written `wrong`."""
+    source = (ROOT / "docgen" / module).read_text(encoding="utf-8")
+    assert source.count(right) == 1, f"{module}: {right!r} is not there once"
+    return source.replace(right, wrong)
+
+
 def test_a_key_typo_in_a_reader_or_a_writer_is_a_mypy_error(tmp_path):
-    result = planted_mypy(tmp_path, TYPO)
-    assert result.returncode == 1, result.stdout
-    assert 'TypedDict "LetterRecord" has no key "nubmer"' in result.stdout
-    assert '"fiel"' in result.stdout and 'Missing key "file"' in result.stdout
+    xlsx = "render/report_xlsx.py"
+    result = planted_mypy(
+        tmp_path,
+        TYPO,
+        # readers of documents/, render/ and domain/ as they are written, with one key mistyped
+        letter=with_typo("documents/letter.py", "tanggal(r['on'])", "tanggal(r['onn'])"),
+        report_xlsx=with_typo(xlsx, 'lambda r: r["title"], 60)', 'lambda r: r["titel"], 60)'),
+        sheet_rows=with_typo(
+            xlsx,
+            '_sheet(workbook, "Terlambat", OVERDUE, report["overdue"])',
+            '_sheet(workbook, "Terlambat", OVERDUE, report["expiring"])',
+        ),
+        monitor=with_typo("domain/monitor.py", 'info.get("name")', 'info.get("nmae")'),
+    )
+    errors = result.stdout
+    assert result.returncode == 1, errors
+    assert 'TypedDict "LetterRecord" has no key "nubmer"' in errors
+    assert '"fiel"' in errors and 'Missing key "file"' in errors
+    assert re.search(r'/letter\.py:\d+: error: TypedDict "LetterRecord" has no key "onn"', errors)
+    assert re.search(r'/report_xlsx\.py:\d+: error: TypedDict "AgreementRow" has no key "titel"', errors)
+    # a sheet's columns read its own kind of row
+    assert re.search(r'/sheet_rows\.py:\d+: error: Argument 3 to "_sheet"', errors)
+    # .get() of a key a TypedDict lacks is an object: an error where a text is wanted
+    assert re.search(r'/monitor\.py:\d+: error: Incompatible types \(expression has type "object"', errors)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
+from docgen.domain.certificates import fold
 from docgen.records import CERTIFICATES, CertificateRecord
 from docgen.state import open_tracker
 from docgen.workspace import Workspace
@@ -65,10 +66,6 @@ def _row(ws: Workspace, r: CertificateRecord) -> CertificateRow:
     }
 
 
-def _folded(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def list_certificates(
     ws: Workspace,
     year: int | None = None,
@@ -82,15 +79,15 @@ def list_certificates(
     the name, whatever its case and spacing."""
     with open_tracker(ws).read() as session:
         records = session.records(CERTIFICATES)
-    wanted_event = _folded(event) if event else ""
-    wanted_recipient = _folded(recipient) if recipient else ""
+    wanted_event = fold(event) if event else ""
+    wanted_recipient = fold(recipient) if recipient else ""
     records.sort(key=lambda r: (r["issued_on"], r.get("seq", 0), r["number"]))
     rows = [
         _row(ws, r)
         for r in records
         if (year is None or r["year"] == year)
-        and (not wanted_event or wanted_event in _folded(r["event"]))
-        and (not wanted_recipient or wanted_recipient in _folded(r["recipient"]))
+        and (not wanted_event or wanted_event in fold(r["event"]))
+        and (not wanted_recipient or wanted_recipient in fold(r["recipient"]))
     ]
     if status is not None:
         rows = [r for r in rows if r["status"] == status]

@@ -336,8 +336,11 @@ def _issue(
 
     def body(session: Session, pending: Pending) -> tuple[list[LetterRow], list[str]]:
         discard(written)  # letters of an attempt the database asked to run again
-        # A temporary file here is a killed writer's: every writer of this folder holds the
-        # tracker's write lock (the file tracker's .docgen/lock, or the office's advisory lock).
+        # A temporary file here is a killed writer's, or that of a `letter render` going on
+        # now: that command writes here without the tracker's lock (after its read closed;
+        # every other writer of this folder holds the write lock), and its temporary file's
+        # name carries its process id, which remove_stale_temp_files leaves alone while that
+        # process runs (up to an hour).
         remove_stale_temp_files(ws.outputs_dir / "letters" / str(as_of.year))
         pending.sweep(session, ws.outputs_dir / "letters" / str(as_of.year))  # even if no letter is due
         rows: list[LetterRow] = []

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from pydantic import ValidationError
 
@@ -31,7 +32,7 @@ from docgen.errors import DocgenError, InputError, TrackerError
 from docgen.fsutil import atomic_paths
 from docgen.i18n import _
 from docgen.models import Agreement
-from docgen.records import HISTORY, TERMINATIONS, Event, TerminationRecord
+from docgen.records import HISTORY, TERMINATIONS, Event, PublishedOffice, TerminationRecord
 from docgen.state import open_tracker
 from docgen.state.base import OfficeData
 from docgen.state.records import checked
@@ -118,13 +119,13 @@ def monitor_all_offices(
 _INFO_FIELDS = ("name", "short", "unit_code", "city")
 
 
-def _readable_info(office: str, info: object, warnings: list[str]) -> dict[str, str | None] | None:
+def _readable_info(office: str, info: object, warnings: list[str]) -> PublishedOffice | None:
     """An office's published identity as the national view uses it: the fields of its
     OfficeInfo it published, each a text or None; None (and a warning line) when what it
     published is not an object of texts: one office's broken data leaves every other
     office in the view."""
     if isinstance(info, dict) and all(isinstance(info.get(key), str | None) for key in _INFO_FIELDS):
-        return {key: info[key] for key in _INFO_FIELDS if key in info}
+        return cast(PublishedOffice, {key: info[key] for key in _INFO_FIELDS if key in info})
     warnings.append(
         _("{office}: its published office details cannot be read by this docgen; office skipped").format(
             office=office

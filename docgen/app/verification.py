@@ -31,7 +31,7 @@ from docgen.app.certificate_keys import public_key
 from docgen.app.certificates import TABLE, label_of
 from docgen.app.common import layout_source_of
 from docgen.app.layout import renderer_for
-from docgen.domain.certificates import checksum, parse_payload, payload
+from docgen.domain.certificates import checksum, fold, parse_payload, payload
 from docgen.domain.signatures import is_proof, proof_key_id
 from docgen.domain.signatures import verify as verify_signature
 from docgen.errors import DocgenError, InputError, NotFoundError, VerificationError
@@ -275,10 +275,6 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _page_text(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
     from pypdf import PdfReader
 
@@ -294,7 +290,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
             reader = PdfReader(io.BytesIO(read_regular(path, MAX_PDF_BYTES)))
             pages = len(reader.pages)
             keywords = str(reader.metadata.get("/Keywords") or "") if reader.metadata else ""
-            text = _page_text(reader.pages[0].extract_text() or "") if pages == 1 else ""
+            text = fold(reader.pages[0].extract_text() or "") if pages == 1 else ""
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises anything on a broken file
@@ -337,7 +333,7 @@ def _verify_file(ws: Workspace, session: Session, path: Path) -> Verification:
             ("recipient", record["recipient"]),
             ("score", record["score_text"]),
         )
-        if what in printed and _page_text(value) not in text
+        if what in printed and fold(value) not in text
     ]
     if missing:
         problems.append(_("its text does not show the {items} as issued").format(items=", ".join(missing)))

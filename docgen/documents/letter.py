@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from docgen.config import Config, Signatory
 from docgen.context import Context
@@ -21,6 +20,7 @@ from docgen.documents.layout import name_lines
 from docgen.domain.letters import Planned, reply_deadline
 from docgen.indonesian import DOTS, bilangan, tanggal, terbilang
 from docgen.models import Agreement
+from docgen.records import LetterRecord
 
 LETTER_SIGNATURE_CM = 7.5  # the signature block's column: the text width less its 8 cm indent
 JOINT = "tanggung jawab bersama"
@@ -71,7 +71,7 @@ def address_lines(address: str | None) -> list[str]:
     return [street, city] if sep and street and city else [address.strip()]
 
 
-def earlier_letters(earlier: Sequence[Mapping[str, Any]], hal_of: Mapping[str, str]) -> str:
+def earlier_letters(earlier: Sequence[LetterRecord], hal_of: Mapping[str, str]) -> str:
     """ "surat kami Nomor A tanggal 15 April 2022 hal ... dan Nomor B tanggal ... hal ...":
     every earlier letter, in order."""
     parts = [f"Nomor {r['number']} tanggal {tanggal(r['on'])} hal {hal_of[r['number']]}" for r in earlier]

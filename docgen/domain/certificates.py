@@ -25,7 +25,8 @@ CHECKSUM_CHARS = 16  # 64 bits of the HMAC, upper-case hex: fits a small QR code
 
 
 def fold(text: str) -> str:
-    """Case- and space-folded: "Dinas  Sosial " and "dinas sosial" are one recipient."""
+    """Case- and space-folded: "Dinas  Sosial " and "dinas sosial" are one recipient (and
+    one event, one grade, one filter of `certificate list`, one text on a piagam's page)."""
     return " ".join(str(text).split()).casefold()
 
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # the command line reads DELIVERABLE_STATUSES without loading
 # Every status a deliverable can be reported in, and the words the reports use for it
 # (DOMAIN.md): the office knows a deliverable only through what it was told, so without
 # any report it is "belum ada laporan" (not "belum dimulai"); dates owed are "batas waktu".
+# The interface's word for each (i18n.DELIVERABLE_STATUS_WORDS) is checked against this
+# list by tests/test_i18n.py.
 DELIVERABLE_LABELS = {
     "not_started": "belum ada laporan",
     "in_progress": "sedang berjalan",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from docgen.config import Config
+from docgen.domain.certificates import fold
 from docgen.errors import InputError
 from docgen.i18n import _
 
@@ -70,24 +71,24 @@ class Scheme:
     def find(self, text: str) -> Grade | None:
         """The grade named by `text`, in any case: "A", "a", "Kategori A", "Hijau",
         "Zona Hijau", or its label ("Kualitas Tertinggi"). None if it names none."""
-        wanted = _fold(text)
+        wanted = fold(text)
         for prefix in _PREFIXES:
             if wanted.startswith(prefix):
                 wanted = wanted[len(prefix) :].strip()
         for grade in self.grades:
-            if _fold(grade.grade) == wanted:
+            if fold(grade.grade) == wanted:
                 return grade
         # "A — Kualitas Tertinggi", "A (Kualitas Tertinggi)": the grade before the label.
         for sep in (" — ", " – ", " - ", " ("):
             head = wanted.split(sep, 1)[0].strip()
             if head != wanted:
                 for grade in self.grades:
-                    if _fold(grade.grade) == head:
+                    if fold(grade.grade) == head:
                         return grade
-        by_label = [g for g in self.grades if g.label and _fold(g.label) == wanted]
+        by_label = [g for g in self.grades if g.label and fold(g.label) == wanted]
         if len(by_label) == 1:
             return by_label[0]
-        by_zone = [g for g in self.grades if g.zone and _fold(g.zone) == wanted]
+        by_zone = [g for g in self.grades if g.zone and fold(g.zone) == wanted]
         return by_zone[0] if len(by_zone) == 1 else None
 
     def minimum(self, text: str) -> Grade:
@@ -95,10 +96,10 @@ class Scheme:
         (`hijau` in 2022) means the lowest grade of that zone (B)."""
         grade = self.find(text)
         if grade is None:
-            wanted = _fold(text)
+            wanted = fold(text)
             for prefix in _PREFIXES:
                 wanted = wanted.removeprefix(prefix)
-            zone = [g for g in self.grades if g.zone and _fold(g.zone) == wanted.strip()]
+            zone = [g for g in self.grades if g.zone and fold(g.zone) == wanted.strip()]
             if zone:
                 return zone[-1]
             raise InputError(
@@ -147,10 +148,6 @@ def grade_row(scheme: Scheme, score: Decimal, predikat: str | None) -> Graded:
             ).format(predikat=predikat, year=scheme.year, names=scheme.names),
         )
     return Graded(given, differs=computed if given != computed else None)
-
-
-def _fold(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
 
 
 def _scheme(year: int, rows: list[tuple[str, str, str, str]], source: str, wording: str = "") -> Scheme:

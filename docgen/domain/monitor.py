@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from typing import NotRequired, TypedDict, TypeVar
 
@@ -14,6 +14,7 @@ from docgen.domain.amendments import in_force
 from docgen.domain.deliverable_state import DeliverableState
 from docgen.domain.obligations import AgreementView
 from docgen.domain.status import STATUSES
+from docgen.records import PublishedOffice
 
 
 class ItemFields(TypedDict):
@@ -308,7 +309,7 @@ def due_soon_by_party(report: Report) -> list[tuple[str, list[DueSoonRow]]]:
 
 
 def national_report(
-    offices: Iterable[tuple[str, Mapping[str, str | None], Iterable[AgreementView]]], as_of_text: str
+    offices: Iterable[tuple[str, PublishedOffice, Iterable[AgreementView]]], as_of_text: str
 ) -> NationalReport:
     """The national view: the monitoring report of every office, grouped by office
     (`offices`, each with its agreements, overdue items, expiring agreements and summary),
@@ -322,7 +323,7 @@ def national_report(
         groups.append(
             {
                 "office": office,
-                "name": str(info.get("name") or office),
+                "name": info.get("name") or office,
                 "short": info.get("short"),
                 "summary": report["summary"],
                 "agreements": report["agreements"],

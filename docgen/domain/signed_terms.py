@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from docgen.models import Agreement, Party, WorkItem
 from docgen.records import SignatureRecord, SignedTerms, SignedWorkItem
@@ -67,7 +67,7 @@ def terms_of(agreement: Agreement) -> SignedTerms:
     }
 
 
-def fingerprint(terms: Mapping[str, Any]) -> str:
+def fingerprint(terms: SignedTerms) -> str:
     """SHA-256 of the terms in a canonical form."""
     canonical = json.dumps(terms, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

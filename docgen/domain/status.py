@@ -9,6 +9,8 @@ from docgen.models import Agreement
 EXPIRING_DAYS = 90
 # Every status an agreement can have, and the word the laporan and the workbook use for it
 # (DOMAIN.md, "Monitoring reports"): one table, so that a status cannot lack its word.
+# The interface's word for each (i18n.AGREEMENT_STATUS_WORDS) is checked against this list
+# by tests/test_i18n.py.
 STATUS_LABELS = {
     "draft": "Draf",
     "pending": "Belum berlaku",

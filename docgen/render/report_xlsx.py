@@ -8,10 +8,10 @@ they sort and sum; an "Info" sheet says what and as of when.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from docgen.config import Config
 from docgen.domain.deliverable_state import DELIVERABLE_LABELS
-from docgen.domain.monitor import Report
+from docgen.domain.monitor import AgreementRow, ExpiringRow, LapsedRow, OverdueRow, Report
 from docgen.domain.obligations import ROLE_LABELS
 from docgen.domain.overview import DeliverableRow
 from docgen.domain.status import STATUS_LABELS
@@ -35,9 +35,10 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+Row = TypeVar("Row")
 # (heading, the cell's value from a row of the report, width); the rows are TypedDicts of
 # domain.monitor and domain.overview, one kind per sheet.
-Column = tuple[str, Callable[[Any], Any], float]
+Column = tuple[str, Callable[[Row], object], float]
 
 
 def _label(labels: dict[str, str], key: str) -> str:
@@ -45,7 +46,7 @@ def _label(labels: dict[str, str], key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-AGREEMENTS: list[Column] = [
+AGREEMENTS: list[Column[AgreementRow]] = [
     ("ID", lambda r: r["id"], 22),
     ("Jenis", lambda r: r["kind"].upper(), 8),
     ("Judul", lambda r: r["title"], 60),
@@ -62,7 +63,7 @@ AGREEMENTS: list[Column] = [
     ("Pihak Pertama", lambda r: r["parties"][0], 40),
     ("Pihak Kedua", lambda r: r["parties"][1], 40),
 ]
-LAPSED: list[Column] = [
+LAPSED: list[Column[LapsedRow]] = [
     ("ID Kerja Sama", lambda r: r["agreement"], 22),
     ("Kerja Sama", lambda r: r["agreement_title"], 50),
     ("ID Keluaran", lambda r: r["id"], 11),
@@ -72,7 +73,7 @@ LAPSED: list[Column] = [
     ("Kerja Sama Berakhir", lambda r: _day(r.get("ended_on")), 13),
     ("Hari sejak Berakhir", lambda r: r.get("days_since_end"), 10),
 ]
-OVERDUE: list[Column] = [
+OVERDUE: list[Column[OverdueRow]] = [
     ("ID Kerja Sama", lambda r: r["agreement"], 22),
     ("Kerja Sama", lambda r: r.get("agreement_title", ""), 45),
     ("ID Kegiatan", lambda r: r["work_item"], 9),
@@ -86,7 +87,7 @@ OVERDUE: list[Column] = [
     ("Instansi", lambda r: "; ".join(r["parties"]), 60),
     ("Bukti yang Diharapkan", lambda r: r.get("evidence") or "", 25),
 ]
-EXPIRING: list[Column] = [
+EXPIRING: list[Column[ExpiringRow]] = [
     ("ID", lambda r: r["id"], 22),
     ("Judul", lambda r: r["title"], 70),
     ("Berakhir Pada", lambda r: _day(r["ends_on"]), 13),
@@ -100,7 +101,7 @@ def as_text(cell: Any) -> None:
         cell.data_type = "s"
 
 
-def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: Sequence[Mapping[str, Any]]) -> None:
+def _sheet(workbook: Workbook, title: str, columns: list[Column[Row]], rows: Sequence[Row]) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append([name for name, _, _ in columns])
     for cell in sheet[1]:
@@ -123,7 +124,12 @@ def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: Sequence
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
 
 
-CHECKLIST: list[Column] = [
+def _files(evidence: list[str] | str | None) -> str:
+    """The evidence files of a checklist row (`deliverable list` gives a list)."""
+    return evidence if isinstance(evidence, str) else "; ".join(evidence or [])
+
+
+CHECKLIST: list[Column[DeliverableRow]] = [
     ("Kerja Sama", lambda r: r["agreement"], 22),
     ("Kegiatan", lambda r: r["work_item"], 9),
     ("ID Keluaran", lambda r: r["id"], 11),
@@ -134,7 +140,7 @@ CHECKLIST: list[Column] = [
     ("Pembaruan Terakhir", lambda r: _day(r["updated_on"]), 13),
     ("Hari Terlambat", lambda r: r["days_overdue"] or None, 10),
     ("Kedaluwarsa", lambda r: "ya" if r.get("lapsed") else "", 11),
-    ("Bukti", lambda r: "; ".join(r["evidence"]), 40),
+    ("Bukti", lambda r: _files(r["evidence"]), 40),
 ]
 
 

@@ -1,8 +1,10 @@
 """The file tracker: TinyDB JSON files in the workspace, written atomically under an OS lock.
 
 Layout (docs/tracker.md):
-- tracker.json holds the small, often-read tables (registry, letters, certificates,
-  build records, terminations) and a `_meta` record with the schema version;
+- tracker.json holds the small, often-read tables (every table of records.ALL but the
+  registry) and a `_meta` record with the schema version;
+- tracker-numbers/ holds the registry (table "numbers", NumberStore): 256 files chosen by
+  a hash of the number, and index.json;
 - tracker-history/<agreement-id>.json holds one agreement's append-only deliverable
   history, so recording an update rewrites one agreement's events, not all of them.
 
