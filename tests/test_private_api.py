@@ -68,29 +68,29 @@ def reached(source: str) -> list[tuple[int, str]]:
     parents = _parents(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and not isinstance(parents.get(node), ast.Attribute):
-            name = _resolve(node, bound)
+            name = resolve(node, bound)
             if name:
                 found.append((node.lineno, name))
         elif isinstance(node, ast.Call) and _attribute_call(node) in ATTRIBUTE_CALLS:
             target, attribute = _attribute_call_args(node)
-            base = _resolve(target, bound) if target is not None else None
+            base = resolve(target, bound) if target is not None else None
             if base and attribute:
                 found.append((node.lineno, f"{base}.{attribute}"))
     return found
 
 
-def _resolve(node: ast.AST, bound: dict[str, str]) -> str | None:
+def resolve(node: ast.AST, bound: dict[str, str]) -> str | None:
     if isinstance(node, ast.Name):
         return bound.get(node.id)
     if isinstance(node, ast.Attribute):
-        base = _resolve(node.value, bound)
+        base = resolve(node.value, bound)
         return f"{base}.{node.attr}" if base else None
     if isinstance(node, ast.Call):
         if _attribute_call(node) == "getattr":  # getattr(yaml, "CSafeLoader", ...)
             target, name = _attribute_call_args(node)
-            base = _resolve(target, bound) if target is not None else None
+            base = resolve(target, bound) if target is not None else None
             return f"{base}.{name}" if base and name else None
-        base = _resolve(node.func, bound)
+        base = resolve(node.func, bound)
         return f"{base}()" if base else None
     return None
 
@@ -105,7 +105,7 @@ def _third_party_names(tree: ast.AST) -> dict[str, str]:
                 and isinstance(node.value, ast.Call | ast.Attribute)
                 and all(isinstance(t, ast.Name) for t in node.targets)
             ):
-                value = _resolve(node.value, bound)
+                value = resolve(node.value, bound)
                 if value:
                     for target in node.targets:
                         bound.setdefault(target.id, value)  # type: ignore[attr-defined]
@@ -247,10 +247,18 @@ def _attribute_call_args(node: ast.Call) -> tuple[ast.AST | None, str | None]:
     return None, None
 
 
-def _docgen_modules(tree: ast.AST, file: str, names: DocgenNames) -> dict[str, str]:
-    """Local name -> docgen module, for the imports of docgen modules (relative ones too)."""
+def import_base(node: ast.ImportFrom, file: str) -> str:
+    """The module a `from ... import` in `file` takes from, a relative one resolved."""
+    if not node.level:
+        return node.module or ""
     module = module_name(file)
-    package = module if file.endswith("__init__.py") else module.rpartition(".")[0]
+    package = (module if file.endswith("__init__.py") else module.rpartition(".")[0]).split(".")
+    return ".".join([*package[: len(package) - (node.level - 1)], *([node.module] if node.module else [])])
+
+
+def docgen_imports(tree: ast.AST, file: str, is_module: Callable[[str], bool]) -> dict[str, str]:
+    """Local name -> docgen module, for the imports of docgen modules (relative ones too):
+    `import docgen.app.x` binds `docgen`, `from docgen.app import x as y` binds `y`."""
     bound: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -258,14 +266,9 @@ def _docgen_modules(tree: ast.AST, file: str, names: DocgenNames) -> dict[str, s
                 if alias.name.split(".")[0] == "docgen":
                     bound[alias.asname or "docgen"] = alias.name if alias.asname else "docgen"
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                base = ".".join([*parts, *([node.module] if node.module else [])])
-            if base.split(".")[0] != "docgen":
-                continue
+            base = import_base(node, file)
             for alias in node.names:
-                if f"{base}.{alias.name}" in names.modules:
+                if base.split(".")[0] == "docgen" and is_module(f"{base}.{alias.name}"):
                     bound[alias.asname or alias.name] = f"{base}.{alias.name}"
     return bound
 
@@ -292,7 +295,7 @@ def private_values(source: str, file: str, names: DocgenNames | None = None) -> 
     tree = ast.parse(source)
     third_party = _third_party_names(tree)
     shown_as = {**_bindings(tree, lambda m: m.split(".")[0] != "docgen"), **third_party}
-    docgen = _docgen_modules(tree, file, names)
+    docgen = docgen_imports(tree, file, names.modules.__contains__)
 
     def docgen_module(node: ast.AST) -> str | None:
         if isinstance(node, ast.Name):
@@ -307,11 +310,11 @@ def private_values(source: str, file: str, names: DocgenNames | None = None) -> 
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
             target, name = node.value, node.attr
-            if _resolve(node, third_party):
+            if resolve(node, third_party):
                 continue
         elif isinstance(node, ast.Call) and _attribute_call(node):
             target, name = _attribute_call_args(node)
-            if target is not None and _resolve(target, third_party):
+            if target is not None and resolve(target, third_party):
                 continue
         else:
             continue
