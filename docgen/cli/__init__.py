@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import typer.main
 from typer.core import TyperGroup
 
 from docgen import __version__

@@ -6,9 +6,10 @@ before any runs. `lazy_group` builds the group with its own options only and eac
 command the first time it is asked for (to run it, or to list it in `--help`).
 
 It uses three functions of `typer.main` that Typer's own `get_command` is made of
-(`get_group`, `get_command_from_info`, `get_command_name`); Typer is pinned to a range
-for it (docs/development.md), and tests/test_cli_lazy.py compares every command built
-this way with Typer's own build.
+(`get_group`, `get_command_from_info`, `get_command_name`), none of them documented:
+tests/private_api.toml lists them, Typer is pinned to a range for them
+(docs/development.md), and tests/test_cli_lazy.py compares every command built this way
+with Typer's own build.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from functools import partial
 from typing import Any
 
 import typer
-import typer.main
+from typer.main import get_command_from_info, get_command_name, get_group
 
 
 class LazyCommands:
@@ -45,16 +46,16 @@ def lazy_group(app: typer.Typer) -> Any:
     same group, its commands built on demand."""
     shell = copy.copy(app)
     shell.registered_commands = []
-    built = typer.main.get_group(shell)
+    built = get_group(shell)
     if not isinstance(built, LazyCommands):
         raise TypeError(f"{type(built).__name__}: not a LazyCommands group")
     group: Any = built
     lazy: dict[str, Callable[[], Any]] = {}
     for info in app.registered_commands:
         assert info.callback is not None
-        name = info.name or typer.main.get_command_name(info.callback.__name__)
+        name = info.name or get_command_name(info.callback.__name__)
         lazy[name] = partial(
-            typer.main.get_command_from_info,
+            get_command_from_info,
             info,
             pretty_exceptions_short=app.pretty_exceptions_short,
             rich_markup_mode=app.rich_markup_mode,

@@ -219,7 +219,8 @@ def page(action: str) -> Callable[[Handler], Callable[[Request], Awaitable[Respo
 
 async def _form(request: Request) -> Any:
     """The request's form, parsed once, with bounded fields and file sizes."""
-    if "form" not in request.state._state:
+    # request.state: Starlette's documented place for what a request carries ("Other state")
+    if getattr(request.state, "form", None) is None:
         web = web_of(request)
         length = int(request.headers.get("content-length") or 0)
         limit = web.upload_bytes * web.settings.upload_max_files + FORM_BYTES
@@ -247,7 +248,7 @@ async def _form(request: Request) -> Any:
 
 
 async def _close_uploads(request: Request) -> None:
-    form = request.state._state.get("form")
+    form = getattr(request.state, "form", None)
     if form is not None:
         await form.close()
 
