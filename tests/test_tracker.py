@@ -169,6 +169,33 @@ def test_a_lost_registry_index_is_made_again_from_the_registry(example, cli):
     assert after["last"]["letter|2022"]["seq"] == 4 and after["pos"] == before["pos"] + 1
 
 
+def test_a_registry_index_older_than_the_registry_is_made_again(example, cli):
+    # index.json restored alone from an older backup (or synced on its own) names an older
+    # last number: its record of the registry files' sizes shows it, and it is made again.
+    index = example / "tracker-numbers" / "index.json"
+    _numbers_given(example, cli, 2)
+    backup = index.read_bytes()
+    given = _numbers_given(example, cli, 2)
+    index.write_bytes(backup)
+    (fifth,) = _numbers_given(example, cli, 1)
+    assert fifth.startswith("B/005/") and fifth not in given
+    assert _index(example)["last"]["letter|2022"]["seq"] == 5
+
+
+def test_a_registry_index_of_before_sizes_is_trusted_and_given_them(example, cli):
+    index = example / "tracker-numbers" / "index.json"
+    _numbers_given(example, cli, 2)
+    old = _index(example)
+    del old["sizes"]
+    index.write_text(json.dumps(old), encoding="utf-8")
+    (third,) = _numbers_given(example, cli, 1)
+    assert third.startswith("B/003/")
+    sizes = _index(example)["sizes"]
+    shards = sorted(p.name for p in index.parent.glob("??.json"))
+    assert sorted(sizes) == shards
+    assert all(sizes[name] == (index.parent / name).stat().st_size for name in shards)
+
+
 @pytest.mark.parametrize(
     "spoil, message",
     [

@@ -62,6 +62,7 @@ NUMBERS = "numbers"
 NUMBERS_DIR = "tracker-numbers"
 NUMBERS_INDEX = "index.json"
 COMMIT = "commit"  # index.json's record of the last commit of tracker-numbers/ (NumberStore.commit)
+SIZES = "sizes"  # index.json: each registry file's size as the commits wrote it (NumberStore._stale)
 _SHARD_FILE = re.compile(r"^[0-9a-f]{2}\.json$")
 _TOKEN = re.compile(r"^[0-9a-f]{12}$")
 HISTORY_DIR = "tracker-history"
@@ -85,6 +86,7 @@ class AtomicJSONStorage(Storage):
         self.path = path
         self.label = label
         self._data: JSONObject | None = None
+        self._bytes: bytes | None = None  # `payload()` of the data as last written
         self.dirty = False
 
     def read(self) -> JSONObject:
@@ -94,7 +96,14 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: JSONObject) -> None:
         self._data = data
+        self._bytes = None
         self.dirty = True
+
+    def payload_bytes(self) -> bytes:
+        """`payload()`, made once per write (the registry's commit measures it first)."""
+        if self._bytes is None:
+            self._bytes = self.payload()
+        return self._bytes
 
     @property
     def pending(self) -> bool:
@@ -147,7 +156,7 @@ class AtomicJSONStorage(Storage):
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as fh:
-                fh.write(self.payload())
+                fh.write(self.payload_bytes())
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise TrackerError(
@@ -251,23 +260,59 @@ class NumberStore:
     def index(self) -> JSONObject:
         if self._index is None:
             self._index = self._storage(NUMBERS_INDEX)
-            if not self._index.read() and self._shard_keys():
-                # index.json lost (deleted, not copied): made again from the registry files,
-                # never started afresh, which would give the registry's numbers again
+            index = self._index.read()
+            if (not index and self._shard_keys()) or self._stale(index):
+                # index.json lost (deleted, not copied), or older than the registry files
+                # beside it (restored alone from a backup, synced on its own): made again
+                # from the registry files, never trusted, which would give numbers again
                 self._index.write(self._rebuilt_index())
         return self._index.read()
+
+    def _stale(self, index: JSONObject) -> bool:
+        """Whether a registry file is not as the index's last commit wrote it (its size)."""
+        sizes = index.get(SIZES)
+        return isinstance(sizes, dict) and sizes != self._sizes()
+
+    def _sizes(self) -> dict[str, int]:
+        """The registry files on disk ("xx.json") and their sizes: one listing of the folder
+        and a stat of each (no file is read)."""
+        found: dict[str, int] = {}
+        try:
+            with os.scandir(self.dir) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if _SHARD_FILE.match(name):
+                        try:
+                            found[name] = entry.stat(follow_symlinks=False).st_size
+                        except FileNotFoundError:
+                            continue
+        except FileNotFoundError:
+            pass
+        return found
+
+    def note_sizes(self) -> None:
+        """Record in the index the size each registry file this commit writes will have,
+        so that an index that is not the registry's own (`_stale`) is found."""
+        shards = [s for s in self._shards.values() if s.pending]
+        if not shards:
+            return
+        index = self.index()
+        sizes = index.get(SIZES)
+        known = sizes if isinstance(sizes, dict) else self._sizes()  # an index of before sizes
+        index[SIZES] = {**known, **{s.path.name: len(s.payload_bytes()) for s in shards}}
+        assert self._index is not None
+        self._index.write(index)
 
     def _rebuilt_index(self) -> JSONObject:
         records = [r for key in self._shard_keys() for r in self._records(key).values()]
         last: JSONObject = {}
         for record in sorted(records, key=lambda r: r.get("_pos", 0)):
             _note_last(last, record)
-        return {"last": last, "pos": max((int(r.get("_pos", 0)) for r in records), default=0)}
+        pos = max((int(r.get("_pos", 0)) for r in records), default=0)
+        return {"last": last, "pos": pos, SIZES: self._sizes()}
 
     def _shard_keys(self) -> list[str]:
-        if not self.dir.is_dir():
-            return []
-        return sorted(p.stem for p in self.dir.glob("??.json") if re.match(r"^[0-9a-f]{2}$", p.stem))
+        return sorted(name[:2] for name in self._sizes())
 
     def shard(self, key: str) -> JSONObject:
         if key not in self._shards:
@@ -579,6 +624,7 @@ class FileSession(Session):
 
     def _commit(self) -> None:
         # Every file checked before any is replaced: a refusal leaves all of them as they were.
+        self._numbers.note_sizes()
         numbers = [store for store in self._numbers.storages() if store.pending]
         if numbers:
             # tracker.json's _meta says where the registry is: an older docgen refuses.
