@@ -182,6 +182,20 @@ def test_a_registry_index_older_than_the_registry_is_made_again(example, cli):
     assert _index(example)["last"]["letter|2022"]["seq"] == 5
 
 
+def test_a_registry_index_ahead_of_the_registry_keeps_its_last_number(example, cli):
+    # The other way round: a registry file lost its last record (a crash, then an older
+    # docgen that removed the file's pending copy). The index made again never goes below
+    # the number the index said was given.
+    given = _numbers_given(example, cli, 3)
+    folder = example / "tracker-numbers"
+    shard = folder / f"{docgen.state.file.NumberStore.shard_of(given[-1])}.json"
+    data = json.loads(shard.read_text(encoding="utf-8"))
+    del data["numbers"][given[-1]]
+    shard.write_text(json.dumps(data), encoding="utf-8")
+    (fourth,) = _numbers_given(example, cli, 1)
+    assert fourth.startswith("B/004/")
+
+
 def test_a_registry_index_of_before_sizes_is_trusted_and_given_them(example, cli):
     index = example / "tracker-numbers" / "index.json"
     _numbers_given(example, cli, 2)

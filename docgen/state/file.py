@@ -265,7 +265,7 @@ class NumberStore:
                 # index.json lost (deleted, not copied), or older than the registry files
                 # beside it (restored alone from a backup, synced on its own): made again
                 # from the registry files, never trusted, which would give numbers again
-                self._index.write(self._rebuilt_index())
+                self._index.write(self._rebuilt_index(index))
         return self._index.read()
 
     def _stale(self, index: JSONObject) -> bool:
@@ -303,12 +303,21 @@ class NumberStore:
         assert self._index is not None
         self._index.write(index)
 
-    def _rebuilt_index(self) -> JSONObject:
+    def _rebuilt_index(self, index: JSONObject) -> JSONObject:
+        """The index made from the registry files, never below what `index` says: a last
+        number the files lack (a record a crash, or an older docgen, lost) is still given."""
         records = [r for key in self._shard_keys() for r in self._records(key).values()]
         last: JSONObject = {}
         for record in sorted(records, key=lambda r: r.get("_pos", 0)):
             _note_last(last, record)
-        pos = max((int(r.get("_pos", 0)) for r in records), default=0)
+        held = index.get("last")
+        for name, entry in held.items() if isinstance(held, dict) else ():
+            mine = last.get(name)
+            if isinstance(entry, dict) and isinstance(entry.get("seq"), int):
+                if not isinstance(mine, dict) or mine.get("seq", 0) < entry["seq"]:
+                    last[name] = entry
+        held_pos = index.get("pos")
+        pos = max([int(r.get("_pos", 0)) for r in records] + [held_pos if isinstance(held_pos, int) else 0])
         return {"last": last, "pos": pos, SIZES: self._sizes()}
 
     def _shard_keys(self) -> list[str]:
