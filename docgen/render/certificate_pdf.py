@@ -338,33 +338,33 @@ def _render(
     title: str,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None,
 ) -> list[str]:
-    if len(jobs) >= FORK_FROM and fork.available():
-        try:
-            return _render_in_two(renderer, jobs, combined, title, progress)
-        except fork.NoProcess:
-            pass  # the system has no process to spare: draw them all here
-    pages = _Pages(renderer, jobs, combined, title)
-    shas = []
-    stream: Iterable[Job] = jobs
+    """Each job's file and the combined file's pages. A batch of FORK_FROM or more is
+    shared with a second process (render/fork.py): this process prepares and writes
+    certificates from the first, the child from the last, until they meet; the child
+    also paints the combined file, from the pages this process prepared (passed to it
+    through a pipe) and its own, so that no page is prepared twice."""
+    order: Iterable[int] = range(len(jobs))
     if progress is not None:
-        stream = progress(stream, len(jobs), _("Certificates"))
-    for job in stream:
-        sha, items = _write(renderer, job)
-        shas.append(sha)
-        pages.take(items)
-    pages.close()
-    return shas
+        order = progress(order, len(jobs), _("Certificates"))
+    return fork.map_items(
+        lambda job: _write(renderer, job),
+        jobs,
+        sink=(lambda: _Pages(renderer, jobs, combined, title)) if combined is not None else None,
+        order=order,
+        fork_from=FORK_FROM,
+        warm=lambda: renderer.prepare(jobs[0].context),  # fonts, templates, imports
+    )
 
 
 class _Pages:
     """The combined print file: a page per certificate, in order (a fork.Sink)."""
 
     def __init__(
-        self, renderer: CertificateRenderer, jobs: Sequence[Job], combined: Path | None, title: str
+        self, renderer: CertificateRenderer, jobs: Sequence[Job], combined: Path, title: str
     ) -> None:
         self.renderer = renderer
         self.canvas = None
-        if combined is not None and jobs:
+        if jobs:
             first = jobs[0].context
             self.canvas = renderer.new_canvas(
                 str(combined),
@@ -383,30 +383,9 @@ class _Pages:
             self.canvas.save()
 
 
-def _render_in_two(
-    renderer: CertificateRenderer,
-    jobs: Sequence[Job],
-    combined: Path | None,
-    title: str,
-    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None,
-) -> list[str]:
-    """With a second process (render/fork.py): this process prepares and writes
-    certificates from the first, the child from the last, until they meet; the child
-    also paints the combined file, from the pages this process prepared (passed to it
-    through a pipe) and its own, so that no page is prepared twice."""
-    renderer.prepare(jobs[0].context)  # warm: fonts, templates, imports, before the fork
-    sink = (lambda: _Pages(renderer, jobs, combined, title)) if combined is not None else None
-    order: Iterable[int] = range(len(jobs))
-    if progress is not None:
-        order = progress(order, len(jobs), _("Certificates"))
-    return fork.map_in_two(lambda job: _write(renderer, job), jobs, sink, order)
-
-
 def overflows(renderer: CertificateRenderer, contexts: Sequence[Context]) -> list[Overflow | None]:
-    """`renderer.overflow` of every context: in two processes (render/fork.py) for a batch
-    of FORK_FROM or more, each answer sent back as JSON."""
-    if len(contexts) < FORK_FROM or not fork.available():
-        return [renderer.overflow(context) for context in contexts]
+    """`renderer.overflow` of every context, in two processes for a batch of FORK_FROM
+    or more (render/fork.py), each answer as JSON."""
 
     def work(context: Context) -> tuple[str, None]:
         try:
@@ -415,11 +394,7 @@ def overflows(renderer: CertificateRenderer, contexts: Sequence[Context]) -> lis
             return _FAILED, None
         return (json.dumps([sorted(overflow.variables), overflow.reason]) if overflow else ""), None
 
-    renderer.overflow(contexts[0])  # warm, before the fork
-    try:
-        answers = fork.map_in_two(work, contexts)
-    except fork.NoProcess:
-        return [renderer.overflow(context) for context in contexts]
+    answers = fork.map_items(work, contexts, fork_from=FORK_FROM, warm=lambda: renderer.overflow(contexts[0]))
     found: list[Overflow | None] = []
     for context, answer in zip(contexts, answers, strict=True):
         if answer == _FAILED:  # the same error here, for the caller to catch as it would

@@ -174,15 +174,43 @@ class Helper:
             pass
 
 
-def map_in_two(
+def map_items(
     work: Work,
     items: Sequence[Any],
+    *,
     sink: Callable[[], Sink] | None = None,
     order: Iterable[int] | None = None,
+    fork_from: int,
+    warm: Callable[[], object] | None = None,
 ) -> list[str]:
-    """`work(item)`'s result for every item, the items shared with a second process (see
-    `Helper`); `order` is `range(len(items))`, perhaps wrapped in a progress bar. Raises
-    NoProcess when the system has no process to spare: the caller does it alone."""
+    """`work(item)`'s result for every item, each item's by-product handed in order to a
+    `sink` if one is given; `order` is `range(len(items))`, perhaps wrapped in a progress
+    bar. From `fork_from` items on, where a second process can help (`available`), the
+    items are shared with one (`Helper`), after `warm()` has loaded in this process what
+    the child should inherit; else, or when the system has no process to spare, all of
+    them are done here, with the same results."""
+    if len(items) >= fork_from and available():
+        if warm is not None:
+            warm()
+        try:
+            return _map_in_two(work, items, sink, order)
+        except NoProcess:
+            pass
+    results = []
+    made = sink() if sink is not None else None
+    for index in order if order is not None else range(len(items)):
+        result, extra = work(items[index])
+        results.append(result)
+        if made is not None:
+            made.take(extra)
+    if made is not None:
+        made.close()
+    return results
+
+
+def _map_in_two(
+    work: Work, items: Sequence[Any], sink: Callable[[], Sink] | None, order: Iterable[int] | None
+) -> list[str]:
     try:
         helper = Helper(work, items, sink)
     except OSError as exc:
